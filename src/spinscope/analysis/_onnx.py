@@ -1,0 +1,157 @@
+"""Private: tokenizer and ONNX session loading, windowing long texts, and span decoding.
+
+Training imports the windowing from here too, so that a model sees the same windows in training
+and at inference. Long texts are cut into windows of ``window`` word pieces that overlap by
+``window - stride``; every word piece of the text is in at least one window, and token scores
+from overlapping windows are averaged.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from spinscope.errors import ModelError
+
+CLS_ID = 101
+SEP_ID = 102
+PAD_ID = 0
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A text's word pieces (no special tokens) with their character offsets."""
+
+    ids: np.ndarray  # (n,) int64
+    offsets: np.ndarray  # (n, 2) int64, [start, end) into the text
+
+
+@dataclass(frozen=True)
+class Window:
+    """A slice ``[lo, hi)`` of an Encoded text, fed to the encoder as ``[CLS] ... [SEP]``."""
+
+    lo: int
+    hi: int
+
+
+@lru_cache(maxsize=8)
+def load_tokenizer(path: str):  # -> tokenizers.Tokenizer
+    from tokenizers import Tokenizer
+
+    if not Path(path).exists():
+        raise ModelError(f"Tokenizer file {path} is missing; reinstall spinscope or retrain.")
+    tok = Tokenizer.from_file(path)
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def encode(tokenizer, text: str) -> Encoded:
+    """Word pieces of ``text`` with character offsets into ``text`` (code points)."""
+    enc = tokenizer.encode(text, add_special_tokens=False)
+    ids = np.asarray(enc.ids, dtype=np.int64)
+    offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+    return Encoded(ids, offsets)
+
+
+def windows(n_tokens: int, window: int, stride: int) -> list[Window]:
+    """Overlapping windows that together cover every one of ``n_tokens`` word pieces."""
+    size = window - 2  # room for [CLS] and [SEP]
+    if n_tokens <= size:
+        return [Window(0, n_tokens)]
+    out = []
+    lo = 0
+    while True:
+        hi = min(lo + size, n_tokens)
+        out.append(Window(lo, hi))
+        if hi == n_tokens:
+            return out
+        lo += stride
+
+
+def batch_inputs(enc: Encoded, wins: list[Window]) -> tuple[np.ndarray, np.ndarray]:
+    """``input_ids`` and ``attention_mask`` (batch, max_len) for windows of one text."""
+    max_len = max(w.hi - w.lo for w in wins) + 2
+    ids = np.full((len(wins), max_len), PAD_ID, dtype=np.int64)
+    mask = np.zeros((len(wins), max_len), dtype=np.int64)
+    for row, w in enumerate(wins):
+        n = w.hi - w.lo
+        ids[row, 0] = CLS_ID
+        ids[row, 1 : n + 1] = enc.ids[w.lo : w.hi]
+        ids[row, n + 1] = SEP_ID
+        mask[row, : n + 2] = 1
+    return ids, mask
+
+
+def merge_windows(per_window: list[np.ndarray], wins: list[Window], n_tokens: int) -> np.ndarray:
+    """Average per-token rows of overlapping windows back onto the text's word pieces.
+
+    ``per_window[i]`` has one row per word piece of window i (special tokens already removed).
+    """
+    dim = per_window[0].shape[-1]
+    total = np.zeros((n_tokens, dim), dtype=np.float32)
+    count = np.zeros((n_tokens, 1), dtype=np.float32)
+    for rows, w in zip(per_window, wins, strict=True):
+        total[w.lo : w.hi] += rows
+        count[w.lo : w.hi] += 1
+    return total / np.maximum(count, 1)
+
+
+def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int] | None:
+    """Word pieces ``[i, j)`` that overlap the character span ``[start, end)``."""
+    hit = np.nonzero((offsets[:, 0] < end) & (offsets[:, 1] > start))[0]
+    if hit.size == 0:
+        return None
+    return int(hit[0]), int(hit[-1]) + 1
+
+
+TRIM = " \t\n\r.,:;\u00a0"
+
+
+def snap_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Extend a span to whole words and trim whitespace and edge punctuation (as PTC gold is)."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def runs(mask: np.ndarray, *, max_gap: int = 0) -> list[tuple[int, int]]:
+    """Maximal runs ``[i, j)`` of True in a 1-d mask, bridging gaps of up to ``max_gap``."""
+    idx = np.nonzero(mask)[0]
+    if idx.size == 0:
+        return []
+    out = []
+    start = prev = int(idx[0])
+    for i in idx[1:]:
+        i = int(i)
+        if i - prev > max_gap + 1:
+            out.append((start, prev + 1))
+            start = i
+        prev = i
+    out.append((start, prev + 1))
+    return out
+
+
+def session(path: str):  # -> onnxruntime.InferenceSession
+    """An onnxruntime session on ``path`` using the configured number of threads."""
+    import onnxruntime as ort
+
+    if not Path(path).exists():
+        raise ModelError(f"Model file {path} is missing; reinstall spinscope or retrain.")
+    opts = ort.SessionOptions()
+    threads = int(os.environ.get("SPINSCOPE_THREADS", "0"))
+    if threads:
+        opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])

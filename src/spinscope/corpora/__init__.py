@@ -1,0 +1,1 @@
+"""Readers for the research datasets. Code takes a path; nothing here is ever shipped."""

@@ -1,0 +1,142 @@
+"""Readers for PTC (SemEval-2020 Task 11) and the SemEval-2023 Task 3 English span layer.
+
+Both corpora annotate the same 446 articles, but SemEval-2023 re-formatted the text (sentences
+joined into paragraphs). ``align_offsets`` carries the 2023 spans over to the PTC text so that one
+model can learn both taxonomies from one encoder pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spinscope.errors import DataError
+
+ARTICLE_RE = re.compile(r"^article(\d+)\.txt$")
+
+
+@dataclass
+class GoldSpan:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    spans: dict[str, list[GoldSpan]] = field(default_factory=dict)  # taxonomy -> spans
+
+
+def read_text(path: Path) -> str:
+    """Read a corpus file exactly as stored: offsets count every code point (BOMs included)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def read_articles(folder: Path) -> dict[str, str]:
+    """``article<ID>.txt`` files of a folder, by ID."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"Articles folder {folder} does not exist or is not a folder.")
+    out = {}
+    for path in sorted(folder.iterdir()):
+        m = ARTICLE_RE.match(path.name)
+        if m:
+            out[m.group(1)] = read_text(path)
+    if not out:
+        raise DataError(f"No article<ID>.txt files in {folder}.")
+    return out
+
+
+def read_labels(path: Path, *, with_label: bool = True) -> dict[str, list[GoldSpan]]:
+    """A PTC/SemEval span label file: ``id [label] start end`` per line (end exclusive)."""
+    spans: dict[str, list[GoldSpan]] = defaultdict(list)
+    for line in read_text(Path(path)).splitlines():
+        parts = line.rstrip("\r").split("\t")
+        if len(parts) < 3:
+            continue
+        if with_label:
+            art, label, start, end = parts[0], parts[1], parts[2], parts[3]
+        else:
+            art, label, start, end = parts[0], "propaganda", parts[1], parts[2]
+        spans[art.removeprefix("article")].append(GoldSpan(int(start), int(end), label))
+    return dict(spans)
+
+
+def load_ptc(root: Path, split: str) -> list[Article]:
+    """PTC articles of ``split`` (train or dev) with their 14-technique spans."""
+    root = Path(root)
+    if split not in ("train", "dev"):
+        raise DataError(f"Unknown PTC split {split!r}. Available: train, dev (test gold is withheld).")
+    texts = read_articles(root / f"{split}-articles")
+    labels_path = root / f"{split}-task-flc-tc.labels"
+    labels = read_labels(labels_path) if labels_path.exists() else {}
+    return [Article(i, t, {"ptc2020": labels.get(i, [])}) for i, t in texts.items()]
+
+
+def _nonspace_index(text: str) -> tuple[str, list[int]]:
+    idx = [i for i, ch in enumerate(text) if not ch.isspace()]
+    return "".join(text[i] for i in idx), idx
+
+
+def align_offsets(src: str, dst: str) -> list[int | None]:
+    """Map each character offset of ``src`` to ``dst``, ignoring whitespace differences.
+
+    Returns a list of ``len(src) + 1`` entries; an entry is None where the character has no
+    counterpart (whitespace, or a character the other text changed).
+    """
+    s_chars, s_idx = _nonspace_index(src)
+    d_chars, d_idx = _nonspace_index(dst)
+    mapping: list[int | None] = [None] * (len(src) + 1)
+    if s_chars == d_chars:
+        pairs = zip(s_idx, d_idx, strict=True)
+    else:
+        matcher = difflib.SequenceMatcher(None, s_chars, d_chars, autojunk=False)
+        pairs = (
+            (s_idx[a + k], d_idx[b + k])
+            for a, b, size in matcher.get_matching_blocks()
+            for k in range(size)
+        )
+    for s, d in pairs:
+        mapping[s] = d
+    mapping[len(src)] = len(dst)
+    return mapping
+
+
+def map_span(mapping: list[int | None], start: int, end: int) -> tuple[int, int] | None:
+    """Carry ``[start, end)`` over an ``align_offsets`` mapping; None if nothing maps."""
+    starts = [mapping[i] for i in range(start, end) if mapping[i] is not None]
+    if not starts:
+        return None
+    return starts[0], starts[-1] + 1
+
+
+def add_semeval23_layer(articles: list[Article], se23_root: Path) -> None:
+    """Attach the SemEval-2023 English span annotations to PTC articles, on the PTC text."""
+    se23_root = Path(se23_root)
+    art_dir = se23_root / "train-articles-subtask-3"
+    span_dir = se23_root / "train-labels-subtask-3-spans"
+    if not art_dir.is_dir() or not span_dir.is_dir():
+        raise DataError(
+            f"{se23_root} is not the SemEval-2023 Task 3 English folder: expected "
+            "train-articles-subtask-3/ and train-labels-subtask-3-spans/ in it."
+        )
+    for art in articles:
+        src_path = art_dir / f"article{art.id}.txt"
+        lab_path = span_dir / f"article{art.id}-labels-subtask-3.txt"
+        if not src_path.exists():
+            continue
+        src = read_text(src_path)
+        mapping = align_offsets(src, art.text)
+        spans = read_labels(lab_path).get(art.id, []) if lab_path.exists() else []
+        out = []
+        for sp in spans:
+            mapped = map_span(mapping, sp.start, sp.end)
+            if mapped:
+                out.append(GoldSpan(mapped[0], mapped[1], sp.label))
+        art.spans["semeval2023"] = out

@@ -1,0 +1,111 @@
+"""Plain, serialisable data: the Document, its Findings and an AnalysisResult.
+
+No I/O and no ML here. One module owns ``to_dict``/``from_dict`` and the schema version, so that
+every interface (CLI JSON, HTML report, later the store and the API) writes the same shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+def text_checksum(text: str) -> str:
+    """The sha256 of the normalised text: the document's identity and the input checksum."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A news text, normalised, with its title and metadata.
+
+    Every finding points into ``text`` by character offsets.
+    """
+
+    text: str
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """A content hash: the same text is the same document."""
+        return text_checksum(self.text)[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text, "meta": dict(self.meta)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        return cls(text=data["text"], title=data.get("title"), meta=dict(data.get("meta") or {}))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result: a labelled character span of a document, with its evidence and provenance.
+
+    ``text`` is always ``doc.text[start:end]``. Several findings may cover the same or overlapping
+    spans (a span can carry several techniques).
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str
+    taxonomy: str
+    category: str
+    confidence: float
+    explanation: str
+    analyzer: str
+    kind: str = "technique"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """What the analysers found in one document, and what produced it."""
+
+    doc: Document
+    findings: list[Finding]
+    models: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def check_offsets(self) -> None:
+        """Raise ``AssertionError`` if a finding does not point at its own text."""
+        n = len(self.doc.text)
+        for f in self.findings:
+            assert 0 <= f.start < f.end <= n, f
+            assert self.doc.text[f.start : f.end] == f.text, f
+
+    def to_dict(self) -> dict[str, Any]:
+        from spinscope import __version__
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "spinscope_version": __version__,
+            "document": self.doc.to_dict(),
+            "input_sha256": text_checksum(self.doc.text),
+            "findings": [f.to_dict() for f in self.findings],
+            "models": list(self.models),
+            "settings": dict(self.settings),
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisResult:
+        return cls(
+            doc=Document.from_dict(data["document"]),
+            findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            models=list(data.get("models", [])),
+            settings=dict(data.get("settings", {})),
+            warnings=list(data.get("warnings", [])),
+        )

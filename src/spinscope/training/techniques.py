@@ -1,0 +1,251 @@
+"""Fine-tune MiniLM-L6 into the technique tagger: one encoder, heads for both taxonomies.
+
+Needs the ``[train]`` extra (torch, transformers). The model has
+
+* a token head with ``1 + 14 + 23`` sigmoid channels: "any technique" (for span identification),
+  each PTC-2020 technique and each SemEval-2023 technique. Channels are independent, so
+  overlapping spans and several techniques on one span are representable;
+* two span heads (PTC-2020: 14-way, SemEval-2023: 23-way) that label a given span from its pooled
+  word pieces and how often its text repeats in the article (see ``span_features``).
+
+Training reads whole articles in the same overlapping windows inference uses, evaluates on PTC dev
+after every epoch (checkpoint per epoch), and ``export`` writes the int8 ONNX model, the span heads
+(NumPy), the tokenizer and a model card.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from spinscope.analysis import _onnx
+from spinscope.analysis.spans import CHANNELS, span_feature_extras
+from spinscope.corpora.ptc import Article
+from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
+
+
+@dataclass
+class TrainConfig:
+    seed: int = 13
+    epochs: int = 4
+    batch_size: int = 16
+    lr: float = 5e-5
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    window: int = 256
+    stride: int = 192
+    si_pos_weight: float = 2.0
+    tech_pos_weight: float = 2.0
+    span_loss_weight: float = 1.0
+    bf16: bool = True
+    max_steps: int = 0  # >0: stop early (smoke runs)
+
+
+@dataclass
+class WindowExample:
+    article: int
+    ids: np.ndarray
+    labels: np.ndarray  # (n, channels) float32
+    spans: list[tuple[int, int, str, int, np.ndarray]]  # (i, j, taxonomy, label idx, extras)
+
+
+def token_labels(enc: _onnx.Encoded, art: Article) -> np.ndarray:
+    """Per word piece, the channels whose gold spans it overlaps."""
+    lab = np.zeros((len(enc.ids), len(CHANNELS)), dtype=np.float32)
+    index = {name: k for k, name in enumerate(CHANNELS)}
+    for taxonomy, spans in art.spans.items():
+        for sp in spans:
+            rng = _onnx.token_range(enc.offsets, sp.start, sp.end)
+            if rng is None:
+                continue
+            lab[rng[0] : rng[1], index[f"{taxonomy}:{sp.label}"]] = 1
+            if taxonomy == PTC2020:
+                lab[rng[0] : rng[1], 0] = 1
+    return lab
+
+
+def build_examples(articles: list[Article], tokenizer, cfg: TrainConfig) -> list[WindowExample]:
+    label_index = {PTC2020: list(LABELS_2020), SEMEVAL2023: list(LABELS_2023)}
+    out = []
+    for a_idx, art in enumerate(articles):
+        enc = _onnx.encode(tokenizer, art.text)
+        if len(enc.ids) == 0:
+            continue
+        lab = token_labels(enc, art)
+        wins = _onnx.windows(len(enc.ids), cfg.window, cfg.stride)
+        lower = art.text.lower()
+        for w in wins:
+            spans = []
+            for taxonomy, gold in art.spans.items():
+                for sp in gold:
+                    rng = _onnx.token_range(enc.offsets, sp.start, sp.end)
+                    if rng and w.lo <= rng[0] and rng[1] <= w.hi:
+                        extras = span_feature_extras(lower, art.text[sp.start : sp.end], rng)
+                        spans.append(
+                            (rng[0] - w.lo, rng[1] - w.lo, taxonomy,
+                             label_index[taxonomy].index(sp.label), extras)
+                        )
+            out.append(WindowExample(a_idx, enc.ids[w.lo : w.hi], lab[w.lo : w.hi], spans))
+    return out
+
+
+def make_model(base_path: str):
+    import torch
+    from torch import nn
+    from transformers import AutoModel
+
+    class Tagger(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(base_path, attn_implementation="eager")
+            hidden = self.encoder.config.hidden_size
+            self.dropout = nn.Dropout(0.1)
+            self.token_head = nn.Linear(hidden, len(CHANNELS))
+            n_in = 3 * hidden + 3
+            self.span_heads = nn.ModuleDict(
+                {
+                    name: nn.Sequential(
+                        nn.Linear(n_in, hidden), nn.GELU(), nn.Dropout(0.1), nn.Linear(hidden, n)
+                    )
+                    for name, n in (("ptc2020", len(LABELS_2020)), ("semeval2023", len(LABELS_2023)))
+                }
+            )
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
+            return self.token_head(self.dropout(hidden)), hidden
+
+        def span_logits(self, taxonomy: str, feats):
+            return self.span_heads[taxonomy](feats)
+
+    torch.manual_seed(0)
+    return Tagger()
+
+
+def pooled(hidden, i: int, j: int):
+    """Torch twin of ``spinscope.analysis.spans.pool``: mean, first and last word piece."""
+    import torch
+
+    return torch.cat([hidden[i:j].mean(0), hidden[i], hidden[j - 1]])
+
+
+def collate(batch: list[WindowExample]):
+    import torch
+
+    n = max(len(ex.ids) for ex in batch) + 2
+    ids = torch.zeros((len(batch), n), dtype=torch.long)
+    mask = torch.zeros((len(batch), n), dtype=torch.long)
+    labels = torch.zeros((len(batch), n, len(CHANNELS)))
+    for r, ex in enumerate(batch):
+        k = len(ex.ids)
+        ids[r, 0] = _onnx.CLS_ID
+        ids[r, 1 : k + 1] = torch.from_numpy(ex.ids)
+        ids[r, k + 1] = _onnx.SEP_ID
+        mask[r, : k + 2] = 1
+        labels[r, 1 : k + 1] = torch.from_numpy(ex.labels)
+    return ids, mask, labels
+
+
+def train(
+    train_articles: list[Article],
+    dev_articles: list[Article] | None,
+    out_dir: Path,
+    cfg: TrainConfig,
+    base_path: str,
+    log=print,
+) -> dict:
+    """Fine-tune, evaluate on dev after every epoch, checkpoint every epoch; return the history."""
+    import torch
+    from torch import nn
+
+    from spinscope.training.evaluate import evaluate_torch
+
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = _onnx.load_tokenizer(str(Path(base_path) / "tokenizer.json"))
+    examples = build_examples(train_articles, tokenizer, cfg)
+    model = make_model(base_path)
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+         "weight_decay": cfg.weight_decay},
+        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)],
+         "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups, lr=cfg.lr)
+    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    if cfg.max_steps:
+        total = min(total, cfg.max_steps)
+    warm = max(1, int(cfg.warmup * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+    pos_weight = torch.full((len(CHANNELS),), cfg.tech_pos_weight)
+    pos_weight[0] = cfg.si_pos_weight
+    bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
+    ce = nn.CrossEntropyLoss()
+    log(f"{len(train_articles)} articles, {len(examples)} windows, {total} steps")
+    history = []
+    step = 0
+    rng = random.Random(cfg.seed)
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        t0 = time.time()
+        for b in range(0, len(order), cfg.batch_size):
+            batch = [examples[i] for i in order[b : b + cfg.batch_size]]
+            ids, mask, labels = collate(batch)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                logits, hidden = model(ids, mask)
+            logits = logits.float()
+            hidden = hidden.float()
+            tok_loss = (bce(logits, labels).mean(-1) * mask).sum() / mask.sum()
+            span_loss = torch.zeros(())
+            for tax in (PTC2020, SEMEVAL2023):
+                feats, targets = [], []
+                for r, ex in enumerate(batch):
+                    for i, j, t, label, extras in ex.spans:
+                        if t == tax:
+                            pool = pooled(hidden[r], i + 1, j + 1)
+                            feats.append(torch.cat([pool, torch.from_numpy(extras)]))
+                            targets.append(label)
+                if feats:
+                    out = model.span_logits(tax, torch.stack(feats))
+                    span_loss = span_loss + ce(out, torch.tensor(targets))
+            loss = tok_loss + cfg.span_loss_weight * span_loss
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            if step % 20 == 0:
+                rate = (b + len(batch)) / (time.time() - t0)
+                log(f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
+                    f"(tok {tok_loss.item():.4f}, span {float(span_loss):.4f}) {rate:.1f} win/s")
+            if cfg.max_steps and step >= cfg.max_steps:
+                break
+        ckpt = out_dir / f"checkpoint-epoch{epoch}.pt"
+        torch.save(model.state_dict(), ckpt)
+        record = {"epoch": epoch, "step": step, "train_s": round(time.time() - t0, 1)}
+        if dev_articles:
+            record["dev"] = evaluate_torch(model, dev_articles, tokenizer, cfg)
+        history.append(record)
+        log(json.dumps(record))
+        (out_dir / "history.json").write_text(
+            json.dumps({"config": asdict(cfg), "history": history}, indent=1)
+        )
+        if cfg.max_steps and step >= cfg.max_steps:
+            break
+    return {"config": asdict(cfg), "history": history}
