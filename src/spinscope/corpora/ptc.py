@@ -72,7 +72,9 @@ def load_ptc(root: Path, split: str) -> list[Article]:
     """PTC articles of ``split`` (train or dev) with their 14-technique spans."""
     root = Path(root)
     if split not in ("train", "dev"):
-        raise DataError(f"Unknown PTC split {split!r}. Available: train, dev (test gold is withheld).")
+        raise DataError(
+            f"Unknown PTC split {split!r}. Available: train, dev (test gold is withheld)."
+        )
     texts = read_articles(root / f"{split}-articles")
     labels_path = root / f"{split}-task-flc-tc.labels"
     labels = read_labels(labels_path) if labels_path.exists() else {}

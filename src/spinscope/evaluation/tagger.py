@@ -44,12 +44,18 @@ def score_ptc(
     result: dict = {"n_articles": len(articles), "threshold": threshold}
     sweep = {}
     for thr in SI_THRESHOLDS:
-        pred = [(a.id, s, e) for a, sc in zip(articles, scores, strict=True)
-                for s, e in predict_si(sc, thr)]
+        pred = [
+            (a.id, s, e)
+            for a, sc in zip(articles, scores, strict=True)
+            for s, e in predict_si(sc, thr)
+        ]
         sweep[str(thr)] = round(si_score(pred, gold)["f1"], 4)
     result["si_f1_by_threshold"] = sweep
-    pred = [(a.id, s, e) for a, sc in zip(articles, scores, strict=True)
-            for s, e in predict_si(sc, threshold)]
+    pred = [
+        (a.id, s, e)
+        for a, sc in zip(articles, scores, strict=True)
+        for s, e in predict_si(sc, threshold)
+    ]
     result["si"] = si_score(pred, gold)
     tc_pred = []
     for a, sc in zip(articles, scores, strict=True):
@@ -58,9 +64,21 @@ def score_ptc(
             tc_pred.append((a.id, lab, s, e))
     result["tc"] = tc_score(tc_pred, gold, LABELS_2020)
     for decoder in ("channels", "si+head"):
-        full = [(a.id, lab, s, e) for a, sc in zip(articles, scores, strict=True)
-                for lab, s, e in predict_full(sc, head, decoder=decoder, threshold=threshold)]
+        full = [
+            (a.id, lab, s, e)
+            for a, sc in zip(articles, scores, strict=True)
+            for lab, s, e in predict_full(sc, head, decoder=decoder, threshold=threshold)
+        ]
         result[f"full_{decoder}"] = full_task_score(full, gold)
+        result[f"full_{decoder}"]["per_label"] = {
+            label: round(
+                full_task_score(
+                    [f for f in full if f[1] == label], [g for g in gold if g[1] == label]
+                )["f1"],
+                4,
+            )
+            for label in LABELS_2020
+        }
     return result
 
 

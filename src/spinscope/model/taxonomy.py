@@ -115,4 +115,3 @@ def category(taxonomy: str, label: str) -> str:
         if label in members:
             return name
     raise KeyError(label)
-

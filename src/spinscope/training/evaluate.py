@@ -15,8 +15,12 @@ def torch_scores(model, text: str, tokenizer, window: int, stride: int) -> Token
 
     enc = _onnx.encode(tokenizer, text)
     if len(enc.ids) == 0:
-        return TokenScores(text, enc, np.zeros((0, model.token_head.out_features), np.float32),
-                           np.zeros((0, model.token_head.in_features), np.float32))
+        return TokenScores(
+            text,
+            enc,
+            np.zeros((0, model.token_head.out_features), np.float32),
+            np.zeros((0, model.token_head.in_features), np.float32),
+        )
     wins = _onnx.windows(len(enc.ids), window, stride)
     ids, mask = _onnx.batch_inputs(enc, wins)
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
@@ -27,8 +31,9 @@ def torch_scores(model, text: str, tokenizer, window: int, stride: int) -> Token
     p_rows = [probs[r, 1 : w.hi - w.lo + 1] for r, w in enumerate(wins)]
     h_rows = [hidden[r, 1 : w.hi - w.lo + 1] for r, w in enumerate(wins)]
     n = len(enc.ids)
-    return TokenScores(text, enc, _onnx.merge_windows(p_rows, wins, n),
-                       _onnx.merge_windows(h_rows, wins, n))
+    return TokenScores(
+        text, enc, _onnx.merge_windows(p_rows, wins, n), _onnx.merge_windows(h_rows, wins, n)
+    )
 
 
 def torch_head(model):

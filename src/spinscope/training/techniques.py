@@ -36,6 +36,7 @@ class TrainConfig:
     epochs: int = 4
     batch_size: int = 16
     lr: float = 5e-5
+    head_lr: float = 5e-4
     warmup: float = 0.1
     weight_decay: float = 0.01
     window: int = 256
@@ -88,8 +89,13 @@ def build_examples(articles: list[Article], tokenizer, cfg: TrainConfig) -> list
                     if rng and w.lo <= rng[0] and rng[1] <= w.hi:
                         extras = span_feature_extras(lower, art.text[sp.start : sp.end], rng)
                         spans.append(
-                            (rng[0] - w.lo, rng[1] - w.lo, taxonomy,
-                             label_index[taxonomy].index(sp.label), extras)
+                            (
+                                rng[0] - w.lo,
+                                rng[1] - w.lo,
+                                taxonomy,
+                                label_index[taxonomy].index(sp.label),
+                                extras,
+                            )
                         )
             out.append(WindowExample(a_idx, enc.ids[w.lo : w.hi], lab[w.lo : w.hi], spans))
     return out
@@ -113,7 +119,10 @@ def make_model(base_path: str):
                     name: nn.Sequential(
                         nn.Linear(n_in, hidden), nn.GELU(), nn.Dropout(0.1), nn.Linear(hidden, n)
                     )
-                    for name, n in (("ptc2020", len(LABELS_2020)), ("semeval2023", len(LABELS_2023)))
+                    for name, n in (
+                        ("ptc2020", len(LABELS_2020)),
+                        ("semeval2023", len(LABELS_2023)),
+                    )
                 }
             )
 
@@ -175,13 +184,22 @@ def train(
     examples = build_examples(train_articles, tokenizer, cfg)
     model = make_model(base_path)
     no_decay = ("bias", "LayerNorm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
-         "weight_decay": cfg.weight_decay},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)],
-         "weight_decay": 0.0},
-    ]
-    opt = torch.optim.AdamW(groups, lr=cfg.lr)
+    groups = []
+    for is_head in (False, True):
+        for decay in (True, False):
+            params = [
+                p
+                for n, p in model.named_parameters()
+                if n.startswith("encoder.") != is_head and n.endswith(no_decay) != decay
+            ]
+            groups.append(
+                {
+                    "params": params,
+                    "lr": cfg.head_lr if is_head else cfg.lr,
+                    "weight_decay": cfg.weight_decay if decay else 0.0,
+                }
+            )
+    opt = torch.optim.AdamW(groups)
     steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
     if cfg.max_steps:
@@ -210,7 +228,8 @@ def train(
                 logits, hidden = model(ids, mask)
             logits = logits.float()
             hidden = hidden.float()
-            tok_loss = (bce(logits, labels).mean(-1) * mask).sum() / mask.sum()
+            # Sum over channels (not mean): each sparse channel keeps a single-task gradient.
+            tok_loss = (bce(logits, labels).sum(-1) * mask).sum() / mask.sum()
             span_loss = torch.zeros(())
             for tax in (PTC2020, SEMEVAL2023):
                 feats, targets = [], []
@@ -232,8 +251,10 @@ def train(
             step += 1
             if step % 20 == 0:
                 rate = (b + len(batch)) / (time.time() - t0)
-                log(f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
-                    f"(tok {tok_loss.item():.4f}, span {float(span_loss):.4f}) {rate:.1f} win/s")
+                log(
+                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
+                    f"(tok {tok_loss.item():.4f}, span {span_loss.item():.4f}) {rate:.1f} win/s"
+                )
             if cfg.max_steps and step >= cfg.max_steps:
                 break
         ckpt = out_dir / f"checkpoint-epoch{epoch}.pt"

@@ -1,0 +1,225 @@
+"""Persuasion-technique spans in two taxonomies from one MiniLM encoder pass (ONNX, no torch).
+
+The shipped model lives in ``spinscope/models/techniques/``: ``tagger.int8.onnx`` (encoder plus
+token head, outputs per-word-piece channel scores and hidden vectors), ``span_heads.npz``,
+``tokenizer.json`` and ``card.json`` (its model card). See ``spinscope.analysis.spans`` for how
+scores become spans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.analysis import _onnx
+from spinscope.analysis.spans import (
+    CHANNELS,
+    TAXONOMY_LABELS,
+    NumpySpanHeads,
+    RawSpan,
+    TokenScores,
+    classify,
+    decode_runs,
+    decode_techniques,
+)
+from spinscope.errors import ConfigError, ModelError
+from spinscope.model.definitions import explain
+from spinscope.model.document import Document, Finding
+from spinscope.model.taxonomy import category
+
+NAME = "techniques"
+VERSION = "techniques.span_tagger.v1"
+
+
+def shipped_model_dir() -> Path:
+    return Path(str(resources.files("spinscope") / "models" / "techniques"))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class TechniqueTagger:
+    """Finds technique spans; ``analyze(docs)`` returns one list of findings per document."""
+
+    name = NAME
+    version = VERSION
+
+    def __init__(
+        self,
+        *,
+        model_dir: str | Path | None = None,
+        variant: str = "int8",
+        taxonomies: Sequence[str] = ("semeval2023", "ptc2020"),
+        threshold: float = 0.5,
+        decoder: str = "channels",
+        batch_size: int = 16,
+    ) -> None:
+        self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
+        self.variant = variant
+        self.taxonomies = tuple(taxonomies)
+        self.threshold = threshold
+        self.decoder = decoder
+        self.batch_size = batch_size
+        unknown = [t for t in self.taxonomies if t not in TAXONOMY_LABELS]
+        if unknown:
+            raise ConfigError(
+                f"Unknown taxonomy {unknown[0]!r}. Available: {', '.join(TAXONOMY_LABELS)}."
+            )
+
+    # -- model files, loaded once on first use --------------------------------------------
+    @cached_property
+    def card(self) -> dict[str, Any]:
+        path = self.model_dir / "card.json"
+        if not path.exists():
+            raise ModelError(
+                f"No technique model in {self.model_dir} (card.json is missing). Reinstall "
+                "spinscope, or train one with `spinscope train techniques`."
+            )
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def _session(self):
+        return _onnx.session(str(self.model_dir / f"tagger.{self.variant}.onnx"))
+
+    @cached_property
+    def _tokenizer(self):
+        return _onnx.load_tokenizer(str(self.model_dir / "tokenizer.json"))
+
+    @cached_property
+    def _heads(self) -> NumpySpanHeads:
+        path = self.model_dir / "span_heads.npz"
+        if not path.exists():
+            raise ModelError(f"Span heads {path} are missing; reinstall spinscope or retrain.")
+        with np.load(path) as data:
+            return NumpySpanHeads({k: data[k].astype(np.float32) for k in data.files})
+
+    def provenance(self) -> dict[str, Any]:
+        onnx_path = self.model_dir / f"tagger.{self.variant}.onnx"
+        return {
+            "analyzer": self.name,
+            "version": self.version,
+            "model": self.card.get("name", "unknown"),
+            "model_version": self.card.get("version", "unknown"),
+            "model_sha256": file_sha256(onnx_path) if onnx_path.exists() else None,
+            "variant": self.variant,
+            "settings": {
+                "taxonomies": list(self.taxonomies),
+                "threshold": self.threshold,
+                "decoder": self.decoder,
+            },
+        }
+
+    # -- inference ------------------------------------------------------------------------
+    def scores(self, texts: Sequence[str]) -> list[TokenScores]:
+        """Per-word-piece channel scores and hidden vectors for each text."""
+        if isinstance(texts, str):
+            raise TypeError("scores() expects a list of texts, got one string.")
+        window, stride = self.card.get("window", 256), self.card.get("stride", 192)
+        encs = [_onnx.encode(self._tokenizer, t) for t in texts]
+        jobs = []  # (text index, window)
+        for k, enc in enumerate(encs):
+            if len(enc.ids):
+                jobs.extend((k, w) for w in _onnx.windows(len(enc.ids), window, stride))
+        outputs: dict[int, list[tuple[_onnx.Window, np.ndarray, np.ndarray]]] = {}
+        # Longest windows first keeps padding low inside a batch.
+        jobs.sort(key=lambda job: -(job[1].hi - job[1].lo))
+        for b in range(0, len(jobs), self.batch_size):
+            chunk = jobs[b : b + self.batch_size]
+            ids, mask = _batch(encs, chunk)
+            probs, hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            for row, (k, w) in enumerate(chunk):
+                n = w.hi - w.lo
+                outputs.setdefault(k, []).append((w, probs[row, 1 : n + 1], hidden[row, 1 : n + 1]))
+        out = []
+        for k, (text, enc) in enumerate(zip(texts, encs, strict=True)):
+            parts = sorted(outputs.get(k, []), key=lambda p: p[0].lo)
+            if not parts:
+                hidden_size = int(self.card.get("hidden_size", 384))
+                out.append(
+                    TokenScores(
+                        text,
+                        enc,
+                        np.zeros((0, len(CHANNELS)), np.float32),
+                        np.zeros((0, hidden_size), np.float32),
+                    )
+                )
+                continue
+            wins = [p[0] for p in parts]
+            n = len(enc.ids)
+            out.append(
+                TokenScores(
+                    text,
+                    enc,
+                    _onnx.merge_windows([p[1] for p in parts], wins, n),
+                    _onnx.merge_windows([p[2] for p in parts], wins, n),
+                )
+            )
+        return out
+
+    def spans(self, scores: TokenScores, taxonomy: str) -> list[RawSpan]:
+        """Technique spans of one taxonomy, with the configured decoder."""
+        if self.decoder == "channels":
+            return decode_techniques(scores, taxonomy, self.threshold)
+        found = decode_runs(scores, 0, self.threshold, "propaganda")
+        probs = classify(scores, [(s.start, s.end) for s in found], self._heads, taxonomy)
+        labels = TAXONOMY_LABELS[taxonomy]
+        return [
+            RawSpan(s.start, s.end, labels[int(p.argmax())], float(s.confidence * p.max()))
+            for s, p in zip(found, probs, strict=True)
+        ]
+
+    def classify_spans(
+        self, scores: TokenScores, spans: list[tuple[int, int]], taxonomy: str
+    ) -> np.ndarray:
+        """Technique probabilities for given spans (the TC task)."""
+        return classify(scores, spans, self._heads, taxonomy)
+
+    def analyze(self, docs: Sequence[Document]) -> list[list[Finding]]:
+        if isinstance(docs, Document):
+            raise TypeError("analyze() expects a list of Documents, got one Document.")
+        results = []
+        for doc, sc in zip(docs, self.scores([d.text for d in docs]), strict=True):
+            findings = []
+            for taxonomy in self.taxonomies:
+                for s in self.spans(sc, taxonomy):
+                    text = doc.text[s.start : s.end]
+                    conf = round(float(s.confidence), 4)
+                    findings.append(
+                        Finding(
+                            start=s.start,
+                            end=s.end,
+                            text=text,
+                            label=s.label,
+                            taxonomy=taxonomy,
+                            category=category(taxonomy, s.label),
+                            confidence=conf,
+                            explanation=explain(taxonomy, s.label, text, conf),
+                            analyzer=self.name,
+                        )
+                    )
+            findings.sort(key=lambda f: (f.start, f.end, f.taxonomy, f.label))
+            results.append(findings)
+        return results
+
+
+def _batch(encs: list[_onnx.Encoded], chunk: list[tuple[int, _onnx.Window]]):
+    max_len = max(w.hi - w.lo for _, w in chunk) + 2
+    ids = np.zeros((len(chunk), max_len), dtype=np.int64)
+    mask = np.zeros((len(chunk), max_len), dtype=np.int64)
+    for row, (k, w) in enumerate(chunk):
+        one_ids, one_mask = _onnx.batch_inputs(encs[k], [w])
+        ids[row, : one_ids.shape[1]] = one_ids[0]
+        mask[row, : one_mask.shape[1]] = one_mask[0]
+    return ids, mask

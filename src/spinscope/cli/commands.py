@@ -1,0 +1,146 @@
+"""One function per command: compute with the library, then format and write."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from spinscope.errors import ConfigError, DataError, IngestError
+
+
+def _write(path: str, content: str) -> None:
+    """Write atomically, so a failed run never leaves half a file behind."""
+    if path == "-":
+        sys.stdout.write(content)
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise IngestError(f"Output {path} is a folder; give a file name.")
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(content, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise IngestError(f"Cannot write {path}: {exc.strerror}.") from None
+
+
+def cmd_analyze(args, settings_of) -> int:
+    from rich.console import Console
+
+    from spinscope.analysis.pipeline import Pipeline
+    from spinscope.ingest import load_many
+
+    settings = settings_of(args)
+    console = Console(stderr=args.json == "-")
+    docs = list(
+        load_many(
+            args.source,
+            allow_private=settings["ingest.allow_private_urls"],
+            timeout_s=settings["ingest.timeout_s"],
+            max_bytes=settings["ingest.max_bytes"],
+        )
+    )
+    results = Pipeline(settings).run(docs)
+    for result in results:
+        for warning in result.warnings:
+            print(f"spinscope: warning: {warning}", file=sys.stderr)
+    if args.json:
+        data = [r.to_dict() for r in results]
+        _write(
+            args.json,
+            json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=1) + "\n",
+        )
+    if args.html:
+        from spinscope.report.html import render_html
+
+        if len(results) > 1:
+            raise ConfigError("--html writes one report; give a single article, not a JSONL.")
+        _write(args.html, render_html(results[0]))
+    if not args.quiet and args.json != "-":
+        from spinscope.report.terminal import render_terminal
+
+        for result in results:
+            render_terminal(result, console, taxonomy=args.taxonomy)
+    if args.explain:
+        record = {
+            k: v for k, v in results[0].to_dict().items() if k not in ("document", "findings")
+        }
+        console.print_json(json.dumps(record))
+    return 0
+
+
+def _tagger(settings):
+    from spinscope.registry import create_analyzer
+
+    return create_analyzer("techniques", settings)
+
+
+def cmd_eval(args, settings_of) -> int:
+    from spinscope.cli.main import default_data_dir, print_json
+    from spinscope.evaluation.run import evaluate_ptc
+
+    data = args.data or default_data_dir()
+    ptc = data / "ptc-semeval2020-task11"
+    if not ptc.is_dir():
+        raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
+    tagger = _tagger(settings_of(args))
+    result = evaluate_ptc(tagger, ptc, args.split)
+    if args.json:
+        print_json(result)
+        return 0
+    print(
+        f"PTC {args.split} ({result['n_articles']} articles), model {result['model']} "
+        f"{result['model_version']} ({result['variant']}), threshold {result['threshold']}"
+    )
+    print(
+        f"  SI F1        {result['si_f1']:.4f}  (P {result['si_precision']:.4f}, "
+        f"R {result['si_recall']:.4f})"
+    )
+    print(f"  TC micro-F1  {result['tc_micro_f1']:.4f}")
+    print(f"  full task F1 {result['full_task_f1']:.4f}  ({result['decoder']} decoder)")
+    for label, f1 in result["tc_per_technique_f1"].items():
+        print(
+            f"    {label:38s} TC F1 {f1:.3f}  full F1 "
+            f"{result['full_task_per_technique_f1'][label]:.3f}"
+        )
+    return 0
+
+
+def cmd_predict(args, settings_of) -> int:
+    from spinscope.evaluation import predict
+
+    tagger = _tagger(settings_of(args))
+    if args.task == "ptc-si":
+        lines = predict.ptc_si_lines(tagger, args.folder, tagger.threshold)
+    elif args.task == "ptc-tc":
+        if not args.template:
+            raise ConfigError("predict ptc-tc needs --template FILE (the spans to classify).")
+        lines = predict.ptc_tc_lines(tagger, args.folder, args.template)
+    else:
+        lines = predict.semeval23_st3_lines(tagger, args.folder)
+    out = list(lines)
+    _write(str(args.out), "".join(line + "\n" for line in out))
+    print(f"wrote {len(out)} lines to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_train(args, settings_of) -> int:
+    try:
+        from spinscope.training.cli import train_techniques
+    except ImportError as exc:
+        raise ConfigError(
+            f"Training needs the [train] extra ({exc.name} is missing): "
+            "pip install 'spinscope[train]'."
+        ) from None
+    train_techniques(args)
+    return 0
+
+
+def cmd_settings(args, settings_of) -> int:
+    from spinscope.settings import SCHEMA
+
+    for name, spec in SCHEMA.items():
+        extra = f" (one of {', '.join(map(str, spec.choices))})" if spec.choices else ""
+        print(f"{name} = {spec.default!r}{extra}\n    {spec.help}")
+    return 0

@@ -1,0 +1,145 @@
+"""The command line: the only place that parses arguments, prints and chooses exit codes.
+
+Exit codes: 0 success; 1 bad input or settings (one line on stderr, no traceback); 2 usage
+error (argparse); 3 a model or dataset is missing or broken; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from spinscope import __version__
+from spinscope.errors import DataError, ModelError, SpinscopeError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPT = 0, 1, 2, 3, 130
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("SPINSCOPE_DATA", "../shared/data"))
+
+
+def _add_settings_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting, e.g. --set techniques.threshold=0.4 (see `spinscope settings`)",
+    )
+    p.add_argument("--config", metavar="FILE", help="TOML settings file")
+    p.add_argument("--threshold", type=float, help="shortcut for --set techniques.threshold=")
+    p.add_argument("--model-dir", help="a trained tagger folder instead of the shipped model")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spinscope", description="Show how a news text persuades, with the evidence."
+    )
+    parser.add_argument("--version", action="version", version=f"spinscope {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "analyze", help="analyse one article (file, HTML, URL, JSONL or - for stdin)"
+    )
+    p.add_argument("source", help="a .txt/.html file, an http(s) URL, a .jsonl file, or -")
+    p.add_argument("--json", metavar="FILE", help="write the result as JSON (- for stdout)")
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument(
+        "--taxonomy",
+        choices=("semeval2023", "ptc2020"),
+        default="semeval2023",
+        help="taxonomy shown in the terminal view (both are in JSON and HTML)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no terminal view")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the provenance record (versions, model checksums, settings)",
+    )
+    _add_settings_args(p)
+
+    p = sub.add_parser("eval", help="official metrics on a research dataset")
+    p.add_argument("task", choices=("ptc",))
+    p.add_argument("--split", default="dev", choices=("dev", "train"))
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="datasets folder (default: $SPINSCOPE_DATA or ../shared/data)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_settings_args(p)
+
+    p = sub.add_parser("predict", help="write predictions in an official submission format")
+    p.add_argument("task", choices=("ptc-si", "ptc-tc", "semeval23-st3"))
+    p.add_argument("folder", type=Path, help="folder of article<ID>.txt files")
+    p.add_argument("--out", type=Path, required=True, help="output file")
+    p.add_argument("--template", type=Path, help="ptc-tc: the spans to classify")
+    _add_settings_args(p)
+
+    p = sub.add_parser("train", help="train a model (needs the [train] extra)")
+    p.add_argument("what", choices=("techniques",))
+    p.add_argument("--ptc", type=Path, required=True, help="PTC (SemEval-2020 T11) folder")
+    p.add_argument(
+        "--semeval23",
+        type=Path,
+        required=True,
+        help="SemEval-2023 Task 3 English folder (…/semeval2023-task3/en)",
+    )
+    p.add_argument("--out", type=Path, required=True, help="output folder for the model")
+    p.add_argument(
+        "--include-dev",
+        action="store_true",
+        help="train on PTC train+dev (for a shipped model; no dev scores then)",
+    )
+    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--max-steps", type=int, default=None, help="stop early (smoke runs)")
+    p.add_argument("--max-articles", type=int, default=None, help="use only the first N articles")
+
+    sub.add_parser("settings", help="list every setting with its default and help")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> dict:
+    from spinscope.settings import load_settings, parse_override
+
+    overrides = dict(parse_override(o) for o in args.overrides)
+    if args.threshold is not None:
+        overrides["techniques.threshold"] = args.threshold
+    if args.model_dir:
+        overrides["techniques.model_dir"] = args.model_dir
+    return load_settings(overrides, path=args.config)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from spinscope.cli import commands
+
+        return getattr(commands, f"cmd_{args.command}")(args, _settings) or EXIT_OK
+    except (ModelError, DataError) as exc:
+        print(f"spinscope: error: {exc}", file=sys.stderr)
+        return EXIT_MODEL
+    except SpinscopeError as exc:
+        print(f"spinscope: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("spinscope: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPT
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Write predictions in the official submission formats of SemEval-2020 T11 and SemEval-2023 T3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from spinscope.analysis.techniques import TechniqueTagger
+from spinscope.corpora.ptc import read_articles, read_text
+from spinscope.errors import DataError
+from spinscope.evaluation.tagger import predict_si
+from spinscope.model.taxonomy import LABELS_2020, PTC2020, SEMEVAL2023
+
+
+def _batches(items: list, size: int = 8) -> Iterable[list]:
+    for k in range(0, len(items), size):
+        yield items[k : k + size]
+
+
+def ptc_si_lines(tagger: TechniqueTagger, folder: Path, threshold: float) -> Iterable[str]:
+    """``article_id<TAB>start<TAB>end`` for every predicted propaganda span."""
+    articles = list(read_articles(folder).items())
+    for batch in _batches(articles):
+        for (art_id, _), sc in zip(batch, tagger.scores([t for _, t in batch]), strict=True):
+            for start, end in predict_si(sc, threshold):
+                yield f"{art_id}\t{start}\t{end}"
+
+
+def read_tc_template(path: Path) -> list[tuple[str, int, int]]:
+    """Spans to classify: lines ``article_id ... start end`` (TSV; the label column is ignored)."""
+    spans = []
+    for n, line in enumerate(read_text(Path(path)).splitlines(), 1):
+        parts = line.rstrip("\r").split("\t")
+        if not line.strip():
+            continue
+        try:
+            spans.append((parts[0].removeprefix("article"), int(parts[-2]), int(parts[-1])))
+        except (ValueError, IndexError):
+            raise DataError(
+                f"{path} line {n} is not 'article_id<TAB>...<TAB>start<TAB>end': {line[:80]!r}"
+            ) from None
+    return spans
+
+
+def ptc_tc_lines(tagger: TechniqueTagger, folder: Path, template: Path) -> Iterable[str]:
+    """``article_id<TAB>technique<TAB>start<TAB>end`` for every span of the template."""
+    texts = read_articles(folder)
+    by_article: dict[str, list[tuple[int, int]]] = {}
+    for art_id, start, end in read_tc_template(template):
+        if art_id not in texts:
+            raise DataError(f"Template names article {art_id}, which is not in {folder}.")
+        by_article.setdefault(art_id, []).append((start, end))
+    ids = list(by_article)
+    for batch in _batches(ids):
+        for art_id, sc in zip(batch, tagger.scores([texts[i] for i in batch]), strict=True):
+            probs = tagger.classify_spans(sc, by_article[art_id], PTC2020)
+            for (start, end), p in zip(by_article[art_id], probs, strict=True):
+                yield f"{art_id}\t{LABELS_2020[int(p.argmax())]}\t{start}\t{end}"
+
+
+def semeval23_st3_lines(tagger: TechniqueTagger, folder: Path) -> Iterable[str]:
+    """``id<TAB>paragraph<TAB>tech1,tech2`` per non-empty line (paragraph = 1-based line number)."""
+    tagger = TechniqueTagger(
+        model_dir=tagger.model_dir,
+        variant=tagger.variant,
+        taxonomies=(SEMEVAL2023,),
+        threshold=tagger.threshold,
+        decoder=tagger.decoder,
+        batch_size=tagger.batch_size,
+    )
+    articles = list(read_articles(folder).items())
+    for batch in _batches(articles):
+        for (art_id, text), sc in zip(batch, tagger.scores([t for _, t in batch]), strict=True):
+            found = tagger.spans(sc, SEMEVAL2023)
+            pos = 0
+            for number, line in enumerate(text.split("\n"), 1):
+                start, end = pos, pos + len(line)
+                pos = end + 1
+                if not line.strip():
+                    continue
+                labels = sorted({s.label for s in found if s.start < end and s.end > start})
+                yield f"{art_id}\t{number}\t{','.join(labels)}"

@@ -1,0 +1,46 @@
+"""``spinscope eval ptc``: official SemEval-2020 T11 metrics of a tagger on a PTC split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spinscope.analysis.techniques import TechniqueTagger
+from spinscope.corpora.ptc import load_ptc
+from spinscope.evaluation.tagger import score_ptc
+
+
+def evaluate_ptc(
+    tagger: TechniqueTagger, ptc_dir: Path, split: str = "dev", *, progress=None
+) -> dict:
+    """SI, TC, full-task and per-technique scores of ``tagger`` on a PTC split."""
+    articles = load_ptc(ptc_dir, split)
+    scores = []
+    for k in range(0, len(articles), 8):
+        scores += tagger.scores([a.text for a in articles[k : k + 8]])
+        if progress:
+            progress(len(scores), len(articles))
+    result = score_ptc(articles, scores, tagger._heads, threshold=tagger.threshold)
+    full = result[f"full_{tagger.decoder}"]
+    return {
+        "task": "semeval2020-task11",
+        "split": split,
+        "model": tagger.card.get("name"),
+        "model_version": tagger.card.get("version"),
+        "variant": tagger.variant,
+        "threshold": tagger.threshold,
+        "decoder": tagger.decoder,
+        "si_f1": round(result["si"]["f1"], 4),
+        "si_precision": round(result["si"]["precision"], 4),
+        "si_recall": round(result["si"]["recall"], 4),
+        "tc_micro_f1": round(result["tc"]["f1"], 4),
+        "full_task_f1": round(full["f1"], 4),
+        "full_task_precision": round(full["precision"], 4),
+        "full_task_recall": round(full["recall"], 4),
+        "tc_per_technique_f1": {k: round(v["f1"], 4) for k, v in result["tc"]["per_label"].items()},
+        "full_task_per_technique_f1": full["per_label"],
+        "si_f1_by_threshold": result["si_f1_by_threshold"],
+        "full_task_f1_by_decoder": {
+            d: round(result[f"full_{d}"]["f1"], 4) for d in ("channels", "si+head")
+        },
+        "n_articles": result["n_articles"],
+    }

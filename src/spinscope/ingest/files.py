@@ -1,0 +1,94 @@
+"""Files and stdin in, Documents out: the checks that turn a bad path into a clear message."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from spinscope.errors import IngestError
+from spinscope.ingest._decode import (
+    decode_bytes,
+    looks_like_html,
+    one_line,
+    sniff_html_charset,
+)
+from spinscope.ingest.html import from_html
+from spinscope.ingest.text import from_text
+from spinscope.model.document import Document
+
+DEFAULT_MAX_BYTES = 5_000_000
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+def check_file(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a Path if it names a readable file; else raise IngestError."""
+    p = Path(path)
+    if not p.exists():
+        raise IngestError(
+            f"File not found: {path}. Check the path; for a web page give the full "
+            "http:// or https:// URL, and use '-' to read from stdin."
+        )
+    if p.is_dir():
+        raise IngestError(
+            f"{path} is a directory; give one file (a .jsonl file holds many articles)."
+        )
+    return p
+
+
+def _read_capped(p: Path, *, max_bytes: int) -> bytes:
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise IngestError(_too_big(str(p), size, max_bytes))
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # a pipe or a growing file can exceed its stat size
+    except OSError as err:
+        raise IngestError(f"Cannot read {p}: {one_line(err.strerror or str(err))}.") from err
+    if len(data) > max_bytes:
+        raise IngestError(_too_big(str(p), None, max_bytes))
+    return data
+
+
+def _too_big(source: str, size: int | None, max_bytes: int) -> str:
+    actual = f"is {size:,} bytes" if size is not None else "is larger than the limit"
+    return (
+        f"{source} {actual}, over the limit of {max_bytes:,} bytes; "
+        "split it into articles (one per line in a .jsonl file) or raise max_bytes."
+    )
+
+
+def from_bytes(data: bytes, *, source: str, is_html: bool | None = None) -> Document:
+    """Decode bytes read from ``source`` and build a Document, extracting the article from HTML.
+
+    ``is_html=None`` sniffs the content (``<!doctype html`` or ``<html`` at the start).
+    """
+    if is_html is None:
+        is_html = looks_like_html(data)
+    charset = sniff_html_charset(data) if is_html else None
+    text = decode_bytes(data, source=source, charset=charset)
+    if is_html:
+        return from_html(text, meta={"source": source})
+    return from_text(text, meta={"source": source})
+
+
+def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read one article from a text or HTML file (HTML by extension or by content).
+
+    Raises:
+        IngestError: The file is missing, a directory, binary, not UTF-8, empty or too large.
+    """
+    p = check_file(path)
+    data = _read_capped(p, max_bytes=max_bytes)
+    is_html = True if p.suffix.lower() in HTML_SUFFIXES else None
+    return from_bytes(data, source=str(path), is_html=is_html)
+
+
+def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES, stream: BinaryIO | None = None) -> Document:
+    """Read one article (text or HTML) from stdin's bytes, with the same checks as a file."""
+    stream = stream if stream is not None else sys.stdin.buffer
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise IngestError(_too_big("<stdin>", None, max_bytes))
+    return from_bytes(data, source="<stdin>")

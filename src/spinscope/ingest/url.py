@@ -1,0 +1,288 @@
+"""A web page in, a Document out, fetched with care: spinscope may run as a service, and a URL
+given by a user must not reach the machine's own network (server-side request forgery).
+
+Guards:
+
+* only ``http`` and ``https``; no proxies or ``.netrc`` from the environment;
+* the host is resolved once, every address is checked (loopback, private, link-local,
+  multicast, reserved, unspecified and other non-global addresses are refused unless
+  ``allow_private`` or ``SPINSCOPE_ALLOW_PRIVATE_URLS=1``), and the connection goes to a
+  checked address, so a DNS answer that changes between check and connect (DNS rebinding)
+  cannot redirect it; TLS still verifies the certificate against the host name (SNI);
+* redirects are followed by hand, at most ``max_redirects``, each hop checked the same way;
+* the body is streamed and refused beyond ``max_bytes``; ``timeout_s`` bounds the whole fetch
+  (all hops and the body), checked between reads;
+* only text content types are accepted.
+
+Known limit: name resolution itself (``socket.getaddrinfo``) has no timeout of its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import time
+
+import httpx
+
+from spinscope.errors import IngestError
+from spinscope.ingest._decode import decode_bytes, looks_like_html, one_line, sniff_html_charset
+from spinscope.ingest.html import from_html
+from spinscope.ingest.text import from_text
+from spinscope.model.document import Document
+
+ALLOW_PRIVATE_ENV = "SPINSCOPE_ALLOW_PRIVATE_URLS"
+# media type -> is it HTML?
+TEXT_TYPES = {"text/html": True, "application/xhtml+xml": True, "text/plain": False}
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Most specific first: 169.254.0.0/16 is both link-local and private; "link-local" says more.
+_BLOCKED_KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")
+_HEADERS = {
+    "User-Agent": "spinscope (news persuasion analysis)",
+    "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+}
+_FIX_PRIVATE = (
+    "private and local addresses are refused to protect the network; if you trust this URL, "
+    f"pass allow_private=True or set {ALLOW_PRIVATE_ENV}=1"
+)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class _Deadline:
+    """One time budget for the whole fetch: every hop and every body read draw from it."""
+
+    def __init__(self, timeout_s: float, url: str) -> None:
+        self.timeout_s, self.url = timeout_s, url
+        self.end = time.monotonic() + timeout_s
+
+    def error(self) -> IngestError:
+        return IngestError(
+            f"Fetching {self.url} timed out after {self.timeout_s:g} s; "
+            "check the URL or try again with a larger timeout_s."
+        )
+
+    def remaining_s(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise self.error()
+        return left
+
+
+def private_urls_allowed(allow_private: bool = False) -> bool:
+    """True if private addresses may be fetched: by argument or by the operator's env variable."""
+    flag = os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower()
+    return allow_private or flag in {"1", "true", "yes", "on"}
+
+
+def blocked_reason(ip: IPAddress) -> str | None:
+    """Why ``ip`` must not be fetched (e.g. ``"loopback"``), or None for a global address."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind in _BLOCKED_KINDS:
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None if ip.is_global else "non-global"
+
+
+def _check_url(target: str, *, original: str) -> httpx.URL:
+    """Parse ``target`` (the URL given, or a redirect's target) and check its scheme and host."""
+    via = "" if target == original else f" (redirected to {target})"
+    try:
+        url = httpx.URL(target)
+    except (httpx.InvalidURL, TypeError) as err:
+        reason = one_line(str(err))
+        raise IngestError(f"Cannot fetch {original}{via}: not a valid URL ({reason}).") from None
+    if not url.scheme:
+        raise IngestError(f"Cannot fetch {original}{via}: no scheme; write it as https://...")
+    if url.scheme not in ("http", "https"):
+        raise IngestError(
+            f"Cannot fetch {original}{via}: only http:// and https:// URLs are supported, "
+            f"not '{url.scheme}://'."
+        )
+    if not url.host:
+        raise IngestError(f"Cannot fetch {original}{via}: the URL has no host name.")
+    return url
+
+
+def _resolve(url: httpx.URL, *, allow_private: bool, original: str) -> list[str]:
+    """The addresses of ``url``'s host, all checked; raises if any of them is refused."""
+    host = url.raw_host.decode("ascii")
+    try:
+        infos = socket.getaddrinfo(host, url.port or 0, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as err:
+        raise IngestError(
+            f"Cannot fetch {original}: the host {host} could not be resolved "
+            f"({one_line(str(err))}); check the URL and the network."
+        ) from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not allow_private:
+        for address in addresses:
+            reason = blocked_reason(ipaddress.ip_address(address.split("%")[0]))
+            if reason:
+                via = "" if str(url) == original else f" (redirected to {url})"
+                what = address if address == host else f"{host} resolves to {address}, which"
+                article = "an" if reason[0] in "aeiou" else "a"
+                raise IngestError(
+                    f"Refusing to fetch {original}{via}: {what} is {article} {reason} address; "
+                    f"{_FIX_PRIVATE}."
+                )
+    return addresses
+
+
+def _pinned_request(client: httpx.Client, url: httpx.URL, address: str) -> httpx.Request:
+    """A request that connects to ``address`` but speaks to (and verifies TLS for) the host."""
+    host = url.raw_host.decode("ascii")
+    headers = {"Host": url.netloc.decode("ascii")}
+    extensions = {"sni_hostname": host} if url.scheme == "https" else {}
+    request = client.build_request("GET", url.copy_with(host=address), headers=headers)
+    request.extensions.update(extensions)
+    return request
+
+
+def _open(
+    client: httpx.Client, url: httpx.URL, addresses: list[str], deadline: _Deadline
+) -> httpx.Response:
+    """Send the request to the first address that accepts a connection."""
+    for index, address in enumerate(addresses):
+        request = _pinned_request(client, url, address)
+        request.extensions["timeout"] = httpx.Timeout(deadline.remaining_s()).as_dict()
+        try:
+            return client.send(request, stream=True)
+        except httpx.ConnectError:
+            if index == len(addresses) - 1:
+                raise
+    raise AssertionError("unreachable: getaddrinfo returns at least one address")
+
+
+def _content_type(response: httpx.Response, original: str) -> tuple[bool | None, str | None]:
+    """(is HTML, charset) from the Content-Type header; is HTML is None if there is none."""
+    media, *params = response.headers.get("content-type", "").split(";")
+    media = media.strip().lower()
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    if not media:
+        return None, charset
+    if media not in TEXT_TYPES:
+        raise IngestError(
+            f"{original} is not text: content type {media}; "
+            "give the URL of an HTML page or a plain-text file."
+        )
+    return TEXT_TYPES[media], charset
+
+
+def _read_body(
+    response: httpx.Response, *, max_bytes: int, deadline: _Deadline, original: str
+) -> bytes:
+    too_big = IngestError(
+        f"{original} is larger than the limit of {max_bytes:,} bytes; "
+        "raise max_bytes or save the article text to a file."
+    )
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise too_big
+    chunks, total = [], 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > max_bytes:
+            raise too_big
+        deadline.remaining_s()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _to_document(
+    body: bytes, is_html: bool | None, charset: str | None, *, original: str, final: str
+) -> Document:
+    if is_html is None:
+        is_html = looks_like_html(body)
+    if is_html and charset is None:
+        charset = sniff_html_charset(body)
+    text = decode_bytes(body, source=original, charset=charset)
+    if is_html:
+        return from_html(text, url=final, meta={"source": original})
+    return from_text(text, meta={"source": original, "url": final})
+
+
+def _fetch(
+    client: httpx.Client,
+    original: str,
+    *,
+    allow_private: bool,
+    max_redirects: int,
+    max_bytes: int,
+    deadline: _Deadline,
+) -> Document:
+    url = _check_url(original, original=original)
+    for _hop in range(max_redirects + 1):
+        addresses = _resolve(url, allow_private=allow_private, original=original)
+        response = _open(client, url, addresses, deadline)
+        try:
+            if response.status_code in _REDIRECTS and "location" in response.headers:
+                url = _check_url(str(url.join(response.headers["location"])), original=original)
+                continue
+            if not response.is_success:
+                raise IngestError(
+                    f"Fetching {original} failed: HTTP {response.status_code} "
+                    f"{one_line(response.reason_phrase)}; check the URL."
+                )
+            is_html, charset = _content_type(response, original)
+            body = _read_body(response, max_bytes=max_bytes, deadline=deadline, original=original)
+        finally:
+            response.close()
+        return _to_document(body, is_html, charset, original=original, final=str(url))
+    raise IngestError(
+        f"Fetching {original} took more than {max_redirects} redirects; "
+        "give the final URL of the article."
+    )
+
+
+def fetch_url(
+    url: str,
+    *,
+    timeout_s: float = 10.0,
+    max_bytes: int = 5_000_000,
+    max_redirects: int = 5,
+    allow_private: bool = False,
+) -> Document:
+    """Download a news page (HTML or plain text) and return its article as a Document.
+
+    Args:
+        url: An ``http://`` or ``https://`` URL.
+        timeout_s: Time budget for the whole fetch, redirects and body included.
+        max_bytes: Largest body accepted; a larger one is an error, never silently cut.
+        max_redirects: How many redirects to follow; each target is checked again.
+        allow_private: Allow loopback, private and local addresses (so does the environment
+            variable ``SPINSCOPE_ALLOW_PRIVATE_URLS=1``).
+
+    Raises:
+        IngestError: Bad scheme, refused address, HTTP error, timeout, too large, not text, or
+            no article text in the page; the message names the URL.
+    """
+    deadline = _Deadline(timeout_s, url)
+    client = httpx.Client(
+        headers=_HEADERS,
+        follow_redirects=False,
+        trust_env=False,  # an environment proxy would resolve names itself, past our checks
+    )
+    try:
+        with client:
+            return _fetch(
+                client,
+                url,
+                allow_private=private_urls_allowed(allow_private),
+                max_redirects=max_redirects,
+                max_bytes=max_bytes,
+                deadline=deadline,
+            )
+    except httpx.TimeoutException:
+        raise deadline.error() from None
+    except httpx.HTTPError as err:
+        raise IngestError(
+            f"Could not fetch {url}: {one_line(str(err)) or type(err).__name__}; "
+            "check the URL and the network."
+        ) from None

@@ -1,0 +1,39 @@
+"""Names -> factories for analysers, with versioned names; built-ins registered in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from spinscope.errors import ConfigError
+
+ANALYZERS: dict[str, Callable[[dict[str, Any]], Any]] = {}
+
+
+def register_analyzer(name: str, factory: Callable[[dict[str, Any]], Any]) -> None:
+    ANALYZERS[name] = factory
+
+
+def _techniques(settings: dict[str, Any]):
+    from spinscope.analysis.techniques import TechniqueTagger
+
+    return TechniqueTagger(
+        model_dir=settings["techniques.model_dir"] or None,
+        variant=settings["techniques.variant"],
+        taxonomies=[t.strip() for t in settings["techniques.taxonomies"].split(",") if t.strip()],
+        threshold=settings["techniques.threshold"],
+        decoder=settings["techniques.decoder"],
+        batch_size=settings["techniques.batch_size"],
+    )
+
+
+def register_builtins() -> None:
+    register_analyzer("techniques", _techniques)
+
+
+def create_analyzer(name: str, settings: dict[str, Any]):
+    if not ANALYZERS:
+        register_builtins()
+    if name not in ANALYZERS:
+        raise ConfigError(f"Unknown analyser {name!r}. Available: {', '.join(sorted(ANALYZERS))}.")
+    return ANALYZERS[name](settings)

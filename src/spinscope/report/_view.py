@@ -1,0 +1,159 @@
+"""Private: the data both report renderers show, computed once and free of any markup.
+
+The HTML and terminal views differ only in how they draw this data ("compute data" here,
+"format data" in ``html.py`` and ``terminal.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spinscope.model.definitions import display_name, explain
+from spinscope.model.document import AnalysisResult, Finding
+from spinscope.model.taxonomy import CATEGORIES_2023, PTC2020, SEMEVAL2023, category
+
+OTHER = "Other"
+CATEGORY_ORDER: tuple[str, ...] = (*CATEGORIES_2023, OTHER)
+TAXONOMY_ORDER: tuple[str, ...] = (SEMEVAL2023, PTC2020)
+TAXONOMY_NAMES = {
+    SEMEVAL2023: "SemEval-2023 (23 techniques)",
+    PTC2020: "PTC / SemEval-2020 (14 techniques)",
+}
+META_ORDER: tuple[str, ...] = ("source", "url", "author", "date", "site", "language")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the text between two finding boundaries, and the findings covering all of it.
+
+    ``findings`` is ordered outermost first, so the last one is the innermost.
+    """
+
+    text: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def innermost(self) -> Finding | None:
+        return self.findings[-1] if self.findings else None
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many findings of one technique a taxonomy has."""
+
+    label: str
+    name: str
+    category: str
+    n: int
+
+
+def normalise(result: AnalysisResult | Mapping[str, Any]) -> tuple[AnalysisResult, dict[str, Any]]:
+    """The result as an object and as its ``to_dict`` shape (the dict carries the versions).
+
+    Raises:
+        TypeError: ``result`` is neither an ``AnalysisResult`` nor a mapping.
+    """
+    if isinstance(result, AnalysisResult):
+        return result, result.to_dict()
+    if isinstance(result, Mapping):
+        return AnalysisResult.from_dict(dict(result)), dict(result)
+    raise TypeError(
+        "Expected an AnalysisResult or the dict from AnalysisResult.to_dict(), "
+        f"got {type(result).__name__}."
+    )
+
+
+def sort_key(finding: Finding) -> tuple[int, int, str]:
+    """Position order; at one start, the longer (outer) finding first."""
+    return (finding.start, -finding.end, finding.label)
+
+
+def finding_category(finding: Finding) -> str:
+    """The finding's category, from the finding or else from its taxonomy; ``Other`` if none."""
+    if finding.category in CATEGORIES_2023:
+        return finding.category
+    try:
+        return category(finding.taxonomy, finding.label)
+    except KeyError:
+        return OTHER
+
+
+def finding_explanation(finding: Finding) -> str:
+    """The analyser's explanation, or a generated one when the analyser left it empty."""
+    if finding.explanation:
+        return finding.explanation
+    return explain(finding.taxonomy, finding.label, finding.text, finding.confidence)
+
+
+def slug(value: str) -> str:
+    """A CSS-safe class fragment: lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
+
+
+def of_taxonomy(findings: Iterable[Finding], taxonomy: str) -> list[Finding]:
+    """The findings of one taxonomy, in position order."""
+    return sorted((f for f in findings if f.taxonomy == taxonomy), key=sort_key)
+
+
+def taxonomies(findings: Iterable[Finding], default: str = SEMEVAL2023) -> list[str]:
+    """The taxonomies to show: ``default`` first, the known ones, then any other present."""
+    present = {f.taxonomy for f in findings} | {default}
+    known = [t for t in (default, *TAXONOMY_ORDER) if t in present]
+    ordered = list(dict.fromkeys(known))
+    return ordered + sorted(present - set(ordered))
+
+
+def in_bounds(findings: Iterable[Finding], text: str) -> list[Finding]:
+    """Findings whose offsets fit the text (a bad one is left out of the highlighting)."""
+    return [f for f in findings if 0 <= f.start < f.end <= len(text)]
+
+
+def segments(text: str, findings: Sequence[Finding]) -> list[Segment]:
+    """Split ``text`` at every finding boundary; overlapping and nested findings both work."""
+    spans = sorted(in_bounds(findings, text), key=sort_key)
+    cuts = sorted({0, len(text), *(f.start for f in spans), *(f.end for f in spans)})
+    out: list[Segment] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        covering = tuple(f for f in spans if f.start <= a and f.end >= b)
+        out.append(Segment(text[a:b], _outer_first(covering)))
+    return out
+
+
+def _outer_first(covering: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    return tuple(sorted(covering, key=lambda f: (-(f.end - f.start), f.start, f.label)))
+
+
+def counts(findings: Iterable[Finding]) -> list[Count]:
+    """Findings per technique, most frequent first."""
+    findings = list(findings)
+    n = Counter((f.taxonomy, f.label) for f in findings)
+    cats = {(f.taxonomy, f.label): finding_category(f) for f in findings}
+    rows = [Count(lab, display_name(tax, lab), cats[(tax, lab)], k) for (tax, lab), k in n.items()]
+    return sorted(rows, key=lambda c: (-c.n, c.name))
+
+
+def categories_used(findings: Iterable[Finding]) -> list[str]:
+    """The categories present, in the fixed legend order."""
+    used = {finding_category(f) for f in findings}
+    return [c for c in CATEGORY_ORDER if c in used]
+
+
+def meta_items(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Metadata to show as (key, value) strings: the usual keys first, empty values dropped."""
+    keys = [k for k in META_ORDER if k in meta] + sorted(k for k in meta if k not in META_ORDER)
+    return [(str(k), str(meta[k])) for k in keys if meta[k] not in (None, "", [], {})]
+
+
+def model_line(model: Mapping[str, Any]) -> str:
+    """One model's provenance on one line: name, version, then the other fields."""
+    name_key = "name" if model.get("name") else "id"
+    name = str(model.get(name_key) or "model")
+    version = model.get("version")
+    shown = (name_key, "version")
+    rest = ", ".join(f"{k}={v}" for k, v in model.items() if k not in shown)
+    line = f"{name} {version}" if version else name
+    return f"{line} ({rest})" if rest else line

@@ -1,0 +1,142 @@
+"""Results -> a terminal view with rich: highlighted text, a findings table and counts.
+
+Article text and metadata only ever enter ``rich.text.Text`` objects, never markup strings, so a
+text that contains ``[bold]`` or ``[/]`` prints as written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from spinscope.model.definitions import display_name, quote
+from spinscope.model.document import AnalysisResult, Finding
+from spinscope.report import _view
+
+TABLE_QUOTE_CHARS = 60
+
+# The 16 standard colours, so that categories stay distinct on any colour terminal.
+CATEGORY_STYLES: dict[str, str] = {
+    "Attack on reputation": "black on bright_red",
+    "Justification": "black on bright_cyan",
+    "Simplification": "black on bright_green",
+    "Distraction": "black on bright_magenta",
+    "Call": "black on bright_blue",
+    "Manipulative wording": "black on bright_yellow",
+    _view.OTHER: "black on white",
+}
+OVERLAP_STYLE = "underline"
+
+
+def render_terminal(
+    result: AnalysisResult | Mapping[str, Any],
+    console: Console,
+    *,
+    taxonomy: str = _view.SEMEVAL2023,
+) -> None:
+    """Print one analysis result to ``console``: title, highlighted text, findings, counts.
+
+    Args:
+        result: an ``AnalysisResult`` or the dict its ``to_dict`` returns.
+        console: where to print (``Console(record=True)`` to capture it).
+        taxonomy: whose findings to show ("semeval2023" or "ptc2020").
+
+    Raises:
+        TypeError: ``result`` is neither an ``AnalysisResult`` nor a mapping.
+    """
+    obj, _ = _view.normalise(result)
+    findings = _view.of_taxonomy(obj.findings, taxonomy)
+    _print_header(obj, console)
+    console.print(highlighted_text(obj.doc.text, findings))
+    console.print()
+    if not findings:
+        console.print(_no_findings(obj, taxonomy))
+        return
+    console.print(_legend(findings))
+    console.print(findings_table(findings, taxonomy))
+    console.print(counts_table(findings, taxonomy))
+
+
+def _print_header(result: AnalysisResult, console: Console) -> None:
+    doc = result.doc
+    title = doc.title or str(doc.meta.get("title") or "") or "Untitled text"
+    console.print(Text(title, style="bold underline"))
+    for key, value in _view.meta_items({k: v for k, v in doc.meta.items() if k != "title"}):
+        console.print(Text.assemble((f"{key}: ", "bold"), value))
+    for warning in result.warnings:
+        console.print(Text.assemble(("Warning: ", "bold yellow"), str(warning)))
+    console.print()
+
+
+def highlighted_text(text: str, findings: list[Finding]) -> Text:
+    """The text with each finding styled by category.
+
+    Where findings overlap or nest, the innermost one gives the colour and the text is
+    underlined, so that the overlap stays visible.
+    """
+    out = Text(text)
+    pos = 0
+    for segment in _view.segments(text, findings):
+        end = pos + len(segment.text)
+        if segment.innermost is not None:
+            out.stylize(CATEGORY_STYLES[_view.finding_category(segment.innermost)], pos, end)
+        if len(segment.findings) > 1:
+            out.stylize(OVERLAP_STYLE, pos, end)
+        pos = end
+    return out
+
+
+def _legend(findings: list[Finding]) -> Text:
+    parts: list[str | tuple[str, str]] = [("Categories: ", "bold")]
+    for i, cat in enumerate(_view.categories_used(findings)):
+        parts += [", "] if i else []
+        parts.append((f" {cat} ", CATEGORY_STYLES[cat]))
+    return Text.assemble(*parts)
+
+
+def findings_table(findings: list[Finding], taxonomy: str) -> Table:
+    """One row per finding, in text order."""
+    name = _view.TAXONOMY_NAMES.get(taxonomy, taxonomy)
+    table = Table(title=Text(f"Findings, {name}"), show_lines=False, expand=True)
+    table.add_column("Technique", ratio=2)
+    table.add_column("Conf.", justify="right", no_wrap=True)
+    table.add_column("Quoted text", ratio=3)
+    table.add_column("Explanation", ratio=4)
+    for f in sorted(findings, key=_view.sort_key):
+        table.add_row(
+            Text(
+                display_name(f.taxonomy, f.label), style=CATEGORY_STYLES[_view.finding_category(f)]
+            ),
+            Text(f"{f.confidence:.2f}"),
+            Text(f'"{quote(f.text, TABLE_QUOTE_CHARS)}"'),
+            Text(_view.finding_explanation(f)),
+        )
+    return table
+
+
+def counts_table(findings: list[Finding], taxonomy: str) -> Table:
+    """Findings per technique, most frequent first, with a total."""
+    name = _view.TAXONOMY_NAMES.get(taxonomy, taxonomy)
+    table = Table(title=Text(f"Techniques, {name}"))
+    table.add_column("Technique")
+    table.add_column("Category")
+    table.add_column("Findings", justify="right")
+    for count in _view.counts(findings):
+        table.add_row(Text(count.name), Text(count.category), Text(str(count.n)))
+    table.add_section()
+    table.add_row(Text("Total", style="bold"), Text(""), Text(str(len(findings)), style="bold"))
+    return table
+
+
+def _no_findings(result: AnalysisResult, taxonomy: str) -> Text:
+    line = f"No persuasion techniques found ({taxonomy})."
+    others = Counter(f.taxonomy for f in result.findings if f.taxonomy != taxonomy)
+    if others:
+        listed = ", ".join(f"{t} ({n})" for t, n in sorted(others.items()))
+        line += f" Other taxonomies have findings: {listed}."
+    return Text(line)

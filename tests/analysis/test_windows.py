@@ -1,0 +1,58 @@
+"""Windowing covers every word piece; span helpers keep offsets honest."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spinscope.analysis import _onnx
+
+
+@given(n=st.integers(1, 3000), window=st.integers(8, 512), overlap=st.integers(0, 6))
+def test_windows_cover_every_token(n, window, overlap):
+    stride = max(1, window - 2 - overlap)
+    wins = _onnx.windows(n, window, stride)
+    covered = np.zeros(n, bool)
+    for w in wins:
+        assert 0 <= w.lo < w.hi <= n
+        assert w.hi - w.lo <= window - 2
+        covered[w.lo : w.hi] = True
+    assert covered.all()
+
+
+def test_merge_windows_averages_overlaps():
+    wins = [_onnx.Window(0, 3), _onnx.Window(2, 4)]
+    rows = [np.array([[1.0], [1.0], [1.0]]), np.array([[3.0], [3.0]])]
+    merged = _onnx.merge_windows(rows, wins, 4)
+    assert merged[:, 0].tolist() == [1.0, 1.0, 2.0, 3.0]
+
+
+def test_runs_finds_maximal_runs():
+    mask = np.array([0, 1, 1, 0, 0, 1, 0, 1], bool)
+    assert _onnx.runs(mask) == [(1, 3), (5, 6), (7, 8)]
+    assert _onnx.runs(mask, max_gap=1) == [(1, 3), (5, 8)]
+    assert _onnx.runs(np.zeros(3, bool)) == []
+
+
+def test_snap_span_extends_to_words_and_trims_punctuation():
+    text = "They are traitors, all of them."
+    start = text.index("rait")
+    assert _onnx.snap_span(text, start, start + 4) == (9, 17)
+    assert text[9:17] == "traitors"
+    assert _onnx.snap_span(text, 17, 19) is None  # ", " only
+
+
+@given(st.text(min_size=1, max_size=60), st.integers(0, 59), st.integers(1, 60))
+def test_snap_span_stays_in_bounds(text, a, b):
+    start, end = min(a, len(text) - 1), min(max(a + 1, b), len(text))
+    if start >= end:
+        return
+    out = _onnx.snap_span(text, start, end)
+    if out:
+        assert 0 <= out[0] < out[1] <= len(text)
+        assert text[out[0]] not in _onnx.TRIM and text[out[1] - 1] not in _onnx.TRIM
+
+
+def test_token_range_finds_overlapping_pieces():
+    offsets = np.array([[0, 4], [5, 8], [8, 12], [13, 15]])
+    assert _onnx.token_range(offsets, 6, 9) == (1, 3)
+    assert _onnx.token_range(offsets, 12, 13) is None

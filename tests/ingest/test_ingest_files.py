@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from spinscope.ingest import load, read_path, read_stdin
+
+TEXT = (
+    "Tax plan criticised\n\nThe opposition said on Tuesday that the new tax plan would hurt "
+    "the families who can least afford it."
+)
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def test_text_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", TEXT.replace("\n", "\r\n") + "\r\n")
+    doc = read_path(path)
+    assert doc.text == TEXT
+    assert doc.title == "Tax plan criticised"
+    assert doc.meta["source"] == str(path)
+
+
+def test_utf8_bom_file(tmp_path: Path) -> None:
+    assert read_path(write(tmp_path, "bom.txt", b"\xef\xbb\xbf" + TEXT.encode())).text == TEXT
+
+
+def test_html_by_extension(tmp_path: Path, article_html: str) -> None:
+    doc = read_path(write(tmp_path, "page.htm", article_html.replace("<!doctype html>", "")))
+    assert doc.title == "Minister Defends Tax Plan"
+    assert "<p>" not in doc.text
+
+
+def test_html_by_sniffing(tmp_path: Path, article_html: str) -> None:
+    doc = read_path(write(tmp_path, "page.txt", "\n  " + article_html))
+    assert doc.meta["author"] == "Jane Doe"
+    assert "<p>" not in doc.text
+
+
+def test_html_declared_charset(tmp_path: Path, article_html: str) -> None:
+    html = article_html.replace("<head>", '<head><meta charset="windows-1251">')
+    html = html.replace("Jane Doe", "Иван Петров")
+    doc = read_path(write(tmp_path, "ru.html", html.encode("windows-1251")))
+    assert doc.meta["author"] == "Иван Петров"
+
+
+def test_missing_file(tmp_path: Path, ingest_error) -> None:
+    path = tmp_path / "nope.txt"
+    with ingest_error("not found", str(path)):
+        read_path(path)
+
+
+def test_directory(tmp_path: Path, ingest_error) -> None:
+    with ingest_error("directory", str(tmp_path)):
+        read_path(tmp_path)
+
+
+def test_binary_file(tmp_path: Path, ingest_error) -> None:
+    path = write(tmp_path, "img.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with ingest_error("binary", str(path)):
+        read_path(path)
+
+
+def test_not_utf8(tmp_path: Path, ingest_error) -> None:
+    path = write(tmp_path, "latin.txt", "Caf\xe9 au lait".encode("latin-1"))
+    with ingest_error("not UTF-8", str(path), "0xe9"):
+        read_path(path)
+
+
+def test_too_large(tmp_path: Path, ingest_error) -> None:
+    path = write(tmp_path, "big.txt", "word " * 100)
+    with ingest_error("over the limit", str(path), "max_bytes"):
+        read_path(path, max_bytes=100)
+
+
+def test_empty_file(tmp_path: Path, ingest_error) -> None:
+    path = write(tmp_path, "empty.txt", " \n\n")
+    with ingest_error("empty", str(path)):
+        read_path(path)
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = io.TextIOWrapper(io.BytesIO(TEXT.encode("utf-8")))
+    monkeypatch.setattr(sys, "stdin", fake)
+    doc = load("-")
+    assert doc.text == TEXT and doc.meta["source"] == "<stdin>"
+
+
+def test_stdin_checks(ingest_error) -> None:
+    with ingest_error("binary", "<stdin>"):
+        read_stdin(stream=io.BytesIO(b"a\x00b"))
+    with ingest_error("over the limit", "<stdin>"):
+        read_stdin(stream=io.BytesIO(b"x" * 11), max_bytes=10)
+
+
+def test_load_path_and_pathlike(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", TEXT)
+    assert load(str(path)) == load(path)
+
+
+def test_load_refuses_a_list() -> None:
+    with pytest.raises(TypeError, match="once per source"):
+        load(["a.txt"])  # type: ignore[arg-type]

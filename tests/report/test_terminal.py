@@ -1,0 +1,97 @@
+"""The terminal view: highlighted text, findings and counts, with markup never interpreted."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+
+from spinscope.model.document import AnalysisResult, Document
+from spinscope.report.terminal import CATEGORY_STYLES, highlighted_text, render_terminal
+
+from .conftest import finding
+
+
+def rendered(result: AnalysisResult | dict, **kwargs: str) -> str:
+    console = Console(record=True, width=100, color_system=None)
+    render_terminal(result, console, **kwargs)
+    return console.export_text()
+
+
+def flat(output: str) -> str:
+    return " ".join(output.split())
+
+
+def test_title_text_findings_and_counts(result: AnalysisResult) -> None:
+    out = rendered(result)
+    assert out.splitlines()[0] == "Council votes on the market square"
+    assert "author: A. Writer" in out and "Warning: The text looks like Dutch" in out
+    for f in result.findings:
+        assert f.text in flat(out)
+    counts = {
+        m[0]: int(m[1]) for m in re.findall(r"│ ([A-Z][a-z /]+?)\s+│ [A-Za-z ]+│\s+(\d+) │", out)
+    }
+    assert counts == {
+        "Loaded language": 2,
+        "Slogans": 2,
+        "Appeal to fear / prejudice": 1,
+        "Exaggeration / minimisation": 1,
+        "Total": 6,
+    }
+    assert "0.91" in out and "0.42" in out and "0.77" not in out  # the ptc2020 one is not shown
+
+
+def test_findings_are_listed_in_text_order(result: AnalysisResult) -> None:
+    out = rendered(result)
+    rows = [line for line in out.splitlines() if re.search(r"│\s+0\.\d\d │", line)]
+    confidences = [re.search(r"(0\.\d\d)", row).group(1) for row in rows]  # type: ignore[union-attr]
+    assert confidences == ["0.91", "0.64", "0.55", "0.42", "0.87", "0.83"]
+
+
+def test_other_taxonomy(result: AnalysisResult) -> None:
+    out = rendered(result, taxonomy="ptc2020")
+    assert "PTC / SemEval-2020" in out and "0.77" in out and "0.91" not in out
+
+
+def test_a_dict_renders_like_the_result(result: AnalysisResult) -> None:
+    assert rendered(result.to_dict()) == rendered(result)
+
+
+def test_no_findings_says_so(empty: AnalysisResult) -> None:
+    out = rendered(empty)
+    assert "A calm, factual sentence." in out
+    assert "No persuasion techniques found (semeval2023)." in out
+    assert "Findings" not in out
+
+
+def test_no_findings_in_this_taxonomy_points_to_the_other(result: AnalysisResult) -> None:
+    only_ptc = AnalysisResult(doc=result.doc, findings=[result.findings[-1]])
+    out = rendered(only_ptc)
+    assert "No persuasion techniques found (semeval2023)." in out
+    assert "Other taxonomies have findings: ptc2020 (1)." in flat(out)
+
+
+def test_rich_markup_in_the_text_is_printed_as_written() -> None:
+    text = "He said [bold red]no[/bold red] and [/] then [link=x]click[/link]."
+    doc = Document(text, title="[red]Title[/red]", meta={"author": "[b]me[/b]"})
+    result = AnalysisResult(
+        doc=doc, findings=[finding("[bold red]no[/bold red]", "Slogans", doc_text=text)]
+    )
+    out = rendered(result)
+    assert "[red]Title[/red]" in out and "[b]me[/b]" in out
+    assert text in out
+    assert '"[bold red]no[/bold red]"' in flat(out)
+
+
+def test_inner_style_wins_where_findings_nest(result: AnalysisResult) -> None:
+    semeval = [f for f in result.findings if f.taxonomy == "semeval2023"]
+    text = highlighted_text(result.doc.text, semeval)
+
+    def styles_at(word: str) -> list[str]:
+        i = result.doc.text.index(word)
+        return [str(s.style) for s in text.spans if s.start <= i < s.end]
+
+    assert styles_at("disaster") == [CATEGORY_STYLES["Manipulative wording"], "underline"]
+    assert styles_at("a total") == [CATEGORY_STYLES["Justification"]]  # the outer finding only
+    assert styles_at("betrayal") == [CATEGORY_STYLES["Manipulative wording"], "underline"]
+    assert styles_at("committee") == []

@@ -1,0 +1,50 @@
+"""Splitting a text at finding boundaries: overlaps and nesting."""
+
+from __future__ import annotations
+
+from spinscope.model.document import AnalysisResult
+from spinscope.report import _view
+
+
+def test_segments_rebuild_the_text_and_cover_each_finding_exactly(result: AnalysisResult) -> None:
+    text, findings = result.doc.text, result.findings
+    segs = _view.segments(text, findings)
+    assert "".join(s.text for s in segs) == text
+    pos = 0
+    covered: dict[int, set[int]] = {}
+    for seg in segs:
+        for i in range(pos, pos + len(seg.text)):
+            covered[i] = {id(f) for f in seg.findings}
+        pos += len(seg.text)
+    for f in findings:
+        for i in range(len(text)):
+            assert (id(f) in covered[i]) == (f.start <= i < f.end)
+
+
+def test_innermost_finding_is_last(result: AnalysisResult) -> None:
+    text, findings = result.doc.text, result.findings
+    segs = _view.segments(text, findings)
+    disaster = next(s for s in segs if s.text == "disaster")
+    assert [f.label for f in disaster.findings] == ["Appeal_to_Fear-Prejudice", "Loaded_Language"]
+    assert disaster.innermost is not None and disaster.innermost.label == "Loaded_Language"
+
+
+def test_out_of_bounds_findings_are_not_highlighted(result: AnalysisResult) -> None:
+    text, findings = result.doc.text, result.findings
+    bad = findings[0].__class__(**{**findings[0].to_dict(), "start": 5, "end": 10_000})
+    segs = _view.segments(text, [bad])
+    assert segs == [_view.Segment(text, ())]
+
+
+def test_counts_most_frequent_first(result: AnalysisResult) -> None:
+    findings = result.findings
+    rows = _view.counts(_view.of_taxonomy(findings, "semeval2023"))
+    assert [(r.label, r.n) for r in rows][:2] == [("Loaded_Language", 2), ("Slogans", 2)]
+    assert sum(r.n for r in rows) == 6
+
+
+def test_taxonomies_default_first(result: AnalysisResult) -> None:
+    findings = result.findings
+    assert _view.taxonomies(findings) == ["semeval2023", "ptc2020"]
+    assert _view.taxonomies(findings, "ptc2020") == ["ptc2020", "semeval2023"]
+    assert _view.taxonomies([]) == ["semeval2023"]

@@ -1,0 +1,44 @@
+"""Imports point one way: model <- analysis <- evaluation/report <- cli (ARCHITECTURE.md)."""
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "spinscope"
+
+FORBIDDEN = {
+    "model": ("analysis", "ingest", "report", "cli", "training", "evaluation", "corpora"),
+    "ingest": ("analysis", "report", "cli", "training", "evaluation"),
+    "analysis": ("report", "cli", "training", "evaluation", "ingest"),
+    "report": ("analysis", "cli", "training", "evaluation", "ingest"),
+    "evaluation": ("cli", "training", "report"),
+    "corpora": ("analysis", "cli", "training", "report", "evaluation"),
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_layers_import_one_way():
+    bad = []
+    for layer, forbidden in FORBIDDEN.items():
+        for path in (SRC / layer).rglob("*.py"):
+            for module in imported_modules(path):
+                parts = module.split(".")
+                if parts[0] == "spinscope" and len(parts) > 1 and parts[1] in forbidden:
+                    bad.append(f"{path.relative_to(SRC)} imports {module}")
+    assert not bad, bad
+
+
+def test_inference_never_imports_torch():
+    for layer in ("analysis", "model", "ingest", "report", "evaluation", "cli"):
+        for path in (SRC / layer).rglob("*.py"):
+            mods = imported_modules(path)
+            assert not {m for m in mods if m.split(".")[0] in ("torch", "transformers")}, path

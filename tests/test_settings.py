@@ -1,0 +1,51 @@
+import pytest
+
+from spinscope.errors import ConfigError
+from spinscope.registry import ANALYZERS, create_analyzer, register_builtins
+from spinscope.settings import SCHEMA, load_settings, parse_override
+
+
+def test_defaults_validate():
+    values = load_settings()
+    assert values == {k: s.default for k, s in SCHEMA.items()}
+
+
+def test_file_env_and_overrides_layer_in_order(tmp_path, monkeypatch):
+    path = tmp_path / "s.toml"
+    path.write_text("[techniques]\nthreshold = 0.3\nbatch_size = 4\n")
+    monkeypatch.setenv("SPINSCOPE_TECHNIQUES_THRESHOLD", "0.35")
+    values = load_settings({"techniques.batch_size": "8"}, path=path)
+    assert values["techniques.threshold"] == 0.35
+    assert values["techniques.batch_size"] == 8
+
+
+def test_unknown_setting_names_the_available_ones():
+    with pytest.raises(ConfigError, match="Unknown setting 'techniques.treshold'. Available:"):
+        load_settings({"techniques.treshold": 0.2})
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("techniques.threshold", "1.5"),
+        ("techniques.threshold", "high"),
+        ("techniques.decoder", "crf"),
+        ("ingest.allow_private_urls", "maybe"),
+    ],
+)
+def test_bad_values_are_config_errors(name, value):
+    with pytest.raises(ConfigError, match=name):
+        load_settings({name: value})
+
+
+def test_parse_override():
+    assert parse_override("techniques.threshold=0.4") == ("techniques.threshold", "0.4")
+    with pytest.raises(ConfigError):
+        parse_override("techniques.threshold")
+
+
+def test_registry_lists_the_builtins():
+    register_builtins()
+    assert sorted(ANALYZERS) == ["techniques"]
+    with pytest.raises(ConfigError, match="Unknown analyser 'claimz'. Available: techniques."):
+        create_analyzer("claimz", load_settings())
