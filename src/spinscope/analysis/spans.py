@@ -71,28 +71,74 @@ class RawSpan:
     confidence: float
 
 
-def decode_runs(scores: TokenScores, column: int, threshold: float, label: str) -> list[RawSpan]:
-    """Spans where one channel passes ``threshold``; confidence is the run's mean score."""
+@dataclass(frozen=True)
+class Decoding:
+    """How token scores become spans; the trained model's card says which values won on dev.
+
+    * ``si_source``: the score that marks propaganda for span identification: ``any`` (the
+      "any technique" channel) or ``mean-noisy-or`` (its mean with the noisy-or of the PTC
+      technique channels, which agree more often on long spans);
+    * ``max_gap``: runs separated by at most this many word pieces are joined;
+    * ``min_tokens``: runs shorter than this are dropped.
+    """
+
+    threshold: float = 0.5
+    si_source: str = "any"
+    max_gap: int = 0
+    min_tokens: int = 1
+
+
+def si_scores(scores: TokenScores, source: str) -> np.ndarray:
+    """Per-word-piece propaganda score for span identification."""
+    if source == "any":
+        return scores.probs[:, 0]
+    if source == "mean-noisy-or":
+        tech = scores.probs[:, channel_slice(PTC2020)]
+        return 0.5 * scores.probs[:, 0] + 0.5 * (1.0 - np.prod(1.0 - tech, axis=1))
+    raise ValueError(f"Unknown SI score source {source!r}. Available: any, mean-noisy-or.")
+
+
+def decode_runs(
+    scores: TokenScores,
+    values: np.ndarray,
+    label: str,
+    decoding: Decoding,
+    threshold: float | None = None,
+) -> list[RawSpan]:
+    """Spans where ``values`` (one score per word piece) pass the threshold, snapped to words.
+
+    Confidence is the run's mean score.
+    """
     out = []
-    col = scores.probs[:, column]
-    for i, j in _onnx.runs(col >= threshold):
+    thr = decoding.threshold if threshold is None else threshold
+    for i, j in _onnx.runs(values >= thr, max_gap=decoding.max_gap):
+        if j - i < decoding.min_tokens:
+            continue
         snapped = _onnx.snap_span(
             scores.text, int(scores.enc.offsets[i, 0]), int(scores.enc.offsets[j - 1, 1])
         )
         if snapped:
-            out.append(RawSpan(snapped[0], snapped[1], label, float(col[i:j].mean())))
+            out.append(RawSpan(snapped[0], snapped[1], label, float(values[i:j].mean())))
     return out
 
 
+def decode_si(scores: TokenScores, decoding: Decoding) -> list[RawSpan]:
+    """Propaganda spans, whatever the technique (SemEval-2020 SI)."""
+    return decode_runs(scores, si_scores(scores, decoding.si_source), "propaganda", decoding)
+
+
 def decode_techniques(
-    scores: TokenScores, taxonomy: str, thresholds: float | dict[str, float]
+    scores: TokenScores,
+    taxonomy: str,
+    decoding: Decoding,
+    thresholds: dict[str, float] | None = None,
 ) -> list[RawSpan]:
     """Per-technique spans of one taxonomy (they may overlap and share extents)."""
     out = []
     cols = channel_slice(taxonomy)
     for k, label in enumerate(TAXONOMY_LABELS[taxonomy]):
-        thr = thresholds if isinstance(thresholds, float) else thresholds.get(label, 0.5)
-        out.extend(decode_runs(scores, cols.start + k, thr, label))
+        thr = (thresholds or {}).get(label)
+        out.extend(decode_runs(scores, scores.probs[:, cols.start + k], label, decoding, thr))
     return out
 
 
@@ -115,14 +161,31 @@ def span_features(scores: TokenScores, spans: list[tuple[int, int]]) -> tuple[np
 
 
 def classify(
-    scores: TokenScores, spans: list[tuple[int, int]], head: SpanHead, taxonomy: str
+    scores: TokenScores,
+    spans: list[tuple[int, int]],
+    head: SpanHead,
+    taxonomy: str,
+    *,
+    channel_weight: float = 0.0,
 ) -> np.ndarray:
-    """Technique probabilities (len(spans), n_labels) for given character spans."""
+    """Technique probabilities (len(spans), n_labels) for given character spans.
+
+    ``channel_weight`` mixes in the token channels' view: the mean score of each technique's
+    channel over the span's word pieces, normalised to sum to one.
+    """
     n = len(TAXONOMY_LABELS[taxonomy])
     out = np.full((len(spans), n), 1.0 / n, dtype=np.float32)
     feats, kept = span_features(scores, spans)
-    if kept:
-        out[kept] = head(taxonomy, feats)
+    if not kept:
+        return out
+    probs = head(taxonomy, feats)
+    if channel_weight:
+        cols = channel_slice(taxonomy)
+        ranges = [_onnx.token_range(scores.enc.offsets, *spans[k]) for k in kept]
+        means = np.stack([scores.probs[i:j, cols].mean(0) for i, j in ranges])
+        means = means / np.maximum(means.sum(1, keepdims=True), 1e-6)
+        probs = (1 - channel_weight) * probs + channel_weight * means
+    out[kept] = probs
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -22,11 +23,12 @@ from spinscope.analysis import _onnx
 from spinscope.analysis.spans import (
     CHANNELS,
     TAXONOMY_LABELS,
+    Decoding,
     NumpySpanHeads,
     RawSpan,
     TokenScores,
     classify,
-    decode_runs,
+    decode_si,
     decode_techniques,
 )
 from spinscope.errors import ConfigError, ModelError
@@ -97,8 +99,24 @@ class TechniqueTagger:
     def _tokenizer(self):
         return _onnx.load_tokenizer(str(self.model_dir / "tokenizer.json"))
 
+    @property
+    def decoding(self) -> Decoding:
+        """The card's decoding choices (made on dev) with the user's threshold."""
+        chosen = self.card.get("decoding", {})
+        return Decoding(
+            threshold=self.threshold,
+            si_source=chosen.get("si_source", "any"),
+            max_gap=int(chosen.get("max_gap", 0)),
+            min_tokens=int(chosen.get("min_tokens", 1)),
+        )
+
+    @property
+    def channel_weight(self) -> float:
+        """How much the token channels count when labelling a given span (chosen on dev)."""
+        return float(self.card.get("tc_channel_weight", 0.0))
+
     @cached_property
-    def _heads(self) -> NumpySpanHeads:
+    def span_head(self) -> NumpySpanHeads:
         path = self.model_dir / "span_heads.npz"
         if not path.exists():
             raise ModelError(f"Span heads {path} are missing; reinstall spinscope or retrain.")
@@ -118,6 +136,8 @@ class TechniqueTagger:
                 "taxonomies": list(self.taxonomies),
                 "threshold": self.threshold,
                 "decoder": self.decoder,
+                "tc_channel_weight": self.channel_weight,
+                "decoding": asdict(self.decoding),
             },
         }
 
@@ -171,9 +191,15 @@ class TechniqueTagger:
     def spans(self, scores: TokenScores, taxonomy: str) -> list[RawSpan]:
         """Technique spans of one taxonomy, with the configured decoder."""
         if self.decoder == "channels":
-            return decode_techniques(scores, taxonomy, self.threshold)
-        found = decode_runs(scores, 0, self.threshold, "propaganda")
-        probs = classify(scores, [(s.start, s.end) for s in found], self._heads, taxonomy)
+            return decode_techniques(scores, taxonomy, self.decoding)
+        found = decode_si(scores, self.decoding)
+        probs = classify(
+            scores,
+            [(s.start, s.end) for s in found],
+            self.span_head,
+            taxonomy,
+            channel_weight=self.channel_weight,
+        )
         labels = TAXONOMY_LABELS[taxonomy]
         return [
             RawSpan(s.start, s.end, labels[int(p.argmax())], float(s.confidence * p.max()))
@@ -184,7 +210,7 @@ class TechniqueTagger:
         self, scores: TokenScores, spans: list[tuple[int, int]], taxonomy: str
     ) -> np.ndarray:
         """Technique probabilities for given spans (the TC task)."""
-        return classify(scores, spans, self._heads, taxonomy)
+        return classify(scores, spans, self.span_head, taxonomy, channel_weight=self.channel_weight)
 
     def analyze(self, docs: Sequence[Document]) -> list[list[Finding]]:
         if isinstance(docs, Document):

@@ -112,7 +112,7 @@ def cmd_predict(args, settings_of) -> int:
 
     tagger = _tagger(settings_of(args))
     if args.task == "ptc-si":
-        lines = predict.ptc_si_lines(tagger, args.folder, tagger.threshold)
+        lines = predict.ptc_si_lines(tagger, args.folder)
     elif args.task == "ptc-tc":
         if not args.template:
             raise ConfigError("predict ptc-tc needs --template FILE (the spans to classify).")

@@ -17,12 +17,12 @@ def _batches(items: list, size: int = 8) -> Iterable[list]:
         yield items[k : k + size]
 
 
-def ptc_si_lines(tagger: TechniqueTagger, folder: Path, threshold: float) -> Iterable[str]:
+def ptc_si_lines(tagger: TechniqueTagger, folder: Path) -> Iterable[str]:
     """``article_id<TAB>start<TAB>end`` for every predicted propaganda span."""
     articles = list(read_articles(folder).items())
     for batch in _batches(articles):
         for (art_id, _), sc in zip(batch, tagger.scores([t for _, t in batch]), strict=True):
-            for start, end in predict_si(sc, threshold):
+            for start, end in predict_si(sc, tagger.decoding):
                 yield f"{art_id}\t{start}\t{end}"
 
 

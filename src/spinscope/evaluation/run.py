@@ -19,7 +19,13 @@ def evaluate_ptc(
         scores += tagger.scores([a.text for a in articles[k : k + 8]])
         if progress:
             progress(len(scores), len(articles))
-    result = score_ptc(articles, scores, tagger._heads, threshold=tagger.threshold)
+    result = score_ptc(
+        articles,
+        scores,
+        tagger.span_head,
+        decoding=tagger.decoding,
+        channel_weight=tagger.channel_weight,
+    )
     full = result[f"full_{tagger.decoder}"]
     return {
         "task": "semeval2020-task11",
@@ -28,11 +34,14 @@ def evaluate_ptc(
         "model_version": tagger.card.get("version"),
         "variant": tagger.variant,
         "threshold": tagger.threshold,
+        "decoding": result["decoding"],
         "decoder": tagger.decoder,
         "si_f1": round(result["si"]["f1"], 4),
         "si_precision": round(result["si"]["precision"], 4),
         "si_recall": round(result["si"]["recall"], 4),
         "tc_micro_f1": round(result["tc"]["f1"], 4),
+        "tc_channel_weight": tagger.channel_weight,
+        "tc_f1_by_channel_weight": result["tc_f1_by_channel_weight"],
         "full_task_f1": round(full["f1"], 4),
         "full_task_precision": round(full["precision"], 4),
         "full_task_recall": round(full["recall"], 4),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
+
 from spinscope.analysis.spans import (
-    CHANNELS,
+    Decoding,
     SpanHead,
     TokenScores,
     classify,
-    decode_runs,
+    decode_si,
     decode_techniques,
 )
 from spinscope.corpora.ptc import Article
@@ -15,71 +17,105 @@ from spinscope.evaluation.ptc import full_task_score, si_score, tc_score
 from spinscope.model.taxonomy import LABELS_2020, PTC2020
 
 SI_THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+TC_CHANNEL_WEIGHTS = (0.25, 0.5, 1.0)
 
 
-def predict_si(scores: TokenScores, threshold: float) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in decode_runs(scores, 0, threshold, "propaganda")]
+def predict_si(scores: TokenScores, decoding: Decoding) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in decode_si(scores, decoding)]
 
 
-def predict_tc(scores: TokenScores, spans: list[tuple[int, int]], head: SpanHead) -> list[str]:
-    probs = classify(scores, spans, head, PTC2020)
+def predict_tc(
+    scores: TokenScores, spans: list[tuple[int, int]], head: SpanHead, channel_weight: float = 0.0
+) -> list[str]:
+    probs = classify(scores, spans, head, PTC2020, channel_weight=channel_weight)
     return [LABELS_2020[k] for k in probs.argmax(1)]
 
 
 def predict_full(
-    scores: TokenScores, head: SpanHead, *, decoder: str, threshold: float
+    scores: TokenScores,
+    head: SpanHead,
+    *,
+    decoder: str,
+    decoding: Decoding,
+    channel_weight: float = 0.0,
 ) -> list[tuple[str, int, int]]:
     """Spans with techniques: from per-technique channels, or SI spans labelled by the head."""
     if decoder == "channels":
-        return [(s.label, s.start, s.end) for s in decode_techniques(scores, PTC2020, threshold)]
-    spans = predict_si(scores, threshold)
-    return [(lab, s, e) for (s, e), lab in zip(spans, predict_tc(scores, spans, head), strict=True)]
+        return [(s.label, s.start, s.end) for s in decode_techniques(scores, PTC2020, decoding)]
+    spans = predict_si(scores, decoding)
+    labels = predict_tc(scores, spans, head, channel_weight)
+    return [(lab, s, e) for (s, e), lab in zip(spans, labels, strict=True)]
 
 
-def score_ptc(
-    articles: list[Article], scores: list[TokenScores], head: SpanHead, *, threshold: float = 0.5
-) -> dict:
-    """SI, TC and full-task scores on PTC articles, plus an SI threshold sweep (for the record)."""
-    gold = [(a.id, sp.label, sp.start, sp.end) for a in articles for sp in a.spans[PTC2020]]
-    result: dict = {"n_articles": len(articles), "threshold": threshold}
-    sweep = {}
-    for thr in SI_THRESHOLDS:
-        pred = [
-            (a.id, s, e)
-            for a, sc in zip(articles, scores, strict=True)
-            for s, e in predict_si(sc, thr)
-        ]
-        sweep[str(thr)] = round(si_score(pred, gold)["f1"], 4)
-    result["si_f1_by_threshold"] = sweep
-    pred = [
+def _si_pred(articles, scores, decoding: Decoding) -> list[tuple[str, int, int]]:
+    return [
         (a.id, s, e)
         for a, sc in zip(articles, scores, strict=True)
-        for s, e in predict_si(sc, threshold)
+        for s, e in predict_si(sc, decoding)
     ]
-    result["si"] = si_score(pred, gold)
-    tc_pred = []
+
+
+def _tc_pred(articles, scores, head, weight: float) -> list[tuple[str, str, int, int]]:
+    pred = []
     for a, sc in zip(articles, scores, strict=True):
         spans = [(sp.start, sp.end) for sp in a.spans[PTC2020]]
-        for (s, e), lab in zip(spans, predict_tc(sc, spans, head), strict=True):
-            tc_pred.append((a.id, lab, s, e))
-    result["tc"] = tc_score(tc_pred, gold, LABELS_2020)
-    for decoder in ("channels", "si+head"):
-        full = [
-            (a.id, lab, s, e)
-            for a, sc in zip(articles, scores, strict=True)
-            for lab, s, e in predict_full(sc, head, decoder=decoder, threshold=threshold)
-        ]
-        result[f"full_{decoder}"] = full_task_score(full, gold)
-        result[f"full_{decoder}"]["per_label"] = {
-            label: round(
-                full_task_score(
-                    [f for f in full if f[1] == label], [g for g in gold if g[1] == label]
-                )["f1"],
-                4,
-            )
-            for label in LABELS_2020
-        }
+        labels = predict_tc(sc, spans, head, weight)
+        pred += [(a.id, lab, s, e) for (s, e), lab in zip(spans, labels, strict=True)]
+    return pred
+
+
+def _full(articles, scores, head, gold, **kwargs) -> dict:
+    pred = [
+        (a.id, lab, s, e)
+        for a, sc in zip(articles, scores, strict=True)
+        for lab, s, e in predict_full(sc, head, **kwargs)
+    ]
+    result = full_task_score(pred, gold)
+    result["per_label"] = {
+        label: round(
+            full_task_score([p for p in pred if p[1] == label], [g for g in gold if g[1] == label])[
+                "f1"
+            ],
+            4,
+        )
+        for label in LABELS_2020
+    }
     return result
 
 
-assert CHANNELS[0] == "any"
+def score_ptc(
+    articles: list[Article],
+    scores: list[TokenScores],
+    head: SpanHead,
+    *,
+    decoding: Decoding | None = None,
+    channel_weight: float = 0.0,
+) -> dict:
+    """SI, TC and full-task scores on PTC articles, with sweeps of the SI threshold and of the TC
+    channel weight (for the record: the reported scores use the given settings)."""
+    decoding = decoding or Decoding()
+    gold = [(a.id, sp.label, sp.start, sp.end) for a in articles for sp in a.spans[PTC2020]]
+    result: dict = {"n_articles": len(articles), "decoding": asdict(decoding)}
+    result["si"] = si_score(_si_pred(articles, scores, decoding), gold)
+    result["si_f1_by_threshold"] = {
+        str(t): round(
+            si_score(_si_pred(articles, scores, replace(decoding, threshold=t)), gold)["f1"], 4
+        )
+        for t in SI_THRESHOLDS
+    }
+    result["tc"] = tc_score(_tc_pred(articles, scores, head, channel_weight), gold, LABELS_2020)
+    result["tc_f1_by_channel_weight"] = {
+        str(w): round(tc_score(_tc_pred(articles, scores, head, w), gold)["f1"], 4)
+        for w in TC_CHANNEL_WEIGHTS
+    }
+    for decoder in ("channels", "si+head"):
+        result[f"full_{decoder}"] = _full(
+            articles,
+            scores,
+            head,
+            gold,
+            decoder=decoder,
+            decoding=decoding,
+            channel_weight=channel_weight,
+        )
+    return result

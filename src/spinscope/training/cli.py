@@ -1,4 +1,4 @@
-"""``spinscope train techniques``: train, pick the best epoch on dev, export, write the model card."""
+"""`spinscope train techniques`: train, pick the best epoch on dev, export, write the card."""
 
 from __future__ import annotations
 

@@ -43,6 +43,8 @@ class TrainConfig:
     stride: int = 192
     si_pos_weight: float = 2.0
     tech_pos_weight: float = 2.0
+    si_loss_weight: float = 1.0  # weight of the "any technique" channel's loss
+    tech_loss_weight: float = 1.0  # weight of each technique channel's loss (summed)
     span_loss_weight: float = 1.0
     bf16: bool = True
     max_steps: int = 0  # >0: stop early (smoke runs)
@@ -211,6 +213,8 @@ def train(
     pos_weight = torch.full((len(CHANNELS),), cfg.tech_pos_weight)
     pos_weight[0] = cfg.si_pos_weight
     bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
+    channel_weights = torch.full((len(CHANNELS),), cfg.tech_loss_weight)
+    channel_weights[0] = cfg.si_loss_weight
     ce = nn.CrossEntropyLoss()
     log(f"{len(train_articles)} articles, {len(examples)} windows, {total} steps")
     history = []
@@ -229,7 +233,8 @@ def train(
             logits = logits.float()
             hidden = hidden.float()
             # Sum over channels (not mean): each sparse channel keeps a single-task gradient.
-            tok_loss = (bce(logits, labels).sum(-1) * mask).sum() / mask.sum()
+            per_channel = bce(logits, labels) * channel_weights
+            tok_loss = (per_channel.sum(-1) * mask).sum() / mask.sum()
             span_loss = torch.zeros(())
             for tax in (PTC2020, SEMEVAL2023):
                 feats, targets = [], []

@@ -1,0 +1,107 @@
+"""`spinscope analyze` end to end with the shipped model, as a user runs it."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from spinscope.analysis.techniques import shipped_model_dir
+from spinscope.cli.main import main
+from spinscope.model.document import SCHEMA_VERSION
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "samples" / "sample-article.txt"
+EXAMPLE = ROOT.parent / "shared" / "examples" / "state-media-column.txt"
+
+pytestmark = pytest.mark.skipif(
+    not (shipped_model_dir() / "card.json").exists(), reason="no shipped technique model"
+)
+
+
+def analyze_json(tmp_path, *argv):
+    out = tmp_path / "r.json"
+    assert main(["analyze", *argv, "--json", str(out), "--quiet"]) == 0
+    return json.loads(out.read_text())
+
+
+def check_result(data):
+    assert data["schema_version"] == SCHEMA_VERSION
+    text = data["document"]["text"]
+    assert data["findings"], "the sample article is full of techniques"
+    for f in data["findings"]:
+        assert 0 <= f["start"] < f["end"] <= len(text)
+        assert text[f["start"] : f["end"]] == f["text"]
+        assert 0.0 <= f["confidence"] <= 1.0
+        assert f["text"][:20].strip() and f["explanation"]
+        assert f["taxonomy"] in ("ptc2020", "semeval2023")
+    assert data["models"][0]["model_sha256"]
+    assert len(data["input_sha256"]) == 64
+
+
+def test_sample_article_json_and_html(tmp_path):
+    html = tmp_path / "report.html"
+    data = analyze_json(tmp_path, str(SAMPLE), "--html", str(html))
+    check_result(data)
+    labels = {f["label"] for f in data["findings"]}
+    assert {"Loaded_Language", "Name_Calling-Labeling"} & labels
+    page = html.read_text()
+    assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")
+    assert "<mark" in page
+
+
+def test_both_taxonomies_are_reported(tmp_path):
+    data = analyze_json(tmp_path, str(SAMPLE))
+    assert {f["taxonomy"] for f in data["findings"]} == {"ptc2020", "semeval2023"}
+
+
+def test_terminal_view_lists_findings(capsys):
+    assert main(["analyze", str(SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "Port Ellery" in out
+
+
+def test_stdin(tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(SAMPLE.read_bytes())))
+    check_result(analyze_json(tmp_path, "-"))
+
+
+def test_jsonl_gives_one_result_per_line(tmp_path):
+    path = tmp_path / "a.jsonl"
+    text = SAMPLE.read_text()
+    path.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"html": f"<p>{text}</p>"}))
+    data = analyze_json(tmp_path, str(path))
+    assert isinstance(data, list) and len(data) == 2
+
+
+def test_non_english_text_is_analysed_with_a_warning(tmp_path, capsys):
+    path = tmp_path / "de.txt"
+    path.write_text(
+        "Die Regierung hat heute beschlossen, dass die neuen Regeln ab dem ersten "
+        "Januar gelten und dass alle Bürger sich daran halten müssen."
+    )
+    data = analyze_json(tmp_path, str(path))
+    assert any("English" in w for w in data["warnings"])
+    assert "warning" in capsys.readouterr().err
+
+
+def test_long_text_is_analysed_to_its_end(tmp_path):
+    """Windows cover the whole text: a technique at the end of a long article is still found."""
+    filler = "The committee met on Monday and discussed the budget for the coming year. " * 300
+    tail = "These corrupt traitors betrayed our great nation and its brave heroes."
+    path = tmp_path / "long.txt"
+    path.write_text(filler + tail)
+    data = analyze_json(tmp_path, str(path))
+    start = len(filler)
+    assert any(f["start"] >= start for f in data["findings"])
+
+
+def test_same_input_same_json(tmp_path):
+    a = analyze_json(tmp_path, str(SAMPLE))
+    b = analyze_json(tmp_path, str(SAMPLE))
+    assert a == b
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="../shared/examples is absent")
+def test_state_media_column(tmp_path):
+    check_result(analyze_json(tmp_path, str(EXAMPLE)))

@@ -1,0 +1,110 @@
+"""Bad input: one clear line on stderr and a non-zero exit, never a traceback."""
+
+import pytest
+
+from spinscope.cli.main import EXIT_INPUT, EXIT_MODEL, EXIT_USAGE, main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def assert_one_line_error(err: str, *needles: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("spinscope: error: ")
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+def test_missing_file(capsys, tmp_path):
+    code, _, err = run(capsys, "analyze", str(tmp_path / "nope.txt"))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "nope.txt")
+
+
+def test_directory(capsys, tmp_path):
+    code, _, err = run(capsys, "analyze", str(tmp_path))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, str(tmp_path))
+
+
+def test_binary_file(capsys, tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"\x00\x01\x02\xff\xfe" * 20)
+    code, _, err = run(capsys, "analyze", str(path))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "x.txt")
+
+
+def test_undecodable_file(capsys, tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Caf\xe9 cr\xe8me".encode("latin-1"))
+    code, _, err = run(capsys, "analyze", str(path))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "latin1.txt")
+
+
+def test_empty_text(capsys, tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text("  \n\n ")
+    code, _, err = run(capsys, "analyze", str(path))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "empty")
+
+
+def test_html_without_text(capsys, tmp_path):
+    path = tmp_path / "blank.html"
+    path.write_text("<html><head><title>t</title></head><body><div></div></body></html>")
+    code, _, err = run(capsys, "analyze", str(path))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "blank.html")
+
+
+def test_url_to_loopback_is_refused(capsys):
+    code, _, err = run(capsys, "analyze", "http://127.0.0.1:9/article")
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "127.0.0.1")
+
+
+def test_jsonl_bad_line_names_file_and_line(capsys, tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text('{"text": "fine"}\nnot json\n')
+    code, _, err = run(capsys, "analyze", str(path), "--quiet")
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "batch.jsonl", "line 2")
+
+
+def test_bad_setting(capsys, tmp_path):
+    code, _, err = run(capsys, "analyze", "-", "--set", "techniques.threshold=2")
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "techniques.threshold")
+
+
+def test_missing_model_dir(capsys, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("They are traitors.")
+    code, _, err = run(capsys, "analyze", str(path), "--model-dir", str(tmp_path / "none"))
+    assert code == EXIT_MODEL
+    assert_one_line_error(err, "card.json")
+
+
+def test_eval_without_data(capsys, tmp_path):
+    code, _, err = run(capsys, "eval", "ptc", "--data", str(tmp_path))
+    assert code == EXIT_MODEL
+    assert_one_line_error(err, "PTC not found")
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze"])
+    assert exc.value.code == EXIT_USAGE
+
+
+def test_settings_lists_every_setting(capsys):
+    code, out, _ = run(capsys, "settings")
+    assert code == 0
+    assert "techniques.threshold = 0.5" in out

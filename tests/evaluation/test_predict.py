@@ -1,0 +1,78 @@
+"""Submission writers produce the official line formats for any folder of articles."""
+
+from pathlib import Path
+
+import pytest
+
+from spinscope.analysis.techniques import TechniqueTagger, shipped_model_dir
+from spinscope.cli.main import main
+from spinscope.model.taxonomy import LABELS_2020, LABELS_2023
+
+pytestmark = pytest.mark.skipif(
+    not (shipped_model_dir() / "card.json").exists(), reason="no shipped technique model"
+)
+
+ARTICLES = {
+    "101": "Harbour Plan\n\nThese corrupt cowards betrayed our town.\nThe vote is on Monday.\n",
+    "102": "Weather\n\nRain is expected tomorrow.\n\nStand with Port Ellery! Enough is enough!\n",
+}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    for art_id, text in ARTICLES.items():
+        (tmp_path / f"article{art_id}.txt").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_ptc_si_lines(folder, tmp_path):
+    out = tmp_path / "si.txt"
+    assert main(["predict", "ptc-si", str(folder), "--out", str(out), "--threshold", "0.2"]) == 0
+    for line in out.read_text().splitlines():
+        art_id, start, end = line.split("\t")
+        assert art_id in ARTICLES and 0 <= int(start) < int(end) <= len(ARTICLES[art_id])
+
+
+def test_ptc_tc_lines_follow_the_template(folder, tmp_path):
+    template = tmp_path / "template.out"
+    spans = [("101", 9, 24), ("102", 59, 79), ("101", 16, 40)]
+    template.write_text("".join(f"{a}\t?\t{s}\t{e}\n" for a, s, e in spans))
+    out = tmp_path / "tc.txt"
+    assert (
+        main(["predict", "ptc-tc", str(folder), "--template", str(template), "--out", str(out)])
+        == 0
+    )
+    lines = [line.split("\t") for line in out.read_text().splitlines()]
+    assert sorted((a, int(s), int(e)) for a, _, s, e in lines) == sorted(spans)
+    assert all(label in LABELS_2020 for _, label, _, _ in lines)
+
+
+def test_ptc_tc_needs_a_template(folder, tmp_path, capsys):
+    assert main(["predict", "ptc-tc", str(folder), "--out", str(tmp_path / "x")]) == 1
+    assert "--template" in capsys.readouterr().err
+
+
+def test_semeval23_paragraph_lines(folder, tmp_path):
+    out = tmp_path / "st3.txt"
+    assert main(["predict", "semeval23-st3", str(folder), "--out", str(out)]) == 0
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    # one row per non-empty line, numbered like the 2023 templates (1-based line numbers)
+    assert [(a, p) for a, p, _ in rows] == [
+        ("101", "1"),
+        ("101", "3"),
+        ("101", "4"),
+        ("102", "1"),
+        ("102", "3"),
+        ("102", "5"),
+    ]
+    for _, _, labels in rows:
+        assert all(x in LABELS_2023 for x in labels.split(",") if x)
+
+
+def test_tc_classifies_every_given_span():
+    tagger = TechniqueTagger()
+    text = ARTICLES["101"]
+    scores = tagger.scores([text])[0]
+    probs = tagger.classify_spans(scores, [(9, 24), (16, 40)], "semeval2023")
+    assert probs.shape == (2, 23)
+    assert abs(float(probs[0].sum()) - 1.0) < 1e-4
