@@ -18,7 +18,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from spinscope.analysis.spans import Decoding, decode_si
+from spinscope.analysis.spans import DECODERS, Decoding, decode_si
 from spinscope.analysis.techniques import TechniqueTagger
 from spinscope.corpora.ptc import load_ptc
 from spinscope.evaluation.ptc import si_score
@@ -76,9 +76,7 @@ def main() -> None:
                 ),
                 "tc_f1": round(full["tc"]["f1"], 4),
                 "tc_f1_by_channel_weight": full["tc_f1_by_channel_weight"],
-                "full_task_f1_with_best": {
-                    d: round(full[f"full_{d}"]["f1"], 4) for d in ("channels", "si+head")
-                },
+                "full_task_f1_with_best": {d: round(full[f"full_{d}"]["f1"], 4) for d in DECODERS},
             },
             indent=1,
         )

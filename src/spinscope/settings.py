@@ -37,10 +37,11 @@ SCHEMA: dict[str, Setting] = {
         "Comma-separated taxonomies to report: semeval2023 (23 techniques), ptc2020 (14).",
     ),
     "techniques.decoder": Setting(
-        "channels",
+        "hybrid",
         "How spans get techniques: 'channels' (one score per technique per word; spans may "
-        "overlap) or 'si+head' (propaganda spans first, then the span classifier labels them).",
-        choices=("channels", "si+head"),
+        "overlap), 'si+head' (propaganda spans first, then the span classifier names their "
+        "technique), or 'hybrid' (si+head, plus channel spans of other techniques).",
+        choices=("channels", "si+head", "hybrid"),
     ),
     "techniques.variant": Setting(
         "int8",

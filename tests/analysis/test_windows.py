@@ -56,3 +56,12 @@ def test_token_range_finds_overlapping_pieces():
     offsets = np.array([[0, 4], [5, 8], [8, 12], [13, 15]])
     assert _onnx.token_range(offsets, 6, 9) == (1, 3)
     assert _onnx.token_range(offsets, 12, 13) is None
+
+
+def test_snap_span_keeps_hyphenated_and_apostrophe_words_whole():
+    text = "These out-of-touch bureaucrats don't care."
+    start = text.index("of-touch")
+    s, e = _onnx.snap_span(text, start, start + 8)
+    assert text[s:e] == "out-of-touch"
+    s, e = _onnx.snap_span(text, text.index("n't"), text.index("n't") + 1)
+    assert text[s:e] == "don't"

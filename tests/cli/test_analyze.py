@@ -25,10 +25,11 @@ def analyze_json(tmp_path, *argv):
     return json.loads(out.read_text())
 
 
-def check_result(data):
+def check_result(data, *, expect_findings=True):
     assert data["schema_version"] == SCHEMA_VERSION
     text = data["document"]["text"]
-    assert data["findings"], "the sample article is full of techniques"
+    if expect_findings:
+        assert data["findings"], "the sample article is full of techniques"
     for f in data["findings"]:
         assert 0 <= f["start"] < f["end"] <= len(text)
         assert text[f["start"] : f["end"]] == f["text"]
@@ -69,7 +70,9 @@ def test_stdin(tmp_path, monkeypatch):
 def test_jsonl_gives_one_result_per_line(tmp_path):
     path = tmp_path / "a.jsonl"
     text = SAMPLE.read_text()
-    path.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"html": f"<p>{text}</p>"}))
+    paras = "".join(f"<p>{p}</p>" for p in text.split("\n\n")[1:])
+    page = f"<html><head><title>Harbour</title></head><body><article>{paras}</article></body></html>"
+    path.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"html": page}))
     data = analyze_json(tmp_path, str(path))
     assert isinstance(data, list) and len(data) == 2
 
@@ -104,4 +107,6 @@ def test_same_input_same_json(tmp_path):
 
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="../shared/examples is absent")
 def test_state_media_column(tmp_path):
-    check_result(analyze_json(tmp_path, str(EXAMPLE)))
+    data = analyze_json(tmp_path, str(EXAMPLE), "--threshold", "0.3")
+    check_result(data)
+    assert data["settings"]["techniques.threshold"] == 0.3

@@ -112,11 +112,26 @@ def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int] | 
 TRIM = " \t\n\r.,:;\u00a0"
 
 
+JOINERS = "-'\u2019"
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """Whether the boundary before ``text[i]`` is inside a word (hyphens, apostrophes join)."""
+    if i <= 0 or i >= len(text):
+        return False
+    left, right = text[i - 1], text[i]
+    if left.isalnum() and right.isalnum():
+        return True
+    if right in JOINERS and left.isalnum() and i + 1 < len(text) and text[i + 1].isalnum():
+        return True
+    return left in JOINERS and right.isalnum() and i >= 2 and text[i - 2].isalnum()
+
+
 def snap_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Extend a span to whole words and trim whitespace and edge punctuation (as PTC gold is)."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+    while _inside_word(text, start):
         start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    while _inside_word(text, end):
         end += 1
     while start < end and text[start] in TRIM:
         start += 1

@@ -79,13 +79,16 @@ class Decoding:
       "any technique" channel) or ``mean-noisy-or`` (its mean with the noisy-or of the PTC
       technique channels, which agree more often on long spans);
     * ``max_gap``: runs separated by at most this many word pieces are joined;
-    * ``min_tokens``: runs shorter than this are dropped.
+    * ``min_tokens``: runs shorter than this are dropped;
+    * ``second_label_ratio``: with the span head, a second technique is reported for a span when
+      its probability is at least this share of the first one's (1.0: one technique a span).
     """
 
     threshold: float = 0.5
     si_source: str = "any"
     max_gap: int = 0
     min_tokens: int = 1
+    second_label_ratio: float = 1.0  # a span's 2nd technique is kept if p2 >= ratio * p1
 
 
 def si_scores(scores: TokenScores, source: str) -> np.ndarray:
@@ -133,12 +136,17 @@ def decode_techniques(
     decoding: Decoding,
     thresholds: dict[str, float] | None = None,
 ) -> list[RawSpan]:
-    """Per-technique spans of one taxonomy (they may overlap and share extents)."""
+    """Per-technique spans of one taxonomy (they may overlap and share extents).
+
+    Only the threshold of ``decoding`` applies: gap bridging and the fragment floor are tuned
+    for span identification, and would drop the one-word spans loaded language often has.
+    """
     out = []
     cols = channel_slice(taxonomy)
+    plain = Decoding(threshold=decoding.threshold)
     for k, label in enumerate(TAXONOMY_LABELS[taxonomy]):
         thr = (thresholds or {}).get(label)
-        out.extend(decode_runs(scores, scores.probs[:, cols.start + k], label, decoding, thr))
+        out.extend(decode_runs(scores, scores.probs[:, cols.start + k], label, plain, thr))
     return out
 
 
@@ -211,3 +219,42 @@ class NumpySpanHeads:
 def _erf(x: np.ndarray) -> np.ndarray:
     # Abramowitz-Stegun 7.1.26 is too coarse for exact GELU parity; use math.erf vectorised.
     return np.vectorize(math.erf, otypes=[np.float32])(x)
+
+
+DECODERS = ("channels", "si+head", "hybrid")
+
+
+def decode_labelled(
+    scores: TokenScores,
+    taxonomy: str,
+    decoding: Decoding,
+    decoder: str,
+    head: SpanHead,
+    *,
+    channel_weight: float = 0.0,
+) -> list[RawSpan]:
+    """Technique spans of one taxonomy.
+
+    * ``channels``: each technique's token channel on its own (spans may overlap);
+    * ``si+head``: propaganda spans first, then the span head names their technique(s);
+    * ``hybrid``: ``si+head``, plus channel spans of techniques the head did not name there.
+    """
+    if decoder not in DECODERS:
+        raise ValueError(f"Unknown decoder {decoder!r}. Available: {', '.join(DECODERS)}.")
+    out: list[RawSpan] = []
+    if decoder in ("si+head", "hybrid"):
+        labels = TAXONOMY_LABELS[taxonomy]
+        found = decode_si(scores, decoding)
+        spans = [(s.start, s.end) for s in found]
+        probs = classify(scores, spans, head, taxonomy, channel_weight=channel_weight)
+        for s, p in zip(found, probs, strict=True):
+            first, second = np.argsort(-p)[:2]
+            keep = [first] + (
+                [second] if p[second] >= decoding.second_label_ratio * p[first] else []
+            )
+            out += [RawSpan(s.start, s.end, labels[k], s.confidence * float(p[k])) for k in keep]
+    if decoder in ("channels", "hybrid"):
+        for c in decode_techniques(scores, taxonomy, decoding):
+            if not any(o.label == c.label and o.start < c.end and c.start < o.end for o in out):
+                out.append(c)
+    return out

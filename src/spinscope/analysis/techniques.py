@@ -28,8 +28,7 @@ from spinscope.analysis.spans import (
     RawSpan,
     TokenScores,
     classify,
-    decode_si,
-    decode_techniques,
+    decode_labelled,
 )
 from spinscope.errors import ConfigError, ModelError
 from spinscope.model.definitions import explain
@@ -65,7 +64,7 @@ class TechniqueTagger:
         variant: str = "int8",
         taxonomies: Sequence[str] = ("semeval2023", "ptc2020"),
         threshold: float = 0.5,
-        decoder: str = "channels",
+        decoder: str = "hybrid",
         batch_size: int = 16,
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
@@ -108,6 +107,7 @@ class TechniqueTagger:
             si_source=chosen.get("si_source", "any"),
             max_gap=int(chosen.get("max_gap", 0)),
             min_tokens=int(chosen.get("min_tokens", 1)),
+            second_label_ratio=float(chosen.get("second_label_ratio", 1.0)),
         )
 
     @property
@@ -190,21 +190,14 @@ class TechniqueTagger:
 
     def spans(self, scores: TokenScores, taxonomy: str) -> list[RawSpan]:
         """Technique spans of one taxonomy, with the configured decoder."""
-        if self.decoder == "channels":
-            return decode_techniques(scores, taxonomy, self.decoding)
-        found = decode_si(scores, self.decoding)
-        probs = classify(
+        return decode_labelled(
             scores,
-            [(s.start, s.end) for s in found],
-            self.span_head,
             taxonomy,
+            self.decoding,
+            self.decoder,
+            self.span_head,
             channel_weight=self.channel_weight,
         )
-        labels = TAXONOMY_LABELS[taxonomy]
-        return [
-            RawSpan(s.start, s.end, labels[int(p.argmax())], float(s.confidence * p.max()))
-            for s, p in zip(found, probs, strict=True)
-        ]
 
     def classify_spans(
         self, scores: TokenScores, spans: list[tuple[int, int]], taxonomy: str

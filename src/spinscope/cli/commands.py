@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from spinscope.errors import ConfigError, DataError, IngestError
@@ -70,6 +71,18 @@ def cmd_analyze(args, settings_of) -> int:
     return 0
 
 
+@contextmanager
+def _progress(description: str):
+    """A progress bar on stderr; yields ``update(done, total)``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def _tagger(settings):
     from spinscope.registry import create_analyzer
 
@@ -85,7 +98,8 @@ def cmd_eval(args, settings_of) -> int:
     if not ptc.is_dir():
         raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
     tagger = _tagger(settings_of(args))
-    result = evaluate_ptc(tagger, ptc, args.split)
+    with _progress(f"Scoring PTC {args.split}") as update:
+        result = evaluate_ptc(tagger, ptc, args.split, progress=update)
     if args.json:
         print_json(result)
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from spinscope.analysis.spans import DECODERS
 from spinscope.analysis.techniques import TechniqueTagger
 from spinscope.corpora.ptc import load_ptc
 from spinscope.evaluation.tagger import score_ptc
@@ -48,8 +49,6 @@ def evaluate_ptc(
         "tc_per_technique_f1": {k: round(v["f1"], 4) for k, v in result["tc"]["per_label"].items()},
         "full_task_per_technique_f1": full["per_label"],
         "si_f1_by_threshold": result["si_f1_by_threshold"],
-        "full_task_f1_by_decoder": {
-            d: round(result[f"full_{d}"]["f1"], 4) for d in ("channels", "si+head")
-        },
+        "full_task_f1_by_decoder": {d: round(result[f"full_{d}"]["f1"], 4) for d in DECODERS},
         "n_articles": result["n_articles"],
     }

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 
 from spinscope.analysis.spans import (
+    DECODERS,
     Decoding,
     SpanHead,
     TokenScores,
     classify,
+    decode_labelled,
     decode_si,
-    decode_techniques,
 )
 from spinscope.corpora.ptc import Article
 from spinscope.evaluation.ptc import full_task_score, si_score, tc_score
@@ -39,12 +40,9 @@ def predict_full(
     decoding: Decoding,
     channel_weight: float = 0.0,
 ) -> list[tuple[str, int, int]]:
-    """Spans with techniques: from per-technique channels, or SI spans labelled by the head."""
-    if decoder == "channels":
-        return [(s.label, s.start, s.end) for s in decode_techniques(scores, PTC2020, decoding)]
-    spans = predict_si(scores, decoding)
-    labels = predict_tc(scores, spans, head, channel_weight)
-    return [(lab, s, e) for (s, e), lab in zip(spans, labels, strict=True)]
+    """Spans with PTC techniques, decoded as ``spinscope analyze`` does."""
+    found = decode_labelled(scores, PTC2020, decoding, decoder, head, channel_weight=channel_weight)
+    return [(s.label, s.start, s.end) for s in found]
 
 
 def _si_pred(articles, scores, decoding: Decoding) -> list[tuple[str, int, int]]:
@@ -108,7 +106,7 @@ def score_ptc(
         str(w): round(tc_score(_tc_pred(articles, scores, head, w), gold)["f1"], 4)
         for w in TC_CHANNEL_WEIGHTS
     }
-    for decoder in ("channels", "si+head"):
+    for decoder in DECODERS:
         result[f"full_{decoder}"] = _full(
             articles,
             scores,
