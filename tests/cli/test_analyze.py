@@ -71,7 +71,9 @@ def test_jsonl_gives_one_result_per_line(tmp_path):
     path = tmp_path / "a.jsonl"
     text = SAMPLE.read_text()
     paras = "".join(f"<p>{p}</p>" for p in text.split("\n\n")[1:])
-    page = f"<html><head><title>Harbour</title></head><body><article>{paras}</article></body></html>"
+    page = (
+        f"<html><head><title>Harbour</title></head><body><article>{paras}</article></body></html>"
+    )
     path.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"html": page}))
     data = analyze_json(tmp_path, str(path))
     assert isinstance(data, list) and len(data) == 2

@@ -73,3 +73,13 @@ def test_full_task_overlapping_spans_of_different_techniques_are_kept_apart():
     pred = [("a", "Doubt", 0, 10), ("a", "Loaded_Language", 2, 4)]
     r = full_task_score(pred, gold)
     assert (r["n_pred"], r["n_gold"], r["f1"]) == (2, 2, 1.0)
+
+
+def test_repeated_span_gets_its_next_best_technique():
+    import numpy as np
+
+    from spinscope.evaluation.tagger import assign_labels
+
+    probs = np.array([[0.1, 0.6, 0.3], [0.1, 0.6, 0.3], [0.5, 0.2, 0.3]])
+    spans = [(0, 5), (0, 5), (7, 9)]
+    assert assign_labels(probs, spans, ["A", "B", "C"]) == ["B", "C", "A"]

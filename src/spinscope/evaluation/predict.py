@@ -8,7 +8,7 @@ from pathlib import Path
 from spinscope.analysis.techniques import TechniqueTagger
 from spinscope.corpora.ptc import read_articles, read_text
 from spinscope.errors import DataError
-from spinscope.evaluation.tagger import predict_si
+from spinscope.evaluation.tagger import assign_labels, predict_si
 from spinscope.model.taxonomy import LABELS_2020, PTC2020, SEMEVAL2023
 
 
@@ -53,9 +53,10 @@ def ptc_tc_lines(tagger: TechniqueTagger, folder: Path, template: Path) -> Itera
     ids = list(by_article)
     for batch in _batches(ids):
         for art_id, sc in zip(batch, tagger.scores([texts[i] for i in batch]), strict=True):
-            probs = tagger.classify_spans(sc, by_article[art_id], PTC2020)
-            for (start, end), p in zip(by_article[art_id], probs, strict=True):
-                yield f"{art_id}\t{LABELS_2020[int(p.argmax())]}\t{start}\t{end}"
+            spans = by_article[art_id]
+            labels = assign_labels(tagger.classify_spans(sc, spans, PTC2020), spans, LABELS_2020)
+            for (start, end), label in zip(spans, labels, strict=True):
+                yield f"{art_id}\t{label}\t{start}\t{end}"
 
 
 def semeval23_st3_lines(tagger: TechniqueTagger, folder: Path) -> Iterable[str]:

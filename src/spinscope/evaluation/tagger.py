@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
+import numpy as np
+
 from spinscope.analysis.spans import (
     DECODERS,
     Decoding,
@@ -29,7 +31,19 @@ def predict_tc(
     scores: TokenScores, spans: list[tuple[int, int]], head: SpanHead, channel_weight: float = 0.0
 ) -> list[str]:
     probs = classify(scores, spans, head, PTC2020, channel_weight=channel_weight)
-    return [LABELS_2020[k] for k in probs.argmax(1)]
+    return assign_labels(probs, spans, LABELS_2020)
+
+
+def assign_labels(probs, spans: list[tuple[int, int]], labels) -> list[str]:
+    """The best technique for each span; when the same span is listed k times (it carries k
+    techniques), its occurrences get the k best techniques in turn."""
+    seen: dict[tuple[int, int], int] = {}
+    out = []
+    for span, p in zip(spans, probs, strict=True):
+        rank = seen.get(span, 0)
+        seen[span] = rank + 1
+        out.append(labels[int(np.argsort(-p)[min(rank, len(labels) - 1)])])
+    return out
 
 
 def predict_full(
