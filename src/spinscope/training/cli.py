@@ -130,6 +130,7 @@ def agreement(model_dir: Path, articles: list) -> dict:
 
     from spinscope.analysis.spans import decode_labelled
     from spinscope.analysis.techniques import TechniqueTagger
+    from spinscope.evaluation.ptc import full_task_score
 
     taggers = [TechniqueTagger(model_dir=model_dir, variant=v) for v in ("fp32", "int8")]
     max_diff, mean_diff, sets = 0.0, [], ([], [])
@@ -141,10 +142,13 @@ def agreement(model_dir: Path, articles: list) -> dict:
             found = decode_labelled(sc, "ptc2020", t.decoding, t.decoder, t.span_head)
             sets[k].extend((a.id, f.start, f.end, f.label) for f in found)
     fp32, int8 = set(sets[0]), set(sets[1])
+    as_rows = [[(a, label, s, e) for a, s, e, label in rows] for rows in sets]
     return {
         "max_abs_score_diff": round(max_diff, 4),
         "mean_abs_score_diff": round(float(np.mean(mean_diff)), 5),
-        "findings_jaccard": round(len(fp32 & int8) / max(len(fp32 | int8), 1), 4),
+        "findings_exact_jaccard": round(len(fp32 & int8) / max(len(fp32 | int8), 1), 4),
+        # the official full-task measure with the fp32 findings as gold
+        "findings_overlap_f1": round(full_task_score(as_rows[1], as_rows[0])["f1"], 4),
     }
 
 
