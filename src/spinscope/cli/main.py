@@ -130,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     except SpinscopeError as exc:
         print(f"spinscope: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except ImportError as exc:
+        print(f"spinscope: error: a dependency is missing or broken ({exc}); reinstall spinscope "
+              "with pip install -e . (and the [train] extra for training).", file=sys.stderr)
+        return EXIT_MODEL
     except KeyboardInterrupt:
         print("spinscope: interrupted", file=sys.stderr)
         return EXIT_INTERRUPT
