@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--lr", type=float, default=None)
     p.add_argument("--max-steps", type=int, default=None, help="stop early (smoke runs)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="any other training setting, e.g. --param window=128 "
+                        "--param si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)")
     p.add_argument("--max-articles", type=int, default=None, help="use only the first N articles")
 
     sub.add_parser("settings", help="list every setting with its default and help")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import sys
@@ -28,6 +29,8 @@ def log(message: str) -> None:
 
 def train_techniques(args) -> Path:
     cfg = TrainConfig()
+    for item in getattr(args, "param", []) or []:
+        set_param(cfg, item)
     for name in ("epochs", "seed", "lr", "max_steps"):
         if getattr(args, name, None) is not None:
             setattr(cfg, name, getattr(args, name))
@@ -59,6 +62,24 @@ def train_techniques(args) -> Path:
         },
         dev_articles=dev_arts,
     )
+
+
+def set_param(cfg: TrainConfig, item: str) -> None:
+    """Apply one ``name=value`` to the training config, typed like its default."""
+    from spinscope.errors import ConfigError
+
+    name, sep, value = item.partition("=")
+    fields = {f.name: f for f in dataclasses.fields(cfg)}
+    if not sep or name not in fields:
+        raise ConfigError(
+            f"--param expects NAME=VALUE with NAME one of {', '.join(fields)}; got {item!r}."
+        )
+    kind = type(getattr(cfg, name))
+    try:
+        typed = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
+    except ValueError:
+        raise ConfigError(f"--param {name} must be a {kind.__name__}; got {value!r}.") from None
+    setattr(cfg, name, typed)
 
 
 def pick_epoch(history: list[dict]) -> int:
