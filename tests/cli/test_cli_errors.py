@@ -108,3 +108,22 @@ def test_settings_lists_every_setting(capsys):
     code, out, _ = run(capsys, "settings")
     assert code == 0
     assert "techniques.threshold = 0.5" in out
+
+
+def test_json_to_a_special_file_writes_through_it(tmp_path, monkeypatch):
+    """Writing to /dev/null or a pipe must not replace it with a regular file."""
+    import os
+
+    from spinscope.cli.commands import _write
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    _write(str(fifo), "{}\n")
+    reader.join(5)
+    assert got == ["{}\n"]
+    assert not fifo.is_file() and fifo.exists()

@@ -18,6 +18,10 @@ def _write(path: str, content: str) -> None:
     target = Path(path)
     if target.is_dir():
         raise IngestError(f"Output {path} is a folder; give a file name.")
+    if target.exists() and not target.is_file():  # /dev/null, a pipe: no atomic rename there
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        return
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         tmp.write_text(content, encoding="utf-8")
