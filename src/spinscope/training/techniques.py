@@ -33,7 +33,7 @@ from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2
 @dataclass
 class TrainConfig:
     seed: int = 13
-    epochs: int = 4
+    epochs: int = 5
     batch_size: int = 16
     lr: float = 5e-5
     head_lr: float = 5e-4
@@ -43,8 +43,8 @@ class TrainConfig:
     stride: int = 192
     si_pos_weight: float = 2.0
     tech_pos_weight: float = 2.0
-    si_loss_weight: float = 1.0  # weight of the "any technique" channel's loss
-    tech_loss_weight: float = 1.0  # weight of each technique channel's loss (summed)
+    si_loss_weight: float = 3.0  # weight of the "any technique" channel's loss
+    tech_loss_weight: float = 0.3  # weight of each technique channel's loss (summed)
     span_loss_weight: float = 1.0
     bf16: bool = True
     max_steps: int = 0  # >0: stop early (smoke runs)
