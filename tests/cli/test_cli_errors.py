@@ -32,36 +32,25 @@ def test_directory(capsys, tmp_path):
     assert_one_line_error(err, str(tmp_path))
 
 
-def test_binary_file(capsys, tmp_path):
-    path = tmp_path / "x.txt"
-    path.write_bytes(b"\x00\x01\x02\xff\xfe" * 20)
+@pytest.mark.parametrize(
+    "name,content,needle",
+    [
+        ("x.txt", b"\x00\x01\x02\xff\xfe" * 20, "x.txt"),  # binary
+        ("latin1.txt", "Caf\xe9 cr\xe8me".encode("latin-1"), "latin1.txt"),  # not UTF-8
+        ("empty.txt", b"  \n\n ", "empty"),
+        (
+            "blank.html",
+            b"<html><head><title>t</title></head><body><div></div></body></html>",
+            "blank.html",
+        ),  # no extractable text
+    ],
+)
+def test_unreadable_file(capsys, tmp_path, name, content, needle):
+    path = tmp_path / name
+    path.write_bytes(content)
     code, _, err = run(capsys, "analyze", str(path))
     assert code == EXIT_INPUT
-    assert_one_line_error(err, "x.txt")
-
-
-def test_undecodable_file(capsys, tmp_path):
-    path = tmp_path / "latin1.txt"
-    path.write_bytes("Caf\xe9 cr\xe8me".encode("latin-1"))
-    code, _, err = run(capsys, "analyze", str(path))
-    assert code == EXIT_INPUT
-    assert_one_line_error(err, "latin1.txt")
-
-
-def test_empty_text(capsys, tmp_path):
-    path = tmp_path / "empty.txt"
-    path.write_text("  \n\n ")
-    code, _, err = run(capsys, "analyze", str(path))
-    assert code == EXIT_INPUT
-    assert_one_line_error(err, "empty")
-
-
-def test_html_without_text(capsys, tmp_path):
-    path = tmp_path / "blank.html"
-    path.write_text("<html><head><title>t</title></head><body><div></div></body></html>")
-    code, _, err = run(capsys, "analyze", str(path))
-    assert code == EXIT_INPUT
-    assert_one_line_error(err, "blank.html")
+    assert_one_line_error(err, needle)
 
 
 def test_url_to_loopback_is_refused(capsys):

@@ -17,14 +17,34 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 @pytest.mark.skipif(not (DATA / "ptc-semeval2020-task11").is_dir(), reason="no ../shared/data")
 def test_train_command_writes_a_usable_model(tmp_path, capsys):
     out = tmp_path / "model"
-    code = main([
-        "train", "techniques", "--ptc", str(DATA / "ptc-semeval2020-task11"),
-        "--semeval23", str(DATA / "semeval2023-task3" / "en"), "--out", str(out),
-        "--max-articles", "2", "--epochs", "1", "--max-steps", "1", "--seed", "3",
-    ])
+    code = main(
+        [
+            "train",
+            "techniques",
+            "--ptc",
+            str(DATA / "ptc-semeval2020-task11"),
+            "--semeval23",
+            str(DATA / "semeval2023-task3" / "en"),
+            "--out",
+            str(out),
+            "--max-articles",
+            "2",
+            "--epochs",
+            "1",
+            "--max-steps",
+            "1",
+            "--seed",
+            "3",
+        ]
+    )
     assert code == 0
-    for name in ("tagger.int8.onnx", "span_heads.npz", "tokenizer.json", "card.json",
-                 "MODEL_CARD.md"):
+    for name in (
+        "tagger.int8.onnx",
+        "span_heads.npz",
+        "tokenizer.json",
+        "card.json",
+        "MODEL_CARD.md",
+    ):
         assert (out / name).exists(), name
     card = json.loads((out / "card.json").read_text())
     assert card["config"]["seed"] == 3
