@@ -23,3 +23,14 @@ def test_shipped_tagger_holds_its_dev_scores():
     result = evaluate_ptc(TechniqueTagger(), DATA, "dev")
     for metric, floor in BASELINE["ptc_dev"].items():
         assert result[metric] >= floor - 0.002, (metric, result[metric], floor)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA.parent / "semeval2023-task3").is_dir(), reason="no SemEval-2023 data")
+@pytest.mark.skipif(not (shipped_model_dir() / "card.json").exists(), reason="no shipped model")
+def test_shipped_tagger_holds_its_semeval23_paragraph_score():
+    from spinscope.evaluation.run import evaluate_semeval23_st3
+
+    result = evaluate_semeval23_st3(TechniqueTagger(), DATA.parent)
+    for metric, floor in BASELINE["semeval23_st3"].items():
+        assert result[metric] >= floor - 0.002, (metric, result[metric], floor)

@@ -102,6 +102,18 @@ def cmd_eval(args, settings_of) -> int:
     if not ptc.is_dir():
         raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
     tagger = _tagger(settings_of(args))
+    if args.task == "semeval23-st3":
+        from spinscope.evaluation.run import evaluate_semeval23_st3
+
+        result = evaluate_semeval23_st3(tagger, data)
+        if args.json:
+            print_json(result)
+        else:
+            print(
+                f"SemEval-2023 ST3, {result['split']}: micro-F1 {result['micro_f1']:.4f}, "
+                f"macro-F1 {result['macro_f1']:.4f}"
+            )
+        return 0
     with _progress(f"Scoring PTC {args.split}") as update:
         result = evaluate_ptc(tagger, ptc, args.split, progress=update)
     if args.json:

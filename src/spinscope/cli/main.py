@@ -64,8 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_args(p)
 
     p = sub.add_parser("eval", help="official metrics on a research dataset")
-    p.add_argument("task", choices=("ptc",))
-    p.add_argument("--split", default="dev", choices=("dev", "train"))
+    p.add_argument("task", choices=("ptc", "semeval23-st3"))
+    p.add_argument(
+        "--split",
+        default="dev",
+        choices=("dev", "train"),
+        help="ptc: the PTC split (semeval23-st3 always uses the PTC dev articles)",
+    )
     p.add_argument(
         "--data",
         type=Path,
@@ -101,9 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--lr", type=float, default=None)
     p.add_argument("--max-steps", type=int, default=None, help="stop early (smoke runs)")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="any other training setting, e.g. --param window=128 "
-                        "--param si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other training setting, e.g. --param window=128 "
+        "--param si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)",
+    )
     p.add_argument("--max-articles", type=int, default=None, help="use only the first N articles")
 
     sub.add_parser("settings", help="list every setting with its default and help")
@@ -134,8 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spinscope: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except ImportError as exc:
-        print(f"spinscope: error: a dependency is missing or broken ({exc}); reinstall spinscope "
-              "with pip install -e . (and the [train] extra for training).", file=sys.stderr)
+        print(
+            f"spinscope: error: a dependency is missing or broken ({exc}); reinstall spinscope "
+            "with pip install -e . (and the [train] extra for training).",
+            file=sys.stderr,
+        )
         return EXIT_MODEL
     except KeyboardInterrupt:
         print("spinscope: interrupted", file=sys.stderr)

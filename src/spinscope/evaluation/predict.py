@@ -59,7 +59,9 @@ def ptc_tc_lines(tagger: TechniqueTagger, folder: Path, template: Path) -> Itera
                 yield f"{art_id}\t{label}\t{start}\t{end}"
 
 
-def semeval23_st3_lines(tagger: TechniqueTagger, folder: Path) -> Iterable[str]:
+def semeval23_st3_lines(
+    tagger: TechniqueTagger, folder: Path, ids: set[str] | None = None
+) -> Iterable[str]:
     """``id<TAB>paragraph<TAB>tech1,tech2`` per non-empty line (paragraph = 1-based line number)."""
     tagger = TechniqueTagger(
         model_dir=tagger.model_dir,
@@ -69,7 +71,7 @@ def semeval23_st3_lines(tagger: TechniqueTagger, folder: Path) -> Iterable[str]:
         decoder=tagger.decoder,
         batch_size=tagger.batch_size,
     )
-    articles = list(read_articles(folder).items())
+    articles = [(i, t) for i, t in read_articles(folder).items() if ids is None or i in ids]
     for batch in _batches(articles):
         for (art_id, text), sc in zip(batch, tagger.scores([t for _, t in batch]), strict=True):
             found = tagger.spans(sc, SEMEVAL2023)

@@ -58,3 +58,28 @@ def evaluate_articles(
         "full_task_f1_by_decoder": {d: round(result[f"full_{d}"]["f1"], 4) for d in DECODERS},
         "n_articles": result["n_articles"],
     }
+
+
+def evaluate_semeval23_st3(tagger: TechniqueTagger, data_dir: Path) -> dict:
+    """ST3 micro-F1 on the PTC dev articles in their SemEval-2023 form (held out from training)."""
+    from spinscope.evaluation.predict import semeval23_st3_lines
+    from spinscope.evaluation.semeval23 import parse_rows, read_gold, st3_score
+    from spinscope.model.taxonomy import LABELS_2023
+
+    ids = {a.id for a in load_ptc(data_dir / "ptc-semeval2020-task11", "dev")}
+    en = data_dir / "semeval2023-task3" / "en"
+    gold = read_gold(en / "train-labels-subtask-3.txt", ids)
+    pred = parse_rows(semeval23_st3_lines(tagger, en / "train-articles-subtask-3", ids))
+    result = st3_score(pred, gold, LABELS_2023)
+    return {
+        "task": "semeval2023-task3-st3",
+        "split": "en, the 75 PTC dev articles (held out from training)",
+        "model": tagger.card.get("name"),
+        "model_version": tagger.card.get("version"),
+        "variant": tagger.variant,
+        "threshold": tagger.threshold,
+        "decoder": tagger.decoder,
+        "n_articles": len({r[0] for r in gold}),
+        "n_paragraphs": len(gold),
+        **result,
+    }
