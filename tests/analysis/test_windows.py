@@ -65,3 +65,35 @@ def test_snap_span_keeps_hyphenated_and_apostrophe_words_whole():
     assert text[s:e] == "out-of-touch"
     s, e = _onnx.snap_span(text, text.index("n't"), text.index("n't") + 1)
     assert text[s:e] == "don't"
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Yes.", "no", "Stop!", "\n", "  ", "a-b", 'He said "go." Then']),
+        max_size=80,
+    ),
+    st.integers(4, 40),
+)
+def test_sentence_windows_cover_every_token_once_per_sentence(parts, window):
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+
+    text = " ".join(parts)
+    tok = Tokenizer(WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
+    tok.pre_tokenizer = Whitespace()
+    enc = _onnx.encode(tok, text)
+    wins = _onnx.text_windows(text, enc, window, max(1, window - 4), by_sentence=True)
+    covered = np.zeros(len(enc.ids), int)
+    for w in wins:
+        assert w.hi - w.lo <= window - 2
+        covered[w.lo : w.hi] += 1
+    assert (covered >= 1).all()
+
+
+def test_sentence_windows_split_at_sentence_ends():
+    text = "First one here. Second one!\nThird"
+    offsets = np.array([[0, 5], [6, 9], [10, 14], [16, 22], [23, 26], [28, 33]])
+    enc = _onnx.Encoded(np.arange(6), offsets)
+    wins = _onnx.text_windows(text, enc, 64, 48, by_sentence=True)
+    assert [(w.lo, w.hi) for w in wins] == [(0, 3), (3, 5), (5, 6)]

