@@ -42,10 +42,11 @@ def worker(variant: str, data: Path, model_dir: Path | None, checkpoint: Path | 
         tagger = TechniqueTagger(model_dir=model_dir)
         tok = tagger._tokenizer
         bf16 = variant == "torch-bf16"
+        model.eval()
         start = time.perf_counter()
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             for t in texts:
-                torch_scores_fp32(model, t, tok, bf16)
+                torch_forward(model, t, tok, tagger.card)
         seconds = time.perf_counter() - start
     else:
         tagger = TechniqueTagger(model_dir=model_dir, variant=variant)
@@ -65,19 +66,24 @@ def worker(variant: str, data: Path, model_dir: Path | None, checkpoint: Path | 
     }
 
 
-def torch_scores_fp32(model, text, tok, bf16):
-    import numpy as np
+def torch_forward(model, text, tok, card):
+    """The encoder work of one text in torch: the same windows, in batches of 16."""
     import torch
 
     from spinscope.analysis import _onnx
 
     enc = _onnx.encode(tok, text)
-    wins = _onnx.windows(len(enc.ids), 256, 192)
-    ids, mask = _onnx.batch_inputs(enc, wins)
+    wins = _onnx.text_windows(
+        text,
+        enc,
+        card.get("window", 256),
+        card.get("stride", 192),
+        by_sentence=card.get("windowing") == "sentences",
+    )
     with torch.no_grad():
         for b in range(0, len(wins), 16):
-            model(torch.from_numpy(ids[b : b + 16]), torch.from_numpy(mask[b : b + 16]))
-    return np.zeros(1)
+            ids, mask = _onnx.batch_inputs(enc, wins[b : b + 16])
+            model(torch.from_numpy(ids), torch.from_numpy(mask))
 
 
 def cold_start(sample: Path) -> float:

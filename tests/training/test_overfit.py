@@ -53,11 +53,15 @@ def test_overfit_export_and_reload(tmp_path: Path):
     out = tmp_path / "model"
     export_onnx(model, out)
     copy_tokenizer(base, out)
-    (out / "card.json").write_text(
-        json.dumps(
-            {"name": "tiny", "version": "0", "window": 256, "stride": 192, "hidden_size": 384}
-        )
-    )
+    card = {
+        "name": "tiny",
+        "version": "0",
+        "window": cfg.window,
+        "stride": cfg.stride,
+        "windowing": "sentences" if cfg.by_sentence else "fixed",
+        "hidden_size": 384,
+    }
+    (out / "card.json").write_text(json.dumps(card))
 
     for variant in ("fp32", "int8"):
         tagger = TechniqueTagger(model_dir=out, variant=variant, taxonomies=("ptc2020",))
@@ -73,5 +77,7 @@ def test_overfit_export_and_reload(tmp_path: Path):
     onnx_scores = tagger.scores([TEXTS[2]])[0]
     model.eval()
     with torch.autocast("cpu", enabled=False):
-        ref = torch_scores(model, TEXTS[2], tagger._tokenizer, 256, 192)
+        ref = torch_scores(
+            model, TEXTS[2], tagger._tokenizer, cfg.window, cfg.stride, cfg.by_sentence
+        )
     assert np.abs(onnx_scores.probs - ref.probs).max() < 0.05

@@ -190,16 +190,13 @@ def dev_report(model_dir: Path, articles: list, variants=("int8", "fp32")) -> di
     return report
 
 
+SHIPPED = ("tagger.int8.onnx", "span_heads.npz", "tokenizer.json", "card.json", "MODEL_CARD.md")
+
+
 def copy_model(src: Path, dst: Path) -> None:
     """Copy the shippable files of a trained model (no fp32 graph, no checkpoints)."""
     dst.mkdir(parents=True, exist_ok=True)
-    for name in (
-        "tagger.int8.onnx",
-        "span_heads.npz",
-        "tokenizer.json",
-        "card.json",
-        "MODEL_CARD.md",
-    ):
+    for name in SHIPPED:
         shutil.copyfile(src / name, dst / name)
 
 
@@ -223,12 +220,17 @@ def card_markdown(card: dict) -> str:
         f"- epochs {cfg['epochs']} (exported: epoch {card['epoch']}), batch {cfg['batch_size']}, "
         f"lr {cfg['lr']} (heads {cfg.get('head_lr')}), warm-up {cfg['warmup']}, linear decay, "
         f"weight decay {cfg['weight_decay']}, seed {cfg['seed']}, bf16 autocast {cfg['bf16']}",
-        f"- windows of {cfg['window']} word pieces, stride {cfg['stride']}; positive weight "
-        f"{cfg['si_pos_weight']} (any) / {cfg['tech_pos_weight']} (techniques)",
+        f"- {'one window a sentence, at most' if cfg.get('by_sentence') else 'windows of'} "
+        f"{cfg['window']} word pieces (stride {cfg['stride']}); positive weight "
+        f"{cfg['si_pos_weight']} (any) / {cfg['tech_pos_weight']} (techniques); loss weights "
+        f"{cfg.get('si_loss_weight')} (any) / {cfg.get('tech_loss_weight')} (each technique)",
         "",
         "## Files",
     ]
-    lines += [f"- `{name}`: {size / 1e6:.1f} MB" for name, size in card["files"].items()]
+    lines += [
+        f"- `{name}`: {size / 1e6:.1f} MB" + ("" if name in SHIPPED else " (training folder only)")
+        for name, size in card["files"].items()
+    ]
     dev = card.get("dev")
     if dev:
         lines += [
@@ -242,7 +244,7 @@ def card_markdown(card: dict) -> str:
             rate = r["n_articles"] / r["seconds"] if r.get("seconds") else float("nan")
             lines.append(
                 f"| {variant} | {r['si_f1']:.4f} | {r['tc_micro_f1']:.4f} | "
-                f"{r['full_task_f1']:.4f} | {rate:.1f} (incl. scoring) |"
+                f"{r['full_task_f1']:.4f} | {rate:.1f} (whole eval) |"
             )
         odd = card.get("dev_odd_half", {}).get("int8")
         if odd:

@@ -33,16 +33,16 @@ from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2
 @dataclass
 class TrainConfig:
     seed: int = 13
-    epochs: int = 5
+    epochs: int = 4
     batch_size: int = 16
     lr: float = 5e-5
     head_lr: float = 5e-4
     warmup: float = 0.1
     weight_decay: float = 0.01
-    window: int = 256
-    stride: int = 192
-    by_sentence: bool = False  # one window a sentence (long sentences: overlapping windows)
-    length_buckets: bool = False  # batch windows of similar length (less padding)
+    window: int = 128
+    stride: int = 96
+    by_sentence: bool = True  # one window a sentence (long sentences: overlapping windows)
+    length_buckets: bool = True  # batch windows of similar length (less padding)
     si_pos_weight: float = 2.0
     tech_pos_weight: float = 2.0
     si_loss_weight: float = 3.0  # weight of the "any technique" channel's loss
