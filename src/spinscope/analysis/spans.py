@@ -130,6 +130,20 @@ def decode_si(scores: TokenScores, decoding: Decoding) -> list[RawSpan]:
     return decode_runs(scores, si_scores(scores, decoding.si_source), "propaganda", decoding)
 
 
+# Function words carry no technique on their own; a channel span made only of them is noise.
+FUNCTION_WORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been it its "
+    "this that these those no not so do does did has have had i we you he she they them our "
+    "their his her my your there here what which who whom".split()
+)
+
+
+def content_bearing(text: str) -> bool:
+    """Whether a span has at least one word that is not a function word."""
+    words = [w.strip(".,;:!?\"'()[]-\u201c\u201d\u2019").lower() for w in text.split()]
+    return any(w and w not in FUNCTION_WORDS for w in words)
+
+
 def decode_techniques(
     scores: TokenScores,
     taxonomy: str,
@@ -146,7 +160,8 @@ def decode_techniques(
     plain = Decoding(threshold=decoding.threshold)
     for k, label in enumerate(TAXONOMY_LABELS[taxonomy]):
         thr = (thresholds or {}).get(label)
-        out.extend(decode_runs(scores, scores.probs[:, cols.start + k], label, plain, thr))
+        found = decode_runs(scores, scores.probs[:, cols.start + k], label, plain, thr)
+        out += [s for s in found if content_bearing(scores.text[s.start : s.end])]
     return out
 
 
