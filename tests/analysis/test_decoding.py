@@ -93,3 +93,10 @@ def test_noisy_or_source_uses_the_technique_channels():
     found = decode_si(sc, Decoding(si_source="mean-noisy-or"))
     assert [TEXT[s.start : s.end] for s in found] == ["to"]
     assert channel_slice(PTC2020).stop - channel_slice(PTC2020).start == 14
+
+
+def test_channel_spans_of_function_words_alone_are_dropped():
+    sc = scores_with({"ptc2020:Loaded_Language": [1, 6], "ptc2020:Doubt": [2]})
+    found = decode_labelled(sc, PTC2020, Decoding(), "channels", fixed_head([1 / 14] * 14))
+    # "are" and "the" alone are noise; "shameless" is kept
+    assert [(TEXT[s.start:s.end], s.label) for s in found] == [("shameless", "Doubt")]
