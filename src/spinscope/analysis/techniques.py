@@ -123,14 +123,19 @@ class TechniqueTagger:
         with np.load(path) as data:
             return NumpySpanHeads({k: data[k].astype(np.float32) for k in data.files})
 
+    @cached_property
+    def model_sha256(self) -> str | None:
+        """Checksum of the ONNX file in use (hashed once per process: it is 23 MB)."""
+        path = self.model_dir / f"tagger.{self.variant}.onnx"
+        return file_sha256(path) if path.exists() else None
+
     def provenance(self) -> dict[str, Any]:
-        onnx_path = self.model_dir / f"tagger.{self.variant}.onnx"
         return {
             "analyzer": self.name,
             "version": self.version,
             "model": self.card.get("name", "unknown"),
             "model_version": self.card.get("version", "unknown"),
-            "model_sha256": file_sha256(onnx_path) if onnx_path.exists() else None,
+            "model_sha256": self.model_sha256,
             "variant": self.variant,
             "settings": {
                 "taxonomies": list(self.taxonomies),
