@@ -151,17 +151,28 @@ class TechniqueTagger:
         """Per-word-piece channel scores and hidden vectors for each text."""
         if isinstance(texts, str):
             raise TypeError("scores() expects a list of texts, got one string.")
-        window, stride = self.card.get("window", 256), self.card.get("stride", 192)
-        by_sentence = self.card.get("windowing", "fixed") == "sentences"
+        card = self.card  # first, so that a missing model is named by its card
         encs = [_onnx.encode(self._tokenizer, t) for t in texts]
-        jobs = []  # (text index, window)
-        for k, enc in enumerate(encs):
-            if len(enc.ids):
-                wins = _onnx.text_windows(texts[k], enc, window, stride, by_sentence=by_sentence)
-                jobs.extend((k, w) for w in wins)
-        outputs: dict[int, list[tuple[_onnx.Window, np.ndarray, np.ndarray]]] = {}
-        # Longest windows first keeps padding low inside a batch.
-        jobs.sort(key=lambda job: -(job[1].hi - job[1].lo))
+        outputs = self._run_windows(texts, encs, card)
+        return [
+            self._merge(t, enc, outputs.get(k, []))
+            for k, (t, enc) in enumerate(zip(texts, encs, strict=True))
+        ]
+
+    def _run_windows(
+        self, texts: Sequence[str], encs: list[_onnx.Encoded], card: dict[str, Any]
+    ) -> dict[int, list]:
+        """Encoder outputs of every window of every text, batched across texts:
+        ``{text index: [(window, probs rows, hidden rows), ...]}``."""
+        window, stride = card.get("window", 256), card.get("stride", 192)
+        by_sentence = card.get("windowing", "fixed") == "sentences"
+        jobs = [
+            (k, w)
+            for k, (text, enc) in enumerate(zip(texts, encs, strict=True))
+            for w in _onnx.text_windows(text, enc, window, stride, by_sentence=by_sentence)
+        ]
+        jobs.sort(key=lambda job: -(job[1].hi - job[1].lo))  # similar lengths, little padding
+        outputs: dict[int, list] = {}
         for b in range(0, len(jobs), self.batch_size):
             chunk = jobs[b : b + self.batch_size]
             ids, mask = _batch(encs, chunk)
@@ -169,31 +180,18 @@ class TechniqueTagger:
             for row, (k, w) in enumerate(chunk):
                 n = w.hi - w.lo
                 outputs.setdefault(k, []).append((w, probs[row, 1 : n + 1], hidden[row, 1 : n + 1]))
-        out = []
-        for k, (text, enc) in enumerate(zip(texts, encs, strict=True)):
-            parts = sorted(outputs.get(k, []), key=lambda p: p[0].lo)
-            if not parts:
-                hidden_size = int(self.card.get("hidden_size", 384))
-                out.append(
-                    TokenScores(
-                        text,
-                        enc,
-                        np.zeros((0, len(CHANNELS)), np.float32),
-                        np.zeros((0, hidden_size), np.float32),
-                    )
-                )
-                continue
-            wins = [p[0] for p in parts]
-            n = len(enc.ids)
-            out.append(
-                TokenScores(
-                    text,
-                    enc,
-                    _onnx.merge_windows([p[1] for p in parts], wins, n),
-                    _onnx.merge_windows([p[2] for p in parts], wins, n),
-                )
-            )
-        return out
+        return outputs
+
+    def _merge(self, text: str, enc: _onnx.Encoded, parts: list) -> TokenScores:
+        """One text's window outputs put back onto its word pieces."""
+        if not parts:
+            hidden_size = int(self.card.get("hidden_size", 384))
+            empty = np.zeros((0, len(CHANNELS)), np.float32)
+            return TokenScores(text, enc, empty, np.zeros((0, hidden_size), np.float32))
+        parts = sorted(parts, key=lambda p: p[0].lo)
+        wins, n = [p[0] for p in parts], len(enc.ids)
+        probs = _onnx.merge_windows([p[1] for p in parts], wins, n)
+        return TokenScores(text, enc, probs, _onnx.merge_windows([p[2] for p in parts], wins, n))
 
     def spans(self, scores: TokenScores, taxonomy: str) -> list[RawSpan]:
         """Technique spans of one taxonomy, with the configured decoder."""
