@@ -99,4 +99,4 @@ def test_channel_spans_of_function_words_alone_are_dropped():
     sc = scores_with({"ptc2020:Loaded_Language": [1, 6], "ptc2020:Doubt": [2]})
     found = decode_labelled(sc, PTC2020, Decoding(), "channels", fixed_head([1 / 14] * 14))
     # "are" and "the" alone are noise; "shameless" is kept
-    assert [(TEXT[s.start:s.end], s.label) for s in found] == [("shameless", "Doubt")]
+    assert [(TEXT[s.start : s.end], s.label) for s in found] == [("shameless", "Doubt")]

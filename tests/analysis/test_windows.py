@@ -97,3 +97,9 @@ def test_sentence_windows_split_at_sentence_ends():
     enc = _onnx.Encoded(np.arange(6), offsets)
     wins = _onnx.text_windows(text, enc, 64, 48, by_sentence=True)
     assert [(w.lo, w.hi) for w in wins] == [(0, 3), (3, 5), (5, 6)]
+
+
+def test_runs_never_cross_a_sentence_break():
+    mask = np.array([1, 1, 0, 1, 1, 1], bool)
+    assert _onnx.runs(mask, max_gap=2, breaks=np.array([4])) == [(0, 4), (4, 6)]
+    assert _onnx.runs(mask, max_gap=2) == [(0, 6)]

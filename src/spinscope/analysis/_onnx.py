@@ -83,6 +83,14 @@ def sentence_starts(text: str) -> np.ndarray:
     return np.asarray([0] + [m.end() for m in SENTENCE_END.finditer(text)], dtype=np.int64)
 
 
+def sentence_token_starts(text: str, enc: Encoded) -> np.ndarray:
+    """Indices of the word pieces that begin a sentence (after the first)."""
+    if len(enc.ids) == 0:
+        return np.zeros(0, np.int64)
+    sentence = np.searchsorted(sentence_starts(text), enc.offsets[:, 0], side="right") - 1
+    return np.nonzero(np.diff(sentence))[0] + 1
+
+
 def text_windows(
     text: str, enc: Encoded, window: int, stride: int, *, by_sentence: bool = False
 ) -> list[Window]:
@@ -91,8 +99,7 @@ def text_windows(
     n = len(enc.ids)
     if not by_sentence or n == 0:
         return windows(n, window, stride) if n else []
-    sentence = np.searchsorted(sentence_starts(text), enc.offsets[:, 0], side="right") - 1
-    cuts = [0] + [int(i) for i in np.nonzero(np.diff(sentence))[0] + 1] + [n]
+    cuts = [0] + [int(i) for i in sentence_token_starts(text, enc)] + [n]
     out = []
     for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
         out += [Window(lo + w.lo, lo + w.hi) for w in windows(hi - lo, window, stride)]
@@ -166,16 +173,25 @@ def snap_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-def runs(mask: np.ndarray, *, max_gap: int = 0) -> list[tuple[int, int]]:
-    """Maximal runs ``[i, j)`` of True in a 1-d mask, bridging gaps of up to ``max_gap``."""
+def runs(
+    mask: np.ndarray, *, max_gap: int = 0, breaks: np.ndarray | None = None
+) -> list[tuple[int, int]]:
+    """Maximal runs ``[i, j)`` of True in a 1-d mask, bridging gaps of up to ``max_gap``.
+
+    A run never continues across a position in ``breaks`` (a run may start there).
+    """
     idx = np.nonzero(mask)[0]
     if idx.size == 0:
         return []
+    starts = np.zeros(len(mask) + 1, bool)
+    if breaks is not None and len(breaks):
+        starts[breaks] = True
+    crossed = np.cumsum(starts)  # how many breaks lie at or before each position
     out = []
     start = prev = int(idx[0])
     for i in idx[1:]:
         i = int(i)
-        if i - prev > max_gap + 1:
+        if i - prev > max_gap + 1 or crossed[i] != crossed[prev]:
             out.append((start, prev + 1))
             start = i
         prev = i

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -61,6 +62,11 @@ class TokenScores:
     enc: _onnx.Encoded
     probs: np.ndarray  # (n, len(CHANNELS)) sigmoid scores
     hidden: np.ndarray  # (n, hidden) encoder output
+
+    @cached_property
+    def sentence_breaks(self) -> np.ndarray:
+        """Word pieces that start a sentence: spans never run across them."""
+        return _onnx.sentence_token_starts(self.text, self.enc)
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,8 @@ def decode_runs(
     """
     out = []
     thr = decoding.threshold if threshold is None else threshold
-    for i, j in _onnx.runs(values >= thr, max_gap=decoding.max_gap):
+    breaks = scores.sentence_breaks
+    for i, j in _onnx.runs(values >= thr, max_gap=decoding.max_gap, breaks=breaks):
         if j - i < decoding.min_tokens:
             continue
         snapped = _onnx.snap_span(
