@@ -56,3 +56,15 @@ def test_train_command_writes_a_usable_model(tmp_path, capsys):
     text = tmp_path / "a.txt"
     text.write_text("The corrupt elites betrayed us again.")
     assert main(["analyze", str(text), "--model-dir", str(out), "--quiet"]) == 0
+
+
+def test_copy_model_takes_only_the_shipped_files(tmp_path):
+    """How a trained model replaces the shipped one: no fp32 graph, no checkpoints."""
+    from spinscope.training.cli import SHIPPED, copy_model
+
+    src = tmp_path / "trained"
+    (src / "checkpoints").mkdir(parents=True)
+    for name in (*SHIPPED, "tagger.fp32.onnx"):
+        (src / name).write_text(name)
+    copy_model(src, tmp_path / "shipped")
+    assert sorted(p.name for p in (tmp_path / "shipped").iterdir()) == sorted(SHIPPED)
