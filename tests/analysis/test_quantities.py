@@ -1,0 +1,107 @@
+"""The quantity and time rules on hand-made sentences, including the awkward cases."""
+
+import pytest
+
+from spinscope.analysis.claims.quantities import find_quantities, find_times
+
+
+def one(text, kind=None):
+    qs = find_quantities(text)
+    if kind:
+        qs = [q for q in qs if q.kind == kind]
+    assert len(qs) == 1, qs
+    q = qs[0]
+    assert text[q.start : q.end] == q.text
+    return q
+
+
+@pytest.mark.parametrize(
+    "text,value,kind,unit,qualifier",
+    [
+        ("Projects worth nearly $30 billion were signed.", 3e10, "money", "USD", "<~"),
+        ("Turnover is projected to exceed $30 billion.", 3e10, "money", "USD", ">"),
+        ("Exports grew by 22.3% last year.", 22.3, "percent", "%", None),
+        ("Inflation fell 2.5 percentage points.", 2.5, "percentage_points", "pp", None),
+        ("Unemployment is 7 per cent.", 7, "percent", "%", None),
+        ("Ventures increased by 2.5 times since 2015.", 2.5, "multiplier", "x", None),
+        ("Investment more than tripled.", 3, "multiplier", "x", ">"),
+        ("Output doubled in a decade.", 2, "multiplier", "x", None),
+        ("Sales rose three times over.", 3, "multiplier", "x", None),
+        ("A budget of €1.2bn was approved.", 1.2e9, "money", "EUR", None),
+        ("They paid 500 million roubles.", 5e8, "money", "RUB", None),
+        ("There are 49 joint projects.", 49, "count", "joint projects", None),
+        ("Some 1,200 workers lost their jobs.", 1200, "count", "workers", "~"),
+        ("Exports fell by a third.", 1 / 3, "ratio", None, None),
+        ("One in five adults smokes.", 0.2, "ratio", None, None),
+        ("This is his 35th visit.", 35, "ordinal", None, None),
+        ("Moscow is one of the top three investors.", 3, "rank", "investors", None),
+        ("Thousands of students study abroad.", 1000, "count", "students", ">="),
+    ],
+)
+def test_quantity_values(text, value, kind, unit, qualifier):
+    q = one(text)
+    assert q.value == pytest.approx(value)
+    assert (q.kind, q.unit, q.qualifier) == (kind, unit, qualifier)
+
+
+def test_range_has_low_and_high():
+    q = one("Trade reached $25-30 billion.")
+    assert (q.kind, q.unit, q.low, q.high) == ("money", "USD", 2.5e10, 3e10)
+    q = one("Growth of 3 to 5 percent is expected.")
+    assert (q.kind, q.low, q.high) == ("percent", 3, 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The G20 met in Rome.",  # a name
+        "COVID-19 spread quickly.",  # a name
+        "The meeting started at 10:30.",  # a clock time
+        "In 2022 the war began.",  # a year is a time, not a quantity
+        "Between 2015 and 2021 things changed.",  # a time range
+        "The two countries signed a deal.",  # a definite set, not a figure
+        "He is a friend of mine.",  # "a" is an article
+        "",  # nothing at all
+    ],
+)
+def test_no_invented_quantities(text):
+    assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    "text,kind,start_year,end_year",
+    [
+        ("It grew by 7.1% in 2022.", "point", 2022, 2022),
+        ("FDI tripled between 2015 and 2021.", "range", 2015, 2021),
+        ("FDI tripled from 2015 to 2021.", "range", 2015, 2021),
+        ("Output rose in 2015-21.", "range", 2015, 2021),
+        ("It has doubled since 2015.", "since", 2015, None),
+        ("49 projects were in progress by 2020.", "by", None, 2020),
+        ("Trade grew by 30% in recent years.", "relative", None, None),
+        ("It will exceed $30 billion in the near future.", "future", None, None),
+        ("Thousands of students go each year.", "recurring", None, None),
+        ("Sales fell in the first quarter of 2023.", "point", 2023, 2023),
+    ],
+)
+def test_times(text, kind, start_year, end_year):
+    times = find_times(text)
+    assert len(times) == 1, times
+    t = times[0]
+    assert text[t.start : t.end] == t.text
+    assert (t.kind, t.start_year, t.end_year) == (kind, start_year, end_year)
+
+
+def test_money_is_not_a_year():
+    assert find_times("They paid $2020 for it.") == []
+
+
+def test_flattened_table_gives_each_number_once():
+    text = "Country | 2021 | 2022 Kazakhstan | 12.5% | 14.1% Russia | 3.2% | 4.0%"
+    qs = find_quantities(text)
+    assert [q.value for q in qs] == [12.5, 14.1, 3.2, 4.0]
+    assert all(text[q.start : q.end] == q.text for q in qs)
+
+
+def test_non_english_text_gives_no_words_as_numbers():
+    assert find_quantities("Товарооборот вырос на тридцать процентов.") == []
+    assert [q.value for q in find_quantities("Le commerce a augmenté de 30 %.")] == [30]
