@@ -46,6 +46,12 @@ def test_parse_override():
 
 def test_registry_lists_the_builtins():
     register_builtins()
-    assert sorted(ANALYZERS) == ["techniques"]
-    with pytest.raises(ConfigError, match="Unknown analyser 'claimz'. Available: techniques."):
+    assert sorted(ANALYZERS) == ["claims", "techniques"]
+    with pytest.raises(ConfigError, match="Unknown analyser 'claimz'. Available: claims, tech"):
         create_analyzer("claimz", load_settings())
+
+
+def test_comma_lists_are_checked_item_by_item():
+    assert load_settings({"pipeline.analyzers": "claims"})["pipeline.analyzers"] == "claims"
+    with pytest.raises(ConfigError, match="pipeline.analyzers takes .* 'claimz'"):
+        load_settings({"pipeline.analyzers": "techniques, claimz"})

@@ -27,8 +27,22 @@ def _techniques(settings: dict[str, Any]):
     )
 
 
+def _claims(settings: dict[str, Any]):
+    from spinscope.analysis.claims import ClaimAnalyzer
+
+    return ClaimAnalyzer(
+        threshold=settings["claims.threshold"],
+        head=settings["claims.head"],
+        also_list=[x.strip() for x in settings["claims.also_list"].split(",") if x.strip()],
+        max_claims=settings["claims.max_claims"],
+        embeddings=settings["claims.embeddings"],
+        model_dir=settings["claims.model_dir"] or None,
+    )
+
+
 def register_builtins() -> None:
     register_analyzer("techniques", _techniques)
+    register_analyzer("claims", _claims)
 
 
 def create_analyzer(name: str, settings: dict[str, Any]):

@@ -23,6 +23,7 @@ class Setting:
     choices: tuple[Any, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    items: tuple[str, ...] | None = None  # a comma-separated list of these
 
 
 SCHEMA: dict[str, Setting] = {
@@ -35,6 +36,7 @@ SCHEMA: dict[str, Setting] = {
     "techniques.taxonomies": Setting(
         "semeval2023,ptc2020",
         "Comma-separated taxonomies to report: semeval2023 (23 techniques), ptc2020 (14).",
+        items=("semeval2023", "ptc2020"),
     ),
     "techniques.decoder": Setting(
         "hybrid",
@@ -54,6 +56,36 @@ SCHEMA: dict[str, Setting] = {
         "card.json); empty for the shipped model.",
     ),
     "techniques.batch_size": Setting(16, "Windows per encoder call.", minimum=1, maximum=256),
+    "claims.threshold": Setting(
+        0.5,
+        "Minimum check-worthiness (0-1) for a sentence to be listed as a claim.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    "claims.head": Setting(
+        "mean",
+        "Which check-worthiness head scores sentences: claimbuster (factual claims, trained on "
+        "ClaimBuster), checkthat19 (what fact-checkers chose, CheckThat! 2019), or mean.",
+        choices=("claimbuster", "checkthat19", "mean"),
+    ),
+    "claims.also_list": Setting(
+        "figures,speech",
+        "Also list sentences below the threshold that state a figure (figures) or report what a "
+        "named speaker said (speech); comma-separated, empty for neither.",
+        items=("figures", "speech"),
+    ),
+    "claims.max_claims": Setting(
+        100, "Most claims listed per document (the most check-worthy).", minimum=1, maximum=10000
+    ),
+    "claims.embeddings": Setting(True, "Give each claim an embedding for grouping across texts."),
+    "claims.model_dir": Setting(
+        "", "Folder of a trained check-worthiness model; empty for the shipped model."
+    ),
+    "pipeline.analyzers": Setting(
+        "techniques,claims",
+        "Comma-separated analysers to run: techniques, claims.",
+        items=("techniques", "claims"),
+    ),
     "ingest.max_bytes": Setting(
         5_000_000, "Largest input accepted, in bytes.", minimum=1, maximum=1_000_000_000
     ),
@@ -78,6 +110,13 @@ def _coerce(name: str, value: Any) -> Any:
         raise ConfigError(
             f"Setting {name} must be a {kind.__name__}, got {value!r}. {spec.help}"
         ) from None
+    if spec.items is not None:
+        bad = [x.strip() for x in value.split(",") if x.strip() and x.strip() not in spec.items]
+        if bad:
+            raise ConfigError(
+                f"Setting {name} takes a comma-separated list of {', '.join(spec.items)}; "
+                f"got {', '.join(map(repr, bad))}."
+            )
     if spec.choices and value not in spec.choices:
         raise ConfigError(
             f"Setting {name} must be one of {', '.join(map(str, spec.choices))}; got {value!r}."

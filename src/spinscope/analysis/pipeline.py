@@ -1,4 +1,8 @@
-"""Runs the configured analysers over documents and assembles AnalysisResults."""
+"""Runs the configured analysers over documents and assembles AnalysisResults.
+
+Each analyser says which part of the result it fills (``produces``): ``findings`` (technique
+spans) or ``claims``.
+"""
 
 from __future__ import annotations
 
@@ -8,33 +12,39 @@ from typing import Any
 from spinscope.model.document import AnalysisResult, Document
 from spinscope.registry import create_analyzer
 
-DEFAULT_ANALYZERS = ("techniques",)
+PARTS = ("findings", "claims")
+
+
+def analyzer_names(settings: dict[str, Any]) -> list[str]:
+    names = settings.get("pipeline.analyzers", "techniques,claims")
+    return [n.strip() for n in str(names).split(",") if n.strip()]
 
 
 class Pipeline:
     """Analysers built once from settings; models load on first use."""
 
-    def __init__(
-        self, settings: dict[str, Any], analyzers: Sequence[str] = DEFAULT_ANALYZERS
-    ) -> None:
+    def __init__(self, settings: dict[str, Any], analyzers: Sequence[str] | None = None) -> None:
         self.settings = dict(settings)
-        self.analyzers = [create_analyzer(name, self.settings) for name in analyzers]
+        names = list(analyzers) if analyzers is not None else analyzer_names(self.settings)
+        self.analyzers = [create_analyzer(name, self.settings) for name in names]
 
     def run(self, docs: Sequence[Document]) -> list[AnalysisResult]:
         if isinstance(docs, Document):
             raise TypeError("Pipeline.run() expects a list of Documents, got one Document.")
-        per_analyzer = [a.analyze(docs) for a in self.analyzers]
+        outputs = [(getattr(a, "produces", "findings"), a.analyze(docs)) for a in self.analyzers]
         models = [a.provenance() for a in self.analyzers]
         results = []
         for k, doc in enumerate(docs):
-            findings = [f for found in per_analyzer for f in found[k]]
+            parts: dict[str, list] = {part: [] for part in PARTS}
+            for part, per_doc in outputs:
+                parts[part].extend(per_doc[k])
             results.append(
                 AnalysisResult(
                     doc=doc,
-                    findings=findings,
                     models=models,
                     settings=self.settings,
                     warnings=_warnings(doc),
+                    **parts,
                 )
             )
         return results

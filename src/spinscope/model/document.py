@@ -10,7 +10,9 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+from spinscope.model.claim import Claim
+
+SCHEMA_VERSION = "1.1"  # 1.1: claims
 
 
 def text_checksum(text: str) -> str:
@@ -75,6 +77,7 @@ class AnalysisResult:
 
     doc: Document
     findings: list[Finding]
+    claims: list[Claim] = field(default_factory=list)
     models: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -85,6 +88,14 @@ class AnalysisResult:
         for f in self.findings:
             assert 0 <= f.start < f.end <= n, f
             assert self.doc.text[f.start : f.end] == f.text, f
+        for c in self.claims:
+            assert 0 <= c.start < c.end <= n, c
+            assert self.doc.text[c.start : c.end] == c.text, c
+            spans = [f.quantity for f in c.figures] + list(c.times)
+            spans += [f.about for f in c.figures if f.about]
+            spans += [m for m in (c.attribution.speaker, c.attribution.entity) if m]
+            for s in spans:
+                assert 0 <= s.start < s.end <= n and self.doc.text[s.start : s.end] == s.text, s
 
     def to_dict(self) -> dict[str, Any]:
         from spinscope import __version__
@@ -95,6 +106,7 @@ class AnalysisResult:
             "document": self.doc.to_dict(),
             "input_sha256": text_checksum(self.doc.text),
             "findings": [f.to_dict() for f in self.findings],
+            "claims": [c.to_dict() for c in self.claims],
             "models": list(self.models),
             "settings": dict(self.settings),
             "warnings": list(self.warnings),
@@ -105,6 +117,7 @@ class AnalysisResult:
         return cls(
             doc=Document.from_dict(data["document"]),
             findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            claims=[Claim.from_dict(c) for c in data.get("claims", [])],
             models=list(data.get("models", [])),
             settings=dict(data.get("settings", {})),
             warnings=list(data.get("warnings", [])),

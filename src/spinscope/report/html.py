@@ -75,7 +75,23 @@ def _context(result: AnalysisResult, data: dict[str, Any], default: str) -> dict
         "legend": [(c, _view.slug(c), CATEGORY_COLOURS[c]) for c in _view.CATEGORY_ORDER],
         "n_findings": len(result.findings),
         "findings": [_finding_row(f) for f in sorted(result.findings, key=_view.sort_key)],
+        "claims": [_claim_row(r) for r in _view.claim_rows(result.claims)],
+        "claim_pieces": _view.claim_pieces(doc.text, result.claims),
         "footer": _footer(data, doc.text),
+    }
+
+
+def _claim_row(row: _view.ClaimRow) -> dict[str, Any]:
+    return {
+        "rank": row.rank,
+        "anchor": row.anchor,
+        "score": f"{row.score:.2f}",
+        "quote": quote(row.text, 2 * TABLE_QUOTE_CHARS),
+        "start": row.start,
+        "end": row.end,
+        "figures": list(row.figures),
+        "speaker": row.speaker,
+        "explanation": row.explanation,
     }
 
 

@@ -56,10 +56,14 @@ def render_terminal(
     console.print()
     if not findings:
         console.print(_no_findings(obj, taxonomy))
-        return
-    console.print(_legend(findings))
-    console.print(findings_table(findings, taxonomy))
-    console.print(counts_table(findings, taxonomy))
+    else:
+        console.print(_legend(findings))
+        console.print(findings_table(findings, taxonomy))
+        console.print(counts_table(findings, taxonomy))
+    if obj.claims:
+        console.print(claims_table(obj.claims))
+    elif any(m.get("analyzer") == "claims" for m in obj.models):
+        console.print(Text("No check-worthy claims found."))
 
 
 def _print_header(result: AnalysisResult, console: Console) -> None:
@@ -130,6 +134,25 @@ def counts_table(findings: list[Finding], taxonomy: str) -> Table:
         table.add_row(Text(count.name), Text(count.category), Text(str(count.n)))
     table.add_section()
     table.add_row(Text("Total", style="bold"), Text(""), Text(str(len(findings)), style="bold"))
+    return table
+
+
+def claims_table(claims: list) -> Table:
+    """Claims, most check-worthy first, with their figures and speaker."""
+    table = Table(title=Text("Claims worth checking"), show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Claim", ratio=4)
+    table.add_column("Figures (value; statement; time; about)", ratio=4)
+    table.add_column("Speaker", ratio=2)
+    for row in _view.claim_rows(claims):
+        table.add_row(
+            Text(str(row.rank)),
+            Text(f"{row.score:.2f}"),
+            Text(f'"{quote(row.text, 2 * TABLE_QUOTE_CHARS)}" [{row.start}:{row.end}]'),
+            Text("\n".join(row.figures) or "-"),
+            Text(row.speaker),
+        )
     return table
 
 

@@ -1,0 +1,288 @@
+"""Claims a fact-checker should check: check-worthy sentences, their figures, and their speakers.
+
+One sentence at a time: the check-worthiness model scores every sentence; a sentence becomes a
+claim when it scores at least ``threshold`` or states a figure. Claims are then parsed (spaCy) for
+what their figures state and who makes them, get a normalised form and an embedding for grouping
+across articles, and are returned most check-worthy first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.analysis._onnx import sentence_starts
+from spinscope.analysis.claims import structure
+from spinscope.analysis.claims.quantities import find_quantities, find_times
+from spinscope.errors import ModelError
+from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity
+from spinscope.model.document import Document
+
+NAME = "claims"
+VERSION = "claims.v1"
+HEADS = {"claimbuster": 0, "checkthat19": 1}
+HEAD_NAMES = (*HEADS, "mean")
+MAX_SENTENCE_CHARS = 1000
+# Sentences that may report speech are parsed even when they score low (cheap to test first).
+SPEECH_CUE = re.compile(
+    r"\b(?:said|says|stated|states|told|tells|added|noted|notes|highlighted|highlights|"
+    r"emphasi[sz](?:ed|es|ing)|stress(?:ed|es)|described|describes|claimed|claims|announced|"
+    r"declared|insisted|argued|explained|warned|reported|wrote|suggested|underlined|asserted|"
+    r"alleged|admitted|acknowledged|confirmed|denied|revealed|according to)\b|[“”\"]",
+    re.IGNORECASE,
+)  # a "sentence" longer than this is a flattened table or a list
+
+
+def shipped_embedder_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "models" / "claims" / "embedder"
+
+
+class ClaimAnalyzer:
+    name = NAME
+    version = VERSION
+    produces = "claims"
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.5,
+        head: str = "mean",
+        also_list: Sequence[str] = ("figures", "speech"),
+        max_claims: int = 100,
+        embeddings: bool = True,
+        model_dir: str | None = None,
+    ) -> None:
+        if head not in HEAD_NAMES:
+            raise ValueError(f"head must be one of {', '.join(HEAD_NAMES)}, got {head!r}")
+        self.threshold = threshold
+        self.head = head
+        unknown = set(also_list) - {"figures", "speech"}
+        if unknown:
+            raise ValueError(f"also_list takes figures and speech, got {sorted(unknown)}")
+        self.also_list = tuple(also_list)
+        self.max_claims = max_claims
+        self.embeddings = embeddings
+        self.model_dir = model_dir
+
+    # -- models, loaded on first use ------------------------------------------------------
+    @cached_property
+    def scorer(self):
+        from spinscope.analysis.checkworthy import CheckworthinessScorer
+
+        return CheckworthinessScorer(self.model_dir)
+
+    @cached_property
+    def embedder(self):
+        path = shipped_embedder_dir()
+        if not (path / "model.safetensors").exists():
+            raise ModelError(f"The claim embedder is missing from {path}; reinstall spinscope.")
+        from model2vec import StaticModel
+
+        return StaticModel.from_pretrained(str(path))
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "analyzer": self.name,
+            "version": self.version,
+            "model": self.scorer.card.get("name", "checkworthy"),
+            "model_version": self.scorer.card.get("version"),
+            "model_sha256": self.scorer.model_sha256,
+            "spacy_model": structure.SPACY_MODEL,
+            "embedder": "model2vec distilled from all-MiniLM-L6-v2 (256 dims)",
+            "settings": {
+                "threshold": self.threshold,
+                "head": self.head,
+                "also_list": list(self.also_list),
+                "max_claims": self.max_claims,
+            },
+        }
+
+    # -- analysis -------------------------------------------------------------------------
+    def checkworthiness(self, sentences: Sequence[str]) -> np.ndarray:
+        """One score per sentence from the configured head."""
+        return head_scores(self.scorer.score(list(sentences)), self.head)
+
+    def analyze(self, docs: Sequence[Document]) -> list[list[Claim]]:
+        if isinstance(docs, Document):
+            raise TypeError("analyze() expects a list of Documents, got one Document.")
+        per_doc = [sentences(d.text) for d in docs]
+        flat = [d.text[s:e] for d, spans in zip(docs, per_doc, strict=True) for s, e in spans]
+        scores = self.checkworthiness(flat) if flat else np.zeros(0, np.float32)
+        out, k = [], 0
+        for doc, spans in zip(docs, per_doc, strict=True):
+            out.append(self._claims(doc, spans, scores[k : k + len(spans)]))
+            k += len(spans)
+        return out
+
+    def _claims(self, doc: Document, spans: list[tuple[int, int]], scores) -> list[Claim]:
+        text = doc.text
+        picked = []
+        for (s, e), score in zip(spans, scores, strict=True):
+            ts = find_times(text[s:e])
+            qs = [_shift(q, s) for q in find_quantities(text[s:e]) if not _inside(q, ts)]
+            listed = score >= self.threshold or ("figures" in self.also_list and bool(qs))
+            maybe_speech = "speech" in self.also_list and bool(SPEECH_CUE.search(text[s:e]))
+            if listed or maybe_speech:
+                ts = [_shift(t, s) for t in ts]
+                picked.append((s, e, float(score), qs, ts, listed))
+        picked.sort(key=lambda p: -p[2])
+        picked = sorted(picked[: self.max_claims], key=lambda p: p[0])  # parse in text order
+        if not picked:
+            return []
+        nlp = structure.load_nlp()
+        names = structure.name_mentions(text)
+        people: list[Mention] = []
+        claims = []
+        for (s, e, score, qs, ts, listed), parsed in zip(
+            picked, nlp.pipe([text[p[0] : p[1]] for p in picked]), strict=True
+        ):
+            attribution = structure.attribution(parsed, s, names, people)
+            people += [
+                Mention(s + ent.start_char, s + ent.end_char, ent.text)
+                for ent in parsed.ents
+                if ent.label_ == "PERSON"
+            ]
+            if not listed and attribution.kind == "author":
+                continue  # a speech verb, but nobody is quoted
+            figures = structure.figures(parsed, s, qs, ts)
+            claims.append(
+                Claim(
+                    start=s,
+                    end=e,
+                    text=text[s:e],
+                    checkworthiness=round(score, 4),
+                    figures=figures,
+                    times=ts,
+                    attribution=attribution,
+                    normalized=normalise(text[s:e], figures, s),
+                    explanation=explain(score, self.threshold, figures, attribution),
+                    analyzer=self.name,
+                )
+            )
+        if self.embeddings:
+            vectors = self.embedder.encode([c.normalized for c in claims])
+            claims = [
+                _with_embedding(c, v) for c, v in zip(claims, np.asarray(vectors), strict=True)
+            ]
+        claims.sort(key=lambda c: (-c.checkworthiness, c.start))
+        return claims
+
+
+def head_scores(probs: np.ndarray, head: str) -> np.ndarray:
+    """One score per row of the model's ``(n, 2)`` output: one head, or their mean."""
+    probs = np.asarray(probs, dtype=np.float32).reshape(-1, len(HEADS))
+    return probs.mean(axis=1) if head == "mean" else probs[:, HEADS[head]]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans worth scoring: trimmed, with at least three words and a letter."""
+    starts = list(sentence_starts(text)) + [len(text)]
+    out = []
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b - a > MAX_SENTENCE_CHARS:
+            out += _split_long(text, a, b)
+        elif len(text[a:b].split()) >= 3 and re.search(r"[^\W\d_]", text[a:b]):
+            out.append((int(a), int(b)))
+    return out
+
+
+def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A run-on "sentence" (a table flattened into text) cut at ``;``/``|``/tabs or every
+    ``MAX_SENTENCE_CHARS`` characters, so no piece is too long to score."""
+    out, lo = [], a
+    for m in re.finditer(r"[;|\t]\s*", text[a:b]):
+        cut = a + m.end()
+        if cut - lo >= 40:
+            out.append((lo, cut))
+            lo = cut
+    out.append((lo, b))
+    pieces = []
+    for lo, hi in out:
+        while hi - lo > MAX_SENTENCE_CHARS:
+            pieces.append((lo, lo + MAX_SENTENCE_CHARS))
+            lo += MAX_SENTENCE_CHARS
+        pieces.append((lo, hi))
+    trimmed = []
+    for lo, hi in pieces:
+        seg = text[lo:hi]
+        lo2 = lo + len(seg) - len(seg.lstrip())
+        hi2 = hi - (len(seg) - len(seg.rstrip()))
+        if hi2 > lo2 and re.search(r"[^\W\d_]", text[lo2:hi2]):
+            trimmed.append((lo2, hi2))
+    return trimmed
+
+
+def _inside(q: Quantity, times) -> bool:
+    """A number that is part of a time ("within three years") is the time, not a figure."""
+    return any(t.start <= q.start and q.end <= t.end for t in times)
+
+
+def _shift(item, offset: int):
+    return type(item)(**{**item.to_dict(), "start": item.start + offset, "end": item.end + offset})
+
+
+def _with_embedding(c: Claim, v: np.ndarray) -> Claim:
+    from dataclasses import replace
+
+    return replace(c, embedding=[round(float(x), 5) for x in v])
+
+
+def normalise(text: str, figures: list[Figure], offset: int = 0) -> str:
+    """A canonical form for grouping: figures written as their values, lower case, no
+    punctuation ("Exports grew by 22.3%" and "exports grew 22.3 per cent" meet). ``offset`` is
+    where ``text`` starts in the document that the figures' offsets point into."""
+    out, pos = [], 0
+    for f in sorted(figures, key=lambda f: f.quantity.start):
+        lo, hi = f.quantity.start - offset, f.quantity.end - offset
+        if lo < pos or hi > len(text):
+            continue
+        out += [text[pos:lo], f" {_canonical(f.quantity)} "]
+        pos = hi
+    out.append(text[pos:])
+    joined = "".join(out).lower()
+    joined = re.sub(r"[^\w\s.%<>=~]|(?<!\d)\.|\.(?!\d)", " ", joined)
+    return re.sub(r"\s+", " ", joined).strip()
+
+
+def _canonical(q: Quantity) -> str:
+    value = str(int(q.value)) if float(q.value).is_integer() else f"{q.value:.6g}"
+    unit = q.unit if q.kind in ("money", "percent", "percentage_points", "multiplier") else ""
+    return f"{q.qualifier or ''}{value}{unit or ''}".replace(" ", "_")
+
+
+def explain(score: float, threshold: float, figures: list[Figure], attribution: Attribution) -> str:
+    """One or two sentences on why this claim is listed, quoting its parts."""
+    parts = []
+    if score >= threshold:
+        parts.append(f"Check-worthiness {score:.2f}: reads like a checkable statement of fact.")
+    elif figures:
+        parts.append(f"Check-worthiness {score:.2f}, listed because it states a figure.")
+    else:
+        parts.append(f"Check-worthiness {score:.2f}, listed because it reports what someone said.")
+    if figures:
+        described = []
+        for f in figures[:4]:
+            bit = f'"{f.quantity.text}" ({f.statement}'
+            bit += f", {f.direction}" if f.direction else ""
+            bit += f", {f.time.text}" if f.time else ""
+            described.append(bit + ")")
+        parts.append("Figures: " + "; ".join(described) + ".")
+    if attribution.kind != "author" and attribution.speaker is not None:
+        who = attribution.entity.text if attribution.entity else attribution.speaker.text
+        how = {"quote": "quoted", "reported": "reported speech", "according_to": "a source"}
+        parts.append(f'Attributed to {who} ({how[attribution.kind]}, "{attribution.cue}").')
+    else:
+        parts.append("Stated by the author, not attributed to anyone.")
+    return " ".join(parts)
+
+
+__all__ = ["HEAD_NAMES", "ClaimAnalyzer", "head_scores", "normalise", "sentences"]
