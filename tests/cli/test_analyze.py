@@ -38,6 +38,14 @@ def check_result(data, *, expect_findings=True):
         assert f["taxonomy"] in ("ptc2020", "semeval2023")
     assert data["models"][0]["model_sha256"]
     assert len(data["input_sha256"]) == 64
+    for c in data["claims"]:
+        assert text[c["start"] : c["end"]] == c["text"]
+        assert 0.0 <= c["checkworthiness"] <= 1.0 and c["explanation"]
+        assert len(c["embedding"]) == 256 and c["normalized"]
+        for f in c["figures"]:
+            assert text[f["start"] : f["end"]] == f["text"]
+    scores = [c["checkworthiness"] for c in data["claims"]]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_sample_article_json_and_html(tmp_path):
@@ -112,3 +120,21 @@ def test_state_media_column(tmp_path):
     data = analyze_json(tmp_path, str(EXAMPLE), "--threshold", "0.3")
     check_result(data)
     assert data["settings"]["techniques.threshold"] == 0.3
+
+
+def test_sample_article_claims(tmp_path):
+    """The sample's figures and its quoted mayor come out as claims."""
+    data = analyze_json(tmp_path, str(SAMPLE))
+    (mayor,) = [c for c in data["claims"] if c["text"].startswith("Mayor Linden said")]
+    assert mayor["attribution"]["kind"] == "quote"
+    assert mayor["attribution"]["speaker"]["text"] == "Mayor Linden"
+    figures = {f["text"]: f for f in mayor["figures"]}
+    assert figures["1,200"]["value"] == 1200 and figures["1,200"]["statement"] == "projection"
+    assert figures["1,200"]["time"]["text"] == "within three years"
+    assert figures["double"]["value"] == 2 and figures["double"]["time"]["end_year"] == 2030
+    assert [m["analyzer"] for m in data["models"]] == ["techniques", "claims"]
+
+
+def test_only_the_claims_analyser(tmp_path):
+    data = analyze_json(tmp_path, str(SAMPLE), "--set", "pipeline.analyzers=claims")
+    assert data["findings"] == [] and data["claims"]

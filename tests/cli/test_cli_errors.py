@@ -116,3 +116,34 @@ def test_json_to_a_special_file_writes_through_it(tmp_path, monkeypatch):
     reader.join(5)
     assert got == ["{}\n"]
     assert not fifo.is_file() and fifo.exists()
+
+
+@pytest.mark.parametrize("task", ["checkthat19", "checkthat20", "claimbuster"])
+def test_checkworthiness_eval_without_data(capsys, tmp_path, task):
+    code, _, err = run(capsys, "eval", task, "--data", str(tmp_path))
+    assert code == EXIT_MODEL
+    assert_one_line_error(err, f"{task} not found")
+
+
+def test_claimbuster_needs_two_folds(capsys, tmp_path):
+    (tmp_path / "claimbuster").mkdir()
+    (tmp_path / "checkthat2019-task1-en").mkdir()
+    code, _, err = run(capsys, "eval", "claimbuster", "--data", str(tmp_path), "--folds", "1")
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "--folds")
+
+
+def test_missing_claims_model_dir(capsys, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Exports grew by 22% in 2022, the minister said.")
+    code, _, err = run(
+        capsys, "analyze", str(path), "--set", f"claims.model_dir={tmp_path / 'none'}"
+    )
+    assert code == EXIT_MODEL
+    assert_one_line_error(err, "none")
+
+
+def test_bad_claims_setting(capsys):
+    code, _, err = run(capsys, "analyze", "-", "--set", "claims.also_list=figures,rumours")
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "claims.also_list")

@@ -69,7 +69,9 @@ def cmd_analyze(args, settings_of) -> int:
             render_terminal(result, console, taxonomy=args.taxonomy)
     if args.explain:
         record = {
-            k: v for k, v in results[0].to_dict().items() if k not in ("document", "findings")
+            k: v
+            for k, v in results[0].to_dict().items()
+            if k not in ("document", "findings", "claims")
         }
         console.print_json(json.dumps(record))
     return 0
@@ -98,6 +100,8 @@ def cmd_eval(args, settings_of) -> int:
     from spinscope.evaluation.run import evaluate_ptc
 
     data = args.data or default_data_dir()
+    if args.task in ("checkthat19", "checkthat20", "claimbuster"):
+        return _eval_checkworthy(args, settings_of, data)
     ptc = data / "ptc-semeval2020-task11"
     if not ptc.is_dir():
         raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
@@ -137,6 +141,94 @@ def cmd_eval(args, settings_of) -> int:
     return 0
 
 
+CHECKWORTHY_DATA = {
+    "checkthat19": "checkthat2019-task1-en",
+    "checkthat20": "checkthat2020-task1-en",
+    "claimbuster": "claimbuster",
+}
+
+
+def _dataset(data: Path, task: str) -> Path:
+    folder = data / CHECKWORTHY_DATA[task]
+    if not folder.is_dir():
+        raise DataError(f"{task} not found at {folder}; pass --data FOLDER or set SPINSCOPE_DATA.")
+    return folder
+
+
+def _eval_checkworthy(args, settings_of, data: Path) -> int:
+    from spinscope.cli.main import print_json
+
+    folder = _dataset(data, args.task)
+    if args.task == "claimbuster":
+        result = _claimbuster_cv(args, data, folder)
+        if args.json:
+            print_json(result)
+        else:
+            m = result["mean"]
+            print(
+                f"ClaimBuster {result['variant']}, {result['folds']}-fold cross-validation "
+                f"(check-worthy class, threshold {result['threshold']}):"
+            )
+            print(
+                f"  F1 {m['f1']['mean']:.4f} ± {m['f1']['sd']:.4f}  "
+                f"(P {m['precision']['mean']:.4f}, R {m['recall']['mean']:.4f})"
+            )
+        return 0
+    from spinscope.analysis.claims import HEAD_NAMES, head_scores
+    from spinscope.evaluation.checkworthy import evaluate_checkthat19, evaluate_checkthat20
+    from spinscope.registry import create_analyzer
+
+    claims = create_analyzer("claims", settings_of(args))
+    evaluate = evaluate_checkthat19 if args.task == "checkthat19" else evaluate_checkthat20
+    cache: dict[tuple, object] = {}
+
+    def probs(texts):
+        key = tuple(texts)
+        if key not in cache:
+            cache.clear()
+            cache[key] = claims.scorer.score(list(texts))
+        return cache[key]
+
+    # Each CheckThat! task is scored with the head trained for it (what fact-checkers picked);
+    # the other heads' MAP is reported beside it.
+    head = "checkthat19"
+    result = evaluate(folder, lambda t: head_scores(probs(t), head))
+    by_head = {
+        h: round(evaluate(folder, lambda t, h=h: head_scores(probs(t), h))["map"], 4)
+        for h in HEAD_NAMES
+    }
+    result = {"head": head, "model_sha256": claims.scorer.model_sha256, **result}
+    result["map_by_head"] = by_head
+    if args.json:
+        print_json(result)
+    else:
+        name = {"checkthat19": "CheckThat! 2019 Task 1", "checkthat20": "CheckThat! 2020 Task 1"}
+        print(
+            f"{name[args.task]} {result['split']} ({result['sentences']} sentences, "
+            f"{result['positives']} check-worthy), head {head}: MAP {result['map']:.4f}"
+        )
+        print("  MAP by head: " + ", ".join(f"{k} {v:.4f}" for k, v in by_head.items()))
+    return 0
+
+
+def _claimbuster_cv(args, data: Path, folder: Path) -> dict:
+    import tempfile
+
+    try:
+        from spinscope.training.checkworthy import TrainConfig, cross_validate_claimbuster
+    except ImportError as exc:
+        raise ConfigError(
+            "eval claimbuster cross-validates by training one model a fold, which needs the "
+            f"[train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
+        ) from None
+    if args.folds < 2:
+        raise ConfigError("--folds must be at least 2.")
+    ct19 = _dataset(data, "checkthat19")
+    out = args.out or Path(tempfile.mkdtemp(prefix="spinscope-cv-"))
+    cfg = TrainConfig(max_steps=args.max_steps)
+    return cross_validate_claimbuster(folder, ct19, cfg, folds=args.folds, out_dir=out)
+
+
 def cmd_predict(args, settings_of) -> int:
     from spinscope.evaluation import predict
 
@@ -157,12 +249,21 @@ def cmd_predict(args, settings_of) -> int:
 
 def cmd_train(args, settings_of) -> int:
     try:
-        from spinscope.training.cli import train_techniques
+        from spinscope.training.cli import train_checkworthy, train_techniques
     except ImportError as exc:
         raise ConfigError(
             f"Training needs the [train] extra ({exc.name} is missing): "
             "pip install 'spinscope[train]'."
         ) from None
+    if args.what == "checkworthy":
+        from spinscope.cli.main import default_data_dir
+
+        data = args.data or default_data_dir()
+        folders = {task: _dataset(data, task) for task in CHECKWORTHY_DATA}
+        train_checkworthy(args, folders)
+        return 0
+    if not args.ptc or not args.semeval23:
+        raise ConfigError("train techniques needs --ptc FOLDER and --semeval23 FOLDER.")
     train_techniques(args)
     return 0
 

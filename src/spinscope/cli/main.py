@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_args(p)
 
     p = sub.add_parser("eval", help="official metrics on a research dataset")
-    p.add_argument("task", choices=("ptc", "semeval23-st3"))
+    p.add_argument(
+        "task", choices=("ptc", "semeval23-st3", "checkthat19", "checkthat20", "claimbuster")
+    )
     p.add_argument(
         "--split",
         default="dev",
@@ -78,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="datasets folder (default: $SPINSCOPE_DATA or ../shared/data)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--folds", type=int, default=5, help="claimbuster: cross-validation folds (trains k models)"
+    )
+    p.add_argument(
+        "--max-steps", type=int, default=None, help="claimbuster: stop each fold early (smoke runs)"
+    )
+    p.add_argument("--out", type=Path, default=None, help="claimbuster: keep the fold runs here")
     _add_settings_args(p)
 
     p = sub.add_parser("predict", help="write predictions in an official submission format")
@@ -88,13 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_args(p)
 
     p = sub.add_parser("train", help="train a model (needs the [train] extra)")
-    p.add_argument("what", choices=("techniques",))
-    p.add_argument("--ptc", type=Path, required=True, help="PTC (SemEval-2020 T11) folder")
+    p.add_argument("what", choices=("techniques", "checkworthy"))
+    p.add_argument("--ptc", type=Path, help="techniques: PTC (SemEval-2020 T11) folder")
     p.add_argument(
         "--semeval23",
         type=Path,
-        required=True,
-        help="SemEval-2023 Task 3 English folder (…/semeval2023-task3/en)",
+        help="techniques: SemEval-2023 Task 3 English folder (…/semeval2023-task3/en)",
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="checkworthy: datasets folder with claimbuster/, checkthat2019-task1-en/ and "
+        "checkthat2020-task1-en/ (default: $SPINSCOPE_DATA or ../shared/data)",
     )
     p.add_argument("--out", type=Path, required=True, help="output folder for the model")
     p.add_argument(

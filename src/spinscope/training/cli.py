@@ -1,4 +1,4 @@
-"""`spinscope train techniques`: train, pick the best epoch on dev, export, write the card."""
+"""`spinscope train techniques|checkworthy`: train, pick the epoch, export, write the card."""
 
 from __future__ import annotations
 
@@ -64,7 +64,35 @@ def train_techniques(args) -> Path:
     )
 
 
-def set_param(cfg: TrainConfig, item: str) -> None:
+def train_checkworthy(args, folders: dict[str, Path]) -> Path:
+    """Train the check-worthiness model with the shipped recipe (``TrainConfig`` defaults, changed
+    by ``--param``/``--epochs``/``--seed``/``--lr``) on ClaimBuster 2.5xNCS and CheckThat! 2019
+    training; evaluate on the CheckThat! 2019 and 2020 test sets; write a model folder that
+    ``--set claims.model_dir=FOLDER`` uses."""
+    from spinscope.training import checkworthy
+
+    cfg = checkworthy.TrainConfig()
+    for item in getattr(args, "param", []) or []:
+        set_param(cfg, item)
+    for name in ("epochs", "seed", "lr", "max_steps"):
+        if getattr(args, name, None) is not None:
+            setattr(cfg, name, getattr(args, name))
+    out = Path(args.out)
+    log(f"training the check-worthiness model into {out} ({cfg})")
+    card = checkworthy.train_final(
+        folders["claimbuster"],
+        folders["checkthat19"],
+        cfg,
+        out / "run",
+        ct20_root=folders["checkthat20"],
+        ship_dir=out,
+    )
+    log(json.dumps(card.get("metrics", {}), indent=1)[:4000])
+    log(f"model written to {out}; use it with --set claims.model_dir={out}")
+    return out
+
+
+def set_param(cfg, item: str) -> None:
     """Apply one ``name=value`` to the training config, typed like its default."""
     from spinscope.errors import ConfigError
 

@@ -1,0 +1,136 @@
+"""Sentence-level check-worthiness: the fine-tuned MiniLM classifier as an int8 ONNX graph.
+
+``CheckworthinessScorer.score(sentences)`` returns, per sentence, two probabilities:
+
+* column 0, ``claimbuster``: a check-worthy factual sentence (trained on ClaimBuster);
+* column 1, ``checkthat19``: a sentence fact-checkers picked in a debate (CheckThat! 2019).
+
+The model was trained on US political debates and speeches; news is out of its domain (see the
+model's MODEL_CARD.md). No torch here: onnxruntime and tokenizers only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from spinscope.analysis import _onnx
+from spinscope.errors import ModelError
+
+DEFAULT_MODEL_DIR = Path(__file__).parent.parent / "models" / "checkworthy"
+MODEL_FILE = "classifier.int8.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+CARD_FILE = "card.json"
+HEADS = ("claimbuster", "checkthat19")
+
+
+class CheckworthinessScorer:
+    """Scores sentences for check-worthiness with the shipped (or a given) model folder.
+
+    The model and tokenizer load once, on first use. Sentences are sorted by length into batches
+    of ``batch_size`` (little padding) and truncated to the card's ``max_len`` word pieces;
+    results come back in input order.
+    """
+
+    def __init__(self, model_dir: str | None = None, batch_size: int = 32) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+        self.batch_size = batch_size
+        self._session = None
+        self._tokenizer = None
+        self._card: dict | None = None
+        self._lock = threading.Lock()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _path(self, name: str) -> Path:
+        path = self.model_dir / name
+        if not path.is_file():
+            raise ModelError(
+                f"Check-worthiness model file {path} is missing; reinstall spinscope or retrain "
+                "with spinscope train checkworthy."
+            )
+        return path
+
+    @property
+    def card(self) -> dict:
+        """The model's card.json."""
+        if self._card is None:
+            path = self._path(CARD_FILE)
+            try:
+                self._card = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise ModelError(f"Model card {path} is unreadable: {exc}") from exc
+        return self._card
+
+    @property
+    def heads(self) -> tuple[str, ...]:
+        return tuple(self.card.get("heads", HEADS))
+
+    @property
+    def max_len(self) -> int:
+        return int(self.card.get("max_len", 128))
+
+    @cached_property
+    def model_sha256(self) -> str:
+        """sha256 of the int8 ONNX file as it is on disk (computed once)."""
+        h = hashlib.sha256()
+        with self._path(MODEL_FILE).open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                return
+            model = self._path(MODEL_FILE)
+            tok_path = self._path(TOKENIZER_FILE)
+            max_len = self.max_len
+            from tokenizers import Tokenizer
+
+            try:
+                tok = Tokenizer.from_file(str(tok_path))
+            except Exception as exc:  # tokenizers raises a bare Exception on bad files
+                raise ModelError(f"Tokenizer {tok_path} is unreadable: {exc}") from exc
+            tok.no_padding()
+            tok.enable_truncation(max_length=max_len)
+            try:
+                session = _onnx.session(str(model))
+            except ModelError:
+                raise
+            except Exception as exc:  # onnxruntime's errors are not one class
+                raise ModelError(f"Model {model} could not be loaded: {exc}") from exc
+            self._tokenizer = tok
+            self._session = session
+
+    # -- scoring ----------------------------------------------------------------------------
+
+    def score(self, sentences: Sequence[str]) -> np.ndarray:
+        """Probabilities (n, 2) float32: [:, 0] claimbuster head, [:, 1] checkthat19 head."""
+        texts = list(sentences)
+        if not texts:
+            return np.zeros((0, len(HEADS)), dtype=np.float32)
+        self._load()
+        encs = self._tokenizer.encode_batch(texts)
+        lengths = [len(e.ids) for e in encs]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        out = np.zeros((len(texts), len(HEADS)), dtype=np.float32)
+        for lo in range(0, len(order), self.batch_size):
+            idx = order[lo : lo + self.batch_size]
+            width = max(lengths[i] for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                ids[row, : lengths[i]] = encs[i].ids
+                mask[row, : lengths[i]] = 1
+            probs = self._session.run(["probs"], {"input_ids": ids, "attention_mask": mask})[0]
+            out[idx] = probs
+        return out
