@@ -24,6 +24,7 @@ def _techniques(settings: dict[str, Any]):
         threshold=settings["techniques.threshold"],
         decoder=settings["techniques.decoder"],
         batch_size=settings["techniques.batch_size"],
+        span_labeller=settings["techniques.span_labeller"],
     )
 
 

@@ -45,6 +45,12 @@ SCHEMA: dict[str, Setting] = {
         "technique), or 'hybrid' (si+head, plus channel spans of other techniques).",
         choices=("channels", "si+head", "hybrid"),
     ),
+    "techniques.span_labeller": Setting(
+        "classifier",
+        "What names a span's techniques: 'classifier' (a second small encoder reads the span in "
+        "its sentence; better on dev, slower) or 'heads' (heads over the tagger's own pass).",
+        choices=("classifier", "heads"),
+    ),
     "techniques.variant": Setting(
         "int8",
         "Which ONNX model to run: int8 (shipped, fast) or fp32 (if exported).",

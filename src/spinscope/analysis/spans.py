@@ -190,19 +190,52 @@ def span_features(scores: TokenScores, spans: list[tuple[int, int]]) -> tuple[np
     return (np.stack(rows) if rows else np.zeros((0, dim), np.float32)), kept
 
 
+class TextLabeller:
+    """Labels spans from the text itself, with a span classifier that has its own encoder pass
+    (the pair "span; its sentence"), instead of heads over the tagger's hidden states.
+
+    Both taxonomies come out of one pass; the last text's results are kept, so that labelling the
+    same spans in the second taxonomy costs nothing.
+    """
+
+    def __init__(self, classifier) -> None:  # spinscope.analysis.span_classifier.SpanClassifier
+        self.classifier = classifier
+        self._cache: dict[tuple, dict[str, np.ndarray]] = {}
+
+    def prefetch(self, items: list[tuple[str, list[tuple[int, int]]]]) -> None:
+        """Label the spans of several texts in one batched pass, for the calls that follow
+        (the cache holds this batch only)."""
+        self._cache = {
+            (text, tuple(spans)): probs
+            for (text, spans), probs in zip(
+                items, self.classifier.classify_many(items), strict=True
+            )
+        }
+
+    def __call__(self, text: str, spans: list[tuple[int, int]], taxonomy: str) -> np.ndarray:
+        key = (text, tuple(spans))
+        if key not in self._cache:
+            self._cache = {key: self.classifier.classify_all(text, list(spans))}
+        return self._cache[key][taxonomy]
+
+
 def classify(
     scores: TokenScores,
     spans: list[tuple[int, int]],
-    head: SpanHead,
+    head: SpanHead | TextLabeller,
     taxonomy: str,
     *,
     channel_weight: float = 0.0,
 ) -> np.ndarray:
     """Technique probabilities (len(spans), n_labels) for given character spans.
 
-    ``channel_weight`` mixes in the token channels' view: the mean score of each technique's
-    channel over the span's word pieces, normalised to sum to one.
+    ``head`` is the span heads over the tagger's hidden states, or a ``TextLabeller``.
+    ``channel_weight`` mixes in the token channels' view (heads only): the mean score of each
+    technique's channel over the span's word pieces, normalised to sum to one.
     """
+    if isinstance(head, TextLabeller):
+        n = len(TAXONOMY_LABELS[taxonomy])
+        return head(scores.text, spans, taxonomy) if spans else np.zeros((0, n), np.float32)
     n = len(TAXONOMY_LABELS[taxonomy])
     out = np.full((len(spans), n), 1.0 / n, dtype=np.float32)
     feats, kept = span_features(scores, spans)

@@ -26,9 +26,11 @@ from spinscope.analysis.spans import (
     Decoding,
     NumpySpanHeads,
     RawSpan,
+    TextLabeller,
     TokenScores,
     classify,
     decode_labelled,
+    decode_si,
 )
 from spinscope.errors import ConfigError, ModelError
 from spinscope.model.definitions import explain
@@ -36,6 +38,8 @@ from spinscope.model.document import Document, Finding
 from spinscope.model.taxonomy import category
 
 NAME = "techniques"
+SPAN_CLASSIFIER = "span_classifier.int8.onnx"
+SPAN_LABELLERS = ("classifier", "heads")
 VERSION = "techniques.span_tagger.v1"
 
 
@@ -66,6 +70,7 @@ class TechniqueTagger:
         threshold: float = 0.5,
         decoder: str = "hybrid",
         batch_size: int = 16,
+        span_labeller: str = "classifier",
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
         self.variant = variant
@@ -73,6 +78,11 @@ class TechniqueTagger:
         self.threshold = threshold
         self.decoder = decoder
         self.batch_size = batch_size
+        if span_labeller not in SPAN_LABELLERS:
+            raise ConfigError(
+                f"Unknown span labeller {span_labeller!r}. Available: {', '.join(SPAN_LABELLERS)}."
+            )
+        self.span_labeller = span_labeller
         unknown = [t for t in self.taxonomies if t not in TAXONOMY_LABELS]
         if unknown:
             raise ConfigError(
@@ -124,6 +134,23 @@ class TechniqueTagger:
             return NumpySpanHeads({k: data[k].astype(np.float32) for k in data.files})
 
     @cached_property
+    def labeller(self) -> NumpySpanHeads | TextLabeller:
+        """What names a span's techniques: the span classifier (its own encoder pass over the
+        span in its sentence; better TC on dev) where the model folder has one and the setting
+        asks for it, else the span heads over the tagger's hidden states."""
+        if self.span_labeller == "classifier" and (self.model_dir / SPAN_CLASSIFIER).exists():
+            from spinscope.analysis.span_classifier import SpanClassifier
+
+            return TextLabeller(SpanClassifier(self.model_dir, batch_size=self.batch_size * 2))
+        return self.span_head
+
+    @cached_property
+    def labeller_sha256(self) -> str | None:
+        if isinstance(self.labeller, TextLabeller):
+            return file_sha256(self.model_dir / SPAN_CLASSIFIER)
+        return None
+
+    @cached_property
     def model_sha256(self) -> str | None:
         """Checksum of the ONNX file in use (hashed once per process: it is 23 MB)."""
         path = self.model_dir / f"tagger.{self.variant}.onnx"
@@ -137,7 +164,9 @@ class TechniqueTagger:
             "model_version": self.card.get("version", "unknown"),
             "model_sha256": self.model_sha256,
             "variant": self.variant,
+            "span_classifier_sha256": self.labeller_sha256,
             "settings": {
+                "span_labeller": "classifier" if self.labeller_sha256 else "heads",
                 "taxonomies": list(self.taxonomies),
                 "threshold": self.threshold,
                 "decoder": self.decoder,
@@ -200,7 +229,7 @@ class TechniqueTagger:
             taxonomy,
             self.decoding,
             self.decoder,
-            self.span_head,
+            self.labeller,
             channel_weight=self.channel_weight,
         )
 
@@ -208,13 +237,21 @@ class TechniqueTagger:
         self, scores: TokenScores, spans: list[tuple[int, int]], taxonomy: str
     ) -> np.ndarray:
         """Technique probabilities for given spans (the TC task)."""
-        return classify(scores, spans, self.span_head, taxonomy, channel_weight=self.channel_weight)
+        return classify(scores, spans, self.labeller, taxonomy, channel_weight=self.channel_weight)
 
     def analyze(self, docs: Sequence[Document]) -> list[list[Finding]]:
         if isinstance(docs, Document):
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         results = []
-        for doc, sc in zip(docs, self.scores([d.text for d in docs]), strict=True):
+        all_scores = self.scores([d.text for d in docs])
+        if isinstance(self.labeller, TextLabeller) and self.decoder in ("si+head", "hybrid"):
+            self.labeller.prefetch(
+                [
+                    (sc.text, [(s.start, s.end) for s in decode_si(sc, self.decoding)])
+                    for sc in all_scores
+                ]  # fmt: skip
+            )
+        for doc, sc in zip(docs, all_scores, strict=True):
             findings = []
             for taxonomy in self.taxonomies:
                 for s in self.spans(sc, taxonomy):

@@ -70,6 +70,7 @@ def semeval23_st3_lines(
         threshold=tagger.threshold,
         decoder=tagger.decoder,
         batch_size=tagger.batch_size,
+        span_labeller=tagger.span_labeller,
     )
     articles = [(i, t) for i, t in read_articles(folder).items() if ids is None or i in ids]
     for batch in _batches(articles):

@@ -29,7 +29,7 @@ def evaluate_articles(
     result = score_ptc(
         articles,
         scores,
-        tagger.span_head,
+        tagger.labeller,
         decoding=tagger.decoding,
         channel_weight=tagger.channel_weight,
     )
@@ -43,6 +43,7 @@ def evaluate_articles(
         "threshold": tagger.threshold,
         "decoding": result["decoding"],
         "decoder": tagger.decoder,
+        "span_labeller": "classifier" if tagger.labeller_sha256 else "heads",
         "si_f1": round(result["si"]["f1"], 4),
         "si_precision": round(result["si"]["precision"], 4),
         "si_recall": round(result["si"]["recall"], 4),

