@@ -142,3 +142,11 @@ def test_embeddings_group_the_same_claim():
 
 def test_normalise_ignores_figures_outside_the_text():
     assert normalise("Plain text.", [], 0) == "plain text"
+
+
+def test_a_pronoun_speaker_is_linked_to_the_last_named_subject():
+    text = "Angela Smith opened the new terminal on Monday. Exports rose 5% last year, she said."
+    (claim,) = [c for c in analyze(text) if c.text.startswith("Exports")]
+    a = claim.attribution
+    assert a.kind == "reported" and a.speaker.text == "she"
+    assert a.entity.text == "Angela Smith" and text[a.entity.start : a.entity.end] == "Angela Smith"

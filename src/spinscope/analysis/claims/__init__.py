@@ -27,15 +27,7 @@ NAME = "claims"
 VERSION = "claims.v1"
 HEADS = {"claimbuster": 0, "checkthat19": 1}
 HEAD_NAMES = (*HEADS, "mean")
-MAX_SENTENCE_CHARS = 1000
-# Sentences that may report speech are parsed even when they score low (cheap to test first).
-SPEECH_CUE = re.compile(
-    r"\b(?:said|says|stated|states|told|tells|added|noted|notes|highlighted|highlights|"
-    r"emphasi[sz](?:ed|es|ing)|stress(?:ed|es)|described|describes|claimed|claims|announced|"
-    r"declared|insisted|argued|explained|warned|reported|wrote|suggested|underlined|asserted|"
-    r"alleged|admitted|acknowledged|confirmed|denied|revealed|according to)\b|[“”\"]",
-    re.IGNORECASE,
-)  # a "sentence" longer than this is a flattened table or a list
+MAX_SENTENCE_CHARS = 1000  # a "sentence" longer than this is a flattened table or a list
 
 
 def shipped_embedder_dir() -> Path:
@@ -126,30 +118,31 @@ class ClaimAnalyzer:
             ts = find_times(text[s:e])
             qs = [_shift(q, s) for q in find_quantities(text[s:e]) if not _inside(q, ts)]
             listed = score >= self.threshold or ("figures" in self.also_list and bool(qs))
-            maybe_speech = "speech" in self.also_list and bool(SPEECH_CUE.search(text[s:e]))
-            if listed or maybe_speech:
+            cue = structure.speech_cue(text[s:e])
+            if listed or (cue and "speech" in self.also_list):
                 ts = [_shift(t, s) for t in ts]
-                picked.append((s, e, float(score), qs, ts, listed))
+                picked.append((s, e, float(score), qs, ts, listed, bool(qs) or cue))
         picked.sort(key=lambda p: -p[2])
         picked = sorted(picked[: self.max_claims], key=lambda p: p[0])  # parse in text order
         if not picked:
             return []
-        nlp = structure.load_nlp()
+        # Only sentences with a figure or a speech cue need the (costly) parse.
+        to_parse = [text[p[0] : p[1]] for p in picked if p[6]]
+        parses = iter(structure.load_nlp().pipe(to_parse) if to_parse else ())
         names = structure.name_mentions(text)
         people: list[Mention] = []
         claims = []
-        for (s, e, score, qs, ts, listed), parsed in zip(
-            picked, nlp.pipe([text[p[0] : p[1]] for p in picked]), strict=True
-        ):
-            attribution = structure.attribution(parsed, s, names, people)
-            people += [
-                Mention(s + ent.start_char, s + ent.end_char, ent.text)
-                for ent in parsed.ents
-                if ent.label_ == "PERSON"
-            ]
+        for s, e, score, qs, ts, listed, parse in picked:
+            attribution, figures = Attribution("author"), []
+            if parse:
+                parsed = next(parses)
+                before = [n for n in names if n.end <= s and len(n.text.split()) >= 2]
+                prior = sorted(people + before, key=lambda m: m.start)
+                attribution = structure.attribution(parsed, s, names, prior)
+                people += structure.named_subjects(parsed, s)
+                figures = structure.figures(parsed, s, qs, ts)
             if not listed and attribution.kind == "author":
                 continue  # a speech verb, but nobody is quoted
-            figures = structure.figures(parsed, s, qs, ts)
             claims.append(
                 Claim(
                     start=s,
@@ -233,7 +226,7 @@ def _shift(item, offset: int):
 def _with_embedding(c: Claim, v: np.ndarray) -> Claim:
     from dataclasses import replace
 
-    return replace(c, embedding=[round(float(x), 5) for x in v])
+    return replace(c, embedding=np.round(v.astype(np.float64), 5).tolist())
 
 
 def normalise(text: str, figures: list[Figure], offset: int = 0) -> str:

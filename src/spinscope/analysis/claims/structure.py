@@ -38,6 +38,67 @@ SPEECH_VERBS = {
     "pledge", "mention", "indicate", "maintain", "contend", "recall", "estimate", "accuse",
     "point", "urge", "reiterate", "assure", "boast", "complain", "testify", "concede",
 }  # fmt: skip
+IRREGULAR_FORMS = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written")}
+
+
+def _forms(lemma: str) -> set[str]:
+    """A verb's inflected forms, spelled out (regular rules plus a few irregular verbs)."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    forms = {lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing", lemma + "d"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    vowels = "aeiou"
+    if (
+        len(lemma) >= 3
+        and lemma[-1] not in vowels + "wxy"
+        and lemma[-2] in vowels
+        and (lemma[-3] not in vowels)
+    ):  # drop -> dropped, dropping
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms | set(IRREGULAR_FORMS.get(lemma, ()))
+
+
+def _noun_forms(noun: str) -> set[str]:
+    forms = {noun, noun + "s", noun + "es"}
+    if noun.endswith("y"):
+        forms.add(noun[:-1] + "ies")
+    if noun.endswith("man"):
+        forms.add(noun[:-3] + "men")
+    return forms
+
+
+def _lemma_table() -> dict[str, str]:
+    """Word form -> lemma for every word the rules look up. spaCy's lemmatizer is not loaded
+    (it is a tenth of the parse time); these lists are all the rules need."""
+    table: dict[str, str] = {}
+    for lemma in INCREASE | DECREASE | PROJECTION_WORDS | SPEECH_VERBS:
+        for form in _forms(lemma):
+            table.setdefault(form, lemma)
+    for noun in SOURCE_NOUNS:
+        for form in _noun_forms(noun):
+            table.setdefault(form, noun)
+    irregular = {"grew": "grow", "grown": "grow", "rose": "rise", "risen": "rise",
+                 "fell": "fall", "fallen": "fall", "sank": "sink", "sunk": "sink",
+                 "shrank": "shrink", "shrunk": "shrink", "lost": "lose", "cut": "cut",
+                 "set": "set", "slid": "slide", "won": "win", "sought": "seek",
+                 "people": "person", "'ll": "will", "wo": "will"}  # fmt: skip
+    table.update(irregular)
+    return table
+
+
+def lemma(tok) -> str:
+    """The lemma of a token, from the rules' own word lists (lower case)."""
+    word = tok.lower_
+    return LEMMAS.get(word, word)
+
+
+def speech_cue(text: str) -> bool:
+    """Whether a sentence may report speech: a form of a speech verb or "according to" (a quote
+    needs one of them too, to have a speaker). Sentences without a cue are the author's and
+    need no parse."""
+    return bool(_SPEECH_CUE.search(text))
+
+
 SOURCE_NOUNS = {
     "official", "spokesman", "spokeswoman", "spokesperson", "minister", "president", "expert",
     "analyst", "report", "study", "survey", "ministry", "government", "agency", "office",
@@ -48,16 +109,25 @@ SOURCE_NOUNS = {
     "professor", "campaign", "organisation", "organization", "institute", "bank", "fund",
 }  # fmt: skip
 SPEAKER_PRONOUNS = {"he", "she", "they", "we", "i"}
+_SPEECH_CUE = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({f for v in SPEECH_VERBS for f in _forms(v)}, key=len, reverse=True))
+    + r"|according\s+to)\b",
+    re.IGNORECASE,
+)
+LEMMAS = _lemma_table()
 QUOTES = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 
 @lru_cache(maxsize=1)
 def load_nlp():
-    """spaCy's small English pipeline, loaded once per process."""
+    """spaCy's small English pipeline without its entity recogniser (a third of its time; names
+    come from the parse and the capitalised-name index instead) and lemmatizer (see ``lemma``),
+    loaded once per process."""
     try:
         import spacy
 
-        return spacy.load(SPACY_MODEL)
+        return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
     except (ImportError, OSError) as exc:
         raise ModelError(
             f"The claims analyser needs the spaCy model {SPACY_MODEL!r}; install spinscope "
@@ -98,9 +168,15 @@ def figures(sent, offset: int, quantities: list[Quantity], times: list[TimeRef])
     return out
 
 
+def _tokens_in(sent, start: int, end: int) -> list:
+    """The tokens overlapping characters ``[start, end)`` of a parsed sentence."""
+    span = sent.char_span(max(0, start), min(end, len(sent.text)), alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
 def _token_at(sent, start: int, end: int):
     """The syntactic head among the tokens inside ``[start, end)`` of the sentence."""
-    toks = [t for t in sent if t.idx < end and t.idx + len(t) > start]
+    toks = _tokens_in(sent, start, end)
     if not toks:
         return None
     inside = set(t.i for t in toks)
@@ -114,7 +190,7 @@ def _verb_of(tok):
     """The nearest verb (or change noun) governing a token."""
     seen = 0
     while tok is not None and seen < 8:
-        if tok.pos_ in ("VERB", "AUX") or tok.lemma_.lower() in INCREASE | DECREASE:
+        if tok.pos_ in ("VERB", "AUX") or lemma(tok) in INCREASE | DECREASE:
             return tok
         if tok.head.i == tok.i:
             return None
@@ -131,10 +207,10 @@ def _direction(q: Quantity, tok) -> str | None:
     verb = _verb_of(tok) if tok is not None else None
     lemmas = []
     if verb is not None:
-        lemmas = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if c.dep_ in
+        lemmas = [lemma(verb)] + [lemma(c) for c in verb.children if c.dep_ in
                                            ("xcomp", "prt", "advmod")]  # fmt: skip
         if verb.dep_ in ("xcomp", "ccomp", "advcl") and verb.head.i != verb.i:
-            lemmas.append(verb.head.lemma_.lower())
+            lemmas.append(lemma(verb.head))
     if any(lemma in DECREASE for lemma in lemmas):
         return "decrease"
     if any(lemma in INCREASE for lemma in lemmas):
@@ -155,7 +231,7 @@ def _is_projection(tok, q: Quantity, times: list[TimeRef]) -> bool:
             verb = verb.head
         else:
             break
-    return any(v.lemma_.lower() in PROJECTION_WORDS or v.tag_ == "MD" for v in chain)
+    return any(lemma(v) in PROJECTION_WORDS or v.tag_ == "MD" for v in chain)
 
 
 CLAUSE_BREAK = re.compile(r"\b(?:and|but|while|whereas)\b|;")
@@ -183,7 +259,7 @@ def _linked(sent, offset: int, tok, times: list[TimeRef], n_figures: int) -> lis
         phrase |= {t.i for t in root.subtree}
     out = []
     for t in times:
-        toks = [x for x in sent if x.idx < t.end - offset and x.idx + len(x) > t.start - offset]
+        toks = _tokens_in(sent, t.start - offset, t.end - offset)
         if not toks:
             continue
         inside = {x.i for x in toks}
@@ -231,7 +307,7 @@ def _about(sent, offset: int, tok, q: Quantity) -> Mention | None:
                 break
             node = node.head
         steps += 1
-        if node.lemma_.lower() in SPEECH_VERBS:
+        if lemma(node) in SPEECH_VERBS:
             return None  # the speaker is not what the figure is about
         subj = [c for c in node.children if c.dep_ in ABOUT_DEPS]
         if subj:
@@ -270,8 +346,8 @@ def _mention(sent, head, offset: int, q: Quantity | None = None) -> Mention | No
 
 def attribution(sent, offset: int, names: list[Mention], prior: list[Mention]) -> Attribution:
     """Who makes the claim in ``sent``. ``names`` are the capitalised names of the whole text
-    (for linking a short name to its fullest form); ``prior`` the person mentions before the
-    sentence, nearest last (for pronouns)."""
+    (for linking a short name to its fullest form); ``prior`` the names before the sentence,
+    nearest last: a pronoun speaker refers to the last of them."""
     doc = sent.doc
     shift = offset
     has_quote = bool(QUOTES.search(sent.text))
@@ -285,7 +361,7 @@ def attribution(sent, offset: int, names: list[Mention], prior: list[Mention]) -
                     return Attribution("according_to", speaker, _link(speaker, names, prior),
                                        "according to")  # fmt: skip
     verbs = sorted(
-        (t for t in sent if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")),
+        (t for t in sent if lemma(t) in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")),
         key=lambda t: (t.dep_ != "ROOT", t.i),
     )
     for verb in verbs:
@@ -298,6 +374,18 @@ def attribution(sent, offset: int, names: list[Mention], prior: list[Mention]) -
         kind = "quote" if has_quote else "reported"
         return Attribution(kind, speaker, _link(speaker, names, prior), verb.text)
     return Attribution("author")
+
+
+def named_subjects(sent, offset: int) -> list[Mention]:
+    """Proper-noun subjects of a parsed sentence ("Tokayev", "Mayor Linden"), in order: the
+    candidates a later "he said" refers back to."""
+    out = []
+    for tok in sent:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN":
+            lo = min([t.i for t in tok.lefts if t.dep_ in ("compound", "flat")] + [tok.i])
+            start, end = sent[lo].idx, tok.idx + len(tok)
+            out.append(Mention(start + offset, end + offset, sent.text[start:end]))
+    return out
 
 
 def _subject(verb):
@@ -314,9 +402,9 @@ def _subject(verb):
 def _speaker_like(tok) -> bool:
     if tok.lower_ in SPEAKER_PRONOUNS:
         return True
-    if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or tok.pos_ == "PROPN":
+    if tok.pos_ == "PROPN":
         return True
-    return tok.lemma_.lower() in SOURCE_NOUNS
+    return lemma(tok) in SOURCE_NOUNS
 
 
 def _speaker(doc, head, shift: int) -> Mention | None:
