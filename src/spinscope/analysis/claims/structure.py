@@ -125,14 +125,30 @@ def load_nlp():
     come from the parse and the capitalised-name index instead) and lemmatizer (see ``lemma``),
     loaded once per process."""
     try:
-        import spacy
-
+        spacy = _import_spacy_without_torch()
         return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
     except (ImportError, OSError) as exc:
         raise ModelError(
             f"The claims analyser needs the spaCy model {SPACY_MODEL!r}; install spinscope "
             f"again (pip install spinscope) to get it. ({exc.__class__.__name__})"
         ) from None
+
+
+def _import_spacy_without_torch():
+    """``import spacy``, keeping its thinc from importing torch (0.9 s of a cold start where the
+    [train] extra is installed; the small pipeline never uses torch). torch stays importable."""
+    import sys
+
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "not installed", for thinc only
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
 
 
 # -- figures -----------------------------------------------------------------------------------
