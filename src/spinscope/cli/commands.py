@@ -164,14 +164,13 @@ def _eval_checkworthy(args, settings_of, data: Path) -> int:
         if args.json:
             print_json(result)
         else:
-            m = result["mean"]
             print(
-                f"ClaimBuster {result['variant']}, {result['folds']}-fold cross-validation "
+                f"ClaimBuster {result['dataset']}, {result['folds']}-fold cross-validation "
                 f"(check-worthy class, threshold {result['threshold']}):"
             )
             print(
-                f"  F1 {m['f1']['mean']:.4f} ± {m['f1']['sd']:.4f}  "
-                f"(P {m['precision']['mean']:.4f}, R {m['recall']['mean']:.4f})"
+                f"  F1 {result['f1']['mean']:.4f} ± {result['f1']['sd']:.4f}  "
+                f"(P {result['precision']['mean']:.4f}, R {result['recall']['mean']:.4f})"
             )
         return 0
     from spinscope.analysis.claims import HEAD_NAMES, head_scores

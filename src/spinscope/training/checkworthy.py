@@ -191,7 +191,7 @@ def collate(batch: Sequence[Example]):
 
 def _log(log_path: Path | None, msg: str) -> None:
     line = f"[{time.strftime('%H:%M:%S')}] {msg}"
-    print(line, flush=True)
+    print(line, file=sys.stderr, flush=True)
     if log_path is not None:
         with log_path.open("a", encoding="utf-8") as fh:
             fh.write(line + "\n")
