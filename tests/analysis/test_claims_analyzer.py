@@ -34,9 +34,13 @@ def analyze(text, **kwargs):
     return claims
 
 
-NUMBER_WORDS = set(q.UNITS_WORDS) | set(q.TENS_WORDS) | set(q.MULTIPLIER_VERBS) | set(
-    q.ORDINAL_WORDS
-) | {"half", "third", "quarter", "fifth", "tenth", "thirds", "quarters", "thousands", "millions"}
+NUMBER_WORDS = (
+    set(q.UNITS_WORDS)
+    | set(q.TENS_WORDS)
+    | set(q.MULTIPLIER_VERBS)
+    | set(q.ORDINAL_WORDS)
+    | {"half", "third", "quarter", "fifth", "tenth", "thirds", "quarters", "thousands", "millions"}
+)
 
 
 def says_a_number(text: str) -> bool:

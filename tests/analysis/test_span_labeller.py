@@ -14,8 +14,10 @@ class CountingClassifier:
 
     def classify_many(self, items):
         self.calls += 1
-        return [{"ptc2020": np.full((len(s), 14), 1 / 14), "semeval2023": np.full((len(s), 23), 1 / 23)}
-                for _, s in items]  # fmt: skip
+        return [
+            {"ptc2020": np.full((len(s), 14), 1 / 14), "semeval2023": np.full((len(s), 23), 1 / 23)}
+            for _, s in items
+        ]
 
     def classify_all(self, text, spans):
         return self.classify_many([(text, spans)])[0]

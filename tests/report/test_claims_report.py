@@ -34,10 +34,24 @@ def make_result() -> AnalysisResult:
     q2 = Quantity(*span("$30 billion"), "$30 billion", 3e10, "money", "USD")
     smith = Mention(*span("Smith"), "Smith")
     claims = [
-        Claim(s1, e1, TEXT[s1:e1], 0.61, [Figure(q1, "change", "increase", t1, None)], [t1],
-              explanation="<b>why</b>"),  # fmt: skip
-        Claim(s2, e2, TEXT[s2:e2], 0.93, [Figure(q2, "level", None, None, None)], [],
-              Attribution("reported", smith, smith, "said")),  # fmt: skip
+        Claim(
+            s1,
+            e1,
+            TEXT[s1:e1],
+            0.61,
+            [Figure(q1, "change", "increase", t1, None)],
+            [t1],
+            explanation="<b>why</b>",
+        ),  # fmt: skip
+        Claim(
+            s2,
+            e2,
+            TEXT[s2:e2],
+            0.93,
+            [Figure(q2, "level", None, None, None)],
+            [],
+            Attribution("reported", smith, smith, "said"),
+        ),  # fmt: skip
     ]
     res = AnalysisResult(doc=Document(TEXT), findings=[], claims=claims)
     res.check_offsets()
