@@ -154,3 +154,14 @@ def test_a_pronoun_speaker_is_linked_to_the_last_named_subject():
     a = claim.attribution
     assert a.kind == "reported" and a.speaker.text == "she"
     assert a.entity.text == "Angela Smith" and text[a.entity.start : a.entity.end] == "Angela Smith"
+
+
+def test_a_title_case_headline_is_not_read_as_names():
+    text = "Harbour Deal Will Save Our Town, Whatever the Doom-Mongers Say\n\nA calm sentence here."
+    assert [c.attribution.kind for c in analyze(text)] in ([], ["author"])
+
+
+def test_a_headline_keeps_its_spelling_in_mentions():
+    text = "Exports Grew By 12% In 2021, Minister Says\n\nAnother sentence."
+    for c in analyze(text):
+        AnalysisResult(doc=Document(text), findings=[], claims=[c]).check_offsets()

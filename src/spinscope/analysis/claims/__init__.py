@@ -127,7 +127,7 @@ class ClaimAnalyzer:
         if not picked:
             return []
         # Only sentences with a figure or a speech cue need the (costly) parse.
-        to_parse = [text[p[0] : p[1]] for p in picked if p[6]]
+        to_parse = [structure.parse_form(text[p[0] : p[1]]) for p in picked if p[6]]
         parses = iter(structure.load_nlp().pipe(to_parse) if to_parse else ())
         names = structure.name_mentions(text)
         people: list[Mention] = []
@@ -138,9 +138,10 @@ class ClaimAnalyzer:
                 parsed = next(parses)
                 before = [n for n in names if n.end <= s and len(n.text.split()) >= 2]
                 prior = sorted(people + before, key=lambda m: m.start)
-                attribution = structure.attribution(parsed, s, names, prior)
-                people += structure.named_subjects(parsed, s)
-                figures = structure.figures(parsed, s, qs, ts)
+                # the parse may be of a lower-cased headline: mentions take the text's spelling
+                attribution = _respell(structure.attribution(parsed, s, names, prior), text)
+                people += [_respell(m, text) for m in structure.named_subjects(parsed, s)]
+                figures = [_respell(f, text) for f in structure.figures(parsed, s, qs, ts)]
             if not listed and attribution.kind == "author":
                 continue  # a speech verb, but nobody is quoted
             claims.append(
@@ -212,6 +213,24 @@ def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
         if hi2 > lo2 and re.search(r"[^\W\d_]", text[lo2:hi2]):
             trimmed.append((lo2, hi2))
     return trimmed
+
+
+def _respell(item, text: str):
+    """A mention (or the mentions inside an attribution or a figure) with its text re-read from
+    the document at its offsets."""
+    from dataclasses import replace
+
+    if isinstance(item, Mention):
+        return Mention(item.start, item.end, text[item.start : item.end])
+    if isinstance(item, Attribution):
+        return replace(
+            item,
+            speaker=_respell(item.speaker, text) if item.speaker else None,
+            entity=_respell(item.entity, text) if item.entity else None,
+        )
+    if isinstance(item, Figure):
+        return replace(item, about=_respell(item.about, text) if item.about else None)
+    return item
 
 
 def _inside(q: Quantity, times) -> bool:

@@ -92,6 +92,15 @@ def lemma(tok) -> str:
     return LEMMAS.get(word, word)
 
 
+def parse_form(text: str) -> str:
+    """The text to parse: a Title Case Headline is lower-cased (same length, same offsets), since
+    the tagger reads every capitalised word there as a name."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
+    if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+        return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return text
+
+
 def speech_cue(text: str) -> bool:
     """Whether a sentence may report speech: a form of a speech verb or "according to" (a quote
     needs one of them too, to have a speaker). Sentences without a cue are the author's and
@@ -108,6 +117,7 @@ SOURCE_NOUNS = {
     "embassy", "authorities", "authority", "representative", "diplomat", "adviser", "advisor",
     "professor", "campaign", "organisation", "organization", "institute", "bank", "fund",
 }  # fmt: skip
+FREE_RELATIVES = {"whatever", "what", "whoever", "whichever"}
 SPEAKER_PRONOUNS = {"he", "she", "they", "we", "i"}
 _SPEECH_CUE = re.compile(
     r"\b(?:"
@@ -381,6 +391,8 @@ def attribution(sent, offset: int, names: list[Mention], prior: list[Mention]) -
         key=lambda t: (t.dep_ != "ROOT", t.i),
     )
     for verb in verbs:
+        if any(c.lower_ in FREE_RELATIVES for c in verb.children):
+            continue  # "whatever the critics say" reports nothing
         subj = _subject(verb)
         if subj is None or not _speaker_like(subj):
             continue
