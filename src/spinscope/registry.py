@@ -41,9 +41,20 @@ def _claims(settings: dict[str, Any]):
     )
 
 
+def _framing(settings: dict[str, Any]):
+    from spinscope.analysis.framing import FramingAnalyzer
+
+    return FramingAnalyzer(
+        threshold=settings["framing.threshold"],
+        max_evidence=settings["framing.max_evidence"],
+        model_dir=settings["framing.model_dir"] or None,
+    )
+
+
 def register_builtins() -> None:
     register_analyzer("techniques", _techniques)
     register_analyzer("claims", _claims)
+    register_analyzer("framing", _framing)
 
 
 def create_analyzer(name: str, settings: dict[str, Any]):

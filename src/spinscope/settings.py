@@ -87,10 +87,19 @@ SCHEMA: dict[str, Setting] = {
     "claims.model_dir": Setting(
         "", "Folder of a trained check-worthiness model; empty for the shipped model."
     ),
+    "framing.threshold": Setting(
+        0.5, "Minimum score (0-1) for a frame to be listed.", minimum=0.0, maximum=1.0
+    ),
+    "framing.max_evidence": Setting(
+        3, "Most evidence sentences shown per article-level label.", minimum=1, maximum=20
+    ),
+    "framing.model_dir": Setting(
+        "", "Folder of a trained framing model (framing.npz, card.json); empty for the shipped one."
+    ),
     "pipeline.analyzers": Setting(
-        "techniques,claims",
-        "Comma-separated analysers to run: techniques, claims.",
-        items=("techniques", "claims"),
+        "techniques,claims,framing",
+        "Comma-separated analysers to run: techniques, claims, framing (genre and frames).",
+        items=("techniques", "claims", "framing"),
     ),
     "ingest.max_bytes": Setting(
         5_000_000, "Largest input accepted, in bytes.", minimum=1, maximum=1_000_000_000

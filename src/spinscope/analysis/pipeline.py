@@ -1,7 +1,7 @@
 """Runs the configured analysers over documents and assembles AnalysisResults.
 
 Each analyser says which part of the result it fills (``produces``): ``findings`` (technique
-spans) or ``claims``.
+spans), ``claims`` or ``labels`` (article-level labels).
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from typing import Any
 from spinscope.model.document import AnalysisResult, Document
 from spinscope.registry import create_analyzer
 
-PARTS = ("findings", "claims")
+PARTS = ("findings", "claims", "labels")
 
 
 def analyzer_names(settings: dict[str, Any]) -> list[str]:
-    names = settings.get("pipeline.analyzers", "techniques,claims")
+    names = settings.get("pipeline.analyzers", "techniques,claims,framing")
     return [n.strip() for n in str(names).split(",") if n.strip()]
 
 

@@ -102,6 +102,8 @@ def cmd_eval(args, settings_of) -> int:
     data = args.data or default_data_dir()
     if args.task in ("checkthat19", "checkthat20", "claimbuster"):
         return _eval_checkworthy(args, settings_of, data)
+    if args.task in ("semeval23-st1", "semeval23-st2"):
+        return _eval_framing(args, data)
     ptc = data / "ptc-semeval2020-task11"
     if not ptc.is_dir():
         raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
@@ -228,9 +230,65 @@ def _claimbuster_cv(args, data: Path, folder: Path) -> dict:
     return cross_validate_claimbuster(folder, ct19, cfg, folds=args.folds, out_dir=out)
 
 
+def _framing_training():
+    try:
+        from spinscope.training import framing
+    except ImportError as exc:
+        raise ConfigError(
+            f"This needs the [train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
+        ) from None
+    return framing
+
+
+def _semeval23(data: Path) -> Path:
+    folder = data / "semeval2023-task3"
+    if not (folder / "en").is_dir():
+        raise DataError(
+            f"SemEval-2023 Task 3 not found at {folder}; pass --data FOLDER or set SPINSCOPE_DATA."
+        )
+    return folder
+
+
+def _eval_framing(args, data: Path) -> int:
+    """Genre (ST1) and frames (ST2) by article-level cross-validation of the training recipe on
+    the English training articles (the English dev set is withheld)."""
+    from spinscope.cli.main import print_json
+
+    folder = _semeval23(data)
+    if args.folds < 2:
+        raise ConfigError("--folds must be at least 2.")
+    result = _framing_training().cross_validate(folder, folds=args.folds)
+    key = "genre" if args.task == "semeval23-st1" else "frames"
+    metric = "genre_macro_f1" if key == "genre" else "frames_micro_f1"
+    out = {
+        "task": f"semeval2023-task3-{args.task[-3:]}",
+        "split": f"en train, {args.folds}-fold cross-validation by article",
+        "articles": result["articles"],
+        metric: result[metric],
+        **({"genre_micro_f1": result["genre_micro_f1"]} if key == "genre" else {}),
+        **({"frames_macro_f1": result["frames_macro_f1"]} if key == "frames" else {}),
+        "per_label": result[key]["per_class"],
+    }
+    if args.json:
+        print_json(out)
+    else:
+        print(f"SemEval-2023 {args.task[-3:].upper()}, {out['split']} ({out['articles']} "
+              f"articles): {metric.replace('_', ' ')} {out[metric]:.4f}")  # fmt: skip
+    return 0
+
+
 def cmd_predict(args, settings_of) -> int:
     from spinscope.evaluation import predict
 
+    if args.task in ("semeval23-st1", "semeval23-st2"):
+        from spinscope.registry import create_analyzer
+
+        framing = create_analyzer("framing", settings_of(args))
+        lines = predict.semeval23_article_lines(framing, args.folder, args.task[-3:])
+        out = list(lines)
+        _write(str(args.out), "".join(line + "\n" for line in out))
+        print(f"wrote {len(out)} lines to {args.out}", file=sys.stderr)
+        return 0
     tagger = _tagger(settings_of(args))
     if args.task == "ptc-si":
         lines = predict.ptc_si_lines(tagger, args.folder)
@@ -254,6 +312,15 @@ def cmd_train(args, settings_of) -> int:
             f"Training needs the [train] extra ({exc.name} is missing): "
             "pip install 'spinscope[train]'."
         ) from None
+    if args.what == "framing":
+        from spinscope.cli.main import default_data_dir
+
+        folder = _semeval23(args.data or default_data_dir())
+        card = _framing_training().train(folder, Path(args.out))
+        print(json.dumps(card["cross_validation"]), file=sys.stderr)
+        print(f"model written to {args.out}; use it with --set framing.model_dir={args.out}",
+              file=sys.stderr)  # fmt: skip
+        return 0
     if args.what == "checkworthy":
         from spinscope.cli.main import default_data_dir
 

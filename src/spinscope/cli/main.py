@@ -65,7 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="official metrics on a research dataset")
     p.add_argument(
-        "task", choices=("ptc", "semeval23-st3", "checkthat19", "checkthat20", "claimbuster")
+        "task",
+        choices=(
+            "ptc",
+            "semeval23-st1",
+            "semeval23-st2",
+            "semeval23-st3",
+            "checkthat19",
+            "checkthat20",
+            "claimbuster",
+        ),
     )
     p.add_argument(
         "--split",
@@ -81,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
-        "--folds", type=int, default=5, help="claimbuster: cross-validation folds (trains k models)"
+        "--folds",
+        type=int,
+        default=5,
+        help="claimbuster, semeval23-st1/st2: cross-validation folds (trains k models)",
     )
     p.add_argument(
         "--max-steps", type=int, default=None, help="claimbuster: stop each fold early (smoke runs)"
@@ -90,14 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_args(p)
 
     p = sub.add_parser("predict", help="write predictions in an official submission format")
-    p.add_argument("task", choices=("ptc-si", "ptc-tc", "semeval23-st3"))
+    p.add_argument(
+        "task", choices=("ptc-si", "ptc-tc", "semeval23-st1", "semeval23-st2", "semeval23-st3")
+    )
     p.add_argument("folder", type=Path, help="folder of article<ID>.txt files")
     p.add_argument("--out", type=Path, required=True, help="output file")
     p.add_argument("--template", type=Path, help="ptc-tc: the spans to classify")
     _add_settings_args(p)
 
     p = sub.add_parser("train", help="train a model (needs the [train] extra)")
-    p.add_argument("what", choices=("techniques", "checkworthy"))
+    p.add_argument("what", choices=("techniques", "checkworthy", "framing"))
     p.add_argument("--ptc", type=Path, help="techniques: PTC (SemEval-2020 T11) folder")
     p.add_argument(
         "--semeval23",
@@ -108,8 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         type=Path,
         default=None,
-        help="checkworthy: datasets folder with claimbuster/, checkthat2019-task1-en/ and "
-        "checkthat2020-task1-en/ (default: $SPINSCOPE_DATA or ../shared/data)",
+        help="checkworthy, framing: datasets folder with claimbuster/, checkthat2019-task1-en/, "
+        "checkthat2020-task1-en/ and semeval2023-task3/ (default: $SPINSCOPE_DATA or "
+        "../shared/data)",
     )
     p.add_argument("--out", type=Path, required=True, help="output folder for the model")
     p.add_argument(

@@ -84,3 +84,19 @@ def semeval23_st3_lines(
                     continue
                 labels = sorted({s.label for s in found if s.start < end and s.end > start})
                 yield f"{art_id}\t{number}\t{','.join(labels)}"
+
+
+def semeval23_article_lines(framing, folder: Path, subtask: str) -> Iterable[str]:
+    """SemEval-2023 ST1 (``id<TAB>genre``) or ST2 (``id<TAB>frame1,frame2``) lines for every
+    ``article<ID>.txt`` in ``folder``, from the framing analyser."""
+    from spinscope.model.document import Document
+
+    articles = sorted(read_articles(folder).items())
+    for batch in _batches(articles):
+        labels = framing.analyze([Document(text) for _, text in batch])
+        for (art_id, _), found in zip(batch, labels, strict=True):
+            if subtask == "st1":
+                genre = [x.label for x in found if x.task == "genre"]
+                yield f"{art_id}\t{genre[0] if genre else 'opinion'}"
+            else:
+                yield f"{art_id}\t{','.join(x.label for x in found if x.task == 'frame')}"

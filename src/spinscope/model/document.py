@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from spinscope.model.claim import Claim
+from spinscope.model.labels import ArticleLabel
 
-SCHEMA_VERSION = "1.1"  # 1.1: claims
+SCHEMA_VERSION = "1.2"  # 1.1: claims; 1.2: article labels
 
 
 def text_checksum(text: str) -> str:
@@ -78,6 +79,7 @@ class AnalysisResult:
     doc: Document
     findings: list[Finding]
     claims: list[Claim] = field(default_factory=list)
+    labels: list[ArticleLabel] = field(default_factory=list)
     models: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -96,6 +98,10 @@ class AnalysisResult:
             spans += [m for m in (c.attribution.speaker, c.attribution.entity) if m]
             for s in spans:
                 assert 0 <= s.start < s.end <= n and self.doc.text[s.start : s.end] == s.text, s
+        for label in self.labels:
+            assert label.evidence, label
+            for e in label.evidence:
+                assert 0 <= e.start < e.end <= n and self.doc.text[e.start : e.end] == e.text, e
 
     def to_dict(self) -> dict[str, Any]:
         from spinscope import __version__
@@ -107,6 +113,7 @@ class AnalysisResult:
             "input_sha256": text_checksum(self.doc.text),
             "findings": [f.to_dict() for f in self.findings],
             "claims": [c.to_dict() for c in self.claims],
+            "labels": [lab.to_dict() for lab in self.labels],
             "models": list(self.models),
             "settings": dict(self.settings),
             "warnings": list(self.warnings),
@@ -118,6 +125,7 @@ class AnalysisResult:
             doc=Document.from_dict(data["document"]),
             findings=[Finding.from_dict(f) for f in data.get("findings", [])],
             claims=[Claim.from_dict(c) for c in data.get("claims", [])],
+            labels=[ArticleLabel.from_dict(x) for x in data.get("labels", [])],
             models=list(data.get("models", [])),
             settings=dict(data.get("settings", {})),
             warnings=list(data.get("warnings", [])),

@@ -294,3 +294,34 @@ def claim_pieces(text: str, claims: Sequence[Any]) -> list[ClaimPiece]:
         pos = c.end
     out.append(ClaimPiece(text[pos:], None))
     return [p for p in out if p.text]
+
+
+# -- article-level labels ----------------------------------------------------------------------
+
+TASK_NAMES = {"genre": "Genre", "frame": "Frame"}
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """An article-level label as the reports show it: genre first, then frames by score."""
+
+    task: str
+    name: str
+    score: float
+    evidence: tuple[tuple[int, int, str], ...]
+    explanation: str
+
+
+def label_rows(labels: Sequence[Any]) -> list[LabelRow]:
+    order = {"genre": 0, "frame": 1}
+    ranked = sorted(labels, key=lambda x: (order.get(x.task, 2), -x.score, x.label))
+    return [
+        LabelRow(
+            task=TASK_NAMES.get(x.task, x.task),
+            name=x.label.replace("_", " "),
+            score=x.score,
+            evidence=tuple((e.start, e.end, e.text) for e in x.evidence),
+            explanation=x.explanation,
+        )
+        for x in ranked
+    ]

@@ -75,9 +75,23 @@ def _context(result: AnalysisResult, data: dict[str, Any], default: str) -> dict
         "legend": [(c, _view.slug(c), CATEGORY_COLOURS[c]) for c in _view.CATEGORY_ORDER],
         "n_findings": len(result.findings),
         "findings": [_finding_row(f) for f in sorted(result.findings, key=_view.sort_key)],
+        "labels": [_label_row(r) for r in _view.label_rows(result.labels)],
         "claims": [_claim_row(r) for r in _view.claim_rows(result.claims)],
         "claim_pieces": _view.claim_pieces(doc.text, result.claims),
         "footer": _footer(data, doc.text),
+    }
+
+
+def _label_row(row: _view.LabelRow) -> dict[str, Any]:
+    return {
+        "task": row.task,
+        "name": row.name,
+        "score": f"{row.score:.2f}",
+        "evidence": [
+            {"start": s, "end": e, "quote": quote(text, 2 * TABLE_QUOTE_CHARS)}
+            for s, e, text in row.evidence
+        ],
+        "explanation": row.explanation,
     }
 
 

@@ -60,6 +60,8 @@ def render_terminal(
         console.print(_legend(findings))
         console.print(findings_table(findings, taxonomy))
         console.print(counts_table(findings, taxonomy))
+    if obj.labels:
+        console.print(labels_table(obj.labels))
     if obj.claims:
         console.print(claims_table(obj.claims))
     elif any(m.get("analyzer") == "claims" for m in obj.models):
@@ -134,6 +136,19 @@ def counts_table(findings: list[Finding], taxonomy: str) -> Table:
         table.add_row(Text(count.name), Text(count.category), Text(str(count.n)))
     table.add_section()
     table.add_row(Text("Total", style="bold"), Text(""), Text(str(len(findings)), style="bold"))
+    return table
+
+
+def labels_table(labels: list) -> Table:
+    """Genre and frames with the sentences that support them."""
+    table = Table(title=Text("What the article is and how it frames its subject"), expand=True)
+    table.add_column("Label", ratio=2)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Evidence (the sentences that weigh most toward it)", ratio=6)
+    for row in _view.label_rows(labels):
+        quotes = "\n".join(f'"{quote(text, 2 * TABLE_QUOTE_CHARS)}" [{s}:{e}]'
+                            for s, e, text in row.evidence)  # fmt: skip
+        table.add_row(Text(f"{row.task}: {row.name}"), Text(f"{row.score:.2f}"), Text(quotes))
     return table
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,6 @@ import numpy as np
 from spinscope.analysis._onnx import sentence_starts
 from spinscope.analysis.claims import structure
 from spinscope.analysis.claims.quantities import find_quantities, find_times
-from spinscope.errors import ModelError
 from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity
 from spinscope.model.document import Document
 
@@ -28,10 +26,6 @@ VERSION = "claims.v1"
 HEADS = {"claimbuster": 0, "checkthat19": 1}
 HEAD_NAMES = (*HEADS, "mean")
 MAX_SENTENCE_CHARS = 1000  # a "sentence" longer than this is a flattened table or a list
-
-
-def shipped_embedder_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "models" / "claims" / "embedder"
 
 
 class ClaimAnalyzer:
@@ -70,12 +64,9 @@ class ClaimAnalyzer:
 
     @cached_property
     def embedder(self):
-        path = shipped_embedder_dir()
-        if not (path / "model.safetensors").exists():
-            raise ModelError(f"The claim embedder is missing from {path}; reinstall spinscope.")
-        from model2vec import StaticModel
+        from spinscope.analysis._embed import load_embedder
 
-        return StaticModel.from_pretrained(str(path))
+        return load_embedder()
 
     def provenance(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,166 @@
+"""Article-level labels: the genre (opinion, reporting, satire) and the frames (SemEval-2023 Task 3
+subtasks 1 and 2), each with the sentences that support it.
+
+An article is the mean of its sentences' static embeddings (model2vec, unit length), scaled to unit
+length; a linear model per label reads it. Because the model is linear and the article vector is
+a mean, the score splits exactly into one share per sentence (``w . s_i / (n |m|)``): the
+sentences with the largest shares are the label's evidence, and a label with no sentence above
+the article's average share is not emitted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.analysis._embed import EMBEDDER_ID, load_embedder
+from spinscope.errors import ModelError
+from spinscope.model.document import Document
+from spinscope.model.labels import ArticleLabel, Evidence
+
+NAME = "framing"
+VERSION = "framing.linear.v1"
+WEIGHTS = "framing.npz"
+CARD = "card.json"
+DIMS = 256
+
+
+def shipped_model_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "models" / "framing"
+
+
+@dataclass(frozen=True)
+class ArticleVectors:
+    """One article's sentences (offsets), their unit vectors, and the article vector."""
+
+    spans: list[tuple[int, int]]
+    sentences: np.ndarray  # (n, d)
+    article: np.ndarray  # (d,), unit length
+    norm: float  # |mean of the sentence vectors|
+
+
+def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]:
+    """Sentence and article vectors of each text (used by training and at run time alike)."""
+    from spinscope.analysis.claims import sentences
+
+    per_text = [sentences(t) or ([(0, len(t))] if t.strip() else []) for t in texts]
+    flat = [t[s:e] for t, spans in zip(texts, per_text, strict=True) for s, e in spans]
+    if flat:
+        vecs = np.asarray((embedder or load_embedder()).encode(flat), dtype=np.float64)
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    else:
+        vecs = np.zeros((0, DIMS))
+    out, k = [], 0
+    for spans in per_text:
+        s = vecs[k : k + len(spans)]
+        k += len(spans)
+        mean = s.mean(0) if len(s) else np.zeros(vecs.shape[1])
+        norm = float(np.linalg.norm(mean))
+        out.append(ArticleVectors(spans, s, mean / max(norm, 1e-12), norm))
+    return out
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class FramingAnalyzer:
+    name = NAME
+    version = VERSION
+    produces = "labels"
+
+    def __init__(
+        self, *, threshold: float = 0.5, max_evidence: int = 3, model_dir: str | None = None
+    ) -> None:
+        self.threshold = threshold
+        self.max_evidence = max_evidence
+        self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
+
+    @cached_property
+    def card(self) -> dict[str, Any]:
+        path = self.model_dir / CARD
+        if not path.exists():
+            raise ModelError(
+                f"No framing model in {self.model_dir} ({CARD} is missing); reinstall spinscope "
+                "or train one with `spinscope train framing`."
+            )
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def weights(self) -> dict[str, np.ndarray]:
+        self.card  # noqa: B018 -- names a missing model by its card first
+        with np.load(self.model_dir / WEIGHTS) as data:
+            return {k: data[k].astype(np.float64) for k in data.files}
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "analyzer": self.name,
+            "version": self.version,
+            "model": self.card.get("name"),
+            "model_version": self.card.get("version"),
+            "embedder": EMBEDDER_ID,
+            "settings": {"threshold": self.threshold, "max_evidence": self.max_evidence},
+        }
+
+    def analyze(self, docs: Sequence[Document]) -> list[list[ArticleLabel]]:
+        if isinstance(docs, Document):
+            raise TypeError("analyze() expects a list of Documents, got one Document.")
+        self.weights  # noqa: B018 -- a missing model fails before any work
+        vectors = article_vectors([d.text for d in docs])
+        return [self._labels(d.text, v) for d, v in zip(docs, vectors, strict=True)]
+
+    def _labels(self, text: str, v: ArticleVectors) -> list[ArticleLabel]:
+        if not v.spans:
+            return []
+        w, card = self.weights, self.card
+        out = []
+        genre_z = w["genre_W"] @ v.article + w["genre_b"]
+        genre_p = np.exp(genre_z - genre_z.max())
+        genre_p /= genre_p.sum()
+        k = int(np.argmax(genre_p))
+        direction = w["genre_W"][k] - np.delete(w["genre_W"], k, axis=0).mean(0)
+        label = self._label(text, v, "genre", card["genres"][k], float(genre_p[k]), direction)
+        out += [label] if label else []
+        frame_p = sigmoid(w["frames_W"] @ v.article + w["frames_b"])
+        for j in np.argsort(-frame_p):
+            if frame_p[j] < self.threshold:
+                break
+            label = self._label(
+                text, v, "frame", card["frames"][j], float(frame_p[j]), w["frames_W"][j]
+            )
+            out += [label] if label else []
+        return out
+
+    def _label(self, text, v: ArticleVectors, task, label, score, direction) -> ArticleLabel | None:
+        shares = v.sentences @ direction / (len(v.spans) * max(v.norm, 1e-12))
+        ranked = [i for i in np.argsort(-shares) if shares[i] > 0 and shares[i] >= shares.mean()]
+        evidence = [
+            Evidence(
+                v.spans[i][0],
+                v.spans[i][1],
+                text[v.spans[i][0] : v.spans[i][1]],
+                round(float(shares[i]), 4),
+            )
+            for i in ranked[: self.max_evidence]
+        ]
+        if not evidence:
+            return None
+        name = label.replace("_", " ")
+        quoted = "; ".join(f"“{_short(e.text)}”" for e in evidence[:2])
+        what = "genre" if task == "genre" else "frame"
+        explanation = (
+            f"The {what} '{name}' scores {score:.2f}; the sentences that weigh most toward it: "
+            f"{quoted}."
+        )
+        return ArticleLabel(task, label, round(score, 4), evidence, explanation, self.name)
+
+
+def _short(text: str, n: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1].rsplit(" ", 1)[0] + "…"
