@@ -54,3 +54,18 @@ def test_odd_input(text):
 def test_missing_model(tmp_path):
     with pytest.raises(ModelError, match="card.json"):
         FramingAnalyzer(model_dir=str(tmp_path)).analyze([Document("Some text here.")])
+
+
+def test_sub_narratives_sit_under_listed_narratives():
+    text = (
+        "The West is weak and its sanctions only hurt Europe. NATO provoked the war and Ukraine's "
+        "government is a puppet of Washington. Russian soldiers liberated the town. Europe's "
+        "economy is collapsing because of the sanctions. Western media lie about the war."
+    )
+    found = labels(text, threshold=0.99)
+    narratives = {x.label for x in found if x.task == "narrative"}
+    for x in found:
+        if x.task == "subnarrative":
+            assert any(x.label.startswith(n + ": ") for n in narratives), x.label
+    analyzer = FramingAnalyzer()
+    assert analyzer.narratives is not None and 0 < analyzer.narratives["threshold"] < 1

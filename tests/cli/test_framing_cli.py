@@ -53,3 +53,27 @@ def test_eval_and_train(tmp_path, capsys):
     assert result["articles"] == 433 and result["frames_micro_f1"] > 0.55
     assert main(["train", "framing", "--data", str(DATA), "--out", str(tmp_path / "m")]) == 0
     assert (tmp_path / "m" / "framing.npz").exists()
+
+
+@pytest.mark.skipif(not (shipped_model_dir() / "card.json").exists(), reason="no framing model")
+def test_predict_semeval25_format(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "EN_UA_1.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "EN_CC_2.txt").write_text("Climate activists are hypocrites who fly to summits.\n")
+    assert main(["predict", "semeval25-st2", str(folder), "--out", str(tmp_path / "o.txt")]) == 0
+    rows = [line.split("\t") for line in (tmp_path / "o.txt").read_text().splitlines()]
+    assert [r[0] for r in rows] == ["EN_CC_2.txt", "EN_UA_1.txt"]
+    for _, narrs, subs in rows:
+        assert (narrs == "Other") == (subs == "Other")
+        for sub in subs.split(";"):
+            assert sub == "Other" or any(sub.startswith(n + ": ") for n in narrs.split(";"))
+
+
+@pytest.mark.train
+@pytest.mark.skipif(not (DATA / "semeval2025-task10").is_dir(), reason="no SemEval-2025 data")
+def test_eval_semeval25(capsys):
+    pytest.importorskip("sklearn")
+    assert main(["eval", "semeval25-st2", "--data", str(DATA), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["documents"] == 41 and result["f1_fine"] > 0.25 and result["f1_coarse"] > 0.35

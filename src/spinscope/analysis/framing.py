@@ -1,5 +1,6 @@
 """Article-level labels: the genre (opinion, reporting, satire) and the frames (SemEval-2023 Task 3
-subtasks 1 and 2), each with the sentences that support it.
+subtasks 1 and 2), and the narratives and sub-narratives (SemEval-2025 Task 10 subtask 2, on the
+Ukraine-Russia war and climate change), each with the sentences that support it.
 
 An article is the mean of its sentences' static embeddings (model2vec, unit length), scaled to unit
 length; a linear model per label reads it. Because the model is linear and the article vector is
@@ -28,6 +29,7 @@ NAME = "framing"
 VERSION = "framing.linear.v1"
 WEIGHTS = "framing.npz"
 CARD = "card.json"
+NARRATIVES = "narratives.json"
 DIMS = 256
 
 
@@ -98,6 +100,15 @@ class FramingAnalyzer:
         with np.load(self.model_dir / WEIGHTS) as data:
             return {k: data[k].astype(np.float64) for k in data.files}
 
+    @cached_property
+    def narratives(self) -> dict[str, Any] | None:
+        """The narrative model, where the model folder has one."""
+        if not (self.model_dir / NARRATIVES).exists():
+            return None
+        card = json.loads((self.model_dir / NARRATIVES).read_text(encoding="utf-8"))
+        with np.load(self.model_dir / "narratives.npz") as data:
+            return {**card, **{k: data[k].astype(np.float64) for k in data.files}}
+
     def provenance(self) -> dict[str, Any]:
         return {
             "analyzer": self.name,
@@ -105,6 +116,8 @@ class FramingAnalyzer:
             "model": self.card.get("name"),
             "model_version": self.card.get("version"),
             "embedder": EMBEDDER_ID,
+            "narrative_model": (self.narratives or {}).get("name"),
+            "narrative_threshold": (self.narratives or {}).get("threshold"),
             "settings": {"threshold": self.threshold, "max_evidence": self.max_evidence},
         }
 
@@ -135,6 +148,30 @@ class FramingAnalyzer:
                 text, v, "frame", card["frames"][j], float(frame_p[j]), w["frames_W"][j]
             )
             out += [label] if label else []
+        return out + self._narratives(text, v)
+
+    def _narratives(self, text: str, v: ArticleVectors) -> list[ArticleLabel]:
+        """Narratives above the model's threshold (chosen by cross-validation on the training
+        articles), and under each its sub-narratives; "Other" is not listed."""
+        m = self.narratives
+        if m is None:
+            return []
+        out = []
+        pn = sigmoid(m["narr_W"] @ v.article + m["narr_b"])
+        ps = sigmoid(m["sub_W"] @ v.article + m["sub_b"])
+        for j in np.argsort(-pn):
+            if pn[j] < m["threshold"]:
+                break
+            name = m["narratives"][j]
+            label = self._label(text, v, "narrative", name, float(pn[j]), m["narr_W"][j])
+            if label is None:
+                continue
+            out.append(label)
+            for k in np.argsort(-ps):
+                sub = m["subnarratives"][k]
+                if ps[k] >= m["threshold"] and sub.startswith(name + ": "):
+                    found = self._label(text, v, "subnarrative", sub, float(ps[k]), m["sub_W"][k])
+                    out += [found] if found else []
         return out
 
     def _label(self, text, v: ArticleVectors, task, label, score, direction) -> ArticleLabel | None:
@@ -153,7 +190,7 @@ class FramingAnalyzer:
             return None
         name = label.replace("_", " ")
         quoted = "; ".join(f"“{_short(e.text)}”" for e in evidence[:2])
-        what = "genre" if task == "genre" else "frame"
+        what = task.replace("subnarrative", "sub-narrative")
         explanation = (
             f"The {what} '{name}' scores {score:.2f}; the sentences that weigh most toward it: "
             f"{quoted}."

@@ -104,6 +104,8 @@ def cmd_eval(args, settings_of) -> int:
         return _eval_checkworthy(args, settings_of, data)
     if args.task in ("semeval23-st1", "semeval23-st2"):
         return _eval_framing(args, data)
+    if args.task == "semeval25-st2":
+        return _eval_narratives(args, data)
     ptc = data / "ptc-semeval2020-task11"
     if not ptc.is_dir():
         raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
@@ -277,14 +279,52 @@ def _eval_framing(args, data: Path) -> int:
     return 0
 
 
+def _eval_narratives(args, data: Path) -> int:
+    """Samples-F1 on sub-narratives (fine) and narratives (coarse) of the dev set of --lang."""
+    import tempfile
+
+    from spinscope.analysis.framing import shipped_model_dir
+    from spinscope.cli.main import print_json
+
+    folder = data / "semeval2025-task10"
+    if not folder.is_dir():
+        raise DataError(
+            f"SemEval-2025 Task 10 not found at {folder}; pass --data FOLDER or set SPINSCOPE_DATA."
+        )
+    try:
+        from spinscope.training import narratives
+    except ImportError as exc:
+        raise ConfigError(
+            f"This needs the [train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
+        ) from None
+    model = shipped_model_dir()
+    if args.lang != "EN":
+        model = Path(tempfile.mkdtemp(prefix="spinscope-narratives-"))
+        narratives.train(folder, model, lang=args.lang)
+    result = narratives.evaluate(folder, model, lang=args.lang)
+    result["model"] = "shipped (English)" if args.lang == "EN" else f"trained on {args.lang} train"
+    if args.json:
+        print_json(result)
+    else:
+        print(
+            f"SemEval-2025 ST2, {args.lang} dev ({result['documents']} documents, model "
+            f"{result['model']}): F1 fine {result['f1_fine']:.4f} (sd {result['f1_fine_sd']:.2f})"
+            f", F1 coarse {result['f1_coarse']:.4f} (sd {result['f1_coarse_sd']:.2f})"
+        )
+    return 0
+
+
 def cmd_predict(args, settings_of) -> int:
     from spinscope.evaluation import predict
 
-    if args.task in ("semeval23-st1", "semeval23-st2"):
+    if args.task in ("semeval23-st1", "semeval23-st2", "semeval25-st2"):
         from spinscope.registry import create_analyzer
 
         framing = create_analyzer("framing", settings_of(args))
-        lines = predict.semeval23_article_lines(framing, args.folder, args.task[-3:])
+        if args.task == "semeval25-st2":
+            lines = predict.semeval25_st2_lines(framing, args.folder)
+        else:
+            lines = predict.semeval23_article_lines(framing, args.folder, args.task[-3:])
         out = list(lines)
         _write(str(args.out), "".join(line + "\n" for line in out))
         print(f"wrote {len(out)} lines to {args.out}", file=sys.stderr)
@@ -318,6 +358,12 @@ def cmd_train(args, settings_of) -> int:
         folder = _semeval23(args.data or default_data_dir())
         card = _framing_training().train(folder, Path(args.out))
         print(json.dumps(card["cross_validation"]), file=sys.stderr)
+        se25 = folder.parent / "semeval2025-task10"
+        if se25.is_dir():
+            from spinscope.training import narratives
+
+            card = narratives.train(se25, Path(args.out))
+            print(json.dumps(card["threshold_choice"]), file=sys.stderr)
         print(f"model written to {args.out}; use it with --set framing.model_dir={args.out}",
               file=sys.stderr)  # fmt: skip
         return 0

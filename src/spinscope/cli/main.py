@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
             "semeval23-st1",
             "semeval23-st2",
             "semeval23-st3",
+            "semeval25-st2",
             "checkthat19",
             "checkthat20",
             "claimbuster",
@@ -99,13 +100,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-steps", type=int, default=None, help="claimbuster: stop each fold early (smoke runs)"
     )
     p.add_argument("--out", type=Path, default=None, help="claimbuster: keep the fold runs here")
+    p.add_argument(
+        "--lang",
+        default="EN",
+        choices=("EN", "BG", "HI", "PT", "RU"),
+        help="semeval25-st2: the language (EN uses the shipped model; the others train on that "
+        "language's training set first, with English-centred features)",
+    )
     _add_settings_args(p)
 
     p = sub.add_parser("predict", help="write predictions in an official submission format")
     p.add_argument(
-        "task", choices=("ptc-si", "ptc-tc", "semeval23-st1", "semeval23-st2", "semeval23-st3")
+        "task",
+        choices=(
+            "ptc-si",
+            "ptc-tc",
+            "semeval23-st1",
+            "semeval23-st2",
+            "semeval23-st3",
+            "semeval25-st2",
+        ),
     )
-    p.add_argument("folder", type=Path, help="folder of article<ID>.txt files")
+    p.add_argument(
+        "folder", type=Path, help="folder of article<ID>.txt files (semeval25-st2: any *.txt)"
+    )
     p.add_argument("--out", type=Path, required=True, help="output file")
     p.add_argument("--template", type=Path, help="ptc-tc: the spans to classify")
     _add_settings_args(p)

@@ -100,3 +100,25 @@ def semeval23_article_lines(framing, folder: Path, subtask: str) -> Iterable[str
                 yield f"{art_id}\t{genre[0] if genre else 'opinion'}"
             else:
                 yield f"{art_id}\t{','.join(x.label for x in found if x.task == 'frame')}"
+
+
+def semeval25_st2_lines(framing, folder: Path) -> Iterable[str]:
+    """SemEval-2025 ST2 lines, ``file<TAB>narr1;narr2<TAB>sub1;sub2``, for every ``*.txt`` in
+    ``folder`` (the file name is the document id). Every narrative gets its sub-narratives, or
+    "<narrative>: Other"; a document with no narrative is "Other"."""
+    from spinscope.model.document import Document
+
+    paths = sorted(Path(folder).glob("*.txt"))
+    if not paths:
+        raise DataError(f"No .txt documents in {folder}.")
+    docs = [(p.name, read_text(p)) for p in paths]
+    for batch in _batches(docs):
+        labels = framing.analyze([Document(text) for _, text in batch])
+        for (name, _), found in zip(batch, labels, strict=True):
+            narrs = [x.label for x in found if x.task == "narrative"]
+            subs = []
+            for n in narrs:
+                mine = [x.label for x in found
+                        if x.task == "subnarrative" and x.label.startswith(n + ": ")]  # fmt: skip
+                subs += mine or [f"{n}: Other"]
+            yield f"{name}\t{';'.join(narrs) or 'Other'}\t{';'.join(subs) or 'Other'}"

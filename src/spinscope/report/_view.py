@@ -298,7 +298,12 @@ def claim_pieces(text: str, claims: Sequence[Any]) -> list[ClaimPiece]:
 
 # -- article-level labels ----------------------------------------------------------------------
 
-TASK_NAMES = {"genre": "Genre", "frame": "Frame"}
+TASK_NAMES = {
+    "genre": "Genre",
+    "frame": "Frame",
+    "narrative": "Narrative",
+    "subnarrative": "Sub-narrative",
+}
 
 
 @dataclass(frozen=True)
@@ -313,8 +318,10 @@ class LabelRow:
 
 
 def label_rows(labels: Sequence[Any]) -> list[LabelRow]:
-    order = {"genre": 0, "frame": 1}
-    ranked = sorted(labels, key=lambda x: (order.get(x.task, 2), -x.score, x.label))
+    order = {"genre": 0, "frame": 1, "narrative": 2, "subnarrative": 2}
+    # a sub-narrative sorts under its narrative ("URW: Blaming the war on others: ...")
+    ranked = sorted(labels, key=lambda x: (order.get(x.task, 3), x.task in ("narrative",
+                    "subnarrative") and x.label or "", -x.score, x.label))  # fmt: skip
     return [
         LabelRow(
             task=TASK_NAMES.get(x.task, x.task),
