@@ -77,3 +77,13 @@ def test_eval_semeval25(capsys):
     assert main(["eval", "semeval25-st2", "--data", str(DATA), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["documents"] == 41 and result["f1_fine"] > 0.25 and result["f1_coarse"] > 0.35
+
+
+@pytest.mark.train
+@pytest.mark.skipif(not (DATA / "semeval2025-task10").is_dir(), reason="no SemEval-2025 data")
+def test_eval_entity_roles(capsys):
+    pytest.importorskip("sklearn")
+    assert main(["eval", "semeval25-st1", "--data", str(DATA), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["mentions"] == 91 and 0.1 < result["emr"] < 1
+    assert 0.5 < result["main_role_accuracy"] <= 1

@@ -106,6 +106,8 @@ def cmd_eval(args, settings_of) -> int:
         return _eval_framing(args, data)
     if args.task == "semeval25-st2":
         return _eval_narratives(args, data)
+    if args.task == "semeval25-st1":
+        return _eval_entity_roles(args, data)
     ptc = data / "ptc-semeval2020-task11"
     if not ptc.is_dir():
         raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
@@ -279,6 +281,38 @@ def _eval_framing(args, data: Path) -> int:
     return 0
 
 
+def _semeval25(data: Path) -> Path:
+    folder = data / "semeval2025-task10"
+    if not folder.is_dir():
+        raise DataError(
+            f"SemEval-2025 Task 10 not found at {folder}; pass --data FOLDER or set SPINSCOPE_DATA."
+        )
+    return folder
+
+
+def _eval_entity_roles(args, data: Path) -> int:
+    """Entity roles on the given dev mentions of --lang (a baseline trained on the spot)."""
+    from spinscope.cli.main import print_json
+
+    folder = _semeval25(data)
+    try:
+        from spinscope.training import entity_roles
+    except ImportError as exc:
+        raise ConfigError(
+            f"This needs the [train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
+        ) from None
+    result = entity_roles.evaluate(folder, args.lang)
+    if args.json:
+        print_json(result)
+    else:
+        print(
+            f"SemEval-2025 ST1, {args.lang} dev ({result['mentions']} given mentions): exact match "
+            f"ratio {result['emr']:.4f}, main-role accuracy {result['main_role_accuracy']:.4f} "
+            f"(majority class {result['main_role_accuracy_of_majority_class']:.4f})"
+        )
+    return 0
+
+
 def _eval_narratives(args, data: Path) -> int:
     """Samples-F1 on sub-narratives (fine) and narratives (coarse) of the dev set of --lang."""
     import tempfile
@@ -286,11 +320,7 @@ def _eval_narratives(args, data: Path) -> int:
     from spinscope.analysis.framing import shipped_model_dir
     from spinscope.cli.main import print_json
 
-    folder = data / "semeval2025-task10"
-    if not folder.is_dir():
-        raise DataError(
-            f"SemEval-2025 Task 10 not found at {folder}; pass --data FOLDER or set SPINSCOPE_DATA."
-        )
+    folder = _semeval25(data)
     try:
         from spinscope.training import narratives
     except ImportError as exc:

@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
             "semeval23-st1",
             "semeval23-st2",
             "semeval23-st3",
+            "semeval25-st1",
             "semeval25-st2",
             "checkthat19",
             "checkthat20",
@@ -104,8 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         default="EN",
         choices=("EN", "BG", "HI", "PT", "RU"),
-        help="semeval25-st2: the language (EN uses the shipped model; the others train on that "
-        "language's training set first, with English-centred features)",
+        help="semeval25-st1/st2: the language (st2 with EN uses the shipped model; otherwise "
+        "a model is trained on that language's training set first, with English-centred "
+        "features)",
     )
     _add_settings_args(p)
 
