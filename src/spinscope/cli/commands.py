@@ -71,7 +71,7 @@ def cmd_analyze(args, settings_of) -> int:
         record = {
             k: v
             for k, v in results[0].to_dict().items()
-            if k not in ("document", "findings", "claims")
+            if k not in ("document", "findings", "claims", "labels")
         }
         console.print_json(json.dumps(record))
     return 0
