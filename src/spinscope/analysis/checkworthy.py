@@ -11,7 +11,6 @@ model's MODEL_CARD.md). No torch here: onnxruntime and tokenizers only.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Sequence
@@ -81,11 +80,7 @@ class CheckworthinessScorer:
     @cached_property
     def model_sha256(self) -> str:
         """sha256 of the int8 ONNX file as it is on disk (computed once)."""
-        h = hashlib.sha256()
-        with self._path(MODEL_FILE).open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
+        return _onnx.file_sha256(self._path(MODEL_FILE))
 
     def _load(self) -> None:
         with self._lock:

@@ -8,7 +8,6 @@ scores become spans.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -45,14 +44,6 @@ VERSION = "techniques.span_tagger.v1"
 
 def shipped_model_dir() -> Path:
     return Path(str(resources.files("spinscope") / "models" / "techniques"))
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class TechniqueTagger:
@@ -147,14 +138,14 @@ class TechniqueTagger:
     @cached_property
     def labeller_sha256(self) -> str | None:
         if isinstance(self.labeller, TextLabeller):
-            return file_sha256(self.model_dir / SPAN_CLASSIFIER)
+            return _onnx.file_sha256(self.model_dir / SPAN_CLASSIFIER)
         return None
 
     @cached_property
     def model_sha256(self) -> str | None:
         """Checksum of the ONNX file in use (hashed once per process: it is 23 MB)."""
         path = self.model_dir / f"tagger.{self.variant}.onnx"
-        return file_sha256(path) if path.exists() else None
+        return _onnx.file_sha256(path) if path.exists() else None
 
     def provenance(self) -> dict[str, Any]:
         return {

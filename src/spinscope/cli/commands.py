@@ -199,7 +199,12 @@ def _eval_checkworthy(args, settings_of, data: Path) -> int:
     head = "checkthat19"
     result = evaluate(folder, lambda t: head_scores(probs(t), head))
     by_head = {
-        h: round(evaluate(folder, lambda t, h=h: head_scores(probs(t), h))["map"], 4)
+        h: round(
+            result["map"]
+            if h == head
+            else evaluate(folder, lambda t, h=h: head_scores(probs(t), h))["map"],
+            4,
+        )
         for h in HEAD_NAMES
     }
     result = {"head": head, "model_sha256": claims.scorer.model_sha256, **result}
@@ -219,29 +224,25 @@ def _eval_checkworthy(args, settings_of, data: Path) -> int:
 def _claimbuster_cv(args, data: Path, folder: Path) -> dict:
     import tempfile
 
-    try:
-        from spinscope.training.checkworthy import TrainConfig, cross_validate_claimbuster
-    except ImportError as exc:
-        raise ConfigError(
-            "eval claimbuster cross-validates by training one model a fold, which needs the "
-            f"[train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
-        ) from None
+    checkworthy = _training("checkworthy")  # one model trained a fold
     if args.folds < 2:
         raise ConfigError("--folds must be at least 2.")
     ct19 = _dataset(data, "checkthat19")
     out = args.out or Path(tempfile.mkdtemp(prefix="spinscope-cv-"))
-    cfg = TrainConfig(max_steps=args.max_steps)
-    return cross_validate_claimbuster(folder, ct19, cfg, folds=args.folds, out_dir=out)
+    cfg = checkworthy.TrainConfig(max_steps=args.max_steps)
+    return checkworthy.cross_validate_claimbuster(folder, ct19, cfg, folds=args.folds, out_dir=out)
 
 
-def _framing_training():
+def _training(module: str):
+    """A module of the [train] extra, or a one-line error naming what is missing."""
+    import importlib
+
     try:
-        from spinscope.training import framing
+        return importlib.import_module(f"spinscope.training.{module}")
     except ImportError as exc:
         raise ConfigError(
             f"This needs the [train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
         ) from None
-    return framing
 
 
 def _semeval23(data: Path) -> Path:
@@ -261,7 +262,7 @@ def _eval_framing(args, data: Path) -> int:
     folder = _semeval23(data)
     if args.folds < 2:
         raise ConfigError("--folds must be at least 2.")
-    result = _framing_training().cross_validate(folder, folds=args.folds)
+    result = _training("framing").cross_validate(folder, folds=args.folds)
     key = "genre" if args.task == "semeval23-st1" else "frames"
     metric = "genre_macro_f1" if key == "genre" else "frames_micro_f1"
     out = {
@@ -295,12 +296,7 @@ def _eval_entity_roles(args, data: Path) -> int:
     from spinscope.cli.main import print_json
 
     folder = _semeval25(data)
-    try:
-        from spinscope.training import entity_roles
-    except ImportError as exc:
-        raise ConfigError(
-            f"This needs the [train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
-        ) from None
+    entity_roles = _training("entity_roles")
     result = entity_roles.evaluate(folder, args.lang)
     if args.json:
         print_json(result)
@@ -321,12 +317,7 @@ def _eval_narratives(args, data: Path) -> int:
     from spinscope.cli.main import print_json
 
     folder = _semeval25(data)
-    try:
-        from spinscope.training import narratives
-    except ImportError as exc:
-        raise ConfigError(
-            f"This needs the [train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
-        ) from None
+    narratives = _training("narratives")
     model = shipped_model_dir()
     if args.lang != "EN":
         model = Path(tempfile.mkdtemp(prefix="spinscope-narratives-"))
@@ -375,24 +366,16 @@ def cmd_predict(args, settings_of) -> int:
 
 
 def cmd_train(args, settings_of) -> int:
-    try:
-        from spinscope.training.cli import train_checkworthy, train_techniques
-    except ImportError as exc:
-        raise ConfigError(
-            f"Training needs the [train] extra ({exc.name} is missing): "
-            "pip install 'spinscope[train]'."
-        ) from None
+    training = _training("cli")
     if args.what == "framing":
         from spinscope.cli.main import default_data_dir
 
         folder = _semeval23(args.data or default_data_dir())
-        card = _framing_training().train(folder, Path(args.out))
+        card = _training("framing").train(folder, Path(args.out))
         print(json.dumps(card["cross_validation"]), file=sys.stderr)
         se25 = folder.parent / "semeval2025-task10"
         if se25.is_dir():
-            from spinscope.training import narratives
-
-            card = narratives.train(se25, Path(args.out))
+            card = _training("narratives").train(se25, Path(args.out))
             print(json.dumps(card["threshold_choice"]), file=sys.stderr)
         print(f"model written to {args.out}; use it with --set framing.model_dir={args.out}",
               file=sys.stderr)  # fmt: skip
@@ -402,11 +385,11 @@ def cmd_train(args, settings_of) -> int:
 
         data = args.data or default_data_dir()
         folders = {task: _dataset(data, task) for task in CHECKWORTHY_DATA}
-        train_checkworthy(args, folders)
+        training.train_checkworthy(args, folders)
         return 0
     if not args.ptc or not args.semeval23:
         raise ConfigError("train techniques needs --ptc FOLDER and --semeval23 FOLDER.")
-    train_techniques(args)
+    training.train_techniques(args)
     return 0
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import json
 import math
 import random
@@ -40,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis._onnx import file_sha256
 from spinscope.corpora.checkworthy import (
     Sentence,
     load_checkthat19,
@@ -47,6 +47,7 @@ from spinscope.corpora.checkworthy import (
     load_claimbuster,
     normalise,
 )
+from spinscope.training.export import fuse_and_quantize
 
 HEADS = ("claimbuster", "checkthat19")
 MODEL_INT8 = "classifier.int8.onnx"
@@ -621,14 +622,6 @@ def _onnx_probs(path: Path, texts: Sequence[str], max_len: int, batch_size: int 
     return out
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _benchmarks(fp32: Path, int8: Path, max_len: int, ct19_root, ct20_root) -> tuple[dict, dict]:
     """Test-set metrics of both ONNX graphs (three scorings each) and their agreement."""
     from spinscope.evaluation.checkworthy import evaluate_checkthat19, evaluate_checkthat20
@@ -689,10 +682,7 @@ def export(
     the sigmoid of the two heads. With ``ct19_root`` / ``ct20_root`` the test-set metrics of the
     int8 and the fp32 graph and their agreement go into the card.
     """
-    import onnx
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.transformers.optimizer import optimize_model
 
     cfg = cfg or TrainConfig()
     out_dir = Path(out_dir)
@@ -727,24 +717,8 @@ def export(
         opset_version=17,
         dynamo=False,
     )
-    enc_cfg = eager.encoder.config
-    fused = optimize_model(
-        str(raw),
-        model_type="bert",
-        num_heads=enc_cfg.num_attention_heads,
-        hidden_size=enc_cfg.hidden_size,
-    )
-    fp32 = out_dir / MODEL_FP32
-    fused.save_model_to_file(str(fp32))
-    raw.unlink()
-    int8 = out_dir / MODEL_INT8
-    quantize_dynamic(
-        str(fp32),
-        str(int8),
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
+    fuse_and_quantize(raw, fp32, int8, eager.encoder.config)
     shutil.copyfile(Path(base_model_path()) / TOKENIZER, out_dir / TOKENIZER)
 
     # torch vs ONNX on a few fixed sentences (catches a broken export)
@@ -789,7 +763,7 @@ def export(
         "training": training or {},
         "metrics": metrics,
         "int8_vs_fp32": agreement,
-        "sha256": {MODEL_INT8: _sha256(int8)},
+        "sha256": {MODEL_INT8: file_sha256(int8)},
         "date": _dt.date.today().isoformat(),
     }
     (out_dir / CARD).write_text(json.dumps(card, indent=2), encoding="utf-8")

@@ -31,10 +31,7 @@ def load_checkpoint(checkpoint: Path, base_path: str):
 def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Path]:
     """Write the fp32 and int8 ONNX graphs (inputs: input_ids, attention_mask; outputs: probs,
     hidden) and the span heads as NumPy arrays."""
-    import onnx
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.transformers.optimizer import optimize_model
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -66,24 +63,8 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
         opset_version=17,
         dynamo=False,
     )
-    cfg = model.encoder.config
-    fused = optimize_model(
-        str(raw),
-        model_type="bert",
-        num_heads=cfg.num_attention_heads,
-        hidden_size=cfg.hidden_size,
-    )
-    fp32 = out_dir / MODEL_FP32
-    fused.save_model_to_file(str(fp32))
-    raw.unlink()
-    int8 = out_dir / MODEL_INT8
-    quantize_dynamic(
-        str(fp32),
-        str(int8),
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
+    fuse_and_quantize(raw, fp32, int8, model.encoder.config)
     heads = {
         k: v.detach().cpu().numpy().astype(np.float32)
         for k, v in model.span_heads.state_dict().items()
@@ -95,6 +76,42 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
     else:
         fp32.unlink()
     return paths
+
+
+def fuse_and_quantize(raw: Path, fp32: Path, int8: Path, encoder_config) -> None:
+    """The raw ONNX export of a MiniLM-based model -> the fused BERT graph (``fp32``) -> int8 with
+    dynamic per-channel weight quantisation (``int8``); ``raw`` is removed. Shared by every model
+    spinscope ships, so they are all made the same way."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    fused = optimize_model(
+        str(raw),
+        model_type="bert",
+        num_heads=encoder_config.num_attention_heads,
+        hidden_size=encoder_config.hidden_size,
+    )
+    fused.save_model_to_file(str(fp32))
+    Path(raw).unlink()
+    quantize_dynamic(
+        str(fp32),
+        str(int8),
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+
+
+def warmup_linear(optimizer, total_steps: int, warmup: float):
+    """Learning rate: linear warm-up over ``warmup`` of the steps, then linear decay to zero."""
+    import torch
+
+    warm = max(1, int(warmup * total_steps))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda s: min((s + 1) / warm, max(0.0, (total_steps - s) / max(1, total_steps - warm))),
+    )
 
 
 def copy_tokenizer(base_path: str, out_dir: Path) -> Path:

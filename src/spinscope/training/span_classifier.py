@@ -30,7 +30,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import random
@@ -59,6 +58,7 @@ from spinscope.corpora.ptc import Article
 from spinscope.evaluation.ptc import tc_score
 from spinscope.evaluation.tagger import assign_labels
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
+from spinscope.training.export import fuse_and_quantize, warmup_linear
 
 TAXONOMIES = (PTC2020, SEMEVAL2023)
 NAME = "spinscope-span-classifier-minilm-l6"
@@ -311,10 +311,7 @@ def train(
     total = steps_per_epoch * cfg.epochs
     if cfg.max_steps:
         total = min(total, cfg.max_steps)
-    warm = max(1, int(cfg.warmup * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
+    sched = warmup_linear(opt, total, cfg.warmup)
     ce = torch.nn.CrossEntropyLoss(reduction="sum")
     log(
         f"{len(train_articles)} train articles, {len(examples)} distinct span inputs, "
@@ -406,10 +403,7 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
     Inputs ``input_ids``, ``attention_mask``, ``token_type_ids`` (batch, seq) int64; outputs
     ``ptc2020`` (batch, 14) and ``semeval2023`` (batch, 23) softmax probabilities.
     """
-    import onnx
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.transformers.optimizer import optimize_model
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -442,38 +436,14 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
             opset_version=17,
             dynamo=False,
         )
-    cfg = model.encoder.config
-    fused = optimize_model(
-        str(raw),
-        model_type="bert",
-        num_heads=cfg.num_attention_heads,
-        hidden_size=cfg.hidden_size,
-    )
-    fp32 = out_dir / MODEL_FP32
-    fused.save_model_to_file(str(fp32))
-    raw.unlink()
-    int8 = out_dir / MODEL_INT8
-    quantize_dynamic(
-        str(fp32),
-        str(int8),
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
+    fuse_and_quantize(raw, fp32, int8, model.encoder.config)
     paths = {"int8": int8}
     if keep_fp32:
         paths["fp32"] = fp32
     else:
         fp32.unlink()
     return paths
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def onnx_agreement(export_dir: Path, articles: Sequence[Article]) -> dict:
@@ -558,7 +528,7 @@ def export(
         "scores of the chosen epoch are therefore optimistic, see the even/odd halves)",
         "history": history,
         "files": {p.name: p.stat().st_size for p in paths.values()},
-        "sha256": {p.name: file_sha256(p) for p in paths.values()},
+        "sha256": {p.name: _onnx.file_sha256(p) for p in paths.values()},
     }
     (export_dir / CARD).write_text(json.dumps(card, indent=1))  # the runtime reads it
     if dev_articles:

@@ -28,6 +28,7 @@ from spinscope.analysis import _onnx
 from spinscope.analysis.spans import CHANNELS, span_feature_extras
 from spinscope.corpora.ptc import Article
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
+from spinscope.training.export import warmup_linear
 
 
 @dataclass
@@ -223,10 +224,7 @@ def train(
     total = steps_per_epoch * cfg.epochs
     if cfg.max_steps:
         total = min(total, cfg.max_steps)
-    warm = max(1, int(cfg.warmup * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
+    sched = warmup_linear(opt, total, cfg.warmup)
     pos_weight = torch.full((len(CHANNELS),), cfg.tech_pos_weight)
     pos_weight[0] = cfg.si_pos_weight
     bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
