@@ -77,8 +77,8 @@ def test_hybrid_adds_channel_spans_the_head_did_not_name():
 
 def test_si_decoding_bridges_gaps_and_drops_fragments():
     sc = scores_with({"any": [0, 2, 3, 7]})
+    # "They" alone is a function word: dropped, as for the technique channels
     assert [TEXT[s.start : s.end] for s in decode_si(sc, Decoding())] == [
-        "They",
         "shameless corrupt",
         "nation",
     ]
@@ -87,11 +87,11 @@ def test_si_decoding_bridges_gaps_and_drops_fragments():
 
 
 def test_noisy_or_source_uses_the_technique_channels():
-    sc = scores_with({f"{PTC2020}:Doubt": [5]})
+    sc = scores_with({f"{PTC2020}:Doubt": [4]})
     assert decode_si(sc, Decoding()) == []
-    sc.probs[5, 0] = 0.6
+    sc.probs[4, 0] = 0.6
     found = decode_si(sc, Decoding(si_source="mean-noisy-or"))
-    assert [TEXT[s.start : s.end] for s in found] == ["to"]
+    assert [TEXT[s.start : s.end] for s in found] == ["traitors"]
     assert channel_slice(PTC2020).stop - channel_slice(PTC2020).start == 14
 
 

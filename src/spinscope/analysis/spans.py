@@ -133,8 +133,10 @@ def decode_runs(
 
 
 def decode_si(scores: TokenScores, decoding: Decoding) -> list[RawSpan]:
-    """Propaganda spans, whatever the technique (SemEval-2020 SI)."""
-    return decode_runs(scores, si_scores(scores, decoding.si_source), "propaganda", decoding)
+    """Propaganda spans, whatever the technique (SemEval-2020 SI); spans made only of function
+    words ("the", "no") are dropped, as for the technique channels."""
+    found = decode_runs(scores, si_scores(scores, decoding.si_source), "propaganda", decoding)
+    return [s for s in found if content_bearing(scores.text[s.start : s.end])]
 
 
 # Function words carry no technique on their own; a channel span made only of them is noise.
