@@ -9,6 +9,7 @@ from overlapping windows are averaged.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -200,8 +201,34 @@ def runs(
     return out
 
 
+SHARED_SUFFIX = ".shared.json"
+
+
+def shared_sidecar(path: str | Path) -> Path:
+    """Where a model names the tensors it shares with other models:
+    ``tagger.int8.onnx`` -> ``tagger.int8.shared.json``."""
+    return Path(path).with_suffix(SHARED_SUFFIX)
+
+
+@lru_cache(maxsize=4)
+def _shared_tensor(path: str, sha256: str) -> np.ndarray:
+    """A tensor stored once for several models (read once per process, checked by sha256)."""
+    if not Path(path).exists():
+        raise ModelError(f"Shared model file {path} is missing; reinstall spinscope.")
+    if file_sha256(path) != sha256:
+        raise ModelError(
+            f"Shared model file {path} does not match the models that use it; reinstall spinscope."
+        )
+    return np.load(path, allow_pickle=False)
+
+
 def session(path: str):  # -> onnxruntime.InferenceSession
-    """An onnxruntime session on ``path`` using the configured number of threads."""
+    """An onnxruntime session on ``path`` using the configured number of threads.
+
+    Where the model has a sidecar (``shared_sidecar``), the tensors it lists are not inside the
+    ONNX file but in files shared by several models (the shipped models share one word-embedding
+    table, which keeps the models within their size budget); they are supplied here.
+    """
     import onnxruntime as ort
 
     if not Path(path).exists():
@@ -212,7 +239,24 @@ def session(path: str):  # -> onnxruntime.InferenceSession
         opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+    shared = []
+    sidecar = shared_sidecar(path)
+    if sidecar.exists():
+        try:
+            spec = json.loads(sidecar.read_text(encoding="utf-8"))["initializers"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"{sidecar} is unreadable: {exc}") from exc
+        names = sorted(spec)
+        shared = [
+            ort.OrtValue.ortvalue_from_numpy(
+                _shared_tensor(str(sidecar.parent / spec[n]["file"]), spec[n]["sha256"])
+            )
+            for n in names
+        ]
+        opts.add_external_initializers(names, shared)
+    sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+    sess.spinscope_shared = shared  # onnxruntime reads these buffers: keep them alive
+    return sess
 
 
 def file_sha256(path: str | Path) -> str:

@@ -6,6 +6,8 @@ per-channel weights (per-tensor int8 visibly hurts fidelity on MiniLM; see MODEL
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -118,3 +120,91 @@ def copy_tokenizer(base_path: str, out_dir: Path) -> Path:
     dst = Path(out_dir) / TOKENIZER
     shutil.copyfile(Path(base_path) / TOKENIZER, dst)
     return dst
+
+
+WORD_EMBEDDINGS = "word_embeddings.weight"
+
+
+def share_word_embeddings(source: Path, targets: list[Path], table: Path) -> dict[str, float | None]:
+    """Make int8 models read one word-embedding table, stored once in ``table`` (``.npy``).
+
+    Three MiniLM models with a 30522 x 384 table each (11.7 MB int8 apiece) do not fit the
+    60 MB budget; sharing one saves two. The table (with its scale and zero point) is taken from
+    ``source`` and written into every model in ``targets`` as an external initializer, listed in
+    the model's sidecar (``_onnx.shared_sidecar``) with the table's sha256. A target whose own
+    table differed (a separately fine-tuned model) now uses the source's: measure it again.
+    Returns, per target, the share of table entries that changed (None: it was shared already).
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    from spinscope.analysis import _onnx
+
+    def table_of(model) -> dict[str, onnx.TensorProto]:
+        found = {
+            i.name.split(WORD_EMBEDDINGS)[1]: i
+            for i in model.graph.initializer
+            if WORD_EMBEDDINGS in i.name
+        }
+        if set(found) != {"_quantized", "_scale", "_zero_point"}:
+            raise ValueError("not an int8 MiniLM graph (word-embedding table not found)")
+        return found
+
+    def array(path: Path, tensor: onnx.TensorProto) -> np.ndarray:
+        if tensor.data_location != onnx.TensorProto.EXTERNAL:
+            return numpy_helper.to_array(tensor)
+        entry = json.loads(_onnx.shared_sidecar(path).read_text())["initializers"][tensor.name]
+        return np.load(_onnx.shared_sidecar(path).parent / entry["file"])
+
+    src = table_of(onnx.load(str(source), load_external_data=False))
+    values = {k: array(Path(source), v) for k, v in src.items()}
+    table = Path(table)
+    table.parent.mkdir(parents=True, exist_ok=True)
+    np.save(table, np.ascontiguousarray(values["_quantized"]))
+    offset = table.stat().st_size - values["_quantized"].nbytes  # the .npy header
+    sha = _onnx.file_sha256(table)
+    changed = {}
+    for target in map(Path, targets):
+        model = onnx.load(str(target), load_external_data=False)
+        own = table_of(model)
+        old = numpy_helper.to_array(own["_quantized"]) if own["_quantized"].raw_data else None
+        changed[target.name] = (
+            float(np.mean(old != values["_quantized"])) if old is not None else None
+        )
+        for key in ("_scale", "_zero_point"):
+            own[key].CopyFrom(numpy_helper.from_array(values[key], own[key].name))
+        init = own["_quantized"]
+        init.ClearField("raw_data")
+        init.ClearField("external_data")
+        init.dims[:] = values["_quantized"].shape
+        init.data_type = onnx.helper.np_dtype_to_tensor_dtype(values["_quantized"].dtype)
+        init.data_location = onnx.TensorProto.EXTERNAL
+        rel = Path(os.path.relpath(table, target.parent)).as_posix()
+        for key, value in (("location", rel), ("offset", offset), ("length", values["_quantized"].nbytes)):
+            entry = init.external_data.add()
+            entry.key, entry.value = key, str(value)
+        onnx.save(model, str(target))
+        _onnx.shared_sidecar(target).write_text(
+            json.dumps({"initializers": {init.name: {"file": rel, "sha256": sha}}}, indent=1) + "\n",
+            encoding="utf-8",
+        )
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m spinscope.training.export share-embeddings --from A.onnx --table T.npy B.onnx ...``"""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m spinscope.training.export")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("share-embeddings", help=share_word_embeddings.__doc__.splitlines()[0])
+    p.add_argument("--from", dest="source", type=Path, required=True)
+    p.add_argument("--table", type=Path, required=True)
+    p.add_argument("targets", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    print(json.dumps(share_word_embeddings(args.source, args.targets, args.table), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
