@@ -17,5 +17,7 @@ texts = [s.text for s in load_claimbuster(f"{data}/claimbuster")]
 old, new = (CheckworthinessScorer(d).score(texts)[:, 0] for d in (old_dir, new_dir))
 a, b = old >= 0.5, new >= 0.5
 f1 = 2 * (a & b).sum() / (a.sum() + b.sum())
-print(f"n={len(texts)} same side of 0.5: {(a == b).mean():.4f}; F1 of new against old decisions "
-      f"{f1:.4f}; mean |diff| {np.abs(old - new).mean():.4f}")
+print(
+    f"n={len(texts)} same side of 0.5: {(a == b).mean():.4f}; F1 of new against old decisions "
+    f"{f1:.4f}; mean |diff| {np.abs(old - new).mean():.4f}"
+)

@@ -51,10 +51,23 @@ def _framing(settings: dict[str, Any]):
     )
 
 
+def _roles(settings: dict[str, Any]):
+    from spinscope.analysis.roles import RoleAnalyzer
+
+    return RoleAnalyzer(
+        max_entities=settings["roles.max_entities"],
+        min_mentions=settings["roles.min_mentions"],
+        max_evidence=settings["framing.max_evidence"],
+        min_score=settings["roles.min_score"],
+        model_dir=settings["roles.model_dir"] or None,
+    )
+
+
 def register_builtins() -> None:
     register_analyzer("techniques", _techniques)
     register_analyzer("claims", _claims)
     register_analyzer("framing", _framing)
+    register_analyzer("roles", _roles)
 
 
 def create_analyzer(name: str, settings: dict[str, Any]):

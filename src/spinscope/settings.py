@@ -96,10 +96,27 @@ SCHEMA: dict[str, Setting] = {
     "framing.model_dir": Setting(
         "", "Folder of a trained framing model (framing.npz, card.json); empty for the shipped one."
     ),
+    "roles.max_entities": Setting(
+        5, "Most entities given a role per article (the most mentioned).", minimum=0, maximum=50
+    ),
+    "roles.min_mentions": Setting(
+        2, "Fewest mentions of a name for it to be given a role.", minimum=1, maximum=100
+    ),
+    "roles.min_score": Setting(
+        0.5,
+        "Least probability (0-1) of an entity's role for it to be reported.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    "roles.model_dir": Setting(
+        "",
+        "Folder of a trained entity-role model (roles.npz, roles.json); empty for the shipped one.",
+    ),
     "pipeline.analyzers": Setting(
-        "techniques,claims,framing",
-        "Comma-separated analysers to run: techniques, claims, framing (genre and frames).",
-        items=("techniques", "claims", "framing"),
+        "techniques,claims,framing,roles",
+        "Comma-separated analysers to run: techniques, claims, framing (genre, frames, "
+        "narratives), roles (entity roles).",
+        items=("techniques", "claims", "framing", "roles"),
     ),
     "ingest.max_bytes": Setting(
         5_000_000, "Largest input accepted, in bytes.", minimum=1, maximum=1_000_000_000

@@ -45,7 +45,11 @@ def copied(tmp_path):
 def test_a_model_with_a_shared_table_runs(copied):
     sess = _onnx.session(str(copied))
     ids = np.array([[101, 2023, 2003, 1037, 3231, 102]], dtype=np.int64)
-    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+    feed = {
+        "input_ids": ids,
+        "attention_mask": np.ones_like(ids),
+        "token_type_ids": np.zeros_like(ids),
+    }
     out = sess.run(None, feed)[0]
     assert np.isfinite(out).all()
 
@@ -72,7 +76,11 @@ def test_sharing_a_table_keeps_a_model_that_already_had_it_unchanged(copied, tmp
     from spinscope.training.export import share_word_embeddings
 
     ids = np.array([[101, 7592, 2088, 102]], dtype=np.int64)
-    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+    feed = {
+        "input_ids": ids,
+        "attention_mask": np.ones_like(ids),
+        "token_type_ids": np.zeros_like(ids),
+    }
     before = _onnx.session(str(copied)).run(None, feed)[0]
     table = tmp_path / "elsewhere" / "table.npy"
     changed = share_word_embeddings(copied, [copied], table)

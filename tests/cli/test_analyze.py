@@ -132,7 +132,7 @@ def test_sample_article_claims(tmp_path):
     assert figures["1,200"]["value"] == 1200 and figures["1,200"]["statement"] == "projection"
     assert figures["1,200"]["time"]["text"] == "within three years"
     assert figures["double"]["value"] == 2 and figures["double"]["time"]["end_year"] == 2030
-    assert [m["analyzer"] for m in data["models"]] == ["techniques", "claims", "framing"]
+    assert [m["analyzer"] for m in data["models"]] == ["techniques", "claims", "framing", "roles"]
 
 
 def test_only_the_claims_analyser(tmp_path):

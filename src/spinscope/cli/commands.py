@@ -292,7 +292,8 @@ def _semeval25(data: Path) -> Path:
 
 
 def _eval_entity_roles(args, data: Path) -> int:
-    """Entity roles on the given dev mentions of --lang (a baseline trained on the spot)."""
+    """Entity roles on the given dev mentions of --lang: English with the shipped model, another
+    language with a model trained on its own training mentions first."""
     from spinscope.cli.main import print_json
 
     folder = _semeval25(data)
@@ -378,6 +379,16 @@ def cmd_train(args, settings_of) -> int:
             card = _training("narratives").train(se25, Path(args.out))
             print(json.dumps(card["threshold_choice"]), file=sys.stderr)
         print(f"model written to {args.out}; use it with --set framing.model_dir={args.out}",
+              file=sys.stderr)  # fmt: skip
+        return 0
+    if args.what == "roles":
+        from spinscope.cli.main import default_data_dir
+
+        folder = _semeval25(args.data or default_data_dir())
+        card = _training("entity_roles").train(folder, "EN", Path(args.out))["card"]
+        chosen = {k: card[k] for k in ("features", "C", "minority_threshold", "fine_threshold")}
+        print(json.dumps(chosen), file=sys.stderr)
+        print(f"model written to {args.out}; use it with --set roles.model_dir={args.out}",
               file=sys.stderr)  # fmt: skip
         return 0
     if args.what == "checkworthy":

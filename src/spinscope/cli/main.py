@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_args(p)
 
     p = sub.add_parser("train", help="train a model (needs the [train] extra)")
-    p.add_argument("what", choices=("techniques", "checkworthy", "framing"))
+    p.add_argument("what", choices=("techniques", "checkworthy", "framing", "roles"))
     p.add_argument("--ptc", type=Path, help="techniques: PTC (SemEval-2020 T11) folder")
     p.add_argument(
         "--semeval23",
@@ -142,9 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         type=Path,
         default=None,
-        help="checkworthy, framing: datasets folder with claimbuster/, checkthat2019-task1-en/, "
-        "checkthat2020-task1-en/ and semeval2023-task3/ (default: $SPINSCOPE_DATA or "
-        "../shared/data)",
+        help="checkworthy, framing, roles: datasets folder with claimbuster/, "
+        "checkthat2019-task1-en/, checkthat2020-task1-en/, semeval2023-task3/ and "
+        "semeval2025-task10/ (default: $SPINSCOPE_DATA or ../shared/data)",
     )
     p.add_argument("--out", type=Path, required=True, help="output folder for the model")
     p.add_argument(

@@ -13,7 +13,7 @@ from typing import Any
 from spinscope.model.claim import Claim
 from spinscope.model.labels import ArticleLabel
 
-SCHEMA_VERSION = "1.2"  # 1.1: claims; 1.2: article labels
+SCHEMA_VERSION = "1.3"  # 1.1: claims; 1.2: article labels; 1.3: entity roles
 
 
 def text_checksum(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Plain data for article-level labels (genre, frames): each with the sentences that support it."""
+"""Plain data for article-level labels (genre, frames, narratives, entity roles), each with the
+sentences that support it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class ArticleLabel:
-    """A label of the whole article (``task``: genre or frame) with its score and evidence.
+    """A label of the whole article (``task``: genre, frame, narrative, subnarrative or
+    entity_role) with its score and evidence.
 
     A label is only emitted with at least one evidence sentence.
     """
@@ -32,9 +34,14 @@ class ArticleLabel:
     evidence: list[Evidence] = field(default_factory=list)
     explanation: str = ""
     analyzer: str = "framing"
+    # task "entity_role" only: name, main_role, fine_roles, mentions ([start, end] pairs)
+    entity: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "evidence": [e.to_dict() for e in self.evidence]}
+        out = {**asdict(self), "evidence": [e.to_dict() for e in self.evidence]}
+        if self.entity is None:
+            del out["entity"]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ArticleLabel:
@@ -45,4 +52,5 @@ class ArticleLabel:
             evidence=[Evidence(**e) for e in data.get("evidence", [])],
             explanation=data.get("explanation", ""),
             analyzer=data.get("analyzer", "framing"),
+            entity=data.get("entity"),
         )

@@ -303,6 +303,7 @@ TASK_NAMES = {
     "frame": "Frame",
     "narrative": "Narrative",
     "subnarrative": "Sub-narrative",
+    "entity_role": "Role",
 }
 
 
@@ -317,15 +318,23 @@ class LabelRow:
     explanation: str
 
 
+def _label_name(label: Any) -> str:
+    entity = getattr(label, "entity", None)
+    if entity:  # "Vladimir Putin: Antagonist (Tyrant, Instigator)"
+        fine = ", ".join(entity.get("fine_roles") or [])
+        return f"{entity['name']}: {entity['main_role']}" + (f" ({fine})" if fine else "")
+    return label.label.replace("_", " ")
+
+
 def label_rows(labels: Sequence[Any]) -> list[LabelRow]:
-    order = {"genre": 0, "frame": 1, "narrative": 2, "subnarrative": 2}
+    order = {"genre": 0, "frame": 1, "narrative": 2, "subnarrative": 2, "entity_role": 3}
     # a sub-narrative sorts under its narrative ("URW: Blaming the war on others: ...")
     ranked = sorted(labels, key=lambda x: (order.get(x.task, 3), x.task in ("narrative",
                     "subnarrative") and x.label or "", -x.score, x.label))  # fmt: skip
     return [
         LabelRow(
             task=TASK_NAMES.get(x.task, x.task),
-            name=x.label.replace("_", " "),
+            name=_label_name(x),
             score=x.score,
             evidence=tuple((e.start, e.end, e.text) for e in x.evidence),
             explanation=x.explanation,

@@ -1,24 +1,29 @@
-"""Entity roles (SemEval-2025 Task 10 subtask 1): for a given entity mention, its main role
-(protagonist, antagonist, innocent) and its fine roles. A first, evaluation-only baseline.
+"""Entity roles (SemEval-2025 Task 10 subtask 1): train and evaluate the model the ``roles``
+analyser ships (see ``spinscope.analysis.roles``).
 
-Features of a mention: the model2vec vector of the sentence it is in and the vector of the mention
-itself (256 + 256 dimensions). A softmax regression picks the main role; one class-balanced
-logistic regression per fine role scores the fine roles, and the mention gets those of its main
-role's fine roles that score at least the threshold, or else the best one (every gold mention has
-at least one). The
-threshold is chosen by 5-fold CV on the training mentions (exact-match ratio), before dev is
-scored. Needs scikit-learn (the [train] extra).
+Everything is chosen by 5-fold cross-validation on the training mentions, grouped by article:
+the features (the mention's vector, or its sentence's and its own), the regularisation C and the
+minority threshold by main-role accuracy, then the fine-role threshold by exact-match ratio.
+Dev is scored once, after. Needs scikit-learn (the [train] extra).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from spinscope.analysis._embed import load_embedder
-from spinscope.analysis._onnx import sentence_starts
+from spinscope.analysis.roles import (
+    CARD,
+    MAINS,
+    WEIGHTS,
+    RoleAnalyzer,
+    fine_roles,
+    main_roles,
+    mention_features,
+)
 from spinscope.corpora.semeval25 import (
     EntityMention,
     load_entity_roles,
@@ -27,91 +32,166 @@ from spinscope.corpora.semeval25 import (
 )
 from spinscope.evaluation.article_labels import entity_role_scores
 
-C = 4.0
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-MAINS = ("Protagonist", "Antagonist", "Innocent")
+FEATURES = ("mention", "sentence+mention")
+CS = (0.3, 1.0, 4.0)
+MINORITY = (None, 0.5, 0.6, 0.7, 0.8)
+FINE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
-def mention_features(texts: dict[str, str], mentions: list[EntityMention]) -> np.ndarray:
-    """[sentence vector, mention vector] per mention (unit vectors)."""
-    sents, names = [], []
-    for m in mentions:
-        text = texts[m.doc_id]
-        starts = list(sentence_starts(text)) + [len(text)]
-        k = int(np.searchsorted(starts, m.start, side="right")) - 1
-        lo, hi = starts[max(k, 0)], starts[min(k + 1, len(starts) - 1)]
-        sents.append(text[lo : max(hi, m.end_exclusive)] or m.text)
-        names.append(m.text)
-    vecs = np.asarray(load_embedder().encode(sents + names), dtype=np.float64)
-    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-    return np.hstack([vecs[: len(mentions)], vecs[len(mentions) :]])
+def features(texts: dict[str, str], mentions: list[EntityMention], which: str) -> np.ndarray:
+    return mention_features([(texts[m.doc_id], m.start, m.end_exclusive) for m in mentions], which)
 
 
-def fit(x: np.ndarray, mentions: list[EntityMention], fine_names: list[str]) -> dict:
+def fit(x: np.ndarray, mentions: list[EntityMention], fine_names: list[str], c: float) -> dict:
+    """Weights as the analyser reads them: main_W/main_b (classes in MAINS order), fine_W/fine_b."""
     from sklearn.linear_model import LogisticRegression
 
-    main = LogisticRegression(C=C, max_iter=3000)  # unweighted: the main role is scored by accuracy
+    main = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     main.fit(x, [m.main_role for m in mentions])
-    fine = {}
+    order = [list(main.classes_).index(r) for r in MAINS]
+    fine_w, fine_b = [], []
     for name in fine_names:
         y = np.array([name in m.fine_roles for m in mentions], dtype=int)
         if 0 < y.sum() < len(y):
-            fine[name] = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(x, y)
-    return {"main": main, "fine": fine}
+            lr = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
+            fine_w.append(lr.coef_[0]), fine_b.append(lr.intercept_[0])
+        else:  # never (or always) seen: a constant score
+            fine_w.append(np.zeros(x.shape[1])), fine_b.append(-20.0 if y.sum() == 0 else 20.0)
+    return {
+        "main_W": main.coef_[order], "main_b": main.intercept_[order],
+        "fine_W": np.asarray(fine_w), "fine_b": np.asarray(fine_b),
+    }  # fmt: skip
 
 
-def predict(model: dict, x: np.ndarray, taxonomy: dict, threshold: float) -> list[tuple]:
-    mains = model["main"].predict(x)
-    scores = {n: lr.predict_proba(x)[:, 1] for n, lr in model["fine"].items()}
-    out = []
-    for k, main in enumerate(mains):
-        allowed = [n for n in taxonomy[main] if n in scores]
-        chosen = [n for n in allowed if scores[n][k] >= threshold]
-        if not chosen and allowed:
-            chosen = [max(allowed, key=lambda n: scores[n][k])]
-        out.append((str(main), tuple(chosen)))
-    return out
+def _scores(w: dict, x: np.ndarray, fine_names: list[str]):
+    z = x @ w["main_W"].T + w["main_b"]
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    f = 1.0 / (1.0 + np.exp(-(x @ w["fine_W"].T + w["fine_b"])))
+    return p, [{n: float(f[i, j]) for j, n in enumerate(fine_names)} for i in range(len(x))]
 
 
-def evaluate(root: Path, lang: str = "EN") -> dict:
-    """Train on ``lang``'s training mentions, choose the threshold by CV there, score dev."""
-    from sklearn.model_selection import KFold
+def predictions(p, fine, minority, taxonomy, fine_threshold) -> list[tuple[str, tuple]]:
+    mains = main_roles(p, MAINS, minority)
+    return [
+        (m, tuple(fine_roles(f, m, taxonomy, fine_threshold)))
+        for m, f in zip(mains, fine, strict=True)
+    ]
+
+
+def train(root: Path, lang: str = "EN", out: Path | None = None) -> dict:
+    """Choose by CV, fit on all of ``lang``'s training mentions; write the model to ``out``."""
+    from sklearn.model_selection import GroupKFold
 
     root = Path(root)
     taxonomy = load_role_taxonomy(root)
     fine_names = sorted({r for roles in taxonomy.values() for r in roles})
-    train_texts = read_documents(root, lang, "train", 1)
-    train = [m for m in load_entity_roles(root, lang, "train", train_texts) if m.aligned]
-    x = mention_features(train_texts, train)
-    cv_pred: dict[float, dict] = {t: {} for t in THRESHOLDS}
-    for fit_idx, held in KFold(5, shuffle=True, random_state=0).split(x):
-        model = fit(x[fit_idx], [train[k] for k in fit_idx], fine_names)
-        for t in THRESHOLDS:
-            for k, p in zip(held, predict(model, x[held], taxonomy, t), strict=True):
-                m = train[k]
-                cv_pred[t][(m.doc_id, m.start, m.end_exclusive)] = p
-    cv = {t: entity_role_scores(train, cv_pred[t])["emr"] for t in THRESHOLDS}
-    threshold = max(THRESHOLDS, key=lambda t: cv[t])
-    model = fit(x, train, fine_names)
-    dev_texts = read_documents(root, lang, "dev", 1)
-    dev = load_entity_roles(root, lang, "dev", dev_texts)
-    pred = dict(
-        zip(
-            [(m.doc_id, m.start, m.end_exclusive) for m in dev],
-            predict(model, mention_features(dev_texts, dev), taxonomy, threshold),
-            strict=True,
+    texts = read_documents(root, lang, "train", 1)
+    train_ms = [m for m in load_entity_roles(root, lang, "train", texts) if m.aligned]
+    y = np.array([m.main_role for m in train_ms])
+    groups = [m.doc_id for m in train_ms]
+    folds = list(GroupKFold(5).split(np.zeros(len(y)), y, groups))
+    cv_main, cv_out = {}, {}
+    for which in FEATURES:
+        x = features(texts, train_ms, which)
+        for c in CS:
+            p = np.zeros((len(y), 3))
+            fine: list = [None] * len(y)
+            for fit_idx, held in folds:
+                w = fit(x[fit_idx], [train_ms[k] for k in fit_idx], fine_names, c)
+                ph, fh = _scores(w, x[held], fine_names)
+                p[held] = ph
+                for k, f in zip(held, fh, strict=True):
+                    fine[k] = f
+            cv_out[(which, c)] = (p, fine)
+            for t in MINORITY:
+                cv_main[(which, c, t)] = float(np.mean(np.array(main_roles(p, MAINS, t)) == y))
+    which, c, minority = max(cv_main, key=lambda k: (cv_main[k], k[0] == "mention", -k[1]))
+    p, fine = cv_out[(which, c)]
+    keys = [(m.doc_id, m.start, m.end_exclusive) for m in train_ms]
+    cv_emr = {
+        t: entity_role_scores(
+            train_ms, dict(zip(keys, predictions(p, fine, minority, taxonomy, t), strict=True))
+        )["emr"]
+        for t in FINE_THRESHOLDS
+    }
+    fine_threshold = max(FINE_THRESHOLDS, key=lambda t: cv_emr[t])
+    x = features(texts, train_ms, which)
+    weights = fit(x, train_ms, fine_names, c)
+    majority = max(MAINS, key=lambda r: int(np.sum(y == r)))
+    card = {
+        "name": f"spinscope-roles-{lang.lower()}",
+        "version": date.today().isoformat(),
+        "task": "SemEval-2025 Task 10 subtask 1 (entity roles)",
+        "language": lang,
+        "classes": list(MAINS),
+        "fine_roles": fine_names,
+        "taxonomy": {k: list(v) for k, v in taxonomy.items()},
+        "features": which,
+        "C": c,
+        "minority_threshold": minority,
+        "fine_threshold": fine_threshold,
+        "training_mentions": len(train_ms),
+        "cv": {
+            "main_role_accuracy": {
+                f"{f}|C={cc}|minority={t}": round(v, 4) for (f, cc, t), v in cv_main.items()
+            },
+            "emr_by_fine_threshold": {str(t): round(v, 4) for t, v in cv_emr.items()},
+            "majority_class": majority,
+            "majority_class_accuracy": round(float(np.mean(y == majority)), 4),
+        },
+    }
+    if out is not None:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        np.savez(out / WEIGHTS, **{k: np.asarray(v, np.float32) for k, v in weights.items()})
+        (out / CARD).write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    return {"card": card, "weights": weights}
+
+
+def evaluate(root: Path, lang: str = "EN", model_dir: Path | None = None) -> dict:
+    """Score dev with the given mentions: English with the shipped model (or ``model_dir``),
+    another language with a model trained on its own training mentions first."""
+    import tempfile
+
+    root = Path(root)
+    with tempfile.TemporaryDirectory() as tmp:
+        if lang != "EN" and model_dir is None:
+            model_dir = Path(tmp)
+            train(root, lang, model_dir)
+        analyzer = RoleAnalyzer(model_dir=str(model_dir) if model_dir else None)
+        card = analyzer.card
+        dev_texts = read_documents(root, lang, "dev", 1)
+        dev = load_entity_roles(root, lang, "dev", dev_texts)
+        x = features(dev_texts, dev, card["features"])
+        p, fine = analyzer.predict(x)
+        fine_rows = [{n: float(v[i]) for n, v in fine.items()} for i in range(len(dev))]
+        pred = dict(
+            zip(
+                [(m.doc_id, m.start, m.end_exclusive) for m in dev],
+                predictions(
+                    p,
+                    fine_rows,
+                    card["minority_threshold"],
+                    card["taxonomy"],
+                    card["fine_threshold"],
+                ),  # fmt: skip
+                strict=True,
+            )
         )
-    )
     scores = entity_role_scores(dev, pred)
-    majority = max(MAINS, key=lambda r: sum(m.main_role == r for m in train))
+    majority = card["cv"]["majority_class"]
     return {
         "task": "semeval2025-task10-st1",
         "language": lang,
         "split": "dev (given mentions)",
+        "model": card["name"],
         "mentions": len(dev),
-        "training_mentions": len(train),
-        "threshold": threshold,
-        "cv_emr_by_threshold": {str(t): round(v, 4) for t, v in cv.items()},
+        "training_mentions": card["training_mentions"],
+        "features": card["features"],
+        "C": card["C"],
+        "minority_threshold": card["minority_threshold"],
+        "fine_threshold": card["fine_threshold"],
         "emr": round(scores["emr"], 4),
         "main_role_accuracy": round(scores["main_role_accuracy"], 4),
         "main_role_accuracy_of_majority_class": round(

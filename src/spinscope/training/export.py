@@ -125,7 +125,9 @@ def copy_tokenizer(base_path: str, out_dir: Path) -> Path:
 WORD_EMBEDDINGS = "word_embeddings.weight"
 
 
-def share_word_embeddings(source: Path, targets: list[Path], table: Path) -> dict[str, float | None]:
+def share_word_embeddings(
+    source: Path, targets: list[Path], table: Path
+) -> dict[str, float | None]:
     """Make int8 models read one word-embedding table, stored once in ``table`` (``.npy``).
 
     Three MiniLM models with a 30522 x 384 table each (11.7 MB int8 apiece) do not fit the
@@ -180,19 +182,25 @@ def share_word_embeddings(source: Path, targets: list[Path], table: Path) -> dic
         init.data_type = onnx.helper.np_dtype_to_tensor_dtype(values["_quantized"].dtype)
         init.data_location = onnx.TensorProto.EXTERNAL
         rel = Path(os.path.relpath(table, target.parent)).as_posix()
-        for key, value in (("location", rel), ("offset", offset), ("length", values["_quantized"].nbytes)):
+        for key, value in (
+            ("location", rel),
+            ("offset", offset),
+            ("length", values["_quantized"].nbytes),
+        ):
             entry = init.external_data.add()
             entry.key, entry.value = key, str(value)
         onnx.save(model, str(target))
         _onnx.shared_sidecar(target).write_text(
-            json.dumps({"initializers": {init.name: {"file": rel, "sha256": sha}}}, indent=1) + "\n",
+            json.dumps({"initializers": {init.name: {"file": rel, "sha256": sha}}}, indent=1)
+            + "\n",
             encoding="utf-8",
         )
     return changed
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m spinscope.training.export share-embeddings --from A.onnx --table T.npy B.onnx ...``"""
+    """``python -m spinscope.training.export share-embeddings --from A.onnx --table T.npy
+    B.onnx ...``"""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m spinscope.training.export")
