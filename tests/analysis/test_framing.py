@@ -28,7 +28,7 @@ def test_one_genre_and_some_frames_each_with_evidence():
     assert [x.task for x in found].count("genre") == 1
     assert any(x.task == "frame" for x in found)
     for x in found:
-        assert 1 <= len(x.evidence) <= 3 and x.label in x.explanation.replace(" ", "_")
+        assert 1 <= len(x.evidence) <= 3 and x.label.replace("_", " ") in x.explanation
         assert x.evidence[0].text in TEXT and "“" in x.explanation
 
 
@@ -41,8 +41,10 @@ def test_frame_scores_split_exactly_into_sentence_shares():
     assert np.allclose(shares.sum(0) + b, logits)
 
 
-def test_threshold_one_leaves_only_the_genre():
-    assert {x.task for x in labels(TEXT, threshold=1.0)} == {"genre"}
+def test_frame_threshold_one_leaves_the_genre_and_no_frame():
+    """The threshold setting is the frames'; narratives follow their model's own thresholds."""
+    tasks = [x.task for x in labels(TEXT, threshold=1.0)]
+    assert tasks.count("genre") == 1 and "frame" not in tasks
 
 
 @pytest.mark.parametrize("text", ["", "   \\n  ", "Hi.", "Товарооборот вырос на 30%."])
@@ -68,4 +70,65 @@ def test_sub_narratives_sit_under_listed_narratives():
         if x.task == "subnarrative":
             assert any(x.label.startswith(n + ": ") for n in narratives), x.label
     analyzer = FramingAnalyzer()
-    assert analyzer.narratives is not None and 0 < analyzer.narratives["threshold"] < 1
+    m = analyzer.narratives
+    assert m is not None
+    assert all(0 < m[k] < 1 for k in ("gate_threshold", "threshold", "subnarrative_threshold"))
+
+
+WAR = (
+    "The West is weak and its sanctions only hurt Europe. NATO provoked the war and Ukraine's "
+    "government is a puppet of Washington. Western media lie about the war."
+)
+CLIMATE = (
+    "Climate activists are hypocrites who fly to summits. The so-called climate emergency is a "
+    "hoax pushed by globalist elites to control us. Green policies will ruin farmers."
+)
+
+
+def test_narratives_follow_the_training_rule():
+    """The analyser lists exactly the narratives and sub-narratives that the training rule (gate,
+    per-level thresholds, top-1 fallback) predicts from the same article vectors."""
+    from spinscope.training.narratives import OTHER, predict_sets
+
+    texts = [TEXT, WAR, CLIMATE, "We had a picnic by the lake and the weather was lovely."]
+    model = FramingAnalyzer().narratives
+    vectors = np.stack([v.article for v in article_vectors(texts)])
+    expected = predict_sets(model, vectors, texts=texts)
+    assert any(e.narratives != (OTHER,) for e in expected)
+    for text, want in zip(texts, expected, strict=True):
+        found = labels(text)
+        narrs = [x.label for x in found if x.task == "narrative"]
+        assert set(narrs) == set(want.narratives) - {OTHER}
+        subs = {x.label for x in found if x.task == "subnarrative"}
+        # as the official file writes them: a narrative without a listed one gets "<it>: Other"
+        subs |= {f"{n}: {OTHER}" for n in narrs if not any(s.startswith(n + ": ") for s in subs)}
+        assert subs == set(want.subnarratives) - {OTHER}
+
+
+def test_narrative_gate_and_top_one_fallback():
+    analyzer = FramingAnalyzer()
+    model = analyzer.narratives
+    (v,) = article_vectors([WAR])
+    analyzer.narratives = {**model, "gate_threshold": 1.01}  # the gate says "Other"
+    assert not [x for x in analyzer.analyze([Document(WAR)])[0] if x.task == "narrative"]
+    analyzer.narratives = {**model, "gate_threshold": 0.0, "threshold": 1.01}
+    found = [x for x in analyzer.analyze([Document(WAR)])[0] if x.task == "narrative"]
+    likeliest = model["narratives"][int(np.argmax(model["narr_W"] @ v.article + model["narr_b"]))]
+    assert [x.label for x in found] == [likeliest] and found[0].evidence
+
+
+def test_texts_on_neither_topic_get_no_narrative():
+    """The sample (a local harbour row) and a picnic are on neither taxonomy's topic: "Other",
+    whatever the model, which has only seen war and climate articles, would say."""
+    from spinscope.analysis.framing import on_topic
+    from spinscope.training.narratives import OTHER, predict_sets
+
+    picnic = "We had a picnic by the lake and the weather was lovely."
+    assert not on_topic(TEXT) and not on_topic(picnic) and on_topic(WAR) and on_topic(CLIMATE)
+    for text in (TEXT, picnic):
+        assert not [x for x in labels(text) if x.task in ("narrative", "subnarrative")]
+    model = FramingAnalyzer().narratives
+    vectors = np.stack([v.article for v in article_vectors([TEXT])])
+    low = (0.0, 0.0, 0.0)  # every narrative passes, but the text is off topic
+    assert predict_sets(model, vectors, low, texts=[TEXT])[0].narratives == (OTHER,)
+    assert predict_sets(model, vectors, low)[0].narratives != (OTHER,)
