@@ -1,6 +1,6 @@
 """`spinscope analyze` speed with all analysers on, and what each analyser costs, in one run.
 
-Runs the PTC dev articles (75 news articles) through the pipeline in six configurations, each in
+Runs the PTC dev articles (75 news articles) through the pipeline in seven configurations, each in
 its own process (so its peak memory is its own), twice in interleaved order, and prints articles
 per second, the ratio to the techniques-only pipeline, and peak RSS. Usage:
 
@@ -23,7 +23,8 @@ CONFIGS = {
     "claims": "claims",
     "claims, no embeddings": "claims",
     "framing": "framing",
-    "all (techniques, claims, framing)": "techniques,claims,framing",
+    "roles": "roles",
+    "all (techniques, claims, framing, roles)": "techniques,claims,framing,roles",
 }
 
 

@@ -1,4 +1,5 @@
-"""Imports point one way: model <- analysis <- evaluation/report <- cli (ARCHITECTURE.md)."""
+"""Imports point one way: model <- analysis <- evaluation/report <- cli, and model <- store <-
+batch <- cli (ARCHITECTURE.md)."""
 
 import ast
 from pathlib import Path
@@ -12,6 +13,8 @@ FORBIDDEN = {
     "report": ("analysis", "cli", "training", "evaluation", "ingest"),
     "evaluation": ("cli", "training", "report"),
     "corpora": ("analysis", "cli", "training", "report", "evaluation"),
+    "store": ("analysis", "cli", "training", "evaluation", "ingest", "batch"),
+    "batch": ("cli", "training", "evaluation", "report"),
 }
 
 

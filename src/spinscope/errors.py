@@ -26,3 +26,7 @@ class ModelError(SpinscopeError, RuntimeError):
 
 class DataError(SpinscopeError, ValueError):
     """A research dataset folder does not have the expected layout."""
+
+
+class StoreError(SpinscopeError, RuntimeError):
+    """A corpus store cannot be opened, migrated or written (wrong file, newer schema, locked)."""

@@ -398,8 +398,11 @@ def cmd_train(args, settings_of) -> int:
         folders = {task: _dataset(data, task) for task in CHECKWORTHY_DATA}
         training.train_checkworthy(args, folders)
         return 0
-    if not args.ptc or not args.semeval23:
-        raise ConfigError("train techniques needs --ptc FOLDER and --semeval23 FOLDER.")
+    if not args.ptc:
+        raise ConfigError(
+            "train techniques needs --ptc FOLDER (and, for the SemEval-2023 layer, --semeval23 "
+            "FOLDER)."
+        )
     training.train_techniques(args)
     return 0
 
@@ -411,3 +414,131 @@ def cmd_settings(args, settings_of) -> int:
         extra = f" (one of {', '.join(map(str, spec.choices))})" if spec.choices else ""
         print(f"{name} = {spec.default!r}{extra}\n    {spec.help}")
     return 0
+
+
+def cmd_batch(args, settings_of) -> int:
+    from spinscope.batch import EXIT_PARTIAL, run_batch
+    from spinscope.cli.main import print_json
+    from spinscope.ingest.sources import ReadOptions, parse_fields
+
+    settings = settings_of(args)
+    options = ReadOptions(
+        max_bytes=settings["ingest.max_bytes"],
+        timeout_s=settings["ingest.timeout_s"],
+        allow_private=settings["ingest.allow_private_urls"],
+        fields=parse_fields(args.field),
+    )
+    command = "spinscope batch " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "batch"
+    with _batch_progress(args.quiet) as progress:
+        summary = run_batch(
+            args.inputs,
+            args.store,
+            settings,
+            options=options,
+            engine=args.engine,
+            workers=args.workers,
+            batch_size=args.batch_size,
+            address=args.address,
+            command=command,
+            progress=progress,
+        )
+    data = summary.to_dict()
+    if args.json:
+        print_json(data)
+    else:
+        rate = f", {data['stored_per_s']} documents/s" if data["stored_per_s"] else ""
+        print(
+            f"spinscope: {summary.read} read, {summary.stored} stored, {summary.duplicates} "
+            f"already stored or repeated, {summary.failed} failed in {data['elapsed_s']} s{rate} "
+            f"(store {args.store}, run {summary.run_id}).",
+            file=sys.stderr,
+        )
+    for reason in summary.examples:
+        print(f"spinscope: failed: {reason}", file=sys.stderr)
+    if summary.failed > len(summary.examples):
+        print(
+            f"spinscope: ... and {summary.failed - len(summary.examples)} more; see "
+            f"`spinscope export --store {args.store} --format failures`.",
+            file=sys.stderr,
+        )
+    return EXIT_PARTIAL if summary.failed else 0
+
+
+@contextmanager
+def _batch_progress(quiet: bool):
+    """A progress bar with count, rate and ETA (when the total is known) on stderr."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        "documents", BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(), TimeRemainingColumn(),
+    )  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("batch", total=None, rate="-")
+
+        def update(done, total, summary):
+            rate = summary.stored / summary.elapsed_s if summary.elapsed_s else 0.0
+            bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+
+        yield update
+
+
+def cmd_stats(args, settings_of) -> int:
+    from spinscope.cli.main import print_json
+    from spinscope.store import Store
+    from spinscope.store.stats import trends
+
+    with Store(args.store, read_only=True) as store:
+        data = trends(store, args.by, args.taxonomy)
+        written = []
+        if args.charts:
+            from spinscope.store.charts import write_charts
+
+            written = write_charts(store, args.charts, args.taxonomy)
+    if args.json:
+        print_json(data)
+    else:
+        _print_trends(data)
+    for path in written:
+        print(f"spinscope: wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _print_trends(data: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=f"{data['documents']} documents, {data['words']} words, {data['findings']} "
+        f"findings ({data['taxonomy']}), by {data['by']}"
+    )
+    rows = data["rows"]
+    for key in rows[0] if rows else [data["by"]]:
+        table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right")
+    for row in rows:
+        table.add_row(*(Text(str(v)) for v in row.values()))  # Text: no markup from labels
+    Console().print(table)
+
+
+def cmd_export(args, settings_of) -> int:
+    from spinscope.cli.corpus_io import export_command
+
+    return export_command(args)
+
+
+def cmd_import_annotations(args, settings_of) -> int:
+    from spinscope.cli.corpus_io import import_command
+
+    return import_command(args)

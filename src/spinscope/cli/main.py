@@ -1,7 +1,8 @@
 """The command line: the only place that parses arguments, prints and chooses exit codes.
 
 Exit codes: 0 success; 1 bad input or settings (one line on stderr, no traceback); 2 usage
-error (argparse); 3 a model or dataset is missing or broken; 130 interrupted.
+error (argparse); 3 a model or dataset is missing or broken; 4 a batch run finished but some
+documents failed (they are recorded in the store's failures table); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -167,7 +168,77 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-articles", type=int, default=None, help="use only the first N articles")
 
     sub.add_parser("settings", help="list every setting with its default and help")
+    _add_corpus_parsers(sub)
     return parser
+
+
+def _add_corpus_parsers(sub) -> None:
+    p = sub.add_parser(
+        "batch", help="analyse a corpus (folders, globs, JSONL, CSV, feeds, WARC) into a store"
+    )
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        help="files, folders, globs ('news/**/*.html'), .jsonl, .csv, .rss/.atom/.xml feed files, "
+        "feed URLs, .warc/.warc.gz",
+    )
+    p.add_argument("--store", required=True, help="the DuckDB store file (created if absent)")
+    p.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=COLUMN",
+        help="JSONL/CSV: which column holds text, html, title, url, outlet or date, "
+        "e.g. --field text=body --field outlet=source",
+    )
+    p.add_argument("--engine", choices=("local", "ray"), default="local")
+    p.add_argument("--address", help="ray: the cluster address (default: a local Ray instance)")
+    p.add_argument(
+        "--workers", type=int, default=1, help="worker processes (local) or actors (ray)"
+    )
+    p.add_argument("--batch-size", type=int, default=8, help="documents per transaction")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_settings_args(p)
+
+    p = sub.add_parser("stats", help="trends in a store: by outlet, month, technique or narrative")
+    p.add_argument("--store", required=True)
+    p.add_argument("--by", choices=("outlet", "month", "technique", "narrative"), default="outlet")
+    p.add_argument(
+        "--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
+        help="which technique taxonomy to count",
+    )  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--charts", metavar="DIR", help="write PNG charts and an HTML page here")
+
+    p = sub.add_parser(
+        "export", help="export a store: tables, or tasks for annotation tools (round trips)"
+    )
+    p.add_argument("--store", required=True)
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=("parquet", "csv", "jsonl", "label-studio", "brat", "inception", "failures"),
+        help="parquet/csv: one row per finding with its document's fields; jsonl: one full "
+        "result per line; label-studio: a tasks JSON with the findings as predictions; brat: a "
+        ".txt and .ann per document; inception: UIMA CAS XMI per document; failures: the "
+        "failure records as CSV",
+    )
+    p.add_argument("--out", required=True, help="output file (parquet, csv, jsonl, "
+                   "label-studio, failures) or folder (brat, inception)")  # fmt: skip
+    p.add_argument("--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
+                   help="annotation tools: which technique taxonomy to export")  # fmt: skip
+
+    p = sub.add_parser(
+        "import-annotations",
+        help="read corrected annotations back from Label Studio, brat or INCEpTION",
+    )
+    p.add_argument("source", help="a Label Studio JSON export, a brat folder or an INCEpTION "
+                   "XMI folder/zip")  # fmt: skip
+    p.add_argument("--format", required=True, choices=("label-studio", "brat", "inception"))
+    p.add_argument("--store", help="also store them as human findings in this store")
+    p.add_argument("--out", required=True,
+                   help="training-data folder for `spinscope train techniques --ptc`")  # fmt: skip
 
 
 def _settings(args: argparse.Namespace) -> dict:
@@ -186,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from spinscope.cli import commands
 
-        return getattr(commands, f"cmd_{args.command}")(args, _settings) or EXIT_OK
+        command = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
+        return command(args, _settings) or EXIT_OK
     except (ModelError, DataError) as exc:
         print(f"spinscope: error: {exc}", file=sys.stderr)
         return EXIT_MODEL

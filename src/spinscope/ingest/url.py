@@ -35,6 +35,11 @@ from spinscope.model.document import Document
 ALLOW_PRIVATE_ENV = "SPINSCOPE_ALLOW_PRIVATE_URLS"
 # media type -> is it HTML?
 TEXT_TYPES = {"text/html": True, "application/xhtml+xml": True, "text/plain": False}
+FEED_TYPES = {
+    t: False
+    for t in ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
+              "application/rdf+xml", "application/feed+json")
+}  # fmt: skip
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Most specific first: 169.254.0.0/16 is both link-local and private; "link-local" says more.
 _BLOCKED_KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")
@@ -156,7 +161,9 @@ def _open(
     raise AssertionError("unreachable: getaddrinfo returns at least one address")
 
 
-def _content_type(response: httpx.Response, original: str) -> tuple[bool | None, str | None]:
+def _content_type(
+    response: httpx.Response, original: str, types: dict[str, bool] = TEXT_TYPES
+) -> tuple[bool | None, str | None]:
     """(is HTML, charset) from the Content-Type header; is HTML is None if there is none."""
     media, *params = response.headers.get("content-type", "").split(";")
     media = media.strip().lower()
@@ -167,12 +174,14 @@ def _content_type(response: httpx.Response, original: str) -> tuple[bool | None,
             charset = value.strip().strip("\"'") or None
     if not media:
         return None, charset
-    if media not in TEXT_TYPES:
+    if media not in types:
+        what = "a feed" if types is not TEXT_TYPES else "text"
         raise IngestError(
-            f"{original} is not text: content type {media}; "
-            "give the URL of an HTML page or a plain-text file."
-        )
-    return TEXT_TYPES[media], charset
+            f"{original} is not {what}: content type {media}; "
+            + ("give the URL of an RSS or Atom feed." if types is not TEXT_TYPES
+               else "give the URL of an HTML page or a plain-text file.")
+        )  # fmt: skip
+    return types[media], charset
 
 
 def _read_body(
@@ -216,7 +225,9 @@ def _fetch(
     max_redirects: int,
     max_bytes: int,
     deadline: _Deadline,
-) -> Document:
+    types: dict[str, bool] = TEXT_TYPES,
+) -> tuple[bytes, bool | None, str | None, str]:
+    """(body, is HTML, charset, final URL) of ``original``, redirects checked hop by hop."""
     url = _check_url(original, original=original)
     for _hop in range(max_redirects + 1):
         addresses = _resolve(url, allow_private=allow_private, original=original)
@@ -230,11 +241,11 @@ def _fetch(
                     f"Fetching {original} failed: HTTP {response.status_code} "
                     f"{one_line(response.reason_phrase)}; check the URL."
                 )
-            is_html, charset = _content_type(response, original)
+            is_html, charset = _content_type(response, original, types)
             body = _read_body(response, max_bytes=max_bytes, deadline=deadline, original=original)
         finally:
             response.close()
-        return _to_document(body, is_html, charset, original=original, final=str(url))
+        return body, is_html, charset, str(url)
     raise IngestError(
         f"Fetching {original} took more than {max_redirects} redirects; "
         "give the final URL of the article."
@@ -263,6 +274,34 @@ def fetch_url(
         IngestError: Bad scheme, refused address, HTTP error, timeout, too large, not text, or
             no article text in the page; the message names the URL.
     """
+    body, is_html, charset, final = _get(
+        url, timeout_s=timeout_s, max_bytes=max_bytes, max_redirects=max_redirects,
+        allow_private=allow_private, types=TEXT_TYPES,
+    )  # fmt: skip
+    return _to_document(body, is_html, charset, original=url, final=final)
+
+
+def fetch_feed(
+    url: str,
+    *,
+    timeout_s: float = 10.0,
+    max_bytes: int = 5_000_000,
+    max_redirects: int = 5,
+    allow_private: bool = False,
+) -> tuple[bytes, str]:
+    """Download an RSS/Atom feed: its bytes and final URL, with ``fetch_url``'s safeguards.
+
+    Raises:
+        IngestError: As ``fetch_url``; also when the content type is not a feed's (XML).
+    """
+    body, _, _, final = _get(
+        url, timeout_s=timeout_s, max_bytes=max_bytes, max_redirects=max_redirects,
+        allow_private=allow_private, types={**FEED_TYPES, **TEXT_TYPES},
+    )  # fmt: skip
+    return body, final
+
+
+def _get(url: str, *, timeout_s, max_bytes, max_redirects, allow_private, types):
     deadline = _Deadline(timeout_s, url)
     client = httpx.Client(
         headers=_HEADERS,
@@ -278,6 +317,7 @@ def fetch_url(
                 max_redirects=max_redirects,
                 max_bytes=max_bytes,
                 deadline=deadline,
+                types=types,
             )
     except httpx.TimeoutException:
         raise deadline.error() from None

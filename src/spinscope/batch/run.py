@@ -1,0 +1,169 @@
+"""One corpus run: sources -> new documents -> batches -> engine -> store, with a summary.
+
+Nothing lost, nothing twice: documents already in the store (or seen earlier in the run) are
+skipped before analysis, and each batch's documents, results, rows and failures are written in
+one transaction. Killed at any moment, a run started again with the same command finishes the
+corpus.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spinscope.errors import ConfigError
+from spinscope.ingest.sources import Item, ReadOptions, count_hint, expand, read_sources
+from spinscope.model.document import AnalysisResult
+from spinscope.store import Store
+
+EXIT_PARTIAL = 4  # the run finished, but some documents failed (see the failures table)
+ENGINES = ("local", "ray")
+
+
+@dataclass
+class Summary:
+    """What a run did: documents read, stored, skipped as already stored or repeated, failed."""
+
+    run_id: str
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    failures_by_stage: Counter = field(default_factory=Counter)
+    elapsed_s: float = 0.0
+    examples: list[str] = field(default_factory=list)  # the first few failure reasons
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "read": self.read,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "failed": self.failed,
+            "failures_by_stage": dict(self.failures_by_stage),
+            "elapsed_s": round(self.elapsed_s, 2),
+            "stored_per_s": round(self.stored / self.elapsed_s, 2) if self.elapsed_s else None,
+        }
+
+
+Progress = Callable[[int, int | None, Summary], None]
+
+
+def run_batch(
+    inputs: Sequence[str],
+    store_path: str,
+    settings: dict[str, Any],
+    *,
+    options: ReadOptions | None = None,
+    engine: str = "local",
+    workers: int = 1,
+    batch_size: int = 8,
+    address: str | None = None,
+    command: str = "",
+    progress: Progress | None = None,
+) -> Summary:
+    """Analyse every new document of ``inputs`` into the store at ``store_path``.
+
+    Raises:
+        ConfigError: No inputs, an unknown engine, or a bad worker count.
+        StoreError: The store cannot be opened or written.
+    """
+    if isinstance(inputs, str):
+        raise TypeError("run_batch() expects a list of inputs (paths, globs, URLs), got a str.")
+    if engine not in ENGINES:
+        raise ConfigError(f"Unknown engine {engine!r}. Available: {', '.join(ENGINES)}.")
+    if workers < 1 or batch_size < 1:
+        raise ConfigError("--workers and --batch-size must be at least 1.")
+    sources = expand(inputs)
+    if not sources:
+        raise ConfigError(f"No input files found in {', '.join(inputs)}.")
+    hints = [count_hint(s) for s in sources]
+    total = sum(hints) if all(h is not None for h in hints) else None
+    summary = Summary(run_id=uuid.uuid4().hex[:12])
+    started = time.monotonic()
+    with Store(store_path) as store:
+        store.start_run(summary.run_id, command)
+        feed = _Feeder(store, read_sources(sources, options), batch_size, summary)
+        if engine == "local":
+            from spinscope.batch.engines import local_engine
+
+            outcomes = local_engine(feed.batches(), settings, workers=workers)
+        else:
+            from spinscope.batch.engines import ray_engine
+
+            outcomes = ray_engine(feed.batches(), settings, workers=workers, address=address)
+        try:
+            for out in outcomes:
+                feed.store_batch(out)
+                summary.elapsed_s = time.monotonic() - started
+                if progress:
+                    progress(summary.read, total, summary)
+        finally:
+            feed.flush_failures()
+            summary.elapsed_s = time.monotonic() - started
+            store.finish_run(summary.run_id, summary.stored, summary.duplicates, summary.failed)
+    return summary
+
+
+class _Feeder:
+    """Reads items, drops those stored or seen, batches the rest, and stores what comes back."""
+
+    def __init__(self, store: Store, items: Iterator[Item], batch_size: int, summary: Summary):
+        self.store, self.items, self.batch_size, self.summary = store, items, batch_size, summary
+        self.seen: set[str] = set()
+        self.in_flight: list[list[Item]] = []
+        self.failures: list[tuple[str, str, str, str]] = []
+
+    def _fail(self, item: Item, stage: str, reason: str) -> None:
+        self.failures.append((item.source, item.ref, stage, reason))
+        self.summary.failed += 1
+        self.summary.failures_by_stage[stage] += 1
+        if len(self.summary.examples) < 5:
+            self.summary.examples.append(
+                reason if reason.startswith(item.source) else f"{item.ref}: {reason}"
+            )
+
+    def batches(self) -> Iterator[list[dict]]:
+        batch: list[Item] = []
+        for item in self.items:
+            self.summary.read += 1
+            if item.error is not None or item.doc is None:
+                self._fail(item, "ingest", item.error or "no document")
+                continue
+            doc_id = item.doc.id
+            if doc_id in self.seen or self.store.stored_ids([doc_id]):
+                self.summary.duplicates += 1
+                continue
+            self.seen.add(doc_id)
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                yield self._send(batch)
+                batch = []
+        if batch:
+            yield self._send(batch)
+
+    def _send(self, batch: list[Item]) -> list[dict]:
+        self.in_flight.append(batch)
+        return [item.doc.to_dict() for item in batch]
+
+    def store_batch(self, outcomes: list[tuple[str, Any]]) -> None:
+        batch = self.in_flight.pop(0)
+        results = []
+        for item, (status, value) in zip(batch, outcomes, strict=True):
+            if status == "ok":
+                results.append(AnalysisResult.from_dict(value))
+            else:
+                self._fail(item, "analyse", value)
+        self.summary.stored += self.store.write(results, failures=self._take_failures())
+
+    def _take_failures(self) -> list[tuple[str, str, str, str]]:
+        out, self.failures = self.failures, []
+        return out
+
+    def flush_failures(self) -> None:
+        if self.failures:
+            self.store.write([], failures=self._take_failures())

@@ -1,0 +1,162 @@
+"""Trends over a store: documents, words and technique findings by outlet, month, technique or
+narrative, with rates per 1,000 words and shares of documents (plain data for tables, JSON and
+charts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spinscope.errors import ConfigError
+from spinscope.store.db import Store
+
+GROUPS = ("outlet", "month", "technique", "narrative")
+TAXONOMIES = ("semeval2023", "ptc2020")
+UNKNOWN = "(unknown)"
+
+# per document: its outlet, month, words and number of findings in the chosen taxonomy
+_PER_DOC = """
+SELECT d.doc_id, coalesce(d.outlet, '(unknown)') AS outlet,
+       coalesce(strftime(d.published, '%Y-%m'), '(unknown)') AS month, d.words,
+       count(f.doc_id) AS findings
+FROM documents d LEFT JOIN findings f ON f.doc_id = d.doc_id AND f.taxonomy = ?
+GROUP BY ALL
+"""
+
+
+def totals(store: Store, taxonomy: str = "semeval2023") -> dict[str, int]:
+    row = store.query(
+        f"SELECT count(*), coalesce(sum(words), 0), coalesce(sum(findings), 0) FROM ({_PER_DOC})",
+        [taxonomy],
+    )[0]
+    return {"documents": int(row[0]), "words": int(row[1]), "findings": int(row[2])}
+
+
+def trends(store: Store, by: str = "outlet", taxonomy: str = "semeval2023") -> dict[str, Any]:
+    """One object: the totals, and a row per group (sorted by size)."""
+    if by not in GROUPS:
+        raise ConfigError(f"Unknown grouping {by!r}. Available: {', '.join(GROUPS)}.")
+    if taxonomy not in TAXONOMIES:
+        raise ConfigError(f"Unknown taxonomy {taxonomy!r}. Available: {', '.join(TAXONOMIES)}.")
+    head = totals(store, taxonomy)
+    rows = {
+        "outlet": _by_document_field,
+        "month": _by_document_field,
+        "technique": _by_technique,
+        "narrative": _by_narrative,
+    }[by](store, by, taxonomy, head)
+    return {"by": by, "taxonomy": taxonomy, **head, "rows": rows}
+
+
+def _rate(findings: float, words: float) -> float:
+    return round(1000.0 * findings / words, 3) if words else 0.0
+
+
+def _by_document_field(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
+    sql = f"""
+        SELECT {by}, count(*), sum(words), sum(findings), count(*) FILTER (WHERE findings > 0)
+        FROM ({_PER_DOC}) GROUP BY {by} ORDER BY {"month" if by == "month" else "count(*) DESC"}, 1
+    """
+    return [
+        {by: key, "documents": n, "words": int(w), "findings": int(f),
+         "findings_per_1000_words": _rate(f, w),
+         "share_of_documents_with_findings": round(k / n, 4)}
+        for key, n, w, f, k in store.query(sql, [taxonomy])
+    ]  # fmt: skip
+
+
+def _by_technique(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
+    sql = """
+        SELECT label, count(*), count(DISTINCT doc_id) FROM findings WHERE taxonomy = ?
+        GROUP BY label ORDER BY count(*) DESC, label
+    """
+    return [
+        {"technique": label, "findings": n, "findings_per_1000_words": _rate(n, head["words"]),
+         "documents": k, "share_of_documents": round(k / head["documents"], 4)}
+        for label, n, k in store.query(sql, [taxonomy])
+    ]  # fmt: skip
+
+
+def _by_narrative(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
+    sql = """
+        SELECT label, count(DISTINCT doc_id) FROM labels WHERE task = 'narrative'
+        GROUP BY label ORDER BY count(DISTINCT doc_id) DESC, label
+    """
+    rows = [
+        {"narrative": label, "documents": k, "share_of_documents": round(k / head["documents"], 4)}
+        for label, k in store.query(sql)
+    ]
+    none = (
+        head["documents"]
+        - store.query("SELECT count(DISTINCT doc_id) FROM labels WHERE task = 'narrative'")[0][0]
+    )
+    if head["documents"]:
+        rows.append({"narrative": "(none)", "documents": int(none),
+                     "share_of_documents": round(none / head["documents"], 4)})  # fmt: skip
+    return rows
+
+
+def rates_by_outlet_and_month(store: Store, taxonomy: str, outlets: int = 6) -> dict[str, list]:
+    """Findings per 1,000 words, per month, for the ``outlets`` largest outlets."""
+    sql = f"""
+        WITH per AS ({_PER_DOC}),
+        top AS (SELECT outlet FROM per GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT ?)
+        SELECT outlet, month, sum(findings), sum(words) FROM per WHERE outlet IN (SELECT * FROM top)
+        AND month <> '(unknown)' GROUP BY outlet, month ORDER BY outlet, month
+    """
+    out: dict[str, list] = {}
+    for outlet, month, f, w in store.query(sql, [taxonomy, outlets]):
+        out.setdefault(outlet, []).append((month, _rate(f, w)))
+    return out
+
+
+def technique_rates_by_outlet(
+    store: Store, taxonomy: str, outlets: int = 6, techniques: int = 8
+) -> dict[str, dict[str, float]]:
+    """Per outlet (largest first), findings per 1,000 words of the most frequent techniques."""
+    top_outlets = [
+        r[0] for r in store.query(
+            f"SELECT outlet FROM ({_PER_DOC}) GROUP BY outlet ORDER BY count(*) DESC, outlet "
+            "LIMIT ?", [taxonomy, outlets])
+    ]  # fmt: skip
+    top_labels = [
+        r[0] for r in store.query(
+            "SELECT label FROM findings WHERE taxonomy = ? GROUP BY label "
+            "ORDER BY count(*) DESC, label LIMIT ?", [taxonomy, techniques])
+    ]  # fmt: skip
+    words = dict(
+        store.query(f"SELECT outlet, sum(words) FROM ({_PER_DOC}) GROUP BY outlet", [taxonomy])
+    )
+    counts = store.query(
+        "SELECT coalesce(d.outlet, '(unknown)'), f.label, count(*) FROM findings f "
+        "JOIN documents d USING (doc_id) WHERE f.taxonomy = ? GROUP BY ALL",
+        [taxonomy],
+    )
+    table = {o: dict.fromkeys(top_labels, 0.0) for o in top_outlets}
+    for outlet, label, n in counts:
+        if outlet in table and label in table[outlet]:
+            table[outlet][label] = _rate(n, words.get(outlet, 0))
+    return table
+
+
+def narrative_shares_by_outlet(
+    store: Store, outlets: int = 6, narratives: int = 8
+) -> dict[str, dict[str, float]]:
+    """Per outlet, the share of its documents that carry each of the most common narratives."""
+    docs = dict(
+        store.query("SELECT coalesce(outlet, '(unknown)'), count(*) FROM documents GROUP BY 1")
+    )
+    top_outlets = sorted(docs, key=lambda o: (-docs[o], o))[:outlets]
+    top = [
+        r[0] for r in store.query(
+            "SELECT label FROM labels WHERE task = 'narrative' GROUP BY label "
+            "ORDER BY count(DISTINCT doc_id) DESC, label LIMIT ?", [narratives])
+    ]  # fmt: skip
+    table = {o: dict.fromkeys(top, 0.0) for o in top_outlets}
+    rows = store.query(
+        "SELECT coalesce(d.outlet, '(unknown)'), l.label, count(DISTINCT l.doc_id) FROM labels l "
+        "JOIN documents d USING (doc_id) WHERE l.task = 'narrative' GROUP BY ALL"
+    )
+    for outlet, label, k in rows:
+        if outlet in table and label in table[outlet]:
+            table[outlet][label] = round(k / docs[outlet], 4)
+    return table

@@ -1,0 +1,169 @@
+"""Corpus runs: every document stored once, failures recorded and the run goes on, a killed run
+finishes when started again, and the engines agree."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from spinscope.batch import run_batch
+from spinscope.cli.main import main
+from spinscope.settings import load_settings
+from spinscope.store import Store
+
+WORDS = (
+    "the minister said", "critics warned", "a disaster", "our great nation", "the elites",
+    "lied again", "families will pay", "never forget", "the truth is clear", "stand with us",
+)  # fmt: skip
+
+
+def article(k: int, sentences: int = 6) -> str:
+    """A distinct, varied little news text (no two are the same)."""
+    out = []
+    for j in range(sentences):
+        a, b = WORDS[(k + j) % len(WORDS)], WORDS[(k * 3 + j * 7) % len(WORDS)]
+        out.append(f"In report {k}.{j}, {a} that {b}, and the council of town {k} agreed.")
+    return " ".join(out)
+
+
+def corpus(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(n):
+        (folder / f"a{k:03d}.txt").write_text(article(k), encoding="utf-8")
+    return folder
+
+
+FAST = load_settings({"pipeline.analyzers": "framing"})
+
+
+def test_a_run_stores_each_document_once_and_records_failures(tmp_path):
+    docs = corpus(tmp_path / "in", 5)
+    (docs / "copy.txt").write_text(article(0), encoding="utf-8")  # a duplicate
+    (docs / "more.jsonl").write_text(
+        json.dumps({"text": article(10), "outlet": "Daily", "date": "2024-01-02"}) + "\nnot json\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "s.duckdb"
+    summary = run_batch([str(docs)], str(store), FAST, batch_size=2)
+    assert (summary.read, summary.stored, summary.duplicates, summary.failed) == (8, 6, 1, 1)
+    assert summary.failures_by_stage == {"ingest": 1}
+    again = run_batch([str(docs)], str(store), FAST)
+    assert (again.stored, again.duplicates, again.failed) == (0, 7, 1)
+    with Store(store, read_only=True) as s:
+        assert s.count("documents") == s.count("results") == 6
+        (row,) = s.query("SELECT outlet, published FROM documents WHERE outlet = 'Daily'")
+        assert str(row[1]) == "2024-01-02"
+        failures = s.query("SELECT run_id, item, stage, reason FROM failures ORDER BY failed_at")
+        assert [f[0] for f in failures] == [summary.run_id, again.run_id]
+        assert failures[0][1].endswith("more.jsonl, line 2") and "not valid JSON" in failures[0][3]
+        runs = s.query("SELECT stored, skipped, failed FROM runs ORDER BY started")
+        assert runs == [(6, 1, 1), (0, 7, 1)]
+
+
+def test_a_document_that_fails_analysis_is_recorded_and_its_batch_goes_on(tmp_path, monkeypatch):
+    from spinscope.analysis.pipeline import Pipeline
+
+    real = Pipeline.run
+
+    def run(self, docs):
+        if any("BOOM" in d.text for d in docs):
+            raise RuntimeError("analyser exploded")
+        return real(self, docs)
+
+    monkeypatch.setattr(Pipeline, "run", run)
+    docs = corpus(tmp_path / "in", 3)
+    (docs / "bad.txt").write_text(article(7) + " BOOM.", encoding="utf-8")
+    summary = run_batch([str(docs)], str(tmp_path / "s.duckdb"), FAST, batch_size=4)
+    assert (summary.stored, summary.failed) == (3, 1)
+    assert summary.failures_by_stage == {"analyse": 1}
+    assert "RuntimeError: analyser exploded" in summary.examples[0]
+
+
+def test_the_cli_summary_and_exit_codes(tmp_path, capsys):
+    docs = corpus(tmp_path / "in", 2)
+    store = str(tmp_path / "s.duckdb")
+    args = ["batch", str(docs), "--store", store, "--set", "pipeline.analyzers=framing"]
+    assert main([*args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stored"] == 2
+    (docs / "broken.jsonl").write_text("{oops\n", encoding="utf-8")
+    assert main(args) == 4  # finished, with a failure
+    err = capsys.readouterr().err
+    assert "0 stored, 2 already stored or repeated, 1 failed" in err
+    assert "broken.jsonl, line 1: not valid JSON" in err
+    assert main(["batch", str(tmp_path / "nothing-*.txt"), "--store", store]) == 1
+    assert "No input files found" in capsys.readouterr().err
+
+
+def _count(store: Path) -> int:
+    with Store(store, read_only=True) as s:
+        ids = [r[0] for r in s.query("SELECT doc_id FROM results")]
+        rows = s.query("SELECT doc_id, count(*) FROM findings GROUP BY doc_id")
+        expected = {r.doc.id: len(r.findings) for r in s.results()}
+        assert len(ids) == len(set(ids)) == s.count("documents")
+        assert {d: n for d, n in rows} == {d: n for d, n in expected.items() if n}
+        return len(ids)
+
+
+@pytest.mark.slow
+def test_a_run_killed_at_any_moment_finishes_when_started_again(tmp_path):
+    """kill -9 in the middle of a run, several times, then run to the end: every document is
+    stored exactly once, with all its rows, and none that was stored is lost."""
+    n = 150
+    docs = corpus(tmp_path / "in", n)
+    store = tmp_path / "s.duckdb"
+    cmd = [sys.executable, "-m", "spinscope.cli.main", "batch", str(docs), "--store", str(store),
+           "--batch-size", "2", "--quiet", "--set", "pipeline.analyzers=techniques"]  # fmt: skip
+    env = {**os.environ, "SPINSCOPE_THREADS": "1"}
+    before, mid_run_kills = 0, 0
+    for delay_s in (2.0, 2.5, 3.0, 3.5):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay_s)
+        killed = proc.poll() is None
+        if killed:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        stored = _count(store) if store.exists() else 0
+        assert stored >= before  # a killed run loses no finished document
+        mid_run_kills += killed and 0 < stored < n
+        before = stored
+    assert mid_run_kills >= 1, "no run was killed mid-way; lengthen the corpus"
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert _count(store) == n
+
+
+@pytest.mark.slow
+def test_two_worker_processes_give_the_same_results(tmp_path):
+    docs = corpus(tmp_path / "in", 6)
+    settings = load_settings({"pipeline.analyzers": "techniques,framing"})
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    run_batch([str(docs)], str(one), settings, batch_size=3)
+    run_batch([str(docs)], str(two), settings, batch_size=3, workers=2)
+    assert _rows(one) == _rows(two) and _rows(one)
+
+
+def _rows(store: Path) -> list[tuple]:
+    with Store(store, read_only=True) as s:
+        return s.query(
+            'SELECT doc_id, start, "end", label, taxonomy, round(confidence, 4) FROM findings '
+            "ORDER BY ALL"
+        ) + s.query("SELECT doc_id, task, label, round(score, 4) FROM labels ORDER BY ALL")
+
+
+@pytest.mark.slow
+def test_ray_gives_the_same_results_as_the_local_engine(tmp_path):
+    pytest.importorskip("ray", reason="needs the [ray] extra")
+    docs = corpus(tmp_path / "in", 6)
+    settings = load_settings({"pipeline.analyzers": "techniques,framing"})
+    local, ray = tmp_path / "local.duckdb", tmp_path / "ray.duckdb"
+    run_batch([str(docs)], str(local), settings, batch_size=3)
+    summary = run_batch([str(docs)], str(ray), settings, batch_size=3, engine="ray", workers=2)
+    assert summary.stored == 6
+    assert _rows(local) == _rows(ray) and _rows(local)

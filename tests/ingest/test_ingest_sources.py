@@ -1,0 +1,159 @@
+"""Corpus sources: every kind of input becomes items; a bad item is a recorded reason, never a
+crash, and names its file and line (or URL, or record)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pytest
+
+from spinscope.errors import ConfigError
+from spinscope.ingest.sources import ReadOptions, count_hint, expand, parse_fields, read_sources
+
+TEXT = "The minister said the plan would save every family money, and critics were wrong."
+
+
+def items(*inputs, **options):
+    return list(read_sources([str(i) for i in inputs], ReadOptions(**options)))
+
+
+def test_folders_are_walked_and_globs_expanded(tmp_path, article_html):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text(TEXT)
+    (tmp_path / "a" / "two.html").write_text(article_html)
+    (tmp_path / "a" / "skip.png").write_bytes(b"\x89PNG")
+    assert [p.rsplit("/", 1)[1] for p in expand([str(tmp_path / "a")])] == ["one.txt", "two.html"]
+    assert expand([str(tmp_path / "**" / "*.txt")]) == [str(tmp_path / "a" / "one.txt")]
+    got = items(tmp_path / "a")
+    assert [i.error for i in got] == [None, None]
+    assert got[1].doc.meta["site"] == "Daily Example" and got[1].doc.meta["date"] == "2024-03-05"
+
+
+def test_jsonl_bad_lines_are_reported_with_file_and_line_and_the_rest_is_read(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        json.dumps({"text": TEXT, "outlet": "Daily"}) + "\nnot json\n[1, 2]\n\n"
+        + json.dumps({"body": TEXT}) + "\n" + json.dumps({"text": TEXT + " Again."}) + "\n"
+    )  # fmt: skip
+    got = items(path)
+    assert [i.ref.rsplit(", ", 1)[1] for i in got] == [
+        "line 1",
+        "line 2",
+        "line 3",
+        "line 5",
+        "line 6",
+    ]
+    assert got[0].doc.meta["outlet"] == "Daily" and got[4].doc is not None
+    assert "line 2: not valid JSON" in got[1].error and "not an object" in got[2].error
+    assert "line 5: no text (field 'text')" in got[3].error
+    mapped = items(path, fields={"text": "body"})
+    assert mapped[3].doc is not None and mapped[3].doc.text.startswith("The minister")
+
+
+def test_csv_with_a_field_mapping(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "headline,body,source,published\n"
+        f'Plan,"{TEXT}",Daily,2024-03-05\n'
+        "Empty,,Daily,2024-03-06\n",
+        encoding="utf-8",
+    )
+    fields = parse_fields(["text=body", "title=headline", "outlet=source", "date=published"])
+    got = items(path, fields=fields)
+    assert got[0].doc.title == "Plan" and got[0].doc.meta["outlet"] == "Daily"
+    assert got[0].doc.meta["date"] == "2024-03-05"
+    assert got[1].ref.endswith("line 3") and "no text" in got[1].error
+    assert count_hint(str(path)) == 2
+
+
+def test_a_csv_without_the_mapped_column_is_one_clear_failure(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("a,b\n1,2\n")
+    (item,) = items(path, fields={"text": "body"})
+    assert "no 'body' column (columns: a, b)" in item.error and "--field text=COLUMN" in item.error
+
+
+def test_bad_field_mappings_are_refused():
+    with pytest.raises(ConfigError, match="Bad --field 'txt=body'"):
+        parse_fields(["txt=body"])
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Daily Example</title>
+<item><title>Plan</title><link>{base}/article</link>
+<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item>
+<item><title>Gone</title><link>{base}/missing</link></item>
+<item><title>No link</title></item>
+</channel></rss>"""
+
+
+def test_a_feed_file_fetches_its_articles(tmp_path, http_server, article_html):
+    http_server.routes["/article"] = (200, {"Content-Type": "text/html"}, article_html.encode())
+    feed = tmp_path / "f.rss"
+    feed.write_text(RSS.format(base=http_server.url("")))
+    got = items(feed, allow_private=True)
+    assert got[0].doc is not None and got[0].doc.meta["outlet"] == "Daily Example"
+    assert got[0].doc.meta["date"].startswith("Tue, 05 Mar 2024")
+    assert "HTTP 404" in got[1].error and "no link" in got[2].error
+
+
+def test_a_feed_url(http_server, article_html):
+    base = http_server.url("")
+    http_server.routes["/feed"] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        RSS.format(base=base).encode(),
+    )
+    http_server.routes["/article"] = (200, {"Content-Type": "text/html"}, article_html.encode())
+    http_server.routes["/page"] = (200, {"Content-Type": "text/html"}, article_html.encode())
+    got = items(http_server.url("/feed"), allow_private=True)
+    assert got[0].doc is not None
+    (bad,) = items(http_server.url("/page"), allow_private=True)
+    assert "is not an RSS or Atom feed" in bad.error
+    (unreachable,) = items("http://127.0.0.1:9/feed", allow_private=True, timeout_s=2)
+    assert unreachable.error and "127.0.0.1:9" in unreachable.error
+
+
+def test_a_feed_url_to_a_private_address_is_refused_by_default(http_server):
+    (item,) = items(http_server.url("/feed"))
+    assert "private" in item.error or "loopback" in item.error
+
+
+def _warc(records: list[tuple[str, bytes, str]]) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for url, body, ctype in records:
+        http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                      http_headers=http))  # fmt: skip
+    return out.getvalue()
+
+
+def test_warc_files_give_their_html_pages(tmp_path, article_html):
+    data = _warc([
+        ("https://example.org/a", article_html.encode(), "text/html"),
+        ("https://example.org/logo.png", b"\x89PNG", "image/png"),
+    ])  # fmt: skip
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(data)
+    (item,) = items(path)
+    assert item.doc.meta["url"] == "https://example.org/a" and item.doc.meta["date"]
+
+
+def test_a_corrupt_warc_record_is_reported_and_the_earlier_pages_kept(tmp_path, article_html):
+    good = _warc([("https://example.org/a", article_html.encode(), "text/html")])
+    path = tmp_path / "bad.warc.gz"
+    path.write_bytes(good + gzip.compress(b"WARC/1.0\r\nthis is not a record\r\n\r\n"))
+    got = items(path)
+    assert got[0].doc is not None
+    assert "corrupt WARC record" in got[-1].error and str(path) in got[-1].error
+
+
+def test_missing_inputs_and_empty_html_are_item_errors(tmp_path):
+    (tmp_path / "empty.html").write_text("<html><body></body></html>")
+    got = items(tmp_path / "nope.txt", tmp_path / "empty.html")
+    assert "nope.txt" in got[0].error and "empty.html" in got[1].error

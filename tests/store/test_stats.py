@@ -1,0 +1,91 @@
+"""Trends over a store: counts, rates per 1,000 words and shares, as tables, JSON and charts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from spinscope.cli.main import main
+from spinscope.errors import ConfigError
+from spinscope.model.document import AnalysisResult, Document, Finding
+from spinscope.model.labels import ArticleLabel, Evidence
+from spinscope.store import Store
+from spinscope.store.stats import trends
+
+
+def result(n_words: int, outlet: str, date: str, techniques: list[str], narrative=None):
+    text = " ".join(f"w{k}" for k in range(n_words))
+    findings = [
+        Finding(0, 2, "w0", t, "semeval2023", "c", 0.9, "e", "techniques") for t in techniques
+    ] + [Finding(0, 2, "w0", "Loaded_Language", "ptc2020", "c", 0.9, "e", "techniques")]
+    labels = (
+        [ArticleLabel("narrative", narrative, 0.9, [Evidence(0, 2, "w0", 0.1)])]
+        if narrative
+        else []
+    )
+    doc = Document(text, meta={"outlet": outlet, "date": date})
+    return AnalysisResult(doc=doc, findings=findings, labels=labels)
+
+
+@pytest.fixture
+def store(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([
+            result(1000, "<b>Daily</b>", "2024-01-10", ["Loaded_Language", "Doubt"], "URW: A"),
+            result(500, "<b>Daily</b>", "2024-02-03", ["Loaded_Language"]),
+            result(2000, "Herald", "2024-01-20", [], "URW: A"),
+        ])  # fmt: skip
+    return path
+
+
+def test_trends_by_outlet_month_technique_and_narrative(store):
+    with Store(store, read_only=True) as s:
+        by_outlet = trends(s, "outlet")
+        assert (by_outlet["documents"], by_outlet["words"], by_outlet["findings"]) == (3, 3500, 3)
+        daily, herald = by_outlet["rows"]
+        assert daily == {
+            "outlet": "<b>Daily</b>",
+            "documents": 2,
+            "words": 1500,
+            "findings": 3,
+            "findings_per_1000_words": 2.0,
+            "share_of_documents_with_findings": 1.0,
+        }
+        assert herald["findings"] == 0 and herald["share_of_documents_with_findings"] == 0.0
+        months = [r["month"] for r in trends(s, "month")["rows"]]
+        assert months == ["2024-01", "2024-02"]
+        tech = {r["technique"]: r for r in trends(s, "technique")["rows"]}
+        assert tech["Loaded_Language"]["findings"] == 2 and tech["Doubt"]["documents"] == 1
+        assert trends(s, "technique", "ptc2020")["findings"] == 3
+        narr = trends(s, "narrative")["rows"]
+        assert narr[0] == {"narrative": "URW: A", "documents": 2, "share_of_documents": 0.6667}
+        assert narr[-1]["narrative"] == "(none)" and narr[-1]["documents"] == 1
+        with pytest.raises(ConfigError, match="Unknown grouping 'site'"):
+            trends(s, "site")
+
+
+def test_the_stats_command_prints_json_and_writes_escaped_charts(store, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    charts = tmp_path / "charts"
+    assert (
+        main(["stats", "--store", str(store), "--by", "month", "--json", "--charts", str(charts)])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["documents"] == 3 and data["findings"] == 3 and data["by"] == "month"
+    names = sorted(p.name for p in charts.iterdir())
+    assert names == ["index.html", "narrative_shares.png", "rates_over_time.png",
+                     "techniques_by_outlet.png"]  # fmt: skip
+    page = (charts / "index.html").read_text()
+    assert "&lt;b&gt;Daily&lt;/b&gt;" in page and "<b>Daily" not in page
+    assert "http" not in page.replace("http-equiv", "")  # self-contained: no fetches
+    for png in charts.glob("*.png"):
+        assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_stats_on_a_missing_store_is_one_clear_line(tmp_path, capsys):
+    assert main(["stats", "--store", str(tmp_path / "none.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No store at" in err
