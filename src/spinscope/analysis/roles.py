@@ -46,9 +46,13 @@ def shipped_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / "roles"
 
 
-def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence span around ``[start, end)`` (trimmed)."""
-    starts = list(sentence_starts(text)) + [len(text)]
+def sentence_of(
+    text: str, start: int, end: int, starts: list[int] | None = None
+) -> tuple[int, int]:
+    """The sentence span around ``[start, end)`` (trimmed); ``starts`` are the text's sentence
+    starts followed by ``len(text)`` (computed when not given)."""
+    if starts is None:
+        starts = [*sentence_starts(text), len(text)]
     k = max(int(np.searchsorted(starts, start, side="right")) - 1, 0)
     lo, hi = int(starts[k]), max(int(starts[min(k + 1, len(starts) - 1)]), end)
     while lo < start and text[lo].isspace():
@@ -64,8 +68,13 @@ def mention_features(
     """Unit vectors of each mention ``(text, start, end)``: its sentence and/or itself."""
     if not items:
         return np.zeros((0, 512 if features == "sentence+mention" else 256))
-    sents = [t[slice(*sentence_of(t, s, e))] or t[s:e] for t, s, e in items]
     names = [t[s:e] for t, s, e in items]
+    sents = []
+    if features != "mention":
+        starts: dict[int, list[int]] = {}  # per text (by id), computed once
+        for t, s, e in items:
+            cut = starts.setdefault(id(t), [*sentence_starts(t), len(t)])
+            sents.append(t[slice(*sentence_of(t, s, e, cut))] or t[s:e])
     wanted = {"sentence+mention": sents + names, "mention": names, "sentence": sents}[features]
     vecs = np.asarray((embedder or load_embedder()).encode(wanted), dtype=np.float64)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
@@ -251,8 +260,9 @@ class RoleAnalyzer:
             card["fine_threshold"],
         )
         evidence, seen = [], set()
-        for i in np.argsort(-p[:, j]):
-            lo, hi = sentence_of(text, *en.mentions[i])
+        starts = [*sentence_starts(text), len(text)]
+        for i in np.argsort(-p[:, j])[: 4 * self.max_evidence]:
+            lo, hi = sentence_of(text, *en.mentions[i], starts)
             if (lo, hi) not in seen and len(evidence) < self.max_evidence:
                 seen.add((lo, hi))
                 evidence.append(Evidence(lo, hi, text[lo:hi], round(float(p[i, j]), 4)))

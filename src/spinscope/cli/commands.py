@@ -542,3 +542,9 @@ def cmd_import_annotations(args, settings_of) -> int:
     from spinscope.cli.corpus_io import import_command
 
     return import_command(args)
+
+
+def cmd_serve(args, settings_of) -> int:
+    from spinscope.cli.serve import serve_command
+
+    return serve_command(args, settings_of(args))

@@ -137,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--semeval23",
         type=Path,
-        help="techniques: SemEval-2023 Task 3 English folder (…/semeval2023-task3/en)",
+        help="techniques: SemEval-2023 Task 3 English folder (…/semeval2023-task3/en); optional, "
+        "without it the 23 SemEval-2023 channels get no training signal",
     )
     p.add_argument(
         "--data",
@@ -228,6 +229,12 @@ def _add_corpus_parsers(sub) -> None:
                    "label-studio, failures) or folder (brat, inception)")  # fmt: skip
     p.add_argument("--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
                    help="annotation tools: which technique taxonomy to export")  # fmt: skip
+
+    p = sub.add_parser("serve", help="the web app and HTTP API (needs the [web] extra)")
+    p.add_argument("--store", help="a corpus store to browse (and to keep analysed documents in)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    _add_settings_args(p)
 
     p = sub.add_parser(
         "import-annotations",

@@ -38,7 +38,8 @@ def train_techniques(args) -> Path:
     dev_arts = load_ptc(args.ptc, "dev")
     if args.max_articles:
         train_arts, dev_arts = train_arts[: args.max_articles], dev_arts[: args.max_articles]
-    add_semeval23_layer(train_arts + dev_arts, args.semeval23)
+    if args.semeval23:  # optional: data imported from annotation tools may have only PTC names
+        add_semeval23_layer(train_arts + dev_arts, args.semeval23)
     if args.include_dev:
         train_arts, dev_arts = train_arts + dev_arts, []
     out = Path(args.out)
@@ -56,7 +57,7 @@ def train_techniques(args) -> Path:
         epoch,
         data={
             "ptc": str(args.ptc),
-            "semeval23": str(args.semeval23),
+            "semeval23": str(args.semeval23) if args.semeval23 else None,
             "train_articles": len(train_arts),
             "include_dev": args.include_dev,
         },
@@ -241,7 +242,9 @@ def card_markdown(card: dict) -> str:
         "## Data",
         f"- PTC (SemEval-2020 Task 11) train articles: {card['data']['train_articles']} "
         f"({'train+dev' if card['data']['include_dev'] else 'train only; dev held out'}).",
-        "- SemEval-2023 Task 3 English span layer of the same articles, aligned onto the PTC text.",
+        "- SemEval-2023 Task 3 English span layer of the same articles, aligned onto the PTC text."
+        if card["data"].get("semeval23")
+        else "- No SemEval-2023 span layer (its 23 channels learned nothing from these articles).",
         "- The datasets are not redistributed; see their licences.",
         "",
         "## Hyper-parameters",

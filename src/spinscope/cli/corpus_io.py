@@ -1,0 +1,58 @@
+"""`spinscope export` and `spinscope import-annotations`: thin wrappers over
+``spinscope.store.exports`` and ``spinscope.store.annotations`` that print a one-line summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from spinscope.errors import StoreError
+
+UNITS = {"parquet": "rows", "csv": "rows", "failures": "failure records"}
+
+
+def export_command(args) -> int:
+    from spinscope.store import Store
+    from spinscope.store.exports import export
+
+    with Store(args.store, read_only=True) as store:
+        n = export(store, args.format, args.out, taxonomy=args.taxonomy)
+    unit = UNITS.get(args.format, "documents")
+    print(f"spinscope: exported {n} {unit} as {args.format} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def import_command(args) -> int:
+    from spinscope.store import Store
+    from spinscope.store.annotations import (
+        read_annotations,
+        store_human_findings,
+        write_training_folder,
+    )
+
+    if args.store and not Path(args.store).is_file():
+        raise StoreError(
+            f"No store at {args.store}; give the store the documents were exported from."
+        )
+    docs = read_annotations(args.source, args.format)
+    counts = write_training_folder(docs, args.out)
+    taxonomy = docs[0].taxonomy if docs else "no"
+    line = (
+        f"spinscope: read {len(docs)} annotated documents ({taxonomy} labels); wrote "
+        f"{counts['train']} train and {counts['dev']} dev articles with {counts['spans']} spans "
+        f"to {args.out}"
+    )
+    if counts["left_out"]:
+        line += (
+            f" ({counts['left_out']} spans have no PTC-2020 technique and are only in semeval23/)"
+        )
+    if counts["semeval23"]:
+        line += f"; train with --ptc {args.out} --semeval23 {counts['semeval23']}"
+    if args.store:
+        with Store(args.store) as store:
+            stored, missing = store_human_findings(store, docs, analyzer=args.format)
+        line += f"; stored human findings of {stored} documents in {args.store}"
+        if missing:
+            line += f" ({len(missing)} documents are not in that store and were left out)"
+    print(line + ".", file=sys.stderr)
+    return 0

@@ -1,0 +1,233 @@
+"""Corrected annotations read back from each tool, written as PTC training data and stored as
+human findings; bad input fails with one clear message."""
+
+import json
+import shutil
+import zipfile
+
+import pytest
+
+from spinscope.cli.main import main
+from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
+from spinscope.errors import IngestError, StoreError
+from spinscope.store import Store
+from spinscope.store.annotations import (
+    SE23_TO_PTC,
+    read_annotations,
+    split_dev,
+    store_human_findings,
+    write_training_folder,
+)
+from spinscope.store.exports import export
+
+from .conftest import SPANS, TEXTS
+
+COLUMN = {"ptc2020": 2, "semeval2023": 3}
+
+
+def expected(taxonomy: str) -> set[tuple[str, str, str]]:
+    """(text, quoted span, label) of every fixture span in a taxonomy."""
+    return {(TEXTS[s[0]], s[1], s[COLUMN[taxonomy]]) for s in SPANS}
+
+
+def spans_of(docs) -> set[tuple[str, str, str]]:
+    out = set()
+    for d in docs:
+        for s in d.spans:
+            out.add((d.text, d.text[s.start : s.end], s.label))
+    return out
+
+
+def human_label_studio(tmp_path, store, taxonomy="semeval2023"):
+    """An LS export where a person accepted every prediction (and cancelled one other try)."""
+    out = tmp_path / "tasks.json"
+    export(store, "label-studio", out, taxonomy=taxonomy)
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    for k, task in enumerate(tasks):
+        task["id"] = k + 1
+        result = task["predictions"][0]["result"]
+        task["annotations"] = [
+            {"id": 1, "result": result, "updated_at": "2024-05-01T10:00:00Z"},
+            {"id": 2, "result": [], "was_cancelled": True, "updated_at": "2024-06-01T10:00:00Z"},
+        ]
+    out.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def test_label_studio_round_trip_takes_annotations_not_predictions(store, tmp_path):
+    path = human_label_studio(tmp_path, store)
+    docs = read_annotations(path, "label-studio")
+    assert {d.taxonomy for d in docs} == {"semeval2023"} and len(docs) == len(TEXTS)
+    assert spans_of(docs) == expected("semeval2023")
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    for task in tasks:
+        task["annotations"] = []  # predictions alone are no human judgement
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    assert read_annotations(path, "label-studio") == []
+
+
+def test_label_studio_offsets_in_utf16_units_are_converted(tmp_path):
+    text = "Hey \U0001f642 traitors!"
+    region = {"type": "labels", "from_name": "label", "to_name": "text",
+              "value": {"start": 7, "end": 15, "text": "traitors",
+                        "labels": ["Name_Calling-Labeling"]}}  # fmt: skip
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([{"data": {"text": text}, "annotations": [{"result": [region]}]}]))
+    (doc,) = read_annotations(path, "label-studio")
+    (span,) = doc.spans
+    assert text[span.start : span.end] == "traitors" and (span.start, span.end) == (6, 14)
+
+
+@pytest.mark.parametrize("taxonomy", ["ptc2020", "semeval2023"])
+def test_brat_round_trip_joins_fragments_across_line_breaks(store, tmp_path, taxonomy):
+    export(store, "brat", tmp_path / "brat", taxonomy=taxonomy)
+    docs = read_annotations(tmp_path / "brat", "brat")
+    assert {d.taxonomy for d in docs} == {taxonomy}
+    assert spans_of(docs) == expected(taxonomy)
+
+
+def test_brat_without_the_taxonomy_note_infers_it_from_the_labels(store, tmp_path):
+    export(store, "brat", tmp_path, taxonomy="ptc2020")
+    (tmp_path / "annotation.conf").unlink()
+    assert {d.taxonomy for d in read_annotations(tmp_path, "brat")} == {"ptc2020"}
+
+
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_inception_round_trip_from_a_folder_or_a_zip(store, tmp_path, as_zip):
+    folder = tmp_path / "xmi"
+    export(store, "inception", folder, taxonomy="ptc2020")
+    source = folder
+    if as_zip:
+        source = tmp_path / "project.zip"
+        with zipfile.ZipFile(source, "w") as zf:
+            for path in folder.iterdir():
+                zf.write(path, f"annotation/{path.name}")
+    docs = read_annotations(source, "inception")
+    assert {d.taxonomy for d in docs} == {"ptc2020"}
+    assert spans_of(docs) == expected("ptc2020")
+
+
+def test_unknown_label_names_the_label_and_the_file(store, tmp_path):
+    export(store, "brat", tmp_path, taxonomy="ptc2020")
+    ann = sorted(tmp_path.glob("*.ann"))[0]
+    ann.write_text("T1\tMade_Up 0 3\tBre\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=rf"Unknown label 'Made_Up' in {ann} line 1: not a ptc"):
+        read_annotations(tmp_path, "brat")
+    ls = human_label_studio(tmp_path, store)
+    ls.write_text(ls.read_text().replace('"Slogans"', '"Slogan"'))
+    with pytest.raises(IngestError, match=rf"Unknown label 'Slogan' in {ls} task \d"):
+        read_annotations(ls, "label-studio")
+
+
+def test_bad_sources_fail_with_one_clear_line(tmp_path):
+    bad = tmp_path / "ls.json"
+    bad.write_text("<html>not json</html>")
+    with pytest.raises(IngestError, match="is not a Label Studio JSON export"):
+        read_annotations(bad, "label-studio")
+    bad.write_text('{"tasks": 1}')
+    with pytest.raises(IngestError, match="expected a list of tasks"):
+        read_annotations(bad, "label-studio")
+    (tmp_path / "a.txt").write_text("some text")
+    (tmp_path / "a.ann").write_text("T1\tDoubt 0 4\tsome\nT2\tDoubt zero 4\tsome\n")
+    with pytest.raises(IngestError, match=r"a\.ann line 2: malformed brat annotation"):
+        read_annotations(tmp_path, "brat")
+    (tmp_path / "a.ann").write_text("T1\tDoubt 0 40\tsome\n")
+    with pytest.raises(IngestError, match=r"Span 0-40 in .*a\.ann line 1 lies outside its text"):
+        read_annotations(tmp_path, "brat")
+    with pytest.raises(IngestError, match="No .xmi files"):
+        read_annotations(tmp_path, "inception")
+    with pytest.raises(IngestError, match="does not exist"):
+        read_annotations(tmp_path / "nothing", "brat")
+
+
+def test_training_folder_is_read_by_load_ptc(store, tmp_path):
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    docs = read_annotations(tmp_path / "brat", "brat")
+    counts = write_training_folder(docs, tmp_path / "train")
+    assert (counts["train"], counts["dev"], counts["semeval23"]) == (2, 1, None)
+    articles = load_ptc(tmp_path / "train", "train") + load_ptc(tmp_path / "train", "dev")
+    found = {
+        (a.text, a.text[s.start : s.end], s.label) for a in articles for s in a.spans["ptc2020"]
+    }
+    assert found == expected("ptc2020") and sorted(a.text for a in articles) == sorted(TEXTS)
+    # an import into the same folder replaces it; another folder is refused
+    assert write_training_folder(docs[:2], tmp_path / "train")["train"] == 1
+    assert len(load_ptc(tmp_path / "train", "train") + load_ptc(tmp_path / "train", "dev")) == 2
+    with pytest.raises(IngestError, match="not empty and not an earlier import"):
+        write_training_folder(docs, tmp_path / "brat")
+
+
+def test_semeval2023_labels_become_ptc_names_and_keep_their_own_layer(store, tmp_path):
+    docs = read_annotations(human_label_studio(tmp_path, store), "label-studio")
+    counts = write_training_folder(docs, tmp_path / "train")
+    arts = load_ptc(tmp_path / "train", "train") + load_ptc(tmp_path / "train", "dev")
+    found = {(a.text, a.text[s.start : s.end], s.label) for a in arts for s in a.spans["ptc2020"]}
+    assert found == {(t, q, SE23_TO_PTC[lab]) for t, q, lab in expected("semeval2023")}
+    add_semeval23_layer(arts, counts["semeval23"])
+    se23 = {
+        (a.text, a.text[s.start : s.end], s.label) for a in arts for s in a.spans["semeval2023"]
+    }
+    assert se23 == expected("semeval2023")
+
+
+def test_split_is_deterministic_and_a_fifth():
+    ids = [f"{k:016x}" for k in range(50)]
+    assert split_dev(ids) == split_dev(reversed(ids)) and len(split_dev(ids)) == 10
+    assert split_dev(["a"]) == set() and len(split_dev(["a", "b"])) == 1
+
+
+def test_human_findings_replace_per_taxonomy_on_reimport_and_keep_machine_rows(store, tmp_path):
+    docs = read_annotations(human_label_studio(tmp_path, store), "label-studio")
+    machine = store.count("findings")
+    for _ in range(2):
+        assert store_human_findings(store, docs, analyzer="label-studio") == (3, [])
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    ptc = read_annotations(tmp_path / "brat", "brat")
+    assert store_human_findings(store, ptc, analyzer="brat") == (3, [])
+    rows = store.query("SELECT origin, taxonomy, count(*) FROM findings GROUP BY ALL ORDER BY ALL")
+    n = len(SPANS)
+    assert machine == 2 * n and rows == [
+        ("human", "ptc2020", n),
+        ("human", "semeval2023", n),
+        ("machine", "ptc2020", n),
+        ("machine", "semeval2023", n),
+    ]
+    bad = store.query('SELECT count(*) FROM findings f JOIN documents d USING (doc_id) '
+                      'WHERE substr(d.text, f.start + 1, f."end" - f.start) <> f.text')  # fmt: skip
+    assert bad == [(0,)]
+    # human rows now lead the next export
+    export(store, "label-studio", tmp_path / "again.json")
+    again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
+    assert all(len(t["annotations"][0]["result"]) for t in again)
+
+
+def test_cli_export_import_round_trip(store_path, tmp_path, capsys):
+    tasks = tmp_path / "tasks.json"
+    assert main(["export", "--store", str(store_path), "--format", "label-studio",
+                 "--out", str(tasks)]) == 0  # fmt: skip
+    with Store(store_path) as store:
+        human_label_studio(tmp_path, store)
+    out = tmp_path / "train"
+    argv = ["import-annotations", str(tasks), "--format", "label-studio", "--out", str(out)]
+    assert main([*argv, "--store", str(store_path)]) == 0
+    err = capsys.readouterr().err
+    assert "read 3 annotated documents (semeval2023 labels)" in err
+    assert f"--semeval23 {out / 'semeval23'}" in err and "stored human findings of 3" in err
+    shutil.rmtree(out)
+    assert main([*argv, "--store", str(tmp_path / "missing.duckdb")]) == 1
+    assert "No store at" in capsys.readouterr().err and not out.exists()
+
+
+def test_missing_store_is_a_clear_error(tmp_path, capsys):
+    from spinscope.cli.corpus_io import export_command
+
+    missing = tmp_path / "none.duckdb"
+    argv = ["export", "--store", str(missing), "--format", "csv", "--out", str(tmp_path / "x")]
+    assert main(argv) == 1
+    assert f"spinscope: error: No store at {missing}" in capsys.readouterr().err
+
+    class Args:
+        store, format, out, taxonomy = str(missing), "csv", str(tmp_path / "x"), "semeval2023"
+
+    with pytest.raises(StoreError, match="No store at"):
+        export_command(Args)

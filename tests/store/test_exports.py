@@ -1,0 +1,136 @@
+"""Exports of a store: tables, jsonl, failures, and the three annotation-tool formats, with
+every span checked against its text."""
+
+import json
+import re
+
+import duckdb
+import pytest
+
+from spinscope.errors import ConfigError
+from spinscope.model.document import AnalysisResult
+from spinscope.model.taxonomy import LABELS
+from spinscope.store.exports import (
+    TECHNIQUE_TYPE,
+    brat_fragments,
+    brat_label,
+    export,
+    label_from_brat,
+)
+
+from .conftest import SPANS, TEXTS
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_tables_have_one_row_per_finding_with_document_fields(store, tmp_path, fmt):
+    out = tmp_path / f"f.{fmt}"
+    assert export(store, fmt, out) == 2 * len(SPANS)
+    reader = "read_parquet" if fmt == "parquet" else "read_csv"
+    rows = duckdb.sql(f"SELECT * FROM {reader}('{out}')")
+    assert rows.columns[:5] == ["doc_id", "title", "url", "outlet", "published"]
+    texts = {r.doc.id: r.doc.text for r in store.results()}
+    for row in rows.fetchall():
+        record = dict(zip(rows.columns, row, strict=True))
+        assert texts[record["doc_id"]][record["start"] : record["end"]] == record["text"]
+        assert record["outlet"] == "news.example" and record["origin"] == "machine"
+        assert str(record["published"]).startswith("2024-03-0")
+
+
+def test_jsonl_is_one_stored_result_a_line(store, tmp_path):
+    out = tmp_path / "r.jsonl"
+    assert export(store, "jsonl", out) == len(TEXTS)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    results = [AnalysisResult.from_dict(json.loads(line)) for line in lines]
+    assert sorted(r.doc.text for r in results) == sorted(TEXTS)
+    for r in results:
+        r.check_offsets()
+
+
+def test_failures_are_a_csv(store, tmp_path):
+    out = tmp_path / "fail.csv"
+    assert export(store, "failures", out) == 1
+    header, row = out.read_text().splitlines()
+    assert header == "run_id,source,item,stage,reason,failed_at"
+    assert ",feed.jsonl,item 3,ingest,not UTF-8," in row
+
+
+def test_unknown_format_or_taxonomy_is_a_clear_error(store, tmp_path):
+    with pytest.raises(ConfigError, match="Unknown export format 'xml'. Available: parquet"):
+        export(store, "xml", tmp_path / "x")
+    with pytest.raises(ConfigError, match="Unknown taxonomy 'ptc'"):
+        export(store, "brat", tmp_path / "x", taxonomy="ptc")
+
+
+@pytest.mark.parametrize("taxonomy", ["semeval2023", "ptc2020"])
+def test_label_studio_tasks_point_at_their_text(store, tmp_path, taxonomy):
+    out = tmp_path / "tasks.json"
+    assert export(store, "label-studio", out, taxonomy=taxonomy) == len(TEXTS)
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    regions = 0
+    for task in tasks:
+        assert task["data"]["taxonomy"] == taxonomy and task["meta"]["url"]
+        (pred,) = task["predictions"]
+        assert pred["model_version"] == "tiny-tagger t1"
+        for r in pred["result"]:
+            v = r["value"]
+            assert task["data"]["text"][v["start"] : v["end"]] == v["text"]
+            assert v["labels"][0] in LABELS[taxonomy]
+            regions += 1
+    assert regions == len(SPANS)
+    config = (tmp_path / "tasks.label-config.xml").read_text()
+    assert '<Label value="Bandwagon,Reductio_ad_hitlerum"/>' in config or taxonomy != "ptc2020"
+    assert config.count("<Label ") == len(LABELS[taxonomy])
+
+
+def test_brat_files_are_exact_and_cut_at_line_breaks(store, tmp_path):
+    assert export(store, "brat", tmp_path, taxonomy="ptc2020") == len(TEXTS)
+    for txt in tmp_path.glob("*.txt"):
+        text = txt.read_bytes().decode("utf-8")
+        assert text in TEXTS  # no newline translation
+        for line in txt.with_suffix(".ann").read_text(encoding="utf-8").splitlines():
+            tid, where, quoted = line.split("\t")
+            label, frags = where.split(" ", 1)
+            pieces = [text[int(a) : int(b)] for a, b in (f.split() for f in frags.split(";"))]
+            assert " ".join(pieces) == quoted
+            assert all("\n" not in p and "\r" not in p for p in pieces)
+            assert re.fullmatch(r"[A-Za-z0-9_.-]+", label)
+    ann = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.ann"))
+    assert "Name_Calling.2CLabeling" in ann and "Doubt 0 20;22 32\t" in ann
+    conf = (tmp_path / "annotation.conf").read_text()
+    assert "# spinscope taxonomy: ptc2020" in conf and "Bandwagon.2CReductio_ad_hitlerum" in conf
+    assert (
+        "Bandwagon.2CReductio_ad_hitlerum | Bandwagon,Reductio_ad_hitlerum"
+        in (tmp_path / "visual.conf").read_text()
+    )
+
+
+@pytest.mark.parametrize(
+    "label", ["Loaded Language", "a,b.c|d:e", "Ünïcode label", *LABELS["ptc2020"]]
+)
+def test_brat_labels_map_back_exactly(label):
+    name = brat_label(label)
+    assert " " not in name and "," not in name and label_from_brat(name) == label
+
+
+def test_brat_fragments_skip_every_kind_of_line_break():
+    text = "ab\r\ncd\u2028ef"
+    assert brat_fragments(text, 0, len(text)) == [(0, 2), (4, 6), (7, 9)]
+    assert brat_fragments(text, 1, 2) == [(1, 2)]
+
+
+def test_inception_xmi_counts_utf16_units_and_cassis_gives_code_points(store, tmp_path):
+    from cassis import load_cas_from_xmi, load_typesystem
+
+    export(store, "inception", tmp_path)
+    ts = load_typesystem(tmp_path / "TypeSystem.xml")
+    doc_id = next(r.doc.id for r in store.results() if r.doc.text == TEXTS[0])
+    xmi = (tmp_path / f"{doc_id}.xmi").read_text(encoding="utf-8")
+    cp = TEXTS[0].index("traitors")
+    assert f'begin="{cp + 1}"' in xmi  # the emoji before it is two UTF-16 units
+    cas = load_cas_from_xmi(xmi, typesystem=ts)
+    found = list(cas.select(TECHNIQUE_TYPE))
+    assert len(found) == 3 and cas.sofa_string == TEXTS[0]
+    for a in found:
+        assert TEXTS[0][a.begin : a.end] == a.get_covered_text()
+        assert a.get("origin") == "machine" and a.get("confidence") == 0.75
+    assert {a.get_covered_text() for a in found} == {s[1] for s in SPANS if s[0] == 0}
