@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import _onnx, calibration
+from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.spans import (
     CHANNELS,
     TAXONOMY_LABELS,
@@ -62,8 +63,10 @@ class TechniqueTagger:
         decoder: str = "hybrid",
         batch_size: int = 16,
         span_labeller: str = "classifier",
+        calibrated: bool = True,
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
+        self.calibrated = calibrated
         self.variant = variant
         self.taxonomies = tuple(taxonomies)
         self.threshold = threshold
@@ -90,6 +93,21 @@ class TechniqueTagger:
                 "spinscope, or train one with `spinscope train techniques`."
             )
         return json.loads(path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def calibration(self) -> dict[str, Calibration]:
+        """Per taxonomy, the calibration fitted for these settings (span labeller, decoder,
+        threshold, variant); none when the model has none or the settings differ, and the
+        confidences are then the raw scores (the provenance says which)."""
+        if not self.calibrated:
+            return {}
+        found = calibration.load(str(self.model_dir)) or {}
+        wanted = {"span_labeller": self.span_labeller, "decoder": self.decoder,
+                  "threshold": self.threshold, "variant": self.variant}  # fmt: skip
+        return {
+            tax: cal for tax, cal in found.items()
+            if all(cal.meta.get(k) == v for k, v in wanted.items())
+        }  # fmt: skip
 
     @cached_property
     def _session(self):
@@ -164,6 +182,7 @@ class TechniqueTagger:
                 "tc_channel_weight": self.channel_weight,
                 "decoding": asdict(self.decoding),
             },
+            "calibrated": sorted(self.calibration),
         }
 
     # -- inference ------------------------------------------------------------------------
@@ -245,9 +264,11 @@ class TechniqueTagger:
         for doc, sc in zip(docs, all_scores, strict=True):
             findings = []
             for taxonomy in self.taxonomies:
+                cal = self.calibration.get(taxonomy)
                 for s in self.spans(sc, taxonomy):
                     text = doc.text[s.start : s.end]
-                    conf = round(float(s.confidence), 4)
+                    raw = float(s.confidence)
+                    conf = round(cal.confidence(s.label, raw) if cal else raw, 4)
                     findings.append(
                         Finding(
                             start=s.start,
@@ -257,7 +278,9 @@ class TechniqueTagger:
                             taxonomy=taxonomy,
                             category=category(taxonomy, s.label),
                             confidence=conf,
-                            explanation=explain(taxonomy, s.label, text, conf),
+                            explanation=explain(
+                                taxonomy, s.label, text, conf, calibrated=cal is not None
+                            ),  # fmt: skip
                             analyzer=self.name,
                         )
                     )

@@ -481,18 +481,33 @@ def quote(text: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def explain(taxonomy: str, label: str, span_text: str, confidence: float) -> str:
+def in_words(p: float) -> str:
+    """``0.68`` -> "right about 7 times in 10 at this confidence" (a calibrated probability)."""
+    k = int(round(10 * p))
+    if k <= 0:
+        return "right less than 1 time in 10 at this confidence"
+    if k >= 10:
+        return "right nearly always at this confidence"
+    return f"right about {k} time{'s' if k > 1 else ''} in 10 at this confidence"
+
+
+def explain(
+    taxonomy: str, label: str, span_text: str, confidence: float, *, calibrated: bool = False
+) -> str:
     """One line that names the technique, quotes the evidence and says what it does.
 
     ``Loaded language: "shameful betrayal" uses emotionally charged words to sway the reader
-    rather than inform.`` Below ``LOW_CONFIDENCE`` the line says the finding is uncertain, so
-    that a reader weighs it accordingly. Unknown labels get a generic wording rather than an
-    error, so that one odd label never breaks a report.
+    rather than inform.`` A calibrated confidence is said in words ("right about 7 times in 10 at
+    this confidence, on held-out articles"); an uncalibrated one below ``LOW_CONFIDENCE`` is
+    flagged as uncertain, so that a reader weighs it accordingly. Unknown labels get a generic
+    wording rather than an error, so that one odd label never breaks a report.
     """
     entry = lookup(taxonomy, label)
     name = entry.name if entry else display_name(taxonomy, label)
     gist = entry.gist if entry else f"was tagged as {name.lower()}"
     line = f'{name}: "{quote(span_text)}" {gist}.'
-    if confidence < LOW_CONFIDENCE:
+    if calibrated:
+        line += f" ({in_words(confidence).capitalize()}, on held-out articles.)"
+    elif confidence < LOW_CONFIDENCE:
         line += f" (Low confidence: {confidence:.2f}.)"
     return line
