@@ -25,6 +25,10 @@ def _techniques(settings: dict[str, Any]):
         decoder=settings["techniques.decoder"],
         batch_size=settings["techniques.batch_size"],
         span_labeller=settings["techniques.span_labeller"],
+        min_confidence=settings["techniques.min_confidence"],
+        label_min_confidence=settings["techniques.label_min_confidence"],
+        precision_floor=settings["techniques.precision_floor"],
+        below_floor=settings["techniques.below_floor"],
     )
 
 

@@ -62,6 +62,30 @@ SCHEMA: dict[str, Setting] = {
         "card.json); empty for the shipped model.",
     ),
     "techniques.batch_size": Setting(16, "Windows per encoder call.", minimum=1, maximum=256),
+    "techniques.min_confidence": Setting(
+        0.0,
+        "Drop technique findings whose (calibrated) confidence is below this (0-1).",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    "techniques.label_min_confidence": Setting(
+        "",
+        "Per-technique minimum confidence, e.g. 'Doubt=0.3,Loaded_Language=0.2' (label names "
+        "as in the JSON; overrides techniques.min_confidence for those labels).",
+    ),
+    "techniques.precision_floor": Setting(
+        0.1,
+        "Techniques whose findings were right less often than this on held-out articles (or "
+        "never predicted there) are tentative.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    "techniques.below_floor": Setting(
+        "tentative",
+        "What to do with findings of techniques below the precision floor: 'tentative' (keep, "
+        "marked so) or 'hide'.",
+        choices=("tentative", "hide"),
+    ),
     "claims.threshold": Setting(
         0.5,
         "Minimum check-worthiness (0-1) for a sentence to be listed as a claim.",
@@ -124,6 +148,32 @@ SCHEMA: dict[str, Setting] = {
     "ingest.timeout_s": Setting(10.0, "URL fetch timeout in seconds.", minimum=0.1, maximum=300),
     "ingest.allow_private_urls": Setting(
         False, "Allow URLs that resolve to loopback/private/link-local addresses (operators only)."
+    ),
+    "serve.max_body_bytes": Setting(
+        2_000_000,
+        "spinscope serve: largest request body accepted, in bytes (larger is refused with 413).",
+        minimum=1_000,
+        maximum=1_000_000_000,
+    ),
+    "serve.timeout_s": Setting(
+        30.0,
+        "spinscope serve: longest one analysis may take, queueing included (then 504).",
+        minimum=0.1,
+        maximum=3600,
+    ),
+    "serve.max_concurrent": Setting(
+        2, "spinscope serve: analyses run at once; more wait their turn.", minimum=1, maximum=64
+    ),
+    "serve.max_queue": Setting(
+        64,
+        "spinscope serve: analyses waiting at once; more are refused with 503.",
+        minimum=0,
+        maximum=10_000,
+    ),
+    "serve.api_token": Setting(
+        "",
+        "spinscope serve: if set, write endpoints (analyse and store) need "
+        "'Authorization: Bearer <token>'; empty for none. Prefer SPINSCOPE_SERVE_API_TOKEN.",
     ),
 }
 

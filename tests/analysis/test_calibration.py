@@ -72,3 +72,30 @@ def test_other_settings_or_no_calibration_file_give_raw_scores(tmp_path):
     found = tagger.analyze([Document(TEXT)])[0]
     raw = TechniqueTagger(calibrated=False).analyze([Document(TEXT)])[0]
     assert [f.confidence for f in found] == [f.confidence for f in raw]
+
+
+def test_per_label_and_global_minimum_confidence():
+    from spinscope.errors import ConfigError
+
+    doc = Document(TEXT)
+    every = TechniqueTagger().analyze([doc])[0]
+    label = every[0].label
+    cut = max(f.confidence for f in every if f.label == label) + 0.01
+    fewer = TechniqueTagger(label_min_confidence=f"{label}={cut:.4f}").analyze([doc])[0]
+    assert fewer == [f for f in every if f.label != label]
+    assert TechniqueTagger(min_confidence=1.0).analyze([doc])[0] == []
+    with pytest.raises(ConfigError, match="Bad per-technique threshold 'Doubt'"):
+        TechniqueTagger(label_min_confidence="Doubt")
+
+
+def test_techniques_below_the_precision_floor_are_tentative_or_hidden():
+    doc = Document(TEXT + " Is that really true? Nobody knows what they are hiding.")
+    tagger = TechniqueTagger(precision_floor=0.25)
+    found = tagger.analyze([doc])[0]
+    for f in found:
+        precision = tagger.calibration[f.taxonomy].reliability[f.label].precision or 0.0
+        assert f.tentative == (precision < 0.25)
+        assert ("Tentative:" in f.explanation) == f.tentative
+    assert any(f.tentative for f in found) and any(not f.tentative for f in found)
+    hidden = TechniqueTagger(precision_floor=0.25, below_floor="hide").analyze([doc])[0]
+    assert hidden == [f for f in found if not f.tentative]

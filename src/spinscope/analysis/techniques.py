@@ -64,9 +64,19 @@ class TechniqueTagger:
         batch_size: int = 16,
         span_labeller: str = "classifier",
         calibrated: bool = True,
+        min_confidence: float = 0.0,
+        label_min_confidence: str | dict[str, float] = "",
+        precision_floor: float = 0.1,
+        below_floor: str = "tentative",
     ) -> None:
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
         self.calibrated = calibrated
+        self.min_confidence = min_confidence
+        self.label_min_confidence = _label_thresholds(label_min_confidence)
+        self.precision_floor = precision_floor
+        if below_floor not in ("tentative", "hide"):
+            raise ConfigError(f"Unknown below_floor {below_floor!r}. Available: hide, tentative.")
+        self.below_floor = below_floor
         self.variant = variant
         self.taxonomies = tuple(taxonomies)
         self.threshold = threshold
@@ -183,6 +193,10 @@ class TechniqueTagger:
                 "decoding": asdict(self.decoding),
             },
             "calibrated": sorted(self.calibration),
+            "reliability": {
+                tax: {label: [r.precision, r.recall] for label, r in cal.reliability.items()}
+                for tax, cal in sorted(self.calibration.items())
+            },
         }
 
     # -- inference ------------------------------------------------------------------------
@@ -243,6 +257,15 @@ class TechniqueTagger:
             channel_weight=self.channel_weight,
         )
 
+    @staticmethod
+    def _precision(cal: Calibration | None, label: str) -> float | None:
+        """The label's held-out precision (0 where it was never predicted there); None without
+        a calibration."""
+        if cal is None:
+            return None
+        found = cal.reliability.get(label)
+        return found.precision or 0.0 if found else 0.0
+
     def classify_spans(
         self, scores: TokenScores, spans: list[tuple[int, int]], taxonomy: str
     ) -> np.ndarray:
@@ -269,6 +292,12 @@ class TechniqueTagger:
                     text = doc.text[s.start : s.end]
                     raw = float(s.confidence)
                     conf = round(cal.confidence(s.label, raw) if cal else raw, 4)
+                    if conf < self.label_min_confidence.get(s.label, self.min_confidence):
+                        continue
+                    precision = self._precision(cal, s.label)
+                    tentative = precision is not None and precision < self.precision_floor
+                    if tentative and self.below_floor == "hide":
+                        continue
                     findings.append(
                         Finding(
                             start=s.start,
@@ -280,13 +309,44 @@ class TechniqueTagger:
                             confidence=conf,
                             explanation=explain(
                                 taxonomy, s.label, text, conf, calibrated=cal is not None
-                            ),  # fmt: skip
+                            )
+                            + (_tentative_note(precision) if tentative else ""),
                             analyzer=self.name,
+                            tentative=tentative,
                         )
                     )
             findings.sort(key=lambda f: (f.start, f.end, f.taxonomy, f.label))
             results.append(findings)
         return results
+
+
+def _label_thresholds(value: str | dict[str, float]) -> dict[str, float]:
+    """``"Doubt=0.3, Slogans=0.5"`` -> ``{"Doubt": 0.3, "Slogans": 0.5}``."""
+    if isinstance(value, dict):
+        return {str(k): float(v) for k, v in value.items()}
+    out = {}
+    for item in filter(None, (x.strip() for x in value.split(","))):
+        label, _, number = item.rpartition("=")
+        try:
+            threshold = float(number)
+        except ValueError:
+            threshold = -1.0
+        if not label.strip() or not 0.0 <= threshold <= 1.0:
+            raise ConfigError(
+                f"Bad per-technique threshold {item!r}: expected LABEL=NUMBER with a number "
+                "from 0 to 1, e.g. 'Doubt=0.3'."
+            )
+        out[label.strip()] = threshold
+    return out
+
+
+def _tentative_note(precision: float | None) -> str:
+    if not precision:
+        return " Tentative: this technique was not found correctly on the held-out articles."
+    return (
+        f" Tentative: this technique's findings were right {precision:.0%} of the time on "
+        "held-out articles."
+    )
 
 
 def _batch(encs: list[_onnx.Encoded], chunk: list[tuple[int, _onnx.Window]]):

@@ -13,7 +13,7 @@ from typing import Any
 from spinscope.model.claim import Claim
 from spinscope.model.labels import ArticleLabel
 
-SCHEMA_VERSION = "1.3"  # 1.1: claims; 1.2: article labels; 1.3: entity roles
+SCHEMA_VERSION = "1.4"  # 1.1: claims; 1.2: article labels; 1.3: entity roles; 1.4: tentative
 
 
 def text_checksum(text: str) -> str:
@@ -63,6 +63,8 @@ class Finding:
     explanation: str
     analyzer: str
     kind: str = "technique"
+    # the technique's held-out precision is below the floor (techniques.precision_floor)
+    tentative: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -117,9 +117,22 @@ def _taxonomy_view(result: AnalysisResult, taxonomy: str) -> dict[str, Any]:
         "name": _view.TAXONOMY_NAMES.get(taxonomy, taxonomy),
         "n": len(findings),
         "segments": [_segment(s) for s in _view.segments(result.doc.text, findings)],
-        "counts": _view.counts(findings),
+        "counts": [
+            {**vars(c), "reliability": _reliability(result, taxonomy, c.label)}
+            for c in _view.counts(findings)
+        ],
         "definitions": [_definition(taxonomy, c.label) for c in _view.counts(findings)],
     }
+
+
+def _reliability(result: AnalysisResult, taxonomy: str, label: str) -> str:
+    """The label's held-out precision and recall from the techniques provenance, or a dash."""
+    for model in result.models:
+        pr = (model.get("reliability") or {}).get(taxonomy, {}).get(label)
+        if pr:
+            p, r = pr
+            return f"{p:.0%} / {r:.0%}" if p is not None and r is not None else "not predicted"
+    return "–"
 
 
 def _segment(segment: _view.Segment) -> dict[str, Any]:
@@ -153,6 +166,7 @@ def _finding_row(finding: Finding) -> dict[str, Any]:
         "start": finding.start,
         "end": finding.end,
         "confidence": f"{finding.confidence:.2f}",
+        "tentative": finding.tentative,
         "explanation": _view.finding_explanation(finding),
     }
 
