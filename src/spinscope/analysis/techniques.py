@@ -20,6 +20,7 @@ import numpy as np
 
 from spinscope.analysis import _onnx, calibration
 from spinscope.analysis.calibration import Calibration
+from spinscope.analysis.explain import evidence_clause
 from spinscope.analysis.spans import (
     CHANNELS,
     TAXONOMY_LABELS,
@@ -308,7 +309,12 @@ class TechniqueTagger:
                             category=category(taxonomy, s.label),
                             confidence=conf,
                             explanation=explain(
-                                taxonomy, s.label, text, conf, calibrated=cal is not None
+                                taxonomy,
+                                s.label,
+                                text,
+                                conf,
+                                calibrated=cal is not None,
+                                evidence=evidence_clause(sc, s.start, s.end, taxonomy, s.label),
                             )
                             + (_tentative_note(precision) if tentative else ""),
                             analyzer=self.name,

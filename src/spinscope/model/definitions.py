@@ -492,20 +492,27 @@ def in_words(p: float) -> str:
 
 
 def explain(
-    taxonomy: str, label: str, span_text: str, confidence: float, *, calibrated: bool = False
+    taxonomy: str,
+    label: str,
+    span_text: str,
+    confidence: float,
+    *,
+    calibrated: bool = False,
+    evidence: str = "",
 ) -> str:
     """One line that names the technique, quotes the evidence and says what it does.
 
     ``Loaded language: "shameful betrayal" uses emotionally charged words to sway the reader
     rather than inform.`` A calibrated confidence is said in words ("right about 7 times in 10 at
-    this confidence, on held-out articles"); an uncalibrated one below ``LOW_CONFIDENCE`` is
+    this confidence, on held-out articles"); ``evidence`` (a sentence on why the span fits, from
+    ``analysis.explain``) goes before it. An uncalibrated one below ``LOW_CONFIDENCE`` is
     flagged as uncertain, so that a reader weighs it accordingly. Unknown labels get a generic
     wording rather than an error, so that one odd label never breaks a report.
     """
     entry = lookup(taxonomy, label)
     name = entry.name if entry else display_name(taxonomy, label)
     gist = entry.gist if entry else f"was tagged as {name.lower()}"
-    line = f'{name}: "{quote(span_text)}" {gist}.'
+    line = f'{name}: "{quote(span_text)}" {gist}.{evidence}'
     if calibrated:
         line += f" ({in_words(confidence).capitalize()}, on held-out articles.)"
     elif confidence < LOW_CONFIDENCE:
