@@ -55,3 +55,14 @@ def test_comma_lists_are_checked_item_by_item():
     assert load_settings({"pipeline.analyzers": "claims"})["pipeline.analyzers"] == "claims"
     with pytest.raises(ConfigError, match="pipeline.analyzers takes .* 'claimz'"):
         load_settings({"pipeline.analyzers": "techniques, claimz"})
+
+
+def test_secrets_never_reach_an_output(monkeypatch):
+    from spinscope import analyze
+
+    monkeypatch.setenv("SPINSCOPE_SERVE_API_TOKEN", "s3cret-token")
+    settings = load_settings({"pipeline.analyzers": "framing"})
+    assert settings["serve.api_token"] == "s3cret-token"
+    result = analyze("The minister said the plan would work.", settings=settings)
+    assert "serve.api_token" not in result.settings
+    assert "s3cret" not in str(result.to_dict())

@@ -24,6 +24,7 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     items: tuple[str, ...] | None = None  # a comma-separated list of these
+    secret: bool = False  # never written into outputs (see public)
 
 
 SCHEMA: dict[str, Setting] = {
@@ -174,8 +175,14 @@ SCHEMA: dict[str, Setting] = {
         "",
         "spinscope serve: if set, write endpoints (analyse and store) need "
         "'Authorization: Bearer <token>'; empty for none. Prefer SPINSCOPE_SERVE_API_TOKEN.",
+        secret=True,
     ),
 }
+
+
+def public(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings an output may record: every one but the secrets (an API token)."""
+    return {k: v for k, v in settings.items() if not (k in SCHEMA and SCHEMA[k].secret)}
 
 
 def _coerce(name: str, value: Any) -> Any:

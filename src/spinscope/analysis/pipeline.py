@@ -11,6 +11,7 @@ from typing import Any
 
 from spinscope.model.document import AnalysisResult, Document
 from spinscope.registry import create_analyzer
+from spinscope.settings import public
 
 PARTS = ("findings", "claims", "labels")
 
@@ -42,7 +43,7 @@ class Pipeline:
                 AnalysisResult(
                     doc=doc,
                     models=models,
-                    settings=self.settings,
+                    settings=public(self.settings),
                     warnings=_warnings(doc),
                     **parts,
                 )

@@ -1,0 +1,216 @@
+"""The web app and HTTP API over the same library calls as the CLI (ingest -> Pipeline -> store
+-> report). Every page is rendered by Jinja2 with autoescape; static files are served by the app
+itself (no CDN), and a Content-Security-Policy allows scripts from this origin only.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, File, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field, model_validator
+
+from spinscope import __version__
+from spinscope.api import corpus
+from spinscope.api.errors import BodyLimit, install_handlers
+from spinscope.api.service import Service
+from spinscope.api.view import QUOTE_CHARS, page_context
+from spinscope.ingest import fetch_url, from_bytes, from_html, from_text
+from spinscope.model.definitions import quote
+from spinscope.model.document import AnalysisResult
+from spinscope.report.html import render_html
+from spinscope.settings import load_settings
+from spinscope.store.charts import CHARTS
+from spinscope.store.stats import trends
+
+HERE = Path(__file__).parent
+DOC_ID = re.compile(r"^[0-9a-f]{16}$")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+class AnalyzeRequest(BaseModel):
+    """Exactly one of ``text``, ``html`` or ``url``."""
+
+    text: str | None = Field(None, description="The article as plain text.")
+    html: str | None = Field(None, description="A web page; its article is extracted.")
+    url: str | None = Field(None, description="An http(s) URL to fetch (public addresses only).")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> AnalyzeRequest:
+        given = [k for k in ("text", "html", "url") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError('give exactly one of "text", "html" or "url"')
+        return self
+
+
+def create_app(
+    settings: dict[str, Any] | None = None, store_path: str | Path | None = None
+) -> FastAPI:
+    """The FastAPI app. ``store_path`` is a corpus store to browse and to keep analysed documents
+    in; without one they are kept in memory while the process runs."""
+    settings = settings if settings is not None else load_settings()
+    service = Service(settings, store_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        service.warm_up()
+        yield
+        service.close()
+
+    app = FastAPI(
+        title="spinscope",
+        version=__version__,
+        description="How a news text persuades: technique spans, claims and article labels.",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    install_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings["serve.max_body_bytes"])
+    app.middleware("http")(_security_headers)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
+    templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
+    _api_routes(app, service, _token_check(settings["serve.api_token"]))
+    _page_routes(app, service, templates)
+    return app
+
+
+async def _security_headers(request: Request, call_next: Any) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _token_check(token: str) -> Any:
+    def check(request: Request) -> None:
+        if not token:
+            return
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise HTTPException(
+                401,
+                "This server needs an API token: send 'Authorization: Bearer <token>'.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    return check
+
+
+def _checked_id(doc_id: str) -> str:
+    if not DOC_ID.match(doc_id):
+        raise HTTPException(404, "No such document: ids are 16 hexadecimal characters.")
+    return doc_id
+
+
+def _api_routes(app: FastAPI, service: Service, token: Any) -> None:
+    s = service.settings
+
+    @app.post("/api/analyze", dependencies=[Depends(token)], tags=["analysis"])
+    async def analyze(body: AnalyzeRequest) -> dict[str, Any]:
+        """Analyse a text, a web page or a URL; store it; return the result (the JSON of
+        `spinscope analyze --json`) and the stored document's `id`."""
+
+        def make_doc():
+            if body.text is not None:
+                return from_text(body.text)
+            if body.html is not None:
+                return from_html(body.html)
+            return fetch_url(
+                body.url.strip(),
+                timeout_s=s["ingest.timeout_s"],
+                max_bytes=s["ingest.max_bytes"],
+                allow_private=s["ingest.allow_private_urls"],
+            )
+
+        return await service.analyse(make_doc)
+
+    @app.post("/api/analyze/file", dependencies=[Depends(token)], tags=["analysis"])
+    async def analyze_file(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008
+        """Analyse an uploaded text or HTML file; as `POST /api/analyze`."""
+        data = await file.read()
+        name = Path(file.filename or "upload").name[:100]
+        return await service.analyse(lambda: from_bytes(data, source=name))
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"])
+    def document(doc_id: str) -> dict[str, Any]:
+        """A stored document's analysis result, with its `id`."""
+        return service.result(_checked_id(doc_id))
+
+
+def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
+    def page(request: Request, name: str, **context: Any) -> HTMLResponse:
+        context |= {"token_needed": bool(service.settings["serve.api_token"])}
+        return templates.TemplateResponse(request, name, context)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request) -> HTMLResponse:
+        return page(request, "analysis.html", result=None)
+
+    @app.get("/documents/{doc_id}", response_class=HTMLResponse, tags=["documents"])
+    def document_page(request: Request, doc_id: str) -> HTMLResponse:
+        """A stored document's analysis page."""
+        data = service.result(_checked_id(doc_id))
+        return page(request, "analysis.html", result=page_context(AnalysisResult.from_dict(data)))
+
+    @app.get("/documents/{doc_id}/report.html", response_class=HTMLResponse, tags=["documents"])
+    def report(doc_id: str) -> HTMLResponse:
+        """The self-contained HTML report of `spinscope analyze --html`, as a download."""
+        html = render_html(service.result(_checked_id(doc_id)))
+        headers = {
+            "Content-Disposition": f'attachment; filename="spinscope-{doc_id}.html"',
+            "Content-Security-Policy": REPORT_CSP,
+        }
+        return HTMLResponse(html, headers=headers)
+
+    @app.get("/corpus", response_class=HTMLResponse, include_in_schema=False)
+    def corpus_page(
+        request: Request,
+        q: str = "",
+        outlet: str = "",
+        since: str = "",
+        until: str = "",
+        technique: str = "",
+        narrative: str = "",
+    ) -> HTMLResponse:
+        filters = {"q": q.strip()[:200], "outlet": outlet, "technique": technique,
+                   "narrative": narrative, "since": corpus.parse_day(since, "since"),
+                   "until": corpus.parse_day(until, "until")}  # fmt: skip
+        with service.db() as store:
+            docs = corpus.search(store, filters)
+            options = corpus.choices(store)
+            tables = {by: trends(store, by)["rows"][:15] for by in ("outlet", "technique")}
+            total = store.count("documents")
+        form = {"q": q, "outlet": outlet, "since": since, "until": until,
+                "technique": technique, "narrative": narrative}  # fmt: skip
+        return page(request, "corpus.html", docs=docs, options=options, form=form,
+                    tables=tables, total=total, charts=_charts_available(),
+                    chart_names=CHARTS, persistent=service.persistent)  # fmt: skip
+
+    @app.get("/corpus/charts/{name}", include_in_schema=False)
+    def chart(name: str) -> FileResponse:
+        if name not in CHARTS or not _charts_available():
+            raise HTTPException(404, "No such chart.")
+        return FileResponse(service.chart(name), media_type="image/png")
+
+
+def _charts_available() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -1,0 +1,71 @@
+"""Corpus browser queries over a store: a filtered document list and the filter choices."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from spinscope.errors import ConfigError
+from spinscope.store import Store
+
+NARRATIVE_TASKS = "('narrative', 'subnarrative')"
+MAX_ROWS = 200
+
+
+def parse_day(value: str, name: str) -> date | None:
+    """``2024-03-01`` -> a date; empty -> None."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a date like 2024-03-01, got {value[:40]!r}.") from None
+
+
+def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Documents matching every given filter (q, outlet, since, until, technique, narrative),
+    newest first; at most ``MAX_ROWS``."""
+    where, params = [], []
+    if filters.get("q"):
+        where.append("(contains(lower(d.title), lower(?)) OR contains(lower(d.text), lower(?)))")
+        params += [filters["q"], filters["q"]]
+    if filters.get("outlet"):
+        where.append("d.outlet = ?")
+        params.append(filters["outlet"])
+    if filters.get("since"):
+        where.append("d.published >= ?")
+        params.append(filters["since"])
+    if filters.get("until"):
+        where.append("d.published <= ?")
+        params.append(filters["until"])
+    if filters.get("technique"):
+        where.append("d.doc_id IN (SELECT doc_id FROM findings WHERE label = ?)")
+        params.append(filters["technique"])
+    if filters.get("narrative"):
+        where.append(
+            f"d.doc_id IN (SELECT doc_id FROM labels WHERE task IN {NARRATIVE_TASKS} AND label = ?)"
+        )
+        params.append(filters["narrative"])
+    sql = f"""
+        SELECT d.doc_id, d.title, d.outlet, d.published, d.words,
+               (SELECT count(*) FROM findings f WHERE f.doc_id = d.doc_id) AS findings
+        FROM documents d {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY d.published DESC NULLS LAST, d.added_at DESC, d.doc_id LIMIT {MAX_ROWS}
+    """
+    keys = ("id", "title", "outlet", "published", "words", "findings")
+    return [dict(zip(keys, row, strict=True)) for row in store.query(sql, params)]
+
+
+def choices(store: Store) -> dict[str, list[str]]:
+    """The values the filters offer: outlets, techniques and narratives present in the store."""
+
+    def column(sql: str) -> list[str]:
+        return [str(r[0]) for r in store.query(sql) if r[0] is not None]
+
+    return {
+        "outlets": column("SELECT DISTINCT outlet FROM documents ORDER BY 1"),
+        "techniques": column("SELECT DISTINCT label FROM findings ORDER BY 1"),
+        "narratives": column(
+            f"SELECT DISTINCT label FROM labels WHERE task IN {NARRATIVE_TASKS} ORDER BY 1"
+        ),
+    }

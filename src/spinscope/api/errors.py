@@ -1,0 +1,109 @@
+"""One JSON error shape for every failure, and the request body cap.
+
+Every error response is ``{"error": {"status": 413, "type": "too_large", "message": "..."}}``
+with a one-line message that never carries a stack trace or a server path.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from spinscope.errors import ConfigError, IngestError, SpinscopeError
+
+log = logging.getLogger("spinscope.api")
+
+TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    422: "invalid_request",
+    500: "internal",
+    503: "busy",
+    504: "timeout",
+}
+INTERNAL = "The server failed to handle this request; the server log has the details."
+
+
+def error_response(
+    status: int, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"status": status, "type": TYPES.get(status, "error"), "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Map every exception to the JSON error shape."""
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        return error_response(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, validation_message(exc.errors()))
+
+    @app.exception_handler(SpinscopeError)
+    async def _spinscope(request: Request, exc: SpinscopeError) -> JSONResponse:
+        if isinstance(exc, IngestError | ConfigError):  # the user's input: say what was wrong
+            return error_response(400, " ".join(str(exc).split()))
+        log.error("spinscope error: %s", exc)  # model or store trouble: may name server paths
+        return error_response(500, INTERNAL)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return error_response(500, INTERNAL)
+
+
+def validation_message(errors: Any) -> str:
+    """``body.text: Field required`` for the first problem (the input is never echoed)."""
+    first = errors[0] if errors else {}
+    where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
+    what = str(first.get("msg", "invalid request"))
+    return f"{where}: {what}" if where else what
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over ``max_bytes`` is refused with 413, whether or not the
+    client sent a Content-Length (the body is read up to the cap, then replayed)."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        too_large = error_response(
+            413, f"The request body is over the limit of {self.max_bytes:,} bytes."
+        )
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > self.max_bytes:
+            return await too_large(scope, receive, send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await too_large(scope, receive, send)
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)

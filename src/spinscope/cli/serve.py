@@ -1,0 +1,32 @@
+"""``spinscope serve``: the web app and HTTP API on uvicorn."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from spinscope.errors import ConfigError
+
+
+def serve_command(args: Any, settings: dict[str, Any]) -> int:
+    """Start the app on ``args.host:args.port`` until interrupted; returns the exit code."""
+    try:
+        import uvicorn
+
+        from spinscope.api import create_app
+    except ImportError as exc:
+        raise ConfigError(
+            f"spinscope serve needs the [web] extra ({exc.name} is missing): "
+            "pip install 'spinscope[web]'."
+        ) from None
+    app = create_app(settings, store_path=args.store)
+    where = f"http://{args.host}:{args.port}/"
+    print(f"spinscope: serving on {where} (Ctrl+C to stop)", file=sys.stderr)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not settings["serve.api_token"]:
+        print(
+            "spinscope: warning: listening beyond this machine with no API token; set "
+            "SPINSCOPE_SERVE_API_TOKEN to protect the write endpoints.",
+            file=sys.stderr,
+        )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
