@@ -76,7 +76,8 @@ def run(corpus: Path, extra: list[str], workdir: Path) -> dict:
     sampler.join()
     summary = json.loads(out)
     return {"stored": summary["stored"], "wall_s": round(wall, 2),
-            "articles_per_s": round(summary["stored"] / wall, 2), "peak_mb": round(peak[0])}  # fmt: skip
+            "articles_per_s": round(summary["stored"] / wall, 2),
+            "peak_mb": round(peak[0])}  # fmt: skip
 
 
 def corpus_file(data: Path, n: int | None, folder: Path) -> Path:
@@ -113,11 +114,16 @@ def main() -> None:
         scaling[best["local, 1 process"]["stored"]] = best["local, 1 process"]
     result = {
         "articles": best["local, 1 process"]["stored"],
-        "configs": {c: {**b, "x_local_1": round(b["articles_per_s"] / base, 2)}
-                    for c, b in best.items()},  # fmt: skip
-        "scaling_local_1": {str(n): {"wall_s": r["wall_s"], "ms_per_article":
-                                     round(1000 * r["wall_s"] / r["stored"], 1)}
-                            for n, r in scaling.items()},  # fmt: skip
+        "configs": {
+            c: {**b, "x_local_1": round(b["articles_per_s"] / base, 2)} for c, b in best.items()
+        },  # fmt: skip
+        "scaling_local_1": {
+            str(n): {
+                "wall_s": r["wall_s"],
+                "ms_per_article": round(1000 * r["wall_s"] / r["stored"], 1),
+            }
+            for n, r in scaling.items()
+        },  # fmt: skip
     }
     if args.json:
         print(json.dumps(result, indent=1))

@@ -165,3 +165,15 @@ def test_a_headline_keeps_its_spelling_in_mentions():
     text = "Exports Grew By 12% In 2021, Minister Says\n\nAnother sentence."
     for c in analyze(text):
         AnalysisResult(doc=Document(text), findings=[], claims=[c]).check_offsets()
+
+
+def test_a_text_whose_only_candidate_is_dropped_gives_no_claims_not_an_error():
+    """A speech verb picks the sentence, then nobody is quoted: no claims, no embedder call."""
+    from spinscope.analysis.claims import ClaimAnalyzer
+    from spinscope.model.document import Document
+
+    text = (
+        "The planners claim the expansion could harm the estuary. But who are they really "
+        "working for? Their so-called environmental report was written in a few weeks."
+    )
+    assert ClaimAnalyzer(threshold=0.99).analyze([Document(text)]) == [[]]

@@ -173,12 +173,6 @@ def test_store_keeps_analysed_documents_and_the_corpus_page_filters(make_client,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="claims analyser bug: when every picked sentence is dropped ('a speech verb, but "
-    "nobody is quoted'), it calls the embedder on [] and model2vec raises; fix in "
-    "analysis/claims/__init__.py: `if self.embeddings and claims:`",
-    strict=False,
-)
 def test_a_text_whose_only_claim_candidate_is_dropped(client):
     text = (
         "The planners claim the expansion could harm the estuary. But who are they really "

@@ -7,6 +7,11 @@ length; a linear model per label reads it. Because the model is linear and the a
 a mean, the score splits exactly into one share per sentence (``w . s_i / (n |m|)``): the
 sentences with the largest shares are the label's evidence, and a label with no sentence above
 the article's average share is not emitted.
+
+Where the model folder ships a ``calibration.json`` (fitted on the out-of-fold scores of the
+training cross-validation, see ``spinscope.training.calibrate``), each label's reported score is
+the calibrated one, the share of held-out labels with that raw score that were right; which labels
+are emitted is still decided on the raw scores.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from spinscope.analysis import calibration
 from spinscope.analysis._embed import EMBEDDER_ID, load_embedder
+from spinscope.analysis.calibration import Calibration
 from spinscope.errors import ModelError
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
@@ -97,11 +104,17 @@ class FramingAnalyzer:
     produces = "labels"
 
     def __init__(
-        self, *, threshold: float = 0.5, max_evidence: int = 3, model_dir: str | None = None
+        self,
+        *,
+        threshold: float = 0.5,
+        max_evidence: int = 3,
+        model_dir: str | None = None,
+        calibrated: bool = True,
     ) -> None:
         self.threshold = threshold
         self.max_evidence = max_evidence
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
+        self.calibrated = calibrated
 
     @cached_property
     def card(self) -> dict[str, Any]:
@@ -128,6 +141,23 @@ class FramingAnalyzer:
         with np.load(self.model_dir / "narratives.npz") as data:
             return {**card, **{k: data[k].astype(np.float64) for k in data.files}}
 
+    @cached_property
+    def calibration(self) -> dict[str, Calibration]:
+        """Per task (genre, frame, narrative, subnarrative), the calibration fitted for the model
+        in use (by its name and version); none when ``calibrated`` is off, the folder has none or
+        it was fitted for another model, and the scores are then raw (the provenance says which).
+        """
+        if not self.calibrated:
+            return {}
+        found = calibration.load(str(self.model_dir)) or {}
+        articles, narratives = model_id(self.card), model_id(self.narratives)
+        models = {"genre": articles, "frame": articles,
+                  "narrative": narratives, "subnarrative": narratives}  # fmt: skip
+        return {
+            task: cal for task, cal in found.items()
+            if models.get(task) is not None and cal.meta.get("model") == models[task]
+        }  # fmt: skip
+
     def provenance(self) -> dict[str, Any]:
         return {
             "analyzer": self.name,
@@ -141,6 +171,7 @@ class FramingAnalyzer:
                 for k in ("gate_threshold", "threshold", "subnarrative_threshold")
             },
             "settings": {"threshold": self.threshold, "max_evidence": self.max_evidence},
+            "calibrated": sorted(self.calibration),
         }
 
     def analyze(self, docs: Sequence[Document]) -> list[list[ArticleLabel]]:
@@ -230,11 +261,23 @@ class FramingAnalyzer:
         name = label.replace("_", " ")
         quoted = "; ".join(f"“{_short(e.text)}”" for e in evidence[:2])
         what = task.replace("subnarrative", "sub-narrative")
+        cal = self.calibration.get(task)
+        if cal is not None:
+            score = cal.confidence(label, score)
+        reliability = (
+            f" ({calibration.in_words(score)}, on held-out training articles)" if cal else ""
+        )
         explanation = (
-            f"The {what} '{name}' scores {score:.2f}; the sentences that weigh most toward it: "
-            f"{quoted}."
+            f"The {what} '{name}' scores {score:.2f}{reliability}; the sentences that weigh most "
+            f"toward it: {quoted}."
         )
         return ArticleLabel(task, label, round(score, 4), evidence, explanation, self.name)
+
+
+def model_id(card: dict[str, Any] | None) -> str | None:
+    """``"name version"`` of a model card, which a calibration names the model it was fitted for
+    by."""
+    return f"{card.get('name')} {card.get('version')}" if card else None
 
 
 def _short(text: str, n: int = 90) -> str:

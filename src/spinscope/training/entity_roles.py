@@ -79,30 +79,50 @@ def predictions(p, fine, minority, taxonomy, fine_threshold) -> list[tuple[str, 
     ]
 
 
-def train(root: Path, lang: str = "EN", out: Path | None = None) -> dict:
-    """Choose by CV, fit on all of ``lang``'s training mentions; write the model to ``out``."""
-    from sklearn.model_selection import GroupKFold
-
-    root = Path(root)
+def training_mentions(root: Path, lang: str = "EN"):
+    """The role taxonomy, the fine-role names, the training texts and their aligned mentions."""
     taxonomy = load_role_taxonomy(root)
     fine_names = sorted({r for roles in taxonomy.values() for r in roles})
     texts = read_documents(root, lang, "train", 1)
-    train_ms = [m for m in load_entity_roles(root, lang, "train", texts) if m.aligned]
+    return taxonomy, fine_names, texts, [
+        m for m in load_entity_roles(root, lang, "train", texts) if m.aligned
+    ]  # fmt: skip
+
+
+def cv_folds(mentions: list[EntityMention]) -> list:
+    """The 5 cross-validation folds, grouped by article (a held-out article's mentions all are)."""
+    from sklearn.model_selection import GroupKFold
+
+    y = [m.main_role for m in mentions]
+    return list(GroupKFold(5).split(np.zeros(len(y)), y, [m.doc_id for m in mentions]))
+
+
+def out_of_fold(x: np.ndarray, mentions: list[EntityMention], folds, fine_names, c: float):
+    """Each mention's main-role probabilities (in MAINS order) and fine-role scores from the fold
+    model that did not train on its article; also what the shipped calibration is fitted on
+    (``spinscope.training.calibrate.calibrate_roles``)."""
+    p = np.zeros((len(mentions), 3))
+    fine: list = [None] * len(mentions)
+    for fit_idx, held in folds:
+        w = fit(x[fit_idx], [mentions[k] for k in fit_idx], fine_names, c)
+        ph, fh = _scores(w, x[held], fine_names)
+        p[held] = ph
+        for k, f in zip(held, fh, strict=True):
+            fine[k] = f
+    return p, fine
+
+
+def train(root: Path, lang: str = "EN", out: Path | None = None) -> dict:
+    """Choose by CV, fit on all of ``lang``'s training mentions; write the model to ``out``."""
+    root = Path(root)
+    taxonomy, fine_names, texts, train_ms = training_mentions(root, lang)
     y = np.array([m.main_role for m in train_ms])
-    groups = [m.doc_id for m in train_ms]
-    folds = list(GroupKFold(5).split(np.zeros(len(y)), y, groups))
+    folds = cv_folds(train_ms)
     cv_main, cv_out = {}, {}
     for which in FEATURES:
         x = features(texts, train_ms, which)
         for c in CS:
-            p = np.zeros((len(y), 3))
-            fine: list = [None] * len(y)
-            for fit_idx, held in folds:
-                w = fit(x[fit_idx], [train_ms[k] for k in fit_idx], fine_names, c)
-                ph, fh = _scores(w, x[held], fine_names)
-                p[held] = ph
-                for k, f in zip(held, fh, strict=True):
-                    fine[k] = f
+            p, fine = out_of_fold(x, train_ms, folds, fine_names, c)
             cv_out[(which, c)] = (p, fine)
             for t in MINORITY:
                 cv_main[(which, c, t)] = float(np.mean(np.array(main_roles(p, MAINS, t)) == y))

@@ -69,18 +69,26 @@ def predict(weights: dict[str, np.ndarray], x: np.ndarray) -> tuple[list[str], l
     return genre, frames
 
 
-def cross_validate(root: Path, folds: int = 5, seed: int = 0) -> dict:
-    """Genre macro-F1 and frames micro-F1 of the recipe by article-level k-fold CV."""
+def fold_fits(x: np.ndarray, ids: list[str], genres: dict[str, str],
+              frames: dict[str, list[str]], folds: int = 5, seed: int = 0):  # fmt: skip
+    """The cross-validation's folds: per fold, the held-out rows of ``x`` and the weights fitted
+    on the other folds (stratified by genre). Also gives the out-of-fold scores that the shipped
+    calibration is fitted on (``spinscope.training.calibrate.calibrate_framing``)."""
     from sklearn.model_selection import StratifiedKFold
 
-    ids, texts, genres, frames = dataset(Path(root))
-    x = np.stack([v.article for v in article_vectors(texts)])
     g = [genres[i] for i in ids]
-    pred_g: dict[str, str] = {}
-    pred_f: dict[str, list[str]] = {}
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for train, held in splitter.split(x, g):
-        w = fit(x[train], [g[k] for k in train], [frames[ids[k]] for k in train])
+        yield held, fit(x[train], [g[k] for k in train], [frames[ids[k]] for k in train])
+
+
+def cross_validate(root: Path, folds: int = 5, seed: int = 0) -> dict:
+    """Genre macro-F1 and frames micro-F1 of the recipe by article-level k-fold CV."""
+    ids, texts, genres, frames = dataset(Path(root))
+    x = np.stack([v.article for v in article_vectors(texts)])
+    pred_g: dict[str, str] = {}
+    pred_f: dict[str, list[str]] = {}
+    for held, w in fold_fits(x, ids, genres, frames, folds, seed):
         pg, pf = predict(w, x[held])
         pred_g.update({ids[k]: lab for k, lab in zip(held, pg, strict=True)})
         pred_f.update({ids[k]: lab for k, lab in zip(held, pf, strict=True)})

@@ -121,15 +121,22 @@ def _gate(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(x.shape[1]), np.array([10.0 if y.sum() else -10.0])
 
 
+def fold_models(x: np.ndarray, labels: list[NarrativeLabels], folds: int = 5):
+    """The cross-validation's folds: per fold, the held-out rows of ``x`` and the model fitted on
+    the other folds. Also gives the out-of-fold scores that the shipped calibration is fitted on
+    (``spinscope.training.calibrate.calibrate_framing``)."""
+    from sklearn.model_selection import KFold
+
+    for train, held in KFold(folds, shuffle=True, random_state=0).split(x):
+        yield held, fit_model(x[train], [labels[k] for k in train])
+
+
 def choose_threshold(x: np.ndarray, labels: list[NarrativeLabels], folds: int = 5) -> dict:
     """The (gate, narrative, sub-narrative) thresholds with the best samples-F1 (fine) in k-fold
     CV on the training articles, and the CV scores of that choice."""
-    from sklearn.model_selection import KFold
-
     grid = [(g, n, s) for g in GATE_THRESHOLDS for n in THRESHOLDS for s in SUB_THRESHOLDS]
     preds = {t: [None] * len(labels) for t in grid}
-    for train, held in KFold(folds, shuffle=True, random_state=0).split(x):
-        model = fit_model(x[train], [labels[k] for k in train])
+    for held, model in fold_models(x, labels, folds):
         rows = list(zip(held, *probabilities(model, x[held]), strict=True))
         for t in grid:
             for k, g, pn, ps in rows:

@@ -1,9 +1,13 @@
 """Claims a fact-checker should check: check-worthy sentences, their figures, and their speakers.
 
 One sentence at a time: the check-worthiness model scores every sentence; a sentence becomes a
-claim when it scores at least ``threshold`` or states a figure. Claims are then parsed (spaCy) for
-what their figures state and who makes them, get a normalised form and an embedding for grouping
-across articles, and are returned most check-worthy first.
+claim when it scores at least ``threshold`` or states a figure. Where the model folder ships a
+``calibration.json`` (fitted on the out-of-fold scores of the ClaimBuster cross-validation, see
+``spinscope.training.calibrate``), the score is the calibrated one, the share of held-out
+sentences with that score that were check-worthy factual claims, and ``threshold`` applies to
+it. Claims are then parsed (spaCy) for what their figures state and who makes them, get a
+normalised form and an embedding for grouping across articles, and are returned most
+check-worthy first.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from spinscope.analysis import calibration as calibration_
 from spinscope.analysis._onnx import sentence_starts
+from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.claims import structure
 from spinscope.analysis.claims.quantities import find_quantities, find_times
 from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity
@@ -42,6 +48,7 @@ class ClaimAnalyzer:
         max_claims: int = 100,
         embeddings: bool = True,
         model_dir: str | None = None,
+        calibrated: bool = True,
     ) -> None:
         if head not in HEAD_NAMES:
             raise ValueError(f"head must be one of {', '.join(HEAD_NAMES)}, got {head!r}")
@@ -54,6 +61,7 @@ class ClaimAnalyzer:
         self.max_claims = max_claims
         self.embeddings = embeddings
         self.model_dir = model_dir
+        self.calibrated = calibrated
 
     # -- models, loaded on first use ------------------------------------------------------
     @cached_property
@@ -68,6 +76,17 @@ class ClaimAnalyzer:
 
         return load_embedder()
 
+    @cached_property
+    def calibration(self) -> Calibration | None:
+        """The calibration fitted for the configured head, from the scoring model's folder; None
+        when ``calibrated`` is off, the folder has none, or the scorer has no folder (a stand-in),
+        and the scores are then raw (the provenance says which)."""
+        folder = getattr(self.scorer, "model_dir", None)
+        if not self.calibrated or folder is None:
+            return None
+        cal = (calibration_.load(str(folder)) or {}).get(self.head)
+        return cal if cal is not None and cal.meta.get("head") == self.head else None
+
     def provenance(self) -> dict[str, Any]:
         return {
             "analyzer": self.name,
@@ -77,6 +96,7 @@ class ClaimAnalyzer:
             "model_sha256": self.scorer.model_sha256,
             "spacy_model": structure.SPACY_MODEL,
             "embedder": "model2vec distilled from all-MiniLM-L6-v2 (256 dims)",
+            "calibrated": ["checkworthiness"] if self.calibration else [],
             "settings": {
                 "threshold": self.threshold,
                 "head": self.head,
@@ -87,8 +107,13 @@ class ClaimAnalyzer:
 
     # -- analysis -------------------------------------------------------------------------
     def checkworthiness(self, sentences: Sequence[str]) -> np.ndarray:
-        """One score per sentence from the configured head."""
-        return head_scores(self.scorer.score(list(sentences)), self.head)
+        """One score per sentence from the configured head, calibrated where a calibration
+        applies."""
+        raw = head_scores(self.scorer.score(list(sentences)), self.head)
+        cal = self.calibration
+        if cal is None or not len(raw):
+            return raw
+        return np.clip(cal.pooled(raw), 0.0, 1.0).astype(np.float32)
 
     def analyze(self, docs: Sequence[Document]) -> list[list[Claim]]:
         if isinstance(docs, Document):
@@ -145,11 +170,17 @@ class ClaimAnalyzer:
                     times=ts,
                     attribution=attribution,
                     normalized=normalise(text[s:e], figures, s),
-                    explanation=explain(score, self.threshold, figures, attribution),
+                    explanation=explain(
+                        score,
+                        self.threshold,
+                        figures,
+                        attribution,
+                        calibrated=self.calibration is not None,
+                    ),
                     analyzer=self.name,
                 )
             )
-        if self.embeddings:
+        if self.embeddings and claims:  # model2vec refuses an empty list
             vectors = self.embedder.encode([c.normalized for c in claims])
             claims = [
                 _with_embedding(c, v) for c, v in zip(claims, np.asarray(vectors), strict=True)
@@ -262,8 +293,16 @@ def _canonical(q: Quantity) -> str:
     return f"{q.qualifier or ''}{value}{unit or ''}".replace(" ", "_")
 
 
-def explain(score: float, threshold: float, figures: list[Figure], attribution: Attribution) -> str:
-    """One or two sentences on why this claim is listed, quoting its parts."""
+def explain(
+    score: float,
+    threshold: float,
+    figures: list[Figure],
+    attribution: Attribution,
+    *,
+    calibrated: bool = False,
+) -> str:
+    """One or two sentences on why this claim is listed, quoting its parts; a calibrated score is
+    also said in words (how often sentences so scored were check-worthy claims, held out)."""
     parts = []
     if score >= threshold:
         parts.append(f"Check-worthiness {score:.2f}: reads like a checkable statement of fact.")
@@ -271,6 +310,11 @@ def explain(score: float, threshold: float, figures: list[Figure], attribution: 
         parts.append(f"Check-worthiness {score:.2f}, listed because it states a figure.")
     else:
         parts.append(f"Check-worthiness {score:.2f}, listed because it reports what someone said.")
+    if calibrated:
+        parts.append(
+            f"(As a check-worthy factual claim: {calibration_.in_words(score)}, on held-out "
+            "ClaimBuster debate sentences.)"
+        )
     if figures:
         described = []
         for f in figures[:4]:

@@ -1,0 +1,499 @@
+"""Fit the calibration each analyser ships (``analysis.calibration``) on held-out data, and
+measure it honestly: the expected calibration error before and after is cross-fitted (the curves
+that score a held-out article were fitted on the other articles), while the shipped curves are
+fitted on all of the held-out data.
+
+Techniques: the 75 PTC dev articles (never used for training); a finding is right when it
+overlaps a gold span with the same technique in its taxonomy (PTC-2020 gold for ``ptc2020``,
+the SemEval-2023 span layer of the same articles for ``semeval2023``). Needs scikit-learn.
+
+Claims: the out-of-fold scores of the ClaimBuster 5-fold cross-validation (``oof.tsv``, written by
+``spinscope eval claimbuster --out runs/checkworthy/cv``). Framing and roles: the out-of-fold
+scores of the cross-validations their training already runs on the training articles (the
+English SemEval-2023 and SemEval-2025 training sets; never dev or test). Reproduce with
+``python -m spinscope.training.calibrate {claims,framing,roles} --out MODEL_DIR --diagram PNG``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.analysis.calibration import (
+    FILE,
+    Calibration,
+    Curve,
+    Reliability,
+    ece,
+    reliability_bins,
+)
+
+POOLED = "*"  # the one label of records fitted as one pool
+MIN_PER_LABEL = 40  # held-out findings a label needs for a curve of its own
+FOLDS = 2
+
+
+def fit_curve(scores: Sequence[float], correct: Sequence[int]) -> Curve:
+    """Isotonic regression from score to correctness, as a piecewise-linear curve."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit(np.asarray(scores, float), np.asarray(correct, float))
+    xs = [round(float(x), 6) for x in iso.X_thresholds_]
+    ys = [round(float(y), 6) for y in iso.y_thresholds_]
+    return Curve(tuple(xs), tuple(ys))
+
+
+def fit_calibration(records: Sequence[tuple[str, float, int]], **meta: Any) -> Calibration:
+    """Curves from ``(label, raw score, right?)`` records: pooled, and per label where the label
+    has at least MIN_PER_LABEL records."""
+    labels = Counter(label for label, _, _ in records)
+    pooled = fit_curve([s for _, s, _ in records], [c for _, _, c in records])
+    own = {
+        label: fit_curve(
+            [s for lab, s, _ in records if lab == label],
+            [c for lab, _, c in records if lab == label],
+        )  # fmt: skip
+        for label, n in labels.items()
+        if n >= MIN_PER_LABEL
+    }
+    return Calibration(pooled=pooled, labels=own, meta=meta)
+
+
+def crossfit(
+    records: Sequence[tuple[str, float, int]], groups: Sequence[str], folds: int = FOLDS
+) -> np.ndarray:
+    """Calibrated probabilities of each record from curves fitted on the other groups' records."""
+    keys = sorted(set(groups))
+    fold_of = {g: k % folds for k, g in enumerate(keys)}
+    out = np.zeros(len(records))
+    for f in range(folds):
+        fit_on = [r for r, g in zip(records, groups, strict=True) if fold_of[g] != f]
+        cal = fit_calibration(fit_on)
+        for i, (r, g) in enumerate(zip(records, groups, strict=True)):
+            if fold_of[g] == f:
+                out[i] = cal.confidence(r[0], r[1])
+    return out
+
+
+def summary(records, groups) -> dict[str, Any]:
+    """ECE of the raw scores and of the cross-fitted calibration, with reliability bins."""
+    raw = np.array([s for _, s, _ in records])
+    right = np.array([c for _, _, c in records])
+    calibrated = crossfit(records, groups)
+    return {
+        "findings": len(records),
+        "accuracy": round(float(right.mean()), 4) if len(right) else None,
+        "ece_raw": round(ece(raw, right), 4),
+        "ece_calibrated_crossfit": round(ece(calibrated, right), 4),
+        "bins_raw": reliability_bins(raw, right),
+        "bins_calibrated_crossfit": reliability_bins(calibrated, right),
+        "_raw": raw, "_calibrated": calibrated, "_right": right,
+    }  # fmt: skip
+
+
+# -- techniques -----------------------------------------------------------------------------
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def technique_records(tagger, articles) -> dict[str, dict[str, Any]]:
+    """Per taxonomy: records ``(label, raw confidence, right?)``, their article ids, and per
+    label the held-out precision and recall of the findings as emitted."""
+    from spinscope.model.document import Document
+
+    out: dict[str, dict[str, Any]] = {
+        t: {"records": [], "groups": [], "gold": Counter(), "found": Counter()}
+        for t in tagger.taxonomies
+    }
+    for k in range(0, len(articles), 8):
+        chunk = articles[k : k + 8]
+        for art, findings in zip(chunk, tagger.analyze([Document(a.text) for a in chunk]),
+                                 strict=True):  # fmt: skip
+            for taxonomy, acc in out.items():
+                gold = art.spans.get(taxonomy, [])
+                mine = [f for f in findings if f.taxonomy == taxonomy]
+                for f in mine:
+                    right = any(g.label == f.label and _overlaps((f.start, f.end), (g.start, g.end))
+                                for g in gold)  # fmt: skip
+                    acc["records"].append((f.label, f.confidence, int(right)))
+                    acc["groups"].append(art.id)
+                for g in gold:
+                    acc["gold"][g.label] += 1
+                    acc["found"][g.label] += any(
+                        f.label == g.label and _overlaps((f.start, f.end), (g.start, g.end))
+                        for f in mine
+                    )
+    return out
+
+
+def reliability_of(records, gold: Counter, found: Counter) -> dict[str, Reliability]:
+    labels = sorted(set(gold) | {lab for lab, _, _ in records})
+    out = {}
+    for label in labels:
+        mine = [c for lab, _, c in records if lab == label]
+        out[label] = Reliability(
+            precision=round(sum(mine) / len(mine), 4) if mine else None,
+            recall=round(found[label] / gold[label], 4) if gold[label] else None,
+            support=int(gold[label]),
+            predicted=len(mine),
+        )
+    return out
+
+
+def calibrate_techniques(data: Path, out: Path | None = None, model_dir: str | None = None):
+    """Fit and (with ``out``) write the techniques calibration; returns the report."""
+    from dataclasses import replace
+
+    from spinscope.analysis.techniques import TechniqueTagger
+    from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
+
+    articles = load_ptc(Path(data) / "ptc-semeval2020-task11", "dev")
+    add_semeval23_layer(articles, Path(data) / "semeval2023-task3" / "en")
+    tagger = TechniqueTagger(model_dir=model_dir, calibrated=False)
+    per_tax = technique_records(tagger, articles)
+    config = {"span_labeller": tagger.span_labeller, "decoder": tagger.decoder,
+              "threshold": tagger.threshold, "variant": tagger.variant}  # fmt: skip
+    shipped, report = {}, {}
+    for taxonomy, acc in per_tax.items():
+        meta = {"fitted_on": "PTC dev (75 articles, held out from training)",
+                "date": date.today().isoformat(), **config}  # fmt: skip
+        cal = fit_calibration(acc["records"], **meta)
+        cal = replace(cal, reliability=reliability_of(acc["records"], acc["gold"], acc["found"]))
+        shipped[taxonomy] = cal
+        report[taxonomy] = summary(acc["records"], acc["groups"])
+    if out is not None:
+        write(shipped, out)
+    return shipped, report
+
+
+# -- claims ---------------------------------------------------------------------------------
+
+CLAIMS_LABEL = "checkworthy"
+CLAIMS_THRESHOLD = 0.5  # the default claims.threshold, on the calibrated score
+
+
+def read_oof(path: Path) -> list[dict[str, Any]]:
+    """The rows of the ClaimBuster cross-validation's ``oof.tsv`` (sentence_id, label, fold,
+    p_claimbuster, p_checkthat19), as ``spinscope eval claimbuster --out DIR`` writes it."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    head = lines[0].split("\t")
+    return [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:] if line]
+
+
+def calibrate_claims(oof: Path, out: Path | None = None):
+    """Fit and (with ``out``) write the check-worthiness calibration, one per head name.
+
+    The held-out scores are the out-of-fold predictions of the 5-fold ClaimBuster (2.5xNCS)
+    cross-validation (``spinscope eval claimbuster --out runs/checkworthy/cv`` writes
+    ``oof.tsv``): each fold's model, trained by the shipped model's recipe in torch on the other
+    folds (plus CheckThat! 2019 minus the held-out sentences), scored the held-out fold. A
+    sentence is right when ClaimBuster labels it a check-worthy factual claim; every sentence is
+    a record (the analyser reports the score of every claim it lists). Cross-fitted by fold; the
+    precision and recall are those of ``CLAIMS_THRESHOLD`` on the cross-fitted calibrated scores
+    (the analyser's threshold applies to the calibrated score).
+    """
+    from spinscope.analysis.claims import HEAD_NAMES, head_scores
+
+    rows = read_oof(oof)
+    probs = np.array([[float(r["p_claimbuster"]), float(r["p_checkthat19"])] for r in rows])
+    right = [int(r["label"]) for r in rows]
+    groups = [f"fold{r['fold']}" for r in rows]
+    shipped, report = {}, {}
+    for head in HEAD_NAMES:
+        records = [(CLAIMS_LABEL, float(s), c)
+                   for s, c in zip(head_scores(probs, head), right, strict=True)]  # fmt: skip
+        meta = {"fitted_on": f"ClaimBuster 2.5xNCS, out-of-fold scores of a 5-fold "
+                f"cross-validation ({len(rows)} sentences; fold models trained in torch by the "
+                "shipped model's recipe)", "right": "ClaimBuster labels the sentence a "
+                "check-worthy factual claim", "head": head,
+                "threshold": CLAIMS_THRESHOLD, "date": date.today().isoformat()}  # fmt: skip
+        cal = fit_calibration(records, **meta)
+        report[head] = summary(records, groups)
+        predicted = [c for c, p in zip(right, report[head]["_calibrated"], strict=True)
+                     if p >= CLAIMS_THRESHOLD]  # fmt: skip
+        reliability = {CLAIMS_LABEL: Reliability(
+            precision=round(sum(predicted) / len(predicted), 4) if predicted else None,
+            recall=round(sum(predicted) / max(sum(right), 1), 4),
+            support=int(sum(right)), predicted=len(predicted))}  # fmt: skip
+        shipped[head] = replace(cal, reliability=reliability)
+    if out is not None:
+        write(shipped, out)
+    return shipped, report
+
+
+# -- framing --------------------------------------------------------------------------------
+
+FRAMING_TASKS = ("genre", "frame", "narrative", "subnarrative")
+
+
+def _records() -> dict[str, Any]:
+    return {"records": [], "groups": [], "gold": Counter(), "found": Counter()}
+
+
+def framing_records(
+    analyzer, root23: Path, root25: Path, thresholds: dict[str, float]
+) -> dict[str, dict[str, Any]]:
+    """Per task, out-of-fold records ``(label, raw score, right?)`` from the training
+    cross-validations: each held-out article is read by the analyser (``calibrated=False``) with
+    the weights of the fold that did not train on it, so the records are what the analyser emits.
+
+    Genre and frames: the 5 folds of ``training.framing.cross_validate`` on the English SemEval-2023
+    training articles; a genre is right when it is the gold genre. Frames are scored for every
+    frame of every article (right: a gold frame), not only the emitted ones, so the curve covers
+    every score (which frames are emitted, those at or above ``framing.threshold`` with evidence,
+    does not change what a score means). Narratives and sub-narratives: the 5 folds of
+    ``training.narratives.choose_threshold`` on the English SemEval-2025 training articles, with the
+    shipped model's ``thresholds``; the labels the rule emits, right when gold has them."""
+    from spinscope.analysis.framing import article_vectors, sigmoid
+    from spinscope.training import framing as framing_training
+    from spinscope.training import narratives as narrative_training
+
+    out = {task: _records() for task in (*FRAMING_TASKS, "frame_emitted")}
+    ids, texts, genres, frames = framing_training.dataset(Path(root23))
+    vectors = article_vectors(texts)
+    x = np.stack([v.article for v in vectors])
+    card = analyzer.card
+    for held, weights in framing_training.fold_fits(x, ids, genres, frames):
+        analyzer.__dict__.update(weights=weights, narratives=None)
+        for k in held:
+            gold_frames = set(frames[ids[k]])
+            for lab in analyzer._labels(texts[k], vectors[k]):
+                task = "genre" if lab.task == "genre" else "frame_emitted"
+                right = lab.label == genres[ids[k]] if task == "genre" else lab.label in gold_frames
+                out[task]["records"].append((lab.label, lab.score, int(right)))
+                out[task]["groups"].append(ids[k])
+                out[task]["found"][lab.label] += int(right)
+                out["frame"]["found"][lab.label] += int(right and task == "frame_emitted")
+            out["genre"]["gold"].update([genres[ids[k]]])
+            out["frame"]["gold"].update(gold_frames)
+            p = sigmoid(weights["frames_W"] @ x[k] + weights["frames_b"])
+            for frame, score in zip(card["frames"], p, strict=True):
+                out["frame"]["records"].append((frame, float(score), int(frame in gold_frames)))
+                out["frame"]["groups"].append(ids[k])
+    ids, texts, labels = narrative_training.dataset(Path(root25))
+    vectors = article_vectors(texts)
+    x = np.stack([v.article for v in vectors])
+    gold = [labels[i] for i in ids]
+    for held, model in narrative_training.fold_models(x, gold):
+        analyzer.__dict__["narratives"] = {**model, **thresholds}
+        for k in held:
+            truth = {
+                "narrative": set(gold[k].narratives),
+                "subnarrative": set(gold[k].subnarratives),
+            }
+            for lab in analyzer._narratives(texts[k], vectors[k]):
+                right = lab.label in truth[lab.task]
+                out[lab.task]["records"].append((lab.label, lab.score, int(right)))
+                out[lab.task]["groups"].append(ids[k])
+                out[lab.task]["found"][lab.label] += int(right)
+            for task, names in truth.items():
+                for name in names:
+                    if name != "Other" and not name.endswith(": Other"):
+                        out[task]["gold"][name] += 1
+    return out
+
+
+def calibrate_framing(data: Path, out: Path | None = None, model_dir: str | None = None):
+    """Fit and (with ``out``) write the framing calibration: one per task (genre, frame,
+    narrative, subnarrative); returns it and the report (with ``frame_emitted``: the frames the
+    analyser lists, scored by the cross-fitted curve of all frame scores)."""
+    from spinscope.analysis.framing import NARRATIVES, FramingAnalyzer, model_id
+
+    analyzer = FramingAnalyzer(model_dir=model_dir, calibrated=False)
+    card = analyzer.card
+    narratives_card = json.loads((analyzer.model_dir / NARRATIVES).read_text(encoding="utf-8"))
+    keys = ("gate_threshold", "threshold", "subnarrative_threshold")
+    per_task = framing_records(analyzer, Path(data) / "semeval2023-task3",
+                               Path(data) / "semeval2025-task10",
+                               {k: narratives_card[k] for k in keys})  # fmt: skip
+    fitted_on = {
+        "genre": "English SemEval-2023 Task 3 training articles, out-of-fold (5-fold CV)",
+        "frame": "English SemEval-2023 Task 3 training articles, out-of-fold (5-fold CV); every "
+        "frame score of every article",
+        "narrative": "English SemEval-2025 Task 10 training articles, out-of-fold (5-fold CV); "
+        "the narratives the rule emits",
+        "subnarrative": "English SemEval-2025 Task 10 training articles, out-of-fold (5-fold "
+        "CV); the sub-narratives the rule emits",
+    }
+    shipped, report = {}, {}
+    for task in FRAMING_TASKS:
+        acc = per_task[task]
+        model = model_id(card if task in ("genre", "frame") else narratives_card)
+        cal = fit_pooled(acc["records"], fitted_on=fitted_on[task], model=model,
+                         date=date.today().isoformat())  # fmt: skip
+        emitted = per_task["frame_emitted"] if task == "frame" else acc
+        rel = reliability_of(emitted["records"], acc["gold"], acc["found"])
+        shipped[task] = replace(cal, reliability=rel)
+        report[task] = summary(pooled_records(acc["records"]), acc["groups"])
+        report[task]["ece_calibrated_per_label_crossfit"] = round(
+            ece(crossfit(acc["records"], acc["groups"]), report[task]["_right"]), 4
+        )
+    report["frame_emitted"] = _subset_summary(per_task["frame"], per_task["frame_emitted"])
+    if out is not None:
+        write(shipped, out)
+    return shipped, report
+
+
+def pooled_records(records: Sequence[tuple[str, float, int]]) -> list[tuple[str, float, int]]:
+    """The records under one label, so that only the pooled curve is fitted (and cross-fitted)."""
+    return [(POOLED, s, c) for _, s, c in records]
+
+
+def fit_pooled(records: Sequence[tuple[str, float, int]], **meta: Any) -> Calibration:
+    """One curve for all labels. Chosen for the framing and roles tasks, whose few hundred
+    held-out articles or mentions are too few for a curve per label: in the cross-fit, curves
+    per label (``fit_calibration``) had the larger calibration error on every task (reported as
+    ``ece_calibrated_per_label_crossfit``)."""
+    return replace(fit_calibration(pooled_records(records), **meta), labels={})
+
+
+def _subset_summary(whole: dict[str, Any], subset: dict[str, Any]) -> dict[str, Any]:
+    """The summary of ``subset``'s records (the emitted frames, a subset of ``whole``'s: one
+    record per label and group), with calibrated values from the pooled curves cross-fitted on
+    ``whole`` (same groups, so the same folds)."""
+    calibrated = crossfit(pooled_records(whole["records"]), whole["groups"])
+    index = {(r[0], g): c for r, g, c in zip(whole["records"], whole["groups"], calibrated,
+                                             strict=True)}  # fmt: skip
+    raw = np.array([s for _, s, _ in subset["records"]])
+    right = np.array([c for _, _, c in subset["records"]])
+    cal = np.array([index[(r[0], g)] for r, g in zip(subset["records"], subset["groups"],
+                                                      strict=True)])  # fmt: skip
+    return {
+        "findings": len(raw),
+        "accuracy": round(float(right.mean()), 4) if len(right) else None,
+        "ece_raw": round(ece(raw, right), 4),
+        "ece_calibrated_crossfit": round(ece(cal, right), 4),
+        "bins_raw": reliability_bins(raw, right),
+        "bins_calibrated_crossfit": reliability_bins(cal, right),
+    }
+
+
+# -- roles ----------------------------------------------------------------------------------
+
+ROLES_KEY = "main_role"
+
+
+def roles_records(root: Path, card: dict[str, Any]) -> dict[str, Any]:
+    """Out-of-fold records ``(predicted main role, its probability, right?)``, one per training
+    mention, from the grouped 5-fold cross-validation of ``training.entity_roles.train`` with the
+    shipped model's features, C and minority threshold; right when the predicted main role is the
+    gold one. Grouped by article."""
+    from spinscope.analysis.roles import MAINS, main_roles
+    from spinscope.training import entity_roles
+
+    _, fine_names, texts, mentions = entity_roles.training_mentions(Path(root), card["language"])
+    x = entity_roles.features(texts, mentions, card["features"])
+    p, _ = entity_roles.out_of_fold(x, mentions, entity_roles.cv_folds(mentions), fine_names,
+                                    card["C"])  # fmt: skip
+    predicted = main_roles(p, MAINS, card["minority_threshold"])
+    acc = _records()
+    for m, row, role in zip(mentions, p, predicted, strict=True):
+        right = role == m.main_role
+        acc["records"].append((role, float(row[MAINS.index(role)]), int(right)))
+        acc["groups"].append(m.doc_id)
+        acc["gold"][m.main_role] += 1
+        acc["found"][role] += int(right)
+    return acc
+
+
+def calibrate_roles(data: Path, out: Path | None = None, model_dir: str | None = None):
+    """Fit and (with ``out``) write the entity-role calibration (key ``main_role``): one pooled
+    curve from a mention's main-role probability to how often the main role is right. The
+    analyser applies it to an entity's role score, the mean of its mentions' probabilities."""
+    from spinscope.analysis.framing import model_id
+    from spinscope.analysis.roles import RoleAnalyzer
+
+    card = RoleAnalyzer(model_dir=model_dir, calibrated=False).card
+    acc = roles_records(Path(data) / "semeval2025-task10", card)
+    meta = {"fitted_on": f"SemEval-2025 Task 10 {card['language']} training mentions, "
+            "out-of-fold (5-fold CV grouped by article)", "model": model_id(card),
+            "right": "the predicted main role is the gold one",
+            "date": date.today().isoformat()}  # fmt: skip
+    cal = fit_pooled(acc["records"], **meta)
+    shipped = {ROLES_KEY: replace(cal, reliability=reliability_of(acc["records"], acc["gold"],
+                                                                   acc["found"]))}  # fmt: skip
+    report = {ROLES_KEY: summary(pooled_records(acc["records"]), acc["groups"])}
+    report[ROLES_KEY]["ece_calibrated_per_label_crossfit"] = round(
+        ece(crossfit(acc["records"], acc["groups"]), report[ROLES_KEY]["_right"]), 4
+    )
+    if out is not None:
+        write(shipped, out)
+    return shipped, report
+
+
+def write(calibrations: dict[str, Calibration], folder: Path) -> Path:
+    path = Path(folder) / FILE
+    data = {k: v.to_dict() for k, v in calibrations.items()}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def reliability_diagram(report: dict[str, dict], path: Path, title: str) -> None:
+    """A PNG: observed accuracy against confidence, raw and calibrated (cross-fitted)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(report), figsize=(5 * len(report), 4.5), squeeze=False)
+    for ax, (name, r) in zip(axes[0], report.items(), strict=True):
+        ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--")
+        for key, style in (("bins_raw", "o-"), ("bins_calibrated_crossfit", "s-")):
+            bins = r[key]
+            name = "raw" if key == "bins_raw" else "calibrated"
+            err = r["ece_raw" if key == "bins_raw" else "ece_calibrated_crossfit"]
+            ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], style,
+                    label=f"{name} (ECE {err:.3f})")  # fmt: skip
+        ax.set_title(f"{title}: {name} ({r['findings']})", fontsize=10)
+        ax.set_xlabel("confidence")
+        ax.set_ylabel("share right")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m spinscope.training.calibrate {techniques,claims,framing,roles} [--data DIR]
+    [--oof TSV] [--out MODEL_DIR] [--diagram PNG]``: fit, report ECE (JSON on stdout), write the
+    calibration and diagram. ``claims`` reads ``--oof``, the out-of-fold scores that
+    ``spinscope eval claimbuster --out runs/checkworthy/cv`` writes (as ``oof.tsv``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m spinscope.training.calibrate")
+    parser.add_argument("what", choices=("techniques", "claims", "framing", "roles"))
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--oof", type=Path, default=Path("runs/checkworthy/cv/oof.tsv"),
+                        help="claims: out-of-fold scores of the ClaimBuster CV")  # fmt: skip
+    parser.add_argument("--out", type=Path, help="model folder to write calibration.json into")
+    parser.add_argument("--diagram", type=Path, help="reliability diagram PNG")
+    args = parser.parse_args(argv)
+    if args.what == "claims":
+        _, report = calibrate_claims(args.oof, args.out)
+    else:
+        fit = {"techniques": calibrate_techniques, "framing": calibrate_framing,
+               "roles": calibrate_roles}[args.what]  # fmt: skip
+        _, report = fit(args.data, args.out)
+    if args.diagram:
+        reliability_diagram(report, args.diagram, args.what)
+    printable = {
+        k: {n: v for n, v in r.items() if not n.startswith("_")} for k, r in report.items()
+    }
+    print(json.dumps(printable, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
