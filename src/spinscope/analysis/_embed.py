@@ -23,3 +23,10 @@ def load_embedder():
     from model2vec import StaticModel
 
     return StaticModel.from_pretrained(str(path))
+
+
+def embedder_sha256() -> str | None:
+    """sha256 of the embedder's weights (for provenance records)."""
+    from spinscope.analysis._onnx import checksums
+
+    return checksums(embedder_dir(), "model.safetensors").get("model.safetensors")

@@ -259,6 +259,22 @@ def session(path: str):  # -> onnxruntime.InferenceSession
     return sess
 
 
+def checksums(folder: str | Path, *names: str) -> dict[str, str]:
+    """sha256 of the named files in ``folder`` that exist (for provenance records)."""
+    out = {}
+    for name in names:
+        path = Path(folder) / name
+        if path.exists():
+            stat = path.stat()
+            out[name] = _cached_sha256(str(path), stat.st_mtime_ns, stat.st_size)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _cached_sha256(path: str, mtime_ns: int, size: int) -> str:
+    return file_sha256(path)
+
+
 def file_sha256(path: str | Path) -> str:
     """sha256 of a file's bytes, read in 1 MB blocks (the models are 20+ MB)."""
     digest = hashlib.sha256()

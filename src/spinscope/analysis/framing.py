@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from spinscope.analysis import calibration
-from spinscope.analysis._embed import EMBEDDER_ID, load_embedder
+from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
+from spinscope.analysis._onnx import checksums
 from spinscope.analysis.calibration import Calibration
 from spinscope.errors import ModelError
 from spinscope.model.document import Document
@@ -165,6 +166,10 @@ class FramingAnalyzer:
             "model": self.card.get("name"),
             "model_version": self.card.get("version"),
             "embedder": EMBEDDER_ID,
+            "sha256": {
+                **checksums(self.model_dir, WEIGHTS, "narratives.npz", "calibration.json"),
+                "embedder": embedder_sha256(),
+            },
             "narrative_model": (self.narratives or {}).get("name"),
             "narrative_thresholds": {
                 k: (self.narratives or {}).get(k)

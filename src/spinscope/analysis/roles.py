@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 
 from spinscope.analysis import calibration
-from spinscope.analysis._embed import EMBEDDER_ID, load_embedder
-from spinscope.analysis._onnx import sentence_starts
+from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
+from spinscope.analysis._onnx import checksums, sentence_starts
 from spinscope.analysis.calibration import Calibration
 from spinscope.errors import ModelError
 from spinscope.model.document import Document
@@ -233,6 +233,10 @@ class RoleAnalyzer:
             "model": self.card.get("name"),
             "model_version": self.card.get("version"),
             "embedder": EMBEDDER_ID,
+            "sha256": {
+                **checksums(self.model_dir, WEIGHTS, CARD, "calibration.json"),
+                "embedder": embedder_sha256(),
+            },
             "settings": {
                 "max_entities": self.max_entities,
                 "min_mentions": self.min_mentions,

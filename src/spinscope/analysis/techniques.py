@@ -185,6 +185,12 @@ class TechniqueTagger:
             "model_sha256": self.model_sha256,
             "variant": self.variant,
             "span_classifier_sha256": self.labeller_sha256,
+            "shared_weights_sha256": _onnx.checksums(
+                self.model_dir, "../shared/word_embeddings.npy"
+            ).get("../shared/word_embeddings.npy"),
+            "calibration_sha256": _onnx.checksums(self.model_dir, "calibration.json").get(
+                "calibration.json"
+            ),
             "settings": {
                 "span_labeller": "classifier" if self.labeller_sha256 else "heads",
                 "taxonomies": list(self.taxonomies),

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from spinscope.analysis import calibration as calibration_
-from spinscope.analysis._onnx import sentence_starts
+from spinscope.analysis._embed import embedder_sha256
+from spinscope.analysis._onnx import checksums, sentence_starts
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.claims import structure
 from spinscope.analysis.claims.quantities import find_quantities, find_times
@@ -96,6 +97,10 @@ class ClaimAnalyzer:
             "model_sha256": self.scorer.model_sha256,
             "spacy_model": structure.SPACY_MODEL,
             "embedder": "model2vec distilled from all-MiniLM-L6-v2 (256 dims)",
+            "embedder_sha256": embedder_sha256() if self.embeddings else None,
+            "shared_weights_sha256": checksums(
+                self.scorer.model_dir, "../shared/word_embeddings.npy"
+            ).get("../shared/word_embeddings.npy"),
             "calibrated": ["checkworthiness"] if self.calibration else [],
             "settings": {
                 "threshold": self.threshold,
