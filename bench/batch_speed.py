@@ -60,7 +60,7 @@ def run(corpus: Path, extra: list[str], workdir: Path) -> dict:
     cmd = [sys.executable, "-m", "spinscope.cli.main", "batch", str(corpus), "--store",
            str(store), "--quiet", "--json", *extra]  # fmt: skip
     env = {**os.environ, "RAY_ACCEPT_TOKEN_AUTH": "1"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     peak = [0.0]
 
     def sample() -> None:
@@ -71,9 +71,11 @@ def run(corpus: Path, extra: list[str], workdir: Path) -> dict:
     sampler = threading.Thread(target=sample, daemon=True)
     start = time.perf_counter()
     sampler.start()
-    out, _ = proc.communicate()
+    out, err = proc.communicate()
     wall = time.perf_counter() - start
     sampler.join()
+    if proc.returncode != 0 or not out.strip():
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
     summary = json.loads(out)
     return {"stored": summary["stored"], "wall_s": round(wall, 2),
             "articles_per_s": round(summary["stored"] / wall, 2),

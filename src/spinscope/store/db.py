@@ -216,18 +216,18 @@ class Store:
         self.con.execute("BEGIN")
         try:
             if new:
-                self.con.executemany(
-                    "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._insert(
+                    "documents",
                     [[*document_row(r.doc).values(), now] for r in new],
                 )
-                self.con.executemany(
-                    "INSERT INTO results VALUES (?, ?, ?)",
+                self._insert(
+                    "results",
                     [[r.doc.id, json.dumps(r.to_dict(), ensure_ascii=False), now] for r in new],
                 )
                 self._insert_rows(new)
             if failures:
-                self.con.executemany(
-                    "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?)",
+                self._insert(
+                    "failures",
                     [[run_id or self.run_id, *f, now] for f in failures],
                 )
             self.con.execute("COMMIT")
@@ -252,13 +252,20 @@ class Store:
             ]  # fmt: skip
             labels += [[i, x.task, x.label, x.score, x.analyzer] for x in r.labels]
         if findings:
-            self.con.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", findings
-            )
+            self._insert("findings", findings)
         if claims:
-            self.con.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)", claims)
+            self._insert("claims", claims)
         if labels:
-            self.con.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?)", labels)
+            self._insert("labels", labels)
+
+    def _insert(self, table: str, rows: Sequence[Sequence[Any]], chunk: int = 256) -> None:
+        """Insert rows with multi-row statements (DuckDB runs ``executemany`` one row at a
+        time, several times slower for the dozens of rows a document brings)."""
+        for k in range(0, len(rows), chunk):
+            part = rows[k : k + chunk]
+            marks = "(" + ", ".join("?" * len(part[0])) + ")"
+            sql = f"INSERT INTO {table} VALUES " + ", ".join([marks] * len(part))
+            self.con.execute(sql, [value for row in part for value in row])
 
     def start_run(self, run_id: str, command: str) -> None:
         """Record a run; failures written afterwards carry its id."""
