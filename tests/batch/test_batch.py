@@ -141,11 +141,13 @@ def test_a_run_killed_at_any_moment_finishes_when_started_again(tmp_path):
 
 @pytest.mark.slow
 def test_two_worker_processes_give_the_same_results(tmp_path):
-    docs = corpus(tmp_path / "in", 6)
+    """Many small batches: the pool's feeder thread asks the store while the main thread
+    writes to it (each through its own connection)."""
+    docs = corpus(tmp_path / "in", 16)
     settings = load_settings({"pipeline.analyzers": "techniques,framing"})
     one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
-    run_batch([str(docs)], str(one), settings, batch_size=3)
-    run_batch([str(docs)], str(two), settings, batch_size=3, workers=2)
+    run_batch([str(docs)], str(one), settings, batch_size=2)
+    run_batch([str(docs)], str(two), settings, batch_size=2, workers=2)
     assert _rows(one) == _rows(two) and _rows(one)
 
 

@@ -8,6 +8,7 @@ corpus.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections import Counter
@@ -117,8 +118,13 @@ class _Feeder:
         self.seen: set[str] = set()
         self.in_flight: list[list[Item]] = []
         self.failures: list[tuple[str, str, str, str]] = []
+        self.lock = threading.Lock()  # the feeder thread and the main thread both count
 
     def _fail(self, item: Item, stage: str, reason: str) -> None:
+        with self.lock:
+            self._record(item, stage, reason)
+
+    def _record(self, item: Item, stage: str, reason: str) -> None:
         self.failures.append((item.source, item.ref, stage, reason))
         self.summary.failed += 1
         self.summary.failures_by_stage[stage] += 1
@@ -128,15 +134,20 @@ class _Feeder:
             )
 
     def batches(self) -> Iterator[list[dict]]:
+        """Batches of new documents. Worker pools read this in their own feeder thread, so it
+        asks the store through a cursor of its own."""
+        reader = self.store.cursor()
         batch: list[Item] = []
         for item in self.items:
-            self.summary.read += 1
+            with self.lock:
+                self.summary.read += 1
             if item.error is not None or item.doc is None:
                 self._fail(item, "ingest", item.error or "no document")
                 continue
             doc_id = item.doc.id
-            if doc_id in self.seen or self.store.stored_ids([doc_id]):
-                self.summary.duplicates += 1
+            if doc_id in self.seen or self.store.stored_ids([doc_id], con=reader):
+                with self.lock:
+                    self.summary.duplicates += 1
                 continue
             self.seen.add(doc_id)
             batch.append(item)
@@ -161,7 +172,8 @@ class _Feeder:
         self.summary.stored += self.store.write(results, failures=self._take_failures())
 
     def _take_failures(self) -> list[tuple[str, str, str, str]]:
-        out, self.failures = self.failures, []
+        with self.lock:
+            out, self.failures = self.failures, []
         return out
 
     def flush_failures(self) -> None:

@@ -188,12 +188,13 @@ class Store:
 
     # -- writes -----------------------------------------------------------------------------
 
-    def stored_ids(self, doc_ids: Iterable[str]) -> set[str]:
-        """Which of ``doc_ids`` are stored (with their results)."""
+    def stored_ids(self, doc_ids: Iterable[str], *, con=None) -> set[str]:
+        """Which of ``doc_ids`` are stored (with their results). From another thread, pass
+        ``con=store.cursor()`` (a DuckDB connection serves one thread at a time)."""
         ids = list(dict.fromkeys(doc_ids))
         if not ids:
             return set()
-        rows = self.con.execute(
+        rows = (con or self.con).execute(
             "SELECT doc_id FROM results WHERE doc_id IN (SELECT unnest(?))", [ids]
         ).fetchall()
         return {r[0] for r in rows}
@@ -301,6 +302,10 @@ class Store:
         while rows := cur.fetchmany(batch_size):
             for (data,) in rows:
                 yield AnalysisResult.from_dict(json.loads(data))
+
+    def cursor(self):
+        """A connection to the same store for use in another thread."""
+        return self.con.cursor()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return self.con.execute(sql, list(params)).fetchall()

@@ -40,8 +40,14 @@ MIN_PER_LABEL = 40  # held-out findings a label needs for a curve of its own
 FOLDS = 2
 
 
-def fit_curve(scores: Sequence[float], correct: Sequence[int]) -> Curve:
-    """Isotonic regression from score to correctness, as a piecewise-linear curve."""
+SIGMOID_BELOW = 500  # a pooled task curve with fewer records is a sigmoid (Platt), not isotonic
+
+
+def fit_curve(scores: Sequence[float], correct: Sequence[int], method: str = "isotonic") -> Curve:
+    """Isotonic regression (or, with ``method="sigmoid"``, Platt scaling on the score's logit)
+    from score to correctness, as a piecewise-linear curve."""
+    if method == "sigmoid":
+        return _sigmoid_curve(scores, correct)
     from sklearn.isotonic import IsotonicRegression
 
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
@@ -51,15 +57,36 @@ def fit_curve(scores: Sequence[float], correct: Sequence[int]) -> Curve:
     return Curve(tuple(xs), tuple(ys))
 
 
-def fit_calibration(records: Sequence[tuple[str, float, int]], **meta: Any) -> Calibration:
+def _sigmoid_curve(scores: Sequence[float], correct: Sequence[int]) -> Curve:
+    """Platt scaling: a two-parameter logistic curve over logit(score), which needs far fewer
+    records than isotonic regression (whose end blocks jump to 0 or 1 on a few hundred)."""
+    from sklearn.linear_model import LogisticRegression
+
+    def logit(x):
+        x = np.clip(np.asarray(x, float), 1e-4, 1 - 1e-4)
+        return np.log(x / (1 - x))
+
+    y = np.asarray(correct, int)
+    if y.min() == y.max():  # one class only: a constant curve at its rate
+        return Curve((0.0, 1.0), (float(y[0]), float(y[0])))
+    lr = LogisticRegression(C=1e4, max_iter=1000).fit(logit(scores)[:, None], y)
+    xs = np.linspace(0.0, 1.0, 101)
+    ys = lr.predict_proba(logit(xs)[:, None])[:, 1]
+    return Curve(tuple(round(float(x), 6) for x in xs), tuple(round(float(v), 6) for v in ys))
+
+
+def fit_calibration(
+    records: Sequence[tuple[str, float, int]], method: str = "isotonic", **meta: Any
+) -> Calibration:
     """Curves from ``(label, raw score, right?)`` records: pooled, and per label where the label
     has at least MIN_PER_LABEL records."""
     labels = Counter(label for label, _, _ in records)
-    pooled = fit_curve([s for _, s, _ in records], [c for _, _, c in records])
+    pooled = fit_curve([s for _, s, _ in records], [c for _, _, c in records], method)
     own = {
         label: fit_curve(
             [s for lab, s, _ in records if lab == label],
             [c for lab, _, c in records if lab == label],
+            method,
         )  # fmt: skip
         for label, n in labels.items()
         if n >= MIN_PER_LABEL
@@ -68,7 +95,10 @@ def fit_calibration(records: Sequence[tuple[str, float, int]], **meta: Any) -> C
 
 
 def crossfit(
-    records: Sequence[tuple[str, float, int]], groups: Sequence[str], folds: int = FOLDS
+    records: Sequence[tuple[str, float, int]],
+    groups: Sequence[str],
+    folds: int = FOLDS,
+    method: str = "isotonic",
 ) -> np.ndarray:
     """Calibrated probabilities of each record from curves fitted on the other groups' records."""
     keys = sorted(set(groups))
@@ -76,23 +106,24 @@ def crossfit(
     out = np.zeros(len(records))
     for f in range(folds):
         fit_on = [r for r, g in zip(records, groups, strict=True) if fold_of[g] != f]
-        cal = fit_calibration(fit_on)
+        cal = fit_calibration(fit_on, method)
         for i, (r, g) in enumerate(zip(records, groups, strict=True)):
             if fold_of[g] == f:
                 out[i] = cal.confidence(r[0], r[1])
     return out
 
 
-def summary(records, groups) -> dict[str, Any]:
+def summary(records, groups, method: str = "isotonic") -> dict[str, Any]:
     """ECE of the raw scores and of the cross-fitted calibration, with reliability bins."""
     raw = np.array([s for _, s, _ in records])
     right = np.array([c for _, _, c in records])
-    calibrated = crossfit(records, groups)
+    calibrated = crossfit(records, groups, method=method)
     return {
         "findings": len(records),
         "accuracy": round(float(right.mean()), 4) if len(right) else None,
         "ece_raw": round(ece(raw, right), 4),
         "ece_calibrated_crossfit": round(ece(calibrated, right), 4),
+        "method": method,
         "bins_raw": reliability_bins(raw, right),
         "bins_calibrated_crossfit": reliability_bins(calibrated, right),
         "_raw": raw, "_calibrated": calibrated, "_right": right,
@@ -329,12 +360,17 @@ def calibrate_framing(data: Path, out: Path | None = None, model_dir: str | None
     for task in FRAMING_TASKS:
         acc = per_task[task]
         model = model_id(card if task in ("genre", "frame") else narratives_card)
-        cal = fit_pooled(acc["records"], fitted_on=fitted_on[task], model=model,
-                         date=date.today().isoformat())  # fmt: skip
+        method = pooled_method(len(acc["records"]))
+        cal = fit_pooled(acc["records"], method, fitted_on=fitted_on[task], model=model,
+                         date=date.today().isoformat(), curve=method)  # fmt: skip
         emitted = per_task["frame_emitted"] if task == "frame" else acc
         rel = reliability_of(emitted["records"], acc["gold"], acc["found"])
         shipped[task] = replace(cal, reliability=rel)
-        report[task] = summary(pooled_records(acc["records"]), acc["groups"])
+        report[task] = summary(pooled_records(acc["records"]), acc["groups"], method)
+        if method != "isotonic":
+            report[task]["ece_calibrated_isotonic_crossfit"] = round(
+                ece(crossfit(pooled_records(acc["records"]), acc["groups"]),
+                    report[task]["_right"]), 4)  # fmt: skip
         report[task]["ece_calibrated_per_label_crossfit"] = round(
             ece(crossfit(acc["records"], acc["groups"]), report[task]["_right"]), 4
         )
@@ -349,12 +385,19 @@ def pooled_records(records: Sequence[tuple[str, float, int]]) -> list[tuple[str,
     return [(POOLED, s, c) for _, s, c in records]
 
 
-def fit_pooled(records: Sequence[tuple[str, float, int]], **meta: Any) -> Calibration:
+def pooled_method(n: int) -> str:
+    """Isotonic for a pooled curve of SIGMOID_BELOW records or more, else a sigmoid."""
+    return "isotonic" if n >= SIGMOID_BELOW else "sigmoid"
+
+
+def fit_pooled(
+    records: Sequence[tuple[str, float, int]], method: str = "isotonic", **meta: Any
+) -> Calibration:
     """One curve for all labels. Chosen for the framing and roles tasks, whose few hundred
     held-out articles or mentions are too few for a curve per label: in the cross-fit, curves
     per label (``fit_calibration``) had the larger calibration error on every task (reported as
     ``ece_calibrated_per_label_crossfit``)."""
-    return replace(fit_calibration(pooled_records(records), **meta), labels={})
+    return replace(fit_calibration(pooled_records(records), method, **meta), labels={})
 
 
 def _subset_summary(whole: dict[str, Any], subset: dict[str, Any]) -> dict[str, Any]:
