@@ -52,6 +52,7 @@ def _framing(settings: dict[str, Any]):
         threshold=settings["framing.threshold"],
         max_evidence=settings["framing.max_evidence"],
         model_dir=settings["framing.model_dir"] or None,
+        label_min_score=settings["framing.label_min_score"],
     )
 
 
@@ -63,6 +64,7 @@ def _roles(settings: dict[str, Any]):
         min_mentions=settings["roles.min_mentions"],
         max_evidence=settings["framing.max_evidence"],
         min_score=settings["roles.min_score"],
+        label_min_score=settings["roles.label_min_score"],
         model_dir=settings["roles.model_dir"] or None,
     )
 

@@ -71,8 +71,8 @@ SCHEMA: dict[str, Setting] = {
     ),
     "techniques.label_min_confidence": Setting(
         "",
-        "Per-technique minimum confidence, e.g. 'Doubt=0.3,Loaded_Language=0.2' (label names "
-        "as in the JSON; overrides techniques.min_confidence for those labels).",
+        "Per-technique minimum confidence, ';'-separated, e.g. 'Doubt=0.3; Loaded_Language=0.2' "
+        "(label names as in the JSON; overrides techniques.min_confidence for those labels).",
     ),
     "techniques.precision_floor": Setting(
         0.1,
@@ -118,6 +118,12 @@ SCHEMA: dict[str, Setting] = {
     "framing.max_evidence": Setting(
         3, "Most evidence sentences shown per article-level label.", minimum=1, maximum=20
     ),
+    "framing.label_min_score": Setting(
+        "",
+        "Per-label minimum (calibrated) score for genres, frames, narratives and sub-narratives, "
+        "';'-separated, e.g. 'Economic=0.7; URW: Discrediting Ukraine=0.6' (a narrative left out "
+        "takes its sub-narratives with it).",
+    ),
     "framing.model_dir": Setting(
         "", "Folder of a trained framing model (framing.npz, card.json); empty for the shipped one."
     ),
@@ -132,6 +138,11 @@ SCHEMA: dict[str, Setting] = {
         "Least probability (0-1) of an entity's role for it to be reported.",
         minimum=0.0,
         maximum=1.0,
+    ),
+    "roles.label_min_score": Setting(
+        "",
+        "Per-role minimum probability, ';'-separated, e.g. 'Antagonist=0.6; Innocent=0.4' "
+        "(overrides roles.min_score for those roles).",
     ),
     "roles.model_dir": Setting(
         "",
@@ -178,6 +189,27 @@ SCHEMA: dict[str, Setting] = {
         secret=True,
     ),
 }
+
+
+def label_thresholds(value: str | dict[str, float], sep: str = ";") -> dict[str, float]:
+    """``"Doubt=0.3; Slogans=0.5"`` -> ``{"Doubt": 0.3, "Slogans": 0.5}``; one clear error for a
+    malformed item."""
+    if isinstance(value, dict):
+        return {str(k): float(v) for k, v in value.items()}
+    out = {}
+    for item in filter(None, (x.strip() for x in value.split(sep))):
+        label, _, number = item.rpartition("=")
+        try:
+            threshold = float(number)
+        except ValueError:
+            threshold = -1.0
+        if not label.strip() or not 0.0 <= threshold <= 1.0:
+            raise ConfigError(
+                f"Bad per-label threshold {item!r}: expected LABEL=NUMBER with a number from 0 to "
+                f"1, items separated by {sep!r}, e.g. 'Doubt=0.3'."
+            )
+        out[label.strip()] = threshold
+    return out
 
 
 def public(settings: dict[str, Any]) -> dict[str, Any]:

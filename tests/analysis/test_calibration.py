@@ -84,7 +84,7 @@ def test_per_label_and_global_minimum_confidence():
     fewer = TechniqueTagger(label_min_confidence=f"{label}={cut:.4f}").analyze([doc])[0]
     assert fewer == [f for f in every if f.label != label]
     assert TechniqueTagger(min_confidence=1.0).analyze([doc])[0] == []
-    with pytest.raises(ConfigError, match="Bad per-technique threshold 'Doubt'"):
+    with pytest.raises(ConfigError, match="Bad per-label threshold 'Doubt'"):
         TechniqueTagger(label_min_confidence="Doubt")
 
 

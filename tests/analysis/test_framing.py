@@ -132,3 +132,20 @@ def test_texts_on_neither_topic_get_no_narrative():
     low = (0.0, 0.0, 0.0)  # every narrative passes, but the text is off topic
     assert predict_sets(model, vectors, low, texts=[TEXT])[0].narratives == (OTHER,)
     assert predict_sets(model, vectors, low)[0].narratives != (OTHER,)
+
+
+def test_per_label_thresholds_drop_a_label_and_its_sub_narratives():
+    found = labels(WAR)
+    narratives = [x for x in found if x.task == "narrative"]
+    assert narratives and any(x.task == "frame" for x in found)
+    frame = next(x for x in found if x.task == "frame")
+    gone = narratives[0].label
+    setting = f"{frame.label}=1.0; {gone}=1.0"
+    kept = FramingAnalyzer(label_min_score=setting).analyze([Document(WAR)])[0]
+    assert frame.label not in {x.label for x in kept} and gone not in {x.label for x in kept}
+    assert not [x for x in kept if x.task == "subnarrative" and x.label.startswith(gone + ": ")]
+    assert [x for x in kept if x.label not in (frame.label, gone)] == [
+        x
+        for x in found
+        if x.label not in (frame.label, gone) and not x.label.startswith(gone + ": ")
+    ]

@@ -87,3 +87,10 @@ def test_a_role_label_round_trips_through_json(labels):
 @pytest.mark.parametrize("text", ["", "Hi.", "prices rose and wages fell, said the report."])
 def test_texts_without_names_give_no_roles(text):
     assert RoleAnalyzer().analyze([Document(text=text)] if text else []) in ([[]], [])
+
+
+def test_per_role_thresholds(labels):
+    roles = {x.entity["main_role"] for x in labels}
+    role = sorted(roles)[0]
+    strict = RoleAnalyzer(min_score=0.0, label_min_score=f"{role}=1.0").analyze([Document(TEXT)])[0]
+    assert strict == [x for x in labels if x.entity["main_role"] != role]

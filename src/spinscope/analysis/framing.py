@@ -33,6 +33,7 @@ from spinscope.analysis.calibration import Calibration
 from spinscope.errors import ModelError
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
+from spinscope.settings import label_thresholds
 
 NAME = "framing"
 VERSION = "framing.linear.v2"  # v2: narrative gate, per-level thresholds, top-1 fallback
@@ -111,9 +112,11 @@ class FramingAnalyzer:
         max_evidence: int = 3,
         model_dir: str | None = None,
         calibrated: bool = True,
+        label_min_score: str | dict[str, float] = "",
     ) -> None:
         self.threshold = threshold
         self.max_evidence = max_evidence
+        self.label_min_score = label_thresholds(label_min_score)
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
         self.calibrated = calibrated
 
@@ -184,7 +187,19 @@ class FramingAnalyzer:
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         self.weights  # noqa: B018 -- a missing model fails before any work
         vectors = article_vectors([d.text for d in docs])
-        return [self._labels(d.text, v) for d, v in zip(docs, vectors, strict=True)]
+        return [self._keep(self._labels(d.text, v)) for d, v in zip(docs, vectors, strict=True)]
+
+    def _keep(self, labels: list[ArticleLabel]) -> list[ArticleLabel]:
+        """The labels that reach their own threshold (``label_min_score``), without the
+        sub-narratives of a narrative that does not."""
+        if not self.label_min_score:
+            return labels
+        kept = [x for x in labels if x.score >= self.label_min_score.get(x.label, 0.0)]
+        narratives = {x.label for x in kept if x.task == "narrative"}
+        return [
+            x for x in kept
+            if x.task != "subnarrative" or any(x.label.startswith(n + ": ") for n in narratives)
+        ]  # fmt: skip
 
     def _labels(self, text: str, v: ArticleVectors) -> list[ArticleLabel]:
         if not v.spans:

@@ -44,6 +44,7 @@ from spinscope.analysis.calibration import Calibration
 from spinscope.errors import ModelError
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
+from spinscope.settings import label_thresholds
 
 NAME = "roles"
 VERSION = "roles.linear.v1"
@@ -191,7 +192,9 @@ class RoleAnalyzer:
         min_score: float = 0.5,
         model_dir: str | None = None,
         calibrated: bool = True,
+        label_min_score: str | dict[str, float] = "",
     ) -> None:
+        self.label_min_score = label_thresholds(label_min_score)
         self.max_entities = max_entities
         self.min_score = min_score
         self.min_mentions = min_mentions
@@ -275,7 +278,8 @@ class RoleAnalyzer:
                 probs = p[rows]
                 mean = probs.mean(0, keepdims=True)
                 main = main_roles(mean, self.card["classes"], self.card["minority_threshold"])[0]
-                if mean[0, self.card["classes"].index(main)] >= self.min_score:
+                least = self.label_min_score.get(main, self.min_score)
+                if mean[0, self.card["classes"].index(main)] >= least:
                     subset = {n: v[rows] for n, v in fine.items()}
                     labels.append(self._label(doc.text, en, probs, subset))
             out.append(labels)

@@ -37,6 +37,7 @@ from spinscope.errors import ConfigError, ModelError
 from spinscope.model.definitions import explain
 from spinscope.model.document import Document, Finding
 from spinscope.model.taxonomy import category
+from spinscope.settings import label_thresholds
 
 NAME = "techniques"
 SPAN_CLASSIFIER = "span_classifier.int8.onnx"
@@ -73,7 +74,7 @@ class TechniqueTagger:
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
         self.calibrated = calibrated
         self.min_confidence = min_confidence
-        self.label_min_confidence = _label_thresholds(label_min_confidence)
+        self.label_min_confidence = label_thresholds(label_min_confidence)
         self.precision_floor = precision_floor
         if below_floor not in ("tentative", "hide"):
             raise ConfigError(f"Unknown below_floor {below_floor!r}. Available: hide, tentative.")
@@ -330,26 +331,6 @@ class TechniqueTagger:
             findings.sort(key=lambda f: (f.start, f.end, f.taxonomy, f.label))
             results.append(findings)
         return results
-
-
-def _label_thresholds(value: str | dict[str, float]) -> dict[str, float]:
-    """``"Doubt=0.3, Slogans=0.5"`` -> ``{"Doubt": 0.3, "Slogans": 0.5}``."""
-    if isinstance(value, dict):
-        return {str(k): float(v) for k, v in value.items()}
-    out = {}
-    for item in filter(None, (x.strip() for x in value.split(","))):
-        label, _, number = item.rpartition("=")
-        try:
-            threshold = float(number)
-        except ValueError:
-            threshold = -1.0
-        if not label.strip() or not 0.0 <= threshold <= 1.0:
-            raise ConfigError(
-                f"Bad per-technique threshold {item!r}: expected LABEL=NUMBER with a number "
-                "from 0 to 1, e.g. 'Doubt=0.3'."
-            )
-        out[label.strip()] = threshold
-    return out
 
 
 def _tentative_note(precision: float | None) -> str:

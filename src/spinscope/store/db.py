@@ -194,9 +194,11 @@ class Store:
         ids = list(dict.fromkeys(doc_ids))
         if not ids:
             return set()
-        rows = (con or self.con).execute(
-            "SELECT doc_id FROM results WHERE doc_id IN (SELECT unnest(?))", [ids]
-        ).fetchall()
+        rows = (
+            (con or self.con)
+            .execute("SELECT doc_id FROM results WHERE doc_id IN (SELECT unnest(?))", [ids])
+            .fetchall()
+        )
         return {r[0] for r in rows}
 
     def write(
