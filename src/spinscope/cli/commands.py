@@ -458,7 +458,7 @@ def cmd_batch(args, settings_of) -> int:
     if summary.failed > len(summary.examples):
         print(
             f"spinscope: ... and {summary.failed - len(summary.examples)} more; see "
-            f"`spinscope export --store {args.store} --format failures`.",
+            f"`spinscope export --store {args.store} --format failures --out failures.csv`.",
             file=sys.stderr,
         )
     return EXIT_PARTIAL if summary.failed else 0
