@@ -198,6 +198,27 @@ def share_word_embeddings(
     return changed
 
 
+def int8_word_embeddings(path: Path) -> np.ndarray:
+    """The dequantised word-embedding table (float32) of an int8 MiniLM graph, shared or not."""
+    import onnx
+    from onnx import numpy_helper
+
+    from spinscope.analysis import _onnx
+
+    model = onnx.load(str(path), load_external_data=False)
+    parts = {i.name.split(WORD_EMBEDDINGS)[1]: i for i in model.graph.initializer
+             if WORD_EMBEDDINGS in i.name}  # fmt: skip
+    q = parts["_quantized"]
+    if q.data_location == onnx.TensorProto.EXTERNAL:
+        entry = json.loads(_onnx.shared_sidecar(path).read_text())["initializers"][q.name]
+        table = np.load(_onnx.shared_sidecar(path).parent / entry["file"])
+    else:
+        table = numpy_helper.to_array(q)
+    scale = float(numpy_helper.to_array(parts["_scale"]))
+    zero = float(numpy_helper.to_array(parts["_zero_point"]))
+    return ((table.astype(np.float32) - zero) * scale).astype(np.float32)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m spinscope.training.export share-embeddings --from A.onnx --table T.npy
     B.onnx ...``"""

@@ -51,6 +51,9 @@ class TrainConfig:
     span_loss_weight: float = 1.0
     bf16: bool = True
     max_steps: int = 0  # >0: stop early (smoke runs)
+    # an int8 model whose word-embedding table to start from and keep frozen, so that the new
+    # model can share the shipped models' table (``export.share_word_embeddings``); "" for none
+    frozen_embeddings_from: str = ""
 
 
 @dataclass
@@ -181,6 +184,21 @@ def collate(batch: list[WindowExample]):
     return ids, mask, labels
 
 
+def freeze_word_embeddings(model, int8_model: Path) -> None:
+    """Set the encoder's word-embedding table to ``int8_model``'s (dequantised) and freeze it."""
+    import torch
+
+    from spinscope.training.export import int8_word_embeddings
+
+    table = torch.from_numpy(int8_word_embeddings(int8_model))
+    weight = model.encoder.embeddings.word_embeddings.weight
+    if tuple(table.shape) != tuple(weight.shape):
+        raise ValueError(f"{int8_model}: table {tuple(table.shape)}, model {tuple(weight.shape)}")
+    with torch.no_grad():
+        weight.copy_(table)
+    weight.requires_grad_(False)
+
+
 def train(
     train_articles: list[Article],
     dev_articles: list[Article] | None,
@@ -203,6 +221,8 @@ def train(
     tokenizer = _onnx.load_tokenizer(str(Path(base_path) / "tokenizer.json"))
     examples = build_examples(train_articles, tokenizer, cfg)
     model = make_model(base_path)
+    if cfg.frozen_embeddings_from:
+        freeze_word_embeddings(model, Path(cfg.frozen_embeddings_from))
     no_decay = ("bias", "LayerNorm.weight")
     groups = []
     for is_head in (False, True):
