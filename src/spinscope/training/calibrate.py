@@ -375,6 +375,9 @@ def calibrate_framing(data: Path, out: Path | None = None, model_dir: str | None
             ece(crossfit(acc["records"], acc["groups"]), report[task]["_right"]), 4
         )
     report["frame_emitted"] = _subset_summary(per_task["frame"], per_task["frame_emitted"])
+    # the analyser as a whole: all it lists (genre, listed frames, narratives, sub-narratives)
+    report["all_listed"] = analyser_ece(report, ("genre", "frame_emitted", "narrative",
+                                                 "subnarrative"))  # fmt: skip
     if out is not None:
         write(shipped, out)
     return shipped, report
@@ -418,6 +421,20 @@ def _subset_summary(whole: dict[str, Any], subset: dict[str, Any]) -> dict[str, 
         "ece_calibrated_crossfit": round(ece(cal, right), 4),
         "bins_raw": reliability_bins(raw, right),
         "bins_calibrated_crossfit": reliability_bins(cal, right),
+        "_raw": raw, "_calibrated": cal, "_right": right,
+    }  # fmt: skip
+
+
+def analyser_ece(report: dict[str, dict], tasks: Sequence[str]) -> dict[str, float]:
+    """ECE over everything an analyser lists (the tasks' records together), raw and cross-fitted."""
+    parts = [report[t] for t in tasks]
+    right = np.concatenate([r["_right"] for r in parts])
+    return {
+        "items": int(len(right)),
+        "ece_raw": round(ece(np.concatenate([r["_raw"] for r in parts]), right), 4),
+        "ece_calibrated_crossfit": round(
+            ece(np.concatenate([r["_calibrated"] for r in parts]), right), 4
+        ),
     }
 
 
@@ -488,6 +505,7 @@ def reliability_diagram(report: dict[str, dict], path: Path, title: str) -> None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    report = {k: r for k, r in report.items() if "bins_raw" in r}  # not the summary rows
     fig, axes = plt.subplots(1, len(report), figsize=(5 * len(report), 4.5), squeeze=False)
     for ax, (name, r) in zip(axes[0], report.items(), strict=True):
         ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--")
