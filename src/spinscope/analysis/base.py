@@ -7,9 +7,14 @@ pure: it never writes files, prints or reaches the network.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+
+from spinscope.errors import ModelError
 from spinscope.model.document import Document, Finding
 
 
@@ -25,3 +30,19 @@ class Analyzer(Protocol):
     def provenance(self) -> dict[str, Any]:
         """Model id, version and checksum, and the settings that shaped the findings."""
         ...
+
+
+def read_card(path: Path, what: str, train: str) -> dict[str, Any]:
+    """A model's JSON card, or a ModelError naming the model and how to get one."""
+    if not path.exists():
+        raise ModelError(
+            f"No {what} model in {path.parent} ({path.name} is missing); reinstall spinscope "
+            f"or train one with `spinscope train {train}`."
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of a ``.npz`` weights file, as float64."""
+    with np.load(path) as data:
+        return {k: data[k].astype(np.float64) for k in data.files}

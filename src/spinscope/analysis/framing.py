@@ -29,8 +29,8 @@ import numpy as np
 from spinscope.analysis import calibration
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._onnx import checksums
+from spinscope.analysis.base import read_arrays, read_card
 from spinscope.analysis.calibration import Calibration
-from spinscope.errors import ModelError
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.settings import label_thresholds
@@ -122,19 +122,12 @@ class FramingAnalyzer:
 
     @cached_property
     def card(self) -> dict[str, Any]:
-        path = self.model_dir / CARD
-        if not path.exists():
-            raise ModelError(
-                f"No framing model in {self.model_dir} ({CARD} is missing); reinstall spinscope "
-                "or train one with `spinscope train framing`."
-            )
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_card(self.model_dir / CARD, "framing", "framing")
 
     @cached_property
     def weights(self) -> dict[str, np.ndarray]:
         self.card  # noqa: B018 -- names a missing model by its card first
-        with np.load(self.model_dir / WEIGHTS) as data:
-            return {k: data[k].astype(np.float64) for k in data.files}
+        return read_arrays(self.model_dir / WEIGHTS)
 
     @cached_property
     def narratives(self) -> dict[str, Any] | None:
@@ -142,8 +135,7 @@ class FramingAnalyzer:
         if not (self.model_dir / NARRATIVES).exists():
             return None
         card = json.loads((self.model_dir / NARRATIVES).read_text(encoding="utf-8"))
-        with np.load(self.model_dir / "narratives.npz") as data:
-            return {**card, **{k: data[k].astype(np.float64) for k in data.files}}
+        return {**card, **read_arrays(self.model_dir / "narratives.npz")}
 
     @cached_property
     def calibration(self) -> dict[str, Calibration]:

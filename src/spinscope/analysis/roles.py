@@ -27,7 +27,6 @@ threshold on that would call a country praised by a state-media column an antago
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,8 +39,8 @@ import numpy as np
 from spinscope.analysis import calibration
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._onnx import checksums, sentence_starts
+from spinscope.analysis.base import read_arrays, read_card
 from spinscope.analysis.calibration import Calibration
-from spinscope.errors import ModelError
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.settings import label_thresholds
@@ -204,19 +203,12 @@ class RoleAnalyzer:
 
     @cached_property
     def card(self) -> dict[str, Any]:
-        path = self.model_dir / CARD
-        if not path.exists():
-            raise ModelError(
-                f"No entity-role model in {self.model_dir} ({CARD} is missing); reinstall "
-                "spinscope or train one with `spinscope train roles`."
-            )
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_card(self.model_dir / CARD, "entity-role", "roles")
 
     @cached_property
     def weights(self) -> dict[str, np.ndarray]:
         self.card  # noqa: B018 -- names a missing model by its card first
-        with np.load(self.model_dir / WEIGHTS) as data:
-            return {k: data[k].astype(np.float64) for k in data.files}
+        return read_arrays(self.model_dir / WEIGHTS)
 
     @cached_property
     def calibration(self) -> Calibration | None:
@@ -270,6 +262,7 @@ class RoleAnalyzer:
         out, k = [], 0
         for doc, ents in zip(docs, per_doc, strict=True):
             labels = []
+            starts = [*sentence_starts(doc.text), len(doc.text)] if ents else []
             for en in ents:
                 rows = slice(k, k + len(en.mentions))
                 k += len(en.mentions)
@@ -281,11 +274,13 @@ class RoleAnalyzer:
                 least = self.label_min_score.get(main, self.min_score)
                 if mean[0, self.card["classes"].index(main)] >= least:
                     subset = {n: v[rows] for n, v in fine.items()}
-                    labels.append(self._label(doc.text, en, probs, subset))
+                    labels.append(self._label(doc.text, en, probs, subset, starts))
             out.append(labels)
         return out
 
-    def _label(self, text: str, en: Entity, p: np.ndarray, fine: dict) -> ArticleLabel:
+    def _label(
+        self, text: str, en: Entity, p: np.ndarray, fine: dict, starts: list[int]
+    ) -> ArticleLabel:
         card = self.card
         classes = card["classes"]
         mean = p.mean(0, keepdims=True)
@@ -298,7 +293,6 @@ class RoleAnalyzer:
             card["fine_threshold"],
         )
         evidence, seen = [], set()
-        starts = [*sentence_starts(text), len(text)]
         for i in np.argsort(-p[:, j])[: 4 * self.max_evidence]:
             lo, hi = sentence_of(text, *en.mentions[i], starts)
             if (lo, hi) not in seen and len(evidence) < self.max_evidence:

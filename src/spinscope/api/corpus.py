@@ -10,6 +10,15 @@ from spinscope.store import Store
 
 NARRATIVE_TASKS = "('narrative', 'subnarrative')"
 MAX_ROWS = 200
+# filter -> the condition it adds (each with one parameter: the filter's value)
+CONDITIONS = {
+    "outlet": "d.outlet = ?",
+    "since": "d.published >= ?",
+    "until": "d.published <= ?",
+    "technique": "d.doc_id IN (SELECT doc_id FROM findings WHERE label = ?)",
+    "narrative": f"d.doc_id IN (SELECT doc_id FROM labels WHERE task IN {NARRATIVE_TASKS} "
+    "AND label = ?)",
+}
 
 
 def parse_day(value: str, name: str) -> date | None:
@@ -29,23 +38,10 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
     if filters.get("q"):
         where.append("(contains(lower(d.title), lower(?)) OR contains(lower(d.text), lower(?)))")
         params += [filters["q"], filters["q"]]
-    if filters.get("outlet"):
-        where.append("d.outlet = ?")
-        params.append(filters["outlet"])
-    if filters.get("since"):
-        where.append("d.published >= ?")
-        params.append(filters["since"])
-    if filters.get("until"):
-        where.append("d.published <= ?")
-        params.append(filters["until"])
-    if filters.get("technique"):
-        where.append("d.doc_id IN (SELECT doc_id FROM findings WHERE label = ?)")
-        params.append(filters["technique"])
-    if filters.get("narrative"):
-        where.append(
-            f"d.doc_id IN (SELECT doc_id FROM labels WHERE task IN {NARRATIVE_TASKS} AND label = ?)"
-        )
-        params.append(filters["narrative"])
+    for name, condition in CONDITIONS.items():
+        if filters.get(name):
+            where.append(condition)
+            params.append(filters[name])
     sql = f"""
         SELECT d.doc_id, d.title, d.outlet, d.published, d.words,
                (SELECT count(*) FROM findings f WHERE f.doc_id = d.doc_id) AS findings
