@@ -3,8 +3,8 @@ local engine with 1 and 2 worker processes, and Ray with 2 actors on this machin
 the time grows from 100 to 446 articles (local, 1 process).
 
 Each configuration runs `spinscope batch` in its own process on a fresh store; peak memory is
-the largest sum of resident memory over the whole process tree (sampled every 0.2 s from /proc,
-so Linux only). Usage:
+the largest sum over the whole process tree of resident (RSS) and of proportional (PSS) memory
+(sampled every 0.2 s from /proc, so Linux only). Usage:
 
     python bench/batch_speed.py [--data ../shared/data] [--json] [--repeats 2]
 """
@@ -28,8 +28,12 @@ CONFIGS = {
 }
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of ``root`` and all its descendants, in MB."""
+def tree_memory_mb(root: int) -> tuple[float, float]:
+    """Resident (RSS) and proportional (PSS) memory of ``root`` and all its descendants, in MiB.
+
+    The RSS sum counts a page shared by several processes (libraries, Ray's object store) once
+    per process; PSS divides it among them, so the PSS sum is what the run takes from the machine.
+    """
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -44,15 +48,17 @@ def tree_rss_mb(root: int) -> float:
         kids = [p for p, pp in parents.items() if pp == pid and p not in family]
         family.update(kids)
         frontier += kids
-    total = 0
+    rss = pss = 0
     for pid in family:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
         except OSError:
             continue
-    return total / 1024
+    return rss / 1024, pss / 1024
 
 
 def run(corpus: Path, extra: list[str], workdir: Path) -> dict:
@@ -61,11 +67,12 @@ def run(corpus: Path, extra: list[str], workdir: Path) -> dict:
            str(store), "--quiet", "--json", *extra]  # fmt: skip
     env = {**os.environ, "RAY_ACCEPT_TOKEN_AUTH": "1"}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    peak = [0.0]
+    peak = [0.0, 0.0]
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            rss, pss = tree_memory_mb(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -79,7 +86,7 @@ def run(corpus: Path, extra: list[str], workdir: Path) -> dict:
     summary = json.loads(out)
     return {"stored": summary["stored"], "wall_s": round(wall, 2),
             "articles_per_s": round(summary["stored"] / wall, 2),
-            "peak_mb": round(peak[0])}  # fmt: skip
+            "peak_rss_mib": round(peak[0]), "peak_pss_mib": round(peak[1])}  # fmt: skip
 
 
 def corpus_file(data: Path, n: int | None, folder: Path) -> Path:
@@ -130,10 +137,12 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=1))
         return
-    print("| configuration | articles/s | x local, 1 process | peak memory (MB) |")
-    print("|---|---|---|---|")
+    head = "| configuration | articles/s | x local, 1 process | peak RSS sum | peak PSS sum |"
+    print(head + " (memory in MiB)")
+    print("|---|---|---|---|---|")
     for c, b in result["configs"].items():
-        print(f"| {c} | {b['articles_per_s']} | {b['x_local_1']} | {b['peak_mb']} |")
+        print(f"| {c} | {b['articles_per_s']} | {b['x_local_1']} | {b['peak_rss_mib']} "
+              f"| {b['peak_pss_mib']} |")  # fmt: skip
     print("\n| articles | wall s | ms per article |")
     print("|---|---|---|")
     for n, r in result["scaling_local_1"].items():

@@ -1,8 +1,14 @@
-"""Peak memory and speed of the whole pipeline with onnxruntime's CPU memory arena on (the
-default) or off, on 56 PTC training articles after an 8-article warm-up. Run each variant in its
-own process, alternating:
+"""Peak memory and speed of the whole pipeline under three onnxruntime memory set-ups, on 56 PTC
+training articles after an 8-article warm-up:
 
-    python bench/ort_arena.py arena; python bench/ort_arena.py noarena   (twice)
+- ``shared`` (what spinscope does): one CPU memory arena for all of a process's sessions;
+- ``per-session``: onnxruntime's default, each session with its own arena;
+- ``noarena``: no arena at all.
+
+Run each variant in its own process, alternating:
+
+    for v in shared per-session noarena shared per-session noarena; do
+        python bench/ort_arena.py $v; done
 """
 
 import resource
@@ -11,15 +17,25 @@ import time
 
 import onnxruntime as ort
 
-if sys.argv[1:] == ["noarena"]:
+import spinscope.analysis._onnx as _onnx
+
+variant = sys.argv[1]
+if variant in ("per-session", "noarena"):
+    _onnx._shared_arena = lambda ort: None
     _Options = ort.SessionOptions
 
     class Options(_Options):
         def __init__(self):
             super().__init__()
-            self.enable_cpu_mem_arena = False
+            self.enable_cpu_mem_arena = variant != "noarena"
+
+        def add_session_config_entry(self, key, value):
+            if key != "session.use_env_allocators":
+                super().add_session_config_entry(key, value)
 
     ort.SessionOptions = Options
+elif variant != "shared":
+    sys.exit("usage: python bench/ort_arena.py shared|per-session|noarena [DATA]")
 
 from spinscope.analysis.pipeline import Pipeline  # noqa: E402 -- after the patch above
 from spinscope.corpora.ptc import load_ptc  # noqa: E402
@@ -35,4 +51,4 @@ for k in range(8, 64, 8):
     pipeline.run(docs[k : k + 8])
 rate = 56 / (time.perf_counter() - start)
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(f"{sys.argv[1]}: {rate:.2f} articles/s, peak {peak_mb} MB")
+print(f"{variant}: {rate:.2f} articles/s, peak {peak_mb} MB")

@@ -169,3 +169,48 @@ def test_ray_gives_the_same_results_as_the_local_engine(tmp_path):
     summary = run_batch([str(docs)], str(ray), settings, batch_size=3, engine="ray", workers=2)
     assert summary.stored == 6
     assert _rows(local) == _rows(ray) and _rows(local)
+
+
+class _SimulatedRay:
+    """Just enough of ``ray`` for ``engines._in_order``: actors with a clock each, where a
+    batch takes ``cost`` time units on its actor; ``wait`` returns the first to finish."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def wait(self, refs, num_returns=1):
+        first = min(refs, key=lambda r: r.finish)
+        self.now = max(self.now, first.finish)
+        return [first], [r for r in refs if r is not first]
+
+    def get(self, ref):
+        return ref.value
+
+
+class _Ref:
+    def __init__(self, finish, value):
+        self.finish, self.value = finish, value
+
+
+class _SimulatedActor:
+    def __init__(self, sim, cost):
+        self.sim, self.cost, self.free_at, self.batches = sim, cost, 0.0, []
+        self.__call__ = self  # so that actor.__call__.remote(...) works
+
+    def remote(self, batch):
+        self.batches.append(batch)
+        self.free_at = max(self.free_at, self.sim.now) + self.cost
+        return _Ref(self.free_at, [x * 10 for x in batch])
+
+
+def test_ray_results_come_in_order_and_a_fast_actor_takes_more_work():
+    from spinscope.batch.engines import _in_order
+
+    sim = _SimulatedRay()
+    fast, slow = _SimulatedActor(sim, 1.0), _SimulatedActor(sim, 3.0)
+    batches = [[k] for k in range(24)]
+    out = list(_in_order(sim, [fast, slow], batches, depth=2, limit=8))
+    assert out == [[k * 10] for k in range(24)]
+    # work is handed out as actors free up, not all up front: the fast one does ~3/4 of it
+    assert len(fast.batches) >= 16 and len(slow.batches) <= 8
+    assert sim.now <= 24 * 0.75 + 3  # close to the ideal finish (18 units)

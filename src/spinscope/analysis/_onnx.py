@@ -222,8 +222,32 @@ def _shared_tensor(path: str, sha256: str) -> np.ndarray:
     return np.load(path, allow_pickle=False)
 
 
+_ARENA_REGISTERED = False
+
+
+def _shared_arena(ort) -> None:
+    """One CPU memory arena for all of this process's sessions, registered once.
+
+    Each session would otherwise keep its own arena, grown to its largest input; sharing one
+    cut a process's peak memory from 750 to 534 MB at the same speed (``bench/ort_arena.py``).
+    """
+    global _ARENA_REGISTERED
+    if _ARENA_REGISTERED:
+        return
+    info = ort.OrtMemoryInfo(
+        "Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT
+    )
+    try:
+        ort.create_and_register_allocator(info, ort.OrtArenaCfg(0, 0, -1, -1))
+    except Exception:  # noqa: BLE001 -- already registered (by the embedding application)
+        pass
+    _ARENA_REGISTERED = True
+
+
 def session(path: str):  # -> onnxruntime.InferenceSession
     """An onnxruntime session on ``path`` using the configured number of threads.
+
+    All sessions of a process share one memory arena (``_shared_arena``).
 
     Where the model has a sidecar (``shared_sidecar``), the tensors it lists are not inside the
     ONNX file but in files shared by several models (the shipped models share one word-embedding
@@ -239,6 +263,8 @@ def session(path: str):  # -> onnxruntime.InferenceSession
         opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    _shared_arena(ort)
+    opts.add_session_config_entry("session.use_env_allocators", "1")
     shared = []
     sidecar = shared_sidecar(path)
     if sidecar.exists():
