@@ -167,6 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--param si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)",
     )
     p.add_argument("--max-articles", type=int, default=None, help="use only the first N articles")
+    p.add_argument(
+        "--average-next",
+        type=int,
+        default=1,
+        metavar="N",
+        help="techniques: ship the mean of the weights of the chosen epoch and the N after it "
+        "(default 1; 0: the chosen epoch alone)",
+    )
 
     sub.add_parser("settings", help="list every setting with its default and help")
     _add_corpus_parsers(sub)

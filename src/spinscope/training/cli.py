@@ -47,9 +47,19 @@ def train_techniques(args) -> Path:
     base = base_model_path()
     record = train(train_arts, dev_arts or None, work, cfg, base, log=log)
     epoch = pick_epoch(record["history"])
-    log(f"exporting epoch {epoch}")
+    epochs = [
+        e
+        for e in range(epoch, epoch + 1 + max(0, args.average_next))
+        if (work / f"checkpoint-epoch{e}.pt").exists()
+    ]
+    log(f"exporting epoch {epoch}" + (f", averaged with {epochs[1:]}" if len(epochs) > 1 else ""))
+    checkpoint = work / f"checkpoint-epoch{epoch}.pt"
+    if len(epochs) > 1:
+        checkpoint = average_checkpoints(
+            [work / f"checkpoint-epoch{e}.pt" for e in epochs], work / "checkpoint-average.pt"
+        )
     return package(
-        work / f"checkpoint-epoch{epoch}.pt",
+        checkpoint,
         out,
         base,
         cfg,
@@ -60,9 +70,31 @@ def train_techniques(args) -> Path:
             "semeval23": str(args.semeval23) if args.semeval23 else None,
             "train_articles": len(train_arts),
             "include_dev": args.include_dev,
+            "averaged_epochs": epochs,
         },
         dev_articles=dev_arts,
     )
+
+
+WORD_EMBEDDINGS_KEY = "encoder.embeddings.word_embeddings.weight"
+
+
+def average_checkpoints(paths: list[Path], out: Path) -> Path:
+    """Write the mean of the checkpoints' weights to ``out`` (weight averaging: the mean of
+    epochs 2 and 3 scored above either on PTC dev). The word-embedding table stays the first
+    checkpoint's, so that a model whose table is shared with other shipped models (see
+    ``training.export.share_word_embeddings``) can keep sharing it."""
+    import torch
+
+    states = [torch.load(p, map_location="cpu") for p in paths]
+    mean = {}
+    for key, value in states[0].items():
+        if value.is_floating_point() and key != WORD_EMBEDDINGS_KEY:
+            mean[key] = sum(state[key] for state in states) / len(states)
+        else:
+            mean[key] = value
+    torch.save(mean, out)
+    return out
 
 
 def train_checkworthy(args, folders: dict[str, Path]) -> Path:
@@ -232,6 +264,12 @@ def copy_model(src: Path, dst: Path) -> None:
 def card_markdown(card: dict) -> str:
     """The human-readable model card (MODEL_CARD.md) from card.json."""
     cfg = card["config"]
+    averaged = card.get("data", {}).get("averaged_epochs") or []
+    exported = (
+        f"the mean of epochs {' and '.join(map(str, averaged))}"
+        if len(averaged) > 1
+        else f"epoch {card['epoch']}"
+    )
     lines = [
         f"# {card['name']} ({card['version']})",
         "",
@@ -248,7 +286,7 @@ def card_markdown(card: dict) -> str:
         "- The datasets are not redistributed; see their licences.",
         "",
         "## Hyper-parameters",
-        f"- epochs {cfg['epochs']} (exported: epoch {card['epoch']}), batch {cfg['batch_size']}, "
+        f"- epochs {cfg['epochs']} (exported: {exported}), batch {cfg['batch_size']}, "
         f"lr {cfg['lr']} (heads {cfg.get('head_lr')}), warm-up {cfg['warmup']}, linear decay, "
         f"weight decay {cfg['weight_decay']}, seed {cfg['seed']}, bf16 autocast {cfg['bf16']}",
         f"- {'one window a sentence, at most' if cfg.get('by_sentence') else 'windows of'} "
