@@ -214,3 +214,18 @@ def test_ray_results_come_in_order_and_a_fast_actor_takes_more_work():
     # work is handed out as actors free up, not all up front: the fast one does ~3/4 of it
     assert len(fast.batches) >= 16 and len(slow.batches) <= 8
     assert sim.now <= 24 * 0.75 + 3  # close to the ideal finish (18 units)
+
+
+def test_a_local_ray_head_starts_without_the_monitors_a_one_machine_run_does_not_use():
+    pytest.importorskip("ray", reason="needs the [ray] extra")
+    from ray._private.parameter import RayParams
+
+    from spinscope.batch.engines import _lean_local_head
+
+    with _lean_local_head(enabled=True):
+        lean = RayParams()
+    assert lean.no_monitor is True and lean.include_log_monitor is False
+    plain = RayParams()  # restored afterwards, and untouched when connecting to a cluster
+    assert plain.no_monitor is False and plain.include_log_monitor is None
+    with _lean_local_head(enabled=False):
+        assert RayParams().no_monitor is False
