@@ -58,6 +58,19 @@ def ctx_features(scores: dict, texts: dict, mentions) -> np.ndarray:
     return np.asarray(rows)
 
 
+def feature_sets(m2v: np.ndarray, ctx: np.ndarray) -> dict[str, np.ndarray]:
+    """The feature sets compared: ``ctx`` is tagger mention (384), sentence (384), scores."""
+    return {
+        "mention vector (shipped)": m2v,
+        "tagger mention": ctx[:, :384],
+        "tagger sentence": ctx[:, 384:768],
+        "tagger technique scores": ctx[:, 768:],
+        "tagger all": ctx,
+        "mention vector + tagger all": np.hstack([m2v, ctx]),
+        "mention vector + technique scores": np.hstack([m2v, ctx[:, 768:]]),
+    }
+
+
 def cv_accuracy(x, mentions, folds, c):
     from sklearn.linear_model import LogisticRegression
 
@@ -91,15 +104,7 @@ def main() -> None:
     ctx = ctx_features(sc_tr, texts, train_ms)
     from sklearn.preprocessing import StandardScaler
 
-    sets = {
-        "mention vector (shipped)": m2v,
-        "tagger mention": ctx[:, :384],
-        "tagger sentence": ctx[:, 384:768],
-        "tagger technique scores": ctx[:, 768:],
-        "tagger all": ctx,
-        "mention vector + tagger all": np.hstack([m2v, ctx]),
-        "mention vector + technique scores": np.hstack([m2v, ctx[:, 768:]]),
-    }
+    sets = feature_sets(m2v, ctx)
     y = np.array([m.main_role for m in train_ms])
     print("majority on train", max(np.mean(y == r) for r in MAINS))
     best = None
@@ -116,21 +121,9 @@ def main() -> None:
     from sklearn.linear_model import LogisticRegression
 
     _, name, c, t = best
-    dev_all = {
-        "mention vector (shipped)": lambda: features(dev_texts, dev_ms, "mention"),
-    }
-    ctx_dev = ctx_features(sc_dev, dev_texts, dev_ms)
-    m2v_dev = features(dev_texts, dev_ms, "mention")
-    dev_sets = {
-        "mention vector (shipped)": m2v_dev,
-        "tagger mention": ctx_dev[:, :384],
-        "tagger sentence": ctx_dev[:, 384:768],
-        "tagger technique scores": ctx_dev[:, 768:],
-        "tagger all": ctx_dev,
-        "mention vector + tagger all": np.hstack([m2v_dev, ctx_dev]),
-        "mention vector + technique scores": np.hstack([m2v_dev, ctx_dev[:, 768:]]),
-    }
-    del dev_all
+    dev_sets = feature_sets(
+        features(dev_texts, dev_ms, "mention"), ctx_features(sc_dev, dev_texts, dev_ms)
+    )
     xtr, xdv = sets[name], dev_sets[name]
     if name != "mention vector (shipped)":
         sc = StandardScaler().fit(xtr)

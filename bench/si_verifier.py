@@ -5,7 +5,7 @@ is trained and scored by 5-fold cross-fitting over the PTC dev articles (each ar
 judged by a verifier that never saw that article; the keep threshold is chosen inside the
 training folds).
 
-    python bench/si_verifier.py [--data ../shared/data] [--cache runs/si_verifier/scores.pkl]
+    python bench/si_verifier.py [--data ../shared/data] [--cache-dir runs/si_verifier]
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.analysis.spans import (
-    Decoding,
     channel_slice,
     decode_si,
 )
@@ -29,7 +28,7 @@ from spinscope.evaluation.ptc import si_score
 from spinscope.model.taxonomy import PTC2020
 
 
-def features(sc, span, decoding: Decoding, probs_cls=None) -> list[float]:
+def features(sc, span) -> list[float]:
     from spinscope.analysis import _onnx
 
     rng = _onnx.token_range(sc.enc.offsets, span.start, span.end)
@@ -64,7 +63,7 @@ def features(sc, span, decoding: Decoding, probs_cls=None) -> list[float]:
         float(any(c in text for c in '"\u201c\u201d')),
         float(text[:1].isupper()),
         float("!" in text or "?" in text),
-        float(p.shape[0] > 0 and sc.probs.shape[0] and i == 0),
+        float(i == 0),  # the span starts the article
     ]
 
 
@@ -80,19 +79,20 @@ def coverage(span, gold: list[tuple[int, int]]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
-    ap.add_argument("--cache", type=Path, default=Path("runs/si_verifier/scores.pkl"))
+    ap.add_argument("--cache-dir", type=Path, default=Path("runs/si_verifier"))
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
     arts = load_ptc(args.data / "ptc-semeval2020-task11", "dev")
     tagger = TechniqueTagger()
-    if args.cache.exists():
-        scores = pickle.loads(args.cache.read_bytes())
+    cache = args.cache_dir / f"scores-{(tagger.model_sha256 or 'model')[:12]}.pkl"  # per model
+    if cache.exists():
+        scores = pickle.loads(cache.read_bytes())
     else:
         scores = []
         for k in range(0, len(arts), 8):
             scores += tagger.scores([a.text for a in arts[k : k + 8]])
-        args.cache.parent.mkdir(parents=True, exist_ok=True)
-        args.cache.write_bytes(pickle.dumps(scores))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps(scores))
     gold = [(a.id, s.start, s.end) for a in arts for s in a.spans[PTC2020]]
     gold_by = {a.id: [(s.start, s.end) for s in a.spans[PTC2020]] for a in arts}
     base = tagger.decoding
@@ -102,7 +102,7 @@ def main() -> None:
         cands = []  # (article index, span, features, coverage)
         for ai, (a, sc) in enumerate(zip(arts, scores, strict=True)):
             for sp in decode_si(sc, dec):
-                cands.append((ai, sp, features(sc, sp, dec), coverage(sp, gold_by[a.id])))
+                cands.append((ai, sp, features(sc, sp), coverage(sp, gold_by[a.id])))
         X = np.asarray([c[2] for c in cands], np.float64)
         y = np.asarray([c[3] for c in cands])
         groups = np.asarray([c[0] for c in cands])

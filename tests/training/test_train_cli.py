@@ -73,15 +73,18 @@ def test_copy_model_takes_only_the_shipped_files(tmp_path):
 def test_average_checkpoints_means_the_weights_and_keeps_the_first_word_table(tmp_path):
     import torch
 
-    from spinscope.training.cli import WORD_EMBEDDINGS_KEY, average_checkpoints
+    from spinscope.training.cli import average_checkpoints
+    from spinscope.training.export import WORD_EMBEDDINGS
 
-    a = {"w": torch.tensor([1.0, 3.0]), WORD_EMBEDDINGS_KEY: torch.ones(2, 2),
+    WORD_KEY = "encoder.embeddings." + WORD_EMBEDDINGS
+
+    a = {"w": torch.tensor([1.0, 3.0]), WORD_KEY: torch.ones(2, 2),
          "steps": torch.tensor([4])}  # fmt: skip
-    b = {"w": torch.tensor([3.0, 5.0]), WORD_EMBEDDINGS_KEY: torch.zeros(2, 2),
+    b = {"w": torch.tensor([3.0, 5.0]), WORD_KEY: torch.zeros(2, 2),
          "steps": torch.tensor([9])}  # fmt: skip
     torch.save(a, tmp_path / "a.pt"), torch.save(b, tmp_path / "b.pt")
     out = average_checkpoints([tmp_path / "a.pt", tmp_path / "b.pt"], tmp_path / "mean.pt")
     mean = torch.load(out)
     assert torch.equal(mean["w"], torch.tensor([2.0, 4.0]))
-    assert torch.equal(mean[WORD_EMBEDDINGS_KEY], torch.ones(2, 2))  # the first one's table
+    assert torch.equal(mean[WORD_KEY], torch.ones(2, 2))  # the first one's table
     assert torch.equal(mean["steps"], torch.tensor([4]))  # integers are not averaged
