@@ -53,6 +53,7 @@ def _framing(settings: dict[str, Any]):
         max_evidence=settings["framing.max_evidence"],
         model_dir=settings["framing.model_dir"] or None,
         label_min_score=settings["framing.label_min_score"],
+        min_words=settings["framing.min_words"],
     )
 
 

@@ -118,6 +118,13 @@ SCHEMA: dict[str, Setting] = {
     "framing.max_evidence": Setting(
         3, "Most evidence sentences shown per article-level label.", minimum=1, maximum=20
     ),
+    "framing.min_words": Setting(
+        20,
+        "Fewest words a text needs for genre, frames and narratives; a shorter one (a headline, "
+        "a sentence or two) gets none.",
+        minimum=0,
+        maximum=100000,
+    ),
     "framing.label_min_score": Setting(
         "",
         "Per-label minimum (calibrated) score for genres, frames, narratives and sub-narratives, "

@@ -95,3 +95,14 @@ def test_inner_style_wins_where_findings_nest(result: AnalysisResult) -> None:
     assert styles_at("a total") == [CATEGORY_STYLES["Justification"]]  # the outer finding only
     assert styles_at("betrayal") == [CATEGORY_STYLES["Manipulative wording"], "underline"]
     assert styles_at("committee") == []
+
+
+def test_no_article_labels_says_why() -> None:
+    framing = {"analyzer": "framing", "settings": {"min_words": 20}}
+    short = AnalysisResult(doc=Document("Markets fell."), findings=[], models=[framing])
+    assert "No genre, frames or narratives: the text has fewer than 20 words." in flat(
+        rendered(short)
+    )
+    long = AnalysisResult(doc=Document("word " * 30), findings=[], models=[framing])
+    assert "No genre, frames or narratives with supporting sentences." in flat(rendered(long))
+    assert "No genre" not in rendered(AnalysisResult(doc=Document("Markets fell."), findings=[]))

@@ -41,6 +41,9 @@ WEIGHTS = "framing.npz"
 CARD = "card.json"
 NARRATIVES = "narratives.json"
 DIMS = 256
+# An article-level label needs an article: a headline or a sentence or two (fewer words than
+# this) gets none. The models learnt from whole articles (88 words or more in training).
+MIN_WORDS = 20
 
 
 def shipped_model_dir() -> Path:
@@ -113,8 +116,10 @@ class FramingAnalyzer:
         model_dir: str | None = None,
         calibrated: bool = True,
         label_min_score: str | dict[str, float] = "",
+        min_words: int = MIN_WORDS,
     ) -> None:
         self.threshold = threshold
+        self.min_words = min_words
         self.max_evidence = max_evidence
         self.label_min_score = label_thresholds(label_min_score)
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
@@ -170,7 +175,11 @@ class FramingAnalyzer:
                 k: (self.narratives or {}).get(k)
                 for k in ("gate_threshold", "threshold", "subnarrative_threshold")
             },
-            "settings": {"threshold": self.threshold, "max_evidence": self.max_evidence},
+            "settings": {
+                "threshold": self.threshold,
+                "max_evidence": self.max_evidence,
+                "min_words": self.min_words,
+            },
             "calibrated": sorted(self.calibration),
         }
 
@@ -194,7 +203,7 @@ class FramingAnalyzer:
         ]  # fmt: skip
 
     def _labels(self, text: str, v: ArticleVectors) -> list[ArticleLabel]:
-        if not v.spans:
+        if not v.spans or len(text.split()) < self.min_words:
             return []
         w, card = self.weights, self.card
         out = []
