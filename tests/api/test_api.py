@@ -182,3 +182,11 @@ def test_a_text_whose_only_claim_candidate_is_dropped(client):
         "for thirty years?"
     )
     assert client.post("/api/analyze", json={"text": text}).status_code == 200
+
+
+def test_the_analysis_page_says_why_a_short_text_has_no_labels(make_client, tmp_path):
+    client = make_client(store_path=tmp_path / "s.duckdb")
+    doc_id = client.post("/api/analyze", json={"text": "Markets fell sharply today."}).json()["id"]
+    page = client.get(f"/documents/{doc_id}")
+    assert page.status_code == 200
+    assert "No genre, frames or narratives: the text has fewer than 20 words." in page.text

@@ -220,3 +220,9 @@ def test_no_external_resources(fixture: str, request: pytest.FixtureRequest) -> 
     for pattern in EXTERNAL:
         assert not re.search(pattern, page, re.IGNORECASE), pattern
     assert "javascript:alert(1)" not in re.findall(r'href="([^"]*)"', page)
+
+
+def test_the_report_says_why_there_are_no_article_labels() -> None:
+    framing = {"analyzer": "framing", "settings": {"min_words": 20}}
+    short = AnalysisResult(doc=Document("Markets fell."), findings=[], models=[framing])
+    assert "the text has fewer than 20 words" in render_html(short)

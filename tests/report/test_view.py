@@ -48,3 +48,17 @@ def test_taxonomies_default_first(result: AnalysisResult) -> None:
     assert _view.taxonomies(findings) == ["semeval2023", "ptc2020"]
     assert _view.taxonomies(findings, "ptc2020") == ["ptc2020", "semeval2023"]
     assert _view.taxonomies([]) == ["semeval2023"]
+
+
+def test_why_there_are_no_article_labels() -> None:
+    from spinscope.model.document import Document
+
+    framing = {"analyzer": "framing", "settings": {"min_words": 20}}
+    short, long = Document("Markets fell."), Document("word " * 30)
+    assert _view.no_labels_reason(AnalysisResult(doc=short, findings=[], models=[framing])) == (
+        "No genre, frames or narratives: the text has fewer than 20 words."
+    )
+    assert _view.no_labels_reason(AnalysisResult(doc=long, findings=[], models=[framing])) == (
+        "No genre, frames or narratives with supporting sentences."
+    )
+    assert "did not run" in _view.no_labels_reason(AnalysisResult(doc=long, findings=[]))

@@ -326,6 +326,18 @@ def _label_name(label: Any) -> str:
     return label.label.replace("_", " ")
 
 
+def no_labels_reason(result: Any) -> str:
+    """Why a result has no genre, frames or narratives, in one sentence (terminal, HTML report
+    and web page alike)."""
+    framing = next((m for m in result.models if m.get("analyzer") == "framing"), None)
+    if framing is None:
+        return "No article-level labels: the framing analyser did not run."
+    fewest = (framing.get("settings") or {}).get("min_words") or 0
+    if len(result.doc.text.split()) < fewest:
+        return f"No genre, frames or narratives: the text has fewer than {fewest} words."
+    return "No genre, frames or narratives with supporting sentences."
+
+
 def label_rows(labels: Sequence[Any]) -> list[LabelRow]:
     order = {"genre": 0, "frame": 1, "narrative": 2, "subnarrative": 2, "entity_role": 3}
     # a sub-narrative sorts under its narrative ("URW: Blaming the war on others: ...")

@@ -76,6 +76,7 @@ def _context(result: AnalysisResult, data: dict[str, Any], default: str) -> dict
         "n_findings": len(result.findings),
         "findings": [_finding_row(f) for f in sorted(result.findings, key=_view.sort_key)],
         "labels": [_label_row(r) for r in _view.label_rows(result.labels)],
+        "no_labels": _view.no_labels_reason(result),
         "claims": [_claim_row(r) for r in _view.claim_rows(result.claims)],
         "claim_pieces": _view.claim_pieces(doc.text, result.claims),
         "footer": _footer(data, doc.text),

@@ -62,19 +62,12 @@ def render_terminal(
         console.print(counts_table(findings, taxonomy))
     if obj.labels:
         console.print(labels_table(obj.labels))
-    elif framing := next((m for m in obj.models if m.get("analyzer") == "framing"), None):
-        console.print(Text(_no_labels(obj.doc.text, (framing.get("settings") or {}))))
+    elif any(m.get("analyzer") == "framing" for m in obj.models):
+        console.print(Text(_view.no_labels_reason(obj)))
     if obj.claims:
         console.print(claims_table(obj.claims))
     elif any(m.get("analyzer") == "claims" for m in obj.models):
         console.print(Text("No check-worthy claims found."))
-
-
-def _no_labels(text: str, settings: Mapping[str, Any]) -> str:
-    fewest = settings.get("min_words") or 0
-    if len(text.split()) < fewest:
-        return f"No genre, frames or narratives: the text has fewer than {fewest} words."
-    return "No genre, frames or narratives with supporting sentences."
 
 
 def _print_header(result: AnalysisResult, console: Console) -> None:
