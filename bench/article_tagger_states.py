@@ -16,31 +16,25 @@ scored once for the best CV configuration.
 from __future__ import annotations
 
 import argparse
-import pickle
 from pathlib import Path
 
 import numpy as np
+from _tagger_cache import tagger_rows
 
 from spinscope.analysis.framing import article_vectors
-from spinscope.analysis.techniques import TechniqueTagger
 from spinscope.evaluation.article_labels import frames_micro_f1, genre_macro_f1, narrative_scores
 from spinscope.training import framing, narratives
 
 
+def mean_state(sc) -> np.ndarray:
+    """The tagger's last hidden states averaged over the text's word pieces, unit length."""
+    h = sc.hidden.astype(np.float64)
+    m = h.mean(0) if len(h) else np.zeros(h.shape[1])
+    return m / max(np.linalg.norm(m), 1e-12)
+
+
 def tagger_means(texts: list[str], cache: Path) -> np.ndarray:
-    if cache.exists():
-        return pickle.loads(cache.read_bytes())
-    tagger = TechniqueTagger()
-    rows = []
-    for k in range(0, len(texts), 8):
-        for sc in tagger.scores(texts[k : k + 8]):
-            h = sc.hidden.astype(np.float64)
-            m = h.mean(0) if len(h) else np.zeros(h.shape[1])
-            rows.append(m / max(np.linalg.norm(m), 1e-12))
-    x = np.asarray(rows)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(pickle.dumps(x))
-    return x
+    return np.asarray(tagger_rows(texts, cache, mean_state))
 
 
 def feature_sets(mean: np.ndarray, tag: np.ndarray) -> dict[str, np.ndarray]:
@@ -69,7 +63,7 @@ def main() -> None:
 
     ids, texts, genres, frames = framing.dataset(args.data / "semeval2023-task3")
     mean = np.stack([v.article for v in article_vectors(texts)])
-    tag = tagger_means(texts, cache / "semeval23.pkl")
+    tag = tagger_means(texts, cache / "semeval23")
     print("SemEval-2023 genre macro-F1 / frames micro-F1, 5-fold CV, mean of 5 fold seeds")
     for name, x in feature_sets(mean, tag).items():
         for c in (4.0, 16.0, 64.0, 256.0):
@@ -80,11 +74,11 @@ def main() -> None:
     nids, ntexts, by_id = narratives.dataset(root, "EN", "train")
     labels = [by_id[i] for i in nids]
     nmean = np.stack([v.article for v in article_vectors(ntexts)])
-    ntag = tagger_means(ntexts, cache / "semeval25-train.pkl")
+    ntag = tagger_means(ntexts, cache / "semeval25-train")
     did, dtexts, dlab = narratives.dataset(root, "EN", "dev")
     dsets = feature_sets(
         np.stack([v.article for v in article_vectors(dtexts)]),
-        tagger_means(dtexts, cache / "semeval25-dev.pkl"),
+        tagger_means(dtexts, cache / "semeval25-dev"),
     )
     print("SemEval-2025 narratives, 5-fold CV on EN train (fine / coarse samples-F1)")
     best = None

@@ -9,10 +9,10 @@ over 5 fold seeds; C chosen on the same CV (so the best row is optimistic).
 from __future__ import annotations
 
 import argparse
-import pickle
 from pathlib import Path
 
 import numpy as np
+from _tagger_cache import tagger_rows
 
 from spinscope.analysis.framing import article_vectors
 from spinscope.analysis.spans import channel_slice, decode_si
@@ -23,26 +23,21 @@ from spinscope.training.framing import dataset
 
 
 def tagger_features(texts: list[str], cache: Path) -> np.ndarray:
-    if cache.exists():
-        return pickle.loads(cache.read_bytes())
     tagger = TechniqueTagger()
-    rows = []
-    for k in range(0, len(texts), 8):
-        for sc in tagger.scores(texts[k : k + 8]):
-            p = sc.probs
-            tech = p[:, channel_slice(PTC2020)]
-            spans = decode_si(sc, tagger.decoding)
-            covered = sum(s.end - s.start for s in spans) / max(len(sc.text), 1)
-            n_words = max(len(sc.text.split()), 1)
-            rows.append(np.concatenate([
-                [p[:, 0].mean(), (p[:, 0] >= 0.5).mean(), covered, len(spans) / n_words * 100,
-                 np.log(n_words)],
-                tech.mean(0), (tech >= 0.5).mean(0), p[:, 1:].max(0),
-            ]))  # fmt: skip
-    x = np.asarray(rows)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(pickle.dumps(x))
-    return x
+
+    def row(sc) -> np.ndarray:
+        p = sc.probs
+        tech = p[:, channel_slice(PTC2020)]
+        spans = decode_si(sc, tagger.decoding)
+        covered = sum(s.end - s.start for s in spans) / max(len(sc.text), 1)
+        n_words = max(len(sc.text.split()), 1)
+        return np.concatenate([
+            [p[:, 0].mean(), (p[:, 0] >= 0.5).mean(), covered, len(spans) / n_words * 100,
+             np.log(n_words)],
+            tech.mean(0), (tech >= 0.5).mean(0), p[:, 1:].max(0),
+        ])  # fmt: skip
+
+    return np.asarray(tagger_rows(texts, cache, row, tagger))
 
 
 def cv(x, g, c, seed):
@@ -68,7 +63,7 @@ def main() -> None:
     ids, texts, genres, _ = dataset(args.data / "semeval2023-task3")
     g = np.array([genres[i] for i in ids])
     mean = np.stack([v.article for v in article_vectors(texts)])
-    tag = StandardScaler().fit_transform(tagger_features(texts, Path("runs/genre_tagger/x.pkl")))
+    tag = StandardScaler().fit_transform(tagger_features(texts, Path("runs/genre_tagger/x")))
     sets = {"mean vector (shipped)": mean, "tagger features": tag,
             "mean vector + tagger features": np.hstack([mean, tag * 0.3])}  # fmt: skip
     for name, x in sets.items():

@@ -11,10 +11,10 @@ best CV configuration is scored once on English dev.
 from __future__ import annotations
 
 import argparse
-import pickle
 from pathlib import Path
 
 import numpy as np
+from _tagger_cache import tagger_rows
 
 from spinscope.analysis import _onnx
 from spinscope.analysis.roles import MAINS, main_roles
@@ -24,17 +24,14 @@ from spinscope.training.entity_roles import cv_folds, features, training_mention
 
 
 def tagger_scores(tagger, texts: dict[str, str], cache: Path) -> dict:
-    if cache.exists():
-        return pickle.loads(cache.read_bytes())
     ids = sorted(texts)
-    out = {}
-    for k in range(0, len(ids), 8):
-        chunk = ids[k : k + 8]
-        for i, sc in zip(chunk, tagger.scores([texts[i] for i in chunk]), strict=True):
-            out[i] = (sc.enc.offsets, sc.probs.astype(np.float16), sc.hidden.astype(np.float16))
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(pickle.dumps(out))
-    return out
+    rows = tagger_rows(
+        [texts[i] for i in ids],
+        cache,
+        lambda sc: (sc.enc.offsets, sc.probs.astype(np.float16), sc.hidden.astype(np.float16)),
+        tagger,
+    )
+    return dict(zip(ids, rows, strict=True))
 
 
 def ctx_features(scores: dict, texts: dict, mentions) -> np.ndarray:
@@ -97,8 +94,8 @@ def main() -> None:
     dev_texts = read_documents(root, "EN", "dev", 1)
     dev_ms = [m for m in load_entity_roles(root, "EN", "dev", dev_texts) if m.aligned]
     tagger = TechniqueTagger()
-    sc_tr = tagger_scores(tagger, texts, Path("runs/roles_tagger/train.pkl"))
-    sc_dev = tagger_scores(tagger, dev_texts, Path("runs/roles_tagger/dev.pkl"))
+    sc_tr = tagger_scores(tagger, texts, Path("runs/roles_tagger/train"))
+    sc_dev = tagger_scores(tagger, dev_texts, Path("runs/roles_tagger/dev"))
     folds = cv_folds(train_ms)
     m2v = features(texts, train_ms, "mention")
     ctx = ctx_features(sc_tr, texts, train_ms)

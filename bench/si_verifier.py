@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import pickle
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from _tagger_cache import tagger_rows
 
 from spinscope.analysis.spans import (
     channel_slice,
@@ -84,15 +84,7 @@ def main() -> None:
     args = ap.parse_args()
     arts = load_ptc(args.data / "ptc-semeval2020-task11", "dev")
     tagger = TechniqueTagger()
-    cache = args.cache_dir / f"scores-{(tagger.model_sha256 or 'model')[:12]}.pkl"  # per model
-    if cache.exists():
-        scores = pickle.loads(cache.read_bytes())
-    else:
-        scores = []
-        for k in range(0, len(arts), 8):
-            scores += tagger.scores([a.text for a in arts[k : k + 8]])
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(pickle.dumps(scores))
+    scores = tagger_rows([a.text for a in arts], args.cache_dir / "scores", tagger=tagger)
     gold = [(a.id, s.start, s.end) for a in arts for s in a.spans[PTC2020]]
     gold_by = {a.id: [(s.start, s.end) for s in a.spans[PTC2020]] for a in arts}
     base = tagger.decoding
