@@ -138,3 +138,15 @@ def test_sample_article_claims(tmp_path):
 def test_only_the_claims_analyser(tmp_path):
     data = analyze_json(tmp_path, str(SAMPLE), "--set", "pipeline.analyzers=claims")
     assert data["findings"] == [] and data["claims"]
+
+
+def test_a_run_on_sentence_with_figures_writes_json(tmp_path):
+    """Issue #16 item 3: a sentence over 1,000 characters with a figure made `analyze --json`
+    exit 1 with a TypeError (numpy int64 offsets from the claims analyser)."""
+    src = tmp_path / "r.txt"
+    src.write_text(
+        "Exports fell 12% in 2023 and imports rose 5% in 2024, " * 25 + "the minister said.\n",
+        encoding="utf-8",
+    )
+    data = analyze_json(tmp_path, str(src))
+    assert data["claims"] and all(type(c["start"]) is int for c in data["claims"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from spinscope.errors import ConfigError, DataError, IngestError
+from spinscope.model import jsonable
 
 
 def _write(path: str, content: str) -> None:
@@ -54,7 +54,8 @@ def cmd_analyze(args, settings_of) -> int:
         data = [r.to_dict() for r in results]
         _write(
             args.json,
-            json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=1) + "\n",
+            jsonable.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=1)
+            + "\n",
         )
     if args.html:
         from spinscope.report.html import render_html
@@ -73,7 +74,7 @@ def cmd_analyze(args, settings_of) -> int:
             for k, v in results[0].to_dict().items()
             if k not in ("document", "findings", "claims", "labels")
         }
-        console.print_json(json.dumps(record))
+        console.print_json(jsonable.dumps(record))
     return 0
 
 
@@ -373,11 +374,11 @@ def cmd_train(args, settings_of) -> int:
 
         folder = _semeval23(args.data or default_data_dir())
         card = _training("framing").train(folder, Path(args.out))
-        print(json.dumps(card["cross_validation"]), file=sys.stderr)
+        print(jsonable.dumps(card["cross_validation"]), file=sys.stderr)
         se25 = folder.parent / "semeval2025-task10"
         if se25.is_dir():
             card = _training("narratives").train(se25, Path(args.out))
-            print(json.dumps(card["threshold_choice"]), file=sys.stderr)
+            print(jsonable.dumps(card["threshold_choice"]), file=sys.stderr)
         print(f"model written to {args.out}; use it with --set framing.model_dir={args.out}",
               file=sys.stderr)  # fmt: skip
         return 0
@@ -387,7 +388,7 @@ def cmd_train(args, settings_of) -> int:
         folder = _semeval25(args.data or default_data_dir())
         card = _training("entity_roles").train(folder, "EN", Path(args.out))["card"]
         chosen = {k: card[k] for k in ("features", "C", "minority_threshold", "fine_threshold")}
-        print(json.dumps(chosen), file=sys.stderr)
+        print(jsonable.dumps(chosen), file=sys.stderr)
         print(f"model written to {args.out}; use it with --set roles.model_dir={args.out}",
               file=sys.stderr)  # fmt: skip
         return 0

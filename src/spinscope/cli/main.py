@@ -8,13 +8,13 @@ documents failed (they are recorded in the store's failures table); 130 interrup
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from spinscope import __version__
 from spinscope.errors import DataError, ModelError, SpinscopeError
+from spinscope.model import jsonable
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPT = 0, 1, 2, 3, 130
 
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=1))
+    print(jsonable.dumps(data, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

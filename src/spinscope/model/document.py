@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from spinscope.model.claim import Claim
+from spinscope.model.jsonable import plain
 from spinscope.model.labels import ArticleLabel
 
 SCHEMA_VERSION = "1.4"  # 1.1: claims; 1.2: article labels; 1.3: entity roles; 1.4: tentative
@@ -106,20 +107,24 @@ class AnalysisResult:
                 assert 0 <= e.start < e.end <= n and self.doc.text[e.start : e.end] == e.text, e
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as built-in Python data only (no numpy scalars: see ``jsonable.plain``),
+        so that every writer can hand it to ``json.dumps``."""
         from spinscope import __version__
 
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "spinscope_version": __version__,
-            "document": self.doc.to_dict(),
-            "input_sha256": text_checksum(self.doc.text),
-            "findings": [f.to_dict() for f in self.findings],
-            "claims": [c.to_dict() for c in self.claims],
-            "labels": [lab.to_dict() for lab in self.labels],
-            "models": list(self.models),
-            "settings": dict(self.settings),
-            "warnings": list(self.warnings),
-        }
+        return plain(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "spinscope_version": __version__,
+                "document": self.doc.to_dict(),
+                "input_sha256": text_checksum(self.doc.text),
+                "findings": [f.to_dict() for f in self.findings],
+                "claims": [c.to_dict() for c in self.claims],
+                "labels": [lab.to_dict() for lab in self.labels],
+                "models": list(self.models),
+                "settings": dict(self.settings),
+                "warnings": list(self.warnings),
+            }
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AnalysisResult:

@@ -14,9 +14,17 @@ from typing import Any
 __all__ = ["dumps", "plain"]
 
 
+_BUILTIN = (bool, int, float, str)
+
+
 def plain(value: Any) -> Any:
-    """``value`` with every numpy scalar or array replaced by the equivalent built-in value."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    """``value`` with every numpy scalar or array replaced by the equivalent built-in value.
+
+    Only exact built-in types pass through unchanged: ``numpy.float64`` is a subclass of
+    ``float`` (and ``json.dumps`` writes it), but a result tree must hold plain Python only, so
+    subclasses of the built-in scalars (numpy's, or an ``IntEnum``) become their base type.
+    """
+    if value is None or type(value) in _BUILTIN:
         return value
     if isinstance(value, dict):
         return {_key(k): plain(v) for k, v in value.items()}
@@ -25,6 +33,9 @@ def plain(value: Any) -> Any:
     item = getattr(value, "item", None)  # numpy scalar (np.int64, np.float32, np.bool_, ...)
     if callable(item) and getattr(value, "shape", None) == ():
         return plain(item())
+    for base in (int, float, str):  # another subclass (bool has none): what json.dumps writes
+        if isinstance(value, base):
+            return getattr(base, f"__{base.__name__}__")(value)
     tolist = getattr(value, "tolist", None)  # numpy array
     if callable(tolist) and hasattr(value, "dtype"):
         return plain(tolist())

@@ -202,7 +202,8 @@ def head_scores(probs: np.ndarray, head: str) -> np.ndarray:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans worth scoring: trimmed, with at least three words and a letter."""
-    starts = list(sentence_starts(text)) + [len(text)]
+    # plain ints: these offsets end up in the JSON output (numpy's int64 is not JSON)
+    starts = [int(x) for x in sentence_starts(text)] + [len(text)]
     out = []
     for a, b in zip(starts[:-1], starts[1:], strict=True):
         while a < b and text[a].isspace():
@@ -212,7 +213,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if b - a > MAX_SENTENCE_CHARS:
             out += _split_long(text, a, b)
         elif len(text[a:b].split()) >= 3 and re.search(r"[^\W\d_]", text[a:b]):
-            out.append((int(a), int(b)))
+            out.append((a, b))
     return out
 
 
