@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from spinscope.errors import IngestError
+from spinscope.ingest._decode import refuse_lone_surrogate
 from spinscope.ingest.lang import detect_language_hint
 from spinscope.model.document import Document
 
@@ -54,7 +55,8 @@ def from_text(
             (``"en"``/``"non-en"``) unless given.
 
     Raises:
-        IngestError: The text is empty or only whitespace.
+        IngestError: The text is empty or only whitespace, or the text, the title or a string in
+            ``meta`` holds a lone surrogate (a ``str`` that is not Unicode text).
     """
     if not isinstance(text, str):
         raise TypeError(
@@ -62,9 +64,13 @@ def from_text(
             "decode bytes first or use read_path()/load()."
         )
     meta = dict(meta or {})
+    where = meta.get("source") or "the input"
+    refuse_lone_surrogate(text, what=f"The text of {where}")
+    if isinstance(title, str):
+        refuse_lone_surrogate(title, what=f"The title of {where}")
+    _refuse_surrogates_in_meta(meta, where=where)
     text = normalize_text(text)
     if not text.strip():
-        where = meta.get("source") or "the input"
         raise IngestError(f"The text of {where} is empty; give a news text with at least one word.")
     if title is None:
         title = guess_title(text)
@@ -72,3 +78,25 @@ def from_text(
         title = " ".join(normalize_text(title).split()) or None
     meta.setdefault("language", detect_language_hint(text))
     return Document(text=text, title=title, meta=meta)
+
+
+def _refuse_surrogates_in_meta(meta: dict[str, Any], *, where: Any) -> None:
+    """Every string in ``meta`` (keys too, nested dicts and lists too) must be Unicode text.
+
+    Iterative, so a deeply nested value cannot exhaust the call stack.
+    """
+    for key in meta:
+        if isinstance(key, str):
+            refuse_lone_surrogate(key, what=f"A metadata field name of {where}")
+    stack: list[tuple[str, Any]] = [(str(k), v) for k, v in meta.items()]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, str):
+            refuse_lone_surrogate(value, what=f"The field {name!r} of {where}")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str):
+                    refuse_lone_surrogate(k, what=f"A key in the field {name!r} of {where}")
+                stack.append((name, v))
+        elif isinstance(value, list | tuple):
+            stack.extend((name, v) for v in value)
