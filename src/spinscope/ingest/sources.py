@@ -236,7 +236,7 @@ def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOption
             allow_private=options.allow_private,
         )  # fmt: skip
     except IngestError as err:
-        return Item(source, where, error=str(err))
+        return Item(source, where, error=f"{where}: {err}")
     title = doc.title or entry.get("title")
     return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
 
