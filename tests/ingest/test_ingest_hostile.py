@@ -65,8 +65,6 @@ def test_read_jsonl_names_the_reason_in_one_line(tmp_path, name, reason, ingest_
         ('{"text": "a", "url": 7}', "'url' field is a JSON int, not a string"),
         ("[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5), "nested too deeply"),
         ('{"text": "a", "m": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}", "nested too deeply"),
-        ('{"text": "a", "\\udc80": 1}', "lone surrogate"),
-        ('{"text": "a", "meta": {"k": ["x", "\\udfff"]}}', "lone surrogate"),
         ('{"text": "a", "title": "\\ud800"}', "title of"),
     ],
 )
@@ -74,6 +72,13 @@ def test_other_hostile_records_are_failures(line, reason):
     (item,) = jsonl_items([line])
     assert item.doc is None and item.error.startswith("<lines>, line 1: "), item
     assert reason in item.error
+
+
+def test_a_lone_surrogate_in_metadata_is_escaped_and_the_article_kept():
+    line = '{"text": "A report.", "\\udc80": 1, "meta": {"k": ["x", "\\udfff"]}}'
+    (item,) = jsonl_items([line])
+    assert item.doc.meta["\\udc80"] == 1 and item.doc.meta["meta"] == {"k": ["x", "\\udfff"]}
+    json.dumps(item.doc.meta, ensure_ascii=False).encode("utf-8")  # storable
 
 
 def test_a_surrogate_pair_is_text_not_a_failure():
@@ -208,11 +213,13 @@ def test_from_text_refuses_a_lone_surrogate_in_one_line(text, ingest_error):
         from_text(text)
 
 
-def test_from_text_refuses_a_lone_surrogate_in_the_title_and_meta(ingest_error):
+def test_from_text_refuses_a_lone_surrogate_in_the_title_and_escapes_one_in_meta(ingest_error):
     with ingest_error("The title of the input", "lone surrogate"):
         from_text(ARTICLE, title="Bad \ud800")
-    with ingest_error("The field 'author' of the input", "lone surrogate"):
-        from_text(ARTICLE, meta={"author": ["ok", {"name": "\udcff"}]})
+    doc = from_text(ARTICLE, meta={"author": ["ok", {"name": "\udcff"}], "source": "caf\udce9"})
+    assert doc.meta["author"] == ["ok", {"name": "\\udcff"}] and doc.meta["source"] == "caf\\udce9"
+    with ingest_error("The text of caf\\udce9", "lone surrogate"):
+        from_text("bad \ud800", meta={"source": "caf\udce9"})
 
 
 def test_from_html_refuses_a_lone_surrogate(ingest_error, article_html):
