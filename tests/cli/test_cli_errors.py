@@ -1,8 +1,10 @@
 """Bad input: one clear line on stderr and a non-zero exit, never a traceback."""
 
+import json
+
 import pytest
 
-from spinscope.cli.main import EXIT_INPUT, EXIT_MODEL, EXIT_USAGE, main
+from spinscope.cli.main import EXIT_INPUT, EXIT_MODEL, EXIT_PARTIAL, EXIT_USAGE, main
 
 
 def run(capsys, *argv):
@@ -60,11 +62,17 @@ def test_url_to_loopback_is_refused(capsys):
 
 
 def test_jsonl_bad_line_names_file_and_line(capsys, tmp_path):
+    # issue #16: a bad line is one "failed" line, the others are analysed, exit 4 (partial)
     path = tmp_path / "batch.jsonl"
     path.write_text('{"text": "fine"}\nnot json\n')
-    code, _, err = run(capsys, "analyze", str(path), "--quiet")
-    assert code == EXIT_INPUT
-    assert_one_line_error(err, "batch.jsonl", "line 2")
+    args = ("analyze", str(path), "--quiet", "--set", "pipeline.analyzers=framing")
+    code, _, err = run(capsys, *args, "--json", str(tmp_path / "out.json"))
+    assert code == EXIT_PARTIAL
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"spinscope: failed: {path}, line 2: not valid JSON"), line
+    assert [r["document"]["text"] for r in json.loads((tmp_path / "out.json").read_text())] == [
+        "fine"
+    ]
 
 
 def test_bad_setting(capsys, tmp_path):

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from spinscope.errors import IngestError
+
+# tests/ itself, for the fixtures shared with other areas (hostile_fixtures); the test folders
+# with an __init__.py (batch, cli) get it from pytest's rootdir handling
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:
+    sys.path.append(_TESTS)
 
 ARTICLE_HTML = """<!doctype html>
 <html><head><title>Minister Defends Tax Plan | Daily Example</title>

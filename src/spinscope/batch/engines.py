@@ -23,15 +23,17 @@ def _one_line(exc: BaseException) -> str:
 def analyse_batch(pipeline, docs: list[dict]) -> list[Outcome]:
     """Results of one batch (document dicts in, outcomes out, in order)."""
     from spinscope.model.document import Document
+    from spinscope.model.jsonable import plain
 
     parsed = [Document.from_dict(d) for d in docs]
     try:
-        return [("ok", r.to_dict()) for r in pipeline.run(parsed)]
+        # plain(): built-in values only (no numpy scalars), as the store's JSON needs them
+        return [("ok", plain(r.to_dict())) for r in pipeline.run(parsed)]
     except Exception:  # noqa: BLE001 -- retried one by one below, each failure recorded
         out: list[Outcome] = []
         for doc in parsed:
             try:
-                out.append(("ok", pipeline.run([doc])[0].to_dict()))
+                out.append(("ok", plain(pipeline.run([doc])[0].to_dict())))
             except Exception as exc:  # noqa: BLE001 -- a failed document is a stored record
                 out.append(("error", _one_line(exc)))
         return out

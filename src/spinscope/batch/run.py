@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spinscope.errors import ConfigError
+from spinscope.ingest.jsonl import unexpected
 from spinscope.ingest.sources import Item, ReadOptions, count_hint, expand, read_sources
 from spinscope.model.document import AnalysisResult
 from spinscope.store import Store
@@ -125,7 +126,8 @@ class _Feeder:
             self._record(item, stage, reason)
 
     def _record(self, item: Item, stage: str, reason: str) -> None:
-        self.failures.append((item.source, item.ref, stage, reason))
+        source, ref, reason = _text(item.source), _text(item.ref), _text(reason)
+        self.failures.append((source, ref, stage, reason))
         self.summary.failed += 1
         self.summary.failures_by_stage[stage] += 1
         if len(self.summary.examples) < 5:
@@ -144,8 +146,15 @@ class _Feeder:
             if item.error is not None or item.doc is None:
                 self._fail(item, "ingest", item.error or "no document")
                 continue
-            doc_id = item.doc.id
-            if doc_id in self.seen or self.store.stored_ids([doc_id], con=reader):
+            try:
+                doc_id = item.doc.id
+                stored = doc_id in self.seen or self.store.stored_ids([doc_id], con=reader)
+            except Exception as exc:  # noqa: BLE001 -- e.g. a text that cannot be hashed
+                if _store_wide(exc):
+                    raise
+                self._fail(item, "ingest", unexpected(exc))
+                continue
+            if stored:
                 with self.lock:
                     self.summary.duplicates += 1
                 continue
@@ -162,14 +171,41 @@ class _Feeder:
         return [item.doc.to_dict() for item in batch]
 
     def store_batch(self, outcomes: list[tuple[str, Any]]) -> None:
+        """Store one batch's results and the failures so far in one transaction; if that fails
+        for a reason of the data (not of the store), store its documents one at a time, so one
+        document that cannot be stored is a failure record and the others are kept."""
         batch = self.in_flight.pop(0)
-        results = []
+        items, results = [], []
         for item, (status, value) in zip(batch, outcomes, strict=True):
-            if status == "ok":
-                results.append(AnalysisResult.from_dict(value))
-            else:
+            if status != "ok":
                 self._fail(item, "analyse", value)
-        self.summary.stored += self.store.write(results, failures=self._take_failures())
+                continue
+            try:
+                results.append(AnalysisResult.from_dict(value))
+            except Exception as exc:  # noqa: BLE001 -- a malformed result is this item's failure
+                self._fail(item, "analyse", unexpected(exc))
+                continue
+            items.append(item)
+        failures = self._take_failures()
+        try:
+            self.summary.stored += self.store.write(results, failures=failures)
+        except Exception as exc:
+            if _store_wide(exc):
+                raise
+            self._store_one_by_one(items, results, failures)
+
+    def _store_one_by_one(self, items: list[Item], results: list, failures: list) -> None:
+        # The failure records go first: if even they cannot be written, the store is what fails,
+        # and that error is raised (as a store-wide error is).
+        self.store.write([], failures=failures)
+        for item, result in zip(items, results, strict=True):
+            try:
+                self.summary.stored += self.store.write([result])
+            except Exception as exc:
+                if _store_wide(exc):
+                    raise
+                self._fail(item, "store", unexpected(exc))
+                self.store.write([], failures=self._take_failures())
 
     def _take_failures(self) -> list[tuple[str, str, str, str]]:
         with self.lock:
@@ -179,3 +215,35 @@ class _Feeder:
     def flush_failures(self) -> None:
         if self.failures:
             self.store.write([], failures=self._take_failures())
+
+
+# Errors of the store itself (its disk, its memory, its file): every document would fail the same
+# way, so they end the run (each batch already stored stays stored) instead of being recorded.
+_STORE_WIDE_NAMES = frozenset({
+    "IOException", "FatalException", "InternalException", "OutOfMemoryException",
+    "PermissionException", "ConnectionException",
+})  # fmt: skip
+_STORE_WIDE_WORDS = ("no space left on device", "disk full")
+
+
+def _store_wide(exc: BaseException) -> bool:
+    """True if ``exc`` (or an error it was raised from) is the store failing, not the data."""
+    seen: set[int] = set()
+    err: BaseException | None = exc
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        if isinstance(err, OSError | MemoryError):
+            return True
+        if type(err).__module__.startswith(("duckdb", "_duckdb")) and any(
+            cls.__name__ in _STORE_WIDE_NAMES for cls in type(err).__mro__
+        ):
+            return True
+        if any(word in str(err).lower() for word in _STORE_WIDE_WORDS):
+            return True
+        err = err.__cause__ or err.__context__
+    return False
+
+
+def _text(value: str) -> str:
+    """``value`` as storable text: a lone surrogate (from a file name or a message) escaped."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")

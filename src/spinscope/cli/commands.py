@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from spinscope.errors import ConfigError, DataError, IngestError
-from spinscope.model import jsonable
+from spinscope.model.jsonable import dumps
 
 
 def _write(path: str, content: str) -> None:
@@ -34,48 +34,112 @@ def cmd_analyze(args, settings_of) -> int:
     from rich.console import Console
 
     from spinscope.analysis.pipeline import Pipeline
-    from spinscope.ingest import load_many
+    from spinscope.cli.main import EXIT_PARTIAL
+    from spinscope.model.jsonable import plain
 
     settings = settings_of(args)
     console = Console(stderr=args.json == "-")
-    docs = list(
-        load_many(
-            args.source,
-            allow_private=settings["ingest.allow_private_urls"],
-            timeout_s=settings["ingest.timeout_s"],
-            max_bytes=settings["ingest.max_bytes"],
-        )
-    )
-    results = Pipeline(settings).run(docs)
+    items, failed = _analyze_inputs(args.source, settings)
+    if args.html and len(items) + failed > 1:
+        raise ConfigError("--html writes one report; give a single article, not a JSONL.")
+    if not items:  # every record of the JSONL file failed, each one printed
+        return EXIT_PARTIAL
+    pipeline = Pipeline(settings)
+    if _is_jsonl(args.source):  # one failure line per bad record, never a crash
+        results, lost = _analyse_each(pipeline, items)
+    else:
+        results, lost = pipeline.run([doc for _, doc in items]), 0
+    failed += lost
+    if not results:
+        return EXIT_PARTIAL
     for result in results:
         for warning in result.warnings:
             print(f"spinscope: warning: {warning}", file=sys.stderr)
     if args.json:
-        data = [r.to_dict() for r in results]
-        _write(
-            args.json,
-            jsonable.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=1)
-            + "\n",
-        )
-    if args.html:
+        data = [plain(r.to_dict()) for r in results]
+        many = len(items) + failed > 1
+        _write(args.json, dumps(data if many else data[0], ensure_ascii=False, indent=1) + "\n")
+    if args.html and results:
         from spinscope.report.html import render_html
 
-        if len(results) > 1:
-            raise ConfigError("--html writes one report; give a single article, not a JSONL.")
         _write(args.html, render_html(results[0]))
     if not args.quiet and args.json != "-":
         from spinscope.report.terminal import render_terminal
 
         for result in results:
             render_terminal(result, console, taxonomy=args.taxonomy)
-    if args.explain:
+    if args.explain and results:
         record = {
             k: v
             for k, v in results[0].to_dict().items()
             if k not in ("document", "findings", "claims", "labels")
         }
-        console.print_json(jsonable.dumps(record))
-    return 0
+        console.print_json(dumps(record))
+    return EXIT_PARTIAL if failed else 0
+
+
+def _analyze_inputs(source: str, settings: dict) -> tuple[list, int]:
+    """``([(where, Document)], failures)`` of one ``analyze`` source; a JSONL file's bad records
+    are printed (``spinscope: failed: FILE, line N: reason``) and counted, not raised."""
+    from spinscope.ingest import load
+    from spinscope.ingest.jsonl import jsonl_items
+
+    max_bytes = settings["ingest.max_bytes"]
+    if not _is_jsonl(source):
+        doc = load(
+            source,
+            allow_private=settings["ingest.allow_private_urls"],
+            timeout_s=settings["ingest.timeout_s"],
+            max_bytes=max_bytes,
+        )
+        return [(source, doc)], 0
+    items, failed = [], 0
+    for item in jsonl_items(source, max_bytes=max_bytes):
+        if item.error is not None or item.doc is None:
+            _print_failure(item.error or f"{item.ref}: no document.")
+            failed += 1
+        else:
+            items.append((item.ref, item.doc))
+    if not items and not failed:
+        raise IngestError(f"{source} holds no articles (no non-blank lines); {_JSONL_HINT}.")
+    return items, failed
+
+
+def _is_jsonl(source: str) -> bool:
+    from spinscope.ingest import is_url
+
+    return not is_url(source) and source.lower().endswith(".jsonl")
+
+
+_JSONL_HINT = "each line must be one JSON object with a 'text' or 'html' field"
+
+
+def _analyse_each(pipeline, items: list) -> tuple[list, int]:
+    """The results of ``items`` (analysed together; if that fails, one at a time), and how many
+    failed: a record whose analysis or JSON form fails is printed as a failure and left out."""
+    from spinscope.ingest.jsonl import unexpected
+    from spinscope.model.jsonable import plain
+
+    docs = [doc for _, doc in items]
+    try:
+        results = pipeline.run(docs)
+    except Exception:  # noqa: BLE001 -- retried one at a time below, each failure printed
+        results = None
+    out, failed = [], 0
+    for k, (where, doc) in enumerate(items):
+        try:
+            result = results[k] if results is not None else pipeline.run([doc])[0]
+            plain(result.to_dict())  # its JSON form must exist too
+        except Exception as exc:  # noqa: BLE001 -- one record must never end the run
+            _print_failure(f"{where}: analysis failed ({unexpected(exc)}).")
+            failed += 1
+            continue
+        out.append(result)
+    return out, failed
+
+
+def _print_failure(reason: str) -> None:
+    print(f"spinscope: failed: {reason}", file=sys.stderr)
 
 
 @contextmanager
@@ -374,11 +438,11 @@ def cmd_train(args, settings_of) -> int:
 
         folder = _semeval23(args.data or default_data_dir())
         card = _training("framing").train(folder, Path(args.out))
-        print(jsonable.dumps(card["cross_validation"]), file=sys.stderr)
+        print(dumps(card["cross_validation"]), file=sys.stderr)
         se25 = folder.parent / "semeval2025-task10"
         if se25.is_dir():
             card = _training("narratives").train(se25, Path(args.out))
-            print(jsonable.dumps(card["threshold_choice"]), file=sys.stderr)
+            print(dumps(card["threshold_choice"]), file=sys.stderr)
         print(f"model written to {args.out}; use it with --set framing.model_dir={args.out}",
               file=sys.stderr)  # fmt: skip
         return 0
@@ -388,7 +452,7 @@ def cmd_train(args, settings_of) -> int:
         folder = _semeval25(args.data or default_data_dir())
         card = _training("entity_roles").train(folder, "EN", Path(args.out))["card"]
         chosen = {k: card[k] for k in ("features", "C", "minority_threshold", "fine_threshold")}
-        print(jsonable.dumps(chosen), file=sys.stderr)
+        print(dumps(chosen), file=sys.stderr)
         print(f"model written to {args.out}; use it with --set roles.model_dir={args.out}",
               file=sys.stderr)  # fmt: skip
         return 0
@@ -418,8 +482,8 @@ def cmd_settings(args, settings_of) -> int:
 
 
 def cmd_batch(args, settings_of) -> int:
-    from spinscope.batch import EXIT_PARTIAL, run_batch
-    from spinscope.cli.main import print_json
+    from spinscope.batch import run_batch
+    from spinscope.cli.main import EXIT_PARTIAL, print_json
     from spinscope.ingest.sources import ReadOptions, parse_fields
 
     settings = settings_of(args)

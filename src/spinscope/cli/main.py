@@ -1,8 +1,9 @@
 """The command line: the only place that parses arguments, prints and chooses exit codes.
 
 Exit codes: 0 success; 1 bad input or settings (one line on stderr, no traceback); 2 usage
-error (argparse); 3 a model or dataset is missing or broken; 4 a batch run finished but some
-documents failed (they are recorded in the store's failures table); 130 interrupted.
+error (argparse); 3 a model or dataset is missing or broken; 4 a run finished but some records
+failed (``batch`` records them in the store's failures table, ``analyze`` of a JSONL file prints
+one line for each); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from pathlib import Path
 
 from spinscope import __version__
 from spinscope.errors import DataError, ModelError, SpinscopeError
-from spinscope.model import jsonable
+from spinscope.model.jsonable import dumps
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPT = 0, 1, 2, 3, 130
+# a run finished, but some records failed (each printed, or recorded in the store): the same
+# code as spinscope.batch.EXIT_PARTIAL
+EXIT_PARTIAL = 4
 
 
 def default_data_dir() -> Path:
@@ -295,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_json(data: object) -> None:
-    print(jsonable.dumps(data, ensure_ascii=False, indent=1))
+    print(dumps(data, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,15 @@ from spinscope.errors import IngestError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HTML_START = ("<!doctype html", "<html")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Byte order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def one_line(message: str) -> str:
@@ -16,10 +25,43 @@ def one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
+def lone_surrogate(value: str) -> tuple[int, str] | None:
+    """``(index, character)`` of the first lone surrogate in ``value``, or None.
+
+    A JSON escape such as ``"\\ud800"`` without its pair decodes to one: a ``str`` that is not
+    Unicode text (it cannot be encoded as UTF-8, stored or hashed).
+    """
+    match = _SURROGATE.search(value)
+    return (match.start(), match.group()) if match else None
+
+
+def refuse_lone_surrogate(value: str, *, what: str) -> None:
+    """Raise a one-line IngestError if ``value`` holds a lone surrogate; ``what`` names it."""
+    found = lone_surrogate(value)
+    if found:
+        index, char = found
+        raise IngestError(
+            f"{what} holds a lone surrogate (\\u{ord(char):04x} at character {index}), which is "
+            "not Unicode text; fix the source (a JSON \\ud800-style escape needs its pair)."
+        )
+
+
+def bom_codec(data: bytes) -> str | None:
+    """The codec a byte order mark at the start of ``data`` names (UTF-8, -16 or -32), if any."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    return None
+
+
 def looks_like_html(head: str | bytes) -> bool:
     """True if the content starts (after whitespace and a BOM) like an HTML document."""
     if isinstance(head, bytes):
-        head = head[:512].decode("utf-8", errors="replace")
+        codec = bom_codec(head)
+        if codec in ("utf-16", "utf-32"):
+            head = head[:2048].decode(codec, errors="replace")
+        else:
+            head = head[:512].decode("utf-8", errors="replace")
     start = head[:512].lstrip("\ufeff \t\r\n\f\v").lower()
     return start.startswith(_HTML_START)
 
@@ -40,11 +82,24 @@ def _known_codec(charset: str | None) -> str | None:
 
 
 def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str:
-    """Decode ``data`` as text: the declared ``charset`` if it works, else UTF-8 (BOM allowed).
+    """Decode ``data`` as text: by its byte order mark (UTF-8, UTF-16 or UTF-32) if it starts
+    with one, else the declared ``charset`` if it works, else UTF-8.
 
     Raises:
         IngestError: The bytes hold NUL characters (a binary file) or are not valid text.
     """
+    bom = bom_codec(data)
+    if bom in ("utf-16", "utf-32"):  # a BOM outranks a declared charset (as in browsers)
+        try:
+            text = data.decode(bom)
+        except UnicodeDecodeError as err:
+            name = bom.upper()
+            raise IngestError(
+                f"{source} starts with a {name} byte order mark but is not valid {name} text "
+                f"({one_line(err.reason)} at byte {err.start}); convert it first, e.g. "
+                f"`iconv -f {name} -t UTF-8`."
+            ) from None
+        return _refuse_nul(text, source=source)
     codec = _known_codec(charset)
     if codec and codec not in ("utf-8", "utf-8-sig"):
         try:

@@ -15,7 +15,7 @@ import trafilatura
 from trafilatura.settings import use_config
 
 from spinscope.errors import IngestError
-from spinscope.ingest._decode import one_line
+from spinscope.ingest._decode import one_line, refuse_lone_surrogate
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
 
@@ -59,9 +59,14 @@ def from_html(
             ``url`` are added where found.
 
     Raises:
-        IngestError: The HTML is empty or no article text could be extracted from it.
+        IngestError: The HTML is empty, holds a lone surrogate (a ``str`` that is not Unicode
+            text), or no article text could be extracted from it.
     """
     where = (meta or {}).get("source") or url or "the input"
+    if isinstance(url, str):
+        refuse_lone_surrogate(url, what=f"The URL of {where}")
+    if isinstance(html, str):
+        refuse_lone_surrogate(html, what=f"The HTML of {where}")
     if not html.strip():
         raise IngestError(f"The HTML of {where} is empty; give a web page with an article.")
     extracted = _extract(html, url)

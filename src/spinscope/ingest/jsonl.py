@@ -2,23 +2,36 @@
 
 Each line is one JSON object with a ``text`` (plain text) or ``html`` (a web page) field, and
 optionally ``title``, ``url`` and ``id``; every other field is kept in ``meta``.
+
+A bad line never stops the reading: ``jsonl_items`` yields, per non-blank line, an ``Item`` with
+the Document or with the reason (file, line, why) it could not be read. Whatever a line holds
+(garbage bytes, a lone surrogate, a number with 5,000 digits, an array nested 100,000 deep, a
+broken URL), the reason is a one-line message, never an exception. ``read_jsonl`` is the strict
+form: it raises that message as an ``IngestError`` at the first bad line.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from spinscope.errors import IngestError
-from spinscope.ingest.files import check_file
+from spinscope.ingest._decode import bom_codec, one_line
+from spinscope.ingest.files import DEFAULT_MAX_BYTES, check_file
 from spinscope.ingest.html import from_html
+from spinscope.ingest.item import Item
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
 
 _HINT = "each line must be one JSON object with a 'text' or 'html' field"
+_BLANK = " \t\r\n\f\v"  # what bytes.strip() strips, so blank lines are the same for str and bytes
+MAX_DEPTH = 64  # nesting of a record's values; deeper is refused before it reaches the store
 
 
 def read_jsonl(
@@ -32,48 +45,224 @@ def read_jsonl(
         IngestError: The file is missing, or a line is not JSON, not an object, lacks both
             ``text`` and ``html``, or holds no text; the message names the file and line.
     """
+    return _strict(jsonl_items(path_or_lines))
+
+
+def _strict(items: Iterator[Item]) -> Iterator[Document]:
+    for item in items:
+        if item.error is not None or item.doc is None:
+            raise IngestError(item.error or f"{item.ref}: no document.")
+        yield item.doc
+
+
+def jsonl_items(
+    path_or_lines: str | os.PathLike[str] | Iterable[str],
+    *,
+    fields: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Item]:
+    """One ``Item`` per non-blank line: its Document, or why the line could not be read.
+
+    Args:
+        path_or_lines: A JSONL file, or an iterable of str lines (numbered from 1).
+        fields: spinscope field -> the record's key (``{"text": "body"}``), for corpus runs.
+        max_bytes: Longest line accepted; a longer one is skipped without being held in memory.
+
+    Raises:
+        IngestError: Only for a path that is missing or a folder (checked at once).
+    """
     if isinstance(path_or_lines, str | os.PathLike):
         path = check_file(path_or_lines)
-        return _read_lines(_file_lines(path), source=str(path_or_lines))
-    if isinstance(path_or_lines, bytes):
+        lines: Iterable[tuple[int, str | bytes | None]] = _file_lines(path, max_bytes)
+        source = str(path_or_lines)
+    elif isinstance(path_or_lines, bytes):
         raise TypeError("read_jsonl() expects a path or an iterable of str lines, not bytes.")
-    return _read_lines(enumerate(path_or_lines, start=1), source="<lines>")
+    else:
+        lines, source = enumerate(path_or_lines, start=1), "<lines>"
+    return _items(lines, source=source, fields=fields, max_bytes=max_bytes)
 
 
-def _file_lines(path: Any) -> Iterator[tuple[int, str]]:
+def _file_lines(path: Any, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, raw line)``; ``None`` for a line over ``max_bytes`` (skipped unread)."""
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise IngestError(
-                    f"{path}, line {number}: not UTF-8 text; JSONL files must be UTF-8."
-                ) from None
+        number = 0
+        while raw := fh.readline(max_bytes + 1):
+            number += 1
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield number, None
+            else:
+                yield number, raw
 
 
-def _read_lines(lines: Iterable[tuple[int, str]], *, source: str) -> Iterator[Document]:
+def _items(
+    lines: Iterable[tuple[int, str | bytes | None]],
+    *,
+    source: str,
+    fields: Mapping[str, str] | None,
+    max_bytes: int,
+) -> Iterator[Item]:
     for number, line in lines:
-        if not line.strip():
-            continue
         where = f"{source}, line {number}"
+        if number == 1 and isinstance(line, bytes) and bom_codec(line) in ("utf-16", "utf-32"):
+            name = bom_codec(line).upper()  # type: ignore[union-attr]
+            yield Item(source, source, error=f"{source} is {name} text; JSONL files must be "
+                       f"UTF-8: convert it first, e.g. `iconv -f {name} -t UTF-8`.")  # fmt: skip
+            return
         try:
-            yield _record_to_doc(_parse(line, where=where), source=source, number=number)
-        except IngestError as err:
-            if str(err).startswith(where):
-                raise
-            raise IngestError(f"{where}: {err}") from err
+            item = _line_item(line, source, where, number, fields, max_bytes)
+        except Exception as err:  # noqa: BLE001 -- a line must never stop the reading
+            item = Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
+        if item is not None:
+            yield item
 
 
-def _parse(line: str, *, where: str) -> dict[str, Any]:
+def unexpected(err: BaseException) -> str:
+    """An unexpected error as one short line: its type and message."""
+    return f"{type(err).__name__}: {one_line(str(err))}"[:300]
+
+
+def _line_item(
+    line: str | bytes | None,
+    source: str,
+    where: str,
+    number: int,
+    fields: Mapping[str, str] | None,
+    max_bytes: int,
+) -> Item | None:
+    if line is None or len(line) > max_bytes:
+        return Item(source, where, error=f"{where}: longer than {max_bytes:,} bytes.")
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as err:
+            return Item(source, where, error=f"{where}: not UTF-8 text (invalid byte "
+                        f"0x{line[err.start]:02x} at byte {err.start}); JSONL files must be "
+                        "UTF-8.")  # fmt: skip
+    if not line.strip(_BLANK):
+        return None
     try:
-        record = json.loads(line)
+        record = parse_record(line)
+    except IngestError as err:
+        return Item(source, where, error=f"{where}: {err}")
+    return record_item(record, source, where, number, fields)
+
+
+def parse_record(line: str) -> Any:
+    """The JSON value of one line, or an IngestError (without the file and line) saying why not.
+
+    Refused besides invalid JSON: ``NaN``/``Infinity`` and numbers too large for a float (not
+    JSON data), integers with more digits than Python converts, and nesting deeper than
+    ``MAX_DEPTH`` levels.
+    """
+    try:
+        value = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as err:
-        raise IngestError(f"{where}: not valid JSON ({err.msg}); {_HINT}.") from None
+        raise IngestError(f"not valid JSON ({err.msg} at column {err.colno}); {_HINT}.") from None
+    except RecursionError:
+        raise IngestError(
+            f"nested too deeply to read (over {MAX_DEPTH} levels); {_HINT}."
+        ) from None
+    except ValueError as err:  # int digits over sys.get_int_max_str_digits(), or _finite_float
+        if "digits" in str(err):
+            limit = sys.get_int_max_str_digits()
+            raise IngestError(f"holds a number with more than {limit:,} digits; {_HINT}, and "
+                              "numbers of ordinary size.") from None  # fmt: skip
+        raise IngestError(f"{err}; {_HINT}.") from None
+    if _depth_over(value, MAX_DEPTH):
+        raise IngestError(f"nested too deeply (over {MAX_DEPTH} levels); {_HINT}.")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"holds {name}, which is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"holds the number {text[:40]}, too large for a float")
+    return value
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """True if ``value`` nests lists/dicts deeper than ``limit`` levels (iterative)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > limit:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def apply_fields(record: dict[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
+    """A record with the mapped columns renamed to spinscope's field names."""
+    out = dict(record)
+    for name, column in fields.items():
+        if column in record:
+            out[name] = out.pop(column)
+    return out
+
+
+def record_item(
+    record: Any,
+    source: str,
+    where: str,
+    number: int,
+    fields: Mapping[str, str] | None = None,
+) -> Item:
+    """One parsed record (a JSONL line, a CSV row) as an Item; never raises.
+
+    ``fields=None`` is the plain JSONL format (``read_jsonl``); a mapping (even empty) is a corpus
+    run's ``--field`` options, with messages that point at them.
+    """
+    try:
+        return Item(source, where, doc=_record_doc(record, source, where, number, fields))
+    except IngestError as err:
+        reason = str(err)
+        return Item(
+            source, where, error=reason if reason.startswith(where) else f"{where}: {reason}"
+        )
+    except Exception as err:  # noqa: BLE001 -- one record must never stop a corpus
+        return Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
+
+
+def _record_doc(
+    record: Any, source: str, where: str, number: int, fields: Mapping[str, str] | None
+) -> Document:
     if not isinstance(record, dict):
-        raise IngestError(f"{where}: a JSON {type(record).__name__}, not an object; {_HINT}.")
-    if not isinstance(record.get("text"), str) and not isinstance(record.get("html"), str):
-        raise IngestError(f"{where}: no 'text' or 'html' string field; {_HINT}.")
-    return record
+        name = "null" if record is None else type(record).__name__
+        raise IngestError(f"a JSON {name}, not an object; {_HINT}.")
+    text, html = record.get("text"), record.get("html")
+    if fields is None:
+        if not isinstance(text, str) and not isinstance(html, str):
+            raise IngestError(f"no 'text' or 'html' string field; {_HINT}.")
+    else:
+        record = apply_fields(record, fields)
+        text, html = record.get("text"), record.get("html")
+        if not (isinstance(text, str) and text.strip()) and not (
+            isinstance(html, str) and html.strip()
+        ):
+            wanted = fields.get("text", "text")
+            raise IngestError(f"no text (field '{wanted}'); map it with --field text=NAME.")
+    _check_url(record.get("url"))
+    return _record_to_doc(record, source=source, number=number)
+
+
+def _check_url(url: Any) -> None:
+    if url is None or url == "":
+        return
+    if not isinstance(url, str):
+        raise IngestError(f"the 'url' field is a JSON {type(url).__name__}, not a string.")
+    try:
+        urlsplit(url).hostname  # noqa: B018 -- parses the host: "http://[::1" fails here
+    except ValueError as err:
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        raise IngestError(f"the 'url' field {shown!r} is not a valid URL ({err}).") from None
 
 
 def _record_to_doc(record: dict[str, Any], *, source: str, number: int) -> Document:

@@ -12,36 +12,32 @@ from __future__ import annotations
 
 import csv
 import glob
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spinscope.errors import ConfigError, IngestError
-from spinscope.ingest._decode import decode_bytes, looks_like_html, one_line, sniff_html_charset
+from spinscope.ingest._decode import (
+    bom_codec,
+    decode_bytes,
+    lone_surrogate,
+    looks_like_html,
+    one_line,
+    sniff_html_charset,
+)
 from spinscope.ingest.files import DEFAULT_MAX_BYTES, check_file, read_path
 from spinscope.ingest.html import from_html
-from spinscope.ingest.jsonl import _record_to_doc
+from spinscope.ingest.item import Item
+from spinscope.ingest.jsonl import jsonl_items, record_item, unexpected
 from spinscope.ingest.text import from_text
 from spinscope.ingest.url import fetch_feed, fetch_url
-from spinscope.model.document import Document
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 ALL_SUFFIXES = TEXT_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES + (".jsonl", ".csv")
 FIELDS = ("text", "html", "title", "url", "outlet", "date")
-
-
-@dataclass(frozen=True)
-class Item:
-    """One document of a corpus source, or why it could not be read (``error``)."""
-
-    source: str  # the input it came from (path or URL)
-    ref: str  # where in it: "file", "file, line 7", "url", "file, record at byte 1024"
-    doc: Document | None = None
-    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,83 +109,91 @@ def read_source(source: str, options: ReadOptions) -> Iterator[Item]:
             yield Item(source, source, doc=read_path(source, max_bytes=options.max_bytes))
     except IngestError as err:
         yield Item(source, source, error=str(err))
+    except Exception as err:  # noqa: BLE001 -- a broken source must not end the corpus run
+        # Each reader turns a bad line, row, entry or record into an item itself; this is the
+        # last guard, for a source that breaks in a way no reader foresaw.
+        yield Item(source, source, error=f"{source}: could not be read ({unexpected(err)}); "
+                   "the rest of this source is skipped.")  # fmt: skip
 
 
 def _is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def _apply_fields(record: dict[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
-    """A record with the mapped columns renamed to spinscope's field names."""
-    out = dict(record)
-    for name, column in fields.items():
-        if column in record:
-            out[name] = out.pop(column)
-    return out
-
-
 def _jsonl(source: str, options: ReadOptions) -> Iterator[Item]:
-    path = check_file(source)
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if raw.strip():
-                yield _jsonl_item(raw, source, number, options)
-
-
-def _jsonl_item(raw: bytes, source: str, number: int, options: ReadOptions) -> Item:
-    where = f"{source}, line {number}"
-    if len(raw) > options.max_bytes:
-        return Item(source, where, error=f"{where}: longer than {options.max_bytes:,} bytes.")
-    try:
-        record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
-    except UnicodeDecodeError:
-        return Item(source, where, error=f"{where}: not UTF-8 text.")
-    except json.JSONDecodeError as err:
-        return Item(source, where, error=f"{where}: not valid JSON ({err.msg}).")
-    return _record_item(record, source, where, number, options)
-
-
-def _record_item(record: Any, source: str, where: str, number: int, options: ReadOptions) -> Item:
-    if not isinstance(record, dict):
-        return Item(source, where, error=f"{where}: a JSON {type(record).__name__}, not an object.")
-    record = _apply_fields(record, options.fields)
-    text, html = record.get("text"), record.get("html")
-    if not (isinstance(text, str) and text.strip()) and not (
-        isinstance(html, str) and html.strip()
-    ):
-        wanted = options.fields.get("text", "text")
-        return Item(source, where, error=f"{where}: no text (field '{wanted}'); map it with "
-                    "--field text=NAME.")  # fmt: skip
-    try:
-        return Item(source, where, doc=_record_to_doc(record, source=source, number=number))
-    except IngestError as err:
-        return Item(source, where, error=f"{where}: {err}")
+    return jsonl_items(source, fields=options.fields, max_bytes=options.max_bytes)
 
 
 def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
     path = check_file(source)
+    with open(path, "rb") as fh:
+        codec = bom_codec(fh.read(4))
+    if codec in ("utf-16", "utf-32"):
+        raise IngestError(f"{source} is {codec.upper()} text; CSV files must be UTF-8: convert it "
+                          f"first, e.g. `iconv -f {codec.upper()} -t UTF-8`.")  # fmt: skip
     csv.field_size_limit(max(options.max_bytes, 131072))
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
+    # surrogateescape: a bad byte costs its row only (it shows as a lone surrogate, found below)
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        lines = _Counted(fh)
+        reader = csv.reader(lines)
         try:
-            columns = reader.fieldnames or []
-        except UnicodeDecodeError:
-            raise IngestError(f"{source}: not UTF-8 text; CSV files must be UTF-8.") from None
+            columns = next(reader, [])
+        except csv.Error as err:
+            raise IngestError(f"{source}: unreadable CSV header ({one_line(str(err))}).") from None
+        if any(lone_surrogate(c) for c in columns):
+            raise IngestError(f"{source}: the header is not UTF-8 text; CSV files must be UTF-8.")
         text_col = options.fields.get("text", "text")
         if text_col not in columns and options.fields.get("html", "html") not in columns:
             raise IngestError(
                 f"{source}: no '{text_col}' column (columns: {', '.join(columns) or 'none'}); "
                 "map the article text with --field text=COLUMN."
             )
-        number = 1
+        yield from _csv_rows(reader, lines, columns, source, options)
+
+
+class _Counted:
+    """A file's lines, counted as the CSV reader takes them (its ``line_num`` stops at an
+    error, this count does not)."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh, self.count = fh, 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.fh)
+        self.count += 1
+        return line
+
+
+def _csv_rows(
+    reader: Any, lines: _Counted, columns: list[str], source: str, options: ReadOptions
+) -> Iterator[Item]:
+    """One item per row, named by the line the row starts on (a quoted field may span lines)."""
+    while True:
+        before = lines.count
+        where = f"{source}, line {before + 1}"
         try:
-            for number, row in enumerate(reader, start=2):
-                record = {k: v for k, v in row.items() if k and v}
-                yield _record_item(record, source, f"{source}, line {number}", number, options)
-        except (UnicodeDecodeError, csv.Error) as err:
-            where = f"{source}, after line {number}"
-            yield Item(source, where, error=f"{where}: unreadable CSV ({one_line(str(err))}); "
-                       "the rest of the file is skipped.")  # fmt: skip
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            stuck = lines.count == before
+            yield Item(source, where, error=f"{where}: unreadable CSV row ({one_line(str(err))})"
+                       + ("; the rest of the file is skipped." if stuck else "."))  # fmt: skip
+            if stuck:
+                return
+            continue
+        if not cells:  # a blank line
+            continue
+        bad = next((found for c in cells if (found := lone_surrogate(c))), None)
+        if bad:
+            yield Item(source, where, error=f"{where}: not UTF-8 text (invalid byte "
+                       f"0x{ord(bad[1]) - 0xDC00:02x}); CSV files must be UTF-8.")  # fmt: skip
+            continue
+        record = {k: v for k, v in zip(columns, cells, strict=False) if k and v}
+        yield record_item(record, source, where, before + 1, options.fields)
 
 
 def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
@@ -211,24 +215,30 @@ def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
         )
     outlet = parsed.feed.get("title")
     for k, entry in enumerate(parsed.entries, start=1):
-        link = entry.get("link")
-        where = f"{source}, entry {k}" + (f" ({link})" if link else "")
-        meta = {"outlet": outlet, "date": entry.get("published") or entry.get("updated"),
-                "feed": source}  # fmt: skip
-        meta = {key: value for key, value in meta.items() if value}
-        if not link:
-            yield Item(source, where, error=f"{where}: the entry has no link to an article.")
-            continue
         try:
-            doc = fetch_url(
-                link, timeout_s=options.timeout_s, max_bytes=options.max_bytes,
-                allow_private=options.allow_private,
-            )  # fmt: skip
-        except IngestError as err:
-            yield Item(source, where, error=str(err))
-            continue
-        title = doc.title or entry.get("title")
-        yield Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
+            yield _feed_item(entry, k, source, outlet, options)
+        except Exception as err:  # noqa: BLE001 -- one entry must never stop the feed
+            where = f"{source}, entry {k}"
+            yield Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
+
+
+def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOptions) -> Item:
+    link = entry.get("link")
+    where = f"{source}, entry {k}" + (f" ({link})" if link else "")
+    meta = {"outlet": outlet, "date": entry.get("published") or entry.get("updated"),
+            "feed": source}  # fmt: skip
+    meta = {key: value for key, value in meta.items() if value}
+    if not link:
+        return Item(source, where, error=f"{where}: the entry has no link to an article.")
+    try:
+        doc = fetch_url(
+            link, timeout_s=options.timeout_s, max_bytes=options.max_bytes,
+            allow_private=options.allow_private,
+        )  # fmt: skip
+    except IngestError as err:
+        return Item(source, where, error=f"{where}: {err}")
+    title = doc.title or entry.get("title")
+    return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
 
 
 def _warc(source: str, options: ReadOptions) -> Iterator[Item]:
@@ -294,6 +304,8 @@ def _warc_item(record, source: str, where: str, url: str | None, options: ReadOp
         return Item(
             source, where, error=str(err) if str(err).startswith(where) else f"{where}: {err}"
         )
+    except Exception as err:  # noqa: BLE001 -- one record must never stop the archive
+        return Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
 
 
 def count_hint(path: str) -> int | None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from spinscope.errors import IngestError
+from spinscope.ingest._decode import lone_surrogate, refuse_lone_surrogate
 from spinscope.ingest.lang import detect_language_hint
 from spinscope.model.document import Document
 
@@ -54,17 +55,21 @@ def from_text(
             (``"en"``/``"non-en"``) unless given.
 
     Raises:
-        IngestError: The text is empty or only whitespace.
+        IngestError: The text is empty or only whitespace, or the text or the title holds a lone
+            surrogate (a ``str`` that is not Unicode text; in ``meta`` one is escaped instead).
     """
     if not isinstance(text, str):
         raise TypeError(
             f"from_text() expects str, got {type(text).__name__}; "
             "decode bytes first or use read_path()/load()."
         )
-    meta = dict(meta or {})
+    meta = _storable_meta(dict(meta or {}))
+    where = meta.get("source") or "the input"
+    refuse_lone_surrogate(text, what=f"The text of {where}")
+    if isinstance(title, str):
+        refuse_lone_surrogate(title, what=f"The title of {where}")
     text = normalize_text(text)
     if not text.strip():
-        where = meta.get("source") or "the input"
         raise IngestError(f"The text of {where} is empty; give a news text with at least one word.")
     if title is None:
         title = guess_title(text)
@@ -72,3 +77,40 @@ def from_text(
         title = " ".join(normalize_text(title).split()) or None
     meta.setdefault("language", detect_language_hint(text))
     return Document(text=text, title=title, meta=meta)
+
+
+def _storable_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """``meta`` with every lone surrogate in its strings (keys too, nested too) written as its
+    escape (``"\\udce9"``), so that it can be stored and printed.
+
+    Metadata is not analysed, and a lone surrogate in it is usually a file name that is not UTF-8
+    (Python reads such names with ``surrogateescape``): the article is kept, the name escaped.
+    """
+    if not _has_surrogate(meta):
+        return meta
+    return _escaped(meta)
+
+
+def _has_surrogate(value: Any) -> bool:
+    stack = [value]  # iterative: a deeply nested value cannot exhaust the call stack
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if lone_surrogate(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return False
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(v) for v in value]
+    return value

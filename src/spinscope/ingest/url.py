@@ -96,7 +96,8 @@ def _check_url(target: str, *, original: str) -> httpx.URL:
     via = "" if target == original else f" (redirected to {target})"
     try:
         url = httpx.URL(target)
-    except (httpx.InvalidURL, TypeError) as err:
+        url.host  # noqa: B018 -- decodes the host: a bad "xn--" label raises here
+    except (httpx.InvalidURL, TypeError, ValueError) as err:
         reason = one_line(str(err))
         raise IngestError(f"Cannot fetch {original}{via}: not a valid URL ({reason}).") from None
     if not url.scheme:

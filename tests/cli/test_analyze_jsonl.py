@@ -1,0 +1,149 @@
+"""Issue #16: `spinscope analyze x.jsonl` prints one line per bad record
+(`spinscope: failed: FILE, line N: reason`), analyses the rest and exits 4, never with a
+traceback; JSON output goes through the one encoder (numpy values included)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hostile_fixtures import TRIGGERS, StubPipeline, article, jsonl_lines, line_bytes, valid_line
+from spinscope.cli.main import EXIT_INPUT, EXIT_PARTIAL, main
+from spinscope.ingest._decode import bom_codec
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """main(argv) with the stand-in pipeline; (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch("spinscope.analysis.pipeline.Pipeline", StubPipeline),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_each_issue_line_is_one_failed_line_and_the_rest_is_analysed(tmp_path):
+    lines = [valid_line(0)]
+    for k, line in enumerate(TRIGGERS.values(), start=1):
+        lines += [line, valid_line(k)]
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run("analyze", str(path), "--quiet", "--json", str(tmp_path / "o.json"))
+    assert code == EXIT_PARTIAL
+    failed = err.strip().splitlines()
+    assert len(failed) == len(TRIGGERS) and "Traceback" not in err
+    for k, line in enumerate(failed, start=1):
+        assert line.startswith(f"spinscope: failed: {path}, line {2 * k}: "), line
+    results = json.loads((tmp_path / "o.json").read_text())
+    assert [r["document"]["text"] for r in results] == [
+        article(k) for k in range(len(TRIGGERS) + 1)
+    ]
+    assert results[0]["findings"][0]["start"] == 0  # numpy offsets, written as JSON numbers
+
+
+def test_a_record_whose_analysis_fails_is_one_failed_line(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(f"{valid_line(1)}\n" + json.dumps({"text": article(2) + " BOOM"}) + "\n")
+    code, _, err = run("analyze", str(path), "--quiet", "--json", str(tmp_path / "o.json"))
+    assert code == EXIT_PARTIAL
+    assert err.strip() == (
+        f"spinscope: failed: {path}, line 2: analysis failed (RuntimeError: analyser exploded)."
+    )
+    assert len(json.loads((tmp_path / "o.json").read_text())) == 1
+
+
+def test_a_jsonl_whose_every_record_fails_exits_4_and_writes_no_json(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text("{oops\n[1]\n")
+    code, _, err = run("analyze", str(path), "--quiet", "--json", str(tmp_path / "o.json"))
+    assert code == EXIT_PARTIAL and len(err.strip().splitlines()) == 2
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_a_jsonl_with_no_records_is_one_error(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n  \n")
+    code, _, err = run("analyze", str(path), "--quiet")
+    assert code == EXIT_INPUT
+    assert err.strip() == (
+        f"spinscope: error: {path} holds no articles (no non-blank lines); each line must be one "
+        "JSON object with a 'text' or 'html' field."
+    )
+
+
+def test_one_good_jsonl_line_is_still_one_object(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(valid_line(1) + "\n")
+    assert run("analyze", str(path), "--quiet", "--json", str(tmp_path / "o.json"))[0] == 0
+    assert json.loads((tmp_path / "o.json").read_text())["document"]["text"] == article(1)
+
+
+def test_numpy_values_in_a_result_are_written_as_json(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(article(1))
+    code, out, err = run("analyze", str(path), "--json", "-", "--explain")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["findings"][0]["end"] == article(1).index(" ")
+    assert result["findings"][0]["confidence"] == 0.5
+
+
+def test_a_lone_surrogate_from_stdin_or_a_file_is_not_a_crash(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"A report \xed\xa0\x80 on the budget.")  # an encoded surrogate: not UTF-8
+    code, _, err = run("analyze", str(path), "--quiet")
+    assert code == EXIT_INPUT and err.startswith("spinscope: error: ") and "not UTF-8" in err
+
+
+def _blank(raw: bytes, number: int) -> bool:
+    try:
+        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not text.strip(" \t\r\n\f\v")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(jsonl_lines, min_size=1, max_size=6))
+def test_analyze_on_any_jsonl_never_crashes_and_accounts_for_every_line(lines):
+    raws = [line_bytes(line) for line in lines]
+    folder = Path(tempfile.mkdtemp(prefix="spinscope-prop-"))
+    path, out_json = folder / "x.jsonl", folder / "o.json"
+    path.write_bytes(b"\n".join(raws) + b"\n")
+    code, _, err = run("analyze", str(path), "--quiet", "--json", str(out_json))
+    assert "Traceback" not in err
+    wanted = [n for n, raw in enumerate(raws, start=1) if not _blank(raw, n)]
+    if not wanted:
+        assert code == EXIT_INPUT and "holds no articles" in err
+        return
+    if bom_codec(raws[0]) in ("utf-16", "utf-32"):
+        assert code == EXIT_PARTIAL and f"{path} is UTF-" in err  # a UTF-16/32 file
+        return
+    failed = [line for line in err.splitlines() if line.startswith("spinscope: failed: ")]
+    assert all(
+        line.startswith(("spinscope: failed: ", "spinscope: warning: "))
+        for line in err.splitlines()
+    ), err
+    failed_lines = [int(line.split(", line ", 1)[1].split(":", 1)[0]) for line in failed]
+    assert failed_lines == sorted(set(failed_lines)) and set(failed_lines) <= set(wanted)
+    results = json.loads(out_json.read_text()) if out_json.exists() else []
+    results = [results] if isinstance(results, dict) else results
+    assert len(results) + len(failed_lines) == len(wanted)  # every line analysed or failed
+    assert code == (EXIT_PARTIAL if failed else 0)
+
+
+def test_html_report_of_a_many_record_jsonl_is_refused_before_analysis(tmp_path):
+    path = tmp_path / "x.jsonl"
+    boom = json.dumps({"text": article(2) + " BOOM"})  # were it analysed, it would fail
+    path.write_text(f"{valid_line(1)}\n{boom}\n")
+    code, _, err = run("analyze", str(path), "--html", str(tmp_path / "r.html"))
+    assert code == EXIT_INPUT and "--html writes one report" in err
