@@ -22,6 +22,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -98,10 +99,22 @@ def unpack(message: tuple[str, Any]) -> AnalysisResult:
     raise AnalysisFailed()
 
 
+def _thread_lock_for_tqdm() -> None:
+    """model2vec (claim embeddings) makes a tqdm bar, even a hidden one, and tqdm's default lock
+    is a multiprocessing semaphore: each killed worker would leak one (the resource tracker
+    warns of them at exit). This process has no child processes, so a thread lock does."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return
+    tqdm.set_lock(threading.RLock())
+
+
 def _worker_main(conn: Any, settings: dict[str, Any], pipeline: Any, nice: int) -> None:
     """The worker process: load the pipeline once, then answer jobs until the pipe closes."""
     if nice:
         os.nice(nice)
+    _thread_lock_for_tqdm()
     try:
         if pipeline is None:
             from spinscope.api.service import pipeline_for
