@@ -110,10 +110,22 @@ def _thread_lock_for_tqdm() -> None:
     tqdm.set_lock(threading.RLock())
 
 
-def _worker_main(conn: Any, settings: dict[str, Any], pipeline: Any, nice: int) -> None:
+def cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _worker_main(
+    conn: Any, settings: dict[str, Any], pipeline: Any, nice: int, threads: int
+) -> None:
     """The worker process: load the pipeline once, then answer jobs until the pipe closes."""
     if nice:
         os.nice(nice)
+    # onnxruntime takes every core by default; workers side by side would fight over them
+    os.environ.setdefault("SPINSCOPE_THREADS", str(threads))
     _thread_lock_for_tqdm()
     try:
         if pipeline is None:
@@ -135,14 +147,17 @@ def _worker_main(conn: Any, settings: dict[str, Any], pipeline: Any, nice: int) 
 
 
 class Worker:
-    """One worker process and the pipe to it. Blocking calls: run them on a thread."""
+    """One worker process and the pipe to it; its models use ``threads`` threads (unless
+    SPINSCOPE_THREADS says otherwise). Blocking calls: run them on a thread."""
 
-    def __init__(self, settings: dict[str, Any], pipeline: Any = None, nice: int = 0) -> None:
+    def __init__(
+        self, settings: dict[str, Any], pipeline: Any = None, nice: int = 0, threads: int = 1
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
             target=_worker_main,
-            args=(child, settings, pipeline, nice),
+            args=(child, settings, pipeline, nice, threads),
             name="spinscope-analysis",
             daemon=True,
         )
@@ -200,7 +215,7 @@ class WorkerPool:
         self.closed = False
 
     def _new(self) -> Worker:
-        worker = Worker(self.settings, self.pipeline)
+        worker = Worker(self.settings, self.pipeline, threads=max(1, cores() // self.size))
         self.workers.add(worker)
         return worker
 
@@ -273,7 +288,7 @@ class OnDemand:
 
     async def run(self, job: Job, deadline: float) -> AnalysisResult:
         loop = asyncio.get_running_loop()
-        worker = Worker(self.settings, self.pipeline, self.nice)
+        worker = Worker(self.settings, self.pipeline, self.nice, threads=1)
         self.pid = worker.pid
         try:
             await asyncio.to_thread(worker.wait_ready, deadline - loop.time())
