@@ -175,3 +175,20 @@ def test_a_lone_surrogate_is_400(client, field):
     response = client.post("/api/analyze", content=body, headers=JSON)
     assert_error(response, 400, "surrogate", f'"{field}"', "U+D800")
     assert stored(client) == 0
+
+
+def test_a_page_goes_to_the_large_lane_by_its_article_not_its_markup(make_client):
+    slow = SlowPipeline(delay_s=3.0, slow_from=1000)
+    client = make_client(
+        {"serve.large_bytes": 1000, "serve.large_timeout_s": 1.0, "serve.timeout_s": 10.0},
+        pipeline=slow,
+    )
+    paragraph = "<p>The council met on Monday and voted on the harbour budget again.</p>"
+    nav = "".join(f'<li><a href="/section/{k}">Section {k}</a></li>' for k in range(60))
+    small = f"<html><body><nav><ul>{nav}</ul></nav><article>{paragraph * 3}</article></body></html>"
+    assert len(small) > 1000
+    assert client.post("/api/analyze", json={"html": small}).status_code == 200
+    paragraphs = "".join(f"<p>On day {k} the council voted on item {k} of the budget.</p>"
+                         for k in range(40))  # fmt: skip
+    big = f"<html><body><article>{paragraphs}</article></body></html>"
+    assert_error(client.post("/api/analyze", json={"html": big}), 504, "over 1,000 bytes", "1 s")

@@ -12,6 +12,7 @@ holds one lock.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import tempfile
@@ -30,6 +31,7 @@ from spinscope.api.workers import (
     InProcess,
     Job,
     OnDemand,
+    TooLargeForLane,
     WorkerPool,
 )
 from spinscope.model.jsonable import plain
@@ -102,17 +104,24 @@ class Service:
 
     async def analyse(self, job: Job) -> dict[str, Any]:
         """Ingest, analyse and store one document within its lane's deadline (queueing
-        included); 503 when the lane is full, 504 (nothing stored) past the deadline."""
-        if job.size > self.settings["serve.large_bytes"]:
+        included); 503 when the lane is full, 504 (nothing stored) past the deadline.
+        A text over ``serve.large_bytes`` goes to the large lane; so does a page or file whose
+        article turns out that large once extracted (in the normal lane)."""
+        large_bytes = self.settings["serve.large_bytes"]
+        if job.size > large_bytes and job.kind in ("text", "doc"):
             return await self._large(job)
         limit = self.settings["serve.max_concurrent"] + self.settings["serve.max_queue"]
         if self.waiting >= limit:
             raise HTTPException(503, "The server is busy with other analyses; try again later.")
         self.waiting += 1
         try:
+            job = dataclasses.replace(job, max_text_bytes=large_bytes)
             return await self._run("normal", job, self.settings["serve.timeout_s"])
+        except TooLargeForLane as exc:
+            doc = exc.doc
         finally:
             self.waiting -= 1
+        return await self._large(Job("doc", doc))
 
     async def _large(self, job: Job) -> dict[str, Any]:
         over = f"{self.settings['serve.large_bytes']:,}"

@@ -44,14 +44,25 @@ class AnalysisFailed(Exception):
     """A bug, not the user's input: the worker logged the traceback."""
 
 
+class TooLargeForLane(Exception):
+    """The ingested text is over the lane's ``Job.max_text_bytes`` (a web page or file whose
+    article turned out large): ``doc`` goes to the large lane instead."""
+
+    def __init__(self, doc: Document) -> None:
+        super().__init__()
+        self.doc = doc
+
+
 @dataclass(frozen=True)
 class Job:
     """One document to analyse: ``kind`` is "text" or "html" (a str), "file" (bytes named
-    ``name``) or "doc" (an already ingested Document, e.g. a fetched URL)."""
+    ``name``) or "doc" (an already ingested Document, e.g. a fetched URL). A text over
+    ``max_text_bytes`` once ingested is handed back, not analysed (TooLargeForLane)."""
 
     kind: str
     data: Any
     name: str = ""
+    max_text_bytes: int | None = None
 
     @property
     def size(self) -> int:
@@ -72,14 +83,18 @@ def run_job(pipeline: Any, job: Job) -> AnalysisResult:
         doc = from_bytes(job.data, source=job.name)
     else:
         doc = job.data
+    if job.max_text_bytes is not None and Job("doc", doc).size > job.max_text_bytes:
+        raise TooLargeForLane(doc)
     return pipeline.run([doc])[0]
 
 
 def answer(pipeline: Any, job: Job) -> tuple[str, Any]:
-    """``run_job`` as a message that pickles: ("ok", result), ("error", (class, message)) for a
-    SpinscopeError, or ("bug", None) after logging the traceback."""
+    """``run_job`` as a message that pickles: ("ok", result), ("large", doc), ("error", (class,
+    message)) for a SpinscopeError, or ("bug", None) after logging the traceback."""
     try:
         return "ok", run_job(pipeline, job)
+    except TooLargeForLane as exc:
+        return "large", exc.doc
     except errors.SpinscopeError as exc:
         return "error", (type(exc).__name__, str(exc))
     except Exception:
@@ -92,6 +107,8 @@ def unpack(message: tuple[str, Any]) -> AnalysisResult:
     status, value = message
     if status == "ok":
         return value
+    if status == "large":
+        raise TooLargeForLane(value)
     if status == "error":
         name, text = value
         cls = getattr(errors, name, None)
