@@ -176,12 +176,18 @@ SCHEMA: dict[str, Setting] = {
     ),
     "serve.timeout_s": Setting(
         30.0,
-        "spinscope serve: longest one analysis may take, queueing included (then 504).",
+        "spinscope serve: longest one analysis may take, queueing included; past it the "
+        "analysis is stopped (its worker process killed), nothing is stored, and the answer "
+        "is 504.",
         minimum=0.1,
         maximum=3600,
     ),
     "serve.max_concurrent": Setting(
-        2, "spinscope serve: analyses run at once; more wait their turn.", minimum=1, maximum=64
+        2,
+        "spinscope serve: analysis worker processes (each loads the models once, about "
+        "0.4 GB); more analyses wait their turn.",
+        minimum=1,
+        maximum=64,
     ),
     "serve.max_queue": Setting(
         64,
@@ -189,11 +195,33 @@ SCHEMA: dict[str, Setting] = {
         minimum=0,
         maximum=10_000,
     ),
+    "serve.large_bytes": Setting(
+        100_000,
+        "spinscope serve: texts over this many bytes (UTF-8) run in the large lane: in a "
+        "worker started for them at low priority, one at a time (another gets 503), within "
+        "serve.large_timeout_s, so they do not hold up normal requests.",
+        minimum=1_000,
+        maximum=1_000_000_000,
+    ),
+    "serve.large_timeout_s": Setting(
+        120.0,
+        "spinscope serve: longest the analysis of a large text (see serve.large_bytes) may "
+        "take, model loading included; then it is stopped and the answer is 504.",
+        minimum=1.0,
+        maximum=3600,
+    ),
     "serve.api_token": Setting(
         "",
         "spinscope serve: if set, write endpoints (analyse and store) need "
-        "'Authorization: Bearer <token>'; empty for none. Prefer SPINSCOPE_SERVE_API_TOKEN.",
+        "'Authorization: Bearer <token>' (or HTTP Basic with the token as password); empty for "
+        "none. Prefer SPINSCOPE_SERVE_API_TOKEN.",
         secret=True,
+    ),
+    "serve.protect_reads": Setting(
+        False,
+        "spinscope serve: make every route need the token too (pages, documents, reports, "
+        "charts, static files, the OpenAPI schema); a browser asks for it as a password. "
+        "Needs serve.api_token.",
     ),
 }
 

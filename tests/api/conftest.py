@@ -1,9 +1,8 @@
-"""A client over the real app (the shipped models, loaded once per process) and a stand-in
-pipeline for the limits tests."""
+"""Clients over the app: with a fast in-process stand-in pipeline by default, or with the
+shipped models (``real_pipeline``, loaded once per test session)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,37 +12,31 @@ pytest.importorskip("fastapi", reason="the API needs the [web] extra")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from spinscope.api import create_app  # noqa: E402
-from spinscope.model.document import AnalysisResult  # noqa: E402
+from spinscope.api.service import pipeline_for  # noqa: E402
 from spinscope.settings import load_settings  # noqa: E402
+
+from .stand_ins import SlowPipeline  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "sample-article.txt"
 
 
-class SlowPipeline:
-    """Stands in for the pipeline: waits, then finds nothing (or fails, if told to)."""
-
-    def __init__(self, delay_s: float = 0.0, error: Exception | None = None) -> None:
-        self.delay_s = delay_s
-        self.error = error
-
-    def run(self, docs):
-        time.sleep(self.delay_s)
-        if self.error:
-            raise self.error
-        return [AnalysisResult(doc=doc, findings=[]) for doc in docs]
+@pytest.fixture(scope="session")
+def real_pipeline():
+    """The shipped models' pipeline (loads them on first use)."""
+    return pipeline_for(load_settings())
 
 
 @pytest.fixture
-def make_client(tmp_path) -> Iterator[Callable[..., TestClient]]:
-    """``make_client(overrides, store_path=None, pipeline=None)``: a started TestClient."""
+def make_client() -> Iterator[Callable[..., TestClient]]:
+    """``make_client(overrides, store_path=None, pipeline=None, workers=None)``: a started
+    TestClient; the pipeline defaults to a stand-in that finds nothing at once."""
     clients: list[TestClient] = []
 
-    def make(overrides=None, store_path=None, pipeline=None) -> TestClient:
-        app = create_app(load_settings(overrides), store_path=store_path)
+    def make(overrides=None, store_path=None, pipeline=None, workers=None) -> TestClient:
+        pipeline = pipeline if pipeline is not None else SlowPipeline()
+        app = create_app(load_settings(overrides), store_path, pipeline=pipeline, workers=workers)
         client = TestClient(app, raise_server_exceptions=False)
-        client.__enter__()  # starts the app: loads the real models
-        if pipeline is not None:
-            app.state.service.pipeline = pipeline
+        client.__enter__()  # runs the app's start-up (workers, if any)
         clients.append(client)
         return client
 
@@ -55,6 +48,11 @@ def make_client(tmp_path) -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def client(make_client) -> TestClient:
     return make_client()
+
+
+@pytest.fixture
+def real_client(make_client, real_pipeline) -> TestClient:
+    return make_client(pipeline=real_pipeline)
 
 
 @pytest.fixture(scope="session")

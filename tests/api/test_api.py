@@ -14,7 +14,7 @@ from spinscope.ingest import from_text
 from spinscope.settings import load_settings
 from spinscope.store import Store
 
-from .conftest import SlowPipeline
+from .stand_ins import SlowPipeline
 
 ERROR_KEYS = {"status", "type", "message"}
 
@@ -32,7 +32,8 @@ def assert_error(response, status: int, *words: str) -> str:
 
 
 @pytest.mark.slow
-def test_analyze_text_returns_the_cli_json_plus_id(client, sample_text):
+def test_analyze_text_returns_the_cli_json_plus_id(real_client, sample_text):
+    client = real_client
     response = client.post("/api/analyze", json={"text": sample_text})
     assert response.status_code == 200, response.text
     data = response.json()
@@ -51,7 +52,8 @@ def test_analyze_text_returns_the_cli_json_plus_id(client, sample_text):
 
 
 @pytest.mark.slow
-def test_analyze_html_and_file_upload(client):
+def test_analyze_html_and_file_upload(real_client):
+    client = real_client
     html = (
         "<html><head><title>Port news</title></head><body><article><h1>Harbour vote</h1>"
         "<p>The council said 40 percent of the harbour budget was wasted last year.</p>"
@@ -173,7 +175,7 @@ def test_store_keeps_analysed_documents_and_the_corpus_page_filters(make_client,
 
 
 @pytest.mark.slow
-def test_a_text_whose_only_claim_candidate_is_dropped(client):
+def test_a_text_whose_only_claim_candidate_is_dropped(real_client):
     text = (
         "The planners claim the expansion could harm the estuary. But who are they really "
         "working for? Their so-called environmental report was written in a few weeks, and it "
@@ -181,11 +183,13 @@ def test_a_text_whose_only_claim_candidate_is_dropped(client):
         "self-appointed guardians of nature when the old cannery poured waste into the river "
         "for thirty years?"
     )
-    assert client.post("/api/analyze", json={"text": text}).status_code == 200
+    assert real_client.post("/api/analyze", json={"text": text}).status_code == 200
 
 
-def test_the_analysis_page_says_why_a_short_text_has_no_labels(make_client, tmp_path):
-    client = make_client(store_path=tmp_path / "s.duckdb")
+def test_the_analysis_page_says_why_a_short_text_has_no_labels(
+    make_client, real_pipeline, tmp_path
+):
+    client = make_client(store_path=tmp_path / "s.duckdb", pipeline=real_pipeline)
     doc_id = client.post("/api/analyze", json={"text": "Markets fell sharply today."}).json()["id"]
     page = client.get(f"/documents/{doc_id}")
     assert page.status_code == 200

@@ -17,13 +17,33 @@ ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 
-if not Path(CHROMIUM).exists():
-    pytest.skip("browser tests need Chromium (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
-uvicorn = pytest.importorskip("uvicorn", reason="the web app needs the [web] extra")
 
-from spinscope.api import create_app  # noqa: E402
-from spinscope.settings import load_settings  # noqa: E402
+def _missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not Path(CHROMIUM).exists():
+        return "browser tests need Chromium (apt-get install chromium)"
+    for module, why in (("playwright", "playwright"), ("uvicorn", "the [web] extra")):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"browser tests need {why} ({module} is not installed)"
+    return None
+
+
+MISSING = _missing()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip every test of this folder, saying why, where something is missing (a skip while
+    this file is imported would print a traceback when the folder is named on the command
+    line)."""
+    if MISSING is None:
+        return
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.skip(reason=MISSING))
+
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "sample-article.txt"
 
@@ -38,6 +58,11 @@ class Server:
     """``create_app`` on uvicorn in a background thread; ``url`` once it accepts requests."""
 
     def __init__(self, store_path: Path | None = None, overrides: dict | None = None) -> None:
+        import uvicorn
+
+        from spinscope.api import create_app
+        from spinscope.settings import load_settings
+
         app = create_app(load_settings(overrides), store_path=store_path)
         self.port = free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
@@ -67,6 +92,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser_context(tmp_path_factory):
+    from playwright import sync_api
+
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),

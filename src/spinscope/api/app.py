@@ -5,13 +5,13 @@ itself (no CDN), and a Content-Security-Policy allows scripts from this origin o
 
 from __future__ import annotations
 
-import hmac
+import asyncio
 import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, File, HTTPException, Request, UploadFile
+from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -19,10 +19,13 @@ from pydantic import BaseModel, Field, model_validator
 
 from spinscope import __version__
 from spinscope.api import corpus
+from spinscope.api.auth import TokenCheck
 from spinscope.api.errors import BodyLimit, install_handlers
 from spinscope.api.service import Service
 from spinscope.api.view import QUOTE_CHARS, page_context
-from spinscope.ingest import fetch_url, from_bytes, from_html, from_text
+from spinscope.api.workers import Job
+from spinscope.errors import ConfigError
+from spinscope.ingest import fetch_url
 from spinscope.model.definitions import quote
 from spinscope.model.document import AnalysisResult
 from spinscope.report.html import render_html
@@ -55,18 +58,34 @@ class AnalyzeRequest(BaseModel):
 
 
 def create_app(
-    settings: dict[str, Any] | None = None, store_path: str | Path | None = None
+    settings: dict[str, Any] | None = None,
+    store_path: str | Path | None = None,
+    *,
+    pipeline: Any = None,
+    workers: bool | None = None,
 ) -> FastAPI:
     """The FastAPI app. ``store_path`` is a corpus store to browse and to keep analysed documents
-    in; without one they are kept in memory while the process runs."""
+    in; without one they are kept in memory while the process runs.
+
+    Analyses run in worker processes that are killed at their deadline. ``pipeline`` (an object
+    with ``run(docs)``, e.g. a test stand-in) replaces the configured pipeline and runs
+    in-process unless ``workers=True`` (then it must pickle).
+    """
     settings = settings if settings is not None else load_settings()
-    service = Service(settings, store_path)
+    token, protect_reads = settings["serve.api_token"], settings["serve.protect_reads"]
+    if protect_reads and not token:
+        raise ConfigError(
+            "serve.protect_reads needs a token: set SPINSCOPE_SERVE_API_TOKEN (serve.api_token)."
+        )
+    service = Service(settings, store_path, pipeline=pipeline, workers=workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        service.warm_up()
-        yield
-        service.close()
+        try:
+            await service.start()
+            yield
+        finally:
+            service.close()
 
     app = FastAPI(
         title="spinscope",
@@ -80,10 +99,12 @@ def create_app(
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings["serve.max_body_bytes"])
     app.middleware("http")(_security_headers)
+    # added last, so it runs first: before the body is read or parsed
+    app.add_middleware(TokenCheck, token=token, protect_reads=protect_reads)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
-    _api_routes(app, service, _token_check(settings["serve.api_token"]))
+    _api_routes(app, service)
     _page_routes(app, service, templates)
     return app
 
@@ -96,19 +117,17 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
     return response
 
 
-def _token_check(token: str) -> Any:
-    def check(request: Request) -> None:
-        if not token:
-            return
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise HTTPException(
-                401,
-                "This server needs an API token: send 'Authorization: Bearer <token>'.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    return check
+def _valid_unicode(value: str, field: str) -> str:
+    """400, not a 500 deep inside, for a lone surrogate (JSON allows ``"\\ud800"``)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise HTTPException(
+            400,
+            f'The "{field}" field holds an invalid character (a lone surrogate, '
+            f"U+{ord(value[exc.start]):04X}, at character {exc.start}); send valid Unicode text.",
+        ) from None
+    return value
 
 
 def _checked_id(doc_id: str) -> str:
@@ -117,34 +136,33 @@ def _checked_id(doc_id: str) -> str:
     return doc_id
 
 
-def _api_routes(app: FastAPI, service: Service, token: Any) -> None:
+def _api_routes(app: FastAPI, service: Service) -> None:
     s = service.settings
 
-    @app.post("/api/analyze", dependencies=[Depends(token)], tags=["analysis"])
+    @app.post("/api/analyze", tags=["analysis"])
     async def analyze(body: AnalyzeRequest) -> dict[str, Any]:
         """Analyse a text, a web page or a URL; store it; return the result (the JSON of
         `spinscope analyze --json`) and the stored document's `id`."""
+        if body.text is not None:
+            return await service.analyse(Job("text", _valid_unicode(body.text, "text")))
+        if body.html is not None:
+            return await service.analyse(Job("html", _valid_unicode(body.html, "html")))
+        url = _valid_unicode(body.url or "", "url").strip()
+        doc = await asyncio.to_thread(
+            fetch_url,
+            url,
+            timeout_s=s["ingest.timeout_s"],
+            max_bytes=s["ingest.max_bytes"],
+            allow_private=s["ingest.allow_private_urls"],
+        )
+        return await service.analyse(Job("doc", doc))
 
-        def make_doc():
-            if body.text is not None:
-                return from_text(body.text)
-            if body.html is not None:
-                return from_html(body.html)
-            return fetch_url(
-                body.url.strip(),
-                timeout_s=s["ingest.timeout_s"],
-                max_bytes=s["ingest.max_bytes"],
-                allow_private=s["ingest.allow_private_urls"],
-            )
-
-        return await service.analyse(make_doc)
-
-    @app.post("/api/analyze/file", dependencies=[Depends(token)], tags=["analysis"])
+    @app.post("/api/analyze/file", tags=["analysis"])
     async def analyze_file(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008
         """Analyse an uploaded text or HTML file; as `POST /api/analyze`."""
         data = await file.read()
         name = Path(file.filename or "upload").name[:100]
-        return await service.analyse(lambda: from_bytes(data, source=name))
+        return await service.analyse(Job("file", data, name))
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])
     def document(doc_id: str) -> dict[str, Any]:
@@ -154,7 +172,9 @@ def _api_routes(app: FastAPI, service: Service, token: Any) -> None:
 
 def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     def page(request: Request, name: str, **context: Any) -> HTMLResponse:
-        context |= {"token_needed": bool(service.settings["serve.api_token"])}
+        # a page open under serve.protect_reads has the token already (HTTP Basic)
+        s = service.settings
+        context |= {"token_needed": bool(s["serve.api_token"]) and not s["serve.protect_reads"]}
         return templates.TemplateResponse(request, name, context)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -1,7 +1,10 @@
-"""The app's state: one pipeline, one store connection, and the limits on analyses.
+"""The app's state: the analysis lanes, one store connection, and the limits on analyses.
 
-Analyses run on a thread pool of ``serve.max_concurrent`` workers, so no more run at once even
-when a timed-out one is still finishing; ``serve.max_queue`` bounds how many may wait.
+Analyses run in worker processes (``api/workers.py``), so one past its deadline is killed and
+its memory freed: ``serve.max_concurrent`` warm workers for normal texts, and one on-demand,
+low-priority worker for texts over ``serve.large_bytes``. ``serve.max_queue`` bounds how many
+normal analyses may wait. A result is stored here, in the server process, only once it has
+arrived in time: a 504 means nothing was stored.
 DuckDB allows one writer process, so the store is opened once and every use of its connection
 holds one lock.
 """
@@ -9,12 +12,12 @@ holds one lock.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,21 +25,33 @@ from typing import Any
 from fastapi import HTTPException
 
 from spinscope.analysis.pipeline import Pipeline
-from spinscope.errors import SpinscopeError
-from spinscope.ingest import from_text
-from spinscope.model.document import Document
+from spinscope.api.workers import (
+    AnalysisFailed,
+    DeadlinePassed,
+    InProcess,
+    Job,
+    OnDemand,
+    TooLargeForLane,
+    WorkerPool,
+)
+from spinscope.model.jsonable import plain
 from spinscope.store import Store
 
 log = logging.getLogger("spinscope.api")
 _PIPELINES: dict[str, Pipeline] = {}
 _PIPELINES_LOCK = threading.Lock()
+LARGE_NICE = 10  # the large lane's priority: below the warm workers'
+
+
+def analysis_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings without ``serve.*``: they are not analysis settings, and the token must
+    never be echoed in a result (nor sent to a worker)."""
+    return {k: v for k, v in settings.items() if not k.startswith("serve.")}
 
 
 def pipeline_for(settings: dict[str, Any]) -> Pipeline:
-    """One pipeline per process and analysis settings (models load once). The ``serve.*``
-    settings are left out: they are not analysis settings, and the token must never be echoed
-    in a result."""
-    values = {k: v for k, v in settings.items() if not k.startswith("serve.")}
+    """One pipeline per process and analysis settings (models load once)."""
+    values = analysis_settings(settings)
     key = repr(sorted(values.items()))
     with _PIPELINES_LOCK:
         if key not in _PIPELINES:
@@ -45,64 +60,105 @@ def pipeline_for(settings: dict[str, Any]) -> Pipeline:
 
 
 class Service:
-    def __init__(self, settings: dict[str, Any], store_path: str | Path | None = None) -> None:
+    """``pipeline``: an object with ``run(docs)`` to use instead of the configured pipeline (a
+    test stand-in). ``workers``: run analyses in worker processes (killed at the deadline);
+    by default only for the configured pipeline (a given one must then pickle)."""
+
+    def __init__(
+        self,
+        settings: dict[str, Any],
+        store_path: str | Path | None = None,
+        *,
+        pipeline: Any = None,
+        workers: bool | None = None,
+    ) -> None:
         self.settings = settings
-        self.pipeline = pipeline_for(settings)
         # without --store, analysed documents live in memory for the life of the process
         self.store = Store(store_path or ":memory:")
         self.persistent = store_path is not None
         self.lock = threading.Lock()
-        self.pool = ThreadPoolExecutor(settings["serve.max_concurrent"], "spinscope-analysis")
-        self.waiting = 0
-        self.waiting_lock = threading.Lock()
+        size = settings["serve.max_concurrent"]
+        if workers if workers is not None else pipeline is None:
+            values = analysis_settings(settings)
+            self.lanes: dict[str, Any] = {
+                "normal": WorkerPool(values, pipeline, size),
+                "large": OnDemand(values, pipeline, LARGE_NICE),
+            }
+        else:
+            pipeline = pipeline if pipeline is not None else pipeline_for(settings)
+            self.lanes = {"normal": InProcess(pipeline, size), "large": InProcess(pipeline, 1)}
+        self.waiting = 0  # normal analyses running or waiting
+        self.large_busy = False
         self.charts_dir = Path(tempfile.mkdtemp(prefix="spinscope-charts-"))
         self.charts_docs = -1
 
-    def warm_up(self) -> None:
-        """Load the models now, not on the first user's request."""
-        self.pipeline.run([from_text("Warm-up: the council said 40 percent of residents agree.")])
+    async def start(self) -> None:
+        """Start the warm workers (they load the models now, not on the first request)."""
+        if isinstance(self.lanes["normal"], WorkerPool):
+            await self.lanes["normal"].start()
 
     @contextmanager
     def db(self) -> Iterator[Store]:
         with self.lock:
             yield self.store
 
-    def _analyse(self, make_doc: Callable[[], Document]) -> dict[str, Any]:
+    async def analyse(self, job: Job) -> dict[str, Any]:
+        """Ingest, analyse and store one document within its lane's deadline (queueing
+        included); 503 when the lane is full, 504 (nothing stored) past the deadline.
+        A text over ``serve.large_bytes`` goes to the large lane; so does a page or file whose
+        article turns out that large once extracted (in the normal lane)."""
+        large_bytes = self.settings["serve.large_bytes"]
+        if job.size > large_bytes and job.kind in ("text", "doc"):
+            return await self._large(job)
+        limit = self.settings["serve.max_concurrent"] + self.settings["serve.max_queue"]
+        if self.waiting >= limit:
+            raise HTTPException(503, "The server is busy with other analyses; try again later.")
+        self.waiting += 1
         try:
-            result = self.pipeline.run([make_doc()])[0]
-        except SpinscopeError:
-            raise
-        except Exception as exc:  # a bug, not the user's input: log it, answer in one line
-            log.exception("analysis failed")
+            job = dataclasses.replace(job, max_text_bytes=large_bytes)
+            return await self._run("normal", job, self.settings["serve.timeout_s"])
+        except TooLargeForLane as exc:
+            doc = exc.doc
+        finally:
+            self.waiting -= 1
+        return await self._large(Job("doc", doc))
+
+    async def _large(self, job: Job) -> dict[str, Any]:
+        over = f"{self.settings['serve.large_bytes']:,}"
+        if self.large_busy:
+            raise HTTPException(
+                503,
+                f"Another text over {over} bytes is being analysed, and such texts run one at "
+                "a time; try again in a few minutes, or send a shorter text.",
+                headers={"Retry-After": "60"},
+            )
+        self.large_busy = True
+        try:
+            return await self._run("large", job, self.settings["serve.large_timeout_s"], over)
+        finally:
+            self.large_busy = False
+
+    async def _run(self, lane: str, job: Job, timeout_s: float, over: str = "") -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        try:
+            result = await self.lanes[lane].run(job, loop.time() + timeout_s)
+        except DeadlinePassed:
+            kind = f"a text over {over} bytes" if over else "a text"
+            raise HTTPException(
+                504,
+                f"The analysis of {kind} took longer than {timeout_s:g} s and was stopped; "
+                "nothing was stored. Try a shorter text.",
+            ) from None
+        except AnalysisFailed:
             raise HTTPException(
                 500, "The analysis failed on this text; the log has details."
-            ) from exc
+            ) from None
+        await asyncio.to_thread(self._store, result)
+        return plain({"id": result.doc.id, **result.to_dict()})
+
+    def _store(self, result: Any) -> None:
         with self.db() as store:
             store.write([result])
-        return {"id": result.doc.id, **result.to_dict()}
-
-    async def analyse(self, make_doc: Callable[[], Document]) -> dict[str, Any]:
-        """Ingest, analyse and store one document on the pool, within ``serve.timeout_s``
-        (queueing included)."""
-        limit = self.settings["serve.max_concurrent"] + self.settings["serve.max_queue"]
-        with self.waiting_lock:
-            if self.waiting >= limit:
-                raise HTTPException(503, "The server is busy with other analyses; try again later.")
-            self.waiting += 1
-        future = self.pool.submit(self._analyse, make_doc)
-        future.add_done_callback(lambda _: self._done())
-        timeout_s = self.settings["serve.timeout_s"]
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), timeout_s)
-        except TimeoutError:
-            future.cancel()  # if it has not started; a running one finishes in its worker
-            raise HTTPException(
-                504, f"The analysis took longer than {timeout_s:g} s; try a shorter text."
-            ) from None
-
-    def _done(self) -> None:
-        with self.waiting_lock:
-            self.waiting -= 1
 
     def result(self, doc_id: str) -> dict[str, Any]:
         with self.db() as store:
@@ -123,6 +179,7 @@ class Service:
         return self.charts_dir / name
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        for lane in self.lanes.values():
+            lane.close()
         with self.lock:
             self.store.close()
