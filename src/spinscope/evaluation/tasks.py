@@ -153,7 +153,7 @@ def semeval23_st3(o: Options) -> dict:
     from spinscope.corpora.technique_spans import load_semeval23_spans
     from spinscope.evaluation.technique_scores import gold_rows
 
-    folder = semeval23_folder(o.data)
+    folder = _folder(o.data, "semeval2023-task3", "SemEval-2023 Task 3")
     docs = load_semeval23_spans(folder, o.lang, "dev")
     train = gold_rows(load_semeval23_spans(folder, o.lang, "train"))
     tagger = _tagger(o.settings())
