@@ -8,7 +8,6 @@ documents failed (they are recorded in the store's failures table); 130 interrup
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -290,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=1))
+    from spinscope.model.jsonable import dumps
+
+    print(dumps(data, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
