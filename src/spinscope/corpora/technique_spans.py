@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spinscope.corpora.ptc import GoldSpan, read_articles, read_labels, read_text
+from spinscope.corpora.semeval23_articles import read_article_texts
 from spinscope.errors import DataError
 from spinscope.model.taxonomy import LABELS_2023
 
@@ -136,7 +137,7 @@ def load_semeval23_spans(root: Path, lang: str, split: str) -> list[SpanDocument
         raise DataError(
             f"SemEval-2023 ST3 labels {labels} not found; pass --data FOLDER or set SPINSCOPE_DATA."
         )
-    texts = read_articles(base / f"{split}-articles-subtask-3")
+    texts = read_article_texts(root, folder, split, 3)
     spans: dict[str, list[GoldSpan]] = {}
     span_dir = base / f"{split}-labels-subtask-3-spans"
     for art_id in texts:
