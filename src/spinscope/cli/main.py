@@ -68,53 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_settings_args(p)
 
-    p = sub.add_parser("eval", help="official metrics on a research dataset")
-    p.add_argument(
-        "task",
-        choices=(
-            "ptc",
-            "semeval23-st1",
-            "semeval23-st2",
-            "semeval23-st3",
-            "semeval25-st1",
-            "semeval25-st2",
-            "checkthat19",
-            "checkthat20",
-            "claimbuster",
-        ),
-    )
-    p.add_argument(
-        "--split",
-        default="dev",
-        choices=("dev", "train"),
-        help="ptc: the PTC split (semeval23-st3 always uses the PTC dev articles)",
-    )
-    p.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        help="datasets folder (default: $SPINSCOPE_DATA or ../shared/data)",
-    )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument(
-        "--folds",
-        type=int,
-        default=5,
-        help="claimbuster, semeval23-st1/st2: cross-validation folds (trains k models)",
-    )
-    p.add_argument(
-        "--max-steps", type=int, default=None, help="claimbuster: stop each fold early (smoke runs)"
-    )
-    p.add_argument("--out", type=Path, default=None, help="claimbuster: keep the fold runs here")
-    p.add_argument(
-        "--lang",
-        default="EN",
-        choices=("EN", "BG", "HI", "PT", "RU"),
-        help="semeval25-st1/st2: the language (st2 with EN uses the shipped model; otherwise "
-        "a model is trained on that language's training set first, with English-centred "
-        "features)",
-    )
-    _add_settings_args(p)
+    _add_eval_parser(sub)
 
     p = sub.add_parser("predict", help="write predictions in an official submission format")
     p.add_argument(
@@ -183,6 +137,47 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("settings", help="list every setting with its default and help")
     _add_corpus_parsers(sub)
     return parser
+
+
+def _add_eval_parser(sub) -> None:
+    from spinscope.evaluation.tasks import TASKS, languages
+
+    p = sub.add_parser("eval", help="official metrics on a research dataset")
+    p.add_argument("task", choices=tuple(TASKS))
+    p.add_argument(
+        "--split",
+        default="dev",
+        choices=("dev", "train"),
+        help="ptc: the PTC split (semeval23-st3 --lang EN always uses the PTC dev articles)",
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="datasets folder (default: $SPINSCOPE_DATA or ../shared/data)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--folds",
+        type=int,
+        default=5,
+        help="claimbuster, semeval23-st1/st2: cross-validation folds (trains k models)",
+    )
+    p.add_argument(
+        "--max-steps", type=int, default=None, help="claimbuster: stop each fold early (smoke runs)"
+    )
+    p.add_argument("--out", type=Path, default=None, help="claimbuster: keep the fold runs here")
+    langs = ", ".join(f"{name} {'/'.join(t.langs)}" for name, t in TASKS.items() if t.langs)
+    p.add_argument(
+        "--lang",
+        default="EN",
+        choices=languages(),
+        help=f"the language, for the tasks that take one ({langs}). semeval23-st3: EN scores "
+        "the PTC dev articles in their 2023 form, another language its dev set. semeval25-st2 "
+        "with EN uses the shipped model; otherwise a model is trained on that language's "
+        "training set first, with English-centred features",
+    )
+    _add_settings_args(p)
 
 
 def _add_corpus_parsers(sub) -> None:

@@ -1,0 +1,319 @@
+"""The evaluation tasks, one table (issue #19): each named task returns a plain dict.
+
+``spinscope eval`` takes its task choices, and its ``--lang`` choices, from ``TASKS``; it only
+parses arguments and prints what ``run_task`` returns (``cli/eval_output.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spinscope.errors import ConfigError, DataError
+
+Progress = Callable[[str], Any]  # description -> context manager yielding update(done, total)
+
+
+@contextmanager
+def no_progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    yield lambda done, total: None
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a task may read. ``settings`` is called only by tasks that need the settings, so a
+    bad ``--set`` fails exactly where it did before the table."""
+
+    data: Path
+    settings: Callable[[], dict] = dict
+    split: str = "dev"
+    folds: int = 5
+    max_steps: int | None = None
+    out: Path | None = None
+    lang: str = "EN"
+    progress: Progress = no_progress
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    help: str
+    run: Callable[[Options], dict]
+    langs: tuple[str, ...] = field(default=())
+
+
+def training_module(module: str):
+    """A module of the [train] extra, or a one-line error naming what is missing."""
+    try:
+        return importlib.import_module(f"spinscope.training.{module}")
+    except ImportError as exc:
+        raise ConfigError(
+            f"This needs the [train] extra ({exc.name} is missing): pip install 'spinscope[train]'."
+        ) from None
+
+
+def _tagger(settings: dict):
+    from spinscope.registry import create_analyzer
+
+    return create_analyzer("techniques", settings)
+
+
+def _folder(data: Path, name: str, what: str, probe: str = "") -> Path:
+    folder = data / name
+    if not (folder / probe if probe else folder).is_dir():
+        raise DataError(f"{what} not found at {folder}; pass --data FOLDER or set SPINSCOPE_DATA.")
+    return folder
+
+
+def _ptc(data: Path) -> Path:
+    ptc = data / "ptc-semeval2020-task11"
+    if not ptc.is_dir():
+        raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
+    return ptc
+
+
+def semeval23_folder(data: Path) -> Path:
+    return _folder(data, "semeval2023-task3", "SemEval-2023 Task 3", probe="en")
+
+
+def semeval25_folder(data: Path) -> Path:
+    return _folder(data, "semeval2025-task10", "SemEval-2025 Task 10")
+
+
+CHECKWORTHY_DATA = {
+    "checkthat19": "checkthat2019-task1-en",
+    "checkthat20": "checkthat2020-task1-en",
+    "claimbuster": "claimbuster",
+}
+
+
+def checkworthy_folder(data: Path, task: str) -> Path:
+    return _folder(data, CHECKWORTHY_DATA[task], task)
+
+
+# -- technique spans --------------------------------------------------------------------------
+
+
+def ptc(o: Options) -> dict:
+    from spinscope.evaluation.run import evaluate_ptc
+
+    folder = _ptc(o.data)
+    tagger = _tagger(o.settings())
+    with o.progress(f"Scoring PTC {o.split}") as update:
+        return evaluate_ptc(tagger, folder, o.split, progress=update)
+
+
+def tagger_spans(tagger, texts: list[str], update=None) -> list[list[tuple]]:
+    """``(start, end, label, confidence)`` of the tagger's SemEval-2023 findings per text, with
+    the confidences it reports (calibrated where it ships a calibration)."""
+    from spinscope.model.document import Document
+    from spinscope.model.taxonomy import SEMEVAL2023
+
+    out: list[list[tuple]] = []
+    for k in range(0, len(texts), 8):
+        for found in tagger.analyze([Document(t) for t in texts[k : k + 8]]):
+            out.append([(f.start, f.end, f.label, f.confidence)
+                        for f in found if f.taxonomy == SEMEVAL2023])  # fmt: skip
+        if update:
+            update(len(out), len(texts))
+    return out
+
+
+def _model_fields(tagger) -> dict:
+    return {
+        "model": tagger.card.get("name"),
+        "model_version": tagger.card.get("version"),
+        "model_dir": str(tagger.model_dir),
+        "variant": tagger.variant,
+        "threshold": tagger.threshold,
+        "decoder": tagger.decoder,
+    }
+
+
+def score_technique_docs(tagger, docs, train_rows, progress: Progress, what: str) -> dict:
+    from spinscope.evaluation.technique_scores import score_spans
+
+    with progress(f"Scoring {what}") as update:
+        predicted = tagger_spans(tagger, [d.text for d in docs], update)
+    return {**_model_fields(tagger), **score_spans(docs, predicted, train_rows=train_rows)}
+
+
+def semeval23_st3(o: Options) -> dict:
+    """EN: the 75 PTC dev articles in their 2023 form (the English dev set is withheld); any
+    other language: its dev set, with the constant floor chosen on its train set."""
+    if o.lang == "EN":
+        from spinscope.evaluation.run import evaluate_semeval23_st3
+
+        _ptc(o.data)
+        return evaluate_semeval23_st3(_tagger(o.settings()), o.data)
+    from spinscope.corpora.technique_spans import load_semeval23_spans
+    from spinscope.evaluation.technique_scores import gold_rows
+
+    folder = _folder(o.data, "semeval2023-task3", "SemEval-2023 Task 3")
+    docs = load_semeval23_spans(folder, o.lang, "dev")
+    train = gold_rows(load_semeval23_spans(folder, o.lang, "train"))
+    tagger = _tagger(o.settings())
+    result = score_technique_docs(tagger, docs, train, o.progress, f"SemEval-2023 {o.lang} dev")
+    return {"task": "semeval2023-task3-st3", "lang": o.lang, "split": f"{o.lang} dev", **result}
+
+
+def checkthat24(o: Options) -> dict:
+    """Paragraph micro-F1, span F1 and ECE on the CheckThat! 2024 Task 3 English dev half; the
+    constant floor is chosen on SemEval-2023 English train (when present)."""
+    from spinscope.corpora.technique_spans import load_checkthat24, load_semeval23_spans
+    from spinscope.evaluation.technique_scores import gold_rows
+
+    folder = _folder(o.data, "checkthat2024-task3-en-dev", "CheckThat! 2024 Task 3")
+    docs = load_checkthat24(folder)
+    se23 = o.data / "semeval2023-task3"
+    train = gold_rows(load_semeval23_spans(se23, "EN", "train")) if (se23 / "en").is_dir() else None
+    tagger = _tagger(o.settings())
+    result = score_technique_docs(tagger, docs, train, o.progress, "CheckThat! 2024 en dev")
+    return {"task": "checkthat2024-task3", "split": "en dev half (49 articles)", **result}
+
+
+# -- check-worthiness -------------------------------------------------------------------------
+
+
+def _checkthat(o: Options, task: str) -> dict:
+    from spinscope.analysis.claims import HEAD_NAMES, head_scores
+    from spinscope.evaluation.checkworthy import evaluate_checkthat19, evaluate_checkthat20
+    from spinscope.registry import create_analyzer
+
+    folder = checkworthy_folder(o.data, task)
+    claims = create_analyzer("claims", o.settings())
+    evaluate = evaluate_checkthat19 if task == "checkthat19" else evaluate_checkthat20
+    cache: dict[tuple, object] = {}
+
+    def probs(texts):
+        key = tuple(texts)
+        if key not in cache:
+            cache.clear()
+            cache[key] = claims.scorer.score(list(texts))
+        return cache[key]
+
+    # Each CheckThat! task is scored with the head trained for it (what fact-checkers picked);
+    # the other heads' MAP is reported beside it.
+    head = "checkthat19"
+    result = evaluate(folder, lambda t: head_scores(probs(t), head))
+    by_head = {
+        h: round(
+            result["map"]
+            if h == head
+            else evaluate(folder, lambda t, h=h: head_scores(probs(t), h))["map"],
+            4,
+        )
+        for h in HEAD_NAMES
+    }
+    result = {"head": head, "model_sha256": claims.scorer.model_sha256, **result}
+    result["map_by_head"] = by_head
+    return result
+
+
+def claimbuster(o: Options) -> dict:
+    import tempfile
+
+    folder = checkworthy_folder(o.data, "claimbuster")
+    checkworthy = training_module("checkworthy")  # one model trained a fold
+    if o.folds < 2:
+        raise ConfigError("--folds must be at least 2.")
+    ct19 = checkworthy_folder(o.data, "checkthat19")
+    out = o.out or Path(tempfile.mkdtemp(prefix="spinscope-cv-"))
+    cfg = checkworthy.TrainConfig(max_steps=o.max_steps)
+    return checkworthy.cross_validate_claimbuster(folder, ct19, cfg, folds=o.folds, out_dir=out)
+
+
+# -- article labels ---------------------------------------------------------------------------
+
+
+def _framing(o: Options, subtask: str) -> dict:
+    """Genre (ST1) and frames (ST2) by article-level cross-validation of the training recipe on
+    the English training articles (the English dev set is withheld)."""
+    folder = semeval23_folder(o.data)
+    if o.folds < 2:
+        raise ConfigError("--folds must be at least 2.")
+    result = training_module("framing").cross_validate(folder, folds=o.folds)
+    key = "genre" if subtask == "st1" else "frames"
+    metric = "genre_macro_f1" if key == "genre" else "frames_micro_f1"
+    return {
+        "task": f"semeval2023-task3-{subtask}",
+        "split": f"en train, {o.folds}-fold cross-validation by article",
+        "articles": result["articles"],
+        metric: result[metric],
+        **({"genre_micro_f1": result["genre_micro_f1"]} if key == "genre" else {}),
+        **({"frames_macro_f1": result["frames_macro_f1"]} if key == "frames" else {}),
+        "per_label": result[key]["per_class"],
+    }
+
+
+def semeval25_st1(o: Options) -> dict:
+    """Entity roles on the given dev mentions of --lang: English with the shipped model, another
+    language with a model trained on its own training mentions first."""
+    folder = semeval25_folder(o.data)
+    return training_module("entity_roles").evaluate(folder, o.lang)
+
+
+def semeval25_st2(o: Options) -> dict:
+    """Samples-F1 on sub-narratives (fine) and narratives (coarse) of the dev set of --lang."""
+    import tempfile
+
+    from spinscope.analysis.framing import shipped_model_dir
+
+    folder = semeval25_folder(o.data)
+    narratives = training_module("narratives")
+    model = shipped_model_dir()
+    if o.lang != "EN":
+        model = Path(tempfile.mkdtemp(prefix="spinscope-narratives-"))
+        narratives.train(folder, model, lang=o.lang)
+    result = narratives.evaluate(folder, model, lang=o.lang)
+    result["model"] = "shipped (English)" if o.lang == "EN" else f"trained on {o.lang} train"
+    return result
+
+
+SEMEVAL23_LANGS = ("EN", "FR", "DE", "IT", "PL", "RU")
+SEMEVAL25_LANGS = ("EN", "BG", "HI", "PT", "RU")
+
+TASKS: dict[str, Task] = {
+    t.name: t
+    for t in (
+        Task("ptc", "SemEval-2020 T11 SI, TC and full task on a PTC split", ptc),
+        Task("semeval23-st1", "SemEval-2023 genre, cross-validated on en train",
+             lambda o: _framing(o, "st1")),
+        Task("semeval23-st2", "SemEval-2023 frames, cross-validated on en train",
+             lambda o: _framing(o, "st2")),
+        Task("semeval23-st3", "SemEval-2023 techniques per paragraph (micro-F1) on --lang's dev",
+             semeval23_st3, SEMEVAL23_LANGS),
+        Task("semeval25-st1", "SemEval-2025 entity roles on --lang's dev", semeval25_st1,
+             SEMEVAL25_LANGS),
+        Task("semeval25-st2", "SemEval-2025 narratives on --lang's dev", semeval25_st2,
+             SEMEVAL25_LANGS),
+        Task("checkthat19", "CheckThat! 2019 T1 check-worthiness MAP",
+             lambda o: _checkthat(o, "checkthat19")),
+        Task("checkthat20", "CheckThat! 2020 T1 check-worthiness MAP",
+             lambda o: _checkthat(o, "checkthat20")),
+        Task("claimbuster", "ClaimBuster k-fold cross-validation (trains k models)", claimbuster),
+        Task("checkthat24", "CheckThat! 2024 T3 en dev half: paragraph micro-F1, span F1, ECE",
+             checkthat24),
+    )
+}  # fmt: skip
+
+
+def languages() -> tuple[str, ...]:
+    """Every language some task takes, in table order."""
+    return tuple(dict.fromkeys(lang for t in TASKS.values() for lang in t.langs))
+
+
+def run_task(name: str, options: Options) -> dict:
+    """Run the named task; a language the task does not take is a one-line error."""
+    task = TASKS.get(name)
+    if task is None:
+        raise ConfigError(f"Unknown eval task {name!r}. Available: {', '.join(TASKS)}.")
+    if task.langs and options.lang not in task.langs:
+        raise ConfigError(
+            f"{name} has no language {options.lang!r}. Available: {', '.join(task.langs)}."
+        )
+    return task.run(options)

@@ -1,0 +1,92 @@
+"""The eval task table (issue #19): the CLI's choices come from it, and it returns plain dicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spinscope.cli.eval_output import FORMATTERS
+from spinscope.cli.main import EXIT_INPUT, EXIT_MODEL, build_parser, main
+from spinscope.evaluation import tasks
+from spinscope.model.taxonomy import LABELS_2023
+
+
+def _eval_parser():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    return sub.choices["eval"]
+
+
+def _choices(parser, dest):
+    return next(a for a in parser._actions if a.dest == dest).choices
+
+
+def test_cli_task_and_language_choices_come_from_the_table(monkeypatch):
+    p = _eval_parser()
+    assert tuple(_choices(p, "task")) == tuple(tasks.TASKS)
+    assert set(_choices(p, "lang")) == {lang for t in tasks.TASKS.values() for lang in t.langs}
+    # a task added to the table is offered by the CLI without touching cli/
+    monkeypatch.setitem(tasks.TASKS, "toy", tasks.Task("toy", "a toy", lambda o: {}, ("XX",)))
+    p = _eval_parser()
+    assert "toy" in _choices(p, "task") and "XX" in _choices(p, "lang")
+
+
+def test_every_task_has_a_text_formatter():
+    assert set(FORMATTERS) == set(tasks.TASKS)
+
+
+def test_cli_prints_what_the_task_returns(monkeypatch, capsys, tmp_path):
+    seen = {}
+
+    def toy(o: tasks.Options) -> dict:
+        seen.update(lang=o.lang, data=o.data, folds=o.folds)
+        return {"task": "toy", "score": 0.5}
+
+    monkeypatch.setitem(tasks.TASKS, "ptc", tasks.Task("ptc", "toy", toy))
+    assert main(["eval", "ptc", "--json", "--data", str(tmp_path), "--folds", "3"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"task": "toy", "score": 0.5}
+    assert seen == {"lang": "EN", "data": tmp_path, "folds": 3}
+
+
+def test_a_language_the_task_does_not_take_is_one_line(capsys):
+    assert main(["eval", "semeval25-st2", "--lang", "FR"]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("spinscope: error: semeval25-st2 has no language 'FR'")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["semeval23-st3", "--lang", "FR"], "SemEval-2023 Task 3 not found"),
+    (["checkthat24"], "CheckThat! 2024 Task 3 not found"),
+])  # fmt: skip
+def test_missing_data_is_one_line(capsys, tmp_path, argv, needle):
+    assert main(["eval", *argv, "--data", str(tmp_path)]) == EXIT_MODEL
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_semeval23_st3_other_language_end_to_end(tmp_path, capsys):
+    """The shipped tagger on a one-article French dev set: a JSON score and a train floor."""
+    fr = tmp_path / "semeval2023-task3" / "fr"
+    text = "Un titre\n\nCes traîtres corrompus mentent sans cesse au peuple.\nIl pleut.\n"
+    for split in ("dev", "train"):
+        _write(fr / f"{split}-articles-subtask-3" / "article1.txt", text)
+        _write(fr / f"{split}-labels-subtask-3.txt",
+               "1\t1\t\n1\t3\tName_Calling-Labeling,Loaded_Language\n1\t4\t\n")  # fmt: skip
+        _write(fr / f"{split}-labels-subtask-3-spans" / "article1-labels-subtask-3.txt",
+               "1\tName_Calling-Labeling\t14\t33\n")  # fmt: skip
+    assert main(["eval", "semeval23-st3", "--lang", "FR", "--json", "--data", str(tmp_path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["lang"] == "FR" and result["n_paragraphs"] == 3 and result["n_articles"] == 1
+    assert 0.0 <= result["micro_f1"] <= 1.0 and 0.0 <= result["ece"] <= 1.0
+    assert set(result["per_label_f1"]) == set(LABELS_2023)
+    # train has 2 labels on 1 of 3 lines: giving both to every line scores 2*2/(2*2+4) = 0.5
+    assert result["constant_floor"]["micro_f1"] == 0.5
+    assert main(["eval", "semeval23-st3", "--lang", "FR", "--data", str(tmp_path)]) == 0
+    assert "constant floor (chosen on train): micro-F1 0.5000" in capsys.readouterr().out
