@@ -274,3 +274,56 @@ def mean_pool(hidden, mask):
     m = mask.unsqueeze(-1).to(hidden.dtype)
     pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
     return torch.nn.functional.normalize(pooled, dim=-1)
+
+
+ONNX_FP32 = "encoder.fp32.onnx"
+ONNX_INT8 = "encoder.int8.onnx"
+
+
+def export_onnx(model_dir: Path, out_dir: Path, *, keep_fp32: bool = False) -> dict[str, Path]:
+    """The encoder alone (inputs ``input_ids``, ``attention_mask``; output ``hidden``) as the
+    fused BERT graph, int8 with dynamic per-channel weights, made the way every shipped model is
+    (``training.export.fuse_and_quantize``). The tokenizer is copied beside it."""
+    import shutil
+
+    import torch
+    from transformers import BertModel
+
+    from spinscope.training.export import fuse_and_quantize
+
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model = BertModel.from_pretrained(
+        str(model_dir), add_pooling_layer=False, attn_implementation="eager"
+    ).eval()
+
+    class Graph(torch.nn.Module):
+        def __init__(self, encoder) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
+
+    raw = out_dir / "encoder.raw.onnx"
+    ids = torch.ones((2, 16), dtype=torch.long)
+    dyn = {0: "batch", 1: "seq"}
+    torch.onnx.export(
+        Graph(model),
+        (ids, torch.ones_like(ids)),
+        str(raw),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["hidden"],
+        dynamic_axes={"input_ids": dyn, "attention_mask": dyn, "hidden": dyn},
+        opset_version=17,
+        dynamo=False,
+    )
+    fp32, int8 = out_dir / ONNX_FP32, out_dir / ONNX_INT8
+    fuse_and_quantize(raw, fp32, int8, model.config)
+    shutil.copyfile(model_dir / TOKENIZER, out_dir / TOKENIZER)
+    paths = {"int8": int8, "tokenizer": out_dir / TOKENIZER}
+    if keep_fp32:
+        paths["fp32"] = fp32
+    else:
+        fp32.unlink()
+    return paths
