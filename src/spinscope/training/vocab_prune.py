@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.errors import ConfigError
 from spinscope.training.multilingual_encoder import TOKENIZER, WEIGHTS
 
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -50,7 +51,7 @@ def corpus_files(data_root: Path, corpora: Iterable[str] = tuple(CORPORA)) -> li
     root = Path(data_root)
     unknown = sorted(set(corpora) - set(CORPORA))
     if unknown:
-        raise ValueError(f"Unknown corpus {unknown[0]!r}. Available: {', '.join(CORPORA)}.")
+        raise ConfigError(f"Unknown corpus {unknown[0]!r}. Available: {', '.join(CORPORA)}.")
     files = {p for name in corpora for g in CORPORA[name] for p in root.glob(g)}
     return sorted(p for p in files if not HELD_OUT_PARTS & set(p.relative_to(root).parts))
 
