@@ -221,7 +221,15 @@ def cmd_train(args, settings_of) -> int:
         semeval25_folder,
         training_module,
     )
+    from spinscope.training import tasks
 
+    if args.what in tasks.TASKS:
+        from spinscope.cli.main import default_data_dir
+
+        prune_on = tuple(c.strip() for c in args.prune_on.split(",")) if args.prune_on else None
+        options = {"out": args.out, "data": args.data or default_data_dir(), "prune_on": prune_on}
+        print(dumps(tasks.run(args.what, **options), indent=1), file=sys.stderr)
+        return 0
     training = training_module("cli")
     if args.what == "framing":
         from spinscope.cli.main import default_data_dir

