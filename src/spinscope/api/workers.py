@@ -258,6 +258,9 @@ class WorkerPool:
             worker = await asyncio.wait_for(self.idle.get(), deadline - loop.time())
         except TimeoutError:
             raise DeadlinePassed() from None
+        if deadline <= loop.time():  # no time left to run it: keep the worker, it is fine
+            self.idle.put_nowait(worker)
+            raise DeadlinePassed()
         future = loop.run_in_executor(self.threads, worker.call, job, deadline - loop.time())
         future.add_done_callback(lambda _: self._release(worker))
         # shielded: a client that goes away does not cancel the call, so the worker comes back
