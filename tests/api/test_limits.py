@@ -192,3 +192,16 @@ def test_a_page_goes_to_the_large_lane_by_its_article_not_its_markup(make_client
                          for k in range(40))  # fmt: skip
     big = f"<html><body><article>{paragraphs}</article></body></html>"
     assert_error(client.post("/api/analyze", json={"html": big}), 504, "over 1,000 bytes", "1 s")
+
+
+def test_workers_that_cannot_load_the_models_fail_in_one_line(tmp_path):
+    from spinscope.api import create_app
+    from spinscope.errors import ModelError
+    from spinscope.settings import load_settings
+
+    settings = load_settings({"techniques.model_dir": str(tmp_path), "serve.max_concurrent": 1})
+    service = create_app(settings).state.service
+    with pytest.raises(ModelError, match="could not start: No technique model") as caught:
+        service.start()
+    assert "\n" not in str(caught.value)
+    assert not any(w.process.is_alive() for w in service.lanes["normal"].workers)

@@ -82,7 +82,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         try:
-            await service.start()
+            await asyncio.to_thread(service.start)
             yield
         finally:
             service.close()

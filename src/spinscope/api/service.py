@@ -92,10 +92,12 @@ class Service:
         self.charts_dir = Path(tempfile.mkdtemp(prefix="spinscope-charts-"))
         self.charts_docs = -1
 
-    async def start(self) -> None:
-        """Start the warm workers (they load the models now, not on the first request)."""
+    def start(self) -> None:
+        """Start the warm workers (they load the models now, not on the first request);
+        blocking, and done once (``spinscope serve`` calls it before serving, so that a model
+        that cannot load is one line on the terminal)."""
         if isinstance(self.lanes["normal"], WorkerPool):
-            await self.lanes["normal"].start()
+            self.lanes["normal"].start()
 
     @contextmanager
     def db(self) -> Iterator[Store]:

@@ -236,12 +236,18 @@ class WorkerPool:
         self.workers.add(worker)
         return worker
 
-    async def start(self) -> None:
-        """Start every worker and wait until each has loaded the pipeline."""
-        workers = [self._new() for _ in range(self.size)]
+    def start(self) -> None:
+        """Start every worker and wait until each has loaded the pipeline (blocking; once)."""
+        if self.workers:
+            return
+        workers = [self._new() for _ in range(self.size)]  # they load side by side
         try:
-            await asyncio.gather(*(self._ready(w) for w in workers))
-        except DeadlinePassed:
+            for worker in workers:
+                worker.wait_ready(READY_TIMEOUT_S)
+        except (DeadlinePassed, errors.ModelError) as exc:
+            self.close()
+            if isinstance(exc, errors.ModelError):
+                raise
             raise errors.ModelError(
                 f"The analysis workers did not load the models within {READY_TIMEOUT_S:g} s."
             ) from None
@@ -258,6 +264,9 @@ class WorkerPool:
             worker = await asyncio.wait_for(self.idle.get(), deadline - loop.time())
         except TimeoutError:
             raise DeadlinePassed() from None
+        if deadline <= loop.time():  # no time left to run it: keep the worker, it is fine
+            self.idle.put_nowait(worker)
+            raise DeadlinePassed()
         future = loop.run_in_executor(self.threads, worker.call, job, deadline - loop.time())
         future.add_done_callback(lambda _: self._release(worker))
         # shielded: a client that goes away does not cancel the call, so the worker comes back

@@ -20,12 +20,15 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
             "pip install 'spinscope[web]'."
         ) from None
     app = create_app(settings, store_path=args.store)
+    print("spinscope: starting the analysis workers (loading the models)...", file=sys.stderr)
+    app.state.service.start()  # a model that cannot load: one line, not uvicorn's traceback
     where = f"http://{args.host}:{args.port}/"
     print(f"spinscope: serving on {where} (Ctrl+C to stop)", file=sys.stderr)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not settings["serve.api_token"]:
         print(
             "spinscope: warning: listening beyond this machine with no API token; set "
-            "SPINSCOPE_SERVE_API_TOKEN to protect the write endpoints.",
+            "SPINSCOPE_SERVE_API_TOKEN to protect the write endpoints (and "
+            "serve.protect_reads=true for every page).",
             file=sys.stderr,
         )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
