@@ -102,7 +102,7 @@ class AnalysisResult:
             for s in spans:
                 assert 0 <= s.start < s.end <= n and self.doc.text[s.start : s.end] == s.text, s
         for label in self.labels:
-            assert label.evidence, label
+            assert label.evidence or label.unsure, label
             for e in label.evidence:
                 assert 0 <= e.start < e.end <= n and self.doc.text[e.start : e.end] == e.text, e
 

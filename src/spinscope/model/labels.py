@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+NOT_SURE = "not sure"  # the label of an article-level answer the analyser could not decide
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -25,7 +27,9 @@ class ArticleLabel:
     """A label of the whole article (``task``: genre, frame, narrative, subnarrative or
     entity_role) with its score and evidence.
 
-    A label is only emitted with at least one evidence sentence.
+    A label is only emitted with at least one evidence sentence, except "not sure"
+    (``label == NOT_SURE``): the analyser could not decide, ``explanation`` says why, ``best``
+    holds its best guess (or ``None``) and ``score`` that guess's score.
     """
 
     task: str
@@ -36,11 +40,33 @@ class ArticleLabel:
     analyzer: str = "framing"
     # task "entity_role" only: name, main_role, fine_roles, mentions ([start, end] pairs)
     entity: dict[str, Any] | None = None
+    best: str | None = None
+
+    @property
+    def unsure(self) -> bool:
+        return self.label == NOT_SURE
+
+    @classmethod
+    def not_sure(
+        cls,
+        task: str,
+        reason: str,
+        *,
+        best: str | None = None,
+        score: float = 0.0,
+        analyzer: str = "framing",
+        evidence: list[Evidence] | None = None,
+        entity: dict[str, Any] | None = None,
+    ) -> ArticleLabel:
+        """A "not sure" answer for ``task``, saying why in ``reason``."""
+        return cls(task, NOT_SURE, score, list(evidence or []), reason, analyzer, entity, best)
 
     def to_dict(self) -> dict[str, Any]:
         out = {**asdict(self), "evidence": [e.to_dict() for e in self.evidence]}
         if self.entity is None:
             del out["entity"]
+        if self.best is None:
+            del out["best"]
         return out
 
     @classmethod
@@ -53,4 +79,5 @@ class ArticleLabel:
             explanation=data.get("explanation", ""),
             analyzer=data.get("analyzer", "framing"),
             entity=data.get("entity"),
+            best=data.get("best"),
         )
