@@ -226,3 +226,23 @@ def test_a_real_write_error_keeps_its_cause(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Cannot write to the store" in out.stdout and "File too large" in out.stdout
     assert "cannot rollback" not in out.stdout and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "out", "expected"),
+    [
+        ("csv", "afile/x.csv", "afile is a file, not a folder"),
+        ("jsonl", "afile/x.jsonl", "afile is a file, not a folder"),
+        ("brat", "afile", "afile is a file, not a folder"),
+        ("jsonl", "folder", "Is a directory"),
+        ("parquet", "folder", "folder"),
+    ],
+)
+def test_an_export_to_a_bad_path_is_one_line(store_path, tmp_path, capsys, fmt, out, expected):
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "folder").mkdir()
+    args = ["export", "--store", str(store_path), "--format", fmt, "--out", str(tmp_path / out)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"spinscope: error: Cannot write the {fmt} export to {tmp_path / out}")
+    assert err.count("\n") == 1 and expected in err

@@ -89,6 +89,8 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(out) else ""
         reason = "No space left on device" if exc.errno == errno.ENOSPC else exc.strerror or exc
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason, where = f"{exc.filename} is a file, not a folder", ""
         raise ConfigError(
             f"Cannot write the {fmt} export to {out}: {reason}{where}; give a writable --out."
         ) from None
