@@ -269,8 +269,8 @@ class Store:
     def _check_columns(self) -> None:
         """Every table and column of the current schema is there (extra ones are allowed)."""
         rows = self.con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main'"
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'"
         ).fetchall()
         have: dict[str, set[str]] = {}
         for table, column in rows:
