@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from spinscope.errors import IngestError
 from spinscope.ingest import fetch_url, load
 from spinscope.ingest import url as url_module
 from spinscope.ingest.url import ALLOW_PRIVATE_ENV, blocked_reason
@@ -212,7 +213,61 @@ def test_connection_refused(ingest_error) -> None:
         ("100.64.0.1", "non-global"),
         ("93.184.216.34", None),
         ("2606:2800:220:1:248:1893:25c8:1946", None),
+        # NAT64 (64:ff9b::/96) and 6to4 (2002::/16): judged by the IPv4 address they carry
+        ("64:ff9b::7f00:1", "loopback"),
+        ("64:ff9b::a00:1", "private"),
+        ("64:ff9b::a9fe:a9fe", "link-local"),
+        ("64:ff9b::5db8:d822", None),
+        ("2002:7f00:1::", "loopback"),
+        ("2002:c0a8:101::1", "private"),
+        ("2002:a9fe:a9fe::", "link-local"),
+        ("2002:5db8:d822::1", None),
+        # tunnels whose far end cannot be judged here
+        ("64:ff9b:1::7f00:1", "local-use NAT64"),
+        ("64:ff9b:1:2::5db8:d822", "local-use NAT64"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"),
+        ("2001::1", "Teredo"),
     ],
 )
 def test_blocked_reason(address: str, reason: str | None) -> None:
     assert blocked_reason(ipaddress.ip_address(address)) == reason
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [("2002:7f00:1::", "a loopback"), ("64:ff9b::7f00:1", "a loopback"),
+     ("2001::1", "a Teredo"), ("64:ff9b:1::1", "a local-use NAT64")],
+)  # fmt: skip
+def test_tunnelled_addresses_refused_before_connecting(
+    monkeypatch, ingest_error, address: str, reason: str
+) -> None:
+    def fake_getaddrinfo(host, port, *args, **kwargs):
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, port, 0, 0))]
+
+    monkeypatch.setattr(url_module.socket, "getaddrinfo", fake_getaddrinfo)
+    with ingest_error("Refusing", f"resolves to {address}, which is {reason} address"):
+        fetch_url("http://tunnel.example/news")
+
+
+@pytest.mark.parametrize(
+    "url", ["HTTP://127.0.0.1:{port}/article", "http://LOCALHOST:{port}/article",
+            "HTTP://LocalHost:{port}/article", "http://127.0.0.1:{port}/a/../article"],
+)  # fmt: skip
+def test_a_refusal_without_a_redirect_says_no_redirect(server, url: str) -> None:
+    # httpx writes the URL in its normal form; that is no redirect
+    url = url.format(port=server.port)
+    requests = len(server.hosts)
+    with pytest.raises(IngestError) as err:
+        fetch_url(url)
+    message = str(err.value)
+    assert message.startswith(f"Refusing to fetch {url}: ") and "redirected" not in message
+    assert len(server.hosts) == requests  # refused before connecting
+
+
+def test_the_cli_names_the_setting_that_allows_private_urls(server, capsys) -> None:
+    from spinscope.cli.main import main
+
+    assert main(["analyze", server.url("/article")]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "loopback" in err
+    assert "--set ingest.allow_private_urls=true" in err and "allow_private=True" not in err

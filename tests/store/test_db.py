@@ -76,7 +76,7 @@ def test_files_that_are_not_stores(tmp_path):
         Store(other)
     junk = tmp_path / "junk.duckdb"
     junk.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="Cannot open the store"):
+    with pytest.raises(StoreError, match="is not a spinscope store: it is not a DuckDB file"):
         Store(junk)
     with pytest.raises(StoreError, match="is a folder"):
         Store(tmp_path)

@@ -39,10 +39,26 @@ def analyse_batch(pipeline, docs: list[dict]) -> list[Outcome]:
         return out
 
 
+def _no_process_locks() -> None:
+    """Give tqdm a thread lock up front. model2vec's ``encode`` opens a (disabled) tqdm bar,
+    and tqdm's first bar makes a multiprocessing RLock, a named semaphore registered with the
+    resource tracker; a worker ended by ``Pool.terminate`` (after an error) never unlinks it,
+    and the run ends with "resource_tracker: There appear to be N leaked semaphore objects".
+    A worker runs one batch at a time, so a thread lock is all tqdm needs there."""
+    import threading
+
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover -- tqdm comes with model2vec
+        return
+    tqdm.set_lock(threading.RLock())
+
+
 def _init_worker(settings: dict, threads: int) -> None:
     global _PIPELINE
     os.environ["SPINSCOPE_THREADS"] = str(threads)
     os.environ["OMP_NUM_THREADS"] = str(threads)
+    _no_process_locks()
     from spinscope.analysis.pipeline import Pipeline
 
     _PIPELINE = Pipeline(settings)
@@ -67,8 +83,19 @@ def local_engine(
 
     threads = max(1, (os.cpu_count() or workers) // workers)
     ctx = mp.get_context("spawn")  # no forked copies of loaded ONNX sessions
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings, threads)) as pool:
+    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(settings, threads))
+    finished = False
+    try:
         yield from pool.imap(_work, batches, chunksize=1)
+        finished = True
+    finally:
+        # Ended in every case (done, an error, the caller closing this generator): the workers
+        # are stopped and joined before the caller goes on (see also _no_process_locks).
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
+        pool.join()
 
 
 class _RayWorker:

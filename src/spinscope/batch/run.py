@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,17 +99,31 @@ def run_batch(
             from spinscope.batch.engines import ray_engine
 
             outcomes = ray_engine(feed.batches(), settings, workers=workers, address=address)
-        try:
-            for out in outcomes:
-                feed.store_batch(out)
-                summary.elapsed_s = time.monotonic() - started
-                if progress:
-                    progress(summary.read, total, summary)
-        finally:
+        # closing(): on an error (a full disk, Ctrl-C) the engine's generator is closed at once,
+        # so its worker pool is shut down and its locks released before the process exits
+        with closing(outcomes):
+            try:
+                for out in outcomes:
+                    feed.store_batch(out)
+                    summary.elapsed_s = time.monotonic() - started
+                    if progress:
+                        progress(summary.read, total, summary)
+            except BaseException:
+                # record what can be recorded, but report the error that stopped the run, not
+                # a second one from the same cause (a full disk fails these writes too)
+                with suppress(Exception):
+                    feed.flush_failures()
+                with suppress(Exception):
+                    _finish(store, summary, started)
+                raise
             feed.flush_failures()
-            summary.elapsed_s = time.monotonic() - started
-            store.finish_run(summary.run_id, summary.stored, summary.duplicates, summary.failed)
+            _finish(store, summary, started)
     return summary
+
+
+def _finish(store: Store, summary: Summary, started: float) -> None:
+    summary.elapsed_s = time.monotonic() - started
+    store.finish_run(summary.run_id, summary.stored, summary.duplicates, summary.failed)
 
 
 class _Feeder:

@@ -6,7 +6,10 @@ Guards:
 * only ``http`` and ``https``; no proxies or ``.netrc`` from the environment;
 * the host is resolved once, every address is checked (loopback, private, link-local,
   multicast, reserved, unspecified and other non-global addresses are refused unless
-  ``allow_private`` or ``SPINSCOPE_ALLOW_PRIVATE_URLS=1``), and the connection goes to a
+  ``allow_private`` or ``SPINSCOPE_ALLOW_PRIVATE_URLS=1``; an IPv6 address that carries an IPv4
+  one, IPv4-mapped, NAT64 ``64:ff9b::/96`` or 6to4 ``2002::/16``, is judged by that IPv4
+  address; local-use NAT64 ``64:ff9b:1::/48`` and Teredo ``2001::/32`` tunnels, whose far
+  end cannot be judged, are refused), and the connection goes to a
   checked address, so a DNS answer that changes between check and connect (DNS rebinding)
   cannot redirect it; TLS still verifies the certificate against the host name (SNI);
 * redirects are followed by hand, at most ``max_redirects``, each hop checked the same way;
@@ -49,8 +52,13 @@ _HEADERS = {
 }
 _FIX_PRIVATE = (
     "private and local addresses are refused to protect the network; if you trust this URL, "
-    f"pass allow_private=True or set {ALLOW_PRIVATE_ENV}=1"
+    f"use --set ingest.allow_private_urls=true or set {ALLOW_PRIVATE_ENV}=1"
 )
+# IPv6 ranges that carry an IPv4 address in their low 32 bits (NAT64, RFC 6052), or tunnel to
+# somewhere this check cannot see (local-use NAT64, RFC 8215; Teredo, RFC 4380).
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_TEREDO = ipaddress.ip_network("2001::/32")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -82,18 +90,28 @@ def private_urls_allowed(allow_private: bool = False) -> bool:
 
 
 def blocked_reason(ip: IPAddress) -> str | None:
-    """Why ``ip`` must not be fetched (e.g. ``"loopback"``), or None for a global address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Why ``ip`` must not be fetched (e.g. ``"loopback"``), or None for a global address.
+    IPv4-mapped, NAT64 and 6to4 addresses are judged by the IPv4 address they carry."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip in _NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        elif ip in _NAT64_LOCAL:
+            return "local-use NAT64"
+        elif ip.sixtofour is not None:
+            ip = ip.sixtofour
+        elif ip in _TEREDO:
+            return "Teredo"
     for kind in _BLOCKED_KINDS:
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     return None if ip.is_global else "non-global"
 
 
-def _check_url(target: str, *, original: str) -> httpx.URL:
+def _check_url(target: str, *, original: str, redirected: bool = False) -> httpx.URL:
     """Parse ``target`` (the URL given, or a redirect's target) and check its scheme and host."""
-    via = "" if target == original else f" (redirected to {target})"
+    via = f" (redirected to {target})" if redirected else ""
     try:
         url = httpx.URL(target)
         url.host  # noqa: B018 -- decodes the host: a bad "xn--" label raises here
@@ -112,8 +130,12 @@ def _check_url(target: str, *, original: str) -> httpx.URL:
     return url
 
 
-def _resolve(url: httpx.URL, *, allow_private: bool, original: str) -> list[str]:
-    """The addresses of ``url``'s host, all checked; raises if any of them is refused."""
+def _resolve(
+    url: httpx.URL, *, allow_private: bool, original: str, redirected: bool = False
+) -> list[str]:
+    """The addresses of ``url``'s host, all checked; raises if any of them is refused.
+    ``redirected``: ``url`` is a redirect's target (said in the message; ``url`` differs from
+    ``original`` also when only normalised, as ``HTTP://LOCALHOST`` to ``http://localhost``)."""
     host = url.raw_host.decode("ascii")
     try:
         infos = socket.getaddrinfo(host, url.port or 0, type=socket.SOCK_STREAM)
@@ -127,9 +149,9 @@ def _resolve(url: httpx.URL, *, allow_private: bool, original: str) -> list[str]
         for address in addresses:
             reason = blocked_reason(ipaddress.ip_address(address.split("%")[0]))
             if reason:
-                via = "" if str(url) == original else f" (redirected to {url})"
+                via = f" (redirected to {url})" if redirected else ""
                 what = address if address == host else f"{host} resolves to {address}, which"
-                article = "an" if reason[0] in "aeiou" else "a"
+                article = "an" if reason[0].lower() in "aeiou" else "a"
                 raise IngestError(
                     f"Refusing to fetch {original}{via}: {what} is {article} {reason} address; "
                     f"{_FIX_PRIVATE}."
@@ -230,12 +252,17 @@ def _fetch(
 ) -> tuple[bytes, bool | None, str | None, str]:
     """(body, is HTML, charset, final URL) of ``original``, redirects checked hop by hop."""
     url = _check_url(original, original=original)
+    redirected = False
     for _hop in range(max_redirects + 1):
-        addresses = _resolve(url, allow_private=allow_private, original=original)
+        addresses = _resolve(
+            url, allow_private=allow_private, original=original, redirected=redirected
+        )
         response = _open(client, url, addresses, deadline)
         try:
             if response.status_code in _REDIRECTS and "location" in response.headers:
-                url = _check_url(str(url.join(response.headers["location"])), original=original)
+                target = str(url.join(response.headers["location"]))
+                url = _check_url(target, original=original, redirected=True)
+                redirected = True
                 continue
             if not response.is_success:
                 raise IngestError(

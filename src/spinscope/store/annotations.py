@@ -392,8 +392,7 @@ def store_human_findings(
          category(d.taxonomy, s.label), 1.0, analyzer, "human"]
         for d in kept for s in d.spans
     ]  # fmt: skip
-    store.con.execute("BEGIN")
-    try:
+    with store.transaction():
         store.con.execute(
             "DELETE FROM findings WHERE origin = 'human' AND taxonomy = ? "
             "AND doc_id IN (SELECT unnest(?))",
@@ -403,8 +402,4 @@ def store_human_findings(
             store.con.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
-        store.con.execute("COMMIT")
-    except Exception:
-        store.con.execute("ROLLBACK")
-        raise
     return len(kept), [i for i in ids if i not in known]

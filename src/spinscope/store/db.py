@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,66 @@ CREATE TABLE IF NOT EXISTS runs (
 MIGRATIONS = {1: "ALTER TABLE findings ADD COLUMN origin VARCHAR DEFAULT 'machine';"}
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+# A DuckDB database file carries this magic at byte 8 (after an 8-byte checksum).
+DUCKDB_MAGIC, DUCKDB_MAGIC_AT = b"DUCK", 8
+# Extension loading switched off on every connection: a store is plain tables, and a file that
+# is not a DuckDB store (a SQLite file, say) must not make DuckDB fetch a scanner from the web.
+DUCKDB_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+
+
+def _expected_columns(sql: str) -> dict[str, list[str]]:
+    """Table -> column names of the ``CREATE TABLE`` statements in ``sql``."""
+    out = {}
+    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", sql, re.S):
+        out[name] = [part.split()[0].strip('"') for part in body.split(",")]
+    return out
+
+
+COLUMNS = _expected_columns(TABLES)
+
+
+def connect_duckdb(path: str | Path, *, read_only: bool = False):
+    """A DuckDB connection that never installs or loads an extension (no network access), with
+    its configuration locked. Every DuckDB connection in spinscope is made here."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=read_only, config=dict(DUCKDB_CONFIG))
+    try:
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse, before DuckDB opens it, a file that is not a DuckDB database (by its header).
+
+    Raises:
+        StoreError: ``"<path> is not a spinscope store: ..."``, saying what the file is.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError as exc:
+        raise StoreError(f"Cannot open the store {path}: {_os_reason(exc)}.") from None
+    what = None
+    if not head:
+        what = "the file is empty"
+    elif head.startswith(b"SQLite format 3\x00"):
+        what = "it is a SQLite database, not a DuckDB file"
+    elif head[DUCKDB_MAGIC_AT : DUCKDB_MAGIC_AT + 4] != DUCKDB_MAGIC:
+        what = "it is not a DuckDB file"
+    if what:
+        raise StoreError(
+            f"{path} is not a spinscope store: {what}; give a .duckdb file made by spinscope "
+            "(or a new file name to create one) for --store."
+        )
 
 
 def _now() -> datetime:
@@ -117,15 +179,86 @@ class Store:
             )
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder; give a .duckdb file for --store.")
+        if str(path) != ":memory:" and self.path.exists():
+            check_store_file(self.path)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con = connect_duckdb(self.path, read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"Cannot open the store {self.path}: {_one_line(exc)}") from exc
+            raise self._error("open", exc) from None
         try:
             self._prepare(read_only)
-        except Exception:
-            self.con.close()
+        except duckdb.Error as exc:
+            self._close_quietly()
+            raise self._error("open", exc) from None
+        except BaseException:
+            self._close_quietly()
             raise
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def _error(self, doing: str, exc: BaseException) -> StoreError:
+        """One line for a DuckDB (or OS) error while ``doing`` ("open", "write", "read") the
+        store, naming the cause: a full disk, a truncated file, a lock, ..."""
+        cause = _os_reason(exc) if isinstance(exc, OSError) else _one_line(exc)
+        low = cause.lower()
+        if "no space left on device" in low:
+            hint = "the disk is full; free some space and run the same command again"
+        elif "disk quota exceeded" in low:
+            hint = "the disk quota is used up; free some space and run the same command again"
+        elif "file too large" in low:
+            hint = "the file has reached the size limit for files on this system"
+        elif "could not read enough bytes" in low or "corrupt" in low:
+            hint = "the file looks truncated or damaged; restore it from a copy"
+        elif "conflicting lock" in low or "could not set lock" in low:
+            hint = "another process has it open; close that process or use another file"
+        else:
+            hint = ""
+        hint = f"{hint} ({cause})" if hint else cause
+        return StoreError(f"Cannot {doing} the store {self.path}: {hint}.")
+
+    def _close_quietly(self) -> None:
+        try:
+            self.con.close()
+        except Exception:  # noqa: BLE001 -- closing after a failure: the failure is reported
+            pass
+
+    def _rollback(self) -> None:
+        """Roll back, ignoring a failing ROLLBACK: after some errors (a full disk) DuckDB has
+        already ended the transaction, and the original error is the one to report."""
+        try:
+            self.con.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 -- the error that caused the rollback is raised
+            pass
+
+    @contextmanager
+    def transaction(self, doing: str = "write to") -> Iterator[None]:
+        """``BEGIN`` ... ``COMMIT``, all or nothing; a DuckDB error becomes one StoreError line
+        with its cause, any other error is raised as it is (after the rollback)."""
+        import duckdb
+
+        try:
+            self.con.execute("BEGIN")
+        except duckdb.Error as exc:
+            raise self._error(doing, exc) from None
+        try:
+            yield
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self._rollback()
+            raise self._error(doing, exc) from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _fetch(self, sql: str, params: Sequence[Any] = (), *, con=None, one: bool = False):
+        """Run a read; a DuckDB error becomes one StoreError line."""
+        import duckdb
+
+        try:
+            cur = (con or self.con).execute(sql, list(params))
+            return cur.fetchone() if one else cur.fetchall()
+        except duckdb.Error as exc:
+            raise self._error("read", exc) from None
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -133,20 +266,42 @@ class Store:
         rows = self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         return {r[0] for r in rows}
 
+    def _check_columns(self) -> None:
+        """Every table and column of the current schema is there (extra ones are allowed)."""
+        rows = self.con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'"
+        ).fetchall()
+        have: dict[str, set[str]] = {}
+        for table, column in rows:
+            have.setdefault(table, set()).add(column)
+        for table, columns in COLUMNS.items():
+            if table not in have:
+                raise StoreError(
+                    f"{self.path} is not a spinscope store: the table {table} is missing."
+                )
+            missing = [c for c in columns if c not in have[table]]
+            if missing:
+                raise StoreError(
+                    f"{self.path} is not a spinscope store: the table {table} has no column "
+                    f"{', '.join(missing)}."
+                )
+
     def _prepare(self, read_only: bool) -> None:
         tables = self._tables()
         if tables and "meta" not in tables:
-            raise StoreError(f"{self.path} is a DuckDB file but not a spinscope store.")
+            raise StoreError(
+                f"{self.path} is not a spinscope store: a DuckDB file without spinscope's tables."
+            )
         if not tables:
             if read_only:
-                raise StoreError(f"{self.path} is empty, not a spinscope store.")
-            self.con.execute("BEGIN")
-            self.con.execute(TABLES)
-            self.con.execute(
-                "INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)",
-                [str(SCHEMA_VERSION), _now().isoformat()],
-            )
-            self.con.execute("COMMIT")
+                raise StoreError(f"{self.path} is not a spinscope store: it has no tables.")
+            with self.transaction("create"):
+                self.con.execute(TABLES)
+                self.con.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?), ('created', ?)",
+                    [str(SCHEMA_VERSION), _now().isoformat()],
+                )
             return
         version = self.schema_version()
         if version > SCHEMA_VERSION:
@@ -161,6 +316,7 @@ class Store:
                     f"(e.g. `spinscope batch --store {self.path}` with no new input) to migrate it."
                 )
             self.migrate(version)
+        self._check_columns()
 
     def schema_version(self) -> int:
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -172,8 +328,7 @@ class Store:
     def migrate(self, version: int) -> None:
         """Bring a store from ``version`` to the current schema, one step at a time, in one
         transaction (all or nothing)."""
-        self.con.execute("BEGIN")
-        try:
+        with self.transaction("migrate"):
             for v in range(version, SCHEMA_VERSION):
                 if v not in MIGRATIONS:
                     raise StoreError(f"{self.path}: no migration from store schema {v}.")
@@ -181,10 +336,6 @@ class Store:
             self.con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -194,10 +345,8 @@ class Store:
         ids = list(dict.fromkeys(doc_ids))
         if not ids:
             return set()
-        rows = (
-            (con or self.con)
-            .execute("SELECT doc_id FROM results WHERE doc_id IN (SELECT unnest(?))", [ids])
-            .fetchall()
+        rows = self._fetch(
+            "SELECT doc_id FROM results WHERE doc_id IN (SELECT unnest(?))", [ids], con=con
         )
         return {r[0] for r in rows}
 
@@ -216,8 +365,7 @@ class Store:
         if not new and not failures:
             return 0
         now = _now()
-        self.con.execute("BEGIN")
-        try:
+        with self.transaction():
             if new:
                 self._insert(
                     "documents",
@@ -233,10 +381,6 @@ class Store:
                     "failures",
                     [[run_id or self.run_id, *f, now] for f in failures],
                 )
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
         return len(new)
 
     def _insert_rows(self, results: Sequence[AnalysisResult]) -> None:
@@ -273,15 +417,18 @@ class Store:
     def start_run(self, run_id: str, command: str) -> None:
         """Record a run; failures written afterwards carry its id."""
         self.run_id = run_id
-        self.con.execute(
-            "INSERT INTO runs VALUES (?, ?, NULL, ?, 0, 0, 0)", [run_id, _now(), command]
-        )
+        with self.transaction():
+            self.con.execute(
+                "INSERT INTO runs VALUES (?, ?, NULL, ?, 0, 0, 0)", [run_id, _now(), command]
+            )
 
     def finish_run(self, run_id: str, stored: int, skipped: int, failed: int) -> None:
-        self.con.execute(
-            "UPDATE runs SET finished = ?, stored = ?, skipped = ?, failed = ? WHERE run_id = ?",
-            [_now(), stored, skipped, failed, run_id],
-        )
+        with self.transaction():
+            self.con.execute(
+                "UPDATE runs SET finished = ?, stored = ?, skipped = ?, failed = ? "
+                "WHERE run_id = ?",
+                [_now(), stored, skipped, failed, run_id],
+            )
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -296,31 +443,58 @@ class Store:
             "runs",
         }:
             raise ValueError(f"unknown table {table!r}")
-        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self._fetch(f"SELECT count(*) FROM {table}", one=True)[0])
 
     def results(self, *, batch_size: int = 256) -> Iterator[AnalysisResult]:
         """Every stored result, in the order stored."""
-        cur = self.con.execute("SELECT result FROM results ORDER BY analyzed_at, doc_id")
-        while rows := cur.fetchmany(batch_size):
+        import duckdb
+
+        try:
+            cur = self.con.execute("SELECT result FROM results ORDER BY analyzed_at, doc_id")
+            rows = cur.fetchmany(batch_size)
+        except duckdb.Error as exc:
+            raise self._error("read", exc) from None
+        while rows:
             for (data,) in rows:
                 yield AnalysisResult.from_dict(json.loads(data))
+            try:
+                rows = cur.fetchmany(batch_size)
+            except duckdb.Error as exc:
+                raise self._error("read", exc) from None
 
     def cursor(self):
         """A connection to the same store for use in another thread."""
         return self.con.cursor()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return self.con.execute(sql, list(params)).fetchall()
+        return self._fetch(sql, params)
 
     def close(self) -> None:
-        self.con.close()
+        """Close the store; an error while closing (a full disk at the final checkpoint) is
+        one StoreError line."""
+        import duckdb
+
+        try:
+            self.con.close()
+        except duckdb.Error as exc:
+            raise self._error("close", exc) from None
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # the error on the way out is the one to report
+            self._close_quietly()
 
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
+
+
+def _os_reason(exc: OSError) -> str:
+    """``"No space left on device"``, ``"Permission denied"``, ...: the OS's words."""
+    if exc.errno == errno.ENOSPC:
+        return "No space left on device"
+    return exc.strerror or _one_line(exc)

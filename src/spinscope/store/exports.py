@@ -10,6 +10,7 @@ counts UTF-16 units) and dkpro-cassis converts both ways.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from collections import defaultdict
@@ -72,13 +73,35 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
         How many rows (tables) or documents (jsonl and annotation tools) were written.
 
     Raises:
-        ConfigError: Unknown format or taxonomy.
+        ConfigError: Unknown format or taxonomy, or ``out`` cannot be written (one line, with
+            the cause: no such folder, permission denied, a full disk, ...).
+        StoreError: The store cannot be read.
     """
     if fmt not in FORMATS:
         raise ConfigError(f"Unknown export format {fmt!r}. Available: {', '.join(FORMATS)}.")
     if taxonomy not in LABELS:
         raise ConfigError(f"Unknown taxonomy {taxonomy!r}. Available: {', '.join(LABELS)}.")
+    import duckdb
+
     out = Path(out)
+    try:
+        return _export(store, fmt, out, taxonomy)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(out) else ""
+        reason = "No space left on device" if exc.errno == errno.ENOSPC else exc.strerror or exc
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason, where = f"{exc.filename} is a file, not a folder", ""
+        raise ConfigError(
+            f"Cannot write the {fmt} export to {out}: {reason}{where}; give a writable --out."
+        ) from None
+    except duckdb.Error as exc:
+        raise ConfigError(
+            f"Cannot write the {fmt} export to {out}: {' '.join(str(exc).split())}; "
+            "give a writable --out."
+        ) from None
+
+
+def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
     if fmt in ("parquet", "csv"):
         return copy_to(store, FINDING_ROWS, out, fmt)
     if fmt == "failures":

@@ -1,0 +1,104 @@
+"""Issue #16 item 7: a run that stops on a store error says why in one line, and its worker
+processes leave no semaphore behind ("resource_tracker: ... leaked semaphore objects")."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .test_batch import corpus
+
+LEAKED = "leaked semaphore"
+
+
+def run_python(script: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_worker_makes_no_process_lock():
+    # What a worker process does, in a fresh interpreter: set up, analyse a batch. Nothing it
+    # makes may be a named semaphore (registered with the resource tracker), since a worker
+    # ended by Pool.terminate() never unlinks it.
+    out = run_python(
+        """
+        import multiprocessing
+        from multiprocessing import resource_tracker
+        multiprocessing.set_start_method("spawn")  # as in a worker: semaphores are registered
+        registered = []
+        resource_tracker.register = lambda name, rtype: registered.append(rtype)
+
+        from spinscope.batch.engines import _init_worker, _work
+        from spinscope.ingest.text import from_text
+        from spinscope.settings import load_settings
+
+        _init_worker(load_settings({"pipeline.analyzers": "framing"}), 1)
+        doc = from_text("The minister said that critics warned of a disaster, and the town agreed.")
+        assert _work([doc.to_dict()])[0][0] == "ok"
+        print(registered)
+        """
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_worker_pool_stopped_early_leaves_no_semaphore():
+    # The caller stops after the first batch, as run_batch does when storing fails. The workers
+    # are terminated; before the fix each one that had analysed a batch held tqdm's
+    # multiprocessing lock (made by model2vec's progress bar) and left it to the tracker.
+    out = run_python(
+        """
+        from spinscope.batch.engines import local_engine
+        from spinscope.ingest.text import from_text
+        from spinscope.settings import load_settings
+
+        text = "In report {} the minister said that critics warned of a disaster."
+        batches = iter([[from_text(text.format(k)).to_dict()] for k in range(6)])
+        settings = load_settings({"pipeline.analyzers": "framing"})
+        outcomes = local_engine(batches, settings, workers=2)
+        assert next(outcomes)[0][0] == "ok"
+        outcomes.close()
+        print("closed")
+        """
+    )
+    assert out.returncode == 0 and out.stdout.strip() == "closed", out.stderr
+    assert LEAKED not in out.stderr
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_a_worker_run_in_one_line_without_leaks(tmp_path: Path):
+    docs = corpus(tmp_path / "in", 4)
+    store = tmp_path / "s.duckdb"
+    script = """
+        import sys
+        import duckdb
+        from spinscope.cli.main import main
+        from spinscope.store import Store
+
+        args = ["batch", sys.argv[1], "--store", sys.argv[2], "--workers", "2",
+                "--batch-size", "1", "--set", "pipeline.analyzers=framing"]
+        if sys.argv[3] == "full":
+            def full(self, table, rows, chunk=256):
+                raise duckdb.IOException('IO Error: Could not write file "x": '
+                                         "No space left on device")
+            Store._insert = full
+        sys.exit(main(args))
+        """
+    ok = run_python(script, str(docs), str(store), "ok")
+    assert ok.returncode == 0, ok.stderr
+    assert "4 stored" in ok.stderr and LEAKED not in ok.stderr
+    full = run_python(script, str(docs), str(tmp_path / "t.duckdb"), "full")
+    assert full.returncode == 1, full.stderr
+    lines = full.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("spinscope: error: Cannot write to the store")
+    assert "the disk is full" in lines[0] and "No space left on device" in lines[0]
