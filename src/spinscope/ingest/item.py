@@ -16,9 +16,17 @@ class Item:
     doc: Document | None = None
     error: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.error is not None and not _is_one_line(self.error):  # it is printed as one line
+            object.__setattr__(self, "error", " ".join(self.error.split()))
+
     @property
     def ok(self) -> bool:
         return self.error is None and self.doc is not None
+
+
+def _is_one_line(text: str) -> bool:
+    return "\n" not in text and "\r" not in text and "\t" not in text
 
 
 __all__ = ["Item"]
