@@ -110,10 +110,13 @@ def carrying_words(
     return [scores.text[a:b] for a, b in sorted(best) if words[(a, b)] >= top / 2]
 
 
-def why(label: str, span_text: str, text: str) -> str:
-    """A clause on why the technique fits this span, quoting what shows it, or ''."""
+def why(label: str, span_text: str, text: str, lower_text: str | None = None) -> str:
+    """A clause on why the technique fits this span, quoting what shows it, or ''.
+    ``lower_text`` is ``text.lower()``, where the caller has it (a long text's many findings
+    then lower it once)."""
     if label in REPETITION:
-        n = len(re.findall(re.escape(span_text.strip().lower()), text.lower()))
+        lower_text = text.lower() if lower_text is None else lower_text
+        n = lower_text.count(span_text.strip().lower())  # non-overlapping, as re.findall
         return f"the phrase occurs {n} times in the text" if n > 1 else ""
     cue = CUES.get(label)
     if cue is None:
@@ -129,7 +132,7 @@ def evidence_clause(scores: TokenScores, start: int, end: int, taxonomy: str, la
     """ " Here it ...; carried most by "x", "y"." for a finding's explanation, or ''."""
     span_text = scores.text[start:end]
     parts = []
-    reason = why(label, span_text, scores.text)
+    reason = why(label, span_text, scores.text, scores.lower_text)
     if reason:
         parts.append(f"Here {reason}")
     words = carrying_words(scores, start, end, f"{taxonomy}:{label}")

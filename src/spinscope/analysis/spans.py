@@ -10,6 +10,7 @@ hidden vector. This module turns them into spans:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,11 @@ class TokenScores:
     enc: _onnx.Encoded
     probs: np.ndarray  # (n, len(CHANNELS)) sigmoid scores
     hidden: np.ndarray  # (n, hidden) encoder output
+
+    @cached_property
+    def lower_text(self) -> str:
+        """``text.lower()``, computed once (findings count their phrase in it)."""
+        return self.text.lower()
 
     @cached_property
     def sentence_breaks(self) -> np.ndarray:
@@ -179,7 +185,7 @@ SpanHead = Callable[[str, np.ndarray], np.ndarray]  # (taxonomy, feats (m, d)) -
 
 def span_features(scores: TokenScores, spans: list[tuple[int, int]]) -> tuple[np.ndarray, list]:
     """Feature rows for character spans; rows for spans with no word piece are skipped."""
-    lower = scores.text.lower()
+    lower = scores.lower_text
     rows, kept = [], []
     for k, (start, end) in enumerate(spans):
         rng = _onnx.token_range(scores.enc.offsets, start, end)
@@ -311,7 +317,35 @@ def decode_labelled(
             )
             out += [RawSpan(s.start, s.end, labels[k], s.confidence * float(p[k])) for k in keep]
     if decoder in ("channels", "hybrid"):
+        taken: dict[str, _Intervals] = {}
+        for o in out:
+            taken.setdefault(o.label, _Intervals()).add(o.start, o.end)
         for c in decode_techniques(scores, taxonomy, decoding):
-            if not any(o.label == c.label and o.start < c.end and c.start < o.end for o in out):
+            same = taken.setdefault(c.label, _Intervals())
+            if not same.overlaps(c.start, c.end):
                 out.append(c)
+                same.add(c.start, c.end)
     return out
+
+
+class _Intervals:
+    """Character spans ``[start, end)``, asked whether any overlaps a given span in
+    ``O(log n + k)`` (spans sorted by start; only those starting less than the longest span's
+    length before the query can reach it). Spans mostly arrive in text order, so adding one is
+    cheap too."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.longest = 0
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect.bisect_right(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+        self.longest = max(self.longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        hi = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
+        lo = bisect.bisect_right(self.starts, start - self.longest)  # the rest end <= start
+        return any(self.ends[k] > start for k in range(lo, hi))
