@@ -164,8 +164,8 @@ SCHEMA: dict[str, Setting] = {
     "pipeline.max_chars": Setting(
         1_000_000,
         "Longest text analysed, in characters; a longer one is refused before any work. Time "
-        "and memory grow with the length (a 1,000,000-character text takes about a minute and "
-        "1.5 GB on 2 cores); split a longer text, or raise this knowing that.",
+        "and memory grow in proportion to the length (see the README's limits); split a longer "
+        "text, or raise this knowing that.",
         minimum=1,
         maximum=100_000_000,
     ),

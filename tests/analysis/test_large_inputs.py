@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from spinscope.analysis import _onnx
+from spinscope.analysis._occurrences import Occurrences
 from spinscope.analysis.explain import evidence_clause
 from spinscope.analysis.pipeline import Pipeline
 from spinscope.analysis.roles import _char_before
@@ -208,3 +209,24 @@ def test_decoding_and_explaining_grow_linearly_with_the_text():
 def test_the_readme_states_the_limit():
     readme = Path(__file__).resolve().parents[2] / "README.md"
     assert "pipeline.max_chars" in readme.read_text(encoding="utf-8")
+
+
+class NoFullCount(str):
+    """A text that refuses to be counted in whole (``str.count`` reads every character)."""
+
+    def count(self, *args):
+        raise AssertionError("str.count read the whole text")
+
+
+def test_occurrences_count_as_str_count_without_reading_the_whole_text():
+    rng = random.Random(11)
+    words = ["they", "are", "traitors", "stand", "with", "us", "ab", "abab", "é", "\U0001f600"]
+    plain_text = " ".join(rng.choice(words) for _ in range(20_000)) + " abababababab"
+    occurrences = Occurrences(NoFullCount(plain_text))
+    starts = rng.sample(range(len(plain_text) - 40), 300)
+    needles = [plain_text[a : a + rng.randint(8, 40)] for a in starts]
+    needles += ["abababab", "babababa", "traitors stand with us", "not in the text at all"]
+    for needle in needles:
+        assert occurrences.count(needle) == plain_text.count(needle), needle
+    short = Occurrences("they are traitors, traitors")  # short texts and needles: str.count
+    assert short.count("traitors") == 2 and short.count("x") == 0

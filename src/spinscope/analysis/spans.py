@@ -19,6 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from spinscope.analysis import _onnx
+from spinscope.analysis._occurrences import Occurrences
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
 
 ANY = "any"
@@ -36,14 +37,20 @@ def channel_slice(taxonomy: str) -> slice:
     return slice(first, first + len(TAXONOMY_LABELS[taxonomy]))
 
 
-def span_feature_extras(lower_text: str, span_text: str, rng: tuple[int, int]) -> np.ndarray:
+def span_feature_extras(
+    lower_text: str,
+    span_text: str,
+    rng: tuple[int, int],
+    count: Callable[[str], int] | None = None,
+) -> np.ndarray:
     """Features beyond the pooled vectors: how often the span's text recurs, and its length.
 
     Repetition is a technique no single window can see; counting the span's text over the
-    whole article gives the head that evidence.
+    whole article gives the head that evidence. ``count`` is ``lower_text.count`` (or the same
+    from an index of it, for a text with many spans).
     """
     needle = span_text.lower().strip()
-    count = lower_text.count(needle) if needle else 1
+    count = (count or lower_text.count)(needle) if needle else 1
     return np.asarray(
         [math.log1p(max(count - 1, 0)), float(count > 1), math.log(rng[1] - rng[0])],
         dtype=np.float32,
@@ -68,6 +75,11 @@ class TokenScores:
     def lower_text(self) -> str:
         """``text.lower()``, computed once (findings count their phrase in it)."""
         return self.text.lower()
+
+    @cached_property
+    def lower_counts(self) -> Occurrences:
+        """How often a phrase occurs in ``lower_text`` (many findings ask)."""
+        return Occurrences(self.lower_text)
 
     @cached_property
     def sentence_breaks(self) -> np.ndarray:
@@ -191,7 +203,7 @@ def span_features(scores: TokenScores, spans: list[tuple[int, int]]) -> tuple[np
         rng = _onnx.token_range(scores.enc.offsets, start, end)
         if rng is None:
             continue
-        extras = span_feature_extras(lower, scores.text[start:end], rng)
+        extras = span_feature_extras(lower, scores.text[start:end], rng, scores.lower_counts.count)
         rows.append(np.concatenate([pool(scores.hidden, *rng), extras]))
         kept.append(k)
     dim = scores.hidden.shape[1] * 3 + 3
