@@ -14,10 +14,12 @@ Each input runs in its own child process with ``PYTHONPATH`` set to a source tre
 run can time the code before and after a change (``--src`` twice); the child loads the models
 on a short text first, then times ``Pipeline.run`` on the large one, and reports its own peak
 RSS (``ru_maxrss``: models included). A child past ``--timeout`` seconds is killed and reported
-so. Usage:
+so; ``cpu_s`` is the child's CPU time (user + system) over the timed run, which a busy machine
+inflates less than the wall time. ``--parallel`` runs the trees at the same time, so that each
+sees the same load. Usage:
 
     python bench/large_inputs.py --src /tmp/baseline/src --src src [--inputs 250k,1m] \
-        [--timeout 600] [--set NAME=VALUE] [--profile FILE]
+        [--timeout 600] [--set NAME=VALUE] [--profile FILE] [--parallel]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +77,8 @@ def child(path: str, overrides: list[str], profile: str | None) -> None:
     pipeline = Pipeline(settings)
     pipeline.run([from_text("Warm-up: the minister said exports fell 12% in 2023.")])
     text = Path(path).read_text(encoding="utf-8")
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = used.ru_utime + used.ru_stime
     start = time.perf_counter()
     outcome = "ok"
     try:
@@ -88,8 +93,10 @@ def child(path: str, overrides: list[str], profile: str | None) -> None:
     except SpinscopeError as exc:
         outcome = f"refused: {exc}"
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    row = {"seconds": round(seconds, 1), "peak_rss_mb": round(peak), "outcome": outcome}
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = used.ru_utime + used.ru_stime - cpu_before
+    row = {"seconds": round(seconds, 1), "cpu_s": round(cpu, 1),
+           "peak_rss_mb": round(used.ru_maxrss / 1024), "outcome": outcome}  # fmt: skip
     print(json.dumps(row))
 
 
@@ -122,21 +129,27 @@ def main() -> int:
     parser.add_argument("--profile", help="write a cProfile of the timed run here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="write the inputs into this folder")
+    parser.add_argument(
+        "--parallel", action="store_true", help="run the source trees at the same time"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.overrides, args.profile)
         return 0
     folder = args.keep or Path(os.environ.get("TMPDIR", "/tmp")) / "spinscope-large-inputs"
     folder.mkdir(parents=True, exist_ok=True)
-    rows = []
     for name in args.inputs.split(","):
         path = folder / f"{name}.txt"
         path.write_text(build(name, args.data), encoding="utf-8")
-        for src in args.src or [str(ROOT / "src")]:
+        srcs = args.src or [str(ROOT / "src")]
+        if args.parallel:  # every tree at once: the same load on each (a busy machine)
+            with ThreadPoolExecutor(len(srcs)) as pool:
+                outcomes = list(pool.map(lambda src, p=path: run_one(src, p, args), srcs))
+        else:
+            outcomes = [run_one(src, path, args) for src in srcs]
+        for src, outcome in zip(srcs, outcomes, strict=True):
             row = {"input": name, "chars": len(path.read_text(encoding="utf-8")), "src": src}
-            row.update(run_one(src, path, args))
-            print(json.dumps(row), flush=True)
-            rows.append(row)
+            print(json.dumps({**row, **outcome}), flush=True)
     return 0
 
 
