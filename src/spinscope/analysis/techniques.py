@@ -298,6 +298,7 @@ class TechniqueTagger:
         if isinstance(docs, Document):
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         results = []
+        self.card  # noqa: B018 -- first, so that a missing model is named by its card
         by_text = isinstance(self.labeller, TextLabeller)  # reads the text, not hidden vectors
         all_scores = self.scores([d.text for d in docs], hidden=not by_text)
         if by_text and self.decoder in ("si+head", "hybrid"):
