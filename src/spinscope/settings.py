@@ -161,6 +161,14 @@ SCHEMA: dict[str, Setting] = {
         "narratives), roles (entity roles).",
         items=("techniques", "claims", "framing", "roles"),
     ),
+    "pipeline.max_chars": Setting(
+        1_000_000,
+        "Longest text analysed, in characters; a longer one is refused before any work. Time "
+        "and memory grow in proportion to the length (see the README's limits); split a longer "
+        "text, or raise this knowing that.",
+        minimum=1,
+        maximum=100_000_000,
+    ),
     "ingest.max_bytes": Setting(
         5_000_000, "Largest input accepted, in bytes.", minimum=1, maximum=1_000_000_000
     ),

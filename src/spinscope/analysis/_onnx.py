@@ -137,11 +137,34 @@ def merge_windows(per_window: list[np.ndarray], wins: list[Window], n_tokens: in
 
 
 def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int] | None:
-    """Word pieces ``[i, j)`` that overlap the character span ``[start, end)``."""
-    hit = np.nonzero((offsets[:, 0] < end) & (offsets[:, 1] > start))[0]
-    if hit.size == 0:
-        return None
-    return int(hit[0]), int(hit[-1]) + 1
+    """Word pieces ``[i, j)`` that overlap the character span ``[start, end)``.
+
+    Offsets in text order (as a tokenizer gives them: starts and ends both non-decreasing) are
+    searched by bisection, so that a long text's many spans cost ``O(log n)`` each; any other
+    offsets by a scan of every word piece.
+    """
+    if not _in_order(offsets):
+        hit = np.nonzero((offsets[:, 0] < end) & (offsets[:, 1] > start))[0]
+        return (int(hit[0]), int(hit[-1]) + 1) if hit.size else None
+    i = int(np.searchsorted(offsets[:, 1], start, side="right"))  # first piece ending after start
+    j = int(np.searchsorted(offsets[:, 0], end, side="left"))  # pieces before j start before end
+    return (i, j) if i < j else None
+
+
+_IN_ORDER: dict[int, tuple[np.ndarray, bool]] = {}  # id -> (the array, kept alive; the answer)
+
+
+def _in_order(offsets: np.ndarray) -> bool:
+    """Whether both columns of ``offsets`` are non-decreasing; remembered for the last few
+    arrays (a text's offsets are asked about once per span)."""
+    found = _IN_ORDER.get(id(offsets))
+    if found is not None and found[0] is offsets:
+        return found[1]
+    answer = bool(len(offsets) < 2 or (np.diff(offsets, axis=0) >= 0).all())
+    if len(_IN_ORDER) >= 8:
+        _IN_ORDER.pop(next(iter(_IN_ORDER)))
+    _IN_ORDER[id(offsets)] = (offsets, answer)
+    return answer
 
 
 TRIM = " \t\n\r.,:;\u00a0"

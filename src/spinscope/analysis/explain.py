@@ -7,6 +7,7 @@ span asks, how often a repeated phrase recurs). Templates only; every clause quo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from spinscope.analysis import _onnx
 from spinscope.analysis.spans import CHANNELS, TokenScores
@@ -110,10 +111,13 @@ def carrying_words(
     return [scores.text[a:b] for a, b in sorted(best) if words[(a, b)] >= top / 2]
 
 
-def why(label: str, span_text: str, text: str) -> str:
-    """A clause on why the technique fits this span, quoting what shows it, or ''."""
+def why(label: str, span_text: str, text: str, count: Callable[[str], int] | None = None) -> str:
+    """A clause on why the technique fits this span, quoting what shows it, or ''.
+    ``count`` is ``text.lower().count``, or the same from an index, where the caller has one (a
+    long text's many findings then lower and read the text once)."""
     if label in REPETITION:
-        n = len(re.findall(re.escape(span_text.strip().lower()), text.lower()))
+        count = text.lower().count if count is None else count
+        n = count(span_text.strip().lower())  # non-overlapping matches, as re.findall
         return f"the phrase occurs {n} times in the text" if n > 1 else ""
     cue = CUES.get(label)
     if cue is None:
@@ -129,7 +133,7 @@ def evidence_clause(scores: TokenScores, start: int, end: int, taxonomy: str, la
     """ " Here it ...; carried most by "x", "y"." for a finding's explanation, or ''."""
     span_text = scores.text[start:end]
     parts = []
-    reason = why(label, span_text, scores.text)
+    reason = why(label, span_text, scores.text, scores.lower_counts.count)
     if reason:
         parts.append(f"Here {reason}")
     words = carrying_words(scores, start, end, f"{taxonomy}:{label}")

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from spinscope.errors import IngestError
 from spinscope.model.document import AnalysisResult, Document
 from spinscope.registry import create_analyzer
-from spinscope.settings import public
+from spinscope.settings import SCHEMA, public
 
 PARTS = ("findings", "claims", "labels")
+MAX_CHARS = SCHEMA["pipeline.max_chars"].default
 
 
 def analyzer_names(settings: dict[str, Any]) -> list[str]:
@@ -28,10 +30,12 @@ class Pipeline:
         self.settings = dict(settings)
         names = list(analyzers) if analyzers is not None else analyzer_names(self.settings)
         self.analyzers = [create_analyzer(name, self.settings) for name in names]
+        self.max_chars = int(self.settings.get("pipeline.max_chars", MAX_CHARS))
 
     def run(self, docs: Sequence[Document]) -> list[AnalysisResult]:
         if isinstance(docs, Document):
             raise TypeError("Pipeline.run() expects a list of Documents, got one Document.")
+        check_lengths(docs, self.max_chars)
         outputs = [(getattr(a, "produces", "findings"), a.analyze(docs)) for a in self.analyzers]
         models = [a.provenance() for a in self.analyzers]
         results = []
@@ -49,6 +53,17 @@ class Pipeline:
                 )
             )
         return results
+
+
+def check_lengths(docs: Sequence[Document], max_chars: int) -> None:
+    """Refuse, before any work, a text longer than ``max_chars`` (``pipeline.max_chars``)."""
+    for doc in docs:
+        if len(doc.text) > max_chars:
+            raise IngestError(
+                f"The text has {len(doc.text):,} characters, more than pipeline.max_chars "
+                f"({max_chars:,}); split it into shorter texts, or raise the limit with "
+                f"--set pipeline.max_chars=N (time and memory grow with the length)."
+            )
 
 
 def _warnings(doc: Document) -> list[str]:

@@ -123,7 +123,7 @@ def find_entities(text: str, min_mentions: int = 2, limit: int = 5) -> list[Enti
     groups: dict[str, list] = {}
     for m in name_mentions(text):
         words = m.text.split()
-        at_start = m.start in starts or text[: m.start].rstrip()[-1:] in ('"', "“", "(", "")
+        at_start = m.start in starts or _char_before(text, m.start) in ('"', "“", "(", "")
         if len(words) == 1 and (
             words[0].lower() in lower or words[0].isupper() and len(words[0]) < 2
         ):
@@ -145,6 +145,14 @@ def find_entities(text: str, min_mentions: int = 2, limit: int = 5) -> list[Enti
         out.append(Entity(full.text, tuple((m.start, m.end) for m, _ in items)))
     out.sort(key=lambda e: (-len(e.mentions), e.mentions[0][0]))
     return out[:limit]
+
+
+def _char_before(text: str, i: int) -> str:
+    """The last character before ``text[i]`` that is not whitespace, or '' (as
+    ``text[:i].rstrip()[-1:]``, without copying the text before ``i``)."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return text[i - 1] if i > 0 else ""
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

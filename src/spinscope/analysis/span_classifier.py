@@ -24,7 +24,7 @@ probabilities), ``tokenizer.json`` and ``span_classifier.json`` (its card).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.analysis import _onnx
+from spinscope.analysis._occurrences import Occurrences
 from spinscope.errors import ConfigError, ModelError
 from spinscope.model.taxonomy import LABELS
 
@@ -90,15 +91,17 @@ def pair_input(
     *,
     max_len: int = MAX_LEN,
     starts: np.ndarray | None = None,
+    count: Callable[[str], int] | None = None,
 ) -> PairInput:
     """The pair input for the character span ``[start, end)`` of ``text`` (see module doc).
 
     ``tokenizer`` is a ``tokenizers.Tokenizer`` without truncation or padding
-    (``_onnx.load_tokenizer``); pass ``starts`` when classifying many spans of one text.
+    (``_onnx.load_tokenizer``); pass ``starts`` and ``count`` (``text.count``, or the same
+    from an ``Occurrences`` index) when classifying many spans of one text.
     """
     span_text = text[start:end]
-    count = max(text.count(span_text), 1) if span_text else 1
-    note = tokenizer.encode(repetition_note(count), add_special_tokens=False).ids
+    times = max((count or text.count)(span_text), 1) if span_text else 1
+    note = tokenizer.encode(repetition_note(times), add_special_tokens=False).ids
     span = tokenizer.encode(span_text, add_special_tokens=False).ids
     lo, hi = span_context(text, start, end, starts)
     ctx = _onnx.encode(tokenizer, text[lo:hi])
@@ -124,9 +127,14 @@ def pair_input(
 def text_pairs(
     tokenizer, text: str, spans: Sequence[tuple[int, int]], *, max_len: int = MAX_LEN
 ) -> list[PairInput]:
-    """``pair_input`` for each span of one text (sentence boundaries found once)."""
+    """``pair_input`` for each span of one text (sentence boundaries found once, phrases
+    counted from one index of the text)."""
     starts = _onnx.sentence_starts(text)
-    return [pair_input(tokenizer, text, s, e, max_len=max_len, starts=starts) for s, e in spans]
+    count = Occurrences(text).count
+    return [
+        pair_input(tokenizer, text, s, e, max_len=max_len, starts=starts, count=count)
+        for s, e in spans
+    ]
 
 
 def pad_pairs(pairs: Sequence[PairInput]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,6 +10,7 @@ hidden vector. This module turns them into spans:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from spinscope.analysis import _onnx
+from spinscope.analysis._occurrences import Occurrences
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
 
 ANY = "any"
@@ -35,14 +37,20 @@ def channel_slice(taxonomy: str) -> slice:
     return slice(first, first + len(TAXONOMY_LABELS[taxonomy]))
 
 
-def span_feature_extras(lower_text: str, span_text: str, rng: tuple[int, int]) -> np.ndarray:
+def span_feature_extras(
+    lower_text: str,
+    span_text: str,
+    rng: tuple[int, int],
+    count: Callable[[str], int] | None = None,
+) -> np.ndarray:
     """Features beyond the pooled vectors: how often the span's text recurs, and its length.
 
     Repetition is a technique no single window can see; counting the span's text over the
-    whole article gives the head that evidence.
+    whole article gives the head that evidence. ``count`` is ``lower_text.count`` (or the same
+    from an index of it, for a text with many spans).
     """
     needle = span_text.lower().strip()
-    count = lower_text.count(needle) if needle else 1
+    count = (count or lower_text.count)(needle) if needle else 1
     return np.asarray(
         [math.log1p(max(count - 1, 0)), float(count > 1), math.log(rng[1] - rng[0])],
         dtype=np.float32,
@@ -62,6 +70,16 @@ class TokenScores:
     enc: _onnx.Encoded
     probs: np.ndarray  # (n, len(CHANNELS)) sigmoid scores
     hidden: np.ndarray  # (n, hidden) encoder output
+
+    @cached_property
+    def lower_text(self) -> str:
+        """``text.lower()``, computed once (findings count their phrase in it)."""
+        return self.text.lower()
+
+    @cached_property
+    def lower_counts(self) -> Occurrences:
+        """How often a phrase occurs in ``lower_text`` (many findings ask)."""
+        return Occurrences(self.lower_text)
 
     @cached_property
     def sentence_breaks(self) -> np.ndarray:
@@ -179,13 +197,13 @@ SpanHead = Callable[[str, np.ndarray], np.ndarray]  # (taxonomy, feats (m, d)) -
 
 def span_features(scores: TokenScores, spans: list[tuple[int, int]]) -> tuple[np.ndarray, list]:
     """Feature rows for character spans; rows for spans with no word piece are skipped."""
-    lower = scores.text.lower()
+    lower = scores.lower_text
     rows, kept = [], []
     for k, (start, end) in enumerate(spans):
         rng = _onnx.token_range(scores.enc.offsets, start, end)
         if rng is None:
             continue
-        extras = span_feature_extras(lower, scores.text[start:end], rng)
+        extras = span_feature_extras(lower, scores.text[start:end], rng, scores.lower_counts.count)
         rows.append(np.concatenate([pool(scores.hidden, *rng), extras]))
         kept.append(k)
     dim = scores.hidden.shape[1] * 3 + 3
@@ -311,7 +329,35 @@ def decode_labelled(
             )
             out += [RawSpan(s.start, s.end, labels[k], s.confidence * float(p[k])) for k in keep]
     if decoder in ("channels", "hybrid"):
+        taken: dict[str, _Intervals] = {}
+        for o in out:
+            taken.setdefault(o.label, _Intervals()).add(o.start, o.end)
         for c in decode_techniques(scores, taxonomy, decoding):
-            if not any(o.label == c.label and o.start < c.end and c.start < o.end for o in out):
+            same = taken.setdefault(c.label, _Intervals())
+            if not same.overlaps(c.start, c.end):
                 out.append(c)
+                same.add(c.start, c.end)
     return out
+
+
+class _Intervals:
+    """Character spans ``[start, end)``, asked whether any overlaps a given span in
+    ``O(log n + k)`` (spans sorted by start; only those starting less than the longest span's
+    length before the query can reach it). Spans mostly arrive in text order, so adding one is
+    cheap too."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.longest = 0
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect.bisect_right(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+        self.longest = max(self.longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        hi = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
+        lo = bisect.bisect_right(self.starts, start - self.longest)  # the rest end <= start
+        return any(self.ends[k] > start for k in range(lo, hi))

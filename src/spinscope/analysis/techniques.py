@@ -208,23 +208,34 @@ class TechniqueTagger:
         }
 
     # -- inference ------------------------------------------------------------------------
-    def scores(self, texts: Sequence[str]) -> list[TokenScores]:
-        """Per-word-piece channel scores and hidden vectors for each text."""
+    def scores(self, texts: Sequence[str], *, hidden: bool = True) -> list[TokenScores]:
+        """Per-word-piece channel scores and hidden vectors for each text.
+
+        ``hidden=False`` keeps no hidden vectors (``TokenScores.hidden`` has 0 columns): only
+        the span heads read them, and for a long text they are most of the memory (1.5 KB a
+        word piece, 400 MB for a 1,000,000-character text).
+        """
         if isinstance(texts, str):
             raise TypeError("scores() expects a list of texts, got one string.")
         card = self.card  # first, so that a missing model is named by its card
         encs = [_onnx.encode(self._tokenizer, t) for t in texts]
-        outputs = self._run_windows(texts, encs, card)
+        outputs = self._run_windows(texts, encs, card, hidden=hidden)
         return [
             self._merge(t, enc, outputs.get(k, []))
             for k, (t, enc) in enumerate(zip(texts, encs, strict=True))
         ]
 
     def _run_windows(
-        self, texts: Sequence[str], encs: list[_onnx.Encoded], card: dict[str, Any]
+        self,
+        texts: Sequence[str],
+        encs: list[_onnx.Encoded],
+        card: dict[str, Any],
+        *,
+        hidden: bool = True,
     ) -> dict[int, list]:
         """Encoder outputs of every window of every text, batched across texts:
-        ``{text index: [(window, probs rows, hidden rows), ...]}``."""
+        ``{text index: [(window, probs rows, hidden rows), ...]}`` (copies, so that a batch's
+        arrays are freed with it; hidden rows with 0 columns where ``hidden`` is False)."""
         window, stride = card.get("window", 256), card.get("stride", 192)
         by_sentence = card.get("windowing", "fixed") == "sentences"
         jobs = [
@@ -237,10 +248,13 @@ class TechniqueTagger:
         for b in range(0, len(jobs), self.batch_size):
             chunk = jobs[b : b + self.batch_size]
             ids, mask = _batch(encs, chunk)
-            probs, hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            probs, states = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            if not hidden:
+                states = states[:, :, :0]
             for row, (k, w) in enumerate(chunk):
                 n = w.hi - w.lo
-                outputs.setdefault(k, []).append((w, probs[row, 1 : n + 1], hidden[row, 1 : n + 1]))
+                rows = (probs[row, 1 : n + 1].copy(), states[row, 1 : n + 1].copy())
+                outputs.setdefault(k, []).append((w, *rows))
         return outputs
 
     def _merge(self, text: str, enc: _onnx.Encoded, parts: list) -> TokenScores:
@@ -284,8 +298,10 @@ class TechniqueTagger:
         if isinstance(docs, Document):
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         results = []
-        all_scores = self.scores([d.text for d in docs])
-        if isinstance(self.labeller, TextLabeller) and self.decoder in ("si+head", "hybrid"):
+        self.card  # noqa: B018 -- first, so that a missing model is named by its card
+        by_text = isinstance(self.labeller, TextLabeller)  # reads the text, not hidden vectors
+        all_scores = self.scores([d.text for d in docs], hidden=not by_text)
+        if by_text and self.decoder in ("si+head", "hybrid"):
             self.labeller.prefetch(
                 [
                     (sc.text, [(s.start, s.end) for s in decode_si(sc, self.decoding)])
