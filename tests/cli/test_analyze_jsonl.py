@@ -106,7 +106,7 @@ def test_a_lone_surrogate_from_stdin_or_a_file_is_not_a_crash(tmp_path):
 
 def _blank(raw: bytes, number: int) -> bool:
     try:
-        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return False
     return not text.strip(" \t\r\n\f\v")
