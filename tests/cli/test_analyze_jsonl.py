@@ -147,3 +147,11 @@ def test_html_report_of_a_many_record_jsonl_is_refused_before_analysis(tmp_path)
     path.write_text(f"{valid_line(1)}\n{boom}\n")
     code, _, err = run("analyze", str(path), "--html", str(tmp_path / "r.html"))
     assert code == EXIT_INPUT and "--html writes one report" in err
+
+
+def test_a_utf16_file_with_a_bom_is_analysed_not_called_binary(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(article(1).encode("utf-16"))
+    code, out, err = run("analyze", str(path), "--json", "-")
+    assert code == 0, err
+    assert json.loads(out)["document"]["text"] == article(1)
