@@ -106,7 +106,7 @@ def test_a_lone_surrogate_from_stdin_or_a_file_is_not_a_crash(tmp_path):
 
 def _blank(raw: bytes, number: int) -> bool:
     try:
-        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return False
     return not text.strip(" \t\r\n\f\v")
@@ -147,3 +147,11 @@ def test_html_report_of_a_many_record_jsonl_is_refused_before_analysis(tmp_path)
     path.write_text(f"{valid_line(1)}\n{boom}\n")
     code, _, err = run("analyze", str(path), "--html", str(tmp_path / "r.html"))
     assert code == EXIT_INPUT and "--html writes one report" in err
+
+
+def test_a_utf16_file_with_a_bom_is_analysed_not_called_binary(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(article(1).encode("utf-16"))
+    code, out, err = run("analyze", str(path), "--json", "-")
+    assert code == 0, err
+    assert json.loads(out)["document"]["text"] == article(1)

@@ -103,6 +103,13 @@ def test_bad_utf8_costs_its_line_only(tmp_path):
     assert "line 2: not UTF-8 text (invalid byte 0xe9" in got[1].error
 
 
+def test_a_byte_order_mark_on_any_line_is_dropped(tmp_path):
+    data = "\ufeff" + valid_line(1) + "\n\ufeff" + valid_line(2) + "\n"  # two files, joined
+    got = list(jsonl_items(write(tmp_path, "c.jsonl", data)))
+    assert [i.doc.text for i in got] == [article(1), article(2)]
+    assert [i.doc.text for i in jsonl_items(["\ufeff" + valid_line(3)])] == [article(3)]
+
+
 def test_a_utf16_jsonl_file_is_one_clear_failure(tmp_path):
     path = write(tmp_path, "c.jsonl", (valid_line(1) + "\n").encode("utf-16"))
     (item,) = jsonl_items(path)

@@ -35,7 +35,7 @@ def _file(suffix: str, data: bytes) -> Path:
 def _blank(raw: bytes, number: int) -> bool:
     """The reader's rule: a line is skipped if it decodes and holds only whitespace."""
     try:
-        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return False
     return not text.strip(" \t\r\n\f\v")
@@ -112,9 +112,10 @@ _links = st.one_of(
 )  # fmt: skip
 
 
-@PROPERTY
+# fewer examples: each link costs ~0.1 s (fetch_url builds its HTTP client before the URL check)
+@settings(PROPERTY, max_examples=25)
 @given(
-    st.lists(st.tuples(st.text(max_size=20), _links), max_size=5),
+    st.lists(st.tuples(st.text(max_size=20), _links), max_size=4),
     st.booleans(),
     st.binary(max_size=60),
 )

@@ -135,11 +135,12 @@ def _line_item(
         return Item(source, where, error=f"{where}: longer than {max_bytes:,} bytes.")
     if isinstance(line, bytes):
         try:
-            line = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            line = line.decode("utf-8-sig")  # a BOM on any line: files joined with `cat`
         except UnicodeDecodeError as err:
             return Item(source, where, error=f"{where}: not UTF-8 text (invalid byte "
                         f"0x{line[err.start]:02x} at byte {err.start}); JSONL files must be "
                         "UTF-8.")  # fmt: skip
+    line = line.removeprefix("\ufeff")
     if not line.strip(_BLANK):
         return None
     try:

@@ -224,7 +224,7 @@ def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
 
 def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOptions) -> Item:
     link = entry.get("link")
-    where = f"{source}, entry {k}" + (f" ({link})" if link else "")
+    where = f"{source}, entry {k}" + (f" ({one_line(link)})" if link else "")
     meta = {"outlet": outlet, "date": entry.get("published") or entry.get("updated"),
             "feed": source}  # fmt: skip
     meta = {key: value for key, value in meta.items() if value}
@@ -236,7 +236,7 @@ def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOption
             allow_private=options.allow_private,
         )  # fmt: skip
     except IngestError as err:
-        return Item(source, where, error=f"{where}: {err}")
+        return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
     title = doc.title or entry.get("title")
     return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
 
