@@ -49,6 +49,39 @@ def english_floor(data: Path) -> dict:
     }
 
 
+def floors(data: Path, langs: list[str]) -> None:
+    """No model: per dev set, the two constant answers chosen on train: the top-k techniques
+    (the floor the eval reports) and the literal most frequent non-empty label set."""
+    from collections import Counter
+
+    from spinscope.corpora.ptc import load_ptc
+    from spinscope.corpora.technique_spans import load_checkthat24, load_semeval23_spans
+    from spinscope.evaluation.semeval23 import st3_score
+    from spinscope.evaluation.technique_scores import constant_floor, constant_rows, gold_rows
+    from spinscope.model.taxonomy import LABELS_2023
+
+    se23 = data / "semeval2023-task3"
+    en = gold_rows(load_semeval23_spans(se23, "EN", "train"))
+    ptc_dev = {a.id for a in load_ptc(data / "ptc-semeval2020-task11", "dev")}
+    pairs = {"ST3 EN": ([r for r in en if r[0] not in ptc_dev], [r for r in en if r[0] in ptc_dev])}
+    for lang in langs:
+        if lang != "EN":
+            pairs[f"ST3 {lang}"] = (
+                gold_rows(load_semeval23_spans(se23, lang, "train")),
+                gold_rows(load_semeval23_spans(se23, lang, "dev")),
+            )
+    pairs["ct24 en dev"] = (en, gold_rows(load_checkthat24(data / "checkthat2024-task3-en-dev")))
+    for key, (train, dev) in pairs.items():
+        top = constant_floor(train)
+        common = Counter(r[2] for r in train if r[2]).most_common(1)[0][0]
+        f1_top = st3_score(constant_rows(dev, top), dev, LABELS_2023)["micro_f1"]
+        f1_set = st3_score(constant_rows(dev, common), dev, LABELS_2023)["micro_f1"]
+        print(
+            f"{key:12s} top-k on train {f1_top:.4f} ({'+'.join(top)}); most frequent non-empty "
+            f"set on train {f1_set:.4f} ({'+'.join(sorted(common))})"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="a tagger folder (default: the shipped tagger)")
@@ -56,11 +89,15 @@ def main() -> int:
         "--langs", default=",".join(LANGS), help="comma-separated, from " + ", ".join(LANGS)
     )
     parser.add_argument("--no-ct24", action="store_true", help="skip CheckThat! 2024")
+    parser.add_argument("--floors", action="store_true", help="only the constant floors, no model")
     parser.add_argument(
         "--data", type=Path, default=Path(os.environ.get("SPINSCOPE_DATA", "../shared/data"))
     )
     parser.add_argument("--json", type=Path, help="also write every result here")
     args = parser.parse_args()
+    if args.floors:
+        floors(args.data, [lang for lang in args.langs.split(",") if lang])
+        return 0
     overrides = {"techniques.model_dir": args.model} if args.model else {}
     settings = load_settings(overrides)
     results: dict[str, dict] = {}

@@ -59,11 +59,10 @@ def ptc_tc_lines(tagger: TechniqueTagger, folder: Path, template: Path) -> Itera
                 yield f"{art_id}\t{label}\t{start}\t{end}"
 
 
-def semeval23_st3_lines(
-    tagger: TechniqueTagger, folder: Path, ids: set[str] | None = None
-) -> Iterable[str]:
-    """``id<TAB>paragraph<TAB>tech1,tech2`` per non-empty line (paragraph = 1-based line number)."""
-    tagger = TechniqueTagger(
+def semeval23_tagger(tagger: TechniqueTagger) -> TechniqueTagger:
+    """The same model and decoding with the SemEval-2023 taxonomy alone: the spans that
+    ``predict semeval23-st3`` writes and the ST3 evaluations score."""
+    return TechniqueTagger(
         model_dir=tagger.model_dir,
         variant=tagger.variant,
         taxonomies=(SEMEVAL2023,),
@@ -72,6 +71,13 @@ def semeval23_st3_lines(
         batch_size=tagger.batch_size,
         span_labeller=tagger.span_labeller,
     )
+
+
+def semeval23_st3_lines(
+    tagger: TechniqueTagger, folder: Path, ids: set[str] | None = None
+) -> Iterable[str]:
+    """``id<TAB>paragraph<TAB>tech1,tech2`` per non-empty line (paragraph = 1-based line number)."""
+    tagger = semeval23_tagger(tagger)
     articles = [(i, t) for i, t in read_articles(folder).items() if ids is None or i in ids]
     for batch in _batches(articles):
         for (art_id, text), sc in zip(batch, tagger.scores([t for _, t in batch]), strict=True):

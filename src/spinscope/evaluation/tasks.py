@@ -108,16 +108,25 @@ def ptc(o: Options) -> dict:
 
 
 def tagger_spans(tagger, texts: list[str], update=None) -> list[list[tuple]]:
-    """``(start, end, label, confidence)`` of the tagger's SemEval-2023 findings per text, with
-    the confidences it reports (calibrated where it ships a calibration)."""
-    from spinscope.model.document import Document
+    """``(start, end, label, confidence)`` of the tagger's SemEval-2023 spans per text: the
+    spans ``predict semeval23-st3`` writes (raw decoding, 8 texts a batch), each with the
+    confidence the tagger reports for it (calibrated where the model ships a calibration for
+    these settings)."""
+    from spinscope.evaluation.predict import semeval23_tagger
     from spinscope.model.taxonomy import SEMEVAL2023
 
+    st3 = semeval23_tagger(tagger)
+    cal = tagger.calibration.get(SEMEVAL2023)
     out: list[list[tuple]] = []
     for k in range(0, len(texts), 8):
-        for found in tagger.analyze([Document(t) for t in texts[k : k + 8]]):
-            out.append([(f.start, f.end, f.label, f.confidence)
-                        for f in found if f.taxonomy == SEMEVAL2023])  # fmt: skip
+        for sc in st3.scores(texts[k : k + 8]):
+            spans = st3.spans(sc, SEMEVAL2023)
+            confs = [float(s.confidence) for s in spans]
+            if cal:
+                confs = [
+                    round(cal.confidence(s.label, c), 4) for s, c in zip(spans, confs, strict=True)
+                ]
+            out.append([(s.start, s.end, s.label, c) for s, c in zip(spans, confs, strict=True)])
         if update:
             update(len(out), len(texts))
     return out
