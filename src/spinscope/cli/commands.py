@@ -371,11 +371,13 @@ def cmd_train(args, settings_of) -> int:
 
     if args.what in tasks.TASKS:
         from spinscope.cli.main import default_data_dir
-
-        prune_on = tuple(c.strip() for c in args.prune_on.split(",")) if args.prune_on else None
-        options = {"out": args.out, "data": args.data or default_data_dir(), "prune_on": prune_on}
         from spinscope.model.jsonable import dumps
 
+        if args.prune_on:
+            args.prune_on = tuple(c.strip() for c in args.prune_on.split(","))
+        args.data = args.data or default_data_dir()
+        options = {name: getattr(args, name, None) for name in tasks.TASKS[args.what].options}
+        options = {k: v for k, v in options.items() if v not in (None, [], False)}
         print(dumps(tasks.run(args.what, **options), indent=1), file=sys.stderr)
         return 0
     training = _training("cli")
