@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(ptc, semeval23, semeval25; default all three)",
     )
     p.add_argument(
+        "--encoder", type=Path, default=None, help="techniques-multilingual: the pruned encoder"
+    )
+    p.add_argument(
+        "--resume", action="store_true", help="techniques-multilingual: carry on from last.pt"
+    )
+    p.add_argument(
         "--include-dev",
         action="store_true",
         help="train on PTC train+dev (for a shipped model; no dev scores then)",
