@@ -81,11 +81,15 @@ def _records_narratives(data: dict, res: dict) -> dict[str, list]:
     return out
 
 
-def _calibrate(recs: list, model: str, fitted_on: str) -> tuple:
+def _calibrate(recs: list, model: str, fitted_on: str, per_article: int = 1) -> tuple:
+    """The pooled curve and its ECE report; ``per_article`` records in a row are one article's
+    (frames: 14), kept in one cross-fit fold."""
     from spinscope.training.calibrate import fit_pooled, pooled_method, pooled_records, summary
 
+    if len({c for _, _, c in recs}) < 2 or len(recs) < 20:
+        return None, {"findings": len(recs), "note": "too few held-out findings to calibrate"}
     method = pooled_method(len(recs))
-    groups = [str(k // 14) for k in range(len(recs))]  # frames: one group per article
+    groups = [str(k // per_article) for k in range(len(recs))]
     report = summary(pooled_records(recs), groups, method)
     cal = fit_pooled(recs, method, fitted_on=fitted_on, model=model, date=date.today().isoformat())
     keep = ("findings", "accuracy", "ece_raw", "ece_calibrated_crossfit", "method")
@@ -132,6 +136,7 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
         _records_frames(d23, frames["weights"]),
         f"{name_a} {version}",
         "SemEval-2023 FR/DE/IT/PL/RU dev, every frame score",
+        len(FRAMES),
     )
     floor = _not_sure_floor(_records_genre(d23, genre["weights"], held))
     nrec = _records_narratives(d25, narr)
@@ -176,7 +181,8 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
     (out / "narratives.json").write_text(json.dumps(ncard, indent=1) + "\n", encoding="utf-8")
     cals = {"genre": cal_g, "frame": cal_f, "narrative": cal_n, "subnarrative": cal_s}
     (out / "calibration.json").write_text(
-        json.dumps({k: v.to_dict() for k, v in cals.items()}, indent=1) + "\n", encoding="utf-8"
+        json.dumps({k: v.to_dict() for k, v in cals.items() if v}, indent=1) + "\n",
+        encoding="utf-8",
     )
     return {"out": str(out), "articles": card["scores"], "narratives": ncard["scores"],
             "narratives_ece": ncard["ece"], "not_sure_below": card["not_sure_below"],
