@@ -266,16 +266,24 @@ class FramingAnalyzer:
         direction = w["genre_W"][k] - np.delete(w["genre_W"], k, axis=0).mean(0)
         label = self._label(text, v, "genre", card["genres"][k], float(genre_p[k]), direction)
         floor = card.get("not_sure_below", {}).get("genre")
-        if label is not None and floor is not None and label.score < floor:
-            label = ArticleLabel.not_sure(
-                "genre",
-                f"Not sure of the genre: the likeliest, '{label.label}', scores {label.score:.2f}, "
-                f"below {floor:.2f}, the score under which held-out genre answers were too often "
-                "wrong.",
-                best=label.label,
-                score=label.score,
-                evidence=label.evidence,
-            )
+        if floor is not None:
+            best = card["genres"][k]
+            cal = self.calibration.get("genre")
+            score = round(cal.confidence(best, float(genre_p[k])) if cal else float(genre_p[k]), 4)
+            if label is None or score < floor:
+                why = (
+                    f"scores {score:.2f}, below {floor:.2f}, the score under which held-out genre "
+                    "answers were too often wrong"
+                    if score < floor
+                    else "has no passage that weighs toward it"
+                )
+                label = ArticleLabel.not_sure(
+                    "genre",
+                    f"Not sure of the genre: the likeliest, '{best}', {why}.",
+                    best=best,
+                    score=score,
+                    evidence=label.evidence if label else None,
+                )
         out += [label] if label else []
         frame_p = sigmoid(w["frames_W"] @ v.article + w["frames_b"])
         threshold = self.threshold
