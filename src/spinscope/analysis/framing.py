@@ -169,6 +169,17 @@ class FramingAnalyzer:
             if models.get(task) is not None and cal.meta.get("model") == models[task]
         }  # fmt: skip
 
+    @cached_property
+    def decision_calibration(self) -> dict[str, Calibration]:
+        """The calibration the "not sure" floors are read against, even when scores are shown
+        raw (``calibrated=False``)."""
+        if self.calibrated:
+            return self.calibration
+        found = calibration.load(str(self.model_dir)) or {}
+        genre = found.get("genre")
+        ok = genre is not None and genre.meta.get("model") == model_id(self.card)
+        return {"genre": genre} if ok else {}
+
     def provenance(self) -> dict[str, Any]:
         return {
             "analyzer": self.name,
@@ -268,8 +279,11 @@ class FramingAnalyzer:
         floor = card.get("not_sure_below", {}).get("genre")
         if floor is not None:
             best = card["genres"][k]
-            cal = self.calibration.get("genre")
-            score = round(cal.confidence(best, float(genre_p[k])) if cal else float(genre_p[k]), 4)
+            # the floor is on the calibrated scale, calibrated output or not, so that calibration
+            # changes scores, never which labels come out
+            cal = self.decision_calibration.get("genre")
+            raw = float(genre_p[k])
+            score = round(cal.confidence(best, raw) if cal else raw, 4)
             if label is None or score < floor:
                 why = (
                     f"scores {score:.2f}, below {floor:.2f}, the score under which held-out genre "
@@ -281,7 +295,7 @@ class FramingAnalyzer:
                     "genre",
                     f"Not sure of the genre: the likeliest, '{best}', {why}.",
                     best=best,
-                    score=score,
+                    score=score if self.calibrated else round(raw, 4),
                     evidence=label.evidence if label else None,
                 )
         out += [label] if label else []
