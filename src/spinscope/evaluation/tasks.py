@@ -325,9 +325,9 @@ TASKS: dict[str, Task] = {
     t.name: t
     for t in (
         Task("ptc", "SemEval-2020 T11 SI, TC and full task on a PTC split", ptc),
-        Task("semeval23-st1", "SemEval-2023 genre, English-only recipe cross-validated on en train",
+        Task("semeval23-st1", "SemEval-2023 genre, English-only recipe, CV on en train",
              lambda o: _framing(o, "st1")),
-        Task("semeval23-st2", "SemEval-2023 frames, English-only recipe cross-validated on en train",
+        Task("semeval23-st2", "SemEval-2023 frames, English-only recipe, CV on en train",
              lambda o: _framing(o, "st2")),
         Task("semeval23-st1-ml", "SemEval-2023 genre, shipped multilingual model, --lang's dev "
              "(EN: shifted-mix split)", lambda o: _framing_multilingual(o, "st1"),
