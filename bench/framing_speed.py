@@ -34,9 +34,8 @@ def main() -> None:
         out[name] = (time.perf_counter() - start) / len(docs)
     words = sum(len(d.text.split()) for d in docs) / len(docs)
     print(f"{len(docs)} articles, {words:.0f} words on average")
-    print(
-        f"s/article: new {out['new']:.3f}, old {out['old']:.3f}, new/old {out['new'] / out['old']:.1f}"
-    )
+    ratio = out["new"] / out["old"]
+    print(f"s/article: new {out['new']:.3f}, old {out['old']:.3f}, new/old {ratio:.1f}")
 
 
 if __name__ == "__main__":
