@@ -44,3 +44,11 @@ def test_en_shifted_split_mix():
     by_genre = {g: sum(1 for i, x in zip(ids, genres, strict=True) if i in held and x == g)
                 for g in ("opinion", "reporting", "satire")}  # fmt: skip
     assert by_genre == {"opinion": 20, "reporting": 20, "satire": 5}
+
+
+def test_train_framing_without_data_is_one_line(tmp_path, capsys):
+    from spinscope.cli.main import main
+
+    code = main(["train", "framing", "--data", str(tmp_path), "--out", str(tmp_path / "m")])
+    err = capsys.readouterr().err
+    assert code != 0 and "semeval2023-task3 not found" in err and "Traceback" not in err
