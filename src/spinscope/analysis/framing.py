@@ -244,13 +244,13 @@ class FramingAnalyzer:
         if lang in covered:
             return None
         names = ", ".join(LANGUAGE_NAMES.get(x, x) for x in covered)
-        seen = f"looks like {LANGUAGE_NAMES[lang]}" if lang else "is in no language it knows"
         what = task.replace("subnarrative", "sub-narrative")
-        return ArticleLabel.not_sure(
-            task,
-            f"Not sure of the {what}: the text {seen}, and the {what} model was trained on "
-            f"{names} articles only.",
-        )
+        if lang:
+            why = f"the text looks like {LANGUAGE_NAMES[lang]}, and the {what} model was trained on"
+            why += f" {names} only"
+        else:
+            why = f"the text is in none of the languages the {what} model was trained on ({names})"
+        return ArticleLabel.not_sure(task, f"Not sure of the {what}: {why}.")
 
     def _keep(self, labels: list[ArticleLabel]) -> list[ArticleLabel]:
         """The labels that reach their own threshold (``label_min_score``), without the
