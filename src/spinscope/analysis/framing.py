@@ -12,6 +12,13 @@ Where the model folder ships a ``calibration.json`` (fitted on the out-of-fold s
 training cross-validation, see ``spinscope.training.calibrate``), each label's reported score is
 the calibrated one, the share of held-out labels with that raw score that were right; which labels
 are emitted is still decided on the raw scores.
+
+Models whose card names ``"encoder": "usem3"`` read the multilingual passage vectors of
+``analysis._multilingual`` instead (trained on all SemEval languages, issue 15); their card lists
+the languages they were trained on. Such a model answers "not sure" (``ArticleLabel.not_sure``)
+where the text's language is not one of those, where the genre's calibrated score is below the
+card's ``not_sure_below`` (chosen on held-out dev for precision), or where no frame reaches the
+threshold; the explanation says why.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import calibration
+from spinscope.analysis import _multilingual, calibration
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import read_arrays, read_card
@@ -36,6 +43,9 @@ from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.settings import label_thresholds
 
 NAME = "framing"
+LANGUAGE_NAMES = {"EN": "English", "FR": "French", "DE": "German", "IT": "Italian",
+                  "PL": "Polish", "RU": "Russian", "BG": "Bulgarian", "HI": "Hindi",
+                  "PT": "Portuguese"}  # fmt: skip
 VERSION = "framing.linear.v2"  # v2: narrative gate, per-level thresholds, top-1 fallback
 WEIGHTS = "framing.npz"
 CARD = "card.json"
@@ -159,6 +169,17 @@ class FramingAnalyzer:
             if models.get(task) is not None and cal.meta.get("model") == models[task]
         }  # fmt: skip
 
+    @cached_property
+    def decision_calibration(self) -> dict[str, Calibration]:
+        """The calibration the "not sure" floors are read against, even when scores are shown
+        raw (``calibrated=False``)."""
+        if self.calibrated:
+            return self.calibration
+        found = calibration.load(str(self.model_dir)) or {}
+        genre = found.get("genre")
+        ok = genre is not None and genre.meta.get("model") == model_id(self.card)
+        return {"genre": genre} if ok else {}
+
     def provenance(self) -> dict[str, Any]:
         return {
             "analyzer": self.name,
@@ -166,6 +187,11 @@ class FramingAnalyzer:
             "model": self.card.get("name"),
             "model_version": self.card.get("version"),
             "embedder": EMBEDDER_ID,
+            "encoder": {
+                "articles": self.card.get("encoder", "model2vec"),
+                "narratives": (self.narratives or {}).get("encoder", "model2vec"),
+                "multilingual": _multilingual.ENCODER_ID,
+            },
             "sha256": {
                 **checksums(self.model_dir, WEIGHTS, "narratives.npz", "calibration.json"),
                 "embedder": embedder_sha256(),
@@ -183,12 +209,48 @@ class FramingAnalyzer:
             "calibrated": sorted(self.calibration),
         }
 
+    def vectors(self, texts: Sequence[str], card: dict[str, Any] | None) -> list[ArticleVectors]:
+        """The article vectors a model (by its card's ``encoder``) reads."""
+        if (card or {}).get("encoder") == "usem3":
+            return _multilingual.article_vectors(texts)
+        return article_vectors(texts)
+
     def analyze(self, docs: Sequence[Document]) -> list[list[ArticleLabel]]:
         if isinstance(docs, Document):
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         self.weights  # noqa: B018 -- a missing model fails before any work
-        vectors = article_vectors([d.text for d in docs])
-        return [self._keep(self._labels(d.text, v)) for d, v in zip(docs, vectors, strict=True)]
+        texts = [d.text for d in docs]
+        vectors = self.vectors(texts, self.card)
+        narr = vectors
+        if self.narratives is not None and (self.narratives.get("encoder") == "usem3") != (
+            self.card.get("encoder") == "usem3"
+        ):
+            narr = self.vectors(texts, self.narratives)
+        return [
+            self._keep(self._labels(d.text, v) + self._narratives(d.text, n))
+            if self._long_enough(d.text, v) else []
+            for d, v, n in zip(docs, vectors, narr, strict=True)
+        ]  # fmt: skip
+
+    def _long_enough(self, text: str, v: ArticleVectors) -> bool:
+        return bool(v.spans) and len(text.split()) >= self.min_words
+
+    def _language(self, text: str, card: dict[str, Any] | None, task: str) -> ArticleLabel | None:
+        """ "not sure" for ``task`` where the card lists its languages and the text is in none."""
+        covered = (card or {}).get("languages")
+        if not covered:
+            return None
+        lang, _ = _multilingual.guess_language(text)
+        if lang in covered:
+            return None
+        names = ", ".join(LANGUAGE_NAMES.get(x, x) for x in covered)
+        what = task.replace("subnarrative", "sub-narrative")
+        if lang:
+            why = f"the text looks like {LANGUAGE_NAMES[lang]}, and the {what} model was trained on"
+            why += f" {names} only"
+        else:
+            why = f"the text is in none of the languages the {what} model was trained on ({names})"
+        return ArticleLabel.not_sure(task, f"Not sure of the {what}: {why}.")
 
     def _keep(self, labels: list[ArticleLabel]) -> list[ArticleLabel]:
         """The labels that reach their own threshold (``label_min_score``), without the
@@ -203,9 +265,10 @@ class FramingAnalyzer:
         ]  # fmt: skip
 
     def _labels(self, text: str, v: ArticleVectors) -> list[ArticleLabel]:
-        if not v.spans or len(text.split()) < self.min_words:
-            return []
         w, card = self.weights, self.card
+        unsupported = self._language(text, card, "genre")
+        if unsupported is not None:
+            return [unsupported, self._language(text, card, "frame")]
         out = []
         genre_z = w["genre_W"] @ v.article + w["genre_b"]
         genre_p = np.exp(genre_z - genre_z.max())
@@ -213,16 +276,49 @@ class FramingAnalyzer:
         k = int(np.argmax(genre_p))
         direction = w["genre_W"][k] - np.delete(w["genre_W"], k, axis=0).mean(0)
         label = self._label(text, v, "genre", card["genres"][k], float(genre_p[k]), direction)
+        floor = card.get("not_sure_below", {}).get("genre")
+        if floor is not None:
+            best = card["genres"][k]
+            # the floor is on the calibrated scale, calibrated output or not, so that calibration
+            # changes scores, never which labels come out
+            cal = self.decision_calibration.get("genre")
+            raw = float(genre_p[k])
+            score = round(cal.confidence(best, raw) if cal else raw, 4)
+            if label is None or score < floor:
+                why = (
+                    f"scores {score:.2f}, below {floor:.2f}, the score under which held-out genre "
+                    "answers were too often wrong"
+                    if score < floor
+                    else "has no passage that weighs toward it"
+                )
+                label = ArticleLabel.not_sure(
+                    "genre",
+                    f"Not sure of the genre: the likeliest, '{best}', {why}.",
+                    best=best,
+                    score=score if self.calibrated else round(raw, 4),
+                    evidence=label.evidence if label else None,
+                )
         out += [label] if label else []
         frame_p = sigmoid(w["frames_W"] @ v.article + w["frames_b"])
+        threshold = self.threshold
         for j in np.argsort(-frame_p):
-            if frame_p[j] < self.threshold:
+            if frame_p[j] < threshold:
                 break
             label = self._label(
                 text, v, "frame", card["frames"][j], float(frame_p[j]), w["frames_W"][j]
             )
             out += [label] if label else []
-        return out + self._narratives(text, v)
+        if not any(x.task == "frame" for x in out) and "languages" in card and threshold < 1:
+            j = int(np.argmax(frame_p))
+            best = card["frames"][j]
+            out.append(ArticleLabel.not_sure(
+                "frame",
+                f"Not sure of the frames: none reaches the threshold {threshold:.2f}; the "
+                f"likeliest, '{best.replace('_', ' ')}', scores {frame_p[j]:.2f}.",
+                best=best,
+                score=round(float(frame_p[j]), 4),
+            ))  # fmt: skip
+        return out
 
     def _narratives(self, text: str, v: ArticleVectors) -> list[ArticleLabel]:
         """Narratives and, under each, its sub-narratives, by the model's rule (thresholds chosen
@@ -232,7 +328,11 @@ class FramingAnalyzer:
         m = self.narratives
         if m is None or not len(m["narratives"]):
             return []
-        if not on_topic(text):
+        unsupported = self._language(text, m, "narrative")
+        if unsupported is not None:
+            return [unsupported]
+        english = "languages" not in m or _multilingual.guess_language(text)[0] == "EN"
+        if english and not on_topic(text):  # the topic terms are English
             return []
         gated = "gate_W" in m  # models before the gate have none
         if gated and sigmoid(m["gate_W"] @ v.article + m["gate_b"][0]) < m["gate_threshold"]:

