@@ -17,8 +17,12 @@ PARTS = ("findings", "claims", "labels")
 
 
 def analyzer_names(settings: dict[str, Any]) -> list[str]:
+    """The analysers ``pipeline.analyzers`` lists; "roles" only with ``roles.enabled`` (off by
+    default: the role model does not yet beat the majority answer by enough, see
+    ``spinscope.analysis.roles``)."""
     names = settings.get("pipeline.analyzers", "techniques,claims,framing")
-    return [n.strip() for n in str(names).split(",") if n.strip()]
+    out = [n.strip() for n in str(names).split(",") if n.strip()]
+    return [n for n in out if n != "roles" or settings.get("roles.enabled", False)]
 
 
 class Pipeline:
