@@ -232,7 +232,7 @@ def _appositions(text: str, mentions: list[NameMention]) -> list[NameMention]:
         m = re.match(r",\s+", after)
         x = mentions[i + 1] if i + 1 < len(mentions) else None
         if m and x is not None and x.possessive and x.start == y.end + m.end():
-            r = re.match(r"[’']s?\s+" + _ROLE_WORDS + r"\b", text[x.end : x.end + 60])
+            r = re.match(r"[’']s?\s+" + _ROLE_WORDS + r"\s*[,.;)]", text[x.end : x.end + 60])
             if r and r[2] in ROLE_NOUNS:
                 out[i] = replace(y, role=r[1], of=x.text)
     return out
