@@ -279,3 +279,16 @@ def ner_entities(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
     """spaCy's entities of each text as ``(start, end, label)``."""
     nlp = load_ner()
     return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts)]
+
+
+def ner_entities_in(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """spaCy's entities of the given pieces of ``text`` (sentences), in document offsets: the
+    recogniser reads only where the names of interest are (it costs far more than the rest of
+    the roles analyser)."""
+    spans = sorted(set(spans))
+    if not spans:
+        return []
+    out = []
+    for (lo, _), d in zip(spans, load_ner().pipe(text[a:b] for a, b in spans), strict=True):
+        out += [(lo + e.start_char, lo + e.end_char, e.label_) for e in d.ents]
+    return out
