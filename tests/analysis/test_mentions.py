@@ -107,3 +107,14 @@ def test_the_headline_span():
     assert headline_span("Court rules on pass\n\nA judge ruled.") == (0, 19)
     assert headline_span("A judge ruled. The pass was revoked.") is None
     assert headline_span("Court rules\nA judge ruled.", title="Court rules") == (0, 11)
+
+
+def test_names_joined_by_of_are_one_name_and_their_own_group():
+    text = (
+        "The UK's Prime Minister Rishi Sunak met officials of the Bank of the Philippines. "
+        "Biden's Department of Energy agreed. Russia and Ukraine did not. The Philippines did."
+    )
+    assert names(text) == ["UK", "Rishi Sunak", "Bank of the Philippines", "Biden",
+                           "Department of Energy", "Russia", "Ukraine", "Philippines"]  # fmt: skip
+    assert mentions.key("Bank of the Philippines") != mentions.key("Philippines")
+    assert mentions.key("Vladimir Putin's") == mentions.key("Putin") == "Putin"

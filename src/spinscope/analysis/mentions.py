@@ -5,9 +5,11 @@ A mention starts as a capitalised word sequence (no statistical model needed), t
 
 - a possessive ends it: "Acosta's White House" is two mentions, "Acosta" (written possessive)
   and "White House", never the merged "Acosta's White House";
-- leading words that are not part of a name go: titles ("President"), articles ("The"), a
-  demonym before a name ("Kazakh President Tokayev"), sentence adverbs ("Meanwhile Moscow",
-  "Clearly Putin") and any capitalised word the text also writes in lower case;
+- capitalised words joined by "of" are one name ("Department of Energy"), never by "and";
+- leading words that are not part of a name go: titles ("President", "Secretary of State"),
+  articles ("The"), a demonym before a title ("Russian President Putin"), sentence adverbs
+  ("Meanwhile Moscow", "Clearly Putin") and, at a sentence start, any capitalised word the text
+  also writes in lower case;
 - a word alone that the text writes in lower case elsewhere ("However", "Yesterday") or a
   sentence adverb is no mention;
 - a Title Case headline line gives no mentions (every word of it is capitalised);
@@ -43,7 +45,12 @@ TITLES = {
     "Turkmen", "Thai", "Swiss", "French", "Dutch", "Greek", "Czech", "Irish", "Welsh",
 }  # fmt: skip
 DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|an|ish|ese|i)$")
-NAME = re.compile(r"\b[A-Z][\w’'-]*(?:[ -][A-Z][\w’'-]*)*")
+# Capitalised words, joined by a space, a hyphen or "of" ("Department of Energy", "Bank of the
+# Philippines"); never by "and" ("Russia and Ukraine" are two names).
+NAME = re.compile(
+    r"\b[A-Z][\w’'-]*(?:(?:[ -]|\s(?:of|of\s+the|for|de|del|von|van)\s)[A-Z][\w’'-]*)*"
+)
+CONNECTORS = {"of", "the", "for", "de", "del", "von", "van"}
 NOT_NAMES = {"The", "A", "An", "This", "That", "These", "Those", "It", "In", "On", "As", "But"}
 # Words that start sentences capitalised and are not names.
 ADVERBS = set(
@@ -100,8 +107,12 @@ class NameMention:
 
 
 def key(name: str) -> str:
-    """What groups mentions of one entity: the last word, without a possessive."""
+    """What groups mentions of one entity: the last word, without a possessive ("Putin" joins
+    "Vladimir Putin"); a name with "of" whole ("Bank of the Philippines" is not the
+    Philippines)."""
     words = name.split()
+    if any(w in CONNECTORS for w in words):
+        return POSSESSIVE.sub("", name)
     return POSSESSIVE.sub("", words[-1]) if words else ""
 
 
@@ -156,7 +167,8 @@ def find(text: str, entities: Sequence[tuple[int, int, str]] | None = None) -> l
                 words[0] in NOT_NAMES
                 or words[0].rstrip(".") in TITLES
                 or words[0].lower() in ADVERBS
-                or (len(words) > 1 and DEMONYM.match(words[0]))
+                or words[0] in CONNECTORS
+                or (len(words) > 1 and DEMONYM.match(words[0]) and words[1] in TITLES)
                 or (
                     len(words) > 1
                     and words[0].lower() in lower
