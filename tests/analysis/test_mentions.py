@@ -118,3 +118,8 @@ def test_names_joined_by_of_are_one_name_and_their_own_group():
                            "Department of Energy", "Russia", "Ukraine", "Philippines"]  # fmt: skip
     assert mentions.key("Bank of the Philippines") != mentions.key("Philippines")
     assert mentions.key("Vladimir Putin's") == mentions.key("Putin") == "Putin"
+
+
+def test_of_joins_only_institutions():
+    text = "Tom Mutton of Aldi said so. US Secretary of State Antony Blinken agreed."
+    assert "Tom Mutton" in names(text) and "Antony Blinken" in names(text)

@@ -51,6 +51,15 @@ NAME = re.compile(
     r"\b[A-Z][\w’'-]*(?:(?:[ -]|\s(?:of|of\s+the|for|de|del|von|van)\s)[A-Z][\w’'-]*)*"
 )
 CONNECTORS = {"of", "the", "for", "de", "del", "von", "van"}
+# Words that head an institution's name joined by "of" ("Ministry of Defence").
+ORG_HEADS = set(
+    "Department Ministry Bank Bureau Office House Council Court Commission Committee Chiefs "
+    "University Institute Institution Academy College School Board Federation Republic Union "
+    "Kingdom States Museum Church Party Agency Army Navy Corps Chamber Parliament Assembly "
+    "Association Society League Organisation Organization Centre Center Council Secretariat "
+    "Commonwealth Hall Government Services Forces "
+    "Coalition Alliance Fund Foundation Authority Tribunal Congress Senate Cabinet".split()
+)
 NOT_NAMES = {"The", "A", "An", "This", "That", "These", "Those", "It", "In", "On", "As", "But"}
 # Words that start sentences capitalised and are not names.
 ADVERBS = set(
@@ -134,9 +143,19 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
 
 
 def _pieces(text: str, start: int, end: int) -> Iterable[tuple[int, int, bool]]:
-    """A capitalised sequence cut after each possessive word: (start, end, possessive)."""
-    lo = start
+    """A capitalised sequence cut after each possessive word, and at "of" unless the word before
+    heads an institution ("Department of Energy" stays, "Tom Mutton of Aldi" is cut): (start,
+    end, possessive)."""
+    lo, prev = start, ""
     for w in re.finditer(r"[^ ]+", text[start:end]):
+        if w[0] in CONNECTORS:
+            if prev not in ORG_HEADS and lo < start + w.start() - 1:
+                yield lo, start + w.start() - 1, False
+                lo = start + w.end() + 1
+            elif prev not in ORG_HEADS:
+                lo = start + w.end() + 1
+            continue
+        prev = w[0]
         mark = POSSESSIVE.search(w[0])
         if mark and (mark[0] != "'" or w[0].endswith("s'")):  # "Acosta's", "Jones'"
             cut = start + w.end() - len(mark[0])
@@ -263,7 +282,12 @@ def link(speaker: Mention, names: Sequence[Mention], prior: Sequence[Mention]) -
     last = key(speaker.text)
     if not last[:1].isupper():
         return None
-    same = [n for n in names if key(n.text) == last or n.text.split("-")[-1] == last]
+    said = POSSESSIVE.sub("", speaker.text)
+    same = [
+        n
+        for n in names
+        if key(n.text) == last or n.text.split("-")[-1] == last or n.text.startswith(said + " of ")
+    ]
     return fullest(same) if same else None
 
 
