@@ -132,7 +132,18 @@ def test_sample_article_claims(tmp_path):
     assert figures["1,200"]["value"] == 1200 and figures["1,200"]["statement"] == "projection"
     assert figures["1,200"]["time"]["text"] == "within three years"
     assert figures["double"]["value"] == 2 and figures["double"]["time"]["end_year"] == 2030
-    assert [m["analyzer"] for m in data["models"]] == ["techniques", "claims", "framing", "roles"]
+    # roles are off by default (issue 15: not yet 5 points above the majority answer)
+    assert [m["analyzer"] for m in data["models"]] == ["techniques", "claims", "framing"]
+
+
+def test_roles_are_opt_in(tmp_path):
+    data = analyze_json(
+        tmp_path, str(SAMPLE), "--set", "pipeline.analyzers=roles", "--set", "roles.enabled=true"
+    )
+    assert [m["analyzer"] for m in data["models"]] == ["roles"]
+    for label in data["labels"]:
+        assert label["task"] == "entity_role"
+        assert label["evidence"] or label["label"] == "not sure"
 
 
 def test_only_the_claims_analyser(tmp_path):

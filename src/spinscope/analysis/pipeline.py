@@ -19,8 +19,12 @@ MAX_CHARS = SCHEMA["pipeline.max_chars"].default
 
 
 def analyzer_names(settings: dict[str, Any]) -> list[str]:
+    """The analysers ``pipeline.analyzers`` lists; "roles" only with ``roles.enabled`` (off by
+    default: the role model does not yet beat the majority answer by enough, see
+    ``spinscope.analysis.roles``)."""
     names = settings.get("pipeline.analyzers", "techniques,claims,framing")
-    return [n.strip() for n in str(names).split(",") if n.strip()]
+    out = [n.strip() for n in str(names).split(",") if n.strip()]
+    return [n for n in out if n != "roles" or settings.get("roles.enabled", False)]
 
 
 class Pipeline:

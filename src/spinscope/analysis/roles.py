@@ -1,13 +1,22 @@
 """Entity roles (SemEval-2025 Task 10 subtask 1): whom an article casts as protagonist,
 antagonist or innocent, with the fine roles under each (guardian, instigator, victim, ...).
 
-Entities are found without a statistical NER (spaCy's costs a third of the parse time the claims
-need): capitalised name sequences (``claims.structure.name_mentions``) grouped by their last word
-("Putin" joins "Vladimir Putin"), named by their fullest form. A capitalised word seen only at
-sentence starts is not a name. The entities mentioned most (at least ``min_mentions`` times) are
-kept, and a role is only reported where the model's own probability for it reaches ``min_score``
-(the model is weak: on English dev it is barely above always saying "antagonist"; see
-BENCHMARKS.md).
+Entities come from the shared mention finder (``spinscope.analysis.mentions``, the one the
+claims analyser links speakers with): capitalised names, cut at possessives ("Acosta's White
+House" is Acosta and the White House, never one name), without sentence adverbs ("Meanwhile
+Moscow" is Moscow), each with its kind from spaCy's entity recogniser (person, organisation,
+place, group) and what an apposition calls it ("Trump's spokesman Taylor Budowich"). Mentions
+are grouped by their last word ("Putin" joins "Vladimir Putin") and named by their fullest form.
+The entities mentioned most (at least ``min_mentions`` times) are kept, and a role is only
+considered where the model's own probability for it reaches ``min_score``.
+
+A role is shown only where it has earned it (issue 15); otherwise the label is "not sure", with
+the role as its best guess and the reason: the card's ``show_from`` gives, per main role, the
+lowest probability from which the role's held-out precision is at least 0.7 (measured out of
+fold on the training mentions and checked on dev, ``python -m spinscope.training.entity_roles
+gating``), None where no score reaches it; and the role's evidence must hold more than the
+headline. The model is weak (on English dev it is barely above always saying "antagonist"), so
+the analyser is off unless ``roles.enabled`` is set (see BENCHMARKS.md).
 
 Each mention is read as two static vectors (model2vec, unit length): its sentence and the mention
 itself. A softmax regression gives the main role; the mention is only called protagonist or
@@ -27,7 +36,6 @@ threshold on that would call a country praised by a state-media column an antago
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import calibration
+from spinscope.analysis import calibration, mentions
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._onnx import checksums, sentence_starts
 from spinscope.analysis.base import read_arrays, read_card
@@ -98,61 +106,46 @@ def mention_features(
 class Entity:
     name: str  # its fullest form in the text
     mentions: tuple[tuple[int, int], ...]
+    kind: str | None = None  # person, organisation, place, group (spaCy's entity recogniser)
+    described: str = ""  # what an apposition calls it: "spokesman of Trump"
 
 
-# Words that start sentences capitalised and are not names (where the text never has them in
-# lower case, which already rules a word out).
-NOT_NAMES = set(
-    "however meanwhile yesterday today tomorrow tonight still yet also thus hence instead "
-    "moreover furthermore nevertheless nonetheless indeed perhaps maybe now then there here "
-    "after before since while when where what which who why how if unless although though "
-    "because so but and or nor for with without within during despite among between against "
-    "according overall finally first second third last next later earlier once again even "
-    "many most some several few all both each every any none no not yes our their his her its "
-    "my your we they he she you it i this that these those such other another one two".split()
-)
-_WORD = re.compile(r"[^\W\d_][\w’'-]*")
-
-
-def find_entities(text: str, min_mentions: int = 2, limit: int = 5) -> list[Entity]:
-    """The most mentioned names in ``text`` (see the module docstring)."""
-    from spinscope.analysis.claims.structure import name_mentions
-
-    starts = set(int(s) for s in sentence_starts(text))
-    lower = {w for w in _WORD.findall(text) if w.islower()}
-    groups: dict[str, list] = {}
-    for m in name_mentions(text):
-        words = m.text.split()
-        at_start = m.start in starts or _char_before(text, m.start) in ('"', "“", "(", "")
-        if len(words) == 1 and (
-            words[0].lower() in lower or words[0].isupper() and len(words[0]) < 2
-        ):
-            continue  # an ordinary word capitalised ("However", "Yesterday")
-        possessive = re.search(r"[’']s$", m.text)
-        if possessive:  # "Moscow’s" is a mention of Moscow
-            m = type(m)(m.start, m.end - 2, m.text[:-2])
-        key = words[-1][:-2] if possessive else words[-1]
-        groups.setdefault(key, []).append((m, at_start))
+def find_entities(
+    text: str,
+    min_mentions: int = 2,
+    limit: int = 5,
+    entities: list[tuple[int, int, str]] | None = None,
+) -> list[Entity]:
+    """The most mentioned names in ``text``, from the shared mention finder
+    (``spinscope.analysis.mentions``, which the claims analyser's speaker linking uses too):
+    grouped by their last word, named by their fullest form. ``entities``: spaCy's entities
+    (``mentions.ner_entities``) for each mention's kind, or None."""
+    groups: dict[str, list[mentions.NameMention]] = {}
+    for m in mentions.find(text, entities):
+        groups.setdefault(m.key, []).append(m)
     out = []
-    for key, items in groups.items():
-        if all(at_start and len(m.text.split()) == 1 for m, at_start in items) and (
-            key.lower() in NOT_NAMES or key.lower().endswith("ly")
-        ):
-            continue  # "However, ...", "Yesterday ...", "Clearly ..."
+    for items in groups.values():
         if len(items) < min_mentions:
             continue
-        full = max((m for m, _ in items), key=lambda m: (len(m.text.split()), -m.start))
-        out.append(Entity(full.text, tuple((m.start, m.end) for m, _ in items)))
+        full = mentions.fullest(items)
+        kinds = [m.kind for m in items if m.kind]
+        kind = max(set(kinds), key=kinds.count) if kinds else None
+        described = next((m.described for m in items if m.described), "")
+        out.append(Entity(full.text, tuple((m.start, m.end) for m in items), kind, described))
     out.sort(key=lambda e: (-len(e.mentions), e.mentions[0][0]))
     return out[:limit]
 
 
-def _char_before(text: str, i: int) -> str:
-    """The last character before ``text[i]`` that is not whitespace, or '' (as
-    ``text[:i].rstrip()[-1:]``, without copying the text before ``i``)."""
-    while i > 0 and text[i - 1].isspace():
-        i -= 1
-    return text[i - 1] if i > 0 else ""
+def headline_span(text: str, title: str | None = None) -> tuple[int, int] | None:
+    """Where the text's headline is: its first line when a blank line or the document's title
+    follows it and it has no final full stop, else None."""
+    first = text.split("\n", 1)[0]
+    rest = text[len(first) : len(first) + 3]
+    if title and first.strip() == title.strip():
+        return 0, len(first)
+    if first.strip() and "\n" in rest and len(first) <= 300 and not first.rstrip().endswith("."):
+        return 0, len(first)
+    return None
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -256,11 +249,37 @@ class RoleAnalyzer:
         fine = 1.0 / (1.0 + np.exp(-(x @ w["fine_W"].T + w["fine_b"])))
         return p, {n: fine[:, j] for j, n in enumerate(self.card["fine_roles"])}
 
+    def _entities(self, text: str) -> list[Entity]:
+        """The entities to give roles, with their kinds. spaCy's recogniser (which costs many
+        times the rest of the analyser) reads only the sentence of the first mention of each
+        way the likely entities (twice as many as wanted) are written; what it finds there
+        holds for every mention written the same way."""
+        likely = find_entities(text, self.min_mentions, 2 * self.max_entities)
+        if not likely:
+            return []
+        first: dict[str, tuple[int, int]] = {}
+        spots: dict[str, list[int]] = {}
+        for en in likely:
+            for s, e in en.mentions:
+                first.setdefault(text[s:e], (s, e))
+                spots.setdefault(text[s:e], []).append(s)
+        starts = [*sentence_starts(text), len(text)]
+        found = mentions.ner_entities_in(
+            text, [sentence_of(text, s, e, starts) for s, e in first.values()]
+        )
+        kinds = []
+        for form, (s, e) in first.items():
+            for a, b, label in found:
+                if a < e and s < b:  # relative to the mention, for each mention so written
+                    kinds += [(at + a - s, at + b - s, label) for at in spots[form]]
+        kinds = [(a, b, lab) for a, b, lab in dict.fromkeys(kinds) if 0 <= a < b <= len(text)]
+        return find_entities(text, self.min_mentions, self.max_entities, kinds)
+
     def analyze(self, docs: Sequence[Document]) -> list[list[ArticleLabel]]:
         if isinstance(docs, Document):
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         self.weights  # noqa: B018 -- a missing model fails before any work
-        per_doc = [find_entities(d.text, self.min_mentions, self.max_entities) for d in docs]
+        per_doc = [self._entities(d.text) for d in docs]
         items = [
             (d.text, s, e) for d, ents in zip(docs, per_doc, strict=True) for en in ents
             for s, e in en.mentions
@@ -282,13 +301,22 @@ class RoleAnalyzer:
                 least = self.label_min_score.get(main, self.min_score)
                 if mean[0, self.card["classes"].index(main)] >= least:
                     subset = {n: v[rows] for n, v in fine.items()}
-                    labels.append(self._label(doc.text, en, probs, subset, starts))
+                    head = headline_span(doc.text, doc.title)
+                    labels.append(self._label(doc.text, en, probs, subset, starts, head))
             out.append(labels)
         return out
 
     def _label(
-        self, text: str, en: Entity, p: np.ndarray, fine: dict, starts: list[int]
+        self,
+        text: str,
+        en: Entity,
+        p: np.ndarray,
+        fine: dict,
+        starts: list[int],
+        headline: tuple[int, int] | None = None,
     ) -> ArticleLabel:
+        """The entity's role, or "not sure" (best guess: the role) where its held-out precision
+        at this score is under the card's floor or only the headline speaks for it."""
         card = self.card
         classes = card["classes"]
         mean = p.mean(0, keepdims=True)
@@ -303,6 +331,8 @@ class RoleAnalyzer:
         evidence, seen = [], set()
         for i in np.argsort(-p[:, j])[: 4 * self.max_evidence]:
             lo, hi = sentence_of(text, *en.mentions[i], starts)
+            if headline and lo < headline[1] and hi > headline[0]:
+                continue  # the headline alone is no evidence of a role
             if (lo, hi) not in seen and len(evidence) < self.max_evidence:
                 seen.add((lo, hi))
                 evidence.append(Evidence(lo, hi, text[lo:hi], round(float(p[i, j]), 4)))
@@ -316,6 +346,25 @@ class RoleAnalyzer:
             if cal
             else f": the role's mean probability over the mentions is {raw:.2f}"
         )
+        entity = {
+            "name": en.name,
+            "main_role": main,
+            "fine_roles": roles,
+            "mentions": [list(m) for m in en.mentions],
+            "kind": en.kind,
+            "described": en.described,
+        }
+        why = self._not_sure(main, raw, evidence)
+        if why:
+            return ArticleLabel.not_sure(
+                "entity_role",
+                f"{en.name} ({n} mentions) may read as {main.lower()}{how_sure}; not shown, "
+                f"since {why}.",
+                best=main,
+                score=round(score, 4),
+                analyzer=NAME,
+                entity=entity,
+            )
         return ArticleLabel(
             task="entity_role",
             label=f"{en.name}: {main}",
@@ -328,10 +377,29 @@ class RoleAnalyzer:
                 + "."
             ),
             analyzer=NAME,
-            entity={
-                "name": en.name,
-                "main_role": main,
-                "fine_roles": roles,
-                "mentions": [list(m) for m in en.mentions],
-            },  # fmt: skip
+            entity=entity,
         )
+
+    def _not_sure(self, main: str, raw: float, evidence: list[Evidence]) -> str:
+        """Why a role may not be shown (empty if it may): the model card's ``show_from`` says
+        from which probability each main role's held-out precision reaches the floor (None: at
+        none); a model without it was never measured so."""
+        measured = self.card.get("show_from_measured") or {}
+        floor = measured.get("precision_floor", 0.7)
+        show_from = self.card.get("show_from")
+        if show_from is None:
+            return "this model's precision by score was never measured, so no role is shown"
+        least = show_from.get(main)
+        if least is None:
+            return (
+                f"the {main.lower()} role reaches a held-out precision of {floor:.1f} at no score "
+                "(see the model card)"
+            )
+        if raw < least:
+            return (
+                f"its probability {raw:.2f} is under {least:.2f}, where the {main.lower()} role's "
+                f"held-out precision reaches {floor:.1f}"
+            )
+        if not evidence:
+            return "only the headline mentions it"
+        return ""

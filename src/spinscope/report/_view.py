@@ -14,6 +14,7 @@ from typing import Any
 
 from spinscope.model.definitions import display_name, explain
 from spinscope.model.document import AnalysisResult, Finding
+from spinscope.model.labels import NOT_SURE
 from spinscope.model.taxonomy import CATEGORIES_2023, PTC2020, SEMEVAL2023, category
 
 OTHER = "Other"
@@ -309,21 +310,61 @@ TASK_NAMES = {
 
 @dataclass(frozen=True)
 class LabelRow:
-    """An article-level label as the reports show it: genre first, then frames by score."""
+    """An article-level label as the reports show it: genre first, then frames by score.
+
+    A "not sure" label (``unsure``) has ``name`` "not sure" (for a role, "<entity>: not sure"),
+    its reason in ``explanation`` and the analyser's best guess, if any, in ``best``; its
+    ``score`` is that guess's, and the reports show it only next to the guess, never as the
+    label's own. ``evidence`` may be empty.
+    """
 
     task: str
     name: str
     score: float
     evidence: tuple[tuple[int, int, str], ...]
     explanation: str
+    unsure: bool = False
+    best: str | None = None
+
+    @property
+    def score_text(self) -> str:
+        """The score as the label's column shows it: a dash for "not sure"."""
+        return "–" if self.unsure else f"{self.score:.2f}"
+
+    @property
+    def best_text(self) -> str:
+        """ "best guess: <guess> (0.42), not a finding" for a not-sure label with a guess, else
+        empty."""
+        if not self.unsure or not self.best:
+            return ""
+        return f"best guess: {self.best} ({self.score:.2f}), not a finding"
 
 
 def _label_name(label: Any) -> str:
     entity = getattr(label, "entity", None)
+    if _unsure(label):
+        name = (entity or {}).get("name")
+        return f"{name}: {NOT_SURE}" if name else NOT_SURE
     if entity:  # "Vladimir Putin: Antagonist (Tyrant, Instigator)"
         fine = ", ".join(entity.get("fine_roles") or [])
         return f"{entity['name']}: {entity['main_role']}" + (f" ({fine})" if fine else "")
     return label.label.replace("_", " ")
+
+
+def _unsure(label: Any) -> bool:
+    return getattr(label, "label", None) == NOT_SURE
+
+
+def _best_name(label: Any) -> str | None:
+    """A not-sure label's best guess in words ("opinion", "Antagonist (Conspirator)")."""
+    best = getattr(label, "best", None)
+    if not best:
+        return None
+    entity = getattr(label, "entity", None) or {}
+    if entity.get("main_role") and best == entity["main_role"]:
+        fine = ", ".join(entity.get("fine_roles") or [])
+        return best + (f" ({fine})" if fine else "")
+    return str(best).replace("_", " ")
 
 
 def no_labels_reason(result: Any) -> str:
@@ -342,14 +383,16 @@ def label_rows(labels: Sequence[Any]) -> list[LabelRow]:
     order = {"genre": 0, "frame": 1, "narrative": 2, "subnarrative": 2, "entity_role": 3}
     # a sub-narrative sorts under its narrative ("URW: Blaming the war on others: ...")
     ranked = sorted(labels, key=lambda x: (order.get(x.task, 3), x.task in ("narrative",
-                    "subnarrative") and x.label or "", -x.score, x.label))  # fmt: skip
+                    "subnarrative") and x.label or "", _unsure(x), -x.score, x.label))  # fmt: skip
     return [
         LabelRow(
             task=TASK_NAMES.get(x.task, x.task),
             name=_label_name(x),
             score=x.score,
-            evidence=tuple((e.start, e.end, e.text) for e in x.evidence),
-            explanation=x.explanation,
+            evidence=tuple((e.start, e.end, e.text) for e in x.evidence or ()),
+            explanation=x.explanation or ("" if not _unsure(x) else "No reason was given."),
+            unsure=_unsure(x),
+            best=_best_name(x) if _unsure(x) else None,
         )
         for x in ranked
     ]

@@ -87,7 +87,9 @@ def _label_row(row: _view.LabelRow) -> dict[str, Any]:
     return {
         "task": row.task,
         "name": row.name,
-        "score": f"{row.score:.2f}",
+        "score": row.score_text,
+        "unsure": row.unsure,
+        "best": row.best_text,
         "evidence": [
             {"start": s, "end": e, "quote": quote(text, 2 * TABLE_QUOTE_CHARS)}
             for s, e, text in row.evidence

@@ -142,15 +142,19 @@ def counts_table(findings: list[Finding], taxonomy: str) -> Table:
 
 
 def labels_table(labels: list) -> Table:
-    """Genre and frames with the sentences that support them."""
+    """Genre and frames with the sentences that support them; a "not sure" label says why, and
+    its best guess (marked as such) instead of a score."""
     table = Table(title=Text("What the article is and how it frames its subject"), expand=True)
     table.add_column("Label", ratio=2)
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Evidence (the sentences that weigh most toward it)", ratio=6)
     for row in _view.label_rows(labels):
-        quotes = "\n".join(f'"{quote(text, 2 * TABLE_QUOTE_CHARS)}" [{s}:{e}]'
-                            for s, e, text in row.evidence)  # fmt: skip
-        table.add_row(Text(f"{row.task}: {row.name}"), Text(f"{row.score:.2f}"), Text(quotes))
+        quotes = [f'"{quote(text, 2 * TABLE_QUOTE_CHARS)}" [{s}:{e}]'
+                  for s, e, text in row.evidence]  # fmt: skip
+        name = Text(f"{row.task}: {row.name}", style="italic" if row.unsure else "")
+        if row.unsure:
+            quotes = [f"Why: {row.explanation}"] + ([row.best_text] if row.best else []) + quotes
+        table.add_row(name, Text(row.score_text), Text("\n".join(quotes)))
     return table
 
 

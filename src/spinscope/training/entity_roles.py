@@ -221,7 +221,114 @@ def evaluate(root: Path, lang: str = "EN", model_dir: Path | None = None) -> dic
     }
 
 
+# -- when a role may be shown (issue 15) ------------------------------------------------------
+
+PRECISION_FLOOR = 0.7  # a role is shown only where its held-out precision reaches this
+SHOW_GRID = tuple(round(0.30 + 0.05 * k, 2) for k in range(14))  # 0.30 .. 0.95
+MIN_SUPPORT = 10  # fewest held-out predictions a precision is read from
+
+
+def precision_by_score(records, grid=SHOW_GRID) -> dict[str, dict[str, list]]:
+    """Per predicted main role, for each threshold of the grid: how many predictions of that role
+    have a probability at least that high, and how often they are right. ``records``: (role,
+    probability, right) triples."""
+    out: dict[str, dict[str, list]] = {}
+    for role in MAINS:
+        mine = [(p, r) for rr, p, r in records if rr == role]
+        n = [sum(p >= t for p, _ in mine) for t in grid]
+        right = [sum(r for p, r in mine if p >= t) for t in grid]
+        out[role] = {
+            "threshold": list(grid),
+            "n": n,
+            "precision": [round(k / m, 4) if m else None for k, m in zip(right, n, strict=True)],
+        }
+    return out
+
+
+def show_threshold(curve: dict[str, list], floor: float = PRECISION_FLOOR) -> float | None:
+    """The lowest threshold from which every threshold up, read on at least ``MIN_SUPPORT``
+    predictions, has a precision of at least ``floor``; None where there is none (the role is
+    never shown)."""
+    rows = [(t, n, p) for t, n, p in zip(*curve.values(), strict=True) if n >= MIN_SUPPORT]
+    for k, (t, _, _) in enumerate(rows):
+        if all(p >= floor for _, _, p in rows[k:]):
+            return t
+    return None
+
+
+def gating(root: Path, lang: str = "EN", model_dir: Path | None = None) -> dict:
+    """Precision by score of the shipped (or ``model_dir``) model's main roles: out-of-fold on the
+    training mentions (5-fold CV grouped by article, the calibration's records), and on dev;
+    the threshold per role is chosen on the cross-validation and checked on dev. What
+    ``spinscope.analysis.roles`` reads as ``show_from`` in the card."""
+    from spinscope.training.calibrate import roles_records
+
+    root = Path(root)
+    analyzer = RoleAnalyzer(model_dir=str(model_dir) if model_dir else None, calibrated=False)
+    card = analyzer.card
+    cv = precision_by_score(roles_records(root, card)["records"])
+    dev_texts = read_documents(root, lang, "dev", 1)
+    dev = load_entity_roles(root, lang, "dev", dev_texts)
+    p, _ = analyzer.predict(features(dev_texts, dev, card["features"]))
+    predicted = main_roles(p, MAINS, card["minority_threshold"])
+    dev_records = [
+        (r, float(row[MAINS.index(r)]), int(r == m.main_role))
+        for r, row, m in zip(predicted, p, dev, strict=True)
+    ]
+    dev_curve = precision_by_score(dev_records)
+    show = {role: show_threshold(cv[role]) for role in MAINS}
+    at = {}
+    for role, t in show.items():
+        if t is None:
+            continue
+        k = SHOW_GRID.index(t)
+        at[role] = {"cv": [cv[role]["precision"][k], cv[role]["n"][k]],
+                    "dev": [dev_curve[role]["precision"][k], dev_curve[role]["n"][k]]}  # fmt: skip
+    y = [m.main_role for m in dev]
+    majority = card["cv"]["majority_class"]
+    return {
+        "model": f"{card['name']} {card['version']}",
+        "precision_floor": PRECISION_FLOOR,
+        "min_support": MIN_SUPPORT,
+        "show_from": show,
+        "precision_at_show_from": at,
+        "cv": cv,
+        "dev": dev_curve,
+        "dev_main_role_accuracy": round(float(np.mean(np.array(predicted) == np.array(y))), 4),
+        "dev_majority_accuracy": round(float(np.mean(np.array(y) == majority)), 4),
+        "dev_mentions": len(dev),
+    }
+
+
+def write_gating(report: dict, model_dir: Path) -> Path:
+    """Store the thresholds of ``gating`` in the model's card (key ``show_from``, with how they
+    were measured under ``show_from_measured``)."""
+    path = Path(model_dir) / CARD
+    card = json.loads(path.read_text(encoding="utf-8"))
+    card["show_from"] = report["show_from"]
+    card["show_from_measured"] = {
+        "on": "main-role probability of held-out mentions: out-of-fold on EN train (5-fold CV "
+        "grouped by article; chosen there), checked on EN dev",
+        "precision_floor": report["precision_floor"],
+        "min_support": report["min_support"],
+        "precision_and_n_at_threshold": report["precision_at_show_from"],
+        "date": date.today().isoformat(),
+    }
+    path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 if __name__ == "__main__":
     import sys
 
+    if sys.argv[1:2] == [
+        "gating"
+    ]:  # python -m spinscope.training.entity_roles gating DATA [--write]
+        from spinscope.analysis.roles import shipped_model_dir
+
+        report = gating(Path(sys.argv[2]) / "semeval2025-task10")
+        if "--write" in sys.argv:
+            write_gating(report, shipped_model_dir())
+        print(json.dumps(report, indent=1))
+        sys.exit(0)
     print(json.dumps(evaluate(Path(sys.argv[1]), *(sys.argv[2:3] or ["EN"])), indent=1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spinscope.analysis import mentions
 from spinscope.errors import ModelError
 from spinscope.model.claim import Attribution, Figure, Mention, Quantity, TimeRef
 
@@ -449,52 +450,16 @@ def _speaker(doc, head, shift: int) -> Mention | None:
     return Mention(start + shift, end + shift, doc.text[start:end])
 
 
-TITLES = {
-    "President", "Vice", "Prime", "Minister", "Foreign", "Defence", "Defense", "Secretary",
-    "General", "Chancellor", "King", "Queen", "Prince", "Senator", "Governor", "Mayor", "Mr",
-    "Mrs", "Ms", "Dr", "Sir", "Lord", "Judge", "Chairman", "Chair", "CEO", "Director", "Deputy",
-    "Spokesperson", "Spokesman", "Spokeswoman", "Ambassador", "Pope", "Sheikh", "Emir",
-    "Sultan", "Colonel", "Commander", "Chief", "Professor", "Prof", "Rep", "Sen", "Gov",
-    "State", "Head", "Leader", "Former", "Acting", "Kazakh", "Uzbek", "Tajik", "Kyrgyz",
-    "Turkmen", "Thai", "Swiss", "French", "Dutch", "Greek", "Czech", "Irish", "Welsh",
-}  # fmt: skip
-DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|an|ish|ese|i)$")
-NAME = re.compile(r"\b[A-Z][\w’'-]*(?:[ -][A-Z][\w’'-]*)*")
-_NOT_NAMES = {"The", "A", "An", "This", "That", "These", "Those", "It", "In", "On", "As", "But"}
+# The names and their grouping come from the shared mention finder (``analysis.mentions``), which
+# the roles analyser's entities use too.
+TITLES = mentions.TITLES
 
 
 def name_mentions(text: str) -> list[Mention]:
-    """Capitalised word sequences in the text, the raw material for linking names."""
-    out = []
-    for m in NAME.finditer(text):
-        words = m[0].split()
-        while words and (
-            words[0] in _NOT_NAMES
-            or words[0].rstrip(".") in TITLES
-            or (len(words) > 1 and DEMONYM.match(words[0]))
-        ):
-            words = words[1:]
-        if not words:
-            continue
-        name = " ".join(words)
-        start = m.end() - len(name)
-        if text[start : m.end()] == name:
-            out.append(Mention(start, m.end(), name))
-    return out
+    """The names in the text (``analysis.mentions.find``), the raw material for linking names."""
+    return [m.as_mention() for m in mentions.find(text)]
 
 
 def _link(speaker: Mention, names: list[Mention], prior: list[Mention]) -> Mention | None:
     """The fullest mention in the text of the speaker's name, or a pronoun's antecedent."""
-    words = speaker.text.split()
-    if not words:
-        return None
-    if len(words) == 1 and words[0].lower() in SPEAKER_PRONOUNS:
-        return prior[-1] if prior else None
-    last = re.sub(r"[’']s$", "", words[-1])
-    if not last[:1].isupper():
-        return None
-    same = [n for n in names if n.text.split()[-1] == last or n.text.split("-")[-1] == last]
-    if not same:
-        return None
-    best = max(same, key=lambda n: (len(n.text.split()), -n.start))
-    return best
+    return mentions.link(speaker, names, prior)

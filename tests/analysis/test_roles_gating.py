@@ -1,0 +1,121 @@
+"""When a role may be shown (issue 15): from the score where its held-out precision reaches 0.7
+(the card's ``show_from``), with evidence beyond the headline; otherwise "not sure" with the
+reason and the role as best guess. And roles run only with ``roles.enabled``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from spinscope.analysis.pipeline import analyzer_names
+from spinscope.analysis.roles import RoleAnalyzer, shipped_model_dir
+from spinscope.model.document import AnalysisResult, Document
+from spinscope.model.labels import NOT_SURE
+from spinscope.settings import SCHEMA, load_settings
+from spinscope.training.entity_roles import precision_by_score, show_threshold
+
+COURT = (
+    "Judge orders CNN's Jim Acosta press pass restored in suit against Acosta's White House\n\n"
+    "A federal judge on Friday ordered the White House to restore the press credentials of "
+    "Jim Acosta, the chief White House correspondent for CNN. The judge said the "
+    "administration had not followed due process when it suspended the pass. CNN had sued "
+    "the administration earlier this week. Acosta returned to the briefing room on Friday "
+    "afternoon. Trump's spokesman Taylor Budowich said the White House would comply with the "
+    "order. Lawyers for CNN said they were pleased."
+)
+
+
+def with_card(tmp_path, **changes):
+    folder = tmp_path / "roles"
+    shutil.copytree(shipped_model_dir(), folder)
+    card = json.loads((folder / "roles.json").read_text())
+    for k, v in changes.items():
+        if v is ...:
+            card.pop(k, None)
+        else:
+            card[k] = v
+    (folder / "roles.json").write_text(json.dumps(card))
+    return str(folder)
+
+
+def roles_of(model_dir=None, text=COURT, min_score=0.5):
+    return RoleAnalyzer(model_dir=model_dir, min_score=min_score).analyze([Document(text)])[0]
+
+
+def test_the_shipped_card_has_a_threshold_per_role():
+    card = RoleAnalyzer().card
+    assert set(card["show_from"]) == {"Protagonist", "Antagonist", "Innocent"}
+    assert card["show_from_measured"]["precision_floor"] == 0.7
+    for role, t in card["show_from"].items():
+        if t is not None:
+            p, n = card["show_from_measured"]["precision_and_n_at_threshold"][role]["cv"]
+            assert p >= 0.7 and n >= card["show_from_measured"]["min_support"]
+
+
+def test_no_merged_name_and_no_headline_evidence_on_a_court_report():
+    labels = roles_of()
+    names = {x.entity["name"] for x in labels}
+    assert "Acosta's White House" not in names and "Jim Acosta" in names
+    headline_end = COURT.index("\n")
+    for x in labels:
+        assert all(e.start > headline_end for e in x.evidence), x
+        assert x.evidence or x.unsure
+
+
+def test_a_role_under_its_precision_threshold_is_not_sure(tmp_path):
+    folder = with_card(tmp_path, show_from={"Protagonist": None, "Antagonist": 0.99,
+                                            "Innocent": None})  # fmt: skip
+    labels = roles_of(folder)
+    assert labels and all(x.label == NOT_SURE and x.unsure for x in labels)
+    for x in labels:
+        assert x.best == x.entity["main_role"] and not x.evidence
+        assert "not shown, since" in x.explanation
+    antagonists = [x for x in labels if x.best == "Antagonist"]
+    assert antagonists and all("under 0.99" in x.explanation for x in antagonists)
+
+
+def test_a_role_without_any_precise_score_is_not_sure(tmp_path):
+    folder = with_card(tmp_path, show_from={"Protagonist": None, "Antagonist": None,
+                                            "Innocent": None})  # fmt: skip
+    labels = roles_of(folder)
+    assert labels and all("at no score" in x.explanation for x in labels)
+
+
+def test_a_model_never_measured_shows_no_role(tmp_path):
+    labels = roles_of(with_card(tmp_path, show_from=...))
+    assert labels and all(x.unsure and "never measured" in x.explanation for x in labels)
+
+
+def test_an_entity_only_the_headline_speaks_for_is_not_sure():
+    text = (
+        "Kremlin says Kremlin talks will go on\n\n"
+        "Officials met on Tuesday in a hotel near the border. They said the talks were useful. "
+        "Nobody gave details of what was agreed, and a further meeting was planned for May."
+    )
+    labels = roles_of(text=text, min_score=0.0)
+    kremlin = [x for x in labels if x.entity["name"] == "Kremlin"]
+    assert kremlin and kremlin[0].unsure
+    assert "only the headline mentions it" in kremlin[0].explanation
+    AnalysisResult(doc=Document(text), findings=[], labels=labels).check_offsets()
+
+
+def test_roles_are_off_unless_enabled():
+    assert SCHEMA["roles.enabled"].default is False and SCHEMA["roles.enabled"].help
+    assert "roles" not in analyzer_names(load_settings())
+    assert "roles" in analyzer_names(load_settings({"roles.enabled": "true"}))
+    only = {"pipeline.analyzers": "claims,roles"}
+    assert analyzer_names(load_settings(only)) == ["claims"]
+
+
+def test_precision_by_score_and_the_threshold_it_gives():
+    records = [("Antagonist", 0.35, 0)] * 10 + [("Antagonist", 0.55, 1)] * 12
+    records += [("Innocent", 0.8, 1)] * 3 + [("Protagonist", 0.7, k % 2) for k in range(20)]
+    curves = precision_by_score(records)
+    a = dict(zip(curves["Antagonist"]["threshold"], curves["Antagonist"]["precision"],
+                 strict=True))  # fmt: skip
+    assert a[0.3] == pytest.approx(12 / 22, abs=1e-4) and a[0.55] == 1.0 and a[0.6] is None
+    assert show_threshold(curves["Antagonist"]) == 0.4  # precision 1.0 from 0.4 up, n = 12
+    assert show_threshold(curves["Innocent"]) is None  # 3 predictions: too few to tell
+    assert show_threshold(curves["Protagonist"]) is None  # right half of the time
