@@ -14,8 +14,8 @@ import pytest
 from spinscope.analysis import _onnx
 from spinscope.analysis._occurrences import Occurrences
 from spinscope.analysis.explain import evidence_clause
+from spinscope.analysis.mentions import char_before
 from spinscope.analysis.pipeline import Pipeline
-from spinscope.analysis.roles import _char_before
 from spinscope.analysis.spans import (
     CHANNELS,
     TAXONOMY_LABELS,
@@ -146,7 +146,8 @@ def test_interval_index_answers_as_all_pairs_would():
 def test_char_before_is_the_last_non_space_before_a_position():
     text = 'He said: "  Putin\n\n  (Moscow)  \t It'
     for i in range(len(text) + 1):
-        assert _char_before(text, i) == text[:i].rstrip()[-1:]
+        assert char_before(text, i) == text[:i].rstrip()[-1:]
+        assert char_before(text, i, ' \t"(') == text[:i].rstrip(' \t"(')[-1:]
 
 
 # -- decoding and explanations do work in proportion to the text --------------------------------

@@ -167,8 +167,17 @@ def _pieces(text: str, start: int, end: int) -> Iterable[tuple[int, int, bool]]:
 
 
 def _starts_sentence(text: str, at: int) -> bool:
-    before = text[:at].rstrip(" \t\"“‘'(")
-    return not before or before[-1] in ".!?:;\n"
+    before = char_before(text, at, " \t\"“‘'(")
+    return not before or before in ".!?:;\n"
+
+
+def char_before(text: str, i: int, skip: str | None = None) -> str:
+    """The last character before ``text[i]`` not in ``skip`` (whitespace when None), or '':
+    ``text[:i].rstrip(skip)[-1:]`` without copying the text before ``i`` (that copy, once per
+    name, made long texts quadratic)."""
+    while i > 0 and (text[i - 1].isspace() if skip is None else text[i - 1] in skip):
+        i -= 1
+    return text[i - 1] if i > 0 else ""
 
 
 def find(text: str, entities: Sequence[tuple[int, int, str]] | None = None) -> list[NameMention]:
