@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis.feature_cache import load_cache, vectors
 from spinscope.training import framing_multilingual as fm
-from spinscope.training.features import load_cache, vectors
 
 LANGS = ("PL", "RU")
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis.feature_cache import load_cache
 from spinscope.analysis.framing import article_vectors as old_vectors
 from spinscope.analysis.framing import shipped_model_dir
 from spinscope.model.jsonable import dumps
 from spinscope.training import framing as old
 from spinscope.training import framing_multilingual as fm
-from spinscope.training.features import load_cache
 
 
 def old_scores(root: Path, data: dict) -> dict:

@@ -278,7 +278,7 @@ def _framing_multilingual(o: Options, subtask: str) -> dict:
         w = {k: z[k].astype(np.float64) for k in z.files}
     head = {"task": f"semeval2023-task3-{subtask}", "lang": o.lang, "model": card["name"]}
     if subtask == "st2" and o.lang == "EN":
-        from spinscope.training.features import load_cache
+        from spinscope.analysis.feature_cache import load_cache
 
         data = fm.load_all(folder, load_cache(o.out))
         cv = fm.train_frames(data)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis.feature_cache import vectors
 from spinscope.corpora.semeval23_articles import (
     FRAMES,
     GENRES,
@@ -30,7 +31,6 @@ from spinscope.corpora.semeval23_articles import (
     read_article_texts,
 )
 from spinscope.evaluation.article_labels import frames_micro_f1, genre_macro_f1
-from spinscope.training.features import vectors
 
 LANGS = {"EN": "en", "FR": "fr", "DE": "ge", "IT": "it", "PL": "po", "RU": "ru"}
 DEV_LANGS = ("FR", "DE", "IT", "PL", "RU")

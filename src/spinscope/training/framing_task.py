@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis.feature_cache import load_cache
 from spinscope.corpora.semeval23_articles import FRAMES, GENRES
 from spinscope.training import framing_multilingual as fm
 from spinscope.training import narratives_multilingual as nm
-from spinscope.training.features import load_cache
 
 NOT_SURE_PRECISION = 0.8
 FLOORS = tuple(round(0.35 + 0.05 * k, 2) for k in range(12))

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis.feature_cache import vectors
 from spinscope.analysis.framing import on_topic
 from spinscope.corpora.semeval25 import LANGS, NarrativeLabels
 from spinscope.evaluation.article_labels import narrative_scores
 from spinscope.training import narratives as nar
-from spinscope.training.features import vectors
 
 CS = (4.0, 16.0)
 OTHER = NarrativeLabels((nar.OTHER,), (nar.OTHER,))
