@@ -109,19 +109,3 @@ def test_passages_are_whole_sentences_of_bounded_length():
     assert len(spans) > 1
     for s, e in spans:
         assert text[s:e].endswith(".") and len(text[s:e].split()) <= _multilingual.PASSAGE_WORDS
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        (ENGLISH, "EN"),
-        ("Le tribunal a entendu mardi que la société n'avait pas payé les salaires de ses "
-         "employés depuis trois mois, et le juge a dit que le procès continue.", "FR"),
-        ("Суд во вторник узнал, что компания не платила своим работникам три месяца, и это "
-         "дело будет продолжено на следующей неделе.", "RU"),
-        (GREEK, None),
-        ("", None),
-    ],
-)  # fmt: skip
-def test_language_guess(text, lang):
-    assert _multilingual.guess_language(text)[0] == lang
