@@ -70,7 +70,8 @@ def test_unsupported_language_is_not_sure_and_says_why(tmp_path):
     assert {x.task for x in found} == {"genre", "frame"}
     for x in found:
         assert x.label == NOT_SURE and x.unsure
-        assert x.explanation.startswith("Not sure") and "(English, French)" in x.explanation
+        assert x.explanation.startswith("Not sure") and "looks like Greek" in x.explanation
+        assert "trained on English, French only" in x.explanation
 
 
 def test_ambiguous_genre_is_not_sure_with_its_best_guess(tmp_path):
