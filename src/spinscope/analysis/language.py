@@ -3,15 +3,18 @@
 The detector is py3langid (langid.py's naive Bayes over byte n-grams, numpy only), restricted to
 its ISO 639-1 languages so that answers are codes like ``"en"`` or ``"hu"`` (its three-letter
 extras, such as Nigerian Pidgin, mostly steal short English texts). A text with fewer than
-``MIN_LETTERS`` letters is ``"unknown"``: too short to tell. A paragraph (a run of text between
-line breaks) is judged on its own only when it has ``PARAGRAPH_LETTERS`` letters or more and the
-detector is at least ``PARAGRAPH_CONFIDENCE`` sure; otherwise it takes the document's language,
-so a line of names or a dateline never cuts findings out of an English article.
+``MIN_LETTERS`` letters, or whose likeliest language is below ``MIN_CONFIDENCE``, is
+``"unknown"``. A paragraph (a run of text between line breaks) is judged on its own when it has
+``PARAGRAPH_LETTERS`` letters or more; it keeps its own language only when that is the
+document's or the detector is at least ``PARAGRAPH_CONFIDENCE`` sure, and otherwise takes the
+document's, so a line of names or a dateline never cuts findings out of an English article. The
+document's language is the one with the most letters among the judged paragraphs.
 
 Each analyser says what it reads: ``languages`` (ISO 639-1 codes it was trained on; no attribute
 means any language) and, optionally, ``zero_shot_languages`` (codes it reads without having been
-trained on them). ``gate`` keeps an analyser's output only where the language is one of those;
-the pipeline calls it once per document (see ``spinscope.analysis.pipeline``).
+trained on them). ``keep`` drops an analyser's results outside those, ``coverage`` names the
+analysers that read the document zero-shot or miss part of it, and ``warning`` says so in one
+line; the pipeline calls them once per document (see ``spinscope.analysis.pipeline``).
 
 The detector's model (68 MB unpacked from 4.5 MB of LZMA) takes about a second to load: the
 pipeline detects in a thread while the analysers that do not need the language run.
@@ -29,10 +32,13 @@ from spinscope.model.language import NAMES, UNKNOWN, Language, Paragraph, descri
 
 DETECTOR = "py3langid 0.4 (ISO 639-1 languages)"
 MIN_LETTERS = 20  # fewer letters than this: "unknown"
+MIN_CONFIDENCE = 0.5  # a guess less likely than this: "unknown" (junk, lists of names, numbers)
 PARAGRAPH_LETTERS = 40  # a shorter paragraph takes the document's language
 PARAGRAPH_CONFIDENCE = 0.9  # a paragraph less sure than this takes the document's language
 MAX_CHARS = 20_000  # the document's language is judged on its first this many characters
+PARAGRAPH_MAX_CHARS = 2_000  # a paragraph's language is judged on its first this many
 _LINES = re.compile(r"[^\n]+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 _lock = threading.Lock()
 _identifier: Any = None
@@ -52,16 +58,17 @@ def _load() -> Any:
 
 
 def letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return len(_LETTER.findall(text))
 
 
 def classify(text: str) -> tuple[str, float]:
-    """The likeliest language of ``text`` and its probability; ``("unknown", 0.0)`` when the
-    text has fewer than ``MIN_LETTERS`` letters."""
+    """The likeliest language of ``text`` and its probability; ``"unknown"`` when the text has
+    fewer than ``MIN_LETTERS`` letters or the likeliest language is below ``MIN_CONFIDENCE``."""
     if letters(text) < MIN_LETTERS:
         return UNKNOWN, 0.0
     code, prob = _load().classify(text)
-    return str(code), round(float(prob), 4)
+    prob = round(float(prob), 4)
+    return (str(code) if prob >= MIN_CONFIDENCE else UNKNOWN), prob
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -76,8 +83,13 @@ def detect(text: str) -> Language:
     to judge alone (a mixed text is not judged as one blend, which can favour the minority
     language), else that of the whole text."""
     spans = paragraphs(text)
-    judged = {(s, e): classify(text[s:e][:MAX_CHARS]) for s, e in spans if _long(text[s:e])}
-    code, confidence = _majority(text, judged) if judged else classify(text[:MAX_CHARS])
+    sizes = {(s, e): letters(text[s:e]) for s, e in spans}
+    judged = {
+        span: classify(text[span[0] : span[1]][:PARAGRAPH_MAX_CHARS])
+        for span, n in sizes.items() if n >= PARAGRAPH_LETTERS
+    }  # fmt: skip
+    judged = {span: found for span, found in judged.items() if found[0] != UNKNOWN}
+    code, confidence = _majority(judged, sizes) if judged else classify(text[:MAX_CHARS])
     out = []
     for s, e in spans:
         own, p = judged.get((s, e), (UNKNOWN, 0.0))
@@ -88,17 +100,15 @@ def detect(text: str) -> Language:
     return Language(code, confidence, tuple(out), detector=DETECTOR)
 
 
-def _long(piece: str) -> bool:
-    return letters(piece) >= PARAGRAPH_LETTERS
-
-
-def _majority(text: str, judged: dict[tuple[int, int], tuple[str, float]]) -> tuple[str, float]:
+def _majority(
+    judged: dict[tuple[int, int], tuple[str, float]], sizes: dict[tuple[int, int], int]
+) -> tuple[str, float]:
     """The language with the most letters among the judged paragraphs, and the letter-weighted
     mean of their confidences."""
     weight: dict[str, float] = {}
     sure: dict[str, float] = {}
-    for (s, e), (code, p) in judged.items():
-        n = letters(text[s:e])
+    for span, (code, p) in judged.items():
+        n = sizes[span]
         weight[code] = weight.get(code, 0.0) + n
         sure[code] = sure.get(code, 0.0) + n * p
     code = max(weight, key=lambda c: (weight[c], c))
