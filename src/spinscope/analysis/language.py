@@ -53,6 +53,9 @@ def _load() -> Any:
 
             ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
             ident.set_languages([c for c in ident.labels if c in NAMES])
+            # set_languages keeps the full model to allow a reset; we never reset, and the
+            # full n-gram table is 28 MB (py3langid is pinned, so this private slot is stable)
+            ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
             _identifier = ident
     return _identifier
 
