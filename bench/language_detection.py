@@ -46,9 +46,9 @@ def main() -> None:
     print(f"detector load: {time.perf_counter() - t:.2f} s ({time.process_time() - cpu:.2f} s CPU)")
     print(
         "| set | articles | document right | paragraphs right | judged alone | wrong codes "
-        "(paragraphs) | ms/article | chars/article |"
+        "(paragraphs) | ms/article | CPU ms/article | chars/article |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     totals = Counter()
     for name, code, texts in sets():
         t, cpu = time.perf_counter(), time.process_time()
