@@ -117,6 +117,8 @@ class AnalysisResult:
             spans += [m for m in (c.attribution.speaker, c.attribution.entity) if m]
             for s in spans:
                 assert 0 <= s.start < s.end <= n and self.doc.text[s.start : s.end] == s.text, s
+        for p in self.doc.language.paragraphs if self.doc.language else ():
+            assert 0 <= p.start < p.end <= n, p
         for label in self.labels:
             assert label.evidence or label.unsure, label
             for e in label.evidence:
