@@ -277,3 +277,11 @@ def test_the_shipped_analysers_keep_english_findings_of_a_mixed_text(shipped):
     assert any(f.start < hu.start for f in r.findings)
     assert any(f.start >= hu.end for f in r.findings)
     assert len(r.warnings) == 1 and "1 of 3 paragraphs" in r.warnings[0]
+
+
+def test_the_multilingual_features_hand_on_the_same_answer():
+    from spinscope.analysis import _multilingual
+
+    assert _multilingual.guess_language(SAMPLES["fr"])[0] == "FR"
+    assert _multilingual.guess_language(HUNGARIAN)[0] == "HU"
+    assert _multilingual.guess_language("")[0] is None
