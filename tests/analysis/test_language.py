@@ -151,6 +151,7 @@ class Genre:
 
 class AnyLanguage(FirstWords):
     name = "anylanguage"
+    family = "other"  # not technique spans: its reading Hungarian covers nothing for firstwords
     languages = None  # declares nothing: reads every language
 
 
@@ -182,6 +183,25 @@ def test_a_mixed_text_keeps_findings_in_supported_paragraphs_only():
         "paragraphs."
     ]
     r.check_offsets()
+
+
+def test_an_analyser_of_the_same_family_covers_the_language():
+    """An English tagger beside a French paragraph model: neither English nor French text is
+    missing technique spans, so no warning; Hungarian is missing for both."""
+
+    class French(FirstWords):
+        name = "french"
+        languages = ("fr",)
+
+    p = pipeline(FirstWords(), French())
+    en, fr, hu = p.run([Document(SAMPLES["en"]), Document(SAMPLES["fr"]), Document(HUNGARIAN)])
+    assert en.warnings == [] and [f.analyzer for f in en.findings] == ["firstwords"]
+    assert fr.warnings == [] and [f.analyzer for f in fr.findings] == ["french"]
+    assert fr.doc.language.unsupported == ()
+    assert hu.findings == [] and hu.warnings == [
+        "language: Hungarian (hu) is not supported by firstwords, french; no results from them "
+        "for 1 of 1 paragraph."
+    ]
 
 
 def test_zero_shot_languages_are_kept_and_named():

@@ -6,9 +6,11 @@ pure: it never writes files, prints or reaches the network.
 
 Optional class attributes the pipeline reads: ``produces`` (``"findings"``, ``"claims"`` or
 ``"labels"``), ``languages`` (the ISO 639-1 codes it was trained on; absent: any language),
-``zero_shot_languages`` (codes it reads untrained; shown as zero-shot) and ``needs_language``
-(True if ``analyze`` reads ``doc.language``, so the pipeline detects it first). Results in a
-language outside ``languages`` and ``zero_shot_languages`` are dropped, with one warning
+``zero_shot_languages`` (codes it reads untrained; shown as zero-shot), ``needs_language``
+(True if ``analyze`` reads ``doc.language``, so the pipeline detects it first) and ``family``
+(analysers answering the same question; default: technique-span analysers are one family, any
+other is its own). Results in a language outside ``languages`` and ``zero_shot_languages`` are
+dropped; one warning names the languages no analyser of a family reads
 (``spinscope.analysis.language``).
 """
 

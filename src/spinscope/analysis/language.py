@@ -160,21 +160,32 @@ def coverage(analyzers: Iterable[Any], language: Language) -> Language:
     return replace(
         language,
         zero_shot=tuple(a.name for a in analyzers if zero_shot(a, language.code)),
-        unsupported=tuple(a.name for a in analyzers if missed(a, language)),
+        unsupported=tuple(a.name for a in analyzers if missed(a, language, analyzers)),
     )
 
 
-def _span_part(analyzer: Any) -> bool:
-    return getattr(analyzer, "produces", "findings") != "labels"
+def family(analyzer: Any) -> str:
+    """What question an analyser answers: its ``family`` if it names one; technique spans
+    (``produces`` "findings") are one family, whichever model finds them; else its own name."""
+    named = getattr(analyzer, "family", None)
+    if named:
+        return str(named)
+    return (
+        "techniques" if getattr(analyzer, "produces", "findings") == "findings" else analyzer.name
+    )
 
 
-def missed(analyzer: Any, language: Language) -> list[str]:
-    """The language codes of the parts of the document ``analyzer`` does not read: paragraph
-    languages for a span analyser, the document's language for an article-level one."""
-    if not _span_part(analyzer):
-        return [] if reads(analyzer, language.code) else [language.code]
-    codes = dict.fromkeys(p.code for p in language.paragraphs) or {language.code: None}
-    return [c for c in codes if not reads(analyzer, c)]
+def missed(analyzer: Any, language: Language, analyzers: Sequence[Any] = ()) -> list[str]:
+    """The language codes of the parts of the document that ``analyzer`` does not read and no
+    analyser of its family among ``analyzers`` reads either (an English tagger beside a French
+    paragraph model misses nothing in French): paragraph languages for a span analyser, the
+    document's language for an article-level one."""
+    kin = [a for a in analyzers if family(a) == family(analyzer)] or [analyzer]
+    if getattr(analyzer, "produces", "findings") == "labels":
+        codes = [language.code]
+    else:
+        codes = list(dict.fromkeys(p.code for p in language.paragraphs)) or [language.code]
+    return [c for c in codes if not any(reads(a, c) for a in kin)]
 
 
 def warning(analyzers: Iterable[Any], language: Language) -> str | None:
@@ -183,7 +194,7 @@ def warning(analyzers: Iterable[Any], language: Language) -> str | None:
     analyzers = list(analyzers)
     by_code: dict[str, list[str]] = {}
     for a in analyzers:
-        for code in missed(a, language):
+        for code in missed(a, language, analyzers):
             by_code.setdefault(code, []).append(a.name)
     if not by_code:
         return None
