@@ -169,7 +169,7 @@ SCHEMA: dict[str, Setting] = {
         items=("techniques", "claims", "framing", "roles"),
     ),
     "pipeline.max_chars": Setting(
-        1_000_000,
+        200_000,
         "Longest text analysed, in characters; a longer one is refused before any work. Time "
         "and memory grow in proportion to the length (see the README's limits); split a longer "
         "text, or raise this knowing that.",
