@@ -7,6 +7,7 @@ import pytest
 
 from spinscope.analysis.pipeline import PARTS, Pipeline
 from spinscope.model.document import Document
+from spinscope.model.language import NAMES as LANGUAGE_NAMES
 from spinscope.registry import ANALYZERS, create_analyzer, register_builtins
 from spinscope.settings import load_settings
 
@@ -35,6 +36,9 @@ def test_every_analyser_keeps_the_contract(analyzer):
     assert a.analyze(docs) == first  # deterministic
     # (not asserted: batch independence; int8 dynamic quantisation scales activations per
     # batch, so a document's scores move slightly with its batch-mates: see the model card)
+    langs = a.languages  # what it reads, for the pipeline's language gate (analysis.language)
+    assert langs and set(langs) <= set(LANGUAGE_NAMES), langs
+    assert set(getattr(a, "zero_shot_languages", ())) <= set(LANGUAGE_NAMES)
     prov = a.provenance()
     assert prov["analyzer"] == name and prov["version"] == a.version
     with pytest.raises(TypeError, match="expects a list of Documents"):

@@ -70,7 +70,8 @@ def test_unsupported_language_is_not_sure_and_says_why(tmp_path):
     assert {x.task for x in found} == {"genre", "frame"}
     for x in found:
         assert x.label == NOT_SURE and x.unsure
-        assert x.explanation.startswith("Not sure") and "(English, French)" in x.explanation
+        assert x.explanation.startswith("Not sure") and "looks like Greek" in x.explanation
+        assert "trained on English, French only" in x.explanation
 
 
 def test_ambiguous_genre_is_not_sure_with_its_best_guess(tmp_path):
@@ -109,19 +110,3 @@ def test_passages_are_whole_sentences_of_bounded_length():
     assert len(spans) > 1
     for s, e in spans:
         assert text[s:e].endswith(".") and len(text[s:e].split()) <= _multilingual.PASSAGE_WORDS
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        (ENGLISH, "EN"),
-        ("Le tribunal a entendu mardi que la société n'avait pas payé les salaires de ses "
-         "employés depuis trois mois, et le juge a dit que le procès continue.", "FR"),
-        ("Суд во вторник узнал, что компания не платила своим работникам три месяца, и это "
-         "дело будет продолжено на следующей неделе.", "RU"),
-        (GREEK, None),
-        ("", None),
-    ],
-)  # fmt: skip
-def test_language_guess(text, lang):
-    assert _multilingual.guess_language(text)[0] == lang

@@ -9,6 +9,7 @@ import json
 import httpx
 import pytest
 
+from spinscope.analysis.pipeline import Pipeline
 from spinscope.api.service import pipeline_for
 from spinscope.ingest import from_text
 from spinscope.settings import load_settings
@@ -194,3 +195,25 @@ def test_the_analysis_page_says_why_a_short_text_has_no_labels(
     page = client.get(f"/documents/{doc_id}")
     assert page.status_code == 200
     assert "No genre, frames or narratives: the text has fewer than 20 words." in page.text
+
+
+def test_the_language_is_shown_stored_and_filtered(make_client, tmp_path):
+    """Detection only (a pipeline without analysers): the JSON, the page and the corpus list
+    carry the language, and the corpus page filters by it."""
+    client = make_client(store_path=tmp_path / "s.duckdb", pipeline=Pipeline(load_settings(), []))
+    texts = {
+        "fr": "Le conseil municipal s'est réuni lundi soir pour voter le budget de l'année "
+        "prochaine, et les habitants ont protesté devant la mairie.",
+        "en": "The town council met on Monday evening to vote on next year's budget, and "
+        "residents protested outside the town hall.",
+    }
+    ids = {}
+    for code, text in texts.items():
+        data = client.post("/api/analyze", json={"text": text}).json()
+        assert data["document"]["language"]["code"] == code
+        ids[code] = data["id"]
+    page = client.get(f"/documents/{ids['fr']}").text
+    assert "French (fr), confidence" in page
+    only = client.get("/corpus", params={"language": "fr"}).text
+    assert ids["fr"] in only and ids["en"] not in only
+    assert '<option value="fr">French (fr)</option>' in client.get("/corpus").text

@@ -14,7 +14,6 @@ def test_article_text_and_metadata(article_html: str) -> None:
     assert doc.meta["date"] == "2024-03-05"
     assert doc.meta["site"] == "Daily Example"
     assert doc.meta["url"] == "https://news.example/tax"
-    assert doc.meta["language"] == "en"
     assert "filedate" not in doc.meta  # nothing that depends on the day of the run
 
 

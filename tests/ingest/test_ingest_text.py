@@ -47,8 +47,9 @@ def test_explicit_title_and_meta_win() -> None:
     assert doc.meta == {"source": "x", "language": "fr"}
 
 
-def test_language_hint_is_stored() -> None:
-    assert from_text(BODY).meta["language"] == "en"
+def test_ingest_leaves_the_language_to_the_pipeline() -> None:
+    doc = from_text(BODY)
+    assert "language" not in doc.meta and doc.language is None
 
 
 def test_same_text_same_id() -> None:

@@ -49,12 +49,14 @@ def test_an_older_store_is_migrated_in_place(tmp_path):
     with Store(path) as store:
         store.write([result()])
         store.con.execute("ALTER TABLE findings DROP COLUMN origin")
+        store.con.execute("ALTER TABLE documents DROP COLUMN language")
         store.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="older store schema 1.*to migrate it"):
         Store(path, read_only=True)
     with Store(path) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert store.query("SELECT origin FROM findings") == [("machine",)]
+        assert store.query("SELECT language FROM documents") == [(None,)]  # never detected
 
 
 def test_a_newer_store_is_refused(tmp_path):

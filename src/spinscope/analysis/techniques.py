@@ -54,6 +54,9 @@ class TechniqueTagger:
 
     name = NAME
     version = VERSION
+    # the shipped tagger learnt from English articles only: the pipeline keeps its spans only in
+    # paragraphs detected as English (analysis.language)
+    languages: tuple[str, ...] = ("en",)
 
     def __init__(
         self,

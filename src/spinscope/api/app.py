@@ -28,6 +28,7 @@ from spinscope.errors import ConfigError
 from spinscope.ingest import fetch_url
 from spinscope.model.definitions import quote
 from spinscope.model.document import AnalysisResult
+from spinscope.model.language import NAMES
 from spinscope.report.html import render_html
 from spinscope.settings import load_settings
 from spinscope.store.charts import CHARTS
@@ -202,12 +203,14 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
         request: Request,
         q: str = "",
         outlet: str = "",
+        language: str = "",
         since: str = "",
         until: str = "",
         technique: str = "",
         narrative: str = "",
     ) -> HTMLResponse:
-        filters = {"q": q.strip()[:200], "outlet": outlet, "technique": technique,
+        filters = {"q": q.strip()[:200], "outlet": outlet, "language": language,
+                   "technique": technique,
                    "narrative": narrative, "since": corpus.parse_day(since, "since"),
                    "until": corpus.parse_day(until, "until")}  # fmt: skip
         with service.db() as store:
@@ -215,10 +218,10 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
             options = corpus.choices(store)
             tables = {by: trends(store, by)["rows"][:15] for by in ("outlet", "technique")}
             total = store.count("documents")
-        form = {"q": q, "outlet": outlet, "since": since, "until": until,
+        form = {"q": q, "outlet": outlet, "language": language, "since": since, "until": until,
                 "technique": technique, "narrative": narrative}  # fmt: skip
         return page(request, "corpus.html", docs=docs, options=options, form=form,
-                    tables=tables, total=total, charts=_charts_available(),
+                    language_names=NAMES, tables=tables, total=total, charts=_charts_available(),
                     chart_names=CHARTS, persistent=service.persistent)  # fmt: skip
 
     @app.get("/corpus/charts/{name}", include_in_schema=False)

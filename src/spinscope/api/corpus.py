@@ -13,6 +13,7 @@ MAX_ROWS = 200
 # filter -> the condition it adds (each with one parameter: the filter's value)
 CONDITIONS = {
     "outlet": "d.outlet = ?",
+    "language": "d.language = ?",
     "since": "d.published >= ?",
     "until": "d.published <= ?",
     "technique": "d.doc_id IN (SELECT doc_id FROM findings WHERE label = ?)",
@@ -32,8 +33,8 @@ def parse_day(value: str, name: str) -> date | None:
 
 
 def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    """Documents matching every given filter (q, outlet, since, until, technique, narrative),
-    newest first; at most ``MAX_ROWS``."""
+    """Documents matching every given filter (q, outlet, language, since, until, technique,
+    narrative), newest first; at most ``MAX_ROWS``."""
     where, params = [], []
     if filters.get("q"):
         where.append("(contains(lower(d.title), lower(?)) OR contains(lower(d.text), lower(?)))")
@@ -43,23 +44,25 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
             where.append(condition)
             params.append(filters[name])
     sql = f"""
-        SELECT d.doc_id, d.title, d.outlet, d.published, d.words,
+        SELECT d.doc_id, d.title, d.outlet, d.language, d.published, d.words,
                (SELECT count(*) FROM findings f WHERE f.doc_id = d.doc_id) AS findings
         FROM documents d {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY d.published DESC NULLS LAST, d.added_at DESC, d.doc_id LIMIT {MAX_ROWS}
     """
-    keys = ("id", "title", "outlet", "published", "words", "findings")
+    keys = ("id", "title", "outlet", "language", "published", "words", "findings")
     return [dict(zip(keys, row, strict=True)) for row in store.query(sql, params)]
 
 
 def choices(store: Store) -> dict[str, list[str]]:
-    """The values the filters offer: outlets, techniques and narratives present in the store."""
+    """The values the filters offer: outlets, languages, techniques and narratives present in the
+    store."""
 
     def column(sql: str) -> list[str]:
         return [str(r[0]) for r in store.query(sql) if r[0] is not None]
 
     return {
         "outlets": column("SELECT DISTINCT outlet FROM documents ORDER BY 1"),
+        "languages": column("SELECT DISTINCT language FROM documents ORDER BY 1"),
         "techniques": column("SELECT DISTINCT label FROM findings ORDER BY 1"),
         "narratives": column(
             f"SELECT DISTINCT label FROM labels WHERE task IN {NARRATIVE_TASKS} ORDER BY 1"

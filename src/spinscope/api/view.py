@@ -22,7 +22,7 @@ def page_context(result: AnalysisResult) -> dict[str, Any]:
     return {
         "doc_id": doc.id,
         "title": doc.title or str(doc.meta.get("title") or "") or "Untitled text",
-        "meta": _view.meta_items({k: v for k, v in doc.meta.items() if k != "title"}),
+        "meta": _view.document_meta(doc),
         "warnings": [str(w) for w in result.warnings],
         "legend": [(c, _view.slug(c), CATEGORY_COLOURS[c]) for c in _view.CATEGORY_ORDER],
         "findings": [_finding(f) for f in findings],

@@ -13,14 +13,12 @@ from collections.abc import Iterator
 from spinscope.ingest.files import DEFAULT_MAX_BYTES, from_bytes, read_path, read_stdin
 from spinscope.ingest.html import from_html
 from spinscope.ingest.jsonl import read_jsonl
-from spinscope.ingest.lang import detect_language_hint
 from spinscope.ingest.text import from_text, normalize_text
 from spinscope.ingest.url import fetch_url
 from spinscope.model.document import Document
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
-    "detect_language_hint",
     "fetch_url",
     "from_bytes",
     "from_html",

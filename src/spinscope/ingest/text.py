@@ -13,7 +13,6 @@ from typing import Any
 
 from spinscope.errors import IngestError
 from spinscope.ingest._decode import lone_surrogate, refuse_lone_surrogate
-from spinscope.ingest.lang import detect_language_hint
 from spinscope.model.document import Document
 
 _MAX_TITLE_CHARS = 200
@@ -51,8 +50,8 @@ def from_text(
     Args:
         text: The article text. Bytes are refused: decode them first (``read_path`` does).
         title: The headline; guessed from the first line when not given.
-        meta: Extra metadata (``source``, ``url``, ...). ``language`` is added as a hint
-            (``"en"``/``"non-en"``) unless given.
+        meta: Extra metadata (``source``, ``url``, ...). The language is not guessed here: the
+            pipeline detects it (``Document.language``).
 
     Raises:
         IngestError: The text is empty or only whitespace, or the text or the title holds a lone
@@ -75,7 +74,6 @@ def from_text(
         title = guess_title(text)
     else:
         title = " ".join(normalize_text(title).split()) or None
-    meta.setdefault("language", detect_language_hint(text))
     return Document(text=text, title=title, meta=meta)
 
 

@@ -13,8 +13,10 @@ from typing import Any
 from spinscope.model.claim import Claim
 from spinscope.model.jsonable import plain
 from spinscope.model.labels import ArticleLabel
+from spinscope.model.language import Language
 
-SCHEMA_VERSION = "1.4"  # 1.1: claims; 1.2: article labels; 1.3: entity roles; 1.4: tentative
+# 1.1: claims; 1.2: article labels; 1.3: entity roles; 1.4: tentative; 1.5: document language
+SCHEMA_VERSION = "1.5"
 
 
 def text_checksum(text: str) -> str:
@@ -26,12 +28,14 @@ def text_checksum(text: str) -> str:
 class Document:
     """A news text, normalised, with its title and metadata.
 
-    Every finding points into ``text`` by character offsets.
+    Every finding points into ``text`` by character offsets. ``language`` is set by the pipeline
+    (``spinscope.analysis.language``): None until the document has been analysed.
     """
 
     text: str
     title: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    language: Language | None = None
 
     @property
     def id(self) -> str:
@@ -39,11 +43,23 @@ class Document:
         return text_checksum(self.text)[:16]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "text": self.text, "meta": dict(self.meta)}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "meta": dict(self.meta),
+            "language": self.language.to_dict() if self.language else None,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
-        return cls(text=data["text"], title=data.get("title"), meta=dict(data.get("meta") or {}))
+        language = data.get("language")
+        return cls(
+            text=data["text"],
+            title=data.get("title"),
+            meta=dict(data.get("meta") or {}),
+            language=Language.from_dict(language) if isinstance(language, dict) else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,8 @@ class AnalysisResult:
             spans += [m for m in (c.attribution.speaker, c.attribution.entity) if m]
             for s in spans:
                 assert 0 <= s.start < s.end <= n and self.doc.text[s.start : s.end] == s.text, s
+        for p in self.doc.language.paragraphs if self.doc.language else ():
+            assert 0 <= p.start < p.end <= n, p
         for label in self.labels:
             assert label.evidence or label.unsure, label
             for e in label.evidence:

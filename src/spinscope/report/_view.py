@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from spinscope.model.definitions import display_name, explain
-from spinscope.model.document import AnalysisResult, Finding
+from spinscope.model.document import AnalysisResult, Document, Finding
 from spinscope.model.labels import NOT_SURE
+from spinscope.model.language import Language, describe
 from spinscope.model.taxonomy import CATEGORIES_2023, PTC2020, SEMEVAL2023, category
 
 OTHER = "Other"
@@ -147,6 +148,36 @@ def meta_items(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Metadata to show as (key, value) strings: the usual keys first, empty values dropped."""
     keys = [k for k in META_ORDER if k in meta] + sorted(k for k in meta if k not in META_ORDER)
     return [(str(k), str(meta[k])) for k in keys if meta[k] not in (None, "", [], {})]
+
+
+def document_meta(doc: Document) -> list[tuple[str, str]]:
+    """The document's metadata to show, with its detected language as "language" (a language
+    the input's metadata gave, where it differs, as "language given")."""
+    meta = {k: v for k, v in doc.meta.items() if k != "title"}
+    line = language_line(doc.language)
+    if line:
+        given = meta.pop("language", None)
+        if given not in (None, "", doc.language.code if doc.language else None):
+            meta["language given"] = given
+        meta["language"] = line
+    return meta_items(meta)
+
+
+def language_line(lang: Language | None) -> str | None:
+    """The detected language on one line: ``English (en), confidence 0.99; also Hungarian (hu)
+    in 2 of 9 paragraphs; read zero-shot by techniques``."""
+    if lang is None:
+        return None
+    if not lang.known:
+        return "unknown (too little text to tell)"
+    parts = [f"{describe(lang.code)}, confidence {lang.confidence:.2f}"]
+    total = len(lang.paragraphs)
+    parts += [
+        f"also {describe(code)} in {n} of {total} paragraphs" for code, n in lang.others().items()
+    ]
+    if lang.zero_shot:
+        parts.append(f"read zero-shot by {', '.join(lang.zero_shot)}")
+    return "; ".join(parts)
 
 
 def model_line(model: Mapping[str, Any]) -> str:

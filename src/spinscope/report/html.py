@@ -68,7 +68,7 @@ def _context(result: AnalysisResult, data: dict[str, Any], default: str) -> dict
     views = [_taxonomy_view(result, t) for t in _view.taxonomies(result.findings, default)]
     return {
         "title": title,
-        "meta": _view.meta_items({k: v for k, v in doc.meta.items() if k != "title"}),
+        "meta": _view.document_meta(doc),
         "warnings": [str(w) for w in result.warnings],
         "views": views,
         "default": views[0]["slug"],

@@ -74,7 +74,7 @@ def _print_header(result: AnalysisResult, console: Console) -> None:
     doc = result.doc
     title = doc.title or str(doc.meta.get("title") or "") or "Untitled text"
     console.print(Text(title, style="bold underline"))
-    for key, value in _view.meta_items({k: v for k, v in doc.meta.items() if k != "title"}):
+    for key, value in _view.document_meta(doc):
         console.print(Text.assemble((f"{key}: ", "bold"), value))
     for warning in result.warnings:
         console.print(Text.assemble(("Warning: ", "bold yellow"), str(warning)))

@@ -15,14 +15,16 @@ from urllib.parse import urlsplit
 from spinscope.errors import StoreError
 from spinscope.model.document import AnalysisResult, Document
 
-# 1: first release; 2: findings.origin ("machine" or "human", for annotation round trips).
-SCHEMA_VERSION = 2
+# 1: first release; 2: findings.origin ("machine" or "human", for annotation round trips);
+# 3: documents.language (the detected ISO 639-1 code, or "unknown").
+SCHEMA_VERSION = 3
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id VARCHAR PRIMARY KEY, title VARCHAR, url VARCHAR, outlet VARCHAR, published DATE,
-    source VARCHAR, words INTEGER, text VARCHAR, meta JSON, added_at TIMESTAMP);
+    source VARCHAR, words INTEGER, text VARCHAR, meta JSON, added_at TIMESTAMP,
+    language VARCHAR);
 CREATE TABLE IF NOT EXISTS results (doc_id VARCHAR PRIMARY KEY, result JSON, analyzed_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS findings (
     doc_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, label VARCHAR, taxonomy VARCHAR,
@@ -41,7 +43,11 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 # version -> SQL that brings a store of that version to the next one
-MIGRATIONS = {1: "ALTER TABLE findings ADD COLUMN origin VARCHAR DEFAULT 'machine';"}
+MIGRATIONS = {
+    1: "ALTER TABLE findings ADD COLUMN origin VARCHAR DEFAULT 'machine';",
+    # added last, as ALTER TABLE does, so that new and migrated stores have one column order
+    2: "ALTER TABLE documents ADD COLUMN language VARCHAR;",
+}
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -154,6 +160,11 @@ def document_row(doc: Document) -> dict[str, Any]:
         "text": doc.text,
         "meta": json.dumps(meta, ensure_ascii=False, default=str),
     }
+
+
+def language_code(doc: Document) -> str | None:
+    """The document's detected language code (None where it was never detected)."""
+    return doc.language.code if doc.language else None
 
 
 class Store:
@@ -369,7 +380,7 @@ class Store:
             if new:
                 self._insert(
                     "documents",
-                    [[*document_row(r.doc).values(), now] for r in new],
+                    [[*document_row(r.doc).values(), now, language_code(r.doc)] for r in new],
                 )
                 self._insert(
                     "results",

@@ -34,8 +34,8 @@ BRAT_TAXONOMY_NOTE = "# spinscope taxonomy: "
 LS_FROM, LS_TO = "label", "text"  # the control and object tag names of the labelling config
 
 FINDING_ROWS = """
-SELECT d.doc_id, d.title, d.url, d.outlet, d.published, f.start, f."end", f.text, f.label,
-       f.taxonomy, f.category, f.confidence, f.analyzer, f.origin
+SELECT d.doc_id, d.title, d.url, d.outlet, d.published, d.language, f.start, f."end", f.text,
+       f.label, f.taxonomy, f.category, f.confidence, f.analyzer, f.origin
 FROM findings f JOIN documents d USING (doc_id)
 ORDER BY d.doc_id, f.taxonomy, f.start, f."end", f.label"""
 

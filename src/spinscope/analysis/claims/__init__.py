@@ -39,6 +39,8 @@ class ClaimAnalyzer:
     name = NAME
     version = VERSION
     produces = "claims"
+    # English check-worthiness model and English spaCy parse: claims only in English paragraphs
+    languages: tuple[str, ...] = ("en",)
 
     def __init__(
         self,
