@@ -386,9 +386,11 @@ def _print_trends(data: dict) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from spinscope.model.wording import plural
+
     table = Table(
-        title=f"{data['documents']} documents, {data['words']} words, {data['findings']} "
-        f"findings ({data['taxonomy']}), by {data['by']}"
+        title=f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
+        f"{plural(data['findings'], 'finding')} ({data['taxonomy']}), by {data['by']}"
     )
     rows = data["rows"]
     for key in rows[0] if rows else [data["by"]]:
