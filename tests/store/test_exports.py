@@ -161,3 +161,14 @@ def test_export_into_a_missing_folder_is_refused(store, tmp_path, fmt):
     with pytest.raises(ConfigError, match=r"the folder .*such does not exist; create it first"):
         export(store, fmt, out)
     assert not (tmp_path / "no").exists()
+
+
+def test_the_export_command_refuses_a_missing_folder_in_one_line(store_path, tmp_path, capsys):
+    from spinscope.cli.main import main
+
+    out = tmp_path / "nonexistent" / "dir" / "x.csv"
+    code = main(["export", "--store", str(store_path), "--format", "csv", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1, err
+    assert "does not exist; create it first or give another --out" in err
+    assert not (tmp_path / "nonexistent").exists()

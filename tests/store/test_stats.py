@@ -147,3 +147,16 @@ def test_an_empty_chart_says_no_data_instead_of_blank_axes():
         assert [t.get_text() for t in ax.texts][0].startswith("No data: ")
         assert ax.get_title(loc="left") in ("Rates", "Narratives")
     plt.close("all")
+
+
+def test_one_document_and_one_finding_are_counted_in_the_singular(tmp_path, capsys):
+    path = tmp_path / "one.duckdb"
+    with Store(path) as s:
+        s.write([result(10, "Daily", "2024-01-10", [])])
+    out = tmp_path / "f.csv"
+    assert main(["stats", "--store", str(path), "--by", "outlet"]) == 0
+    title = capsys.readouterr().out
+    assert "1 document, 10 words, 0 findings (semeval2023)" in title
+    assert main(["export", "--store", str(path), "--format", "csv", "--out", str(out),
+                 "--taxonomy", "ptc2020"]) == 0  # fmt: skip
+    assert "exported 1 row as csv" in capsys.readouterr().err

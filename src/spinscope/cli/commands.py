@@ -8,6 +8,7 @@ from pathlib import Path
 
 from spinscope.errors import ConfigError, IngestError
 from spinscope.model.jsonable import dumps
+from spinscope.model.wording import plural
 
 
 def _write(path: str, content: str) -> None:
@@ -196,7 +197,7 @@ def cmd_predict(args, settings_of) -> int:
             lines = predict.semeval23_article_lines(framing, args.folder, args.task[-3:])
         out = list(lines)
         _write(str(args.out), "".join(line + "\n" for line in out))
-        print(f"wrote {len(out)} lines to {args.out}", file=sys.stderr)
+        print(f"wrote {plural(len(out), 'line')} to {args.out}", file=sys.stderr)
         return 0
     tagger = _tagger(settings_of(args))
     if args.task == "ptc-si":
@@ -209,7 +210,7 @@ def cmd_predict(args, settings_of) -> int:
         lines = predict.semeval23_st3_lines(tagger, args.folder)
     out = list(lines)
     _write(str(args.out), "".join(line + "\n" for line in out))
-    print(f"wrote {len(out)} lines to {args.out}", file=sys.stderr)
+    print(f"wrote {plural(len(out), 'line')} to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -385,8 +386,6 @@ def _print_trends(data: dict) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
-
-    from spinscope.model.wording import plural
 
     table = Table(
         title=f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
