@@ -1,4 +1,5 @@
-"""PTC dev scores of the shipped tagger reading one window per sentence as cut by
+"""PTC dev scores of the shipped tagger (its windows, one per sentence, and its span labeller's
+sentence contexts) with sentences as cut by
 ``_onnx.window_starts`` (a cut after every . ! ? before a space: what it was trained with, and
 what it uses) and as cut by the abbreviation-aware ``_onnx.sentence_starts`` (issue 17 item 5),
 and how many sentence starts differ.

@@ -145,10 +145,11 @@ def window_starts(text: str) -> np.ndarray:
     """Where the tagger's one-window-a-sentence reading cuts a text: at every match of
     ``SENTENCE_END``, abbreviations included ("Mr. | Smith").
 
-    The shipped tagger was trained on these windows; reading it with ``sentence_starts``
-    instead cost 0.004 SI F1 on PTC dev (0.4402 -> 0.4365, bench/sentence_split_quality.py),
-    so the windows keep the cuts the model learnt with until it is retrained. Sentences shown to
-    people (claims, evidence, roles, span contexts) come from ``sentence_starts``.
+    The shipped tagger was trained on these windows, and its span labeller on the sentence
+    around each span cut the same way; reading them with ``sentence_starts`` instead cost 0.004
+    SI F1 and 0.002 full-task F1 on PTC dev (bench/sentence_split_quality.py), so model inputs
+    keep the cuts the models learnt with until they are retrained. Sentences shown to people
+    (claims, framing evidence, roles) come from ``sentence_starts``.
     """
     return np.asarray([0] + [m.end() for m in SENTENCE_END.finditer(text)], dtype=np.int64)
 
