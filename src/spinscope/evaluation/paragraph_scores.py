@@ -43,8 +43,7 @@ def gold_of(par: Paragraphs) -> list[Row]:
 
 def decide(model, probs: np.ndarray) -> np.ndarray:
     """Which (paragraph, technique) pairs the model reports: its threshold, or a per-label one."""
-    floors = np.array([model.label_min_confidence.get(x, model.threshold) for x in model.labels])
-    return probs >= floors
+    return probs >= model.thresholds()
 
 
 def score_paragraph_model(
@@ -61,7 +60,7 @@ def score_paragraph_model(
     result = {
         "n_articles": len(set(par.ids)),
         "n_paragraphs": len(par),
-        "threshold": model.threshold,
+        "thresholds": dict(zip(labels, map(float, model.thresholds()), strict=True)),
         **st3_score(pred, gold, LABELS_2023),
         "findings": int(found.sum()),
         "ece": round(ece(probs[found], right[found]), 4),
