@@ -52,7 +52,10 @@ def main() -> None:
     runs = {
         "English tagger, 2023 taxonomy": {"pipeline.analyzers": "techniques",
                                           "techniques.taxonomies": "semeval2023"},
-        "paragraph model": {"pipeline.analyzers": "techniques_paragraphs"},
+        "paragraph model, English on": {
+            "pipeline.analyzers": "techniques_paragraphs",
+            "techniques_paragraphs.languages": "en,fr,de,it,pl,ru",
+        },
     }  # fmt: skip
     for name, settings in runs.items():
         result = spinscope.analyze(doc, settings={**settings, **overrides})

