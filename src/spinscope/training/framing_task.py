@@ -27,6 +27,7 @@ from spinscope.training import narratives_multilingual as nm
 NOT_SURE_PRECISION = 0.8
 FLOORS = tuple(round(0.35 + 0.05 * k, 2) for k in range(12))
 ENCODER = "usem3"
+GENRE_CURVE = "sigmoid_cv"  # 320 held-out answers: Platt, shrinkage chosen by inner CV
 
 
 def _records_genre(data: dict, w: dict, held: set[str]) -> list[tuple[str, float, int, str]]:
@@ -82,32 +83,43 @@ def _records_narratives(data: dict, res: dict) -> dict[str, list]:
 
 
 def _calibrate(
-    recs: list, model: str, fitted_on: str, per_article: int = 1, splits: list | None = None
+    recs: list,
+    model: str,
+    fitted_on: str,
+    per_article: int = 1,
+    splits: list | None = None,
+    method: str | None = None,
 ) -> tuple:
     """The pooled curve and its held-out ECE report (``genre_calibration.ece_report``: 5-fold
     cross-fit by article over 10 fold draws, leave-one-split-out where ``splits`` names each
     record's split); ``per_article`` records in a row are one article's (frames: 14), kept in
-    one cross-fit fold."""
-    from spinscope.training.calibrate import fit_pooled, pooled_method
-    from spinscope.training.genre_calibration import ece_report
+    one cross-fit fold. ``method``: the curve (default ``calibrate.pooled_method``'s choice;
+    ``sigmoid_cv``: Platt with shrinkage chosen by inner CV, ``genre_calibration.fit_curve``)."""
+    from spinscope.analysis.calibration import Calibration
+    from spinscope.training.calibrate import pooled_method
+    from spinscope.training.genre_calibration import ece_report, fit_curve
 
     recs = [r[:3] for r in recs]
     if len({c for _, _, c in recs}) < 2 or len(recs) < 20:
         return None, {"findings": len(recs), "note": "too few held-out findings to calibrate"}
-    method = pooled_method(len(recs))
+    method = method or pooled_method(len(recs))
     groups = [str(k // per_article) for k in range(len(recs))]
-    report = ece_report([s for _, s, _ in recs], [c for _, _, c in recs], groups, method, splits)
-    cal = fit_pooled(recs, method, fitted_on=fitted_on, model=model, date=date.today().isoformat())
-    return cal, report
+    scores, right = np.array([s for _, s, _ in recs]), np.array([c for _, _, c in recs])
+    report = ece_report(scores, right, groups, method, splits)
+    meta = {"fitted_on": fitted_on, "model": model, "date": date.today().isoformat(),
+            "curve": method}  # fmt: skip
+    return Calibration(pooled=fit_curve(scores, right, method), meta=meta), report
 
 
-def _not_sure_floor(recs: list) -> dict:
-    """The lowest floor whose kept held-out answers (cross-fitted calibrated score >= floor) are
-    right at least NOT_SURE_PRECISION of the time, with its coverage."""
-    from spinscope.training.calibrate import crossfit, pooled_records
+def _not_sure_floor(recs: list, method: str = GENRE_CURVE) -> dict:
+    """The lowest floor whose kept held-out answers (score calibrated by the shipped curve's
+    method, cross-fitted over 5 folds) are right at least NOT_SURE_PRECISION of the time, with
+    its coverage."""
+    from spinscope.training.genre_calibration import crossfit_curve
 
-    cal = crossfit(pooled_records(recs), [str(k) for k in range(len(recs))])
     right = np.array([c for _, _, c in recs])
+    scores = np.array([s for _, s, _ in recs])
+    cal = crossfit_curve(scores, right, np.arange(len(recs)), method)
     rows = []
     for f in FLOORS:
         kept = cal >= f
@@ -138,6 +150,7 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
         f"{name_a} {version}",
         "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split",
         splits=[r[3] for r in rec_g],
+        method=GENRE_CURVE,
     )
     rec_f = _records_frames(d23, frames["weights"])
     cal_f, ece_f = _calibrate(
@@ -196,3 +209,33 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
     return {"out": str(out), "articles": card["scores"], "narratives": ncard["scores"],
             "narratives_ece": ncard["ece"], "not_sure_below": card["not_sure_below"],
             "seconds": round(time.perf_counter() - start, 1), "vectors": len(vecs)}  # fmt: skip
+
+
+def recalibrate_genre(*, model: Path, data: Path, cache: Path | None = None) -> dict:
+    """Refit the genre curve and "not sure" floor of the trained model in ``model`` (weights
+    unchanged) as ``train`` does, and write them into its ``calibration.json`` and card."""
+    from spinscope.analysis.framing import model_id
+
+    model = Path(model)
+    card = json.loads((model / "card.json").read_text(encoding="utf-8"))
+    with np.load(model / "framing.npz") as z:
+        w = {k: z[k].astype(np.float64) for k in z.files}
+    d23 = fm.load_all(Path(data) / "semeval2023-task3", load_cache(cache))
+    rec = _records_genre(d23, w, set(card["en_shifted_ids"]))
+    cal, report = _calibrate(
+        rec,
+        model_id(card),
+        "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split",
+        splits=[r[3] for r in rec],
+        method=GENRE_CURVE,
+    )
+    floor = _not_sure_floor([r[:3] for r in rec])
+    card["not_sure_below"] = {"genre": floor["chosen"]["floor"]}
+    card["not_sure_choice"] = floor
+    card["scores"]["ece"]["genre"] = report
+    (model / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    path = model / "calibration.json"
+    cals = json.loads(path.read_text(encoding="utf-8"))
+    cals["genre"] = cal.to_dict()
+    path.write_text(json.dumps(cals, indent=1) + "\n", encoding="utf-8")
+    return {"ece": report, "not_sure": floor["chosen"]}

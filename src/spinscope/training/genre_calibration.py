@@ -114,10 +114,48 @@ def map_em(
     return prior, q
 
 
+PLATT_CS = (1e4, 1.0, 0.1, 0.03, 0.01)  # the shrinkage grid of ``sigmoid_cv``
+
+
+def _logit(x) -> np.ndarray:
+    x = np.clip(np.asarray(x, float), 1e-4, 1 - 1e-4)
+    return np.log(x / (1 - x))
+
+
+def platt_c(scores: np.ndarray, right: np.ndarray, folds: int = 5) -> float:
+    """The Platt regularisation (sklearn C; small C pulls the curve toward the base rate) with
+    the lowest ECE of the out-of-fold calibrated scores in ``folds``-fold CV on these answers
+    alone."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    z, y = _logit(scores)[:, None], np.asarray(right, int)
+    if min(np.bincount(y, minlength=2)) < folds:
+        return PLATT_CS[0]
+    oof = {c: np.zeros(len(y)) for c in PLATT_CS}
+    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(z, y):
+        for c in PLATT_CS:
+            oof[c][te] = LogisticRegression(C=c).fit(z[tr], y[tr]).predict_proba(z[te])[:, 1]
+    return min(PLATT_CS, key=lambda c: ece(oof[c], y))
+
+
 def fit_curve(scores: np.ndarray, right: np.ndarray, method: str) -> Curve:
+    """``calibrate.fit_curve``'s isotonic and sigmoid curves, and ``sigmoid_cv``: Platt scaling
+    whose shrinkage is chosen by inner cross-validation on the answers it is fitted on (a curve
+    fitted on a few hundred answers otherwise follows their noise)."""
     from spinscope.training.calibrate import fit_curve as fit
 
-    return fit(scores, right, method)
+    if method != "sigmoid_cv":
+        return fit(scores, right, method)
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.asarray(right, int)
+    if y.min() == y.max():
+        return Curve((0.0, 1.0), (float(y[0]), float(y[0])))
+    lr = LogisticRegression(C=platt_c(scores, y)).fit(_logit(scores)[:, None], y)
+    xs = np.linspace(0.0, 1.0, 101)
+    ys = lr.predict_proba(_logit(xs)[:, None])[:, 1]
+    return Curve(tuple(round(float(x), 6) for x in xs), tuple(round(float(v), 6) for v in ys))
 
 
 def crossfit_curve(
