@@ -11,11 +11,19 @@ Calibration of the emitted genre's score (ECE, 10 bins): curves fitted on the ou
 training answers only, scored on the held-out dev and English-split answers.
 
     PYTHONPATH=src python bench/genre_shift.py --data ../shared/data --cache /work/cache-label/feats
+    PYTHONPATH=src python bench/genre_shift.py ... --style
+
+``--style``: instead, the shipped rule with nine language-light style features beside the vectors
+(quote marks, digits, ? and ! per sentence, sentence length, length, brackets, lines, capitalised
+words; standardised on train, times a scale), over a scale x C grid; and the same with the other
+languages' dev sets added to training (``lodo``: each split scored by a model that saw the four
+other dev sets, never its own).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +34,62 @@ from spinscope.corpora.semeval23_articles import GENRES
 from spinscope.model.jsonable import dumps
 from spinscope.training import framing_multilingual as fm
 from spinscope.training import genre_calibration as gc
+
+QUOTES = re.compile(r'["“”«»„]')
+
+
+def style(t: str) -> np.ndarray:
+    words = t.split()
+    n = max(len(words), 1)
+    lines = [x for x in t.splitlines() if x.strip()]
+    sents = max(len(re.findall(r"[.!?…]+(\s|$)", t)), 1)
+    return np.array([
+        np.log(n), len(QUOTES.findall(t)) / n * 10,
+        sum(c.isdigit() for c in t) / max(len(t), 1) * 100,
+        t.count("?") / sents, t.count("!") / sents, n / sents / 20, t.count("(") / n * 100,
+        len(lines) / n * 10, sum(w[:1].isupper() for w in words) / n,
+    ])  # fmt: skip
+
+
+def style_grid(root: Path, data: dict) -> dict:
+    s = {}
+    for lang in fm.LANGS:
+        for split in ("train", "dev") if lang != "EN" else ("train",):
+            s[lang, split] = np.stack([style(t) for t in fm.split_data(root, lang, split, 1)[1]])
+    ids, x, y = data[1, "EN", "train"]
+    held = fm.en_shifted_ids(ids, y)
+    keep = np.array([i not in held for i in ids])
+    xtr = np.concatenate([x[keep]] + [data[1, lang, "train"][1] for lang in fm.DEV_LANGS])
+    st = np.concatenate([s["EN", "train"][keep]] + [s[lang, "train"] for lang in fm.DEV_LANGS])
+    ytr = [g for g, k in zip(y, keep, strict=True) if k]
+    ytr += [g for lang in fm.DEV_LANGS for g in data[1, lang, "train"][2]]
+    mu, sd = st.mean(0), st.std(0) + 1e-9
+    splits = {lang: (data[1, lang, "dev"][1], s[lang, "dev"], data[1, lang, "dev"][2])
+              for lang in fm.DEV_LANGS}  # fmt: skip
+    splits["EN_shifted"] = (x[~keep], s["EN", "train"][~keep],
+                            [g for g, k in zip(y, keep, strict=True) if not k])  # fmt: skip
+    out = {}
+    for lodo in (False, True):
+        for scale in (0.0, 0.1, 0.3, 1.0):
+            for c in (0.5, 2.0, 8.0):
+                if lodo and (scale not in (0.0, 1.0) or c == 0.5):
+                    continue
+
+                def f(a, b, scale=scale):
+                    return np.hstack([a, scale * (b - mu) / sd]) if scale else a
+
+                res = {}
+                for name, (a, b, gold) in splits.items():
+                    others = [m for m in fm.DEV_LANGS if m != name] if lodo else []
+                    xs = np.concatenate([f(xtr, st)] + [f(data[1, m, "dev"][1], s[m, "dev"])
+                                                        for m in others])  # fmt: skip
+                    ys = ytr + [q for m in others for q in data[1, m, "dev"][2]]
+                    w = fm.fit_genre(xs, ys, c)
+                    res[name] = macro(gold, [GENRES[k] for k in gc.logits(w, f(a, b)).argmax(1)])
+                res["mean_dev"] = round(float(np.mean([res[m] for m in fm.DEV_LANGS])), 4)
+                out[f"{'lodo ' if lodo else ''}scale {scale} C {c}"] = res
+                print(dumps({f"{'lodo ' if lodo else ''}scale {scale} C {c}": res}), flush=True)
+    return out
 
 
 def macro(gold: list[str], pred: list[str]) -> float:
@@ -41,8 +105,12 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--cache", type=Path, required=True)
     ap.add_argument("--C", type=float, default=2.0)
+    ap.add_argument("--style", action="store_true")
     a = ap.parse_args()
     data = fm.load_all(a.data / "semeval2023-task3", load_cache(a.cache))
+    if a.style:
+        style_grid(a.data / "semeval2023-task3", data)
+        return
     splits = gc.held_splits(data)
     xtr, ytr, langs = gc.train_rows(data)
     prior = np.array([ytr.count(g) / len(ytr) for g in GENRES])

@@ -217,3 +217,26 @@ def listed_records(model: dict, probs: dict, gold: list, texts: list[str], lang:
                     fallback = task == "narrative" and score < t[1]
                     out[task].append((name, score, int(name in known), fallback))
     return out
+
+
+def calibration_records(data: dict, res: dict, split: str) -> dict[str, list]:
+    """``listed_records`` of ``train_cv``'s result: on ``train``, from the out-of-fold
+    probabilities; on ``dev``, from the model fitted on all of train. Each record ends with its
+    language."""
+    model = res["model"]
+    t = (res["gate_threshold"], res["threshold"], res["subnarrative_threshold"])
+    out: dict[str, list] = {"narrative": [], "subnarrative": []}
+    k = 0
+    for lang in LANGS:
+        _, x, gold, texts = data[lang, split]
+        if split == "train":
+            oof = res["oof_probabilities"]
+            rows = slice(k, k + len(gold))
+            k += len(gold)
+            probs = {"gate": oof["gate"][rows], "narr": oof["narr"][rows], "sub": oof["sub"][rows]}
+        else:
+            g, n, s = nar.probabilities(model, x)
+            probs = {"gate": np.ravel(g), "narr": n, "sub": s}
+        for task, recs in listed_records(model, probs, gold, texts, lang, t).items():
+            out[task] += [(*r, lang) for r in recs]
+    return out
