@@ -265,7 +265,9 @@ def test_the_shipped_english_analysers_say_nothing_about_hungarian(shipped):
     assert r.findings == [] and r.claims == []
     assert all(x.unsure for x in r.labels)  # framing says "not sure", and why
     (warning,) = r.warnings
-    assert warning.startswith("language: Hungarian (hu) is not supported by techniques, claims")
+    assert warning.startswith(
+        "language: Hungarian (hu) is not supported by techniques, techniques_paragraphs, claims"
+    )
 
 
 def test_the_shipped_analysers_keep_english_findings_of_a_mixed_text(shipped):

@@ -99,10 +99,10 @@ def sentence_features(sentences: np.ndarray, context: np.ndarray) -> np.ndarray:
 
 def language_of(text: str) -> str | None:
     """The text's language among those the model knows (lower case), or None."""
-    from spinscope.analysis._multilingual import guess_language
+    from spinscope.analysis.language import MAX_CHARS, classify
 
-    lang, _ = guess_language(text)
-    return lang.lower() if lang and lang.lower() in TRAINED_LANGUAGES else None
+    lang, _ = classify(text[:MAX_CHARS])
+    return lang if lang in TRAINED_LANGUAGES else None
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -169,6 +169,8 @@ class ParagraphTechniques:
     # set it scores better than the English tagger (not English: there the tagger is better on
     # dev; see BENCHMARKS.md). It was trained on these and English (``TRAINED_LANGUAGES``).
     languages: tuple[str, ...] = ("fr", "de", "it", "pl", "ru")
+    # Read without training data (no language column): unmeasured, and the report says so.
+    zero_shot_languages: tuple[str, ...] = ("es", "el", "ka", "bg", "pt")
 
     def __init__(
         self,
@@ -314,10 +316,13 @@ class ParagraphTechniques:
 
     def applies(self, text: str) -> bool:
         """Whether this model gives findings on ``text``: long enough, and in one of
-        ``languages`` (guessed from the whole text's function words)."""
+        ``languages`` or ``zero_shot_languages`` (``analysis.language``'s detector)."""
+        from spinscope.analysis.language import MAX_CHARS, classify
+
         if len(text.split()) < MIN_TEXT_WORDS:
             return False
-        return language_of(text) in self.languages
+        code, _ = classify(text[:MAX_CHARS])
+        return code in self.languages or code in self.zero_shot_languages
 
     def analyze(self, docs: Sequence[Document]) -> list[list[Finding]]:
         if isinstance(docs, Document):
