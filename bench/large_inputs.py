@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZES = {"250k": 250_000, "1m": 1_000_000, "4m": 4_000_000}
+SIZES = {"200k": 200_000, "250k": 250_000, "1m": 1_000_000, "4m": 4_000_000}
 
 
 def news_paragraphs(data: Path) -> list[str]:

@@ -32,6 +32,19 @@ def _techniques(settings: dict[str, Any]):
     )
 
 
+def _techniques_paragraphs(settings: dict[str, Any]):
+    from spinscope.analysis.technique_paragraphs import ParagraphTechniques
+
+    return ParagraphTechniques(
+        threshold=settings["techniques_paragraphs.threshold"],
+        model_dir=settings["techniques_paragraphs.model_dir"] or None,
+        label_min_confidence=settings["techniques_paragraphs.label_min_confidence"],
+        precision_floor=settings["techniques.precision_floor"],
+        below_floor=settings["techniques.below_floor"],
+        languages=settings["techniques_paragraphs.languages"],
+    )
+
+
 def _claims(settings: dict[str, Any]):
     from spinscope.analysis.claims import ClaimAnalyzer
 
@@ -72,6 +85,7 @@ def _roles(settings: dict[str, Any]):
 
 def register_builtins() -> None:
     register_analyzer("techniques", _techniques)
+    register_analyzer("techniques_paragraphs", _techniques_paragraphs)
     register_analyzer("claims", _claims)
     register_analyzer("framing", _framing)
     register_analyzer("roles", _roles)

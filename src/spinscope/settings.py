@@ -87,6 +87,30 @@ SCHEMA: dict[str, Setting] = {
         "marked so) or 'hide'.",
         choices=("tentative", "hide"),
     ),
+    "techniques_paragraphs.threshold": Setting(
+        0.0,
+        "SemEval-2023 techniques per paragraph (the multilingual model): least calibrated "
+        "confidence (0-1) of a finding, the same for every technique; 0 keeps the model's own "
+        "per-technique thresholds (chosen on the pooled SemEval-2023 dev sets of six languages).",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    "techniques_paragraphs.label_min_confidence": Setting(
+        "",
+        "Per-technique least confidence for the paragraph model, ';'-separated, e.g. "
+        "'Doubt=0.5' (overrides techniques_paragraphs.threshold for those labels).",
+    ),
+    "techniques_paragraphs.languages": Setting(
+        "fr,de,it,pl,ru",
+        "Languages (of the text, guessed from its function words) in which the multilingual "
+        "paragraph model gives the SemEval-2023 techniques: any of en, fr, de, it, pl, ru. "
+        "English is left to the English tagger by default (better on English dev).",
+    ),
+    "techniques_paragraphs.model_dir": Setting(
+        "",
+        "Folder of a trained paragraph technique model (paragraphs.npz, paragraphs.json); "
+        "empty for the shipped one.",
+    ),
     "claims.threshold": Setting(
         0.5,
         "Minimum check-worthiness (0-1) for a sentence to be listed as a claim.",
@@ -163,13 +187,15 @@ SCHEMA: dict[str, Setting] = {
         "Folder of a trained entity-role model (roles.npz, roles.json); empty for the shipped one.",
     ),
     "pipeline.analyzers": Setting(
-        "techniques,claims,framing,roles",
-        "Comma-separated analysers to run: techniques, claims, framing (genre, frames, "
-        "narratives), roles (entity roles; only with roles.enabled).",
-        items=("techniques", "claims", "framing", "roles"),
+        "techniques,techniques_paragraphs,claims,framing,roles",
+        "Comma-separated analysers to run: techniques (English tagger: spans, both "
+        "taxonomies), techniques_paragraphs (SemEval-2023 techniques per paragraph in French, "
+        "German, Italian, Polish and Russian), claims, framing (genre, frames, narratives), "
+        "roles (entity roles; only with roles.enabled).",
+        items=("techniques", "techniques_paragraphs", "claims", "framing", "roles"),
     ),
     "pipeline.max_chars": Setting(
-        1_000_000,
+        200_000,
         "Longest text analysed, in characters; a longer one is refused before any work. Time "
         "and memory grow in proportion to the length (see the README's limits); split a longer "
         "text, or raise this knowing that.",

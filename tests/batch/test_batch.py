@@ -101,6 +101,20 @@ def test_the_cli_summary_and_exit_codes(tmp_path, capsys):
     assert "No input files found" in capsys.readouterr().err
 
 
+def test_a_missing_input_is_refused_before_the_store_is_created(tmp_path, capsys):
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    missing = str(tmp_path / "nonexistent")
+    assert main(["batch", missing, "--store", str(store)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"spinscope: error: No such file or folder: {missing}; check the path (nothing was "
+        "analysed and no store was written)."
+    ]
+    assert main(["batch", str(docs), missing, "--store", str(store)]) == 1  # one typo of two
+    assert not store.exists()
+
+
 def _count(store: Path) -> int:
     with Store(store, read_only=True) as s:
         ids = [r[0] for r in s.query("SELECT doc_id FROM results")]

@@ -137,7 +137,12 @@ def test_sample_article_claims(tmp_path):
     assert figures["1,200"]["time"]["text"] == "within three years"
     assert figures["double"]["value"] == 2 and figures["double"]["time"]["end_year"] == 2030
     # roles are off by default (issue 15: not yet 5 points above the majority answer)
-    assert [m["analyzer"] for m in data["models"]] == ["techniques", "claims", "framing"]
+    assert [m["analyzer"] for m in data["models"]] == [
+        "techniques",
+        "techniques_paragraphs",
+        "claims",
+        "framing",
+    ]
 
 
 def test_roles_are_opt_in(tmp_path):

@@ -65,3 +65,30 @@ def test_empty_text_is_an_error(text: str, ingest_error) -> None:
 def test_bytes_are_refused() -> None:
     with pytest.raises(TypeError, match="decode"):
         from_text(b"bytes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Tax row erupts over families\n{BODY}",
+        f"Why the tax row matters?\n{BODY}\nMore follows.",
+        f"  Tax row erupts over families \n{BODY}",
+    ],
+)
+def test_headline_line_followed_by_body_is_the_title(text: str) -> None:
+    """A short first line with no closing full stop, then a line of prose: a headline, even
+    without a blank line after it (issue 17)."""
+    assert from_text(text).title == text.split("\n")[0].strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The tax row erupted.\n{BODY}",  # a sentence, not a headline
+        f"Tax row erupts\nfamilies hit hardest\n\n{BODY}",  # next line is not prose
+        "The government said on Monday that\nthe new tax would hit families hardest. It was.",
+        f"Tax, row:\n{BODY}",  # ends with a colon
+    ],
+)
+def test_first_line_that_is_not_a_headline(text: str) -> None:
+    assert guess_title(normalize_text(text)) is None

@@ -21,6 +21,8 @@ SPANS = [
     (1, "Everyone agrees", "Bandwagon,Reductio_ad_hitlerum", "Appeal_to_Popularity"),
     (2, "Nothing to see here.\r\nJust facts", "Doubt", "Doubt"),
 ]
+# where each document came from: two files with the same name in different folders, and none
+SOURCES = ["feeds/Tax row: day 1.txt", "other/Tax row: day 1.txt", None]
 MODELS = [{"analyzer": "techniques", "model": "tiny-tagger", "model_version": "t1"}]
 
 
@@ -41,6 +43,8 @@ def results() -> list[AnalysisResult]:
                 found += [finding(text, quoted, ptc, "ptc2020"),
                           finding(text, quoted, se23, "semeval2023")]  # fmt: skip
         meta = {"url": f"https://news.example/{k}", "date": "2024-03-0" + str(k + 1)}
+        if SOURCES[k]:
+            meta["source"] = SOURCES[k]
         out.append(AnalysisResult(Document(text, f"Title {k}", meta), found, models=MODELS))
     return out
 

@@ -18,7 +18,7 @@ from spinscope.store.exports import (
     label_from_brat,
 )
 
-from .conftest import SPANS, TEXTS
+from .conftest import SOURCES, SPANS, TEXTS
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
@@ -134,3 +134,41 @@ def test_inception_xmi_counts_utf16_units_and_cassis_gives_code_points(store, tm
         assert TEXTS[0][a.begin : a.end] == a.get_covered_text()
         assert a.get("origin") == "machine" and a.get("confidence") == 0.75
     assert {a.get_covered_text() for a in found} == {s[1] for s in SPANS if s[0] == 0}
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_tables_have_a_source_column(store, tmp_path, fmt):
+    out = tmp_path / f"f.{fmt}"
+    export(store, fmt, out)
+    reader = "read_parquet" if fmt == "parquet" else "read_csv"
+    rows = duckdb.sql(f"SELECT DISTINCT source FROM {reader}('{out}')").fetchall()
+    assert {r[0] for r in rows} == {s for s in SOURCES}
+
+
+def test_brat_files_are_named_by_source_safely_and_uniquely(store, tmp_path):
+    export(store, "brat", tmp_path, taxonomy="ptc2020")
+    names = sorted(p.stem for p in tmp_path.glob("*.txt"))
+    # the third document has no source: its URL https://news.example/2 names it
+    assert names == sorted(["Tax_row_day_1", "Tax_row_day_1-2", "news.example-2"])
+    assert sorted(p.stem for p in tmp_path.glob("*.ann")) == names
+    by_name = {p.stem: p.read_text(encoding="utf-8") for p in tmp_path.glob("*.txt")}
+    assert by_name["Tax_row_day_1"] == TEXTS[0] and by_name["Tax_row_day_1-2"] == TEXTS[1]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "label-studio", "failures", "brat"])
+def test_export_into_a_missing_folder_is_refused(store, tmp_path, fmt):
+    out = tmp_path / "no" / "such" / "x.csv"
+    with pytest.raises(ConfigError, match=r"the folder .*such does not exist; create it first"):
+        export(store, fmt, out)
+    assert not (tmp_path / "no").exists()
+
+
+def test_the_export_command_refuses_a_missing_folder_in_one_line(store_path, tmp_path, capsys):
+    from spinscope.cli.main import main
+
+    out = tmp_path / "nonexistent" / "dir" / "x.csv"
+    code = main(["export", "--store", str(store_path), "--format", "csv", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1, err
+    assert "does not exist; create it first or give another --out" in err
+    assert not (tmp_path / "nonexistent").exists()

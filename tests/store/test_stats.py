@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -89,3 +90,73 @@ def test_stats_on_a_missing_store_is_one_clear_line(tmp_path, capsys):
     assert main(["stats", "--store", str(tmp_path / "none.duckdb")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No store at" in err
+
+
+def test_charts_have_titles_and_captions_above_them(store, tmp_path):
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from PIL import Image
+
+    from spinscope.store.charts import CHARTS, write_charts
+
+    with Store(store, read_only=True) as s:
+        write_charts(s, tmp_path)
+    for name, title in CHARTS.items():
+        assert Image.open(tmp_path / name).text["Title"] == title
+    page = (tmp_path / "index.html").read_text()
+    # each caption comes before its image, so it cannot read as the next chart's title
+    for title in CHARTS.values():
+        caption = page.index(f"<figcaption>{html.escape(title)}</figcaption>")
+        assert page.index("<img", caption) < page.index("</figure>", caption)
+    assert "<figcaption>" not in page[page.index("<img") : page.index("</figure>")]
+    assert "3 documents, 3500 words, 3 technique findings (semeval2023" in page
+
+
+def test_each_point_shows_its_sample_size(store):
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.store import stats
+    from spinscope.store.charts import _pyplot, bars_figure, rates_figure
+
+    plt = _pyplot()
+    with Store(store, read_only=True) as s:
+        series = stats.rates_by_outlet_and_month(s, "semeval2023")
+        documents = stats.documents_by_outlet(s)
+        table = stats.technique_rates_by_outlet(s, "semeval2023")
+    # one document each: the January and February points of Daily, January of Herald
+    assert series["<b>Daily</b>"] == [("2024-01", 2.0, 1), ("2024-02", 2.0, 1)]
+    fig = rates_figure(plt, series, "Rates")
+    (ax,) = fig.axes
+    assert ax.get_title(loc="left") == "Rates"
+    assert sorted(t.get_text() for t in ax.texts) == ["n=1", "n=1", "n=1"]
+    fig = bars_figure(plt, table, "rate", "Bars", documents, "nothing")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["<b>Daily</b> (n=2)", "Herald (n=1)"]
+    plt.close("all")
+
+
+def test_an_empty_chart_says_no_data_instead_of_blank_axes():
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.store.charts import _pyplot, bars_figure, rates_figure
+
+    plt = _pyplot()
+    for fig in (
+        rates_figure(plt, {}, "Rates"),
+        bars_figure(plt, {"Daily": {}}, "share", "Narratives", {"Daily": 2}, "no narrative"),
+    ):
+        (ax,) = fig.axes
+        assert not ax.axison  # no empty axes
+        assert [t.get_text() for t in ax.texts][0].startswith("No data: ")
+        assert ax.get_title(loc="left") in ("Rates", "Narratives")
+    plt.close("all")
+
+
+def test_one_document_and_one_finding_are_counted_in_the_singular(tmp_path, capsys):
+    path = tmp_path / "one.duckdb"
+    with Store(path) as s:
+        s.write([result(10, "Daily", "2024-01-10", [])])
+    out = tmp_path / "f.csv"
+    assert main(["stats", "--store", str(path), "--by", "outlet"]) == 0
+    title = capsys.readouterr().out
+    assert "1 document, 10 words, 0 findings (semeval2023)" in title
+    assert main(["export", "--store", str(path), "--format", "csv", "--out", str(out),
+                 "--taxonomy", "ptc2020"]) == 0  # fmt: skip
+    assert "exported 1 row as csv" in capsys.readouterr().err

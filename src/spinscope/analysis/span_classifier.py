@@ -6,7 +6,7 @@ The input for one span of a text is a BERT sentence pair, built by ``pair_input`
 
 * segment A (``token_type_ids`` 0) is the span's own text;
 * segment B (``token_type_ids`` 1) is the sentence, or run of sentences, that the span lies in
-  (sentence boundaries from ``_onnx.sentence_starts``), followed by a note such as
+  (sentence boundaries from ``_onnx.window_starts``), followed by a note such as
   "(this phrase appears 3 times in the article)". The count is how often the span's exact text
   occurs in the whole text: Repetition is a technique that no single sentence shows.
 
@@ -62,9 +62,9 @@ def span_context(
     text: str, start: int, end: int, starts: np.ndarray | None = None
 ) -> tuple[int, int]:
     """Character range ``[lo, hi)`` of the sentence(s) that ``[start, end)`` lies in, without
-    trailing whitespace. ``starts`` are ``_onnx.sentence_starts(text)`` (computed if None)."""
+    trailing whitespace. ``starts`` are ``_onnx.window_starts(text)`` (computed if None)."""
     if starts is None:
-        starts = _onnx.sentence_starts(text)
+        starts = _onnx.window_starts(text)
     first = int(np.searchsorted(starts, start, side="right")) - 1
     last = int(np.searchsorted(starts, max(end - 1, start), side="right")) - 1
     lo = int(starts[max(first, 0)])
@@ -129,7 +129,7 @@ def text_pairs(
 ) -> list[PairInput]:
     """``pair_input`` for each span of one text (sentence boundaries found once, phrases
     counted from one index of the text)."""
-    starts = _onnx.sentence_starts(text)
+    starts = _onnx.window_starts(text)
     count = Occurrences(text).count
     return [
         pair_input(tokenizer, text, s, e, max_len=max_len, starts=starts, count=count)

@@ -29,6 +29,7 @@ from spinscope.ingest import fetch_url
 from spinscope.model.definitions import quote
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import NAMES
+from spinscope.model.wording import plural
 from spinscope.report.html import render_html
 from spinscope.settings import load_settings
 from spinscope.store.charts import CHARTS
@@ -105,6 +106,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
+    templates.env.filters["plural"] = plural  # {{ n|plural("document") }}: "1 document"
     _api_routes(app, service)
     _page_routes(app, service, templates)
     return app
@@ -177,6 +179,11 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
         s = service.settings
         context |= {"token_needed": bool(s["serve.api_token"]) and not s["serve.protect_reads"]}
         return templates.TemplateResponse(request, name, context)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        # browsers ask for it on any page (the pages also link the SVG icon in /static)
+        return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:

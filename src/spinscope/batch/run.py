@@ -19,7 +19,14 @@ from typing import Any
 
 from spinscope.errors import ConfigError
 from spinscope.ingest.jsonl import unexpected
-from spinscope.ingest.sources import Item, ReadOptions, count_hint, expand, read_sources
+from spinscope.ingest.sources import (
+    Item,
+    ReadOptions,
+    count_hint,
+    expand,
+    missing_paths,
+    read_sources,
+)
 from spinscope.model.document import AnalysisResult
 from spinscope.store import Store
 
@@ -72,7 +79,8 @@ def run_batch(
     """Analyse every new document of ``inputs`` into the store at ``store_path``.
 
     Raises:
-        ConfigError: No inputs, an unknown engine, or a bad worker count.
+        ConfigError: No inputs, an input path that does not exist, an unknown engine, or a bad
+            worker count.
         StoreError: The store cannot be opened or written.
     """
     if isinstance(inputs, str):
@@ -84,6 +92,12 @@ def run_batch(
     sources = expand(inputs)
     if not sources:
         raise ConfigError(f"No input files found in {', '.join(inputs)}.")
+    missing = missing_paths(sources)
+    if missing:  # a typo in a path: say so before any store is created or any model loaded
+        raise ConfigError(
+            f"No such file or folder: {', '.join(missing)}; check the path (nothing was "
+            "analysed and no store was written)."
+        )
     hints = [count_hint(s) for s in sources]
     total = sum(hints) if all(h is not None for h in hints) else None
     summary = Summary(run_id=uuid.uuid4().hex[:12])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from spinscope.errors import ConfigError, IngestError
 from spinscope.model.jsonable import dumps
+from spinscope.model.wording import plural
 
 
 def _write(path: str, content: str) -> None:
@@ -196,7 +197,7 @@ def cmd_predict(args, settings_of) -> int:
             lines = predict.semeval23_article_lines(framing, args.folder, args.task[-3:])
         out = list(lines)
         _write(str(args.out), "".join(line + "\n" for line in out))
-        print(f"wrote {len(out)} lines to {args.out}", file=sys.stderr)
+        print(f"wrote {plural(len(out), 'line')} to {args.out}", file=sys.stderr)
         return 0
     tagger = _tagger(settings_of(args))
     if args.task == "ptc-si":
@@ -209,7 +210,7 @@ def cmd_predict(args, settings_of) -> int:
         lines = predict.semeval23_st3_lines(tagger, args.folder)
     out = list(lines)
     _write(str(args.out), "".join(line + "\n" for line in out))
-    print(f"wrote {len(out)} lines to {args.out}", file=sys.stderr)
+    print(f"wrote {plural(len(out), 'line')} to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -387,8 +388,8 @@ def _print_trends(data: dict) -> None:
     from rich.text import Text
 
     table = Table(
-        title=f"{data['documents']} documents, {data['words']} words, {data['findings']} "
-        f"findings ({data['taxonomy']}), by {data['by']}"
+        title=f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
+        f"{plural(data['findings'], 'finding')} ({data['taxonomy']}), by {data['by']}"
     )
     rows = data["rows"]
     for key in rows[0] if rows else [data["by"]]:

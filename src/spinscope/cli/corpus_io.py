@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from spinscope.errors import StoreError
+from spinscope.model.wording import plural
 
-UNITS = {"parquet": "rows", "csv": "rows", "failures": "failure records"}
+UNITS = {"parquet": "row", "csv": "row", "failures": "failure record"}
 
 
 def export_command(args) -> int:
@@ -17,8 +18,8 @@ def export_command(args) -> int:
 
     with Store(args.store, read_only=True) as store:
         n = export(store, args.format, args.out, taxonomy=args.taxonomy)
-    unit = UNITS.get(args.format, "documents")
-    print(f"spinscope: exported {n} {unit} as {args.format} to {args.out}", file=sys.stderr)
+    counted = plural(n, UNITS.get(args.format, "document"))
+    print(f"spinscope: exported {counted} as {args.format} to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -38,21 +39,22 @@ def import_command(args) -> int:
     counts = write_training_folder(docs, args.out)
     taxonomy = docs[0].taxonomy if docs else "no"
     line = (
-        f"spinscope: read {len(docs)} annotated documents ({taxonomy} labels); wrote "
-        f"{counts['train']} train and {counts['dev']} dev articles with {counts['spans']} spans "
-        f"to {args.out}"
+        f"spinscope: read {plural(len(docs), 'annotated document')} ({taxonomy} labels); wrote "
+        f"{counts['train']} train and {plural(counts['dev'], 'dev article')} with "
+        f"{plural(counts['spans'], 'span')} to {args.out}"
     )
     if counts["left_out"]:
         line += (
-            f" ({counts['left_out']} spans have no PTC-2020 technique and are only in semeval23/)"
+            f" ({plural(counts['left_out'], 'span')} with no PTC-2020 technique, only in "
+            "semeval23/)"
         )
     if counts["semeval23"]:
         line += f"; train with --ptc {args.out} --semeval23 {counts['semeval23']}"
     if args.store:
         with Store(args.store) as store:
             stored, missing = store_human_findings(store, docs, analyzer=args.format)
-        line += f"; stored human findings of {stored} documents in {args.store}"
+        line += f"; stored human findings of {plural(stored, 'document')} in {args.store}"
         if missing:
-            line += f" ({len(missing)} documents are not in that store and were left out)"
+            line += f" ({plural(len(missing), 'document')} not in that store, left out)"
     print(line + ".", file=sys.stderr)
     return 0

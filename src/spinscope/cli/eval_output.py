@@ -52,6 +52,17 @@ def _ct24(r: dict, task: str, lang: str = "EN") -> list[str]:
     ]
 
 
+def _paragraphs(r: dict, task: str, lang: str = "EN") -> list[str]:
+    name = "CheckThat! 2024 T3" if task.startswith("checkthat24") else "SemEval-2023 ST3"
+    lines = [
+        f"{name}, {r['split']}, model {r['model']} {r['model_version']}: paragraph micro-F1 "
+        f"{r['micro_f1']:.4f}, macro-F1 {r['macro_f1']:.4f}",
+        f"  ECE {r['ece']:.4f} over {r['findings']} findings ({r['ece_all_scores']:.4f} over "
+        "every score)",
+    ]
+    return lines + _span_extras({k: v for k, v in r.items() if k == "constant_floor"})
+
+
 def _checkthat(r: dict, task: str, lang: str = "EN") -> list[str]:
     name = {"checkthat19": "CheckThat! 2019 Task 1", "checkthat20": "CheckThat! 2020 Task 1"}
     return [
@@ -121,6 +132,8 @@ FORMATTERS: dict[str, Callable[..., list[str]]] = {
     "checkthat20": _checkthat,
     "claimbuster": _claimbuster,
     "checkthat24": _ct24,
+    "semeval23-st3-paragraphs": _paragraphs,
+    "checkthat24-paragraphs": _paragraphs,
 }
 
 

@@ -185,6 +185,60 @@ def checkthat24(o: Options) -> dict:
     return {"task": "checkthat2024-task3", "split": "en dev half (49 articles)", **result}
 
 
+def _paragraph_model(o: Options):
+    from spinscope.registry import create_analyzer
+
+    model = create_analyzer("techniques_paragraphs", o.settings())
+    return model, {"model": model.card.get("name"), "model_version": model.card.get("version"),
+                   "model_dir": str(model.model_dir)}  # fmt: skip
+
+
+def semeval23_st3_paragraphs(o: Options) -> dict:
+    """The multilingual paragraph model on --lang's ST3 dev paragraphs (the official templates;
+    EN: the 75 PTC dev articles), with the constant floor chosen on --lang's train."""
+    from spinscope.corpora.technique_paragraphs import load_split
+    from spinscope.evaluation.paragraph_scores import (
+        gold_of,
+        paragraph_probs,
+        score_paragraph_model,
+    )
+
+    semeval23_folder(o.data)
+    par = load_split(o.data, o.lang, "dev")
+    train = gold_of(load_split(o.data, o.lang, "train"))
+    model, fields = _paragraph_model(o)
+    with o.progress(f"Scoring SemEval-2023 {o.lang} dev paragraphs") as update:
+        probs = paragraph_probs(model, par)
+        update(len(par), len(par))
+    result = score_paragraph_model(model, par, probs, train)
+    split = "en, the 75 PTC dev articles" if o.lang == "EN" else f"{o.lang} dev"
+    return {"task": "semeval2023-task3-st3", "lang": o.lang, "split": split, **fields, **result}
+
+
+def checkthat24_paragraphs(o: Options) -> dict:
+    """The multilingual paragraph model on the CheckThat! 2024 Task 3 English dev half
+    (paragraph micro-F1 and ECE); the constant floor is chosen on all English ST3 train."""
+    from spinscope.corpora.technique_paragraphs import load_checkthat24, load_split
+    from spinscope.evaluation.paragraph_scores import (
+        gold_of,
+        paragraph_probs,
+        score_paragraph_model,
+    )
+
+    par = load_checkthat24(_folder(o.data, "checkthat2024-task3-en-dev", "CheckThat! 2024 Task 3"))
+    train = None
+    if (o.data / "semeval2023-task3" / "en").is_dir():
+        train = gold_of(load_split(o.data, "EN", "train")) + gold_of(
+            load_split(o.data, "EN", "dev")
+        )
+    model, fields = _paragraph_model(o)
+    with o.progress("Scoring CheckThat! 2024 en dev paragraphs") as update:
+        probs = paragraph_probs(model, par)
+        update(len(par), len(par))
+    result = score_paragraph_model(model, par, probs, train)
+    return {"task": "checkthat2024-task3", "split": "en dev half (49 articles)", **fields, **result}
+
+
 # -- check-worthiness -------------------------------------------------------------------------
 
 
@@ -356,6 +410,10 @@ TASKS: dict[str, Task] = {
         Task("claimbuster", "ClaimBuster k-fold cross-validation (trains k models)", claimbuster),
         Task("checkthat24", "CheckThat! 2024 T3 en dev half: paragraph micro-F1, span F1, ECE",
              checkthat24),
+        Task("semeval23-st3-paragraphs", "SemEval-2023 techniques per paragraph on --lang's dev, "
+             "multilingual paragraph model", semeval23_st3_paragraphs, SEMEVAL23_LANGS),
+        Task("checkthat24-paragraphs", "CheckThat! 2024 T3 en dev half: paragraph micro-F1 and "
+             "ECE, multilingual paragraph model", checkthat24_paragraphs),
     )
 }  # fmt: skip
 

@@ -85,6 +85,11 @@ def expand(inputs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def missing_paths(sources: Sequence[str]) -> list[str]:
+    """The local paths among ``sources`` (as ``expand`` returns them) that do not exist."""
+    return [s for s in sources if not _is_url(s) and s != "-" and not os.path.exists(s)]
+
+
 def read_sources(inputs: Sequence[str], options: ReadOptions | None = None) -> Iterator[Item]:
     """Every item of every input, lazily, in order."""
     options = options or ReadOptions()

@@ -17,6 +17,9 @@ from spinscope.model.document import Document
 
 _MAX_TITLE_CHARS = 200
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_MAX_HEADLINE_WORDS = 20
+_MIN_BODY_WORDS = 8
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*$")
 
 
 def normalize_text(text: str) -> str:
@@ -31,15 +34,36 @@ def normalize_text(text: str) -> str:
 
 
 def guess_title(text: str) -> str | None:
-    """The first line, if it reads like a headline: short and followed by a blank line.
+    """The first line, if it reads like a headline.
 
+    Either the first line is short and followed by a blank line, or it is a short line with no
+    closing punctuation directly followed by a line of body text (prose that ends a sentence).
     The title line stays in the text; this only names the document.
     """
     parts = _BLANK_LINE.split(text.lstrip(), maxsplit=1)
-    if len(parts) < 2 or "\n" in parts[0] or not parts[1].strip():
-        return None
-    head = parts[0].strip()
-    return head if 0 < len(head) < _MAX_TITLE_CHARS else None
+    if len(parts) == 2 and "\n" not in parts[0] and parts[1].strip():
+        head = parts[0].strip()
+        return head if 0 < len(head) < _MAX_TITLE_CHARS else None
+    head, _, body = text.lstrip().partition("\n")
+    head, line = head.strip(), body.partition("\n")[0].strip()
+    return head if _headline(head) and _body_line(line) and len(head) < 0.6 * len(line) else None
+
+
+def _headline(line: str) -> bool:
+    """Short, starting with a capital or a digit, with no closing full stop, comma or colon."""
+    words = line.split()
+    return (
+        2 <= len(words) <= _MAX_HEADLINE_WORDS
+        and len(line) < _MAX_TITLE_CHARS
+        and (line[0].isupper() or line[0].isdigit() or line[0] in "\"'\u201c\u2018")
+        and line[-1] not in ".,;:"
+    )
+
+
+def _body_line(line: str) -> bool:
+    """A line of prose: several words, ending a sentence (a hard-wrapped text's lines rarely
+    do, so its first line is not taken for a headline)."""
+    return len(line.split()) >= _MIN_BODY_WORDS and _SENTENCE_END.search(line) is not None
 
 
 def from_text(

@@ -331,6 +331,7 @@ def fetch_feed(
 
 def _get(url: str, *, timeout_s, max_bytes, max_redirects, allow_private, types):
     deadline = _Deadline(timeout_s, url)
+    _check_url(url, original=url)  # a malformed URL is refused before a client is built
     client = httpx.Client(
         headers=_HEADERS,
         follow_redirects=False,

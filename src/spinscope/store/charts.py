@@ -8,6 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from spinscope.model.wording import plural
 from spinscope.store import stats
 from spinscope.store.db import Store
 
@@ -34,7 +35,43 @@ def _short(label: str, width: int = 38) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def _grouped_bars(plt, table: dict[str, dict[str, float]], path: Path, ylabel: str) -> None:
+def _no_data(ax, why: str) -> None:
+    """No empty axes: the chart says there is nothing to draw, and why."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, f"No data: {why}", ha="center", va="center", fontsize=13,
+            color="#555555", transform=ax.transAxes)  # fmt: skip
+
+
+def _titled(fig, ax, title: str) -> None:
+    ax.set_title(title, fontsize=12, loc="left")
+    fig.tight_layout()
+
+
+def rates_figure(plt, series: dict[str, list], title: str):
+    """Findings per 1,000 words by month, one line per outlet, each point labelled with its
+    number of documents (``n=1``: one document makes that point)."""
+    fig, ax = plt.subplots(figsize=(10, 5))
+    for outlet, points in series.items():
+        months = [m for m, _, _ in points]
+        rates = [r for _, r, _ in points]
+        (line,) = ax.plot(months, rates, marker="o", label=_short(outlet, 30))
+        for month, rate, n in points:
+            ax.annotate(f"n={n}", (month, rate), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=7, color=line.get_color())  # fmt: skip
+    if series:
+        ax.legend(fontsize=8, title="n = documents in the month", title_fontsize=8)
+        ax.tick_params(axis="x", rotation=45, labelsize=8)
+        ax.set_ylabel("findings per 1,000 words")
+        ax.margins(y=0.15)
+    else:
+        _no_data(ax, "no document has a date")
+    _titled(fig, ax, title)
+    return fig
+
+
+def bars_figure(plt, table: dict[str, dict[str, float]], ylabel: str, title: str,
+                documents: dict[str, int], empty: str):  # fmt: skip
+    """Bars per label, one colour per outlet; the legend gives each outlet's documents."""
     outlets = list(table)
     labels = list(next(iter(table.values()), {}))
     fig, ax = plt.subplots(figsize=(10, 5))
@@ -42,49 +79,46 @@ def _grouped_bars(plt, table: dict[str, dict[str, float]], path: Path, ylabel: s
         width = 0.8 / len(outlets)
         for k, outlet in enumerate(outlets):
             xs = [i + k * width for i in range(len(labels))]
-            ax.bar(xs, [table[outlet][lab] for lab in labels], width, label=_short(outlet, 30))
+            name = f"{_short(outlet, 30)} (n={documents.get(outlet, 0)})"
+            ax.bar(xs, [table[outlet][lab] for lab in labels], width, label=name)
         ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))])
         ax.set_xticklabels([_short(lab) for lab in labels], rotation=30, ha="right", fontsize=8)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, title="n = documents", title_fontsize=8)
+        ax.set_ylabel(ylabel)
     else:
-        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
-    ax.set_ylabel(ylabel)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
+        _no_data(ax, empty)
+    _titled(fig, ax, title)
+    return fig
+
+
+def _save(plt, fig, path: Path, title: str) -> None:
+    fig.savefig(path, dpi=100, metadata={"Title": title})
     plt.close(fig)
 
 
 def write_charts(store: Store, out_dir: str | Path, taxonomy: str = "semeval2023") -> list[Path]:
-    """Write the PNG charts and ``index.html`` into ``out_dir``; returns the files written."""
+    """Write the PNG charts (each with its title, drawn and in the file's metadata) and
+    ``index.html`` into ``out_dir``; returns the files written."""
     plt = _pyplot()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    names = list(CHARTS)
-    fig, ax = plt.subplots(figsize=(10, 5))
+    rates, techniques, narratives = CHARTS
+    documents = stats.documents_by_outlet(store)
     series = stats.rates_by_outlet_and_month(store, taxonomy)
-    for outlet, points in series.items():
-        ax.plot(
-            [m for m, _ in points], [r for _, r in points], marker="o", label=_short(outlet, 30)
-        )
-    if series:
-        ax.legend(fontsize=8)
-        ax.tick_params(axis="x", rotation=45, labelsize=8)
-    else:
-        ax.text(0.5, 0.5, "no dated documents", ha="center", va="center", transform=ax.transAxes)
-    ax.set_ylabel("findings per 1,000 words")
-    fig.tight_layout()
-    fig.savefig(out / names[0], dpi=100)
-    plt.close(fig)
-    _grouped_bars(
-        plt, stats.technique_rates_by_outlet(store, taxonomy), out / names[1],
-        "findings per 1,000 words",
+    _save(plt, rates_figure(plt, series, CHARTS[rates]), out / rates, CHARTS[rates])
+    fig = bars_figure(
+        plt, stats.technique_rates_by_outlet(store, taxonomy), "findings per 1,000 words",
+        CHARTS[techniques], documents, "no technique findings",
     )  # fmt: skip
-    _grouped_bars(
-        plt, stats.narrative_shares_by_outlet(store), out / names[2], "share of documents"
-    )
+    _save(plt, fig, out / techniques, CHARTS[techniques])
+    fig = bars_figure(
+        plt, stats.narrative_shares_by_outlet(store), "share of documents", CHARTS[narratives],
+        documents, "no document has a narrative",
+    )  # fmt: skip
+    _save(plt, fig, out / narratives, CHARTS[narratives])
     page = out / "index.html"
     page.write_text(render_page(store, out, taxonomy), encoding="utf-8")
-    return [out / n for n in names] + [page]
+    return [out / n for n in CHARTS] + [page]
 
 
 def _table(data: dict[str, Any]) -> str:
@@ -100,11 +134,12 @@ def _table(data: dict[str, Any]) -> str:
 
 
 def render_page(store: Store, out: Path, taxonomy: str) -> str:
-    """The HTML page: the charts (inlined PNG) and the four trend tables."""
+    """The HTML page: the charts (inlined PNG, each caption above its chart) and the four trend
+    tables."""
     images = "".join(
-        f"<figure><img alt='{html.escape(title)}' src='data:image/png;base64,"
-        f"{base64.b64encode((out / name).read_bytes()).decode()}'>"
-        f"<figcaption>{html.escape(title)}</figcaption></figure>"
+        f"<figure><figcaption>{html.escape(title)}</figcaption>"
+        f"<img alt='{html.escape(title)}' src='data:image/png;base64,"
+        f"{base64.b64encode((out / name).read_bytes()).decode()}'></figure>"
         for name, title in CHARTS.items()
     )
     tables = "".join(
@@ -118,8 +153,10 @@ def render_page(store: Store, out: Path, taxonomy: str) -> str:
         "<title>spinscope corpus trends</title><style>body{font:14px system-ui,sans-serif;"
         "margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}"
         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}img{max-width:100%}"
+        "figcaption{font-weight:600;margin:1.5em 0 .3em}figure{margin:0}"
         "</style></head><body><h1>Corpus trends</h1>"
-        f"<p>{head['documents']} documents, {head['words']} words, {head['findings']} technique "
-        f"findings ({html.escape(taxonomy)} taxonomy) in {html.escape(str(store.path.name))}.</p>"
+        f"<p>{plural(head['documents'], 'document')}, {plural(head['words'], 'word')}, "
+        f"{plural(head['findings'], 'technique finding')} ({html.escape(taxonomy)} taxonomy) in "
+        f"{html.escape(str(store.path.name))}.</p>"
         f"{images}{tables}</body></html>\n"
     )

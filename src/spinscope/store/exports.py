@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from spinscope.errors import ConfigError
@@ -34,8 +35,8 @@ BRAT_TAXONOMY_NOTE = "# spinscope taxonomy: "
 LS_FROM, LS_TO = "label", "text"  # the control and object tag names of the labelling config
 
 FINDING_ROWS = """
-SELECT d.doc_id, d.title, d.url, d.outlet, d.published, d.language, f.start, f."end", f.text,
-       f.label, f.taxonomy, f.category, f.confidence, f.analyzer, f.origin
+SELECT d.doc_id, d.title, d.url, d.outlet, d.published, d.source, d.language, f.start, f."end",
+       f.text, f.label, f.taxonomy, f.category, f.confidence, f.analyzer, f.origin
 FROM findings f JOIN documents d USING (doc_id)
 ORDER BY d.doc_id, f.taxonomy, f.start, f."end", f.label"""
 
@@ -84,6 +85,7 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
     import duckdb
 
     out = Path(out)
+    _refuse_missing_folder(fmt, out)
     try:
         return _export(store, fmt, out, taxonomy)
     except OSError as exc:
@@ -101,6 +103,18 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
         ) from None
 
 
+def _refuse_missing_folder(fmt: str, out: Path) -> None:
+    """An export goes into a folder that exists: a typo in ``--out`` must not silently create a
+    tree of folders (brat and inception may create their own last folder)."""
+    folder = out.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise ConfigError(
+            f"Cannot write the {fmt} export to {out}: the folder {folder} {what}; "
+            "create it first or give another --out."
+        )
+
+
 def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
     if fmt in ("parquet", "csv"):
         return copy_to(store, FINDING_ROWS, out, fmt)
@@ -114,7 +128,6 @@ def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
 
 def copy_to(store: Store, select: str, out: Path, fmt: str) -> int:
     """``COPY (select) TO out`` as parquet or CSV with a header; returns the row count."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
     path = str(out).replace("'", "''")  # COPY takes no parameter for the file name
     store.con.execute(f"COPY ({select}) TO '{path}' ({options})")
@@ -123,7 +136,6 @@ def copy_to(store: Store, select: str, out: Path, fmt: str) -> int:
 
 def export_jsonl(store: Store, out: Path) -> int:
     """One stored result JSON per line, exactly as stored."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     rows = store.query("SELECT result FROM results ORDER BY analyzed_at, doc_id")
     with open(out, "w", encoding="utf-8") as fh:
         for (result,) in rows:
@@ -142,10 +154,11 @@ def task_docs(store: Store, taxonomy: str) -> Iterator[TaskDoc]:
         span = Span(*row)
         spans[doc_id][span.origin].append(span)
     versions = dict(store.query("SELECT doc_id, json_extract(result, '$.models') FROM results"))
-    for doc_id, title, url, outlet, published, text, meta in store.query(
-        "SELECT doc_id, title, url, outlet, published, text, meta FROM documents ORDER BY doc_id"
+    for doc_id, title, url, outlet, published, source, text, meta in store.query(
+        "SELECT doc_id, title, url, outlet, published, source, text, meta FROM documents "
+        "ORDER BY doc_id"
     ):
-        fields = {"title": title, "url": url, "outlet": outlet}
+        fields = {"title": title, "url": url, "outlet": outlet, "source": source}
         fields["published"] = published.isoformat() if published else None
         yield TaskDoc(
             doc_id,
@@ -197,7 +210,6 @@ def export_label_studio(store: Store, out: Path, taxonomy: str) -> int:
         if doc.human:
             task["annotations"] = [{"result": [ls_region(k, s) for k, s in enumerate(doc.human)]}]
         tasks.append(task)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
     out.with_name(f"{out.stem}.label-config.xml").write_text(label_config(taxonomy))
     return len(tasks)
@@ -257,17 +269,61 @@ def ann_lines(text: str, spans: list[Span]) -> list[str]:
     return lines
 
 
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_NAME_CHARS = 80
+
+
+def source_name(doc: TaskDoc) -> str:
+    """A file name (no suffix) for a document, read from where it came from: the source file's
+    name (with its line for a JSONL or CSV row), else the URL's host and last path part, else the
+    title,
+    else the document id. Only letters, digits, ``.``, ``_`` and ``-`` are kept."""
+    source = str(doc.fields.get("source") or "")
+    url = str(doc.fields.get("url") or "")
+    if source and "://" not in source:
+        name = Path(source.replace("\\", "/")).stem
+    elif source or url:
+        parts = urlsplit(source or url)
+        stem = Path(parts.path.rstrip("/")).stem
+        name = "-".join(x for x in (parts.hostname, stem) if x)
+    else:
+        name = str(doc.fields.get("title") or "")
+    if name and doc.meta.get("line") is not None:
+        name += f"-line{doc.meta['line']}"
+    name = _UNSAFE_NAME.sub("_", name).strip("._-")[:MAX_NAME_CHARS].rstrip("._-")
+    return name or doc.doc_id
+
+
+def unique_names(docs: list[TaskDoc]) -> dict[str, str]:
+    """``doc_id`` -> a file name from ``source_name``, ``-2``, ``-3``, ... added to repeats
+    (compared without case, for case-insensitive file systems)."""
+    taken: set[str] = set()
+    out = {}
+    for doc in docs:
+        base = name = source_name(doc)
+        k = 1
+        while name.lower() in taken:
+            k += 1
+            name = f"{base}-{k}"
+        taken.add(name.lower())
+        out[doc.doc_id] = name
+    return out
+
+
 def export_brat(store: Store, out: Path, taxonomy: str) -> int:
-    """Per document ``<doc_id>.txt`` and ``.ann`` (its human spans where people corrected it,
-    else the machine ones), ``annotation.conf`` with every label of the taxonomy and
+    """Per document ``<name>.txt`` and ``.ann`` (its human spans where people corrected it,
+    else the machine ones), named by the document's source (``source_name``; annotations are
+    matched back by text, not by name), ``annotation.conf`` with every label of the taxonomy and
     ``visual.conf`` that shows each label under its own name."""
-    out.mkdir(parents=True, exist_ok=True)
-    n = 0
-    for doc in task_docs(store, taxonomy):
-        (out / f"{doc.doc_id}.txt").write_text(doc.text, encoding="utf-8", newline="")
+    out.mkdir(exist_ok=True)
+    docs = list(task_docs(store, taxonomy))
+    names = unique_names(docs)
+    for doc in docs:
+        name = names[doc.doc_id]
+        (out / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="")
         lines = ann_lines(doc.text, doc.human or doc.machine)
-        (out / f"{doc.doc_id}.ann").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
-        n += 1
+        (out / f"{name}.ann").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+    n = len(docs)
     types = [brat_label(label) for label in LABELS[taxonomy]]
     conf = [f"{BRAT_TAXONOMY_NOTE}{taxonomy}", "[entities]", *types]
     conf += ["[relations]", "[events]", "[attributes]"]
@@ -298,7 +354,7 @@ def export_inception(store: Store, out: Path, taxonomy: str) -> int:
     and the ``TypeSystem.xml`` INCEpTION needs to import them."""
     from cassis import Cas
 
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(exist_ok=True)
     ts = technique_typesystem()
     technique = ts.get_type(TECHNIQUE_TYPE)
     n = 0

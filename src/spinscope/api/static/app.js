@@ -6,6 +6,9 @@
   const $ = (selector) => document.querySelector(selector);
   const $$ = (selector) => Array.from(document.querySelectorAll(selector));
 
+  // "1 finding", "2 findings"
+  const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+
   function setStatus(message, busy) {
     const status = $("#status");
     status.textContent = message;
@@ -83,6 +86,9 @@
         (!technique.value || f.label === technique.value) && (!category.value || f.cat === category.value);
     };
     const visible = (mark) => mark.dataset.f.split(" ").map(Number).filter(passes);
+    const box = $("#explain");
+    const emptyPanel = Array.from(box.childNodes, (node) => node.cloneNode(true));
+    let selected = null; // the highlight the panel explains (update() rewrites class names)
     const tip = (ids) => ids.map((i) => findings[i].name + " (" + findings[i].confidence.toFixed(2) + ")").join("; ");
 
     function update() {
@@ -109,7 +115,19 @@
         row.hidden = !passes(Number(row.dataset.i));
         if (!row.hidden) shown += 1;
       }
-      $("#shown").textContent = shown + " findings shown";
+      $("#shown").textContent = plural(shown, "finding") + " shown";
+      syncPanel();
+    }
+
+    // The panel explains only what is shown: after a filter or the slider moves, a selected
+    // highlight is explained again with its visible findings, or the panel is emptied.
+    function syncPanel() {
+      const mark = selected;
+      if (!mark) return;
+      if (visible(mark).length && !mark.closest(".view").hidden) return explain(mark);
+      mark.classList.remove("selected");
+      selected = null;
+      box.replaceChildren(...emptyPanel.map((node) => node.cloneNode(true)));
     }
 
     function explain(mark) {
@@ -117,7 +135,7 @@
       if (!ids.length) return;
       for (const m of $$("mark.selected")) m.classList.remove("selected");
       mark.classList.add("selected");
-      const box = $("#explain");
+      selected = mark;
       box.replaceChildren();
       for (const i of ids) {
         const f = findings[i];

