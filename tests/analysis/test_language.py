@@ -195,6 +195,25 @@ def test_zero_shot_languages_are_kept_and_named():
     assert r.doc.language.zero_shot == ("multi",)
 
 
+def test_analysers_of_one_family_share_their_languages_in_the_warning():
+    class English(FirstWords):
+        name, family = "english_spans", "spans"
+
+    class French(FirstWords):
+        name, family, languages = "french_spans", "spans", ("fr",)
+
+    p = pipeline(English(), French())
+    en, fr, hu = p.run([Document(SAMPLES["en"]), Document(SAMPLES["fr"]), Document(HUNGARIAN)])
+    assert en.warnings == [] and fr.warnings == []  # one of the family reads each
+    assert {f.analyzer for f in en.findings} == {"english_spans"}  # each keeps its own language
+    assert {f.analyzer for f in fr.findings} == {"french_spans"}
+    assert hu.warnings == [
+        "language: Hungarian (hu) is not supported by spans; no results from it for 1 of 1 "
+        "paragraph."
+    ]
+    assert hu.doc.language.unsupported == ("spans",)
+
+
 def test_a_supported_language_gives_no_warning_and_short_texts_no_crash():
     p = pipeline(FirstWords(), Genre())
     en, short, empty = p.run([Document(SAMPLES["en"]), Document("Three words only"), Document("")])
@@ -265,9 +284,7 @@ def test_the_shipped_english_analysers_say_nothing_about_hungarian(shipped):
     assert r.findings == [] and r.claims == []
     assert all(x.unsure for x in r.labels)  # framing says "not sure", and why
     (warning,) = r.warnings
-    assert warning.startswith(
-        "language: Hungarian (hu) is not supported by techniques, techniques_paragraphs, claims"
-    )
+    assert warning.startswith("language: Hungarian (hu) is not supported by techniques, claims")
 
 
 def test_the_shipped_analysers_keep_english_findings_of_a_mixed_text(shipped):

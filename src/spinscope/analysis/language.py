@@ -154,27 +154,41 @@ def keep(analyzer: Any, items: Sequence[Any], language: Language) -> list[Any]:
 
 
 def coverage(analyzers: Iterable[Any], language: Language) -> Language:
-    """``language`` with the analysers that read the document's language zero-shot, and those
-    that miss at least part of the document, named."""
+    """``language`` with the analysers that read the document's language zero-shot, and the
+    families of analysers (``family``, e.g. "techniques") that miss at least part of it, named."""
     analyzers = list(analyzers)
     return replace(
         language,
         zero_shot=tuple(a.name for a in analyzers if zero_shot(a, language.code)),
-        unsupported=tuple(a.name for a in analyzers if missed(a, language)),
+        unsupported=tuple(
+            dict.fromkeys(family(a) for a in analyzers if missed(a, language, analyzers))
+        ),
     )
+
+
+def family(analyzer: Any) -> str:
+    """What an analyser's results are, for users: two analysers of one family (the English
+    tagger and the multilingual paragraph model both give "techniques") share the languages."""
+    return str(getattr(analyzer, "family", None) or analyzer.name)
 
 
 def _span_part(analyzer: Any) -> bool:
     return getattr(analyzer, "produces", "findings") != "labels"
 
 
-def missed(analyzer: Any, language: Language) -> list[str]:
-    """The language codes of the parts of the document ``analyzer`` does not read: paragraph
-    languages for a span analyser, the document's language for an article-level one."""
+def missed(analyzer: Any, language: Language, analyzers: Iterable[Any] = ()) -> list[str]:
+    """The language codes of the parts of the document that neither ``analyzer`` nor another of
+    its family in ``analyzers`` reads: paragraph languages for a span analyser, the document's
+    language for an article-level one."""
+    kin = [a for a in analyzers if a is not analyzer and family(a) == family(analyzer)]
+
+    def covered(code: str) -> bool:
+        return reads(analyzer, code) or any(reads(a, code) for a in kin)
+
     if not _span_part(analyzer):
-        return [] if reads(analyzer, language.code) else [language.code]
+        return [] if covered(language.code) else [language.code]
     codes = dict.fromkeys(p.code for p in language.paragraphs) or {language.code: None}
-    return [c for c in codes if not reads(analyzer, c)]
+    return [c for c in codes if not covered(c)]
 
 
 def warning(analyzers: Iterable[Any], language: Language) -> str | None:
@@ -183,8 +197,10 @@ def warning(analyzers: Iterable[Any], language: Language) -> str | None:
     analyzers = list(analyzers)
     by_code: dict[str, list[str]] = {}
     for a in analyzers:
-        for code in missed(a, language):
-            by_code.setdefault(code, []).append(a.name)
+        for code in missed(a, language, analyzers):
+            names = by_code.setdefault(code, [])
+            if family(a) not in names:
+                names.append(family(a))
     if not by_code:
         return None
     total = len(language.paragraphs) or 1
