@@ -151,7 +151,6 @@ class Genre:
 
 class AnyLanguage(FirstWords):
     name = "anylanguage"
-    family = "other"  # not technique spans: its reading Hungarian covers nothing for firstwords
     languages = None  # declares nothing: reads every language
 
 
@@ -185,25 +184,6 @@ def test_a_mixed_text_keeps_findings_in_supported_paragraphs_only():
     r.check_offsets()
 
 
-def test_an_analyser_of_the_same_family_covers_the_language():
-    """An English tagger beside a French paragraph model: neither English nor French text is
-    missing technique spans, so no warning; Hungarian is missing for both."""
-
-    class French(FirstWords):
-        name = "french"
-        languages = ("fr",)
-
-    p = pipeline(FirstWords(), French())
-    en, fr, hu = p.run([Document(SAMPLES["en"]), Document(SAMPLES["fr"]), Document(HUNGARIAN)])
-    assert en.warnings == [] and [f.analyzer for f in en.findings] == ["firstwords"]
-    assert fr.warnings == [] and [f.analyzer for f in fr.findings] == ["french"]
-    assert fr.doc.language.unsupported == ()
-    assert hu.findings == [] and hu.warnings == [
-        "language: Hungarian (hu) is not supported by firstwords, french; no results from them "
-        "for 1 of 1 paragraph."
-    ]
-
-
 def test_zero_shot_languages_are_kept_and_named():
     class Multi(FirstWords):
         name = "multi"
@@ -213,6 +193,25 @@ def test_zero_shot_languages_are_kept_and_named():
     (r,) = pipeline(Multi()).run([Document(SAMPLES["es"])])
     assert r.warnings == [] and len(r.findings) == 1
     assert r.doc.language.zero_shot == ("multi",)
+
+
+def test_analysers_of_one_family_share_their_languages_in_the_warning():
+    class English(FirstWords):
+        name, family = "english_spans", "spans"
+
+    class French(FirstWords):
+        name, family, languages = "french_spans", "spans", ("fr",)
+
+    p = pipeline(English(), French())
+    en, fr, hu = p.run([Document(SAMPLES["en"]), Document(SAMPLES["fr"]), Document(HUNGARIAN)])
+    assert en.warnings == [] and fr.warnings == []  # one of the family reads each
+    assert {f.analyzer for f in en.findings} == {"english_spans"}  # each keeps its own language
+    assert {f.analyzer for f in fr.findings} == {"french_spans"}
+    assert hu.warnings == [
+        "language: Hungarian (hu) is not supported by spans; no results from it for 1 of 1 "
+        "paragraph."
+    ]
+    assert hu.doc.language.unsupported == ("spans",)
 
 
 def test_a_supported_language_gives_no_warning_and_short_texts_no_crash():
@@ -285,8 +284,7 @@ def test_the_shipped_english_analysers_say_nothing_about_hungarian(shipped):
     assert r.findings == [] and r.claims == []
     assert all(x.unsure for x in r.labels)  # framing says "not sure", and why
     (warning,) = r.warnings
-    assert warning.startswith("language: Hungarian (hu) is not supported by techniques, ")
-    assert "claims" in warning and "no results from them for 1 of 1 paragraph." in warning
+    assert warning.startswith("language: Hungarian (hu) is not supported by techniques, claims")
 
 
 def test_the_shipped_analysers_keep_english_findings_of_a_mixed_text(shipped):
@@ -298,11 +296,3 @@ def test_the_shipped_analysers_keep_english_findings_of_a_mixed_text(shipped):
     assert any(f.start < hu.start for f in r.findings)
     assert any(f.start >= hu.end for f in r.findings)
     assert len(r.warnings) == 1 and "1 of 3 paragraphs" in r.warnings[0]
-
-
-def test_the_multilingual_features_hand_on_the_same_answer():
-    from spinscope.analysis import _multilingual
-
-    assert _multilingual.guess_language(SAMPLES["fr"])[0] == "FR"
-    assert _multilingual.guess_language(HUNGARIAN)[0] == "HU"
-    assert _multilingual.guess_language("")[0] is None

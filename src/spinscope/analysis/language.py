@@ -154,38 +154,41 @@ def keep(analyzer: Any, items: Sequence[Any], language: Language) -> list[Any]:
 
 
 def coverage(analyzers: Iterable[Any], language: Language) -> Language:
-    """``language`` with the analysers that read the document's language zero-shot, and those
-    that miss at least part of the document, named."""
+    """``language`` with the analysers that read the document's language zero-shot, and the
+    families of analysers (``family``, e.g. "techniques") that miss at least part of it, named."""
     analyzers = list(analyzers)
     return replace(
         language,
         zero_shot=tuple(a.name for a in analyzers if zero_shot(a, language.code)),
-        unsupported=tuple(a.name for a in analyzers if missed(a, language, analyzers)),
+        unsupported=tuple(
+            dict.fromkeys(family(a) for a in analyzers if missed(a, language, analyzers))
+        ),
     )
 
 
 def family(analyzer: Any) -> str:
-    """What question an analyser answers: its ``family`` if it names one; technique spans
-    (``produces`` "findings") are one family, whichever model finds them; else its own name."""
-    named = getattr(analyzer, "family", None)
-    if named:
-        return str(named)
-    return (
-        "techniques" if getattr(analyzer, "produces", "findings") == "findings" else analyzer.name
-    )
+    """What an analyser's results are, for users: two analysers of one family (the English
+    tagger and the multilingual paragraph model both give "techniques") share the languages."""
+    return str(getattr(analyzer, "family", None) or analyzer.name)
 
 
-def missed(analyzer: Any, language: Language, analyzers: Sequence[Any] = ()) -> list[str]:
-    """The language codes of the parts of the document that ``analyzer`` does not read and no
-    analyser of its family among ``analyzers`` reads either (an English tagger beside a French
-    paragraph model misses nothing in French): paragraph languages for a span analyser, the
-    document's language for an article-level one."""
-    kin = [a for a in analyzers if family(a) == family(analyzer)] or [analyzer]
-    if getattr(analyzer, "produces", "findings") == "labels":
-        codes = [language.code]
-    else:
-        codes = list(dict.fromkeys(p.code for p in language.paragraphs)) or [language.code]
-    return [c for c in codes if not any(reads(a, c) for a in kin)]
+def _span_part(analyzer: Any) -> bool:
+    return getattr(analyzer, "produces", "findings") != "labels"
+
+
+def missed(analyzer: Any, language: Language, analyzers: Iterable[Any] = ()) -> list[str]:
+    """The language codes of the parts of the document that neither ``analyzer`` nor another of
+    its family in ``analyzers`` reads: paragraph languages for a span analyser, the document's
+    language for an article-level one."""
+    kin = [a for a in analyzers if a is not analyzer and family(a) == family(analyzer)]
+
+    def covered(code: str) -> bool:
+        return reads(analyzer, code) or any(reads(a, code) for a in kin)
+
+    if not _span_part(analyzer):
+        return [] if covered(language.code) else [language.code]
+    codes = dict.fromkeys(p.code for p in language.paragraphs) or {language.code: None}
+    return [c for c in codes if not covered(c)]
 
 
 def warning(analyzers: Iterable[Any], language: Language) -> str | None:
@@ -195,7 +198,9 @@ def warning(analyzers: Iterable[Any], language: Language) -> str | None:
     by_code: dict[str, list[str]] = {}
     for a in analyzers:
         for code in missed(a, language, analyzers):
-            by_code.setdefault(code, []).append(a.name)
+            names = by_code.setdefault(code, [])
+            if family(a) not in names:
+                names.append(family(a))
     if not by_code:
         return None
     total = len(language.paragraphs) or 1

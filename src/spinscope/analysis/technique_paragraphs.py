@@ -164,6 +164,7 @@ class ParagraphTechniques:
     (paragraph, technique) with the paragraph's highest-scoring sentence as its span."""
 
     name = NAME
+    family = "techniques"  # English is read by the tagger (analysis.techniques): no warning
     version = VERSION
     # Where this model gives the SemEval-2023 findings by default: the languages whose ST3 dev
     # set it scores better than the English tagger (not English: there the tagger is better on
