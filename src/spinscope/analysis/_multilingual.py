@@ -7,8 +7,7 @@ passage gets a unit vector, and the article vector is their mean scaled to unit 
 the heads are linear, a label's score splits exactly into one share per passage, which is what
 the analyser shows as evidence. Training and run time use this one function.
 
-The text's language comes from ``analysis.language`` (the one detector); ``guess_language`` here
-only hands its answer on in the upper-case form older callers expect.
+The text's language comes from ``analysis.language`` (the one detector), not from here.
 """
 
 from __future__ import annotations
@@ -85,12 +84,3 @@ def article_vectors(texts: Sequence[str], encoder=None) -> list[ArticleVectors]:
         norm = float(np.linalg.norm(mean))
         out.append(ArticleVectors(spans, s, mean / max(norm, 1e-12), norm))
     return out
-
-
-def guess_language(text: str) -> tuple[str | None, float]:
-    """The text's language as an upper-case code (``"FR"``) and the detector's confidence, or
-    ``(None, confidence)`` where it cannot tell; from ``analysis.language.detect``."""
-    from spinscope.analysis import language
-
-    found = language.detect(text)
-    return (found.code.upper() if found.known else None), found.confidence

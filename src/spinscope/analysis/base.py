@@ -8,10 +8,10 @@ Optional class attributes the pipeline reads: ``produces`` (``"findings"``, ``"c
 ``"labels"``), ``languages`` (the ISO 639-1 codes it was trained on; absent: any language),
 ``zero_shot_languages`` (codes it reads untrained; shown as zero-shot), ``needs_language``
 (True if ``analyze`` reads ``doc.language``, so the pipeline detects it first) and ``family``
-(analysers answering the same question; default: technique-span analysers are one family, any
-other is its own). Results in a language outside ``languages`` and ``zero_shot_languages`` are
-dropped; one warning names the languages no analyser of a family reads
-(``spinscope.analysis.language``).
+(what its results are for users, e.g. "techniques" for the English tagger and the paragraph
+model alike; default: its name). Results in a language outside ``languages`` and
+``zero_shot_languages`` are dropped; one warning names the languages no analyser of a family
+reads (``spinscope.analysis.language``).
 """
 
 from __future__ import annotations
