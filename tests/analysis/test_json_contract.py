@@ -22,6 +22,9 @@ TEXTS = [
     LONG_SENTENCE,
     "NATO said on Monday that Ukraine would get 40% more help. Putin warned NATO. " * 5,
     "Россия и Украина. 中国的经济增长了百分之五。",
+    # French: the paragraph technique model answers only in its languages (not English)
+    "Ce gouvernement corrompu et incompétent ment effrontément au peuple français, et ces "
+    "traîtres vendent notre pays aux banquiers.",
 ]
 JSON_TYPES = (dict, list, str, int, float, bool, type(None))
 
