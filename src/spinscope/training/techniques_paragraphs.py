@@ -128,7 +128,10 @@ def fit_platt(scores: np.ndarray, right: np.ndarray) -> tuple[float, float]:
 
 
 THRESHOLDS = np.round(np.arange(0.05, 0.71, 0.025), 3)
-SHRINK = 20.0  # chosen by leave-one-language-out on dev: k = 0, 20, 50, 100, 200, global
+# Shrinkage of per-technique thresholds toward the global one; infinite = one global threshold.
+# Chosen by leave-one-language-out on dev (k = 0, 20, 50, 100, 200, global): at C=0.1 k=20 won
+# (0.354 vs 0.344 pooled); at the shipped C=0.001 the global threshold wins (0.413 vs 0.404-0.407).
+SHRINK = float("inf")
 
 
 def standardised_fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
@@ -151,6 +154,8 @@ def label_thresholds(y: np.ndarray, p: np.ndarray, shrink: float = SHRINK) -> np
     best maximises the technique's share of micro-F1 (2 TP - FP - FN)."""
     glob, _ = best_threshold(y, p)
     out = np.full(y.shape[1], glob)
+    if not np.isfinite(shrink):
+        return out
     for j in range(y.shape[1]):
         n = int(y[:, j].sum())
         if not n:
@@ -189,7 +194,7 @@ def train(
     *,
     out: Path,
     data: Path,
-    c: float = 0.03,
+    c: float = 0.001,
     semeval21: bool = False,
     cache: Path | None = None,
     limit: int | None = None,
@@ -251,7 +256,7 @@ def train(
         "semeval21": semeval21,
         "train_paragraphs": int(len(y)),
         "label_thresholds": dict(zip(LABELS_2023, map(float, th), strict=True)),
-        "threshold_shrink": SHRINK,
+        "threshold_shrink": SHRINK if np.isfinite(SHRINK) else "global",
         "platt": [pa, pb],
         "dev_micro_f1": {"pooled": round(pooled, 4), **per_lang},
         "dev_micro_f1_thresholds_from_other_languages": lolo,
