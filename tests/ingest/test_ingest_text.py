@@ -73,6 +73,7 @@ def test_bytes_are_refused() -> None:
         f"Tax row erupts over families\n{BODY}",
         f"Why the tax row matters?\n{BODY}\nMore follows.",
         f"  Tax row erupts over families \n{BODY}",
+        "Minister quits over tax row\nThe finance minister resigned on Monday after the vote.",
     ],
 )
 def test_headline_line_followed_by_body_is_the_title(text: str) -> None:
@@ -86,6 +87,7 @@ def test_headline_line_followed_by_body_is_the_title(text: str) -> None:
     [
         f"The tax row erupted.\n{BODY}",  # a sentence, not a headline
         f"Tax row erupts\nfamilies hit hardest\n\n{BODY}",  # next line is not prose
+        # hard-wrapped prose: the second line goes on from the first
         "The government said on Monday that\nthe new tax would hit families hardest. It was.",
         f"Tax, row:\n{BODY}",  # ends with a colon
     ],

@@ -46,7 +46,7 @@ def guess_title(text: str) -> str | None:
         return head if 0 < len(head) < _MAX_TITLE_CHARS else None
     head, _, body = text.lstrip().partition("\n")
     head, line = head.strip(), body.partition("\n")[0].strip()
-    return head if _headline(head) and _body_line(line) and len(head) < 0.6 * len(line) else None
+    return head if _headline(head) and _body_line(line) and len(head) < len(line) else None
 
 
 def _headline(line: str) -> bool:
@@ -61,9 +61,14 @@ def _headline(line: str) -> bool:
 
 
 def _body_line(line: str) -> bool:
-    """A line of prose: several words, ending a sentence (a hard-wrapped text's lines rarely
-    do, so its first line is not taken for a headline)."""
-    return len(line.split()) >= _MIN_BODY_WORDS and _SENTENCE_END.search(line) is not None
+    """A paragraph of prose on one line: several words, starting like a sentence and ending one
+    (the second line of a hard-wrapped text goes on from the first: it rarely starts with a
+    capital and ends a sentence, so a wrapped text's first line is not taken for a headline)."""
+    return (
+        len(line.split()) >= _MIN_BODY_WORDS
+        and (line[0].isupper() or line[0].isdigit() or line[0] in "\"'\u201c\u2018")
+        and _SENTENCE_END.search(line) is not None
+    )
 
 
 def from_text(
