@@ -61,3 +61,18 @@ def test_sigmoid_cv_keeps_a_real_signal_and_shrinks_noise():
     spread = lambda c: float(np.ptp(c(np.linspace(0.35, 0.98, 50))))  # noqa: E731
     assert spread(shrunk) <= spread(plain)
     assert abs(shrunk(0.7) - noise.mean()) < 0.1
+
+
+def test_framing_task_calibrates_genre_with_the_shrunk_curve_and_reports_held_out_ece():
+    from spinscope.training import framing_task as ft
+
+    rng = np.random.default_rng(5)
+    s = rng.uniform(0.35, 0.95, 300)
+    recs = [("opinion", float(x), int(rng.random() < x), f"L{k % 3}") for k, x in enumerate(s)]
+    cal, report = ft._calibrate(recs, "m 1", "synthetic", splits=[r[3] for r in recs],
+                                method=ft.GENRE_CURVE)  # fmt: skip
+    assert cal.meta["curve"] == "sigmoid_cv" and cal.meta["model"] == "m 1"
+    assert report["ece_crossfit_5fold_mean"] < report["ece_crossfit_5fold_range"][1] + 1e-9
+    assert "ece_leave_one_split_out" in report and report["answers"] == 300
+    floor = ft._not_sure_floor([r[:3] for r in recs])
+    assert floor["chosen"] in floor["grid"]
