@@ -46,7 +46,13 @@ def test_parse_override():
 
 def test_registry_lists_the_builtins():
     register_builtins()
-    assert sorted(ANALYZERS) == ["claims", "framing", "roles", "techniques", "techniques_paragraphs"]
+    assert sorted(ANALYZERS) == [
+        "claims",
+        "framing",
+        "roles",
+        "techniques",
+        "techniques_paragraphs",
+    ]
     with pytest.raises(ConfigError, match="Unknown analyser 'claimz'. Available: claims, framing"):
         create_analyzer("claimz", load_settings())
 
