@@ -135,8 +135,10 @@ def test_a_run_killed_at_any_moment_finishes_when_started_again(tmp_path):
     cmd = [sys.executable, "-m", "spinscope.cli.main", "batch", str(docs), "--store", str(store),
            "--batch-size", "2", "--quiet", "--set", "pipeline.analyzers=techniques"]  # fmt: skip
     env = {**os.environ, "SPINSCOPE_THREADS": "1"}
-    before, mid_run_kills = 0, 0
-    for delay_s in (2.0, 2.5, 3.0, 3.5):
+    before, mid_run_kills, delay_s = 0, 0, 2.0
+    # Kill after a delay that grows while runs are killed before storing anything (start-up, a
+    # busy machine), so that the kills land mid-run on fast and slow machines alike.
+    for _attempt in range(8):
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay_s)
         killed = proc.poll() is None
@@ -146,7 +148,10 @@ def test_a_run_killed_at_any_moment_finishes_when_started_again(tmp_path):
         stored = _count(store) if store.exists() else 0
         assert stored >= before  # a killed run loses no finished document
         mid_run_kills += killed and 0 < stored < n
+        delay_s = delay_s * 1.5 if stored == before else delay_s + 0.5
         before = stored
+        if mid_run_kills >= 3 or not killed or stored >= n:
+            break
     assert mid_run_kills >= 1, "no run was killed mid-way; lengthen the corpus"
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
