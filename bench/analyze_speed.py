@@ -5,12 +5,17 @@ its own process (so its peak memory is its own), twice in interleaved order, and
 per second, the ratio to the techniques-only pipeline, and peak RSS. Usage:
 
     python bench/analyze_speed.py [--data ../shared/data] [--json] [--articles N]
+        [--only techniques,defaults] [--src OLD/src --src src]
+``--only`` keeps the configurations whose names start with one of the given words; each ``--src``
+(a tree's ``src`` folder) runs every configuration with that tree, interleaved, so that trees
+compare within one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -25,6 +30,7 @@ CONFIGS = {
     "framing": "framing",
     "roles": "roles",
     "all (techniques, claims, framing, roles)": "techniques,claims,framing,roles",
+    "defaults (pipeline.analyzers as shipped)": "",
 }
 
 
@@ -35,7 +41,7 @@ def worker(config: str, data: Path, n: int) -> dict:
     from spinscope.settings import load_settings
 
     docs = [from_text(a.text) for a in load_ptc(data / "ptc-semeval2020-task11", "dev")][:n]
-    overrides = {"pipeline.analyzers": CONFIGS[config]}
+    overrides = {"pipeline.analyzers": CONFIGS[config]} if CONFIGS[config] else {}
     if config == "claims, no embeddings":
         overrides["claims.embeddings"] = False
     if config == "techniques, span heads":
@@ -66,29 +72,42 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--articles", type=int, default=75)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated configuration name prefixes")
+    ap.add_argument("--src", action="append", default=[], help="a tree's src folder (repeatable)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.data, args.articles)))
         return
-    runs: dict[str, list[dict]] = {c: [] for c in CONFIGS}
+    prefixes = [p.strip() for p in args.only.split(",") if p.strip()]
+    configs = [c for c in CONFIGS if not prefixes or any(c.startswith(p) for p in prefixes)]
+    trees = args.src or [""]
+    runs: dict[tuple[str, str], list[dict]] = {(t, c): [] for t in trees for c in configs}
     for _ in range(2):
-        for config in CONFIGS:
-            cmd = [sys.executable, __file__, "--worker", config, "--data", str(args.data)]
-            cmd += ["--articles", str(args.articles)]
-            out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-            runs[config].append(json.loads(out.strip().splitlines()[-1]))
-    best = {c: max(r, key=lambda x: x["articles_per_s"]) for c, r in runs.items()}
-    base = best["techniques"]["articles_per_s"]
-    rows = [{**b, "x_techniques_only": round(b["articles_per_s"] / base, 2)} for b in best.values()]
+        for config in configs:
+            for tree in trees:
+                cmd = [sys.executable, __file__, "--worker", config, "--data", str(args.data)]
+                cmd += ["--articles", str(args.articles)]
+                env = {**os.environ, "PYTHONPATH": str(Path(tree).resolve())} if tree else None
+                out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+                runs[(tree, config)].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    best = {k: max(r, key=lambda x: x["articles_per_s"]) for k, r in runs.items()}
+    rows = []
+    for (tree, config), b in best.items():
+        base = best.get((tree, "techniques"), best[(trees[0], configs[0])])["articles_per_s"]
+        first = best[(trees[0], config)]["articles_per_s"]
+        rows.append({**b, "src": tree, "x_techniques_only": round(b["articles_per_s"] / base, 2),
+                     "x_first_src": round(b["articles_per_s"] / first, 2)})  # fmt: skip
     if args.json:
         print(json.dumps(rows, indent=1))
         return
-    print(f"{'configuration':28s} {'art/s':>7s} {'x tech':>7s} {'peak MB':>8s} {'claims':>7s}")
+    print(f"{'src':12s} {'configuration':28s} {'art/s':>7s} {'x tech':>7s} {'x src1':>7s} "
+          f"{'peak MB':>8s} {'claims':>7s}")  # fmt: skip
     for r in rows:
         print(
-            f"{r['config']:28s} {r['articles_per_s']:7.2f} {r['x_techniques_only']:7.2f} "
-            f"{r['peak_rss_mb']:8d} {r['claims']:7d}"
+            f"{r['src'][-12:]:12s} {r['config'][:28]:28s} {r['articles_per_s']:7.2f} "
+            f"{r['x_techniques_only']:7.2f} {r['x_first_src']:7.2f} {r['peak_rss_mb']:8d} "
+            f"{r['claims']:7d}"
         )
 
 
