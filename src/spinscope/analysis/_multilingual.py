@@ -68,19 +68,23 @@ class ArticleVectors:
 
 def article_vectors(texts: Sequence[str], encoder=None) -> list[ArticleVectors]:
     """Passage and article vectors of each text (used by training and at run time alike)."""
-    per_text = [passages(t) for t in texts]
+    return pool(texts, [passages(t) for t in texts], lambda: encoder or load_encoder(), DIMS)
+
+
+def pool(texts: Sequence[str], per_text: Sequence[Sequence[tuple[int, int]]], encoder, dims: int):
+    """Each text's pieces (``per_text`` offsets) encoded in one call by ``encoder()`` (loaded only
+    when there is a piece), as unit vectors, and their unit mean: one ``ArticleVectors`` a text."""
     flat = [t[s:e] for t, spans in zip(texts, per_text, strict=True) for s, e in spans]
     if flat:
-        vecs = np.asarray((encoder or load_encoder()).encode(flat), dtype=np.float64)
-        vecs = vecs.reshape(len(flat), -1)
+        vecs = np.asarray(encoder().encode(flat), dtype=np.float64).reshape(len(flat), -1)
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     else:
-        vecs = np.zeros((0, DIMS))
+        vecs = np.zeros((0, dims))
     out, k = [], 0
     for spans in per_text:
         s = vecs[k : k + len(spans)]
         k += len(spans)
         mean = s.mean(0) if len(s) else np.zeros(vecs.shape[1])
         norm = float(np.linalg.norm(mean))
-        out.append(ArticleVectors(spans, s, mean / max(norm, 1e-12), norm))
+        out.append(ArticleVectors(list(spans), s, mean / max(norm, 1e-12), norm))
     return out

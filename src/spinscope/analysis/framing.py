@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -65,14 +64,7 @@ def shipped_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / "framing"
 
 
-@dataclass(frozen=True)
-class ArticleVectors:
-    """One article's sentences (offsets), their unit vectors, and the article vector."""
-
-    spans: list[tuple[int, int]]
-    sentences: np.ndarray  # (n, d)
-    article: np.ndarray  # (d,), unit length
-    norm: float  # |mean of the sentence vectors|
+ArticleVectors = _multilingual.ArticleVectors  # one article's pieces, their vectors, its vector
 
 
 def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]:
@@ -80,20 +72,7 @@ def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]
     from spinscope.analysis.claims import sentences
 
     per_text = [sentences(t) or ([(0, len(t))] if t.strip() else []) for t in texts]
-    flat = [t[s:e] for t, spans in zip(texts, per_text, strict=True) for s, e in spans]
-    if flat:
-        vecs = np.asarray((embedder or load_embedder()).encode(flat), dtype=np.float64)
-        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-    else:
-        vecs = np.zeros((0, DIMS))
-    out, k = [], 0
-    for spans in per_text:
-        s = vecs[k : k + len(spans)]
-        k += len(spans)
-        mean = s.mean(0) if len(s) else np.zeros(vecs.shape[1])
-        norm = float(np.linalg.norm(mean))
-        out.append(ArticleVectors(spans, s, mean / max(norm, 1e-12), norm))
-    return out
+    return _multilingual.pool(texts, per_text, lambda: embedder or load_embedder(), DIMS)
 
 
 def static_passage_vectors(
