@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from spinscope.analysis import language
 from spinscope.model.document import Document, Finding
 
 MAX_SENTENCE_WORDS = 80  # a longer sentence is cut into pieces of this many words
@@ -165,6 +166,7 @@ class ParagraphTechniques:
 
     name = NAME
     family = "techniques"  # English is read by the tagger (analysis.techniques): no warning
+    needs_language = True  # reads doc.language: the pipeline detects it before running this
     version = VERSION
     # Where this model gives the SemEval-2023 findings by default: the languages whose ST3 dev
     # set it scores better than the English tagger (not English: there the tagger is better on
@@ -299,8 +301,11 @@ class ParagraphTechniques:
             langs = [language_of("\n".join(art)) for art in articles]
         return [probs for probs, _ in self._run(split, langs, sentences=False)]
 
-    def scores(self, texts: Sequence[str]) -> list[ParagraphScores]:
-        """Calibrated probabilities of every paragraph and sentence of each text."""
+    def scores(
+        self, texts: Sequence[str], codes: Sequence[str] | None = None
+    ) -> list[ParagraphScores]:
+        """Calibrated probabilities of every paragraph and sentence of each text, in the
+        languages ``codes`` (default: detected here)."""
         pars = [paragraph_spans(t) for t in texts]
         sents = [
             [[(p0 + s, p0 + e) for s, e in sentence_spans(t[p0:p1])] for p0, p1 in ps]
@@ -309,28 +314,33 @@ class ParagraphTechniques:
         split = [
             [[t[s:e] for s, e in ss] for ss in per] for t, per in zip(texts, sents, strict=True)
         ]
-        runs = self._run(split, [language_of(t) for t in texts], sentences=True)
+        if codes is None:
+            langs = [language_of(t) for t in texts]
+        else:
+            langs = [c if c in TRAINED_LANGUAGES else None for c in codes]
+        runs = self._run(split, langs, sentences=True)
         return [
             ParagraphScores(ps, per, probs, sprobs)
             for ps, per, (probs, sprobs) in zip(pars, sents, runs, strict=True)
         ]
 
-    def applies(self, text: str) -> bool:
+    def applies(self, text: str, code: str | None = None) -> bool:
         """Whether this model gives findings on ``text``: long enough, and in one of
-        ``languages`` or ``zero_shot_languages`` (``analysis.language``'s detector)."""
-        from spinscope.analysis.language import MAX_CHARS, classify
-
+        ``languages`` or ``zero_shot_languages`` (``code``, else ``analysis.language``'s)."""
         if len(text.split()) < MIN_TEXT_WORDS:
             return False
-        code, _ = classify(text[:MAX_CHARS])
+        code = code or language.detect(text).code
         return code in self.languages or code in self.zero_shot_languages
 
     def analyze(self, docs: Sequence[Document]) -> list[list[Finding]]:
         if isinstance(docs, Document):
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         self.weights  # noqa: B018 -- a missing model fails before any work
-        chosen = [k for k, d in enumerate(docs) if self.applies(d.text)]
-        scored = dict(zip(chosen, self.scores([docs[k].text for k in chosen]), strict=True))
+        # the pipeline's detection (``needs_language``), or detected here when run on its own
+        codes = [(d.language or language.detect(d.text)).code for d in docs]
+        chosen = [k for k, d in enumerate(docs) if self.applies(d.text, codes[k])]
+        found = self.scores([docs[k].text for k in chosen], [codes[k] for k in chosen])
+        scored = dict(zip(chosen, found, strict=True))
         return [
             self._findings(d.text, scored[k]) if k in scored else [] for k, d in enumerate(docs)
         ]

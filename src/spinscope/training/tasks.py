@@ -73,7 +73,7 @@ def train_techniques_multilingual(
     param: list[str] | None = None,
     **settings,
 ) -> dict:
-    """Fine-tune the pruned encoder (``encoder``, default ``/work/e5-artifacts/pruned``) as a
+    """Fine-tune the pruned encoder (``encoder``: the folder ``spinscope train encoder`` wrote) as a
     token tagger on PTC + SemEval-2023 ST3 train in six languages; checkpoints in ``out``.
     ``settings`` (epochs, seed, lr, max_steps) and ``param`` (NAME=VALUE) override the config."""
     from dataclasses import fields
@@ -89,8 +89,11 @@ def train_techniques_multilingual(
         if name not in types:
             raise ConfigError(f"Unknown setting {name!r}. Available: {', '.join(types)}.")
         setattr(cfg, name, _typed(value, types[name]))
-    if not (Path(cfg.encoder) / "tokenizer.json").exists():
-        raise DataError(f"No encoder at {cfg.encoder}: run 'spinscope train encoder' first.")
+    if not cfg.encoder or not (Path(cfg.encoder) / "tokenizer.json").exists():
+        raise DataError(
+            f"No encoder at {cfg.encoder or '(none given)'}: run 'spinscope train encoder --out "
+            "DIR' first and pass --encoder DIR."
+        )
 
     def log(message: str) -> None:
         with open(Path(out) / "train.log", "a", encoding="utf-8") as fh:

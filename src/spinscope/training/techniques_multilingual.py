@@ -37,7 +37,7 @@ SE23_CHANNELS = np.array([c.startswith(f"{SEMEVAL2023}:") for c in CHANNELS])
 
 @dataclass
 class MultiConfig:
-    encoder: str = "/work/e5-artifacts/pruned"
+    encoder: str = ""  # the pruned encoder folder (`spinscope train encoder --out DIR`)
     seed: int = 13
     epochs: int = 3
     batch_size: int = 16
