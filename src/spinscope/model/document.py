@@ -82,6 +82,11 @@ class Finding:
     kind: str = "technique"
     # the technique's held-out precision is below the floor (techniques.precision_floor)
     tentative: bool = False
+    # whose words the span is in: "author", "quote" (inside quotation marks) or "reported"
+    # (attributed speech without quotation marks); None where no analyser has decided
+    voice: str | None = None
+    # who is quoted or reported, where the attribution names someone
+    speaker: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
