@@ -202,6 +202,14 @@ SCHEMA: dict[str, Setting] = {
         minimum=1,
         maximum=100_000_000,
     ),
+    "report.voice": Setting(
+        "author",
+        "Whose words the report, the terminal view and the web app show by default: 'author' "
+        "(the author's own voice: findings inside quotation marks or in reported speech are "
+        "hidden, and counted) or 'all' (every finding, each marked author, quote or reported, "
+        "with its speaker). JSON output, the store and exports keep every finding either way.",
+        choices=("author", "all"),
+    ),
     "ingest.max_bytes": Setting(
         5_000_000, "Largest input accepted, in bytes.", minimum=1, maximum=1_000_000_000
     ),

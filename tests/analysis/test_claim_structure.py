@@ -18,9 +18,9 @@ def figures(nlp, text):
     return structure.figures(nlp(text), 0, find_quantities(text), find_times(text))
 
 
-def attribution(nlp, text, names=None, prior=None):
-    names = structure.name_mentions(text) if names is None else names
-    return structure.attribution(nlp(text), 0, names, prior or [])
+def attribution(nlp, text):
+    referents = structure.Referents(text, [(0, len(text))])
+    return structure.attribution(nlp(text), 0, referents)
 
 
 @pytest.mark.parametrize(
@@ -60,9 +60,9 @@ def test_reported_speech_links_the_short_name(nlp):
         "Kazakh President Kassym-Jomart Tokayev met him. Tokayev highlighted Moscow’s position "
         "as one of Astana’s top three investors."
     )
-    names = structure.name_mentions(text)
     start = text.index("Tokayev highlighted")
-    a = structure.attribution(nlp(text[start:]), start, names, [])
+    referents = structure.Referents(text, [(0, start - 1), (start, len(text))])
+    a = structure.attribution(nlp(text[start:]), start, referents)
     assert a.kind == "reported" and a.cue == "highlighted"
     assert a.speaker.text == "Tokayev" and text[a.speaker.start : a.speaker.end] == "Tokayev"
     assert a.entity.text == "Kassym-Jomart Tokayev"
@@ -88,9 +88,12 @@ def test_according_to(nlp):
 
 
 def test_pronoun_takes_the_prior_person(nlp):
-    prior = [Mention(0, 12, "Angela Smith")]
-    a = attribution(nlp, "Exports rose 5%, he said.", prior=prior)
-    assert a.kind == "reported" and a.speaker.text == "he" and a.entity == prior[0]
+    text = "Angela Smith runs the port. Exports rose 5%, he said."
+    start = text.index("Exports")
+    referents = structure.Referents(text, [(0, start - 1), (start, len(text))])
+    a = structure.attribution(nlp(text[start:]), start, referents)
+    assert a.kind == "reported" and a.speaker.text == "he"
+    assert a.entity == Mention(0, 12, "Angela Smith")
 
 
 def test_the_authors_own_assertion(nlp):

@@ -98,7 +98,8 @@ def test_claims_link_speakers_by_the_same_mentions_and_keys():
     names = structure.name_mentions(text)
     assert [n.text for n in names] == [m.text for m in mentions.find(text)]
     speaker = Mention(text.rindex("Acosta"), text.rindex("Acosta") + 6, "Acosta")
-    assert structure._link(speaker, names, []).text == "Jim Acosta"
+    referents = structure.Referents(text, [(0, len(text))])
+    assert referents.link(speaker).text == "Jim Acosta"
     possessive = Mention(18, 26, "Acosta's")
     assert mentions.link(possessive, names, []).text == "Jim Acosta"
 

@@ -48,6 +48,8 @@ def test_an_older_store_is_migrated_in_place(tmp_path):
     path = tmp_path / "old.duckdb"
     with Store(path) as store:
         store.write([result()])
+        store.con.execute("ALTER TABLE findings DROP COLUMN speaker")
+        store.con.execute("ALTER TABLE findings DROP COLUMN voice")
         store.con.execute("ALTER TABLE findings DROP COLUMN origin")
         store.con.execute("ALTER TABLE documents DROP COLUMN language")
         store.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
@@ -57,6 +59,7 @@ def test_an_older_store_is_migrated_in_place(tmp_path):
         assert store.schema_version() == SCHEMA_VERSION
         assert store.query("SELECT origin FROM findings") == [("machine",)]
         assert store.query("SELECT language FROM documents") == [(None,)]  # never detected
+        assert store.query("SELECT voice, speaker FROM findings") == [(None, None)]
 
 
 def test_a_newer_store_is_refused(tmp_path):

@@ -80,6 +80,20 @@ ROLE_NOUNS = set(
     "predecessor economist analyst researcher professor governor mayor senator candidate "
     "representative manager owner partner colleague counsel judge prosecutor".split()
 )
+# Titles that only people bear: a name after one is a person's ("U.S. District Court Judge
+# Timothy Kelly" gives Timothy Kelly; "Vice President Kamala Harris" gives Kamala Harris).
+PERSON_TITLES = set(
+    "President Minister Secretary Chancellor King Queen Prince Princess Senator Governor Mayor "
+    "Mr Mrs Ms Miss Dr Sir Lord Lady Judge Justice Chairman Chairwoman Chairperson CEO "
+    "Spokesperson Spokesman Spokeswoman Ambassador Pope Sheikh Emir Sultan Colonel Commander "
+    "Professor Prof Rep Sen Gov Congressman Congresswoman Representative Attorney Sergeant "
+    "Captain Lieutenant Gen Col Lt Sgt Capt Cardinal Bishop Rabbi Imam Rev Reverend Dean".split()
+)
+# Capitalised words ending in -ly that are names, not sentence adverbs ("Clearly").
+LY_NAMES = set(
+    "Kelly Emily Molly Holly Beverly Shelly Ashley Riley Lily Sully Italy Kelley "
+    "Ely Donnelly Connolly Daly Finley Bradley Stanley Hadley Wiley Lilly".split()
+)
 KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
          "FAC": "place", "NORP": "group"}  # fmt: skip
 POSSESSIVE = re.compile(r"[’']s?$")
@@ -184,6 +198,7 @@ def find(text: str, entities: Sequence[tuple[int, int, str]] | None = None) -> l
     """Every name in ``text``, in order (see the module docstring). ``entities``: spaCy's
     entities as ``(start, end, label)`` (``ner_entities``), or None where it has not run."""
     lower = {w for w in _WORD.findall(text) if w.islower()}
+    surnames = {m[0].split()[-1] for m in NAME.finditer(text) if " " in m[0]} | LY_NAMES
     headlines = _title_case_lines(text)
     out: list[NameMention] = []
     for m in NAME.finditer(text):
@@ -202,14 +217,15 @@ def find(text: str, entities: Sequence[tuple[int, int, str]] | None = None) -> l
                     and words[0].lower() in lower
                     and _starts_sentence(text, hi - len(" ".join(words)))
                 )
-                or (len(words) > 1 and words[0].endswith("ly") and words[0][1:].islower())
+                or (len(words) > 1 and _adverb_ly(words[0], surnames))
             ):
                 words = words[1:]
+            words = _after_title(words)
             if not words:
                 continue
             if len(words) == 1 and (
                 words[0].lower() in lower
-                or (words[0].endswith("ly") and words[0][1:].islower())
+                or _adverb_ly(words[0], surnames)
                 or (words[0].isupper() and len(words[0]) < 2)
             ):
                 continue  # an ordinary word capitalised ("However", "Yesterday", "Clearly")
@@ -220,6 +236,24 @@ def find(text: str, entities: Sequence[tuple[int, int, str]] | None = None) -> l
     if entities is not None:
         out = _typed(text, out, entities)
     return _appositions(text, out)
+
+
+def _adverb_ly(word: str, names: set[str]) -> bool:
+    """A capitalised adverb in -ly ("Clearly"), unless the text or the list of names knows the
+    word as a name ("Kelly" of "Timothy Kelly")."""
+    return word.endswith("ly") and word[1:].islower() and word not in names
+
+
+def _after_title(words: list[str]) -> list[str]:
+    """The words after the last title a person bears ("District Court Judge Timothy Kelly" ->
+    "Timothy Kelly"), where a name follows the title; the words as they are otherwise."""
+    for i in range(len(words) - 2, -1, -1):
+        if words[i].rstrip(".") in PERSON_TITLES:
+            rest = words[i + 1 :]
+            while len(rest) > 2 and rest[0] in TITLES:  # "Attorney General James Burnham"
+                rest = rest[1:]
+            return rest
+    return words
 
 
 def _typed(

@@ -3,6 +3,9 @@
 Each analyser says which part of the result it fills (``produces``): ``findings`` (technique
 spans), ``claims`` or ``labels`` (article-level labels).
 
+After the analysers, one step (``analysis.voice``) says whose voice each finding is in (the
+author's, a quote's or reported speech's) and who the speaker is.
+
 The one language seam: the pipeline detects each document's language once (``analysis.language``),
 stores it on the Document, keeps each analyser's results only where the paragraph's language is
 one it reads (its ``languages`` and ``zero_shot_languages``), and says in one warning what was
@@ -17,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-from spinscope.analysis import language
+from spinscope.analysis import language, voice
 from spinscope.errors import IngestError
 from spinscope.model.document import AnalysisResult, Document
 from spinscope.registry import create_analyzer
@@ -63,6 +66,7 @@ class Pipeline:
             parts: dict[str, list] = {part: [] for part in PARTS}
             for a, part, per_doc in outputs:
                 parts[part].extend(language.keep(a, per_doc[k], doc.language))
+            parts["findings"] = with_voices(doc, parts["findings"])
             lang = language.coverage(self.analyzers, doc.language)
             warning = language.warning(self.analyzers, doc.language)
             results.append(
@@ -82,6 +86,15 @@ class Pipeline:
             (i, a) for i, a in enumerate(self.analyzers)
             if bool(getattr(a, "needs_language", False)) == needs_language
         ]  # fmt: skip
+
+
+def with_voices(doc: Document, findings: list) -> list:
+    """The findings with whose voice each is in (``analysis.voice``): the one step after the
+    analysers, which stay pure; speech is parsed in English paragraphs only."""
+    lang = doc.language
+    return voice.assign(
+        doc.text, findings, english=lambda pos: lang is None or lang.at(pos) == "en"
+    )
 
 
 def with_language(doc: Document) -> Document:

@@ -68,7 +68,7 @@ def cmd_analyze(args, settings_of) -> int:
         from spinscope.report.terminal import render_terminal
 
         for result in results:
-            render_terminal(result, console, taxonomy=args.taxonomy)
+            render_terminal(result, console, taxonomy=args.taxonomy, voice=settings["report.voice"])
     if args.explain and results:
         record = {
             k: v

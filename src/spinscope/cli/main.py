@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="semeval2023",
         help="taxonomy shown in the terminal view (both are in JSON and HTML)",
     )
+    p.add_argument(
+        "--voice",
+        choices=("author", "all"),
+        help="whose words the terminal view shows: the author's only, or all, quotes and "
+        "reported speech included (shortcut for --set report.voice=; JSON keeps all)",
+    )
     p.add_argument("--quiet", action="store_true", help="no terminal view")
     p.add_argument(
         "--explain",
@@ -277,6 +283,8 @@ def _settings(args: argparse.Namespace) -> dict:
         overrides["techniques.threshold"] = args.threshold
     if args.model_dir:
         overrides["techniques.model_dir"] = args.model_dir
+    if getattr(args, "voice", None):
+        overrides["report.voice"] = args.voice
     return load_settings(overrides, path=args.config)
 
 

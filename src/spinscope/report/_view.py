@@ -427,3 +427,45 @@ def label_rows(labels: Sequence[Any]) -> list[LabelRow]:
         )
         for x in ranked
     ]
+
+
+# -- whose voice -------------------------------------------------------------------------------
+
+VOICE_VIEWS = ("author", "all")
+VOICE_NAMES = {"author": "the author", "quote": "quoted", "reported": "reported speech"}
+
+
+def by_voice(findings: Iterable[Finding], voice: str = "author") -> list[Finding]:
+    """The findings a view shows: with ``voice="author"`` the author's own (a finding no step
+    has given a voice counts as the author's), with ``"all"`` every one.
+
+    Raises:
+        ValueError: ``voice`` is neither "author" nor "all".
+    """
+    if voice not in VOICE_VIEWS:
+        raise ValueError(f"voice must be one of {', '.join(VOICE_VIEWS)}, got {voice!r}")
+    findings = list(findings)
+    if voice == "all":
+        return findings
+    return [f for f in findings if f.voice in (None, "author")]
+
+
+def voice_line(finding: Finding) -> str:
+    """ "the author", "quoted: Donald Trump", "reported speech: Timothy Kelly", "quoted"."""
+    name = VOICE_NAMES.get(finding.voice or "author", finding.voice or "author")
+    return f"{name}: {finding.speaker}" if finding.speaker and finding.voice != "author" else name
+
+
+def hidden_by_voice(findings: Iterable[Finding], voice: str) -> str | None:
+    """What an author-only view leaves out, in words ("3 findings in quotes or reported speech
+    are hidden; --voice all shows them"), or None where nothing is hidden."""
+    findings = list(findings)
+    n = len(findings) - len(by_voice(findings, voice))
+    if not n:
+        return None
+    what = "finding" if n == 1 else "findings"
+    verb = "is" if n == 1 else "are"
+    return (
+        f"Showing the author's voice only: {n} {what} in quotes or reported speech {verb} "
+        'hidden (--voice all, or report.voice = "all", shows them).'
+    )

@@ -38,6 +38,7 @@ def render_terminal(
     console: Console,
     *,
     taxonomy: str = _view.SEMEVAL2023,
+    voice: str = "author",
 ) -> None:
     """Print one analysis result to ``console``: title, highlighted text, findings, counts.
 
@@ -45,20 +46,27 @@ def render_terminal(
         result: an ``AnalysisResult`` or the dict its ``to_dict`` returns.
         console: where to print (``Console(record=True)`` to capture it).
         taxonomy: whose findings to show ("semeval2023" or "ptc2020").
+        voice: "author" shows the author's own words only (findings in quotes and reported
+            speech are counted, not shown), "all" shows every finding with whose words it is in.
 
     Raises:
         TypeError: ``result`` is neither an ``AnalysisResult`` nor a mapping.
+        ValueError: ``voice`` is neither "author" nor "all".
     """
     obj, _ = _view.normalise(result)
-    findings = _view.of_taxonomy(obj.findings, taxonomy)
+    of_taxonomy = _view.of_taxonomy(obj.findings, taxonomy)
+    findings = _view.by_voice(of_taxonomy, voice)
+    hidden = _view.hidden_by_voice(of_taxonomy, voice)
     _print_header(obj, console)
     console.print(highlighted_text(obj.doc.text, findings))
     console.print()
+    if hidden:
+        console.print(Text(hidden, style="italic"))
     if not findings:
-        console.print(_no_findings(obj, taxonomy))
+        console.print(_no_findings(obj, taxonomy, author_only=bool(hidden)))
     else:
         console.print(_legend(findings))
-        console.print(findings_table(findings, taxonomy))
+        console.print(findings_table(findings, taxonomy, voices=voice == "all"))
         console.print(counts_table(findings, taxonomy))
     if obj.labels:
         console.print(labels_table(obj.labels))
@@ -107,23 +115,28 @@ def _legend(findings: list[Finding]) -> Text:
     return Text.assemble(*parts)
 
 
-def findings_table(findings: list[Finding], taxonomy: str) -> Table:
-    """One row per finding, in text order."""
+def findings_table(findings: list[Finding], taxonomy: str, *, voices: bool = False) -> Table:
+    """One row per finding, in text order; with ``voices``, a column says whose words each is
+    in (the author's, quoted or reported speech, and the speaker)."""
     name = _view.TAXONOMY_NAMES.get(taxonomy, taxonomy)
     table = Table(title=Text(f"Findings, {name}"), show_lines=False, expand=True)
     table.add_column("Technique", ratio=2)
     table.add_column("Conf.", justify="right", no_wrap=True)
     table.add_column("Quoted text", ratio=3)
+    if voices:
+        table.add_column("Whose words", ratio=2)
     table.add_column("Explanation", ratio=4)
     for f in sorted(findings, key=_view.sort_key):
-        table.add_row(
+        cells = [
             Text(
                 display_name(f.taxonomy, f.label), style=CATEGORY_STYLES[_view.finding_category(f)]
             ),
             Text(f"{f.confidence:.2f}"),
             Text(f'"{quote(f.text, TABLE_QUOTE_CHARS)}"'),
-            Text(_view.finding_explanation(f)),
-        )
+        ]
+        if voices:
+            cells.append(Text(_view.voice_line(f)))
+        table.add_row(*cells, Text(_view.finding_explanation(f)))
     return table
 
 
@@ -177,7 +190,9 @@ def claims_table(claims: list) -> Table:
     return table
 
 
-def _no_findings(result: AnalysisResult, taxonomy: str) -> Text:
+def _no_findings(result: AnalysisResult, taxonomy: str, *, author_only: bool = False) -> Text:
+    if author_only:
+        return Text(f"No persuasion techniques in the author's own words ({taxonomy}).")
     line = f"No persuasion techniques found ({taxonomy})."
     others = Counter(f.taxonomy for f in result.findings if f.taxonomy != taxonomy)
     if others:

@@ -400,6 +400,8 @@ def store_human_findings(
         )
         if rows:
             store.con.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+                'INSERT INTO findings (doc_id, start, "end", text, label, taxonomy, category, '
+                "confidence, analyzer, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
             )
     return len(kept), [i for i in ids if i not in known]

@@ -16,8 +16,10 @@ from spinscope.errors import StoreError
 from spinscope.model.document import AnalysisResult, Document
 
 # 1: first release; 2: findings.origin ("machine" or "human", for annotation round trips);
-# 3: documents.language (the detected ISO 639-1 code, or "unknown").
-SCHEMA_VERSION = 3
+# 3: documents.language (the detected ISO 639-1 code, or "unknown"); 4: findings.voice
+# ("author", "quote" or "reported"; NULL for human findings and older results) and
+# findings.speaker (who is quoted or reported, where known).
+SCHEMA_VERSION = 4
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -28,7 +30,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS results (doc_id VARCHAR PRIMARY KEY, result JSON, analyzed_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS findings (
     doc_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, label VARCHAR, taxonomy VARCHAR,
-    category VARCHAR, confidence DOUBLE, analyzer VARCHAR, origin VARCHAR DEFAULT 'machine');
+    category VARCHAR, confidence DOUBLE, analyzer VARCHAR, origin VARCHAR DEFAULT 'machine',
+    voice VARCHAR, speaker VARCHAR);
 CREATE TABLE IF NOT EXISTS claims (
     doc_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, checkworthiness DOUBLE,
     figures INTEGER, attribution VARCHAR, speaker VARCHAR);
@@ -47,6 +50,8 @@ MIGRATIONS = {
     1: "ALTER TABLE findings ADD COLUMN origin VARCHAR DEFAULT 'machine';",
     # added last, as ALTER TABLE does, so that new and migrated stores have one column order
     2: "ALTER TABLE documents ADD COLUMN language VARCHAR;",
+    3: "ALTER TABLE findings ADD COLUMN voice VARCHAR; "
+    "ALTER TABLE findings ADD COLUMN speaker VARCHAR;",
 }
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -400,7 +405,7 @@ class Store:
             i = r.doc.id
             findings += [
                 [i, f.start, f.end, f.text, f.label, f.taxonomy, f.category, f.confidence,
-                 f.analyzer, "machine"] for f in r.findings
+                 f.analyzer, "machine", f.voice, f.speaker] for f in r.findings
             ]  # fmt: skip
             claims += [
                 [i, c.start, c.end, c.text, c.checkworthiness, len(c.figures), c.attribution.kind,

@@ -36,7 +36,8 @@ LS_FROM, LS_TO = "label", "text"  # the control and object tag names of the labe
 
 FINDING_ROWS = """
 SELECT d.doc_id, d.title, d.url, d.outlet, d.published, d.source, d.language, f.start, f."end",
-       f.text, f.label, f.taxonomy, f.category, f.confidence, f.analyzer, f.origin
+       f.text, f.label, f.taxonomy, f.category, f.confidence, f.analyzer, f.origin, f.voice,
+       f.speaker
 FROM findings f JOIN documents d USING (doc_id)
 ORDER BY d.doc_id, f.taxonomy, f.start, f."end", f.label"""
 

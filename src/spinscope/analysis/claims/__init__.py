@@ -152,18 +152,14 @@ class ClaimAnalyzer:
         # Only sentences with a figure or a speech cue need the (costly) parse.
         to_parse = [structure.parse_form(text[p[0] : p[1]]) for p in picked if p[6]]
         parses = iter(structure.load_nlp().pipe(to_parse) if to_parse else ())
-        names = structure.name_mentions(text)
-        people: list[Mention] = []
+        referents = structure.Referents(text, spans)
         claims = []
         for s, e, score, qs, ts, listed, parse in picked:
             attribution, figures = Attribution("author"), []
             if parse:
                 parsed = next(parses)
-                before = [n for n in names if n.end <= s and len(n.text.split()) >= 2]
-                prior = sorted(people + before, key=lambda m: m.start)
                 # the parse may be of a lower-cased headline: mentions take the text's spelling
-                attribution = _respell(structure.attribution(parsed, s, names, prior), text)
-                people += [_respell(m, text) for m in structure.named_subjects(parsed, s)]
+                attribution = _respell(structure.attribution(parsed, s, referents), text)
                 figures = [_respell(f, text) for f in structure.figures(parsed, s, qs, ts)]
             if not listed and attribution.kind == "author":
                 continue  # a speech verb, but nobody is quoted

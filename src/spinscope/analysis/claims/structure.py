@@ -8,7 +8,8 @@ reported speech, a direct quote or an "according to" source, with the speaker's 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_right
+from functools import cached_property, lru_cache
 
 from spinscope.analysis import mentions
 from spinscope.errors import ModelError
@@ -38,6 +39,7 @@ SPEECH_VERBS = {
     "deny", "reveal", "predict", "tweet", "comment", "remark", "observe", "promise", "vow",
     "pledge", "mention", "indicate", "maintain", "contend", "recall", "estimate", "accuse",
     "point", "urge", "reiterate", "assure", "boast", "complain", "testify", "concede",
+    "characterize", "characterise", "label", "brand", "dub",
 }  # fmt: skip
 IRREGULAR_FORMS = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written")}
 
@@ -117,6 +119,11 @@ SOURCE_NOUNS = {
     "statement", "commission", "committee", "police", "military", "army", "kremlin",
     "embassy", "authorities", "authority", "representative", "diplomat", "adviser", "advisor",
     "professor", "campaign", "organisation", "organization", "institute", "bank", "fund",
+    "lawyer", "attorney", "judge", "prosecutor", "suit", "lawsuit", "complaint", "filing",
+    "critic", "commentator", "aide", "activist", "lawmaker", "legislator", "congressman",
+    "congresswoman", "correspondent", "reporter", "journalist", "author", "writer", "dean",
+    "founder", "administration", "department", "court", "party", "company", "investigator",
+    "witness", "doctor", "letter", "memo", "document", "lawyers", "officer", "spokespeople",
 }  # fmt: skip
 FREE_RELATIVES = {"whatever", "what", "whoever", "whichever"}
 SPEAKER_PRONOUNS = {"he", "she", "they", "we", "i"}
@@ -371,38 +378,73 @@ def _mention(sent, head, offset: int, q: Quantity | None = None) -> Mention | No
 # -- attribution -------------------------------------------------------------------------------
 
 
-def attribution(sent, offset: int, names: list[Mention], prior: list[Mention]) -> Attribution:
-    """Who makes the claim in ``sent``. ``names`` are the capitalised names of the whole text
-    (for linking a short name to its fullest form); ``prior`` the names before the sentence,
-    nearest last: a pronoun speaker refers to the last of them."""
-    doc = sent.doc
-    shift = offset
-    has_quote = bool(QUOTES.search(sent.text))
+def attribution(sent, offset: int, referents: Referents) -> Attribution:
+    """Who makes the claim in ``sent`` (a parse of the sentence whose character 0 is ``offset``
+    in the text): the subject of a speech verb, else an "according to" source. ``referents``
+    links the speaker to the fullest mention of its name in the text, a description to the name
+    beside it, and a pronoun to the person it refers to."""
+    found = _speech(sent)
+    if found is None:
+        return Attribution("author")
+    kind, speaker_tok, cue = found
+    speaker = _speaker(sent.doc, speaker_tok, offset)
+    if kind == "speech":
+        kind = "quote" if QUOTES.search(sent.text) else "reported"
+    return Attribution(kind, speaker, referents.link(speaker), cue.text if kind != "according_to"
+                       else "according to")  # fmt: skip
+
+
+def _speech(sent):
+    """("speech", subject, verb) for the first speech verb with a speaker-like subject (the
+    root's first), else ("according_to", source, "according"), else None. A speech verb comes
+    first: in "'...,' the minister said, according to AP" the minister speaks."""
+    quoted = quote_regions(sent.text)
+    verbs = sorted(
+        (t for t in sent if lemma(t) in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")),
+        key=lambda t: (bool(inside(quoted, t.idx, t.idx + 1)), t.dep_ != "ROOT", t.i),
+    )  # a verb inside the quote ("the court ... said that") speaks last
+    for verb in verbs:
+        if any(c.lower_ in FREE_RELATIVES for c in verb.children):
+            continue  # "whatever the critics say" reports nothing
+        subj = _subject(verb)
+        if subj is not None and _speaker_like(subj, verb):
+            return "speech", subj, verb
     for tok in sent:
         if tok.lower_ == "according":
             to = [c for c in tok.children if c.lower_ == "to"]
             obj = [c for c in to[0].children if c.dep_ == "pobj"] if to else []
             if obj:
-                speaker = _speaker(doc, obj[0], shift)
-                if speaker:
-                    return Attribution("according_to", speaker, _link(speaker, names, prior),
-                                       "according to")  # fmt: skip
-    verbs = sorted(
-        (t for t in sent if lemma(t) in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")),
-        key=lambda t: (t.dep_ != "ROOT", t.i),
-    )
-    for verb in verbs:
-        if any(c.lower_ in FREE_RELATIVES for c in verb.children):
-            continue  # "whatever the critics say" reports nothing
-        subj = _subject(verb)
-        if subj is None or not _speaker_like(subj):
-            continue
-        speaker = _speaker(doc, subj, shift)
-        if speaker is None:
-            continue
-        kind = "quote" if has_quote else "reported"
-        return Attribution(kind, speaker, _link(speaker, names, prior), verb.text)
-    return Attribution("author")
+                return "according_to", obj[0], tok
+    return None
+
+
+def reported_span(sent, offset: int) -> list[tuple[int, int]] | None:
+    """The character spans (document offsets) of what a sentence reports someone as saying: the
+    speech verb's clause without its subject and the verb ("he said [the White House did not
+    ...]"), or the sentence without its "according to X" phrase; None where nobody speaks."""
+    found = _speech(sent)
+    if found is None:
+        return None
+    kind, subj, cue = found
+    if kind == "according_to":
+        phrase = {t.i for t in cue.subtree}
+        toks = [t for t in sent if t.i not in phrase and not t.is_punct]
+    else:
+        skip = {t.i for t in subj.subtree} | {cue.i}
+        skip |= {c.i for c in cue.children if c.dep_ in ("aux", "neg", "auxpass", "punct")}
+        toks = [t for t in cue.subtree if t.i not in skip and not t.is_punct]
+    if not toks:
+        return None
+    keep = {t.i for t in toks}
+    runs: list[tuple[int, int]] = []
+    for t in sent:  # contiguous runs of kept tokens (punctuation joins a run)
+        if t.i in keep or (t.is_punct and runs and runs[-1][1] == t.i - 1):
+            if runs and runs[-1][1] == t.i - 1:
+                runs[-1] = (runs[-1][0], t.i)
+            elif t.i in keep:
+                runs.append((t.i, t.i))
+    doc = sent.doc
+    return [(doc[a].idx + offset, doc[b].idx + len(doc[b]) + offset) for a, b in runs]
 
 
 def named_subjects(sent, offset: int) -> list[Mention]:
@@ -420,6 +462,8 @@ def named_subjects(sent, offset: int) -> list[Mention]:
 def _subject(verb):
     while True:
         subj = [c for c in verb.children if c.dep_ == "nsubj"]
+        if subj and subj[0].lower_ in ("who", "that") and verb.dep_ == "relcl":
+            return _antecedent_of(subj[0], verb.head)  # "Trump, who has characterized ..."
         if subj:
             return subj[0]
         if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.i != verb.i:
@@ -428,11 +472,26 @@ def _subject(verb):
         return None
 
 
-def _speaker_like(tok) -> bool:
+SAYING = {"say", "tell", "write", "add", "tweet", "insist"}
+
+
+def _antecedent_of(relative, head):
+    """What "who" stands for: the noun right before it ("between Acosta and Trump, who": Trump,
+    where the parse hangs the clause on Acosta), else the clause's head."""
+    i = relative.i - 1
+    while i > relative.sent.start and relative.doc[i].is_punct:
+        i -= 1
+    before = relative.doc[i]
+    return before if before.pos_ in ("PROPN", "NOUN") and before.i != relative.i else head
+
+
+def _speaker_like(tok, verb=None) -> bool:
     if tok.lower_ in SPEAKER_PRONOUNS:
         return True
     if tok.pos_ == "PROPN":
         return True
+    if verb is not None and lemma(verb) in SAYING and tok.pos_ == "NOUN":
+        return True  # "the Putin puppet said": whoever says something speaks
     return lemma(tok) in SOURCE_NOUNS
 
 
@@ -460,6 +519,224 @@ def name_mentions(text: str) -> list[Mention]:
     return [m.as_mention() for m in mentions.find(text)]
 
 
-def _link(speaker: Mention, names: list[Mention], prior: list[Mention]) -> Mention | None:
-    """The fullest mention in the text of the speaker's name, or a pronoun's antecedent."""
-    return mentions.link(speaker, names, prior)
+# -- who a speaker is --------------------------------------------------------------------------
+
+# The first word of an event's name ("Hurricane Ian"), never a person.
+EVENT_WORDS = {"Hurricane", "Storm", "Typhoon", "Cyclone", "Tropical", "Operation", "Battle"}
+# The last word of a name that is no person's: laws, institutions, outlets, places.
+NOT_PERSON_HEADS = mentions.ORG_HEADS | set(
+    "Amendment Act Constitution Law Bill Code Treaty Agreement Accord Convention Charter "
+    "Declaration Doctrine News Times Post Press Journal Herald Tribune Guardian Telegraph Mail "
+    "Express Network Media Group Company Inc Corp Ltd LLC Network Street Avenue Square Road "
+    "Island Islands River Sea Ocean Mountains Valley Pipeline Pipelines Stream Airport Station "
+    "Day War Games Cup Police Ministry Court Administration Times Channel Radio Television TV "
+    "Online Magazine Review Daily Weekly Agency Airlines Airways Bridge Park Palace Tower "
+    "Center Centre Hospital Prison Base Region Province County State City Capitol Kremlin".split()
+)
+HE_SHE = {"he", "she"}
+_PRONOUN_SUBJECT = re.compile(
+    r"[\W]*(?:(?:but|and|yet|so|then|later|still|now|meanwhile|instead)\s+)?(he|she)\b",
+    re.IGNORECASE,
+)
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """The spans ``[start, end)`` inside quotation marks, marks included, in order: double
+    quotes (straight or curly) and single ones (‘…’ or '…', told from apostrophes by the letters
+    around them). A quote left open ends with its paragraph; single quotes inside a double quote
+    belong to it."""
+    out: list[tuple[int, int]] = []
+    for pstart, para in _paragraphs(text):
+        double = _pairs(para, _DOUBLE_OPEN, _DOUBLE_CLOSE)
+        close = para.find("”")
+        if close >= 0 and not any(a < close for a, _ in double):
+            # "There must be decorum.”": a quote opened in an earlier paragraph ends here
+            lead = len(para) - len(para.lstrip())
+            double = [(lead, close + 1)] + [(a, b) for a, b in double if a > close]
+        single = [
+            (a, b) for a, b in _pairs(para, _SINGLE_OPEN, _SINGLE_CLOSE)
+            if not any(x <= a and b <= y for x, y in double)
+        ]  # fmt: skip
+        out += [(pstart + a, pstart + b) for a, b in sorted(double + single)]
+    return out
+
+
+_DOUBLE_OPEN = re.compile(r'“|„|«|(?<![\w.,!?])"(?=\S)')
+_DOUBLE_CLOSE = re.compile(r'”|»|"')
+_SINGLE_OPEN = re.compile(r"‘|(?<![\w’'])'(?=[^\W\d_]|\d|[\"“])|(?<![\w’'])’(?=[^\W\d_])")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?;:)\"”])['’](?![^\W\d_])")
+
+
+def _paragraphs(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _pairs(para: str, opening: re.Pattern, closing: re.Pattern) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    while True:
+        o = opening.search(para, pos)
+        if o is None:
+            return out
+        c = closing.search(para, o.end())
+        end = c.end() if c else len(para.rstrip())
+        if end > o.start():
+            out.append((o.start(), end))
+        if c is None:
+            return out
+        pos = c.end()
+
+
+def inside(regions: list[tuple[int, int]], start: int, end: int) -> int:
+    """How many characters of ``[start, end)`` lie inside ``regions`` (sorted, disjoint)."""
+    return sum(max(0, min(end, b) - max(start, a)) for a, b in regions if a < end and start < b)
+
+
+class Referents:
+    """Who the speakers of one text are: a name links to its fullest mention, a description to
+    the name beside it ("Trump's spokesman Taylor Budowich"), and "he"/"she" to the person the
+    text is about at that point, never to a law, a storm, a place or an organisation.
+
+    The people are told apart by the name (titles, appositions, "the" before it, the last word of
+    institutions and laws) and by spaCy's entity recogniser, which runs only when a pronoun needs
+    an antecedent. ``sentences`` are the text's sentence spans."""
+
+    def __init__(
+        self,
+        text: str,
+        sentences: list[tuple[int, int]],
+        entities: list[tuple[int, int, str]] | None = None,
+    ) -> None:
+        self.text = text
+        self.sentences = sentences
+        self._starts = [s for s, _ in sentences]
+        self._entities = entities
+        self._salient: dict[int, Mention | None] = {}
+
+    @cached_property
+    def names(self) -> list[Mention]:
+        """The names of the text, for linking a name to its fullest form."""
+        return name_mentions(self.text)
+
+    @cached_property
+    def plain(self) -> list[mentions.NameMention]:
+        return mentions.find(self.text)
+
+    @cached_property
+    def typed(self) -> list[mentions.NameMention]:
+        """The names with spaCy's kinds (the recogniser runs here, once)."""
+        entities = self._entities
+        if entities is None:
+            entities = mentions.ner_entities([self.text])[0]
+        return mentions.find(self.text, entities)
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int]]:
+        return quote_regions(self.text)
+
+    @cached_property
+    def _people(self) -> dict[str, bool]:
+        """Name key -> whether the name is a person's."""
+        groups: dict[str, list[mentions.NameMention]] = {}
+        for m in self.typed:
+            groups.setdefault(m.key, []).append(m)
+        return {k: self._is_person(group) for k, group in groups.items()}
+
+    def _is_person(self, group: list[mentions.NameMention]) -> bool:
+        words = mentions.fullest(group).text.split()
+        if words[0] in EVENT_WORDS or words[-1] in NOT_PERSON_HEADS:
+            return False
+        if any(w in mentions.CONNECTORS for w in words) or (words[0].isupper() and len(words) == 1):
+            return False  # "Bank of the Philippines", "CNN"
+        titled = sum(self._titled(m) or m.role is not None for m in group)
+        the = sum(self._after_the(m) for m in group)
+        if titled:
+            return True
+        if the * 2 >= len(group):
+            return False  # "the White House", "the First Amendment"
+        full = [m.kind for m in group if len(m.text.split()) >= 2 and m.kind]
+        if "person" in full:
+            return True
+        kinds = [m.kind for m in group if m.kind]
+        return bool(kinds) and kinds.count("person") * 2 > len(kinds)
+
+    def _titled(self, m: mentions.NameMention) -> bool:
+        before = self.text[max(0, m.start - 40) : m.start].split()
+        return bool(before) and (
+            before[-1].rstrip(".") in mentions.PERSON_TITLES
+            or before[-1].lower() in mentions.ROLE_NOUNS
+        )
+
+    def _after_the(self, m: mentions.NameMention) -> bool:
+        return self.text[max(0, m.start - 4) : m.start].lower() == "the "
+
+    def is_person(self, m: mentions.NameMention | Mention) -> bool:
+        return self._people.get(mentions.key(m.text), False)
+
+    def link(self, speaker: Mention) -> Mention | None:
+        """The fullest mention of the speaker's name, the name a description stands beside, or a
+        pronoun's antecedent."""
+        words = speaker.text.split()
+        if len(words) == 1 and words[0].lower() in SPEAKER_PRONOUNS:
+            if words[0].lower() not in HE_SHE:
+                return None  # "they", "we", "I": no person to name
+            return self.antecedent(speaker.start)
+        named = mentions.link(speaker, self.names, [])
+        if named is not None:
+            return named
+        return self._beside(speaker)
+
+    def _beside(self, speaker: Mention) -> Mention | None:
+        """The name a description comes with: "Trump's spokesman[,] Taylor Budowich"."""
+        for m in self.plain:
+            gap = self.text[speaker.end : m.start] if m.start >= speaker.end else None
+            if gap is not None and len(gap) <= 2 and gap.strip(" ,") == "":
+                return self._fullest(m)
+            if speaker.start <= m.start and m.end <= speaker.end and m.role:
+                return self._fullest(m)
+        return None
+
+    def _fullest(self, m) -> Mention:
+        same = [n for n in self.names if mentions.key(n.text) == mentions.key(m.text)]
+        best = mentions.fullest(same) if same else m
+        return Mention(best.start, best.end, best.text)
+
+    def antecedent(self, at: int) -> Mention | None:
+        """The person "he" or "she" at ``at`` refers to: in its own sentence, the first person
+        named before it outside quotes; else, sentence by sentence backwards, the person a
+        sentence is about (its own leading "he"/"she" followed back, or the first person it
+        names outside quotes, a possessive "Trump's" last)."""
+        k = max(0, bisect_right(self._starts, at) - 1)
+        here = self._first_person(k, before=at)
+        if here is not None:
+            return here
+        for j in range(k - 1, max(-1, k - 12), -1):
+            found = self.salient(j)
+            if found is not None:
+                return found
+        return None
+
+    def salient(self, j: int) -> Mention | None:
+        """The person sentence ``j`` is about, or None."""
+        if j not in self._salient:
+            s, e = self.sentences[j]
+            lead = _PRONOUN_SUBJECT.match(self.text, s, e)
+            if lead and not inside(self.quotes, lead.start(1), lead.end(1)):
+                self._salient[j] = self.antecedent(lead.start(1))
+            else:
+                self._salient[j] = self._first_person(j)
+        return self._salient[j]
+
+    def _first_person(self, j: int, before: int | None = None) -> Mention | None:
+        s, e = self.sentences[j]
+        e = e if before is None else min(e, before)
+        found = [
+            m for m in self.typed
+            if s <= m.start and m.end <= e and not inside(self.quotes, m.start, m.end)
+            and self.is_person(m)
+        ]  # fmt: skip
+        if not found:
+            return None
+        return self._fullest(min(found, key=lambda m: (m.possessive, m.start)))

@@ -1,0 +1,173 @@
+"""Whose words each technique finding is in: the author's, a quote's or reported speech's.
+
+A persuasion technique inside a quotation is the speaker's, not the author's ("fake news" in a
+court report is Trump's); a fact-checker weighs it differently. This step runs once after the
+analysers (they stay pure and know nothing of it) and gives every finding:
+
+- ``voice="quote"`` where most of its span lies inside quotation marks;
+- ``voice="reported"`` where most of it lies in what a sentence reports someone as saying
+  without quotation marks ("But he said [the White House did not provide Acosta with due
+  process]", "[inflation rose], according to the IMF");
+- ``voice="author"`` otherwise;
+
+and ``speaker``, the name of who is quoted or reported where the text says it. Speakers come
+from the claims analyser's attribution (``claims.structure.attribution`` and its ``Referents``),
+the one mechanism for "who says this" in spinscope. A quote without a speech verb of its own
+continues the quote before it ("“We are gratified…,” a CNN representative said. “Our sincere
+thanks…”").
+
+Only English sentences are parsed for speech (the parse and the speech verbs are English); in
+other languages a finding is a quote or the author's, by the quotation marks alone.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from spinscope.analysis.claims import sentences, structure
+from spinscope.model.claim import Attribution
+from spinscope.model.document import Finding
+
+VOICES = ("author", "quote", "reported")
+VIEWS = ("author", "all")
+CLOSING = "”\"’'»"
+
+
+def assign(
+    text: str,
+    findings: Sequence[Finding],
+    *,
+    english: Callable[[int], bool] | None = None,
+) -> list[Finding]:
+    """``findings`` with ``voice`` and ``speaker`` set (see the module docstring). ``english``
+    says whether the paragraph at a character offset is English (all of it where None)."""
+    if not findings:
+        return list(findings)
+    return _Voices(text, english or (lambda _: True)).assign(findings)
+
+
+def speaker_name(attribution: Attribution, text: str) -> str | None:
+    """The name of who speaks: the fullest mention linked to the speaker, else the speaker's own
+    words unless they are a bare pronoun ("he" without an antecedent names nobody)."""
+    m = attribution.entity or attribution.speaker
+    if m is None:
+        return None
+    name = text[m.start : m.end]
+    return None if name.lower() in structure.SPEAKER_PRONOUNS else name
+
+
+class _Voices:
+    def __init__(self, text: str, english: Callable[[int], bool]) -> None:
+        self.text = text
+        self.english = english
+        self.spans = sentences(text)
+        self.starts = [s for s, _ in self.spans]
+        self.referents = structure.Referents(text, self.spans)
+        self.quotes = self.referents.quotes
+        self._parsed: dict[int, tuple[Attribution, list[tuple[int, int]] | None]] = {}
+        self._quote_speaker: dict[int, str | None] = {}
+
+    def assign(self, findings: Sequence[Finding]) -> list[Finding]:
+        out = []
+        for f in findings:
+            said_as, speaker = self.voice(f.start, f.end)
+            out.append(replace(f, voice=said_as, speaker=speaker))
+        return out
+
+    def voice(self, start: int, end: int) -> tuple[str, str | None]:
+        half = (end - start) / 2
+        if structure.inside(self.quotes, start, end) >= half:
+            overlaps = [
+                (min(end, b) - max(start, a), i) for i, (a, b) in enumerate(self.quotes)
+                if a < end and start < b
+            ]  # fmt: skip
+            return "quote", self.quote_speaker(max(overlaps)[1])
+        k = self.sentence_at(start)
+        if k is not None:
+            attribution, region = self.attribution(k)
+            if region and structure.inside(region, start, end) >= half:
+                return "reported", speaker_name(attribution, self.text)
+        return "author", None
+
+    def sentence_at(self, pos: int) -> int | None:
+        k = bisect_right(self.starts, pos) - 1
+        if k < 0 or pos >= self.spans[k][1]:
+            return None
+        return k
+
+    def attribution(self, k: int) -> tuple[Attribution, list[tuple[int, int]] | None]:
+        """The attribution of sentence ``k`` and the spans of what it reports (parsed once)."""
+        if k not in self._parsed:
+            s, e = self.spans[k]
+            piece = self.text[s:e]
+            if not (self.english(s) and structure.speech_cue(piece)):
+                self._parsed[k] = (Attribution("author"), None)
+            else:
+                parsed = structure.load_nlp()(structure.parse_form(piece))
+                self._parsed[k] = (
+                    structure.attribution(parsed, s, self.referents),
+                    structure.reported_span(parsed, s),
+                )
+        return self._parsed[k]
+
+    def quote_speaker(self, i: int) -> str | None:
+        """Who speaks quote ``i``: the speaker of a sentence it overlaps (or of the sentence right
+        after it: "'... anyone?' | Trump wrote"), named outside the quote; else, for a quote
+        left open at the end of its paragraph, the speaker of the quote that goes on in the next
+        one; else the speaker of the quote just before it, where this one continues it."""
+        if i not in self._quote_speaker:
+            self._quote_speaker[i] = None  # no cycles
+            self._quote_speaker[i] = self._find_quote_speaker(i)
+        return self._quote_speaker[i]
+
+    def _find_quote_speaker(self, i: int) -> str | None:
+        found = self._direct(i)
+        a, b = self.quotes[i]
+        if found is None and self.text[b - 1] not in CLOSING and i + 1 < len(self.quotes):
+            gap = self.text[b : self.quotes[i + 1][0]]
+            if not gap.strip() and gap.count("\n") == 1:  # the quote goes on in the next paragraph
+                found = self._direct(i + 1)
+        first = self.sentence_at(a)
+        if found is None and first is not None:
+            found = self._continued(i, first)
+        return found
+
+    def _direct(self, i: int) -> str | None:
+        """The speaker a sentence of quote ``i`` (or the one right after it) names."""
+        a, b = self.quotes[i]
+        first, last = self.sentence_at(a), self.sentence_at(max(a, b - 1))
+        if first is None or last is None:
+            return None
+        for k in range(first, min(last + 2, len(self.spans))):
+            if k > last and not self._follows(b, self.spans[k][0]):
+                break
+            attribution, _ = self.attribution(k)
+            who = attribution.speaker
+            if attribution.kind != "author" and who is not None and not a <= who.start < b:
+                return speaker_name(attribution, self.text)
+        return None
+
+    def _follows(self, end: int, start: int) -> bool:
+        """Whether a sentence starting at ``start`` goes on right where a quote ends (only
+        spaces between, no paragraph break)."""
+        gap = self.text[end:start]
+        return "\n" not in gap and not gap.strip()
+
+    def _continued(self, i: int, first: int) -> str | None:
+        """The speaker of quote ``i - 1`` where quote ``i`` opens the sentence right after the
+        one that quote ends in, and nothing but quotes was said in between."""
+        if i == 0 or first == 0:
+            return None
+        pa, pb = self.quotes[i - 1]
+        prev = self.sentence_at(max(pa, pb - 1))
+        if prev is None:
+            return None
+        s = self.spans[first][0]
+        opens = not self.text[s : self.quotes[i][0]].strip()
+        near = prev in (first - 1, first - 2)
+        return self.quote_speaker(i - 1) if opens and near else None
+
+
+__all__ = ["VIEWS", "VOICES", "assign", "speaker_name"]
