@@ -22,16 +22,18 @@ other languages a finding is a quote or the author's, by the quotation marks alo
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from spinscope.analysis.claims import sentences, structure
-from spinscope.model.claim import Attribution
+from spinscope.model.claim import Attribution, Mention
 from spinscope.model.document import Finding
 
 VOICES = ("author", "quote", "reported")
 VIEWS = ("author", "all")
+_NAME_COLON = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s*$")
 CLOSING = "”\"’'»"
 
 
@@ -46,6 +48,15 @@ def assign(
     if not findings:
         return list(findings)
     return _Voices(text, english or (lambda _: True)).assign(findings)
+
+
+def speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
+    """Who speaks in each sentence ``[start, end)`` of ``text``: the speaker its attribution
+    names (the claims analyser's), else, for a sentence mostly inside quotation marks, the
+    quote's speaker (a quote that goes on from an earlier sentence, or one a colon introduces);
+    None where nobody is named."""
+    voices = _Voices(text, lambda _: True)
+    return [voices.speaker(start, end) for start, end in spans]
 
 
 def speaker_name(attribution: Attribution, text: str) -> str | None:
@@ -91,6 +102,16 @@ class _Voices:
                 return "reported", speaker_name(attribution, self.text)
         return "author", None
 
+    def speaker(self, start: int, end: int) -> str | None:
+        """Who speaks in the sentence at ``[start, end)`` (see ``speakers``)."""
+        k = self.sentence_at(start)
+        if k is not None:
+            attribution, _ = self.attribution(k)
+            if attribution.kind != "author":
+                return speaker_name(attribution, self.text)
+        said_as, who = self.voice(start, end)
+        return who if said_as == "quote" else None
+
     def sentence_at(self, pos: int) -> int | None:
         k = bisect_right(self.starts, pos) - 1
         if k < 0 or pos >= self.spans[k][1]:
@@ -130,9 +151,27 @@ class _Voices:
             if not gap.strip() and gap.count("\n") == 1:  # the quote goes on in the next paragraph
                 found = self._direct(i + 1)
         first = self.sentence_at(a)
+        if found is None:
+            found = self._introduced(a, first)
         if found is None and first is not None:
             found = self._continued(i, first)
         return found
+
+    def _introduced(self, a: int, first: int | None) -> str | None:
+        """The speaker a colon introduces the quote at ``a`` with: "Monahan: “I called a
+        friend”", or a sentence ending "... told Sputnik:" right before it."""
+        line_start = self.text.rfind("\n", 0, a) + 1
+        named = _NAME_COLON.search(self.text[line_start:a])
+        if named is not None:
+            m = Mention(line_start + named.start(1), line_start + named.end(1), named[1])
+            return speaker_name(Attribution("quote", m, self.referents.link(m)), self.text)
+        if first is None or first == 0 or self.text[self.spans[first][0] : a].strip():
+            return None
+        s, e = self.spans[first - 1]
+        if not self.text[s:e].rstrip().endswith(":"):
+            return None
+        attribution, _ = self.attribution(first - 1)
+        return speaker_name(attribution, self.text) if attribution.kind != "author" else None
 
     def _direct(self, i: int) -> str | None:
         """The speaker a sentence of quote ``i`` (or the one right after it) names."""
@@ -170,4 +209,4 @@ class _Voices:
         return self.quote_speaker(i - 1) if opens and near else None
 
 
-__all__ = ["VIEWS", "VOICES", "assign", "speaker_name"]
+__all__ = ["VIEWS", "VOICES", "assign", "speaker_name", "speakers"]

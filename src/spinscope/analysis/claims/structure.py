@@ -39,7 +39,11 @@ SPEECH_VERBS = {
     "deny", "reveal", "predict", "tweet", "comment", "remark", "observe", "promise", "vow",
     "pledge", "mention", "indicate", "maintain", "contend", "recall", "estimate", "accuse",
     "point", "urge", "reiterate", "assure", "boast", "complain", "testify", "concede",
-    "characterize", "characterise", "label", "brand", "dub",
+    "characterize", "characterise", "label", "brand", "dub", "reply", "respond", "ask", "thank",
+    "praise", "demand", "question", "text", "notify", "inform", "call", "show", "speculate",
+    "dispute", "criticize", "criticise", "condemn", "answer", "apologize", "apologise",
+    "disagree", "yell", "shout", "scream", "quip", "joke", "caution", "advise", "counter",
+    "recommend", "propose", "agree", "retort", "lament", "concede",
 }  # fmt: skip
 IRREGULAR_FORMS = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written")}
 
@@ -466,13 +470,25 @@ def _subject(verb):
             return _antecedent_of(subj[0], verb.head)  # "Trump, who has characterized ..."
         if subj:
             return subj[0]
+        agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children
+                 if g.dep_ == "pobj"]  # fmt: skip
+        if agent:  # "is accused by Clayton County authorities of ..."
+            return agent[0]
         if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.i != verb.i:
             verb = verb.head  # "X described ..., emphasizing that ..."
+            continue
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.i:
+            verb = verb.head.head  # "Melvin followed up by asking ..."
             continue
         return None
 
 
-SAYING = {"say", "tell", "write", "add", "tweet", "insist"}
+# Verbs whose subject speaks whatever noun it is ("the agreement states", "the caller reported").
+SAYING = {
+    "say", "tell", "write", "add", "tweet", "insist", "state", "claim", "allege", "argue",
+    "report", "confirm", "deny", "ask", "reply", "notify", "inform", "text", "respond",
+    "announce", "declare", "accuse", "demand", "note", "explain", "warn", "call",
+}  # fmt: skip
 
 
 def _antecedent_of(relative, head):
@@ -486,6 +502,8 @@ def _antecedent_of(relative, head):
 
 
 def _speaker_like(tok, verb=None) -> bool:
+    if verb is not None and lemma(verb) == "show":
+        return tok.pos_ == "NOUN" and lemma(tok) in SOURCE_NOUNS  # "police reports show"
     if tok.lower_ in SPEAKER_PRONOUNS:
         return True
     if tok.pos_ == "PROPN":
@@ -497,7 +515,12 @@ def _speaker_like(tok, verb=None) -> bool:
 
 def _speaker(doc, head, shift: int) -> Mention | None:
     """The name of a speaker: the head with its compounds and titles, or the whole phrase for
-    common nouns ("the economy minister")."""
+    common nouns ("the economy minister"), with a name it is joined to by "of", "for" or "at"
+    ("the city of Westerville"); a name in apposition stands for a description ("Mother of
+    #BothamJean, Allison Jean, says")."""
+    named = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    if head.pos_ != "PROPN" and named:
+        head = named[0]
     keep = ("compound", "flat", "amod", "poss", "case", "det", "nmod", "punct")
     toks = [t for t in head.subtree if t.dep_ in keep or t.i == head.i]
     contiguous = [t for t in toks if head.left_edge.i <= t.i <= head.i]
@@ -505,6 +528,12 @@ def _speaker(doc, head, shift: int) -> Mention | None:
     while lo < head.i and doc[lo].dep_ in ("det", "punct"):
         lo += 1
     hi = head.i
+    if head.pos_ == "NOUN":
+        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "at")
+              and c.i == head.i + 1]  # fmt: skip
+        obj = [g for g in of[0].children if g.dep_ == "pobj" and g.pos_ == "PROPN"] if of else []
+        if obj:
+            hi = obj[0].i
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi])
     return Mention(start + shift, end + shift, doc.text[start:end])
 
@@ -534,6 +563,7 @@ NOT_PERSON_HEADS = mentions.ORG_HEADS | set(
     "Center Centre Hospital Prison Base Region Province County State City Capitol Kremlin".split()
 )
 HE_SHE = {"he", "she"}
+_HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _PRONOUN_SUBJECT = re.compile(
     r"[\W]*(?:(?:but|and|yet|so|then|later|still|now|meanwhile|instead)\s+)?(he|she)\b",
     re.IGNORECASE,
@@ -541,30 +571,85 @@ _PRONOUN_SUBJECT = re.compile(
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
-    """The spans ``[start, end)`` inside quotation marks, marks included, in order: double
-    quotes (straight or curly) and single ones (‘…’ or '…', told from apostrophes by the letters
-    around them). A quote left open ends with its paragraph; single quotes inside a double quote
-    belong to it."""
-    out: list[tuple[int, int]] = []
+    """The spans ``[start, end)`` inside quotation marks, marks included, in order.
+
+    Double quotes (curly, or straight ones told open or closing by the characters around them)
+    nest, and may run over paragraphs: a quote opened and closed some paragraphs later covers
+    the paragraphs between (a statement split into one sentence a line); a paragraph that opens
+    with a quotation mark while a quote is open goes on with it (the convention of a quote over
+    several paragraphs), and a closing mark with no opening one closes a quote that began at its
+    paragraph's start. A quote left open ends with its paragraph. Single quotes (‘…’ or '…', told
+    from apostrophes by the letters around them) count within a paragraph, outside double
+    quotes."""
+    double = _double_regions(text)
+    out = list(double)
     for pstart, para in _paragraphs(text):
-        double = _pairs(para, _DOUBLE_OPEN, _DOUBLE_CLOSE)
-        close = para.find("”")
-        if close >= 0 and not any(a < close for a, _ in double):
-            # "There must be decorum.”": a quote opened in an earlier paragraph ends here
-            lead = len(para) - len(para.lstrip())
-            double = [(lead, close + 1)] + [(a, b) for a, b in double if a > close]
-        single = [
-            (a, b) for a, b in _pairs(para, _SINGLE_OPEN, _SINGLE_CLOSE)
-            if not any(x <= a and b <= y for x, y in double)
+        out += [
+            (pstart + a, pstart + b) for a, b in _pairs(para, _SINGLE_OPEN, _SINGLE_CLOSE)
+            if not any(x <= pstart + a < y for x, y in double)
         ]  # fmt: skip
-        out += [(pstart + a, pstart + b) for a, b in sorted(double + single)]
+    return sorted(out)
+
+
+_SINGLE_OPEN = re.compile(r"‘|(?<![\w’'])'(?=[^\W\d_]|\d|[\"“])|(?<![\w’'])’(?=[^\W\d_])")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?;:)\"”])['’](?![^\W\d_])")
+_DOUBLE = re.compile(r'[“”„«»"]')
+MAX_QUOTE_PARAGRAPHS = 8  # a quote closing further on is a typo, not one statement
+
+
+def _double_marks(text: str) -> list[tuple[int, bool]]:
+    """(position, opens) of each double quotation mark; a straight one opens after a space or
+    an opening bracket and before a non-space, and closes otherwise."""
+    out = []
+    for m in _DOUBLE.finditer(text):
+        i, c = m.start(), m[0]
+        if c != '"':
+            out.append((i, c in "“„«"))
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if after.isspace() and before.isspace():
+            continue
+        out.append((i, (before.isspace() or before in "([{—–/:") and not after.isspace()))
     return out
 
 
-_DOUBLE_OPEN = re.compile(r'“|„|«|(?<![\w.,!?])"(?=\S)')
-_DOUBLE_CLOSE = re.compile(r'”|»|"')
-_SINGLE_OPEN = re.compile(r"‘|(?<![\w’'])'(?=[^\W\d_]|\d|[\"“])|(?<![\w’'])’(?=[^\W\d_])")
-_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?;:)\"”])['’](?![^\W\d_])")
+def _line_end(text: str, i: int) -> int:
+    """The end of the paragraph holding ``i``, trailing spaces left out."""
+    end = text.find("\n", i)
+    end = len(text) if end < 0 else end
+    while end > i and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _double_regions(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, opens in _double_marks(text):
+        if depth and "\n" in text[start:i]:
+            line_start = text.rfind("\n", 0, i) + 1
+            reopens = opens and not text[line_start:i].strip()
+            far = text.count("\n", start, i) > MAX_QUOTE_PARAGRAPHS
+            if reopens or far or opens:  # the open quote ended with a paragraph
+                cut = _line_end(text, start) if (far or not reopens) else line_start - 1
+                out.append((start, max(cut, start + 1)))
+                depth = 0
+        if opens:
+            start = i if depth == 0 else start
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i + 1))
+        else:  # a closing mark alone: the quote began at the paragraph's start
+            line_start = text.rfind("\n", 0, i) + 1
+            lead = line_start + len(text[line_start:i]) - len(text[line_start:i].lstrip())
+            if lead < i and not any(a < i <= b for a, b in out):
+                out.append((lead, i + 1))
+    if depth:
+        out.append((start, max(_line_end(text, start), start + 1)))
+    return out
 
 
 def _paragraphs(text: str):
@@ -686,7 +771,27 @@ class Referents:
         named = mentions.link(speaker, self.names, [])
         if named is not None:
             return named
-        return self._beside(speaker)
+        return self._beside(speaker) or self._described(speaker)
+
+    def _described(self, speaker: Mention) -> Mention | None:
+        """The person "the spokesman" or "the president" refers to: the nearest person before
+        it (outside quotes) whose title or role is that word ("State Department spokesman
+        Steve Goldstein")."""
+        word = speaker.text.split()[-1].lower()
+        definite = self.text[max(0, speaker.start - 4) : speaker.start].lower() == "the "
+        if not definite or not (word in mentions.ROLE_NOUNS or word.title() in mentions.PERSON_TITLES):
+            return None
+        for m in reversed(self.typed):
+            if m.end > speaker.start or inside(self.quotes, m.start, m.end):
+                continue
+            before = self.text[max(0, m.start - 40) : m.start].lower().split()[-3:]
+            if word in before or (m.role and word in m.role.lower().split()):
+                return self._fullest(m)
+            same = [n for n in self.typed if n.key == m.key and n.start < speaker.start]
+            if any(word in self.text[max(0, n.start - 40) : n.start].lower().split()[-3:]
+                   for n in same):  # fmt: skip
+                return self._fullest(m)
+        return None
 
     def _beside(self, speaker: Mention) -> Mention | None:
         """The name a description comes with: "Trump's spokesman[,] Taylor Budowich"."""
@@ -719,17 +824,28 @@ class Referents:
         return None
 
     def salient(self, j: int) -> Mention | None:
-        """The person sentence ``j`` is about, or None."""
+        """The person sentence ``j`` is about, or None: the first person it names outside
+        quotes, or the person of a "he"/"she" outside quotes that comes before any name."""
         if j not in self._salient:
+            self._salient[j] = None  # no cycles
             s, e = self.sentences[j]
-            lead = _PRONOUN_SUBJECT.match(self.text, s, e)
-            if lead and not inside(self.quotes, lead.start(1), lead.end(1)):
-                self._salient[j] = self.antecedent(lead.start(1))
+            first = self._first_person(j, plain=True)
+            pronoun = next(
+                (m for m in _HE_SHE.finditer(self.text, s, e)
+                 if not inside(self.quotes, m.start(), m.end())),
+                None,
+            )  # fmt: skip
+            if pronoun is not None and (first is None or pronoun.start() < first.start):
+                self._salient[j] = self.antecedent(pronoun.start())
             else:
                 self._salient[j] = self._first_person(j)
         return self._salient[j]
 
-    def _first_person(self, j: int, before: int | None = None) -> Mention | None:
+    def _first_person(
+        self, j: int, before: int | None = None, *, plain: bool = False
+    ) -> Mention | None:
+        """The first person sentence ``j`` names outside quotes (before ``before``), one
+        written possessive last; with ``plain``, that mention itself, else its fullest form."""
         s, e = self.sentences[j]
         e = e if before is None else min(e, before)
         found = [
@@ -739,4 +855,5 @@ class Referents:
         ]  # fmt: skip
         if not found:
             return None
-        return self._fullest(min(found, key=lambda m: (m.possessive, m.start)))
+        first = min(found, key=lambda m: (m.possessive, m.start))
+        return Mention(first.start, first.end, first.text) if plain else self._fullest(first)
