@@ -173,7 +173,7 @@ def test_a_text_whose_only_candidate_is_dropped_gives_no_claims_not_an_error():
     from spinscope.model.document import Document
 
     text = (
-        "The planners claim the expansion could harm the estuary. But who are they really "
+        "Whatever the planners say, the expansion could harm the estuary. But who are they really "
         "working for? Their so-called environmental report was written in a few weeks."
     )
     assert ClaimAnalyzer(threshold=0.99).analyze([Document(text)]) == [[]]

@@ -41,7 +41,7 @@ COURT = (
 
 def test_quote_reported_and_author():
     got = voices(COURT, "a rag of lies", "trampled on due process", "a modest one")
-    assert got == [("quote", None), ("reported", "Mary Holt"), ("author", None)]
+    assert got == [("quote", "mayor"), ("reported", "Mary Holt"), ("author", None)]
 
 
 def test_a_span_mostly_in_the_speaker_part_is_the_authors():
@@ -187,8 +187,11 @@ def test_the_store_keeps_voice_and_speaker(tmp_path):
         store.write([r])
         rows = store.query("SELECT text, voice, speaker FROM findings ORDER BY start")
         (back,) = list(store.results())
-    assert rows == [("trampled on due process", "reported", "Mary Holt"),
-                    ("a rag of lies", "quote", None), ("a modest one", "author", None)]  # fmt: skip
+    assert rows == [
+        ("trampled on due process", "reported", "Mary Holt"),
+        ("a rag of lies", "quote", "mayor"),
+        ("a modest one", "author", None),
+    ]
     assert back.findings == r.findings
 
 
@@ -203,7 +206,7 @@ def test_the_csv_export_has_voice_and_speaker(tmp_path):
         export(store, "csv", tmp_path / "f.csv")
     rows = list(csv.DictReader(open(tmp_path / "f.csv", encoding="utf-8")))
     assert {(r["voice"], r["speaker"]) for r in rows} == {
-        ("reported", "Mary Holt"), ("quote", ""), ("author", "")}  # fmt: skip
+        ("reported", "Mary Holt"), ("quote", "mayor"), ("author", "")}  # fmt: skip
 
 
 def render(r: AnalysisResult, **kwargs) -> str:

@@ -247,6 +247,8 @@ def _adverb_ly(word: str, names: set[str]) -> bool:
 def _after_title(words: list[str]) -> list[str]:
     """The words after the last title a person bears ("District Court Judge Timothy Kelly" ->
     "Timothy Kelly"), where a name follows the title; the words as they are otherwise."""
+    if words and words[-1] in ORG_HEADS:
+        return words  # "Justice Department", "President Hotel": no person's name
     for i in range(len(words) - 2, -1, -1):
         if words[i].rstrip(".") in PERSON_TITLES:
             rest = words[i + 1 :]

@@ -27,7 +27,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from spinscope.analysis.claims import sentences, structure
+from spinscope.analysis._onnx import sentence_starts
+from spinscope.analysis.claims import structure
 from spinscope.model.claim import Attribution, Mention
 from spinscope.model.document import Finding
 
@@ -59,6 +60,21 @@ def speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
     return [voices.speaker(start, end) for start, end in spans]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Every sentence of ``text`` as ``(start, end)``, trimmed; short ones too ("he said."
+    after a quote the splitter cut off)."""
+    starts = [int(x) for x in sentence_starts(text)] + [len(text)]
+    out = []
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
 def speaker_name(attribution: Attribution, text: str) -> str | None:
     """The name of who speaks: the fullest mention linked to the speaker, else the speaker's own
     words unless they are a bare pronoun ("he" without an antecedent names nobody)."""
@@ -73,7 +89,7 @@ class _Voices:
     def __init__(self, text: str, english: Callable[[int], bool]) -> None:
         self.text = text
         self.english = english
-        self.spans = sentences(text)
+        self.spans = sentence_spans(text)
         self.starts = [s for s, _ in self.spans]
         self.referents = structure.Referents(text, self.spans)
         self.quotes = self.referents.quotes
@@ -129,7 +145,7 @@ class _Voices:
                 parsed = structure.load_nlp()(structure.parse_form(piece))
                 self._parsed[k] = (
                     structure.attribution(parsed, s, self.referents),
-                    structure.reported_span(parsed, s),
+                    structure.reported_span(parsed, s, self.quotes),
                 )
         return self._parsed[k]
 

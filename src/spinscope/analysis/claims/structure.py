@@ -43,7 +43,7 @@ SPEECH_VERBS = {
     "praise", "demand", "question", "text", "notify", "inform", "call", "show", "speculate",
     "dispute", "criticize", "criticise", "condemn", "answer", "apologize", "apologise",
     "disagree", "yell", "shout", "scream", "quip", "joke", "caution", "advise", "counter",
-    "recommend", "propose", "agree", "retort", "lament", "concede",
+    "recommend", "propose", "agree", "retort", "lament",
 }  # fmt: skip
 IRREGULAR_FORMS = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written")}
 
@@ -387,7 +387,7 @@ def attribution(sent, offset: int, referents: Referents) -> Attribution:
     in the text): the subject of a speech verb, else an "according to" source. ``referents``
     links the speaker to the fullest mention of its name in the text, a description to the name
     beside it, and a pronoun to the person it refers to."""
-    found = _speech(sent)
+    found = _speech(sent, _local(referents.quotes, offset, len(sent.text)))
     if found is None:
         return Attribution("author")
     kind, speaker_tok, cue = found
@@ -398,21 +398,37 @@ def attribution(sent, offset: int, referents: Referents) -> Attribution:
                        else "according to")  # fmt: skip
 
 
-def _speech(sent):
-    """("speech", subject, verb) for the first speech verb with a speaker-like subject (the
-    root's first), else ("according_to", source, "according"), else None. A speech verb comes
-    first: in "'...,' the minister said, according to AP" the minister speaks."""
-    quoted = quote_regions(sent.text)
-    verbs = sorted(
-        (t for t in sent if lemma(t) in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")),
-        key=lambda t: (bool(inside(quoted, t.idx, t.idx + 1)), t.dep_ != "ROOT", t.i),
-    )  # a verb inside the quote ("the court ... said that") speaks last
-    for verb in verbs:
+def _speech(sent, quoted: list[tuple[int, int]] | None = None):
+    """("speech", subject, verb) for a speech verb with a speaker-like subject, or
+    ("according_to", source, "according"), or None. The sentence's main verb comes first, then
+    "according to", then the other speech verbs: in "'...,' the minister said, according to AP"
+    the minister speaks, in "the president rang friends to ask them ..., according to a source"
+    the source does. A verb inside quotation marks (``quoted``: spans in the sentence's own
+    offsets; the sentence's own marks where None) is the quote's, never the sentence's, and
+    a participle describing a noun ("an article pointed out by The Intercept") speaks for
+    nobody."""
+    quoted = quote_regions(sent.text) if quoted is None else quoted
+    verbs = [
+        t for t in sent
+        if lemma(t) in SPEECH_VERBS and t.pos_ in ("VERB", "AUX") and t.dep_ != "acl"
+        and not inside(quoted, t.idx, t.idx + 1) and not _not_speech(t)
+    ]  # fmt: skip
+    found = [v for v in verbs if v.dep_ == "ROOT"] + [None] + [v for v in verbs if v.dep_ != "ROOT"]
+    for verb in found:
+        if verb is None:
+            source = _according_to(sent)
+            if source is not None:
+                return source
+            continue
         if any(c.lower_ in FREE_RELATIVES for c in verb.children):
             continue  # "whatever the critics say" reports nothing
         subj = _subject(verb)
         if subj is not None and _speaker_like(subj, verb):
             return "speech", subj, verb
+    return None
+
+
+def _according_to(sent):
     for tok in sent:
         if tok.lower_ == "according":
             to = [c for c in tok.children if c.lower_ == "to"]
@@ -422,11 +438,30 @@ def _speech(sent):
     return None
 
 
-def reported_span(sent, offset: int) -> list[tuple[int, int]] | None:
+def _not_speech(verb) -> bool:
+    """ "called the number back", "called for calm", "called on them": no speech reported."""
+    if lemma(verb) != "call":
+        return False
+    return any(c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in ("for", "on", "in"))
+               for c in verb.children)  # fmt: skip
+
+
+def _local(regions: list[tuple[int, int]], offset: int, n: int) -> list[tuple[int, int]]:
+    """Document-offset spans as offsets into a sentence of ``n`` characters at ``offset``."""
+    return [(max(a - offset, 0), min(b - offset, n)) for a, b in regions
+            if a < offset + n and offset < b]  # fmt: skip
+
+
+def reported_span(
+    sent, offset: int, quotes: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]] | None:
     """The character spans (document offsets) of what a sentence reports someone as saying: the
     speech verb's clause without its subject and the verb ("he said [the White House did not
-    ...]"), or the sentence without its "according to X" phrase; None where nobody speaks."""
-    found = _speech(sent)
+    ...]"), or the sentence without its "according to X" phrase; None where nobody speaks.
+    ``quotes``: the text's quotation spans (document offsets), where the sentence's own marks do
+    not tell (a quote over several paragraphs)."""
+    local = None if quotes is None else _local(quotes, offset, len(sent.text))
+    found = _speech(sent, local)
     if found is None:
         return None
     kind, subj, cue = found
@@ -563,6 +598,18 @@ NOT_PERSON_HEADS = mentions.ORG_HEADS | set(
     "Center Centre Hospital Prison Base Region Province County State City Capitol Kremlin".split()
 )
 HE_SHE = {"he", "she"}
+# A text that speaks for whoever is named in its description ("a Washington Post article").
+DOCUMENT_NOUNS = set(
+    "article report story editorial column piece investigation analysis study survey poll "
+    "op-ed interview broadcast headline".split()
+)
+# What "the network said" may call an organisation.
+ORG_NOUNS = set(
+    "company network agency department outlet newspaper paper firm group organization "
+    "organisation campaign channel ministry government administration broadcaster station "
+    "committee commission board union party office".split()
+)
+_ASKED = re.compile(r"\b(ask(?:ed|ing|s)?)\s+(him|her|[A-Z])")
 _HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _PRONOUN_SUBJECT = re.compile(
     r"[\W]*(?:(?:but|and|yet|so|then|later|still|now|meanwhile|instead)\s+)?(he|she)\b",
@@ -774,27 +821,65 @@ class Referents:
         return self._beside(speaker) or self._described(speaker)
 
     def _described(self, speaker: Mention) -> Mention | None:
-        """The person "the spokesman" or "the president" refers to: the nearest person before
-        it (outside quotes) whose title or role is that word ("State Department spokesman
-        Steve Goldstein")."""
-        word = speaker.text.split()[-1].lower()
-        definite = self.text[max(0, speaker.start - 4) : speaker.start].lower() == "the "
-        if not definite or not (word in mentions.ROLE_NOUNS or word.title() in mentions.PERSON_TITLES):
+        """What "the spokesman" or "the network" refers to: for a person's title or role, the
+        nearest person before it (outside quotes) so titled ("State Department spokesman Steve
+        Goldstein"); for a kind of organisation, the organisation the nearest sentence before
+        it names first ("The lawsuit was announced by CNN. The network is also asking ...")."""
+        word = speaker.text.split()[-1]
+        if (
+            not word.islower()
+            or self.text[max(0, speaker.start - 4) : speaker.start].lower() != "the "
+        ):
             return None
+        if word in mentions.ROLE_NOUNS or word.title() in mentions.PERSON_TITLES:
+            return self._titled_person(word, speaker.start)
+        if word in ORG_NOUNS:
+            return self._nearest_organisation(speaker.start)
+        return None
+
+    @cached_property
+    def _organisations(self) -> set[str]:
+        """The keys of names the recogniser calls an organisation at least once."""
+        return {m.key for m in self.typed if m.kind == "organisation"}
+
+    def _organisation(self, m: mentions.NameMention) -> bool:
+        return m.key in self._organisations and not self.is_person(m)
+
+    def _titled_person(self, word: str, before: int) -> Mention | None:
+        def titled(m) -> bool:
+            words = [w.strip("“”\"‘’'(),") for w in
+                     self.text[max(0, m.start - 40) : m.start].lower().split()[-3:]]  # fmt: skip
+            return word in words or bool(m.role and word in m.role.lower().split())
+
         for m in reversed(self.typed):
-            if m.end > speaker.start or inside(self.quotes, m.start, m.end):
+            if m.end > before or inside(self.quotes, m.start, m.end) or not self.is_person(m):
                 continue
-            before = self.text[max(0, m.start - 40) : m.start].lower().split()[-3:]
-            if word in before or (m.role and word in m.role.lower().split()):
-                return self._fullest(m)
-            same = [n for n in self.typed if n.key == m.key and n.start < speaker.start]
-            if any(word in self.text[max(0, n.start - 40) : n.start].lower().split()[-3:]
-                   for n in same):  # fmt: skip
+            if any(titled(n) for n in self.typed if n.key == m.key and n.start < before):
                 return self._fullest(m)
         return None
 
+    def _nearest_organisation(self, before: int) -> Mention | None:
+        k = max(0, bisect_right(self._starts, before) - 1)
+        for j in range(k, max(-1, k - 6), -1):
+            s, e = self.sentences[j]
+            e = min(e, before)
+            for m in self.typed:
+                if (
+                    s <= m.start
+                    and m.end <= e
+                    and self._organisation(m)
+                    and not (self.is_person(m) or inside(self.quotes, m.start, m.end))
+                ):
+                    return self._fullest(m)
+        return None
+
     def _beside(self, speaker: Mention) -> Mention | None:
-        """The name a description comes with: "Trump's spokesman[,] Taylor Budowich"."""
+        """The name a description comes with: "Trump's spokesman[,] Taylor Budowich", or the
+        name in a document's description ("a 2013 Washington Post article")."""
+        if speaker.text.split()[-1].lower() in DOCUMENT_NOUNS:
+            named = [m for m in self.plain if speaker.start <= m.start and m.end < speaker.end]
+            if named:
+                return self._fullest(named[-1])
         for m in self.plain:
             gap = self.text[speaker.end : m.start] if m.start >= speaker.end else None
             if gap is not None and len(gap) <= 2 and gap.strip(" ,") == "":
@@ -818,9 +903,26 @@ class Referents:
         if here is not None:
             return here
         for j in range(k - 1, max(-1, k - 12), -1):
+            asked = self._asked(j)
+            if asked is not None:
+                return asked  # "Melvin asked Clinton if ... “I never talked to her,” he said"
             found = self.salient(j)
             if found is not None:
                 return found
+        return None
+
+    def _asked(self, j: int) -> Mention | None:
+        """The person sentence ``j`` says was asked ("asked Clinton", "asking him"): the one
+        who answers next."""
+        s, e = self.sentences[j]
+        for m in _ASKED.finditer(self.text, s, e):
+            if inside(self.quotes, m.start(), m.end()):
+                continue
+            named = [n for n in self.typed if n.start == m.end(1) + 1 and self.is_person(n)]
+            if named:
+                return self._fullest(named[0])
+            if m[2].lower() in ("him", "her"):
+                return self.antecedent(m.start(2))
         return None
 
     def salient(self, j: int) -> Mention | None:
