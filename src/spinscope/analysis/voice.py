@@ -35,6 +35,7 @@ from spinscope.model.document import Finding
 VOICES = ("author", "quote", "reported")
 VIEWS = ("author", "all")
 _NAME_COLON = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s*$")
+MAX_BLOCK_LINES = 12
 CLOSING = "”\"’'»"
 
 
@@ -93,8 +94,12 @@ class _Voices:
         self.starts = [s for s, _ in self.spans]
         self.referents = structure.Referents(text, self.spans)
         self.quotes = self.referents.quotes
+        self._block_speaker: dict[int, str | None] = {}
         self._parsed: dict[int, tuple[Attribution, list[tuple[int, int]] | None]] = {}
         self._quote_speaker: dict[int, str | None] = {}
+        blocks = self._block_quotes()
+        if blocks:
+            self.quotes = sorted(self.quotes + blocks)
 
     def assign(self, findings: Sequence[Finding]) -> list[Finding]:
         out = []
@@ -159,9 +164,56 @@ class _Voices:
             self._quote_speaker[i] = self._find_quote_speaker(i)
         return self._quote_speaker[i]
 
+    def _block_quotes(self) -> list[tuple[int, int]]:
+        """Quotes set off without quotation marks after a sentence that introduces them with a
+        colon ("He told Sputnik:" or "Fox News reports:" and the paragraph after it): the next
+        paragraph where paragraphs are separated by blank lines, else (one sentence a line) the
+        lines up to a short or bracketed line, a quotation mark or another such colon, at most
+        ``MAX_BLOCK_LINES``."""
+        out = []
+        for k, (s, e) in enumerate(self.spans):
+            piece = self.text[s:e]
+            line_end = self.text.find("\n", e)
+            if not piece.endswith(":") or line_end < 0 or self.text[e:line_end].strip():
+                continue
+            if not (self.english(s) and structure.speech_cue(piece)):
+                continue
+            attribution, _ = self.attribution(k)
+            if attribution.kind == "author":
+                continue
+            region = self._block_after(line_end + 1)
+            if region is not None:
+                out.append(region)
+                self._block_speaker[region[0]] = speaker_name(attribution, self.text)
+        return out
+
+    def _block_after(self, pos: int) -> tuple[int, int] | None:
+        blank = self.text.startswith("\n", pos)
+        lines, start, end = 0, None, pos
+        for line in self.text[pos:].split("\n"):
+            words = line.split()
+            stop = (
+                len(words) <= 3 or line.lstrip()[:1] in "(—–-\"“‘'" or line.rstrip().endswith(":")
+            )
+            if not words and blank and start is None:
+                end += len(line) + 1
+                continue
+            if stop or lines >= MAX_BLOCK_LINES:
+                break
+            lead = len(line) - len(line.lstrip())
+            start = end + lead if start is None else start
+            lines += 1
+            last = end + len(line.rstrip())
+            end += len(line) + 1
+            if blank:
+                break
+        return (start, last) if start is not None else None
+
     def _find_quote_speaker(self, i: int) -> str | None:
-        found = self._direct(i)
         a, b = self.quotes[i]
+        if a in self._block_speaker:
+            return self._block_speaker[a]
+        found = self._direct(i)
         if found is None and self.text[b - 1] not in CLOSING and i + 1 < len(self.quotes):
             gap = self.text[b : self.quotes[i + 1][0]]
             if not gap.strip() and gap.count("\n") == 1:  # the quote goes on in the next paragraph

@@ -815,6 +815,9 @@ class Referents:
             if words[0].lower() not in HE_SHE:
                 return None  # "they", "we", "I": no person to name
             return self.antecedent(speaker.start)
+        inner = [m for m in self.plain if speaker.start <= m.start and m.end == speaker.end]
+        if inner and len(inner[-1].text.split()) >= 2:
+            return self._fullest(inner[-1])  # "Allison Jean" is not "Botham Jean"
         named = mentions.link(speaker, self.names, [])
         if named is not None:
             return named
@@ -842,8 +845,14 @@ class Referents:
         """The keys of names the recogniser calls an organisation at least once."""
         return {m.key for m in self.typed if m.kind == "organisation"}
 
+    @cached_property
+    def _kinded(self) -> set[str]:
+        return {m.key for m in self.typed if m.kind}
+
     def _organisation(self, m: mentions.NameMention) -> bool:
-        return m.key in self._organisations and not self.is_person(m)
+        """An organisation's name, or one the recogniser gave no kind (not a person's)."""
+        known = m.key in self._organisations or m.key not in self._kinded
+        return known and not self.is_person(m)
 
     def _titled_person(self, word: str, before: int) -> Mention | None:
         def titled(m) -> bool:
@@ -880,16 +889,28 @@ class Referents:
             named = [m for m in self.plain if speaker.start <= m.start and m.end < speaker.end]
             if named:
                 return self._fullest(named[-1])
+        role = speaker.text.split()[-1].lower()
         for m in self.plain:
             gap = self.text[speaker.end : m.start] if m.start >= speaker.end else None
-            if gap is not None and len(gap) <= 2 and gap.strip(" ,") == "":
+            closed = self.text[m.end : m.end + 1] == ","  # "sources, Trump has" is no apposition
+            if (
+                gap is not None
+                and len(gap) <= 2
+                and gap.strip(" ,") == ""
+                and (role in mentions.ROLE_NOUNS or (gap == ", " and closed))
+            ):
                 return self._fullest(m)
             if speaker.start <= m.start and m.end <= speaker.end and m.role:
                 return self._fullest(m)
         return None
 
     def _fullest(self, m) -> Mention:
-        same = [n for n in self.names if mentions.key(n.text) == mentions.key(m.text)]
+        """The fullest mention of ``m``'s name: of its last word for a one-word name ("Trump"),
+        of names ending in it for a full one ("Allison Jean", never "Botham Jean")."""
+        if len(m.text.split()) >= 2:
+            same = [n for n in self.names if n.text == m.text or n.text.endswith(" " + m.text)]
+        else:
+            same = [n for n in self.names if mentions.key(n.text) == mentions.key(m.text)]
         best = mentions.fullest(same) if same else m
         return Mention(best.start, best.end, best.text)
 
