@@ -55,6 +55,7 @@ def main() -> int:
     for r in rows:
         by_article[(r["dataset"], r["article_id"])].append(r)
     strict = lenient = none = 0
+    per_split: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     t0 = time.perf_counter()
     for (dataset, article_id), gold in sorted(by_article.items()):
         path = args.data / dataset / f"article{article_id}.txt"
@@ -69,6 +70,8 @@ def main() -> int:
             strict += s
             lenient += ok
             none += who is None
+            per_split[r.get("split", "all")][0] += ok
+            per_split[r.get("split", "all")][1] += 1
             if args.errors and not ok:
                 print(f"{article_id} [{r['start']}:{r['end']}] gold={r['speaker']!r} "
                       f"got={who!r} | {text[r['start'] : r['end']][:140]}")  # fmt: skip
@@ -77,6 +80,8 @@ def main() -> int:
     print(f"speaker accuracy (same speaker): {lenient / n:.3f} ({lenient}/{n})")
     print(f"speaker accuracy (strict name):  {strict / n:.3f} ({strict}/{n})")
     print(f"no speaker given: {none}")
+    for split, (ok, total) in sorted(per_split.items()):
+        print(f"  {split}: {ok / total:.3f} ({ok}/{total})")
     return 0
 
 

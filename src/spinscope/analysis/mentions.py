@@ -78,7 +78,8 @@ ROLE_NOUNS = set(
     "founder leader official ambassador envoy general commander deputy wife husband son "
     "daughter brother sister father mother friend ally rival opponent challenger successor "
     "predecessor economist analyst researcher professor governor mayor senator candidate "
-    "representative manager owner partner colleague counsel judge prosecutor".split()
+    "representative manager owner partner colleague counsel judge prosecutor lawmaker "
+    "legislator congressman congresswoman politician diplomat specialist expert".split()
 )
 # Titles that only people bear: a name after one is a person's ("U.S. District Court Judge
 # Timothy Kelly" gives Timothy Kelly; "Vice President Kamala Harris" gives Kamala Harris).

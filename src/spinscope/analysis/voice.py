@@ -130,6 +130,7 @@ class _Voices:
             attribution, _ = self.attribution(k)
             if attribution.kind != "author":
                 return speaker_name(attribution, self.text)
+            start, end = self.spans[k]
         said_as, who = self.voice(start, end)
         return who if said_as == "quote" else None
 

@@ -423,9 +423,36 @@ def _speech(sent, quoted: list[tuple[int, int]] | None = None):
         if any(c.lower_ in FREE_RELATIVES for c in verb.children):
             continue  # "whatever the critics say" reports nothing
         subj = _subject(verb)
+        root = next((t for t in sent if t.dep_ == "ROOT"), None)
+        if subj is None and verb.dep_ == "conj" and root is not None and root.i < verb.i:
+            subj = _subject(root)  # "a firefighter has taken to ... and claims ..."
+        if subj is None and verb.dep_ == "ROOT":
+            subj = _unparsed_subject(sent, verb)
         if subj is not None and _speaker_like(subj, verb):
             return "speech", subj, verb
     return None
+
+
+def _unparsed_subject(sent, verb):
+    """The speaker of "..., the Justice Department for the Southern District of Ohio said." or
+    "“...,” said WHO specialist Dr. Sylvie Brand." where the parse found no subject: the first
+    noun run between the last comma and the verb, else the last name after the verb. A passive
+    verb ("the report was written") has its subject already: none."""
+    if any(c.dep_ in ("nsubjpass", "auxpass", "csubj", "expl") for c in verb.children):
+        return None
+    before = []
+    for t in (t for t in sent if t.i < verb.i):
+        before = [] if t.text in ',“”"' else before + [t]
+    run = []
+    for t in before:
+        if t.pos_ in ("NOUN", "PROPN"):
+            run.append(t)
+        elif run:
+            break
+    if run:
+        return run[-1]
+    names = [t for t in sent if t.i > verb.i and t.pos_ == "PROPN"]
+    return names[-1] if names else None
 
 
 def _according_to(sent):
@@ -819,9 +846,25 @@ class Referents:
         if inner and len(inner[-1].text.split()) >= 2:
             return self._fullest(inner[-1])  # "Allison Jean" is not "Botham Jean"
         named = mentions.link(speaker, self.names, [])
+        if named is not None and len(named.text.split()) == 1:
+            named = self._by_first_name(named) or named
         if named is not None:
             return named
         return self._beside(speaker) or self._described(speaker)
+
+    def _by_first_name(self, speaker: Mention) -> Mention | None:
+        """ "Dr. Tedros" for "Tedros Adhanom": a one-word name that no name ends in, and that
+        begins exactly one person's full name."""
+        word = mentions.POSSESSIVE.sub("", speaker.text)
+        full = {
+            m.text for m in self.typed
+            if len(m.text.split()) >= 2 and m.text.split()[0] == word and self.is_person(m)
+        }  # fmt: skip
+        ends = any(m.key == word and len(m.text.split()) >= 2 for m in self.plain)
+        if len(full) != 1 or ends:
+            return None
+        name = next(iter(full))
+        return next(Mention(m.start, m.end, m.text) for m in self.names if m.text == name)
 
     def _described(self, speaker: Mention) -> Mention | None:
         """What "the spokesman" or "the network" refers to: for a person's title or role, the
