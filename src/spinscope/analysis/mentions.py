@@ -29,6 +29,7 @@ name an entity with it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -264,10 +265,15 @@ def _typed(
 ) -> list[NameMention]:
     """Each mention with the kind of the entity it overlaps most; a mention holding two
     recognised entities is cut into them."""
-    ents = [(s, e, KINDS[lab]) for s, e, lab in entities if lab in KINDS]
+    ents = sorted((s, e, KINDS[lab]) for s, e, lab in entities if lab in KINDS)
+    starts = [s for s, _, _ in ents]
+    longest = max((e - s for s, e, _ in ents), default=0)
     out = []
     for m in mentions:
-        inside = [(s, e, k) for s, e, k in ents if m.start <= s and e <= m.end]
+        # only the entities that may overlap the mention (a scan of all of them per mention
+        # made long texts quadratic)
+        near = ents[bisect_left(starts, m.start - longest) : bisect_left(starts, m.end)]
+        inside = [(s, e, k) for s, e, k in near if m.start <= s and e <= m.end]
         if len(inside) >= 2:
             for s, e, k in inside:
                 s2 = s + len(text[s:e]) - len(text[s:e].lstrip())
@@ -275,7 +281,7 @@ def _typed(
                 if name and name[0].isupper():
                     out.append(replace(m, start=s2, end=s2 + len(name), text=name, kind=k))
             continue
-        overlap = [(min(e, m.end) - max(s, m.start), k) for s, e, k in ents]
+        overlap = [(min(e, m.end) - max(s, m.start), k) for s, e, k in near]
         best = max((o for o in overlap if o[0] > 0), default=None)
         out.append(replace(m, kind=best[1]) if best else m)
     return out

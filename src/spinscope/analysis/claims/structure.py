@@ -785,10 +785,11 @@ class Referents:
 
     @cached_property
     def typed(self) -> list[mentions.NameMention]:
-        """The names with spaCy's kinds (the recogniser runs here, once)."""
+        """The names with spaCy's kinds (the recogniser runs here, once, where a pronoun or a
+        description needs a person)."""
         entities = self._entities
-        if entities is None:
-            entities = mentions.ner_entities([self.text])[0]
+        if entities is None:  # sentence by sentence: one long doc is slower than its pieces
+            entities = mentions.ner_entities_in(self.text, self.sentences)
         return mentions.find(self.text, entities)
 
     @cached_property
@@ -856,9 +857,12 @@ class Referents:
         """ "Dr. Tedros" for "Tedros Adhanom": a one-word name that no name ends in, and that
         begins exactly one person's full name."""
         word = mentions.POSSESSIVE.sub("", speaker.text)
+        if not word[1:].islower():
+            return None  # "CNN" is not the first name of "CNN Communications"
         full = {
-            m.text for m in self.typed
-            if len(m.text.split()) >= 2 and m.text.split()[0] == word and self.is_person(m)
+            m.text for m in self.plain
+            if len(m.text.split()) >= 2 and m.text.split()[0] == word
+            and m.text.split()[-1] not in NOT_PERSON_HEADS
         }  # fmt: skip
         ends = any(m.key == word and len(m.text.split()) >= 2 for m in self.plain)
         if len(full) != 1 or ends:
