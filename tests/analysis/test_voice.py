@@ -246,3 +246,60 @@ def test_the_setting_and_the_cli_flag():
         load_settings({"report.voice": "quotes"})
     args = build_parser().parse_args(["analyze", "x.txt", "--voice", "all"])
     assert _settings(args)["report.voice"] == "all"
+
+
+# -- more attribution cases the gold showed ------------------------------------------------------
+
+
+def test_a_colon_introduces_a_quote_without_marks():
+    text = (
+        "Jane Ruiz runs a small outlet.\n"
+        "She told the radio station:\n"
+        "The platforms are silencing every small voice they can find.\n"
+        "Indeed!\n"
+    )
+    assert voices(text, "silencing every small voice") == [("quote", "Jane Ruiz")]
+    assert voices(text, "Indeed")[0][0] == "author"
+
+
+def test_name_colon_quote():
+    text = 'Karen Monahan spoke to the network.\nMonahan: "I called a friend that night."\n'
+    assert voices(text, "called a friend") == [("quote", "Karen Monahan")]
+
+
+def test_a_full_name_is_not_merged_with_a_relative():
+    text = (
+        "Botham Jean was killed in his flat.\n"
+        "His mother, Allison Jean, says the “smear” of her son is unacceptable.\n"
+    )
+    assert speaker_of(text, text.splitlines()[1]) == "Allison Jean"
+
+
+def test_a_passive_speech_verb_gives_its_agent():
+    text = "Siraj Wahhaj is also accused by Clayton County authorities of abducting his son."
+    assert speaker_of(text, text) == "Clayton County authorities"
+
+
+def test_the_spokesman_is_the_titled_person_before_it():
+    text = (
+        "State Department spokesman Steve Goldstein said Tillerson had no plans to leave.\n"
+        "He “did not speak to the president,” the spokesman added.\n"
+    )
+    assert speaker_of(text, text.splitlines()[1]) == "Steve Goldstein"
+
+
+def test_the_one_asked_answers_next():
+    text = (
+        "Craig Melvin asked Bill Clinton if he had apologized.\n"
+        "“I apologized to everybody in the world.\n"
+        "The apology was public,” he said.\n"
+    )
+    assert speaker_of(text, "The apology was public,” he said.") == "Bill Clinton"
+
+
+def test_a_first_name_reference():
+    text = (
+        "Dr. Tedros Adhanom, director-general of the agency, spoke on Monday.\n"
+        "According to Dr. Tedros, the flu is dangerous.\n"
+    )
+    assert speaker_of(text, text.splitlines()[1]) == "Tedros Adhanom"

@@ -148,7 +148,7 @@ class _Voices:
             if not (self.english(s) and structure.speech_cue(piece)):
                 self._parsed[k] = (Attribution("author"), None)
             else:
-                parsed = structure.load_nlp()(structure.parse_form(piece))
+                parsed = structure.parse(structure.parse_form(piece))
                 self._parsed[k] = (
                     structure.attribution(parsed, s, self.referents),
                     structure.reported_span(parsed, s, self.quotes),

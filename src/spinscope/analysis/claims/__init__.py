@@ -151,7 +151,7 @@ class ClaimAnalyzer:
             return []
         # Only sentences with a figure or a speech cue need the (costly) parse.
         to_parse = [structure.parse_form(text[p[0] : p[1]]) for p in picked if p[6]]
-        parses = iter(structure.load_nlp().pipe(to_parse) if to_parse else ())
+        parses = iter(structure.parse_all(to_parse) if to_parse else ())
         referents = structure.Referents(text, spans)
         claims = []
         for s, e, score, qs, ts, listed, parse in picked:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import OrderedDict
 from functools import cached_property, lru_cache
 
 from spinscope.analysis import mentions
@@ -154,6 +155,32 @@ def load_nlp():
             f"The claims analyser needs the spaCy model {SPACY_MODEL!r}; install spinscope "
             f"again (pip install spinscope) to get it. ({exc.__class__.__name__})"
         ) from None
+
+
+_PARSED: OrderedDict[str, object] = OrderedDict()
+PARSE_CACHE = 1024  # sentences: the claims analyser's parses, read again by the voice step
+
+
+def parse_all(pieces: list[str]) -> list:
+    """spaCy parses of sentences (each as ``parse_form`` gives it), from a small per-process
+    cache where the same sentence was parsed before: the claims analyser and the voice step
+    read the same sentences of one text, and each parse is the costly part of both."""
+    missing = list(dict.fromkeys(p for p in pieces if p not in _PARSED))
+    if missing:
+        for piece, doc in zip(missing, load_nlp().pipe(missing), strict=True):
+            _PARSED[piece] = doc
+    out = []
+    for piece in pieces:
+        _PARSED.move_to_end(piece)
+        out.append(_PARSED[piece])
+    while len(_PARSED) > PARSE_CACHE:
+        _PARSED.popitem(last=False)
+    return out
+
+
+def parse(piece: str):
+    """The parse of one sentence (see ``parse_all``)."""
+    return parse_all([piece])[0]
 
 
 def _import_spacy_without_torch():
@@ -797,6 +824,29 @@ class Referents:
         return quote_regions(self.text)
 
     @cached_property
+    def _quote_starts(self) -> list[int]:
+        return [a for a, _ in self.quotes]
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a quotation (by bisection: texts may hold
+        thousands)."""
+        i = bisect_right(self._quote_starts, end - 1) - 1
+        return i >= 0 and max(b for _, b in self.quotes[max(0, i - 2) : i + 1]) > start
+
+    @cached_property
+    def _sentence_mentions(self) -> list[list[mentions.NameMention]]:
+        out: list[list[mentions.NameMention]] = [[] for _ in self.sentences]
+        for m in self.typed:
+            k = bisect_right(self._starts, m.start) - 1
+            if k >= 0 and m.end <= self.sentences[k][1]:
+                out[k].append(m)
+        return out
+
+    def _in_sentence(self, j: int) -> list[mentions.NameMention]:
+        """The typed mentions inside sentence ``j``."""
+        return self._sentence_mentions[j]
+
+    @cached_property
     def _people(self) -> dict[str, bool]:
         """Name key -> whether the name is a person's."""
         groups: dict[str, list[mentions.NameMention]] = {}
@@ -907,25 +957,20 @@ class Referents:
                      self.text[max(0, m.start - 40) : m.start].lower().split()[-3:]]  # fmt: skip
             return word in words or bool(m.role and word in m.role.lower().split())
 
+        titled_keys = {n.key for n in self.typed if n.start < before and titled(n)}
         for m in reversed(self.typed):
-            if m.end > before or inside(self.quotes, m.start, m.end) or not self.is_person(m):
+            if m.end > before or m.key not in titled_keys or self.quoted(m.start, m.end):
                 continue
-            if any(titled(n) for n in self.typed if n.key == m.key and n.start < before):
+            if self.is_person(m):
                 return self._fullest(m)
         return None
 
     def _nearest_organisation(self, before: int) -> Mention | None:
         k = max(0, bisect_right(self._starts, before) - 1)
         for j in range(k, max(-1, k - 6), -1):
-            s, e = self.sentences[j]
-            e = min(e, before)
-            for m in self.typed:
-                if (
-                    s <= m.start
-                    and m.end <= e
-                    and self._organisation(m)
-                    and not (self.is_person(m) or inside(self.quotes, m.start, m.end))
-                ):
+            e = min(self.sentences[j][1], before)
+            for m in self._in_sentence(j):
+                if m.end <= e and self._organisation(m) and not self.quoted(m.start, m.end):
                     return self._fullest(m)
         return None
 
@@ -984,10 +1029,10 @@ class Referents:
         who answers next."""
         s, e = self.sentences[j]
         for m in _ASKED.finditer(self.text, s, e):
-            if inside(self.quotes, m.start(), m.end()):
+            if self.quoted(m.start(), m.end()):
                 continue
-            named = [n for n in self.typed if n.start == m.end(1) + 1 and self.is_person(n)]
-            if named:
+            named = [n for n in self._in_sentence(j) if n.start == m.end(1) + 1]
+            if named and self.is_person(named[0]):
                 return self._fullest(named[0])
             if m[2].lower() in ("him", "her"):
                 return self.antecedent(m.start(2))
@@ -1002,7 +1047,7 @@ class Referents:
             first = self._first_person(j, plain=True)
             pronoun = next(
                 (m for m in _HE_SHE.finditer(self.text, s, e)
-                 if not inside(self.quotes, m.start(), m.end())),
+                 if not self.quoted(m.start(), m.end())),
                 None,
             )  # fmt: skip
             if pronoun is not None and (first is None or pronoun.start() < first.start):
@@ -1016,12 +1061,10 @@ class Referents:
     ) -> Mention | None:
         """The first person sentence ``j`` names outside quotes (before ``before``), one
         written possessive last; with ``plain``, that mention itself, else its fullest form."""
-        s, e = self.sentences[j]
-        e = e if before is None else min(e, before)
+        e = self.sentences[j][1] if before is None else min(self.sentences[j][1], before)
         found = [
-            m for m in self.typed
-            if s <= m.start and m.end <= e and not inside(self.quotes, m.start, m.end)
-            and self.is_person(m)
+            m for m in self._in_sentence(j)
+            if m.end <= e and not self.quoted(m.start, m.end) and self.is_person(m)
         ]  # fmt: skip
         if not found:
             return None
