@@ -198,13 +198,8 @@ def _lines(el: El, view: View, hidden: set[str], print_rules: bool) -> float:
         return 0
     if el.classes & hidden:
         return 0  # a closed <details> is counted as open: the estimate errs towards more pages
-    if el.tag == "tr":
-        cells = [c for c in el.children if isinstance(c, El) and c.tag in ("td", "th")]
-        cells = [c for c in cells if not c.classes & hidden and shown_in(c, view)]
-        if not cells:
-            return 0
-        width = CHARS_PER_LINE / len(cells)
-        return max(_wrapped(_printed_text(c, view, hidden), width) for c in cells)
+    if el.tag == "table":
+        return _table_lines(el, view, hidden) + 0.5
     if el.tag == "div" and "article" in el.classes:
         text = _printed_text(el, view, hidden)
         return sum(_wrapped(p, CHARS_PER_LINE) for p in text.split("\n")) + 1
@@ -223,6 +218,32 @@ def _lines(el: El, view: View, hidden: set[str], print_rules: bool) -> float:
     if el.tag in ("p", "h1", "h2", "h3", "summary", "table", "ul", "ol"):
         total += 0.5  # margins
     return total
+
+
+def _table_lines(table: El, view: View, hidden: set[str]) -> float:
+    """Rows wrap at column widths shared out as an automatic table layout roughly does: in
+    proportion to each column's mean text length, never narrower than its longest word."""
+    rows = []
+    for tr in table.find_all("tr"):
+        if not _printed(tr, view, hidden):
+            continue
+        cells = [c for c in tr.children if isinstance(c, El) and c.tag in ("td", "th")]
+        rows.append([_printed_text(c, view, hidden) if _printed(c, view, hidden) else ""
+                     for c in cells])  # fmt: skip
+    if not rows:
+        return 0
+    ncols = max(len(r) for r in rows)
+    cols = [[" ".join(r[i].split()) for r in rows if i < len(r)] for i in range(ncols)]
+    mean = [sum(map(len, c)) / len(c) + 2 for c in cols]  # + padding
+    word = [min(max((len(w) for x in c for w in x.split()), default=1), 20) for c in cols]
+    widths = [max(w, CHARS_PER_LINE * m / sum(mean)) for w, m in zip(word, mean, strict=True)]
+    scale = CHARS_PER_LINE / sum(widths)
+    widths = [w * scale for w in widths]
+    return sum(max([1, *(_wrapped(t, widths[i]) for i, t in enumerate(r))]) for r in rows)
+
+
+def _printed(el: El, view: View, hidden: set[str]) -> bool:
+    return not el.classes & hidden and shown_in(el, view)
 
 
 def _printed_text(el: El, view: View, hidden: set[str]) -> str:

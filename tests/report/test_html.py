@@ -29,7 +29,9 @@ def views_of(page: str) -> dict[str, list[tuple[str, str | None, str | None]]]:
         if pages.View(taxonomy).key not in holder.classes:
             continue
         out[taxonomy] = [
-            (c, None, None) if isinstance(c, str) else (c.text(), c.attrs["class"], c.attrs["title"])
+            (c, None, None)
+            if isinstance(c, str)
+            else (c.text(), c.attrs["class"], c.attrs["title"])
             for c in div.children
         ]
     return out
@@ -118,7 +120,6 @@ def test_metadata_warning_and_footer(result: AnalysisResult) -> None:
 
 
 def test_taxonomy_switch_defaults_to_semeval2023(result: AnalysisResult) -> None:
-    page = render_html(result)
     def checked(page: str) -> list[str]:
         radios = pages.parse(page).find_all("input", name="taxonomy")
         assert [r.attrs["id"] for r in radios] and all(r.attrs["type"] == "radio" for r in radios)

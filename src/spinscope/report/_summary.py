@@ -333,4 +333,3 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return _plain(value)
-

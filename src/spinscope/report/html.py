@@ -157,6 +157,7 @@ def _claim_row(row: _view.ClaimRow) -> dict[str, Any]:
         "anchor": row.anchor,
         "score": f"{row.score:.2f}",
         "quote": quote(row.text, 2 * TABLE_QUOTE_CHARS),
+        "print_quote": quote(row.text, 2 * PRINT_QUOTE_CHARS),
         "offsets": _offsets(row.start, row.end),
         "figures": list(row.figures),
         "speaker": row.speaker,
