@@ -314,6 +314,18 @@ def test_print_shows_only_the_chosen_view(page, root) -> None:
     assert ".view" not in style and ".state" not in style  # no rule unhides the other copies
     shown = [d for d in root.find_all("div", cls="state") if pages.shown_in(d, View())]
     assert len(shown) == 2  # the text and the counts of the default view
+    notes = [p.text() for p in root.find_all("p", cls="print-only") if pages.shown_in(p, View())]
+    assert (
+        "Printed view: SemEval-2023 (23 techniques); the author's voice only; tentative "
+        "findings left out." in notes
+    )
+    all_voices = View("ptc2020", all_voices=True)
+    notes = [
+        p.text() for p in root.find_all("p", cls="print-only") if pages.shown_in(p, all_voices)
+    ]
+    assert any(
+        n.startswith("Printed view: PTC / SemEval-2020") and "all voices" in n for n in notes
+    )
 
 
 # -- colours ----------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ def _genre(result: AnalysisResult) -> tuple[str, str]:
     if genre.label != NOT_SURE:
         return f"{genre.label.replace('_', ' ')} ({genre.score:.2f})", ""
     note = genre.explanation or "No reason was given."
-    if genre.best:
+    if genre.best and str(genre.best) not in note:
         note += f" Best guess: {str(genre.best).replace('_', ' ')} ({genre.score:.2f})."
     return NOT_SURE, note
 

@@ -94,6 +94,7 @@ def _context(result: AnalysisResult, data: dict[str, Any], default: str) -> dict
         "checksums": _summary.checksums(m for m in result.models if isinstance(m, Mapping)),
         "changed_settings": _summary.changed_settings(result.settings),
         "has_settings": bool(result.settings),
+        "tax_names": {_view.slug(t): _view.TAXONOMY_NAMES.get(t, t) for t in taxonomies},
         "switch_ids": [f"tax-{_view.slug(t)}" for t in taxonomies]
         + ["voice-author", "voice-all", "show-hidden"],
     }
