@@ -149,6 +149,45 @@ def _ancestors(el: El):  # noqa: ANN202
         e = e.parent
 
 
+SWITCH_RULE = re.compile(
+    r"((?:#[\w-]+:(?:checked|not\(:checked\))\s*~\s*)+)(main|\*)\s+\.([\w-]+)"
+    r"(?::not\(\.([\w-]+)\))?"
+)
+
+
+def css_hidden(page: str, root: El, view: View) -> set[int]:
+    """The ids of the elements the page's own switch rules hide in ``view``: each screen rule
+    ``#a:checked ~ #b:not(:checked) ~ main .x:not(.y) { display: none }`` is applied to the parsed
+    page with the inputs checked as ``view`` says. A switch rule this cannot read fails."""
+    body = root.find("body")
+    siblings = [c for c in body.children if isinstance(c, El)]
+    checked = {f"tax-{view.taxonomy}", "voice-all" if view.all_voices else "voice-author"}
+    if view.show_hidden:
+        checked.add("show-hidden")
+    out: set[int] = set()
+    for selectors, decl in re.findall(r"([^{}]+)\{([^{}]*)\}", screen_css(page)):
+        if not re.search(r"display:\s*none", decl) or ":checked" not in selectors:
+            continue
+        for selector in selectors.split(","):
+            match = SWITCH_RULE.fullmatch(selector.strip())
+            assert match, f"unread switch rule: {selector.strip()}"
+            chain, scope, cls, not_cls = match.groups()
+            pos = -1
+            for ident, state in re.findall(r"#([\w-]+):(checked|not\(:checked\))", chain):
+                at = next(i for i, e in enumerate(siblings) if e.attrs.get("id") == ident)
+                if at < pos or (state == "checked") != (ident in checked):
+                    break
+                pos = at
+            else:
+                for sib in siblings[pos + 1 :]:
+                    if scope == "main" and sib.tag != "main":
+                        continue
+                    for e in sib.iter():
+                        if e is not sib and cls in e.classes and not_cls not in e.classes:
+                            out.add(id(e))
+    return out
+
+
 def article(root: El, view: View) -> El:
     """The highlighted text the view shows (exactly one copy must be shown)."""
     shown = [d for d in root.find_all("div", cls="article") if d.parent and "state" in

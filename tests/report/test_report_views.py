@@ -212,6 +212,17 @@ def test_every_switch_state_has_a_css_rule_and_exactly_one_text(
     assert "".join(pages.visible_text(text, view)) == TEXT
 
 
+@pytest.mark.parametrize("view", [View(t, v, h) for t in ("semeval2023", "ptc2020")
+                                  for v in (False, True) for h in (False, True)])  # fmt: skip
+def test_the_css_rules_hide_exactly_what_the_tests_assume(page, root, view) -> None:
+    """``pages.shown_in`` (used by the other tests) against the page's own CSS selectors."""
+    hidden = pages.css_hidden(page, root, view)
+    assert hidden
+    for el in root.find("body").iter():
+        by_css = any(id(a) in hidden for a in pages._ancestors(el))
+        assert by_css == (not pages.shown_in(el, view)), (el.tag, el.attrs)
+
+
 # -- voice ------------------------------------------------------------------------------------
 
 
