@@ -242,6 +242,25 @@ def test_the_authors_voice_only_by_default_all_voices_marks_the_speaker(page, ro
     assert ("Exaggeration / minimisation", "the author") in table  # voice None is the author's
 
 
+def test_the_page_can_open_on_all_voices(result) -> None:
+    def opening(page: str) -> tuple[list[str], list[str]]:
+        root = pages.parse(page)
+        radios = [
+            r.attrs["id"] for r in root.find_all("input", name="voice") if "checked" in r.attrs
+        ]
+        default = [d.attrs["class"] for d in root.find_all("div", cls="default")]
+        return radios, default
+
+    radios, default = opening(render_html(result, voice="all"))
+    assert radios == ["voice-all"] and all("s-semeval2023-all-reliable" in d for d in default)
+    setting = AnalysisResult(doc=result.doc, findings=result.findings,
+                             settings={"report.voice": "all"})  # fmt: skip
+    assert opening(render_html(setting))[0] == ["voice-all"]
+    assert opening(render_html(result))[0] == ["voice-author"]
+    with pytest.raises(ValueError, match="voice must be one of author, all, got 'quote'"):
+        render_html(result, voice="quote")
+
+
 def test_a_speaker_is_escaped(result) -> None:
     hostile = [
         Finding(**{**f.to_dict(), "speaker": "<script>alert(1)</script>"})

@@ -74,9 +74,20 @@ class State:
         )
 
 
-def states(taxonomies: Sequence[str]) -> list[State]:
-    """Every switch combination, the default (first taxonomy, author only, reliable) first."""
-    return [State(t, v, h) for t, v, h in product(taxonomies, (False, True), (False, True))]
+VOICES = ("author", "all")
+
+
+def states(taxonomies: Sequence[str], voice: str = AUTHOR) -> list[State]:
+    """Every switch combination, the default first: the first taxonomy, ``voice`` ("author":
+    the author's words only, or "all") and no tentative findings.
+
+    Raises:
+        ValueError: ``voice`` is neither "author" nor "all".
+    """
+    if voice not in VOICES:
+        raise ValueError(f"voice must be one of {', '.join(VOICES)}, got {voice!r}")
+    voices = (voice == "all", voice != "all")
+    return [State(t, v, h) for t, v, h in product(taxonomies, voices, (False, True))]
 
 
 def visible(findings: Iterable[Finding], state: State) -> list[Finding]:

@@ -50,29 +50,40 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(
-    result: AnalysisResult | Mapping[str, Any], *, taxonomy: str = DEFAULT_TAXONOMY
+    result: AnalysisResult | Mapping[str, Any],
+    *,
+    taxonomy: str = DEFAULT_TAXONOMY,
+    voice: str | None = None,
 ) -> str:
     """Render one analysis result as a self-contained HTML page.
 
     Args:
         result: an ``AnalysisResult`` or the dict its ``to_dict`` returns.
         taxonomy: the taxonomy highlighted when the page opens; the other can be switched on.
+        voice: whose words the page opens on: "author" (the author's own; findings no step gave
+            a voice count as the author's) or "all"; None takes the result's ``report.voice``
+            setting, else "author". The other can be switched on.
 
     Returns:
         The whole page as a string; it fetches nothing from the network.
 
     Raises:
         TypeError: ``result`` is neither an ``AnalysisResult`` nor a mapping.
+        ValueError: ``voice`` is neither "author" nor "all".
     """
     obj, data = _view.normalise(result)
-    return _environment().get_template("report.html.j2").render(**_context(obj, data, taxonomy))
+    voice = voice or str(obj.settings.get("report.voice") or _summary.AUTHOR)
+    context = _context(obj, data, taxonomy, voice)
+    return _environment().get_template("report.html.j2").render(**context)
 
 
-def _context(result: AnalysisResult, data: dict[str, Any], default: str) -> dict[str, Any]:
+def _context(
+    result: AnalysisResult, data: dict[str, Any], default: str, voice: str
+) -> dict[str, Any]:
     doc = result.doc
     title = doc.title or str(doc.meta.get("title") or "") or "Untitled text"
     taxonomies = _view.taxonomies(result.findings, default)
-    states = _summary.states(taxonomies)
+    states = _summary.states(taxonomies, voice)
     return {
         "title": title,
         "meta": _view.document_meta(doc),
@@ -94,6 +105,7 @@ def _context(result: AnalysisResult, data: dict[str, Any], default: str) -> dict
         "checksums": _summary.checksums(m for m in result.models if isinstance(m, Mapping)),
         "changed_settings": _summary.changed_settings(result.settings),
         "has_settings": bool(result.settings),
+        "all_voices": voice == "all",
         "tax_names": {_view.slug(t): _view.TAXONOMY_NAMES.get(t, t) for t in taxonomies},
         "switch_ids": [f"tax-{_view.slug(t)}" for t in taxonomies]
         + ["voice-author", "voice-all", "show-hidden"],
