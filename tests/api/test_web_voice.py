@@ -97,3 +97,14 @@ def test_the_pages_colours_are_the_reports():
     found = dict(re.findall(r"\.cat-([a-z-]+) \{ background: (#[0-9a-f]{6}); \}", css))
     expected = {re.sub(r"[^a-z0-9]+", "-", k.lower()): v for k, v in CATEGORY_COLOURS.items()}
     assert found == expected
+
+
+def test_the_page_opens_on_all_voices_when_the_result_was_made_so():
+    from spinscope.api.view import page_context
+    from spinscope.model.document import Document
+
+    doc = Document(TEXT)
+    (result,) = VoicedPipeline().run([doc])
+    assert page_context(result)["all_voices"] is False
+    result.settings["report.voice"] = "all"
+    assert page_context(result)["all_voices"] is True

@@ -32,6 +32,8 @@ def page_context(result: AnalysisResult) -> dict[str, Any]:
             for t in taxonomies
         ],
         "summary": _summary.summary(result, taxonomies),
+        # whose words the page opens on: the result's report.voice setting, else the author's
+        "all_voices": result.settings.get("report.voice") == "all",
         "categories": _view.categories_used(findings),
         "labels": _view.label_rows(result.labels),
         "no_labels": _view.no_labels_reason(result),
