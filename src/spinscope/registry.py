@@ -17,8 +17,13 @@ def register_analyzer(name: str, factory: Callable[[dict[str, Any]], Any]) -> No
 def _techniques(settings: dict[str, Any]):
     from spinscope.analysis.techniques import TechniqueTagger
 
+    model_dir = settings["techniques.model_dir"] or None
+    if not model_dir and settings["techniques.model"] == "accurate":
+        from spinscope.analysis.techniques import built_accurate_dir
+
+        model_dir = built_accurate_dir()
     return TechniqueTagger(
-        model_dir=settings["techniques.model_dir"] or None,
+        model_dir=model_dir,
         variant=settings["techniques.variant"],
         taxonomies=[t.strip() for t in settings["techniques.taxonomies"].split(",") if t.strip()],
         threshold=settings["techniques.threshold"],

@@ -57,6 +57,13 @@ SCHEMA: dict[str, Setting] = {
         "Which ONNX model to run: int8 (shipped, fast) or fp32 (if exported).",
         choices=("int8", "fp32"),
     ),
+    "techniques.model": Setting(
+        "shipped",
+        "Which tagger: shipped (MiniLM, in the package) or accurate (all-mpnet-base-v2 with "
+        "spinscope's head; slower, built once with `spinscope build-accurate` after pip install "
+        "'spinscope[accurate]'). techniques.model_dir, when set, wins.",
+        choices=("shipped", "accurate"),
+    ),
     "techniques.model_dir": Setting(
         "",
         "Folder of a trained tagger (tagger.int8.onnx, span_heads.npz, tokenizer.json, "

@@ -178,16 +178,20 @@ def text_windows(
     return out
 
 
-def batch_inputs(enc: Encoded, wins: list[Window]) -> tuple[np.ndarray, np.ndarray]:
-    """``input_ids`` and ``attention_mask`` (batch, max_len) for windows of one text."""
+def batch_inputs(
+    enc: Encoded, wins: list[Window], special_ids: dict[str, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``input_ids`` and ``attention_mask`` (batch, max_len) for windows of one text;
+    ``special_ids`` overrides BERT's ``cls``, ``sep`` and ``pad`` ids (MPNet: 0, 2, 1)."""
+    special = {"cls": CLS_ID, "sep": SEP_ID, "pad": PAD_ID, **(special_ids or {})}
     max_len = max(w.hi - w.lo for w in wins) + 2
-    ids = np.full((len(wins), max_len), PAD_ID, dtype=np.int64)
+    ids = np.full((len(wins), max_len), special["pad"], dtype=np.int64)
     mask = np.zeros((len(wins), max_len), dtype=np.int64)
     for row, w in enumerate(wins):
         n = w.hi - w.lo
-        ids[row, 0] = CLS_ID
+        ids[row, 0] = special["cls"]
         ids[row, 1 : n + 1] = enc.ids[w.lo : w.hi]
-        ids[row, n + 1] = SEP_ID
+        ids[row, n + 1] = special["sep"]
         mask[row, : n + 2] = 1
     return ids, mask
 

@@ -9,6 +9,7 @@ scores become spans.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import asdict
 from functools import cached_property
@@ -47,6 +48,24 @@ VERSION = "techniques.span_tagger.v1"
 
 def shipped_model_dir() -> Path:
     return Path(str(resources.files("spinscope") / "models" / "techniques"))
+
+
+def accurate_model_dir() -> Path:
+    """Where ``spinscope build-accurate`` puts the accurate tagger: ``$SPINSCOPE_HOME`` or
+    ``~/.local/share/spinscope``, then ``techniques-accurate``."""
+    root = os.environ.get("SPINSCOPE_HOME") or Path.home() / ".local" / "share" / "spinscope"
+    return Path(root) / "techniques-accurate"
+
+
+def built_accurate_dir() -> Path:
+    """The accurate tagger's folder, or one line saying how to build it."""
+    folder = accurate_model_dir()
+    if not (folder / "tagger.int8.onnx").exists() or not (folder / "card.json").exists():
+        raise ConfigError(
+            f"The accurate tagger is not built in {folder}: pip install 'spinscope[accurate]', "
+            "then run `spinscope build-accurate`."
+        )
+    return folder
 
 
 class TechniqueTagger:
@@ -162,16 +181,23 @@ class TechniqueTagger:
         """What names a span's techniques: the span classifier (its own encoder pass over the
         span in its sentence; better TC on dev) where the model folder has one and the setting
         asks for it, else the span heads over the tagger's hidden states."""
-        if self.span_labeller == "classifier" and (self.model_dir / SPAN_CLASSIFIER).exists():
+        folder = self.labeller_dir
+        if self.span_labeller == "classifier" and (folder / SPAN_CLASSIFIER).exists():
             from spinscope.analysis.span_classifier import SpanClassifier
 
-            return TextLabeller(SpanClassifier(self.model_dir, batch_size=self.batch_size * 2))
+            return TextLabeller(SpanClassifier(folder, batch_size=self.batch_size * 2))
         return self.span_head
+
+    @property
+    def labeller_dir(self) -> Path:
+        """Where the span classifier is: the model's folder, or the shipped one for a model
+        whose card says it names its spans with the shipped classifier (the accurate tagger)."""
+        return shipped_model_dir() if self.card.get("labeller") == "shipped" else self.model_dir
 
     @cached_property
     def labeller_sha256(self) -> str | None:
         if isinstance(self.labeller, TextLabeller):
-            return _onnx.file_sha256(self.model_dir / SPAN_CLASSIFIER)
+            return _onnx.file_sha256(self.labeller_dir / SPAN_CLASSIFIER)
         return None
 
     @cached_property
@@ -250,7 +276,7 @@ class TechniqueTagger:
         outputs: dict[int, list] = {}
         for b in range(0, len(jobs), self.batch_size):
             chunk = jobs[b : b + self.batch_size]
-            ids, mask = _batch(encs, chunk)
+            ids, mask = _batch(encs, chunk, card.get("special_ids"))
             probs, states = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
             if not hidden:
                 states = states[:, :, :0]
@@ -361,12 +387,19 @@ def _tentative_note(precision: float | None) -> str:
     )
 
 
-def _batch(encs: list[_onnx.Encoded], chunk: list[tuple[int, _onnx.Window]]):
+def _batch(
+    encs: list[_onnx.Encoded],
+    chunk: list[tuple[int, _onnx.Window]],
+    special_ids: dict[str, int] | None = None,
+):
+    """``input_ids`` and ``attention_mask`` for windows of several texts; ``special_ids`` (the
+    card's ``cls``, ``sep`` and ``pad``) for an encoder whose vocabulary is not BERT's."""
     max_len = max(w.hi - w.lo for _, w in chunk) + 2
-    ids = np.zeros((len(chunk), max_len), dtype=np.int64)
+    pad = (special_ids or {}).get("pad", _onnx.PAD_ID)
+    ids = np.full((len(chunk), max_len), pad, dtype=np.int64)
     mask = np.zeros((len(chunk), max_len), dtype=np.int64)
     for row, (k, w) in enumerate(chunk):
-        one_ids, one_mask = _onnx.batch_inputs(encs[k], [w])
+        one_ids, one_mask = _onnx.batch_inputs(encs[k], [w], special_ids)
         ids[row, : one_ids.shape[1]] = one_ids[0]
         mask[row, : one_mask.shape[1]] = one_mask[0]
     return ids, mask

@@ -8,7 +8,7 @@ from typing import Any
 
 from spinscope.model.definitions import display_name, lookup, quote
 from spinscope.model.document import AnalysisResult, Finding
-from spinscope.report import _view
+from spinscope.report import _summary, _view
 from spinscope.report.html import CATEGORY_COLOURS
 
 QUOTE_CHARS = 320
@@ -19,6 +19,7 @@ def page_context(result: AnalysisResult) -> dict[str, Any]:
     doc = result.doc
     findings = sorted(result.findings, key=_view.sort_key)
     index = {id(f): i for i, f in enumerate(findings)}
+    taxonomies = _view.taxonomies(findings)
     return {
         "doc_id": doc.id,
         "title": doc.title or str(doc.meta.get("title") or "") or "Untitled text",
@@ -28,8 +29,11 @@ def page_context(result: AnalysisResult) -> dict[str, Any]:
         "findings": [_finding(f) for f in findings],
         "views": [
             _taxonomy_view(doc.text, [f for f in findings if f.taxonomy == t], t, index)
-            for t in _view.taxonomies(findings)
+            for t in taxonomies
         ],
+        "summary": _summary.summary(result, taxonomies),
+        # whose words the page opens on: the result's report.voice setting, else the author's
+        "all_voices": result.settings.get("report.voice") == "all",
         "categories": _view.categories_used(findings),
         "labels": _view.label_rows(result.labels),
         "no_labels": _view.no_labels_reason(result),
@@ -52,6 +56,9 @@ def _finding(f: Finding) -> dict[str, Any]:
         "quote": quote(f.text, QUOTE_CHARS),
         "explanation": _view.finding_explanation(f),
         "definition": entry.definition if entry else "",
+        "author": _summary.is_author(f),
+        "voice": _summary.voice_line(f),
+        "hidden": _summary.hidden_by_default(f),
     }
 
 
@@ -75,10 +82,12 @@ def _taxonomy_view(
             }
         )
     techniques = sorted({(f.label, display_name(f.taxonomy, f.label)) for f in findings})
+    default = _summary.State(taxonomy, all_voices=False, show_hidden=False)
     return {
         "taxonomy": taxonomy,
+        "slug": _view.slug(taxonomy),
         "name": _view.TAXONOMY_NAMES.get(taxonomy, taxonomy),
-        "n": len(findings),
+        "n": len(_summary.visible(findings, default)),
         "segments": segments,
         "techniques": techniques,
     }

@@ -415,3 +415,16 @@ def cmd_serve(args, settings_of) -> int:
     from spinscope.cli.serve import serve_command
 
     return serve_command(args, settings_of(args))
+
+
+def cmd_build_accurate(args, settings_of) -> int:
+    from spinscope.training.techniques_accurate import build
+
+    summary = build(args.out)
+    use = f"--model-dir {summary['out']}" if args.out else "--set techniques.model=accurate"
+    print(
+        f"Built {summary['model']} in {summary['out']} ({summary['tagger_mb']} MB); use it with "
+        f"{use}.",
+        file=sys.stderr,
+    )
+    return 0

