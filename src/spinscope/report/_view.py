@@ -432,7 +432,6 @@ def label_rows(labels: Sequence[Any]) -> list[LabelRow]:
 # -- whose voice -------------------------------------------------------------------------------
 
 VOICE_VIEWS = ("author", "all")
-VOICE_NAMES = {"author": "the author", "quote": "quoted", "reported": "reported speech"}
 
 
 def by_voice(findings: Iterable[Finding], voice: str = "author") -> list[Finding]:
@@ -448,12 +447,6 @@ def by_voice(findings: Iterable[Finding], voice: str = "author") -> list[Finding
     if voice == "all":
         return findings
     return [f for f in findings if f.voice in (None, "author")]
-
-
-def voice_line(finding: Finding) -> str:
-    """ "the author", "quoted: Donald Trump", "reported speech: Timothy Kelly", "quoted"."""
-    name = VOICE_NAMES.get(finding.voice or "author", finding.voice or "author")
-    return f"{name}: {finding.speaker}" if finding.speaker and finding.voice != "author" else name
 
 
 def hidden_by_voice(findings: Iterable[Finding], voice: str) -> str | None:

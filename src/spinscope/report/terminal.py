@@ -16,7 +16,7 @@ from rich.text import Text
 
 from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult, Finding
-from spinscope.report import _view
+from spinscope.report import _summary, _view
 
 TABLE_QUOTE_CHARS = 60
 
@@ -135,7 +135,7 @@ def findings_table(findings: list[Finding], taxonomy: str, *, voices: bool = Fal
             Text(f'"{quote(f.text, TABLE_QUOTE_CHARS)}"'),
         ]
         if voices:
-            cells.append(Text(_view.voice_line(f)))
+            cells.append(Text(_summary.voice_line(f)))
         table.add_row(*cells, Text(_view.finding_explanation(f)))
     return table
 
