@@ -27,7 +27,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from spinscope.analysis._onnx import sentence_starts
 from spinscope.analysis.claims import structure
 from spinscope.model.claim import Attribution, Mention
 from spinscope.model.document import Finding
@@ -61,19 +60,7 @@ def speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
     return [voices.speaker(start, end) for start, end in spans]
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Every sentence of ``text`` as ``(start, end)``, trimmed; short ones too ("he said."
-    after a quote the splitter cut off)."""
-    starts = [int(x) for x in sentence_starts(text)] + [len(text)]
-    out = []
-    for a, b in zip(starts[:-1], starts[1:], strict=True):
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
-    return out
+sentence_spans = structure.sentence_spans
 
 
 def speaker_name(attribution: Attribution, text: str) -> str | None:
@@ -90,9 +77,9 @@ class _Voices:
     def __init__(self, text: str, english: Callable[[int], bool]) -> None:
         self.text = text
         self.english = english
-        self.spans = sentence_spans(text)
+        self.referents = structure.referents(text)
+        self.spans = self.referents.sentences
         self.starts = [s for s, _ in self.spans]
-        self.referents = structure.Referents(text, self.spans)
         self.quotes = self.referents.quotes
         self._block_speaker: dict[int, str | None] = {}
         self._parsed: dict[int, tuple[Attribution, list[tuple[int, int]] | None]] = {}

@@ -152,7 +152,7 @@ class ClaimAnalyzer:
         # Only sentences with a figure or a speech cue need the (costly) parse.
         to_parse = [structure.parse_form(text[p[0] : p[1]]) for p in picked if p[6]]
         parses = iter(structure.parse_all(to_parse) if to_parse else ())
-        referents = structure.Referents(text, spans)
+        referents = structure.referents(text)
         claims = []
         for s, e, score, qs, ts, listed, parse in picked:
             attribution, figures = Attribution("author"), []

@@ -183,6 +183,39 @@ def parse(piece: str):
     return parse_all([piece])[0]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Every sentence of ``text`` as ``(start, end)``, trimmed; short ones too ("he said."
+    after a quote the splitter cut off)."""
+    from spinscope.analysis._onnx import sentence_starts
+
+    starts = [int(x) for x in sentence_starts(text)] + [len(text)]
+    out = []
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+_REFERENTS: OrderedDict[str, Referents] = OrderedDict()
+
+
+def referents(text: str) -> Referents:
+    """The ``Referents`` of ``text`` over all its sentences, shared by the claims analyser and
+    the voice step (the entity recogniser it may run is the costliest part of both), the last
+    few texts kept."""
+    if text in _REFERENTS:
+        _REFERENTS.move_to_end(text)
+        return _REFERENTS[text]
+    found = _REFERENTS[text] = Referents(text, sentence_spans(text))
+    while len(_REFERENTS) > 4:
+        _REFERENTS.popitem(last=False)
+    return found
+
+
 def _import_spacy_without_torch():
     """``import spacy``, keeping its thinc from importing torch (0.9 s of a cold start where the
     [train] extra is installed; the small pipeline never uses torch). torch stays importable."""
