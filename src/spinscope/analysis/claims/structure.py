@@ -833,6 +833,9 @@ class Referents:
         self._starts = [s for s, _ in sentences]
         self._entities = entities
         self._salient: dict[int, Mention | None] = {}
+        self._entities_at: dict[int, list[tuple[int, int, str]]] = {}
+        self._kinds_of: dict[str, list[tuple[mentions.NameMention, str | None]]] = {}
+        self._people: dict[str, bool] = {}
 
     @cached_property
     def names(self) -> list[Mention]:
@@ -845,12 +848,58 @@ class Referents:
 
     @cached_property
     def typed(self) -> list[mentions.NameMention]:
-        """The names with spaCy's kinds (the recogniser runs here, once, where a pronoun or a
-        description needs a person)."""
-        entities = self._entities
-        if entities is None:  # sentence by sentence: one long doc is slower than its pieces
-            entities = mentions.ner_entities_in(self.text, self.sentences)
-        return mentions.find(self.text, entities)
+        """The names (``plain``); their kinds are read lazily (``_kind``)."""
+        return self.plain
+
+    @cached_property
+    def _groups(self) -> dict[str, list[mentions.NameMention]]:
+        groups: dict[str, list[mentions.NameMention]] = {}
+        for m in self.plain:
+            groups.setdefault(m.key, []).append(m)
+        return groups
+
+    def _sentence_of(self, pos: int) -> int:
+        return max(0, bisect_right(self._starts, pos) - 1)
+
+    def _recognise(self, js: set[int]) -> None:
+        """spaCy's entities of sentences ``js`` (those not read yet), in one batch: the
+        recogniser reads only the sentences whose names a question needs, never the whole
+        text (it costs more than all the rest)."""
+        todo = sorted(j for j in js if j not in self._entities_at and j < len(self.sentences))
+        if not todo:
+            return
+        if self._entities is not None:
+            found = list(self._entities)
+        else:
+            found = mentions.ner_entities_in(self.text, [self.sentences[j] for j in todo])
+        for j in todo:
+            self._entities_at[j] = []
+        wanted = set(todo)
+        for e in found:
+            j = self._sentence_of(e[0])
+            if j in wanted:
+                self._entities_at[j].append(e)
+
+    def _kind(self, m: mentions.NameMention) -> str | None:
+        """The kind spaCy gives the mention (person, organisation, place, group), or None."""
+        j = self._sentence_of(m.start)
+        self._recognise({j})
+        overlaps = [
+            (min(e, m.end) - max(s, m.start), mentions.KINDS[label])
+            for s, e, label in self._entities_at.get(j, []) if label in mentions.KINDS
+        ]  # fmt: skip
+        best = max((o for o in overlaps if o[0] > 0), default=None)
+        return best[1] if best else None
+
+    def _group_kinds(self, key: str) -> list[tuple[mentions.NameMention, str | None]]:
+        """The kinds of a few mentions of a name (its first three and first two full ones)."""
+        if key not in self._kinds_of:
+            group = self._groups.get(key, [])
+            full = [m for m in group if len(m.text.split()) >= 2][:2]
+            sample = list(dict.fromkeys(group[:3] + full))
+            self._recognise({self._sentence_of(m.start) for m in sample})
+            self._kinds_of[key] = [(m, self._kind(m)) for m in sample]
+        return self._kinds_of[key]
 
     @cached_property
     def quotes(self) -> list[tuple[int, int]]:
@@ -879,14 +928,6 @@ class Referents:
         """The typed mentions inside sentence ``j``."""
         return self._sentence_mentions[j]
 
-    @cached_property
-    def _people(self) -> dict[str, bool]:
-        """Name key -> whether the name is a person's."""
-        groups: dict[str, list[mentions.NameMention]] = {}
-        for m in self.typed:
-            groups.setdefault(m.key, []).append(m)
-        return {k: self._is_person(group) for k, group in groups.items()}
-
     def _is_person(self, group: list[mentions.NameMention]) -> bool:
         words = mentions.fullest(group).text.split()
         if words[0] in EVENT_WORDS or words[-1] in NOT_PERSON_HEADS:
@@ -899,10 +940,10 @@ class Referents:
             return True
         if the * 2 >= len(group):
             return False  # "the White House", "the First Amendment"
-        full = [m.kind for m in group if len(m.text.split()) >= 2 and m.kind]
-        if "person" in full:
+        sampled = self._group_kinds(group[0].key)
+        if any(k == "person" and len(m.text.split()) >= 2 for m, k in sampled):
             return True
-        kinds = [m.kind for m in group if m.kind]
+        kinds = [k for _, k in sampled if k]
         return bool(kinds) and kinds.count("person") * 2 > len(kinds)
 
     def _titled(self, m: mentions.NameMention) -> bool:
@@ -916,7 +957,12 @@ class Referents:
         return self.text[max(0, m.start - 4) : m.start].lower() == "the "
 
     def is_person(self, m: mentions.NameMention | Mention) -> bool:
-        return self._people.get(mentions.key(m.text), False)
+        """Whether the name is a person's (decided once per name)."""
+        key = mentions.key(m.text)
+        if key not in self._people:
+            group = self._groups.get(key)
+            self._people[key] = bool(group) and self._is_person(group)
+        return self._people[key]
 
     def link(self, speaker: Mention) -> Mention | None:
         """The fullest mention of the speaker's name, the name a description stands beside, or a
@@ -970,19 +1016,10 @@ class Referents:
             return self._nearest_organisation(speaker.start)
         return None
 
-    @cached_property
-    def _organisations(self) -> set[str]:
-        """The keys of names the recogniser calls an organisation at least once."""
-        return {m.key for m in self.typed if m.kind == "organisation"}
-
-    @cached_property
-    def _kinded(self) -> set[str]:
-        return {m.key for m in self.typed if m.kind}
-
     def _organisation(self, m: mentions.NameMention) -> bool:
         """An organisation's name, or one the recogniser gave no kind (not a person's)."""
-        known = m.key in self._organisations or m.key not in self._kinded
-        return known and not self.is_person(m)
+        kinds = [k for _, k in self._group_kinds(m.key) if k]
+        return ("organisation" in kinds or not kinds) and not self.is_person(m)
 
     def _titled_person(self, word: str, before: int) -> Mention | None:
         def titled(m) -> bool:
