@@ -8,13 +8,13 @@ from datetime import date
 
 import numpy as np
 import pytest
-from tests.story_fixtures import DAM_EN, KeywordEncoder, result, story_results
 
 from spinscope.cli.main import main
 from spinscope.errors import ConfigError, StoreError
 from spinscope.store import Store
 from spinscope.store.stories import cluster, cluster_store, lead_text
 from spinscope.store.story_view import list_stories, stats_by_story, story_view
+from story_fixtures import DAM_EN, KeywordEncoder, result, story_results
 
 
 @pytest.fixture
