@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis._multilingual import load_encoder
 from spinscope.store.stories import cluster, encode, lead_text
 
 EVENTS = {
@@ -93,7 +94,7 @@ def main() -> None:
     langs = [x[0] for x in items]
     true = [x[2] for x in items]
     t0 = time.perf_counter()
-    vecs = encode([x[1] for x in items])
+    vecs = encode([x[1] for x in items], load_encoder())
     print(
         f"{len(items)} articles ({sum(not t.startswith('single') for t in true)} in "
         f"{len({t for t in true if not t.startswith('single')})} events), "

