@@ -38,8 +38,8 @@ def summary_line(s: dict) -> str:
         line = "spinscope: the store has no documents to group into stories"
     if s["undated_documents"]:
         line += (
-            f"; {plural(s['undated_documents'], 'document')} without a date, grouped only with "
-            "each other (no time window)"
+            f"; {plural(s['undated_documents'], 'document')} without a date, grouped only "
+            "with undated documents (no time window)"
         )
     return line + "."
 
