@@ -49,6 +49,7 @@ def test_page_shows_columns_and_escapes_article_text(make_client, store_path):
     assert "&lt;script&gt;" in html
     assert "Techniques per 1,000 words (author's voice)" in html
     assert "Ivan Petrenko" in html and "Pravda-like" in html
+    assert "Sentences in one outlet only" in html and "no other outlet in its language" in html
     listing = client.get("/stories").text
     assert "<script>alert" not in listing and f'href="/stories/{top["id"]}"' in listing
 

@@ -218,3 +218,22 @@ def test_cli_groups_english_and_russian_with_the_shipped_encoder(tmp_path, capsy
         s = by_title(store)
     titles = [t for t, _, _ in CROSS]
     assert s[titles[0]] == s[titles[1]] != s[titles[2]] == s[titles[3]]
+
+
+def test_sentences_in_one_outlet_only(tmp_path):
+    shared = "The dam on the river collapsed overnight and villages were flooded."
+    a = f"{shared} Officials blamed shelling by the other side for the collapse."
+    b = f"{shared.replace('overnight', 'last night')} Engineers said the dam was old and weak."
+    c = "Плотина на реке разрушена ночью, затоплены сёла и дороги."
+    with Store(tmp_path / "o.duckdb") as store:
+        store.write([result(a, "Dam A", "A", "2024-06-06"), result(b, "Dam B", "B", "2024-06-06"),
+                     result(c, "Плотина", "C", "2024-06-06", lang="ru")])  # fmt: skip
+        cluster_store(store, KeywordEncoder())
+        view = story_view(store, 1)
+    only = {o["outlet"]: o for o in view["only_in_one_outlet"]}
+    assert only["A"]["sentences"] == [
+        "Officials blamed shelling by the other side for the collapse."
+    ]
+    assert only["B"]["sentences"] == ["Engineers said the dam was old and weak."]
+    assert only["A"]["compared_with"] == ["B"]
+    assert only["C"] == {"outlet": "C", "compared": False, "sentences": []}

@@ -5,7 +5,8 @@ One column per outlet: its documents and languages, technique findings per 1,000
 author's voice (a finding whose ``voice`` is unset counts as the author's), frames and
 narratives, the figures it gives (claims' quantities with what they are about) and the speakers
 it quotes. Figures about the same thing (the normalised "about" text and unit) that differ
-between outlets are listed under ``figure_differences``. Everything comes from the stored
+between outlets are listed under ``figure_differences``, and sentences that only one outlet
+has (by word overlap, within a language) under ``only_in_one_outlet``. Everything comes from the stored
 results, so it does not depend on the store's finding columns.
 """
 
@@ -85,6 +86,7 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
         "last_day": max(dates) if dates else None,
         "outlets": columns,
         "figure_differences": figure_differences(columns),
+        "only_in_one_outlet": only_in_one_outlet(by_outlet),
         "notes": _notes(docs, columns),
     }
 
@@ -173,6 +175,45 @@ def figure_differences(columns: list[dict]) -> list[dict[str, Any]]:
         if len(per) > 1 and len(values) > 1:
             out.append({"about": about, "unit": unit,
                         "values": {o: sorted(v) for o, v in sorted(per.items())}})  # fmt: skip
+    return out
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+ONLY_JACCARD = 0.5  # a sentence shares fewer than half its words with every other outlet's
+ONLY_MAX = 10  # sentences listed per outlet
+
+
+def _sentences(text: str) -> list[tuple[str, frozenset[str]]]:
+    out = []
+    for m in _SENTENCE.finditer(text):
+        words = frozenset(re.findall(r"\w+", m.group().lower()))
+        if len(words) >= 5:
+            out.append((m.group().strip(), words))
+    return out
+
+
+def only_in_one_outlet(by_outlet: dict[str, list[tuple[dict, AnalysisResult]]]) -> list[dict]:
+    """Per outlet, sentences (5 words or more) that share fewer than half their words with any
+    sentence of the other outlets in the same language. Outlets in other languages are not
+    compared (word overlap does not cross languages); an outlet with no other outlet in its
+    language gets ``compared: false``."""
+    sents: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    langs: dict[str, set[str]] = {}
+    for outlet, items in by_outlet.items():
+        sents[outlet] = [x for _, r in items for x in _sentences(r.doc.text)]
+        langs[outlet] = {d["language"] or "unknown" for d, _ in items}
+    out = []
+    for outlet in sorted(by_outlet):
+        peers = sorted(o for o in by_outlet if o != outlet and langs[o] & langs[outlet])
+        if not peers:
+            out.append({"outlet": outlet, "compared": False, "sentences": []})
+            continue
+        others = [v for o in peers for _, v in sents[o]]
+        only = [t for t, w in sents[outlet]
+                if all(len(w & v) / len(w | v) < ONLY_JACCARD for v in others)]  # fmt: skip
+        out.append({"outlet": outlet, "compared": True, "compared_with": peers,
+                    "sentences": only[:ONLY_MAX],
+                    "more": max(len(only) - ONLY_MAX, 0)})  # fmt: skip
     return out
 
 
