@@ -237,3 +237,10 @@ def test_sentences_in_one_outlet_only(tmp_path):
     assert only["B"]["sentences"] == ["Engineers said the dam was old and weak."]
     assert only["A"]["compared_with"] == ["B"]
     assert only["C"] == {"outlet": "C", "compared": False, "sentences": []}
+
+
+def test_cli_refuses_a_missing_store(tmp_path, capsys):
+    missing = tmp_path / "typo.duckdb"
+    assert main(["stories", "--store", str(missing)]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No store at" in err and not missing.exists()

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+from spinscope.errors import StoreError
 from spinscope.model.wording import plural
 
 
@@ -14,6 +16,11 @@ def stories_command(args) -> int:
     from spinscope.store import Store
     from spinscope.store.stories import THRESHOLD, WINDOW_DAYS, cluster_store
 
+    if not Path(args.store).is_file():
+        raise StoreError(
+            f"No store at {args.store}; create one with `spinscope batch ... --store "
+            f"{args.store}`, then group it into stories."
+        )
     threshold = THRESHOLD if args.threshold is None else args.threshold
     window = WINDOW_DAYS if args.window_days is None else args.window_days
     with Store(args.store) as store:
