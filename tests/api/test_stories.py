@@ -89,3 +89,13 @@ def test_one_document_store_and_undated_story_pages(make_client, tmp_path):
     html = client.get("/stories/1").text
     assert "nothing to compare it with yet" in html and "no date" in html
     assert "(unknown outlet)" in html
+
+
+def test_list_filters_and_limits(make_client, store_path):
+    client = make_client(store_path=store_path)
+    rows = client.get("/api/stories?min_documents=2").json()["stories"]
+    assert [r["documents"] for r in rows] == [4]
+    assert len(client.get("/api/stories?limit=1").json()["stories"]) == 1
+    r = client.get("/api/stories?limit=0")
+    assert r.status_code == 400 and "limit must be from 1" in r.text
+    assert "No story matches" in client.get("/api/stories?min_documents=50").json()["note"]

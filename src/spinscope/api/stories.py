@@ -21,6 +21,7 @@ from spinscope.store.stories import has_stories
 from spinscope.store.story_view import list_stories, story_view
 
 MAX_ID = 2**31 - 1
+MAX_LIST = 1000  # stories in one list
 
 
 def not_clustered(service: Service) -> str:
@@ -32,12 +33,14 @@ def not_clustered(service: Service) -> str:
             "documents into stories, then reload.")  # fmt: skip
 
 
-def stories_data(service: Service) -> dict[str, Any]:
+def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
+    if not 1 <= limit <= MAX_LIST:
+        raise HTTPException(400, f"limit must be from 1 to {MAX_LIST}, got {limit}.")
     with service.db() as store:
         if not has_stories(store):
             return {"stories": [], "note": not_clustered(service)}
-        rows = list_stories(store)
-    note = None if rows else "The store has no documents, so there are no stories yet."
+        rows = list_stories(store, min_documents=max(min_documents, 1), limit=limit)
+    note = None if rows else "No story matches (or the store has no documents yet)."
     if rows and all(r["documents"] == 1 for r in rows):
         note = "Every story has one document so far: no event is covered twice yet."
     return {"stories": rows, "note": note}
@@ -59,10 +62,11 @@ def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     """Add the story API routes and pages to ``app``."""
 
     @app.get("/api/stories", tags=["stories"])
-    def api_stories() -> dict[str, Any]:
-        """The stories (largest first): id, documents, outlets, languages, dates, a title; and
-        a `note` where there are none or every story has one document."""
-        return stories_data(service)
+    def api_stories(min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
+        """The stories (largest first, at most `limit`, those with at least `min_documents`):
+        id, documents, outlets, languages, dates, a title; and a `note` where there are none or
+        every story has one document."""
+        return stories_data(service, min_documents, limit)
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
     def api_story(story_id: int) -> dict[str, Any]:
@@ -77,8 +81,8 @@ def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
         return templates.TemplateResponse(request, name, context)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(request: Request) -> HTMLResponse:
-        return page(request, "stories.html", **stories_data(service))
+    def stories_page(request: Request, min_documents: int = 1) -> HTMLResponse:
+        return page(request, "stories.html", **stories_data(service, min_documents))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: int) -> HTMLResponse:
