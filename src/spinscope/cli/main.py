@@ -226,7 +226,9 @@ def _add_corpus_parsers(sub) -> None:
     p = sub.add_parser("stats", help="trends in a store: by outlet, month, technique or narrative")
     p.add_argument("--store", required=True)
     p.add_argument(
-        "--by", choices=("outlet", "month", "technique", "narrative", "story"), default="outlet",
+        "--by",
+        choices=("outlet", "month", "technique", "narrative", "story"),
+        default="outlet",
         help="story: one row per story (run `spinscope stories` first)",
     )
     p.add_argument(
@@ -243,8 +245,16 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument(
         "--format",
         required=True,
-        choices=("parquet", "csv", "jsonl", "label-studio", "brat", "inception", "failures",
-                 "stories-jsonl"),
+        choices=(
+            "parquet",
+            "csv",
+            "jsonl",
+            "label-studio",
+            "brat",
+            "inception",
+            "failures",
+            "stories-jsonl",
+        ),
         help="parquet/csv: one row per finding with its document's fields; jsonl: one full "
         "result per line; label-studio: a tasks JSON with the findings as predictions; brat: a "
         ".txt and .ann per document; inception: UIMA CAS XMI per document; failures: the "
@@ -292,11 +302,19 @@ def _add_stories_parser(sub) -> None:
         "languages); new documents join existing stories",
     )
     p.add_argument("--store", required=True)
-    p.add_argument("--threshold", type=float, default=None,
-                   help="cosine similarity to a story's centroid to join it (default: the "
-                   "measured one, see BENCHMARKS.md)")
-    p.add_argument("--window-days", type=int, default=None,
-                   help="days between a document and a story's dates (default 3)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="cosine similarity to a story's centroid to join it (default: the "
+        "measured one, see BENCHMARKS.md)",
+    )
+    p.add_argument(
+        "--window-days",
+        type=int,
+        default=None,
+        help="days between a document and a story's dates (default 3)",
+    )
     p.add_argument("--rebuild", action="store_true", help="forget the stories and regroup all")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 

@@ -26,7 +26,14 @@ from spinscope.model.taxonomy import LABELS
 from spinscope.store.db import Store
 
 FORMATS = (
-    "parquet", "csv", "jsonl", "label-studio", "brat", "inception", "failures", "stories-jsonl",
+    "parquet",
+    "csv",
+    "jsonl",
+    "label-studio",
+    "brat",
+    "inception",
+    "failures",
+    "stories-jsonl",
 )
 
 # The name INCEpTION gives a custom span layer called "Technique": a project with that layer

@@ -6,8 +6,8 @@ author's voice (a finding whose ``voice`` is unset counts as the author's), fram
 narratives, the figures it gives (claims' quantities with what they are about) and the speakers
 it quotes. Figures about the same thing (the normalised "about" text and unit) that differ
 between outlets are listed under ``figure_differences``, and sentences that only one outlet
-has (by word overlap, within a language) under ``only_in_one_outlet``. Everything comes from the stored
-results, so it does not depend on the store's finding columns.
+has (by word overlap, within a language) under ``only_in_one_outlet``. Everything comes from
+the stored results, so it does not depend on the store's finding columns.
 """
 
 from __future__ import annotations
