@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, model_validator
 
 from spinscope import __version__
-from spinscope.api import corpus
+from spinscope.api import corpus, stories
 from spinscope.api.auth import TokenCheck
 from spinscope.api.errors import BodyLimit, install_handlers
 from spinscope.api.service import Service
@@ -109,6 +109,7 @@ def create_app(
     templates.env.filters["plural"] = plural  # {{ n|plural("document") }}: "1 document"
     _api_routes(app, service)
     _page_routes(app, service, templates)
+    stories.install(app, service, templates)
     return app
 
 

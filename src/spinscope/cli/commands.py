@@ -366,6 +366,8 @@ def cmd_stats(args, settings_of) -> int:
     from spinscope.store import Store
     from spinscope.store.stats import trends
 
+    if args.by == "story":
+        return _story_stats(args)
     with Store(args.store, read_only=True) as store:
         data = trends(store, args.by, args.taxonomy)
         written = []
@@ -397,6 +399,27 @@ def _print_trends(data: dict) -> None:
     for row in rows:
         table.add_row(*(Text(str(v)) for v in row.values()))  # Text: no markup from labels
     Console().print(table)
+
+
+def _story_stats(args) -> int:
+    from spinscope.cli.main import print_json
+    from spinscope.cli.stories import print_story_table
+    from spinscope.store import Store
+    from spinscope.store.story_view import stats_by_story
+
+    with Store(args.store, read_only=True) as store:
+        data = stats_by_story(store)
+    if args.json:
+        print_json(data)
+    else:
+        print_story_table(data)
+    return 0
+
+
+def cmd_stories(args, settings_of) -> int:
+    from spinscope.cli.stories import stories_command
+
+    return stories_command(args)
 
 
 def cmd_export(args, settings_of) -> int:

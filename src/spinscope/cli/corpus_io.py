@@ -9,7 +9,7 @@ from pathlib import Path
 from spinscope.errors import StoreError
 from spinscope.model.wording import plural
 
-UNITS = {"parquet": "row", "csv": "row", "failures": "failure record"}
+UNITS = {"parquet": "row", "csv": "row", "failures": "failure record", "stories-jsonl": "story"}
 
 
 def export_command(args) -> int:

@@ -231,7 +231,12 @@ def _add_corpus_parsers(sub) -> None:
 
     p = sub.add_parser("stats", help="trends in a store: by outlet, month, technique or narrative")
     p.add_argument("--store", required=True)
-    p.add_argument("--by", choices=("outlet", "month", "technique", "narrative"), default="outlet")
+    p.add_argument(
+        "--by",
+        choices=("outlet", "month", "technique", "narrative", "story"),
+        default="outlet",
+        help="story: one row per story (run `spinscope stories` first)",
+    )
     p.add_argument(
         "--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
         help="which technique taxonomy to count",
@@ -246,16 +251,28 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument(
         "--format",
         required=True,
-        choices=("parquet", "csv", "jsonl", "label-studio", "brat", "inception", "failures"),
+        choices=(
+            "parquet",
+            "csv",
+            "jsonl",
+            "label-studio",
+            "brat",
+            "inception",
+            "failures",
+            "stories-jsonl",
+        ),
         help="parquet/csv: one row per finding with its document's fields; jsonl: one full "
         "result per line; label-studio: a tasks JSON with the findings as predictions; brat: a "
         ".txt and .ann per document; inception: UIMA CAS XMI per document; failures: the "
-        "failure records as CSV",
+        "failure records as CSV; stories-jsonl: one story side by side per line (run `spinscope "
+        "stories` first)",
     )
     p.add_argument("--out", required=True, help="output file (parquet, csv, jsonl, "
                    "label-studio, failures) or folder (brat, inception)")  # fmt: skip
     p.add_argument("--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
                    help="annotation tools: which technique taxonomy to export")  # fmt: skip
+
+    _add_stories_parser(sub)
 
     p = sub.add_parser("serve", help="the web app and HTTP API (needs the [web] extra)")
     p.add_argument("--store", help="a corpus store to browse (and to keep analysed documents in)")
@@ -282,6 +299,30 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument("--store", help="also store them as human findings in this store")
     p.add_argument("--out", required=True,
                    help="training-data folder for `spinscope train techniques --ptc`")  # fmt: skip
+
+
+def _add_stories_parser(sub) -> None:
+    p = sub.add_parser(
+        "stories",
+        help="group a store's documents into stories (the same event across outlets and "
+        "languages); new documents join existing stories",
+    )
+    p.add_argument("--store", required=True)
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="cosine similarity to a story's centroid to join it (default: the "
+        "measured one, see BENCHMARKS.md)",
+    )
+    p.add_argument(
+        "--window-days",
+        type=int,
+        default=None,
+        help="days between a document and a story's dates (default 3)",
+    )
+    p.add_argument("--rebuild", action="store_true", help="forget the stories and regroup all")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
 
 def _settings(args: argparse.Namespace) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Nouns whose plural is not the singular + "s".
-IRREGULAR = {"entry": "entries", "query": "queries", "analysis": "analyses"}
+IRREGULAR = {"entry": "entries", "query": "queries", "analysis": "analyses", "story": "stories"}
 
 
 def plural(n: int, singular: str, many: str | None = None) -> str:

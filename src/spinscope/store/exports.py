@@ -25,7 +25,16 @@ from spinscope.errors import ConfigError
 from spinscope.model.taxonomy import LABELS
 from spinscope.store.db import Store
 
-FORMATS = ("parquet", "csv", "jsonl", "label-studio", "brat", "inception", "failures")
+FORMATS = (
+    "parquet",
+    "csv",
+    "jsonl",
+    "label-studio",
+    "brat",
+    "inception",
+    "failures",
+    "stories-jsonl",
+)
 
 # The name INCEpTION gives a custom span layer called "Technique": a project with that layer
 # (features label, confidence, origin, taxonomy) shows the imported spans as they are.
@@ -123,6 +132,8 @@ def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
         return copy_to(store, "SELECT * FROM failures ORDER BY failed_at, item", out, "csv")
     if fmt == "jsonl":
         return export_jsonl(store, out)
+    if fmt == "stories-jsonl":
+        return export_stories_jsonl(store, out)
     writer = {"label-studio": export_label_studio, "brat": export_brat}
     return writer.get(fmt, export_inception)(store, out, taxonomy)
 
@@ -142,6 +153,21 @@ def export_jsonl(store: Store, out: Path) -> int:
         for (result,) in rows:
             fh.write(json.dumps(json.loads(result), ensure_ascii=False) + "\n")
     return len(rows)
+
+
+def export_stories_jsonl(store: Store, out: Path) -> int:
+    """One story per line, side by side by outlet (``store.story_view``)."""
+    from spinscope.model.jsonable import dumps
+    from spinscope.store.stories import require_stories
+    from spinscope.store.story_view import iter_story_views
+
+    require_stories(store)  # before the file is opened: no empty file for an unclustered store
+    n = 0
+    with open(out, "w", encoding="utf-8") as fh:
+        for view in iter_story_views(store):
+            fh.write(dumps(view, ensure_ascii=False) + "\n")
+            n += 1
+    return n
 
 
 def task_docs(store: Store, taxonomy: str) -> Iterator[TaskDoc]:

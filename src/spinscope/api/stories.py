@@ -1,0 +1,89 @@
+"""Story pages and API: the same event across outlets and languages, side by side.
+
+``GET /api/stories`` lists the stories of the store, ``GET /api/stories/{id}`` gives one side by
+side (the data of ``spinscope export --format stories-jsonl``); ``/stories`` and
+``/stories/{id}`` are the pages. A store that was never clustered gets an explanation (run
+``spinscope stories``), not an empty page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from spinscope.api.service import Service
+from spinscope.errors import StoreError
+from spinscope.model.language import NAMES
+from spinscope.store.stories import has_stories
+from spinscope.store.story_view import list_stories, story_view
+
+MAX_ID = 2**31 - 1
+MAX_LIST = 1000  # stories in one list
+
+
+def not_clustered(service: Service) -> str:
+    """Why there are no stories, and what to do."""
+    if not service.persistent:
+        return ("No stories: this server keeps documents in memory. Start it with --store, "
+                "then run `spinscope stories --store <file>` to group them.")  # fmt: skip
+    return ("This store has no stories yet: run `spinscope stories --store <file>` to group its "
+            "documents into stories, then reload.")  # fmt: skip
+
+
+def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
+    if not 1 <= limit <= MAX_LIST:
+        raise HTTPException(400, f"limit must be from 1 to {MAX_LIST}, got {limit}.")
+    with service.db() as store:
+        if not has_stories(store):
+            return {"stories": [], "note": not_clustered(service)}
+        rows = list_stories(store, min_documents=max(min_documents, 1), limit=limit)
+    note = None if rows else "No story matches (or the store has no documents yet)."
+    if rows and all(r["documents"] == 1 for r in rows):
+        note = "Every story has one document so far: no event is covered twice yet."
+    return {"stories": rows, "note": note}
+
+
+def story_data(service: Service, story_id: int) -> dict[str, Any]:
+    if not 0 < story_id <= MAX_ID:
+        raise HTTPException(404, "No such story: story ids are positive whole numbers.")
+    with service.db() as store:
+        if not has_stories(store):
+            raise HTTPException(404, not_clustered(service))
+        try:
+            return story_view(store, story_id)
+        except StoreError as exc:
+            raise HTTPException(404, f"No story {story_id} in this store.") from exc
+
+
+def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
+    """Add the story API routes and pages to ``app``."""
+
+    @app.get("/api/stories", tags=["stories"])
+    def api_stories(min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
+        """The stories (largest first, at most `limit`, those with at least `min_documents`):
+        id, documents, outlets, languages, dates, a title; and a `note` where there are none or
+        every story has one document."""
+        return stories_data(service, min_documents, limit)
+
+    @app.get("/api/stories/{story_id}", tags=["stories"])
+    def api_story(story_id: int) -> dict[str, Any]:
+        """One story side by side: a column per outlet with techniques per 1,000 words in the
+        author's voice, frames, narratives, figures, speakers and languages."""
+        return story_data(service, story_id)
+
+    def page(request: Request, name: str, **context: Any) -> HTMLResponse:
+        s = service.settings
+        context |= {"token_needed": bool(s["serve.api_token"]) and not s["serve.protect_reads"],
+                    "language_names": NAMES}  # fmt: skip
+        return templates.TemplateResponse(request, name, context)
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, min_documents: int = 1) -> HTMLResponse:
+        return page(request, "stories.html", **stories_data(service, min_documents))
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: int) -> HTMLResponse:
+        return page(request, "story.html", story=story_data(service, story_id))

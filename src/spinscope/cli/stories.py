@@ -1,0 +1,73 @@
+"""`spinscope stories` and the `stats --by story` table: thin wrappers over
+``spinscope.store.stories`` and ``spinscope.store.story_view``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from spinscope.errors import StoreError
+from spinscope.model.wording import plural
+
+
+def stories_command(args) -> int:
+    from spinscope.analysis._multilingual import load_encoder
+    from spinscope.cli.main import print_json
+    from spinscope.store import Store
+    from spinscope.store.stories import THRESHOLD, WINDOW_DAYS, cluster_store
+
+    if not Path(args.store).is_file():
+        raise StoreError(
+            f"No store at {args.store}; create one with `spinscope batch ... --store "
+            f"{args.store}`, then group it into stories."
+        )
+    threshold = THRESHOLD if args.threshold is None else args.threshold
+    window = WINDOW_DAYS if args.window_days is None else args.window_days
+    with Store(args.store) as store:
+        summary = cluster_store(store, load_encoder(), threshold=threshold, window_days=window,
+                                rebuild=args.rebuild)  # fmt: skip
+    if args.json:
+        print_json(summary)
+        return 0
+    print(summary_line(summary), file=sys.stderr)
+    return 0
+
+
+def summary_line(s: dict) -> str:
+    """One line: what this run placed, and what the store holds now."""
+    new = plural(s["new_stories"], "new story", "new stories")
+    line = (
+        f"spinscope: placed {plural(s['placed'], 'document')} ({new}, {s['joined_stories']} "
+        f"existing joined); the store has {plural(s['stories'], 'story')}, "
+        f"{s['multi_document_stories']} with more than one document"
+    )
+    if s["placed"] == 0 and s["stories"] == 0:
+        line = "spinscope: the store has no documents to group into stories"
+    if s["undated_documents"]:
+        line += (
+            f"; {plural(s['undated_documents'], 'document')} without a date, grouped only "
+            "with undated documents (no time window)"
+        )
+    return line + "."
+
+
+def print_story_table(data: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    if not data["rows"]:
+        print("spinscope: the store has no stories yet (no documents).", file=sys.stderr)
+        return
+    table = Table(
+        title=f"{plural(data['stories'], 'story')}, {data['multi_document_stories']} with "
+        "more than one document (largest first)"
+    )
+    for key in ("id", "documents", "outlets", "languages", "first_day", "last_day", "title"):
+        table.add_column(key.replace("_", " "))
+    for row in data["rows"]:
+        cells = [row["id"], row["documents"], row["outlets"], ", ".join(row["languages"]),
+                 row["first_day"] or "undated", row["last_day"] or "",
+                 row["title"] or ""]  # fmt: skip
+        table.add_row(*(Text(str(v)) for v in cells))  # Text: no markup from titles
+    Console().print(table)

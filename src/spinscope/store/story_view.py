@@ -1,0 +1,232 @@
+"""Stories side by side: per outlet, how it tells the story (plain data for the CLI, the web app,
+the API and the stories-jsonl export).
+
+One column per outlet: its documents and languages, technique findings per 1,000 words in the
+author's voice (a finding whose ``voice`` is unset counts as the author's), frames and
+narratives, the figures it gives (claims' quantities with what they are about) and the speakers
+it quotes. Figures about the same thing (the normalised "about" text and unit) that differ
+between outlets are listed under ``figure_differences``, and sentences that only one outlet
+has (by word overlap, within a language) under ``only_in_one_outlet``. Everything comes from
+the stored results, so it does not depend on the store's finding columns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from spinscope.errors import StoreError
+from spinscope.model.document import AnalysisResult
+from spinscope.store.db import Store
+from spinscope.store.stories import require_stories
+
+TAXONOMY = "semeval2023"
+UNKNOWN_OUTLET = "(unknown outlet)"
+AUTHOR = "author"
+
+
+def list_stories(store: Store, *, min_documents: int = 1, limit: int = 200) -> list[dict]:
+    """Stories, largest and then latest first: id, size, outlets, languages, dates, a title."""
+    require_stories(store)
+    sql = """
+        SELECT s.story_id, s.size, s.dated, s.first_day, s.last_day,
+               count(DISTINCT coalesce(d.outlet, '(unknown outlet)')),
+               list(DISTINCT coalesce(d.language, 'unknown') ORDER BY 1),
+               arg_min(d.title, coalesce(d.published, DATE '9999-12-31'))
+        FROM stories s JOIN story_members m USING (story_id) JOIN documents d USING (doc_id)
+        GROUP BY ALL HAVING count(*) >= ?
+        ORDER BY s.size DESC, s.last_day DESC NULLS LAST, s.story_id LIMIT ?
+    """
+    keys = ("id", "documents", "dated", "first_day", "last_day", "outlets", "languages", "title")
+    rows = store.query(sql, [min_documents, limit])
+    return [dict(zip(keys, [_iso(v) for v in row], strict=True)) for row in rows]
+
+
+def _iso(value: Any) -> Any:
+    """Dates as ISO strings (JSON output carries built-in values only)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def story_results(store: Store, story_id: int) -> list[tuple[dict, AnalysisResult]]:
+    """The story's documents (indexed fields) with their stored results, oldest first."""
+    require_stories(store)
+    rows = store.query(
+        "SELECT d.doc_id, d.title, coalesce(d.outlet, ?), d.language, d.published, d.words, "
+        "d.url, r.result FROM story_members m JOIN documents d USING (doc_id) "
+        "JOIN results r USING (doc_id) WHERE m.story_id = ? "
+        "ORDER BY d.published NULLS LAST, d.doc_id",
+        [UNKNOWN_OUTLET, story_id],
+    )
+    if not rows:
+        raise StoreError(f"No story {story_id} in {store.path}; `spinscope stats --by story` "
+                         "lists the stories.")  # fmt: skip
+    keys = ("id", "title", "outlet", "language", "published", "words", "url")
+    return [(dict(zip(keys, map(_iso, r[:7]), strict=True)),
+             AnalysisResult.from_dict(json.loads(r[7]))) for r in rows]  # fmt: skip
+
+
+def story_view(store: Store, story_id: int) -> dict[str, Any]:
+    """One story side by side: its documents, one column per outlet, the figures that differ,
+    and plain-language notes for what the view cannot show (one outlet, no dates)."""
+    docs = story_results(store, story_id)
+    by_outlet: dict[str, list[tuple[dict, AnalysisResult]]] = defaultdict(list)
+    for doc, result in docs:
+        by_outlet[doc["outlet"]].append((doc, result))
+    columns = [_column(outlet, items) for outlet, items in sorted(by_outlet.items())]
+    dates = [d["published"] for d, _ in docs if d["published"]]
+    return {
+        "id": story_id,
+        "documents": [d for d, _ in docs],
+        "languages": sorted({d["language"] or "unknown" for d, _ in docs}),
+        "first_day": min(dates) if dates else None,
+        "last_day": max(dates) if dates else None,
+        "outlets": columns,
+        "figure_differences": figure_differences(columns),
+        "only_in_one_outlet": only_in_one_outlet(by_outlet),
+        "notes": _notes(docs, columns),
+    }
+
+
+def _notes(docs: list[tuple[dict, AnalysisResult]], columns: list[dict]) -> list[str]:
+    notes = []
+    if len(docs) == 1:
+        notes.append("This story has one document: there is nothing to compare it with yet.")
+    elif len(columns) == 1:
+        notes.append(f"Every document of this story comes from one outlet ({columns[0]['outlet']})"
+                     ": the columns compare outlets, so there is one column.")  # fmt: skip
+    undated = sum(1 for d, _ in docs if not d["published"])
+    if undated:
+        notes.append(f"{undated} of {len(docs)} documents have no date: undated documents "
+                     "are grouped only with other undated documents, without a time "
+                     "window.")  # fmt: skip
+    return notes
+
+
+def _column(outlet: str, items: list[tuple[dict, AnalysisResult]]) -> dict[str, Any]:
+    words = sum(d["words"] or 0 for d, _ in items)
+    techniques: Counter[str] = Counter()
+    labels: dict[str, dict[str, float]] = {"frame": {}, "narrative": {}, "subnarrative": {}}
+    figures, speakers = [], Counter()
+    for doc, r in items:
+        for f in r.findings:
+            if f.taxonomy == TAXONOMY and (f.voice or AUTHOR) == AUTHOR:
+                techniques[f.label] += 1
+        for lab in r.labels:
+            if lab.task in labels:
+                labels[lab.task][lab.label] = max(labels[lab.task].get(lab.label, 0.0), lab.score)
+        for c in r.claims:
+            who = c.attribution.speaker or c.attribution.entity
+            if who:
+                speakers[who.text] += 1
+            figures += [_figure(doc, c, fig) for fig in c.figures]
+    rate = {k: round(1000.0 * n / words, 3) if words else 0.0 for k, n in techniques.items()}
+    return {
+        "outlet": outlet,
+        "documents": [d["id"] for d, _ in items],
+        "languages": sorted({d["language"] or "unknown" for d, _ in items}),
+        "words": words,
+        "techniques_per_1000_words": dict(sorted(rate.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "author_findings": sum(techniques.values()),
+        "frames": _ranked(labels["frame"]),
+        "narratives": _ranked({**labels["narrative"], **labels["subnarrative"]}),
+        "figures": figures,
+        "speakers": [{"name": n, "claims": k} for n, k in speakers.most_common()],
+    }
+
+
+def _ranked(scores: dict[str, float]) -> list[dict[str, Any]]:
+    return [{"label": k, "score": round(v, 4)}
+            for k, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))]  # fmt: skip
+
+
+def _figure(doc: dict, claim, fig) -> dict[str, Any]:
+    q = fig.quantity
+    return {
+        "document": doc["id"],
+        "text": q.text,
+        "value": q.value,
+        "unit": q.unit,
+        "kind": q.kind,
+        "about": fig.about.text if fig.about else None,
+        "claim": claim.text,
+    }
+
+
+def _key(about: str | None) -> str:
+    return " ".join(re.findall(r"\w+", (about or "").lower()))
+
+
+def figure_differences(columns: list[dict]) -> list[dict[str, Any]]:
+    """Quantities about the same thing (normalised "about" and unit) for which outlets give
+    different values; figures with no "about" are not matched."""
+    seen: dict[tuple[str, str | None], dict[str, set[float]]] = defaultdict(dict)
+    for col in columns:
+        for fig in col["figures"]:
+            key = _key(fig["about"])
+            if key:
+                seen[(key, fig["unit"])].setdefault(col["outlet"], set()).add(fig["value"])
+    out = []
+    for (about, unit), per in sorted(seen.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+        values = set().union(*per.values())
+        if len(per) > 1 and len(values) > 1:
+            out.append({"about": about, "unit": unit,
+                        "values": {o: sorted(v) for o, v in sorted(per.items())}})  # fmt: skip
+    return out
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+ONLY_JACCARD = 0.5  # a sentence shares fewer than half its words with every other outlet's
+ONLY_MAX = 10  # sentences listed per outlet
+
+
+def _sentences(text: str) -> list[tuple[str, frozenset[str]]]:
+    out = []
+    for m in _SENTENCE.finditer(text):
+        words = frozenset(re.findall(r"\w+", m.group().lower()))
+        if len(words) >= 5:
+            out.append((m.group().strip(), words))
+    return out
+
+
+def only_in_one_outlet(by_outlet: dict[str, list[tuple[dict, AnalysisResult]]]) -> list[dict]:
+    """Per outlet, sentences (5 words or more) that share fewer than half their words with any
+    sentence of the other outlets in the same language. Outlets in other languages are not
+    compared (word overlap does not cross languages); an outlet with no other outlet in its
+    language gets ``compared: false``."""
+    sents: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    langs: dict[str, set[str]] = {}
+    for outlet, items in by_outlet.items():
+        sents[outlet] = [x for _, r in items for x in _sentences(r.doc.text)]
+        langs[outlet] = {d["language"] or "unknown" for d, _ in items}
+    out = []
+    for outlet in sorted(by_outlet):
+        peers = sorted(o for o in by_outlet if o != outlet and langs[o] & langs[outlet])
+        if not peers:
+            out.append({"outlet": outlet, "compared": False, "sentences": []})
+            continue
+        others = [v for o in peers for _, v in sents[o]]
+        only = [t for t, w in sents[outlet]
+                if all(len(w & v) / len(w | v) < ONLY_JACCARD for v in others)]  # fmt: skip
+        out.append({"outlet": outlet, "compared": True, "compared_with": peers,
+                    "sentences": only[:ONLY_MAX],
+                    "more": max(len(only) - ONLY_MAX, 0)})  # fmt: skip
+    return out
+
+
+def stats_by_story(store: Store, *, limit: int = 200) -> dict[str, Any]:
+    """``stats --by story``: one row per story (largest first) with its outlets and languages."""
+    rows = list_stories(store, limit=limit)
+    total = store.query("SELECT count(*), count(*) FILTER (WHERE size > 1) FROM stories")[0]
+    return {"by": "story", "stories": int(total[0]), "multi_document_stories": int(total[1]),
+            "rows": rows}  # fmt: skip
+
+
+def iter_story_views(store: Store) -> Iterator[dict[str, Any]]:
+    """Every story's side-by-side view, by story id (for the stories-jsonl export)."""
+    require_stories(store)
+    for (story_id,) in store.query("SELECT story_id FROM stories ORDER BY story_id"):
+        yield story_view(store, int(story_id))

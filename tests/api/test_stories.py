@@ -1,0 +1,101 @@
+"""The story API and pages over a small clustered store: lists, side by side, explanations for a
+store that was never clustered, one-document and undated stories, and escaping."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinscope.store import Store
+from spinscope.store.stories import cluster_store
+from story_fixtures import KeywordEncoder, result, story_results
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    path = tmp_path / "s.duckdb"
+    docs = [*story_results(),
+            result(f"The dam broke. {HOSTILE}", f"Dam {HOSTILE}", f"Outlet {HOSTILE}",
+                   "2024-06-07", quoted=None)]  # fmt: skip
+    with Store(path) as store:
+        store.write(docs)
+        cluster_store(store, KeywordEncoder())
+    return path
+
+
+def dam_story(client) -> dict:
+    rows = client.get("/api/stories").json()["stories"]
+    return rows[0]
+
+
+def test_api_lists_and_shows_a_story(make_client, store_path):
+    client = make_client(store_path=store_path)
+    data = client.get("/api/stories").json()
+    assert data["note"] is None
+    top = data["stories"][0]
+    assert top["documents"] == 4 and top["languages"] == ["en", "ru"]
+    story = client.get(f"/api/stories/{top['id']}").json()
+    outlets = {c["outlet"] for c in story["outlets"]}
+    assert {"Wire", "Pravda-like"} <= outlets
+    assert story["figure_differences"][0]["about"] == "villages"
+
+
+def test_page_shows_columns_and_escapes_article_text(make_client, store_path):
+    client = make_client(store_path=store_path)
+    top = dam_story(client)
+    html = client.get(f"/stories/{top['id']}").text
+    assert "<script>alert" not in html and "onerror=alert(1)>" not in html
+    assert "&lt;script&gt;" in html
+    assert "Techniques per 1,000 words (author's voice)" in html
+    assert "Ivan Petrenko" in html and "Pravda-like" in html
+    assert "Sentences in one outlet only" in html and "no other outlet in its language" in html
+    listing = client.get("/stories").text
+    assert "<script>alert" not in listing and f'href="/stories/{top["id"]}"' in listing
+
+
+def test_unknown_and_bad_story_ids(make_client, store_path):
+    client = make_client(store_path=store_path)
+    r = client.get("/api/stories/999")
+    assert r.status_code == 404 and "No story 999" in r.text
+    assert client.get("/api/stories/0").status_code == 404
+    assert client.get("/api/stories/abc").status_code in (404, 422)
+    assert client.get("/stories/999").status_code == 404
+
+
+def test_unclustered_store_explains(make_client, tmp_path):
+    path = tmp_path / "plain.duckdb"
+    with Store(path) as store:
+        store.write(story_results()[:1])
+    client = make_client(store_path=path)
+    data = client.get("/api/stories").json()
+    assert data["stories"] == [] and "spinscope stories --store" in data["note"]
+    assert "spinscope stories --store" in client.get("/stories").text
+    r = client.get("/api/stories/1")
+    assert r.status_code == 404 and "no stories yet" in r.text
+
+
+def test_memory_server_explains(client):
+    assert "--store" in client.get("/api/stories").json()["note"]
+
+
+def test_one_document_store_and_undated_story_pages(make_client, tmp_path):
+    path = tmp_path / "one.duckdb"
+    with Store(path) as store:
+        store.write([result("The football club won the cup.", "Cup", None, None)])
+        cluster_store(store, KeywordEncoder())
+    client = make_client(store_path=path)
+    assert "one document so far" in client.get("/api/stories").json()["note"]
+    html = client.get("/stories/1").text
+    assert "nothing to compare it with yet" in html and "no date" in html
+    assert "(unknown outlet)" in html
+
+
+def test_list_filters_and_limits(make_client, store_path):
+    client = make_client(store_path=store_path)
+    rows = client.get("/api/stories?min_documents=2").json()["stories"]
+    assert [r["documents"] for r in rows] == [4]
+    assert len(client.get("/api/stories?limit=1").json()["stories"]) == 1
+    r = client.get("/api/stories?limit=0")
+    assert r.status_code == 400 and "limit must be from 1" in r.text
+    assert "No story matches" in client.get("/api/stories?min_documents=50").json()["note"]

@@ -1,0 +1,45 @@
+"""The story pages in headless Chromium: the list links to a story whose side-by-side table has
+one column per outlet, and article text carrying markup is shown as text, never run."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = '<img src=x onerror="window.__xss=1">'
+
+
+@pytest.fixture(scope="module")
+def story_server(tmp_path_factory):
+    from spinscope.store import Store
+    from spinscope.store.stories import cluster_store
+    from story_fixtures import KeywordEncoder, result, story_results
+
+    from .conftest import Server
+
+    path = tmp_path_factory.mktemp("stories") / "s.duckdb"
+    hostile = result(f"The dam broke. {HOSTILE}", f"Dam {HOSTILE}", "Daily", "2024-06-07")
+    with Store(path) as store:
+        store.write([*story_results(), hostile])
+        cluster_store(store, KeywordEncoder())
+    with Server(path) as s:
+        yield s
+
+
+def test_story_list_and_side_by_side(page, story_server):
+    page.goto(story_server.url + "/stories")
+    assert page.locator("#stories tbody tr").count() == 3
+    page.locator("#stories tbody tr").first.locator("a").click()
+    page.wait_for_selector("#outlets")
+    heads = page.locator("#outlets thead th").all_inner_texts()
+    assert {"Wire", "Pravda-like", "Daily"} <= set(heads)
+    assert HOSTILE in page.inner_text("#story-documents")  # shown as text
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#story-documents img").count() == 0
+    assert page.events == []
+
+
+def test_unknown_story_is_a_clear_404(page, story_server):
+    response = page.goto(story_server.url + "/api/stories/999")
+    assert response.status == 404 and "No story 999" in page.inner_text("body")
