@@ -158,7 +158,7 @@ def load_nlp():
 
 
 _PARSED: OrderedDict[str, object] = OrderedDict()
-PARSE_CACHE = 1024  # sentences: the claims analyser's parses, read again by the voice step
+PARSE_CACHE = 256  # sentences: the claims analyser's parses, read again by the voice step
 
 
 def parse_all(pieces: list[str]) -> list:
