@@ -3,9 +3,9 @@ per process and shared by the analysers that need sentence vectors (claims, fram
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
+from spinscope.analysis.base import load_once
 from spinscope.errors import ModelError
 
 EMBEDDER_ID = "model2vec distilled from all-MiniLM-L6-v2 (256 dims)"
@@ -15,7 +15,7 @@ def embedder_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / "claims" / "embedder"
 
 
-@lru_cache(maxsize=1)
+@load_once
 def load_embedder():
     path = embedder_dir()
     if not (path / "model.safetensors").exists():

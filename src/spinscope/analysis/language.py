@@ -56,7 +56,11 @@ def _load() -> Any:
         if _identifier is None:
             _identifier = _identifier_from(
                 _model_cache.arrays(
-                    "py3langid", "py3langid", [_model_file()], _model_arrays, mmap=["ptc"]
+                    "py3langid",
+                    "py3langid",
+                    [_model_file()],
+                    _model_arrays,
+                    mmap=["ptc", "nextmove"],
                 )
             )
     return _identifier
@@ -109,7 +113,7 @@ def _identifier_from(model: dict[str, Any]) -> Any:
 def _stdlib_array(values: np.ndarray) -> array:
     """An unsigned numpy array as the stdlib ``array`` py3langid walks (as its own loader does)."""
     out = array({1: "B", 2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
-    out.frombytes(np.ascontiguousarray(values).tobytes())
+    out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
     return out
 
 

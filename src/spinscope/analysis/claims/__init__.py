@@ -112,6 +112,13 @@ class ClaimAnalyzer:
             },
         }
 
+    def warm(self) -> None:
+        """Load the parser and the embedder ahead of ``analyze`` (the pipeline does this in a
+        thread while the analysers before this one run)."""
+        structure.load_nlp()
+        if self.embeddings:
+            self.embedder  # noqa: B018 -- loads it
+
     # -- analysis -------------------------------------------------------------------------
     def checkworthiness(self, sentences: Sequence[str]) -> np.ndarray:
         """One score per sentence from the configured head, calibrated where a calibration

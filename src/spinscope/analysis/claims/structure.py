@@ -8,9 +8,9 @@ reported speech, a direct quote or an "according to" source, with the speaker's 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from spinscope.analysis import mentions
+from spinscope.analysis.base import load_once
 from spinscope.errors import ModelError
 from spinscope.model.claim import Attribution, Figure, Mention, Quantity, TimeRef
 
@@ -130,7 +130,7 @@ LEMMAS = _lemma_table()
 QUOTES = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 
-@lru_cache(maxsize=1)
+@load_once
 def load_nlp():
     """spaCy's small English pipeline without its entity recogniser (a third of its time; names
     come from the parse and the capitalised-name index instead) and lemmatizer (see ``lemma``),
