@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import threading
-from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -60,7 +59,7 @@ def _load() -> Any:
                     "py3langid",
                     [_model_file()],
                     _model_arrays,
-                    mmap=["ptc", "nextmove"],
+                    mmap=["ptc", "nextmove", "output", "row"],
                 )
             )
     return _identifier
@@ -96,25 +95,25 @@ def _unsigned(values: Any) -> np.dtype:
 
 def _identifier_from(model: dict[str, Any]) -> Any:
     """The identifier of the restricted model (its ``_full_model`` is the restricted one: we never
-    reset the languages, and the full n-gram table is 28 MB)."""
+    reset the languages, and the full n-gram table is 28 MB). Its automaton tables are read
+    through memory views of the cached arrays (py3langid indexes them one item at a time, as it
+    does its own ``array``s), so only the pages a text walks through are read from disk."""
     from py3langid.langid import LanguageIdentifier
 
     return LanguageIdentifier(
         np.asarray(model["ptc"]),
         np.asarray(model["pc"]),
         model["classes"].tolist(),
-        _stdlib_array(model["nextmove"]),
-        model["output"].tolist(),
+        _items(model["nextmove"]),
+        _items(model["output"]),
         norm_probs=True,
-        tk_row=_stdlib_array(model["row"]),
+        tk_row=_items(model["row"]),
     )
 
 
-def _stdlib_array(values: np.ndarray) -> array:
-    """An unsigned numpy array as the stdlib ``array`` py3langid walks (as its own loader does)."""
-    out = array({1: "B", 2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
-    out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
-    return out
+def _items(values: np.ndarray) -> memoryview:
+    """A one-dimensional array as a memory view whose items are Python ints (no copy)."""
+    return memoryview(np.ascontiguousarray(values))
 
 
 def letters(text: str) -> int:
