@@ -82,6 +82,10 @@ class CheckworthinessScorer:
         """sha256 of the int8 ONNX file as it is on disk (computed once)."""
         return _onnx.file_sha256(self._path(MODEL_FILE))
 
+    def load(self) -> None:
+        """Load the model and tokenizer now (``score`` loads them on first use otherwise)."""
+        self._load()
+
     def _load(self) -> None:
         with self._lock:
             if self._session is not None:

@@ -113,8 +113,9 @@ class ClaimAnalyzer:
         }
 
     def warm(self) -> None:
-        """Load the parser and the embedder ahead of ``analyze`` (the pipeline does this in a
-        thread while the analysers before this one run)."""
+        """Load the scoring model, the parser and the embedder ahead of ``analyze`` (the
+        pipeline does this in a thread while the analysers before this one run)."""
+        getattr(self.scorer, "load", lambda: None)()  # a stand-in scorer may have none
         structure.load_nlp()
         if self.embeddings:
             self.embedder  # noqa: B018 -- loads it
