@@ -8,7 +8,7 @@ stores it on the Document, keeps each analyser's results only where the paragrap
 one it reads (its ``languages`` and ``zero_shot_languages``), and says in one warning what was
 left out. Detection runs in a thread while the analysers that do not read ``doc.language`` run
 (loading the detector takes about a second); those that do (``needs_language``) run after it.
-The same thread then loads the models of the later analysers (their ``warm``) while the first
+The same thread first loads the models of the later analysers (their ``warm``) while the first
 analyser runs.
 """
 
@@ -52,9 +52,9 @@ class Pipeline:
             raise TypeError("Pipeline.run() expects a list of Documents, got one Document.")
         check_lengths(docs, self.max_chars)
         with ThreadPoolExecutor(1, thread_name_prefix="spinscope-language") as pool:
-            detected = pool.submit(lambda: [with_language(doc) for doc in docs])
             if any(doc.text.strip() for doc in docs):
-                pool.submit(self._warm)
+                pool.submit(self._warm)  # first: only the last analysers need the language
+            detected = pool.submit(lambda: [with_language(doc) for doc in docs])
             found = {i: a.analyze(docs) for i, a in self._analyzers(needs_language=False)}
             docs = detected.result()
             found |= {i: a.analyze(docs) for i, a in self._analyzers(needs_language=True)}
