@@ -46,7 +46,7 @@ def test_a_changed_source_builds_a_new_entry(cache: Path, tmp_path: Path) -> Non
     source.write_text("version two", encoding="utf-8")
     again = _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.ones(3)})
     assert np.array_equal(again["a"], np.ones(3))
-    assert len(list(cache.iterdir())) == 2
+    assert len(list(cache.iterdir())) == 1  # the old entry removed
 
 
 def test_off_and_unwritable_caches_build_in_memory(
@@ -121,3 +121,13 @@ def test_embedder_reader_matches_model2vec(cache: Path) -> None:
     texts = ["Prices rose 4% in May.", "An unrelated sentence about football."]
     assert np.array_equal(ours.encode(texts), theirs.encode(texts))
     assert ours.config == theirs.config and ours.normalize == theirs.normalize
+
+
+def test_a_new_entry_replaces_the_old_one_of_the_same_name(cache: Path, tmp_path: Path) -> None:
+    source = _source(tmp_path)
+    _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.zeros(2)})
+    _model_cache.arrays("toy-other", "numpy", [source], lambda: {"a": np.zeros(2)})
+    source.write_text("version two", encoding="utf-8")
+    _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.ones(3)})
+    names = sorted(p.name.rsplit("-", 1)[0] for p in cache.iterdir())
+    assert names == ["toy", "toy-other"]  # the old "toy" is gone, the other name kept

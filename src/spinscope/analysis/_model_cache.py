@@ -8,8 +8,9 @@ a few milliseconds. The result is the same arrays, so the same outputs.
 
 An entry is keyed by what it was built from: a format number, the package's version and the
 size and modification time of each source file, so a new package version or a changed file
-builds a new entry. Writing is best effort: where the cache directory cannot be written (a
-read-only home, a full disk) the arrays are built in memory each time, as before.
+builds a new entry (and removes the entries of the same name it replaces). Writing is best
+effort: where the cache directory cannot be written (a read-only home, a full disk) the arrays
+are built in memory each time, as before.
 
 Where: ``$SPINSCOPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/spinscope``, else ``~/.cache/spinscope``;
 ``SPINSCOPE_CACHE_DIR=off`` turns the cache off. A cache is not the analyser's output: the
@@ -67,6 +68,7 @@ def entry(
         if (found / "COMPLETE").is_file():
             return found
         _write(found, fill)
+        _forget_others(found, name)
         return found if (found / "COMPLETE").is_file() else None
     except (OSError, ValueError):
         return None
@@ -100,6 +102,15 @@ def arrays(
         except (OSError, ValueError):
             pass
     return {key: np.asarray(value) for key, value in build().items()}
+
+
+def _forget_others(found: Path, name: str) -> None:
+    """Remove the entries of ``name`` built from other sources (an older package version or
+    cache format): each is tens of MB that nothing reads any more."""
+    for other in found.parent.glob(f"{name}-*"):
+        key = other.name[len(name) + 1 :]
+        if other != found and len(key) == 16 and all(c in "0123456789abcdef" for c in key):
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _load(path: Path, mmap: bool) -> np.ndarray:
