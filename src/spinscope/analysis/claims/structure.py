@@ -133,11 +133,12 @@ QUOTES = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 @load_once
 def load_nlp():
     """spaCy's small English pipeline without its entity recogniser (a third of its time; names
-    come from the parse and the capitalised-name index instead) and lemmatizer (see ``lemma``),
-    loaded once per process."""
+    come from the parse and the capitalised-name index instead), lemmatizer (see ``lemma``) and
+    sentence recogniser (disabled in the package: the parser splits sentences; not loading it
+    saves a little of a cold start), loaded once per process."""
     try:
         spacy = _import_spacy_without_torch()
-        return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
+        return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer", "senter"])
     except (ImportError, OSError) as exc:
         raise ModelError(
             f"The claims analyser needs the spaCy model {SPACY_MODEL!r}; install spinscope "
