@@ -372,7 +372,8 @@ def _shared_arena(ort) -> None:
 def session(path: str):  # -> onnxruntime.InferenceSession
     """An onnxruntime session on ``path`` using the configured number of threads.
 
-    All sessions of a process share one memory arena (``_shared_arena``).
+    All sessions of a process share one memory arena (``_shared_arena``). Idle threads do not
+    spin (``SPINSCOPE_ONNX_SPIN=1`` lets them, as onnxruntime does by default).
 
     Where the model has a sidecar (``shared_sidecar``), the tensors it lists are not inside the
     ONNX file but in files shared by several models (the shipped models share one word-embedding
@@ -390,6 +391,11 @@ def session(path: str):  # -> onnxruntime.InferenceSession
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     _shared_arena(ort)
     opts.add_session_config_entry("session.use_env_allocators", "1")
+    if os.environ.get("SPINSCOPE_ONNX_SPIN", "0") != "1":
+        # idle onnxruntime threads sleep instead of spinning between calls: the spinning took
+        # the CPU that the Python work between encoder calls, the pipeline's loading thread and
+        # other worker processes need (2 cores: x1.2 cold, x1.7-2 warm, bench/encoder_ratio.py)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     shared = []
     sidecar = shared_sidecar(path)
     if sidecar.exists():
