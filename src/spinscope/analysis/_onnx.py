@@ -178,6 +178,38 @@ def text_windows(
     return out
 
 
+BATCH_OVERHEAD_TOKENS = 32  # what one more encoder call costs, in padded tokens' worth of time
+
+
+def length_batches(
+    lengths: list[int], max_rows: int, overhead: int = BATCH_OVERHEAD_TOKENS
+) -> list[list[int]]:
+    """Indices of sequences of the given lengths (word pieces, specials included) grouped into
+    encoder calls of at most ``max_rows`` rows, longest first, so that the padded tokens plus
+    ``overhead`` per call are fewest: one article's 37 windows of 10 to 90 word pieces become a
+    few calls of like lengths, not 16 + 16 + 5 rows padded to each call's longest.
+
+    The grouping is exact (dynamic programming over the sorted lengths: a call is a run of
+    them, costing ``overhead + rows × its longest``). Ties keep their input order."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    width = [lengths[i] for i in order]
+    n = len(order)
+    best = [0] + [0] * n
+    start = [0] * (n + 1)
+    for j in range(1, n + 1):
+        best[j], start[j] = min(
+            (best[i] + overhead + (j - i) * width[i], i) for i in range(max(0, j - max_rows), j)
+        )
+    out = []
+    j = n
+    while j > 0:
+        out.append(order[start[j] : j])
+        j = start[j]
+    return out[::-1]
+
+
 def batch_inputs(
     enc: Encoded, wins: list[Window], special_ids: dict[str, int] | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -344,7 +376,8 @@ def _shared_arena(ort) -> None:
 def session(path: str):  # -> onnxruntime.InferenceSession
     """An onnxruntime session on ``path`` using the configured number of threads.
 
-    All sessions of a process share one memory arena (``_shared_arena``).
+    All sessions of a process share one memory arena (``_shared_arena``). Idle threads do not
+    spin (``SPINSCOPE_ONNX_SPIN=1`` lets them, as onnxruntime does by default).
 
     Where the model has a sidecar (``shared_sidecar``), the tensors it lists are not inside the
     ONNX file but in files shared by several models (the shipped models share one word-embedding
@@ -362,6 +395,11 @@ def session(path: str):  # -> onnxruntime.InferenceSession
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     _shared_arena(ort)
     opts.add_session_config_entry("session.use_env_allocators", "1")
+    if os.environ.get("SPINSCOPE_ONNX_SPIN", "0") != "1":
+        # idle onnxruntime threads sleep instead of spinning between calls: the spinning took
+        # the CPU that the Python work between encoder calls, the pipeline's loading thread and
+        # other worker processes need (2 cores: x1.2 cold, x1.7-2 warm, bench/encoder_ratio.py)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     shared = []
     sidecar = shared_sidecar(path)
     if sidecar.exists():

@@ -11,20 +11,46 @@ Optional class attributes the pipeline reads: ``produces`` (``"findings"``, ``"c
 (what its results are for users, e.g. "techniques" for the English tagger and the paragraph
 model alike; default: its name). Results in a language outside ``languages`` and
 ``zero_shot_languages`` are dropped; one warning names the languages no analyser of a family
-reads (``spinscope.analysis.language``).
+reads (``spinscope.analysis.language``). An analyser may also have ``warm()``: load the models
+``analyze`` will need, without analysing anything; the pipeline calls it in a thread while the
+analysers before it run, so loading overlaps work (a cold ``analyze`` waits less).
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
 from spinscope.errors import ModelError
 from spinscope.model.document import Document, Finding
+
+T = TypeVar("T")
+
+
+def load_once(load: Callable[..., T]) -> Callable[..., T]:
+    """``load`` run once per process and arguments, its result kept; thread-safe, so a model that
+    one thread is loading (``warm``) is waited for by another, not loaded twice. ``cache_clear()``
+    forgets the results (for tests)."""
+    lock = threading.Lock()
+    done: dict[tuple, T] = {}
+
+    @functools.wraps(load)
+    def once(*args: Any, **kwargs: Any) -> T:
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in done:
+            with lock:
+                if key not in done:
+                    done[key] = load(*args, **kwargs)
+        return done[key]
+
+    once.cache_clear = done.clear  # type: ignore[attr-defined]
+    return once
 
 
 @runtime_checkable

@@ -82,6 +82,10 @@ class CheckworthinessScorer:
         """sha256 of the int8 ONNX file as it is on disk (computed once)."""
         return _onnx.file_sha256(self._path(MODEL_FILE))
 
+    def load(self) -> None:
+        """Load the model and tokenizer now (``score`` loads them on first use otherwise)."""
+        self._load()
+
     def _load(self) -> None:
         with self._lock:
             if self._session is not None:
@@ -116,10 +120,8 @@ class CheckworthinessScorer:
         self._load()
         encs = self._tokenizer.encode_batch(texts)
         lengths = [len(e.ids) for e in encs]
-        order = sorted(range(len(texts)), key=lambda i: lengths[i])
         out = np.zeros((len(texts), len(HEADS)), dtype=np.float32)
-        for lo in range(0, len(order), self.batch_size):
-            idx = order[lo : lo + self.batch_size]
+        for idx in _onnx.length_batches(lengths, self.batch_size):  # like lengths together
             width = max(lengths[i] for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)

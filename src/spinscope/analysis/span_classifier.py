@@ -229,9 +229,7 @@ class SpanClassifier:
             if spans:
                 pairs += text_pairs(self._tokenizer, text, spans, max_len=self.max_len)
                 where += [(k, row) for row in range(len(spans))]
-        order = sorted(range(len(pairs)), key=lambda k: -len(pairs[k].ids))
-        for b in range(0, len(order), self.batch_size):
-            rows = order[b : b + self.batch_size]
+        for rows in _onnx.length_batches([len(p.ids) for p in pairs], self.batch_size):
             ids, mask, types = pad_pairs([pairs[k] for k in rows])
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             for name, probs in zip(outputs, self._session.run(outputs, feed), strict=True):

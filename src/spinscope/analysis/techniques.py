@@ -272,10 +272,10 @@ class TechniqueTagger:
             for k, (text, enc) in enumerate(zip(texts, encs, strict=True))
             for w in _onnx.text_windows(text, enc, window, stride, by_sentence=by_sentence)
         ]
-        jobs.sort(key=lambda job: -(job[1].hi - job[1].lo))  # similar lengths, little padding
+        lengths = [w.hi - w.lo + 2 for _, w in jobs]  # similar lengths together: little padding
         outputs: dict[int, list] = {}
-        for b in range(0, len(jobs), self.batch_size):
-            chunk = jobs[b : b + self.batch_size]
+        for rows in _onnx.length_batches(lengths, self.batch_size):
+            chunk = [jobs[r] for r in rows]
             ids, mask = _batch(encs, chunk, card.get("special_ids"))
             probs, states = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
             if not hidden:

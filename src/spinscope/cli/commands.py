@@ -32,14 +32,11 @@ def _write(path: str, content: str) -> None:
 
 
 def cmd_analyze(args, settings_of) -> int:
-    from rich.console import Console
-
     from spinscope.analysis.pipeline import Pipeline
     from spinscope.cli.main import EXIT_PARTIAL
     from spinscope.model.jsonable import plain
 
     settings = settings_of(args)
-    console = Console(stderr=args.json == "-")
     items, failed = _analyze_inputs(args.source, settings)
     if args.html and len(items) + failed > 1:
         raise ConfigError("--html writes one report; give a single article, not a JSONL.")
@@ -64,6 +61,10 @@ def cmd_analyze(args, settings_of) -> int:
         from spinscope.report.html import render_html
 
         _write(args.html, render_html(results[0]))
+    if (not args.quiet and args.json != "-") or args.explain:
+        from rich.console import Console  # only here: 0.1 s of a --quiet --json start
+
+        console = Console(stderr=args.json == "-")
     if not args.quiet and args.json != "-":
         from spinscope.report.terminal import render_terminal
 

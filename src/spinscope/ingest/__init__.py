@@ -14,7 +14,6 @@ from spinscope.ingest.files import DEFAULT_MAX_BYTES, from_bytes, read_path, rea
 from spinscope.ingest.html import from_html
 from spinscope.ingest.jsonl import read_jsonl
 from spinscope.ingest.text import from_text, normalize_text
-from spinscope.ingest.url import fetch_url
 from spinscope.model.document import Document
 
 __all__ = [
@@ -34,6 +33,16 @@ __all__ = [
 
 STDIN = "-"
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def __getattr__(name: str) -> object:
+    """``fetch_url``, imported on first use: httpx takes about 0.05 s to import, which reading a
+    file never needs."""
+    if name == "fetch_url":
+        from spinscope.ingest.url import fetch_url
+
+        return fetch_url
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_url(source: str) -> bool:
@@ -74,6 +83,8 @@ def load(
     if source == STDIN:
         return read_stdin(max_bytes=max_bytes)
     if is_url(source):
+        from spinscope.ingest.url import fetch_url
+
         return fetch_url(
             source, timeout_s=timeout_s, max_bytes=max_bytes, allow_private=allow_private
         )

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
-
-import trafilatura
-from trafilatura.settings import use_config
 
 from spinscope.errors import IngestError
 from spinscope.ingest._decode import one_line, refuse_lone_surrogate
@@ -23,14 +21,25 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
     # Their warnings would reach stderr through a root handler; ours are IngestErrors instead.
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
-_CONFIG = use_config()
-_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no SIGALRM-based timeouts in library use
+
+@lru_cache(maxsize=1)
+def _config() -> Any:
+    """trafilatura's settings, built on first use: importing trafilatura takes about 0.2 s,
+    which a plain-text ``analyze`` never needs."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no SIGALRM-based timeouts in library use
+    return config
+
 
 # trafilatura's field -> our meta key
 _META_FIELDS = {"author": "author", "date": "date", "sitename": "site", "url": "url"}
 
 
 def _extract(html: str | bytes, url: str | None) -> Any:
+    import trafilatura
+
     try:
         return trafilatura.bare_extraction(
             html,
@@ -38,7 +47,7 @@ def _extract(html: str | bytes, url: str | None) -> Any:
             with_metadata=True,
             include_comments=False,
             deduplicate=False,
-            config=_CONFIG,
+            config=_config(),
         )
     except Exception as err:  # lxml and trafilatura raise many types on broken markup
         raise IngestError(

@@ -112,6 +112,15 @@ class ClaimAnalyzer:
             },
         }
 
+    def warm(self) -> None:
+        """Load the parser, the embedder and the scoring model ahead of ``analyze`` (the
+        pipeline does this in a thread while the analysers before this one run). The parser
+        first: it takes longest, and ``analyze`` needs it last."""
+        structure.load_nlp()
+        if self.embeddings:
+            self.embedder  # noqa: B018 -- loads it
+        getattr(self.scorer, "load", lambda: None)()  # a stand-in scorer may have none
+
     # -- analysis -------------------------------------------------------------------------
     def checkworthiness(self, sentences: Sequence[str]) -> np.ndarray:
         """One score per sentence from the configured head, calibrated where a calibration

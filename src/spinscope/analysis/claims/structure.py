@@ -8,11 +8,15 @@ reported speech, a direct quote or an "according to" source, with the speaker's 
 from __future__ import annotations
 
 import re
+<<<<<<< HEAD
 from bisect import bisect_right
 from collections import OrderedDict
 from functools import cached_property, lru_cache
+=======
+>>>>>>> s5-speed
 
 from spinscope.analysis import mentions
+from spinscope.analysis.base import load_once
 from spinscope.errors import ModelError
 from spinscope.model.claim import Attribution, Figure, Mention, Quantity, TimeRef
 
@@ -142,14 +146,15 @@ LEMMAS = _lemma_table()
 QUOTES = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 
-@lru_cache(maxsize=1)
+@load_once
 def load_nlp():
     """spaCy's small English pipeline without its entity recogniser (a third of its time; names
-    come from the parse and the capitalised-name index instead) and lemmatizer (see ``lemma``),
-    loaded once per process."""
+    come from the parse and the capitalised-name index instead), lemmatizer (see ``lemma``) and
+    sentence recogniser (disabled in the package: the parser splits sentences; not loading it
+    saves a little of a cold start), loaded once per process."""
     try:
         spacy = _import_spacy_without_torch()
-        return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
+        return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer", "senter"])
     except (ImportError, OSError) as exc:
         raise ModelError(
             f"The claims analyser needs the spaCy model {SPACY_MODEL!r}; install spinscope "
@@ -218,19 +223,50 @@ def referents(text: str) -> Referents:
 
 def _import_spacy_without_torch():
     """``import spacy``, keeping its thinc from importing torch (0.9 s of a cold start where the
-    [train] extra is installed; the small pipeline never uses torch). torch stays importable."""
+    [train] extra is installed; the small pipeline never uses torch) and without importing its
+    command line (``spacy.cli``: 0.2 s of downloaders and project tools, which ``spacy/__init__``
+    imports only to re-export ``spacy.info``). torch and ``spacy.cli`` stay importable."""
     import sys
 
     if "torch" in sys.modules or "spacy" in sys.modules:
         import spacy
 
         return spacy
+    stubs = _spacy_cli_stubs()
     sys.modules["torch"] = None  # type: ignore[assignment]  # "not installed", for thinc only
+    sys.modules.update(stubs)
     try:
         import spacy
     finally:
         del sys.modules["torch"]
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+    if getattr(spacy, "cli", None) is stubs.get("spacy.cli"):
+        del spacy.cli  # the next ``import spacy.cli`` loads the real one
     return spacy
+
+
+def _spacy_cli_stubs() -> dict:
+    """Stand-ins for ``spacy.cli`` and ``spacy.cli.info`` during ``import spacy``: ``spacy.info``
+    then imports the real command on first call. None where spaCy's layout is not as expected."""
+    import importlib.util
+    import types
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = [f"{path}/cli" for path in spec.submodule_search_locations]
+    info = types.ModuleType("spacy.cli.info")
+
+    def spacy_info(*args, **kwargs):
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    info.info = spacy_info  # type: ignore[attr-defined]
+    return {"spacy.cli": cli, "spacy.cli.info": info}
 
 
 # -- figures -----------------------------------------------------------------------------------

