@@ -8,12 +8,9 @@ reported speech, a direct quote or an "according to" source, with the speaker's 
 from __future__ import annotations
 
 import re
-<<<<<<< HEAD
 from bisect import bisect_right
 from collections import OrderedDict
-from functools import cached_property, lru_cache
-=======
->>>>>>> s5-speed
+from functools import cached_property
 
 from spinscope.analysis import mentions
 from spinscope.analysis.base import load_once
