@@ -135,3 +135,13 @@ def test_an_editors_bracketed_aside_is_no_name():
     names = [m.text for m in mentions.find(text)]
     assert "Emphasis" not in names and "Applause" not in names
     assert names.count("Whitmer") == 1 and "Gretchen Whitmer" in names
+
+
+def test_a_day_or_month_alone_is_no_name_but_may_can_be():
+    text = (
+        "Talks resume on Wednesday. Officials met in June and again on Wednesday in Geneva. "
+        "Theresa May said in June that May would not resign."
+    )
+    names = [m.text for m in mentions.find(text)]
+    assert "Wednesday" not in names and "June" not in names
+    assert "Theresa May" in names and "Geneva" in names

@@ -11,8 +11,8 @@ A mention starts as a capitalised word sequence (no statistical model needed), t
   ("Meanwhile Moscow", "Clearly Putin") and, at a sentence start, any capitalised word the text
   also writes in lower case;
 - a word alone that the text writes in lower case elsewhere ("However", "Yesterday") or a
-  sentence adverb is no mention, nor is the first word of an editor's bracketed aside
-  ("[Emphasis added]");
+  sentence adverb is no mention, nor is a day or month alone ("Wednesday", "June") or the first
+  word of an editor's bracketed aside ("[Emphasis added]");
 - a Title Case headline line gives no mentions (every word of it is capitalised);
 - an apposition names what the mention is: "Trump's spokesman Taylor Budowich", "CNN
   correspondent Jim Acosta" and "Taylor Budowich, a spokesman for Trump," give Taylor Budowich
@@ -63,6 +63,11 @@ ORG_HEADS = set(
     "Coalition Alliance Fund Foundation Authority Tribunal Congress Senate Cabinet".split()
 )
 NOT_NAMES = {"The", "A", "An", "This", "That", "These", "Those", "It", "In", "On", "As", "But"}
+# Days and months alone are dates, not names ("May" can be Theresa May, so it is not here).
+DATES = set(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June "
+    "July September October November December".split()
+)
 # Words that start sentences capitalised and are not names.
 ADVERBS = set(
     "however meanwhile yesterday today tomorrow tonight still yet also thus hence instead "
@@ -230,6 +235,7 @@ def find(text: str, entities: Sequence[tuple[int, int, str]] | None = None) -> l
                 words[0].lower() in lower
                 or _adverb_ly(words[0], surnames)
                 or (words[0].isupper() and len(words[0]) < 2)
+                or words[0] in DATES
             ):
                 continue  # an ordinary word capitalised ("However", "Yesterday", "Clearly")
             name = " ".join(words)
