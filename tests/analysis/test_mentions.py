@@ -124,3 +124,24 @@ def test_names_joined_by_of_are_one_name_and_their_own_group():
 def test_of_joins_only_institutions():
     text = "Tom Mutton of Aldi said so. US Secretary of State Antony Blinken agreed."
     assert "Tom Mutton" in names(text) and "Antony Blinken" in names(text)
+
+
+def test_an_editors_bracketed_aside_is_no_name():
+    text = (
+        "The governor said the fleet would be electric by 2040. [Emphasis added]\n\n"
+        "Critics said the plan [Applause follows] was costly. He [Whitmer] signed it, and "
+        "[Gretchen Whitmer] spoke later."
+    )
+    names = [m.text for m in mentions.find(text)]
+    assert "Emphasis" not in names and "Applause" not in names
+    assert names.count("Whitmer") == 1 and "Gretchen Whitmer" in names
+
+
+def test_a_day_or_month_alone_is_no_name_but_may_can_be():
+    text = (
+        "Talks resume on Wednesday. Officials met in June and again on Wednesday in Geneva. "
+        "Theresa May said in June that May would not resign."
+    )
+    names = [m.text for m in mentions.find(text)]
+    assert "Wednesday" not in names and "June" not in names
+    assert "Theresa May" in names and "Geneva" in names

@@ -56,8 +56,9 @@ def test_the_shipped_card_has_a_threshold_per_role():
 
 def test_no_merged_name_and_no_headline_evidence_on_a_court_report():
     labels = roles_of()
-    names = {x.entity["name"] for x in labels}
+    names = {x.entity["name"] for x in labels if x.entity}
     assert "Acosta's White House" not in names and "Jim Acosta" in names
+    assert not any("Acosta's White House" in x.explanation for x in labels)
     headline_end = COURT.index("\n")
     for x in labels:
         assert all(e.start > headline_end for e in x.evidence), x
@@ -67,7 +68,7 @@ def test_no_merged_name_and_no_headline_evidence_on_a_court_report():
 def test_a_role_under_its_precision_threshold_is_not_sure(tmp_path):
     folder = with_card(tmp_path, show_from={"Protagonist": None, "Antagonist": 0.99,
                                             "Innocent": None})  # fmt: skip
-    labels = roles_of(folder)
+    labels = [x for x in roles_of(folder) if x.entity]  # not the one for names under min_score
     assert labels and all(x.label == NOT_SURE and x.unsure for x in labels)
     for x in labels:
         assert x.best == x.entity["main_role"] and not x.evidence
@@ -79,12 +80,12 @@ def test_a_role_under_its_precision_threshold_is_not_sure(tmp_path):
 def test_a_role_without_any_precise_score_is_not_sure(tmp_path):
     folder = with_card(tmp_path, show_from={"Protagonist": None, "Antagonist": None,
                                             "Innocent": None})  # fmt: skip
-    labels = roles_of(folder)
+    labels = [x for x in roles_of(folder) if x.entity]  # not the one for names under min_score
     assert labels and all("at no score" in x.explanation for x in labels)
 
 
 def test_a_model_never_measured_shows_no_role(tmp_path):
-    labels = roles_of(with_card(tmp_path, show_from=...))
+    labels = [x for x in roles_of(with_card(tmp_path, show_from=...)) if x.entity]
     assert labels and all(x.unsure and "never measured" in x.explanation for x in labels)
 
 
@@ -119,3 +120,36 @@ def test_precision_by_score_and_the_threshold_it_gives():
     assert show_threshold(curves["Antagonist"]) == 0.4  # precision 1.0 from 0.4 up, n = 12
     assert show_threshold(curves["Innocent"]) is None  # 3 predictions: too few to tell
     assert show_threshold(curves["Protagonist"]) is None  # right half of the time
+
+
+def test_names_under_min_score_come_out_as_one_not_sure_in_every_view():
+    """A user who enables roles and gets none is told which names were read and why, in the
+    JSON, the terminal and the HTML report (the web page shows the same rows as the report)."""
+    from rich.console import Console
+
+    from spinscope.model.jsonable import dumps
+    from spinscope.report import _view
+    from spinscope.report.html import render_html
+    from spinscope.report.terminal import render_terminal
+
+    labels = roles_of(min_score=1.0)  # no role can reach it
+    assert len(labels) == 1 and labels[0].unsure and labels[0].entity is None
+    why = labels[0].explanation
+    assert "under 1.00" in why and "roles.min_score" in why and "Acosta" in why and "CNN" in why
+    assert "Acosta's White House" not in why
+    result = AnalysisResult(doc=Document(COURT), findings=[], labels=labels)
+    data = json.loads(dumps(result.to_dict()))
+    assert [(x["label"], x["explanation"]) for x in data["labels"]] == [(NOT_SURE, why)]
+    row = _view.label_rows(result.labels)[0]
+    assert row.task == "Role" and row.name == NOT_SURE and row.explanation == why
+    console = Console(record=True, width=160, color_system=None)
+    render_terminal(result, console)
+    out = " ".join(console.export_text().split())
+    assert "Role: not sure" in out and "roles.min_score" in out
+    page = render_html(result)
+    assert "Role: <strong>not sure</strong>" in page and "roles.min_score" in page
+
+
+def test_names_over_min_score_leave_no_extra_not_sure():
+    labels = roles_of(min_score=0.0)
+    assert labels and all(x.entity for x in labels)

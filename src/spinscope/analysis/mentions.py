@@ -11,7 +11,8 @@ A mention starts as a capitalised word sequence (no statistical model needed), t
   ("Meanwhile Moscow", "Clearly Putin") and, at a sentence start, any capitalised word the text
   also writes in lower case;
 - a word alone that the text writes in lower case elsewhere ("However", "Yesterday") or a
-  sentence adverb is no mention;
+  sentence adverb is no mention, nor is a day or month alone ("Wednesday", "June") or the first
+  word of an editor's bracketed aside ("[Emphasis added]");
 - a Title Case headline line gives no mentions (every word of it is capitalised);
 - an apposition names what the mention is: "Trump's spokesman Taylor Budowich", "CNN
   correspondent Jim Acosta" and "Taylor Budowich, a spokesman for Trump," give Taylor Budowich
@@ -62,6 +63,11 @@ ORG_HEADS = set(
     "Coalition Alliance Fund Foundation Authority Tribunal Congress Senate Cabinet".split()
 )
 NOT_NAMES = {"The", "A", "An", "This", "That", "These", "Those", "It", "In", "On", "As", "But"}
+# Days and months alone are dates, not names ("May" can be Theresa May, so it is not here).
+DATES = set(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June "
+    "July September October November December".split()
+)
 # Words that start sentences capitalised and are not names.
 ADVERBS = set(
     "however meanwhile yesterday today tomorrow tonight still yet also thus hence instead "
@@ -229,15 +235,29 @@ def find(text: str, entities: Sequence[tuple[int, int, str]] | None = None) -> l
                 words[0].lower() in lower
                 or _adverb_ly(words[0], surnames)
                 or (words[0].isupper() and len(words[0]) < 2)
+                or words[0] in DATES
             ):
                 continue  # an ordinary word capitalised ("However", "Yesterday", "Clearly")
             name = " ".join(words)
             start = hi - len(name)
+            if _editorial_note(text, start, hi):
+                continue  # "[Emphasis added]", "[Laughter follows]": an editor's aside
             if text[start:hi] == name:
                 out.append(NameMention(start, hi, name, possessive=possessive))
     if entities is not None:
         out = _typed(text, out, entities)
     return _appositions(text, out)
+
+
+# After the capitalised word of a bracketed aside: lower-case words, then the closing bracket.
+_ASIDE_REST = re.compile(r"(?:[ \t]+[a-z][\w’'-]*){1,4}[ \t]*\]")
+
+
+def _editorial_note(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` opens an editor's bracketed aside in lower case after it
+    ("[Emphasis added]", "[Applause and cheering]"): no name. An editor's insertion of a name,
+    "[Trump]" or "[Donald Trump]", stays a name; "[Trump said]" would not (rare in news)."""
+    return start > 0 and text[start - 1] == "[" and bool(_ASIDE_REST.match(text, end))
 
 
 def _adverb_ly(word: str, names: set[str]) -> bool:

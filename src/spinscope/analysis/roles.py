@@ -290,7 +290,7 @@ class RoleAnalyzer:
         p, fine = self.predict(x) if len(items) else (np.zeros((0, 3)), {})
         out, k = [], 0
         for doc, ents in zip(docs, per_doc, strict=True):
-            labels = []
+            labels, dropped = [], []
             starts = [*sentence_starts(doc.text), len(doc.text)] if ents else []
             for en in ents:
                 rows = slice(k, k + len(en.mentions))
@@ -305,8 +305,29 @@ class RoleAnalyzer:
                     subset = {n: v[rows] for n, v in fine.items()}
                     head = headline_span(doc.text, doc.title)
                     labels.append(self._label(doc.text, en, probs, subset, starts, head))
+                else:
+                    dropped.append(
+                        (en.name, main, float(mean[0, self.card["classes"].index(main)]))
+                    )
+            if dropped:  # never silently: say which names were read and why none is shown
+                labels.append(self._not_reported(dropped))
             out.append(labels)
         return out
+
+    def _not_reported(self, dropped: list[tuple[str, str, float]]) -> ArticleLabel:
+        """One "not sure" label (no entity) for the entities whose role's probability is under
+        ``min_score`` (or the role's ``label_min_score``): their names, guesses and why."""
+        guesses = "; ".join(f"{name}: {main.lower()} {p:.2f}" for name, main, p in dropped)
+        least = sorted({self.label_min_score.get(m, self.min_score) for _, m, _ in dropped})
+        under = " or ".join(f"{x:.2f}" for x in least)
+        return ArticleLabel.not_sure(
+            "entity_role",
+            f"Not sure of the roles of {len(dropped)} of the most mentioned names ({guesses}): "
+            f"each role's probability is under {under}, the least from which a role is reported "
+            "(roles.min_score / roles.label_min_score).",
+            score=round(max(p for _, _, p in dropped), 4),
+            analyzer=NAME,
+        )
 
     def _label(
         self,
