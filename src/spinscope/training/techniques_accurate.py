@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -48,6 +49,24 @@ def default_build_dir() -> Path:
     from spinscope.analysis.techniques import accurate_model_dir
 
     return accurate_model_dir()
+
+
+@contextmanager
+def _quiet():
+    """The exporters' and quantiser's warnings (tracer notes, "consider pre-processing") are
+    about their internals, not the user's input: keep them off the user's terminal."""
+    import logging
+    import warnings
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
 
 
 # -- the base model from its PyPI parts ---------------------------------------------------
@@ -120,19 +139,19 @@ def export_encoder(base: Path, out: Path) -> Path:
     raw, fused = out / "encoder.raw.onnx", out / "encoder.fp32.onnx"
     ids = torch.ones((2, 16), dtype=torch.long)
     axes = {0: "batch", 1: "seq"}
-    torch.onnx.export(
-        Features(model),
-        (ids, torch.ones_like(ids)),
-        str(raw),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["feats"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "feats": axes},
-        opset_version=17,
-        dynamo=False,
-    )
-    optimize_model(str(raw), model_type="bert", num_heads=12, hidden_size=768).save_model_to_file(
-        str(fused)
-    )
+    with _quiet():
+        torch.onnx.export(
+            Features(model),
+            (ids, torch.ones_like(ids)),
+            str(raw),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["feats"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "feats": axes},
+            opset_version=17,
+            dynamo=False,
+        )
+        fused_model = optimize_model(str(raw), model_type="bert", num_heads=12, hidden_size=768)
+    fused_model.save_model_to_file(str(fused))
     raw.unlink()
     return fused
 
@@ -154,14 +173,15 @@ def quantize_weights(fp32: Path, int8: Path, *, skip_prefix: str = "head_") -> N
     if not nodes:  # (an empty list would mean "every node" to quantize_dynamic)
         shutil.copy(fp32, int8)
         return
-    quantize_dynamic(
-        str(fp32),
-        str(int8),
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        nodes_to_quantize=nodes,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    with _quiet():
+        quantize_dynamic(
+            str(fp32),
+            str(int8),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            nodes_to_quantize=nodes,
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
 
 
 def compose(encoder_fp32: Path, head: dict[str, np.ndarray], out: Path) -> Path:
@@ -223,8 +243,9 @@ def load_head(folder: Path | None = None) -> tuple[dict[str, np.ndarray], dict]:
     return head, json.loads((folder / "card.json").read_text(encoding="utf-8"))
 
 
-def write_model_dir(out: Path, base: Path, card: dict) -> None:
-    """The tokenizer and the card ``TechniqueTagger`` reads, next to ``tagger.int8.onnx``."""
+def write_model_dir(out: Path, base: Path, card: dict, calibration: Path | None = None) -> None:
+    """The tokenizer, the card and the calibration (fitted on PTC dev for the shipped head)
+    ``TechniqueTagger`` reads, next to ``tagger.int8.onnx``."""
     shutil.copy(Path(base) / "tokenizer.json", Path(out) / "tokenizer.json")
     runtime = {
         **card,
@@ -236,19 +257,29 @@ def write_model_dir(out: Path, base: Path, card: dict) -> None:
         "labeller": "shipped",
     }
     (Path(out) / "card.json").write_text(json.dumps(runtime, indent=1) + "\n", encoding="utf-8")
+    if calibration is not None and Path(calibration).exists():
+        shutil.copy(calibration, Path(out) / "calibration.json")
 
 
 def build(
-    out: Path | None = None, *, work: Path | None = None, head_dir: Path | None = None
+    out: Path | None = None,
+    *,
+    work: Path | None = None,
+    head_dir: Path | None = None,
+    log=lambda message: None,
 ) -> dict:
     """``spinscope build-accurate``: the tagger from the PyPI parts and the shipped head."""
     out = Path(out) if out else default_build_dir()
     work = Path(work) if work else out / "build"
     head, card = load_head(head_dir)
+    log(f"joining the all-mpnet-base-v2 parts in {work}")
     base = base_from_parts(work)
+    log("exporting the encoder to ONNX")
     encoder = export_encoder(base, work)
+    log("adding the head, quantising to int8")
     compose(encoder, head, out)
-    write_model_dir(out, base, card)
+    write_model_dir(out, base, card, (Path(head_dir) if head_dir else shipped_head_dir())
+                    / "calibration.json")  # fmt: skip
     shutil.rmtree(work, ignore_errors=True)
     size = (out / "tagger.int8.onnx").stat().st_size
     return {"out": str(out), "tagger_mb": round(size / 1e6, 1), "model": card.get("name")}
