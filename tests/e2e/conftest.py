@@ -3,6 +3,7 @@ by Playwright. Skipped, saying why, where Chromium or Playwright is absent."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# SPINSCOPE_CHROMIUM: another Chromium (e.g. a headless build unpacked from a package)
+CHROMIUM = os.environ.get("SPINSCOPE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
