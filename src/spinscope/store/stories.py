@@ -144,6 +144,9 @@ class Clusterer:
     window_days: int = WINDOW_DAYS
     stories: list[Story] = field(default_factory=list)
     next_id: int = 1
+    # Opt-in, in memory only (``cluster`` and bench/stories_quality.py): ``cluster_store`` does not
+    # store story keys and runs with weight 0, the default, because the evidence did not raise
+    # F1 on the tuning half of the gold (BENCHMARKS.md, "Story clusters, second pass").
     evidence_weight: float = 0.0
     idf: Callable[[str], float] = lambda key: 1.0
 
