@@ -10,7 +10,14 @@ articles carry no dates, so the time window is not exercised. Pairwise precision
 are over all pairs of gold articles; English-Russian pairs are also scored on their own.
 
     python bench/stories_quality.py [--data ../shared/data/semeval2025-task10]
-        [--centre none|corpus|language]
+        [--centre none|corpus|language] [--half all|tune|report] [--weights 0 0.3 ...]
+        [--thresholds 0.3 0.5 ...] [--unmasked] [--show]
+
+``--half`` scores one half of a split of the gold articles by article (``halves``): choose
+settings on ``tune``, report ``report``. ``--weights`` adds that weight x the shared evidence keys
+(``store.stories.evidence_keys``: names and numbers, Cyrillic transliterated) to the cosine; the
+gold's own pattern words are removed from the evidence (``masked``) unless ``--unmasked`` (a
+circular reference run). ``--show`` prints sampled gold pairs and non-pairs and stops.
 
 ``--centre`` subtracts a mean vector before clustering (an experiment, not what
 ``spinscope stories`` does): the mean of every article of the set (``corpus``) or of every
