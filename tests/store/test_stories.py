@@ -12,7 +12,7 @@ import pytest
 from spinscope.cli.main import main
 from spinscope.errors import ConfigError, StoreError
 from spinscope.store import Store
-from spinscope.store.stories import cluster, cluster_store, lead_text
+from spinscope.store.stories import cluster, cluster_store, evidence_keys, lead_text, translit
 from spinscope.store.story_view import list_stories, stats_by_story, story_view
 from story_fixtures import DAM_EN, KeywordEncoder, result, story_results
 
@@ -244,3 +244,24 @@ def test_cli_refuses_a_missing_store(tmp_path, capsys):
     assert main(["stories", "--store", str(missing)]) != 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No store at" in err and not missing.exists()
+
+
+def test_evidence_keys_meet_across_scripts_and_inflections():
+    en = evidence_keys("Putin visits Kursk region on 12 August, 150 killed")
+    ru = evidence_keys("Путин посетил Курскую область 12 августа, погибли 150 человек")
+    assert {"putin", "kursk", "#12", "#150"} <= en & ru
+    assert translit("Объявлений") == "obyavlenii"
+    # sentence openers, months and one-digit numbers are not evidence
+    assert not evidence_keys("The In August 5 On") & {"the", "in", "augus", "#5", "on"}
+
+
+def test_evidence_weight_joins_a_story_that_shares_the_names():
+    v = np.zeros((3, 512), dtype=np.float32)
+    v[0, 0] = v[1, 0] = 1.0
+    v[2, 0], v[2, 1] = 0.4, np.sqrt(1 - 0.16)  # cosine 0.4 to the first two
+    keys = [frozenset({"kakho", "#23"})] * 3
+    days = [None] * 3
+    assert len(set(cluster(v, days, threshold=0.5, keys=keys))) == 2
+    assert len(set(cluster(v, days, threshold=0.5, keys=keys, evidence_weight=0.3))) == 1
+    other = [*keys[:2], frozenset({"bakhm"})]
+    assert len(set(cluster(v, days, threshold=0.5, keys=other, evidence_weight=0.3))) == 2

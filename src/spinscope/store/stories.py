@@ -19,6 +19,7 @@ that has not been clustered yet.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -56,6 +57,57 @@ def lead_text(title: str | None, text: str, words: int = LEAD_WORDS) -> str:
     return " ".join([title, *body.split()[:words]]).strip()
 
 
+# Cyrillic to Latin (Russian, Ukrainian and Bulgarian letters), so that "Путин" and "Putin" give
+# the same key; a table, not a full transliteration standard.
+_TRANSLIT = {
+    ch: latin.strip("_")
+    for ch, latin in zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+        (
+            "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i e g"
+        ).split(),
+        strict=True,
+    )
+}
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*\d|\d")
+# Capitalised words that are not names (sentence openers, title case, days and months).
+_NOT_NAMES = frozenset(
+    """the a an in on at of for to and but or as by with from after before over this that these
+    those it its he she they we you i his her their our is are was were be has have had will
+    would can could may says said new more most not no all how why what who when where which
+    there here if than then also just about into up out one two three first last news report
+    video watch live breaking update exclusive opinion analysis
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december
+    в на и с по о об от для из за к у не что как это его её их он она они мы вы а но или же
+    также уже после до при над под между""".split()
+)
+# A key is the first characters of the transliterated word: "Kursk", "Курской" -> "kursk".
+KEY_CHARS = 5
+
+
+def translit(word: str) -> str:
+    """Lower-case Latin spelling of ``word`` (Cyrillic letters by table, others kept)."""
+    return "".join(_TRANSLIT.get(ch, ch) for ch in word.lower())
+
+
+def evidence_keys(text: str) -> frozenset[str]:
+    """Language-independent evidence that two texts tell the same event: the names (capitalised
+    words that are not sentence openers or common title-case words), transliterated and cut to
+    their first ``KEY_CHARS`` letters so that inflected and transliterated forms meet, and the
+    numbers of two or more digits (``#`` + digits)."""
+    keys = set()
+    for m in _WORD.finditer(text):
+        w = m.group(0)
+        if w[0].isdigit():
+            digits = re.sub(r"\D", "", w)
+            if len(digits) >= 2:
+                keys.add("#" + digits)
+        elif w[0].isupper() and len(w) >= 3 and w.lower() not in _NOT_NAMES:
+            keys.add(translit(w.split("-")[0])[:KEY_CHARS])
+    return frozenset(keys)
+
+
 def encode(texts: Sequence[str], encoder: Any) -> np.ndarray:
     """Unit float32 vectors (one row a text) from ``encoder.encode(texts)``: the shared
     multilingual encoder (``analysis._multilingual.load_encoder()``, passed in by the caller:
@@ -77,6 +129,7 @@ class Story:
     first: date | None
     last: date | None
     changed: bool = False
+    keys: dict[str, int] = field(default_factory=dict)  # evidence key -> members that have it
 
 
 @dataclass
@@ -91,6 +144,11 @@ class Clusterer:
     window_days: int = WINDOW_DAYS
     stories: list[Story] = field(default_factory=list)
     next_id: int = 1
+    # Opt-in, in memory only (``cluster`` and bench/stories_quality.py): ``cluster_store`` does not
+    # store story keys and runs with weight 0, the default, because the evidence did not raise
+    # F1 on the tuning half of the gold (BENCHMARKS.md, "Story clusters, second pass").
+    evidence_weight: float = 0.0
+    idf: Callable[[str], float] = lambda key: 1.0
 
     def __post_init__(self) -> None:
         self._rebuild_arrays()
@@ -116,9 +174,26 @@ class Clusterer:
         self._first[k] = s.first.toordinal() if s.first else 0
         self._last[k] = s.last.toordinal() if s.last else 0
 
-    def add(self, vector: np.ndarray, day: date | None) -> tuple[int, float]:
-        """Place one unit vector published on ``day`` (None: undated); returns its story id and
-        its similarity to that story's centroid before it joined (1.0 for a new story)."""
+    def evidence(self, keys: frozenset[str], rows: np.ndarray) -> np.ndarray:
+        """For each story row, the idf-weighted share of ``keys`` that the story's members have,
+        each key counted by the share of members that have it (0 to 1; like the centroid, a
+        mean, so that a large story does not gather every name)."""
+        weights = {k: self.idf(k) for k in keys}
+        total = sum(weights.values())
+        if not total:
+            return np.zeros(len(rows), dtype=np.float32)
+        out = []
+        for r in rows:
+            s = self.stories[r]
+            out.append(sum(w * s.keys.get(k, 0) for k, w in weights.items()) / s.size)
+        return np.asarray(out, dtype=np.float32) / total
+
+    def add(
+        self, vector: np.ndarray, day: date | None, keys: frozenset[str] = frozenset()
+    ) -> tuple[int, float]:
+        """Place one unit vector published on ``day`` (None: undated), with its evidence
+        ``keys``; returns its story id and its score for that story before it joined (cosine
+        to the centroid + ``evidence_weight`` x shared evidence; 1.0 for a new story)."""
         n = len(self.stories)
         if day is None:
             mask = ~self._dated[:n]
@@ -132,18 +207,23 @@ class Clusterer:
         rows = np.flatnonzero(mask)
         if len(rows):
             sims = self._centroids[rows] @ vector
+            if self.evidence_weight and keys:
+                sims = sims + self.evidence_weight * self.evidence(keys, rows)
             best = int(np.argmax(sims))
             if sims[best] >= self.threshold:
                 k = int(rows[best])
                 s = self.stories[k]
                 s.total = s.total + vector
                 s.size += 1
+                for key in keys:
+                    s.keys[key] = s.keys.get(key, 0) + 1
                 if day is not None:
                     s.first, s.last = min(s.first or day, day), max(s.last or day, day)
                 s.changed = True
                 self._set_row(k, s)
                 return s.story_id, float(sims[best])
         s = Story(self.next_id, vector.astype(np.float32).copy(), 1, day, day, True)
+        s.keys = dict.fromkeys(keys, 1)
         self.next_id += 1
         self.stories.append(s)
         self._set_row(n, s)
@@ -156,13 +236,20 @@ def cluster(
     *,
     threshold: float = THRESHOLD,
     window_days: int = WINDOW_DAYS,
+    keys: Sequence[frozenset[str]] | None = None,
+    evidence_weight: float = 0.0,
+    idf: Callable[[str], float] | None = None,
 ) -> list[int]:
     """Story ids (from 1) for unit ``vectors`` published on ``days``, in one pass in date
-    order (undated last); the pure core that ``cluster_store`` runs on a store's new documents."""
-    c = Clusterer(threshold, window_days)
+    order (undated last); the pure core that ``cluster_store`` runs on a store's new documents.
+    ``keys`` (``evidence_keys`` of each document) add ``evidence_weight`` x the idf-weighted
+    share of a document's keys that a story has to its cosine."""
+    c = Clusterer(threshold, window_days, evidence_weight=evidence_weight)
+    if idf is not None:
+        c.idf = idf
     out = [0] * len(days)
     for k in _date_order(days):
-        out[k] = c.add(vectors[k], days[k])[0]
+        out[k] = c.add(vectors[k], days[k], keys[k] if keys is not None else frozenset())[0]
     return out
 
 
