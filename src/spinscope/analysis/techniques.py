@@ -192,6 +192,8 @@ class TechniqueTagger:
     def labeller_dir(self) -> Path:
         """Where the span classifier is: the model's folder, or the shipped one for a model
         whose card says it names its spans with the shipped classifier (the accurate tagger)."""
+        if not (self.model_dir / "card.json").exists():
+            return self.model_dir
         return shipped_model_dir() if self.card.get("labeller") == "shipped" else self.model_dir
 
     @cached_property
