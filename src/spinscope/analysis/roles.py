@@ -13,8 +13,8 @@ considered where the model's own probability for it reaches ``min_score``.
 A role is shown only where it has earned it (issue 15); otherwise the label is "not sure", with
 the role as its best guess and the reason: the card's ``show_from`` gives, per main role, the
 lowest probability from which the role's held-out precision is at least 0.7 (measured out of
-fold on the training mentions and checked on dev, ``python -m spinscope.training.entity_roles
-gating``), None where no score reaches it; and the role's evidence must hold more than the
+fold on the training mentions and checked on dev, ``spinscope train
+roles-gating``), None where no score reaches it; and the role's evidence must hold more than the
 headline. The model is weak (on English dev it is barely above always saying "antagonist"), so
 the analyser is off unless ``roles.enabled`` is set (see BENCHMARKS.md).
 

@@ -215,62 +215,12 @@ def cmd_predict(args, settings_of) -> int:
 
 
 def cmd_train(args, settings_of) -> int:
-    from spinscope.evaluation.tasks import (
-        CHECKWORTHY_DATA,
-        checkworthy_folder,
-        semeval23_folder,
-        semeval25_folder,
-        training_module,
-    )
+    from spinscope.cli.main import default_data_dir
     from spinscope.training import tasks
 
-    if args.what in tasks.TASKS:
-        from spinscope.cli.main import default_data_dir
-
-        if args.prune_on:
-            args.prune_on = tuple(c.strip() for c in args.prune_on.split(","))
-        args.data = args.data or default_data_dir()
-        options = {name: getattr(args, name, None) for name in tasks.TASKS[args.what].options}
-        options = {k: v for k, v in options.items() if v not in (None, [], False)}
-        print(dumps(tasks.run(args.what, **options), indent=1), file=sys.stderr)
-        return 0
-    training = training_module("cli")
-    if args.what == "framing":
-        from spinscope.cli.main import default_data_dir
-
-        folder = semeval23_folder(args.data or default_data_dir())
-        card = training_module("framing").train(folder, Path(args.out))
-        print(dumps(card["cross_validation"]), file=sys.stderr)
-        se25 = folder.parent / "semeval2025-task10"
-        if se25.is_dir():
-            card = training_module("narratives").train(se25, Path(args.out))
-            print(dumps(card["threshold_choice"]), file=sys.stderr)
-        print(f"model written to {args.out}; use it with --set framing.model_dir={args.out}",
-              file=sys.stderr)  # fmt: skip
-        return 0
-    if args.what == "roles":
-        from spinscope.cli.main import default_data_dir
-
-        folder = semeval25_folder(args.data or default_data_dir())
-        card = training_module("entity_roles").train(folder, "EN", Path(args.out))["card"]
-        chosen = {k: card[k] for k in ("features", "C", "minority_threshold", "fine_threshold")}
-        print(dumps(chosen), file=sys.stderr)
-        print(f"model written to {args.out}; use it with --set roles.model_dir={args.out}",
-              file=sys.stderr)  # fmt: skip
-        return 0
-    if args.what == "checkworthy":
-        from spinscope.cli.main import default_data_dir
-
-        data = args.data or default_data_dir()
-        folders = {task: checkworthy_folder(data, task) for task in CHECKWORTHY_DATA}
-        training.train_checkworthy(args, folders)
-        return 0
-    if not args.ptc:
-        raise ConfigError(
-            "train techniques needs --ptc FOLDER (and, for the SemEval-2023 layer, --semeval23 "
-            "FOLDER)."
-        )
-    training.train_techniques(args)
+    values = {**vars(args), "data": args.data or default_data_dir()}
+    result = tasks.run(args.what, **tasks.options_of(args.what, values))
+    print(dumps(result, indent=1), file=sys.stderr)
     return 0
 
 

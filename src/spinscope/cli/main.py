@@ -90,67 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", type=Path, help="ptc-tc: the spans to classify")
     _add_settings_args(p)
 
-    p = sub.add_parser("train", help="train a model (needs the [train] extra)")
-    p.add_argument("what", choices=("techniques", "checkworthy", "framing", "roles", *TRAIN_TASKS))
-    p.add_argument("--ptc", type=Path, help="techniques: PTC (SemEval-2020 T11) folder")
-    p.add_argument(
-        "--semeval23",
-        type=Path,
-        help="techniques: SemEval-2023 Task 3 English folder (…/semeval2023-task3/en); optional, "
-        "without it the 23 SemEval-2023 channels get no training signal",
-    )
-    p.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        help="checkworthy, framing, roles: datasets folder with claimbuster/, "
-        "checkthat2019-task1-en/, checkthat2020-task1-en/, semeval2023-task3/ and "
-        "semeval2025-task10/ (default: $SPINSCOPE_DATA or ../shared/data)",
-    )
-    p.add_argument("--out", type=Path, required=True, help="output folder for the model")
-    p.add_argument(
-        "--prune-on",
-        default=None,
-        metavar="CORPORA",
-        help="encoder: comma-separated corpora under --data whose pieces the vocabulary keeps "
-        "(ptc, semeval23, semeval25; default all three)",
-    )
-    p.add_argument(
-        "--encoder", type=Path, default=None, help="techniques-multilingual: the pruned encoder"
-    )
-    p.add_argument(
-        "--resume", action="store_true", help="techniques-multilingual: carry on from last.pt"
-    )
-    p.add_argument(
-        "--include-dev",
-        action="store_true",
-        help="train on PTC train+dev (for a shipped model; no dev scores then)",
-    )
-    p.add_argument("--epochs", type=int, default=None)
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--lr", type=float, default=None)
-    p.add_argument("--max-steps", type=int, default=None, help="stop early (smoke runs)")
-    p.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="any other training setting, e.g. --param window=128 "
-        "--param si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)",
-    )
-    p.add_argument("--max-articles", type=int, default=None, help="use only the first N articles")
-    p.add_argument(
-        "--average-next",
-        type=int,
-        default=1,
-        metavar="N",
-        help="techniques: ship the mean of the weights of the chosen epoch and the N after it "
-        "(default 1; 0: the chosen epoch alone)",
-    )
-
+    _add_train_parser(sub)
     sub.add_parser("settings", help="list every setting with its default and help")
     _add_corpus_parsers(sub)
     return parser
+
+
+def _add_train_parser(sub) -> None:
+    from spinscope.training.tasks import OPTIONS
+
+    p = sub.add_parser("train", help="train a model (needs the [train] extra)")
+    p.add_argument("what", choices=tuple(TRAIN_TASKS), help="the training task")
+    for flags, kwargs in OPTIONS.values():
+        p.add_argument(*flags, **kwargs)
 
 
 def _add_eval_parser(sub) -> None:

@@ -11,7 +11,7 @@ Claims: the out-of-fold scores of the ClaimBuster 5-fold cross-validation (``oof
 ``spinscope eval claimbuster --out runs/checkworthy/cv``). Framing and roles: the out-of-fold
 scores of the cross-validations their training already runs on the training articles (the
 English SemEval-2023 and SemEval-2025 training sets; never dev or test). Reproduce with
-``python -m spinscope.training.calibrate {claims,framing,roles} --out MODEL_DIR --diagram PNG``.
+``spinscope train calibrate-{claims,framing,roles} --out MODEL_DIR --diagram PNG``.
 """
 
 from __future__ import annotations
@@ -531,37 +531,3 @@ def reliability_diagram(report: dict[str, dict], path: Path, title: str) -> None
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m spinscope.training.calibrate {techniques,claims,framing,roles} [--data DIR]
-    [--oof TSV] [--out MODEL_DIR] [--diagram PNG]``: fit, report ECE (JSON on stdout), write the
-    calibration and diagram. ``claims`` reads ``--oof``, the out-of-fold scores that
-    ``spinscope eval claimbuster --out runs/checkworthy/cv`` writes (as ``oof.tsv``)."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m spinscope.training.calibrate")
-    parser.add_argument("what", choices=("techniques", "claims", "framing", "roles"))
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--oof", type=Path, default=Path("runs/checkworthy/cv/oof.tsv"),
-                        help="claims: out-of-fold scores of the ClaimBuster CV")  # fmt: skip
-    parser.add_argument("--out", type=Path, help="model folder to write calibration.json into")
-    parser.add_argument("--diagram", type=Path, help="reliability diagram PNG")
-    args = parser.parse_args(argv)
-    if args.what == "claims":
-        _, report = calibrate_claims(args.oof, args.out)
-    else:
-        fit = {"techniques": calibrate_techniques, "framing": calibrate_framing,
-               "roles": calibrate_roles}[args.what]  # fmt: skip
-        _, report = fit(args.data, args.out)
-    if args.diagram:
-        reliability_diagram(report, args.diagram, args.what)
-    printable = {
-        k: {n: v for n, v in r.items() if not n.startswith("_")} for k, r in report.items()
-    }
-    print(json.dumps(printable, indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

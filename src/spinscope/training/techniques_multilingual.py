@@ -217,7 +217,7 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
     """Fine-tune; checkpoint every ``cfg.checkpoint_every`` steps and every epoch."""
     import torch
 
-    from spinscope.training.export import warmup_linear
+    from spinscope.training._common import warmup_linear
 
     cfg = cfg or MultiConfig()
     out = Path(out)
