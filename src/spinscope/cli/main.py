@@ -15,13 +15,16 @@ from pathlib import Path
 
 from spinscope import __version__
 from spinscope.errors import DataError, ModelError, SpinscopeError
+from spinscope.evaluation.predict import TASKS as PREDICT_TASKS
 from spinscope.model.jsonable import dumps
+from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
 from spinscope.training.tasks import TASKS as TRAIN_TASKS
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPT = 0, 1, 2, 3, 130
 # a run finished, but some records failed (each printed, or recorded in the store): the same
 # code as spinscope.batch.EXIT_PARTIAL
 EXIT_PARTIAL = 4
+TAXONOMIES = (SEMEVAL2023, PTC2020)
 
 
 def default_data_dir() -> Path:
@@ -57,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
     p.add_argument(
         "--taxonomy",
-        choices=("semeval2023", "ptc2020"),
+        choices=TAXONOMIES,
         default="semeval2023",
         help="taxonomy shown in the terminal view (both are in JSON and HTML)",
     )
@@ -72,17 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_eval_parser(sub)
 
     p = sub.add_parser("predict", help="write predictions in an official submission format")
-    p.add_argument(
-        "task",
-        choices=(
-            "ptc-si",
-            "ptc-tc",
-            "semeval23-st1",
-            "semeval23-st2",
-            "semeval23-st3",
-            "semeval25-st2",
-        ),
-    )
+    p.add_argument("task", choices=tuple(PREDICT_TASKS))
     p.add_argument(
         "folder", type=Path, help="folder of article<ID>.txt files (semeval25-st2: any *.txt)"
     )
@@ -147,6 +140,10 @@ def _add_eval_parser(sub) -> None:
 
 
 def _add_corpus_parsers(sub) -> None:
+    from spinscope.store.annotations import FORMATS as ANNOTATION_FORMATS
+    from spinscope.store.exports import FORMATS as EXPORT_FORMATS
+    from spinscope.store.stats import GROUPS
+
     p = sub.add_parser(
         "batch", help="analyse a corpus (folders, globs, JSONL, CSV, feeds, WARC) into a store"
     )
@@ -179,12 +176,12 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument("--store", required=True)
     p.add_argument(
         "--by",
-        choices=("outlet", "month", "technique", "narrative", "story"),
+        choices=(*GROUPS, "story"),
         default="outlet",
         help="story: one row per story (run `spinscope stories` first)",
     )
     p.add_argument(
-        "--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
+        "--taxonomy", choices=TAXONOMIES, default="semeval2023",
         help="which technique taxonomy to count",
     )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -197,16 +194,7 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument(
         "--format",
         required=True,
-        choices=(
-            "parquet",
-            "csv",
-            "jsonl",
-            "label-studio",
-            "brat",
-            "inception",
-            "failures",
-            "stories-jsonl",
-        ),
+        choices=EXPORT_FORMATS,
         help="parquet/csv: one row per finding with its document's fields; jsonl: one full "
         "result per line; label-studio: a tasks JSON with the findings as predictions; brat: a "
         ".txt and .ann per document; inception: UIMA CAS XMI per document; failures: the "
@@ -215,7 +203,7 @@ def _add_corpus_parsers(sub) -> None:
     )
     p.add_argument("--out", required=True, help="output file (parquet, csv, jsonl, "
                    "label-studio, failures) or folder (brat, inception)")  # fmt: skip
-    p.add_argument("--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
+    p.add_argument("--taxonomy", choices=TAXONOMIES, default="semeval2023",
                    help="annotation tools: which technique taxonomy to export")  # fmt: skip
 
     _add_stories_parser(sub)
@@ -241,7 +229,7 @@ def _add_corpus_parsers(sub) -> None:
     )
     p.add_argument("source", help="a Label Studio JSON export, a brat folder or an INCEpTION "
                    "XMI folder/zip")  # fmt: skip
-    p.add_argument("--format", required=True, choices=("label-studio", "brat", "inception"))
+    p.add_argument("--format", required=True, choices=ANNOTATION_FORMATS)
     p.add_argument("--store", help="also store them as human findings in this store")
     p.add_argument("--out", required=True,
                    help="training-data folder for `spinscope train techniques --ptc`")  # fmt: skip
