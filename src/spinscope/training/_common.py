@@ -46,6 +46,18 @@ def warmup_linear(optimizer, total_steps: int, warmup: float):
     )
 
 
+def optimizer_step(model, optimizer, scheduler, loss, max_norm: float = 1.0) -> None:
+    """One step: gradients of ``loss``, clipped to ``max_norm``, then the optimiser and the
+    learning-rate schedule move on."""
+    import torch
+
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    scheduler.step()
+
+
 def best_epoch(history: Sequence[dict], score: Callable[[dict], float]) -> int:
     """The epoch of ``history`` whose dev record scores highest under ``score``; the last epoch
     where no record has dev scores."""

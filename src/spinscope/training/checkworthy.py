@@ -39,7 +39,7 @@ import numpy as np
 from spinscope.corpora.checkworthy import (
     Sentence,
 )
-from spinscope.training._common import base_model_path
+from spinscope.training._common import base_model_path, optimizer_step
 
 HEADS = ("claimbuster", "checkthat19")
 MODEL_INT8 = "classifier.int8.onnx"
@@ -248,11 +248,7 @@ def train(
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
                 logits = model(ids, mask)
             loss = (loss_fn(logits.float(), target) * head_mask).sum() / len(batch)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            optimizer_step(model, opt, sched, loss)
             step += 1
             running += loss.item() * len(batch)
             n_seen += len(batch)

@@ -56,7 +56,7 @@ from spinscope.corpora.ptc import Article
 from spinscope.evaluation.ptc import tc_score
 from spinscope.evaluation.tagger import assign_labels
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
-from spinscope.training._common import base_model_path, best_epoch, warmup_linear
+from spinscope.training._common import base_model_path, best_epoch, optimizer_step, warmup_linear
 from spinscope.training._common import timed_log as log
 from spinscope.training.export import fuse_and_quantize
 
@@ -326,11 +326,7 @@ def train(
                     loss = loss + ce(lg.float()[rows], torch.tensor(gold))
                     n_targets += len(rows)
             loss = loss / max(n_targets, 1)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            optimizer_step(model, opt, sched, loss)
             step += 1
             done += len(batch)
             loss_sum += loss.item()
