@@ -84,7 +84,7 @@ def cmd_eval(args, settings_of) -> int:
 
 
 def cmd_predict(args, settings_of) -> int:
-    from spinscope.evaluation.predict import predict_lines
+    from spinscope.evaluation.predict_tasks import predict_lines
 
     out = list(predict_lines(args.task, settings_of(args), args.folder, template=args.template))
     write(str(args.out), "".join(line + "\n" for line in out))

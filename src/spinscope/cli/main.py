@@ -15,7 +15,7 @@ from pathlib import Path
 
 from spinscope import __version__
 from spinscope.errors import DataError, ModelError, SpinscopeError
-from spinscope.evaluation.predict import TASKS as PREDICT_TASKS
+from spinscope.evaluation.predict_tasks import TASKS as PREDICT_TASKS
 from spinscope.model.jsonable import dumps
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
 from spinscope.training.tasks import TASKS as TRAIN_TASKS
@@ -140,8 +140,7 @@ def _add_eval_parser(sub) -> None:
 
 
 def _add_corpus_parsers(sub) -> None:
-    from spinscope.store.annotations import FORMATS as ANNOTATION_FORMATS
-    from spinscope.store.exports import FORMATS as EXPORT_FORMATS
+    from spinscope.store.formats import ANNOTATION_FORMATS, EXPORT_FORMATS
     from spinscope.store.stats import GROUPS
 
     p = sub.add_parser(

