@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from spinscope.errors import ConfigError
+from spinscope.errors import ConfigError, DataError
 from spinscope.training._common import stderr_log
 
 
@@ -130,7 +130,13 @@ def calibrate(what: str, *, data: Path, out=None, oof=None, diagram=None) -> dic
     from spinscope.training import calibrate as cal
 
     if what == "claims":
-        _, report = cal.calibrate_claims(oof or Path("runs/checkworthy/cv/oof.tsv"), out)
+        oof = Path(oof or "runs/checkworthy/cv/oof.tsv")
+        if not oof.is_file():
+            raise DataError(
+                f"No out-of-fold scores at {oof}: run 'spinscope eval claimbuster --out DIR' and "
+                "pass --oof DIR/oof.tsv."
+            )
+        _, report = cal.calibrate_claims(oof, out)
     else:
         fit = {"techniques": cal.calibrate_techniques, "framing": cal.calibrate_framing,
                "roles": cal.calibrate_roles}[what]  # fmt: skip
@@ -140,7 +146,7 @@ def calibrate(what: str, *, data: Path, out=None, oof=None, diagram=None) -> dic
     return {k: {n: v for n, v in r.items() if not n.startswith("_")} for k, r in report.items()}
 
 
-def share_embeddings(*, source: Path, table: Path, targets: list[Path]) -> dict:
+def share_embeddings(*, source: Path, table: Path, targets: list[Path] | None = None) -> dict:
     """One int8 word-embedding table for several ONNX models (``export.share_word_embeddings``)."""
     from spinscope.training.export import share_word_embeddings
 
@@ -151,9 +157,10 @@ def share_embeddings(*, source: Path, table: Path, targets: list[Path]) -> dict:
 
 def roles_evaluate(*, data: Path, lang: str | None = None) -> dict:
     """The shipped entity-role model on SemEval-2025's dev set of ``lang`` (default EN)."""
+    from spinscope.evaluation.tasks import semeval25_folder
     from spinscope.training.entity_roles import evaluate
 
-    return evaluate(Path(data), lang or "EN")
+    return evaluate(semeval25_folder(Path(data)), lang or "EN")
 
 
 def roles_gating(*, data: Path, write: bool = False) -> dict:

@@ -191,10 +191,10 @@ def train_techniques_accurate(
 def _runs(name: str) -> Callable[..., dict]:
     """``task_runs.<name>``, imported when the task runs (it needs the [train] extra)."""
 
-    def run(**options) -> dict:
+    def run(*args, **options) -> dict:
         from spinscope.training import task_runs
 
-        return getattr(task_runs, name)(**options)
+        return getattr(task_runs, name)(*args, **options)
 
     run.__name__ = name
     return run
