@@ -211,7 +211,9 @@ def span_classifier(
     best = sc.pick_epoch(record["history"])
     sc.log(f"best epoch by PTC dev TC micro-F1: {best}")
     if export:
-        sc.export(out, export_dir, epoch=best, dev_articles=arts["dev"], data=info)
+        from spinscope.training.span_classifier_export import export as export_run
+
+        export_run(out, export_dir, epoch=best, dev_articles=arts["dev"], data=info)
         sc.log(f"exported to {export_dir}")
     return {"out": str(out), "best_epoch": best, "exported": str(export_dir) if export else None}
 
@@ -222,9 +224,10 @@ def span_classifier_export(
 ) -> dict:  # fmt: skip
     """Export an epoch (default: the best on dev) of a span-classifier run folder ``out``."""
     from spinscope.training import span_classifier as sc
+    from spinscope.training.span_classifier_export import export
 
     arts, out, export_dir, info = _span_setup(data, ptc, semeval23, out, export_dir,
                                               max_articles, ("dev",))  # fmt: skip
-    sc.export(out, export_dir, epoch=epoch, dev_articles=arts["dev"], data=info)
+    export(out, export_dir, epoch=epoch, dev_articles=arts["dev"], data=info)
     sc.log(f"exported to {export_dir}")
     return {"exported": str(export_dir)}
