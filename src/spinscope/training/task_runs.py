@@ -138,8 +138,10 @@ def calibrate(what: str, *, data: Path, out=None, oof=None, diagram=None) -> dic
             )
         _, report = cal.calibrate_claims(oof, out)
     else:
-        fit = {"techniques": cal.calibrate_techniques, "framing": cal.calibrate_framing,
-               "roles": cal.calibrate_roles}[what]  # fmt: skip
+        from spinscope.training import calibrate_labels as labels
+
+        fit = {"techniques": cal.calibrate_techniques, "framing": labels.calibrate_framing,
+               "roles": labels.calibrate_roles}[what]  # fmt: skip
         _, report = fit(Path(data), out)
     if diagram:
         cal.reliability_diagram(report, diagram, what)
