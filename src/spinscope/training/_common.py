@@ -58,6 +58,32 @@ def optimizer_step(model, optimizer, scheduler, loss, max_norm: float = 1.0) -> 
     scheduler.step()
 
 
+SEQ = {0: "batch", 1: "seq"}  # the dynamic axes of a batch of word-piece sequences
+
+
+def to_onnx(module, path: Path, outputs: dict[str, dict], *, token_types: bool = False) -> Path:
+    """Trace ``module(input_ids, attention_mask[, token_type_ids])`` on a dummy (2, 16) batch
+    into ``path`` (opset 17, TorchScript exporter), with batch and sequence axes dynamic and
+    ``outputs`` (name -> dynamic axes) named."""
+    import torch
+
+    ids = torch.ones((2, 16), dtype=torch.long)
+    inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+    if token_types:
+        inputs["token_type_ids"] = torch.zeros_like(ids)
+    torch.onnx.export(
+        module,
+        tuple(inputs.values()),
+        str(path),
+        input_names=list(inputs),
+        output_names=list(outputs),
+        dynamic_axes={**dict.fromkeys(inputs, SEQ), **outputs},
+        opset_version=17,
+        dynamo=False,
+    )
+    return path
+
+
 def best_epoch(history: Sequence[dict], score: Callable[[dict], float]) -> int:
     """The epoch of ``history`` whose dev record scores highest under ``score``; the last epoch
     where no record has dev scores."""

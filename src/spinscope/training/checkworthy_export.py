@@ -20,7 +20,7 @@ from spinscope.corpora.checkworthy import (
     load_claimbuster,
     normalise,
 )
-from spinscope.training._common import base_model_path
+from spinscope.training._common import base_model_path, to_onnx
 from spinscope.training.checkworthy import (
     CARD,
     HEADS,
@@ -199,23 +199,7 @@ def export(
         def forward(self, input_ids, attention_mask):
             return torch.sigmoid(self.inner(input_ids, attention_mask))
 
-    raw = out_dir / "classifier.raw.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    mask = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(
-        Graph(eager).eval(),
-        (ids, mask),
-        str(raw),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["probs"],
-        dynamic_axes={
-            "input_ids": {0: "batch", 1: "seq"},
-            "attention_mask": {0: "batch", 1: "seq"},
-            "probs": {0: "batch"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
+    raw = to_onnx(Graph(eager).eval(), out_dir / "classifier.raw.onnx", {"probs": {0: "batch"}})
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, eager.encoder.config)
     shutil.copyfile(Path(base_model_path()) / TOKENIZER, out_dir / TOKENIZER)

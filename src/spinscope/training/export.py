@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.training._common import SEQ, to_onnx
+
 MODEL_FP32 = "tagger.fp32.onnx"
 MODEL_INT8 = "tagger.int8.onnx"
 HEADS = "span_heads.npz"
@@ -47,24 +49,7 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
             logits, hidden = self.tagger(input_ids, attention_mask)
             return torch.sigmoid(logits), hidden
 
-    raw = out_dir / "tagger.raw.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    mask = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(
-        Graph(model).eval(),
-        (ids, mask),
-        str(raw),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["probs", "hidden"],
-        dynamic_axes={
-            "input_ids": {0: "batch", 1: "seq"},
-            "attention_mask": {0: "batch", 1: "seq"},
-            "probs": {0: "batch", 1: "seq"},
-            "hidden": {0: "batch", 1: "seq"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
+    raw = to_onnx(Graph(model).eval(), out_dir / "tagger.raw.onnx", {"probs": SEQ, "hidden": SEQ})
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, model.encoder.config)
     heads = {

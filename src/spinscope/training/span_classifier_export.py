@@ -23,7 +23,7 @@ from spinscope.analysis.span_classifier import (
 )
 from spinscope.corpora.ptc import Article
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
-from spinscope.training._common import base_model_path
+from spinscope.training._common import base_model_path, to_onnx
 from spinscope.training.export import fuse_and_quantize
 from spinscope.training.span_classifier import (
     NAME,
@@ -56,24 +56,8 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
             return tuple(torch.softmax(lg, -1) for lg in logits)
 
     raw = out_dir / "span_classifier.raw.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    dyn = {0: "batch", 1: "seq"}
     with torch.autocast("cpu", enabled=False):
-        torch.onnx.export(
-            Graph(model).eval(),
-            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-            str(raw),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=list(TAXONOMIES),
-            dynamic_axes={
-                "input_ids": dyn,
-                "attention_mask": dyn,
-                "token_type_ids": dyn,
-                **{t: {0: "batch"} for t in TAXONOMIES},
-            },
-            opset_version=17,
-            dynamo=False,
-        )
+        to_onnx(Graph(model).eval(), raw, {t: {0: "batch"} for t in TAXONOMIES}, token_types=True)
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, model.encoder.config)
     paths = {"int8": int8}

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from spinscope.errors import ConfigError, DataError
-from spinscope.training._common import stderr_log
+from spinscope.training._common import base_model_path, stderr_log
 
 
 def _config(cfg, param: list[str] | None, **values):
@@ -209,7 +209,7 @@ def span_classifier(
     cfg = _config(sc.TrainConfig(), None, **values)
     cfg.bf16 = not no_bf16
     sc.log(f"config {asdict(cfg)}")
-    record = sc.train(arts["train"], arts["dev"], out, cfg, sc.base_model_path())
+    record = sc.train(arts["train"], arts["dev"], out, cfg, base_model_path())
     best = sc.pick_epoch(record["history"])
     sc.log(f"best epoch by PTC dev TC micro-F1: {best}")
     if export:
