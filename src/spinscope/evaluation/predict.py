@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from spinscope.analysis.techniques import TechniqueTagger
 from spinscope.corpora.ptc import read_articles, read_text
-from spinscope.errors import ConfigError, DataError
+from spinscope.errors import DataError
 from spinscope.evaluation.tagger import assign_labels, predict_si
 from spinscope.model.taxonomy import LABELS_2020, PTC2020, SEMEVAL2023
 
@@ -130,27 +130,3 @@ def semeval25_st2_lines(framing, folder: Path) -> Iterable[str]:
                         if x.task == "subnarrative" and x.label.startswith(n + ": ")]  # fmt: skip
                 subs += mine or [f"{n}: Other"]
             yield f"{name}\t{';'.join(narrs) or 'Other'}\t{';'.join(subs) or 'Other'}"
-
-
-# The ``spinscope predict`` tasks: name -> (the analyser it needs, its lines(analyser, folder,
-# template)). The CLI takes its choices from this table.
-TASKS: dict[str, tuple[str, Callable[..., Iterable[str]]]] = {
-    "ptc-si": ("techniques", lambda tagger, folder, _: ptc_si_lines(tagger, folder)),
-    "ptc-tc": ("techniques", ptc_tc_lines),
-    "semeval23-st1": ("framing", lambda fr, folder, _: semeval23_article_lines(fr, folder, "st1")),
-    "semeval23-st2": ("framing", lambda fr, folder, _: semeval23_article_lines(fr, folder, "st2")),
-    "semeval23-st3": ("techniques", lambda tagger, folder, _: semeval23_st3_lines(tagger, folder)),
-    "semeval25-st2": ("framing", lambda fr, folder, _: semeval25_st2_lines(fr, folder)),
-}
-
-
-def predict_lines(task: str, settings: dict, folder: Path, *, template: Path | None = None):
-    """The submission lines of ``task`` for the articles in ``folder``."""
-    from spinscope.registry import create_analyzer
-
-    if task not in TASKS:
-        raise ConfigError(f"Unknown prediction task {task!r}. Available: {', '.join(TASKS)}.")
-    analyser, lines = TASKS[task]
-    if task == "ptc-tc" and not template:
-        raise ConfigError("predict ptc-tc needs --template FILE (the spans to classify).")
-    return lines(create_analyzer(analyser, settings), folder, template)
