@@ -103,7 +103,7 @@ def training(artifacts: Path, rounds: int, steps: int = 4) -> dict:
     import torch
     from transformers import AutoModelForTokenClassification
 
-    from spinscope.training.cli import base_model_path
+    from spinscope.training._common import base_model_path
 
     torch.manual_seed(0)
     paths = {"minilm": base_model_path(), "e5_pruned": str(artifacts / "pruned")}

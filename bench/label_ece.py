@@ -1,5 +1,5 @@
 """Held-out ECE of every shipped article-level label task (issue 15), each with the curve method it
-ships (``training.calibrate.pooled_method``) and the same measure (``genre_calibration.ece_report``:
+ships (``calibrate_labels.pooled_method``) and the same measure (``genre_calibration.ece_report``:
 5-fold cross-fit by article over 10 fold draws, leave-one-split-out where there are splits, and
 the band perfectly calibrated scores would measure on that many answers).
 
@@ -7,8 +7,8 @@ the band perfectly calibrated scores would measure on that many answers).
   multilingual heads on FR/DE/IT/PL/RU dev (+ the English shifted-mix split for genre), the
   answers their calibration was fitted on;
 - narratives, sub-narratives: the shipped English model's recipe, out-of-fold on English train
-  (5 folds), the labels the analyser lists (as ``training.calibrate.framing_records``);
-- roles: the shipped roles model's out-of-fold main roles (``calibrate.roles_records``).
+  (5 folds), the labels the analyser lists (as ``training.calibrate_labels.framing_records``);
+- roles: the shipped roles model's out-of-fold main roles (``calibrate_labels.roles_records``).
 
     PYTHONPATH=src python bench/label_ece.py --data ../shared/data --cache /work/cache-label/feats
 """
@@ -26,7 +26,7 @@ from spinscope.analysis.framing import FramingAnalyzer, shipped_model_dir
 from spinscope.model.jsonable import dumps
 from spinscope.training import framing_multilingual as fm
 from spinscope.training import framing_task as ft
-from spinscope.training.calibrate import pooled_method
+from spinscope.training.calibrate_labels import pooled_method
 from spinscope.training.genre_calibration import ece_report
 
 
@@ -84,7 +84,7 @@ def main() -> None:
         print(dumps({k: out[k] for k in ("narrative", "subnarrative")}, indent=1), flush=True)
     if "roles" in tasks:
         from spinscope.analysis.roles import RoleAnalyzer
-        from spinscope.training.calibrate import roles_records
+        from spinscope.training.calibrate_labels import roles_records
 
         card = RoleAnalyzer(calibrated=False).card
         acc = roles_records(a.data / "semeval2025-task10", card)

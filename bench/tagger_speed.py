@@ -34,7 +34,7 @@ def worker(variant: str, data: Path, model_dir: Path | None, checkpoint: Path | 
     if variant.startswith("torch"):
         import torch
 
-        from spinscope.training.cli import base_model_path
+        from spinscope.training._common import base_model_path
         from spinscope.training.export import load_checkpoint
 
         torch.set_num_threads(os.cpu_count() or 2)

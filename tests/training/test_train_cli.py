@@ -60,7 +60,7 @@ def test_train_command_writes_a_usable_model(tmp_path, capsys):
 
 def test_copy_model_takes_only_the_shipped_files(tmp_path):
     """How a trained model replaces the shipped one: no fp32 graph, no checkpoints."""
-    from spinscope.training.cli import SHIPPED, copy_model
+    from spinscope.training.techniques_card import SHIPPED, copy_model
 
     src = tmp_path / "trained"
     (src / "checkpoints").mkdir(parents=True)

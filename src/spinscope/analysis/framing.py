@@ -35,8 +35,9 @@ import numpy as np
 
 from spinscope.analysis import _multilingual, calibration, language
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
+from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums
-from spinscope.analysis.base import read_arrays, read_card
+from spinscope.analysis.base import read_arrays
 from spinscope.analysis.calibration import Calibration
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
@@ -132,7 +133,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-class FramingAnalyzer:
+class FramingAnalyzer(ModelFiles):
+    CARD_FILE, WEIGHTS_FILE, MODEL_WHAT, TRAIN_TASK = CARD, WEIGHTS, "framing", "framing"
     name = NAME
     version = VERSION
     produces = "labels"
@@ -155,10 +157,6 @@ class FramingAnalyzer:
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
         self.calibrated = calibrated
 
-    @cached_property
-    def card(self) -> dict[str, Any]:
-        return read_card(self.model_dir / CARD, "framing", "framing")
-
     @property
     def languages(self) -> tuple[str, ...]:
         """The languages (ISO 639-1) some of its models were trained on, from their cards (a
@@ -166,11 +164,6 @@ class FramingAnalyzer:
         cards = [self.card, self.narratives or {}]
         codes = [c.lower() for card in cards for c in card.get("languages", ["EN"])]
         return tuple(dict.fromkeys(codes))
-
-    @cached_property
-    def weights(self) -> dict[str, np.ndarray]:
-        self.card  # noqa: B018 -- names a missing model by its card first
-        return read_arrays(self.model_dir / WEIGHTS)
 
     @cached_property
     def narratives(self) -> dict[str, Any] | None:
@@ -212,8 +205,7 @@ class FramingAnalyzer:
         return {
             "analyzer": self.name,
             "version": self.version,
-            "model": self.card.get("name"),
-            "model_version": self.card.get("version"),
+            **self.model_fields(),
             "embedder": EMBEDDER_ID,
             "encoder": {
                 "articles": self.card.get("encoder", "model2vec"),

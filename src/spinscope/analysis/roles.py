@@ -13,8 +13,8 @@ considered where the model's own probability for it reaches ``min_score``.
 A role is shown only where it has earned it (issue 15); otherwise the label is "not sure", with
 the role as its best guess and the reason: the card's ``show_from`` gives, per main role, the
 lowest probability from which the role's held-out precision is at least 0.7 (measured out of
-fold on the training mentions and checked on dev, ``python -m spinscope.training.entity_roles
-gating``), None where no score reaches it; and the role's evidence must hold more than the
+fold on the training mentions and checked on dev, ``spinscope train
+roles-gating``), None where no score reaches it; and the role's evidence must hold more than the
 headline. The model is weak (on English dev it is barely above always saying "antagonist"), so
 the analyser is off unless ``roles.enabled`` is set (see BENCHMARKS.md).
 
@@ -46,8 +46,8 @@ import numpy as np
 
 from spinscope.analysis import calibration, mentions
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
+from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums, sentence_starts
-from spinscope.analysis.base import read_arrays, read_card
 from spinscope.analysis.calibration import Calibration
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
@@ -178,7 +178,8 @@ def fine_roles(scores: dict[str, float], main: str, taxonomy: dict, threshold: f
     return sorted(chosen, key=lambda n: -scores[n])
 
 
-class RoleAnalyzer:
+class RoleAnalyzer(ModelFiles):
+    CARD_FILE, WEIGHTS_FILE, MODEL_WHAT, TRAIN_TASK = CARD, WEIGHTS, "entity-role", "roles"
     name = NAME
     # English model, English mention finder and spaCy: roles only for English articles
     languages: tuple[str, ...] = ("en",)
@@ -205,15 +206,6 @@ class RoleAnalyzer:
         self.calibrated = calibrated
 
     @cached_property
-    def card(self) -> dict[str, Any]:
-        return read_card(self.model_dir / CARD, "entity-role", "roles")
-
-    @cached_property
-    def weights(self) -> dict[str, np.ndarray]:
-        self.card  # noqa: B018 -- names a missing model by its card first
-        return read_arrays(self.model_dir / WEIGHTS)
-
-    @cached_property
     def calibration(self) -> Calibration | None:
         """The main-role calibration fitted for this model (by its name and version); None when
         ``calibrated`` is off, the folder has none or it was fitted for another model, and the
@@ -228,8 +220,7 @@ class RoleAnalyzer:
         return {
             "analyzer": self.name,
             "version": self.version,
-            "model": self.card.get("name"),
-            "model_version": self.card.get("version"),
+            **self.model_fields(),
             "embedder": EMBEDDER_ID,
             "sha256": {
                 **checksums(self.model_dir, WEIGHTS, CARD, "calibration.json"),

@@ -178,7 +178,7 @@ class SpanClassifier:
         if not path.exists():
             raise ModelError(
                 f"Span classifier file {path.name} is missing from {self.model_dir}; export one "
-                "with `python -m spinscope.training.span_classifier export`."
+                "with `spinscope train span-classifier-export`."
             )
         return path
 

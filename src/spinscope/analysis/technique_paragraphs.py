@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from spinscope.analysis import language
+from spinscope.analysis._model_files import ModelFiles
 from spinscope.model.document import Document, Finding
 
 MAX_SENTENCE_WORDS = 80  # a longer sentence is cut into pieces of this many words
@@ -160,10 +160,12 @@ class ParagraphScores:
     sentence_probs: list[np.ndarray]
 
 
-class ParagraphTechniques:
+class ParagraphTechniques(ModelFiles):
     """SemEval-2023 techniques (23) per paragraph in six languages; each finding is one
     (paragraph, technique) with the paragraph's highest-scoring sentence as its span."""
 
+    CARD_FILE, WEIGHTS_FILE = CARD, WEIGHTS
+    MODEL_WHAT, TRAIN_TASK = "paragraph technique", "techniques-paragraphs"
     name = NAME
     family = "techniques"  # English is read by the tagger (analysis.techniques): no warning
     needs_language = True  # reads doc.language: the pipeline detects it before running this
@@ -205,19 +207,6 @@ class ParagraphTechniques:
         self.precision_floor = precision_floor
         self.below_floor = below_floor
 
-    @cached_property
-    def card(self) -> dict[str, Any]:
-        from spinscope.analysis.base import read_card
-
-        return read_card(self.model_dir / CARD, "paragraph technique", "techniques-paragraphs")
-
-    @cached_property
-    def weights(self) -> dict[str, np.ndarray]:
-        from spinscope.analysis.base import read_arrays
-
-        self.card  # noqa: B018 -- names a missing model by its card first
-        return read_arrays(self.model_dir / WEIGHTS)
-
     @property
     def threshold(self) -> float:
         """One least confidence for every technique (the setting); 0 means the card's
@@ -246,8 +235,7 @@ class ParagraphTechniques:
         return {
             "analyzer": self.name,
             "version": self.version,
-            "model": self.card.get("name"),
-            "model_version": self.card.get("version"),
+            **self.model_fields(),
             "encoder": ENCODER_ID,
             "sha256": checksums(self.model_dir, WEIGHTS, CARD),
             "languages": list(self.languages),

@@ -15,13 +15,16 @@ from pathlib import Path
 
 from spinscope import __version__
 from spinscope.errors import DataError, ModelError, SpinscopeError
+from spinscope.evaluation.predict_tasks import TASKS as PREDICT_TASKS
 from spinscope.model.jsonable import dumps
+from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
 from spinscope.training.tasks import TASKS as TRAIN_TASKS
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPT = 0, 1, 2, 3, 130
 # a run finished, but some records failed (each printed, or recorded in the store): the same
 # code as spinscope.batch.EXIT_PARTIAL
 EXIT_PARTIAL = 4
+TAXONOMIES = (SEMEVAL2023, PTC2020)
 
 
 def default_data_dir() -> Path:
@@ -57,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
     p.add_argument(
         "--taxonomy",
-        choices=("semeval2023", "ptc2020"),
+        choices=TAXONOMIES,
         default="semeval2023",
         help="taxonomy shown in the terminal view (both are in JSON and HTML)",
     )
@@ -78,17 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_eval_parser(sub)
 
     p = sub.add_parser("predict", help="write predictions in an official submission format")
-    p.add_argument(
-        "task",
-        choices=(
-            "ptc-si",
-            "ptc-tc",
-            "semeval23-st1",
-            "semeval23-st2",
-            "semeval23-st3",
-            "semeval25-st2",
-        ),
-    )
+    p.add_argument("task", choices=tuple(PREDICT_TASKS))
     p.add_argument(
         "folder", type=Path, help="folder of article<ID>.txt files (semeval25-st2: any *.txt)"
     )
@@ -96,67 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", type=Path, help="ptc-tc: the spans to classify")
     _add_settings_args(p)
 
-    p = sub.add_parser("train", help="train a model (needs the [train] extra)")
-    p.add_argument("what", choices=("techniques", "checkworthy", "framing", "roles", *TRAIN_TASKS))
-    p.add_argument("--ptc", type=Path, help="techniques: PTC (SemEval-2020 T11) folder")
-    p.add_argument(
-        "--semeval23",
-        type=Path,
-        help="techniques: SemEval-2023 Task 3 English folder (…/semeval2023-task3/en); optional, "
-        "without it the 23 SemEval-2023 channels get no training signal",
-    )
-    p.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        help="checkworthy, framing, roles: datasets folder with claimbuster/, "
-        "checkthat2019-task1-en/, checkthat2020-task1-en/, semeval2023-task3/ and "
-        "semeval2025-task10/ (default: $SPINSCOPE_DATA or ../shared/data)",
-    )
-    p.add_argument("--out", type=Path, required=True, help="output folder for the model")
-    p.add_argument(
-        "--prune-on",
-        default=None,
-        metavar="CORPORA",
-        help="encoder: comma-separated corpora under --data whose pieces the vocabulary keeps "
-        "(ptc, semeval23, semeval25; default all three)",
-    )
-    p.add_argument(
-        "--encoder", type=Path, default=None, help="techniques-multilingual: the pruned encoder"
-    )
-    p.add_argument(
-        "--resume", action="store_true", help="techniques-multilingual: carry on from last.pt"
-    )
-    p.add_argument(
-        "--include-dev",
-        action="store_true",
-        help="train on PTC train+dev (for a shipped model; no dev scores then)",
-    )
-    p.add_argument("--epochs", type=int, default=None)
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--lr", type=float, default=None)
-    p.add_argument("--max-steps", type=int, default=None, help="stop early (smoke runs)")
-    p.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="any other training setting, e.g. --param window=128 "
-        "--param si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)",
-    )
-    p.add_argument("--max-articles", type=int, default=None, help="use only the first N articles")
-    p.add_argument(
-        "--average-next",
-        type=int,
-        default=1,
-        metavar="N",
-        help="techniques: ship the mean of the weights of the chosen epoch and the N after it "
-        "(default 1; 0: the chosen epoch alone)",
-    )
-
+    _add_train_parser(sub)
     sub.add_parser("settings", help="list every setting with its default and help")
     _add_corpus_parsers(sub)
     return parser
+
+
+def _add_train_parser(sub) -> None:
+    from spinscope.training.tasks import OPTIONS
+
+    p = sub.add_parser("train", help="train a model (needs the [train] extra)")
+    p.add_argument("what", choices=tuple(TRAIN_TASKS), help="the training task")
+    for flags, kwargs in OPTIONS.values():
+        p.add_argument(*flags, **kwargs)
 
 
 def _add_eval_parser(sub) -> None:
@@ -201,6 +146,9 @@ def _add_eval_parser(sub) -> None:
 
 
 def _add_corpus_parsers(sub) -> None:
+    from spinscope.store.formats import ANNOTATION_FORMATS, EXPORT_FORMATS
+    from spinscope.store.stats import GROUPS
+
     p = sub.add_parser(
         "batch", help="analyse a corpus (folders, globs, JSONL, CSV, feeds, WARC) into a store"
     )
@@ -233,12 +181,12 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument("--store", required=True)
     p.add_argument(
         "--by",
-        choices=("outlet", "month", "technique", "narrative", "story"),
+        choices=(*GROUPS, "story"),
         default="outlet",
         help="story: one row per story (run `spinscope stories` first)",
     )
     p.add_argument(
-        "--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
+        "--taxonomy", choices=TAXONOMIES, default="semeval2023",
         help="which technique taxonomy to count",
     )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -251,16 +199,7 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument(
         "--format",
         required=True,
-        choices=(
-            "parquet",
-            "csv",
-            "jsonl",
-            "label-studio",
-            "brat",
-            "inception",
-            "failures",
-            "stories-jsonl",
-        ),
+        choices=EXPORT_FORMATS,
         help="parquet/csv: one row per finding with its document's fields; jsonl: one full "
         "result per line; label-studio: a tasks JSON with the findings as predictions; brat: a "
         ".txt and .ann per document; inception: UIMA CAS XMI per document; failures: the "
@@ -269,7 +208,7 @@ def _add_corpus_parsers(sub) -> None:
     )
     p.add_argument("--out", required=True, help="output file (parquet, csv, jsonl, "
                    "label-studio, failures) or folder (brat, inception)")  # fmt: skip
-    p.add_argument("--taxonomy", choices=("semeval2023", "ptc2020"), default="semeval2023",
+    p.add_argument("--taxonomy", choices=TAXONOMIES, default="semeval2023",
                    help="annotation tools: which technique taxonomy to export")  # fmt: skip
 
     _add_stories_parser(sub)
@@ -295,7 +234,7 @@ def _add_corpus_parsers(sub) -> None:
     )
     p.add_argument("source", help="a Label Studio JSON export, a brat folder or an INCEpTION "
                    "XMI folder/zip")  # fmt: skip
-    p.add_argument("--format", required=True, choices=("label-studio", "brat", "inception"))
+    p.add_argument("--format", required=True, choices=ANNOTATION_FORMATS)
     p.add_argument("--store", help="also store them as human findings in this store")
     p.add_argument("--out", required=True,
                    help="training-data folder for `spinscope train techniques --ptc`")  # fmt: skip

@@ -282,12 +282,13 @@ def claimbuster(o: Options) -> dict:
 
     folder = checkworthy_folder(o.data, "claimbuster")
     checkworthy = training_module("checkworthy")  # one model trained a fold
+    experiments = training_module("checkworthy_cv")
     if o.folds < 2:
         raise ConfigError("--folds must be at least 2.")
     ct19 = checkworthy_folder(o.data, "checkthat19")
     out = o.out or Path(tempfile.mkdtemp(prefix="spinscope-cv-"))
     cfg = checkworthy.TrainConfig(max_steps=o.max_steps)
-    return checkworthy.cross_validate_claimbuster(folder, ct19, cfg, folds=o.folds, out_dir=out)
+    return experiments.cross_validate_claimbuster(folder, ct19, cfg, folds=o.folds, out_dir=out)
 
 
 # -- article labels ---------------------------------------------------------------------------

@@ -35,8 +35,9 @@ from spinscope.store.exports import (
     TYPESYSTEM_FILE,
     label_from_brat,
 )
+from spinscope.store.formats import ANNOTATION_FORMATS
 
-FORMATS = ("label-studio", "brat", "inception")
+FORMATS = ANNOTATION_FORMATS
 
 # SemEval-2023 technique -> the PTC-2020 technique it refines (the 2023 task's own lineage).
 SE23_TO_PTC = {

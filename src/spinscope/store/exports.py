@@ -24,17 +24,9 @@ from xml.sax.saxutils import quoteattr
 from spinscope.errors import ConfigError
 from spinscope.model.taxonomy import LABELS
 from spinscope.store.db import Store
+from spinscope.store.formats import EXPORT_FORMATS
 
-FORMATS = (
-    "parquet",
-    "csv",
-    "jsonl",
-    "label-studio",
-    "brat",
-    "inception",
-    "failures",
-    "stories-jsonl",
-)
+FORMATS = EXPORT_FORMATS
 
 # The name INCEpTION gives a custom span layer called "Technique": a project with that layer
 # (features label, confidence, origin, taxonomy) shows the imported spans as they are.

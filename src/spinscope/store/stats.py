@@ -4,10 +4,12 @@ charts)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import ConfigError
-from spinscope.store.db import Store
+
+if TYPE_CHECKING:  # only annotations: the CLI reads GROUPS without loading the database layer
+    from spinscope.store.db import Store
 
 GROUPS = ("outlet", "month", "technique", "narrative")
 TAXONOMIES = ("semeval2023", "ptc2020")

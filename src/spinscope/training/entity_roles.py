@@ -100,7 +100,7 @@ def cv_folds(mentions: list[EntityMention]) -> list:
 def out_of_fold(x: np.ndarray, mentions: list[EntityMention], folds, fine_names, c: float):
     """Each mention's main-role probabilities (in MAINS order) and fine-role scores from the fold
     model that did not train on its article; also what the shipped calibration is fitted on
-    (``spinscope.training.calibrate.calibrate_roles``)."""
+    (``spinscope.training.calibrate_labels.calibrate_roles``)."""
     p = np.zeros((len(mentions), 3))
     fine: list = [None] * len(mentions)
     for fit_idx, held in folds:
@@ -261,7 +261,7 @@ def gating(root: Path, lang: str = "EN", model_dir: Path | None = None) -> dict:
     training mentions (5-fold CV grouped by article, the calibration's records), and on dev;
     the threshold per role is chosen on the cross-validation and checked on dev. What
     ``spinscope.analysis.roles`` reads as ``show_from`` in the card."""
-    from spinscope.training.calibrate import roles_records
+    from spinscope.training.calibrate_labels import roles_records
 
     root = Path(root)
     analyzer = RoleAnalyzer(model_dir=str(model_dir) if model_dir else None, calibrated=False)
@@ -316,19 +316,3 @@ def write_gating(report: dict, model_dir: Path) -> Path:
     }
     path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     return path
-
-
-if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:2] == [
-        "gating"
-    ]:  # python -m spinscope.training.entity_roles gating DATA [--write]
-        from spinscope.analysis.roles import shipped_model_dir
-
-        report = gating(Path(sys.argv[2]) / "semeval2025-task10")
-        if "--write" in sys.argv:
-            write_gating(report, shipped_model_dir())
-        print(json.dumps(report, indent=1))
-        sys.exit(0)
-    print(json.dumps(evaluate(Path(sys.argv[1]), *(sys.argv[2:3] or ["EN"])), indent=1))

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.training._common import SEQ, to_onnx
+
 MODEL_FP32 = "tagger.fp32.onnx"
 MODEL_INT8 = "tagger.int8.onnx"
 HEADS = "span_heads.npz"
@@ -47,24 +49,7 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
             logits, hidden = self.tagger(input_ids, attention_mask)
             return torch.sigmoid(logits), hidden
 
-    raw = out_dir / "tagger.raw.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    mask = torch.ones((2, 16), dtype=torch.long)
-    torch.onnx.export(
-        Graph(model).eval(),
-        (ids, mask),
-        str(raw),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["probs", "hidden"],
-        dynamic_axes={
-            "input_ids": {0: "batch", 1: "seq"},
-            "attention_mask": {0: "batch", 1: "seq"},
-            "probs": {0: "batch", 1: "seq"},
-            "hidden": {0: "batch", 1: "seq"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
+    raw = to_onnx(Graph(model).eval(), out_dir / "tagger.raw.onnx", {"probs": SEQ, "hidden": SEQ})
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, model.encoder.config)
     heads = {
@@ -102,17 +87,6 @@ def fuse_and_quantize(raw: Path, fp32: Path, int8: Path, encoder_config) -> None
         per_channel=True,
         weight_type=QuantType.QInt8,
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
-
-
-def warmup_linear(optimizer, total_steps: int, warmup: float):
-    """Learning rate: linear warm-up over ``warmup`` of the steps, then linear decay to zero."""
-    import torch
-
-    warm = max(1, int(warmup * total_steps))
-    return torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda s: min((s + 1) / warm, max(0.0, (total_steps - s) / max(1, total_steps - warm))),
     )
 
 
@@ -217,23 +191,3 @@ def int8_word_embeddings(path: Path) -> np.ndarray:
     scale = float(numpy_helper.to_array(parts["_scale"]))
     zero = float(numpy_helper.to_array(parts["_zero_point"]))
     return ((table.astype(np.float32) - zero) * scale).astype(np.float32)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m spinscope.training.export share-embeddings --from A.onnx --table T.npy
-    B.onnx ...``"""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m spinscope.training.export")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("share-embeddings", help=share_word_embeddings.__doc__.splitlines()[0])
-    p.add_argument("--from", dest="source", type=Path, required=True)
-    p.add_argument("--table", type=Path, required=True)
-    p.add_argument("targets", type=Path, nargs="+")
-    args = parser.parse_args(argv)
-    print(json.dumps(share_word_embeddings(args.source, args.targets, args.table), indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

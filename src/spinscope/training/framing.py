@@ -73,7 +73,7 @@ def fold_fits(x: np.ndarray, ids: list[str], genres: dict[str, str],
               frames: dict[str, list[str]], folds: int = 5, seed: int = 0):  # fmt: skip
     """The cross-validation's folds: per fold, the held-out rows of ``x`` and the weights fitted
     on the other folds (stratified by genre). Also gives the out-of-fold scores that the shipped
-    calibration is fitted on (``spinscope.training.calibrate.calibrate_framing``)."""
+    calibration is fitted on (``spinscope.training.calibrate_labels.calibrate_framing``)."""
     from sklearn.model_selection import StratifiedKFold
 
     g = [genres[i] for i in ids]

@@ -93,10 +93,10 @@ def _calibrate(
     """The pooled curve and its held-out ECE report (``genre_calibration.ece_report``: 5-fold
     cross-fit by article over 10 fold draws, leave-one-split-out where ``splits`` names each
     record's split); ``per_article`` records in a row are one article's (frames: 14), kept in
-    one cross-fit fold. ``method``: the curve (default ``calibrate.pooled_method``'s choice;
+    one cross-fit fold. ``method``: the curve (default ``calibrate_labels.pooled_method``'s choice;
     ``sigmoid_cv``: Platt with shrinkage chosen by inner CV, ``genre_calibration.fit_curve``)."""
     from spinscope.analysis.calibration import Calibration
-    from spinscope.training.calibrate import pooled_method
+    from spinscope.training.calibrate_labels import pooled_method
     from spinscope.training.genre_calibration import ece_report, fit_curve
 
     recs = [r[:3] for r in recs]

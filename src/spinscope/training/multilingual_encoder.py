@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.training._charsmap import build_charsmap
+from spinscope.training._common import SEQ, to_onnx
 
 MODEL_FILE = "e5-small-q4.bin"
 TOKENIZER = "tokenizer.json"
@@ -305,19 +306,7 @@ def export_onnx(model_dir: Path, out_dir: Path, *, keep_fp32: bool = False) -> d
         def forward(self, input_ids, attention_mask):
             return self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
 
-    raw = out_dir / "encoder.raw.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    dyn = {0: "batch", 1: "seq"}
-    torch.onnx.export(
-        Graph(model),
-        (ids, torch.ones_like(ids)),
-        str(raw),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["hidden"],
-        dynamic_axes={"input_ids": dyn, "attention_mask": dyn, "hidden": dyn},
-        opset_version=17,
-        dynamo=False,
-    )
+    raw = to_onnx(Graph(model), out_dir / "encoder.raw.onnx", {"hidden": SEQ})
     fp32, int8 = out_dir / ONNX_FP32, out_dir / ONNX_INT8
     fuse_and_quantize(raw, fp32, int8, model.config)
     shutil.copyfile(model_dir / TOKENIZER, out_dir / TOKENIZER)

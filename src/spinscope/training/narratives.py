@@ -124,7 +124,7 @@ def _gate(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def fold_models(x: np.ndarray, labels: list[NarrativeLabels], folds: int = 5):
     """The cross-validation's folds: per fold, the held-out rows of ``x`` and the model fitted on
     the other folds. Also gives the out-of-fold scores that the shipped calibration is fitted on
-    (``spinscope.training.calibrate.calibrate_framing``)."""
+    (``spinscope.training.calibrate_labels.calibrate_framing``)."""
     from sklearn.model_selection import KFold
 
     for train, held in KFold(folds, shuffle=True, random_state=0).split(x):

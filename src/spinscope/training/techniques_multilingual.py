@@ -217,7 +217,7 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
     """Fine-tune; checkpoint every ``cfg.checkpoint_every`` steps and every epoch."""
     import torch
 
-    from spinscope.training.export import warmup_linear
+    from spinscope.training._common import optimizer_step, warmup_linear
 
     cfg = cfg or MultiConfig()
     out = Path(out)
@@ -275,11 +275,7 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
                 logits, _ = model(ids, mask)
             per = bce(logits.float(), labels) * weights * channels[:, None, :]
             loss = (per.sum(-1) * mask).sum() / mask.sum()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            optimizer_step(model, opt, sched, loss)
             step += 1
             losses.append(loss.item())
             if step % 10 == 0:

@@ -1,0 +1,71 @@
+"""What the commands share for output: atomic writes and progress bars on stderr."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from spinscope.errors import IngestError
+
+
+def write(path: str, content: str) -> None:
+    """Write atomically, so a failed run never leaves half a file behind."""
+    if path == "-":
+        sys.stdout.write(content)
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise IngestError(f"Output {path} is a folder; give a file name.")
+    if target.exists() and not target.is_file():  # /dev/null, a pipe: no atomic rename there
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        return
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(content, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise IngestError(f"Cannot write {path}: {exc.strerror}.") from None
+
+
+@contextmanager
+def progress(description: str):
+    """A progress bar on stderr; yields ``update(done, total)``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@contextmanager
+def batch_progress(quiet: bool):
+    """A progress bar with count, rate and ETA (when the total is known) on stderr."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        "documents", BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(), TimeRemainingColumn(),
+    )  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("batch", total=None, rate="-")
+
+        def update(done, total, summary):
+            rate = summary.stored / summary.elapsed_s if summary.elapsed_s else 0.0
+            bar.update(task, completed=done, total=total, rate=f"{rate:.1f}")
+
+        yield update

