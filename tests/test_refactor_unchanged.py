@@ -15,7 +15,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
-BASELINE = "60ac379"  # main just before the issue 19 branch was merged (voice, length batching and roles' not-sure labels included)
+# main just before the issue 19 branch was merged (voice, length batching, roles' not-sure)
+BASELINE = "60ac379"
 
 pytestmark = pytest.mark.slow
 
