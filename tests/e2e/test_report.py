@@ -126,3 +126,11 @@ def test_a_1000_word_article_prints_on_at_most_6_a4_pages(page, tmp_path_factory
 def test_the_page_counter_counts_pages_not_the_page_tree():
     pdf = b"<< /Type /Pages /Count 2 >> << /Type /Page >> << /Type/Page /Parent 1 0 R >>"
     assert pdf_page_count(pdf) == 2
+
+
+def test_a_420_px_screen_does_not_scroll_the_report_sideways(page, quotes_report):
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.goto(quotes_report.as_uri())
+    page.click("label[for=voice-all]")  # the widest view: the "Whose words" column shown
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
