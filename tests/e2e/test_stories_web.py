@@ -40,6 +40,15 @@ def test_story_list_and_side_by_side(page, story_server):
     assert page.events == []
 
 
+def test_the_side_by_side_table_names_techniques_and_frames_readably(page, story_server):
+    page.goto(story_server.url + "/stories")
+    page.locator("#stories tbody tr").first.locator("a").click()
+    table = page.inner_text("#outlets")
+    assert "_" not in table  # no raw label such as "Loaded_Language" or "Security_and_defense"
+    rates = [line for line in table.splitlines() if ": " in line and line[-1].isdigit()]
+    assert rates and all(len(r.rsplit(".", 1)[-1]) == 1 for r in rates if "." in r), rates
+
+
 def test_unknown_story_is_a_clear_404(page, story_server):
     response = page.goto(story_server.url + "/api/stories/999")
     assert response.status == 404 and "No story 999" in page.inner_text("body")

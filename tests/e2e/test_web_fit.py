@@ -50,3 +50,32 @@ def test_the_favicon_is_there(page, server):
     assert page.request.get(server.url + "/favicon.ico").status == 200
     page.goto(server.url + "/")
     assert page.locator("link[rel=icon]").count() >= 1
+
+
+@pytest.fixture(scope="module")
+def low_threshold_server():
+    """At threshold 0.2 the long column's quotes carry findings too."""
+    from .conftest import Server
+
+    with Server(overrides={"techniques.threshold": 0.2}) as s:
+        yield s
+
+
+def test_the_voice_filter_shows_quoted_findings_only_when_asked(page, low_threshold_server):
+    from .test_report import LONG
+
+    analyse(page, low_threshold_server, LONG.read_text(encoding="utf-8"))
+    rows = "#findings-table tbody tr:not([hidden])"
+    quoted = "() => JSON.parse(document.querySelector('#findings-data').textContent)" \
+             ".filter((f) => !f.author).length"  # fmt: skip
+    if page.evaluate(quoted) == 0:
+        pytest.skip("no finding in quoted or reported speech")
+    assert page.input_value("#voice") == "author"  # the default
+    before = page.locator(rows).count()
+    assert page.locator(f"{VISIBLE_MARKS}.quoted").count() == 0
+    page.select_option("#voice", "all")
+    assert page.locator(rows).count() > before
+    assert page.locator(f"{VISIBLE_MARKS}.quoted").count() >= 1
+    page.select_option("#voice", "author")
+    assert page.locator(rows).count() == before
+    assert page.events == []

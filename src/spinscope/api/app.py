@@ -26,7 +26,7 @@ from spinscope.api.view import QUOTE_CHARS, page_context
 from spinscope.api.workers import Job
 from spinscope.errors import ConfigError
 from spinscope.ingest import fetch_url
-from spinscope.model.definitions import quote
+from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import NAMES
 from spinscope.model.wording import plural
@@ -107,6 +107,8 @@ def create_app(
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
     templates.env.filters["plural"] = plural  # {{ n|plural("document") }}: "1 document"
+    # {{ "Loaded_Language"|technique }}: "Loaded language" (SemEval-2023 names, the stories')
+    templates.env.filters["technique"] = lambda label: display_name("semeval2023", label)
     _api_routes(app, service)
     _page_routes(app, service, templates)
     stories.install(app, service, templates)

@@ -1,0 +1,136 @@
+"""Issue 17's HTML report in headless Chromium: the summary comes first, the voice switch and
+the taxonomy toggle work in a real browser (they are CSS-only), and a 1,000-word article prints
+on at most 6 A4 pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spinscope.cli.main import main
+
+from .conftest import SAMPLE
+from .printing import pdf_page_count, print_pages
+
+pytestmark = pytest.mark.slow
+
+# about 1,000 words, written for these tests (an opinion column with quotes; fictional)
+LONG = Path(__file__).parent / "data" / "long-column.txt"
+ROWS = "#findings tbody tr"
+
+
+def report(tmp_path_factory, source: Path, *options: str) -> Path:
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    assert main(["analyze", str(source), "--html", str(out), "--quiet", *options]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def long_report(tmp_path_factory) -> Path:
+    return report(tmp_path_factory, LONG)
+
+
+@pytest.fixture(scope="module")
+def quotes_report(tmp_path_factory) -> Path:
+    """At a low threshold the column's quotes carry findings too."""
+    return report(tmp_path_factory, LONG, "--threshold", "0.2")
+
+
+def visible_rows(page) -> list[dict]:
+    return page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel))
+          .filter((r) => r.checkVisibility())
+          .map((r) => ({taxonomy: r.dataset.taxonomy, quoted: r.classList.contains("other-voice"),
+                        tentative: r.classList.contains("below")}))""",
+        ROWS,
+    )
+
+
+def test_the_summary_is_what_a_reader_sees_first(page, long_report):
+    page.goto(long_report.as_uri())
+    assert page.evaluate("document.querySelector('main > section').id") == "summary"
+    summary = page.locator("#summary")
+    assert summary.is_visible()
+    assert "At a glance" in summary.inner_text()
+    box = summary.bounding_box()
+    assert box["y"] < page.viewport_size["height"] / 2  # starts in the first half screen
+    # it states the genre and the author's techniques
+    text = page.inner_text("#summary .glance")
+    assert "Genre" in text and "author" in text
+    assert page.events == []
+
+
+def test_the_voice_switch_hides_then_shows_quoted_findings(page, quotes_report):
+    page.goto(quotes_report.as_uri())
+    assert page.is_checked("#voice-author")  # the author's voice is the default
+    before = visible_rows(page)
+    assert before and not any(r["quoted"] for r in before)
+    assert not page.locator("#findings th.voice-col").is_visible()
+    assert page.locator("#text .state:visible mark.quoted").count() == 0
+
+    page.click("label[for=voice-all]")
+    after = visible_rows(page)
+    assert any(r["quoted"] for r in after)
+    assert len(after) > len(before)
+    assert page.locator("#findings th.voice-col").is_visible()
+    assert page.locator("#text .state:visible mark.quoted").count() >= 1
+
+    page.click("label[for=voice-author]")
+    assert visible_rows(page) == before
+    assert page.events == []
+
+
+def test_the_taxonomy_toggle_shows_one_taxonomy_at_a_time(page, quotes_report):
+    page.goto(quotes_report.as_uri())
+    labels = page.locator("header .controls label[for^=tax-]")
+    assert labels.count() == 2
+    seen = set()
+    for i in range(labels.count()):
+        labels.nth(i).click()
+        taxonomy = labels.nth(i).get_attribute("for").removeprefix("tax-")
+        rows = visible_rows(page)
+        assert rows and {r["taxonomy"] for r in rows} == {taxonomy}, taxonomy
+        # one copy of the highlighted text and one counts table
+        assert page.locator("#text .state:visible .article").count() == 1
+        assert page.locator("#counts table.counts:visible").count() == 1
+        assert page.get_attribute("#counts table.counts:visible", "data-taxonomy") == taxonomy
+        seen.add(taxonomy)
+    assert len(seen) == 2
+
+
+def test_tentative_findings_are_hidden_until_asked_for(page, long_report):
+    page.goto(long_report.as_uri())
+    if page.locator(f"{ROWS}.below").count() == 0:
+        pytest.skip("no tentative finding in this report")
+    assert not any(r["tentative"] for r in visible_rows(page))
+    for label in page.locator("header .controls label[for^=tax-]").all():
+        label.click()
+        page.click("label[for=show-hidden]")
+        shown = visible_rows(page)
+        page.click("label[for=show-hidden]")
+        if any(r["tentative"] for r in shown):
+            return
+    pytest.fail("show tentative findings showed none")
+
+
+@pytest.mark.parametrize("name", ["long", "sample"])
+def test_a_1000_word_article_prints_on_at_most_6_a4_pages(page, tmp_path_factory, name):
+    source = {"long": LONG, "sample": SAMPLE}[name]
+    assert name != "long" or 900 <= len(source.read_text(encoding="utf-8").split()) <= 1100
+    n = print_pages(page, report(tmp_path_factory, source))
+    print(f"\n{name}: {n} A4 pages")
+    assert 1 <= n <= 6
+
+
+def test_the_page_counter_counts_pages_not_the_page_tree():
+    pdf = b"<< /Type /Pages /Count 2 >> << /Type /Page >> << /Type/Page /Parent 1 0 R >>"
+    assert pdf_page_count(pdf) == 2
+
+
+def test_a_420_px_screen_does_not_scroll_the_report_sideways(page, quotes_report):
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.goto(quotes_report.as_uri())
+    page.click("label[for=voice-all]")  # the widest view: the "Whose words" column shown
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
