@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from spinscope.analysis import voice
-from spinscope.analysis.claims import structure
+from spinscope.analysis.claims import parsing
 from spinscope.model.document import Finding
 
 
@@ -33,7 +33,7 @@ def main() -> None:
     folder = args.data / "ptc-semeval2020-task11" / "dev-articles"
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
     t = time.perf_counter()
-    structure.load_nlp()
+    parsing.load_nlp()
     voice.assign(texts[0], findings(texts[0]))  # loads the parser and the recogniser
     print(f"first article, models loading included: {time.perf_counter() - t:.2f} s")
     t = time.perf_counter()

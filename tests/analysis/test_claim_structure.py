@@ -2,8 +2,11 @@
 
 import pytest
 
-from spinscope.analysis.claims import structure
+from spinscope.analysis.claims import attribution as attribution_
+from spinscope.analysis.claims import figures as figures_
+from spinscope.analysis.claims import parsing
 from spinscope.analysis.claims.quantities import find_quantities, find_times
+from spinscope.analysis.claims.referents import Referents
 from spinscope.model.claim import Mention
 
 pytest.importorskip("spacy")
@@ -11,16 +14,16 @@ pytest.importorskip("spacy")
 
 @pytest.fixture(scope="module")
 def nlp():
-    return structure.load_nlp()
+    return parsing.load_nlp()
 
 
 def figures(nlp, text):
-    return structure.figures(nlp(text), 0, find_quantities(text), find_times(text))
+    return figures_.figures(nlp(text), 0, find_quantities(text), find_times(text))
 
 
 def attribution(nlp, text):
-    referents = structure.Referents(text, [(0, len(text))])
-    return structure.attribution(nlp(text), 0, referents)
+    referents = Referents(text, [(0, len(text))])
+    return attribution_.attribution(nlp(text), 0, referents)
 
 
 @pytest.mark.parametrize(
@@ -61,8 +64,8 @@ def test_reported_speech_links_the_short_name(nlp):
         "as one of Astana’s top three investors."
     )
     start = text.index("Tokayev highlighted")
-    referents = structure.Referents(text, [(0, start - 1), (start, len(text))])
-    a = structure.attribution(nlp(text[start:]), start, referents)
+    referents = Referents(text, [(0, start - 1), (start, len(text))])
+    a = attribution_.attribution(nlp(text[start:]), start, referents)
     assert a.kind == "reported" and a.cue == "highlighted"
     assert a.speaker.text == "Tokayev" and text[a.speaker.start : a.speaker.end] == "Tokayev"
     assert a.entity.text == "Kassym-Jomart Tokayev"
@@ -90,8 +93,8 @@ def test_according_to(nlp):
 def test_pronoun_takes_the_prior_person(nlp):
     text = "Angela Smith runs the port. Exports rose 5%, he said."
     start = text.index("Exports")
-    referents = structure.Referents(text, [(0, start - 1), (start, len(text))])
-    a = structure.attribution(nlp(text[start:]), start, referents)
+    referents = Referents(text, [(0, start - 1), (start, len(text))])
+    a = attribution_.attribution(nlp(text[start:]), start, referents)
     assert a.kind == "reported" and a.speaker.text == "he"
     assert a.entity == Mention(0, 12, "Angela Smith")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from spinscope.analysis import mentions
-from spinscope.analysis.claims import structure
+from spinscope.analysis.claims.referents import Referents, name_mentions
 from spinscope.analysis.roles import find_entities, headline_span
 from spinscope.model.claim import Mention
 
@@ -95,10 +95,10 @@ def test_a_sequence_of_two_recognised_entities_is_cut():
 
 def test_claims_link_speakers_by_the_same_mentions_and_keys():
     text = "Jim Acosta asked. Acosta's White House pass went. Acosta said it was unfair."
-    names = structure.name_mentions(text)
+    names = name_mentions(text)
     assert [n.text for n in names] == [m.text for m in mentions.find(text)]
     speaker = Mention(text.rindex("Acosta"), text.rindex("Acosta") + 6, "Acosta")
-    referents = structure.Referents(text, [(0, len(text))])
+    referents = Referents(text, [(0, len(text))])
     assert referents.link(speaker).text == "Jim Acosta"
     possessive = Mention(18, 26, "Acosta's")
     assert mentions.link(possessive, names, []).text == "Jim Acosta"

@@ -8,7 +8,9 @@ import pytest
 from rich.console import Console
 
 from spinscope.analysis import voice
-from spinscope.analysis.claims import structure
+from spinscope.analysis.claims import attribution as attribution_
+from spinscope.analysis.claims import parsing
+from spinscope.analysis.claims.referents import Referents
 from spinscope.model.document import AnalysisResult, Document, Finding
 from spinscope.report import _view
 from spinscope.report.terminal import render_terminal
@@ -98,8 +100,8 @@ def speaker_of(text: str, sentence: str) -> str | None:
 
     spans = sentences(text)
     s = text.index(sentence)
-    referents = structure.Referents(text, spans)
-    a = structure.attribution(structure.load_nlp()(sentence), s, referents)
+    referents = Referents(text, spans)
+    a = attribution_.attribution(parsing.load_nlp()(sentence), s, referents)
     return voice.speaker_name(a, text)
 
 

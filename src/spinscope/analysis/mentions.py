@@ -344,7 +344,7 @@ def _appositions(text: str, mentions: list[NameMention]) -> list[NameMention]:
 def link(speaker: Mention, names: Sequence[Mention], prior: Sequence[Mention]) -> Mention | None:
     """The fullest mention in the text of a speaker's name, or a pronoun's antecedent (the last
     of ``prior``): the claims analyser's speaker linking, by the grouping key roles use too."""
-    from spinscope.analysis.claims.structure import SPEAKER_PRONOUNS
+    from spinscope.analysis.claims.parsing import SPEAKER_PRONOUNS
 
     words = speaker.text.split()
     if not words:
@@ -367,7 +367,7 @@ def link(speaker: Mention, names: Sequence[Mention], prior: Sequence[Mention]) -
 def load_ner():
     """spaCy's small English pipeline with only its entity recogniser (its own token vectors; no
     tagger or parser), loaded once per process."""
-    from spinscope.analysis.claims.structure import SPACY_MODEL, _import_spacy_without_torch
+    from spinscope.analysis.claims.parsing import SPACY_MODEL, _import_spacy_without_torch
     from spinscope.errors import ModelError
 
     try:

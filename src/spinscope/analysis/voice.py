@@ -11,7 +11,7 @@ analysers (they stay pure and know nothing of it) and gives every finding:
 - ``voice="author"`` otherwise;
 
 and ``speaker``, the name of who is quoted or reported where the text says it. Speakers come
-from the claims analyser's attribution (``claims.structure.attribution`` and its ``Referents``),
+from the claims analyser's attribution (``claims.attribution.attribution`` and its ``Referents``),
 the one mechanism for "who says this" in spinscope. A quote without a speech verb of its own
 continues the quote before it ("“We are gratified…,” a CNN representative said. “Our sincere
 thanks…”").
@@ -27,7 +27,10 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from spinscope.analysis.claims import structure
+from spinscope.analysis.claims import attribution as attribution_
+from spinscope.analysis.claims import parsing
+from spinscope.analysis.claims import quotes as quotes_
+from spinscope.analysis.claims import referents as referents_
 from spinscope.model.claim import Attribution, Mention
 from spinscope.model.document import Finding
 
@@ -60,7 +63,7 @@ def speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
     return [voices.speaker(start, end) for start, end in spans]
 
 
-sentence_spans = structure.sentence_spans
+sentence_spans = parsing.sentence_spans
 
 
 def speaker_name(attribution: Attribution, text: str) -> str | None:
@@ -70,14 +73,14 @@ def speaker_name(attribution: Attribution, text: str) -> str | None:
     if m is None:
         return None
     name = text[m.start : m.end]
-    return None if name.lower() in structure.SPEAKER_PRONOUNS else name
+    return None if name.lower() in parsing.SPEAKER_PRONOUNS else name
 
 
 class _Voices:
     def __init__(self, text: str, english: Callable[[int], bool]) -> None:
         self.text = text
         self.english = english
-        self.referents = structure.referents(text)
+        self.referents = referents_.referents(text)
         self.spans = self.referents.sentences
         self.starts = [s for s, _ in self.spans]
         self.quotes = self.referents.quotes
@@ -97,7 +100,7 @@ class _Voices:
 
     def voice(self, start: int, end: int) -> tuple[str, str | None]:
         half = (end - start) / 2
-        if structure.inside(self.quotes, start, end) >= half:
+        if quotes_.inside(self.quotes, start, end) >= half:
             overlaps = [
                 (min(end, b) - max(start, a), i) for i, (a, b) in enumerate(self.quotes)
                 if a < end and start < b
@@ -106,7 +109,7 @@ class _Voices:
         k = self.sentence_at(start)
         if k is not None:
             attribution, region = self.attribution(k)
-            if region and structure.inside(region, start, end) >= half:
+            if region and quotes_.inside(region, start, end) >= half:
                 return "reported", speaker_name(attribution, self.text)
         return "author", None
 
@@ -132,13 +135,13 @@ class _Voices:
         if k not in self._parsed:
             s, e = self.spans[k]
             piece = self.text[s:e]
-            if not (self.english(s) and structure.speech_cue(piece)):
+            if not (self.english(s) and parsing.speech_cue(piece)):
                 self._parsed[k] = (Attribution("author"), None)
             else:
-                parsed = structure.parse(structure.parse_form(piece))
+                parsed = parsing.parse(parsing.parse_form(piece))
                 self._parsed[k] = (
-                    structure.attribution(parsed, s, self.referents),
-                    structure.reported_span(parsed, s, self.quotes),
+                    attribution_.attribution(parsed, s, self.referents),
+                    attribution_.reported_span(parsed, s, self.quotes),
                 )
         return self._parsed[k]
 
@@ -164,7 +167,7 @@ class _Voices:
             line_end = self.text.find("\n", e)
             if not piece.endswith(":") or line_end < 0 or self.text[e:line_end].strip():
                 continue
-            if not (self.english(s) and structure.speech_cue(piece)):
+            if not (self.english(s) and parsing.speech_cue(piece)):
                 continue
             attribution, _ = self.attribution(k)
             if attribution.kind == "author":

@@ -23,7 +23,10 @@ from spinscope.analysis import calibration as calibration_
 from spinscope.analysis._embed import embedder_sha256
 from spinscope.analysis._onnx import checksums, sentence_starts
 from spinscope.analysis.calibration import Calibration
-from spinscope.analysis.claims import structure
+from spinscope.analysis.claims import attribution as attribution_
+from spinscope.analysis.claims import figures as figures_
+from spinscope.analysis.claims import parsing
+from spinscope.analysis.claims import referents as referents_
 from spinscope.analysis.claims.quantities import find_quantities, find_times
 from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity
 from spinscope.model.document import Document
@@ -97,7 +100,7 @@ class ClaimAnalyzer:
             "model": self.scorer.card.get("name", "checkworthy"),
             "model_version": self.scorer.card.get("version"),
             "model_sha256": self.scorer.model_sha256,
-            "spacy_model": structure.SPACY_MODEL,
+            "spacy_model": parsing.SPACY_MODEL,
             "embedder": "model2vec distilled from all-MiniLM-L6-v2 (256 dims)",
             "embedder_sha256": embedder_sha256() if self.embeddings else None,
             "shared_weights_sha256": checksums(
@@ -116,7 +119,7 @@ class ClaimAnalyzer:
         """Load the parser, the embedder and the scoring model ahead of ``analyze`` (the
         pipeline does this in a thread while the analysers before this one run). The parser
         first: it takes longest, and ``analyze`` needs it last."""
-        structure.load_nlp()
+        parsing.load_nlp()
         if self.embeddings:
             self.embedder  # noqa: B018 -- loads it
         getattr(self.scorer, "load", lambda: None)()  # a stand-in scorer may have none
@@ -150,7 +153,7 @@ class ClaimAnalyzer:
             ts = find_times(text[s:e])
             qs = [_shift(q, s) for q in find_quantities(text[s:e]) if not _inside(q, ts)]
             listed = score >= self.threshold or ("figures" in self.also_list and bool(qs))
-            cue = structure.speech_cue(text[s:e])
+            cue = parsing.speech_cue(text[s:e])
             if listed or (cue and "speech" in self.also_list):
                 ts = [_shift(t, s) for t in ts]
                 picked.append((s, e, float(score), qs, ts, listed, bool(qs) or cue))
@@ -159,17 +162,17 @@ class ClaimAnalyzer:
         if not picked:
             return []
         # Only sentences with a figure or a speech cue need the (costly) parse.
-        to_parse = [structure.parse_form(text[p[0] : p[1]]) for p in picked if p[6]]
-        parses = iter(structure.parse_all(to_parse) if to_parse else ())
-        referents = structure.referents(text)
+        to_parse = [parsing.parse_form(text[p[0] : p[1]]) for p in picked if p[6]]
+        parses = iter(parsing.parse_all(to_parse) if to_parse else ())
+        referents = referents_.referents(text)
         claims = []
         for s, e, score, qs, ts, listed, parse in picked:
             attribution, figures = Attribution("author"), []
             if parse:
                 parsed = next(parses)
                 # the parse may be of a lower-cased headline: mentions take the text's spelling
-                attribution = _respell(structure.attribution(parsed, s, referents), text)
-                figures = [_respell(f, text) for f in structure.figures(parsed, s, qs, ts)]
+                attribution = _respell(attribution_.attribution(parsed, s, referents), text)
+                figures = [_respell(f, text) for f in figures_.figures(parsed, s, qs, ts)]
             if not listed and attribution.kind == "author":
                 continue  # a speech verb, but nobody is quoted
             claims.append(
