@@ -63,9 +63,6 @@ def speakers(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
     return [voices.speaker(start, end) for start, end in spans]
 
 
-sentence_spans = parsing.sentence_spans
-
-
 def speaker_name(attribution: Attribution, text: str) -> str | None:
     """The name of who speaks: the fullest mention linked to the speaker, else the speaker's own
     words unless they are a bare pronoun ("he" without an antecedent names nobody)."""

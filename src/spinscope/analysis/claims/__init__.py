@@ -21,7 +21,7 @@ import numpy as np
 
 from spinscope.analysis import calibration as calibration_
 from spinscope.analysis._embed import embedder_sha256
-from spinscope.analysis._onnx import checksums, sentence_starts
+from spinscope.analysis._onnx import checksums
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.claims import attribution as attribution_
 from spinscope.analysis.claims import figures as figures_
@@ -211,15 +211,10 @@ def head_scores(probs: np.ndarray, head: str) -> np.ndarray:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans worth scoring: trimmed, with at least three words and a letter."""
-    # plain ints: these offsets end up in the JSON output (numpy's int64 is not JSON)
-    starts = [int(x) for x in sentence_starts(text)] + [len(text)]
+    """Sentence spans worth scoring: trimmed (``parsing.sentence_spans``), with at least three
+    words and a letter; run-ons cut by ``_split_long``."""
     out = []
-    for a, b in zip(starts[:-1], starts[1:], strict=True):
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
+    for a, b in parsing.sentence_spans(text):
         if b - a > MAX_SENTENCE_CHARS:
             out += _split_long(text, a, b)
         elif len(text[a:b].split()) >= 3 and re.search(r"[^\W\d_]", text[a:b]):
