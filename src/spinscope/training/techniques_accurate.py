@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis.techniques import accurate_model_dir
 from spinscope.errors import ConfigError, ModelError
 from spinscope.training._common import SEQ, to_onnx
 
@@ -44,12 +45,6 @@ def shipped_head_dir() -> Path:
     from importlib import resources
 
     return Path(str(resources.files("spinscope") / "models" / "techniques_accurate"))
-
-
-def default_build_dir() -> Path:
-    from spinscope.analysis.techniques import accurate_model_dir
-
-    return accurate_model_dir()
 
 
 @contextmanager
@@ -124,6 +119,9 @@ def export_encoder(base: Path, out: Path) -> Path:
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a bar per weight-loading step is noise on the terminal
     model = AutoModel.from_pretrained(str(base), attn_implementation="eager").eval()
 
     class Features(torch.nn.Module):
@@ -259,8 +257,9 @@ def build(
     log=lambda message: None,
 ) -> dict:
     """``spinscope build-accurate``: the tagger from the PyPI parts and the shipped head."""
-    out = Path(out) if out else default_build_dir()
+    out = Path(out) if out else accurate_model_dir()
     work = Path(work) if work else out / "build"
+    head_dir = Path(head_dir) if head_dir else shipped_head_dir()
     head, card = load_head(head_dir)
     log(f"joining the all-mpnet-base-v2 parts in {work}")
     base = base_from_parts(work)
@@ -268,8 +267,7 @@ def build(
     encoder = export_encoder(base, work)
     log("adding the head, quantising to int8")
     compose(encoder, head, out)
-    write_model_dir(out, base, card, (Path(head_dir) if head_dir else shipped_head_dir())
-                    / "calibration.json")  # fmt: skip
+    write_model_dir(out, base, card, head_dir / "calibration.json")
     shutil.rmtree(work, ignore_errors=True)
     size = (out / "tagger.int8.onnx").stat().st_size
     return {"out": str(out), "tagger_mb": round(size / 1e6, 1), "model": card.get("name")}
