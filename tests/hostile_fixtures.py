@@ -141,6 +141,10 @@ class StubPipeline:
     def __init__(self, settings=None, analyzers=None) -> None:
         self.settings = settings
 
+    @classmethod
+    def for_settings(cls, settings):
+        return cls(settings)
+
     def run(self, docs):
         if isinstance(docs, Document):
             raise TypeError("expects a list")

@@ -28,21 +28,16 @@ __all__ = [
     "__version__",
 ]
 
-_PIPELINES: dict[str, Any] = {}
-
 
 def analyze(doc: Document | str, *, settings: dict[str, Any] | None = None) -> AnalysisResult:
     """Analyse one document (or a raw text) with the configured analysers.
 
-    Pipelines are cached per settings, so models load once per process.
+    Pipelines are cached per settings (``Pipeline.for_settings``), so models load once per
+    process.
     """
     from spinscope.analysis.pipeline import Pipeline
     from spinscope.ingest import from_text
 
     if isinstance(doc, str):
         doc = from_text(doc)
-    values = load_settings(settings)
-    key = repr(sorted(values.items()))
-    if key not in _PIPELINES:
-        _PIPELINES[key] = Pipeline(values)
-    return _PIPELINES[key].run([doc])[0]
+    return Pipeline.for_settings(load_settings(settings)).run([doc])[0]

@@ -17,10 +17,12 @@ analyser runs.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from spinscope.analysis import language, voice
 from spinscope.errors import IngestError
@@ -30,6 +32,7 @@ from spinscope.settings import SCHEMA, public
 
 PARTS = ("findings", "claims", "labels")
 MAX_CHARS = SCHEMA["pipeline.max_chars"].default
+CACHED_PIPELINES = 4  # settings a process keeps pipelines for (each holds its loaded models)
 
 
 def analyzer_names(settings: dict[str, Any]) -> list[str]:
@@ -43,6 +46,24 @@ def analyzer_names(settings: dict[str, Any]) -> list[str]:
 
 class Pipeline:
     """Analysers built once from settings; models load on first use."""
+
+    _cache: ClassVar[OrderedDict[tuple[type, str], Pipeline]] = OrderedDict()
+    _cache_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, settings: dict[str, Any]) -> Pipeline:
+        """The one seam: the pipeline for these settings, built once per process and kept (the
+        last ``CACHED_PIPELINES`` settings used), so models load once. Thread-safe."""
+        key = (cls, repr(sorted(settings.items())))
+        with cls._cache_lock:
+            pipeline = cls._cache.get(key)
+            if pipeline is None:
+                pipeline = cls._cache[key] = cls(settings)
+                while len(cls._cache) > CACHED_PIPELINES:
+                    cls._cache.popitem(last=False)
+            else:
+                cls._cache.move_to_end(key)
+            return pipeline
 
     def __init__(self, settings: dict[str, Any], analyzers: Sequence[str] | None = None) -> None:
         self.settings = dict(settings)

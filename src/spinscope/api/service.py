@@ -38,8 +38,6 @@ from spinscope.model.jsonable import plain
 from spinscope.store import Store
 
 log = logging.getLogger("spinscope.api")
-_PIPELINES: dict[str, Pipeline] = {}
-_PIPELINES_LOCK = threading.Lock()
 LARGE_NICE = 10  # the large lane's priority: below the warm workers'
 
 
@@ -51,12 +49,7 @@ def analysis_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 def pipeline_for(settings: dict[str, Any]) -> Pipeline:
     """One pipeline per process and analysis settings (models load once)."""
-    values = analysis_settings(settings)
-    key = repr(sorted(values.items()))
-    with _PIPELINES_LOCK:
-        if key not in _PIPELINES:
-            _PIPELINES[key] = Pipeline(values)
-        return _PIPELINES[key]
+    return Pipeline.for_settings(analysis_settings(settings))
 
 
 class Service:

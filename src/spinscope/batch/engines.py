@@ -61,7 +61,7 @@ def _init_worker(settings: dict, threads: int) -> None:
     _no_process_locks()
     from spinscope.analysis.pipeline import Pipeline
 
-    _PIPELINE = Pipeline(settings)
+    _PIPELINE = Pipeline.for_settings(settings)
 
 
 def _work(docs: list[dict]) -> list[Outcome]:
@@ -75,7 +75,7 @@ def local_engine(
     if workers <= 1:
         from spinscope.analysis.pipeline import Pipeline
 
-        pipeline = Pipeline(settings)
+        pipeline = Pipeline.for_settings(settings)
         for docs in batches:
             yield analyse_batch(pipeline, docs)
         return

@@ -23,7 +23,7 @@ def cmd_analyze(args, settings_of) -> int:
         raise ConfigError("--html writes one report; give a single article, not a JSONL.")
     if not items:  # every record of the JSONL file failed, each one printed
         return EXIT_PARTIAL
-    pipeline = Pipeline(settings)
+    pipeline = Pipeline.for_settings(settings)
     if is_jsonl(args.source):  # one failure line per bad record, never a crash
         results, lost = analyse_each(pipeline, items)
     else:

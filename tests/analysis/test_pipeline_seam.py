@@ -1,0 +1,50 @@
+"""``Pipeline.for_settings`` is the one seam: one pipeline per settings, the last four kept."""
+
+from __future__ import annotations
+
+import threading
+
+from spinscope.analysis import pipeline as pipeline_module
+from spinscope.analysis.pipeline import CACHED_PIPELINES, Pipeline
+from spinscope.settings import load_settings
+
+
+def settings(n: int) -> dict:
+    return load_settings({"pipeline.analyzers": "claims", "pipeline.max_chars": 1000 + n})
+
+
+def test_the_same_settings_give_the_same_pipeline():
+    assert Pipeline.for_settings(settings(1)) is Pipeline.for_settings(dict(settings(1)))
+    assert Pipeline.for_settings(settings(1)) is not Pipeline.for_settings(settings(2))
+
+
+def test_only_the_last_four_settings_are_kept():
+    first = Pipeline.for_settings(settings(10))
+    for n in range(11, 11 + CACHED_PIPELINES):
+        Pipeline.for_settings(settings(n))
+    assert len(Pipeline._cache) <= CACHED_PIPELINES
+    assert Pipeline.for_settings(settings(10)) is not first  # evicted, built again
+
+
+def test_threads_asking_at_once_share_one_pipeline():
+    got: list[Pipeline] = []
+    threads = [
+        threading.Thread(target=lambda: got.append(Pipeline.for_settings(settings(99))))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(p) for p in got}) == 1
+
+
+def test_every_interface_goes_through_the_seam():
+    import spinscope
+    from spinscope.api import service
+
+    assert not hasattr(spinscope, "_PIPELINES") and not hasattr(service, "_PIPELINES")
+    served = service.pipeline_for({**settings(5), "serve.api_token": "x"})
+    assert served is Pipeline.for_settings(service.analysis_settings(settings(5)))
+    assert "serve.api_token" not in served.settings
+    assert pipeline_module.Pipeline is Pipeline
