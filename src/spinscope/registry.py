@@ -1,99 +1,70 @@
-"""Names -> factories for analysers, with versioned names; built-ins registered in one place."""
+"""Names -> factories for analysers, with versioned names; built-ins registered in one place.
+
+A built-in analyser builds itself from settings (``from_settings``, most from a table of
+argument -> setting in the analyser's class). Framing and roles have their table here (see
+``SETTING_ARGS``) until their modules take it over.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from spinscope.errors import ConfigError
+from spinscope.settings import SettingArgs, optional, setting_args
 
 ANALYZERS: dict[str, Callable[[dict[str, Any]], Any]] = {}
+
+# analyser name -> "module:Class" of the built-ins
+BUILTINS = {
+    "techniques": "spinscope.analysis.techniques:TechniqueTagger",
+    "techniques_paragraphs": "spinscope.analysis.technique_paragraphs:ParagraphTechniques",
+    "claims": "spinscope.analysis.claims:ClaimAnalyzer",
+    "framing": "spinscope.analysis.framing:FramingAnalyzer",
+    "roles": "spinscope.analysis.roles:RoleAnalyzer",
+}
+
+# argument -> setting, for the built-ins whose class has no ``from_settings`` of its own
+SETTING_ARGS: dict[str, SettingArgs] = {
+    "framing": {
+        "threshold": "framing.threshold",
+        "max_evidence": "framing.max_evidence",
+        "model_dir": ("framing.model_dir", optional),
+        "label_min_score": "framing.label_min_score",
+        "min_words": "framing.min_words",
+    },
+    "roles": {
+        "max_entities": "roles.max_entities",
+        "min_mentions": "roles.min_mentions",
+        "max_evidence": "framing.max_evidence",
+        "min_score": "roles.min_score",
+        "label_min_score": "roles.label_min_score",
+        "model_dir": ("roles.model_dir", optional),
+    },
+}
 
 
 def register_analyzer(name: str, factory: Callable[[dict[str, Any]], Any]) -> None:
     ANALYZERS[name] = factory
 
 
-def _techniques(settings: dict[str, Any]):
-    from spinscope.analysis.techniques import TechniqueTagger
+def _builtin(name: str) -> Callable[[dict[str, Any]], Any]:
+    """A factory that imports the analyser's module only when it is first built."""
 
-    model_dir = settings["techniques.model_dir"] or None
-    if not model_dir and settings["techniques.model"] == "accurate":
-        from spinscope.analysis.techniques import built_accurate_dir
+    def build(settings: dict[str, Any]) -> Any:
+        module, cls_name = BUILTINS[name].split(":")
+        cls = getattr(import_module(module), cls_name)
+        if name in SETTING_ARGS:
+            return cls(**setting_args(settings, SETTING_ARGS[name]))
+        return cls.from_settings(settings)
 
-        model_dir = built_accurate_dir()
-    return TechniqueTagger(
-        model_dir=model_dir,
-        variant=settings["techniques.variant"],
-        taxonomies=[t.strip() for t in settings["techniques.taxonomies"].split(",") if t.strip()],
-        threshold=settings["techniques.threshold"],
-        decoder=settings["techniques.decoder"],
-        batch_size=settings["techniques.batch_size"],
-        span_labeller=settings["techniques.span_labeller"],
-        min_confidence=settings["techniques.min_confidence"],
-        label_min_confidence=settings["techniques.label_min_confidence"],
-        precision_floor=settings["techniques.precision_floor"],
-        below_floor=settings["techniques.below_floor"],
-    )
-
-
-def _techniques_paragraphs(settings: dict[str, Any]):
-    from spinscope.analysis.technique_paragraphs import ParagraphTechniques
-
-    return ParagraphTechniques(
-        threshold=settings["techniques_paragraphs.threshold"],
-        model_dir=settings["techniques_paragraphs.model_dir"] or None,
-        label_min_confidence=settings["techniques_paragraphs.label_min_confidence"],
-        precision_floor=settings["techniques.precision_floor"],
-        below_floor=settings["techniques.below_floor"],
-        languages=settings["techniques_paragraphs.languages"],
-    )
-
-
-def _claims(settings: dict[str, Any]):
-    from spinscope.analysis.claims import ClaimAnalyzer
-
-    return ClaimAnalyzer(
-        threshold=settings["claims.threshold"],
-        head=settings["claims.head"],
-        also_list=[x.strip() for x in settings["claims.also_list"].split(",") if x.strip()],
-        max_claims=settings["claims.max_claims"],
-        embeddings=settings["claims.embeddings"],
-        model_dir=settings["claims.model_dir"] or None,
-    )
-
-
-def _framing(settings: dict[str, Any]):
-    from spinscope.analysis.framing import FramingAnalyzer
-
-    return FramingAnalyzer(
-        threshold=settings["framing.threshold"],
-        max_evidence=settings["framing.max_evidence"],
-        model_dir=settings["framing.model_dir"] or None,
-        label_min_score=settings["framing.label_min_score"],
-        min_words=settings["framing.min_words"],
-    )
-
-
-def _roles(settings: dict[str, Any]):
-    from spinscope.analysis.roles import RoleAnalyzer
-
-    return RoleAnalyzer(
-        max_entities=settings["roles.max_entities"],
-        min_mentions=settings["roles.min_mentions"],
-        max_evidence=settings["framing.max_evidence"],
-        min_score=settings["roles.min_score"],
-        label_min_score=settings["roles.label_min_score"],
-        model_dir=settings["roles.model_dir"] or None,
-    )
+    return build
 
 
 def register_builtins() -> None:
-    register_analyzer("techniques", _techniques)
-    register_analyzer("techniques_paragraphs", _techniques_paragraphs)
-    register_analyzer("claims", _claims)
-    register_analyzer("framing", _framing)
-    register_analyzer("roles", _roles)
+    for name in BUILTINS:
+        register_analyzer(name, _builtin(name))
 
 
 def create_analyzer(name: str, settings: dict[str, Any]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -378,3 +379,26 @@ def parse_override(text: str) -> tuple[str, str]:
     if not sep:
         raise ConfigError(f"--set expects section.name=value, got {text!r}.")
     return name.strip(), value.strip()
+
+
+def optional(value: Any) -> Any:
+    """An empty setting (``""``) as ``None``: "not set, use the default"."""
+    return value or None
+
+
+def comma_list(value: str) -> list[str]:
+    """A comma-separated setting as its non-empty, stripped items."""
+    return [x.strip() for x in value.split(",") if x.strip()]
+
+
+SettingArgs = Mapping[str, "str | tuple[str, Callable[[Any], Any]]"]  # argument -> setting
+
+
+def setting_args(settings: dict[str, Any], table: SettingArgs) -> dict[str, Any]:
+    """Constructor arguments from settings: ``table`` maps an argument to its setting's key, or
+    to ``(key, convert)`` where the setting's value needs converting."""
+    args = {}
+    for arg, source in table.items():
+        key, convert = (source, None) if isinstance(source, str) else source
+        args[arg] = settings[key] if convert is None else convert(settings[key])
+    return args

@@ -1,4 +1,4 @@
-"""The analyser contract: documents in, findings out.
+"""The analyser contract: settings in (``from_settings``), documents in, results out.
 
 An analyser stores its settings in ``__init__`` and loads heavy models lazily on first use (once
 per process), so that settings, not objects, can be shipped to worker processes. ``analyze`` is
@@ -23,12 +23,15 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
 from spinscope.errors import ModelError
+from spinscope.model.claim import Claim
 from spinscope.model.document import Document, Finding
+from spinscope.model.labels import ArticleLabel
+from spinscope.settings import SettingArgs, setting_args
 
 T = TypeVar("T")
 
@@ -53,18 +56,41 @@ def load_once(load: Callable[..., T]) -> Callable[..., T]:
     return once
 
 
+Result = TypeVar("Result", Finding, Claim, ArticleLabel, covariant=True)
+
+
 @runtime_checkable
-class Analyzer(Protocol):
+class Analyzer(Protocol[Result]):
+    """What every registered analyser is. ``analyze`` returns one list per document of the
+    result type its ``produces`` names: ``Finding`` (``"findings"``, the default), ``Claim``
+    (``"claims"``) or ``ArticleLabel`` (``"labels"``)."""
+
     name: str
     version: str
 
-    def analyze(self, docs: Sequence[Document]) -> list[list[Finding]]:
-        """One list of findings per document, in the order given."""
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Analyzer[Result]:
+        """The analyser the settings describe (``spinscope.settings``)."""
+        ...
+
+    def analyze(self, docs: Sequence[Document]) -> list[list[Result]]:
+        """One list of results per document, in the order given."""
         ...
 
     def provenance(self) -> dict[str, Any]:
-        """Model id, version and checksum, and the settings that shaped the findings."""
+        """Model id, version and checksum, and the settings that shaped the results."""
         ...
+
+
+class FromSettings:
+    """Mixin: ``from_settings`` builds the analyser from ``SETTING_ARGS`` (argument -> setting,
+    as ``setting_args`` reads it), so no caller copies settings into arguments by hand."""
+
+    SETTING_ARGS: ClassVar[SettingArgs] = {}
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Any:
+        return cls(**setting_args(settings, cls.SETTING_ARGS))
 
 
 def read_card(path: Path, what: str, train: str) -> dict[str, Any]:

@@ -21,7 +21,9 @@ import numpy as np
 
 from spinscope.analysis import language
 from spinscope.analysis._model_files import ModelFiles
+from spinscope.analysis.base import FromSettings
 from spinscope.model.document import Document, Finding
+from spinscope.settings import optional
 
 MAX_SENTENCE_WORDS = 80  # a longer sentence is cut into pieces of this many words
 MIN_TEXT_WORDS = 8  # a shorter text gets no findings (a label, a fragment)
@@ -160,7 +162,7 @@ class ParagraphScores:
     sentence_probs: list[np.ndarray]
 
 
-class ParagraphTechniques(ModelFiles):
+class ParagraphTechniques(ModelFiles, FromSettings):
     """SemEval-2023 techniques (23) per paragraph in six languages; each finding is one
     (paragraph, technique) with the paragraph's highest-scoring sentence as its span."""
 
@@ -176,6 +178,14 @@ class ParagraphTechniques(ModelFiles):
     languages: tuple[str, ...] = ("fr", "de", "it", "pl", "ru")
     # Read without training data (no language column): unmeasured, and the report says so.
     zero_shot_languages: tuple[str, ...] = ("es", "el", "ka", "bg", "pt")
+    SETTING_ARGS = {
+        "threshold": "techniques_paragraphs.threshold",
+        "model_dir": ("techniques_paragraphs.model_dir", optional),
+        "label_min_confidence": "techniques_paragraphs.label_min_confidence",
+        "precision_floor": "techniques.precision_floor",
+        "below_floor": "techniques.below_floor",
+        "languages": "techniques_paragraphs.languages",
+    }
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.analysis import _onnx, calibration
+from spinscope.analysis.base import FromSettings
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.explain import evidence_clause
 from spinscope.analysis.spans import (
@@ -38,7 +39,7 @@ from spinscope.errors import ConfigError, ModelError
 from spinscope.model.definitions import explain
 from spinscope.model.document import Document, Finding
 from spinscope.model.taxonomy import category
-from spinscope.settings import label_thresholds
+from spinscope.settings import comma_list, label_thresholds, optional, setting_args
 
 NAME = "techniques"
 SPAN_CLASSIFIER = "span_classifier.int8.onnx"
@@ -68,7 +69,7 @@ def built_accurate_dir() -> Path:
     return folder
 
 
-class TechniqueTagger:
+class TechniqueTagger(FromSettings):
     """Finds technique spans; ``analyze(docs)`` returns one list of findings per document."""
 
     name = NAME
@@ -76,6 +77,28 @@ class TechniqueTagger:
     # the shipped tagger learnt from English articles only: the pipeline keeps its spans only in
     # paragraphs detected as English (analysis.language)
     languages: tuple[str, ...] = ("en",)
+    SETTING_ARGS = {
+        "model_dir": ("techniques.model_dir", optional),
+        "variant": "techniques.variant",
+        "taxonomies": ("techniques.taxonomies", comma_list),
+        "threshold": "techniques.threshold",
+        "decoder": "techniques.decoder",
+        "batch_size": "techniques.batch_size",
+        "span_labeller": "techniques.span_labeller",
+        "min_confidence": "techniques.min_confidence",
+        "label_min_confidence": "techniques.label_min_confidence",
+        "precision_floor": "techniques.precision_floor",
+        "below_floor": "techniques.below_floor",
+    }
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> TechniqueTagger:
+        """As ``FromSettings``; ``techniques.model = accurate`` (without a ``model_dir``) reads
+        the built accurate tagger."""
+        args = setting_args(settings, cls.SETTING_ARGS)
+        if not args["model_dir"] and settings["techniques.model"] == "accurate":
+            args["model_dir"] = built_accurate_dir()
+        return cls(**args)
 
     def __init__(
         self,

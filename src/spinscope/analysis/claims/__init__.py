@@ -22,6 +22,7 @@ import numpy as np
 from spinscope.analysis import calibration as calibration_
 from spinscope.analysis._embed import embedder_sha256
 from spinscope.analysis._onnx import checksums
+from spinscope.analysis.base import FromSettings
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.claims import attribution as attribution_
 from spinscope.analysis.claims import figures as figures_
@@ -30,6 +31,7 @@ from spinscope.analysis.claims import referents as referents_
 from spinscope.analysis.claims.quantities import find_quantities, find_times
 from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity
 from spinscope.model.document import Document
+from spinscope.settings import comma_list, optional
 
 NAME = "claims"
 VERSION = "claims.v1"
@@ -38,12 +40,20 @@ HEAD_NAMES = (*HEADS, "mean")
 MAX_SENTENCE_CHARS = 1000  # a "sentence" longer than this is a flattened table or a list
 
 
-class ClaimAnalyzer:
+class ClaimAnalyzer(FromSettings):
     name = NAME
     version = VERSION
     produces = "claims"
     # English check-worthiness model and English spaCy parse: claims only in English paragraphs
     languages: tuple[str, ...] = ("en",)
+    SETTING_ARGS = {
+        "threshold": "claims.threshold",
+        "head": "claims.head",
+        "also_list": ("claims.also_list", comma_list),
+        "max_claims": "claims.max_claims",
+        "embeddings": "claims.embeddings",
+        "model_dir": ("claims.model_dir", optional),
+    }
 
     def __init__(
         self,
