@@ -181,12 +181,12 @@ def test_feed_entries_with_broken_links_are_failures(tmp_path):
 
 
 def test_an_unexpected_error_in_one_feed_entry_is_a_failure(tmp_path, monkeypatch):
-    import spinscope.ingest.sources as sources_module
+    import spinscope.ingest.url as url_module
 
     def fetch(link, **kw):
         raise RuntimeError(f"boom {link}")
 
-    monkeypatch.setattr(sources_module, "fetch_url", fetch)
+    monkeypatch.setattr(url_module, "fetch_url", fetch)
     got = sources(write(tmp_path, "f.rss", FEED))
     assert len(got) == 3
     assert got[0].error == f"{tmp_path / 'f.rss'}, entry 1: could not be read (RuntimeError: " \
@@ -202,7 +202,11 @@ def test_a_source_that_breaks_unforeseen_is_one_failure_and_the_next_source_is_r
         yield from ()
         raise RuntimeError("unforeseen")
 
-    monkeypatch.setattr(sources_module, "_csv", broken)
+    table = tuple(
+        (test, broken if read is sources_module._csv else read)
+        for test, read in sources_module.CORPUS_READERS
+    )  # the reader table's CSV reader breaks
+    monkeypatch.setattr(sources_module, "CORPUS_READERS", table)
     csv_path = write(tmp_path, "a.csv", "text\nx\n")
     txt = write(tmp_path, "b.txt", ARTICLE)
     got = sources(csv_path, txt)

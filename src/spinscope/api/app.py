@@ -25,7 +25,7 @@ from spinscope.api.service import Service
 from spinscope.api.view import QUOTE_CHARS, page_context
 from spinscope.api.workers import Job
 from spinscope.errors import ConfigError
-from spinscope.ingest import fetch_url
+from spinscope.ingest import ReadOptions, fetch_url
 from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import NAMES
@@ -154,13 +154,7 @@ def _api_routes(app: FastAPI, service: Service) -> None:
         if body.html is not None:
             return await service.analyse(Job("html", _valid_unicode(body.html, "html")))
         url = _valid_unicode(body.url or "", "url").strip()
-        doc = await asyncio.to_thread(
-            fetch_url,
-            url,
-            timeout_s=s["ingest.timeout_s"],
-            max_bytes=s["ingest.max_bytes"],
-            allow_private=s["ingest.allow_private_urls"],
-        )
+        doc = await asyncio.to_thread(fetch_url, url, **ReadOptions.from_settings(s).fetch_args())
         return await service.analyse(Job("doc", doc))
 
     @app.post("/api/analyze/file", tags=["analysis"])

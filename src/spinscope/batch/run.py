@@ -25,7 +25,7 @@ from spinscope.ingest.sources import (
     count_hint,
     expand,
     missing_paths,
-    read_sources,
+    read,
 )
 from spinscope.model.document import AnalysisResult
 from spinscope.store import Store
@@ -104,7 +104,7 @@ def run_batch(
     started = time.monotonic()
     with Store(store_path) as store:
         store.start_run(summary.run_id, command)
-        feed = _Feeder(store, read_sources(sources, options), batch_size, summary)
+        feed = _Feeder(store, read(sources, options), batch_size, summary)
         if engine == "local":
             from spinscope.batch.engines import local_engine
 

@@ -11,25 +11,18 @@ from spinscope.errors import IngestError
 def analyze_inputs(source: str, settings: dict) -> tuple[list, int]:
     """``([(where, Document)], failures)`` of one ``analyze`` source; a JSONL file's bad records
     are printed (``spinscope: failed: FILE, line N: reason``) and counted, not raised."""
-    from spinscope.ingest import load
-    from spinscope.ingest.jsonl import jsonl_items
+    from spinscope.ingest import ReadOptions, read
 
-    max_bytes = settings["ingest.max_bytes"]
-    if not is_jsonl(source):
-        doc = load(
-            source,
-            allow_private=settings["ingest.allow_private_urls"],
-            timeout_s=settings["ingest.timeout_s"],
-            max_bytes=max_bytes,
-        )
-        return [(source, doc)], 0
     items, failed = [], 0
-    for item in jsonl_items(source, max_bytes=max_bytes):
-        if item.error is not None or item.doc is None:
-            _print_failure(item.error or f"{item.ref}: no document.")
-            failed += 1
-        else:
+    for item in read(source, ReadOptions.from_settings(settings, fields=None, one_article=True)):
+        if item.ok:
             items.append((item.ref, item.doc))
+            continue
+        reason = item.error or f"{item.ref}: no document."
+        if item.ref == source:  # the source itself could not be read: an error, not a record
+            raise IngestError(reason)
+        _print_failure(reason)
+        failed += 1
     if not items and not failed:
         raise IngestError(f"{source} holds no articles (no non-blank lines); {_JSONL_HINT}.")
     return items, failed

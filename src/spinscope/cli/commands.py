@@ -118,12 +118,7 @@ def cmd_batch(args, settings_of) -> int:
     from spinscope.ingest.sources import ReadOptions, parse_fields
 
     settings = settings_of(args)
-    options = ReadOptions(
-        max_bytes=settings["ingest.max_bytes"],
-        timeout_s=settings["ingest.timeout_s"],
-        allow_private=settings["ingest.allow_private_urls"],
-        fields=parse_fields(args.field),
-    )
+    options = ReadOptions.from_settings(settings, fields=parse_fields(args.field))
     command = "spinscope batch " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "batch"
     with batch_progress(args.quiet) as progress:
         summary = run_batch(

@@ -1,23 +1,28 @@
 """Ingest: the only code that touches bytes, encodings, HTML and HTTP.
 
 Every source (a file, stdin, a URL, a JSONL batch, a string) becomes a normalised ``Document``;
-everything a user can get wrong becomes an ``IngestError`` with a one-line message.
+everything a user can get wrong becomes an ``IngestError`` with a one-line message. ``read`` is
+the one way in for many sources (``ingest.sources``); ``load`` reads one article.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
+from spinscope.errors import IngestError
 from spinscope.ingest.files import DEFAULT_MAX_BYTES, from_bytes, read_path, read_stdin
 from spinscope.ingest.html import from_html
+from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import read_jsonl
+from spinscope.ingest.sources import STDIN, ReadOptions, is_url, read
 from spinscope.ingest.text import from_text, normalize_text
 from spinscope.model.document import Document
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "Item",
+    "ReadOptions",
     "fetch_url",
     "from_bytes",
     "from_html",
@@ -26,13 +31,11 @@ __all__ = [
     "load",
     "load_many",
     "normalize_text",
+    "read",
     "read_jsonl",
     "read_path",
     "read_stdin",
 ]
-
-STDIN = "-"
-_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def __getattr__(name: str) -> object:
@@ -43,11 +46,6 @@ def __getattr__(name: str) -> object:
 
         return fetch_url
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def is_url(source: str) -> bool:
-    """True if ``source`` is meant as a URL (``scheme://...``); fetch_url refuses non-web ones."""
-    return _URL_SCHEME.match(source) is not None
 
 
 def _as_source(source: str | os.PathLike[str]) -> str:
@@ -98,12 +96,16 @@ def load_many(
     timeout_s: float = 10.0,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Document]:
-    """Yield the articles of ``source``: one per line of a ``.jsonl`` file, else ``load(source)``.
+    """Yield the articles of ``source``: one per line of a ``.jsonl`` file, else ``load(source)``
+    (``read`` with ``one_article``, its first failure raised).
 
     Lazy: a JSONL error surfaces when its line is reached, after the earlier documents.
     """
-    source = _as_source(source)
-    if not is_url(source) and source.lower().endswith(".jsonl"):
-        yield from read_jsonl(source)
-        return
-    yield load(source, allow_private=allow_private, timeout_s=timeout_s, max_bytes=max_bytes)
+    options = ReadOptions(
+        max_bytes=max_bytes, timeout_s=timeout_s, allow_private=allow_private,
+        fields=None, one_article=True,
+    )  # fmt: skip
+    for item in read(_as_source(source), options):
+        if item.doc is None or item.error is not None:
+            raise IngestError(item.error or f"{item.ref}: no document.")
+        yield item.doc

@@ -1,5 +1,8 @@
-"""Corpus sources: folders, globs, JSONL, CSV, RSS/Atom feeds (files or URLs) and WARC files,
-read lazily as a stream of items, each a Document or the reason it could not be read.
+"""The one way in: ``read(inputs, options)`` reads sources lazily as a stream of items, each a
+Document or the reason it could not be read. A table says which reader reads which source (by
+scheme or suffix): for a corpus (``spinscope batch``) folders, globs, JSONL, CSV, RSS/Atom feeds
+(files or URLs) and WARC files; for articles (``spinscope analyze``, ``ReadOptions.one_article``)
+stdin, a web page, a text or HTML file, or a JSONL file of articles.
 
 A bad item never stops the stream: a JSONL line that is not JSON, a CSV row with no text, a feed
 entry whose page cannot be fetched, a corrupt WARC record each become an ``Item`` with an error
@@ -13,7 +16,8 @@ from __future__ import annotations
 import csv
 import glob
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,29 +30,56 @@ from spinscope.ingest._decode import (
     one_line,
     sniff_html_charset,
 )
-from spinscope.ingest.files import DEFAULT_MAX_BYTES, check_file, read_path
+from spinscope.ingest.files import DEFAULT_MAX_BYTES, check_file, read_path, read_stdin
 from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import jsonl_items, record_item, unexpected
 from spinscope.ingest.text import from_text
-from spinscope.ingest.url import fetch_feed, fetch_url
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 ALL_SUFFIXES = TEXT_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES + (".jsonl", ".csv")
 FIELDS = ("text", "html", "title", "url", "outlet", "date")
+STDIN = "-"
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True)
 class ReadOptions:
     """How sources are read: size and time limits, private URLs, and the field mapping
-    (spinscope field -> the source's column or key) for JSONL and CSV."""
+    (spinscope field -> the source's column or key) for JSONL and CSV; ``None``: the records'
+    own ``text``/``html`` keys, with the messages of a single JSONL file.
+
+    ``one_article``: each source is one article (``spinscope analyze``): a URL is a web page,
+    ``-`` is stdin and any other file is a text or HTML file, except a JSONL file (one article
+    per line); sources are not expanded. Otherwise (a corpus, ``spinscope batch``) a URL is a
+    feed, and CSV, feed and WARC files hold many articles."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout_s: float = 10.0
     allow_private: bool = False
-    fields: Mapping[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] | None = field(default_factory=dict)
+    one_article: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], **options: Any) -> ReadOptions:
+        """The limits from ``ingest.*`` settings (the one place they are unpacked); ``options``
+        sets the other fields."""
+        return cls(
+            max_bytes=settings["ingest.max_bytes"],
+            timeout_s=settings["ingest.timeout_s"],
+            allow_private=settings["ingest.allow_private_urls"],
+            **options,
+        )
+
+    def fetch_args(self) -> dict[str, Any]:
+        """The keyword arguments of ``fetch_url`` and ``fetch_feed``."""
+        return {
+            "timeout_s": self.timeout_s,
+            "max_bytes": self.max_bytes,
+            "allow_private": self.allow_private,
+        }
 
 
 def parse_fields(pairs: Sequence[str]) -> dict[str, str]:
@@ -90,28 +121,30 @@ def missing_paths(sources: Sequence[str]) -> list[str]:
     return [s for s in sources if not _is_url(s) and s != "-" and not os.path.exists(s)]
 
 
-def read_sources(inputs: Sequence[str], options: ReadOptions | None = None) -> Iterator[Item]:
-    """Every item of every input, lazily, in order."""
+def read(
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    options: ReadOptions | None = None,
+) -> Iterator[Item]:
+    """Every item of every input, lazily, in order: a folder or glob is expanded (for a
+    corpus), each source read by the reader the table gives it (``reader_for``). A single str or
+    path is one input, never a sequence of characters."""
     options = options or ReadOptions()
-    for source in expand(inputs):
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]
+    names = [os.fspath(i) for i in inputs]
+    for source in names if options.one_article else expand(names):
         yield from read_source(source, options)
 
 
+def read_sources(inputs: Sequence[str], options: ReadOptions | None = None) -> Iterator[Item]:
+    """``read`` (the name the batch run and its tests know)."""
+    return read(inputs, options)
+
+
 def read_source(source: str, options: ReadOptions) -> Iterator[Item]:
-    lower = source.lower()
+    """The items of one source; one that cannot be read at all is one failed item."""
     try:
-        if _is_url(source):
-            yield from _feed(source, options, url=True)
-        elif lower.endswith(".jsonl"):
-            yield from _jsonl(source, options)
-        elif lower.endswith(".csv"):
-            yield from _csv(source, options)
-        elif lower.endswith(WARC_SUFFIXES):
-            yield from _warc(source, options)
-        elif lower.endswith(FEED_SUFFIXES):
-            yield from _feed(source, options, url=False)
-        else:
-            yield Item(source, source, doc=read_path(source, max_bytes=options.max_bytes))
+        yield from reader_for(source, options)(source, options)
     except IngestError as err:
         yield Item(source, source, error=str(err))
     except Exception as err:  # noqa: BLE001 -- a broken source must not end the corpus run
@@ -121,8 +154,49 @@ def read_source(source: str, options: ReadOptions) -> Iterator[Item]:
                    "the rest of this source is skipped.")  # fmt: skip
 
 
+def is_url(source: str) -> bool:
+    """True if ``source`` is meant as a URL (``scheme://...``); fetch_url refuses non-web ones."""
+    return _URL_SCHEME.match(source) is not None
+
+
 def _is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
+
+
+Reader = Callable[[str, ReadOptions], Iterator[Item]]
+
+
+def reader_for(source: str, options: ReadOptions) -> Reader:
+    """The first reader of the table (``ARTICLE_READERS`` or ``CORPUS_READERS``) whose test
+    the source passes; a text or HTML file if none does."""
+    table = ARTICLE_READERS if options.one_article else CORPUS_READERS
+    return next((read for test, read in table if test(source)), _text_file)
+
+
+def _suffix(*suffixes: str) -> Callable[[str], bool]:
+    return lambda source: source.lower().endswith(suffixes)
+
+
+def _text_file(source: str, options: ReadOptions) -> Iterator[Item]:
+    yield Item(source, source, doc=read_path(source, max_bytes=options.max_bytes))
+
+
+def _stdin(source: str, options: ReadOptions) -> Iterator[Item]:
+    yield Item(source, source, doc=read_stdin(max_bytes=options.max_bytes))
+
+
+def _page(source: str, options: ReadOptions) -> Iterator[Item]:
+    from spinscope.ingest import url
+
+    yield Item(source, source, doc=url.fetch_url(source, **options.fetch_args()))
+
+
+def _feed_url(source: str, options: ReadOptions) -> Iterator[Item]:
+    return _feed(source, options, url=True)
+
+
+def _feed_file(source: str, options: ReadOptions) -> Iterator[Item]:
+    return _feed(source, options, url=False)
 
 
 def _jsonl(source: str, options: ReadOptions) -> Iterator[Item]:
@@ -204,11 +278,10 @@ def _csv_rows(
 def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
     import feedparser
 
+    from spinscope.ingest.url import fetch_feed
+
     if url:
-        data, _ = fetch_feed(
-            source, timeout_s=options.timeout_s, max_bytes=options.max_bytes,
-            allow_private=options.allow_private,
-        )  # fmt: skip
+        data, _ = fetch_feed(source, **options.fetch_args())
     else:
         data = check_file(source).read_bytes()[: options.max_bytes]
     parsed = feedparser.parse(data)
@@ -235,11 +308,10 @@ def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOption
     meta = {key: value for key, value in meta.items() if value}
     if not link:
         return Item(source, where, error=f"{where}: the entry has no link to an article.")
+    from spinscope.ingest import url
+
     try:
-        doc = fetch_url(
-            link, timeout_s=options.timeout_s, max_bytes=options.max_bytes,
-            allow_private=options.allow_private,
-        )  # fmt: skip
+        doc = url.fetch_url(link, **options.fetch_args())
     except IngestError as err:
         return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
     title = doc.title or entry.get("title")
@@ -313,6 +385,21 @@ def _warc_item(record, source: str, where: str, url: str | None, options: ReadOp
         return Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
 
 
+# (test, reader): the first whose test a source passes reads it; else ``_text_file``
+CORPUS_READERS: tuple[tuple[Callable[[str], bool], Reader], ...] = (
+    (_is_url, _feed_url),
+    (_suffix(".jsonl"), _jsonl),
+    (_suffix(".csv"), _csv),
+    (_suffix(*WARC_SUFFIXES), _warc),
+    (_suffix(*FEED_SUFFIXES), _feed_file),
+)
+ARTICLE_READERS: tuple[tuple[Callable[[str], bool], Reader], ...] = (
+    (lambda source: source == STDIN, _stdin),
+    (is_url, _page),
+    (_suffix(".jsonl"), _jsonl),
+)
+
+
 def count_hint(path: str) -> int | None:
     """A cheap estimate of how many items a file holds (for a progress bar), or None."""
     lower = path.lower()
@@ -327,4 +414,14 @@ def count_hint(path: str) -> int | None:
     return 1
 
 
-__all__ = ["Item", "ReadOptions", "count_hint", "expand", "parse_fields", "read_sources"]
+__all__ = [
+    "Item",
+    "ReadOptions",
+    "count_hint",
+    "expand",
+    "is_url",
+    "parse_fields",
+    "read",
+    "read_source",
+    "read_sources",
+]
