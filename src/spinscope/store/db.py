@@ -1,175 +1,28 @@
-"""The DuckDB store: schema, migrations, transactional writes and reads."""
+"""The DuckDB store: transactional writes and reads (its schema and migrations are in
+``store.schema``, a document's row in ``store.rows``)."""
 
 from __future__ import annotations
 
-import errno
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from spinscope.errors import StoreError
-from spinscope.model.document import AnalysisResult, Document
-
-# 1: first release; 2: findings.origin ("machine" or "human", for annotation round trips);
-# 3: documents.language (the detected ISO 639-1 code, or "unknown"); 4: findings.voice
-# ("author", "quote" or "reported"; NULL for human findings and older results) and
-# findings.speaker (who is quoted or reported, where known).
-SCHEMA_VERSION = 4
-
-TABLES = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id VARCHAR PRIMARY KEY, title VARCHAR, url VARCHAR, outlet VARCHAR, published DATE,
-    source VARCHAR, words INTEGER, text VARCHAR, meta JSON, added_at TIMESTAMP,
-    language VARCHAR);
-CREATE TABLE IF NOT EXISTS results (doc_id VARCHAR PRIMARY KEY, result JSON, analyzed_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS findings (
-    doc_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, label VARCHAR, taxonomy VARCHAR,
-    category VARCHAR, confidence DOUBLE, analyzer VARCHAR, origin VARCHAR DEFAULT 'machine',
-    voice VARCHAR, speaker VARCHAR);
-CREATE TABLE IF NOT EXISTS claims (
-    doc_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, checkworthiness DOUBLE,
-    figures INTEGER, attribution VARCHAR, speaker VARCHAR);
-CREATE TABLE IF NOT EXISTS labels (
-    doc_id VARCHAR, task VARCHAR, label VARCHAR, score DOUBLE, analyzer VARCHAR);
-CREATE TABLE IF NOT EXISTS failures (
-    run_id VARCHAR, source VARCHAR, item VARCHAR, stage VARCHAR, reason VARCHAR,
-    failed_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS runs (
-    run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, command VARCHAR,
-    stored INTEGER, skipped INTEGER, failed INTEGER);
-"""
-
-# version -> SQL that brings a store of that version to the next one
-MIGRATIONS = {
-    1: "ALTER TABLE findings ADD COLUMN origin VARCHAR DEFAULT 'machine';",
-    # added last, as ALTER TABLE does, so that new and migrated stores have one column order
-    2: "ALTER TABLE documents ADD COLUMN language VARCHAR;",
-    3: "ALTER TABLE findings ADD COLUMN voice VARCHAR; "
-    "ALTER TABLE findings ADD COLUMN speaker VARCHAR;",
-}
-
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-# A DuckDB database file carries this magic at byte 8 (after an 8-byte checksum).
-DUCKDB_MAGIC, DUCKDB_MAGIC_AT = b"DUCK", 8
-# Extension loading switched off on every connection: a store is plain tables, and a file that
-# is not a DuckDB store (a SQLite file, say) must not make DuckDB fetch a scanner from the web.
-DUCKDB_CONFIG = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "allow_community_extensions": False,
-}
-
-
-def _expected_columns(sql: str) -> dict[str, list[str]]:
-    """Table -> column names of the ``CREATE TABLE`` statements in ``sql``."""
-    out = {}
-    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", sql, re.S):
-        out[name] = [part.split()[0].strip('"') for part in body.split(",")]
-    return out
-
-
-COLUMNS = _expected_columns(TABLES)
-
-
-def connect_duckdb(path: str | Path, *, read_only: bool = False):
-    """A DuckDB connection that never installs or loads an extension (no network access), with
-    its configuration locked. Every DuckDB connection in spinscope is made here."""
-    import duckdb
-
-    con = duckdb.connect(str(path), read_only=read_only, config=dict(DUCKDB_CONFIG))
-    try:
-        con.execute("SET lock_configuration = true")
-    except BaseException:
-        con.close()
-        raise
-    return con
-
-
-def check_store_file(path: Path) -> None:
-    """Refuse, before DuckDB opens it, a file that is not a DuckDB database (by its header).
-
-    Raises:
-        StoreError: ``"<path> is not a spinscope store: ..."``, saying what the file is.
-    """
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(64)
-    except OSError as exc:
-        raise StoreError(f"Cannot open the store {path}: {_os_reason(exc)}.") from None
-    what = None
-    if not head:
-        what = "the file is empty"
-    elif head.startswith(b"SQLite format 3\x00"):
-        what = "it is a SQLite database, not a DuckDB file"
-    elif head[DUCKDB_MAGIC_AT : DUCKDB_MAGIC_AT + 4] != DUCKDB_MAGIC:
-        what = "it is not a DuckDB file"
-    if what:
-        raise StoreError(
-            f"{path} is not a spinscope store: {what}; give a .duckdb file made by spinscope "
-            "(or a new file name to create one) for --store."
-        )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def parse_date(value: Any) -> date | None:
-    """The calendar date in an ISO-like value ("2024-03-01", "2024-03-01T10:00Z"), else None."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    m = _DATE.search(str(value or ""))
-    if not m:
-        return _rfc2822_date(str(value or ""))
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-
-
-def _rfc2822_date(value: str) -> date | None:
-    """The date of an RSS-style value ("Tue, 05 Mar 2024 10:00:00 GMT"), else None."""
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return parsedate_to_datetime(value).date() if value.strip() else None
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def document_row(doc: Document) -> dict[str, Any]:
-    """The indexed fields of a document: outlet (given, or the site, or the URL's host), date."""
-    meta = doc.meta
-    url = meta.get("url") or None
-    outlet = meta.get("outlet") or meta.get("site") or meta.get("sitename")
-    if not outlet and url:
-        outlet = urlsplit(str(url)).hostname
-    published = parse_date(meta.get("date") or meta.get("published"))
-    return {
-        "doc_id": doc.id,
-        "title": doc.title,
-        "url": str(url) if url else None,
-        "outlet": str(outlet) if outlet else None,
-        "published": published,
-        "source": str(meta.get("source")) if meta.get("source") else None,
-        "words": len(doc.text.split()),
-        "text": doc.text,
-        "meta": json.dumps(meta, ensure_ascii=False, default=str),
-    }
-
-
-def language_code(doc: Document) -> str | None:
-    """The document's detected language code (None where it was never detected)."""
-    return doc.language.code if doc.language else None
+from spinscope.model.document import AnalysisResult
+from spinscope.store.rows import document_row, language_code, parse_date
+from spinscope.store.rows import now as _now
+from spinscope.store.schema import (
+    COLUMNS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    TABLES,
+    check_store_file,
+    connect_duckdb,
+    one_line,
+    os_reason,
+)
 
 
 class Store:
@@ -215,7 +68,7 @@ class Store:
     def _error(self, doing: str, exc: BaseException) -> StoreError:
         """One line for a DuckDB (or OS) error while ``doing`` ("open", "write", "read") the
         store, naming the cause: a full disk, a truncated file, a lock, ..."""
-        cause = _os_reason(exc) if isinstance(exc, OSError) else _one_line(exc)
+        cause = os_reason(exc) if isinstance(exc, OSError) else one_line(exc)
         low = cause.lower()
         if "no space left on device" in low:
             hint = "the disk is full; free some space and run the same command again"
@@ -505,12 +358,12 @@ class Store:
             self._close_quietly()
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
-
-
-def _os_reason(exc: OSError) -> str:
-    """``"No space left on device"``, ``"Permission denied"``, ...: the OS's words."""
-    if exc.errno == errno.ENOSPC:
-        return "No space left on device"
-    return exc.strerror or _one_line(exc)
+__all__ = [
+    "SCHEMA_VERSION",
+    "Store",
+    "check_store_file",
+    "connect_duckdb",
+    "document_row",
+    "language_code",
+    "parse_date",
+]

