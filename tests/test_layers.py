@@ -13,7 +13,8 @@ FORBIDDEN = {
     "report": ("analysis", "cli", "training", "evaluation", "ingest"),
     "evaluation": ("cli", "training", "report"),
     "corpora": ("analysis", "cli", "training", "report", "evaluation"),
-    "store": ("analysis", "cli", "training", "evaluation", "ingest", "batch"),
+    # the store holds and counts; drawing its charts is the report's (report/charts.py)
+    "store": ("analysis", "cli", "training", "evaluation", "ingest", "batch", "report", "api"),
     "batch": ("cli", "training", "evaluation", "report"),
     # training reads corpora and scores with evaluation; it never reaches the interfaces
     "training": ("cli", "api", "batch", "report", "store", "ingest"),

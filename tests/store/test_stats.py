@@ -96,7 +96,7 @@ def test_charts_have_titles_and_captions_above_them(store, tmp_path):
     pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
     from PIL import Image
 
-    from spinscope.store.charts import CHARTS, write_charts
+    from spinscope.report.charts import CHARTS, write_charts
 
     with Store(store, read_only=True) as s:
         write_charts(s, tmp_path)
@@ -113,8 +113,8 @@ def test_charts_have_titles_and_captions_above_them(store, tmp_path):
 
 def test_each_point_shows_its_sample_size(store):
     pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.report.charts import _pyplot, bars_figure, rates_figure
     from spinscope.store import stats
-    from spinscope.store.charts import _pyplot, bars_figure, rates_figure
 
     plt = _pyplot()
     with Store(store, read_only=True) as s:
@@ -135,7 +135,7 @@ def test_each_point_shows_its_sample_size(store):
 
 def test_an_empty_chart_says_no_data_instead_of_blank_axes():
     pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
-    from spinscope.store.charts import _pyplot, bars_figure, rates_figure
+    from spinscope.report.charts import _pyplot, bars_figure, rates_figure
 
     plt = _pyplot()
     for fig in (

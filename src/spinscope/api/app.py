@@ -30,9 +30,9 @@ from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import NAMES
 from spinscope.model.wording import plural
+from spinscope.report.charts import CHARTS
 from spinscope.report.html import render_html
 from spinscope.settings import load_settings
-from spinscope.store.charts import CHARTS
 from spinscope.store.stats import trends
 
 HERE = Path(__file__).parent

@@ -164,7 +164,7 @@ class Service:
 
     def chart(self, name: str) -> Path:
         """A trend chart of ``spinscope stats`` (PNG), redrawn when the store has grown."""
-        from spinscope.store.charts import write_charts
+        from spinscope.report.charts import write_charts
 
         with self.db() as store:
             n = store.count("documents")

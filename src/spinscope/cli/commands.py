@@ -166,7 +166,7 @@ def cmd_stats(args, settings_of) -> int:
         data = trends(store, args.by, args.taxonomy)
         written = []
         if args.charts:
-            from spinscope.store.charts import write_charts
+            from spinscope.report.charts import write_charts
 
             written = write_charts(store, args.charts, args.taxonomy)
     if args.json:
