@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -29,7 +30,7 @@ from spinscope.analysis.claims import figures as figures_
 from spinscope.analysis.claims import parsing
 from spinscope.analysis.claims import referents as referents_
 from spinscope.analysis.claims.quantities import find_quantities, find_times
-from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity
+from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity, TimeRef
 from spinscope.model.document import Document
 from spinscope.settings import comma_list, optional
 
@@ -158,6 +159,38 @@ class ClaimAnalyzer(FromSettings):
 
     def _claims(self, doc: Document, spans: list[tuple[int, int]], scores) -> list[Claim]:
         text = doc.text
+        picked = self._candidates(text, spans, scores)
+        if not picked:
+            return []
+        # Only sentences with a figure or a speech cue need the (costly) parse.
+        to_parse = [parsing.parse_form(text[c.start : c.end]) for c in picked if c.needs_parse]
+        parses = iter(parsing.parse_all(to_parse) if to_parse else ())
+        referents = referents_.referents(text)
+        claims = []
+        for c in picked:
+            attribution, figures = Attribution("author"), []
+            if c.needs_parse:
+                parsed = next(parses)
+                # the parse may be of a lower-cased headline: mentions take the text's spelling
+                attribution = _respell(attribution_.attribution(parsed, c.start, referents), text)
+                figures = [
+                    _respell(f, text)
+                    for f in figures_.figures(parsed, c.start, c.quantities, c.times)
+                ]
+            if not c.listed and attribution.kind == "author":
+                continue  # a speech verb, but nobody is quoted
+            claims.append(self._claim(text, c, figures, attribution))
+        if self.embeddings and claims:  # model2vec refuses an empty list
+            vectors = self.embedder.encode([c.normalized for c in claims])
+            claims = [
+                _with_embedding(c, v) for c, v in zip(claims, np.asarray(vectors), strict=True)
+            ]
+        claims.sort(key=lambda c: (-c.checkworthiness, c.start))
+        return claims
+
+    def _candidates(self, text: str, spans: list[tuple[int, int]], scores) -> list[_Candidate]:
+        """The sentences worth a claim (check-worthy, or with a figure or a speech cue as
+        ``also_list`` asks), the ``max_claims`` best, in text order."""
         picked = []
         for (s, e), score in zip(spans, scores, strict=True):
             ts = find_times(text[s:e])
@@ -166,52 +199,45 @@ class ClaimAnalyzer(FromSettings):
             cue = parsing.speech_cue(text[s:e])
             if listed or (cue and "speech" in self.also_list):
                 ts = [_shift(t, s) for t in ts]
-                picked.append((s, e, float(score), qs, ts, listed, bool(qs) or cue))
-        picked.sort(key=lambda p: -p[2])
-        picked = sorted(picked[: self.max_claims], key=lambda p: p[0])  # parse in text order
-        if not picked:
-            return []
-        # Only sentences with a figure or a speech cue need the (costly) parse.
-        to_parse = [parsing.parse_form(text[p[0] : p[1]]) for p in picked if p[6]]
-        parses = iter(parsing.parse_all(to_parse) if to_parse else ())
-        referents = referents_.referents(text)
-        claims = []
-        for s, e, score, qs, ts, listed, parse in picked:
-            attribution, figures = Attribution("author"), []
-            if parse:
-                parsed = next(parses)
-                # the parse may be of a lower-cased headline: mentions take the text's spelling
-                attribution = _respell(attribution_.attribution(parsed, s, referents), text)
-                figures = [_respell(f, text) for f in figures_.figures(parsed, s, qs, ts)]
-            if not listed and attribution.kind == "author":
-                continue  # a speech verb, but nobody is quoted
-            claims.append(
-                Claim(
-                    start=s,
-                    end=e,
-                    text=text[s:e],
-                    checkworthiness=round(score, 4),
-                    figures=figures,
-                    times=ts,
-                    attribution=attribution,
-                    normalized=normalise(text[s:e], figures, s),
-                    explanation=explain(
-                        score,
-                        self.threshold,
-                        figures,
-                        attribution,
-                        calibrated=self.calibration is not None,
-                    ),
-                    analyzer=self.name,
-                )
-            )
-        if self.embeddings and claims:  # model2vec refuses an empty list
-            vectors = self.embedder.encode([c.normalized for c in claims])
-            claims = [
-                _with_embedding(c, v) for c, v in zip(claims, np.asarray(vectors), strict=True)
-            ]
-        claims.sort(key=lambda c: (-c.checkworthiness, c.start))
-        return claims
+                picked.append(_Candidate(s, e, float(score), qs, ts, listed, bool(qs) or cue))
+        picked.sort(key=lambda c: -c.score)
+        return sorted(picked[: self.max_claims], key=lambda c: c.start)  # parse in text order
+
+    def _claim(
+        self, text: str, c: _Candidate, figures: list[Figure], attribution: Attribution
+    ) -> Claim:
+        s, e = c.start, c.end
+        return Claim(
+            start=s,
+            end=e,
+            text=text[s:e],
+            checkworthiness=round(c.score, 4),
+            figures=figures,
+            times=c.times,
+            attribution=attribution,
+            normalized=normalise(text[s:e], figures, s),
+            explanation=explain(
+                c.score,
+                self.threshold,
+                figures,
+                attribution,
+                calibrated=self.calibration is not None,
+            ),
+            analyzer=self.name,
+        )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A sentence picked for a claim, before its parse."""
+
+    start: int
+    end: int
+    score: float
+    quantities: list[Quantity]
+    times: list[TimeRef]
+    listed: bool  # check-worthy (or a figure, with also_list=figures): listed even if unattributed
+    needs_parse: bool  # a figure or a speech cue: parsed for attribution and figures
 
 
 def head_scores(probs: np.ndarray, head: str) -> np.ndarray:
