@@ -48,7 +48,7 @@ def measure(src: Path, max_module: int, max_function: int) -> dict:
         "long_modules": sorted(((m, n) for m, n in modules if n > max_module), key=lambda x: -x[1]),
         "long_functions": sorted(
             ((f, n) for f, n in functions if n > max_function), key=lambda x: -x[1]
-        ),  # fmt: skip
+        ),
     }
 
 
