@@ -82,12 +82,8 @@ def _taxonomy_view(
             }
         )
     techniques = sorted({(f.label, display_name(f.taxonomy, f.label)) for f in findings})
-    default = _summary.State(taxonomy, all_voices=False, show_hidden=False)
     return {
-        "taxonomy": taxonomy,
-        "slug": _view.slug(taxonomy),
-        "name": _view.TAXONOMY_NAMES.get(taxonomy, taxonomy),
-        "n": len(_summary.visible(findings, default)),
+        **_summary.taxonomy_header(findings, taxonomy),
         "segments": segments,
         "techniques": techniques,
     }

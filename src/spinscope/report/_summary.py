@@ -138,6 +138,18 @@ class Summary:
     caveats: tuple[str, ...] = field(default=())
 
 
+def taxonomy_header(findings: Sequence[Finding], taxonomy: str) -> dict[str, Any]:
+    """A taxonomy switch's entry as the HTML report and the web page both show it: its key, slug
+    and name, and how many of ``findings`` (of that taxonomy) the default view shows."""
+    default = State(taxonomy, all_voices=False, show_hidden=False)
+    return {
+        "taxonomy": taxonomy,
+        "slug": _view.slug(taxonomy),
+        "name": _view.TAXONOMY_NAMES.get(taxonomy, taxonomy),
+        "n": len(visible(findings, default)),
+    }
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 

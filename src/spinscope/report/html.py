@@ -182,12 +182,8 @@ def _taxonomy_view(result: AnalysisResult, taxonomy: str) -> dict[str, Any]:
     """The taxonomy switch's entry: its name, the findings the default view shows, and the
     definitions of every technique found (whatever the voice or confidence)."""
     findings = _view.of_taxonomy(result.findings, taxonomy)
-    default = _summary.State(taxonomy, all_voices=False, show_hidden=False)
     return {
-        "taxonomy": taxonomy,
-        "slug": _view.slug(taxonomy),
-        "name": _view.TAXONOMY_NAMES.get(taxonomy, taxonomy),
-        "n": len(_summary.visible(findings, default)),
+        **_summary.taxonomy_header(findings, taxonomy),
         "definitions": [_definition(taxonomy, c.label) for c in _view.counts(findings)],
     }
 
