@@ -53,7 +53,7 @@ from spinscope.model.language import UNKNOWN, language_name
 from spinscope.settings import label_thresholds
 
 NAME = "framing"
-VERSION = "framing.linear.v2"  # v2: narrative gate, per-level thresholds, top-1 fallback
+VERSION = "framing.linear.v3"  # v3: the top-1 narrative fallback is "not sure" with its guess
 WEIGHTS = "framing.npz"
 CARD = "card.json"
 NARRATIVES = "narratives.json"
@@ -320,8 +320,8 @@ class FramingAnalyzer(ModelFiles):
     ) -> list[ArticleLabel]:
         """Narratives and, under each, its sub-narratives, by the model's rule (thresholds chosen
         by cross-validation on the training articles): nothing when the gate ("has a narrative")
-        is below its threshold; else the narratives above theirs, or the most likely one; "Other"
-        and "<narrative>: Other" are not listed."""
+        is below its threshold; else the narratives above theirs, or, where none is, "not sure"
+        with the most likely one as its guess; "Other" and "<narrative>: Other" are not listed."""
         m = self.narratives
         if m is None or not len(m["narratives"]):
             return []
@@ -339,8 +339,8 @@ class FramingAnalyzer(ModelFiles):
         ps = sigmoid(m["sub_W"] @ v.article + m["sub_b"])
         t_sub = m.get("subnarrative_threshold", m["threshold"])
         chosen = [j for j in np.argsort(-pn) if pn[j] >= m["threshold"]]
-        if not chosen and gated:  # the gate says there is one: take the likeliest
-            chosen = [int(np.argmax(pn))]
+        if not chosen and gated:  # the gate says there is one, but none passes: not sure
+            return [self._narrative_guess(text, v, int(np.argmax(pn)), float(pn.max()))]
         out = []
         for j in chosen:
             name = m["narratives"][j]
@@ -354,6 +354,22 @@ class FramingAnalyzer(ModelFiles):
                     found = self._label(text, v, "subnarrative", sub, float(ps[k]), m["sub_W"][k])
                     out += [found] if found else []
         return out
+
+    def _narrative_guess(self, text: str, v: ArticleVectors, j: int, raw: float) -> ArticleLabel:
+        """ "not sure" of the narrative where the gate says the article has one but none reaches
+        its threshold: the likeliest is the guess (with the passages that weigh most toward it),
+        never a finding."""
+        m = self.narratives or {}
+        name = m["narratives"][j]
+        found = self._label(text, v, "narrative", name, raw, m["narr_W"][j], True)
+        cal = self.calibration.get("narrative")
+        score = round(cal.confidence(name, raw) if cal else raw, 4)
+        why = (
+            f"Not sure of the narrative: the article looks like it carries one, but none reaches "
+            f"the threshold {m['threshold']:.2f}; the likeliest, '{name}', scores {raw:.2f}."
+        )
+        evidence = found.evidence if found else None
+        return ArticleLabel.not_sure("narrative", why, best=name, score=score, evidence=evidence)
 
     def _label(
         self, text, v: ArticleVectors, task, label, score, direction, relative=False
