@@ -19,7 +19,9 @@ the languages they were trained on. Such a model answers "not sure" (``ArticleLa
 where the text's language (``doc.language``, set by the pipeline; else detected here by
 ``analysis.language``, the one detector) is not one of those, where the genre's calibrated score
 is below the card's ``not_sure_below`` (chosen on held-out dev for precision), or where no frame
-reaches the threshold; the explanation says why.
+reaches the threshold; the explanation says why. Any model answers "not sure" of every label
+where the text is not news (verse, a recipe: ``analysis._article_checks``), and of a narrative
+where the gate says there is one but none reaches its threshold (its likeliest is the guess).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import _multilingual, calibration, language
+from spinscope.analysis import _article_checks, _multilingual, calibration, language
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums
@@ -221,10 +223,19 @@ class FramingAnalyzer(ModelFiles):
             else:
                 narr = self.vectors(texts, self.narratives)
         return [
-            self._keep(self._labels(d.text, v, lang) + self._narratives(d.text, n, lang))
-            if self._long_enough(d.text, v) else []
+            self._keep(self._article(d.text, v, n, lang)) if self._long_enough(d.text, v) else []
             for d, v, n, lang in zip(docs, vectors, narr, map(_code, docs), strict=True)
         ]  # fmt: skip
+
+    def _article(self, text: str, v: ArticleVectors, n: ArticleVectors, lang: str):
+        """The article's labels, or "not sure" of each where the text is not news at all (a poem,
+        a recipe: ``_article_checks``), which the models never saw."""
+        odd = _article_checks.not_news(text)
+        if odd is None:
+            return self._labels(text, v, lang) + self._narratives(text, n, lang)
+        tasks = ["genre", "frame"] + (["narrative"] if self.narratives is not None else [])
+        why = f"{odd}; the models learnt from news articles only."
+        return [ArticleLabel.not_sure(t, f"Not sure of the {t}: {why}") for t in tasks]
 
     def _long_enough(self, text: str, v: ArticleVectors) -> bool:
         return bool(v.spans) and len(text.split()) >= self.min_words
