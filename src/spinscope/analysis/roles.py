@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import calibration, mentions
+from spinscope.analysis import _article_checks, calibration, mentions
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums, sentence_starts
@@ -272,7 +272,10 @@ class RoleAnalyzer(ModelFiles):
         if isinstance(docs, Document):
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         self.weights  # noqa: B018 -- a missing model fails before any work
-        per_doc = [self._entities(d.text) for d in docs]
+        odd = [_article_checks.not_news(d.text) for d in docs]  # a poem, a recipe: no roles
+        per_doc = [
+            self._entities(d.text) if why is None else [] for d, why in zip(docs, odd, strict=True)
+        ]
         items = [
             (d.text, s, e) for d, ents in zip(docs, per_doc, strict=True) for en in ents
             for s, e in en.mentions
@@ -280,8 +283,11 @@ class RoleAnalyzer(ModelFiles):
         x = mention_features(items, self.card["features"])
         p, fine = self.predict(x) if len(items) else (np.zeros((0, 3)), {})
         out, k = [], 0
-        for doc, ents in zip(docs, per_doc, strict=True):
+        for doc, ents, why in zip(docs, per_doc, odd, strict=True):
             labels, dropped = [], []
+            if why is not None:
+                reason = f"Not sure of any role: {why}; the model learnt from news articles only."
+                labels.append(ArticleLabel.not_sure("entity_role", reason, analyzer=NAME))
             starts = [*sentence_starts(doc.text), len(doc.text)] if ents else []
             for en in ents:
                 rows = slice(k, k + len(en.mentions))

@@ -115,7 +115,9 @@ def _narratives(r: dict, task: str, lang: str) -> list[str]:
     return [
         f"SemEval-2025 ST2, {lang} dev ({r['documents']} documents, model {r['model']}): F1 fine "
         f"{r['f1_fine']:.4f} (sd {r['f1_fine_sd']:.2f}), F1 coarse {r['f1_coarse']:.4f} "
-        f"(sd {r['f1_coarse_sd']:.2f})"
+        f"(sd {r['f1_coarse_sd']:.2f}); {r.get('not_sure', 0)} 'not sure' (written 'Other'; with"
+        f" their guesses {r.get('f1_fine_with_guesses', 0):.4f} / "
+        f"{r.get('f1_coarse_with_guesses', 0):.4f})"
     ]
 
 
