@@ -17,7 +17,8 @@ also scored on their own.
         [--half choose|report|both] [--thresholds 0.4 0.45 ...] [--show]
 
 ``--thresholds`` sweeps thresholds (choose the default on the ``choose`` half only); without
-it, the shipped ``THRESHOLD`` is scored. ``--show`` prints, for the first threshold, the gold
+it, the shipped ``THRESHOLD`` is scored. ``--lead-words N`` (an experiment) encodes the title and
+N words of text instead of ``LEAD_WORDS``. ``--show`` prints, for the first threshold, the gold
 pairs that were missed and the predicted pairs that are wrong (ids and titles, on screen only).
 """
 
@@ -175,7 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--half", choices=[*HALVES, "both"], default="both")
     ap.add_argument("--thresholds", type=float, nargs="*")
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--lead-words", type=int, default=None)
     a = ap.parse_args(argv)
+    if a.lead_words is not None:
+        import spinscope.store.stories as stories
+
+        shipped, n = stories.lead_text, a.lead_words
+        stories.lead_text = lambda title, text, words=n: shipped(title, text, n)
     data = Path(a.data)
     if not (data / "semeval2023-task3").is_dir() or not (data / "semeval2025-task10").is_dir():
         print(f"stories_gold_eval: no SemEval-2023/2025 data under {data}", file=sys.stderr)

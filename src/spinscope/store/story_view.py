@@ -4,8 +4,9 @@ the API and the stories-jsonl export).
 One column per outlet: its documents and languages, technique findings per 1,000 words in the
 author's voice (a finding whose ``voice`` is unset counts as the author's), frames and
 narratives, the figures it gives (claims' quantities with what they are about) and the speakers
-it quotes. Figures about the same thing (the normalised "about" text and unit) that differ
-between outlets are listed under ``figure_differences``, and sentences that only one outlet
+it quotes. Figures about the same thing (``about_key``: what the "about" text counts, with the
+unit, statement and time) for which two outlets give no common value are listed under
+``figure_differences``, and sentences that only one outlet
 has (by word overlap, within a language) under ``only_in_one_outlet``. Everything comes from
 the stored results, so it does not depend on the store's finding columns.
 """
@@ -151,30 +152,109 @@ def _figure(doc: dict, claim, fig) -> dict[str, Any]:
         "value": q.value,
         "unit": q.unit,
         "kind": q.kind,
+        "low": q.low,
+        "high": q.high,
+        "qualifier": q.qualifier,
+        "statement": fig.statement,
+        "time": fig.time.text if fig.time else None,
         "about": fig.about.text if fig.about else None,
         "claim": claim.text,
     }
 
 
-def _key(about: str | None) -> str:
-    return " ".join(re.findall(r"\w+", (about or "").lower()))
+# Words of an "about" that do not say what is counted: numbers (the figure's own, often part of
+# its "about": "17 deaths"), number words, qualifiers of a quantity, function words and
+# pronouns. An "about" with nothing else ("he", "it", "two of them") is not matched.
+_NOT_ABOUT = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred hundreds thousand thousands million millions billion billions trillion dozen
+    dozens half percent per cent first second third
+    more than less fewer some nearly almost about around approximately roughly over under up
+    at least most estimated only just another other total
+    a an the of in on at to for from by with and or as its it he she they them their his her
+    this that these those we you i our your who which what there is are was were be been
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+# An "about" that only names a span of time ("three months", "two years ago") says how long,
+# not what is counted: not matched.
+_TIME_WORDS = frozenset(
+    "second seconds minute minutes hour hours day days week weeks month months year years "
+    "decade decades century centuries ago later earlier".split()
+)
+DIFFER_TOLERANCE = 0.02  # values within 2 % of each other agree ("nearly 29,000" and "28,600")
+APPROX_TOLERANCE = 0.10  # "about", "nearly", "some": within 10 %
+
+
+def about_key(about: str | None) -> tuple[str, ...]:
+    """The words that say what a figure counts: the "about" text lower-cased, without numbers,
+    number words, quantity qualifiers, function words, pronouns, months and days, in text
+    order; empty when nothing is left or only words of time are (such a figure is not
+    matched: "he", "May 3", "two months")."""
+    words = re.findall(r"[^\W\d_]+", (about or "").lower())
+    key = tuple(w for w in words if w not in _NOT_ABOUT)
+    return () if all(w in _TIME_WORDS for w in key) else key
+
+
+def value_range(fig: dict) -> tuple[float, float]:
+    """The values a figure allows: its range, or its value widened by its qualifier ("more than
+    700" allows 720; "about 20" allows 18 to 22) and by ``DIFFER_TOLERANCE``."""
+    v = float(fig["value"])
+    if fig.get("low") is not None and fig.get("high") is not None:
+        lo, hi = float(fig["low"]), float(fig["high"])
+    else:
+        qual = fig.get("qualifier") or ""
+        lo = hi = v
+        if qual.startswith(">"):
+            hi = float("inf")
+        elif qual.startswith("<") and "~" not in qual:
+            lo = float("-inf") if v < 0 else 0.0
+        if "~" in qual:
+            lo = min(lo, v - APPROX_TOLERANCE * abs(v))
+            hi = max(hi, v + APPROX_TOLERANCE * abs(v)) if not qual.startswith("<") else hi
+    pad = DIFFER_TOLERANCE * max(abs(lo), abs(hi)) if abs(hi) != float("inf") else 0.0
+    return lo - pad, hi + pad
+
+
+def _agree(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
+    return any(x[0] <= y[1] and y[0] <= x[1] for x in a for y in b)
+
+
+def figure_groups(columns: list[dict]) -> dict[tuple, dict[str, list[dict]]]:
+    """Figures about the same thing given by two outlets or more: ``(about key, unit, statement,
+    time) -> {outlet: [figure, ...]}``, sorted by key."""
+    seen: dict[tuple, dict[str, list[dict]]] = defaultdict(dict)
+    for col in columns:
+        for fig in col["figures"]:
+            key = about_key(fig["about"])
+            if key and fig["value"] is not None:
+                group = (" ".join(key), fig["unit"], fig.get("statement"), fig.get("time"))
+                seen[group].setdefault(col["outlet"], []).append(fig)
+    return {k: v for k, v in sorted(seen.items(), key=lambda kv: tuple(map(str, kv[0])))
+            if len(v) > 1}  # fmt: skip
 
 
 def figure_differences(columns: list[dict]) -> list[dict[str, Any]]:
-    """Quantities about the same thing (normalised "about" and unit) for which outlets give
-    different values; figures with no "about" are not matched."""
-    seen: dict[tuple[str, str | None], dict[str, set[float]]] = defaultdict(dict)
-    for col in columns:
-        for fig in col["figures"]:
-            key = _key(fig["about"])
-            if key:
-                seen[(key, fig["unit"])].setdefault(col["outlet"], set()).add(fig["value"])
+    """Quantities about the same thing for which two outlets give no value in common.
+
+    The same thing: the same ``about_key`` (the words of "about" that say what is counted),
+    unit, statement (level, change, projection) and time text. Figures whose "about" says
+    nothing (none, or only numbers and pronouns) are not matched. Two outlets differ when none
+    of one's values agrees with any of the other's (``value_range``: qualifiers such as "more
+    than" and "about", ranges, and ``DIFFER_TOLERANCE``): an outlet that gives several values
+    about one thing (a total and a part) agrees with another outlet that gives one of them.
+    """
     out = []
-    for (about, unit), per in sorted(seen.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
-        values = set().union(*per.values())
-        if len(per) > 1 and len(values) > 1:
+    for (about, unit, _, _), per in figure_groups(columns).items():
+        outlets = sorted(per)
+        ranges = {o: [value_range(f) for f in per[o]] for o in outlets}
+        if any(not _agree(ranges[a], ranges[b])
+               for i, a in enumerate(outlets) for b in outlets[i + 1:]):  # fmt: skip
             out.append({"about": about, "unit": unit,
-                        "values": {o: sorted(v) for o, v in sorted(per.items())}})  # fmt: skip
+                        "values": {o: sorted({float(f["value"]) for f in per[o]})
+                                   for o in outlets}})  # fmt: skip
     return out
 
 
