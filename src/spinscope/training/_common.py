@@ -4,10 +4,13 @@ the epoch choice and the model card (issue 19: written once, used by each traine
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 
 def base_model_path() -> str:
@@ -33,6 +36,40 @@ def file_log(out: Path) -> Callable[[str], None]:
             fh.write(message + "\n")
 
     return log
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's random generators (in that order)."""
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def total_steps(n_examples: int, cfg: Any) -> int:
+    """The optimiser steps of a run: ``ceil(n / batch_size)`` an epoch times the epochs, at most
+    ``cfg.max_steps`` where that is set."""
+    total = math.ceil(n_examples / cfg.batch_size) * cfg.epochs
+    return min(total, cfg.max_steps) if cfg.max_steps else total
+
+
+def save_checkpoint(model, out_dir: Path, epoch: int) -> Path:
+    """The model's weights after ``epoch``, as ``checkpoint-epoch{N}.pt`` in ``out_dir``."""
+    import torch
+
+    path = Path(out_dir) / f"checkpoint-epoch{epoch}.pt"
+    torch.save(model.state_dict(), path)
+    return path
+
+
+def write_history(out_dir: Path, cfg: Any, history: list[dict]) -> None:
+    """``history.json``: the run's config and its epochs so far (rewritten after each)."""
+    text = json.dumps({"config": asdict(cfg), "history": history}, indent=1)
+    (Path(out_dir) / "history.json").write_text(text)
 
 
 def warmup_linear(optimizer, total_steps: int, warmup: float):

@@ -30,7 +30,7 @@ import numpy as np
 from spinscope.corpora.checkworthy import (
     Sentence,
 )
-from spinscope.training._common import base_model_path, optimizer_step
+from spinscope.training._common import base_model_path, optimizer_step, total_steps
 
 HEADS = ("claimbuster", "checkthat19")
 MODEL_INT8 = "classifier.int8.onnx"
@@ -206,9 +206,7 @@ def train(
         lr=cfg.lr,
     )
     per_epoch = math.ceil(len(examples) / cfg.batch_size)
-    total = per_epoch * cfg.epochs
-    if cfg.max_steps:
-        total = min(total, cfg.max_steps)
+    total = total_steps(len(examples), cfg)
     sched = get_linear_schedule_with_warmup(opt, max(1, int(cfg.warmup * total)), total)
     loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
 

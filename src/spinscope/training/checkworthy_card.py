@@ -25,7 +25,13 @@ def _commands(card: dict) -> list[str]:
 
 def model_card_markdown(card: dict) -> str:
     """MODEL_CARD.md from the card's fields."""
-    m = card.get("metrics", {})
+    lines = [*_head(card), *_data_and_training(card), *_metrics(card.get("metrics", {}))]
+    lines += _closing(card)
+    return "\n".join(lines)
+
+
+def _head(card: dict) -> list[str]:
+    """The title, what the model is and its outputs."""
     lines = [
         f"# {card['name']} {card['version']}: sentence-level check-worthiness",
         "",
@@ -37,11 +43,16 @@ def model_card_markdown(card: dict) -> str:
     ]
     for k, h in enumerate(card["heads"]):
         lines.append(f"| probs[:, {k}] | `{h}` | {card['heads_meaning'][h]} |")
+    return lines
+
+
+def _data_and_training(card: dict) -> list[str]:
+    """The Data and Training sections, up to the Metrics heading."""
     data = card.get("training_data", {})
     cb = data.get("claimbuster_2.5xNCS", {})
     ct = data.get("checkthat19_training", {})
     cfg = card.get("config", {})
-    lines += [
+    return [
         "",
         "## Data",
         "",
@@ -70,6 +81,11 @@ def model_card_markdown(card: dict) -> str:
         "## Metrics",
         "",
     ]
+
+
+def _metrics(m: dict) -> list[str]:
+    """The cross-validation and test-set tables."""
+    lines: list[str] = []
     cv = m.get("claimbuster_cv")
     if cv and "f1" in cv:
         lines += [
@@ -106,8 +122,13 @@ def model_card_markdown(card: dict) -> str:
                 f"{_fmt(rep['r_precision'])} | {_fmt(rep['p_at_5'])} |"
             )
         lines.append("")
+    return lines
+
+
+def _closing(card: dict) -> list[str]:
+    """int8 against fp32, speed, the commands and the Limits section."""
     agree = card.get("int8_vs_fp32", {})
-    lines += [
+    return [
         f"int8 vs fp32 ONNX: {json.dumps(agree)}. Dynamic int8 quantisation scales activations "
         "per batch tensor, so a sentence's scores move slightly with the other sentences in its "
         "batch.",
@@ -133,4 +154,3 @@ def model_card_markdown(card: dict) -> str:
         f"sha256 of {MODEL_INT8}: `{card['sha256'][MODEL_INT8]}`",
         "",
     ]
-    return "\n".join(lines)

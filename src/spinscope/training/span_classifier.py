@@ -50,6 +50,7 @@ from spinscope.corpora.ptc import Article
 from spinscope.evaluation.ptc import tc_score
 from spinscope.evaluation.tagger import assign_labels
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
+from spinscope.training import _common
 from spinscope.training._common import best_epoch, optimizer_step, warmup_linear
 from spinscope.training._common import timed_log as log
 
@@ -253,6 +254,51 @@ def evaluate_model(model, articles: Sequence[Article], examples: Sequence[SpanEx
     return score_articles(articles, probs_for)
 
 
+def _optimizer(model, cfg: TrainConfig):
+    """AdamW at ``cfg.lr``, with weight decay on all but biases and norms."""
+    import torch
+
+    no_decay = ("bias", "LayerNorm.weight")
+    params = list(model.named_parameters())
+    return torch.optim.AdamW(
+        [
+            {
+                "params": [p for n, p in params if not n.endswith(no_decay)],
+                "weight_decay": cfg.weight_decay,
+            },
+            {"params": [p for n, p in params if n.endswith(no_decay)], "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+    )
+
+
+def _batch_loss(model, batch: list, ce, cfg: TrainConfig):
+    """Both heads' cross-entropy over the batch's targets, averaged over the targets."""
+    import torch
+
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+        logits = model(*tensors([ex.pair for ex in batch]))
+    loss = torch.zeros(())
+    n_targets = 0
+    for tax, lg in zip(TAXONOMIES, logits, strict=True):
+        rows = [r for r, ex in enumerate(batch) for t, _ in ex.targets if t == tax]
+        if rows:
+            gold = [lab for ex in batch for t, lab in ex.targets if t == tax]
+            loss = loss + ce(lg.float()[rows], torch.tensor(gold))
+            n_targets += len(rows)
+    return loss / max(n_targets, 1)
+
+
+def _dev_line(d: dict) -> str:
+    """The log line of an epoch's dev scores."""
+    ptc, se23 = d[PTC2020], d[SEMEVAL2023]
+    return (
+        f"dev TC micro-F1 {ptc['micro_f1']:.4f} (even {ptc['micro_f1_even_half']:.4f}, "
+        f"odd {ptc['micro_f1_odd_half']:.4f}); semeval2023 micro-F1 "
+        f"{se23['micro_f1']:.4f} acc {se23['accuracy']:.4f}"
+    )
+
+
 def train(
     train_articles: Sequence[Article],
     dev_articles: Sequence[Article] | None,
@@ -264,9 +310,7 @@ def train(
     """Fine-tune; after every epoch save ``checkpoint-epoch{N}.pt`` and evaluate on dev."""
     import torch
 
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.manual_seed(cfg.seed)
+    _common.seed_everything(cfg.seed)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     out_dir = Path(out_dir)
@@ -276,22 +320,8 @@ def train(
     dev_examples = build_examples(dev_articles, tokenizer, cfg.max_len) if dev_articles else []
     n_inst = {t: sum(tt == t for ex in examples for tt, _ in ex.targets) for t in TAXONOMIES}
     model = make_model(base_path, cfg.pooling)
-    no_decay = ("bias", "LayerNorm.weight")
-    params = list(model.named_parameters())
-    opt = torch.optim.AdamW(
-        [
-            {
-                "params": [p for n, p in params if not n.endswith(no_decay)],
-                "weight_decay": cfg.weight_decay,
-            },
-            {"params": [p for n, p in params if n.endswith(no_decay)], "weight_decay": 0.0},
-        ],
-        lr=cfg.lr,
-    )
-    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
-    if cfg.max_steps:
-        total = min(total, cfg.max_steps)
+    opt = _optimizer(model, cfg)
+    total = _common.total_steps(len(examples), cfg)
     sched = warmup_linear(opt, total, cfg.warmup)
     ce = torch.nn.CrossEntropyLoss(reduction="sum")
     log(
@@ -308,17 +338,7 @@ def train(
         loss_sum = 0.0
         for batch_idx in bucket_order(examples, cfg.batch_size, rng, cfg.length_buckets):
             batch = [examples[i] for i in batch_idx]
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                logits = model(*tensors([ex.pair for ex in batch]))
-            loss = torch.zeros(())
-            n_targets = 0
-            for tax, lg in zip(TAXONOMIES, logits, strict=True):
-                rows = [r for r, ex in enumerate(batch) for t, _ in ex.targets if t == tax]
-                if rows:
-                    gold = [lab for ex in batch for t, lab in ex.targets if t == tax]
-                    loss = loss + ce(lg.float()[rows], torch.tensor(gold))
-                    n_targets += len(rows)
-            loss = loss / max(n_targets, 1)
+            loss = _batch_loss(model, batch, ce, cfg)
             optimizer_step(model, opt, sched, loss)
             step += 1
             done += len(batch)
@@ -333,8 +353,7 @@ def train(
             if cfg.max_steps and step >= cfg.max_steps:
                 break
         train_s = time.time() - t0
-        ckpt = out_dir / f"checkpoint-epoch{epoch}.pt"
-        torch.save(model.state_dict(), ckpt)
+        _common.save_checkpoint(model, out_dir, epoch)
         record: dict = {
             "epoch": epoch,
             "step": step,
@@ -348,16 +367,8 @@ def train(
         history.append(record)
         log(json.dumps({k: v for k, v in record.items() if k != "dev"}))
         if "dev" in record:
-            d = record["dev"]
-            ptc, se23 = d[PTC2020], d[SEMEVAL2023]
-            log(
-                f"dev TC micro-F1 {ptc['micro_f1']:.4f} (even {ptc['micro_f1_even_half']:.4f}, "
-                f"odd {ptc['micro_f1_odd_half']:.4f}); semeval2023 micro-F1 "
-                f"{se23['micro_f1']:.4f} acc {se23['accuracy']:.4f}"
-            )
-        (out_dir / "history.json").write_text(
-            json.dumps({"config": asdict(cfg), "history": history}, indent=1)
-        )
+            log(_dev_line(record["dev"]))
+        _common.write_history(out_dir, cfg, history)
         if cfg.max_steps and step >= cfg.max_steps:
             break
     return {"config": asdict(cfg), "history": history}

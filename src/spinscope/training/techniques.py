@@ -16,7 +16,6 @@ after every epoch (checkpoint per epoch), and ``export`` writes the int8 ONNX mo
 from __future__ import annotations
 
 import json
-import math
 import random
 import time
 from dataclasses import asdict, dataclass
@@ -28,6 +27,7 @@ from spinscope.analysis import _onnx
 from spinscope.analysis.spans import CHANNELS, span_feature_extras
 from spinscope.corpora.ptc import Article
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
+from spinscope.training import _common
 from spinscope.training._common import optimizer_step, warmup_linear
 
 
@@ -199,30 +199,8 @@ def freeze_word_embeddings(model, int8_model: Path) -> None:
     weight.requires_grad_(False)
 
 
-def train(
-    train_articles: list[Article],
-    dev_articles: list[Article] | None,
-    out_dir: Path,
-    cfg: TrainConfig,
-    base_path: str,
-    log=print,
-) -> dict:
-    """Fine-tune, evaluate on dev after every epoch, checkpoint every epoch; return the history."""
-    import torch
-    from torch import nn
-
-    from spinscope.training.evaluate import evaluate_torch
-
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.manual_seed(cfg.seed)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer = _onnx.load_tokenizer(str(Path(base_path) / "tokenizer.json"))
-    examples = build_examples(train_articles, tokenizer, cfg)
-    model = make_model(base_path)
-    if cfg.frozen_embeddings_from:
-        freeze_word_embeddings(model, Path(cfg.frozen_embeddings_from))
+def _param_groups(model, cfg: TrainConfig) -> list[dict]:
+    """AdamW groups: encoder then heads, each with weight decay then without (biases, norms)."""
     no_decay = ("bias", "LayerNorm.weight")
     groups = []
     for is_head in (False, True):
@@ -239,18 +217,85 @@ def train(
                     "weight_decay": cfg.weight_decay if decay else 0.0,
                 }
             )
-    opt = torch.optim.AdamW(groups)
-    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
-    if cfg.max_steps:
-        total = min(total, cfg.max_steps)
+    return groups
+
+
+class _Losses:
+    """The training loss of a batch: the token channels' weighted BCE (summed over channels)
+    plus ``span_loss_weight`` times the span heads' cross-entropy."""
+
+    def __init__(self, cfg: TrainConfig) -> None:
+        import torch
+        from torch import nn
+
+        self.cfg = cfg
+        pos_weight = torch.full((len(CHANNELS),), cfg.tech_pos_weight)
+        pos_weight[0] = cfg.si_pos_weight
+        self.bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
+        self.channel_weights = torch.full((len(CHANNELS),), cfg.tech_loss_weight)
+        self.channel_weights[0] = cfg.si_loss_weight
+        self.ce = nn.CrossEntropyLoss()
+
+    def __call__(self, model, batch: list):
+        """``(loss, token loss, span loss)`` of one batch of windows."""
+        import torch
+
+        ids, mask, labels = collate(batch)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.cfg.bf16):
+            logits, hidden = model(ids, mask)
+        logits = logits.float()
+        hidden = hidden.float()
+        # Sum over channels (not mean): each sparse channel keeps a single-task gradient.
+        per_channel = self.bce(logits, labels) * self.channel_weights
+        tok_loss = (per_channel.sum(-1) * mask).sum() / mask.sum()
+        span_loss = _span_loss(model, batch, hidden, self.ce)
+        return tok_loss + self.cfg.span_loss_weight * span_loss, tok_loss, span_loss
+
+
+def _span_loss(model, batch: list, hidden, ce):
+    """The span heads' cross-entropy over the batch's gold spans, summed over both taxonomies."""
+    import torch
+
+    span_loss = torch.zeros(())
+    for tax in (PTC2020, SEMEVAL2023):
+        feats, targets = [], []
+        for r, ex in enumerate(batch):
+            for i, j, t, label, extras in ex.spans:
+                if t == tax:
+                    pool = pooled(hidden[r], i + 1, j + 1)
+                    feats.append(torch.cat([pool, torch.from_numpy(extras)]))
+                    targets.append(label)
+        if feats:
+            out = model.span_logits(tax, torch.stack(feats))
+            span_loss = span_loss + ce(out, torch.tensor(targets))
+    return span_loss
+
+
+def train(
+    train_articles: list[Article],
+    dev_articles: list[Article] | None,
+    out_dir: Path,
+    cfg: TrainConfig,
+    base_path: str,
+    log=print,
+) -> dict:
+    """Fine-tune, evaluate on dev after every epoch, checkpoint every epoch; return the history."""
+    import torch
+
+    from spinscope.training.evaluate import evaluate_torch
+
+    _common.seed_everything(cfg.seed)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = _onnx.load_tokenizer(str(Path(base_path) / "tokenizer.json"))
+    examples = build_examples(train_articles, tokenizer, cfg)
+    model = make_model(base_path)
+    if cfg.frozen_embeddings_from:
+        freeze_word_embeddings(model, Path(cfg.frozen_embeddings_from))
+    opt = torch.optim.AdamW(_param_groups(model, cfg))
+    total = _common.total_steps(len(examples), cfg)
     sched = warmup_linear(opt, total, cfg.warmup)
-    pos_weight = torch.full((len(CHANNELS),), cfg.tech_pos_weight)
-    pos_weight[0] = cfg.si_pos_weight
-    bce = nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
-    channel_weights = torch.full((len(CHANNELS),), cfg.tech_loss_weight)
-    channel_weights[0] = cfg.si_loss_weight
-    ce = nn.CrossEntropyLoss()
+    losses = _Losses(cfg)
     log(f"{len(train_articles)} articles, {len(examples)} windows, {total} steps")
     history = []
     step = 0
@@ -264,27 +309,7 @@ def train(
         t0 = time.time()
         for b in range(0, len(order), cfg.batch_size):
             batch = [examples[i] for i in order[b : b + cfg.batch_size]]
-            ids, mask, labels = collate(batch)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                logits, hidden = model(ids, mask)
-            logits = logits.float()
-            hidden = hidden.float()
-            # Sum over channels (not mean): each sparse channel keeps a single-task gradient.
-            per_channel = bce(logits, labels) * channel_weights
-            tok_loss = (per_channel.sum(-1) * mask).sum() / mask.sum()
-            span_loss = torch.zeros(())
-            for tax in (PTC2020, SEMEVAL2023):
-                feats, targets = [], []
-                for r, ex in enumerate(batch):
-                    for i, j, t, label, extras in ex.spans:
-                        if t == tax:
-                            pool = pooled(hidden[r], i + 1, j + 1)
-                            feats.append(torch.cat([pool, torch.from_numpy(extras)]))
-                            targets.append(label)
-                if feats:
-                    out = model.span_logits(tax, torch.stack(feats))
-                    span_loss = span_loss + ce(out, torch.tensor(targets))
-            loss = tok_loss + cfg.span_loss_weight * span_loss
+            loss, tok_loss, span_loss = losses(model, batch)
             optimizer_step(model, opt, sched, loss)
             step += 1
             if step % 20 == 0:
@@ -295,16 +320,13 @@ def train(
                 )
             if cfg.max_steps and step >= cfg.max_steps:
                 break
-        ckpt = out_dir / f"checkpoint-epoch{epoch}.pt"
-        torch.save(model.state_dict(), ckpt)
+        _common.save_checkpoint(model, out_dir, epoch)
         record = {"epoch": epoch, "step": step, "train_s": round(time.time() - t0, 1)}
         if dev_articles:
             record["dev"] = evaluate_torch(model, dev_articles, tokenizer, cfg)
         history.append(record)
         log(json.dumps(record))
-        (out_dir / "history.json").write_text(
-            json.dumps({"config": asdict(cfg), "history": history}, indent=1)
-        )
+        _common.write_history(out_dir, cfg, history)
         if cfg.max_steps and step >= cfg.max_steps:
             break
     return {"config": asdict(cfg), "history": history}

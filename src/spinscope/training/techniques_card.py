@@ -17,6 +17,13 @@ def copy_model(src: Path, dst: Path) -> None:
 
 def card_markdown(card: dict) -> str:
     """The human-readable model card (MODEL_CARD.md) from card.json."""
+    dev = card.get("dev")
+    lines = _description(card) + (_dev_scores(card, dev) if dev else _no_dev_scores())
+    return "\n".join(lines) + "\n"
+
+
+def _description(card: dict) -> list[str]:
+    """What the model is, its data, hyper-parameters and files."""
     cfg = card["config"]
     averaged = card.get("data", {}).get("averaged_epochs") or []
     exported = (
@@ -54,47 +61,52 @@ def card_markdown(card: dict) -> str:
         f"- `{name}`: {size / 1e6:.1f} MB" + ("" if name in SHIPPED else " (training folder only)")
         for name, size in card["files"].items()
     ]
-    dev = card.get("dev")
-    if dev:
-        lines += [
-            "",
-            "## PTC dev scores (official SemEval-2020 T11 measures)",
-            "",
-            "| variant | SI F1 | TC micro-F1 | full task F1 | articles/s |",
-            "|---|---|---|---|---|",
-        ]
-        for variant, r in dev.items():
-            rate = r["n_articles"] / r["seconds"] if r.get("seconds") else float("nan")
-            lines.append(
-                f"| {variant} | {r['si_f1']:.4f} | {r['tc_micro_f1']:.4f} | "
-                f"{r['full_task_f1']:.4f} | {rate:.1f} (whole eval) |"
-            )
-        odd = card.get("dev_odd_half", {}).get("int8")
-        if odd:
-            lines.append(
-                f"| int8, odd half of dev only | {odd['si_f1']:.4f} | "
-                f"{odd['tc_micro_f1']:.4f} | {odd['full_task_f1']:.4f} | |"
-            )
-        lines += [
-            "",
-            f"Decoding (chosen on the even half of dev by SI F1): `{card['decoding']}`; "
-            f"decoder `{dev['int8']['decoder']}`, threshold {dev['int8']['threshold']}.",
-            f"int8 against fp32 on dev: `{card.get('int8_vs_fp32')}`.",
-        ]
-        r = dev.get("int8") or next(iter(dev.values()))
-        lines += [
-            "",
-            "Per technique (int8):",
-            "",
-            "| technique | TC F1 | full-task F1 |",
-            "|---|---|---|",
-        ]
-        for label, f1 in r["tc_per_technique_f1"].items():
-            lines.append(f"| {label} | {f1:.3f} | {r['full_task_per_technique_f1'][label]:.3f} |")
-    else:
-        lines += [
-            "",
-            "Trained on train+dev: no held-out scores for this model; see the card of the",
-            "train-only model with the same settings for dev scores.",
-        ]
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _dev_scores(card: dict, dev: dict) -> list[str]:
+    """The PTC dev scores: each variant, the decoding and each technique."""
+    lines = [
+        "",
+        "## PTC dev scores (official SemEval-2020 T11 measures)",
+        "",
+        "| variant | SI F1 | TC micro-F1 | full task F1 | articles/s |",
+        "|---|---|---|---|---|",
+    ]
+    for variant, r in dev.items():
+        rate = r["n_articles"] / r["seconds"] if r.get("seconds") else float("nan")
+        lines.append(
+            f"| {variant} | {r['si_f1']:.4f} | {r['tc_micro_f1']:.4f} | "
+            f"{r['full_task_f1']:.4f} | {rate:.1f} (whole eval) |"
+        )
+    odd = card.get("dev_odd_half", {}).get("int8")
+    if odd:
+        lines.append(
+            f"| int8, odd half of dev only | {odd['si_f1']:.4f} | "
+            f"{odd['tc_micro_f1']:.4f} | {odd['full_task_f1']:.4f} | |"
+        )
+    lines += [
+        "",
+        f"Decoding (chosen on the even half of dev by SI F1): `{card['decoding']}`; "
+        f"decoder `{dev['int8']['decoder']}`, threshold {dev['int8']['threshold']}.",
+        f"int8 against fp32 on dev: `{card.get('int8_vs_fp32')}`.",
+    ]
+    r = dev.get("int8") or next(iter(dev.values()))
+    lines += [
+        "",
+        "Per technique (int8):",
+        "",
+        "| technique | TC F1 | full-task F1 |",
+        "|---|---|---|",
+    ]
+    for label, f1 in r["tc_per_technique_f1"].items():
+        lines.append(f"| {label} | {f1:.3f} | {r['full_task_per_technique_f1'][label]:.3f} |")
+    return lines
+
+
+def _no_dev_scores() -> list[str]:
+    return [
+        "",
+        "Trained on train+dev: no held-out scores for this model; see the card of the",
+        "train-only model with the same settings for dev scores.",
+    ]

@@ -29,6 +29,7 @@ from spinscope.analysis import _onnx
 from spinscope.analysis.spans import CHANNELS
 from spinscope.corpora.ptc import Article, add_semeval23_layer, load_ptc, read_articles, read_labels
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
+from spinscope.training._common import optimizer_step, save_checkpoint, total_steps, warmup_linear
 from spinscope.training.techniques import bucket_by_length, token_labels
 
 LANGUAGES = ("fr", "ge", "it", "po", "ru")  # SemEval-2023 folders besides en (PTC covers en)
@@ -217,8 +218,6 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
     """Fine-tune; checkpoint every ``cfg.checkpoint_every`` steps and every epoch."""
     import torch
 
-    from spinscope.training._common import optimizer_step, warmup_linear
-
     cfg = cfg or MultiConfig()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -232,9 +231,7 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
         model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     opt = _optimizer(model, cfg)
     per_epoch = math.ceil(len(windows) / cfg.batch_size)
-    total = (
-        per_epoch * cfg.epochs if not cfg.max_steps else min(cfg.max_steps, per_epoch * cfg.epochs)
-    )
+    total = total_steps(len(windows), cfg)
     sched = warmup_linear(opt, total, cfg.warmup)
     step, history = 0, []
     if resume and (out / "last.pt").exists():
@@ -294,7 +291,7 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
         }
         history.append(record)
         log(json.dumps(record))
-        torch.save(model.state_dict(), out / f"checkpoint-epoch{epoch}.pt")
+        save_checkpoint(model, out, epoch)
         save(out / "last.pt", _state(model, opt, sched, step, history, cfg))
         if cfg.max_steps and step >= cfg.max_steps:
             break

@@ -245,22 +245,27 @@ def _from_match(text: str, m: re.Match) -> Quantity | None:
     end = m.end()
     while end > start and text[end - 1] in " -":
         end -= 1
-    kind, unit = "number", None
-    if m["cur"] or m["cur2"]:
-        kind, unit = "money", CURRENCY_SYMBOLS.get((m["cur"] or m["cur2"]).upper(), "USD")
-    elif m["curword"]:
-        kind, unit = "money", CURRENCY_WORDS[m["curword"].lower()]
-    elif m["pct"]:
-        points = "point" in m["pct"].lower() or m["pct"].strip().lower() == "pp"
-        kind, unit = ("percentage_points", "pp") if points else ("percent", "%")
-    elif m["times"] or m["fold"]:
-        kind, unit = "multiplier", "x"
-    else:
-        kind = "count"
-        unit = _count_unit(text, end)
-        if text[max(0, start - 4) : start].lower() == "top ":
-            kind = "rank"
+    kind, unit = _kind_and_unit(text, m, start, end)
     return _quantity(text, start, end, value, kind, unit, m["qual"], low, high)
+
+
+def _kind_and_unit(text: str, m: re.Match, start: int, end: int) -> tuple[str, str | None]:
+    """What the matched number measures: money (its currency), percent or points, a multiplier,
+    or a count (its unit, where a noun follows) or rank ("top 10")."""
+    if m["cur"] or m["cur2"]:
+        return "money", CURRENCY_SYMBOLS.get((m["cur"] or m["cur2"]).upper(), "USD")
+    if m["curword"]:
+        return "money", CURRENCY_WORDS[m["curword"].lower()]
+    if m["pct"]:
+        points = "point" in m["pct"].lower() or m["pct"].strip().lower() == "pp"
+        return ("percentage_points", "pp") if points else ("percent", "%")
+    if m["times"] or m["fold"]:
+        return "multiplier", "x"
+    kind = "count"
+    unit = _count_unit(text, end)
+    if text[max(0, start - 4) : start].lower() == "top ":
+        kind = "rank"
+    return kind, unit
 
 
 def _definite_before(text: str, i: int) -> bool:
