@@ -57,12 +57,7 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
         for k, v in model.span_heads.state_dict().items()
     }
     np.savez(out_dir / HEADS, **heads)
-    paths = {"int8": int8, "heads": out_dir / HEADS}
-    if keep_fp32:
-        paths["fp32"] = fp32
-    else:
-        fp32.unlink()
-    return paths
+    return with_fp32({"int8": int8, "heads": out_dir / HEADS}, fp32, keep_fp32)
 
 
 def fuse_and_quantize(raw: Path, fp32: Path, int8: Path, encoder_config) -> None:
@@ -88,6 +83,16 @@ def fuse_and_quantize(raw: Path, fp32: Path, int8: Path, encoder_config) -> None
         weight_type=QuantType.QInt8,
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
+
+
+def with_fp32(paths: dict[str, Path], fp32: Path, keep_fp32: bool) -> dict[str, Path]:
+    """The paths an export wrote, with the fp32 graph last where it is kept; removed otherwise
+    (only the int8 graph ships)."""
+    if keep_fp32:
+        paths["fp32"] = fp32
+    else:
+        fp32.unlink()
+    return paths
 
 
 def copy_tokenizer(base_path: str, out_dir: Path) -> Path:

@@ -290,7 +290,7 @@ def export_onnx(model_dir: Path, out_dir: Path, *, keep_fp32: bool = False) -> d
     import torch
     from transformers import BertModel
 
-    from spinscope.training.export import fuse_and_quantize
+    from spinscope.training.export import fuse_and_quantize, with_fp32
 
     model_dir, out_dir = Path(model_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -310,9 +310,4 @@ def export_onnx(model_dir: Path, out_dir: Path, *, keep_fp32: bool = False) -> d
     fp32, int8 = out_dir / ONNX_FP32, out_dir / ONNX_INT8
     fuse_and_quantize(raw, fp32, int8, model.config)
     shutil.copyfile(model_dir / TOKENIZER, out_dir / TOKENIZER)
-    paths = {"int8": int8, "tokenizer": out_dir / TOKENIZER}
-    if keep_fp32:
-        paths["fp32"] = fp32
-    else:
-        fp32.unlink()
-    return paths
+    return with_fp32({"int8": int8, "tokenizer": out_dir / TOKENIZER}, fp32, keep_fp32)

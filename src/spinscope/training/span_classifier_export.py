@@ -24,7 +24,7 @@ from spinscope.analysis.span_classifier import (
 from spinscope.corpora.ptc import Article
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
 from spinscope.training._common import base_model_path, to_onnx
-from spinscope.training.export import fuse_and_quantize
+from spinscope.training.export import fuse_and_quantize, with_fp32
 from spinscope.training.span_classifier import (
     NAME,
     TAXONOMIES,
@@ -60,12 +60,7 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
         to_onnx(Graph(model).eval(), raw, {t: {0: "batch"} for t in TAXONOMIES}, token_types=True)
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, model.encoder.config)
-    paths = {"int8": int8}
-    if keep_fp32:
-        paths["fp32"] = fp32
-    else:
-        fp32.unlink()
-    return paths
+    return with_fp32({"int8": int8}, fp32, keep_fp32)
 
 
 def onnx_agreement(export_dir: Path, articles: Sequence[Article]) -> dict:
