@@ -394,6 +394,17 @@ def comma_list(value: str) -> list[str]:
 SettingArgs = Mapping[str, "str | tuple[str, Callable[[Any], Any]]"]  # argument -> setting
 
 
+def named_settings(*keys: str | tuple[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """An argument -> setting table (``SettingArgs``) whose arguments are named as their settings:
+    ``"framing.min_words"`` feeds ``min_words``, ``("claims.also_list", comma_list)`` feeds
+    ``also_list`` converted."""
+    table: dict[str, Any] = {}
+    for source in keys:
+        key = source if isinstance(source, str) else source[0]
+        table[key.rpartition(".")[2]] = source
+    return table
+
+
 def setting_args(settings: dict[str, Any], table: SettingArgs) -> dict[str, Any]:
     """Constructor arguments from settings: ``table`` maps an argument to its setting's key, or
     to ``(key, convert)`` where the setting's value needs converting."""

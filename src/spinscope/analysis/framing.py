@@ -52,7 +52,7 @@ from spinscope.analysis.framing_vectors import (  # noqa: F401 -- re-exported, a
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.model.language import UNKNOWN, language_name
-from spinscope.settings import label_thresholds, optional
+from spinscope.settings import label_thresholds, named_settings, optional
 
 NAME = "framing"
 VERSION = "framing.linear.v3"  # v3: the top-1 narrative fallback is "not sure" with its guess
@@ -101,13 +101,13 @@ class FramingAnalyzer(ModelFiles, FromSettings):
     version = VERSION
     produces = "labels"
     needs_language = True  # reads doc.language: the pipeline detects it before running this
-    SETTING_ARGS = {
-        "threshold": "framing.threshold",
-        "max_evidence": "framing.max_evidence",
-        "model_dir": ("framing.model_dir", optional),
-        "label_min_score": "framing.label_min_score",
-        "min_words": "framing.min_words",
-    }
+    SETTING_ARGS = named_settings(
+        "framing.threshold",
+        "framing.max_evidence",
+        ("framing.model_dir", optional),
+        "framing.label_min_score",
+        "framing.min_words",
+    )
 
     def __init__(
         self,

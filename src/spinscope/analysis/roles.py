@@ -52,7 +52,7 @@ from spinscope.analysis.base import FromSettings
 from spinscope.analysis.calibration import Calibration
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
-from spinscope.settings import label_thresholds, optional
+from spinscope.settings import label_thresholds, named_settings, optional
 
 NAME = "roles"
 VERSION = "roles.linear.v1"
@@ -186,14 +186,14 @@ class RoleAnalyzer(ModelFiles, FromSettings):
     languages: tuple[str, ...] = ("en",)
     version = VERSION
     produces = "labels"
-    SETTING_ARGS = {
-        "max_entities": "roles.max_entities",
-        "min_mentions": "roles.min_mentions",
-        "max_evidence": "framing.max_evidence",
-        "min_score": "roles.min_score",
-        "label_min_score": "roles.label_min_score",
-        "model_dir": ("roles.model_dir", optional),
-    }
+    SETTING_ARGS = named_settings(
+        "roles.max_entities",
+        "roles.min_mentions",
+        "framing.max_evidence",
+        "roles.min_score",
+        "roles.label_min_score",
+        ("roles.model_dir", optional),
+    )
 
     def __init__(
         self,

@@ -23,7 +23,7 @@ from spinscope.analysis import language
 from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis.base import FromSettings
 from spinscope.model.document import Document, Finding
-from spinscope.settings import optional
+from spinscope.settings import named_settings, optional
 
 MAX_SENTENCE_WORDS = 80  # a longer sentence is cut into pieces of this many words
 MIN_TEXT_WORDS = 8  # a shorter text gets no findings (a label, a fragment)
@@ -178,14 +178,14 @@ class ParagraphTechniques(ModelFiles, FromSettings):
     languages: tuple[str, ...] = ("fr", "de", "it", "pl", "ru")
     # Read without training data (no language column): unmeasured, and the report says so.
     zero_shot_languages: tuple[str, ...] = ("es", "el", "ka", "bg", "pt")
-    SETTING_ARGS = {
-        "threshold": "techniques_paragraphs.threshold",
-        "model_dir": ("techniques_paragraphs.model_dir", optional),
-        "label_min_confidence": "techniques_paragraphs.label_min_confidence",
-        "precision_floor": "techniques.precision_floor",
-        "below_floor": "techniques.below_floor",
-        "languages": "techniques_paragraphs.languages",
-    }
+    SETTING_ARGS = named_settings(
+        "techniques_paragraphs.threshold",
+        ("techniques_paragraphs.model_dir", optional),
+        "techniques_paragraphs.label_min_confidence",
+        "techniques.precision_floor",
+        "techniques.below_floor",
+        "techniques_paragraphs.languages",
+    )
 
     def __init__(
         self,

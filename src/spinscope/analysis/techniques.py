@@ -39,7 +39,7 @@ from spinscope.errors import ConfigError, ModelError
 from spinscope.model.definitions import explain
 from spinscope.model.document import Document, Finding
 from spinscope.model.taxonomy import category
-from spinscope.settings import comma_list, label_thresholds, optional, setting_args
+from spinscope.settings import comma_list, label_thresholds, named_settings, optional, setting_args
 
 NAME = "techniques"
 SPAN_CLASSIFIER = "span_classifier.int8.onnx"
@@ -77,19 +77,19 @@ class TechniqueTagger(FromSettings):
     # the shipped tagger learnt from English articles only: the pipeline keeps its spans only in
     # paragraphs detected as English (analysis.language)
     languages: tuple[str, ...] = ("en",)
-    SETTING_ARGS = {
-        "model_dir": ("techniques.model_dir", optional),
-        "variant": "techniques.variant",
-        "taxonomies": ("techniques.taxonomies", comma_list),
-        "threshold": "techniques.threshold",
-        "decoder": "techniques.decoder",
-        "batch_size": "techniques.batch_size",
-        "span_labeller": "techniques.span_labeller",
-        "min_confidence": "techniques.min_confidence",
-        "label_min_confidence": "techniques.label_min_confidence",
-        "precision_floor": "techniques.precision_floor",
-        "below_floor": "techniques.below_floor",
-    }
+    SETTING_ARGS = named_settings(
+        ("techniques.model_dir", optional),
+        "techniques.variant",
+        ("techniques.taxonomies", comma_list),
+        "techniques.threshold",
+        "techniques.decoder",
+        "techniques.batch_size",
+        "techniques.span_labeller",
+        "techniques.min_confidence",
+        "techniques.label_min_confidence",
+        "techniques.precision_floor",
+        "techniques.below_floor",
+    )
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> TechniqueTagger:

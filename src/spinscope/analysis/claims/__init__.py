@@ -32,7 +32,7 @@ from spinscope.analysis.claims import referents as referents_
 from spinscope.analysis.claims.quantities import find_quantities, find_times
 from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity, TimeRef
 from spinscope.model.document import Document
-from spinscope.settings import comma_list, optional
+from spinscope.settings import comma_list, named_settings, optional
 
 NAME = "claims"
 VERSION = "claims.v1"
@@ -47,14 +47,14 @@ class ClaimAnalyzer(FromSettings):
     produces = "claims"
     # English check-worthiness model and English spaCy parse: claims only in English paragraphs
     languages: tuple[str, ...] = ("en",)
-    SETTING_ARGS = {
-        "threshold": "claims.threshold",
-        "head": "claims.head",
-        "also_list": ("claims.also_list", comma_list),
-        "max_claims": "claims.max_claims",
-        "embeddings": "claims.embeddings",
-        "model_dir": ("claims.model_dir", optional),
-    }
+    SETTING_ARGS = named_settings(
+        "claims.threshold",
+        "claims.head",
+        ("claims.also_list", comma_list),
+        "claims.max_claims",
+        "claims.embeddings",
+        ("claims.model_dir", optional),
+    )
 
     def __init__(
         self,
