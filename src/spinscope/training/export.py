@@ -104,6 +104,32 @@ def copy_tokenizer(base_path: str, out_dir: Path) -> Path:
 WORD_EMBEDDINGS = "word_embeddings.weight"
 
 
+def _table_of(model) -> dict:
+    """The int8 word-embedding table's initializers (``_quantized``, ``_scale``,
+    ``_zero_point``) of an ONNX model."""
+    found = {
+        i.name.split(WORD_EMBEDDINGS)[1]: i
+        for i in model.graph.initializer
+        if WORD_EMBEDDINGS in i.name
+    }
+    if set(found) != {"_quantized", "_scale", "_zero_point"}:
+        raise ValueError("not an int8 MiniLM graph (word-embedding table not found)")
+    return found
+
+
+def _table_array(path: Path, tensor) -> np.ndarray:
+    """An initializer's values, read from the shared table where it is stored outside."""
+    import onnx
+    from onnx import numpy_helper
+
+    from spinscope.analysis import _onnx
+
+    if tensor.data_location != onnx.TensorProto.EXTERNAL:
+        return numpy_helper.to_array(tensor)
+    entry = json.loads(_onnx.shared_sidecar(path).read_text())["initializers"][tensor.name]
+    return np.load(_onnx.shared_sidecar(path).parent / entry["file"])
+
+
 def share_word_embeddings(
     source: Path, targets: list[Path], table: Path
 ) -> dict[str, float | None]:
@@ -121,24 +147,8 @@ def share_word_embeddings(
 
     from spinscope.analysis import _onnx
 
-    def table_of(model) -> dict[str, onnx.TensorProto]:
-        found = {
-            i.name.split(WORD_EMBEDDINGS)[1]: i
-            for i in model.graph.initializer
-            if WORD_EMBEDDINGS in i.name
-        }
-        if set(found) != {"_quantized", "_scale", "_zero_point"}:
-            raise ValueError("not an int8 MiniLM graph (word-embedding table not found)")
-        return found
-
-    def array(path: Path, tensor: onnx.TensorProto) -> np.ndarray:
-        if tensor.data_location != onnx.TensorProto.EXTERNAL:
-            return numpy_helper.to_array(tensor)
-        entry = json.loads(_onnx.shared_sidecar(path).read_text())["initializers"][tensor.name]
-        return np.load(_onnx.shared_sidecar(path).parent / entry["file"])
-
-    src = table_of(onnx.load(str(source), load_external_data=False))
-    values = {k: array(Path(source), v) for k, v in src.items()}
+    src = _table_of(onnx.load(str(source), load_external_data=False))
+    values = {k: _table_array(Path(source), v) for k, v in src.items()}
     table = Path(table)
     table.parent.mkdir(parents=True, exist_ok=True)
     np.save(table, np.ascontiguousarray(values["_quantized"]))
@@ -147,7 +157,7 @@ def share_word_embeddings(
     changed = {}
     for target in map(Path, targets):
         model = onnx.load(str(target), load_external_data=False)
-        own = table_of(model)
+        own = _table_of(model)
         old = numpy_helper.to_array(own["_quantized"]) if own["_quantized"].raw_data else None
         changed[target.name] = (
             float(np.mean(old != values["_quantized"])) if old is not None else None
