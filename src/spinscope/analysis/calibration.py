@@ -10,6 +10,7 @@ run time the maps are plain ``numpy.interp`` (no scikit-learn).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -89,7 +90,9 @@ def load(folder: str) -> dict[str, Calibration] | None:
     return {key: Calibration.from_dict(value) for key, value in data.items()}
 
 
-def ece(probs: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+def ece(
+    probs: Sequence[float] | np.ndarray, correct: Sequence[bool] | np.ndarray, bins: int = 10
+) -> float:
     """Expected calibration error: the bin-weighted mean |accuracy - mean confidence| over
     ``bins`` equal-width confidence bins."""
     probs, correct = np.asarray(probs, float), np.asarray(correct, float)

@@ -42,12 +42,22 @@ from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import read_arrays
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.framing_vectors import (  # noqa: F401 -- re-exported, as before the split
-    COMBINED,
-    DIMS,
-    ArticleVectors,
-    article_vectors,
-    combined_vectors,
-    static_passage_vectors,
+    COMBINED as COMBINED,
+)
+from spinscope.analysis.framing_vectors import (
+    DIMS as DIMS,
+)
+from spinscope.analysis.framing_vectors import (
+    ArticleVectors as ArticleVectors,
+)
+from spinscope.analysis.framing_vectors import (
+    article_vectors as article_vectors,
+)
+from spinscope.analysis.framing_vectors import (
+    combined_vectors as combined_vectors,
+)
+from spinscope.analysis.framing_vectors import (
+    static_passage_vectors as static_passage_vectors,
 )
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence

@@ -304,7 +304,7 @@ def decode_labelled(
     taxonomy: str,
     decoding: Decoding,
     decoder: str,
-    head: SpanHead,
+    head: SpanHead | TextLabeller,
     *,
     channel_weight: float = 0.0,
 ) -> list[RawSpan]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,9 +55,11 @@ def fit(x: np.ndarray, mentions: list[EntityMention], fine_names: list[str], c: 
         y = np.array([name in m.fine_roles for m in mentions], dtype=int)
         if 0 < y.sum() < len(y):
             lr = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
-            fine_w.append(lr.coef_[0]), fine_b.append(lr.intercept_[0])
+            fine_w.append(lr.coef_[0])
+            fine_b.append(lr.intercept_[0])
         else:  # never (or always) seen: a constant score
-            fine_w.append(np.zeros(x.shape[1])), fine_b.append(-20.0 if y.sum() == 0 else 20.0)
+            fine_w.append(np.zeros(x.shape[1]))
+            fine_b.append(-20.0 if y.sum() == 0 else 20.0)
     return {
         "main_W": main.coef_[order], "main_b": main.intercept_[order],
         "fine_W": np.asarray(fine_w), "fine_b": np.asarray(fine_b),
@@ -164,7 +167,8 @@ def train(root: Path, lang: str = "EN", out: Path | None = None) -> dict:
     if out is not None:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        np.savez(out / WEIGHTS, **{k: np.asarray(v, np.float32) for k, v in weights.items()})
+        arrays_out: dict[str, Any] = {k: np.asarray(v, np.float32) for k, v in weights.items()}
+        np.savez(out / WEIGHTS, **arrays_out)
         (out / CARD).write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     return {"card": card, "weights": weights}
 
