@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.model.definitions import in_words  # noqa: F401 -- re-exported
+from spinscope.model.definitions import in_words as in_words  # re-exported
 
 FILE = "calibration.json"
 
@@ -30,7 +30,7 @@ class Curve:
     xs: tuple[float, ...]
     ys: tuple[float, ...]
 
-    def __call__(self, score: float | np.ndarray) -> np.ndarray:
+    def __call__(self, score: float | np.ndarray) -> np.ndarray | np.float64:
         return np.interp(score, self.xs, self.ys)
 
 
@@ -68,7 +68,7 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Calibration:
-        def curve(d: dict) -> Curve:
+        def curve(d: dict[str, Any]) -> Curve:
             return Curve(tuple(d["xs"]), tuple(d["ys"]))
 
         return cls(
@@ -107,7 +107,9 @@ def ece(
     return float(total / len(probs))
 
 
-def reliability_bins(probs: np.ndarray, correct: np.ndarray, bins: int = 10) -> list[dict]:
+def reliability_bins(
+    probs: np.ndarray, correct: np.ndarray, bins: int = 10
+) -> list[dict[str, Any]]:
     """Per confidence bin: count, mean confidence, observed accuracy (for diagrams and cards)."""
     probs, correct = np.asarray(probs, float), np.asarray(correct, float)
     idx = np.minimum((probs * bins).astype(int), bins - 1)
