@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,6 +52,9 @@ from spinscope.analysis.calibration import Calibration
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.settings import label_thresholds
+
+if TYPE_CHECKING:
+    from model2vec import StaticModel
 
 NAME = "roles"
 VERSION = "roles.linear.v1"
@@ -82,7 +85,9 @@ def sentence_of(
 
 
 def mention_features(
-    items: Sequence[tuple[str, int, int]], features: str = "sentence+mention", embedder=None
+    items: Sequence[tuple[str, int, int]],
+    features: str = "sentence+mention",
+    embedder: StaticModel | None = None,
 ) -> np.ndarray:
     """Unit vectors of each mention ``(text, start, end)``: its sentence and/or itself."""
     if not items:
@@ -151,7 +156,8 @@ def headline_span(text: str, title: str | None = None) -> tuple[int, int] | None
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    probs: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return probs
 
 
 def main_roles(
@@ -170,7 +176,9 @@ def main_roles(
     ]
 
 
-def fine_roles(scores: dict[str, float], main: str, taxonomy: dict, threshold: float) -> list[str]:
+def fine_roles(
+    scores: dict[str, float], main: str, taxonomy: dict[str, list[str]], threshold: float
+) -> list[str]:
     allowed = [n for n in taxonomy[main] if n in scores]
     chosen = [n for n in allowed if scores[n] >= threshold]
     if not chosen and allowed:
@@ -331,7 +339,7 @@ class RoleAnalyzer(ModelFiles):
         text: str,
         en: Entity,
         p: np.ndarray,
-        fine: dict,
+        fine: dict[str, np.ndarray],
         starts: list[int],
         headline: tuple[int, int] | None = None,
     ) -> ArticleLabel:
@@ -348,9 +356,10 @@ class RoleAnalyzer(ModelFiles):
             card["taxonomy"],
             card["fine_threshold"],
         )
-        evidence, seen = [], set()
+        evidence: list[Evidence] = []
+        seen: set[tuple[int, int]] = set()
         for i in np.argsort(-p[:, j])[: 4 * self.max_evidence]:
-            lo, hi = sentence_of(text, *en.mentions[i], starts)
+            lo, hi = sentence_of(text, *en.mentions[int(i)], starts)
             if headline and lo < headline[1] and hi > headline[0]:
                 continue  # the headline alone is no evidence of a role
             if (lo, hi) not in seen and len(evidence) < self.max_evidence:
