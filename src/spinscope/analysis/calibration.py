@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -30,6 +30,10 @@ class Curve:
     xs: tuple[float, ...]
     ys: tuple[float, ...]
 
+    @overload
+    def __call__(self, score: float) -> np.float64: ...
+    @overload
+    def __call__(self, score: np.ndarray) -> np.ndarray: ...
     def __call__(self, score: float | np.ndarray) -> np.ndarray | np.float64:
         return np.interp(score, self.xs, self.ys)
 
