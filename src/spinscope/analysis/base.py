@@ -52,7 +52,7 @@ def load_once(load: Callable[..., T]) -> Callable[..., T]:
                     done[key] = load(*args, **kwargs)
         return done[key]
 
-    once.cache_clear = done.clear  # type: ignore[attr-defined]
+    once.cache_clear = done.clear  # type: ignore[attr-defined]  # a function attribute, as lru_cache's
     return once
 
 

@@ -247,5 +247,5 @@ def _spacy_cli_stubs() -> dict[str, ModuleType]:
 
         return real(*args, **kwargs)
 
-    info.info = spacy_info  # type: ignore[attr-defined]
+    info.info = spacy_info  # type: ignore[attr-defined]  # a stand-in module, filled in here
     return {"spacy.cli": cli, "spacy.cli.info": info}
