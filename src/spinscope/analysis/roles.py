@@ -12,10 +12,13 @@ considered where the model's own probability for it reaches ``min_score``.
 
 A role is shown only where it has earned it (issue 15); otherwise the label is "not sure", with
 the role as its best guess and the reason: the card's ``show_from`` gives, per main role, the
-lowest probability from which the role's held-out precision is at least 0.7 (measured out of
-fold on the training mentions and checked on dev, ``spinscope train
-roles-gating``), None where no score reaches it; and the role's evidence must hold more than the
-headline. The model is weak (on English dev it is barely above always saying "antagonist"), so
+least probability at which the role's held-out precision *at that score* is at least 0.7
+(isotonic fit on the out-of-fold predictions of the training mentions, checked on dev,
+``spinscope train roles-gating``), None where no score reaches it; this class's ``show_from``
+(None: the card's) moves it for the roles that have one. The reason quotes the held-out
+precision measured at the role's score (the card's ``show_from_measured`` bins).
+And the role's evidence must hold more than the headline.
+The model is weak (on English dev it is barely above always saying "antagonist"), so
 the analyser is off unless ``roles.enabled`` is set (see BENCHMARKS.md).
 
 Each mention is read as two static vectors (model2vec, unit length): its sentence and the mention
@@ -193,6 +196,9 @@ class RoleAnalyzer(ModelFiles):
     languages: tuple[str, ...] = ("en",)
     version = VERSION
     produces = "labels"
+    # least probability for a role to be shown, for the roles the card gives one (``show_from``);
+    # None: the card's (measured, see the model card)
+    show_from: float | None = None
 
     def __init__(
         self,
@@ -239,6 +245,7 @@ class RoleAnalyzer(ModelFiles):
                 "min_mentions": self.min_mentions,
                 "max_evidence": self.max_evidence,
                 "min_score": self.min_score,
+                "show_from": self.show_from,
             },
             "calibrated": [CALIBRATION_KEY] if self.calibration else [],
         }
@@ -322,7 +329,10 @@ class RoleAnalyzer(ModelFiles):
     def _not_reported(self, dropped: list[tuple[str, str, float]]) -> ArticleLabel:
         """One "not sure" label (no entity) for the entities whose role's probability is under
         ``min_score`` (or the role's ``label_min_score``): their names, guesses and why."""
-        guesses = "; ".join(f"{name}: {main.lower()} {p:.2f}" for name, main, p in dropped)
+        guesses = "; ".join(
+            f"{name}: {main.lower()} {p:.2f}{self._precision_at(main, p, short=True)}"
+            for name, main, p in dropped
+        )
         least = sorted({self.label_min_score.get(m, self.min_score) for _, m, _ in dropped})
         under = " or ".join(f"{x:.2f}" for x in least)
         return ArticleLabel.not_sure(
@@ -409,10 +419,26 @@ class RoleAnalyzer(ModelFiles):
             entity=entity,
         )
 
+    def _precision_at(self, main: str, raw: float, short: bool = False) -> str:
+        """What the card measured at this score: the held-out precision of ``main`` in the bin
+        that holds ``raw`` (out of fold on the training mentions), as a clause; empty when the
+        card has no bins or the bin is empty."""
+        bins = ((self.card.get("show_from_measured") or {}).get("bins") or {}).get(main) or []
+        for k, b in enumerate(bins):
+            if b["from"] <= raw and (raw < b["to"] or k == len(bins) - 1) and b["n"]:
+                if short:
+                    return f" (held-out precision there {b['precision']:.2f}, n={b['n']})"
+                return (
+                    f"; held out, {main.lower()} roles scored {b['from']:.2f}-{b['to']:.2f} were "
+                    f"right {b['precision']:.0%} of the time ({b['right']} of {b['n']} mentions)"
+                )
+        return ""
+
     def _not_sure(self, main: str, raw: float, evidence: list[Evidence]) -> str:
         """Why a role may not be shown (empty if it may): the model card's ``show_from`` says
-        from which probability each main role's held-out precision reaches the floor (None: at
-        none); a model without it was never measured so."""
+        from which probability each main role's held-out precision at that score reaches the
+        floor (None: at none; ``show_from`` here moves it); a model without it was never
+        measured so. Then its evidence must be more than the headline."""
         measured = self.card.get("show_from_measured") or {}
         floor = measured.get("precision_floor", 0.7)
         show_from = self.card.get("show_from")
@@ -422,13 +448,16 @@ class RoleAnalyzer(ModelFiles):
         if least is None:
             return (
                 f"the {main.lower()} role reaches a held-out precision of {floor:.1f} at no score "
-                "(see the model card)"
+                f"(see the model card){self._precision_at(main, raw)}"
             )
+        if self.show_from is not None:
+            least = self.show_from
         if raw < least:
             return (
-                f"its probability {raw:.2f} is under {least:.2f}, where the {main.lower()} role's "
-                f"held-out precision reaches {floor:.1f}"
+                f"its probability {raw:.2f} is under {least:.2f}, the least score at which the "
+                f"{main.lower()} role's held-out precision reaches "
+                f"{floor:.1f}{self._precision_at(main, raw)}"
             )
         if not evidence:
-            return "only the headline mentions it"
+            return "its evidence is only the headline (a role needs a sentence of the article)"
         return ""
