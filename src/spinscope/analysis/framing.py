@@ -39,7 +39,7 @@ from spinscope.analysis import _article_checks, _multilingual, calibration, lang
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums
-from spinscope.analysis.base import read_arrays
+from spinscope.analysis.base import FromSettings, read_arrays
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.framing_vectors import (  # noqa: F401 -- re-exported, as before the split
     COMBINED as COMBINED,
@@ -62,7 +62,7 @@ from spinscope.analysis.framing_vectors import (
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.model.language import UNKNOWN, language_name
-from spinscope.settings import label_thresholds
+from spinscope.settings import label_thresholds, optional
 
 NAME = "framing"
 VERSION = "framing.linear.v3"  # v3: the top-1 narrative fallback is "not sure" with its guess
@@ -106,12 +106,19 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return p
 
 
-class FramingAnalyzer(ModelFiles):
+class FramingAnalyzer(ModelFiles, FromSettings):
     CARD_FILE, WEIGHTS_FILE, MODEL_WHAT, TRAIN_TASK = CARD, WEIGHTS, "framing", "framing"
     name = NAME
     version = VERSION
     produces = "labels"
     needs_language = True  # reads doc.language: the pipeline detects it before running this
+    SETTING_ARGS = {
+        "threshold": "framing.threshold",
+        "max_evidence": "framing.max_evidence",
+        "model_dir": ("framing.model_dir", optional),
+        "label_min_score": "framing.label_min_score",
+        "min_words": "framing.min_words",
+    }
 
     def __init__(
         self,

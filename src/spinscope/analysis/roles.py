@@ -51,10 +51,11 @@ from spinscope.analysis import _article_checks, calibration, mentions
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums, sentence_starts
+from spinscope.analysis.base import FromSettings
 from spinscope.analysis.calibration import Calibration
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
-from spinscope.settings import label_thresholds
+from spinscope.settings import label_thresholds, optional
 
 if TYPE_CHECKING:
     from model2vec import StaticModel
@@ -189,7 +190,7 @@ def fine_roles(
     return sorted(chosen, key=lambda n: -scores[n])
 
 
-class RoleAnalyzer(ModelFiles):
+class RoleAnalyzer(ModelFiles, FromSettings):
     CARD_FILE, WEIGHTS_FILE, MODEL_WHAT, TRAIN_TASK = CARD, WEIGHTS, "entity-role", "roles"
     name = NAME
     # English model, English mention finder and spaCy: roles only for English articles
@@ -199,6 +200,14 @@ class RoleAnalyzer(ModelFiles):
     # least probability for a role to be shown, for the roles the card gives one (``show_from``);
     # None: the card's (measured, see the model card)
     show_from: float | None = None
+    SETTING_ARGS = {
+        "max_entities": "roles.max_entities",
+        "min_mentions": "roles.min_mentions",
+        "max_evidence": "framing.max_evidence",
+        "min_score": "roles.min_score",
+        "label_min_score": "roles.label_min_score",
+        "model_dir": ("roles.model_dir", optional),
+    }
 
     def __init__(
         self,
