@@ -4,9 +4,13 @@ per process and shared by the analysers that need sentence vectors (claims, fram
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spinscope.analysis.base import load_once
 from spinscope.errors import ModelError
+
+if TYPE_CHECKING:
+    from model2vec import StaticModel
 
 EMBEDDER_ID = "model2vec distilled from all-MiniLM-L6-v2 (256 dims)"
 
@@ -16,14 +20,14 @@ def embedder_dir() -> Path:
 
 
 @load_once
-def load_embedder():
+def load_embedder() -> StaticModel:
     path = embedder_dir()
     if not (path / "model.safetensors").exists():
         raise ModelError(f"The sentence embedder is missing from {path}; reinstall spinscope.")
     return read_static_model(path)
 
 
-def read_static_model(path: Path):
+def read_static_model(path: Path) -> StaticModel:
     """A model2vec ``StaticModel`` read from its folder as ``StaticModel.from_pretrained`` reads a
     local one (weights, tokenizer, config), without importing model2vec's persistence module: that
     pulls in huggingface_hub, 0.35 s of a cold start, for downloads we never make."""

@@ -114,7 +114,8 @@ def _forget_others(found: Path, name: str) -> None:
 
 
 def _load(path: Path, mmap: bool) -> np.ndarray:
-    return np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)
+    array: np.ndarray = np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)
+    return array
 
 
 def _write(found: Path, fill: Callable[[Path], None]) -> None:

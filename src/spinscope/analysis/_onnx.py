@@ -15,10 +15,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from spinscope.errors import ModelError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 CLS_ID = 101
 SEP_ID = 102
@@ -42,7 +46,7 @@ class Window:
 
 
 @lru_cache(maxsize=8)
-def load_tokenizer(path: str):  # -> tokenizers.Tokenizer
+def load_tokenizer(path: str) -> Tokenizer:
     from tokenizers import Tokenizer
 
     if not Path(path).exists():
@@ -53,7 +57,7 @@ def load_tokenizer(path: str):  # -> tokenizers.Tokenizer
     return tok
 
 
-def encode(tokenizer, text: str) -> Encoded:
+def encode(tokenizer: Tokenizer, text: str) -> Encoded:
     """Word pieces of ``text`` with character offsets into ``text`` (code points)."""
     enc = tokenizer.encode(text, add_special_tokens=False)
     ids = np.asarray(enc.ids, dtype=np.int64)
@@ -348,13 +352,14 @@ def _shared_tensor(path: str, sha256: str) -> np.ndarray:
         raise ModelError(
             f"Shared model file {path} does not match the models that use it; reinstall spinscope."
         )
-    return np.load(path, allow_pickle=False)
+    tensor: np.ndarray = np.load(path, allow_pickle=False)
+    return tensor
 
 
 _ARENA_REGISTERED = False
 
 
-def _shared_arena(ort) -> None:
+def _shared_arena(ort: Any) -> None:  # ort: the onnxruntime module (no stubs)
     """One CPU memory arena for all of this process's sessions, registered once.
 
     Each session would otherwise keep its own arena, grown to its largest input; sharing one
@@ -373,7 +378,7 @@ def _shared_arena(ort) -> None:
     _ARENA_REGISTERED = True
 
 
-def session(path: str):  # -> onnxruntime.InferenceSession
+def session(path: str) -> Any:  # an onnxruntime.InferenceSession (onnxruntime has no stubs)
     """An onnxruntime session on ``path`` using the configured number of threads.
 
     All sessions of a process share one memory arena (``_shared_arena``). Idle threads do not

@@ -41,7 +41,7 @@ def load_once(load: Callable[..., T]) -> Callable[..., T]:
     one thread is loading (``warm``) is waited for by another, not loaded twice. ``cache_clear()``
     forgets the results (for tests)."""
     lock = threading.Lock()
-    done: dict[tuple, T] = {}
+    done: dict[tuple[Any, ...], T] = {}
 
     @functools.wraps(load)
     def once(*args: Any, **kwargs: Any) -> T:
@@ -52,11 +52,11 @@ def load_once(load: Callable[..., T]) -> Callable[..., T]:
                     done[key] = load(*args, **kwargs)
         return done[key]
 
-    once.cache_clear = done.clear  # type: ignore[attr-defined]
+    once.cache_clear = done.clear  # type: ignore[attr-defined]  # a function attribute, as lru_cache's
     return once
 
 
-Result = TypeVar("Result", Finding, Claim, ArticleLabel, covariant=True)
+Result = TypeVar("Result", Finding, Claim, ArticleLabel)
 
 
 @runtime_checkable
@@ -100,7 +100,8 @@ def read_card(path: Path, what: str, train: str) -> dict[str, Any]:
             f"No {what} model in {path.parent} ({path.name} is missing); reinstall spinscope "
             f"or train one with `spinscope train {train}`."
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return card
 
 
 def read_arrays(path: Path) -> dict[str, np.ndarray]:

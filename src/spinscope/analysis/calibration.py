@@ -10,14 +10,15 @@ run time the maps are plain ``numpy.interp`` (no scikit-learn).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
-from spinscope.model.definitions import in_words  # noqa: F401 -- re-exported
+from spinscope.model.definitions import in_words as in_words  # re-exported
 
 FILE = "calibration.json"
 
@@ -29,7 +30,11 @@ class Curve:
     xs: tuple[float, ...]
     ys: tuple[float, ...]
 
-    def __call__(self, score: float | np.ndarray) -> np.ndarray:
+    @overload
+    def __call__(self, score: float) -> np.float64: ...
+    @overload
+    def __call__(self, score: np.ndarray) -> np.ndarray: ...
+    def __call__(self, score: float | np.ndarray) -> np.ndarray | np.float64:
         return np.interp(score, self.xs, self.ys)
 
 
@@ -67,7 +72,7 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Calibration:
-        def curve(d: dict) -> Curve:
+        def curve(d: dict[str, Any]) -> Curve:
             return Curve(tuple(d["xs"]), tuple(d["ys"]))
 
         return cls(
@@ -89,7 +94,9 @@ def load(folder: str) -> dict[str, Calibration] | None:
     return {key: Calibration.from_dict(value) for key, value in data.items()}
 
 
-def ece(probs: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+def ece(
+    probs: Sequence[float] | np.ndarray, correct: Sequence[bool] | np.ndarray, bins: int = 10
+) -> float:
     """Expected calibration error: the bin-weighted mean |accuracy - mean confidence| over
     ``bins`` equal-width confidence bins."""
     probs, correct = np.asarray(probs, float), np.asarray(correct, float)
@@ -104,7 +111,9 @@ def ece(probs: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
     return float(total / len(probs))
 
 
-def reliability_bins(probs: np.ndarray, correct: np.ndarray, bins: int = 10) -> list[dict]:
+def reliability_bins(
+    probs: np.ndarray, correct: np.ndarray, bins: int = 10
+) -> list[dict[str, Any]]:
     """Per confidence bin: count, mean confidence, observed accuracy (for diagrams and cards)."""
     probs, correct = np.asarray(probs, float), np.asarray(correct, float)
     idx = np.minimum((probs * bins).astype(int), bins - 1)

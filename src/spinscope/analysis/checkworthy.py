@@ -16,11 +16,15 @@ import threading
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from spinscope.analysis import _onnx
 from spinscope.errors import ModelError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 DEFAULT_MODEL_DIR = Path(__file__).parent.parent / "models" / "checkworthy"
 MODEL_FILE = "classifier.int8.onnx"
@@ -42,9 +46,9 @@ class CheckworthinessScorer:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
         self.batch_size = batch_size
-        self._session = None
-        self._tokenizer = None
-        self._card: dict | None = None
+        self._session: Any = None  # an onnxruntime.InferenceSession once loaded (no stubs)
+        self._tokenizer: Tokenizer | None = None
+        self._card: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
     # -- loading ----------------------------------------------------------------------------
@@ -59,7 +63,7 @@ class CheckworthinessScorer:
         return path
 
     @property
-    def card(self) -> dict:
+    def card(self) -> dict[str, Any]:
         """The model's card.json."""
         if self._card is None:
             path = self._path(CARD_FILE)
@@ -118,6 +122,7 @@ class CheckworthinessScorer:
         if not texts:
             return np.zeros((0, len(HEADS)), dtype=np.float32)
         self._load()
+        assert self._tokenizer is not None  # _load set it (or raised)
         encs = self._tokenizer.encode_batch(texts)
         lengths = [len(e.ids) for e in encs]
         out = np.zeros((len(texts), len(HEADS)), dtype=np.float32)

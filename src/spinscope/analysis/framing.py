@@ -42,12 +42,22 @@ from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import FromSettings, read_arrays
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.framing_vectors import (  # noqa: F401 -- re-exported, as before the split
-    COMBINED,
-    DIMS,
-    ArticleVectors,
-    article_vectors,
-    combined_vectors,
-    static_passage_vectors,
+    COMBINED as COMBINED,
+)
+from spinscope.analysis.framing_vectors import (
+    DIMS as DIMS,
+)
+from spinscope.analysis.framing_vectors import (
+    ArticleVectors as ArticleVectors,
+)
+from spinscope.analysis.framing_vectors import (
+    article_vectors as article_vectors,
+)
+from spinscope.analysis.framing_vectors import (
+    combined_vectors as combined_vectors,
+)
+from spinscope.analysis.framing_vectors import (
+    static_passage_vectors as static_passage_vectors,
 )
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
@@ -92,7 +102,8 @@ def on_topic(text: str) -> bool:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+    p: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+    return p
 
 
 class FramingAnalyzer(ModelFiles, FromSettings):
@@ -167,8 +178,9 @@ class FramingAnalyzer(ModelFiles, FromSettings):
             return self.calibration
         found = calibration.load(str(self.model_dir)) or {}
         genre = found.get("genre")
-        ok = genre is not None and genre.meta.get("model") == model_id(self.card)
-        return {"genre": genre} if ok else {}
+        if genre is not None and genre.meta.get("model") == model_id(self.card):
+            return {"genre": genre}
+        return {}
 
     def provenance(self) -> dict[str, Any]:
         return {
@@ -234,7 +246,9 @@ class FramingAnalyzer(ModelFiles, FromSettings):
             for d, v, n, lang in zip(docs, vectors, narr, map(_code, docs), strict=True)
         ]  # fmt: skip
 
-    def _article(self, text: str, v: ArticleVectors, n: ArticleVectors, lang: str):
+    def _article(
+        self, text: str, v: ArticleVectors, n: ArticleVectors, lang: str
+    ) -> list[ArticleLabel]:
         """The article's labels, or "not sure" of each where the text is not news at all (a poem,
         a recipe: ``_article_checks``), which the models never saw."""
         odd = _article_checks.not_news(text)
@@ -281,7 +295,9 @@ class FramingAnalyzer(ModelFiles, FromSettings):
         lang = lang or language.detect(text).code
         unsupported = self._language(lang, card, "genre")
         if unsupported is not None:
-            return [unsupported, self._language(lang, card, "frame")]
+            frame = self._language(lang, card, "frame")
+            assert frame is not None  # same card, same language: not covered for genre, nor frame
+            return [unsupported, frame]
         out = []
         genre_z = w["genre_W"] @ v.article + w["genre_b"]
         genre_p = np.exp(genre_z - genre_z.max())
@@ -390,7 +406,14 @@ class FramingAnalyzer(ModelFiles, FromSettings):
         return ArticleLabel.not_sure("narrative", why, best=name, score=score, evidence=evidence)
 
     def _label(
-        self, text, v: ArticleVectors, task, label, score, direction, relative=False
+        self,
+        text: str,
+        v: ArticleVectors,
+        task: str,
+        label: str,
+        score: float,
+        direction: np.ndarray,
+        relative: bool = False,
     ) -> ArticleLabel | None:
         """The label with its evidence: the sentences whose shares are above the average share
         and positive, or None where no sentence qualifies. ``relative`` drops the positivity

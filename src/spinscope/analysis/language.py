@@ -68,7 +68,8 @@ def _load() -> Any:
 def _model_file() -> Path:
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
-    return Path(MODEL_DIR) / MODEL_FILE
+    path: Path = Path(MODEL_DIR) / MODEL_FILE
+    return path
 
 
 def _model_arrays() -> dict[str, Any]:
@@ -113,7 +114,7 @@ def _identifier_from(model: dict[str, Any]) -> Any:
 
 def _items(values: np.ndarray) -> memoryview:
     """A one-dimensional array as a memory view whose items are Python ints (no copy)."""
-    return memoryview(np.ascontiguousarray(values))
+    return np.ascontiguousarray(values).data
 
 
 def letters(text: str) -> int:

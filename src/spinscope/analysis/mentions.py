@@ -34,8 +34,12 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypeVar
 
 from spinscope.model.claim import Mention
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 TITLES = {
     "President", "Vice", "Prime", "Minister", "Foreign", "Defence", "Defense", "Secretary",
@@ -147,7 +151,10 @@ def key(name: str) -> str:
     return POSSESSIVE.sub("", words[-1]) if words else ""
 
 
-def fullest(mentions: Sequence[Mention | NameMention]) -> Mention | NameMention:
+AnyMention = TypeVar("AnyMention", Mention, NameMention)
+
+
+def fullest(mentions: Sequence[AnyMention]) -> AnyMention:
     """The mention with the most words, the earliest among equals."""
     return max(mentions, key=lambda n: (len(n.text.split()), -n.start))
 
@@ -315,6 +322,7 @@ def _appositions(text: str, mentions: list[NameMention]) -> list[NameMention]:
     """What an apposition calls a name: "X's ROLE Y", "X ROLE Y" (X an organisation or place, or
     unknown), "Y, (the|a) ROLE (of|for|at) X" and "Y, X's ROLE"."""
     out = list(mentions)
+    x: NameMention | None
     for i, y in enumerate(mentions):
         for x in reversed(mentions[:i]):  # "X's spokesman Y", "CNN correspondent Y"
             gap = text[x.end : y.start]
@@ -365,7 +373,7 @@ def link(speaker: Mention, names: Sequence[Mention], prior: Sequence[Mention]) -
 
 
 @lru_cache(maxsize=1)
-def load_ner():
+def load_ner() -> Language:
     """spaCy's small English pipeline with only its entity recogniser (its own token vectors; no
     tagger or parser), loaded once per process."""
     from spinscope.analysis.claims.parsing import SPACY_MODEL, _import_spacy_without_torch
@@ -373,10 +381,11 @@ def load_ner():
 
     try:
         spacy = _import_spacy_without_torch()
-        return spacy.load(
+        nlp: Language = spacy.load(
             SPACY_MODEL,
             exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"],
         )
+        return nlp
     except (ImportError, OSError) as exc:
         raise ModelError(
             f"Entity kinds need the spaCy model {SPACY_MODEL!r}; install spinscope again "

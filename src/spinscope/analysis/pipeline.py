@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from spinscope.analysis import language, voice
 from spinscope.errors import IngestError
-from spinscope.model.document import AnalysisResult, Document
+from spinscope.model.document import AnalysisResult, Document, Finding
 from spinscope.registry import create_analyzer
 from spinscope.settings import SCHEMA, public
 
@@ -88,12 +88,14 @@ class Pipeline:
         models = [a.provenance() for a in self.analyzers]
         results = []
         for k, doc in enumerate(docs):
-            parts: dict[str, list] = {part: [] for part in PARTS}
+            parts: dict[str, list[Any]] = {part: [] for part in PARTS}
+            detected_lang = doc.language
+            assert detected_lang is not None  # with_language set it above
             for a, part, per_doc in outputs:
-                parts[part].extend(language.keep(a, per_doc[k], doc.language))
+                parts[part].extend(language.keep(a, per_doc[k], detected_lang))
             parts["findings"] = with_voices(doc, parts["findings"])
-            lang = language.coverage(self.analyzers, doc.language)
-            warning = language.warning(self.analyzers, doc.language)
+            lang = language.coverage(self.analyzers, detected_lang)
+            warning = language.warning(self.analyzers, detected_lang)
             results.append(
                 AnalysisResult(
                     doc=replace(doc, language=lang),
@@ -124,7 +126,7 @@ class Pipeline:
         ]  # fmt: skip
 
 
-def with_voices(doc: Document, findings: list) -> list:
+def with_voices(doc: Document, findings: list[Finding]) -> list[Finding]:
     """The findings with whose voice each is in (``analysis.voice``): the one step after the
     analysers, which stay pure; speech is parsed in English paragraphs only."""
     lang = doc.language

@@ -12,10 +12,13 @@ considered where the model's own probability for it reaches ``min_score``.
 
 A role is shown only where it has earned it (issue 15); otherwise the label is "not sure", with
 the role as its best guess and the reason: the card's ``show_from`` gives, per main role, the
-lowest probability from which the role's held-out precision is at least 0.7 (measured out of
-fold on the training mentions and checked on dev, ``spinscope train
-roles-gating``), None where no score reaches it; and the role's evidence must hold more than the
-headline. The model is weak (on English dev it is barely above always saying "antagonist"), so
+least probability at which the role's held-out precision *at that score* is at least 0.7
+(isotonic fit on the out-of-fold predictions of the training mentions, checked on dev,
+``spinscope train roles-gating``), None where no score reaches it; this class's ``show_from``
+(None: the card's) moves it for the roles that have one. The reason quotes the held-out
+precision measured at the role's score (the card's ``show_from_measured`` bins).
+And the role's evidence must hold more than the headline.
+The model is weak (on English dev it is barely above always saying "antagonist"), so
 the analyser is off unless ``roles.enabled`` is set (see BENCHMARKS.md).
 
 Each mention is read as two static vectors (model2vec, unit length): its sentence and the mention
@@ -40,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,6 +56,9 @@ from spinscope.analysis.calibration import Calibration
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.settings import label_thresholds, named_settings, optional
+
+if TYPE_CHECKING:
+    from model2vec import StaticModel
 
 NAME = "roles"
 VERSION = "roles.linear.v1"
@@ -83,7 +89,9 @@ def sentence_of(
 
 
 def mention_features(
-    items: Sequence[tuple[str, int, int]], features: str = "sentence+mention", embedder=None
+    items: Sequence[tuple[str, int, int]],
+    features: str = "sentence+mention",
+    embedder: StaticModel | None = None,
 ) -> np.ndarray:
     """Unit vectors of each mention ``(text, start, end)``: its sentence and/or itself."""
     if not items:
@@ -152,7 +160,8 @@ def headline_span(text: str, title: str | None = None) -> tuple[int, int] | None
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    probs: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return probs
 
 
 def main_roles(
@@ -171,7 +180,9 @@ def main_roles(
     ]
 
 
-def fine_roles(scores: dict[str, float], main: str, taxonomy: dict, threshold: float) -> list[str]:
+def fine_roles(
+    scores: dict[str, float], main: str, taxonomy: dict[str, list[str]], threshold: float
+) -> list[str]:
     allowed = [n for n in taxonomy[main] if n in scores]
     chosen = [n for n in allowed if scores[n] >= threshold]
     if not chosen and allowed:
@@ -186,6 +197,9 @@ class RoleAnalyzer(ModelFiles, FromSettings):
     languages: tuple[str, ...] = ("en",)
     version = VERSION
     produces = "labels"
+    # least probability for a role to be shown, for the roles the card gives one (``show_from``);
+    # None: the card's (measured, see the model card)
+    show_from: float | None = None
     SETTING_ARGS = named_settings(
         "roles.max_entities",
         "roles.min_mentions",
@@ -240,6 +254,7 @@ class RoleAnalyzer(ModelFiles, FromSettings):
                 "min_mentions": self.min_mentions,
                 "max_evidence": self.max_evidence,
                 "min_score": self.min_score,
+                "show_from": self.show_from,
             },
             "calibrated": [CALIBRATION_KEY] if self.calibration else [],
         }
@@ -323,7 +338,10 @@ class RoleAnalyzer(ModelFiles, FromSettings):
     def _not_reported(self, dropped: list[tuple[str, str, float]]) -> ArticleLabel:
         """One "not sure" label (no entity) for the entities whose role's probability is under
         ``min_score`` (or the role's ``label_min_score``): their names, guesses and why."""
-        guesses = "; ".join(f"{name}: {main.lower()} {p:.2f}" for name, main, p in dropped)
+        guesses = "; ".join(
+            f"{name}: {main.lower()} {p:.2f}{self._precision_at(main, p, short=True)}"
+            for name, main, p in dropped
+        )
         least = sorted({self.label_min_score.get(m, self.min_score) for _, m, _ in dropped})
         under = " or ".join(f"{x:.2f}" for x in least)
         return ArticleLabel.not_sure(
@@ -340,7 +358,7 @@ class RoleAnalyzer(ModelFiles, FromSettings):
         text: str,
         en: Entity,
         p: np.ndarray,
-        fine: dict,
+        fine: dict[str, np.ndarray],
         starts: list[int],
         headline: tuple[int, int] | None = None,
     ) -> ArticleLabel:
@@ -357,9 +375,10 @@ class RoleAnalyzer(ModelFiles, FromSettings):
             card["taxonomy"],
             card["fine_threshold"],
         )
-        evidence, seen = [], set()
+        evidence: list[Evidence] = []
+        seen: set[tuple[int, int]] = set()
         for i in np.argsort(-p[:, j])[: 4 * self.max_evidence]:
-            lo, hi = sentence_of(text, *en.mentions[i], starts)
+            lo, hi = sentence_of(text, *en.mentions[int(i)], starts)
             if headline and lo < headline[1] and hi > headline[0]:
                 continue  # the headline alone is no evidence of a role
             if (lo, hi) not in seen and len(evidence) < self.max_evidence:
@@ -409,10 +428,26 @@ class RoleAnalyzer(ModelFiles, FromSettings):
             entity=entity,
         )
 
+    def _precision_at(self, main: str, raw: float, short: bool = False) -> str:
+        """What the card measured at this score: the held-out precision of ``main`` in the bin
+        that holds ``raw`` (out of fold on the training mentions), as a clause; empty when the
+        card has no bins or the bin is empty."""
+        bins = ((self.card.get("show_from_measured") or {}).get("bins") or {}).get(main) or []
+        for k, b in enumerate(bins):
+            if b["from"] <= raw and (raw < b["to"] or k == len(bins) - 1) and b["n"]:
+                if short:
+                    return f" (held-out precision there {b['precision']:.2f}, n={b['n']})"
+                return (
+                    f"; held out, {main.lower()} roles scored {b['from']:.2f}-{b['to']:.2f} were "
+                    f"right {b['precision']:.0%} of the time ({b['right']} of {b['n']} mentions)"
+                )
+        return ""
+
     def _not_sure(self, main: str, raw: float, evidence: list[Evidence]) -> str:
         """Why a role may not be shown (empty if it may): the model card's ``show_from`` says
-        from which probability each main role's held-out precision reaches the floor (None: at
-        none); a model without it was never measured so."""
+        from which probability each main role's held-out precision at that score reaches the
+        floor (None: at none; ``show_from`` here moves it); a model without it was never
+        measured so. Then its evidence must be more than the headline."""
         measured = self.card.get("show_from_measured") or {}
         floor = measured.get("precision_floor", 0.7)
         show_from = self.card.get("show_from")
@@ -422,13 +457,16 @@ class RoleAnalyzer(ModelFiles, FromSettings):
         if least is None:
             return (
                 f"the {main.lower()} role reaches a held-out precision of {floor:.1f} at no score "
-                "(see the model card)"
+                f"(see the model card){self._precision_at(main, raw)}"
             )
+        if self.show_from is not None:
+            least = self.show_from
         if raw < least:
             return (
-                f"its probability {raw:.2f} is under {least:.2f}, where the {main.lower()} role's "
-                f"held-out precision reaches {floor:.1f}"
+                f"its probability {raw:.2f} is under {least:.2f}, the least score at which the "
+                f"{main.lower()} role's held-out precision reaches "
+                f"{floor:.1f}{self._precision_at(main, raw)}"
             )
         if not evidence:
-            return "only the headline mentions it"
+            return "its evidence is only the headline (a role needs a sentence of the article)"
         return ""

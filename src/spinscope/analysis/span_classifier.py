@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from spinscope.analysis import _onnx
 from spinscope.analysis._occurrences import Occurrences
 from spinscope.errors import ConfigError, ModelError
 from spinscope.model.taxonomy import LABELS
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 MODEL_INT8 = "span_classifier.int8.onnx"
 MODEL_FP32 = "span_classifier.fp32.onnx"
@@ -84,7 +87,7 @@ def _window(n: int, i: int, j: int, budget: int) -> tuple[int, int]:
 
 
 def pair_input(
-    tokenizer,
+    tokenizer: Tokenizer,
     text: str,
     start: int,
     end: int,
@@ -125,7 +128,7 @@ def pair_input(
 
 
 def text_pairs(
-    tokenizer, text: str, spans: Sequence[tuple[int, int]], *, max_len: int = MAX_LEN
+    tokenizer: Tokenizer, text: str, spans: Sequence[tuple[int, int]], *, max_len: int = MAX_LEN
 ) -> list[PairInput]:
     """``pair_input`` for each span of one text (sentence boundaries found once, phrases
     counted from one index of the text)."""
@@ -186,15 +189,18 @@ class SpanClassifier:
     def card(self) -> dict[str, Any]:
         for path in (self.model_path, self.model_dir / TOKENIZER):
             self._require(path)
-        return json.loads(self._require(self.model_dir / CARD).read_text(encoding="utf-8"))
+        card: dict[str, Any] = json.loads(
+            self._require(self.model_dir / CARD).read_text(encoding="utf-8")
+        )
+        return card
 
     @cached_property
-    def _session(self):
+    def _session(self) -> Any:  # an onnxruntime.InferenceSession (onnxruntime has no stubs)
         self.card  # noqa: B018 -- names a missing file before onnxruntime does
         return _onnx.session(str(self.model_path))
 
     @cached_property
-    def _tokenizer(self):
+    def _tokenizer(self) -> Tokenizer:
         self.card  # noqa: B018
         return _onnx.load_tokenizer(str(self.model_dir / TOKENIZER))
 

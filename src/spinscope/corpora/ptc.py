@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +96,7 @@ def align_offsets(src: str, dst: str) -> list[int | None]:
     s_chars, s_idx = _nonspace_index(src)
     d_chars, d_idx = _nonspace_index(dst)
     mapping: list[int | None] = [None] * (len(src) + 1)
+    pairs: Iterable[tuple[int, int]]
     if s_chars == d_chars:
         pairs = zip(s_idx, d_idx, strict=True)
     else:
@@ -112,7 +114,7 @@ def align_offsets(src: str, dst: str) -> list[int | None]:
 
 def map_span(mapping: list[int | None], start: int, end: int) -> tuple[int, int] | None:
     """Carry ``[start, end)`` over an ``align_offsets`` mapping; None if nothing maps."""
-    starts = [mapping[i] for i in range(start, end) if mapping[i] is not None]
+    starts = [m for i in range(start, end) if (m := mapping[i]) is not None]
     if not starts:
         return None
     return starts[0], starts[-1] + 1

@@ -38,7 +38,9 @@ def _multilabel_counts(
     gold: Mapping[str, Iterable[str]], pred: Mapping[str, Iterable[str]], labels: Collection[str]
 ) -> tuple[Counter, Counter, Counter]:
     keep = set(labels)
-    tp, fp, fn = Counter(), Counter(), Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
     for doc, g_labels in gold.items():
         g = set(g_labels) & keep
         p = set(pred.get(doc, ())) & keep

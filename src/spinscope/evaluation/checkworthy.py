@@ -25,12 +25,15 @@ from spinscope.corpora.checkworthy import Sentence, load_checkthat19, load_check
 from spinscope.errors import DataError
 
 ScoreFn = Callable[[list[str]], np.ndarray]
+# labels and scores come as lists or as numpy arrays
+Labels = Sequence[int] | np.ndarray
+Scores = Sequence[float] | np.ndarray
 
 CT19_K = (1, 3, 5, 10, 20, 50)
 CT20_K = (1, 3, 5, 10, 20, 30)
 
 
-def _ranked_labels(labels: Sequence[int], scores: Sequence[float]) -> np.ndarray:
+def _ranked_labels(labels: Labels, scores: Scores) -> np.ndarray:
     """Labels (0/1) ordered by score, highest first; ties keep their input order."""
     y = np.asarray(labels, dtype=np.int64).reshape(-1)
     s = np.asarray(scores, dtype=np.float64).reshape(-1)
@@ -40,7 +43,7 @@ def _ranked_labels(labels: Sequence[int], scores: Sequence[float]) -> np.ndarray
     return (y[order] > 0).astype(np.int64)
 
 
-def average_precision(labels: Sequence[int], scores: Sequence[float]) -> float | None:
+def average_precision(labels: Labels, scores: Scores) -> float | None:
     """Mean, over the positives, of the precision at each positive's rank; None without
     positives."""
     ranked = _ranked_labels(labels, scores)
@@ -52,13 +55,13 @@ def average_precision(labels: Sequence[int], scores: Sequence[float]) -> float |
     return float(np.sum((hits / ranks)[ranked == 1]) / n_pos)
 
 
-def mean_average_precision(groups: Iterable[tuple[Sequence[int], Sequence[float]]]) -> float:
+def mean_average_precision(groups: Iterable[tuple[Labels, Scores]]) -> float:
     """Mean AP over the groups (rankings) that have at least one positive; 0.0 if none has."""
     aps = [ap for ap in (average_precision(y, s) for y, s in groups) if ap is not None]
     return float(np.mean(aps)) if aps else 0.0
 
 
-def r_precision(labels: Sequence[int], scores: Sequence[float]) -> float | None:
+def r_precision(labels: Labels, scores: Scores) -> float | None:
     """Precision among the top R, R = number of positives; None without positives."""
     ranked = _ranked_labels(labels, scores)
     r = int(ranked.sum())
@@ -67,7 +70,7 @@ def r_precision(labels: Sequence[int], scores: Sequence[float]) -> float | None:
     return float(ranked[:r].sum() / r)
 
 
-def precision_at_k(labels: Sequence[int], scores: Sequence[float], k: int) -> float:
+def precision_at_k(labels: Labels, scores: Scores, k: int) -> float:
     """Positives among the top ``k``, divided by ``k`` (also when the list is shorter)."""
     if k <= 0:
         raise ValueError(f"k must be positive, got {k}")
@@ -75,14 +78,14 @@ def precision_at_k(labels: Sequence[int], scores: Sequence[float], k: int) -> fl
     return float(ranked[:k].sum() / k)
 
 
-def reciprocal_rank(labels: Sequence[int], scores: Sequence[float]) -> float | None:
+def reciprocal_rank(labels: Labels, scores: Scores) -> float | None:
     """1 / rank of the first positive; None without positives."""
     ranked = _ranked_labels(labels, scores)
     hit = np.nonzero(ranked)[0]
     return float(1.0 / (hit[0] + 1)) if hit.size else None
 
 
-def positive_f1(labels: Sequence[int], predictions: Sequence[int]) -> tuple[float, float, float]:
+def positive_f1(labels: Labels, predictions: Labels) -> tuple[float, float, float]:
     """Precision, recall and F1 of the positive class (0.0 where a denominator is 0)."""
     y = np.asarray(labels, dtype=np.int64).reshape(-1) > 0
     p = np.asarray(predictions, dtype=np.int64).reshape(-1) > 0

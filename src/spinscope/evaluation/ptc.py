@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -81,7 +82,7 @@ def tc_score(
     pred: Iterable[tuple[str, str, int, int]],
     gold: Iterable[tuple[str, str, int, int]],
     labels: Iterable[str] | None = None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """TC micro precision/recall/F1 and per-technique F1 over ``(article, label, start, end)``."""
     gold_by: dict[tuple, Counter] = defaultdict(Counter)
     pred_by: dict[tuple, Counter] = defaultdict(Counter)
@@ -95,8 +96,8 @@ def tc_score(
     for key, g in gold_by.items():
         n_gold.update(g)
         tp.update(g & pred_by.get(key, Counter()))
-    for p in pred_by.values():
-        n_pred.update(p)
+    for counts in pred_by.values():
+        n_pred.update(counts)
     precision = sum(tp.values()) / max(sum(n_pred.values()), 1)
     recall = sum(tp.values()) / max(sum(n_gold.values()), 1)
     per_label = {}

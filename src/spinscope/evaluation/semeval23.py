@@ -40,7 +40,9 @@ def st3_score(pred: list[Row], gold: list[Row], labels: Iterable[str]) -> dict:
     """Micro- and macro-F1 over (paragraph, technique) pairs, as the task's scorer defines."""
     gold_map = {(a, p): t for a, p, t in gold}
     pred_map = {(a, p): t for a, p, t in pred}
-    tp, fp, fn = Counter(), Counter(), Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
     for key in set(gold_map) | set(pred_map):
         g, p = gold_map.get(key, frozenset()), pred_map.get(key, frozenset())
         tp.update(g & p)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import asdict, replace
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,10 @@ def predict_si(scores: TokenScores, decoding: Decoding) -> list[tuple[int, int]]
 
 
 def predict_tc(
-    scores: TokenScores, spans: list[tuple[int, int]], head: SpanHead, channel_weight: float = 0.0
+    scores: TokenScores,
+    spans: list[tuple[int, int]],
+    head: SpanHead | TextLabeller,
+    channel_weight: float = 0.0,
 ) -> list[str]:
     probs = classify(scores, spans, head, PTC2020, channel_weight=channel_weight)
     return assign_labels(probs, spans, LABELS_2020)
@@ -50,7 +54,7 @@ def assign_labels(probs, spans: list[tuple[int, int]], labels) -> list[str]:
 
 def predict_full(
     scores: TokenScores,
-    head: SpanHead,
+    head: SpanHead | TextLabeller,
     *,
     decoder: str,
     decoding: Decoding,
@@ -84,7 +88,7 @@ def _full(articles, scores, head, gold, **kwargs) -> dict:
         for a, sc in zip(articles, scores, strict=True)
         for lab, s, e in predict_full(sc, head, **kwargs)
     ]
-    result = full_task_score(pred, gold)
+    result: dict[str, Any] = dict(full_task_score(pred, gold))
     result["per_label"] = {
         label: round(
             full_task_score([p for p in pred if p[1] == label], [g for g in gold if g[1] == label])[
@@ -100,7 +104,7 @@ def _full(articles, scores, head, gold, **kwargs) -> dict:
 def score_ptc(
     articles: list[Article],
     scores: list[TokenScores],
-    head: SpanHead,
+    head: SpanHead | TextLabeller,
     *,
     decoding: Decoding | None = None,
     channel_weight: float = 0.0,
@@ -139,7 +143,7 @@ def score_ptc(
     return result
 
 
-DECODING_GRID = {
+DECODING_GRID: dict[str, tuple[Any, ...]] = {
     "si_source": ("any", "mean-noisy-or"),
     "threshold": (0.4, 0.5, 0.6),
     "max_gap": (0, 2, 4),

@@ -267,7 +267,7 @@ def _checkthat(o: Options, task: str) -> dict:
         h: round(
             result["map"]
             if h == head
-            else evaluate(folder, lambda t, h=h: head_scores(probs(t), h))["map"],
+            else evaluate(folder, lambda t, h=h: head_scores(probs(t), h))["map"],  # type: ignore[misc]  # mypy can't type a lambda with a default arg
             4,
         )
         for h in HEAD_NAMES

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from spinscope.errors import IngestError
 from spinscope.ingest.files import DEFAULT_MAX_BYTES, from_bytes, read_path, read_stdin
@@ -18,6 +19,9 @@ from spinscope.ingest.jsonl import read_jsonl
 from spinscope.ingest.sources import STDIN, ReadOptions, is_url, read
 from spinscope.ingest.text import from_text, normalize_text
 from spinscope.model.document import Document
+
+if TYPE_CHECKING:  # imported on first use at run time: see __getattr__
+    from spinscope.ingest.url import fetch_url
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

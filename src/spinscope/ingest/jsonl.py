@@ -105,8 +105,9 @@ def _items(
 ) -> Iterator[Item]:
     for number, line in lines:
         where = f"{source}, line {number}"
-        if number == 1 and isinstance(line, bytes) and bom_codec(line) in ("utf-16", "utf-32"):
-            name = bom_codec(line).upper()  # type: ignore[union-attr]
+        codec = bom_codec(line) if number == 1 and isinstance(line, bytes) else None
+        if codec is not None and codec in ("utf-16", "utf-32"):
+            name = codec.upper()
             yield Item(source, source, error=f"{source} is {name} text; JSONL files must be "
                        f"UTF-8: convert it first, e.g. `iconv -f {name} -t UTF-8`.")  # fmt: skip
             return

@@ -221,8 +221,9 @@ def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
             raise IngestError(f"{source}: unreadable CSV header ({one_line(str(err))}).") from None
         if any(lone_surrogate(c) for c in columns):
             raise IngestError(f"{source}: the header is not UTF-8 text; CSV files must be UTF-8.")
-        text_col = options.fields.get("text", "text")
-        if text_col not in columns and options.fields.get("html", "html") not in columns:
+        fields = options.fields or {}  # CSV rows always go through a mapping (None is JSONL's)
+        text_col = fields.get("text", "text")
+        if text_col not in columns and fields.get("html", "html") not in columns:
             raise IngestError(
                 f"{source}: no '{text_col}' column (columns: {', '.join(columns) or 'none'}); "
                 "map the article text with --field text=COLUMN."
@@ -241,7 +242,7 @@ class _Counted:
         return self
 
     def __next__(self) -> str:
-        line = next(self.fh)
+        line: str = next(self.fh)
         self.count += 1
         return line
 
@@ -354,7 +355,9 @@ def _warc(source: str, options: ReadOptions) -> Iterator[Item]:
                 yield item
 
 
-def _warc_item(record, source: str, where: str, url: str | None, options: ReadOptions):
+def _warc_item(
+    record: Any, source: str, where: str, url: str | None, options: ReadOptions
+) -> Item | None:
     ctype = ""
     if record.http_headers is not None:
         if record.http_headers.get_statuscode() not in (None, "200"):

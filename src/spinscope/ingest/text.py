@@ -115,7 +115,8 @@ def _storable_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """
     if not _has_surrogate(meta):
         return meta
-    return _escaped(meta)
+    escaped: dict[str, Any] = _escaped(meta)
+    return escaped
 
 
 def _has_surrogate(value: Any) -> bool:

@@ -329,7 +329,15 @@ def fetch_feed(
     return body, final
 
 
-def _get(url: str, *, timeout_s, max_bytes, max_redirects, allow_private, types):
+def _get(
+    url: str,
+    *,
+    timeout_s: float,
+    max_bytes: int,
+    max_redirects: int,
+    allow_private: bool,
+    types: dict[str, bool],
+) -> tuple[bytes, bool | None, str | None, str]:
     deadline = _Deadline(timeout_s, url)
     _check_url(url, original=url)  # a malformed URL is refused before a client is built
     client = httpx.Client(

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spinscope.model.claim import Claim
+from spinscope.model.claim import Claim, Mention, Quantity, TimeRef
 from spinscope.model.jsonable import plain
 from spinscope.model.labels import ArticleLabel
 from spinscope.model.language import Language
@@ -117,7 +117,8 @@ class AnalysisResult:
         for c in self.claims:
             assert 0 <= c.start < c.end <= n, c
             assert self.doc.text[c.start : c.end] == c.text, c
-            spans = [f.quantity for f in c.figures] + list(c.times)
+            spans: list[Quantity | TimeRef | Mention] = [f.quantity for f in c.figures]
+            spans += c.times
             spans += [f.about for f in c.figures if f.about]
             spans += [m for m in (c.attribution.speaker, c.attribution.entity) if m]
             for s in spans:
@@ -134,7 +135,7 @@ class AnalysisResult:
         so that every writer can hand it to ``json.dumps``."""
         from spinscope import __version__
 
-        return plain(
+        data: dict[str, Any] = plain(
             {
                 "schema_version": SCHEMA_VERSION,
                 "spinscope_version": __version__,
@@ -148,6 +149,7 @@ class AnalysisResult:
                 "warnings": list(self.warnings),
             }
         )
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AnalysisResult:

@@ -262,8 +262,7 @@ class Store:
             ]  # fmt: skip
             claims += [
                 [i, c.start, c.end, c.text, c.checkworthiness, len(c.figures), c.attribution.kind,
-                 (c.attribution.entity or c.attribution.speaker).text
-                 if (c.attribution.entity or c.attribution.speaker) else None]
+                 m.text if (m := c.attribution.entity or c.attribution.speaker) else None]
                 for c in r.claims
             ]  # fmt: skip
             labels += [[i, x.task, x.label, x.score, x.analyzer] for x in r.labels]

@@ -203,7 +203,9 @@ def model_version(models: list[dict[str, Any]]) -> str:
 
 def ls_region(k: int, span: Span) -> dict[str, Any]:
     value = {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]}
-    region = {"id": f"s{k}", "from_name": LS_FROM, "to_name": LS_TO, "type": "labels"}
+    region: dict[str, Any] = {
+        "id": f"s{k}", "from_name": LS_FROM, "to_name": LS_TO, "type": "labels"
+    }  # fmt: skip
     region["value"] = value
     if span.confidence is not None:
         region["score"] = span.confidence

@@ -111,7 +111,8 @@ def _column(outlet: str, items: list[tuple[dict, AnalysisResult]]) -> dict[str, 
     words = sum(d["words"] or 0 for d, _ in items)
     techniques: Counter[str] = Counter()
     labels: dict[str, dict[str, float]] = {"frame": {}, "narrative": {}, "subnarrative": {}}
-    figures, speakers = [], Counter()
+    figures: list[Any] = []
+    speakers: Counter[str] = Counter()
     for doc, r in items:
         for f in r.findings:
             if f.taxonomy == TAXONOMY and (f.voice or AUTHOR) == AUTHOR:

@@ -43,7 +43,11 @@ FOLDS = 2
 SIGMOID_BELOW = 500  # a pooled task curve with fewer records is a sigmoid (Platt), not isotonic
 
 
-def fit_curve(scores: Sequence[float], correct: Sequence[int], method: str = "isotonic") -> Curve:
+def fit_curve(
+    scores: Sequence[float] | np.ndarray,
+    correct: Sequence[int] | np.ndarray,
+    method: str = "isotonic",
+) -> Curve:
     """Isotonic regression (or, with ``method="sigmoid"``, Platt scaling on the score's logit)
     from score to correctness, as a piecewise-linear curve."""
     if method == "sigmoid":
@@ -57,7 +61,9 @@ def fit_curve(scores: Sequence[float], correct: Sequence[int], method: str = "is
     return Curve(tuple(xs), tuple(ys))
 
 
-def _sigmoid_curve(scores: Sequence[float], correct: Sequence[int]) -> Curve:
+def _sigmoid_curve(
+    scores: Sequence[float] | np.ndarray, correct: Sequence[int] | np.ndarray
+) -> Curve:
     """Platt scaling: a two-parameter logistic curve over logit(score), which needs far fewer
     records than isotonic regression (whose end blocks jump to 0 or 1 on a few hundred)."""
     from sklearn.linear_model import LogisticRegression
@@ -196,7 +202,7 @@ def calibrate_techniques(data: Path, out: Path | None = None, model_dir: str | N
               "threshold": tagger.threshold, "variant": tagger.variant}  # fmt: skip
     shipped, report = {}, {}
     for taxonomy, acc in per_tax.items():
-        meta = {"fitted_on": "PTC dev (75 articles, held out from training)",
+        meta: dict[str, Any] = {"fitted_on": "PTC dev (75 articles, held out from training)",
                 "date": date.today().isoformat(), **config}  # fmt: skip
         cal = fit_calibration(acc["records"], **meta)
         cal = replace(cal, reliability=reliability_of(acc["records"], acc["gold"], acc["found"]))
@@ -243,6 +249,7 @@ def calibrate_claims(oof: Path, out: Path | None = None):
     for head in HEAD_NAMES:
         records = [(CLAIMS_LABEL, float(s), c)
                    for s, c in zip(head_scores(probs, head), right, strict=True)]  # fmt: skip
+        meta: dict[str, Any]
         meta = {"fitted_on": f"ClaimBuster 2.5xNCS, out-of-fold scores of a 5-fold "
                 f"cross-validation ({len(rows)} sentences; fold models trained in torch by the "
                 "shipped model's recipe)", "right": "ClaimBuster labels the sentence a "

@@ -249,6 +249,7 @@ def calibrate_roles(data: Path, out: Path | None = None, model_dir: str | None =
 
     card = RoleAnalyzer(model_dir=model_dir, calibrated=False).card
     acc = roles_records(Path(data) / "semeval2025-task10", card)
+    meta: dict[str, Any]
     meta = {"fitted_on": f"SemEval-2025 Task 10 {card['language']} training mentions, "
             "out-of-fold (5-fold CV grouped by article)", "model": model_id(card),
             "right": "the predicted main role is the gold one",

@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -120,7 +121,7 @@ def select_epochs(
         groups = sorted({s.group for s in ct_val})
         y_ct = np.asarray([s.label for s in ct_val])
         g_ct = np.asarray([s.group for s in ct_val])
-        out = {
+        out: dict[str, Any] = {
             "cb_precision": prec,
             "cb_recall": rec,
             "cb_f1": f1,
@@ -248,9 +249,9 @@ def cross_validate_claimbuster(
     if results:
         for key in ("precision", "recall", "f1", "ap"):
             summary[key] = _summary([r[key] for r in results])
-        y = np.asarray([int(r.split("\t")[1]) for r in oof_rows])
-        s = np.asarray([float(r.split("\t")[3]) for r in oof_rows])
-        p, r_, f1 = positive_f1(y, (s >= THRESHOLD).astype(int))
+        oof_y = np.asarray([int(r.split("\t")[1]) for r in oof_rows])
+        oof_s = np.asarray([float(r.split("\t")[3]) for r in oof_rows])
+        p, r_, f1 = positive_f1(oof_y, (oof_s >= THRESHOLD).astype(int))
         summary["pooled_out_of_fold"] = {"precision": p, "recall": r_, "f1": f1}
         summary["seconds_per_epoch"] = _summary(
             [e["seconds"] for res in results for e in res["epochs"]]

@@ -157,7 +157,8 @@ def _benchmarks(fp32: Path, int8: Path, max_len: int, ct19_root, ct20_root) -> t
             columns = {f"{head}_head": probs[kind][:, h] for h, head in enumerate(HEADS)}
             columns["mean_of_heads"] = probs[kind].mean(1)
             metrics[name][kind] = {
-                label: evaluate(root, lambda _texts, col=col: col) for label, col in columns.items()
+                label: evaluate(root, lambda _texts, col=col: col)  # type: ignore[misc]  # mypy can't type a lambda with a default arg
+                for label, col in columns.items()
             }
     agreement = {"max_abs_diff_probs": max(diffs) if diffs else None}
     return metrics, agreement

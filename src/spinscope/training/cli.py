@@ -7,6 +7,7 @@ import time
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
 from spinscope.training._common import base_model_path, best_epoch, write_card
@@ -163,7 +164,9 @@ def agreement(model_dir: Path, articles: list) -> dict:
     from spinscope.evaluation.ptc import full_task_score
 
     taggers = [TechniqueTagger(model_dir=model_dir, variant=v) for v in ("fp32", "int8")]
-    max_diff, mean_diff, sets = 0.0, [], ([], [])
+    max_diff = 0.0
+    mean_diff: list[float] = []
+    sets: tuple[list[Any], list[Any]] = ([], [])
     for a in articles:
         scores = [t.scores([a.text])[0] for t in taggers]
         diff = np.abs(scores[0].probs - scores[1].probs)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,9 +55,11 @@ def fit(x: np.ndarray, mentions: list[EntityMention], fine_names: list[str], c: 
         y = np.array([name in m.fine_roles for m in mentions], dtype=int)
         if 0 < y.sum() < len(y):
             lr = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
-            fine_w.append(lr.coef_[0]), fine_b.append(lr.intercept_[0])
+            fine_w.append(lr.coef_[0])
+            fine_b.append(lr.intercept_[0])
         else:  # never (or always) seen: a constant score
-            fine_w.append(np.zeros(x.shape[1])), fine_b.append(-20.0 if y.sum() == 0 else 20.0)
+            fine_w.append(np.zeros(x.shape[1]))
+            fine_b.append(-20.0 if y.sum() == 0 else 20.0)
     return {
         "main_W": main.coef_[order], "main_b": main.intercept_[order],
         "fine_W": np.asarray(fine_w), "fine_b": np.asarray(fine_b),
@@ -164,7 +167,8 @@ def train(root: Path, lang: str = "EN", out: Path | None = None) -> dict:
     if out is not None:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        np.savez(out / WEIGHTS, **{k: np.asarray(v, np.float32) for k, v in weights.items()})
+        arrays_out: dict[str, Any] = {k: np.asarray(v, np.float32) for k, v in weights.items()}
+        np.savez(out / WEIGHTS, **arrays_out)
         (out / CARD).write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     return {"card": card, "weights": weights}
 
@@ -247,12 +251,58 @@ def precision_by_score(records, grid=SHOW_GRID) -> dict[str, dict[str, list]]:
 
 def show_threshold(curve: dict[str, list], floor: float = PRECISION_FLOOR) -> float | None:
     """The lowest threshold from which every threshold up, read on at least ``MIN_SUPPORT``
-    predictions, has a precision of at least ``floor``; None where there is none (the role is
-    never shown)."""
+    predictions, has a precision of at least ``floor``; None where there is none. The precision
+    of everything above a threshold: kept for comparison, the gate reads ``local_show_from``."""
     rows = [(t, n, p) for t, n, p in zip(*curve.values(), strict=True) if n >= MIN_SUPPORT]
     for k, (t, _, _) in enumerate(rows):
         if all(p >= floor for _, _, p in rows[k:]):
             return t
+    return None
+
+
+BIN_EDGES = (0.0, 0.30, 0.35, 0.40, 0.45, 0.50, 0.60, 0.70, 1.0)
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson 95% interval of a proportion ``k / n`` (None when n is 0)."""
+    if n == 0:
+        return None
+    p, d = k / n, 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * float(np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / d
+    return round(c - h, 3), round(c + h, 3)
+
+
+def precision_bins(records, role: str, edges=BIN_EDGES) -> list[dict]:
+    """Precision *at* a score: per bin ``[from, to)`` of the probability (the last one closed),
+    how many predictions of ``role`` fall there, how many are right, and the Wilson interval."""
+    out = []
+    for k, (lo, hi) in enumerate(zip(edges, edges[1:], strict=False)):
+        last = k == len(edges) - 2
+        mine = [r for rr, p, r in records if rr == role and lo <= p and (p < hi or last)]
+        n, right = len(mine), int(sum(mine))
+        out.append({"from": lo, "to": hi, "n": n, "right": right,
+                    "precision": round(right / n, 4) if n else None,
+                    "wilson95": wilson(right, n)})  # fmt: skip
+    return out
+
+
+def local_show_from(records, role: str, floor: float = PRECISION_FLOOR) -> float | None:
+    """The least probability (rounded up to 0.01) at which the held-out precision *at that
+    score* of ``role`` reaches ``floor``: an isotonic (non-decreasing) fit of right-or-wrong on
+    the probability, so every higher score reaches it too; at least ``MIN_SUPPORT`` predictions
+    at or above it. None where there is none (the role is never shown)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    mine = sorted((p, r) for rr, p, r in records if rr == role)
+    if len(mine) < MIN_SUPPORT:
+        return None
+    x = np.array([p for p, _ in mine])
+    y = np.array([r for _, r in mine], dtype=float)
+    fitted = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(x, y).predict(x)
+    for i, (xi, yi) in enumerate(zip(x, fitted, strict=True)):
+        if yi >= floor and len(x) - i >= MIN_SUPPORT:
+            return float(np.ceil(round(xi * 100, 6)) / 100)
     return None
 
 
@@ -266,7 +316,8 @@ def gating(root: Path, lang: str = "EN", model_dir: Path | None = None) -> dict:
     root = Path(root)
     analyzer = RoleAnalyzer(model_dir=str(model_dir) if model_dir else None, calibrated=False)
     card = analyzer.card
-    cv = precision_by_score(roles_records(root, card)["records"])
+    cv_records = roles_records(root, card)["records"]
+    cv = precision_by_score(cv_records)
     dev_texts = read_documents(root, lang, "dev", 1)
     dev = load_entity_roles(root, lang, "dev", dev_texts)
     p, _ = analyzer.predict(features(dev_texts, dev, card["features"]))
@@ -276,14 +327,16 @@ def gating(root: Path, lang: str = "EN", model_dir: Path | None = None) -> dict:
         for r, row, m in zip(predicted, p, dev, strict=True)
     ]
     dev_curve = precision_by_score(dev_records)
-    show = {role: show_threshold(cv[role]) for role in MAINS}
-    at = {}
+    show = {role: local_show_from(cv_records, role) for role in MAINS}
+    # precision and count of the predictions at or above the threshold
+    at: dict[str, dict[str, list[float]]] = {}
     for role, t in show.items():
         if t is None:
             continue
-        k = SHOW_GRID.index(t)
-        at[role] = {"cv": [cv[role]["precision"][k], cv[role]["n"][k]],
-                    "dev": [dev_curve[role]["precision"][k], dev_curve[role]["n"][k]]}  # fmt: skip
+        at[role] = {}
+        for name, rec in (("cv", cv_records), ("dev", dev_records)):
+            above = [r for rr, p, r in rec if rr == role and p >= t]
+            at[role][name] = [round(sum(above) / max(len(above), 1), 4), len(above)]
     y = [m.main_role for m in dev]
     majority = card["cv"]["majority_class"]
     return {
@@ -292,6 +345,10 @@ def gating(root: Path, lang: str = "EN", model_dir: Path | None = None) -> dict:
         "min_support": MIN_SUPPORT,
         "show_from": show,
         "precision_at_show_from": at,
+        "bins": {
+            role: {"cv": precision_bins(cv_records, role), "dev": precision_bins(dev_records, role)}
+            for role in MAINS
+        },
         "cv": cv,
         "dev": dev_curve,
         "dev_main_role_accuracy": round(float(np.mean(np.array(predicted) == np.array(y))), 4),
@@ -309,6 +366,12 @@ def write_gating(report: dict, model_dir: Path) -> Path:
     card["show_from_measured"] = {
         "on": "main-role probability of held-out mentions: out-of-fold on EN train (5-fold CV "
         "grouped by article; chosen there), checked on EN dev",
+        "rule": "least probability at which the isotonic fit of right-or-wrong on the "
+        "probability (precision at that score, not above it) reaches the floor, with at least "
+        "min_support out-of-fold predictions at or above it",
+        "bins": {role: report["bins"][role]["cv"] for role in report["bins"]},
+        "bins_dev": {role: report["bins"][role]["dev"] for role in report["bins"]},
+        "command": "spinscope train roles-gating --data ../shared/data --write",
         "precision_floor": report["precision_floor"],
         "min_support": report["min_support"],
         "precision_and_n_at_threshold": report["precision_at_show_from"],

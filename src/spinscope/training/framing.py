@@ -15,6 +15,7 @@ import json
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -116,7 +117,8 @@ def train(root: Path, out: Path, folds: int = 5) -> dict:
     weights = fit(x, [genres[i] for i in ids], [frames[i] for i in ids])
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    np.savez(out / WEIGHTS, **{k: v.astype(np.float32) for k, v in weights.items()})
+    arrays_out: dict[str, Any] = {k: v.astype(np.float32) for k, v in weights.items()}
+    np.savez(out / WEIGHTS, **arrays_out)
     card = {
         "name": "spinscope-framing-linear",
         "version": str(date.today()),

@@ -16,6 +16,7 @@ import json
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,7 @@ def _records_narratives(data: dict, res: dict) -> dict[str, list]:
 
 def _calibrate(
     recs: list,
-    model: str,
+    model: str | None,
     fitted_on: str,
     per_article: int = 1,
     splits: list | None = None,
@@ -170,10 +171,12 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
     )
     out.mkdir(parents=True, exist_ok=True)
     weights = {**genre["weights"], **frames["weights"]}
-    np.savez(out / "framing.npz", **{k: v.astype(np.float32) for k, v in weights.items()})
+    arrays_out: dict[str, Any] = {k: v.astype(np.float32) for k, v in weights.items()}
+    np.savez(out / "framing.npz", **arrays_out)
     m = narr["model"]
     arrays = ("narr_W", "narr_b", "sub_W", "sub_b", "gate_W", "gate_b")
-    np.savez(out / "narratives.npz", **{k: np.asarray(m[k], np.float32) for k in arrays})
+    arrays_out = {k: np.asarray(m[k], np.float32) for k in arrays}
+    np.savez(out / "narratives.npz", **arrays_out)
     g_keys = ("C", "dev", "en_shifted", "train_mix", "train_articles")
     scores_a = {"genre": {k: genre[k] for k in g_keys},
                 "frames": {k: frames[k] for k in ("C", "threshold", "dev", "en_cv_micro_f1",

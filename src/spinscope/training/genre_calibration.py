@@ -181,8 +181,8 @@ def crossfit_curve(
 
 
 def ece_report(
-    scores: Sequence[float],
-    right: Sequence[int],
+    scores: Sequence[float] | np.ndarray,
+    right: Sequence[int] | np.ndarray,
     groups: Sequence[str],
     method: str,
     splits: Sequence[str] | None = None,

@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -147,7 +148,7 @@ def choose_threshold(x: np.ndarray, labels: list[NarrativeLabels], folds: int = 
     """The (gate, narrative, sub-narrative) thresholds with the best samples-F1 (fine) in k-fold
     CV on the training articles, and the CV scores of that choice."""
     grid = [(g, n, s) for g in GATE_THRESHOLDS for n in THRESHOLDS for s in SUB_THRESHOLDS]
-    preds = {t: [None] * len(labels) for t in grid}
+    preds: dict[tuple[float, float, float], list[Any]] = {t: [None] * len(labels) for t in grid}
     for held, model in fold_models(x, labels, folds):
         rows = list(zip(held, *probabilities(model, x[held]), strict=True))
         for t in grid:
@@ -176,7 +177,8 @@ def train(root: Path, out: Path, lang: str = "EN") -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     arrays = ("narr_W", "narr_b", "sub_W", "sub_b", "gate_W", "gate_b")
-    np.savez(out / WEIGHTS, **{k: np.asarray(model[k], np.float32) for k in arrays})
+    weights: dict[str, Any] = {k: np.asarray(model[k], np.float32) for k in arrays}
+    np.savez(out / WEIGHTS, **weights)
     card = {
         "name": "spinscope-narratives-linear",
         "version": str(date.today()),

@@ -85,7 +85,8 @@ def out_of_fold(data: dict, c: float, folds: int = 5) -> tuple[dict, dict]:
 
 def oof_scores(data: dict, oof: dict, model: dict) -> dict[str, dict[tuple, dict]]:
     """Per language and threshold triple, the out-of-fold samples-F1 on its training articles."""
-    out, k = {}, 0
+    out: dict[str, dict[tuple, dict]] = {}
+    k = 0
     for lang in LANGS:
         _, _, gold, texts = data[lang, "train"]
         rows = range(k, k + len(gold))
@@ -112,6 +113,7 @@ def train_cv(data: dict, cs=CS) -> dict:
         f1 = pooled_fine(per_lang, LANGS, t)
         if best is None or f1 > best[0]:
             best = (f1, c, model, per_lang, t, oof)
+    assert best is not None, "the grid is never empty"
     f1, c, model, per_lang, t, oof = best
     dev = {}
     for lang in LANGS:
@@ -173,6 +175,7 @@ def train(data: dict) -> dict:
         f1 = pooled_fine(per_lang, LANGS, t)
         if best is None or f1 > best[0]:
             best = (f1, c, model, per_lang, t)
+    assert best is not None, "the grid is never empty"
     f1, c, model, per_lang, t = best
     dev, loo = {}, {}
     for lang in LANGS:

@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -205,7 +206,10 @@ def score_articles(articles: Sequence[Article], probs_for: ProbsFn) -> dict:
     result: dict = {}
     for tax in TAXONOMIES:
         labels = LABELS[tax]
-        gold, pred, hits, by_article = [], [], 0, {}
+        gold: list[tuple[str, str, int, int]] = []
+        pred: list[tuple[str, str, int, int]] = []
+        hits = 0
+        by_article: dict[str, tuple[list[Any], list[Any]]] = {}
         for art in articles:
             spans = [(sp.start, sp.end) for sp in art.spans.get(tax, [])]
             if not spans:
@@ -223,7 +227,7 @@ def score_articles(articles: Sequence[Article], probs_for: ProbsFn) -> dict:
             pred += p
             by_article[art.id] = (g, p)
         scored = tc_score(pred, gold, labels)
-        entry = {
+        entry: dict[str, Any] = {
             "micro_f1": round(scored["f1"], 4),
             "accuracy": round(hits / max(len(gold), 1), 4),
             "macro_f1": round(

@@ -7,6 +7,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from spinscope.errors import ConfigError, DataError
 from spinscope.training._common import base_model_path, file_log, stderr_log
@@ -278,7 +279,8 @@ def techniques_accurate(
         feats[split] = pickle.loads(cache.read_bytes())
     options = {k: v for k, v in (("epochs", epochs), ("seed", seed)) if v is not None}
     head, history = ta.train_head(feats["train"], feats["dev"], log=log, **options)
-    np.savez(out / ta.HEAD_FILE, **{k: v.astype(np.float16) for k, v in head.items()})
+    weights: dict[str, Any] = {k: v.astype(np.float16) for k, v in head.items()}
+    np.savez(out / ta.HEAD_FILE, **weights)
     card = {
         "name": "spinscope-techniques-mpnet-accurate",
         "version": date.today().isoformat(),

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from spinscope.errors import ConfigError, DataError
 from spinscope.training._common import file_log
@@ -120,7 +121,7 @@ def train_techniques_paragraphs(*, out: Path, data: Path, param: list[str] | Non
     from spinscope.training import techniques_paragraphs as tp
 
     types = {"c": float, "semeval21": bool, "cache": Path, "limit": int}
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for item in param or []:
         name, _, value = item.partition("=")
         if name not in types:
@@ -375,7 +376,7 @@ def options_of(name: str, values: dict) -> dict:
     if missing:
         flags = ", ".join(OPTIONS[o][0][0] for o in missing)
         raise ConfigError(f"train {name} needs {flags}.")
-    options = {o: values.get(o) for o in task.options}
+    options: dict[str, Any] = {o: values.get(o) for o in task.options}
     if options.get("prune_on"):
         options["prune_on"] = tuple(c.strip() for c in options["prune_on"].split(","))
     return {k: v for k, v in options.items() if v is not None and v is not False and v != []}

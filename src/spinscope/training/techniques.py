@@ -20,6 +20,7 @@ import random
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -154,8 +155,14 @@ def pooled(hidden, i: int, j: int):
     return torch.cat([hidden[i:j].mean(0), hidden[i], hidden[j - 1]])
 
 
+class _ById(Protocol):
+    """Windows by index, each with ``.ids`` (a list of examples, or an adapter)."""
+
+    def __getitem__(self, i: int, /) -> Any: ...
+
+
 def bucket_by_length(
-    order: list[int], examples: list[WindowExample], batch_size: int, rng: random.Random
+    order: list[int], examples: _ById, batch_size: int, rng: random.Random
 ) -> list[int]:
     """Sort shuffled windows by length within chunks of 50 batches, then shuffle the batches."""
     chunk = batch_size * 50
@@ -321,7 +328,8 @@ def train(
             if cfg.max_steps and step >= cfg.max_steps:
                 break
         _common.save_checkpoint(model, out_dir, epoch)
-        record = {"epoch": epoch, "step": step, "train_s": round(time.time() - t0, 1)}
+        record: dict[str, Any] = {"epoch": epoch, "step": step}
+        record["train_s"] = round(time.time() - t0, 1)
         if dev_articles:
             record["dev"] = evaluate_torch(model, dev_articles, tokenizer, cfg)
         history.append(record)

@@ -27,6 +27,7 @@ import zipfile
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -337,7 +338,8 @@ def train_head(
     sched = torch.optim.lr_scheduler.OneCycleLR(
         opt, max_lr=lr, total_steps=epochs * (len(x) // batch), pct_start=0.1
     )
-    history, best = [], (-1.0, None)
+    history: list[dict[str, Any]] = []
+    best: tuple[float, Any] = (-1.0, None)
     for epoch in range(1, epochs + 1):
         head.train()
         order = torch.randperm(len(x))

@@ -22,6 +22,7 @@ import random
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -223,7 +224,7 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
     tokenizer = _onnx.load_tokenizer(str(Path(cfg.encoder) / "tokenizer.json"))
-    special = tuple(tokenizer.token_to_id(t) for t in ("<s>", "</s>", "<pad>"))
+    special: tuple[Any, ...] = tuple(tokenizer.token_to_id(t) for t in ("<s>", "</s>", "<pad>"))
     train_arts, dev_sets = load_data(data)
     windows = _cached_windows(out / "windows.pkl", train_arts, tokenizer, cfg)
     model = make_model(cfg.encoder)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -33,6 +33,11 @@ from spinscope.analysis.claims.quantities import find_quantities, find_times
 from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity, TimeRef
 from spinscope.model.document import Document
 from spinscope.settings import comma_list, named_settings, optional
+
+if TYPE_CHECKING:
+    from model2vec import StaticModel
+
+    from spinscope.analysis.checkworthy import CheckworthinessScorer
 
 NAME = "claims"
 VERSION = "claims.v1"
@@ -82,13 +87,13 @@ class ClaimAnalyzer(FromSettings):
 
     # -- models, loaded on first use ------------------------------------------------------
     @cached_property
-    def scorer(self):
+    def scorer(self) -> CheckworthinessScorer:
         from spinscope.analysis.checkworthy import CheckworthinessScorer
 
         return CheckworthinessScorer(self.model_dir)
 
     @cached_property
-    def embedder(self):
+    def embedder(self) -> StaticModel:
         from spinscope.analysis._embed import load_embedder
 
         return load_embedder()
@@ -143,7 +148,8 @@ class ClaimAnalyzer(FromSettings):
         cal = self.calibration
         if cal is None or not len(raw):
             return raw
-        return np.clip(cal.pooled(raw), 0.0, 1.0).astype(np.float32)
+        calibrated: np.ndarray = np.clip(cal.pooled(raw), 0.0, 1.0).astype(np.float32)
+        return calibrated
 
     def analyze(self, docs: Sequence[Document]) -> list[list[Claim]]:
         if isinstance(docs, Document):
@@ -157,7 +163,9 @@ class ClaimAnalyzer(FromSettings):
             k += len(spans)
         return out
 
-    def _claims(self, doc: Document, spans: list[tuple[int, int]], scores) -> list[Claim]:
+    def _claims(
+        self, doc: Document, spans: list[tuple[int, int]], scores: np.ndarray
+    ) -> list[Claim]:
         text = doc.text
         picked = self._candidates(text, spans, scores)
         if not picked:
@@ -188,7 +196,9 @@ class ClaimAnalyzer(FromSettings):
         claims.sort(key=lambda c: (-c.checkworthiness, c.start))
         return claims
 
-    def _candidates(self, text: str, spans: list[tuple[int, int]], scores) -> list[_Candidate]:
+    def _candidates(
+        self, text: str, spans: list[tuple[int, int]], scores: np.ndarray
+    ) -> list[_Candidate]:
         """The sentences worth a claim (check-worthy, or with a figure or a speech cue as
         ``also_list`` asks), the ``max_claims`` best, in text order."""
         picked = []
@@ -284,7 +294,10 @@ def _split_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return trimmed
 
 
-def _respell(item, text: str):
+Respelled = TypeVar("Respelled", Mention, Attribution, Figure)
+
+
+def _respell(item: Respelled, text: str) -> Respelled:
     """A mention (or the mentions inside an attribution or a figure) with its text re-read from
     the document at its offsets."""
     from dataclasses import replace
@@ -302,12 +315,15 @@ def _respell(item, text: str):
     return item
 
 
-def _inside(q: Quantity, times) -> bool:
+def _inside(q: Quantity, times: Sequence[TimeRef]) -> bool:
     """A number that is part of a time ("within three years") is the time, not a figure."""
     return any(t.start <= q.start and q.end <= t.end for t in times)
 
 
-def _shift(item, offset: int):
+Shifted = TypeVar("Shifted", Quantity, TimeRef)
+
+
+def _shift(item: Shifted, offset: int) -> Shifted:
     return type(item)(**{**item.to_dict(), "start": item.start + offset, "end": item.end + offset})
 
 

@@ -19,10 +19,15 @@ from spinscope.analysis.claims.quotes import inside, quote_regions
 from spinscope.model.claim import Attribution, Mention
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
     from spinscope.analysis.claims.referents import Referents
 
+# (kind, who, cue): kind "speech" (who: the subject, cue: the verb) or "according_to"
+Speech = tuple[str, "Token", "Token"]
 
-def attribution(sent, offset: int, referents: Referents) -> Attribution:
+
+def attribution(sent: Doc, offset: int, referents: Referents) -> Attribution:
     """Who makes the claim in ``sent`` (a parse of the sentence whose character 0 is ``offset``
     in the text): the subject of a speech verb, else an "according to" source. ``referents``
     links the speaker to the fullest mention of its name in the text, a description to the name
@@ -38,7 +43,7 @@ def attribution(sent, offset: int, referents: Referents) -> Attribution:
                        else "according to")  # fmt: skip
 
 
-def _speech(sent, quoted: list[tuple[int, int]] | None = None):
+def _speech(sent: Doc, quoted: list[tuple[int, int]] | None = None) -> Speech | None:
     """("speech", subject, verb) for a speech verb with a speaker-like subject, or
     ("according_to", source, "according"), or None. The sentence's main verb comes first, then
     "according to", then the other speech verbs: in "'...,' the minister said, according to AP"
@@ -73,14 +78,14 @@ def _speech(sent, quoted: list[tuple[int, int]] | None = None):
     return None
 
 
-def _unparsed_subject(sent, verb):
+def _unparsed_subject(sent: Doc, verb: Token) -> Token | None:
     """The speaker of "..., the Justice Department for the Southern District of Ohio said." or
     "“...,” said WHO specialist Dr. Sylvie Brand." where the parse found no subject: the first
     noun run between the last comma and the verb, else the last name after the verb. A passive
     verb ("the report was written") has its subject already: none."""
     if any(c.dep_ in ("nsubjpass", "auxpass", "csubj", "expl") for c in verb.children):
         return None
-    before = []
+    before: list[Token] = []
     for t in (t for t in sent if t.i < verb.i):
         before = [] if t.text in ',“”"' else before + [t]
     run = []
@@ -95,7 +100,7 @@ def _unparsed_subject(sent, verb):
     return names[-1] if names else None
 
 
-def _according_to(sent):
+def _according_to(sent: Doc) -> Speech | None:
     for tok in sent:
         if tok.lower_ == "according":
             to = [c for c in tok.children if c.lower_ == "to"]
@@ -105,7 +110,7 @@ def _according_to(sent):
     return None
 
 
-def _not_speech(verb) -> bool:
+def _not_speech(verb: Token) -> bool:
     """ "called the number back", "called for calm", "called on them": no speech reported."""
     if lemma(verb) != "call":
         return False
@@ -120,7 +125,7 @@ def _local(regions: list[tuple[int, int]], offset: int, n: int) -> list[tuple[in
 
 
 def reported_span(
-    sent, offset: int, quotes: list[tuple[int, int]] | None = None
+    sent: Doc, offset: int, quotes: list[tuple[int, int]] | None = None
 ) -> list[tuple[int, int]] | None:
     """The character spans (document offsets) of what a sentence reports someone as saying: the
     speech verb's clause without its subject and the verb ("he said [the White House did not
@@ -153,7 +158,7 @@ def reported_span(
     return [(doc[a].idx + offset, doc[b].idx + len(doc[b]) + offset) for a, b in runs]
 
 
-def named_subjects(sent, offset: int) -> list[Mention]:
+def named_subjects(sent: Doc, offset: int) -> list[Mention]:
     """Proper-noun subjects of a parsed sentence ("Tokayev", "Mayor Linden"), in order: the
     candidates a later "he said" refers back to."""
     out = []
@@ -165,7 +170,7 @@ def named_subjects(sent, offset: int) -> list[Mention]:
     return out
 
 
-def _subject(verb):
+def _subject(verb: Token) -> Token | None:
     while True:
         subj = [c for c in verb.children if c.dep_ == "nsubj"]
         if subj and subj[0].lower_ in ("who", "that") and verb.dep_ == "relcl":
@@ -193,7 +198,7 @@ SAYING = {
 }  # fmt: skip
 
 
-def _antecedent_of(relative, head):
+def _antecedent_of(relative: Token, head: Token) -> Token:
     """What "who" stands for: the noun right before it ("between Acosta and Trump, who": Trump,
     where the parse hangs the clause on Acosta), else the clause's head."""
     i = relative.i - 1
@@ -203,7 +208,7 @@ def _antecedent_of(relative, head):
     return before if before.pos_ in ("PROPN", "NOUN") and before.i != relative.i else head
 
 
-def _speaker_like(tok, verb=None) -> bool:
+def _speaker_like(tok: Token, verb: Token | None = None) -> bool:
     if verb is not None and lemma(verb) == "show":
         return tok.pos_ == "NOUN" and lemma(tok) in SOURCE_NOUNS  # "police reports show"
     if tok.lower_ in SPEAKER_PRONOUNS:
@@ -215,7 +220,7 @@ def _speaker_like(tok, verb=None) -> bool:
     return lemma(tok) in SOURCE_NOUNS
 
 
-def _speaker(doc, head, shift: int) -> Mention | None:
+def _speaker(doc: Doc, head: Token, shift: int) -> Mention:
     """The name of a speaker: the head with its compounds and titles, or the whole phrase for
     common nouns ("the economy minister"), with a name it is joined to by "of", "for" or "at"
     ("the city of Westerville"); a name in apposition stands for a description ("Mother of

@@ -6,6 +6,8 @@ about (rules over spaCy's dependency parse).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from spinscope.analysis.claims.parsing import (
     DECREASE,
@@ -16,8 +18,13 @@ from spinscope.analysis.claims.parsing import (
 )
 from spinscope.model.claim import Figure, Mention, Quantity, TimeRef
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
-def figures(sent, offset: int, quantities: list[Quantity], times: list[TimeRef]) -> list[Figure]:
+
+def figures(
+    sent: Doc, offset: int, quantities: list[Quantity], times: list[TimeRef]
+) -> list[Figure]:
     """Each quantity of a parsed sentence (``sent``: a spaCy Doc of the sentence alone, whose
     character 0 is ``offset`` in the document; quantities and times are in document offsets)."""
     out = []
@@ -47,13 +54,13 @@ def figures(sent, offset: int, quantities: list[Quantity], times: list[TimeRef])
     return out
 
 
-def _tokens_in(sent, start: int, end: int) -> list:
+def _tokens_in(sent: Doc, start: int, end: int) -> list[Token]:
     """The tokens overlapping characters ``[start, end)`` of a parsed sentence."""
     span = sent.char_span(max(0, start), min(end, len(sent.text)), alignment_mode="expand")
     return list(span) if span is not None else []
 
 
-def _token_at(sent, start: int, end: int):
+def _token_at(sent: Doc, start: int, end: int) -> Token | None:
     """The syntactic head among the tokens inside ``[start, end)`` of the sentence."""
     toks = _tokens_in(sent, start, end)
     if not toks:
@@ -65,7 +72,7 @@ def _token_at(sent, start: int, end: int):
     return toks[-1]
 
 
-def _verb_of(tok):
+def _verb_of(tok: Token | None) -> Token | None:
     """The nearest verb (or change noun) governing a token."""
     seen = 0
     while tok is not None and seen < 8:
@@ -78,7 +85,7 @@ def _verb_of(tok):
     return None
 
 
-def _direction(q: Quantity, tok) -> str | None:
+def _direction(q: Quantity, tok: Token | None) -> str | None:
     if q.kind == "multiplier" and q.text.split()[-1].lower().rstrip("d").endswith("halve"):
         return "decrease"
     if q.kind == "multiplier" and not q.text.lower().endswith(("times", "fold")):
@@ -97,12 +104,12 @@ def _direction(q: Quantity, tok) -> str | None:
     return None
 
 
-def _is_projection(tok, q: Quantity, times: list[TimeRef]) -> bool:
+def _is_projection(tok: Token | None, q: Quantity, times: list[TimeRef]) -> bool:
     t = _time_for(q, times)
     if t is not None and t.kind == "future":
         return True
     verb = _verb_of(tok) if tok is not None else None
-    chain = []
+    chain: list[Token] = []
     while verb is not None and len(chain) < 4:
         chain.append(verb)
         chain += [c for c in verb.children if c.dep_ in ("aux", "auxpass", "advmod", "acomp")]
@@ -116,14 +123,16 @@ def _is_projection(tok, q: Quantity, times: list[TimeRef]) -> bool:
 CLAUSE_BREAK = re.compile(r"\b(?:and|but|while|whereas)\b|;")
 
 
-def _new_clause(text: str, quantities: list[Quantity], start: int, end: int) -> bool:
+def _new_clause(text: str, quantities: Sequence[Quantity], start: int, end: int) -> bool:
     """Another figure and a clause break lie between a figure and a time after it ("his 35th
     visit and his second this year": "this year" belongs to the second)."""
     other = any(start <= o.start and o.end <= end for o in quantities)
     return other and bool(CLAUSE_BREAK.search(text[start:end]))
 
 
-def _linked(sent, offset: int, tok, times: list[TimeRef], n_figures: int) -> list[TimeRef]:
+def _linked(
+    sent: Doc, offset: int, tok: Token | None, times: list[TimeRef], n_figures: int
+) -> list[TimeRef]:
     """The times the parse attaches to a figure: a time hanging on one of the figure's
     ancestors ("increased by 7.1% in 2022"), or inside the phrase the figure counts ("49
     projects worth $30 billion in progress by 2020"). With one figure in the sentence, every
@@ -149,7 +158,7 @@ def _linked(sent, offset: int, tok, times: list[TimeRef], n_figures: int) -> lis
 
 
 def _time_for(
-    q: Quantity, times: list[TimeRef], others: list[Quantity] = (), text: str = ""
+    q: Quantity, times: list[TimeRef], others: Sequence[Quantity] = (), text: str = ""
 ) -> TimeRef | None:
     """The time a figure refers to: the nearest time after it in its clause, else before it."""
     if not times:
@@ -164,7 +173,7 @@ def _time_for(
 ABOUT_DEPS = ("nsubj", "nsubjpass")
 
 
-def _about(sent, offset: int, tok, q: Quantity) -> Mention | None:
+def _about(sent: Doc, offset: int, tok: Token | None, q: Quantity) -> Mention | None:
     """What a figure measures: the noun a count counts, the noun a clause hangs on ("exports
     growing by 22.3%"), or the subject of the nearest clause above it."""
     if tok is None:
@@ -196,7 +205,7 @@ def _about(sent, offset: int, tok, q: Quantity) -> Mention | None:
     return None
 
 
-def _mention(sent, head, offset: int, q: Quantity | None = None) -> Mention | None:
+def _mention(sent: Doc, head: Token, offset: int, q: Quantity | None = None) -> Mention | None:
     """The phrase headed by ``head``, cut before relative clauses and at 12 words."""
     if head.pos_ == "PRON" and head.lower_ in ("it", "this", "that", "which", "who"):
         return None

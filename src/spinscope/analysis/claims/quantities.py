@@ -183,7 +183,17 @@ def find_quantities(text: str) -> list[Quantity]:
     return found
 
 
-def _quantity(text, start, end, value, kind, unit, qual, low=None, high=None) -> Quantity:
+def _quantity(
+    text: str,
+    start: int,
+    end: int,
+    value: float | str,
+    kind: str,
+    unit: str | None,
+    qual: str | None,
+    low: float | None = None,
+    high: float | None = None,
+) -> Quantity:
     return Quantity(
         start=start,
         end=end,
@@ -197,7 +207,7 @@ def _quantity(text, start, end, value, kind, unit, qual, low=None, high=None) ->
     )
 
 
-def _from_match(text: str, m: re.Match) -> Quantity | None:
+def _from_match(text: str, m: re.Match[str]) -> Quantity | None:
     num = m["num"]
     if not num or not num.strip():
         return None
@@ -249,7 +259,7 @@ def _from_match(text: str, m: re.Match) -> Quantity | None:
     return _quantity(text, start, end, value, kind, unit, m["qual"], low, high)
 
 
-def _kind_and_unit(text: str, m: re.Match, start: int, end: int) -> tuple[str, str | None]:
+def _kind_and_unit(text: str, m: re.Match[str], start: int, end: int) -> tuple[str, str | None]:
     """What the matched number measures: money (its currency), percent or points, a multiplier,
     or a count (its unit, where a noun follows) or rank ("top 10")."""
     if m["cur"] or m["cur2"]:
@@ -304,7 +314,7 @@ MONTH = (
 )
 _Y = r"(?:1[89]\d\d|20\d\d)"
 _Y2 = rf"(?:{_Y}|\d\d)"
-TIME_PATTERNS: list[tuple[str, re.Pattern]] = [
+TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"\b(?:between|from)\s+(?:{MONTH}\s+)?(?P<a>{_Y})\s+(?:and|to|until|till)"
                          rf"\s+(?:{MONTH}\s+)?(?P<b>{_Y2})\b", re.I)),  # fmt: skip
     ("range", re.compile(rf"\b(?P<a>{_Y})\s*(?:-|–|—|/)\s*(?P<b>{_Y2})\b")),
@@ -368,7 +378,7 @@ def _full_year(b: str, a: int | None) -> int:
     return int(b)
 
 
-def _looks_like_number(text: str, m: re.Match) -> bool:
+def _looks_like_number(text: str, m: re.Match[str]) -> bool:
     """A bare four-digit number that is a count or money, not a year ("$2020", "2020 people")."""
     before = text[max(0, m.start("a") - 2) : m.start("a")]
     if any(c in before for c in "$€£¥₽₹,."):

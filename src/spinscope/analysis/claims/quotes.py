@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
@@ -87,15 +88,16 @@ def _double_regions(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _paragraphs(text: str):
+def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
     pos = 0
     for line in text.split("\n"):
         yield pos, line
         pos += len(line) + 1
 
 
-def _pairs(para: str, opening: re.Pattern, closing: re.Pattern) -> list[tuple[int, int]]:
-    out, pos = [], 0
+def _pairs(para: str, opening: re.Pattern[str], closing: re.Pattern[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
     while True:
         o = opening.search(para, pos)
         if o is None:

@@ -206,7 +206,7 @@ class Referents:
         """Whether the name is a person's (decided once per name)."""
         key = mentions.key(m.text)
         if key not in self._people:
-            group = self._groups.get(key)
+            group = self._groups.get(key) or []
             self._people[key] = bool(group) and self._is_person(group)
         return self._people[key]
 
@@ -268,7 +268,7 @@ class Referents:
         return ("organisation" in kinds or not kinds) and not self.is_person(m)
 
     def _titled_person(self, word: str, before: int) -> Mention | None:
-        def titled(m) -> bool:
+        def titled(m: mentions.NameMention) -> bool:
             words = [w.strip("“”\"‘’'(),") for w in
                      self.text[max(0, m.start - 40) : m.start].lower().split()[-3:]]  # fmt: skip
             return word in words or bool(m.role and word in m.role.lower().split())
@@ -312,7 +312,7 @@ class Referents:
                 return self._fullest(m)
         return None
 
-    def _fullest(self, m) -> Mention:
+    def _fullest(self, m: mentions.NameMention | Mention) -> Mention:
         """The fullest mention of ``m``'s name: of its last word for a one-word name ("Trump"),
         of names ending in it for a full one ("Allison Jean", never "Botham Jean")."""
         if len(m.text.split()) >= 2:
