@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from _tagger_cache import tagger_rows
 
-from spinscope.analysis.framing import article_vectors
+from spinscope.analysis.framing_vectors import article_vectors
 from spinscope.evaluation.article_labels import frames_micro_f1, genre_macro_f1, narrative_scores
 from spinscope.training import framing, narratives
 

@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from spinscope.analysis._embed import load_embedder
-from spinscope.analysis.framing import article_vectors
+from spinscope.analysis.framing_vectors import article_vectors
 from spinscope.corpora.semeval23_articles import load_genres, read_article_texts
 from spinscope.corpora.semeval25 import NarrativeLabels, load_taxonomy
 from spinscope.evaluation.article_labels import genre_macro_f1, narrative_scores

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.analysis.feature_cache import load_cache
-from spinscope.analysis.framing import article_vectors as old_vectors
 from spinscope.analysis.framing import shipped_model_dir
+from spinscope.analysis.framing_vectors import article_vectors as old_vectors
 from spinscope.model.jsonable import dumps
 from spinscope.training import framing as old
 from spinscope.training import framing_multilingual as fm

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from _tagger_cache import tagger_rows
 
-from spinscope.analysis.framing import article_vectors
+from spinscope.analysis.framing_vectors import article_vectors
 from spinscope.analysis.spans import channel_slice, decode_si
 from spinscope.analysis.techniques import TechniqueTagger
 from spinscope.evaluation.article_labels import genre_macro_f1

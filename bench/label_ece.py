@@ -37,7 +37,7 @@ def report(recs: list, per_article: int = 1, splits: list | None = None, method=
 
 
 def narrative_records(root25: Path) -> dict[str, list]:
-    from spinscope.analysis.framing import article_vectors
+    from spinscope.analysis.framing_vectors import article_vectors
     from spinscope.training import narratives as nt
 
     analyzer = FramingAnalyzer(calibrated=False)

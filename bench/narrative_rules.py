@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from spinscope.analysis.framing import article_vectors
+from spinscope.analysis.framing_vectors import article_vectors
 from spinscope.evaluation.article_labels import narrative_scores
 from spinscope.training import narratives as N
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from spinscope.analysis.roles import find_entities
+from spinscope.analysis.role_entities import find_entities
 from spinscope.corpora.semeval25 import load_entity_roles, read_documents
 
 

@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from spinscope.analysis.roles import RoleAnalyzer, find_entities
+from spinscope.analysis.role_entities import find_entities
+from spinscope.analysis.roles import RoleAnalyzer
 from spinscope.corpora.semeval25 import load_entity_roles, read_documents
 from spinscope.model.document import Document
 

@@ -4,7 +4,7 @@ the article, so a linear head's score splits exactly into one share per passage.
 import numpy as np
 
 from spinscope.analysis import _multilingual
-from spinscope.analysis.framing import combined_vectors
+from spinscope.analysis.framing_vectors import combined_vectors
 
 TEXT = (
     "The minister said the plan would cut emissions by half. Critics called it a fantasy. "

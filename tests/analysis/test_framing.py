@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spinscope.analysis.framing import FramingAnalyzer, article_vectors, shipped_model_dir
+from spinscope.analysis.framing import FramingAnalyzer, shipped_model_dir
+from spinscope.analysis.framing_vectors import article_vectors
 from spinscope.errors import ModelError
 from spinscope.model.document import AnalysisResult, Document
 

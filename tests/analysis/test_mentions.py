@@ -7,7 +7,7 @@ import pytest
 
 from spinscope.analysis import mentions
 from spinscope.analysis.claims.referents import Referents, name_mentions
-from spinscope.analysis.roles import find_entities, headline_span
+from spinscope.analysis.role_entities import find_entities, headline_span
 from spinscope.model.claim import Mention
 
 

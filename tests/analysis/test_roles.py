@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from spinscope.analysis.roles import RoleAnalyzer, find_entities, main_roles
+from spinscope.analysis.role_entities import find_entities
+from spinscope.analysis.roles import RoleAnalyzer, main_roles
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel
 

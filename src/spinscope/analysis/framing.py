@@ -41,23 +41,11 @@ from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import FromSettings, read_arrays
 from spinscope.analysis.calibration import Calibration
-from spinscope.analysis.framing_vectors import (  # noqa: F401 -- re-exported, as before the split
-    COMBINED as COMBINED,
-)
 from spinscope.analysis.framing_vectors import (
-    DIMS as DIMS,
-)
-from spinscope.analysis.framing_vectors import (
-    ArticleVectors as ArticleVectors,
-)
-from spinscope.analysis.framing_vectors import (
-    article_vectors as article_vectors,
-)
-from spinscope.analysis.framing_vectors import (
-    combined_vectors as combined_vectors,
-)
-from spinscope.analysis.framing_vectors import (
-    static_passage_vectors as static_passage_vectors,
+    COMBINED,
+    ArticleVectors,
+    article_vectors,
+    combined_vectors,
 )
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence

@@ -52,7 +52,8 @@ def framing_records(
     does not change what a score means). Narratives and sub-narratives: the 5 folds of
     ``training.narratives.choose_threshold`` on the English SemEval-2025 training articles, with the
     shipped model's ``thresholds``; the labels the rule emits, right when gold has them."""
-    from spinscope.analysis.framing import article_vectors, sigmoid
+    from spinscope.analysis.framing import sigmoid
+    from spinscope.analysis.framing_vectors import article_vectors
     from spinscope.training import framing as framing_training
     from spinscope.training import narratives as narrative_training
 

@@ -16,15 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis.roles import (
-    CARD,
-    MAINS,
-    WEIGHTS,
-    RoleAnalyzer,
-    fine_roles,
-    main_roles,
-    mention_features,
-)
+from spinscope.analysis.role_entities import mention_features
+from spinscope.analysis.roles import CARD, MAINS, WEIGHTS, RoleAnalyzer, fine_roles, main_roles
 from spinscope.corpora.semeval25 import (
     EntityMention,
     load_entity_roles,

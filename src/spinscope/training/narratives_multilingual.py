@@ -47,7 +47,7 @@ def static_articles(texts: list[str], cache: dict[str, np.ndarray]) -> np.ndarra
     vectors of the multilingual passages, unit length), cached by text key."""
     from spinscope.analysis._multilingual import passages
     from spinscope.analysis.feature_cache import text_key
-    from spinscope.analysis.framing import static_passage_vectors
+    from spinscope.analysis.framing_vectors import static_passage_vectors
 
     missing = [t for t in dict.fromkeys(texts) if text_key(t) not in cache]
     for t, m in zip(missing, static_passage_vectors(missing, [passages(t) for t in missing]),
