@@ -10,14 +10,10 @@ import pytest
 from spinscope.cli.main import main
 from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
 from spinscope.errors import IngestError, StoreError
+from spinscope.interchange.annotated import read_annotations
+from spinscope.interchange.ptc import SE23_TO_PTC, split_dev, write_training_folder
 from spinscope.store import Store
-from spinscope.store.annotations import (
-    SE23_TO_PTC,
-    read_annotations,
-    split_dev,
-    store_human_findings,
-    write_training_folder,
-)
+from spinscope.store.annotations import store_human_findings
 from spinscope.store.exports import export
 
 from .conftest import SPANS, TEXTS

@@ -8,15 +8,11 @@ import duckdb
 import pytest
 
 from spinscope.errors import ConfigError
+from spinscope.interchange.brat import brat_fragments, brat_label, label_from_brat
+from spinscope.interchange.inception import TECHNIQUE_TYPE
 from spinscope.model.document import AnalysisResult
 from spinscope.model.taxonomy import LABELS
-from spinscope.store.exports import (
-    TECHNIQUE_TYPE,
-    brat_fragments,
-    brat_label,
-    export,
-    label_from_brat,
-)
+from spinscope.store.exports import export
 
 from .conftest import SOURCES, SPANS, TEXTS
 

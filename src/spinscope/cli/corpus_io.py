@@ -1,5 +1,6 @@
 """`spinscope export` and `spinscope import-annotations`: thin wrappers over
-``spinscope.store.exports`` and ``spinscope.store.annotations`` that print a one-line summary."""
+``spinscope.store.exports``, ``spinscope.interchange`` (read, and write as training data) and
+``spinscope.store.annotations`` (keep as human findings) that print a one-line summary."""
 
 from __future__ import annotations
 
@@ -24,12 +25,10 @@ def export_command(args) -> int:
 
 
 def import_command(args) -> int:
+    from spinscope.interchange.annotated import read_annotations
+    from spinscope.interchange.ptc import write_training_folder
     from spinscope.store import Store
-    from spinscope.store.annotations import (
-        read_annotations,
-        store_human_findings,
-        write_training_folder,
-    )
+    from spinscope.store.annotations import store_human_findings
 
     if args.store and not Path(args.store).is_file():
         raise StoreError(

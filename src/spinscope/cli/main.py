@@ -248,7 +248,7 @@ def _add_build_accurate_parser(sub) -> None:
 
 
 def _add_import_parser(sub) -> None:
-    from spinscope.store.formats import ANNOTATION_FORMATS
+    from spinscope.interchange import NAMES as ANNOTATION_FORMATS
 
     p = sub.add_parser(
         "import-annotations",

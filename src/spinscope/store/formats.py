@@ -1,14 +1,7 @@
-"""The names of the store's export formats and of the annotation formats it reads back: a
-module of its own so that the CLI lists them without importing the writers and readers."""
+"""The names of the store's export formats: a module of its own so that the CLI lists them
+without importing the writers. The annotation formats among them are ``spinscope.interchange``'s
+table (which the CLI also reads for ``import-annotations``)."""
 
-EXPORT_FORMATS = (
-    "parquet",
-    "csv",
-    "jsonl",
-    "label-studio",
-    "brat",
-    "inception",
-    "failures",
-    "stories-jsonl",
-)
-ANNOTATION_FORMATS = ("label-studio", "brat", "inception")
+from spinscope.interchange import NAMES
+
+EXPORT_FORMATS = ("parquet", "csv", "jsonl", *NAMES, "failures", "stories-jsonl")

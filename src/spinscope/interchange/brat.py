@@ -1,0 +1,170 @@
+"""brat standoff: per document ``<name>.txt`` and ``.ann``, with an ``annotation.conf`` that
+names the taxonomy, and the corrected folder read back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from spinscope.errors import IngestError
+from spinscope.interchange.annotated import RawDoc, Span, TaskDoc
+from spinscope.model.taxonomy import LABELS
+
+BRAT_TAXONOMY_NOTE = "# spinscope taxonomy: "
+_BRAT_SAFE = re.compile(r"[A-Za-z0-9_-]")
+_BRAT_ESCAPE = re.compile(r"((?:\.[0-9A-F]{2})+)")
+# every character str.splitlines() breaks on: a brat fragment must not contain one
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_NAME_CHARS = 80
+
+
+def brat_label(label: str) -> str:
+    """A brat type name for a label: characters other than letters, digits, ``_`` and ``-``
+    (spaces, commas, dots, ...) become ``.XX`` (UTF-8 bytes in hex), so it maps back exactly."""
+    return "".join(
+        ch if _BRAT_SAFE.fullmatch(ch) else "".join(f".{b:02X}" for b in ch.encode())
+        for ch in label
+    )
+
+
+def label_from_brat(name: str) -> str:
+    """The label a ``brat_label`` type name stands for."""
+    return _BRAT_ESCAPE.sub(lambda m: bytes.fromhex(m[1].replace(".", "")).decode(), name)
+
+
+# -- write ---------------------------------------------------------------------------------------
+
+
+def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
+    """Per document ``<name>.txt`` and ``.ann`` (its human spans where people corrected it,
+    else the machine ones), named by the document's source (``source_name``; annotations are
+    matched back by text, not by name), ``annotation.conf`` with every label of the taxonomy and
+    ``visual.conf`` that shows each label under its own name."""
+    out.mkdir(exist_ok=True)
+    listed = list(docs)
+    names = unique_names(listed)
+    for doc in listed:
+        name = names[doc.doc_id]
+        (out / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="")
+        lines = ann_lines(doc.text, doc.human or doc.machine)
+        (out / f"{name}.ann").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+    n = len(listed)
+    types = [brat_label(label) for label in LABELS[taxonomy]]
+    conf = [f"{BRAT_TAXONOMY_NOTE}{taxonomy}", "[entities]", *types]
+    conf += ["[relations]", "[events]", "[attributes]"]
+    (out / "annotation.conf").write_text("\n".join(conf) + "\n", encoding="utf-8")
+    visual = [f"{t} | {label}" for t, label in zip(types, LABELS[taxonomy], strict=True)]
+    (out / "visual.conf").write_text("[labels]\n" + "\n".join(visual) + "\n", encoding="utf-8")
+    return n
+
+
+def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at line breaks: brat shows a span across lines as fragments."""
+    pieces, pos = [], start
+    for m in LINE_BREAKS.finditer(text, start, end):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, end))
+    return [(a, b) for a, b in pieces if b > a]
+
+
+def ann_lines(text: str, spans: list[Span]) -> list[str]:
+    lines = []
+    for k, span in enumerate(spans, 1):
+        frags = brat_fragments(text, span.start, span.end)
+        if not frags:
+            continue  # nothing but line breaks: brat cannot show it
+        where = ";".join(f"{a} {b}" for a, b in frags)
+        lines.append(
+            f"T{k}\t{brat_label(span.label)} {where}\t{' '.join(text[a:b] for a, b in frags)}"
+        )
+    return lines
+
+
+def source_name(doc: TaskDoc) -> str:
+    """A file name (no suffix) for a document, read from where it came from: the source file's
+    name (with its line for a JSONL or CSV row), else the URL's host and last path part, else the
+    title,
+    else the document id. Only letters, digits, ``.``, ``_`` and ``-`` are kept."""
+    source = str(doc.fields.get("source") or "")
+    url = str(doc.fields.get("url") or "")
+    if source and "://" not in source:
+        name = Path(source.replace("\\", "/")).stem
+    elif source or url:
+        parts = urlsplit(source or url)
+        stem = Path(parts.path.rstrip("/")).stem
+        name = "-".join(x for x in (parts.hostname, stem) if x)
+    else:
+        name = str(doc.fields.get("title") or "")
+    if name and doc.meta.get("line") is not None:
+        name += f"-line{doc.meta['line']}"
+    name = _UNSAFE_NAME.sub("_", name).strip("._-")[:MAX_NAME_CHARS].rstrip("._-")
+    return name or doc.doc_id
+
+
+def unique_names(docs: list[TaskDoc]) -> dict[str, str]:
+    """``doc_id`` -> a file name from ``source_name``, ``-2``, ``-3``, ... added to repeats
+    (compared without case, for case-insensitive file systems)."""
+    taken: set[str] = set()
+    out = {}
+    for doc in docs:
+        base = name = source_name(doc)
+        k = 1
+        while name.lower() in taken:
+            k += 1
+            name = f"{base}-{k}"
+        taken.add(name.lower())
+        out[doc.doc_id] = name
+    return out
+
+
+# -- read ----------------------------------------------------------------------------------------
+
+
+def read(folder: Path) -> list[RawDoc]:
+    """A brat folder: each ``X.ann`` with its ``X.txt``; discontinuous spans (cut at line
+    breaks) become one span from the first fragment's start to the last one's end."""
+    if not folder.is_dir():
+        raise IngestError(f"{folder} is not a folder; give the brat collection folder.")
+    anns = sorted(folder.rglob("*.ann"))
+    if not anns:
+        raise IngestError(f"No .ann files in {folder}; give the brat collection folder.")
+    taxonomy = None
+    conf = folder / "annotation.conf"
+    if conf.exists():
+        for line in conf.read_text(encoding="utf-8").splitlines():
+            if line.startswith(BRAT_TAXONOMY_NOTE):
+                taxonomy = line.removeprefix(BRAT_TAXONOMY_NOTE).strip()
+    raws = []
+    for ann in anns:
+        txt = ann.with_suffix(".txt")
+        if not txt.exists():
+            raise IngestError(f"{ann} has no {txt.name} beside it.")
+        with open(txt, encoding="utf-8", newline="") as fh:
+            text = fh.read()
+        lines = ann.read_text(encoding="utf-8").split("\n")
+        spans = [_brat_span(line, f"{ann} line {n}") for n, line in enumerate(lines, 1)]
+        raws.append(RawDoc(text, [s for s in spans if s], str(ann), taxonomy))
+    return raws
+
+
+def _brat_span(line: str, where: str) -> tuple[int, int, str, str] | None:
+    """A ``T`` line as (start, end, label, where); None for other annotation kinds."""
+    line = line.rstrip("\r")
+    if not line.startswith("T"):
+        return None  # notes (#), attributes (A), relations (R), events (E), ...
+    try:
+        _, type_and_where, _ = line.split("\t", 2)
+        label, where_part = type_and_where.split(" ", 1)
+        frags = [tuple(map(int, f.split())) for f in where_part.split(";")]
+        if any(len(f) != 2 for f in frags):
+            raise ValueError
+    except ValueError:
+        raise IngestError(
+            f"{where}: malformed brat annotation {line[:60]!r}; expected "
+            "'T<n><TAB><Label> <start> <end>[;<start> <end>...]<TAB><text>'."
+        ) from None
+    return frags[0][0], frags[-1][1], label_from_brat(label), where

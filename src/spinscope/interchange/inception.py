@@ -1,0 +1,122 @@
+"""INCEpTION: per document a UIMA CAS XMI with ``TypeSystem.xml``, and the corrected XMI folder
+or zip read back. UIMA counts offsets in UTF-16 units on disk; dkpro-cassis converts both ways,
+so the records here hold code points like every other format."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from spinscope.errors import IngestError
+from spinscope.interchange.annotated import RawDoc, TaskDoc
+
+# The name INCEpTION gives a custom span layer called "Technique": a project with that layer
+# (features label, confidence, origin, taxonomy) shows the imported spans as they are.
+TECHNIQUE_TYPE = "webanno.custom.Technique"
+TYPESYSTEM_FILE = "TypeSystem.xml"
+
+
+# -- write ---------------------------------------------------------------------------------------
+
+
+def technique_typesystem() -> Any:
+    """The UIMA type system: ``webanno.custom.Technique`` spans with label, confidence, origin
+    and taxonomy features."""
+    from cassis import TypeSystem
+
+    ts = TypeSystem()
+    technique = ts.create_type(TECHNIQUE_TYPE, supertypeName="uima.tcas.Annotation")
+    for name, kind in (("label", "String"), ("confidence", "Double"), ("origin", "String")):
+        ts.create_feature(technique, name, f"uima.cas.{kind}")
+    ts.create_feature(technique, "taxonomy", "uima.cas.String")
+    return ts
+
+
+def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
+    """Per document ``<doc_id>.xmi`` (a UIMA CAS; human spans where present, else machine ones)
+    and the ``TypeSystem.xml`` INCEpTION needs to import them."""
+    from cassis import Cas
+
+    out.mkdir(exist_ok=True)
+    ts = technique_typesystem()
+    technique = ts.get_type(TECHNIQUE_TYPE)
+    n = 0
+    for doc in docs:
+        cas = Cas(typesystem=ts)
+        cas.sofa_string = doc.text
+        for s in doc.human or doc.machine:
+            cas.add(
+                technique(
+                    begin=s.start,
+                    end=s.end,
+                    label=s.label,
+                    confidence=s.confidence,
+                    origin=s.origin,
+                    taxonomy=taxonomy,
+                )
+            )
+        cas.to_xmi(out / f"{doc.doc_id}.xmi")
+        n += 1
+    ts.to_xml(out / TYPESYSTEM_FILE)
+    return n
+
+
+# -- read ----------------------------------------------------------------------------------------
+
+
+def read(source: Path) -> list[RawDoc]:
+    """INCEpTION UIMA CAS XMI files with their ``TypeSystem.xml``: a folder (searched
+    recursively; zips in it are read too) or a zip."""
+    if source.is_file():
+        if not zipfile.is_zipfile(source):
+            raise IngestError(f"{source} is not a zip; give a folder or zip of XMI files.")
+        return _read_zip(source)
+    raws = []
+    for path in sorted(source.rglob("*")):
+        if path.suffix.lower() == ".zip":
+            raws += _read_zip(path)
+        elif path.suffix.lower() == ".xmi":
+            ts = _find_typesystem(path.parent, source)
+            raws.append(read_xmi(path.read_bytes(), ts, str(path)))
+    if not raws:
+        raise IngestError(f"No .xmi files in {source}; give INCEpTION's XMI export.")
+    return raws
+
+
+def _find_typesystem(folder: Path, root: Path) -> bytes:
+    for where in (folder, root):
+        for path in where.iterdir():
+            if path.name.lower() == TYPESYSTEM_FILE.lower():
+                return path.read_bytes()
+    raise IngestError(f"No {TYPESYSTEM_FILE} in {folder} or {root}; export it with the XMI.")
+
+
+def _read_zip(path: Path) -> list[RawDoc]:
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        ts_names = [n for n in names if Path(n).name.lower() == TYPESYSTEM_FILE.lower()]
+        xmis = sorted(n for n in names if n.lower().endswith(".xmi"))
+        if not ts_names or not xmis:
+            raise IngestError(f"{path} needs .xmi files and a {TYPESYSTEM_FILE}.")
+        ts = zf.read(ts_names[0])
+        return [read_xmi(zf.read(n), ts, f"{path}!{n}") for n in xmis]
+
+
+def read_xmi(xmi: bytes, typesystem: bytes, where: str) -> RawDoc:
+    """One CAS from its XMI and type-system bytes; ``where`` names it in messages."""
+    from cassis import load_cas_from_xmi, load_typesystem
+
+    try:
+        ts = load_typesystem(io.BytesIO(typesystem))
+        cas = load_cas_from_xmi(io.BytesIO(xmi), typesystem=ts)
+    except Exception as exc:  # cassis raises bare exceptions of several kinds for bad XML
+        raise IngestError(f"{where} is not a readable UIMA CAS XMI: {exc}".split("\n")[0]) from None
+    if not cas.typesystem.contains_type(TECHNIQUE_TYPE):
+        raise IngestError(f"{where} has no {TECHNIQUE_TYPE} layer; export it with that layer.")
+    found = list(cas.select(TECHNIQUE_TYPE))
+    hints = {a.get("taxonomy") for a in found} - {None, ""}
+    spans = [(a.begin, a.end, str(a.get("label") or ""), where) for a in found]
+    return RawDoc(cas.sofa_string or "", spans, where, next(iter(hints), None))

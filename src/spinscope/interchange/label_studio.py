@@ -1,0 +1,124 @@
+"""Label Studio: a tasks JSON (machine spans as ``predictions``, human ones as ``annotations``)
+with its labelling config, and the corrected export read back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from spinscope.errors import IngestError
+from spinscope.interchange.annotated import RawDoc, Span, TaskDoc
+from spinscope.model.taxonomy import LABELS
+
+LS_FROM, LS_TO = "label", "text"  # the control and object tag names of the labelling config
+
+
+# -- write ---------------------------------------------------------------------------------------
+
+
+def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
+    """A Label Studio tasks JSON (machine spans as ``predictions``, stored human spans as
+    ``annotations``) and, beside it, ``<name>.label-config.xml``, the labelling config whose tag
+    names the regions use."""
+    tasks = []
+    for doc in docs:
+        data = {"text": doc.text, "doc_id": doc.doc_id, "taxonomy": taxonomy, **doc.fields}
+        task: dict[str, Any] = {"data": data, "meta": doc.meta}
+        scores = [s.confidence for s in doc.machine if s.confidence is not None]
+        task["predictions"] = [
+            {
+                "model_version": doc.model_version,
+                "score": sum(scores) / len(scores) if scores else 0.0,
+                "result": [ls_region(k, s) for k, s in enumerate(doc.machine)],
+            }
+        ]
+        if doc.human:
+            task["annotations"] = [{"result": [ls_region(k, s) for k, s in enumerate(doc.human)]}]
+        tasks.append(task)
+    out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    out.with_name(f"{out.stem}.label-config.xml").write_text(label_config(taxonomy))
+    return len(tasks)
+
+
+def ls_region(k: int, span: Span) -> dict[str, Any]:
+    value = {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]}
+    region: dict[str, Any] = {
+        "id": f"s{k}", "from_name": LS_FROM, "to_name": LS_TO, "type": "labels"
+    }  # fmt: skip
+    region["value"] = value
+    if span.confidence is not None:
+        region["score"] = span.confidence
+    return region
+
+
+def label_config(taxonomy: str) -> str:
+    """The Label Studio labelling config for a taxonomy's techniques."""
+    labels = "\n".join(f"    <Label value={quoteattr(label)}/>" for label in LABELS[taxonomy])
+    return (
+        f'<View>\n  <Labels name="{LS_FROM}" toName="{LS_TO}">\n{labels}\n  </Labels>\n'
+        f'  <Text name="{LS_TO}" value="$text"/>\n</View>\n'
+    )
+
+
+# -- read ----------------------------------------------------------------------------------------
+
+
+def read(path: Path) -> list[RawDoc]:
+    """A Label Studio JSON export: per task, the latest annotation that was not cancelled
+    (``predictions`` are the machine's and are ignored). Tasks nobody annotated are skipped."""
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IngestError(
+            f"{path} is not a Label Studio JSON export ({exc}); export the project as JSON."
+        ) from None
+    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
+        raise IngestError(f"{path} is not a Label Studio JSON export: expected a list of tasks.")
+    raws = []
+    for k, task in enumerate(tasks):
+        where = f"{path} task {task.get('id', k)}"
+        data = task.get("data") or {}
+        text = data.get("text")
+        if not isinstance(text, str):
+            raise IngestError(f"{where} has no data.text; tasks need the document text.")
+        done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        if not done:
+            continue
+        latest = max(enumerate(done), key=lambda ia: (str(ia[1].get("updated_at", "")), ia[0]))
+        spans = [s for r in latest[1].get("result") or [] for s in _ls_spans(text, r, where)]
+        raws.append(RawDoc(text, spans, str(path), data.get("taxonomy")))
+    return raws
+
+
+def _ls_spans(text: str, region: dict[str, Any], where: str) -> list[tuple[int, int, str, str]]:
+    value = region.get("value") or {}
+    if region.get("type") != "labels" or "start" not in value:
+        return []  # other controls (choices, text areas, relations) carry no technique span
+    try:
+        start, end = int(value["start"]), int(value["end"])
+    except (KeyError, TypeError, ValueError):
+        raise IngestError(f"{where}: a region has no integer start/end.") from None
+    quoted = value.get("text")
+    if isinstance(quoted, str) and text[start:end] != quoted:
+        start, end = _from_utf16(text, start, end, quoted, where)
+    return [(start, end, str(label), where) for label in value.get("labels") or []]
+
+
+def _from_utf16(text: str, start: int, end: int, quoted: str, where: str) -> tuple[int, int]:
+    """Offsets counted in UTF-16 units (as JavaScript counts them) as code points; an error
+    when the span's own text matches neither reading."""
+    units, cp = 0, {}
+    for i, ch in enumerate(text):
+        cp[units] = i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    cp[units] = len(text)
+    a, b = cp.get(start), cp.get(end)
+    if a is None or b is None or text[a:b] != quoted:
+        raise IngestError(
+            f"{where}: the region {start}-{end} does not cover its text {quoted[:40]!r}; "
+            "the task text must be the exported one."
+        )
+    return a, b
