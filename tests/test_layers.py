@@ -7,14 +7,35 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "spinscope"
 
 FORBIDDEN = {
-    "model": ("analysis", "ingest", "report", "cli", "training", "evaluation", "corpora"),
+    "model": (
+        "analysis",
+        "ingest",
+        "report",
+        "cli",
+        "training",
+        "evaluation",
+        "corpora",
+        "interchange",
+    ),
     "ingest": ("analysis", "report", "cli", "training", "evaluation"),
-    "analysis": ("report", "cli", "training", "evaluation", "ingest"),
+    "analysis": ("report", "cli", "training", "evaluation", "ingest", "interchange"),
     "report": ("analysis", "cli", "training", "evaluation", "ingest"),
     "evaluation": ("cli", "training", "report"),
     "corpora": ("analysis", "cli", "training", "report", "evaluation"),
     # the store holds and counts; drawing its charts is the report's (report/charts.py)
     "store": ("analysis", "cli", "training", "evaluation", "ingest", "batch", "report", "api"),
+    # file formats of annotation tools <-> plain records; the store gathers and keeps them
+    "interchange": (
+        "analysis",
+        "api",
+        "batch",
+        "cli",
+        "corpora",
+        "evaluation",
+        "report",
+        "store",
+        "training",
+    ),
     "batch": ("cli", "training", "evaluation", "report"),
     # training reads corpora and scores with evaluation; it never reaches the interfaces
     "training": ("cli", "api", "batch", "report", "store", "ingest"),
