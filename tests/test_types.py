@@ -1,7 +1,7 @@
 """mypy passes on src/ with the configuration in pyproject.toml ([tool.mypy]: strict flags for
-model/, analysis/, ingest/ and interchange/, default checking elsewhere). CI runs the whole suite, so this is
-the type check in CI. A cold run takes about a minute on a 2-core machine; mypy's cache
-(.mypy_cache) makes later runs a few seconds."""
+model/, analysis/, ingest/ and interchange/, default checking elsewhere). CI runs the whole
+suite, so this is the type check in CI. A cold run takes about a minute on a 2-core machine;
+mypy's cache (.mypy_cache) makes later runs a few seconds."""
 
 import importlib.util
 import subprocess
