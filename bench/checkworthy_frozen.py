@@ -19,7 +19,7 @@ import numpy as np
 
 
 def tagger_features(texts: list[str]) -> np.ndarray:
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import encoder
     from spinscope.analysis.techniques import TechniqueTagger
 
     tagger = TechniqueTagger()
@@ -28,13 +28,13 @@ def tagger_features(texts: list[str]) -> np.ndarray:
     order = np.argsort([len(t) for t in texts])
     for b in range(0, len(texts), 64):
         idx = order[b : b + 64]
-        encs = [_onnx.encode(tok, texts[i]) for i in idx]
+        encs = [encoder.encode(tok, texts[i]) for i in idx]
         encs = [type(e)(e.ids[:126], e.offsets[:126]) for e in encs]
         width = max(len(e.ids) for e in encs) + 2
         ids = np.zeros((len(idx), width), np.int64)
         mask = np.zeros_like(ids)
         for r, e in enumerate(encs):
-            ids[r, : len(e.ids) + 2] = [_onnx.CLS_ID, *e.ids.tolist(), _onnx.SEP_ID]
+            ids[r, : len(e.ids) + 2] = [encoder.CLS_ID, *e.ids.tolist(), encoder.SEP_ID]
             mask[r, : len(e.ids) + 2] = 1
         _, hidden = sess.run(None, {"input_ids": ids, "attention_mask": mask})
         m = mask[:, :, None].astype(np.float32)

@@ -57,19 +57,19 @@ def make_batches(wins: list[list[int]], pad: int) -> list[tuple[np.ndarray, np.n
 def inference(artifacts: Path, texts: list[str], rounds: int) -> dict:
     from tokenizers import Tokenizer
 
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import encoder
     from spinscope.training.multilingual_encoder import ONNX_INT8, TOKENIZER
 
     shipped = ROOT / "src/spinscope/models/techniques"
     models = {
         "shipped_tagger": (
-            _onnx.session(str(shipped / "tagger.int8.onnx")),
+            encoder.session(str(shipped / "tagger.int8.onnx")),
             Tokenizer.from_file(str(shipped / "tokenizer.json")),
-            (_onnx.CLS_ID, _onnx.SEP_ID, _onnx.PAD_ID),
+            (encoder.CLS_ID, encoder.SEP_ID, encoder.PAD_ID),
             "probs",
         ),
         "e5_pruned": (
-            _onnx.session(str(artifacts / "onnx" / ONNX_INT8)),
+            encoder.session(str(artifacts / "onnx" / ONNX_INT8)),
             Tokenizer.from_file(str(artifacts / "onnx" / TOKENIZER)),
             None,
             "hidden",

@@ -17,11 +17,11 @@ import time
 
 import onnxruntime as ort
 
-import spinscope.analysis._onnx as _onnx
+import spinscope.analysis.encoder as encoder
 
 variant = sys.argv[1]
 if variant in ("per-session", "noarena"):
-    _onnx._shared_arena = lambda ort: None
+    encoder._shared_arena = lambda ort: None
     _Options = ort.SessionOptions
 
     class Options(_Options):

@@ -21,9 +21,9 @@ import numpy as np
 
 from spinscope.analysis import mentions as finder
 from spinscope.analysis._embed import load_embedder
-from spinscope.analysis._onnx import sentence_starts
 from spinscope.analysis.role_entities import mention_features
 from spinscope.analysis.roles import MAINS, main_roles
+from spinscope.analysis.span_geometry import sentence_starts
 from spinscope.corpora.semeval25 import load_entity_roles, read_documents
 from spinscope.training.entity_roles import CS, MINORITY, cv_folds, fit, out_of_fold
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.analysis._multilingual import load_encoder
-from spinscope.analysis._onnx import sentence_starts
 from spinscope.analysis.role_entities import mention_features, sentence_of
 from spinscope.analysis.roles import MAINS, main_roles
+from spinscope.analysis.span_geometry import sentence_starts
 from spinscope.corpora.semeval25 import load_entity_roles, read_documents
 from spinscope.training.entity_roles import CS, MINORITY, cv_folds, fit, out_of_fold
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from _tagger_cache import tagger_rows
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import span_geometry
 from spinscope.analysis.roles import MAINS, main_roles
 from spinscope.analysis.techniques import TechniqueTagger
 from spinscope.corpora.semeval25 import load_entity_roles, read_documents
@@ -39,7 +39,7 @@ def ctx_features(scores: dict, texts: dict, mentions) -> np.ndarray:
     for m in mentions:
         offsets, probs, hidden = scores[m.doc_id]
         text = texts[m.doc_id]
-        rng = _onnx.token_range(offsets, m.start, m.end_exclusive) or (0, 1)
+        rng = span_geometry.token_range(offsets, m.start, m.end_exclusive) or (0, 1)
         s0 = max(text.rfind("\n", 0, m.start), text.rfind(". ", 0, m.start), 0)
         e0 = [
             x
@@ -47,7 +47,7 @@ def ctx_features(scores: dict, texts: dict, mentions) -> np.ndarray:
             if x >= 0
         ]
         s1 = min(e0) if e0 else len(text)
-        srng = _onnx.token_range(offsets, s0, s1) or rng
+        srng = span_geometry.token_range(offsets, s0, s1) or rng
         h_m = hidden[rng[0] : rng[1]].astype(np.float32).mean(0)
         h_s = hidden[srng[0] : srng[1]].astype(np.float32).mean(0)
         p_s = probs[srng[0] : srng[1], :15].astype(np.float32).max(0)

@@ -1,7 +1,7 @@
 """PTC dev scores of the shipped tagger (its windows, one per sentence, and its span labeller's
-sentence contexts) with sentences as cut by
-``_onnx.window_starts`` (a cut after every . ! ? before a space: what it was trained with, and
-what it uses) and as cut by the abbreviation-aware ``_onnx.sentence_starts`` (issue 17 item 5),
+sentence contexts) with sentences as cut by ``span_geometry.window_starts`` (a cut after every
+. ! ? before a space: what it was trained with, and what it uses) and as cut by the
+abbreviation-aware ``span_geometry.sentence_starts`` (issue 17 item 5),
 and how many sentence starts differ.
 
     PYTHONPATH=src python bench/sentence_split_quality.py [--data ../shared/data] [--limit N]
@@ -14,12 +14,12 @@ import json
 import time
 from pathlib import Path
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import span_geometry
 from spinscope.corpora.ptc import load_ptc
 from spinscope.evaluation.run import evaluate_articles
 
-NEW = _onnx.sentence_starts
-OLD = _onnx.window_starts
+NEW = span_geometry.sentence_starts
+OLD = span_geometry.window_starts
 
 
 def main() -> None:
@@ -35,12 +35,12 @@ def main() -> None:
     out = {"articles": len(articles), "sentences": total, "starts_that_differ": moved}
     tagger = TechniqueTagger()
     for name, fn in (("window_starts", OLD), ("sentence_starts", NEW)):
-        _onnx.window_starts = fn
+        span_geometry.window_starts = fn
         started = time.perf_counter()
         r = evaluate_articles(tagger, articles, "dev")
         out[name] = {k: round(r[k], 4) for k in ("si_f1", "tc_micro_f1", "full_task_f1")}
         out[name]["seconds"] = round(time.perf_counter() - started, 1)
-    _onnx.window_starts = OLD
+    span_geometry.window_starts = OLD
     print(json.dumps(out, indent=1))
 
 

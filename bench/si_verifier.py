@@ -29,9 +29,9 @@ from spinscope.model.taxonomy import PTC2020
 
 
 def features(sc, span) -> list[float]:
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import span_geometry
 
-    rng = _onnx.token_range(sc.enc.offsets, span.start, span.end)
+    rng = span_geometry.token_range(sc.enc.offsets, span.start, span.end)
     i, j = rng if rng else (0, 1)
     p = sc.probs[i:j]
     anyc = p[:, 0]

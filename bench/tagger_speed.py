@@ -70,10 +70,10 @@ def torch_forward(model, text, tok, card):
     """The encoder work of one text in torch: the same windows, in batches of 16."""
     import torch
 
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import encoder, span_geometry
 
-    enc = _onnx.encode(tok, text)
-    wins = _onnx.text_windows(
+    enc = encoder.encode(tok, text)
+    wins = span_geometry.text_windows(
         text,
         enc,
         card.get("window", 256),
@@ -82,7 +82,7 @@ def torch_forward(model, text, tok, card):
     )
     with torch.no_grad():
         for b in range(0, len(wins), 16):
-            ids, mask = _onnx.batch_inputs(enc, wins[b : b + 16])
+            ids, mask = encoder.batch_inputs(enc, wins[b : b + 16])
             model(torch.from_numpy(ids), torch.from_numpy(mask))
 
 

@@ -9,19 +9,19 @@ import zipfile
 import numpy as np
 import pytest
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder
 from spinscope.cli.main import main
 from spinscope.errors import ConfigError, ModelError
 from spinscope.training import techniques_accurate as ta
 
 
 def test_special_ids_replace_berts():
-    enc = _onnx.Encoded(np.array([7, 8, 9]), np.array([[0, 1], [2, 3], [4, 5]]))
-    wins = [_onnx.Window(0, 3), _onnx.Window(1, 2)]
-    ids, mask = _onnx.batch_inputs(enc, wins, ta.SPECIAL_IDS)
+    enc = encoder.Encoded(np.array([7, 8, 9]), np.array([[0, 1], [2, 3], [4, 5]]))
+    wins = [encoder.Window(0, 3), encoder.Window(1, 2)]
+    ids, mask = encoder.batch_inputs(enc, wins, ta.SPECIAL_IDS)
     assert ids.tolist() == [[0, 7, 8, 9, 2], [0, 8, 2, 1, 1]]
     assert mask.tolist() == [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]
-    bert, _ = _onnx.batch_inputs(enc, wins)
+    bert, _ = encoder.batch_inputs(enc, wins)
     assert bert.tolist() == [[101, 7, 8, 9, 102], [101, 8, 102, 0, 0]]
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder
 from spinscope.analysis.spans import (
     CHANNELS,
     Decoding,
@@ -31,7 +31,7 @@ def scores_with(channels: dict[str, list[int]]) -> TokenScores:
     probs = np.full((len(offsets), len(CHANNELS)), 0.05, np.float32)
     for name, words in channels.items():
         probs[words, CHANNELS.index(name)] = 0.9
-    enc = _onnx.Encoded(np.arange(len(offsets)), offsets)
+    enc = encoder.Encoded(np.arange(len(offsets)), offsets)
     return TokenScores(TEXT, enc, probs, np.zeros((len(offsets), 4), np.float32))
 
 

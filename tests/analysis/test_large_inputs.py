@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis._occurrences import Occurrences
 from spinscope.analysis.explain import evidence_clause
 from spinscope.analysis.mentions import char_before
@@ -123,7 +123,7 @@ def test_token_range_bisects_instead_of_scanning():
     offsets = np.stack([starts, starts + 4], axis=1).view(CountingOffsets)
     CountingOffsets.comparisons = 0
     for k in range(1_000):
-        assert _onnx.token_range(offsets, 5 * k + 1, 5 * k + 12) == (k, k + 3)
+        assert span_geometry.token_range(offsets, 5 * k + 1, 5 * k + 12) == (k, k + 3)
     assert CountingOffsets.comparisons <= 2  # the one check that the offsets are in order
 
 
@@ -138,7 +138,7 @@ def test_token_range_matches_a_scan_of_every_word_piece():
             end = start + rng.randint(1, 30)
             hit = np.nonzero((offsets[:, 0] < end) & (offsets[:, 1] > start))[0]
             expected = (int(hit[0]), int(hit[-1]) + 1) if hit.size else None
-            assert _onnx.token_range(offsets, start, end) == expected
+            assert span_geometry.token_range(offsets, start, end) == expected
 
 
 def test_interval_index_answers_as_all_pairs_would():
@@ -187,7 +187,7 @@ def synthetic_scores(sentences: int) -> TokenScores:
     and on the first technique's channel of each taxonomy (so that hybrid decoding checks many
     overlaps)."""
     text = "The corrupt elites lied again to the honest people of this town. " * sentences
-    enc = _onnx.encode(_onnx.load_tokenizer(str(TOKENIZER)), text)
+    enc = encoder.encode(encoder.load_tokenizer(str(TOKENIZER)), text)
     probs = np.zeros((len(enc.ids), len(CHANNELS)), np.float32)
     loaded = np.asarray([text[a:b] in ("corrupt", "elites", "lied") for a, b in enc.offsets])
     columns = [0] + [CHANNELS.index(f"{t}:{labels[0]}") for t, labels in TAXONOMY_LABELS.items()]

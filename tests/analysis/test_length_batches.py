@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from spinscope.analysis._onnx import length_batches
+from spinscope.analysis.encoder import length_batches
 
 
 def cost(lengths: list[int], batches: list[list[int]], overhead: int) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spinscope.analysis._onnx import sentence_starts, window_starts
 from spinscope.analysis.claims import sentences
+from spinscope.analysis.span_geometry import sentence_starts, window_starts
 
 
 def split(text: str) -> list[str]:

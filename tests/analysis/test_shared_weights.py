@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import spinscope
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder
 from spinscope.errors import ModelError
 
 MODELS = Path(spinscope.__file__).parent / "models"
@@ -23,13 +23,13 @@ def test_shipped_models_fit_the_budget():
 
 
 def test_every_sidecar_names_an_existing_table_with_its_checksum():
-    sidecars = sorted(MODELS.rglob(f"*{_onnx.SHARED_SUFFIX}"))
+    sidecars = sorted(MODELS.rglob(f"*{encoder.SHARED_SUFFIX}"))
     assert len(sidecars) == 3  # tagger, span classifier, check-worthiness model
     for sidecar in sidecars:
         for entry in json.loads(sidecar.read_text())["initializers"].values():
             table = sidecar.parent / entry["file"]
             assert table.resolve().parent == (MODELS / "shared").resolve()
-            assert _onnx.file_sha256(table) == entry["sha256"]
+            assert encoder.file_sha256(table) == entry["sha256"]
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def copied(tmp_path):
 
 
 def test_a_model_with_a_shared_table_runs(copied):
-    sess = _onnx.session(str(copied))
+    sess = encoder.session(str(copied))
     ids = np.array([[101, 2023, 2003, 1037, 3231, 102]], dtype=np.int64)
     feed = {
         "input_ids": ids,
@@ -56,9 +56,9 @@ def test_a_model_with_a_shared_table_runs(copied):
 
 def test_a_missing_shared_table_is_a_clear_error(copied):
     shutil.rmtree(copied.parent.parent / "shared")
-    _onnx._shared_tensor.cache_clear()
+    encoder._shared_tensor.cache_clear()
     with pytest.raises(ModelError, match="missing"):
-        _onnx.session(str(copied))
+        encoder.session(str(copied))
 
 
 def test_a_changed_shared_table_is_refused(copied):
@@ -66,9 +66,9 @@ def test_a_changed_shared_table_is_refused(copied):
     data = np.load(table)
     data[0, 0] ^= 1
     np.save(table, data)
-    _onnx._shared_tensor.cache_clear()
+    encoder._shared_tensor.cache_clear()
     with pytest.raises(ModelError, match="does not match"):
-        _onnx.session(str(copied))
+        encoder.session(str(copied))
 
 
 def test_sharing_a_table_keeps_a_model_that_already_had_it_unchanged(copied, tmp_path):
@@ -81,12 +81,12 @@ def test_sharing_a_table_keeps_a_model_that_already_had_it_unchanged(copied, tmp
         "attention_mask": np.ones_like(ids),
         "token_type_ids": np.zeros_like(ids),
     }
-    before = _onnx.session(str(copied)).run(None, feed)[0]
+    before = encoder.session(str(copied)).run(None, feed)[0]
     table = tmp_path / "elsewhere" / "table.npy"
     changed = share_word_embeddings(copied, [copied], table)
     assert changed == {copied.name: None}  # its table was already external
-    spec = json.loads(_onnx.shared_sidecar(copied).read_text())["initializers"]
+    spec = json.loads(encoder.shared_sidecar(copied).read_text())["initializers"]
     assert [e["file"] for e in spec.values()] == ["../elsewhere/table.npy"]
-    _onnx._shared_tensor.cache_clear()
-    after = _onnx.session(str(copied)).run(None, feed)[0]
+    encoder._shared_tensor.cache_clear()
+    after = encoder.session(str(copied)).run(None, feed)[0]
     np.testing.assert_array_equal(before, after)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder
 from spinscope.analysis.span_classifier import (
     SpanClassifier,
     pair_input,
@@ -40,7 +40,7 @@ def tokenizer():
     path = SHIPPED_TOKENIZER / "tokenizer.json"
     if not path.exists():
         pytest.skip("no shipped tokenizer")
-    return _onnx.load_tokenizer(str(path))
+    return encoder.load_tokenizer(str(path))
 
 
 def decode(tokenizer, ids) -> str:
@@ -57,7 +57,7 @@ def test_pair_input_layout_and_repetition_count(tokenizer):
         "[CLS] corrupt cowards [SEP] these corrupt cowards betrayed the town again! "
         "( this phrase appears 2 times in the article ) [SEP]"
     )
-    first = int(np.nonzero(pair.ids == _onnx.SEP_ID)[0][0])
+    first = int(np.nonzero(pair.ids == encoder.SEP_ID)[0][0])
     assert (pair.type_ids[: first + 1] == 0).all() and (pair.type_ids[first + 1 :] == 1).all()
     assert repetition_note(1) == "(this phrase appears 1 time in the article)"
     once = text.index("traffic")
@@ -86,7 +86,7 @@ def test_truncation_cuts_the_context_and_keeps_the_span(tokenizer):
     second = words.split("[SEP]")[1]
     assert "the shameful traitors in parliament voted" in second
     assert second.strip().endswith("( this phrase appears 1 time in the article )")
-    assert pair.ids[-1] == _onnx.SEP_ID
+    assert pair.ids[-1] == encoder.SEP_ID
 
 
 def test_missing_model_is_one_line_model_error(tmp_path):
@@ -182,7 +182,7 @@ def test_smoke_train_export_and_runtime(tmp_path):
 
     # The fp32 graph computes what the torch model computes on the same pair inputs.
     model = sc.load_checkpoint(run / "checkpoint-epoch1.pt", base)
-    tok = _onnx.load_tokenizer(str(out / "tokenizer.json"))
+    tok = encoder.load_tokenizer(str(out / "tokenizer.json"))
     examples = [sc.SpanExample("1", s, e, pair_input(tok, text, s, e), []) for s, e in spans]
     with torch.autocast("cpu", enabled=False):
         ref = sc.predict(model, examples)["ptc2020"]

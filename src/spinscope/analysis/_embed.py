@@ -56,6 +56,6 @@ def read_static_model(path: Path) -> StaticModel:
 
 def embedder_sha256() -> str | None:
     """sha256 of the embedder's weights (for provenance records)."""
-    from spinscope.analysis._onnx import checksums
+    from spinscope.analysis.encoder import checksums
 
     return checksums(embedder_dir(), "model.safetensors").get("model.safetensors")

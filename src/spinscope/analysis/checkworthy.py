@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder
 from spinscope.errors import ModelError
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class CheckworthinessScorer:
     @cached_property
     def model_sha256(self) -> str:
         """sha256 of the int8 ONNX file as it is on disk (computed once)."""
-        return _onnx.file_sha256(self._path(MODEL_FILE))
+        return encoder.file_sha256(self._path(MODEL_FILE))
 
     def load(self) -> None:
         """Load the model and tokenizer now (``score`` loads them on first use otherwise)."""
@@ -106,7 +106,7 @@ class CheckworthinessScorer:
             tok.no_padding()
             tok.enable_truncation(max_length=max_len)
             try:
-                session = _onnx.session(str(model))
+                session = encoder.session(str(model))
             except ModelError:
                 raise
             except Exception as exc:  # onnxruntime's errors are not one class
@@ -126,7 +126,7 @@ class CheckworthinessScorer:
         encs = self._tokenizer.encode_batch(texts)
         lengths = [len(e.ids) for e in encs]
         out = np.zeros((len(texts), len(HEADS)), dtype=np.float32)
-        for idx in _onnx.length_batches(lengths, self.batch_size):  # like lengths together
+        for idx in encoder.length_batches(lengths, self.batch_size):  # like lengths together
             width = max(lengths[i] for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import span_geometry
 from spinscope.analysis.spans import CHANNELS, TokenScores
 from spinscope.model.definitions import quote
 
@@ -94,14 +94,14 @@ def carrying_words(
     half the span's top score), in text order."""
     if channel not in CHANNELS:
         return []
-    rng = _onnx.token_range(scores.enc.offsets, start, end)
+    rng = span_geometry.token_range(scores.enc.offsets, start, end)
     if rng is None:
         return []
     col = CHANNELS.index(channel)
     words: dict[tuple[int, int], float] = {}
     for i in range(*rng):
         a, b = (int(x) for x in scores.enc.offsets[i])
-        span = _onnx.snap_span(scores.text, max(a, start), min(b, end))
+        span = span_geometry.snap_span(scores.text, max(a, start), min(b, end))
         if span and scores.text[span[0] : span[1]].lower() not in STOP:
             words[span] = max(words.get(span, 0.0), float(scores.probs[i, col]))
     if not words:

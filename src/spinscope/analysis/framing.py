@@ -38,9 +38,9 @@ import numpy as np
 from spinscope.analysis import _article_checks, _multilingual, calibration, language
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._model_files import ModelFiles
-from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import FromSettings, read_arrays
 from spinscope.analysis.calibration import Calibration
+from spinscope.analysis.encoder import checksums
 from spinscope.analysis.framing_vectors import (
     COMBINED,
     ArticleVectors,

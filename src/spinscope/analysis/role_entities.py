@@ -14,7 +14,7 @@ import numpy as np
 
 from spinscope.analysis import mentions
 from spinscope.analysis._embed import load_embedder
-from spinscope.analysis._onnx import sentence_starts
+from spinscope.analysis.span_geometry import sentence_starts
 
 if TYPE_CHECKING:
     from model2vec import StaticModel

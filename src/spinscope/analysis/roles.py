@@ -49,9 +49,9 @@ import numpy as np
 from spinscope.analysis import _article_checks, calibration, mentions
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256
 from spinscope.analysis._model_files import ModelFiles
-from spinscope.analysis._onnx import checksums, sentence_starts
 from spinscope.analysis.base import FromSettings
 from spinscope.analysis.calibration import Calibration
+from spinscope.analysis.encoder import checksums
 from spinscope.analysis.role_entities import (
     Entity,
     find_entities,
@@ -59,6 +59,7 @@ from spinscope.analysis.role_entities import (
     mention_features,
     sentence_of,
 )
+from spinscope.analysis.span_geometry import sentence_starts
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.settings import label_thresholds, named_settings, optional

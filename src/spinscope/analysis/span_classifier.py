@@ -6,7 +6,7 @@ The input for one span of a text is a BERT sentence pair, built by ``pair_input`
 
 * segment A (``token_type_ids`` 0) is the span's own text;
 * segment B (``token_type_ids`` 1) is the sentence, or run of sentences, that the span lies in
-  (sentence boundaries from ``_onnx.window_starts``), followed by a note such as
+  (sentence boundaries from ``span_geometry.window_starts``), followed by a note such as
   "(this phrase appears 3 times in the article)". The count is how often the span's exact text
   occurs in the whole text: Repetition is a technique that no single sentence shows.
 
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis._occurrences import Occurrences
 from spinscope.errors import ConfigError, ModelError
 from spinscope.model.taxonomy import LABELS
@@ -65,9 +65,9 @@ def span_context(
     text: str, start: int, end: int, starts: np.ndarray | None = None
 ) -> tuple[int, int]:
     """Character range ``[lo, hi)`` of the sentence(s) that ``[start, end)`` lies in, without
-    trailing whitespace. ``starts`` are ``_onnx.window_starts(text)`` (computed if None)."""
+    trailing whitespace. ``starts`` are ``span_geometry.window_starts(text)`` (computed if None)."""
     if starts is None:
-        starts = _onnx.window_starts(text)
+        starts = span_geometry.window_starts(text)
     first = int(np.searchsorted(starts, start, side="right")) - 1
     last = int(np.searchsorted(starts, max(end - 1, start), side="right")) - 1
     lo = int(starts[max(first, 0)])
@@ -99,7 +99,7 @@ def pair_input(
     """The pair input for the character span ``[start, end)`` of ``text`` (see module doc).
 
     ``tokenizer`` is a ``tokenizers.Tokenizer`` without truncation or padding
-    (``_onnx.load_tokenizer``); pass ``starts`` and ``count`` (``text.count``, or the same
+    (``encoder.load_tokenizer``); pass ``starts`` and ``count`` (``text.count``, or the same
     from an ``Occurrences`` index) when classifying many spans of one text.
     """
     span_text = text[start:end]
@@ -107,7 +107,7 @@ def pair_input(
     note = tokenizer.encode(repetition_note(times), add_special_tokens=False).ids
     span = tokenizer.encode(span_text, add_special_tokens=False).ids
     lo, hi = span_context(text, start, end, starts)
-    ctx = _onnx.encode(tokenizer, text[lo:hi])
+    ctx = encoder.encode(tokenizer, text[lo:hi])
 
     room = max_len - 3 - len(note)  # for span + context
     max_span = max(room - MIN_CONTEXT, 2)
@@ -115,13 +115,13 @@ def pair_input(
         head = max_span - max_span // 2
         span = span[:head] + span[len(span) - (max_span - head) :]
     budget = max(room - len(span), 0)
-    rng = _onnx.token_range(ctx.offsets, start - lo, end - lo) if len(ctx.ids) else None
+    rng = span_geometry.token_range(ctx.offsets, start - lo, end - lo) if len(ctx.ids) else None
     i, j = rng if rng else (0, 0)
     c_lo, c_hi = _window(len(ctx.ids), i, j, budget)
     context = ctx.ids[c_lo:c_hi].tolist()
 
-    first = [_onnx.CLS_ID, *span, _onnx.SEP_ID]
-    second = [*context, *note, _onnx.SEP_ID]
+    first = [encoder.CLS_ID, *span, encoder.SEP_ID]
+    second = [*context, *note, encoder.SEP_ID]
     ids = np.asarray(first + second, dtype=np.int64)[:max_len]
     type_ids = np.asarray([0] * len(first) + [1] * len(second), dtype=np.int64)[:max_len]
     return PairInput(ids, type_ids)
@@ -132,7 +132,7 @@ def text_pairs(
 ) -> list[PairInput]:
     """``pair_input`` for each span of one text (sentence boundaries found once, phrases
     counted from one index of the text)."""
-    starts = _onnx.window_starts(text)
+    starts = span_geometry.window_starts(text)
     count = Occurrences(text).count
     return [
         pair_input(tokenizer, text, s, e, max_len=max_len, starts=starts, count=count)
@@ -143,7 +143,7 @@ def text_pairs(
 def pad_pairs(pairs: Sequence[PairInput]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``input_ids``, ``attention_mask`` and ``token_type_ids`` (batch, longest) for pairs."""
     n = max(len(p.ids) for p in pairs)
-    ids = np.full((len(pairs), n), _onnx.PAD_ID, dtype=np.int64)
+    ids = np.full((len(pairs), n), encoder.PAD_ID, dtype=np.int64)
     mask = np.zeros((len(pairs), n), dtype=np.int64)
     types = np.zeros((len(pairs), n), dtype=np.int64)
     for row, p in enumerate(pairs):
@@ -197,12 +197,12 @@ class SpanClassifier:
     @cached_property
     def _session(self) -> Any:  # an onnxruntime.InferenceSession (onnxruntime has no stubs)
         self.card  # noqa: B018 -- names a missing file before onnxruntime does
-        return _onnx.session(str(self.model_path))
+        return encoder.session(str(self.model_path))
 
     @cached_property
     def _tokenizer(self) -> Tokenizer:
         self.card  # noqa: B018
-        return _onnx.load_tokenizer(str(self.model_dir / TOKENIZER))
+        return encoder.load_tokenizer(str(self.model_dir / TOKENIZER))
 
     @property
     def max_len(self) -> int:
@@ -235,7 +235,7 @@ class SpanClassifier:
             if spans:
                 pairs += text_pairs(self._tokenizer, text, spans, max_len=self.max_len)
                 where += [(k, row) for row in range(len(spans))]
-        for rows in _onnx.length_batches([len(p.ids) for p in pairs], self.batch_size):
+        for rows in encoder.length_batches([len(p.ids) for p in pairs], self.batch_size):
             ids, mask, types = pad_pairs([pairs[k] for k in rows])
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             for name, probs in zip(outputs, self._session.run(outputs, feed), strict=True):

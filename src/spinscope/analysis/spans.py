@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis._occurrences import Occurrences
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
 
@@ -71,7 +71,7 @@ class TokenScores:
     """Everything the decoders need about one text."""
 
     text: str
-    enc: _onnx.Encoded
+    enc: encoder.Encoded
     probs: np.ndarray  # (n, len(CHANNELS)) sigmoid scores
     hidden: np.ndarray  # (n, hidden) encoder output
 
@@ -88,7 +88,7 @@ class TokenScores:
     @cached_property
     def sentence_breaks(self) -> np.ndarray:
         """Word pieces that start a sentence: spans never run across them."""
-        return _onnx.sentence_token_starts(self.text, self.enc)
+        return span_geometry.sentence_token_starts(self.text, self.enc)
 
 
 @dataclass(frozen=True)
@@ -144,10 +144,10 @@ def decode_runs(
     out = []
     thr = decoding.threshold if threshold is None else threshold
     breaks = scores.sentence_breaks
-    for i, j in _onnx.runs(values >= thr, max_gap=decoding.max_gap, breaks=breaks):
+    for i, j in span_geometry.runs(values >= thr, max_gap=decoding.max_gap, breaks=breaks):
         if j - i < decoding.min_tokens:
             continue
-        snapped = _onnx.snap_span(
+        snapped = span_geometry.snap_span(
             scores.text, int(scores.enc.offsets[i, 0]), int(scores.enc.offsets[j - 1, 1])
         )
         if snapped:
@@ -208,7 +208,7 @@ def span_features(
     rows: list[np.ndarray] = []
     kept: list[int] = []
     for k, (start, end) in enumerate(spans):
-        rng = _onnx.token_range(scores.enc.offsets, start, end)
+        rng = span_geometry.token_range(scores.enc.offsets, start, end)
         if rng is None:
             continue
         extras = span_feature_extras(lower, scores.text[start:end], rng, scores.lower_counts.count)
@@ -274,7 +274,8 @@ def classify(
         cols = channel_slice(taxonomy)
         # every kept span has a token range (span_features skipped the others)
         ranges = cast(
-            list[tuple[int, int]], [_onnx.token_range(scores.enc.offsets, *spans[k]) for k in kept]
+            list[tuple[int, int]],
+            [span_geometry.token_range(scores.enc.offsets, *spans[k]) for k in kept],
         )
         means = np.stack([scores.probs[i:j, cols].mean(0) for i, j in ranges])
         means = means / np.maximum(means.sum(1, keepdims=True), 1e-6)

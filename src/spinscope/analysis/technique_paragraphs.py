@@ -242,7 +242,7 @@ class ParagraphTechniques(ModelFiles, FromSettings):
 
     def provenance(self) -> dict[str, Any]:
         from spinscope.analysis._multilingual import ENCODER_ID
-        from spinscope.analysis._onnx import checksums
+        from spinscope.analysis.encoder import checksums
 
         return {
             "analyzer": self.name,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spinscope.analysis import _onnx, calibration
+from spinscope.analysis import calibration, encoder, span_geometry
 from spinscope.analysis.base import FromSettings
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.explain import evidence_clause
@@ -172,11 +172,11 @@ class TechniqueTagger(FromSettings):
 
     @cached_property
     def _session(self) -> Any:  # an onnxruntime.InferenceSession (onnxruntime has no stubs)
-        return _onnx.session(str(self.model_dir / f"tagger.{self.variant}.onnx"))
+        return encoder.session(str(self.model_dir / f"tagger.{self.variant}.onnx"))
 
     @cached_property
     def _tokenizer(self) -> Tokenizer:
-        return _onnx.load_tokenizer(str(self.model_dir / "tokenizer.json"))
+        return encoder.load_tokenizer(str(self.model_dir / "tokenizer.json"))
 
     @property
     def decoding(self) -> Decoding:
@@ -226,14 +226,14 @@ class TechniqueTagger(FromSettings):
     @cached_property
     def labeller_sha256(self) -> str | None:
         if isinstance(self.labeller, TextLabeller):
-            return _onnx.file_sha256(self.labeller_dir / SPAN_CLASSIFIER)
+            return encoder.file_sha256(self.labeller_dir / SPAN_CLASSIFIER)
         return None
 
     @cached_property
     def model_sha256(self) -> str | None:
         """Checksum of the ONNX file in use (hashed once per process: it is 23 MB)."""
         path = self.model_dir / f"tagger.{self.variant}.onnx"
-        return _onnx.file_sha256(path) if path.exists() else None
+        return encoder.file_sha256(path) if path.exists() else None
 
     def provenance(self) -> dict[str, Any]:
         return {
@@ -244,10 +244,10 @@ class TechniqueTagger(FromSettings):
             "model_sha256": self.model_sha256,
             "variant": self.variant,
             "span_classifier_sha256": self.labeller_sha256,
-            "shared_weights_sha256": _onnx.checksums(
+            "shared_weights_sha256": encoder.checksums(
                 self.model_dir, "../shared/word_embeddings.npy"
             ).get("../shared/word_embeddings.npy"),
-            "calibration_sha256": _onnx.checksums(self.model_dir, "calibration.json").get(
+            "calibration_sha256": encoder.checksums(self.model_dir, "calibration.json").get(
                 "calibration.json"
             ),
             "settings": {
@@ -276,7 +276,7 @@ class TechniqueTagger(FromSettings):
         if isinstance(texts, str):
             raise TypeError("scores() expects a list of texts, got one string.")
         card = self.card  # first, so that a missing model is named by its card
-        encs = [_onnx.encode(self._tokenizer, t) for t in texts]
+        encs = [encoder.encode(self._tokenizer, t) for t in texts]
         outputs = self._run_windows(texts, encs, card, hidden=hidden)
         return [
             self._merge(t, enc, outputs.get(k, []))
@@ -286,11 +286,11 @@ class TechniqueTagger(FromSettings):
     def _run_windows(
         self,
         texts: Sequence[str],
-        encs: list[_onnx.Encoded],
+        encs: list[encoder.Encoded],
         card: dict[str, Any],
         *,
         hidden: bool = True,
-    ) -> dict[int, list[tuple[_onnx.Window, np.ndarray, np.ndarray]]]:
+    ) -> dict[int, list[tuple[encoder.Window, np.ndarray, np.ndarray]]]:
         """Encoder outputs of every window of every text, batched across texts:
         ``{text index: [(window, probs rows, hidden rows), ...]}`` (copies, so that a batch's
         arrays are freed with it; hidden rows with 0 columns where ``hidden`` is False)."""
@@ -299,11 +299,11 @@ class TechniqueTagger(FromSettings):
         jobs = [
             (k, w)
             for k, (text, enc) in enumerate(zip(texts, encs, strict=True))
-            for w in _onnx.text_windows(text, enc, window, stride, by_sentence=by_sentence)
+            for w in span_geometry.text_windows(text, enc, window, stride, by_sentence=by_sentence)
         ]
         lengths = [w.hi - w.lo + 2 for _, w in jobs]  # similar lengths together: little padding
-        outputs: dict[int, list[tuple[_onnx.Window, np.ndarray, np.ndarray]]] = {}
-        for rows in _onnx.length_batches(lengths, self.batch_size):
+        outputs: dict[int, list[tuple[encoder.Window, np.ndarray, np.ndarray]]] = {}
+        for rows in encoder.length_batches(lengths, self.batch_size):
             chunk = [jobs[r] for r in rows]
             ids, mask = _batch(encs, chunk, card.get("special_ids"))
             probs, states = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
@@ -318,8 +318,8 @@ class TechniqueTagger(FromSettings):
     def _merge(
         self,
         text: str,
-        enc: _onnx.Encoded,
-        parts: list[tuple[_onnx.Window, np.ndarray, np.ndarray]],
+        enc: encoder.Encoded,
+        parts: list[tuple[encoder.Window, np.ndarray, np.ndarray]],
     ) -> TokenScores:
         """One text's window outputs put back onto its word pieces."""
         if not parts:
@@ -328,8 +328,10 @@ class TechniqueTagger(FromSettings):
             return TokenScores(text, enc, empty, np.zeros((0, hidden_size), np.float32))
         parts = sorted(parts, key=lambda p: p[0].lo)
         wins, n = [p[0] for p in parts], len(enc.ids)
-        probs = _onnx.merge_windows([p[1] for p in parts], wins, n)
-        return TokenScores(text, enc, probs, _onnx.merge_windows([p[2] for p in parts], wins, n))
+        probs = span_geometry.merge_windows([p[1] for p in parts], wins, n)
+        return TokenScores(
+            text, enc, probs, span_geometry.merge_windows([p[2] for p in parts], wins, n)
+        )
 
     def spans(self, scores: TokenScores, taxonomy: str) -> list[RawSpan]:
         """Technique spans of one taxonomy, with the configured decoder."""
@@ -423,18 +425,18 @@ def _tentative_note(precision: float | None) -> str:
 
 
 def _batch(
-    encs: list[_onnx.Encoded],
-    chunk: list[tuple[int, _onnx.Window]],
+    encs: list[encoder.Encoded],
+    chunk: list[tuple[int, encoder.Window]],
     special_ids: dict[str, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``input_ids`` and ``attention_mask`` for windows of several texts; ``special_ids`` (the
     card's ``cls``, ``sep`` and ``pad``) for an encoder whose vocabulary is not BERT's."""
     max_len = max(w.hi - w.lo for _, w in chunk) + 2
-    pad = (special_ids or {}).get("pad", _onnx.PAD_ID)
+    pad = (special_ids or {}).get("pad", encoder.PAD_ID)
     ids = np.full((len(chunk), max_len), pad, dtype=np.int64)
     mask = np.zeros((len(chunk), max_len), dtype=np.int64)
     for row, (k, w) in enumerate(chunk):
-        one_ids, one_mask = _onnx.batch_inputs(encs[k], [w], special_ids)
+        one_ids, one_mask = encoder.batch_inputs(encs[k], [w], special_ids)
         ids[row, : one_ids.shape[1]] = one_ids[0]
         mask[row, : one_mask.shape[1]] = one_mask[0]
     return ids, mask

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from spinscope.analysis._onnx import file_sha256
+from spinscope.analysis.encoder import file_sha256
 from spinscope.corpora.checkworthy import (
     load_checkthat19,
     load_checkthat20,
@@ -105,9 +105,9 @@ def train_final(
 
 
 def _onnx_probs(path: Path, texts: Sequence[str], max_len: int, batch_size: int = 64):
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import encoder
 
-    sess = _onnx.session(str(path))
+    sess = encoder.session(str(path))
     tok = base_tokenizer(max_len)
     encs = tok.encode_batch(list(texts))
     order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))

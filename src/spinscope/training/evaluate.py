@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis.spans import TokenScores
 from spinscope.corpora.ptc import Article
 from spinscope.evaluation.tagger import score_ptc
@@ -15,7 +15,7 @@ def torch_scores(
 ) -> TokenScores:
     import torch
 
-    enc = _onnx.encode(tokenizer, text)
+    enc = encoder.encode(tokenizer, text)
     if len(enc.ids) == 0:
         return TokenScores(
             text,
@@ -23,8 +23,8 @@ def torch_scores(
             np.zeros((0, model.token_head.out_features), np.float32),
             np.zeros((0, model.token_head.in_features), np.float32),
         )
-    wins = _onnx.text_windows(text, enc, window, stride, by_sentence=by_sentence)
-    ids, mask = _onnx.batch_inputs(enc, wins)
+    wins = span_geometry.text_windows(text, enc, window, stride, by_sentence=by_sentence)
+    ids, mask = encoder.batch_inputs(enc, wins)
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
         logits, hidden = model(torch.from_numpy(ids), torch.from_numpy(mask))
     logits = logits.float().numpy()
@@ -34,7 +34,10 @@ def torch_scores(
     h_rows = [hidden[r, 1 : w.hi - w.lo + 1] for r, w in enumerate(wins)]
     n = len(enc.ids)
     return TokenScores(
-        text, enc, _onnx.merge_windows(p_rows, wins, n), _onnx.merge_windows(h_rows, wins, n)
+        text,
+        enc,
+        span_geometry.merge_windows(p_rows, wins, n),
+        span_geometry.merge_windows(h_rows, wins, n),
     )
 
 

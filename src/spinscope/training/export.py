@@ -122,12 +122,12 @@ def _table_array(path: Path, tensor) -> np.ndarray:
     import onnx
     from onnx import numpy_helper
 
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import encoder
 
     if tensor.data_location != onnx.TensorProto.EXTERNAL:
         return numpy_helper.to_array(tensor)
-    entry = json.loads(_onnx.shared_sidecar(path).read_text())["initializers"][tensor.name]
-    return np.load(_onnx.shared_sidecar(path).parent / entry["file"])
+    entry = json.loads(encoder.shared_sidecar(path).read_text())["initializers"][tensor.name]
+    return np.load(encoder.shared_sidecar(path).parent / entry["file"])
 
 
 def share_word_embeddings(
@@ -138,14 +138,14 @@ def share_word_embeddings(
     Three MiniLM models with a 30522 x 384 table each (11.7 MB int8 apiece) do not fit the
     60 MB budget; sharing one saves two. The table (with its scale and zero point) is taken from
     ``source`` and written into every model in ``targets`` as an external initializer, listed in
-    the model's sidecar (``_onnx.shared_sidecar``) with the table's sha256. A target whose own
+    the model's sidecar (``encoder.shared_sidecar``) with the table's sha256. A target whose own
     table differed (a separately fine-tuned model) now uses the source's: measure it again.
     Returns, per target, the share of table entries that changed (None: it was shared already).
     """
     import onnx
     from onnx import numpy_helper
 
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import encoder
 
     src = _table_of(onnx.load(str(source), load_external_data=False))
     values = {k: _table_array(Path(source), v) for k, v in src.items()}
@@ -153,7 +153,7 @@ def share_word_embeddings(
     table.parent.mkdir(parents=True, exist_ok=True)
     np.save(table, np.ascontiguousarray(values["_quantized"]))
     offset = table.stat().st_size - values["_quantized"].nbytes  # the .npy header
-    sha = _onnx.file_sha256(table)
+    sha = encoder.file_sha256(table)
     changed = {}
     for target in map(Path, targets):
         model = onnx.load(str(target), load_external_data=False)
@@ -179,7 +179,7 @@ def share_word_embeddings(
             entry = init.external_data.add()
             entry.key, entry.value = key, str(value)
         onnx.save(model, str(target))
-        _onnx.shared_sidecar(target).write_text(
+        encoder.shared_sidecar(target).write_text(
             json.dumps({"initializers": {init.name: {"file": rel, "sha256": sha}}}, indent=1)
             + "\n",
             encoding="utf-8",
@@ -192,15 +192,15 @@ def int8_word_embeddings(path: Path) -> np.ndarray:
     import onnx
     from onnx import numpy_helper
 
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import encoder
 
     model = onnx.load(str(path), load_external_data=False)
     parts = {i.name.split(WORD_EMBEDDINGS)[1]: i for i in model.graph.initializer
              if WORD_EMBEDDINGS in i.name}  # fmt: skip
     q = parts["_quantized"]
     if q.data_location == onnx.TensorProto.EXTERNAL:
-        entry = json.loads(_onnx.shared_sidecar(path).read_text())["initializers"][q.name]
-        table = np.load(_onnx.shared_sidecar(path).parent / entry["file"])
+        entry = json.loads(encoder.shared_sidecar(path).read_text())["initializers"][q.name]
+        table = np.load(encoder.shared_sidecar(path).parent / entry["file"])
     else:
         table = numpy_helper.to_array(q)
     scale = float(numpy_helper.to_array(parts["_scale"]))

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis.span_classifier import (
     TOKENIZER,
     PairInput,
@@ -94,7 +94,7 @@ def build_examples(
     """The distinct span inputs of ``articles`` and their gold instances, in article order."""
     out = []
     for art in articles:
-        starts = _onnx.window_starts(art.text)
+        starts = span_geometry.window_starts(art.text)
         by_span: dict[tuple[int, int], list[tuple[str, int]]] = {}
         for tax in taxonomies:
             index = {label: k for k, label in enumerate(LABELS[tax])}
@@ -319,7 +319,7 @@ def train(
         torch.set_num_threads(cfg.threads)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer = _onnx.load_tokenizer(str(Path(base_path) / TOKENIZER))
+    tokenizer = encoder.load_tokenizer(str(Path(base_path) / TOKENIZER))
     examples = build_examples(train_articles, tokenizer, cfg.max_len)
     dev_examples = build_examples(dev_articles, tokenizer, cfg.max_len) if dev_articles else []
     n_inst = {t: sum(tt == t for ex in examples for tt, _ in ex.targets) for t in TAXONOMIES}

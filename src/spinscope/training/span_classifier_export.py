@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder
 from spinscope.analysis.span_classifier import (
     CARD,
     MODEL_FP32,
@@ -145,7 +145,7 @@ def export(
         "scores of the chosen epoch are therefore optimistic, see the even/odd halves)",
         "history": history,
         "files": {p.name: p.stat().st_size for p in paths.values()},
-        "sha256": {p.name: _onnx.file_sha256(p) for p in paths.values()},
+        "sha256": {p.name: encoder.file_sha256(p) for p in paths.values()},
     }
     (export_dir / CARD).write_text(json.dumps(card, indent=1))  # the runtime reads it
     if dev_articles:

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis.spans import CHANNELS, span_feature_extras
 from spinscope.corpora.ptc import Article
 from spinscope.model.taxonomy import LABELS_2020, LABELS_2023, PTC2020, SEMEVAL2023
@@ -65,13 +65,13 @@ class WindowExample:
     spans: list[tuple[int, int, str, int, np.ndarray]]  # (i, j, taxonomy, label idx, extras)
 
 
-def token_labels(enc: _onnx.Encoded, art: Article) -> np.ndarray:
+def token_labels(enc: encoder.Encoded, art: Article) -> np.ndarray:
     """Per word piece, the channels whose gold spans it overlaps."""
     lab = np.zeros((len(enc.ids), len(CHANNELS)), dtype=np.float32)
     index = {name: k for k, name in enumerate(CHANNELS)}
     for taxonomy, spans in art.spans.items():
         for sp in spans:
-            rng = _onnx.token_range(enc.offsets, sp.start, sp.end)
+            rng = span_geometry.token_range(enc.offsets, sp.start, sp.end)
             if rng is None:
                 continue
             lab[rng[0] : rng[1], index[f"{taxonomy}:{sp.label}"]] = 1
@@ -84,11 +84,11 @@ def build_examples(articles: list[Article], tokenizer, cfg: TrainConfig) -> list
     label_index = {PTC2020: list(LABELS_2020), SEMEVAL2023: list(LABELS_2023)}
     out = []
     for a_idx, art in enumerate(articles):
-        enc = _onnx.encode(tokenizer, art.text)
+        enc = encoder.encode(tokenizer, art.text)
         if len(enc.ids) == 0:
             continue
         lab = token_labels(enc, art)
-        wins = _onnx.text_windows(
+        wins = span_geometry.text_windows(
             art.text, enc, cfg.window, cfg.stride, by_sentence=cfg.by_sentence
         )
         lower = art.text.lower()
@@ -96,7 +96,7 @@ def build_examples(articles: list[Article], tokenizer, cfg: TrainConfig) -> list
             spans = []
             for taxonomy, gold in art.spans.items():
                 for sp in gold:
-                    rng = _onnx.token_range(enc.offsets, sp.start, sp.end)
+                    rng = span_geometry.token_range(enc.offsets, sp.start, sp.end)
                     if rng and w.lo <= rng[0] and rng[1] <= w.hi:
                         extras = span_feature_extras(lower, art.text[sp.start : sp.end], rng)
                         spans.append(
@@ -183,9 +183,9 @@ def collate(batch: list[WindowExample]):
     labels = torch.zeros((len(batch), n, len(CHANNELS)))
     for r, ex in enumerate(batch):
         k = len(ex.ids)
-        ids[r, 0] = _onnx.CLS_ID
+        ids[r, 0] = encoder.CLS_ID
         ids[r, 1 : k + 1] = torch.from_numpy(ex.ids)
-        ids[r, k + 1] = _onnx.SEP_ID
+        ids[r, k + 1] = encoder.SEP_ID
         mask[r, : k + 2] = 1
         labels[r, 1 : k + 1] = torch.from_numpy(ex.labels)
     return ids, mask, labels
@@ -294,7 +294,7 @@ def train(
     _common.seed_everything(cfg.seed)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer = _onnx.load_tokenizer(str(Path(base_path) / "tokenizer.json"))
+    tokenizer = encoder.load_tokenizer(str(Path(base_path) / "tokenizer.json"))
     examples = build_examples(train_articles, tokenizer, cfg)
     model = make_model(base_path)
     if cfg.frozen_embeddings_from:

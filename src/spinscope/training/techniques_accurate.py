@@ -278,23 +278,27 @@ def build(
 def extract(encoder_int8: Path, tokenizer_path: Path, articles: list, *, log=print) -> list[dict]:
     """Per article, the encoder's int8 features of every word piece (float16) and its gold
     channels; windows as the tagger reads them (one a sentence, at most 128 word pieces)."""
-    from spinscope.analysis import _onnx
+    from spinscope.analysis import encoder, span_geometry
     from spinscope.training.techniques import token_labels
 
-    session = _onnx.session(str(encoder_int8))
-    tokenizer = _onnx.load_tokenizer(str(tokenizer_path))
+    session = encoder.session(str(encoder_int8))
+    tokenizer = encoder.load_tokenizer(str(tokenizer_path))
     out = []
     for k, art in enumerate(articles):
-        enc = _onnx.encode(tokenizer, art.text)
-        wins = _onnx.text_windows(art.text, enc, 128, 96, by_sentence=True) if len(enc.ids) else []
+        enc = encoder.encode(tokenizer, art.text)
+        wins = (
+            span_geometry.text_windows(art.text, enc, 128, 96, by_sentence=True)
+            if len(enc.ids)
+            else []
+        )
         rows = []
         for b in range(0, len(wins), 16):
             chunk = wins[b : b + 16]
-            ids, mask = _onnx.batch_inputs(enc, chunk, SPECIAL_IDS)
+            ids, mask = encoder.batch_inputs(enc, chunk, SPECIAL_IDS)
             feats = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
             rows += [feats[r, 1 : w.hi - w.lo + 1] for r, w in enumerate(chunk)]
         merged = (
-            _onnx.merge_windows(rows, wins, len(enc.ids))
+            span_geometry.merge_windows(rows, wins, len(enc.ids))
             if rows
             else np.zeros((0, FEATURES), np.float32)
         )

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import _onnx
+from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis.spans import CHANNELS
 from spinscope.corpora.ptc import Article, add_semeval23_layer, load_ptc, read_articles, read_labels
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
@@ -102,11 +102,13 @@ def build_windows(articles: list[Article], tokenizer, cfg: MultiConfig) -> list[
     """(ids, token labels, channel mask) per sentence window."""
     out = []
     for art in articles:
-        enc = _onnx.encode(tokenizer, art.text)
+        enc = encoder.encode(tokenizer, art.text)
         if len(enc.ids) == 0:
             continue
         labels, mask = token_labels(enc, art), channel_mask(art)
-        for w in _onnx.text_windows(art.text, enc, cfg.window, cfg.stride, by_sentence=True):
+        for w in span_geometry.text_windows(
+            art.text, enc, cfg.window, cfg.stride, by_sentence=True
+        ):
             out.append((enc.ids[w.lo : w.hi], labels[w.lo : w.hi], mask))
     return out
 
@@ -223,7 +225,7 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
-    tokenizer = _onnx.load_tokenizer(str(Path(cfg.encoder) / "tokenizer.json"))
+    tokenizer = encoder.load_tokenizer(str(Path(cfg.encoder) / "tokenizer.json"))
     special: tuple[Any, ...] = tuple(tokenizer.token_to_id(t) for t in ("<s>", "</s>", "<pad>"))
     train_arts, dev_sets = load_data(data)
     windows = _cached_windows(out / "windows.pkl", train_arts, tokenizer, cfg)

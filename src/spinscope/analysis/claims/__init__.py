@@ -22,7 +22,6 @@ import numpy as np
 
 from spinscope.analysis import calibration as calibration_
 from spinscope.analysis._embed import embedder_sha256
-from spinscope.analysis._onnx import checksums
 from spinscope.analysis.base import FromSettings
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.claims import attribution as attribution_
@@ -30,6 +29,7 @@ from spinscope.analysis.claims import figures as figures_
 from spinscope.analysis.claims import parsing
 from spinscope.analysis.claims import referents as referents_
 from spinscope.analysis.claims.quantities import find_quantities, find_times
+from spinscope.analysis.encoder import checksums
 from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity, TimeRef
 from spinscope.model.document import Document
 from spinscope.settings import comma_list, named_settings, optional

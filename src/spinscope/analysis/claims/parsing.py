@@ -189,7 +189,7 @@ def parse(piece: str) -> Doc:
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Every sentence of ``text`` as ``(start, end)``, trimmed; short ones too ("he said."
     after a quote the splitter cut off)."""
-    from spinscope.analysis._onnx import sentence_starts
+    from spinscope.analysis.span_geometry import sentence_starts
 
     starts = [int(x) for x in sentence_starts(text)] + [len(text)]
     out = []
