@@ -213,7 +213,9 @@ def checksums(folder: str | Path, *names: str) -> dict[str, str]:
         path = Path(folder) / name
         if path.exists():
             stat = path.stat()
-            out[name] = _cached_sha256(str(path), stat.st_mtime_ns, stat.st_size)
+            # resolved, so one file reached by two routes (techniques/../shared, checkworthy/..)
+            # is hashed once
+            out[name] = _cached_sha256(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     return out
 
 
