@@ -38,6 +38,7 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+from stories_gold_eval import pair_scores  # bench/, beside this script
 
 from spinscope.analysis._multilingual import load_encoder
 from spinscope.store.stories import cluster, encode, evidence_keys, lead_text
@@ -86,18 +87,9 @@ def gold(docs, distractors: int, seed: int = 0):
 
 
 def pairwise(pred, true, keep=lambda i, j: True):
-    tp = fp = fn = 0
-    for i, j in combinations(range(len(true)), 2):
-        if not keep(i, j):
-            continue
-        p, t = pred[i] == pred[j], true[i] == true[j]
-        tp += p and t
-        fp += p and not t
-        fn += t and not p
-    prec = tp / (tp + fp) if tp + fp else 0.0
-    rec = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    return prec, rec, f1, tp + fn
+    """Pairwise precision, recall, F1 and the number of gold pairs (``stories_gold_eval``'s)."""
+    s = pair_scores(true, pred, keep)
+    return s["p"], s["r"], s["f1"], s["tp"] + s["fn"]
 
 
 def centred(vecs, langs, docs, how: str, encoder):

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from role_fixtures import COURT
 from spinscope.analysis.pipeline import analyzer_names
 from spinscope.analysis.roles import RoleAnalyzer, shipped_model_dir
 from spinscope.model.document import AnalysisResult, Document
@@ -19,16 +20,6 @@ from spinscope.training.entity_roles import (
     precision_bins,
     precision_by_score,
     show_threshold,
-)
-
-COURT = (
-    "Judge orders CNN's Jim Acosta press pass restored in suit against Acosta's White House\n\n"
-    "A federal judge on Friday ordered the White House to restore the press credentials of "
-    "Jim Acosta, the chief White House correspondent for CNN. The judge said the "
-    "administration had not followed due process when it suspended the pass. CNN had sued "
-    "the administration earlier this week. Acosta returned to the briefing room on Friday "
-    "afternoon. Trump's spokesman Taylor Budowich said the White House would comply with the "
-    "order. Lawyers for CNN said they were pleased."
 )
 
 

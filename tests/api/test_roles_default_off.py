@@ -5,20 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from role_fixtures import COURT
 from spinscope.analysis.roles import shipped_model_dir
 
 pytestmark = pytest.mark.skipif(
     not (shipped_model_dir() / "roles.json").exists(), reason="no shipped roles model"
-)
-# written for these tests (the same court report as tests/analysis/test_roles_gating.py)
-COURT = (
-    "Judge orders CNN's Jim Acosta press pass restored in suit against Acosta's White House\n\n"
-    "A federal judge on Friday ordered the White House to restore the press credentials of "
-    "Jim Acosta, the chief White House correspondent for CNN. The judge said the "
-    "administration had not followed due process when it suspended the pass. CNN had sued "
-    "the administration earlier this week. Acosta returned to the briefing room on Friday "
-    "afternoon. Trump's spokesman Taylor Budowich said the White House would comply with the "
-    "order. Lawyers for CNN said they were pleased."
 )
 
 
@@ -39,5 +30,3 @@ def test_the_web_app_has_no_roles_by_default(make_client, tmp_path) -> None:
         assert has_roles(answer.json()) is expect
         page = client.get(f"/documents/{answer.json()['id']}").text
         assert ("Role:" in page) is expect
-
-
