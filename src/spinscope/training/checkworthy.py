@@ -175,6 +175,85 @@ def _log(log_path: Path | None, msg: str) -> None:
             fh.write(line + "\n")
 
 
+def _optimizer(model, cfg: TrainConfig):
+    """AdamW at ``cfg.lr``: weight decay on all but biases and LayerNorm parameters."""
+    import torch
+
+    decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
+    no_decay = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
+    return torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": cfg.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+    )
+
+
+def _resume(ckpt: Path, model, opt, sched, log_path: Path) -> tuple[int, dict] | None:
+    """Load ``ckpt`` (``last.pt``) into the model, optimiser and schedule; ``(epoch, stats)``
+    it holds, or None where there is none."""
+    import torch
+
+    if not ckpt.exists():
+        return None
+    state = torch.load(ckpt, map_location="cpu", weights_only=False)
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["optimizer"])
+    sched.load_state_dict(state["scheduler"])
+    _log(log_path, f"resumed after epoch {state['epoch']}")
+    return state["epoch"], state["stats"]
+
+
+def _train_epoch(model, opt, sched, examples, cfg, epoch, step, log_path) -> tuple[int, float, int]:
+    """One epoch (stopping at ``cfg.max_steps``): ``(step, summed loss, examples seen)``."""
+    import torch
+
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
+    per_epoch = math.ceil(len(examples) / cfg.batch_size)
+    torch.manual_seed(cfg.seed * 1000 + epoch)
+    model.train()
+    t0 = time.perf_counter()
+    running, n_seen = 0.0, 0
+    for k, batch in enumerate(batches(examples, cfg, epoch)):
+        if cfg.max_steps and step >= cfg.max_steps:
+            break
+        ids, mask, target, head_mask = collate(batch)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            logits = model(ids, mask)
+        loss = (loss_fn(logits.float(), target) * head_mask).sum() / len(batch)
+        optimizer_step(model, opt, sched, loss)
+        step += 1
+        running += loss.item() * len(batch)
+        n_seen += len(batch)
+        if (k + 1) % 50 == 0:
+            rate = (k + 1) / (time.perf_counter() - t0)
+            _log(
+                log_path,
+                f"epoch {epoch + 1} step {k + 1}/{per_epoch} loss {running / n_seen:.4f} "
+                f"({rate:.2f} steps/s)",
+            )
+    return step, running, n_seen
+
+
+def _save_last(run_dir: Path, model, opt, sched, epoch: int, stats: dict, cfg) -> None:
+    """``run_dir/last.pt``: everything to resume after ``epoch`` (written then renamed)."""
+    import torch
+
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "optimizer": opt.state_dict(),
+            "scheduler": sched.state_dict(),
+            "epoch": epoch,
+            "stats": stats,
+            "config": asdict(cfg),
+        },
+        run_dir / "last.pt.tmp",
+    )
+    (run_dir / "last.pt.tmp").replace(run_dir / "last.pt")
+
+
 def train(
     examples: list[Example],
     cfg: TrainConfig,
@@ -196,58 +275,25 @@ def train(
     log_path = run_dir / "train.log"
     torch.manual_seed(cfg.seed)
     model = make_model()
-    decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
-    no_decay = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
-    opt = torch.optim.AdamW(
-        [
-            {"params": decay, "weight_decay": cfg.weight_decay},
-            {"params": no_decay, "weight_decay": 0.0},
-        ],
-        lr=cfg.lr,
-    )
+    opt = _optimizer(model, cfg)
     per_epoch = math.ceil(len(examples) / cfg.batch_size)
     total = total_steps(len(examples), cfg)
     sched = get_linear_schedule_with_warmup(opt, max(1, int(cfg.warmup * total)), total)
-    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
 
     stats: dict = {"epochs": [], "steps_per_epoch": per_epoch, "examples": len(examples)}
     start_epoch = 0
-    ckpt = run_dir / "last.pt"
-    if ckpt.exists():
-        state = torch.load(ckpt, map_location="cpu", weights_only=False)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
-        start_epoch = state["epoch"]
-        stats = state["stats"]
-        _log(log_path, f"resumed after epoch {start_epoch}")
+    resumed = _resume(run_dir / "last.pt", model, opt, sched, log_path)
+    if resumed is not None:
+        start_epoch, stats = resumed
 
     step = start_epoch * per_epoch
     for epoch in range(start_epoch, cfg.epochs):
         if cfg.max_steps and step >= cfg.max_steps:
             break
-        torch.manual_seed(cfg.seed * 1000 + epoch)
-        model.train()
         t0 = time.perf_counter()
-        running, n_seen = 0.0, 0
-        for k, batch in enumerate(batches(examples, cfg, epoch)):
-            if cfg.max_steps and step >= cfg.max_steps:
-                break
-            ids, mask, target, head_mask = collate(batch)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                logits = model(ids, mask)
-            loss = (loss_fn(logits.float(), target) * head_mask).sum() / len(batch)
-            optimizer_step(model, opt, sched, loss)
-            step += 1
-            running += loss.item() * len(batch)
-            n_seen += len(batch)
-            if (k + 1) % 50 == 0:
-                rate = (k + 1) / (time.perf_counter() - t0)
-                _log(
-                    log_path,
-                    f"epoch {epoch + 1} step {k + 1}/{per_epoch} loss {running / n_seen:.4f} "
-                    f"({rate:.2f} steps/s)",
-                )
+        step, running, n_seen = _train_epoch(
+            model, opt, sched, examples, cfg, epoch, step, log_path
+        )
         seconds = time.perf_counter() - t0
         model.eval()
         entry = {
@@ -260,18 +306,7 @@ def train(
             entry["eval"] = on_epoch(model, epoch + 1)
         stats["epochs"].append(entry)
         _log(log_path, f"epoch {epoch + 1} done: {json.dumps(entry)}")
-        torch.save(
-            {
-                "model": model.state_dict(),
-                "optimizer": opt.state_dict(),
-                "scheduler": sched.state_dict(),
-                "epoch": epoch + 1,
-                "stats": stats,
-                "config": asdict(cfg),
-            },
-            run_dir / "last.pt.tmp",
-        )
-        (run_dir / "last.pt.tmp").replace(ckpt)
+        _save_last(run_dir, model, opt, sched, epoch + 1, stats, cfg)
     model.eval()
     return model, stats
 

@@ -62,6 +62,9 @@ def claimbuster_folds(sentences: list[Sentence], folds: int, seed: int) -> np.nd
     return fold_of
 
 
+OOF_HEADER = "sentence_id\tlabel\tfold\tp_claimbuster\tp_checkthat19\n"
+
+
 def _summary(values: list[float]) -> dict:
     arr = np.asarray(values, dtype=np.float64)
     return {
@@ -70,28 +73,10 @@ def _summary(values: list[float]) -> dict:
     }
 
 
-def select_epochs(
-    cb_root: str | Path,
-    ct19_root: str | Path,
-    cfg: TrainConfig,
-    out_dir: str | Path,
-    *,
-    max_steps: int | None = None,
-) -> dict:
-    """Train once on an inner split of the training data, evaluating after every epoch.
-
-    Inner validation = one ClaimBuster fold (a 5-fold split with seed ``cfg.seed + 1``, so not
-    the CV's folds) and the CheckThat! 2019 training transcripts in ``INNER_CT19_TRANSCRIPTS``.
-    Neither CheckThat! test set nor any CV held-out fold is looked at. CheckThat! training
-    sentences whose text is in the ClaimBuster validation part are dropped from training, and
-    ClaimBuster sentences whose text is in the held-out transcripts likewise.
-    """
-    from spinscope.evaluation.checkworthy import mean_average_precision, positive_f1
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if max_steps is not None:
-        cfg.max_steps = max_steps
+def _inner_split(
+    cb_root: str | Path, ct19_root: str | Path, cfg: TrainConfig
+) -> tuple[list[Sentence], list[Sentence], list[Sentence], list[Sentence]]:
+    """``(cb_train, cb_val, ct_train, ct_val)`` of ``select_epochs`` (see there)."""
     cb = load_claimbuster(cb_root, "2.5xNCS")
     fold_of = claimbuster_folds(cb, 5, cfg.seed + 1)
     cb_val = [s for s, f in zip(cb, fold_of, strict=True) if f == 0]
@@ -110,8 +95,12 @@ def select_epochs(
         cfg.ct19_negative_fraction,
         cfg.seed,
     )
-    tok = base_tokenizer(cfg.max_len)
-    examples = encode(cb_train, 0, tok) + encode(ct_train, 1, tok)
+    return cb_train, cb_val, ct_train, ct_val
+
+
+def _inner_evaluator(cb_val: list[Sentence], ct_val: list[Sentence], cfg: TrainConfig):
+    """The ``on_epoch`` of ``select_epochs``: ClaimBuster P/R/F1 and CheckThat! 2019 MAP."""
+    from spinscope.evaluation.checkworthy import mean_average_precision, positive_f1
 
     def evaluate(model, epoch: int) -> dict:
         p_cb = predict(model, [s.text for s in cb_val], cfg.max_len)
@@ -135,6 +124,34 @@ def select_epochs(
         )
         return out
 
+    return evaluate
+
+
+def select_epochs(
+    cb_root: str | Path,
+    ct19_root: str | Path,
+    cfg: TrainConfig,
+    out_dir: str | Path,
+    *,
+    max_steps: int | None = None,
+) -> dict:
+    """Train once on an inner split of the training data, evaluating after every epoch.
+
+    Inner validation = one ClaimBuster fold (a 5-fold split with seed ``cfg.seed + 1``, so not
+    the CV's folds) and the CheckThat! 2019 training transcripts in ``INNER_CT19_TRANSCRIPTS``.
+    Neither CheckThat! test set nor any CV held-out fold is looked at. CheckThat! training
+    sentences whose text is in the ClaimBuster validation part are dropped from training, and
+    ClaimBuster sentences whose text is in the held-out transcripts likewise.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if max_steps is not None:
+        cfg.max_steps = max_steps
+    cb_train, cb_val, ct_train, ct_val = _inner_split(cb_root, ct19_root, cfg)
+    tok = base_tokenizer(cfg.max_len)
+    examples = encode(cb_train, 0, tok) + encode(ct_train, 1, tok)
+    evaluate = _inner_evaluator(cb_val, ct_val, cfg)
+
     t0 = time.perf_counter()
     _, stats = train(examples, cfg, out_dir / "model", on_epoch=evaluate)
     result = {
@@ -152,73 +169,57 @@ def select_epochs(
     return result
 
 
-def cross_validate_claimbuster(
-    cb_root: str | Path,
-    ct19_root: str | Path,
+def _run_fold(
+    k: int,
+    held: list[Sentence],
+    cb_train: list[Sentence],
+    ct_all: list[Sentence],
+    tok,
     cfg: TrainConfig,
-    folds: int = 5,
-    out_dir: str | Path = "runs/checkworthy/cv",
-    max_steps: int | None = None,
-    *,
-    only_folds: Sequence[int] | None = None,
-) -> dict:
-    """k-fold CV on ClaimBuster 2.5xNCS; returns per-fold and mean/sd P, R, F1 (threshold 0.5).
-
-    Each fold trains on the other folds plus CheckThat! 2019 training minus every sentence whose
-    normalised text is in the held-out fold. Out-of-fold scores go to ``out_dir/oof.tsv``, each
-    fold's result to ``out_dir/fold{k}/result.json`` (a finished fold is not retrained), and the
-    summary to ``out_dir/cv.json``. ``only_folds`` runs a subset (the summary covers the folds
-    finished so far).
-    """
+    fold_dir: Path,
+    log_path: Path,
+) -> None:
+    """Train fold ``k`` (without CheckThat! sentences shared with ``held``), score ``held`` and
+    write ``fold_dir/oof.tsv`` and ``fold_dir/result.json``."""
     from spinscope.evaluation.checkworthy import average_precision, positive_f1
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if max_steps is not None:
-        cfg.max_steps = max_steps
-    cb = load_claimbuster(cb_root, "2.5xNCS")
-    fold_of = claimbuster_folds(cb, folds, cfg.seed)
-    ct_all = _ct19_training(ct19_root, cfg)
-    tok = base_tokenizer(cfg.max_len)
-    log_path = out_dir / "cv.log"
-    for k in range(folds):
-        fold_dir = out_dir / f"fold{k}"
-        if (fold_dir / "result.json").exists() or (only_folds is not None and k not in only_folds):
-            continue
-        held = [s for s, f in zip(cb, fold_of, strict=True) if f == k]
-        held_texts = {normalise(s.text) for s in held}
-        cb_train = [s for s, f in zip(cb, fold_of, strict=True) if f != k]
-        ct_train = [s for s in ct_all if normalise(s.text) not in held_texts]
-        _log(
-            log_path,
-            f"fold {k}: train cb {len(cb_train)} + ct19 {len(ct_train)} "
-            f"(dropped {len(ct_all) - len(ct_train)} shared), held out {len(held)}",
-        )
-        examples = encode(cb_train, 0, tok) + encode(ct_train, 1, tok)
-        model, stats = train(examples, cfg, fold_dir)
-        probs = predict(model, [s.text for s in held], cfg.max_len)
-        y = [s.label for s in held]
-        p, r, f1 = positive_f1(y, (probs[:, 0] >= THRESHOLD).astype(int))
-        result = {
-            "fold": k,
-            "held_out": len(held),
-            "held_out_positives": int(sum(y)),
-            "train_claimbuster": len(cb_train),
-            "train_checkthat19": len(ct_train),
-            "checkthat19_dropped_shared": len(ct_all) - len(ct_train),
-            "precision": p,
-            "recall": r,
-            "f1": f1,
-            "ap": average_precision(y, probs[:, 0]),
-            "epochs": stats["epochs"],
-        }
-        with (fold_dir / "oof.tsv").open("w", encoding="utf-8") as fh:
-            fh.write("sentence_id\tlabel\tfold\tp_claimbuster\tp_checkthat19\n")
-            for s, pr in zip(held, probs, strict=True):
-                fh.write(f"{s.line}\t{s.label}\t{k}\t{pr[0]:.6f}\t{pr[1]:.6f}\n")
-        (fold_dir / "result.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-        (fold_dir / "last.pt").unlink(missing_ok=True)  # the fold's model is not needed later
-        _log(log_path, f"fold {k}: P {p:.4f} R {r:.4f} F1 {f1:.4f}")
+    held_texts = {normalise(s.text) for s in held}
+    ct_train = [s for s in ct_all if normalise(s.text) not in held_texts]
+    _log(
+        log_path,
+        f"fold {k}: train cb {len(cb_train)} + ct19 {len(ct_train)} "
+        f"(dropped {len(ct_all) - len(ct_train)} shared), held out {len(held)}",
+    )
+    examples = encode(cb_train, 0, tok) + encode(ct_train, 1, tok)
+    model, stats = train(examples, cfg, fold_dir)
+    probs = predict(model, [s.text for s in held], cfg.max_len)
+    y = [s.label for s in held]
+    p, r, f1 = positive_f1(y, (probs[:, 0] >= THRESHOLD).astype(int))
+    result = {
+        "fold": k,
+        "held_out": len(held),
+        "held_out_positives": int(sum(y)),
+        "train_claimbuster": len(cb_train),
+        "train_checkthat19": len(ct_train),
+        "checkthat19_dropped_shared": len(ct_all) - len(ct_train),
+        "precision": p,
+        "recall": r,
+        "f1": f1,
+        "ap": average_precision(y, probs[:, 0]),
+        "epochs": stats["epochs"],
+    }
+    with (fold_dir / "oof.tsv").open("w", encoding="utf-8") as fh:
+        fh.write(OOF_HEADER)
+        for s, pr in zip(held, probs, strict=True):
+            fh.write(f"{s.line}\t{s.label}\t{k}\t{pr[0]:.6f}\t{pr[1]:.6f}\n")
+    (fold_dir / "result.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (fold_dir / "last.pt").unlink(missing_ok=True)  # the fold's model is not needed later
+    _log(log_path, f"fold {k}: P {p:.4f} R {r:.4f} F1 {f1:.4f}")
+
+
+def _cv_summary(out_dir: Path, folds: int, cfg: TrainConfig) -> dict:
+    """The summary of the folds finished so far; writes the pooled ``out_dir/oof.tsv``."""
+    from spinscope.evaluation.checkworthy import positive_f1
 
     results = []
     for k in range(folds):
@@ -231,9 +232,7 @@ def cross_validate_claimbuster(
         if path.exists():
             oof_rows += path.read_text(encoding="utf-8").splitlines()[1:]
     (out_dir / "oof.tsv").write_text(
-        "sentence_id\tlabel\tfold\tp_claimbuster\tp_checkthat19\n"
-        + "".join(r + "\n" for r in oof_rows),
-        encoding="utf-8",
+        OOF_HEADER + "".join(r + "\n" for r in oof_rows), encoding="utf-8"
     )
     summary: dict = {
         "dataset": "claimbuster 2.5xNCS",
@@ -256,5 +255,43 @@ def cross_validate_claimbuster(
         summary["seconds_per_epoch"] = _summary(
             [e["seconds"] for res in results for e in res["epochs"]]
         )
+    return summary
+
+
+def cross_validate_claimbuster(
+    cb_root: str | Path,
+    ct19_root: str | Path,
+    cfg: TrainConfig,
+    folds: int = 5,
+    out_dir: str | Path = "runs/checkworthy/cv",
+    max_steps: int | None = None,
+    *,
+    only_folds: Sequence[int] | None = None,
+) -> dict:
+    """k-fold CV on ClaimBuster 2.5xNCS; returns per-fold and mean/sd P, R, F1 (threshold 0.5).
+
+    Each fold trains on the other folds plus CheckThat! 2019 training minus every sentence whose
+    normalised text is in the held-out fold. Out-of-fold scores go to ``out_dir/oof.tsv``, each
+    fold's result to ``out_dir/fold{k}/result.json`` (a finished fold is not retrained), and the
+    summary to ``out_dir/cv.json``. ``only_folds`` runs a subset (the summary covers the folds
+    finished so far).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if max_steps is not None:
+        cfg.max_steps = max_steps
+    cb = load_claimbuster(cb_root, "2.5xNCS")
+    fold_of = claimbuster_folds(cb, folds, cfg.seed)
+    ct_all = _ct19_training(ct19_root, cfg)
+    tok = base_tokenizer(cfg.max_len)
+    log_path = out_dir / "cv.log"
+    for k in range(folds):
+        fold_dir = out_dir / f"fold{k}"
+        if (fold_dir / "result.json").exists() or (only_folds is not None and k not in only_folds):
+            continue
+        held = [s for s, f in zip(cb, fold_of, strict=True) if f == k]
+        cb_train = [s for s, f in zip(cb, fold_of, strict=True) if f != k]
+        _run_fold(k, held, cb_train, ct_all, tok, cfg, fold_dir, log_path)
+    summary = _cv_summary(out_dir, folds, cfg)
     (out_dir / "cv.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return summary

@@ -164,29 +164,10 @@ def _benchmarks(fp32: Path, int8: Path, max_len: int, ct19_root, ct20_root) -> t
     return metrics, agreement
 
 
-def export(
-    model,
-    out_dir: str | Path,
-    *,
-    cfg: TrainConfig | None = None,
-    data: dict | None = None,
-    training: dict | None = None,
-    metrics: dict | None = None,
-    ct19_root: str | Path | None = None,
-    ct20_root: str | Path | None = None,
-) -> dict:
-    """fp32 ONNX -> fused BERT graph -> int8 (dynamic, per-channel), tokenizer, card.json and
-    MODEL_CARD.md in ``out_dir``. Returns the card.
-
-    Inputs ``input_ids`` and ``attention_mask`` (int64, batch x seq), output ``probs`` (batch, 2),
-    the sigmoid of the two heads. With ``ct19_root`` / ``ct20_root`` the test-set metrics of the
-    int8 and the fp32 graph and their agreement go into the card.
-    """
+def _export_graphs(model, out_dir: Path) -> tuple[Path, Path]:
+    """The fp32 (fused) and int8 ONNX graphs of ``model`` and the tokenizer, in ``out_dir``."""
     import torch
 
-    cfg = cfg or TrainConfig()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     # Fused attention needs the eager attention implementation in the exported graph.
     eager = make_model(attn="eager")
     eager.load_state_dict(model.state_dict())
@@ -204,28 +185,30 @@ def export(
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, eager.encoder.config)
     shutil.copyfile(Path(base_model_path()) / TOKENIZER, out_dir / TOKENIZER)
+    return fp32, int8
 
-    # torch vs ONNX on a few fixed sentences (catches a broken export)
-    probe = [
-        "Thank you very much, good night.",
-        "Unemployment fell from 10 percent to 4.7 percent in seven years.",
-        "We have cut taxes for 95 percent of working families.",
-        "I want to thank the moderators.",
-    ]
-    p_torch = predict(model, probe, cfg.max_len)
-    p_fp32 = _onnx_probs(fp32, probe, cfg.max_len)
-    p_int8 = _onnx_probs(int8, probe, cfg.max_len)
-    agreement = {
+
+PROBE = [
+    "Thank you very much, good night.",
+    "Unemployment fell from 10 percent to 4.7 percent in seven years.",
+    "We have cut taxes for 95 percent of working families.",
+    "I want to thank the moderators.",
+]
+
+
+def _probe_agreement(model, fp32: Path, int8: Path, max_len: int) -> dict:
+    """torch vs ONNX on a few fixed sentences (catches a broken export)."""
+    p_torch = predict(model, PROBE, max_len)
+    p_fp32 = _onnx_probs(fp32, PROBE, max_len)
+    p_int8 = _onnx_probs(int8, PROBE, max_len)
+    return {
         "probe_max_abs_diff_torch_vs_fp32_onnx": float(np.abs(p_torch - p_fp32).max()),
         "probe_max_abs_diff_fp32_vs_int8": float(np.abs(p_fp32 - p_int8).max()),
     }
-    metrics = dict(metrics or {})
-    if ct19_root is not None or ct20_root is not None:
-        tests, agree = _benchmarks(fp32, int8, cfg.max_len, ct19_root, ct20_root)
-        metrics.update(tests)
-        agreement["test_sets_max_abs_diff_fp32_vs_int8"] = agree["max_abs_diff_probs"]
 
-    card = {
+
+def _card(cfg: TrainConfig, data, training, metrics: dict, agreement: dict, int8: Path) -> dict:
+    return {
         "name": NAME,
         "version": VERSION,
         "task": "sentence-level check-worthiness (two sigmoid heads)",
@@ -250,6 +233,37 @@ def export(
         "sha256": {MODEL_INT8: file_sha256(int8)},
         "date": _dt.date.today().isoformat(),
     }
+
+
+def export(
+    model,
+    out_dir: str | Path,
+    *,
+    cfg: TrainConfig | None = None,
+    data: dict | None = None,
+    training: dict | None = None,
+    metrics: dict | None = None,
+    ct19_root: str | Path | None = None,
+    ct20_root: str | Path | None = None,
+) -> dict:
+    """fp32 ONNX -> fused BERT graph -> int8 (dynamic, per-channel), tokenizer, card.json and
+    MODEL_CARD.md in ``out_dir``. Returns the card.
+
+    Inputs ``input_ids`` and ``attention_mask`` (int64, batch x seq), output ``probs`` (batch, 2),
+    the sigmoid of the two heads. With ``ct19_root`` / ``ct20_root`` the test-set metrics of the
+    int8 and the fp32 graph and their agreement go into the card.
+    """
+    cfg = cfg or TrainConfig()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = _export_graphs(model, out_dir)
+    agreement = _probe_agreement(model, fp32, int8, cfg.max_len)
+    metrics = dict(metrics or {})
+    if ct19_root is not None or ct20_root is not None:
+        tests, agree = _benchmarks(fp32, int8, cfg.max_len, ct19_root, ct20_root)
+        metrics.update(tests)
+        agreement["test_sets_max_abs_diff_fp32_vs_int8"] = agree["max_abs_diff_probs"]
+    card = _card(cfg, data, training, metrics, agreement, int8)
     (out_dir / CARD).write_text(json.dumps(card, indent=2), encoding="utf-8")
     (out_dir / MODEL_CARD).write_text(model_card_markdown(card), encoding="utf-8")
     return card
