@@ -1,4 +1,5 @@
-"""The multilingual tagger's data side: SemEval-2023 span reading, channel masks, collation."""
+"""The multilingual tagger's data side (``techniques_multilingual_data``): SemEval-2023 span
+reading, channel masks, collation."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 
 from spinscope.analysis.spans import CHANNELS
 from spinscope.corpora.ptc import Article, GoldSpan
-from spinscope.training import techniques_multilingual as tm
+from spinscope.training import techniques_multilingual_data as tm
+from spinscope.training.techniques_multilingual import MultiConfig
 
 
 def test_load_semeval23_reads_articles_and_their_spans(tmp_path):
@@ -55,6 +57,6 @@ def test_build_windows_labels_the_pieces_under_a_span():
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
     text = "un texte honteux."
     art = Article("fr1", text, {"semeval2023": [GoldSpan(9, 16, "Loaded_Language")]})
-    ((ids, labels, mask),) = tm.build_windows([art], tok, tm.MultiConfig())
+    ((ids, labels, mask),) = tm.build_windows([art], tok, MultiConfig())
     column = CHANNELS.index("semeval2023:Loaded_Language")
     assert labels[:, column].tolist() == [0, 0, 1, 0] and mask[0] == 0

@@ -18,23 +18,25 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import encoder, span_geometry
+from spinscope.analysis import encoder
 from spinscope.analysis.spans import CHANNELS
-from spinscope.corpora.ptc import Article, add_semeval23_layer, load_ptc, read_articles, read_labels
-from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
+from spinscope.corpora.ptc import Article
 from spinscope.training._common import optimizer_step, save_checkpoint, total_steps, warmup_linear
-from spinscope.training.techniques import bucket_by_length, token_labels
-
-LANGUAGES = ("fr", "ge", "it", "po", "ru")  # SemEval-2023 folders besides en (PTC covers en)
-SE23_CHANNELS = np.array([c.startswith(f"{SEMEVAL2023}:") for c in CHANNELS])
+from spinscope.training.techniques_multilingual_data import (
+    SE23_CHANNELS,
+    _cached_windows,
+    build_windows,
+    collate,
+    epoch_order,
+    load_data,
+)
 
 
 @dataclass
@@ -60,85 +62,6 @@ class MultiConfig:
     checkpoint_every: int = 100
     dev_articles_per_set: int = 40
     max_steps: int = 0
-
-
-def load_semeval23(root: Path, lang: str, split: str) -> list[Article]:
-    """SemEval-2023 ST3 articles of one language and split with their technique spans."""
-    folder = Path(root) / lang
-    texts = read_articles(folder / f"{split}-articles-subtask-3")
-    span_dir = folder / f"{split}-labels-subtask-3-spans"
-    out = []
-    for art_id, text in texts.items():
-        path = span_dir / f"article{art_id}-labels-subtask-3.txt"
-        spans = read_labels(path).get(art_id, []) if path.exists() else []
-        out.append(Article(f"{lang}{art_id}", text, {SEMEVAL2023: spans}))
-    return out
-
-
-def load_data(data: Path) -> tuple[list[Article], dict[str, list[Article]]]:
-    """Training articles (PTC train with the English 2023 layer; FR/DE/IT/PL/RU train) and the
-    dev sets by name (PTC dev; each language's 2023 dev)."""
-    data = Path(data)
-    se23 = data / "semeval2023-task3"
-    train = load_ptc(data / "ptc-semeval2020-task11", "train")
-    add_semeval23_layer(train, se23 / "en")
-    dev = {"ptc": load_ptc(data / "ptc-semeval2020-task11", "dev")}
-    for lang in LANGUAGES:
-        train += load_semeval23(se23, lang, "train")
-        dev[lang] = load_semeval23(se23, lang, "dev")
-    return train, dev
-
-
-def channel_mask(art: Article) -> np.ndarray:
-    mask = np.zeros(len(CHANNELS), dtype=np.float32)
-    if PTC2020 in art.spans:
-        mask[~SE23_CHANNELS] = 1
-    if SEMEVAL2023 in art.spans:
-        mask[SE23_CHANNELS] = 1
-    return mask
-
-
-def build_windows(articles: list[Article], tokenizer, cfg: MultiConfig) -> list[tuple]:
-    """(ids, token labels, channel mask) per sentence window."""
-    out = []
-    for art in articles:
-        enc = encoder.encode(tokenizer, art.text)
-        if len(enc.ids) == 0:
-            continue
-        labels, mask = token_labels(enc, art), channel_mask(art)
-        for w in span_geometry.text_windows(
-            art.text, enc, cfg.window, cfg.stride, by_sentence=True
-        ):
-            out.append((enc.ids[w.lo : w.hi], labels[w.lo : w.hi], mask))
-    return out
-
-
-class _Lengths:
-    """Adapter so ``techniques.bucket_by_length`` can read window lengths."""
-
-    def __init__(self, windows: list[tuple]) -> None:
-        self.windows = windows
-
-    def __getitem__(self, i: int):
-        return type("W", (), {"ids": self.windows[i][0]})
-
-
-def collate(batch: list[tuple], bos: int, eos: int, pad: int):
-    import torch
-
-    n = max(len(ids) for ids, _, _ in batch) + 2
-    ids = torch.full((len(batch), n), pad, dtype=torch.long)
-    mask = torch.zeros((len(batch), n), dtype=torch.long)
-    labels = torch.zeros((len(batch), n, len(CHANNELS)))
-    channels = torch.zeros((len(batch), len(CHANNELS)))
-    for r, (piece_ids, lab, ch) in enumerate(batch):
-        k = len(piece_ids)
-        ids[r, 0], ids[r, k + 1] = bos, eos
-        ids[r, 1 : k + 1] = torch.from_numpy(piece_ids)
-        mask[r, : k + 2] = 1
-        labels[r, 1 : k + 1] = torch.from_numpy(lab)
-        channels[r] = torch.from_numpy(ch)
-    return ids, mask, labels, channels
 
 
 def make_model(encoder: str):
@@ -181,13 +104,6 @@ def _optimizer(model, cfg: MultiConfig):
     return torch.optim.AdamW(groups)
 
 
-def epoch_order(n: int, epoch: int, cfg: MultiConfig, windows: list[tuple]) -> list[int]:
-    rng = random.Random(cfg.seed * 1000 + epoch)
-    order = list(range(n))
-    rng.shuffle(order)
-    return bucket_by_length(order, _Lengths(windows), cfg.batch_size, rng)
-
-
 def dev_scores(model, sets: dict[str, list[Article]], tokenizer, cfg: MultiConfig, ids) -> dict:
     """Token-level micro-F1 at 0.5: the "any" channel on PTC dev, the 23 SemEval-2023 channels
     on each language's dev set (a quick per-epoch signal, not the official span scores)."""
@@ -216,6 +132,96 @@ def dev_scores(model, sets: dict[str, list[Article]], tokenizer, cfg: MultiConfi
     return out
 
 
+def _resume(out: Path, model, opt, sched, log) -> tuple[int, list]:
+    """Load ``out/last.pt`` into the model, optimiser and schedule: its ``(step, history)``."""
+    import torch
+
+    state = torch.load(out / "last.pt", map_location="cpu", weights_only=False)
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    sched.load_state_dict(state["sched"])
+    log(f"resumed at step {state['step']}")
+    return state["step"], state["history"]
+
+
+def _save(path: Path, payload) -> None:
+    """``torch.save`` to a temporary file, then renamed over ``path``."""
+    import torch
+
+    tmp = path.with_suffix(".tmp")
+    torch.save(payload, tmp)
+    tmp.replace(path)
+
+
+@dataclass
+class _Run:
+    """One training run's moving parts; ``epoch`` trains one epoch from ``step`` on."""
+
+    model: Any
+    opt: Any
+    sched: Any
+    windows: list
+    special: tuple
+    cfg: MultiConfig
+    out: Path
+    total: int
+    log: Any
+    step: int = 0
+    history: list = field(default_factory=list)
+    losses: list = field(default_factory=list)
+    t0: float = 0.0
+
+    def __post_init__(self) -> None:
+        import torch
+
+        cfg = self.cfg
+        pos_weight = torch.full((len(CHANNELS),), cfg.tech_pos_weight)
+        pos_weight[0] = cfg.si_pos_weight
+        self.weights = torch.full((len(CHANNELS),), cfg.tech_loss_weight)
+        self.weights[0] = cfg.si_loss_weight
+        self.bce = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
+
+    def state(self) -> dict:
+        return _state(self.model, self.opt, self.sched, self.step, self.history, self.cfg)
+
+    def progress(self, **extra) -> None:
+        record = {"step": self.step, "total": self.total, "time": time.strftime("%H:%M:%S"),
+                  **extra}  # fmt: skip
+        (self.out / "progress.json").write_text(json.dumps(record) + "\n")
+
+    def batch_loss(self, batch: list):
+        import torch
+
+        ids, mask, labels, channels = collate(batch, *self.special)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.cfg.bf16):
+            logits, _ = self.model(ids, mask)
+        per = self.bce(logits.float(), labels) * self.weights * channels[:, None, :]
+        return (per.sum(-1) * mask).sum() / mask.sum()
+
+    def epoch(self, epoch: int, per_epoch: int) -> None:
+        cfg, windows = self.cfg, self.windows
+        order = epoch_order(len(windows), epoch, cfg, windows)
+        first = self.step - (epoch - 1) * per_epoch
+        for b in range(first, per_epoch):
+            batch = [windows[i] for i in order[b * cfg.batch_size : (b + 1) * cfg.batch_size]]
+            loss = self.batch_loss(batch)
+            optimizer_step(self.model, self.opt, self.sched, loss)
+            self.step += 1
+            self.losses.append(loss.item())
+            if self.step % 10 == 0:
+                rate = (time.time() - self.t0) / len(self.losses)
+                self.progress(epoch=epoch, loss=round(float(np.mean(self.losses[-50:])), 4),
+                              s_per_step=round(rate, 2))  # fmt: skip
+            if self.step % cfg.checkpoint_every == 0:
+                _save(self.out / "last.pt", self.state())
+                self.log(
+                    f"step {self.step}/{self.total} loss {np.mean(self.losses[-50:]):.4f} "
+                    "(checkpoint)"
+                )
+            if cfg.max_steps and self.step >= cfg.max_steps:
+                break
+
+
 def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | None = None,
           log=print) -> dict:  # fmt: skip
     """Fine-tune; checkpoint every ``cfg.checkpoint_every`` steps and every epoch."""
@@ -236,88 +242,31 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
     per_epoch = math.ceil(len(windows) / cfg.batch_size)
     total = total_steps(len(windows), cfg)
     sched = warmup_linear(opt, total, cfg.warmup)
-    step, history = 0, []
+    run = _Run(model, opt, sched, windows, special, cfg, out, total, log)
     if resume and (out / "last.pt").exists():
-        state = torch.load(out / "last.pt", map_location="cpu", weights_only=False)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        sched.load_state_dict(state["sched"])
-        step, history = state["step"], state["history"]
-        log(f"resumed at step {step}")
-    pos_weight = torch.full((len(CHANNELS),), cfg.tech_pos_weight)
-    pos_weight[0] = cfg.si_pos_weight
-    weights = torch.full((len(CHANNELS),), cfg.tech_loss_weight)
-    weights[0] = cfg.si_loss_weight
-    bce = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
+        run.step, run.history = _resume(out, model, opt, sched, log)
     log(
         f"{len(train_arts)} articles, {len(windows)} windows, "
         f"{per_epoch} steps/epoch, {total} steps"
     )
-
-    def save(path: Path, payload) -> None:
-        tmp = path.with_suffix(".tmp")
-        torch.save(payload, tmp)
-        tmp.replace(path)
-
-    def progress(**extra) -> None:
-        record = {"step": step, "total": total, "time": time.strftime("%H:%M:%S"), **extra}
-        (out / "progress.json").write_text(json.dumps(record) + "\n")
-
     model.train()
-    t0, losses = time.time(), []
-    for epoch in range(step // per_epoch + 1, cfg.epochs + 1):
-        order = epoch_order(len(windows), epoch, cfg, windows)
-        first = step - (epoch - 1) * per_epoch
-        for b in range(first, per_epoch):
-            batch = [windows[i] for i in order[b * cfg.batch_size : (b + 1) * cfg.batch_size]]
-            ids, mask, labels, channels = collate(batch, *special)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                logits, _ = model(ids, mask)
-            per = bce(logits.float(), labels) * weights * channels[:, None, :]
-            loss = (per.sum(-1) * mask).sum() / mask.sum()
-            optimizer_step(model, opt, sched, loss)
-            step += 1
-            losses.append(loss.item())
-            if step % 10 == 0:
-                rate = (time.time() - t0) / len(losses)
-                progress(epoch=epoch, loss=round(float(np.mean(losses[-50:])), 4),
-                         s_per_step=round(rate, 2))  # fmt: skip
-            if step % cfg.checkpoint_every == 0:
-                save(out / "last.pt", _state(model, opt, sched, step, history, cfg))
-                log(f"step {step}/{total} loss {np.mean(losses[-50:]):.4f} (checkpoint)")
-            if cfg.max_steps and step >= cfg.max_steps:
-                break
+    run.t0 = time.time()
+    for epoch in range(run.step // per_epoch + 1, cfg.epochs + 1):
+        run.epoch(epoch, per_epoch)
         record = {
             "epoch": epoch,
-            "step": step,
+            "step": run.step,
             "dev": dev_scores(model, dev_sets, tokenizer, cfg, special),
         }
-        history.append(record)
+        run.history.append(record)
         log(json.dumps(record))
         save_checkpoint(model, out, epoch)
-        save(out / "last.pt", _state(model, opt, sched, step, history, cfg))
-        if cfg.max_steps and step >= cfg.max_steps:
+        _save(out / "last.pt", run.state())
+        if cfg.max_steps and run.step >= cfg.max_steps:
             break
-    result = {"config": asdict(cfg), "history": history, "steps": step, "out": str(out)}
+    result = {"config": asdict(cfg), "history": run.history, "steps": run.step, "out": str(out)}
     (out / "history.json").write_text(json.dumps(result, indent=1) + "\n")
     return result
-
-
-def _cached_windows(path: Path, articles: list[Article], tokenizer, cfg: MultiConfig) -> list:
-    """The training windows, cached beside the checkpoints (a resume skips ~2 minutes of
-    tokenising); the cache is used only for the same encoder, window and articles."""
-    import pickle
-
-    key = (cfg.encoder, cfg.window, cfg.stride, len(articles), sum(len(a.text) for a in articles))
-    if path.exists():
-        with open(path, "rb") as fh:
-            cached = pickle.load(fh)
-        if cached["key"] == key:
-            return cached["windows"]
-    windows = build_windows(articles, tokenizer, cfg)
-    with open(path, "wb") as fh:
-        pickle.dump({"key": key, "windows": windows}, fh)
-    return windows
 
 
 def _state(model, opt, sched, step: int, history: list, cfg: MultiConfig) -> dict:
