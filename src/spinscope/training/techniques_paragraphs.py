@@ -190,6 +190,44 @@ def ece(conf: np.ndarray, right: np.ndarray, bins: int = 10) -> float:
     return float(_ece(list(map(float, conf)), list(map(bool, right)), bins))
 
 
+def _splits(data: Path, semeval21: bool, limit: int | None) -> tuple[list, dict]:
+    """The training paragraphs (one set a language, SemEval-2021 last where asked) and the dev
+    paragraphs by language, each cut to its first ``limit`` where that is set."""
+    train_p = [load_split(data, lang, "train") for lang in LANGS]
+    dev_p = {lang: load_split(data, lang, "dev") for lang in LANGS}
+    if semeval21:
+        train_p.append(load_semeval21(data, "train") + load_semeval21(data, "dev"))
+    if limit:
+        train_p = [p.subset(range(min(limit, len(p)))) for p in train_p]
+        dev_p = {k: p.subset(range(min(limit, len(p)))) for k, p in dev_p.items()}
+    return train_p, dev_p
+
+
+def _per_language(yd, prob, pred, rows) -> tuple[dict, dict]:
+    """Each language's dev micro-F1 at the pooled thresholds, and at thresholds chosen on the
+    other languages only (with their pooled score)."""
+    per_lang, lolo, lolo_pred = {}, {}, np.zeros_like(pred)
+    for n, k in enumerate(LANGS):
+        mine = slice(rows[n], rows[n + 1])
+        per_lang[k] = round(micro_f1(yd[mine], pred[mine]), 4)
+        other = np.ones(len(yd), bool)
+        other[mine] = False
+        lolo_pred[mine] = prob[mine] >= label_thresholds(yd[other], prob[other])
+        lolo[k] = round(micro_f1(yd[mine], lolo_pred[mine]), 4)
+    lolo["pooled"] = round(micro_f1(yd, lolo_pred), 4)
+    return per_lang, lolo
+
+
+def _ece_cross_fitted(z, yd, th, groups: list[str], en: slice) -> dict:
+    crossed = cross_fitted_platt(z, yd, groups)  # each article calibrated by a curve it did not fit
+    found = crossed >= th
+    return {
+        "en_dev_findings": round(ece(crossed[en][found[en]], yd[en][found[en]]), 4),
+        "en_dev_all_scores": round(ece(crossed[en].ravel(), yd[en].ravel()), 4),
+        "dev_findings": round(ece(crossed[found], yd[found]), 4),
+    }
+
+
 def train(
     *,
     out: Path,
@@ -205,13 +243,7 @@ def train(
     the first N paragraphs of each split (a smoke run); ``cache`` holds sentence vectors."""
     out = Path(out)
     sents = SentenceCache(cache if cache else out / "features")
-    train_p = [load_split(data, lang, "train") for lang in LANGS]
-    dev_p = {lang: load_split(data, lang, "dev") for lang in LANGS}
-    if semeval21:
-        train_p.append(load_semeval21(data, "train") + load_semeval21(data, "dev"))
-    if limit:
-        train_p = [p.subset(range(min(limit, len(p)))) for p in train_p]
-        dev_p = {k: p.subset(range(min(limit, len(p)))) for k, p in dev_p.items()}
+    train_p, dev_p = _splits(data, semeval21, limit)
     log(f"{sum(map(len, train_p))} train paragraphs; encoding what the cache lacks")
     x = np.vstack([sents.features(p) for p in train_p])
     y = np.vstack([targets(p) for p in train_p])
@@ -227,19 +259,8 @@ def train(
     pred = (prob >= th).astype(np.int8)
     pooled = micro_f1(yd, pred)
     rows = np.cumsum([0] + [len(dev_p[k]) for k in LANGS])
-    per_lang, lolo, lolo_pred = {}, {}, np.zeros_like(pred)
-    for n, k in enumerate(LANGS):
-        mine = slice(rows[n], rows[n + 1])
-        per_lang[k] = round(micro_f1(yd[mine], pred[mine]), 4)
-        other = np.ones(len(yd), bool)
-        other[mine] = False
-        lolo_pred[mine] = prob[mine] >= label_thresholds(yd[other], prob[other])
-        lolo[k] = round(micro_f1(yd[mine], lolo_pred[mine]), 4)
-    lolo["pooled"] = round(micro_f1(yd, lolo_pred), 4)
+    per_lang, lolo = _per_language(yd, prob, pred, rows)
     groups = [f"{k}:{i}" for k in LANGS for i in dev_p[k].ids]
-    crossed = cross_fitted_platt(z, yd, groups)  # each article calibrated by a curve it did not fit
-    found = crossed >= th
-    en = slice(rows[0], rows[1])
     precision = {
         label: round(float((yd[:, j] & pred[:, j]).sum() / max(pred[:, j].sum(), 1)), 4)
         for j, label in enumerate(LABELS_2023)
@@ -260,11 +281,7 @@ def train(
         "platt": [pa, pb],
         "dev_micro_f1": {"pooled": round(pooled, 4), **per_lang},
         "dev_micro_f1_thresholds_from_other_languages": lolo,
-        "ece_cross_fitted": {
-            "en_dev_findings": round(ece(crossed[en][found[en]], yd[en][found[en]]), 4),
-            "en_dev_all_scores": round(ece(crossed[en].ravel(), yd[en].ravel()), 4),
-            "dev_findings": round(ece(crossed[found], yd[found]), 4),
-        },
+        "ece_cross_fitted": _ece_cross_fitted(z, yd, th, groups, slice(rows[0], rows[1])),
         "dev_precision": precision,
     }
     out.mkdir(parents=True, exist_ok=True)
