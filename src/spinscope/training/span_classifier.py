@@ -36,26 +36,27 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import encoder, span_geometry
+from spinscope.analysis import encoder
 from spinscope.analysis.span_classifier import (
     TOKENIZER,
-    PairInput,
-    pad_pairs,
-    pair_input,
 )
 from spinscope.corpora.ptc import Article
-from spinscope.evaluation.ptc import tc_score
-from spinscope.evaluation.tagger import assign_labels
-from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
+from spinscope.model.taxonomy import LABELS, PTC2020
 from spinscope.training import _common
 from spinscope.training._common import best_epoch, optimizer_step, warmup_linear
 from spinscope.training._common import timed_log as log
+from spinscope.training.span_classifier_data import (
+    TAXONOMIES,
+    SpanExample,
+    bucket_order,
+    build_examples,
+    tensors,
+)
+from spinscope.training.span_classifier_scores import dev_line, score_articles
 
-TAXONOMIES = (PTC2020, SEMEVAL2023)
 NAME = "spinscope-span-classifier-minilm-l6"
 
 
@@ -75,35 +76,6 @@ class TrainConfig:
     length_buckets: bool = True
     max_steps: int = 0  # >0: stop early (smoke runs)
     threads: int = 2  # torch intra-op threads; use 1 when another job shares a 2-core machine
-
-
-@dataclass
-class SpanExample:
-    """One distinct (article, span) input with every gold instance that labels it."""
-
-    article: str
-    start: int
-    end: int
-    pair: PairInput
-    targets: list[tuple[str, int]]  # (taxonomy, label index), one per gold instance
-
-
-def build_examples(
-    articles: Sequence[Article], tokenizer, max_len: int, taxonomies=TAXONOMIES
-) -> list[SpanExample]:
-    """The distinct span inputs of ``articles`` and their gold instances, in article order."""
-    out = []
-    for art in articles:
-        starts = span_geometry.window_starts(art.text)
-        by_span: dict[tuple[int, int], list[tuple[str, int]]] = {}
-        for tax in taxonomies:
-            index = {label: k for k, label in enumerate(LABELS[tax])}
-            for sp in art.spans.get(tax, []):
-                by_span.setdefault((sp.start, sp.end), []).append((tax, index[sp.label]))
-        for (start, end), targets in by_span.items():
-            pair = pair_input(tokenizer, art.text, start, end, max_len=max_len, starts=starts)
-            out.append(SpanExample(art.id, start, end, pair, targets))
-    return out
 
 
 def make_model(base_path: str, pooling: str = "mean"):
@@ -147,30 +119,6 @@ def load_checkpoint(path: Path, base_path: str, pooling: str = "mean"):
     return model
 
 
-def bucket_order(
-    examples: Sequence[SpanExample], batch_size: int, rng: random.Random, buckets: bool = True
-) -> list[list[int]]:
-    """Shuffled batches; with ``buckets``, inputs of similar length share a batch (sorted
-    within chunks of 50 batches, then the batches are shuffled)."""
-    order = list(range(len(examples)))
-    rng.shuffle(order)
-    if not buckets:
-        return [order[b : b + batch_size] for b in range(0, len(order), batch_size)]
-    chunk = batch_size * 50
-    batches = []
-    for c in range(0, len(order), chunk):
-        part = sorted(order[c : c + chunk], key=lambda i: len(examples[i].pair.ids))
-        batches += [part[b : b + batch_size] for b in range(0, len(part), batch_size)]
-    rng.shuffle(batches)
-    return batches
-
-
-def tensors(pairs: Sequence[PairInput]):
-    import torch
-
-    return tuple(torch.from_numpy(a) for a in pad_pairs(pairs))
-
-
 def predict(
     model, examples: Sequence[SpanExample], batch_size: int = 64, bf16: bool = False
 ) -> dict[str, np.ndarray]:
@@ -190,61 +138,6 @@ def predict(
     if was_training:
         model.train()
     return out
-
-
-ProbsFn = Callable[[Article, list[tuple[int, int]], str], np.ndarray]
-
-
-def score_articles(articles: Sequence[Article], probs_for: ProbsFn) -> dict:
-    """TC scores of both taxonomies on ``articles`` from a span -> probabilities function.
-
-    For each taxonomy the gold span instances are labelled with ``assign_labels`` (a span listed
-    k times gets its k most probable techniques) and scored with the official TC scorer;
-    ``ptc2020`` is also scored on the even and odd article positions; ``accuracy`` is the share
-    of instances whose label is the arg-max.
-    """
-    result: dict = {}
-    for tax in TAXONOMIES:
-        labels = LABELS[tax]
-        gold: list[tuple[str, str, int, int]] = []
-        pred: list[tuple[str, str, int, int]] = []
-        hits = 0
-        by_article: dict[str, tuple[list[Any], list[Any]]] = {}
-        for art in articles:
-            spans = [(sp.start, sp.end) for sp in art.spans.get(tax, [])]
-            if not spans:
-                by_article[art.id] = ([], [])
-                continue
-            probs = probs_for(art, spans, tax)
-            names = assign_labels(probs, spans, labels)
-            g = [(art.id, sp.label, sp.start, sp.end) for sp in art.spans[tax]]
-            p = [(art.id, lab, s, e) for (s, e), lab in zip(spans, names, strict=True)]
-            hits += sum(
-                labels[int(np.argmax(row))] == sp.label
-                for row, sp in zip(probs, art.spans[tax], strict=True)
-            )
-            gold += g
-            pred += p
-            by_article[art.id] = (g, p)
-        scored = tc_score(pred, gold, labels)
-        entry: dict[str, Any] = {
-            "micro_f1": round(scored["f1"], 4),
-            "accuracy": round(hits / max(len(gold), 1), 4),
-            "macro_f1": round(
-                float(np.mean([v["f1"] for k, v in scored["per_label"].items() if k in labels])),
-                4,
-            ),
-            "n": len(gold),
-            "per_label_f1": {k: round(v["f1"], 4) for k, v in scored["per_label"].items()},
-        }
-        if tax == PTC2020:
-            for half, part in (("even", articles[::2]), ("odd", articles[1::2])):
-                g = [x for a in part for x in by_article.get(a.id, ([], []))[0]]
-                p = [x for a in part for x in by_article.get(a.id, ([], []))[1]]
-                entry[f"micro_f1_{half}_half"] = round(tc_score(p, g, labels)["f1"], 4)
-                entry[f"n_{half}_half"] = len(g)
-        result[tax] = entry
-    return result
 
 
 def evaluate_model(model, articles: Sequence[Article], examples: Sequence[SpanExample]) -> dict:
@@ -293,14 +186,40 @@ def _batch_loss(model, batch: list, ce, cfg: TrainConfig):
     return loss / max(n_targets, 1)
 
 
-def _dev_line(d: dict) -> str:
-    """The log line of an epoch's dev scores."""
-    ptc, se23 = d[PTC2020], d[SEMEVAL2023]
-    return (
-        f"dev TC micro-F1 {ptc['micro_f1']:.4f} (even {ptc['micro_f1_even_half']:.4f}, "
-        f"odd {ptc['micro_f1_odd_half']:.4f}); semeval2023 micro-F1 "
-        f"{se23['micro_f1']:.4f} acc {se23['accuracy']:.4f}"
-    )
+@dataclass
+class _Epoch:
+    """What one training epoch did: the last step, the inputs and summed loss, its seconds."""
+
+    step: int
+    done: int = 0
+    loss_sum: float = 0.0
+    seconds: float = 0.0
+
+
+def _train_epoch(model, opt, sched, examples, ce, cfg: TrainConfig, rng, epoch: int, step: int,
+                 total: int, log: Callable[[str], None]) -> _Epoch:  # fmt: skip
+    """One epoch of shuffled, length-bucketed batches (stopping at ``cfg.max_steps``)."""
+    model.train()
+    t0 = time.time()
+    run = _Epoch(step)
+    for batch_idx in bucket_order(examples, cfg.batch_size, rng, cfg.length_buckets):
+        batch = [examples[i] for i in batch_idx]
+        loss = _batch_loss(model, batch, ce, cfg)
+        optimizer_step(model, opt, sched, loss)
+        run.step += 1
+        run.done += len(batch)
+        run.loss_sum += loss.item()
+        if run.step % 20 == 0:
+            rate = run.done / (time.time() - t0)
+            log(
+                f"epoch {epoch} step {run.step}/{total} loss {loss.item():.4f} "
+                f"({rate:.1f} inputs/s, {(time.time() - t0) / max(run.done, 1) * 1000:.0f} "
+                "ms/input)"
+            )
+        if cfg.max_steps and run.step >= cfg.max_steps:
+            break
+    run.seconds = time.time() - t0
+    return run
 
 
 def train(
@@ -336,33 +255,14 @@ def train(
     step = 0
     rng = random.Random(cfg.seed)
     for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        t0 = time.time()
-        done = 0
-        loss_sum = 0.0
-        for batch_idx in bucket_order(examples, cfg.batch_size, rng, cfg.length_buckets):
-            batch = [examples[i] for i in batch_idx]
-            loss = _batch_loss(model, batch, ce, cfg)
-            optimizer_step(model, opt, sched, loss)
-            step += 1
-            done += len(batch)
-            loss_sum += loss.item()
-            if step % 20 == 0:
-                rate = done / (time.time() - t0)
-                log(
-                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
-                    f"({rate:.1f} inputs/s, {(time.time() - t0) / max(done, 1) * 1000:.0f} "
-                    "ms/input)"
-                )
-            if cfg.max_steps and step >= cfg.max_steps:
-                break
-        train_s = time.time() - t0
+        run = _train_epoch(model, opt, sched, examples, ce, cfg, rng, epoch, step, total, log)
+        step = run.step
         _common.save_checkpoint(model, out_dir, epoch)
         record: dict = {
             "epoch": epoch,
             "step": step,
-            "train_s": round(train_s, 1),
-            "train_loss": round(loss_sum / max(1, math.ceil(done / cfg.batch_size)), 4),
+            "train_s": round(run.seconds, 1),
+            "train_loss": round(run.loss_sum / max(1, math.ceil(run.done / cfg.batch_size)), 4),
         }
         if dev_articles:
             t1 = time.time()
@@ -371,7 +271,7 @@ def train(
         history.append(record)
         log(json.dumps({k: v for k, v in record.items() if k != "dev"}))
         if "dev" in record:
-            log(_dev_line(record["dev"]))
+            log(dev_line(record["dev"]))
         _common.write_history(out_dir, cfg, history)
         if cfg.max_steps and step >= cfg.max_steps:
             break

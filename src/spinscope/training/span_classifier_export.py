@@ -25,14 +25,9 @@ from spinscope.corpora.ptc import Article
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
 from spinscope.training._common import base_model_path, to_onnx
 from spinscope.training.export import fuse_and_quantize, with_fp32
-from spinscope.training.span_classifier import (
-    NAME,
-    TAXONOMIES,
-    TrainConfig,
-    load_checkpoint,
-    pick_epoch,
-    score_articles,
-)
+from spinscope.training.span_classifier import NAME, TrainConfig, load_checkpoint, pick_epoch
+from spinscope.training.span_classifier_data import TAXONOMIES
+from spinscope.training.span_classifier_scores import score_articles
 
 
 def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Path]:
