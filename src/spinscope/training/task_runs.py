@@ -251,6 +251,7 @@ def techniques_accurate(
 
     from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
     from spinscope.training import techniques_accurate as ta
+    from spinscope.training import techniques_accurate_head as head_training
 
     out, data = Path(out), Path(data)
     ptc, se23 = data / "ptc-semeval2020-task11", data / "semeval2023-task3" / "en"
@@ -274,11 +275,11 @@ def techniques_accurate(
             arts = load_ptc(ptc, split)
             add_semeval23_layer(arts, se23)
             cache.parent.mkdir(parents=True, exist_ok=True)
-            rows = ta.extract(int8, base / "tokenizer.json", arts, log=log)
+            rows = head_training.extract(int8, base / "tokenizer.json", arts, log=log)
             cache.write_bytes(pickle.dumps(rows, protocol=5))
         feats[split] = pickle.loads(cache.read_bytes())
     options = {k: v for k, v in (("epochs", epochs), ("seed", seed)) if v is not None}
-    head, history = ta.train_head(feats["train"], feats["dev"], log=log, **options)
+    head, history = head_training.train_head(feats["train"], feats["dev"], log=log, **options)
     weights: dict[str, Any] = {k: v.astype(np.float16) for k, v in head.items()}
     np.savez(out / ta.HEAD_FILE, **weights)
     card = {
