@@ -297,33 +297,13 @@ class RoleAnalyzer(ModelFiles, FromSettings):
             card["taxonomy"],
             card["fine_threshold"],
         )
-        evidence: list[Evidence] = []
-        seen: set[tuple[int, int]] = set()
-        for i in np.argsort(-p[:, j])[: 4 * self.max_evidence]:
-            lo, hi = sentence_of(text, *en.mentions[int(i)], starts)
-            if headline and lo < headline[1] and hi > headline[0]:
-                continue  # the headline alone is no evidence of a role
-            if (lo, hi) not in seen and len(evidence) < self.max_evidence:
-                seen.add((lo, hi))
-                evidence.append(Evidence(lo, hi, text[lo:hi], round(float(p[i, j]), 4)))
+        evidence = self._evidence(text, en, p[:, j], starts, headline)
         n = len(en.mentions)
         raw = float(mean[0, j])
         cal = self.calibration
         score = cal.confidence(main, raw) if cal else raw
-        how_sure = (
-            f": {calibration.in_words(score)}, on held-out training mentions (the role's mean "
-            f"probability over the mentions is {raw:.2f})"
-            if cal
-            else f": the role's mean probability over the mentions is {raw:.2f}"
-        )
-        entity = {
-            "name": en.name,
-            "main_role": main,
-            "fine_roles": roles,
-            "mentions": [list(m) for m in en.mentions],
-            "kind": en.kind,
-            "described": en.described,
-        }
+        how_sure = _how_sure(raw, score if cal else None)
+        entity = _entity_record(en, main, roles)
         why = self._not_sure(main, raw, evidence)
         if why:
             return ArticleLabel.not_sure(
@@ -349,6 +329,27 @@ class RoleAnalyzer(ModelFiles, FromSettings):
             analyzer=NAME,
             entity=entity,
         )
+
+    def _evidence(
+        self,
+        text: str,
+        en: Entity,
+        p: np.ndarray,
+        starts: list[int],
+        headline: tuple[int, int] | None,
+    ) -> list[Evidence]:
+        """The sentences of the mentions most probably in the role (``p``: each mention's
+        probability of it), each once, at most ``max_evidence``, never the headline."""
+        evidence: list[Evidence] = []
+        seen: set[tuple[int, int]] = set()
+        for i in np.argsort(-p)[: 4 * self.max_evidence]:
+            lo, hi = sentence_of(text, *en.mentions[int(i)], starts)
+            if headline and lo < headline[1] and hi > headline[0]:
+                continue  # the headline alone is no evidence of a role
+            if (lo, hi) not in seen and len(evidence) < self.max_evidence:
+                seen.add((lo, hi))
+                evidence.append(Evidence(lo, hi, text[lo:hi], round(float(p[i]), 4)))
+        return evidence
 
     def _precision_at(self, main: str, raw: float, short: bool = False) -> str:
         """What the card measured at this score: the held-out precision of ``main`` in the bin
@@ -392,3 +393,26 @@ class RoleAnalyzer(ModelFiles, FromSettings):
         if not evidence:
             return "its evidence is only the headline (a role needs a sentence of the article)"
         return ""
+
+
+def _how_sure(raw: float, calibrated: float | None) -> str:
+    """The clause on how sure a role is: the calibrated confidence in words where there is a
+    curve, with the role's mean probability over the mentions (``raw``)."""
+    if calibrated is None:
+        return f": the role's mean probability over the mentions is {raw:.2f}"
+    return (
+        f": {calibration.in_words(calibrated)}, on held-out training mentions (the role's mean "
+        f"probability over the mentions is {raw:.2f})"
+    )
+
+
+def _entity_record(en: Entity, main: str, roles: list[str]) -> dict[str, object]:
+    """The label's ``entity``: the name, its roles, its mentions and what kind of name it is."""
+    return {
+        "name": en.name,
+        "main_role": main,
+        "fine_roles": roles,
+        "mentions": [list(m) for m in en.mentions],
+        "kind": en.kind,
+        "described": en.described,
+    }

@@ -52,13 +52,19 @@ def framing_records(
     does not change what a score means). Narratives and sub-narratives: the 5 folds of
     ``training.narratives.choose_threshold`` on the English SemEval-2025 training articles, with the
     shipped model's ``thresholds``; the labels the rule emits, right when gold has them."""
+    out = {task: _records() for task in (*FRAMING_TASKS, "frame_emitted")}
+    _genre_frame_records(out, analyzer, Path(root23))
+    _narrative_records(out, analyzer, Path(root25), thresholds)
+    return out
+
+
+def _genre_frame_records(out: dict, analyzer, root23: Path) -> None:
+    """``framing_records``' genre, frame and emitted-frame records (SemEval-2023 folds)."""
     from spinscope.analysis.framing import sigmoid
     from spinscope.analysis.framing_vectors import article_vectors
     from spinscope.training import framing as framing_training
-    from spinscope.training import narratives as narrative_training
 
-    out = {task: _records() for task in (*FRAMING_TASKS, "frame_emitted")}
-    ids, texts, genres, frames = framing_training.dataset(Path(root23))
+    ids, texts, genres, frames = framing_training.dataset(root23)
     vectors = article_vectors(texts)
     x = np.stack([v.article for v in vectors])
     card = analyzer.card
@@ -79,7 +85,14 @@ def framing_records(
             for frame, score in zip(card["frames"], p, strict=True):
                 out["frame"]["records"].append((frame, float(score), int(frame in gold_frames)))
                 out["frame"]["groups"].append(ids[k])
-    ids, texts, labels = narrative_training.dataset(Path(root25))
+
+
+def _narrative_records(out: dict, analyzer, root25: Path, thresholds: dict[str, float]) -> None:
+    """``framing_records``' narrative and sub-narrative records (SemEval-2025 folds)."""
+    from spinscope.analysis.framing_vectors import article_vectors
+    from spinscope.training import narratives as narrative_training
+
+    ids, texts, labels = narrative_training.dataset(root25)
     vectors = article_vectors(texts)
     x = np.stack([v.article for v in vectors])
     gold = [labels[i] for i in ids]
@@ -99,7 +112,6 @@ def framing_records(
                 for name in names:
                     if name != "Other" and not name.endswith(": Other"):
                         out[task]["gold"][name] += 1
-    return out
 
 
 def calibrate_framing(data: Path, out: Path | None = None, model_dir: str | None = None):
