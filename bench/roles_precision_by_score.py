@@ -26,17 +26,17 @@ import numpy as np
 from spinscope.analysis.roles import MAINS, RoleAnalyzer, main_roles
 from spinscope.corpora.semeval25 import load_entity_roles, read_documents
 from spinscope.model.document import Document
-from spinscope.training import entity_roles
+from spinscope.training import entity_roles, entity_roles_gating
 from spinscope.training.calibrate_labels import roles_records
 
-FLOOR = entity_roles.PRECISION_FLOOR
-MIN_SUPPORT = entity_roles.MIN_SUPPORT
-wilson, bins = entity_roles.wilson, entity_roles.precision_bins
+FLOOR = entity_roles_gating.PRECISION_FLOOR
+MIN_SUPPORT = entity_roles_gating.MIN_SUPPORT
+wilson, bins = entity_roles_gating.wilson, entity_roles_gating.precision_bins
 
 
 def isotonic_curve(records, role):
     """The isotonic precision of ``role`` as a step function [(from score, precision)], and the
-    gate ``entity_roles.local_show_from`` reads off it."""
+    gate ``entity_roles_gating.local_show_from`` reads off it."""
     from sklearn.isotonic import IsotonicRegression
 
     mine = sorted((p, r) for rr, p, r in records if rr == role)
@@ -50,7 +50,7 @@ def isotonic_curve(records, role):
     for xi, yi in zip(x, yhat, strict=True):
         if not curve or round(yi, 4) != curve[-1][1]:
             curve.append((round(float(xi), 4), round(float(yi), 4)))
-    return entity_roles.local_show_from(records, role), curve
+    return entity_roles_gating.local_show_from(records, role), curve
 
 
 def shown_on_dev(root: Path, gate: dict[str, float | None], min_score: float = 0.5) -> Counter:

@@ -15,7 +15,7 @@ from spinscope.analysis.roles import RoleAnalyzer, shipped_model_dir
 from spinscope.model.document import AnalysisResult, Document
 from spinscope.model.labels import NOT_SURE
 from spinscope.settings import SCHEMA, load_settings
-from spinscope.training.entity_roles import (
+from spinscope.training.entity_roles_gating import (
     local_show_from,
     precision_bins,
     precision_by_score,

@@ -171,7 +171,7 @@ def roles_gating(*, data: Path, write: bool = False) -> dict:
     """The main-role probability from which roles are shown (held-out precision), written into
     the shipped model's card with ``write``."""
     from spinscope.analysis.roles import shipped_model_dir
-    from spinscope.training.entity_roles import gating, write_gating
+    from spinscope.training.entity_roles_gating import gating, write_gating
 
     report = gating(Path(data) / "semeval2025-task10")
     if write:
