@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import sys
 import time
 from collections.abc import Sequence
@@ -27,10 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from spinscope.corpora.checkworthy import (
-    Sentence,
-)
 from spinscope.training._common import base_model_path, optimizer_step, total_steps
+from spinscope.training.checkworthy_data import Example, batches
 
 HEADS = ("claimbuster", "checkthat19")
 MODEL_INT8 = "classifier.int8.onnx"
@@ -70,15 +67,6 @@ class TrainConfig:
     notes: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Example:
-    """A tokenised training sentence: word-piece ids (with [CLS]/[SEP]), its head and label."""
-
-    ids: tuple[int, ...]
-    head: int
-    label: int
-
-
 def base_tokenizer(max_len: int):
     """The base model's fast tokenizer, truncating to ``max_len`` word pieces, no padding."""
     from tokenizers import Tokenizer
@@ -114,37 +102,7 @@ def make_model(base_path: str | None = None, *, attn: str = "sdpa"):
 
 
 # ---------------------------------------------------------------------------------------------
-# data
-
-
-def subsample_negatives(sentences: list[Sentence], fraction: float, seed: int) -> list[Sentence]:
-    """All positives and a seeded random ``fraction`` of the negatives, in their original order."""
-    if fraction >= 1.0:
-        return list(sentences)
-    rng = np.random.default_rng(seed)
-    keep = rng.random(len(sentences)) < fraction
-    return [s for s, k in zip(sentences, keep, strict=True) if s.label == 1 or k]
-
-
-def encode(sentences: Sequence[Sentence], head: int, tokenizer) -> list[Example]:
-    encs = tokenizer.encode_batch([s.text for s in sentences])
-    return [Example(tuple(e.ids), head, s.label) for s, e in zip(sentences, encs, strict=True)]
-
-
-def batches(examples: list[Example], cfg: TrainConfig, epoch: int) -> list[list[Example]]:
-    """Length-bucketed batches: shuffle, sort chunks of ``bucket_chunk`` batches by length, cut,
-    shuffle the batches. Deterministic in (seed, epoch)."""
-    rng = random.Random(cfg.seed * 1000 + epoch)
-    order = list(range(len(examples)))
-    rng.shuffle(order)
-    chunk = cfg.batch_size * cfg.bucket_chunk
-    out = []
-    for lo in range(0, len(order), chunk):
-        part = sorted(order[lo : lo + chunk], key=lambda i: len(examples[i].ids))
-        for b in range(0, len(part), cfg.batch_size):
-            out.append([examples[i] for i in part[b : b + cfg.batch_size]])
-    rng.shuffle(out)
-    return out
+# batches (the examples: ``checkworthy_data``)
 
 
 def collate(batch: Sequence[Example]):

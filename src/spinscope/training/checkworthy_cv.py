@@ -31,11 +31,10 @@ from spinscope.training.checkworthy import (
     TrainConfig,
     _log,
     base_tokenizer,
-    encode,
     predict,
-    subsample_negatives,
     train,
 )
+from spinscope.training.checkworthy_data import encode, subsample_negatives
 
 # ---------------------------------------------------------------------------------------------
 # data sets for the experiments

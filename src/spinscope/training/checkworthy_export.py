@@ -31,17 +31,16 @@ from spinscope.training.checkworthy import (
     THRESHOLD,
     TOKENIZER,
     VERSION,
-    Example,
     TrainConfig,
     base_tokenizer,
     collate,
-    encode,
     make_model,
     predict,
     train,
 )
 from spinscope.training.checkworthy_card import model_card_markdown
 from spinscope.training.checkworthy_cv import _ct19_training
+from spinscope.training.checkworthy_data import Example, encode
 from spinscope.training.export import fuse_and_quantize
 
 # ---------------------------------------------------------------------------------------------

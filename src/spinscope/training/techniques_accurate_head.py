@@ -16,7 +16,7 @@ def extract(encoder_int8: Path, tokenizer_path: Path, articles: list, *, log=pri
     """Per article, the encoder's int8 features of every word piece (float16) and its gold
     channels; windows as the tagger reads them (one a sentence, at most 128 word pieces)."""
     from spinscope.analysis import encoder, span_geometry
-    from spinscope.training.techniques import token_labels
+    from spinscope.training.techniques_data import token_labels
 
     session = encoder.session(str(encoder_int8))
     tokenizer = encoder.load_tokenizer(str(tokenizer_path))

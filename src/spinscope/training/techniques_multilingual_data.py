@@ -13,7 +13,7 @@ from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis.spans import CHANNELS
 from spinscope.corpora.ptc import Article, add_semeval23_layer, load_ptc, read_articles, read_labels
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
-from spinscope.training.techniques import bucket_by_length, token_labels
+from spinscope.training.techniques_data import bucket_by_length, token_labels
 
 if TYPE_CHECKING:
     from spinscope.training.techniques_multilingual import MultiConfig
