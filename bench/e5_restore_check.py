@@ -56,7 +56,8 @@ def torch_embeddings(model_dir: Path, texts: list[str]) -> np.ndarray:
     from tokenizers import Tokenizer
     from transformers import BertModel
 
-    from spinscope.training.multilingual_encoder import TOKENIZER, mean_pool
+    from spinscope.training.multilingual_encoder import TOKENIZER
+    from spinscope.training.multilingual_encoder_export import mean_pool
 
     tok = Tokenizer.from_file(str(model_dir / TOKENIZER))
     tok.enable_padding(pad_id=tok.token_to_id("<pad>"), pad_token="<pad>")

@@ -58,7 +58,8 @@ def inference(artifacts: Path, texts: list[str], rounds: int) -> dict:
     from tokenizers import Tokenizer
 
     from spinscope.analysis import encoder
-    from spinscope.training.multilingual_encoder import ONNX_INT8, TOKENIZER
+    from spinscope.training.multilingual_encoder import TOKENIZER
+    from spinscope.training.multilingual_encoder_export import ONNX_INT8
 
     shipped = ROOT / "src/spinscope/models/techniques"
     models = {
@@ -147,7 +148,7 @@ def main() -> int:
 
     from spinscope.corpora.ptc import load_ptc
     from spinscope.model.jsonable import dumps
-    from spinscope.training.multilingual_encoder import ONNX_INT8
+    from spinscope.training.multilingual_encoder_export import ONNX_INT8
 
     texts = [a.text for a in load_ptc(args.data / "ptc-semeval2020-task11", "dev")]
     texts = texts[: args.articles]

@@ -36,6 +36,7 @@ def build_encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = N
     (``out/onnx``); write and return a summary."""
     from spinscope.training import multilingual_encoder as me
     from spinscope.training import vocab_prune
+    from spinscope.training.multilingual_encoder_export import export_onnx
 
     out, data = Path(out), Path(data)
     corpora = tuple(prune_on or vocab_prune.CORPORA)
@@ -44,7 +45,7 @@ def build_encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = N
         raise DataError(f"No texts for {', '.join(corpora)} under {data}: pass --data FOLDER.")
     restored = me.restore(out / "float")
     pruned = vocab_prune.prune(out / "float", out / "pruned", vocab_prune.read_texts(files))
-    paths = me.export_onnx(out / "pruned", out / "onnx")
+    paths = export_onnx(out / "pruned", out / "onnx")
     summary = {
         "source": restored["source"],
         "pruned_on": list(corpora),
