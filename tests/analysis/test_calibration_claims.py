@@ -112,7 +112,7 @@ def test_the_shipped_model_end_to_end():
 
 def test_calibrate_claims_from_out_of_fold_scores(tmp_path):
     pytest.importorskip("sklearn")
-    from spinscope.training.calibrate import calibrate_claims
+    from spinscope.training.calibrate_claims import calibrate_claims
 
     rng = np.random.default_rng(0)
     rows = ["sentence_id\tlabel\tfold\tp_claimbuster\tp_checkthat19"]

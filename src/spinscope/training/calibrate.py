@@ -7,10 +7,11 @@ Techniques: the 75 PTC dev articles (never used for training); a finding is righ
 overlaps a gold span with the same technique in its taxonomy (PTC-2020 gold for ``ptc2020``,
 the SemEval-2023 span layer of the same articles for ``semeval2023``). Needs scikit-learn.
 
-Claims: the out-of-fold scores of the ClaimBuster 5-fold cross-validation (``oof.tsv``, written by
-``spinscope eval claimbuster --out runs/checkworthy/cv``). Framing and roles: the out-of-fold
-scores of the cross-validations their training already runs on the training articles (the
-English SemEval-2023 and SemEval-2025 training sets; never dev or test). Reproduce with
+Claims (``calibrate_claims``): the out-of-fold scores of the ClaimBuster 5-fold cross-validation
+(``oof.tsv``, written by ``spinscope eval claimbuster --out runs/checkworthy/cv``). Framing and
+roles (``calibrate_labels``): the out-of-fold scores of the cross-validations their training
+already runs on the training articles (the English SemEval-2023 and SemEval-2025 training sets;
+never dev or test). Reproduce with
 ``spinscope train calibrate-{claims,framing,roles} --out MODEL_DIR --diagram PNG``.
 """
 
@@ -189,7 +190,6 @@ def reliability_of(records, gold: Counter, found: Counter) -> dict[str, Reliabil
 
 def calibrate_techniques(data: Path, out: Path | None = None, model_dir: str | None = None):
     """Fit and (with ``out``) write the techniques calibration; returns the report."""
-    from dataclasses import replace
 
     from spinscope.analysis.techniques import TechniqueTagger
     from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
@@ -208,62 +208,6 @@ def calibrate_techniques(data: Path, out: Path | None = None, model_dir: str | N
         cal = replace(cal, reliability=reliability_of(acc["records"], acc["gold"], acc["found"]))
         shipped[taxonomy] = cal
         report[taxonomy] = summary(acc["records"], acc["groups"])
-    if out is not None:
-        write(shipped, out)
-    return shipped, report
-
-
-# -- claims ---------------------------------------------------------------------------------
-
-CLAIMS_LABEL = "checkworthy"
-CLAIMS_THRESHOLD = 0.5  # the default claims.threshold, on the calibrated score
-
-
-def read_oof(path: Path) -> list[dict[str, Any]]:
-    """The rows of the ClaimBuster cross-validation's ``oof.tsv`` (sentence_id, label, fold,
-    p_claimbuster, p_checkthat19), as ``spinscope eval claimbuster --out DIR`` writes it."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    head = lines[0].split("\t")
-    return [dict(zip(head, line.split("\t"), strict=True)) for line in lines[1:] if line]
-
-
-def calibrate_claims(oof: Path, out: Path | None = None):
-    """Fit and (with ``out``) write the check-worthiness calibration, one per head name.
-
-    The held-out scores are the out-of-fold predictions of the 5-fold ClaimBuster (2.5xNCS)
-    cross-validation (``spinscope eval claimbuster --out runs/checkworthy/cv`` writes
-    ``oof.tsv``): each fold's model, trained by the shipped model's recipe in torch on the other
-    folds (plus CheckThat! 2019 minus the held-out sentences), scored the held-out fold. A
-    sentence is right when ClaimBuster labels it a check-worthy factual claim; every sentence is
-    a record (the analyser reports the score of every claim it lists). Cross-fitted by fold; the
-    precision and recall are those of ``CLAIMS_THRESHOLD`` on the cross-fitted calibrated scores
-    (the analyser's threshold applies to the calibrated score).
-    """
-    from spinscope.analysis.claims import HEAD_NAMES, head_scores
-
-    rows = read_oof(oof)
-    probs = np.array([[float(r["p_claimbuster"]), float(r["p_checkthat19"])] for r in rows])
-    right = [int(r["label"]) for r in rows]
-    groups = [f"fold{r['fold']}" for r in rows]
-    shipped, report = {}, {}
-    for head in HEAD_NAMES:
-        records = [(CLAIMS_LABEL, float(s), c)
-                   for s, c in zip(head_scores(probs, head), right, strict=True)]  # fmt: skip
-        meta: dict[str, Any]
-        meta = {"fitted_on": f"ClaimBuster 2.5xNCS, out-of-fold scores of a 5-fold "
-                f"cross-validation ({len(rows)} sentences; fold models trained in torch by the "
-                "shipped model's recipe)", "right": "ClaimBuster labels the sentence a "
-                "check-worthy factual claim", "head": head,
-                "threshold": CLAIMS_THRESHOLD, "date": date.today().isoformat()}  # fmt: skip
-        cal = fit_calibration(records, **meta)
-        report[head] = summary(records, groups)
-        predicted = [c for c, p in zip(right, report[head]["_calibrated"], strict=True)
-                     if p >= CLAIMS_THRESHOLD]  # fmt: skip
-        reliability = {CLAIMS_LABEL: Reliability(
-            precision=round(sum(predicted) / len(predicted), 4) if predicted else None,
-            recall=round(sum(predicted) / max(sum(right), 1), 4),
-            support=int(sum(right)), predicted=len(predicted))}  # fmt: skip
-        shipped[head] = replace(cal, reliability=reliability)
     if out is not None:
         write(shipped, out)
     return shipped, report

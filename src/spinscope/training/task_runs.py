@@ -138,7 +138,9 @@ def calibrate(what: str, *, data: Path, out=None, oof=None, diagram=None) -> dic
                 f"No out-of-fold scores at {oof}: run 'spinscope eval claimbuster --out DIR' and "
                 "pass --oof DIR/oof.tsv."
             )
-        _, report = cal.calibrate_claims(oof, out)
+        from spinscope.training.calibrate_claims import calibrate_claims
+
+        _, report = calibrate_claims(oof, out)
     else:
         from spinscope.training import calibrate_labels as labels
 
