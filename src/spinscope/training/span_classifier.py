@@ -169,23 +169,6 @@ def _optimizer(model, cfg: TrainConfig):
     )
 
 
-def _batch_loss(model, batch: list, ce, cfg: TrainConfig):
-    """Both heads' cross-entropy over the batch's targets, averaged over the targets."""
-    import torch
-
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-        logits = model(*tensors([ex.pair for ex in batch]))
-    loss = torch.zeros(())
-    n_targets = 0
-    for tax, lg in zip(TAXONOMIES, logits, strict=True):
-        rows = [r for r, ex in enumerate(batch) for t, _ in ex.targets if t == tax]
-        if rows:
-            gold = [lab for ex in batch for t, lab in ex.targets if t == tax]
-            loss = loss + ce(lg.float()[rows], torch.tensor(gold))
-            n_targets += len(rows)
-    return loss / max(n_targets, 1)
-
-
 @dataclass
 class _Epoch:
     """What one training epoch did: the last step, the inputs and summed loss, its seconds."""
@@ -220,6 +203,23 @@ def _train_epoch(model, opt, sched, examples, ce, cfg: TrainConfig, rng, epoch: 
             break
     run.seconds = time.time() - t0
     return run
+
+
+def _batch_loss(model, batch: list, ce, cfg: TrainConfig):
+    """Both heads' cross-entropy over the batch's targets, averaged over the targets."""
+    import torch
+
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+        logits = model(*tensors([ex.pair for ex in batch]))
+    loss = torch.zeros(())
+    n_targets = 0
+    for tax, lg in zip(TAXONOMIES, logits, strict=True):
+        rows = [r for r, ex in enumerate(batch) for t, _ in ex.targets if t == tax]
+        if rows:
+            gold = [lab for ex in batch for t, lab in ex.targets if t == tax]
+            loss = loss + ce(lg.float()[rows], torch.tensor(gold))
+            n_targets += len(rows)
+    return loss / max(n_targets, 1)
 
 
 def train(
