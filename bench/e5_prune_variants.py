@@ -53,7 +53,8 @@ def main() -> int:
 
     from spinscope.model.jsonable import dumps
     from spinscope.training import vocab_prune as vp
-    from spinscope.training.multilingual_encoder import ONNX_INT8, TOKENIZER
+    from spinscope.training.multilingual_encoder import TOKENIZER
+    from spinscope.training.multilingual_encoder_export import ONNX_INT8
 
     tok_json = json.loads((args.artifacts / "float" / TOKENIZER).read_text(encoding="utf-8"))
     tok = Tokenizer.from_str(json.dumps(tok_json))

