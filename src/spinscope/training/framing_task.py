@@ -135,7 +135,7 @@ def _not_sure_floor(recs: list, method: str = GENRE_CURVE) -> dict:
 GENRE_FITTED_ON = "SemEval-2023 FR/DE/IT/PL/RU dev and the English shifted-mix split"
 
 
-def _genre_calibration(d23: dict, w: dict, held: set[str], model: str) -> tuple:
+def _genre_calibration(d23: dict, w: dict, held: set[str], model: str | None) -> tuple:
     """The genre's curve, its ECE report and its "not sure" floor, from the held-out answers."""
     rec = _records_genre(d23, w, held)
     cal, report = _calibrate(
