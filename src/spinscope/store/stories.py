@@ -19,8 +19,7 @@ that has not been clustered yet.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -29,12 +28,17 @@ import numpy as np
 
 from spinscope.errors import ConfigError, StoreError
 from spinscope.store.db import Store
+from spinscope.store.story_space import CENTRED, RAW, centre, check_space
 
 # Chosen on the "choose" half of the hand-read same-event gold (bench/gold/stories_gold.tsv,
 # bench/stories_gold_eval.py; BENCHMARKS.md, issue 20, "hand-read gold"): the best pairwise F1
 # of a 0.30-0.80 sweep among thresholds that still join an English lead and its Russian
 # translation (cosine 0.689 in tests/store/test_stories.py); 0.70 scored a little higher on that
 # half but splits such translations. It was 0.50, chosen on a keyword gold that measured topics.
+# For raw vectors. Language-centred vectors (``means``) with a cross-language threshold scored
+# higher on the choose half (0.60 / 0.46: F1 0.804) but lower on the report half (0.694 vs
+# 0.758), so they are opt-in and not what `spinscope stories` runs (BENCHMARKS.md, "Issue 20
+# (s9-stories)").
 THRESHOLD = 0.66
 WINDOW_DAYS = 3
 LEAD_WORDS = 40  # words of the text after the title that go into the vector
@@ -47,6 +51,7 @@ CREATE TABLE IF NOT EXISTS stories (
     dated BOOLEAN);
 CREATE TABLE IF NOT EXISTS story_members (
     doc_id VARCHAR PRIMARY KEY, story_id INTEGER, similarity DOUBLE);
+CREATE TABLE IF NOT EXISTS story_settings (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
 NOT_CLUSTERED = "run `spinscope stories --store {path}` first to group its documents into stories"
 
@@ -59,57 +64,6 @@ def lead_text(title: str | None, text: str, words: int = LEAD_WORDS) -> str:
     if title and body.startswith(title):
         body = body[len(title) :]
     return " ".join([title, *body.split()[:words]]).strip()
-
-
-# Cyrillic to Latin (Russian, Ukrainian and Bulgarian letters), so that "Путин" and "Putin" give
-# the same key; a table, not a full transliteration standard.
-_TRANSLIT = {
-    ch: latin.strip("_")
-    for ch, latin in zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
-        (
-            "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i e g"
-        ).split(),
-        strict=True,
-    )
-}
-_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*\d|\d")
-# Capitalised words that are not names (sentence openers, title case, days and months).
-_NOT_NAMES = frozenset(
-    """the a an in on at of for to and but or as by with from after before over this that these
-    those it its he she they we you i his her their our is are was were be has have had will
-    would can could may says said new more most not no all how why what who when where which
-    there here if than then also just about into up out one two three first last news report
-    video watch live breaking update exclusive opinion analysis
-    monday tuesday wednesday thursday friday saturday sunday january february march april may
-    june july august september october november december
-    в на и с по о об от для из за к у не что как это его её их он она они мы вы а но или же
-    также уже после до при над под между""".split()
-)
-# A key is the first characters of the transliterated word: "Kursk", "Курской" -> "kursk".
-KEY_CHARS = 5
-
-
-def translit(word: str) -> str:
-    """Lower-case Latin spelling of ``word`` (Cyrillic letters by table, others kept)."""
-    return "".join(_TRANSLIT.get(ch, ch) for ch in word.lower())
-
-
-def evidence_keys(text: str) -> frozenset[str]:
-    """Language-independent evidence that two texts tell the same event: the names (capitalised
-    words that are not sentence openers or common title-case words), transliterated and cut to
-    their first ``KEY_CHARS`` letters so that inflected and transliterated forms meet, and the
-    numbers of two or more digits (``#`` + digits)."""
-    keys = set()
-    for m in _WORD.finditer(text):
-        w = m.group(0)
-        if w[0].isdigit():
-            digits = re.sub(r"\D", "", w)
-            if len(digits) >= 2:
-                keys.add("#" + digits)
-        elif w[0].isupper() and len(w) >= 3 and w.lower() not in _NOT_NAMES:
-            keys.add(translit(w.split("-")[0])[:KEY_CHARS])
-    return frozenset(keys)
 
 
 def encode(texts: Sequence[str], encoder: Any) -> np.ndarray:
@@ -134,6 +88,7 @@ class Story:
     last: date | None
     changed: bool = False
     keys: dict[str, int] = field(default_factory=dict)  # evidence key -> members that have it
+    languages: set[str] = field(default_factory=set)  # its documents' languages
 
 
 @dataclass
@@ -148,6 +103,8 @@ class Clusterer:
     window_days: int = WINDOW_DAYS
     stories: list[Story] = field(default_factory=list)
     next_id: int = 1
+    # for a document joining a story with no document in its language (None: ``threshold``)
+    cross_threshold: float | None = None
     # Opt-in, in memory only (``cluster`` and bench/stories_quality.py): ``cluster_store`` does not
     # store story keys and runs with weight 0, the default, because the evidence did not raise
     # F1 on the tuning half of the gold (BENCHMARKS.md, "Story clusters, second pass").
@@ -192,12 +149,29 @@ class Clusterer:
             out.append(sum(w * s.keys.get(k, 0) for k, w in weights.items()) / s.size)
         return np.asarray(out, dtype=np.float32) / total
 
+    def _best(self, sims: np.ndarray, rows: np.ndarray, language: str | None) -> int | None:
+        """The index (into ``rows``) of the most similar story whose threshold ``sims``
+        reach: ``threshold`` for a story that has a document in ``language`` (or where the
+        language is unknown), ``cross_threshold`` for one that has none."""
+        if self.cross_threshold is None:  # one threshold: the most similar story or none
+            best = int(np.argmax(sims))
+            return best if sims[best] >= self.threshold else None
+        cross = self.cross_threshold
+        order = np.argsort(-sims)
+        for i in order[: int(np.count_nonzero(sims >= min(cross, self.threshold)))]:
+            langs = self.stories[int(rows[i])].languages
+            same = not language or not langs or language in langs
+            if sims[i] >= (self.threshold if same else cross):
+                return int(i)
+        return None
+
     def add(
-        self, vector: np.ndarray, day: date | None, keys: frozenset[str] = frozenset()
-    ) -> tuple[int, float]:
-        """Place one unit vector published on ``day`` (None: undated), with its evidence
-        ``keys``; returns its story id and its score for that story before it joined (cosine
-        to the centroid + ``evidence_weight`` x shared evidence; 1.0 for a new story)."""
+        self, vector: np.ndarray, day: date | None, keys: frozenset[str] = frozenset(),
+        language: str | None = None,
+    ) -> tuple[int, float]:  # fmt: skip
+        """Place one unit vector published on ``day`` (None: undated) in ``language``, with its
+        evidence ``keys``; returns its story id and its score for that story before it joined
+        (cosine to the centroid + ``evidence_weight`` x shared evidence; 1.0 for a new story)."""
         n = len(self.stories)
         if day is None:
             mask = ~self._dated[:n]
@@ -213,14 +187,16 @@ class Clusterer:
             sims = self._centroids[rows] @ vector
             if self.evidence_weight and keys:
                 sims = sims + self.evidence_weight * self.evidence(keys, rows)
-            best = int(np.argmax(sims))
-            if sims[best] >= self.threshold:
+            best = self._best(sims, rows, language)
+            if best is not None:
                 k = int(rows[best])
                 s = self.stories[k]
                 s.total = s.total + vector
                 s.size += 1
                 for key in keys:
                     s.keys[key] = s.keys.get(key, 0) + 1
+                if language:
+                    s.languages.add(language)
                 if day is not None:
                     s.first, s.last = min(s.first or day, day), max(s.last or day, day)
                 s.changed = True
@@ -228,6 +204,7 @@ class Clusterer:
                 return s.story_id, float(sims[best])
         s = Story(self.next_id, vector.astype(np.float32).copy(), 1, day, day, True)
         s.keys = dict.fromkeys(keys, 1)
+        s.languages = {language} if language else set()
         self.next_id += 1
         self.stories.append(s)
         self._set_row(n, s)
@@ -299,11 +276,18 @@ def cluster_store(
     threshold: float = THRESHOLD,
     window_days: int = WINDOW_DAYS,
     rebuild: bool = False,
+    means: Mapping[str, np.ndarray] | None = None,
+    cross_threshold: float | None = None,
     batch_size: int = 2048,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Place every stored document that has no story yet (all of them with ``rebuild``);
-    ``encoder.encode(texts)`` gives the vectors of the documents not encoded before.
+    ``encoder.encode(texts)`` gives the vectors of the documents not encoded before. With
+    ``means`` (``story_space.language_means()``, what `spinscope stories` passes), vectors are
+    compared with their language's mean subtracted (``story_space.centre``); without, as
+    encoded (stand-in encoders). A store's stories are grouped in one of the two only.
+    ``cross_threshold``: the threshold for joining a story with no document in the document's
+    language (None: ``threshold``).
 
     Returns:
         A summary: documents placed, new stories, stories joined, undated documents, totals.
@@ -313,22 +297,28 @@ def cluster_store(
         StoreError: the store cannot be read or written.
     """
     _check(threshold, window_days)
+    if cross_threshold is not None:
+        _check(cross_threshold, window_days)
     ensure_tables(store)
+    check_space(store, RAW if means is None else CENTRED, rebuild)
     if rebuild:
         with store.transaction():
             store.con.execute("DELETE FROM stories; DELETE FROM story_members;")
     new = store.query(
-        "SELECT d.doc_id, d.title, d.text, d.published FROM documents d "
+        "SELECT d.doc_id, d.title, d.text, d.published, d.language FROM documents d "
         "WHERE d.doc_id NOT IN (SELECT doc_id FROM story_members) "
         "ORDER BY d.published NULLS LAST, d.doc_id"
     )
     vectors = _vectors(store, new, encoder, batch_size, progress)
+    if means is not None:
+        vectors = centre(vectors, [row[4] for row in new], means)
     days = [row[3] for row in new]
     c = _load_candidates(store, days, threshold, window_days)
+    c.cross_threshold = cross_threshold
     known = {s.story_id for s in c.stories}
     members, joined = [], set()
     for k in _date_order(days):
-        story_id, sim = c.add(vectors[k], days[k])
+        story_id, sim = c.add(vectors[k], days[k], language=_language(new[k][4]))
         members.append([new[k][0], story_id, round(sim, 6)])
         if story_id in known:
             joined.add(story_id)
@@ -401,8 +391,22 @@ def _load_candidates(store, days, threshold, window_days) -> Clusterer:
         for sid, blob, size, first, last in store.query(sql, params):
             total = np.frombuffer(blob, dtype=np.float32).copy()
             stories.append(Story(int(sid), total, int(size), first, last))
+    if stories:
+        by_id = {s.story_id: s for s in stories}
+        for sid, langs in store.query(
+            "SELECT m.story_id, list(DISTINCT d.language) FROM story_members m JOIN documents d "
+            "USING (doc_id) WHERE m.story_id IN (SELECT unnest(?)) GROUP BY 1",
+            [[s.story_id for s in stories]],
+        ):
+            by_id[sid].languages = {lang for lang in map(_language, langs) if lang}
     top = store.query("SELECT coalesce(max(story_id), 0) FROM stories")[0][0]
     return Clusterer(threshold, window_days, stories, int(top) + 1)
+
+
+def _language(code: str | None) -> str | None:
+    """A stored language code, or None where it is unknown."""
+    code = (code or "").lower()
+    return None if code in ("", "unknown", "und") else code
 
 
 def _save(store: Store, c: Clusterer, members: list[list[Any]]) -> None:
