@@ -14,8 +14,10 @@ side-by-side view (``store.story_view._column``, ``figure_groups``, ``figure_dif
 Without ``--list`` it prints, per pair, each quantity compared (flagged or agreeing) and scores
 the annotation: precision = flagged differences labelled ``differ`` / flagged; recall =
 flagged ``differ`` / all ``differ`` rows (flagged or ``missed``, i.e. found by reading the two
-articles' extracted figures). ``--list`` prints every figure each article of a pair gives
-(text, value, unit, about, statement, time), for reading.
+articles' extracted figures); and how many agreeing quantities are the same quantity (``same``)
+or no quantity at all (``not_a_quantity``, counted as ``agreed_odd``: a clock time, a phone
+number, an ordinal). ``--list`` prints every figure each article of a pair gives (text, value,
+unit, about, statement, time), for reading.
 """
 
 from __future__ import annotations
@@ -92,9 +94,12 @@ def score(rows: list[dict], found: dict[tuple, bool]) -> dict[str, float | int]:
     flagged = [r for r in rows if r["kind"] == "flagged"]
     real = [r for r in rows if r["label"] == "differ"]
     tp = sum(r["label"] == "differ" for r in flagged)
+    agreed = [r for r in rows if r["kind"] == "agreed"]
     return {"flagged": len(flagged), "flagged_differ": tp, "differ": len(real),
             "precision": tp / len(flagged) if flagged else float("nan"),
-            "recall": tp / len(real) if real else float("nan"), "stale": len(stale)}  # fmt: skip
+            "recall": tp / len(real) if real else float("nan"), "stale": len(stale),
+            "agreed": len(agreed), "agreed_same": sum(r["label"] == "same" for r in agreed),
+            "agreed_odd": sum(r["label"] == "not_a_quantity" for r in agreed)}  # fmt: skip
 
 
 def main(argv=None) -> int:
