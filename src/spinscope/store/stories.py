@@ -128,6 +128,8 @@ class Clusterer:
         self._first = np.zeros(max(n, 16), dtype=np.int64)
         self._last = np.zeros(max(n, 16), dtype=np.int64)
         self._dated = np.zeros(max(n, 16), dtype=bool)
+        self._langs = np.zeros(max(n, 16), dtype=np.int64)  # one bit a language (``_bit``)
+        self._bits: dict[str, int] = getattr(self, "_bits", {})
         for k, s in enumerate(self.stories):
             self._set_row(k, s)
 
@@ -139,10 +141,12 @@ class Clusterer:
             self._first = np.concatenate([self._first, np.zeros(grow, dtype=np.int64)])
             self._last = np.concatenate([self._last, np.zeros(grow, dtype=np.int64)])
             self._dated = np.concatenate([self._dated, np.zeros(grow, dtype=bool)])
+            self._langs = np.concatenate([self._langs, np.zeros(grow, dtype=np.int64)])
         self._centroids[k] = s.total / max(float(np.linalg.norm(s.total)), 1e-12)
         if s.centred is not None:
             self._centred[k] = s.centred / max(float(np.linalg.norm(s.centred)), 1e-12)
         self._dated[k] = s.first is not None
+        self._langs[k] = sum({self._bit(lang) for lang in s.languages})
         self._first[k] = s.first.toordinal() if s.first else 0
         self._last[k] = s.last.toordinal() if s.last else 0
 
@@ -160,6 +164,13 @@ class Clusterer:
             out.append(sum(w * s.keys.get(k, 0) for k, w in weights.items()) / s.size)
         return np.asarray(out, dtype=np.float32) / total
 
+    def _bit(self, language: str) -> int:
+        """The bit of ``language`` in ``_langs`` (from the 63rd language on, they share one:
+        such languages are then compared as one)."""
+        if language not in self._bits:
+            self._bits[language] = 1 << min(len(self._bits), 62)
+        return self._bits[language]
+
     def _best(
         self, sims: np.ndarray, rows: np.ndarray, language: str | None, centred: np.ndarray | None
     ) -> tuple[int | None, float]:
@@ -170,9 +181,10 @@ class Clusterer:
         if self.cross_threshold is None or centred is None or not language:
             best = int(np.argmax(sims))
             return (best, float(sims[best])) if sims[best] >= self.threshold else (None, 0.0)
-        langs = [self.stories[int(r)].languages for r in rows]
-        other = np.array([bool(x) and language not in x for x in langs])
-        score = np.where(other, self._centred[rows] @ centred, sims)
+        langs = self._langs[rows]
+        other = (langs != 0) & ((langs & self._bit(language)) == 0)
+        score = sims.copy()
+        score[other] = self._centred[rows[other]] @ centred
         ok = score >= np.where(other, self.cross_threshold, self.threshold)
         if not ok.any():
             return None, 0.0
