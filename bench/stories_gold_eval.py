@@ -18,7 +18,10 @@ also scored on their own.
 
 ``--thresholds`` sweeps thresholds (choose the default on the ``choose`` half only); without
 it, the shipped ``THRESHOLD`` is scored. ``--lead-words N`` (an experiment) encodes the title and
-N words of text instead of ``LEAD_WORDS``. ``--show`` prints, for the first threshold, the gold
+N words of text instead of ``LEAD_WORDS``. ``--cross T`` sets the threshold on language-centred
+vectors (``store.story_space``) for joining a story with no document in the article's language
+(default: the shipped ``CROSS_THRESHOLD``); ``--raw`` compares raw vectors only (before
+s9-stories). ``--show`` prints, for the first threshold, the gold
 pairs that were missed and the predicted pairs that are wrong (ids and titles, on screen only).
 """
 
@@ -103,18 +106,25 @@ def load_half(data: Path, gold: Sequence[GoldArticle]):
     return out
 
 
-def cluster_half(results, encoder, thresholds: Sequence[float], workdir: Path, name: str):
+def cluster_half(results, encoder, thresholds: Sequence[float], workdir: Path, name: str,
+                 raw: bool = False, cross: float | None = None):  # fmt: skip
     """Story id of each result at each threshold: ``cluster_store`` on a fresh store (vectors
-    are encoded once and reused by the ``rebuild`` runs)."""
+    are encoded once and reused by the ``rebuild`` runs), as `spinscope stories` runs it: with
+    the shipped language means and ``cross`` threshold for cross-language joins (``raw``: without,
+    every comparison on raw vectors, as before s9-stories)."""
     from spinscope.store import Store
     from spinscope.store.stories import cluster_store
+    from spinscope.store.story_space import language_means
+
+    means = None if raw else language_means()
 
     path = workdir / f"{name}.duckdb"
     out = {}
     with Store(path) as store:
         store.write(results)
         for t in thresholds:
-            cluster_store(store, encoder, threshold=t, rebuild=True)
+            cluster_store(store, encoder, threshold=t, rebuild=True, means=means,
+                          cross_threshold=cross)
             ids = dict(store.query("SELECT doc_id, story_id FROM story_members"))
             out[t] = [ids[r.doc.id] for r in results]
     return out
@@ -132,11 +142,13 @@ def score_half(gold: Sequence[GoldArticle], stories: Sequence[Any]) -> dict[str,
 
 def evaluate(
     data: Path, gold_path: Path = GOLD, halves: Sequence[str] = HALVES,
-    thresholds: Sequence[float] | None = None, encoder: Any = None,
+    thresholds: Sequence[float] | None = None, encoder: Any = None, raw: bool = False,
+    cross: float | None = None,
 ) -> dict[str, dict[float, dict]]:  # fmt: skip
     """``{half: {threshold: scores}}`` (see ``score_half``); the shipped encoder by default."""
-    from spinscope.store.stories import THRESHOLD
+    from spinscope.store.stories import CROSS_THRESHOLD, THRESHOLD
 
+    cross = CROSS_THRESHOLD if cross is None else cross
     if encoder is None:
         from spinscope.analysis._multilingual import load_encoder
 
@@ -148,7 +160,7 @@ def evaluate(
         for half in halves:
             part = [a for a in gold if a.half == half]
             results = load_half(data, part)
-            per_t = cluster_half(results, encoder, thresholds, Path(tmp), half)
+            per_t = cluster_half(results, encoder, thresholds, Path(tmp), half, raw, cross)
             out[half] = {t: {**score_half(part, s), "stories": s} for t, s in per_t.items()}
     return out
 
@@ -177,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--thresholds", type=float, nargs="*")
     ap.add_argument("--show", action="store_true")
     ap.add_argument("--lead-words", type=int, default=None)
+    ap.add_argument("--raw", action="store_true", help="raw vectors only (before s9-stories)")
+    ap.add_argument("--cross", type=float, default=None, help="cross-language threshold")
     a = ap.parse_args(argv)
     if a.lead_words is not None:
         import spinscope.store.stories as stories
@@ -188,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"stories_gold_eval: no SemEval-2023/2025 data under {data}", file=sys.stderr)
         return 2
     halves = HALVES if a.half == "both" else (a.half,)
-    res = evaluate(data, Path(a.gold), halves, a.thresholds)
+    res = evaluate(data, Path(a.gold), halves, a.thresholds, raw=a.raw, cross=a.cross)
     print("| half | threshold | P | R | F1 | EN-RU P | EN-RU R | EN-RU F1 | EN-RU pairs | "
           "cross-lang F1 | stories |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|")

@@ -14,10 +14,11 @@ are over all pairs of gold articles; English-Russian pairs are also scored on th
         [--thresholds 0.3 0.5 ...] [--unmasked] [--show]
 
 ``--half`` scores one half of a split of the gold articles by article (``halves``): choose
-settings on ``tune``, report ``report``. ``--weights`` adds that weight x the shared evidence keys
-(``store.stories.evidence_keys``: names and numbers, Cyrillic transliterated) to the cosine; the
-gold's own pattern words are removed from the evidence (``masked``) unless ``--unmasked`` (a
-circular reference run). ``--show`` prints sampled gold pairs and non-pairs and stops.
+settings on ``tune``, report ``report``. ``--weights`` adds that weight x the shared evidence
+keys (``store.story_evidence.evidence_keys``: names and numbers, Cyrillic transliterated) to the
+cosine; the gold's own pattern words are removed from the evidence (``masked``) unless
+``--unmasked`` (a circular reference run). ``--show`` prints sampled gold pairs and non-pairs
+and stops.
 
 ``--centre`` subtracts a mean vector before clustering (an experiment, not what
 ``spinscope stories`` does): the mean of every article of the set (``corpus``) or of every
@@ -41,7 +42,8 @@ import numpy as np
 from stories_gold_eval import pair_scores  # bench/, beside this script
 
 from spinscope.analysis._multilingual import load_encoder
-from spinscope.store.stories import cluster, encode, evidence_keys, lead_text
+from spinscope.store.stories import cluster, encode, lead_text
+from spinscope.store.story_evidence import evidence_keys
 
 EVENTS = {
     "crocus": r"crocus|крокус",

@@ -12,7 +12,8 @@ import pytest
 from spinscope.cli.main import main
 from spinscope.errors import ConfigError, StoreError
 from spinscope.store import Store
-from spinscope.store.stories import cluster, cluster_store, evidence_keys, lead_text, translit
+from spinscope.store.stories import cluster, cluster_store, lead_text
+from spinscope.store.story_evidence import evidence_keys, translit
 from spinscope.store.story_view import list_stories, stats_by_story, story_view
 from story_fixtures import DAM_EN, KeywordEncoder, result, story_results
 

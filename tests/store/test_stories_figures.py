@@ -39,6 +39,13 @@ def test_dates_and_durations_are_not_matched():
     assert figure_differences(c) == [] and figure_groups(c) == {}
 
 
+def test_clock_times_are_not_matched():
+    # "5 p.m." and "6 p.m.": the about key was "p m" (a deadline in the Florida story, s9-stories
+    # figure pairs); a clock time is not a count
+    c = cols(A=[fig("5", 5.0, "5 p.m", "p m")], B=[fig("6", 6.0, "6 p.m.", "p m")])
+    assert about_key("5 p.m.") == () and figure_differences(c) == [] and figure_groups(c) == {}
+
+
 def test_qualified_values_agree_with_values_inside_them():
     more = fig("more than 700", 700.0, "more than 700 rounds of ammunition", "rounds",
                qualifier=">")

@@ -14,7 +14,8 @@ def stories_command(args) -> int:
     from spinscope.analysis._multilingual import load_encoder
     from spinscope.cli.main import print_json
     from spinscope.store import Store
-    from spinscope.store.stories import THRESHOLD, WINDOW_DAYS, cluster_store
+    from spinscope.store.stories import CROSS_THRESHOLD, THRESHOLD, WINDOW_DAYS, cluster_store
+    from spinscope.store.story_space import language_means
 
     if not Path(args.store).is_file():
         raise StoreError(
@@ -25,7 +26,8 @@ def stories_command(args) -> int:
     window = WINDOW_DAYS if args.window_days is None else args.window_days
     with Store(args.store) as store:
         summary = cluster_store(store, load_encoder(), threshold=threshold, window_days=window,
-                                rebuild=args.rebuild)  # fmt: skip
+                                rebuild=args.rebuild, means=language_means(),
+                                cross_threshold=min(CROSS_THRESHOLD, threshold))  # fmt: skip
     if args.json:
         print_json(summary)
         return 0

