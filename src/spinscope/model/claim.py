@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from spinscope.model.record import Record
+
 
 @dataclass(frozen=True)
-class Quantity:
+class Quantity(Record):
     """A number the text states, normalised.
 
     ``kind`` is money, percent, percentage_points, multiplier, ratio, count, rank or ordinal;
@@ -28,16 +30,9 @@ class Quantity:
     high: float | None = None
     qualifier: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Quantity:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
-
 
 @dataclass(frozen=True)
-class TimeRef:
+class TimeRef(Record):
     """A time the text refers to: ``kind`` is point, range, since, by, relative, future,
     duration or recurring; ``start_year``/``end_year`` are set where the text names years."""
 
@@ -47,13 +42,6 @@ class TimeRef:
     kind: str
     start_year: int | None = None
     end_year: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TimeRef:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 @dataclass(frozen=True)
@@ -73,7 +61,7 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class Attribution:
+class Attribution(Record):
     """Who a claim is from: ``kind`` is author, reported, quote or according_to.
 
     ``speaker`` is the mention in the sentence; ``entity`` the fullest mention of the same name
@@ -84,9 +72,6 @@ class Attribution:
     speaker: Mention | None = None
     entity: Mention | None = None
     cue: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Attribution:
