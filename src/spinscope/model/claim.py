@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spinscope.model.record import Record
+from spinscope.model.record import Record, shallow_dict
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(Record):
     """A sentence worth checking (``text == doc.text[start:end]``), scored for check-worthiness,
     with the figures it states, the times it names and who it is attributed to.
 
@@ -136,31 +136,21 @@ class Claim:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "checkworthiness": self.checkworthiness,
+            **shallow_dict(self),
             "figures": [f.to_dict() for f in self.figures],
             "times": [t.to_dict() for t in self.times],
             "attribution": self.attribution.to_dict(),
-            "normalized": self.normalized,
             "embedding": list(self.embedding),
-            "explanation": self.explanation,
-            "analyzer": self.analyzer,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claim:
-        return cls(
-            start=data["start"],
-            end=data["end"],
-            text=data["text"],
-            checkworthiness=data["checkworthiness"],
-            figures=[Figure.from_dict(f) for f in data.get("figures", [])],
-            times=[TimeRef.from_dict(t) for t in data.get("times", [])],
-            attribution=Attribution.from_dict(data.get("attribution") or {"kind": "author"}),
-            normalized=data.get("normalized", ""),
-            embedding=list(data.get("embedding", [])),
-            explanation=data.get("explanation", ""),
-            analyzer=data.get("analyzer", "claims"),
+        return super().from_dict(
+            {
+                **data,
+                "figures": [Figure.from_dict(f) for f in data.get("figures", [])],
+                "times": [TimeRef.from_dict(t) for t in data.get("times", [])],
+                "attribution": Attribution.from_dict(data.get("attribution") or {"kind": "author"}),
+                "embedding": list(data.get("embedding", [])),
+            }
         )
