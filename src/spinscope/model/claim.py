@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spinscope.model.record import Record, shallow_dict
+from spinscope.model.record import Record, TextSpan, shallow_dict
 
 
 @dataclass(frozen=True)
-class Quantity(Record):
+class Quantity(TextSpan):
     """A number the text states, normalised.
 
     ``kind`` is money, percent, percentage_points, multiplier, ratio, count, rank or ordinal;
@@ -20,9 +20,6 @@ class Quantity(Record):
     ``high``; ``qualifier`` records "nearly" (``<~``), "more than" (``>``) and the like.
     """
 
-    start: int
-    end: int
-    text: str
     value: float
     kind: str
     unit: str | None = None
@@ -32,13 +29,10 @@ class Quantity(Record):
 
 
 @dataclass(frozen=True)
-class TimeRef(Record):
+class TimeRef(TextSpan):
     """A time the text refers to: ``kind`` is point, range, since, by, relative, future,
     duration or recurring; ``start_year``/``end_year`` are set where the text names years."""
 
-    start: int
-    end: int
-    text: str
     kind: str
     start_year: int | None = None
     end_year: int | None = None

@@ -14,7 +14,7 @@ from spinscope.model.claim import Claim, Mention, Quantity, TimeRef
 from spinscope.model.jsonable import plain
 from spinscope.model.labels import ArticleLabel
 from spinscope.model.language import Language
-from spinscope.model.record import Record
+from spinscope.model.record import TextSpan
 
 # 1.1: claims; 1.2: article labels; 1.3: entity roles; 1.4: tentative; 1.5: document language
 SCHEMA_VERSION = "1.5"
@@ -64,16 +64,13 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Finding(Record):
+class Finding(TextSpan):
     """One result: a labelled character span of a document, with its evidence and provenance.
 
     ``text`` is always ``doc.text[start:end]``. Several findings may cover the same or overlapping
     spans (a span can carry several techniques).
     """
 
-    start: int
-    end: int
-    text: str
     label: str
     taxonomy: str
     category: str

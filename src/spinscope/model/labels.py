@@ -6,18 +6,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spinscope.model.record import Record
+from spinscope.model.record import Record, TextSpan
 
 NOT_SURE = "not sure"  # the label of an article-level answer the analyser could not decide
 
 
 @dataclass(frozen=True)
-class Evidence(Record):
+class Evidence(TextSpan):
     """A sentence that supports a label: offsets into the document, and its share of the score."""
 
-    start: int
-    end: int
-    text: str
     weight: float
 
 

@@ -26,3 +26,15 @@ class Record:
 def shallow_dict(record: Any) -> dict[str, Any]:
     """``record``'s fields -> values, in order, the values as they are (not converted)."""
     return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+@dataclass(frozen=True)
+class TextSpan(Record):
+    """A stretch of the document's text: ``text == doc.text[start:end]`` (character offsets).
+
+    Subclasses add their fields after these three, so their dicts start with them.
+    """
+
+    start: int
+    end: int
+    text: str
