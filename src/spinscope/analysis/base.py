@@ -95,8 +95,8 @@ class FromSettings:
 
 def require_file(path: str | Path, missing: str) -> Path:
     """``path``, or a ModelError saying ``missing`` (what is missing and how to get it) where
-    nothing is there."""
-    if not Path(path).exists():
+    no file is there (a folder in its place counts as missing)."""
+    if not Path(path).is_file():
         raise ModelError(missing)
     return Path(path)
 
