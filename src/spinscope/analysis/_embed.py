@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spinscope.analysis.base import load_once
-from spinscope.errors import ModelError
+from spinscope.analysis.base import load_once, require_file
 
 if TYPE_CHECKING:
     from model2vec import StaticModel
@@ -22,8 +21,10 @@ def embedder_dir() -> Path:
 @load_once
 def load_embedder() -> StaticModel:
     path = embedder_dir()
-    if not (path / "model.safetensors").exists():
-        raise ModelError(f"The sentence embedder is missing from {path}; reinstall spinscope.")
+    require_file(
+        path / "model.safetensors",
+        f"The sentence embedder is missing from {path}; reinstall spinscope.",
+    )
     return read_static_model(path)
 
 

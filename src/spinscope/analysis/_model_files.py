@@ -21,6 +21,8 @@ class ModelFiles:
     MODEL_WHAT: str
     TRAIN_TASK: str
     model_dir: Path
+    name: str
+    version: str
 
     @cached_property
     def card(self) -> dict[str, Any]:
@@ -31,6 +33,12 @@ class ModelFiles:
         self.card  # noqa: B018 -- names a missing model by its card first
         return read_arrays(self.model_dir / self.WEIGHTS_FILE)
 
-    def model_fields(self) -> dict[str, Any]:
-        """The card's name and version, as the provenance records them."""
-        return {"model": self.card.get("name"), "model_version": self.card.get("version")}
+    def provenance_head(self) -> dict[str, Any]:
+        """The first entries of the analyser's provenance: its name and version, then its
+        model's (the card's name and version)."""
+        return {
+            "analyzer": self.name,
+            "version": self.version,
+            "model": self.card.get("name"),
+            "model_version": self.card.get("version"),
+        }

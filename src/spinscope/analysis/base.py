@@ -93,14 +93,21 @@ class FromSettings:
         return cls(**setting_args(settings, cls.SETTING_ARGS))
 
 
+def require_file(path: str | Path, missing: str) -> Path:
+    """``path``, or a ModelError saying ``missing`` (what is missing and how to get it) where
+    no file is there (a folder in its place counts as missing)."""
+    if not Path(path).is_file():
+        raise ModelError(missing)
+    return Path(path)
+
+
 def read_card(path: Path, what: str, train: str) -> dict[str, Any]:
     """A model's JSON card, or a ModelError naming the model and how to get one."""
-    if not path.exists():
-        raise ModelError(
-            f"No {what} model in {path.parent} ({path.name} is missing); reinstall spinscope "
-            f"or train one with `spinscope train {train}`."
-        )
-    card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    missing = (
+        f"No {what} model in {path.parent} ({path.name} is missing); reinstall spinscope "
+        f"or train one with `spinscope train {train}`."
+    )
+    card: dict[str, Any] = json.loads(require_file(path, missing).read_text(encoding="utf-8"))
     return card
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spinscope.analysis import encoder
+from spinscope.analysis.base import require_file
 from spinscope.errors import ModelError
 
 if TYPE_CHECKING:
@@ -55,12 +56,11 @@ class CheckworthinessScorer:
 
     def _path(self, name: str) -> Path:
         path = self.model_dir / name
-        if not path.is_file():
-            raise ModelError(
-                f"Check-worthiness model file {path} is missing; reinstall spinscope or retrain "
-                "with spinscope train checkworthy."
-            )
-        return path
+        return require_file(
+            path,
+            f"Check-worthiness model file {path} is missing; reinstall spinscope or retrain "
+            "with spinscope train checkworthy.",
+        )
 
     @property
     def card(self) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from spinscope.analysis.base import require_file
 from spinscope.errors import ModelError
 
 if TYPE_CHECKING:
@@ -49,8 +50,7 @@ class Window:
 def load_tokenizer(path: str) -> Tokenizer:
     from tokenizers import Tokenizer
 
-    if not Path(path).exists():
-        raise ModelError(f"Tokenizer file {path} is missing; reinstall spinscope or retrain.")
+    require_file(path, f"Tokenizer file {path} is missing; reinstall spinscope or retrain.")
     tok = Tokenizer.from_file(path)
     tok.no_truncation()
     tok.no_padding()
@@ -127,8 +127,7 @@ def shared_sidecar(path: str | Path) -> Path:
 @lru_cache(maxsize=4)
 def _shared_tensor(path: str, sha256: str) -> np.ndarray:
     """A tensor stored once for several models (read once per process, checked by sha256)."""
-    if not Path(path).exists():
-        raise ModelError(f"Shared model file {path} is missing; reinstall spinscope.")
+    require_file(path, f"Shared model file {path} is missing; reinstall spinscope.")
     if file_sha256(path) != sha256:
         raise ModelError(
             f"Shared model file {path} does not match the models that use it; reinstall spinscope."
@@ -171,8 +170,7 @@ def session(path: str) -> Any:  # an onnxruntime.InferenceSession (onnxruntime h
     """
     import onnxruntime as ort
 
-    if not Path(path).exists():
-        raise ModelError(f"Model file {path} is missing; reinstall spinscope or retrain.")
+    require_file(path, f"Model file {path} is missing; reinstall spinscope or retrain.")
     opts = ort.SessionOptions()
     threads = int(os.environ.get("SPINSCOPE_THREADS", "0"))
     if threads:

@@ -172,9 +172,7 @@ class FramingAnalyzer(ModelFiles, FromSettings):
 
     def provenance(self) -> dict[str, Any]:
         return {
-            "analyzer": self.name,
-            "version": self.version,
-            **self.model_fields(),
+            **self.provenance_head(),
             "embedder": EMBEDDER_ID,
             "encoder": {
                 "articles": self.card.get("encoder", "model2vec"),

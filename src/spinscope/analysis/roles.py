@@ -163,9 +163,7 @@ class RoleAnalyzer(ModelFiles, FromSettings):
 
     def provenance(self) -> dict[str, Any]:
         return {
-            "analyzer": self.name,
-            "version": self.version,
-            **self.model_fields(),
+            **self.provenance_head(),
             "embedder": EMBEDDER_ID,
             "sha256": {
                 **checksums(self.model_dir, WEIGHTS, CARD, "calibration.json"),

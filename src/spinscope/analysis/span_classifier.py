@@ -34,7 +34,8 @@ import numpy as np
 
 from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis._occurrences import Occurrences
-from spinscope.errors import ConfigError, ModelError
+from spinscope.analysis.base import require_file
+from spinscope.errors import ConfigError
 from spinscope.model.taxonomy import LABELS
 
 if TYPE_CHECKING:
@@ -178,12 +179,11 @@ class SpanClassifier:
         return self.model_dir / (MODEL_INT8 if self.variant == "int8" else MODEL_FP32)
 
     def _require(self, path: Path) -> Path:
-        if not path.exists():
-            raise ModelError(
-                f"Span classifier file {path.name} is missing from {self.model_dir}; export one "
-                "with `spinscope train span-classifier-export`."
-            )
-        return path
+        return require_file(
+            path,
+            f"Span classifier file {path.name} is missing from {self.model_dir}; export one "
+            "with `spinscope train span-classifier-export`.",
+        )
 
     @cached_property
     def card(self) -> dict[str, Any]:

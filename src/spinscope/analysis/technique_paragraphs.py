@@ -245,9 +245,7 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         from spinscope.analysis.encoder import checksums
 
         return {
-            "analyzer": self.name,
-            "version": self.version,
-            **self.model_fields(),
+            **self.provenance_head(),
             "encoder": ENCODER_ID,
             "sha256": checksums(self.model_dir, WEIGHTS, CARD),
             "languages": list(self.languages),

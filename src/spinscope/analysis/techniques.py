@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spinscope.analysis import calibration, encoder, span_geometry
-from spinscope.analysis.base import FromSettings
+from spinscope.analysis.base import FromSettings, require_file
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.explain import evidence_clause
 from spinscope.analysis.spans import (
@@ -146,12 +146,11 @@ class TechniqueTagger(FromSettings):
     # -- model files, loaded once on first use --------------------------------------------
     @cached_property
     def card(self) -> dict[str, Any]:
-        path = self.model_dir / "card.json"
-        if not path.exists():
-            raise ModelError(
-                f"No technique model in {self.model_dir} (card.json is missing). Reinstall "
-                "spinscope, or train one with `spinscope train techniques`."
-            )
+        missing = (
+            f"No technique model in {self.model_dir} (card.json is missing). Reinstall "
+            "spinscope, or train one with `spinscope train techniques`."
+        )
+        path = require_file(self.model_dir / "card.json", missing)
         card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return card
 

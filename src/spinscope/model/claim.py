@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from spinscope.model.record import Record, TextSpan, shallow_dict
+
 
 @dataclass(frozen=True)
-class Quantity:
+class Quantity(TextSpan):
     """A number the text states, normalised.
 
     ``kind`` is money, percent, percentage_points, multiplier, ratio, count, rank or ordinal;
@@ -18,9 +20,6 @@ class Quantity:
     ``high``; ``qualifier`` records "nearly" (``<~``), "more than" (``>``) and the like.
     """
 
-    start: int
-    end: int
-    text: str
     value: float
     kind: str
     unit: str | None = None
@@ -28,32 +27,15 @@ class Quantity:
     high: float | None = None
     qualifier: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Quantity:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
-
 
 @dataclass(frozen=True)
-class TimeRef:
+class TimeRef(TextSpan):
     """A time the text refers to: ``kind`` is point, range, since, by, relative, future,
     duration or recurring; ``start_year``/``end_year`` are set where the text names years."""
 
-    start: int
-    end: int
-    text: str
     kind: str
     start_year: int | None = None
     end_year: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TimeRef:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 @dataclass(frozen=True)
@@ -73,7 +55,7 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class Attribution:
+class Attribution(Record):
     """Who a claim is from: ``kind`` is author, reported, quote or according_to.
 
     ``speaker`` is the mention in the sentence; ``entity`` the fullest mention of the same name
@@ -84,9 +66,6 @@ class Attribution:
     speaker: Mention | None = None
     entity: Mention | None = None
     cue: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Attribution:
@@ -130,7 +109,7 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(Record):
     """A sentence worth checking (``text == doc.text[start:end]``), scored for check-worthiness,
     with the figures it states, the times it names and who it is attributed to.
 
@@ -151,31 +130,21 @@ class Claim:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "checkworthiness": self.checkworthiness,
+            **shallow_dict(self),
             "figures": [f.to_dict() for f in self.figures],
             "times": [t.to_dict() for t in self.times],
             "attribution": self.attribution.to_dict(),
-            "normalized": self.normalized,
             "embedding": list(self.embedding),
-            "explanation": self.explanation,
-            "analyzer": self.analyzer,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claim:
-        return cls(
-            start=data["start"],
-            end=data["end"],
-            text=data["text"],
-            checkworthiness=data["checkworthiness"],
-            figures=[Figure.from_dict(f) for f in data.get("figures", [])],
-            times=[TimeRef.from_dict(t) for t in data.get("times", [])],
-            attribution=Attribution.from_dict(data.get("attribution") or {"kind": "author"}),
-            normalized=data.get("normalized", ""),
-            embedding=list(data.get("embedding", [])),
-            explanation=data.get("explanation", ""),
-            analyzer=data.get("analyzer", "claims"),
+        return super().from_dict(
+            {
+                **data,
+                "figures": [Figure.from_dict(f) for f in data.get("figures", [])],
+                "times": [TimeRef.from_dict(t) for t in data.get("times", [])],
+                "attribution": Attribution.from_dict(data.get("attribution") or {"kind": "author"}),
+                "embedding": list(data.get("embedding", [])),
+            }
         )

@@ -7,13 +7,14 @@ every interface (CLI JSON, HTML report, later the store and the API) writes the 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from spinscope.model.claim import Claim, Mention, Quantity, TimeRef
 from spinscope.model.jsonable import plain
 from spinscope.model.labels import ArticleLabel
 from spinscope.model.language import Language
+from spinscope.model.record import TextSpan
 
 # 1.1: claims; 1.2: article labels; 1.3: entity roles; 1.4: tentative; 1.5: document language
 SCHEMA_VERSION = "1.5"
@@ -63,16 +64,13 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(TextSpan):
     """One result: a labelled character span of a document, with its evidence and provenance.
 
     ``text`` is always ``doc.text[start:end]``. Several findings may cover the same or overlapping
     spans (a span can carry several techniques).
     """
 
-    start: int
-    end: int
-    text: str
     label: str
     taxonomy: str
     category: str
@@ -87,13 +85,6 @@ class Finding:
     voice: str | None = None
     # who is quoted or reported, where the attribution names someone
     speaker: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
 @dataclass(frozen=True)

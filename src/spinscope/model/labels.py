@@ -6,24 +6,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from spinscope.model.record import Record, TextSpan
+
 NOT_SURE = "not sure"  # the label of an article-level answer the analyser could not decide
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(TextSpan):
     """A sentence that supports a label: offsets into the document, and its share of the score."""
 
-    start: int
-    end: int
-    text: str
     weight: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
-class ArticleLabel:
+class ArticleLabel(Record):
     """A label of the whole article (``task``: genre, frame, narrative, subnarrative or
     entity_role) with its score and evidence.
 
@@ -71,13 +67,6 @@ class ArticleLabel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ArticleLabel:
-        return cls(
-            task=data["task"],
-            label=data["label"],
-            score=data["score"],
-            evidence=[Evidence(**e) for e in data.get("evidence", [])],
-            explanation=data.get("explanation", ""),
-            analyzer=data.get("analyzer", "framing"),
-            entity=data.get("entity"),
-            best=data.get("best"),
+        return super().from_dict(
+            {**data, "evidence": [Evidence(**e) for e in data.get("evidence", [])]}
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from spinscope.model.record import Record
+
 UNKNOWN = "unknown"
 
 # ISO 639-1 code -> English name, for every language the detector can answer.
@@ -53,7 +55,7 @@ def describe(code: str) -> str:
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Record):
     """A paragraph (a run of text between line breaks) and its language. ``inherited``: too short
     (or too unsure) to judge alone, it takes the document's language."""
 
@@ -62,15 +64,6 @@ class Paragraph:
     code: str
     confidence: float
     inherited: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "code": self.code,
-            "confidence": self.confidence,
-            "inherited": self.inherited,
-        }
 
 
 @dataclass(frozen=True)
