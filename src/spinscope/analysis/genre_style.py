@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 MAX_CHARS = 60_000
-QUOTES = "\"“”„«»‹›‚"
+QUOTES = '"“”„«»‹›‚'
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SENT = re.compile(r"[^.!?…\n]+(?:[.!?…]+|\n|$)")
 _NUMBER = re.compile(r"\d")
