@@ -52,3 +52,52 @@ def test_train_framing_without_data_is_one_line(tmp_path, capsys):
     code = main(["train", "framing", "--data", str(tmp_path), "--out", str(tmp_path / "m")])
     err = capsys.readouterr().err
     assert code != 0 and "semeval2023-task3 not found" in err and "Traceback" not in err
+
+
+def _rows(n: int = 60, seed: int = 0):
+    from spinscope.analysis import genre_style as gs
+
+    rng = np.random.default_rng(seed)
+    y = [("opinion", "reporting", "satire")[k % 3] for k in range(n)]
+    vec = rng.normal(size=(n, 8)) + np.array(
+        [[("opinion", "reporting", "satire").index(g)] for g in y]
+    )
+    style = rng.normal(size=(n, len(gs.NAMES))) * 5 + 10  # raw, unstandardised
+    return np.hstack([vec, style]), y
+
+
+def test_fit_genre_stores_the_style_standardisation():
+    from spinscope.analysis import genre_style as gs
+
+    x, y = _rows()
+    w = fm.fit_genre(x, y, 1.0, style_scale=0.3)
+    assert w["genre_W"].shape == (3, x.shape[1])
+    assert np.allclose(w["genre_style_mu"], x[:, -len(gs.NAMES) :].mean(0))
+    p = fm.genre_probs(w, x)
+    assert p.shape == (len(y), 3) and np.allclose(p.sum(1), 1.0)
+    # one raw row (the analyser's shape) gives the same as the batch
+    assert np.allclose(gs.genre_probs(w, x[0]), p[0])
+
+
+def test_a_model_without_style_reads_the_vector_columns_only():
+    x, y = _rows()
+    w = fm.fit_genre(x[:, :8], y, 1.0)
+    old = {"genre_W": w["genre_W"][:, :8], "genre_b": w["genre_b"]}
+    assert np.allclose(fm.genre_probs(old, x), fm.genre_probs(old, x[:, :8]))
+
+
+@pytest.mark.skipif(not (DATA / "fr").is_dir(), reason="SemEval-2023 Task 3 data not available")
+def test_genre_head_on_a_tiny_slice_of_real_articles():
+    from spinscope.analysis import genre_style as gs
+    from spinscope.analysis.feature_cache import vectors
+
+    ids, texts, gold = fm.split_data(DATA, "FR", "dev", 1)
+    pick = [
+        next(k for k, g in enumerate(gold) if g == genre)
+        for genre in ("opinion", "reporting", "satire")
+    ]
+    pick += [k for k in range(len(gold)) if k not in pick][:4]
+    texts, gold = [texts[k] for k in pick], [gold[k] for k in pick]
+    x = np.hstack([vectors(texts), gs.matrix(texts)])
+    w = fm.fit_genre(x, gold, 1.0)
+    assert fm.genre_probs(w, x).shape == (len(gold), 3)

@@ -51,7 +51,9 @@ def held_splits(data: dict) -> dict[str, tuple[np.ndarray, list[str]]]:
 
 
 def logits(w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
-    return x @ w["genre_W"].T + w["genre_b"]
+    from spinscope.analysis.genre_style import genre_inputs
+
+    return genre_inputs(w, x) @ w["genre_W"].T + w["genre_b"]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -61,11 +63,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 def fit_plain(x: np.ndarray, y: list[str], c: float) -> dict[str, np.ndarray]:
     """Softmax regression without class weights (answers for the training mix)."""
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=c, max_iter=5000).fit(x, y)
-    order = [list(lr.classes_).index(g) for g in GENRES]
-    return {"genre_W": lr.coef_[order], "genre_b": lr.intercept_[order]}
+    return fm.fit_genre(x, y, c, balanced=False)
 
 
 def out_of_fold_logits(
