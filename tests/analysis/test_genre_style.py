@@ -1,6 +1,9 @@
 """The genre head's language-agnostic style features on short, empty and odd texts."""
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from spinscope.analysis import genre_style as gs
 
@@ -56,3 +59,55 @@ def test_standardise_clips_and_survives_constant_columns():
     z = gs.standardise(np.array([[5.0, 100.0]]), x.mean(0), x.std(0))
     assert z[0, 0] == 5.0 and z[0, 1] == 5.0
     assert gs.matrix([]).shape == (0, len(gs.NAMES))
+
+
+def _bench():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "genre_style_cv.py"
+    spec = importlib.util.spec_from_file_location("genre_style_cv", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["genre_style_cv"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _part(texts: list[str], gold: list[str], mean: np.ndarray) -> dict:
+    return {"ids": [str(k) for k in range(len(gold))], "gold": gold, "mean": mean,
+            "std": np.zeros_like(mean), "style": gs.matrix(texts)}  # fmt: skip
+
+
+def test_leave_one_language_out_on_synthetic_rows():
+    pytest.importorskip("sklearn")
+    bench = _bench()
+    rng = np.random.default_rng(0)
+    genres = ["opinion", "reporting", "satire"] * 4
+    texts = ["T\n\nI think you lie! Why?", "T\n\nPARIS (AFP) - 3 dead, police said.", "T\n\nLOL."]
+    train = {
+        lang: _part(texts * 4, genres, rng.normal(size=(12, 4)) + np.eye(4)[[0, 1, 2] * 4])
+        for lang in ("EN", "FR", "DE")
+    }
+    for kind in ("mean", "style", "mean+style", "mean+std+style"):
+        s = bench.loo(train, kind, 1.0, 0.3, 1.0)
+        assert set(s) == {"EN", "FR", "DE"} and all(0 <= v <= 1 for v in s.values())
+
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "semeval2023-task3"
+
+
+@pytest.mark.skipif(not (DATA / "fr").is_dir(), reason="SemEval-2023 Task 3 data not available")
+def test_style_head_on_a_tiny_slice_of_real_articles():
+    pytest.importorskip("sklearn")
+    from spinscope.analysis.feature_cache import vectors
+    from spinscope.training import framing_multilingual as fm
+
+    _, texts, gold = fm.split_data(DATA, "FR", "dev", 1)
+    pick = [gold.index(g) for g in ("opinion", "reporting", "satire")]
+    pick += [k for k in range(len(gold)) if k not in pick][:3]
+    texts, gold = [texts[k] for k in pick], [gold[k] for k in pick]
+    part = _part(texts, gold, vectors(texts))
+    (score,) = _bench().fit_score([part], [part], "mean+style", 1.0, 0.1, 0.0)
+    assert 0 <= score <= 1
