@@ -10,6 +10,8 @@ settings are scored once on FR/DE/IT/PL/RU dev and the English shifted-mix split
     PYTHONPATH=src python bench/genre_style_cv.py --data ../shared/data --cache DIR cv
     PYTHONPATH=src python bench/genre_style_cv.py --data ../shared/data --cache DIR \
         score --kind mean+style --C 2 --style 0.1
+    # language-centred vectors (each language's train mean vector subtracted, no labels used)
+    PYTHONPATH=src python bench/genre_style_cv.py --data ../shared/data --cache DIR --centre cv
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ GRID = (
     + [("style", c, 1.0, 0.0) for c in (0.1, 1.0, 10.0)]
     + [("mean+style", c, a, 0.0) for c, a in ((2, 0.03), (1, 0.1), (1, 0.2), (4, 0.1))]
 )
+
+CENTRED_GRID = [("mean", c, 0.0, 0.0) for c in (0.2, 0.5, 2, 8)] + [
+    ("mean+style", c, a, 0.0)
+    for c, a in ((0.2, 0.1), (0.5, 0.03), (0.5, 0.1), (0.5, 0.3), (1, 0.1), (2, 0.1), (8, 0.1))
+]
 
 
 def encode(data: Path, cache: Path) -> None:
@@ -78,6 +85,16 @@ def load(data: Path, cache: Path) -> tuple[dict, dict]:
     train = {"EN": _rows(en, ~held)} | {lang: parts[lang, "train"] for lang in fm.DEV_LANGS}
     evals = {lang: parts[lang, "dev"] for lang in fm.DEV_LANGS} | {"EN shifted": _rows(en, held)}
     return train, evals
+
+
+def centre(train: dict, evals: dict) -> None:
+    """Subtract each language's training mean vector (its unlabelled train rows; the English
+    shifted split gets English train's) from that language's rows, in place."""
+    mu = {lang: d["mean"].mean(0) for lang, d in train.items()}
+    for lang, d in train.items():
+        d["mean"] = d["mean"] - mu[lang]
+    for name, d in evals.items():
+        d["mean"] = d["mean"] - mu["EN" if name == "EN shifted" else name]
 
 
 def _rows(d: dict, m: np.ndarray) -> dict:
@@ -126,13 +143,16 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=2.0)
     ap.add_argument("--style", type=float, default=0.1)
     ap.add_argument("--spread", type=float, default=0.0)
+    ap.add_argument("--centre", action="store_true", help="language-centred vectors")
     a = ap.parse_args()
     if a.mode == "encode":
         encode(a.data, a.cache)
         return
     train, evals = load(a.data, a.cache)
+    if a.centre:
+        centre(train, evals)
     if a.mode == "cv":
-        for kind, c, sa, sb in GRID:
+        for kind, c, sa, sb in CENTRED_GRID if a.centre else GRID:
             s = loo(train, kind, c, sa, sb)
             row = {"kind": kind, "C": c, "style": sa, "spread": sb}
             row["cv"] = round(float(np.mean(list(s.values()))), 4)
