@@ -111,3 +111,17 @@ def test_style_head_on_a_tiny_slice_of_real_articles():
     part = _part(texts, gold, vectors(texts))
     (score,) = _bench().fit_score([part], [part], "mean+style", 1.0, 0.1, 0.0)
     assert 0 <= score <= 1
+
+
+def test_centring_subtracts_each_languages_train_mean():
+    bench = _bench()
+    rng = np.random.default_rng(1)
+    train = {lang: {"mean": rng.normal(size=(5, 3)) + k} for k, lang in enumerate(("EN", "FR"))}
+    evals = {"FR": {"mean": np.ones((2, 3))}, "EN shifted": {"mean": np.zeros((2, 3))}}
+    mu = {lang: d["mean"].mean(0) for lang, d in train.items()}
+    bench.centre(train, evals)
+    assert np.allclose(train["FR"]["mean"].mean(0), 0) and np.allclose(
+        train["EN"]["mean"].mean(0), 0
+    )
+    assert np.allclose(evals["FR"]["mean"], 1 - mu["FR"])
+    assert np.allclose(evals["EN shifted"]["mean"], -mu["EN"])
