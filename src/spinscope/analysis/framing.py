@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis import _article_checks, _multilingual, calibration, genre_style, language
+from spinscope.analysis import _article_checks, _multilingual, calibration, language
 from spinscope.analysis._embed import EMBEDDER_ID, embedder_sha256, load_embedder
 from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis.base import FromSettings, read_arrays
@@ -287,11 +287,11 @@ class FramingAnalyzer(ModelFiles, FromSettings):
             assert frame is not None  # same card, same language: not covered for genre, nor frame
             return [unsupported, frame]
         out = []
-        raw = np.concatenate([v.article, genre_style.style_features(text)])
-        genre_p = genre_style.genre_probs(w, raw)
+        genre_z = w["genre_W"] @ v.article + w["genre_b"]
+        genre_p = np.exp(genre_z - genre_z.max())
+        genre_p /= genre_p.sum()
         k = int(np.argmax(genre_p))
-        gw = w["genre_W"][:, : len(v.article)]  # the passages' part (evidence); style is global
-        direction = gw[k] - np.delete(gw, k, axis=0).mean(0)
+        direction = w["genre_W"][k] - np.delete(w["genre_W"], k, axis=0).mean(0)
         label = self._label(text, v, "genre", card["genres"][k], float(genre_p[k]), direction)
         floor = card.get("not_sure_below", {}).get("genre")
         if floor is not None:

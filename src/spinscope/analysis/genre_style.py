@@ -104,22 +104,3 @@ def matrix(texts: list[str]) -> np.ndarray:
 def standardise(x: np.ndarray, mu: np.ndarray, sd: np.ndarray, clip: float = 5.0) -> np.ndarray:
     """Standardised with the training ``mu``/``sd``, clipped to ±``clip`` (odd texts bounded)."""
     return np.clip((x - mu) / np.where(sd > 1e-9, sd, 1.0), -clip, clip)
-
-
-def genre_inputs(w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
-    """The genre head's inputs from raw rows ``x`` (the article vector, then the raw style values
-    of ``NAMES``): the style columns standardised with the statistics the model stores, scaled by
-    its ``genre_style_scale``. A model without style statistics reads the vector columns only."""
-    mu = w.get("genre_style_mu")
-    if mu is None:
-        return x[..., : w["genre_W"].shape[-1]]
-    d = x.shape[-1] - len(mu)
-    style = float(w["genre_style_scale"]) * standardise(x[..., d:], mu, w["genre_style_sd"])
-    return np.concatenate([x[..., :d], style], axis=-1)
-
-
-def genre_probs(w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
-    """Softmax genre probabilities of raw rows ``x`` (see ``genre_inputs``), one row each."""
-    z = genre_inputs(w, x) @ w["genre_W"].T + w["genre_b"]
-    p = np.exp(z - z.max(-1, keepdims=True))
-    return p / p.sum(-1, keepdims=True)

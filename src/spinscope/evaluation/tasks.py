@@ -349,9 +349,6 @@ def _framing_multilingual(o: Options, subtask: str) -> dict:
         update(len(texts), len(texts))
     where = "English shifted-mix split" if o.lang == "EN" else f"{o.lang} dev"
     if subtask == "st1":
-        from spinscope.analysis.genre_style import matrix
-
-        x = np.hstack([x, matrix(texts)])  # the genre head's style columns (old models skip them)
         return {**head, "split": where, **fm.genre_scores(gold, fm.genre_probs(w, x))}
     f1 = fm.frames_f1(gold, fm.frame_probs(w, x), card["threshold"])
     return {**head, "split": where, "articles": len(ids), "frames_micro_f1": round(f1, 4)}

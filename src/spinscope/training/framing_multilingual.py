@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from spinscope.analysis import genre_style
 from spinscope.analysis.feature_cache import vectors
 from spinscope.corpora.semeval23_articles import (
     FRAMES,
@@ -36,9 +35,6 @@ from spinscope.evaluation.article_labels import frames_micro_f1, genre_macro_f1
 LANGS = {"EN": "en", "FR": "fr", "DE": "ge", "IT": "it", "PL": "po", "RU": "ru"}
 DEV_LANGS = ("FR", "DE", "IT", "PL", "RU")
 GENRE_CS = (0.5, 2.0, 8.0, 32.0)
-# the style columns' scale beside the unit article vector: chosen with C by leave-one-language-out
-# CV on train only (BENCHMARKS.md, "Issue 15 (s9-genre)")
-STYLE_SCALE = 0.1
 FRAME_CS = (1.0, 4.0, 16.0)
 FRAME_THRESHOLDS = (0.5,)  # fixed before scoring, as the analyser's framing.threshold default
 EN_SHIFTED = 20  # articles per genre held out of English train (all satire's 10 -> 5, see below)
@@ -64,24 +60,18 @@ def en_shifted_ids(ids: list[str], genres: list[str], seed: int = 0) -> set[str]
     return out
 
 
-def fit_genre(
-    x: np.ndarray, y: list[str], c: float, style_scale: float = STYLE_SCALE, balanced: bool = True
-) -> dict[str, np.ndarray]:
-    """Class-balanced (``balanced``) softmax regression over rows of ``x`` = the article vector
-    and the raw style values (``genre_style.NAMES``, the last columns), which it standardises
-    with the training statistics it stores beside the weights."""
+def fit_genre(x: np.ndarray, y: list[str], c: float) -> dict[str, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
-    n = len(genre_style.NAMES)
-    w = {"genre_style_mu": x[:, -n:].mean(0), "genre_style_sd": x[:, -n:].std(0),
-         "genre_style_scale": np.asarray(style_scale)}  # fmt: skip
-    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
-    lr.fit(genre_style.genre_inputs(w, x), y)
+    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
     order = [list(lr.classes_).index(g) for g in GENRES]
-    return {**w, "genre_W": lr.coef_[order], "genre_b": lr.intercept_[order]}
+    return {"genre_W": lr.coef_[order], "genre_b": lr.intercept_[order]}
 
 
-genre_probs = genre_style.genre_probs  # rows: the article vector, then the raw style values
+def genre_probs(w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
+    z = x @ w["genre_W"].T + w["genre_b"]
+    p = np.exp(z - z.max(1, keepdims=True))
+    return p / p.sum(1, keepdims=True)
 
 
 def em_priors(p: np.ndarray, iters: int = 100) -> tuple[np.ndarray, np.ndarray]:
@@ -140,17 +130,13 @@ def frames_f1(gold: list[list[str]], p: np.ndarray, t: float) -> float:
 
 
 def load_all(root: Path, cache: dict) -> dict:
-    """Per (subtask, language, split): ids, article vectors and gold; genre's (subtask 1) rows
-    also carry the raw style values (``genre_style.NAMES``) after the vector."""
+    """Per (subtask, language, split): ids, article vectors and gold."""
     out = {}
     for sub in (1, 2):
         for lang in LANGS:
             for split in ("train", "dev") if lang != "EN" else ("train",):
                 ids, texts, gold = split_data(root, lang, split, sub)
-                x = vectors(texts, cache)
-                if sub == 1:
-                    x = np.hstack([x, genre_style.matrix(texts)])
-                out[sub, lang, split] = (ids, x, gold)
+                out[sub, lang, split] = (ids, vectors(texts, cache), gold)
     return out
 
 

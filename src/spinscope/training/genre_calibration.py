@@ -51,9 +51,7 @@ def held_splits(data: dict) -> dict[str, tuple[np.ndarray, list[str]]]:
 
 
 def logits(w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
-    from spinscope.analysis.genre_style import genre_inputs
-
-    return genre_inputs(w, x) @ w["genre_W"].T + w["genre_b"]
+    return x @ w["genre_W"].T + w["genre_b"]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -63,7 +61,11 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 def fit_plain(x: np.ndarray, y: list[str], c: float) -> dict[str, np.ndarray]:
     """Softmax regression without class weights (answers for the training mix)."""
-    return fm.fit_genre(x, y, c, balanced=False)
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    order = [list(lr.classes_).index(g) for g in GENRES]
+    return {"genre_W": lr.coef_[order], "genre_b": lr.intercept_[order]}
 
 
 def out_of_fold_logits(
