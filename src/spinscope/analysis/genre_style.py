@@ -103,4 +103,5 @@ def matrix(texts: list[str]) -> np.ndarray:
 
 def standardise(x: np.ndarray, mu: np.ndarray, sd: np.ndarray, clip: float = 5.0) -> np.ndarray:
     """Standardised with the training ``mu``/``sd``, clipped to ±``clip`` (odd texts bounded)."""
-    return np.clip((x - mu) / np.where(sd > 1e-9, sd, 1.0), -clip, clip)
+    z: np.ndarray = np.clip((x - mu) / np.where(sd > 1e-9, sd, 1.0), -clip, clip)
+    return z
