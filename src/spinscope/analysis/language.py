@@ -59,7 +59,8 @@ def _load() -> Any:
                     "py3langid",
                     [_model_file()],
                     _model_arrays,
-                    mmap=["ptc", "nextmove", "output", "row"],
+                    mmap=["nextmove", "output", "row"],
+                    rows=["ptc"],
                 )
             )
     return _identifier
@@ -81,7 +82,7 @@ def _model_arrays() -> dict[str, Any]:
     ident = LanguageIdentifier.from_model_file(_model_file(), norm_probs=True)
     ident.set_languages([c for c in ident.labels if c in NAMES])
     return {
-        "ptc": ident.nb_ptc,
+        "ptc": np.ascontiguousarray(ident.nb_ptc),  # C order: read by rows (``RowFile``)
         "pc": ident.nb_pc,
         "classes": np.array(ident.nb_classes),
         "nextmove": np.frombuffer(ident.tk_nextmove, dtype=_unsigned(ident.tk_nextmove)),
@@ -102,7 +103,7 @@ def _identifier_from(model: dict[str, Any]) -> Any:
     from py3langid.langid import LanguageIdentifier
 
     return LanguageIdentifier(
-        np.asarray(model["ptc"]),
+        model["ptc"],  # read only as ``ptc[feature ids]``, so a ``RowFile`` serves
         np.asarray(model["pc"]),
         model["classes"].tolist(),
         _items(model["nextmove"]),
