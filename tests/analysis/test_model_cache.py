@@ -143,9 +143,24 @@ def test_embedder_reader_matches_model2vec(cache: Path) -> None:
         pytest.skip("the sentence embedder is not installed")
     ours = _embed.read_static_model(_embed.embedder_dir())
     theirs = model2vec.StaticModel.from_pretrained(str(_embed.embedder_dir()))
-    texts = ["Prices rose 4% in May.", "An unrelated sentence about football."]
-    assert np.array_equal(ours.encode(texts), theirs.encode(texts))
-    assert ours.config == theirs.config and ours.normalize == theirs.normalize
+    assert isinstance(ours, _embed.StaticEmbedder)  # model2vec itself is not imported for it
+    texts = [
+        "Prices rose 4% in May.",
+        "An unrelated sentence about football.",
+        "",
+        "   ",
+        "Цены 東京 ﬁ naïve \u2028 \x00 ☃",
+        "word " * 3000,  # past the 512-token limit and the character cut
+        "Prices rose 4% in May.",
+    ]
+    for batch in (texts, texts[:1], texts * 200):  # 1,400 sentences: two tokenizer batches
+        got, want = ours.encode(batch), theirs.encode(batch)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    one = ours.encode("A lone sentence.")
+    assert one.shape == (ours.dim,) and np.array_equal(one, theirs.encode("A lone sentence."))
+    assert ours.normalize == theirs.normalize
+    assert ours.median_token_length == theirs.median_token_length
+    assert ours.unk_token_id == theirs.unk_token_id
 
 
 def test_a_new_entry_replaces_the_old_one_of_the_same_name(cache: Path, tmp_path: Path) -> None:
