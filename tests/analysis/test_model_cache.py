@@ -126,13 +126,15 @@ def test_language_detector_from_the_cache_matches_py3langid(cache: Path) -> None
                 "py3langid",
                 [language._model_file()],
                 language._model_arrays,
-                mmap=["nextmove", "output", "row"],
+                mmap=["output", "row"],
                 rows=["ptc"],
+                blocks=["nextmove"],
             )
         )
         assert ident.nb_classes == ref.nb_classes
         assert [ident.classify(t) for t in texts] == [ref.classify(t) for t in texts]
     assert isinstance(ident.nb_ptc, _model_cache.RowFile)
+    assert isinstance(ident.tk_nextmove, _model_cache.BlockFile)
 
 
 def test_embedder_reader_matches_model2vec(cache: Path) -> None:
@@ -203,3 +205,19 @@ def test_arrays_read_by_rows_where_the_file_allows(cache: Path, tmp_path: Path) 
     ids = np.array([2, 0, 2])
     for key in ("c", "f"):
         assert np.array_equal(read[key][ids], built[key][ids])
+
+
+def test_a_block_file_gives_the_items_of_the_array(tmp_path: Path) -> None:
+    for dtype in (np.uint32, np.int64, np.uint16):
+        values = (np.arange(700) * 7919 % 1000).astype(dtype)
+        np.save(tmp_path / "v.npy", values)
+        items = _model_cache.BlockFile.open(tmp_path / "v.npy")
+        assert items is not None and len(items) == 700
+        for i in (0, 255, 256, 511, 699, 3, 300):
+            assert items[i] == int(values[i]) and isinstance(items[i], int)
+        with pytest.raises(IndexError):
+            items[700]
+        with pytest.raises(IndexError):
+            items[768]
+    np.save(tmp_path / "f.npy", np.arange(4.0))
+    assert _model_cache.BlockFile.open(tmp_path / "f.npy") is None  # not integers: mapped instead

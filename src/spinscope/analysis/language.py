@@ -59,8 +59,9 @@ def _load() -> Any:
                     "py3langid",
                     [_model_file()],
                     _model_arrays,
-                    mmap=["nextmove", "output", "row"],
+                    mmap=["output", "row"],
                     rows=["ptc"],
+                    blocks=["nextmove"],
                 )
             )
     return _identifier
@@ -106,15 +107,18 @@ def _identifier_from(model: dict[str, Any]) -> Any:
         model["ptc"],  # read only as ``ptc[feature ids]``, so a ``RowFile`` serves
         np.asarray(model["pc"]),
         model["classes"].tolist(),
-        _items(model["nextmove"]),
+        _items(model["nextmove"]),  # a ``BlockFile`` from the cache: read as it is walked
         _items(model["output"]),
         norm_probs=True,
         tk_row=_items(model["row"]),
     )
 
 
-def _items(values: np.ndarray) -> memoryview:
-    """A one-dimensional array as a memory view whose items are Python ints (no copy)."""
+def _items(values: Any) -> Any:
+    """A one-dimensional array as a memory view whose items are Python ints (no copy); a
+    ``_model_cache.BlockFile`` (whose items are Python ints too) as it is."""
+    if isinstance(values, _model_cache.BlockFile):
+        return values
     return np.ascontiguousarray(values).data
 
 
