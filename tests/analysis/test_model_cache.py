@@ -146,6 +146,7 @@ def test_embedder_reader_matches_model2vec(cache: Path) -> None:
     ours = _embed.read_static_model(_embed.embedder_dir())
     theirs = model2vec.StaticModel.from_pretrained(str(_embed.embedder_dir()))
     assert isinstance(ours, _embed.StaticEmbedder)  # model2vec itself is not imported for it
+    assert isinstance(ours.embedding, _model_cache.RowFile)  # rows read from the file
     texts = [
         "Prices rose 4% in May.",
         "An unrelated sentence about football.",
@@ -183,6 +184,8 @@ def test_a_row_file_gives_the_rows_a_memory_map_gives(tmp_path: Path) -> None:
     for ids in ([3, 0, 3, 6], [-1, 2], [], np.array([[1]]).ravel()):
         got, want = rows[np.asarray(ids, dtype=np.int64)], table[np.asarray(ids, dtype=np.int64)]
         assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want)
+    grid = np.array([[6, 1, 1], [0, 2, 6]])
+    assert np.array_equal(rows[grid], table[grid]) and rows[grid].shape == (2, 3, 5)
     with pytest.raises(IndexError):
         rows[np.array([7])]
     with pytest.raises(TypeError):

@@ -47,16 +47,23 @@ def read_static_model(path: Path) -> SentenceEmbedder:
 
     with safe_open(str(path / "model.safetensors"), framework="numpy") as tensors:
         names = set(tensors.keys())
-        vectors = tensors.get_tensor("embeddings")
+        rows = (
+            None
+            if names - {"embeddings"}
+            else _safetensor_rows(path / "model.safetensors", "embeddings")
+        )
+        vectors = tensors.get_tensor("embeddings") if rows is None else None
         weights = tensors.get_tensor("weights") if "weights" in names else None
         mapping = tensors.get_tensor("mapping") if "mapping" in names else None
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
     tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
     normalize, max_length = config.get("normalize", False), config.get("max_length", 512)
-    if weights is None and mapping is None:
-        return StaticEmbedder(vectors, tokenizer, normalize=normalize, max_length=max_length)
+    if rows is not None or (weights is None and mapping is None):
+        table = rows if rows is not None else vectors
+        return StaticEmbedder(table, tokenizer, normalize=normalize, max_length=max_length)
     from model2vec import StaticModel
 
+    assert vectors is not None  # read above wherever rows is None
     model: SentenceEmbedder = StaticModel(
         vectors=vectors,
         tokenizer=tokenizer,
@@ -78,7 +85,8 @@ class StaticEmbedder:
 
     BATCH = 1024  # sentences per tokenizer call, as model2vec's ``encode`` batches them
 
-    def __init__(self, vectors: np.ndarray, tokenizer: Any, *, normalize: bool, max_length: int):
+    def __init__(self, vectors: Any, tokenizer: Any, *, normalize: bool, max_length: int):
+        """``vectors``: an array, or a ``_model_cache.RowFile`` (the same rows, read as indexed)."""
         vocab = tokenizer.get_vocab()
         if len(vectors) != len(vocab):
             raise ModelError(
@@ -128,6 +136,31 @@ class StaticEmbedder:
         norm = np.linalg.norm(out32, axis=1, keepdims=True) + 1e-32
         normalised: np.ndarray = (out32 / norm).astype(out.dtype)
         return normalised
+
+
+_SAFETENSORS_DTYPES = {"I8": "i1", "U8": "u1", "F16": "<f2", "F32": "<f4", "F64": "<f8"}
+
+
+def _safetensor_rows(path: Path, name: str) -> Any:
+    """The rows of the 2-D tensor ``name`` in the safetensors file ``path``, read from the file
+    as they are indexed (``_model_cache.RowFile``): a text reads a few hundred of the embedder's
+    29,525 rows, so its 7.5 MB table is not held in memory. None where the header does not
+    describe a plain 2-D tensor of a known type."""
+    import json
+
+    from spinscope.analysis._model_cache import RowFile
+
+    try:
+        with open(path, "rb") as fh:
+            size = int.from_bytes(fh.read(8), "little")
+            info = json.loads(fh.read(size))[name]
+        shape, (start, end) = info["shape"], info["data_offsets"]
+        dtype = np.dtype(_SAFETENSORS_DTYPES[info["dtype"]])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if len(shape) != 2 or end - start != shape[0] * shape[1] * dtype.itemsize:
+        return None
+    return RowFile(path, (int(shape[0]), int(shape[1])), dtype, 8 + size + int(start))
 
 
 def _unk_token_id(tokenizer: Any) -> int | None:

