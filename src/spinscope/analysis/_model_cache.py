@@ -161,7 +161,7 @@ class BlockFile:
         self.format = {1: "B", 2: "H", 4: "I", 8: "Q"}[dtype.itemsize].lower()
         if dtype.kind == "u":
             self.format = self.format.upper()
-        self._blocks: list[memoryview | None] = [None] * -(-length // 256)
+        self._blocks: list[memoryview[int] | None] = [None] * -(-length // 256)
         self._fd: int | None = None
 
     @classmethod
@@ -185,7 +185,7 @@ class BlockFile:
         item: int = block[index & 255]
         return item
 
-    def _read(self, number: int) -> memoryview:
+    def _read(self, number: int) -> memoryview[int]:
         if number < 0 or number * 256 >= self.length:
             raise IndexError(f"item out of range for {self.length} items")
         if self._fd is None:
@@ -193,7 +193,7 @@ class BlockFile:
         data = os.pread(self._fd, self.block_bytes, self.offset + number * self.block_bytes)
         if not data or len(data) % (self.block_bytes // 256):
             raise OSError(f"{self.path} is shorter than its header says")
-        block = memoryview(data).cast(self.format)
+        block: memoryview[int] = memoryview(data).cast(self.format)  # type: ignore[call-overload]
         self._blocks[number] = block  # two threads reading one block at once store equal ones
         return block
 

@@ -99,12 +99,12 @@ class CheckworthinessScorer:
             tok_path = self._path(TOKENIZER_FILE)
             try:  # shared with the tagger where the files are the same: not changed here
                 tok = encoder.load_tokenizer(str(tok_path))
-                special = [tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")]
+                cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
             except Exception as exc:  # tokenizers raises a bare Exception on bad files
                 raise ModelError(f"Tokenizer {tok_path} is unreadable: {exc}") from exc
-            if None in special:
+            if cls is None or sep is None:
                 raise ModelError(f"Tokenizer {tok_path} has no [CLS] or [SEP] token.")
-            self._special = (int(special[0]), int(special[1]))
+            self._special = (cls, sep)
             try:
                 session = encoder.session(str(model))
             except ModelError:
