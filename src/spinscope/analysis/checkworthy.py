@@ -49,6 +49,7 @@ class CheckworthinessScorer:
         self.batch_size = batch_size
         self._session: Any = None  # an onnxruntime.InferenceSession once loaded (no stubs)
         self._tokenizer: Tokenizer | None = None
+        self._special = (0, 0)  # the [CLS] and [SEP] ids, set by _load
         self._card: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
@@ -96,15 +97,14 @@ class CheckworthinessScorer:
                 return
             model = self._path(MODEL_FILE)
             tok_path = self._path(TOKENIZER_FILE)
-            max_len = self.max_len
-            from tokenizers import Tokenizer
-
-            try:
-                tok = Tokenizer.from_file(str(tok_path))
+            try:  # shared with the tagger where the files are the same: not changed here
+                tok = encoder.load_tokenizer(str(tok_path))
+                cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
             except Exception as exc:  # tokenizers raises a bare Exception on bad files
                 raise ModelError(f"Tokenizer {tok_path} is unreadable: {exc}") from exc
-            tok.no_padding()
-            tok.enable_truncation(max_length=max_len)
+            if cls is None or sep is None:
+                raise ModelError(f"Tokenizer {tok_path} has no [CLS] or [SEP] token.")
+            self._special = (cls, sep)
             try:
                 session = encoder.session(str(model))
             except ModelError:
@@ -116,6 +116,16 @@ class CheckworthinessScorer:
 
     # -- scoring ----------------------------------------------------------------------------
 
+    def word_pieces(self, texts: list[str]) -> list[list[int]]:
+        """``[CLS]`` + a text's word pieces cut to ``max_len`` - 2 + ``[SEP]``: what the model
+        was trained on (its tokenizer with truncation to ``max_len`` and special tokens), made
+        from the shared, untruncated tokenizer."""
+        assert self._tokenizer is not None  # _load set it (or raised)
+        cls, sep = self._special
+        keep = max(self.max_len - 2, 0)
+        encs = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        return [[cls, *e.ids[:keep], sep] for e in encs]
+
     def score(self, sentences: Sequence[str]) -> np.ndarray:
         """Probabilities (n, 2) float32: [:, 0] claimbuster head, [:, 1] checkthat19 head."""
         texts = list(sentences)
@@ -123,15 +133,15 @@ class CheckworthinessScorer:
             return np.zeros((0, len(HEADS)), dtype=np.float32)
         self._load()
         assert self._tokenizer is not None  # _load set it (or raised)
-        encs = self._tokenizer.encode_batch(texts)
-        lengths = [len(e.ids) for e in encs]
+        rows = self.word_pieces(texts)
+        lengths = [len(r) for r in rows]
         out = np.zeros((len(texts), len(HEADS)), dtype=np.float32)
         for idx in encoder.length_batches(lengths, self.batch_size):  # like lengths together
             width = max(lengths[i] for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, i in enumerate(idx):
-                ids[row, : lengths[i]] = encs[i].ids
+                ids[row, : lengths[i]] = rows[i]
                 mask[row, : lengths[i]] = 1
             probs = self._session.run(["probs"], {"input_ids": ids, "attention_mask": mask})[0]
             out[idx] = probs

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,13 +49,26 @@ class Window:
 
 @lru_cache(maxsize=8)
 def load_tokenizer(path: str) -> Tokenizer:
+    """The tokenizer in ``path``, without truncation or padding. Files with the same bytes give
+    the same object (the tagger's and the check-worthiness model's are one file copied: 9 MB
+    each once loaded), so no caller may change its settings."""
     from tokenizers import Tokenizer
 
     require_file(path, f"Tokenizer file {path} is missing; reinstall spinscope or retrain.")
-    tok = Tokenizer.from_file(path)
-    tok.no_truncation()
-    tok.no_padding()
+    stat = os.stat(path)
+    digest = _cached_sha256(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    with _TOKENIZERS_LOCK:
+        tok = _TOKENIZERS.get(digest)
+        if tok is None:
+            tok = Tokenizer.from_file(path)
+            tok.no_truncation()
+            tok.no_padding()
+            _TOKENIZERS[digest] = tok
     return tok
+
+
+_TOKENIZERS: dict[str, Tokenizer] = {}  # by the sha256 of the file's bytes
+_TOKENIZERS_LOCK = threading.Lock()
 
 
 def encode(tokenizer: Tokenizer, text: str) -> Encoded:

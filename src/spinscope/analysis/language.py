@@ -59,7 +59,9 @@ def _load() -> Any:
                     "py3langid",
                     [_model_file()],
                     _model_arrays,
-                    mmap=["ptc", "nextmove", "output", "row"],
+                    mmap=["output", "row"],
+                    rows=["ptc"],
+                    blocks=["nextmove"],
                 )
             )
     return _identifier
@@ -81,7 +83,7 @@ def _model_arrays() -> dict[str, Any]:
     ident = LanguageIdentifier.from_model_file(_model_file(), norm_probs=True)
     ident.set_languages([c for c in ident.labels if c in NAMES])
     return {
-        "ptc": ident.nb_ptc,
+        "ptc": np.ascontiguousarray(ident.nb_ptc),  # C order: read by rows (``RowFile``)
         "pc": ident.nb_pc,
         "classes": np.array(ident.nb_classes),
         "nextmove": np.frombuffer(ident.tk_nextmove, dtype=_unsigned(ident.tk_nextmove)),
@@ -102,18 +104,21 @@ def _identifier_from(model: dict[str, Any]) -> Any:
     from py3langid.langid import LanguageIdentifier
 
     return LanguageIdentifier(
-        np.asarray(model["ptc"]),
+        model["ptc"],  # read only as ``ptc[feature ids]``, so a ``RowFile`` serves
         np.asarray(model["pc"]),
         model["classes"].tolist(),
-        _items(model["nextmove"]),
+        _items(model["nextmove"]),  # a ``BlockFile`` from the cache: read as it is walked
         _items(model["output"]),
         norm_probs=True,
         tk_row=_items(model["row"]),
     )
 
 
-def _items(values: np.ndarray) -> memoryview:
-    """A one-dimensional array as a memory view whose items are Python ints (no copy)."""
+def _items(values: Any) -> Any:
+    """A one-dimensional array as a memory view whose items are Python ints (no copy); a
+    ``_model_cache.BlockFile`` (whose items are Python ints too) as it is."""
+    if isinstance(values, _model_cache.BlockFile):
+        return values
     return np.ascontiguousarray(values).data
 
 

@@ -17,7 +17,7 @@ from spinscope.analysis._embed import load_embedder
 from spinscope.analysis.span_geometry import sentence_starts
 
 if TYPE_CHECKING:
-    from model2vec import StaticModel
+    from spinscope.analysis._embed import SentenceEmbedder
 
 
 def sentence_of(
@@ -39,7 +39,7 @@ def sentence_of(
 def mention_features(
     items: Sequence[tuple[str, int, int]],
     features: str = "sentence+mention",
-    embedder: StaticModel | None = None,
+    embedder: SentenceEmbedder | None = None,
 ) -> np.ndarray:
     """Unit vectors of each mention ``(text, start, end)``: its sentence and/or itself."""
     if not items:

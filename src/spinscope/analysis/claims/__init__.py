@@ -35,8 +35,7 @@ from spinscope.model.document import Document
 from spinscope.settings import comma_list, named_settings, optional
 
 if TYPE_CHECKING:
-    from model2vec import StaticModel
-
+    from spinscope.analysis._embed import SentenceEmbedder
     from spinscope.analysis.checkworthy import CheckworthinessScorer
 
 NAME = "claims"
@@ -93,7 +92,7 @@ class ClaimAnalyzer(FromSettings):
         return CheckworthinessScorer(self.model_dir)
 
     @cached_property
-    def embedder(self) -> StaticModel:
+    def embedder(self) -> SentenceEmbedder:
         from spinscope.analysis._embed import load_embedder
 
         return load_embedder()
