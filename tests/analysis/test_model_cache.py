@@ -224,3 +224,31 @@ def test_a_block_file_gives_the_items_of_the_array(tmp_path: Path) -> None:
             items[768]
     np.save(tmp_path / "f.npy", np.arange(4.0))
     assert _model_cache.BlockFile.open(tmp_path / "f.npy") is None  # not integers: mapped instead
+
+
+def test_a_file_digest_is_computed_once_per_file_version(cache: Path, tmp_path: Path) -> None:
+    from spinscope.analysis.encoder import file_sha256
+
+    calls: list[Path] = []
+
+    def compute(path: Path) -> str:
+        calls.append(path)
+        return file_sha256(path)
+
+    source = _source(tmp_path)
+    first = _model_cache.file_digest(source, compute)
+    assert first == file_sha256(source) and len(first) == 64
+    assert _model_cache.file_digest(source, compute) == first and len(calls) == 1
+    source.write_text("v2, longer", encoding="utf-8")  # a new size: hashed again
+    assert _model_cache.file_digest(source, compute) == file_sha256(source) != first
+    assert len(calls) == 2
+
+
+def test_a_file_digest_without_a_cache_is_computed_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinscope.analysis.encoder import file_sha256
+
+    monkeypatch.setenv(_model_cache.ENV, "off")
+    source = _source(tmp_path)
+    assert _model_cache.file_digest(source, file_sha256) == file_sha256(source)

@@ -252,6 +252,35 @@ class RowFile:
         return rows
 
 
+def file_digest(path: Path, compute: Callable[[Path], str]) -> str:
+    """``compute(path)`` (a file's checksum), kept in the cache keyed like an entry: the resolved
+    path, size and modification time; a changed file is hashed again. Hashing the ~120 MB of
+    model files took ~0.1 s of every cold ``analyze``."""
+    stat = path.stat()
+    parts = ["digest", str(FORMAT), str(path), str(stat.st_size), str(stat.st_mtime_ns)]
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+    root = cache_dir()
+    found = root / "digests" / key if root is not None else None
+    try:
+        if found is not None and found.is_file():
+            digest = found.read_text(encoding="ascii").strip()
+            if len(digest) == 64:
+                return digest
+    except (OSError, UnicodeDecodeError):
+        pass
+    digest = compute(path)
+    if found is not None:
+        try:
+            found.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}-", dir=found.parent)
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(digest)
+            os.replace(tmp, found)
+        except OSError:
+            pass
+    return digest
+
+
 def _write(found: Path, fill: Callable[[Path], None]) -> None:
     """Fill a temporary directory, mark it complete and rename it into place whole (a reader never
     sees half an entry; of two processes writing at once, the first rename wins)."""

@@ -85,7 +85,7 @@ class CheckworthinessScorer:
     @cached_property
     def model_sha256(self) -> str:
         """sha256 of the int8 ONNX file as it is on disk (computed once)."""
-        return encoder.file_sha256(self._path(MODEL_FILE))
+        return encoder.model_sha256(self._path(MODEL_FILE))
 
     def load(self) -> None:
         """Load the model and tokenizer now (``score`` loads them on first use otherwise)."""

@@ -55,8 +55,7 @@ def load_tokenizer(path: str) -> Tokenizer:
     from tokenizers import Tokenizer
 
     require_file(path, f"Tokenizer file {path} is missing; reinstall spinscope or retrain.")
-    stat = os.stat(path)
-    digest = _cached_sha256(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    digest = model_sha256(path)
     with _TOKENIZERS_LOCK:
         tok = _TOKENIZERS.get(digest)
         if tok is None:
@@ -142,7 +141,7 @@ def shared_sidecar(path: str | Path) -> Path:
 def _shared_tensor(path: str, sha256: str) -> np.ndarray:
     """A tensor stored once for several models (read once per process, checked by sha256)."""
     require_file(path, f"Shared model file {path} is missing; reinstall spinscope.")
-    if file_sha256(path) != sha256:
+    if model_sha256(path) != sha256:
         raise ModelError(
             f"Shared model file {path} does not match the models that use it; reinstall spinscope."
         )
@@ -224,16 +223,24 @@ def checksums(folder: str | Path, *names: str) -> dict[str, str]:
     for name in names:
         path = Path(folder) / name
         if path.exists():
-            stat = path.stat()
             # resolved, so one file reached by two routes (techniques/../shared, checkworthy/..)
             # is hashed once
-            out[name] = _cached_sha256(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+            out[name] = model_sha256(path)
     return out
 
 
 @lru_cache(maxsize=64)
 def _cached_sha256(path: str, mtime_ns: int, size: int) -> str:
-    return file_sha256(path)
+    from spinscope.analysis import _model_cache
+
+    return _model_cache.file_digest(Path(path), file_sha256)
+
+
+def model_sha256(path: str | Path) -> str:
+    """``file_sha256`` of a model file, hashed once per file version (kept for the process and in
+    the model cache, keyed by the resolved path, size and modification time)."""
+    stat = os.stat(path)
+    return _cached_sha256(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
 
 
 def file_sha256(path: str | Path) -> str:

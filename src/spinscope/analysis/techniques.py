@@ -225,14 +225,14 @@ class TechniqueTagger(FromSettings):
     @cached_property
     def labeller_sha256(self) -> str | None:
         if isinstance(self.labeller, TextLabeller):
-            return encoder.file_sha256(self.labeller_dir / SPAN_CLASSIFIER)
+            return encoder.model_sha256(self.labeller_dir / SPAN_CLASSIFIER)
         return None
 
     @cached_property
     def model_sha256(self) -> str | None:
         """Checksum of the ONNX file in use (hashed once per process: it is 23 MB)."""
         path = self.model_dir / f"tagger.{self.variant}.onnx"
-        return encoder.file_sha256(path) if path.exists() else None
+        return encoder.model_sha256(path) if path.exists() else None
 
     def provenance(self) -> dict[str, Any]:
         return {
