@@ -310,6 +310,7 @@ def train(
     }
     out.mkdir(parents=True, exist_ok=True)
     arrays = lex.arrays() if lex else {}
-    np.savez(out / "paragraphs.npz", W=w.astype(np.float32), b=b.astype(np.float32), **arrays)
+    heads = {"W": w.astype(np.float32), "b": b.astype(np.float32), **arrays}
+    np.savez_compressed(out / "paragraphs.npz", **heads)  # int8 lexical weights: ~750 KB
     (out / "paragraphs.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     return card
