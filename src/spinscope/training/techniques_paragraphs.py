@@ -283,10 +283,6 @@ def train(
     rows = np.cumsum([0] + [len(dev_p[k]) for k in LANGS])
     per_lang, lolo = _per_language(yd, prob, pred, rows)
     groups = [f"{k}:{i}" for k in LANGS for i in dev_p[k].ids]
-    precision = {
-        label: round(float((yd[:, j] & pred[:, j]).sum() / max(pred[:, j].sum(), 1)), 4)
-        for j, label in enumerate(LABELS_2023)
-    }
     card = {
         "name": "spinscope-techniques-paragraphs-usem3",
         "version": "2026-12-06",
@@ -306,11 +302,21 @@ def train(
         "dev_micro_f1": {"pooled": round(pooled, 4), **per_lang},
         "dev_micro_f1_thresholds_from_other_languages": lolo,
         "ece_cross_fitted": _ece_cross_fitted(z, yd, th, groups, slice(rows[0], rows[1])),
-        "dev_precision": precision,
+        "dev_precision": _precision(yd, pred),
     }
+    heads = {"W": w.astype(np.float32), "b": b.astype(np.float32), **(lex.arrays() if lex else {})}
+    _write(out, heads, card)
+    return card
+
+
+def _precision(yd: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    return {
+        label: round(float((yd[:, j] & pred[:, j]).sum() / max(pred[:, j].sum(), 1)), 4)
+        for j, label in enumerate(LABELS_2023)
+    }
+
+
+def _write(out: Path, heads: dict[str, np.ndarray], card: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    arrays = lex.arrays() if lex else {}
-    heads = {"W": w.astype(np.float32), "b": b.astype(np.float32), **arrays}
     np.savez_compressed(out / "paragraphs.npz", **heads)  # int8 lexical weights: ~750 KB
     (out / "paragraphs.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
-    return card
