@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -316,7 +317,7 @@ def _precision(yd: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     }
 
 
-def _write(out: Path, heads: dict[str, np.ndarray], card: dict) -> None:
+def _write(out: Path, heads: dict[str, Any], card: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "paragraphs.npz", **heads)  # int8 lexical weights: ~750 KB
     (out / "paragraphs.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
