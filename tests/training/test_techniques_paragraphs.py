@@ -39,6 +39,16 @@ def test_is_a_training_task():
     assert "techniques-paragraphs" in TASKS
 
 
+def test_lexical_buckets_must_be_a_power_of_two(tmp_path):
+    from spinscope.errors import ConfigError
+    from spinscope.training.tasks import train_techniques_paragraphs
+
+    with pytest.raises(ConfigError, match="power of two"):
+        train_techniques_paragraphs(out=tmp_path, data=tmp_path, param=["buckets=1000"])
+    with pytest.raises(ConfigError, match="Unknown setting 'bucket'"):
+        train_techniques_paragraphs(out=tmp_path, data=tmp_path, param=["bucket=1024"])
+
+
 HAVE_DATA = (DATA / "semeval2023-task3" / "fr").is_dir() and (
     DATA / "ptc-semeval2020-task11"
 ).is_dir()
@@ -53,6 +63,10 @@ def test_tiny_slice_trains_a_loadable_model(tmp_path):
     assert (tmp_path / "m" / "paragraphs.npz").is_file()
     assert card["labels"] and all(0.0 < t < 1.0 for t in card["label_thresholds"].values())
     assert set(card["dev_micro_f1"]) == {"pooled", "EN", "FR", "DE", "IT", "PL", "RU"}
+    assert card["lexical"]["alpha"] == tp.LEXICAL[2]  # the lexical heads ship by default
+    with np.load(tmp_path / "m" / "paragraphs.npz") as z:
+        assert z["lex_w8"].dtype == np.int8 and z["lex_w8"].shape == (tp.LEXICAL[0], 23)
+        assert z["lex_idf"].dtype == np.float16
     model = ParagraphTechniques(model_dir=str(tmp_path / "m"))
     probs = model.score_paragraphs([["Ce gouvernement corrompu ment au peuple.", "Une autre."]])
     assert probs[0].shape == (2, 23)

