@@ -3,6 +3,7 @@ changes, and the loaders that use it give the same models as the packages' own l
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -252,3 +253,24 @@ def test_a_file_digest_without_a_cache_is_computed_each_time(
     monkeypatch.setenv(_model_cache.ENV, "off")
     source = _source(tmp_path)
     assert _model_cache.file_digest(source, file_sha256) == file_sha256(source)
+
+
+def test_loaded_tables_stay_readable_when_another_process_replaces_the_entry(
+    cache: Path, tmp_path: Path
+) -> None:
+    """A process built for other sources (another venv, another package version) removes this
+    entry (``_forget_others``) while this process still reads rows from it: the rows come from
+    the files it opened at load, not from their paths (a full test run once failed here)."""
+
+    def build() -> dict[str, np.ndarray]:
+        return {"c": np.arange(12, dtype=np.int32).reshape(4, 3), "v": np.arange(600)}
+
+    source = _source(tmp_path)
+    _model_cache.arrays("toy", "numpy", [source], build, rows=["c"], blocks=["v"])
+    read = _model_cache.arrays("toy", "numpy", [source], build, rows=["c"], blocks=["v"])
+    assert isinstance(read["c"], _model_cache.RowFile)
+    assert isinstance(read["v"], _model_cache.BlockFile)
+    for entry in cache.iterdir():
+        shutil.rmtree(entry)  # what _forget_others in another process does
+    assert np.array_equal(read["c"][np.array([3, 1])], build()["c"][[3, 1]])
+    assert read["v"][599] == 599 and read["v"][0] == 0

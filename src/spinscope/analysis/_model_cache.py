@@ -162,7 +162,9 @@ class BlockFile:
         if dtype.kind == "u":
             self.format = self.format.upper()
         self._blocks: list[memoryview[int] | None] = [None] * -(-length // 256)
-        self._fd: int | None = None
+        # Opened now and kept: another process may replace the cache entry (``_forget_others``)
+        # while this one still reads it; an open file stays readable, a path does not.
+        self._fd: int = os.open(self.path, os.O_RDONLY)
 
     @classmethod
     def open(cls, path: Path) -> BlockFile | None:
@@ -188,8 +190,6 @@ class BlockFile:
     def _read(self, number: int) -> memoryview[int]:
         if number < 0 or number * 256 >= self.length:
             raise IndexError(f"item out of range for {self.length} items")
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY)
         data = os.pread(self._fd, self.block_bytes, self.offset + number * self.block_bytes)
         if not data or len(data) % (self.block_bytes // 256):
             raise OSError(f"{self.path} is shorter than its header says")
@@ -198,8 +198,9 @@ class BlockFile:
         return block
 
     def __del__(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
+        fd = getattr(self, "_fd", None)  # None where __init__ failed to open the file
+        if fd is not None:
+            os.close(fd)
 
 
 class RowFile:
@@ -217,6 +218,7 @@ class RowFile:
         self.path, self.shape, self.dtype, self.offset = str(path), shape, dtype, offset
         self.ndim = 2
         self.row_bytes = shape[1] * dtype.itemsize
+        self._fd: int = os.open(self.path, os.O_RDONLY)  # kept, as in BlockFile
 
     @classmethod
     def open(cls, path: Path) -> RowFile | None:
@@ -240,16 +242,17 @@ class RowFile:
             raise IndexError(f"row number out of range for {n} rows")
         unique, inverse = np.unique(np.where(ids < 0, ids + n, ids), return_inverse=True)
         out = np.empty((len(unique), self.shape[1]), self.dtype)
-        fd = os.open(self.path, os.O_RDONLY)
-        try:
-            for k, row in enumerate(unique.tolist()):
-                got = os.preadv(fd, [out[k].data.cast("B")], self.offset + row * self.row_bytes)
-                if got != self.row_bytes:
-                    raise OSError(f"{self.path} is shorter than its header says")
-        finally:
-            os.close(fd)
+        for k, row in enumerate(unique.tolist()):
+            got = os.preadv(self._fd, [out[k].data.cast("B")], self.offset + row * self.row_bytes)
+            if got != self.row_bytes:
+                raise OSError(f"{self.path} is shorter than its header says")
         rows: np.ndarray = out[inverse.reshape(-1)].reshape(*given.shape, self.shape[1])
         return rows
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)  # None where __init__ failed to open the file
+        if fd is not None:
+            os.close(fd)
 
 
 def file_digest(path: Path, compute: Callable[[Path], str]) -> str:
