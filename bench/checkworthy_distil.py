@@ -164,13 +164,13 @@ def blend_inner(model: Ridge, t: np.ndarray, alpha: float, row_of: dict, tr: lis
 
 
 def test_features(args: argparse.Namespace, te: list) -> dict[str, np.ndarray]:
-    tag = cs.tagger(Path("/work/cache-cwhead/bench"), LAYERS)
+    tag = cs.tagger(args.tagger_cache, LAYERS)
     out = {}
     for b in args.batches:
         tag.batch_size = b
         path = args.cache / f"te_alone_b{b}.npy"
         out[f"alone_b{b}"] = cs.cached(path, lambda: cs.alone(tag, [s.text for s in te]))
-    out["windows_b16"] = np.load("/work/cache-cwhead/bench/te_windows_L12345.npy")
+    out["windows_b16"] = np.load(args.tagger_cache / "te_windows_L12345.npy")
     return out
 
 
@@ -192,22 +192,34 @@ def summary(values: dict[str, float]) -> dict:
             "sd": round(float(v.std()), 4), "runs": values}  # fmt: skip
 
 
+def parse_args(doc: str | None) -> argparse.Namespace:
+    """The options this script and ``checkworthy_hardgrid.py`` share."""
+    ap = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--cache", type=Path, default=Path("/work/cache-cwshared"))
+    ap.add_argument(
+        "--tagger-cache",
+        type=Path,
+        default=Path("/work/cache-cwhead/bench"),
+        help="checkworthy_shared.py's --cache (the layered tagger and its CT19 features)",
+    )
+    ap.add_argument("--batches", default="8,16,32,64")
+    args = ap.parse_args()
+    args.batches = [int(b) for b in args.batches.split(",")]
+    return args
+
+
 def main() -> None:
     from spinscope.analysis.checkworthy import CheckworthinessScorer
     from spinscope.corpora.checkworthy import load_checkthat19, load_claimbuster
     from spinscope.training.checkworthy import TrainConfig
     from spinscope.training.checkworthy_cv import _ct19_training, claimbuster_folds
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
-    ap.add_argument("--cache", type=Path, default=Path("/work/cache-cwshared"))
-    ap.add_argument("--batches", default="8,16,32,64")
-    args = ap.parse_args()
-    args.batches = [int(b) for b in args.batches.split(",")]
+    args = parse_args(__doc__)
     args.cache.mkdir(parents=True, exist_ok=True)
     texts, extra = distil_texts(args.data)
     print(json.dumps({"distil_texts": len(texts), "left_out": len(extra)}), flush=True)
-    tag = cs.tagger(Path("/work/cache-cwhead/bench"), LAYERS)
+    tag = cs.tagger(args.tagger_cache, LAYERS)
     x = both(args.cache / "distil_x", texts, extra, lambda tx: cs.alone(tag, tx))
     teacher = both(args.cache / "distil_teacher", texts, extra, CheckworthinessScorer().score)
     x = x.astype(np.float64)
@@ -253,7 +265,7 @@ def report_test(args: argparse.Namespace, heads: dict, te: list, blend: tuple) -
                for k, f in feats.items()}  # fmt: skip
 
     sub = _ct19_training(args.data / "checkthat2019-task1-en", TrainConfig())
-    hard = cs.head(0.003).fit(np.load("/work/cache-cwhead/bench/tr_alone_L12345.npy"),
+    hard = cs.head(0.003).fit(np.load(args.tagger_cache / "tr_alone_L12345.npy"),
                               np.array([s.label for s in sub]))  # fmt: skip
     hard_maps = {k: cs.map_of(y, hard.predict_proba(f)[:, 1], g) for k, f in feats.items()}
     print(json.dumps({"chosen": {k: v[2] for k, v in heads.items()},

@@ -13,7 +13,6 @@ ones. Usage:
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -52,12 +51,7 @@ def main() -> None:
     from spinscope.training.checkworthy import TrainConfig
     from spinscope.training.checkworthy_cv import _ct19_training
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
-    ap.add_argument("--cache", type=Path, default=Path("/work/cache-cwshared"))
-    ap.add_argument("--batches", default="8,16,32,64")
-    args = ap.parse_args()
-    args.batches = [int(b) for b in args.batches.split(",")]
+    args = cd.parse_args(__doc__)
     ct19 = args.data / "checkthat2019-task1-en"
     texts, extra = cd.distil_texts(args.data)
     row_of = {t: k for k, t in enumerate(texts + extra)}

@@ -20,7 +20,7 @@ from spinscope.corpora.technique_paragraphs import LANGS
 from spinscope.training import techniques_paragraphs as tp
 from spinscope.training import techniques_paragraphs_lexical as lx
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared/data
 
 
 def evaluate(z: np.ndarray, yd: np.ndarray, rows: np.ndarray) -> dict:

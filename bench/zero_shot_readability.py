@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared/data
 SOURCES = {
     "fr": "semeval2023-task3/fr/test-articles-subtask-3",
     "de": "semeval2023-task3/ge/test-articles-subtask-3",

@@ -1,11 +1,14 @@
-"""The genre head's language-agnostic style features on short, empty and odd texts."""
+"""The genre experiment's language-agnostic style features (bench/genre_style.py, not shipped:
+see BENCHMARKS.md "Issue 15 (s9-genre)") on short, empty and odd texts."""
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from spinscope.analysis import genre_style as gs
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import genre_style as gs  # noqa: E402 -- bench/genre_style.py
 
 
 def _f(text: str) -> dict[str, float]:

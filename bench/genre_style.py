@@ -4,8 +4,9 @@ numbers, datelines, sentence length) more than in what it is about, which topic-
 vectors mostly carry. Every feature is computed from the raw text alone, with small pronoun lists
 for the training languages (EN FR DE IT PL RU); bounded cost (the first ``MAX_CHARS`` characters).
 
-``style_features(text)`` returns the raw values in ``NAMES`` order; the genre head standardises
-them with the training mean and spread it stores (``standardise``).
+``style_features(text)`` returns the raw values in ``NAMES`` order; ``standardise`` scales them
+with the training mean and spread. An experiment (``genre_style_cv.py``), not shipped: by the ship
+rule it lost on the English shifted-mix split (BENCHMARKS.md, "Issue 15 (s9-genre)").
 """
 
 from __future__ import annotations
