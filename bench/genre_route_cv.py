@@ -93,7 +93,7 @@ def pooled(train: dict, row: tuple, seed: int, folds: int = 5) -> dict[str, floa
                                      "gold": whole["gold"][m].tolist(), "idx": m}  # fmt: skip
         if way == "centred":
             mu = {lang: parts["fit", lang]["mean"].mean(0) for lang in train}
-            for (side, lang), d in parts.items():
+            for (_side, lang), d in parts.items():
                 d["mean"] = d["mean"] - mu[lang]
         held_parts = [parts["held", lang] for lang in train]
         preds = _predict([parts["fit", lang] for lang in train], held_parts, kind, c, a)
@@ -104,8 +104,8 @@ def pooled(train: dict, row: tuple, seed: int, folds: int = 5) -> dict[str, floa
             for lang in train}  # fmt: skip
 
 
-def run_cv(train: dict) -> None:
-    for row in [PLAIN, *CENTRED]:
+def run_cv(train: dict, rows: slice = slice(None)) -> None:
+    for row in [PLAIN, *CENTRED][rows]:
         lo = lolo(train, row)
         po = {lang: float(np.mean([pooled(train, row, s)[lang] for s in SEEDS])) for lang in train}
         score = {lang: (lo[lang] + po[lang]) / 2 for lang in train}
@@ -145,10 +145,11 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--style", type=float, default=0.1)
     ap.add_argument("--route", default="FR,DE,IT,PL,RU")
+    ap.add_argument("--rows", default=":", help="cv: which rows of [PLAIN, *CENTRED], e.g. 6:")
     a = ap.parse_args()
     train, evals = cv.load(a.data, a.cache)
     if a.mode == "cv":
-        run_cv(train)
+        run_cv(train, slice(*[int(x) if x else None for x in a.rows.split(":")]))
         return
     row = ("centred", a.kind, a.C, a.style)
     print(json.dumps(score_dev(train, evals, row, set(a.route.split(",")))))
