@@ -37,9 +37,9 @@ def model_dir(tmp_path, routed_w, floor=0.0):
         tmp_path / "framing.npz",
         genre_W=shipped, genre_b=np.array([5.0, 0.0, 0.0]),
         frames_W=np.zeros((len(FRAMES), D)), frames_b=np.zeros(len(FRAMES)),
-        genre_routed_W=routed_w, genre_routed_b=np.zeros(3),
-        genre_routed_means=np.full((1, D), 0.01, np.float16),
-        genre_routed_style=np.stack([np.zeros(n), np.ones(n)]),
+        genre_routed_0_W=routed_w, genre_routed_0_b=np.zeros(3),
+        genre_routed_0_means=np.full((1, D), 0.01, np.float16),
+        genre_routed_0_style=np.stack([np.zeros(n), np.ones(n)]),
     )  # fmt: skip
     card = {
         "name": "t",
@@ -50,7 +50,10 @@ def model_dir(tmp_path, routed_w, floor=0.0):
         "frames": list(FRAMES),
         "threshold": 0.5,
         "not_sure_below": {"genre": 0.0},
-        "genre_routed": {"languages": ["FR"], "style_scale": 0.1, "not_sure_below": floor},
+        "genre_routed": {
+            "heads": [{"languages": ["FR"], "style_scale": 0.1}],
+            "not_sure_below": floor,
+        },
     }
     (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")  # fmt: skip
     return str(tmp_path)

