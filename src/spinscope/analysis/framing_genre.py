@@ -45,7 +45,8 @@ class GenreHead:
     def probabilities(self) -> np.ndarray:
         z = self.W @ self.x + self.b
         p: np.ndarray = np.exp(z - z.max())
-        return p / p.sum()
+        out: np.ndarray = p / p.sum()
+        return out
 
     def direction(self, k: int) -> np.ndarray:
         """Genre ``k``'s weights against the others' mean, on the passage-vector part."""
@@ -94,7 +95,7 @@ def genre_label(fa: Any, text: str, v: ArticleVectors, lang: str) -> ArticleLabe
     p = head.probabilities()
     k = int(np.argmax(p))
     best, raw = card["genres"][k], float(p[k])
-    label = fa._label(
+    label: ArticleLabel | None = fa._label(
         text, head.vectors, "genre", best, raw, head.direction(k), calibration_key=head.calibration
     )
     if head.floor is None:

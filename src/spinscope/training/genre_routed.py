@@ -40,7 +40,8 @@ HEADS: tuple[tuple[tuple[str, ...], float, float], ...] = (
 def load_rows(root: Path, cache: dict[str, np.ndarray]) -> tuple[dict, dict]:
     """Training rows per language (English without the shifted-mix split) and each dev set:
     ``{lang: (vectors, raw style values, gold)}``."""
-    train, dev = {}, {}
+    train: dict[str, tuple] = {}
+    dev: dict[str, tuple] = {}
     for lang in fm.LANGS:
         for split in ("train", "dev") if lang != "EN" else ("train",):
             ids, texts, gold = fm.split_data(root, lang, split, 1)
@@ -125,8 +126,8 @@ def add_routed(
     floor = _not_sure_floor([r[:3] for r in recs])
     card[ROUTED] = _entry(heads, floor, scores, report)
     with np.load(model / "framing.npz") as z:
-        arrays = {k: z[k] for k in z.files if not k.startswith(ROUTED)}
-    np.savez(model / "framing.npz", **arrays, **w)
+        arrays: dict[str, Any] = {k: z[k] for k in z.files if not k.startswith(ROUTED)}
+    np.savez(model / "framing.npz", **(arrays | w))
     (model / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     cals = json.loads((model / "calibration.json").read_text(encoding="utf-8"))
     cals[ROUTED] = cal.to_dict()
