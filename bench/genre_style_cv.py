@@ -23,12 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis import genre_style as gs
 from spinscope.analysis.feature_cache import load_cache, text_key
 from spinscope.corpora.semeval23_articles import GENRES
 from spinscope.training import framing_multilingual as fm
-
-sys.path.insert(0, str(Path(__file__).parent))
-import genre_style as gs  # noqa: E402 -- bench/genre_style.py, beside this script
 
 GRID = (
     [("mean", c, 0.0, 0.0) for c in (0.5, 2, 8, 32)]

@@ -1,14 +1,12 @@
-"""The genre experiment's language-agnostic style features (bench/genre_style.py, not shipped:
-see BENCHMARKS.md "Issue 15 (s9-genre)") on short, empty and odd texts."""
+"""The language-agnostic style features of the routed genre head (``analysis.genre_style``; see
+BENCHMARKS.md "Issue 15 (s10-genre)") on short, empty and odd texts."""
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import genre_style as gs  # noqa: E402 -- bench/genre_style.py
+from spinscope.analysis import genre_style as gs
 
 
 def _f(text: str) -> dict[str, float]:

@@ -41,6 +41,7 @@ from spinscope.analysis._model_files import ModelFiles
 from spinscope.analysis.base import FromSettings, read_arrays
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.encoder import checksums
+from spinscope.analysis.framing_genre import ROUTED, genre_label
 from spinscope.analysis.framing_vectors import (
     COMBINED,
     ArticleVectors,
@@ -151,7 +152,7 @@ class FramingAnalyzer(ModelFiles, FromSettings):
             return {}
         found = calibration.load(str(self.model_dir)) or {}
         articles, narratives = model_id(self.card), model_id(self.narratives)
-        models = {"genre": articles, "frame": articles,
+        models = {"genre": articles, ROUTED: articles, "frame": articles,
                   "narrative": narratives, "subnarrative": narratives}  # fmt: skip
         return {
             task: cal for task, cal in found.items()
@@ -165,10 +166,10 @@ class FramingAnalyzer(ModelFiles, FromSettings):
         if self.calibrated:
             return self.calibration
         found = calibration.load(str(self.model_dir)) or {}
-        genre = found.get("genre")
-        if genre is not None and genre.meta.get("model") == model_id(self.card):
-            return {"genre": genre}
-        return {}
+        return {
+            task: cal for task, cal in found.items()
+            if task in ("genre", ROUTED) and cal.meta.get("model") == model_id(self.card)
+        }  # fmt: skip
 
     def provenance(self) -> dict[str, Any]:
         return {
@@ -193,7 +194,7 @@ class FramingAnalyzer(ModelFiles, FromSettings):
                 "max_evidence": self.max_evidence,
                 "min_words": self.min_words,
             },
-            "calibrated": sorted(self.calibration),
+            "calibrated": sorted(set(self.calibration) - {ROUTED}),  # tasks: genre's second curve
         }
 
     def warm(self) -> None:
@@ -285,34 +286,7 @@ class FramingAnalyzer(ModelFiles, FromSettings):
             assert frame is not None  # same card, same language: not covered for genre, nor frame
             return [unsupported, frame]
         out = []
-        genre_z = w["genre_W"] @ v.article + w["genre_b"]
-        genre_p = np.exp(genre_z - genre_z.max())
-        genre_p /= genre_p.sum()
-        k = int(np.argmax(genre_p))
-        direction = w["genre_W"][k] - np.delete(w["genre_W"], k, axis=0).mean(0)
-        label = self._label(text, v, "genre", card["genres"][k], float(genre_p[k]), direction)
-        floor = card.get("not_sure_below", {}).get("genre")
-        if floor is not None:
-            best = card["genres"][k]
-            # the floor is on the calibrated scale, calibrated output or not, so that calibration
-            # changes scores, never which labels come out
-            cal = self.decision_calibration.get("genre")
-            raw = float(genre_p[k])
-            score = round(cal.confidence(best, raw) if cal else raw, 4)
-            if label is None or score < floor:
-                why = (
-                    f"scores {score:.2f}, below {floor:.2f}, the score under which held-out genre "
-                    "answers were too often wrong"
-                    if score < floor
-                    else "has no passage that weighs toward it"
-                )
-                label = ArticleLabel.not_sure(
-                    "genre",
-                    f"Not sure of the genre: the likeliest, '{best}', {why}.",
-                    best=best,
-                    score=score if self.calibrated else round(raw, 4),
-                    evidence=label.evidence if label else None,
-                )
+        label = genre_label(self, text, v, lang)
         out += [label] if label else []
         frame_p = sigmoid(w["frames_W"] @ v.article + w["frames_b"])
         threshold = self.threshold
@@ -400,6 +374,7 @@ class FramingAnalyzer(ModelFiles, FromSettings):
         score: float,
         direction: np.ndarray,
         relative: bool = False,
+        calibration_key: str | None = None,
     ) -> ArticleLabel | None:
         """The label with its evidence: the sentences whose shares are above the average share
         and positive, or None where no sentence qualifies. ``relative`` drops the positivity
@@ -423,7 +398,7 @@ class FramingAnalyzer(ModelFiles, FromSettings):
         name = label.replace("_", " ")
         quoted = "; ".join(f"“{_short(e.text)}”" for e in evidence[:2])
         what = task.replace("subnarrative", "sub-narrative")
-        cal = self.calibration.get(task)
+        cal = self.calibration.get(calibration_key or task)
         if cal is not None:
             score = cal.confidence(label, score)
         reliability = (

@@ -345,11 +345,18 @@ def _framing_multilingual(o: Options, subtask: str) -> dict:
         keep = [k for k, i in enumerate(ids) if i in set(card["en_shifted_ids"])]
         ids, texts, gold = [ids[k] for k in keep], [texts[k] for k in keep], [gold[k] for k in keep]
     with o.progress(f"Encoding {len(texts)} articles") as update:
-        x = np.stack([v.article for v in article_vectors(texts)])
+        vecs = article_vectors(texts)
+        x = np.stack([v.article for v in vecs])
         update(len(texts), len(texts))
     where = "English shifted-mix split" if o.lang == "EN" else f"{o.lang} dev"
-    if subtask == "st1":
-        return {**head, "split": where, **fm.genre_scores(gold, fm.genre_probs(w, x))}
+    if subtask == "st1":  # the head the analyser reads for this language (framing_genre)
+        from spinscope.analysis.framing_genre import head_for
+
+        p = [
+            head_for(card, w, t, v, o.lang).probabilities()
+            for t, v in zip(texts, vecs, strict=True)
+        ]
+        return {**head, "split": where, **fm.genre_scores(gold, np.stack(p))}
     f1 = fm.frames_f1(gold, fm.frame_probs(w, x), card["threshold"])
     return {**head, "split": where, "articles": len(ids), "frames_micro_f1": round(f1, 4)}
 

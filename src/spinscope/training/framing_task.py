@@ -23,6 +23,7 @@ import numpy as np
 from spinscope.analysis.feature_cache import load_cache
 from spinscope.corpora.semeval23_articles import FRAMES, GENRES
 from spinscope.training import framing_multilingual as fm
+from spinscope.training import genre_routed
 from spinscope.training import narratives_multilingual as nm
 
 NOT_SURE_PRECISION = 0.8
@@ -226,6 +227,8 @@ def train(*, out: Path, data: Path, prune_on=None, cache: Path | None = None) ->
     _write_json(out / "narratives.json", ncard)
     cals = {"genre": cal_g, "frame": cal_f, "narrative": cal_n, "subnarrative": cal_s}
     _write_json(out / "calibration.json", {k: v.to_dict() for k, v in cals.items() if v})
+    routed = genre_routed.add_routed(model=out, data=data, cache=vecs)  # FR/DE/IT/PL/RU genre
+    card["scores"]["genre_routed_dev"] = {k: v["macro_f1"] for k, v in routed["dev"].items()}
     return {"out": str(out), "articles": card["scores"], "narratives": ncard["scores"],
             "narratives_ece": ncard["ece"], "not_sure_below": card["not_sure_below"],
             "seconds": round(time.perf_counter() - start, 1), "vectors": len(vecs)}  # fmt: skip

@@ -5,8 +5,10 @@ vectors mostly carry. Every feature is computed from the raw text alone, with sm
 for the training languages (EN FR DE IT PL RU); bounded cost (the first ``MAX_CHARS`` characters).
 
 ``style_features(text)`` returns the raw values in ``NAMES`` order; ``standardise`` scales them
-with the training mean and spread. An experiment (``genre_style_cv.py``), not shipped: by the ship
-rule it lost on the English shifted-mix split (BENCHMARKS.md, "Issue 15 (s9-genre)").
+with the training mean and spread. Read by the language-centred genre head that the framing
+analyser uses for the languages its card routes to it (``analysis.framing_genre``; BENCHMARKS.md,
+"Issue 15 (s10-genre)"); the experiments are ``bench/genre_style_cv.py`` and
+``bench/genre_route_cv.py``.
 """
 
 from __future__ import annotations
