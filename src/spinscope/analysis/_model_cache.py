@@ -197,10 +197,11 @@ class BlockFile:
         self._blocks[number] = block  # two threads reading one block at once store equal ones
         return block
 
-    def __del__(self) -> None:
+    def __del__(self, _close: Callable[[int], None] = os.close) -> None:
+        # os.close is bound at definition: at interpreter exit the module's globals may be None.
         fd = getattr(self, "_fd", None)  # None where __init__ failed to open the file
         if fd is not None:
-            os.close(fd)
+            _close(fd)
 
 
 class RowFile:
@@ -249,10 +250,11 @@ class RowFile:
         rows: np.ndarray = out[inverse.reshape(-1)].reshape(*given.shape, self.shape[1])
         return rows
 
-    def __del__(self) -> None:
+    def __del__(self, _close: Callable[[int], None] = os.close) -> None:
+        # os.close is bound at definition: at interpreter exit the module's globals may be None.
         fd = getattr(self, "_fd", None)  # None where __init__ failed to open the file
         if fd is not None:
-            os.close(fd)
+            _close(fd)
 
 
 def file_digest(path: Path, compute: Callable[[Path], str]) -> str:
