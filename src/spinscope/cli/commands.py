@@ -64,10 +64,10 @@ def cmd_analyze(args, settings_of) -> int:
 def cmd_eval(args, settings_of) -> int:
     from spinscope.cli.eval_output import render
     from spinscope.cli.main import default_data_dir, print_json
-    from spinscope.evaluation.tasks import OPTIONS, Options, run_task
+    from spinscope.evaluation.tasks import Options, options, run_task
 
     values = {
-        **{name: getattr(args, name) for name in OPTIONS},
+        **{name: getattr(args, name) for name in options()},
         "data": args.data or default_data_dir(),
     }
     result = run_task(

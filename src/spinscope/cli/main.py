@@ -104,11 +104,11 @@ def _add_train_parser(sub) -> None:
 
 
 def _add_eval_parser(sub) -> None:
-    from spinscope.evaluation.tasks import OPTIONS, TASKS
+    from spinscope.evaluation.tasks import TASKS, options
 
     p = sub.add_parser("eval", help="official metrics on a research dataset")
     p.add_argument("task", choices=tuple(TASKS))
-    _add_options(p, OPTIONS)
+    _add_options(p, options())
     p.add_argument("--json", action="store_true", help="print one JSON object")
     _add_settings_args(p)
 

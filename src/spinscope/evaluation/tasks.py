@@ -1,6 +1,6 @@
 """The evaluation tasks, one table (issue #19): each named task returns a plain dict.
 
-``spinscope eval`` takes its task choices from ``TASKS`` and its options from ``OPTIONS``; it only
+``spinscope eval`` takes its task choices from ``TASKS`` and its options from ``options()``; it only
 parses arguments and prints what ``run_task`` returns (``cli/eval_output.py``).
 """
 
@@ -401,26 +401,27 @@ def languages() -> tuple[str, ...]:
     return tuple(dict.fromkeys(lang for t in TASKS.values() for lang in t.langs))
 
 
-_LANG_TASKS = ", ".join(f"{name} {'/'.join(t.langs)}" for name, t in TASKS.items() if t.langs)
-# The options of ``spinscope eval``, in --help order: the flags and argparse keywords of each
-# ``Options`` field that a user sets.
-OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
-    "split": (("--split",), {"default": "dev", "choices": ("dev", "train"), "help": "ptc: the PTC "
-              "split (semeval23-st3 --lang EN always uses the PTC dev articles)"}),
-    "data": (("--data",), {"type": Path, "default": None,
-             "help": "datasets folder (default: $SPINSCOPE_DATA or ../shared/data)"}),
-    "folds": (("--folds",), {"type": int, "default": 5,
-              "help": "claimbuster, semeval23-st1/st2: cross-validation folds (trains k models)"}),
-    "max_steps": (("--max-steps",), {"type": int, "default": None,
-                  "help": "claimbuster: stop each fold early (smoke runs)"}),
-    "out": (("--out",), {"type": Path, "default": None,
-            "help": "claimbuster: keep the fold runs here"}),
-    "lang": (("--lang",), {"default": "EN", "choices": languages(), "help": "the language, for "
-             f"the tasks that take one ({_LANG_TASKS}). semeval23-st3: EN scores the PTC dev "
-             "articles in their 2023 form, another language its dev set. semeval25-st2 with EN "
-             "uses the shipped model; otherwise a model is trained on that language's training "
-             "set first, with English-centred features"}),
-}  # fmt: skip
+def options() -> dict[str, tuple[tuple[str, ...], dict]]:
+    """The options of ``spinscope eval``, in --help order: the flags and argparse keywords of each
+    ``Options`` field that a user sets (``--lang`` from the table as it is now)."""
+    langs = ", ".join(f"{name} {'/'.join(t.langs)}" for name, t in TASKS.items() if t.langs)
+    return {
+        "split": (("--split",), {"default": "dev", "choices": ("dev", "train"), "help": "ptc: the "
+                  "PTC split (semeval23-st3 --lang EN always uses the PTC dev articles)"}),
+        "data": (("--data",), {"type": Path, "default": None,
+                 "help": "datasets folder (default: $SPINSCOPE_DATA or ../shared/data)"}),
+        "folds": (("--folds",), {"type": int, "default": 5, "help": "claimbuster, "
+                  "semeval23-st1/st2: cross-validation folds (trains k models)"}),
+        "max_steps": (("--max-steps",), {"type": int, "default": None,
+                      "help": "claimbuster: stop each fold early (smoke runs)"}),
+        "out": (("--out",), {"type": Path, "default": None,
+                "help": "claimbuster: keep the fold runs here"}),
+        "lang": (("--lang",), {"default": "EN", "choices": languages(), "help": "the language, "
+                 f"for the tasks that take one ({langs}). semeval23-st3: EN scores the PTC dev "
+                 "articles in their 2023 form, another language its dev set. semeval25-st2 with "
+                 "EN uses the shipped model; otherwise a model is trained on that language's "
+                 "training set first, with English-centred features"}),
+    }  # fmt: skip
 
 
 def run_task(name: str, options: Options) -> dict:
