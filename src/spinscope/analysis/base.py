@@ -101,13 +101,24 @@ def require_file(path: str | Path, missing: str) -> Path:
     return Path(path)
 
 
-def read_card(path: Path, what: str, train: str) -> dict[str, Any]:
-    """A model's JSON card, or a ModelError naming the model and how to get one."""
+def model_file(path: Path, what: str, train: str) -> Path:
+    """``path``, a file of the ``what`` model, or a ModelError naming the model, the missing file
+    and how to get one (``spinscope train TRAIN``)."""
     missing = (
         f"No {what} model in {path.parent} ({path.name} is missing); reinstall spinscope "
         f"or train one with `spinscope train {train}`."
     )
-    card: dict[str, Any] = json.loads(require_file(path, missing).read_text(encoding="utf-8"))
+    return require_file(path, missing)
+
+
+def read_card(path: Path, what: str, train: str) -> dict[str, Any]:
+    """A model's JSON card, or a one-line ModelError: the model is missing (``model_file``) or
+    its card cannot be read."""
+    model_file(path, what, train)
+    try:
+        card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError: bad JSON or bad UTF-8
+        raise ModelError(f"Model card {path} is unreadable: {exc}") from exc
     return card
 
 

@@ -11,7 +11,6 @@ model's MODEL_CARD.md). No torch here: onnxruntime and tokenizers only.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from functools import cached_property
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spinscope.analysis import encoder
-from spinscope.analysis.base import require_file
+from spinscope.analysis.base import model_file, read_card
 from spinscope.errors import ModelError
 
 if TYPE_CHECKING:
@@ -56,22 +55,13 @@ class CheckworthinessScorer:
     # -- loading ----------------------------------------------------------------------------
 
     def _path(self, name: str) -> Path:
-        path = self.model_dir / name
-        return require_file(
-            path,
-            f"Check-worthiness model file {path} is missing; reinstall spinscope or retrain "
-            "with spinscope train checkworthy.",
-        )
+        return model_file(self.model_dir / name, "check-worthiness", "checkworthy")
 
     @property
     def card(self) -> dict[str, Any]:
         """The model's card.json."""
         if self._card is None:
-            path = self._path(CARD_FILE)
-            try:
-                self._card = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
-                raise ModelError(f"Model card {path} is unreadable: {exc}") from exc
+            self._card = read_card(self.model_dir / CARD_FILE, "check-worthiness", "checkworthy")
         return self._card
 
     @property

@@ -23,7 +23,6 @@ probabilities), ``tokenizer.json`` and ``span_classifier.json`` (its card).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,7 +33,7 @@ import numpy as np
 
 from spinscope.analysis import encoder, span_geometry
 from spinscope.analysis._occurrences import Occurrences
-from spinscope.analysis.base import require_file
+from spinscope.analysis.base import model_file, read_card
 from spinscope.errors import ConfigError
 from spinscope.model.taxonomy import LABELS
 
@@ -178,21 +177,11 @@ class SpanClassifier:
     def model_path(self) -> Path:
         return self.model_dir / (MODEL_INT8 if self.variant == "int8" else MODEL_FP32)
 
-    def _require(self, path: Path) -> Path:
-        return require_file(
-            path,
-            f"Span classifier file {path.name} is missing from {self.model_dir}; export one "
-            "with `spinscope train span-classifier-export`.",
-        )
-
     @cached_property
     def card(self) -> dict[str, Any]:
         for path in (self.model_path, self.model_dir / TOKENIZER):
-            self._require(path)
-        card: dict[str, Any] = json.loads(
-            self._require(self.model_dir / CARD).read_text(encoding="utf-8")
-        )
-        return card
+            model_file(path, "span classifier", "span-classifier-export")
+        return read_card(self.model_dir / CARD, "span classifier", "span-classifier-export")
 
     @cached_property
     def _session(self) -> Any:  # an onnxruntime.InferenceSession (onnxruntime has no stubs)

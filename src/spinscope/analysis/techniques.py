@@ -8,7 +8,6 @@ scores become spans.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spinscope.analysis import calibration, encoder, span_geometry
-from spinscope.analysis.base import FromSettings, require_file
+from spinscope.analysis.base import FromSettings, read_card
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.explain import evidence_clause
 from spinscope.analysis.spans import (
@@ -146,13 +145,7 @@ class TechniqueTagger(FromSettings):
     # -- model files, loaded once on first use --------------------------------------------
     @cached_property
     def card(self) -> dict[str, Any]:
-        missing = (
-            f"No technique model in {self.model_dir} (card.json is missing). Reinstall "
-            "spinscope, or train one with `spinscope train techniques`."
-        )
-        path = require_file(self.model_dir / "card.json", missing)
-        card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return card
+        return read_card(self.model_dir / "card.json", "technique", "techniques")
 
     @cached_property
     def calibration(self) -> dict[str, Calibration]:

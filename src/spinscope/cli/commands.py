@@ -64,19 +64,15 @@ def cmd_analyze(args, settings_of) -> int:
 def cmd_eval(args, settings_of) -> int:
     from spinscope.cli.eval_output import render
     from spinscope.cli.main import default_data_dir, print_json
-    from spinscope.evaluation.tasks import Options, run_task
+    from spinscope.evaluation.tasks import Options, options, run_task
 
-    options = Options(
-        data=args.data or default_data_dir(),
-        settings=lambda: settings_of(args),
-        split=args.split,
-        folds=args.folds,
-        max_steps=args.max_steps,
-        out=args.out,
-        lang=args.lang,
-        progress=progress,
+    values = {
+        **{name: getattr(args, name) for name in options()},
+        "data": args.data or default_data_dir(),
+    }
+    result = run_task(
+        args.task, Options(**values, settings=lambda: settings_of(args), progress=progress)
     )
-    result = run_task(args.task, options)
     if args.json:
         print_json(result)
     else:

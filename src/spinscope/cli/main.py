@@ -100,49 +100,23 @@ def _add_train_parser(sub) -> None:
 
     p = sub.add_parser("train", help="train a model (needs the [train] extra)")
     p.add_argument("what", choices=tuple(TRAIN_TASKS), help="the training task")
-    for flags, kwargs in OPTIONS.values():
-        p.add_argument(*flags, **kwargs)
+    _add_options(p, OPTIONS)
 
 
 def _add_eval_parser(sub) -> None:
-    from spinscope.evaluation.tasks import TASKS, languages
+    from spinscope.evaluation.tasks import TASKS, options
 
     p = sub.add_parser("eval", help="official metrics on a research dataset")
     p.add_argument("task", choices=tuple(TASKS))
-    p.add_argument(
-        "--split",
-        default="dev",
-        choices=("dev", "train"),
-        help="ptc: the PTC split (semeval23-st3 --lang EN always uses the PTC dev articles)",
-    )
-    p.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        help="datasets folder (default: $SPINSCOPE_DATA or ../shared/data)",
-    )
+    _add_options(p, options())
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument(
-        "--folds",
-        type=int,
-        default=5,
-        help="claimbuster, semeval23-st1/st2: cross-validation folds (trains k models)",
-    )
-    p.add_argument(
-        "--max-steps", type=int, default=None, help="claimbuster: stop each fold early (smoke runs)"
-    )
-    p.add_argument("--out", type=Path, default=None, help="claimbuster: keep the fold runs here")
-    langs = ", ".join(f"{name} {'/'.join(t.langs)}" for name, t in TASKS.items() if t.langs)
-    p.add_argument(
-        "--lang",
-        default="EN",
-        choices=languages(),
-        help=f"the language, for the tasks that take one ({langs}). semeval23-st3: EN scores "
-        "the PTC dev articles in their 2023 form, another language its dev set. semeval25-st2 "
-        "with EN uses the shipped model; otherwise a model is trained on that language's "
-        "training set first, with English-centred features",
-    )
     _add_settings_args(p)
+
+
+def _add_options(p: argparse.ArgumentParser, table: dict[str, tuple[tuple, dict]]) -> None:
+    """The options of a task table (``evaluation/tasks.py``, ``training/tasks.py``)."""
+    for flags, kwargs in table.values():
+        p.add_argument(*flags, **kwargs)
 
 
 def _add_corpus_parsers(sub) -> None:

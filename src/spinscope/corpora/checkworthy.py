@@ -12,11 +12,11 @@ shipped with the data. Every reader returns a list of :class:`Sentence` in file 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from spinscope.corpora.ptc import read_json
 from spinscope.errors import DataError
 
 CT19_SPLITS = ("training", "test")
@@ -135,12 +135,7 @@ def load_claimbuster(root: str | Path, variant: str = "2.5xNCS") -> list[Sentenc
             f"ClaimBuster variant {variant!r} is not one of {', '.join(CLAIMBUSTER_VARIANTS)}."
         )
     path = _folder(root, "ClaimBuster") / f"{variant}.json"
-    if not path.is_file():
-        raise DataError(f"ClaimBuster file {path} is missing.")
-    try:
-        items = json.loads(_read_text(path))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path} is not valid JSON: {exc}") from exc
+    items = read_json(path, f"ClaimBuster file {path} is missing.")
     if not isinstance(items, list):
         raise DataError(f"{path}: expected a JSON list of sentences.")
     out: list[Sentence] = []

@@ -8,11 +8,13 @@ model can learn both taxonomies from one encoder pass.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spinscope.errors import DataError
 
@@ -37,6 +39,19 @@ def read_text(path: Path) -> str:
     """Read a corpus file exactly as stored: offsets count every code point (BOMs included)."""
     with open(path, encoding="utf-8", newline="") as fh:
         return fh.read()
+
+
+def read_json(path: Path, missing: str) -> Any:
+    """A corpus JSON file, or a one-line DataError: ``missing`` where no file is there, or one
+    naming the file that cannot be read or is not JSON."""
+    if not path.is_file():
+        raise DataError(missing)
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno}).") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"Cannot read {path}: {exc.__class__.__name__}: {exc}") from exc
 
 
 def read_articles(folder: Path) -> dict[str, str]:

@@ -14,12 +14,11 @@ Document ids are the file names (``EN_CC_100013.txt``), exactly as the annotatio
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinscope.corpora.ptc import read_text
+from spinscope.corpora.ptc import read_json, read_text
 from spinscope.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -87,10 +86,7 @@ def _label_list(path: Path) -> tuple[str, ...]:
 
 
 def _json(path: Path) -> dict:
-    try:
-        data = json.loads(read_text(_file(path, "taxonomy")))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno}).") from exc
+    data = read_json(path, f"SemEval-2025 taxonomy {path} not found.")
     if not isinstance(data, dict):
         raise DataError(f"{path}: expected a JSON object at the top level.")
     return data

@@ -9,12 +9,11 @@ PTC dev articles in their 2023 form and English "train" the other 371 training a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinscope.corpora.ptc import load_ptc, read_text
+from spinscope.corpora.ptc import load_ptc, read_json, read_text
 from spinscope.corpora.technique_spans import (
     SEMEVAL21_SPLITS,
     SEMEVAL21_TO_2023,
@@ -102,10 +101,9 @@ def load_checkthat24(folder: Path) -> Paragraphs:
 
 def load_semeval21(data: Path, split: str = "train") -> Paragraphs:
     path = Path(data) / "semeval2021-task6" / f"{SEMEVAL21_SPLITS[split]}_task2.txt"
-    if not path.is_file():
-        raise DataError(f"SemEval-2021 Task 6 file {path} not found.")
+    records = read_json(path, f"SemEval-2021 Task 6 file {path} not found.")
     out = Paragraphs([], [], [], [], [])
-    for rec in json.loads(read_text(path)):
+    for rec in records:
         out.ids.append(f"se21-{rec['id']}")
         out.lines.append(1)
         out.texts.append(" ".join(rec["text"].split()))

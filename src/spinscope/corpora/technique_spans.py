@@ -15,11 +15,10 @@ their text (the dataset README counts a few dozen per language) are dropped and 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spinscope.corpora.ptc import GoldSpan, read_articles, read_labels, read_text
+from spinscope.corpora.ptc import GoldSpan, read_articles, read_json, read_labels, read_text
 from spinscope.corpora.semeval23_articles import read_article_texts
 from spinscope.errors import DataError
 from spinscope.model.taxonomy import LABELS_2023
@@ -167,12 +166,7 @@ def load_semeval21_spans(root: Path, split: str = "train") -> list[SpanDocument]
             f"Unknown SemEval-2021 split {split!r}. Available: {', '.join(SEMEVAL21_SPLITS)}."
         )
     path = Path(root) / f"{SEMEVAL21_SPLITS[split]}_task2.txt"
-    if not path.is_file():
-        raise DataError(f"SemEval-2021 Task 6 file {path} not found.")
-    try:
-        records = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path} is not JSON: {exc.msg} (line {exc.lineno}).") from None
+    records = read_json(path, f"SemEval-2021 Task 6 file {path} not found.")
     texts, spans = {}, {}
     for rec in records:
         try:

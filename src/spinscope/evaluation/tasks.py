@@ -1,41 +1,18 @@
 """The evaluation tasks, one table (issue #19): each named task returns a plain dict.
 
-``spinscope eval`` takes its task choices, and its ``--lang`` choices, from ``TASKS``; it only
+``spinscope eval`` takes its task choices from ``TASKS`` and its options from ``options()``; it only
 parses arguments and prints what ``run_task`` returns (``cli/eval_output.py``).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from spinscope.errors import ConfigError, DataError
-
-Progress = Callable[[str], Any]  # description -> context manager yielding update(done, total)
-
-
-@contextmanager
-def no_progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    yield lambda done, total: None
-
-
-@dataclass(frozen=True)
-class Options:
-    """What a task may read. ``settings`` is called only by tasks that need the settings, so a
-    bad ``--set`` fails exactly where it did before the table."""
-
-    data: Path
-    settings: Callable[[], dict] = dict
-    split: str = "dev"
-    folds: int = 5
-    max_steps: int | None = None
-    out: Path | None = None
-    lang: str = "EN"
-    progress: Progress = no_progress
+from spinscope.evaluation.options import Options, Progress
 
 
 @dataclass(frozen=True)
@@ -429,6 +406,29 @@ TASKS: dict[str, Task] = {
 def languages() -> tuple[str, ...]:
     """Every language some task takes, in table order."""
     return tuple(dict.fromkeys(lang for t in TASKS.values() for lang in t.langs))
+
+
+def options() -> dict[str, tuple[tuple[str, ...], dict]]:
+    """The options of ``spinscope eval``, in --help order: the flags and argparse keywords of each
+    ``Options`` field that a user sets (``--lang`` from the table as it is now)."""
+    langs = ", ".join(f"{name} {'/'.join(t.langs)}" for name, t in TASKS.items() if t.langs)
+    return {
+        "split": (("--split",), {"default": "dev", "choices": ("dev", "train"), "help": "ptc: the "
+                  "PTC split (semeval23-st3 --lang EN always uses the PTC dev articles)"}),
+        "data": (("--data",), {"type": Path, "default": None,
+                 "help": "datasets folder (default: $SPINSCOPE_DATA or ../shared/data)"}),
+        "folds": (("--folds",), {"type": int, "default": 5, "help": "claimbuster, "
+                  "semeval23-st1/st2: cross-validation folds (trains k models)"}),
+        "max_steps": (("--max-steps",), {"type": int, "default": None,
+                      "help": "claimbuster: stop each fold early (smoke runs)"}),
+        "out": (("--out",), {"type": Path, "default": None,
+                "help": "claimbuster: keep the fold runs here"}),
+        "lang": (("--lang",), {"default": "EN", "choices": languages(), "help": "the language, "
+                 f"for the tasks that take one ({langs}). semeval23-st3: EN scores the PTC dev "
+                 "articles in their 2023 form, another language its dev set. semeval25-st2 with "
+                 "EN uses the shipped model; otherwise a model is trained on that language's "
+                 "training set first, with English-centred features"}),
+    }  # fmt: skip
 
 
 def run_task(name: str, options: Options) -> dict:
