@@ -165,13 +165,15 @@ def load_nlp() -> Language:
 @load_once
 def attribute_rules() -> Rules | None:
     """The pipeline's attribute ruler as look-ups (``pos_rules``: the same ``pos_``, ``tag_`` and
-    ``dep_``, in about a third of its time), or None where it has no ruler or one of another form."""
+    ``dep_``, in about a third of its time), or None where it has no ruler or one of another
+    form."""
     from spinscope.analysis.claims.pos_rules import compile_rules
 
     nlp = load_nlp()
     if "attribute_ruler" not in nlp.pipe_names:
         return None
-    return compile_rules(nlp.get_pipe("attribute_ruler").patterns)
+    ruler: Any = nlp.get_pipe("attribute_ruler")  # spaCy's AttributeRuler
+    return compile_rules(ruler.patterns)
 
 
 _PARSED: OrderedDict[str, Doc] = OrderedDict()
