@@ -90,3 +90,15 @@ def test_sharing_a_table_keeps_a_model_that_already_had_it_unchanged(copied, tmp
     encoder._shared_tensor.cache_clear()
     after = encoder.session(str(copied)).run(None, feed)[0]
     np.testing.assert_array_equal(before, after)
+
+
+def test_models_in_different_folders_read_the_shared_table_once(copied):
+    other = copied.parent.parent / "checkworthy"
+    other.mkdir()
+    for name in ("span_classifier.int8.onnx", "span_classifier.int8.shared.json"):
+        shutil.copy(copied.parent / name, other / name)
+    encoder._shared_tensor.cache_clear()
+    encoder.session(str(copied))
+    encoder.session(str(other / "span_classifier.int8.onnx"))
+    # "techniques/../shared/x.npy" and "checkworthy/../shared/x.npy" are one file: one copy
+    assert encoder._shared_tensor.cache_info().currsize == 1

@@ -127,9 +127,14 @@ class StaticEmbedder:
         for i, id_list in enumerate(ids):
             if id_list:
                 buckets.setdefault(len(id_list), []).append(i)
+        # the distinct rows read in one go (one read of the table, not one a bucket), then looked
+        # up: the same rows, so the same means
+        distinct = np.unique(np.fromiter((t for row in ids for t in row), dtype=np.int64))
+        rows = self.embedding[distinct] if distinct.size else None
         for indices in buckets.values():
             id_matrix = np.array([ids[i] for i in indices], dtype=np.int64)
-            out[indices] = self.embedding[id_matrix].mean(axis=1)
+            assert rows is not None  # a bucket holds a sentence with ids
+            out[indices] = rows[np.searchsorted(distinct, id_matrix)].mean(axis=1)
         if not self.normalize:
             return out
         out32 = out.astype(np.float32)

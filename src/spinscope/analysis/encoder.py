@@ -207,7 +207,8 @@ def session(path: str) -> Any:  # an onnxruntime.InferenceSession (onnxruntime h
         names = sorted(spec)
         shared = [
             ort.OrtValue.ortvalue_from_numpy(
-                _shared_tensor(str(sidecar.parent / spec[n]["file"]), spec[n]["sha256"])
+                # resolved, so that models in different folders get the one copy (read once)
+                _shared_tensor(str((sidecar.parent / spec[n]["file"]).resolve()), spec[n]["sha256"])
             )
             for n in names
         ]
