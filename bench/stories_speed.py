@@ -137,8 +137,9 @@ def real_rows(articles: list[tuple[str, str, str]], start: int, n: int) -> list[
             at = (52 * cycle) % max(len(words) - 52, 1)
             title, text = " ".join(words[at : at + 12]), " ".join(words[at + 12 : at + 312])
         day = None if i % 50 == 0 else dt.date(2024, 1, 1) + dt.timedelta(days=(i * 7919) % 365)
+        added = dt.datetime(2026, 1, 1)
         rows.append([f"real{i:09d}", title, None, f"outlet {i % 7}", day, None,
-                     len(text.split()), text, json.dumps({}), dt.datetime(2026, 1, 1), lang])  # fmt: skip
+                     len(text.split()), text, json.dumps({}), added, lang])  # fmt: skip
     return rows
 
 
