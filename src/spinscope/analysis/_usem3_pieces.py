@@ -130,7 +130,7 @@ class PieceEncoder:
         for i, (n, _) in enumerate(self.nb._ORDERS):
             xs = x[:, i * self.cnn : (i + 1) * self.cnn]
             self.first[i][rows] = (xs @ self.blocks[i]).reshape(len(new), n, self.cnn)
-        slots = self.slot[flat]
+        slots: np.ndarray = self.slot[flat]
         self.hits += np.bincount(slots, minlength=self.capacity)[: self.capacity]
         return slots
 
@@ -200,7 +200,7 @@ class PieceEncoder:
         z += y2 @ b.d3
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
-        return z
+        return np.asarray(z, dtype=np.float32)
 
 
 def story_encoder() -> Any:
