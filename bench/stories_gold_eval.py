@@ -149,10 +149,10 @@ def evaluate(
     from spinscope.store.stories import CROSS_THRESHOLD, THRESHOLD
 
     cross = CROSS_THRESHOLD if cross is None else cross
-    if encoder is None:
-        from spinscope.analysis._multilingual import load_encoder
+    if encoder is None:  # the one `spinscope stories` uses
+        from spinscope.analysis._usem3_pieces import story_encoder
 
-        encoder = load_encoder()
+        encoder = story_encoder()
     thresholds = list(thresholds or [THRESHOLD])
     gold = read_gold(gold_path)
     out: dict[str, dict[float, dict]] = {}

