@@ -8,7 +8,7 @@ import pytest
 
 from spinscope import interchange
 from spinscope.cli.main import build_parser
-from spinscope.store.formats import EXPORT_FORMATS
+from spinscope.store.formats import EXPORT_FORMATS, HOLDS, formats_help
 
 
 @pytest.mark.parametrize("name", interchange.NAMES)
@@ -34,6 +34,15 @@ def test_cli_choices_come_from_the_table():
     }
     assert tuple(choices["import-annotations"]) == interchange.NAMES
     assert tuple(choices["export"]) == EXPORT_FORMATS
+
+
+def test_export_help_names_every_format_with_what_it_holds():
+    text = formats_help()
+    assert text.startswith("parquet/csv: one row per finding with its document's fields; jsonl: ")
+    for name in interchange.NAMES:
+        assert f"{name}: {interchange.FORMATS[name].holds};" in text
+    named = [n for part in text.split("; ") for n in part.split(": ")[0].split("/")]
+    assert tuple(named) == EXPORT_FORMATS == tuple(HOLDS)
 
 
 def test_listing_the_formats_loads_no_reader_or_writer():

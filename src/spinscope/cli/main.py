@@ -180,22 +180,13 @@ def _add_stats_parser(sub) -> None:
 
 
 def _add_export_parser(sub) -> None:
-    from spinscope.store.formats import EXPORT_FORMATS
+    from spinscope.store.formats import EXPORT_FORMATS, formats_help
 
     p = sub.add_parser(
         "export", help="export a store: tables, or tasks for annotation tools (round trips)"
     )
     p.add_argument("--store", required=True)
-    p.add_argument(
-        "--format",
-        required=True,
-        choices=EXPORT_FORMATS,
-        help="parquet/csv: one row per finding with its document's fields; jsonl: one full "
-        "result per line; label-studio: a tasks JSON with the findings as predictions; brat: a "
-        ".txt and .ann per document; inception: UIMA CAS XMI per document; failures: the "
-        "failure records as CSV; stories-jsonl: one story side by side per line (run `spinscope "
-        "stories` first)",
-    )
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help=formats_help())
     p.add_argument("--out", required=True, help="output file (parquet, csv, jsonl, "
                    "label-studio, failures) or folder (brat, inception)")  # fmt: skip
     p.add_argument("--taxonomy", choices=TAXONOMIES, default="semeval2023",

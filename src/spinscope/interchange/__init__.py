@@ -24,18 +24,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Format:
-    """One annotation tool's format: its name on the command line and its module here."""
+    """One annotation tool's format: its name on the command line, its module here and what an
+    export in it holds (``spinscope export --help``)."""
 
     name: str
     module: str  # under spinscope.interchange
+    holds: str
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("label-studio", "label_studio"),
-        Format("brat", "brat"),
-        Format("inception", "inception"),
+        Format("label-studio", "label_studio", "a tasks JSON with the findings as predictions"),
+        Format("brat", "brat", "a .txt and .ann per document"),
+        Format("inception", "inception", "UIMA CAS XMI per document"),
     )
 }
 NAMES = tuple(FORMATS)

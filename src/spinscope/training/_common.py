@@ -98,18 +98,36 @@ def optimizer_step(model, optimizer, scheduler, loss, max_norm: float = 1.0) -> 
 SEQ = {0: "batch", 1: "seq"}  # the dynamic axes of a batch of word-piece sequences
 
 
-def to_onnx(module, path: Path, outputs: dict[str, dict], *, token_types: bool = False) -> Path:
-    """Trace ``module(input_ids, attention_mask[, token_type_ids])`` on a dummy (2, 16) batch
-    into ``path`` (opset 17, TorchScript exporter), with batch and sequence axes dynamic and
-    ``outputs`` (name -> dynamic axes) named."""
+def to_onnx(
+    model,
+    path: Path,
+    outputs: dict[str, dict],
+    graph: Callable[..., Any],
+    *,
+    name: str,
+    token_types: bool = False,
+) -> Path:
+    """Trace ``graph(model, input_ids, attention_mask[, token_type_ids])`` on a dummy (2, 16)
+    batch into ``path`` (opset 17, TorchScript exporter), with batch and sequence axes dynamic
+    and ``outputs`` (name -> dynamic axes) named. ``model`` is put in eval mode and traced as the
+    submodule ``name``: the graph's weight and node names start with it, so each exporter keeps
+    the name its shipped graphs have."""
     import torch
+
+    class Graph(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.add_module(name, model)
+
+        def forward(self, *inputs):
+            return graph(getattr(self, name), *inputs)
 
     ids = torch.ones((2, 16), dtype=torch.long)
     inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
     if token_types:
         inputs["token_type_ids"] = torch.zeros_like(ids)
     torch.onnx.export(
-        module,
+        Graph().eval(),
         tuple(inputs.values()),
         str(path),
         input_names=list(inputs),

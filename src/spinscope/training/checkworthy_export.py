@@ -172,15 +172,11 @@ def _export_graphs(model, out_dir: Path) -> tuple[Path, Path]:
     eager.load_state_dict(model.state_dict())
     eager.eval()
 
-    class Graph(torch.nn.Module):
-        def __init__(self, inner) -> None:
-            super().__init__()
-            self.inner = inner
+    def graph(inner, input_ids, attention_mask):
+        return torch.sigmoid(inner(input_ids, attention_mask))
 
-        def forward(self, input_ids, attention_mask):
-            return torch.sigmoid(self.inner(input_ids, attention_mask))
-
-    raw = to_onnx(Graph(eager).eval(), out_dir / "classifier.raw.onnx", {"probs": {0: "batch"}})
+    raw = to_onnx(eager, out_dir / "classifier.raw.onnx", {"probs": {0: "batch"}}, graph,
+                  name="inner")  # fmt: skip
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, eager.encoder.config)
     shutil.copyfile(Path(base_model_path()) / TOKENIZER, out_dir / TOKENIZER)

@@ -40,16 +40,13 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    class Graph(torch.nn.Module):
-        def __init__(self, tagger) -> None:
-            super().__init__()
-            self.tagger = tagger
+    def graph(tagger, input_ids, attention_mask):
+        logits, hidden = tagger(input_ids, attention_mask)
+        return torch.sigmoid(logits), hidden
 
-        def forward(self, input_ids, attention_mask):
-            logits, hidden = self.tagger(input_ids, attention_mask)
-            return torch.sigmoid(logits), hidden
-
-    raw = to_onnx(Graph(model).eval(), out_dir / "tagger.raw.onnx", {"probs": SEQ, "hidden": SEQ})
+    raw = to_onnx(
+        model, out_dir / "tagger.raw.onnx", {"probs": SEQ, "hidden": SEQ}, graph, name="tagger"
+    )
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, model.encoder.config)
     heads = {

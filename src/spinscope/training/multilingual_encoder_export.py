@@ -30,7 +30,6 @@ def export_onnx(model_dir: Path, out_dir: Path, *, keep_fp32: bool = False) -> d
     (``training.export.fuse_and_quantize``). The tokenizer is copied beside it."""
     import shutil
 
-    import torch
     from transformers import BertModel
 
     from spinscope.training.export import fuse_and_quantize, with_fp32
@@ -41,15 +40,10 @@ def export_onnx(model_dir: Path, out_dir: Path, *, keep_fp32: bool = False) -> d
         str(model_dir), add_pooling_layer=False, attn_implementation="eager"
     ).eval()
 
-    class Graph(torch.nn.Module):
-        def __init__(self, encoder) -> None:
-            super().__init__()
-            self.encoder = encoder
+    def graph(encoder, input_ids, attention_mask):
+        return encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
 
-        def forward(self, input_ids, attention_mask):
-            return self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
-
-    raw = to_onnx(Graph(model), out_dir / "encoder.raw.onnx", {"hidden": SEQ})
+    raw = to_onnx(model, out_dir / "encoder.raw.onnx", {"hidden": SEQ}, graph, name="encoder")
     fp32, int8 = out_dir / ONNX_FP32, out_dir / ONNX_INT8
     fuse_and_quantize(raw, fp32, int8, model.config)
     shutil.copyfile(model_dir / TOKENIZER, out_dir / TOKENIZER)

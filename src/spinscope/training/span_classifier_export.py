@@ -41,18 +41,14 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    class Graph(torch.nn.Module):
-        def __init__(self, inner) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            logits = self.inner(input_ids, attention_mask, token_type_ids)
-            return tuple(torch.softmax(lg, -1) for lg in logits)
+    def graph(inner, input_ids, attention_mask, token_type_ids):
+        logits = inner(input_ids, attention_mask, token_type_ids)
+        return tuple(torch.softmax(lg, -1) for lg in logits)
 
     raw = out_dir / "span_classifier.raw.onnx"
+    outputs = {t: {0: "batch"} for t in TAXONOMIES}
     with torch.autocast("cpu", enabled=False):
-        to_onnx(Graph(model).eval(), raw, {t: {0: "batch"} for t in TAXONOMIES}, token_types=True)
+        to_onnx(model, raw, outputs, graph, name="inner", token_types=True)
     fp32, int8 = out_dir / MODEL_FP32, out_dir / MODEL_INT8
     fuse_and_quantize(raw, fp32, int8, model.encoder.config)
     return with_fp32({"int8": int8}, fp32, keep_fp32)

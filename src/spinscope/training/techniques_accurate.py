@@ -124,20 +124,15 @@ def export_encoder(base: Path, out: Path) -> Path:
     hf_logging.disable_progress_bar()  # a bar per weight-loading step is noise on the terminal
     model = AutoModel.from_pretrained(str(base), attn_implementation="eager").eval()
 
-    class Features(torch.nn.Module):
-        def __init__(self, encoder) -> None:
-            super().__init__()
-            self.encoder = encoder
-
-        def forward(self, input_ids, attention_mask):
-            states = self.encoder(
-                input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
-            ).hidden_states
-            return torch.cat([states[k] for k in LAYERS], -1)
+    def features(encoder, input_ids, attention_mask):
+        states = encoder(
+            input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
+        ).hidden_states
+        return torch.cat([states[k] for k in LAYERS], -1)
 
     raw, fused = out / "encoder.raw.onnx", out / "encoder.fp32.onnx"
     with _quiet():
-        to_onnx(Features(model), raw, {"feats": SEQ})
+        to_onnx(model, raw, {"feats": SEQ}, features, name="encoder")
         fused_model = optimize_model(str(raw), model_type="bert", num_heads=12, hidden_size=768)
     fused_model.save_model_to_file(str(fused))
     raw.unlink()
