@@ -187,8 +187,8 @@ def _add_export_parser(sub) -> None:
     )
     p.add_argument("--store", required=True)
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help=formats_help())
-    p.add_argument("--out", required=True, help="output file (parquet, csv, jsonl, "
-                   "label-studio, failures) or folder (brat, inception)")  # fmt: skip
+    p.add_argument("--out", required=True,
+                   help="output file, or a folder for brat and inception")  # fmt: skip
     p.add_argument("--taxonomy", choices=TAXONOMIES, default="semeval2023",
                    help="annotation tools: which technique taxonomy to export")  # fmt: skip
 
