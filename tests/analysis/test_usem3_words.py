@@ -35,7 +35,7 @@ def use():
 def test_tokens_are_usem3s(use):
     ref = plain(use._sp)
     assert not isinstance(ref, WordTokenizer)
-    for limit in (3, 20_000):  # 3: the table is emptied again and again
+    for limit in (3, 10_000):  # 3: the table is emptied again and again
         words = WordTokenizer(ref, limit)
         for text in TEXTS + [" ".join(TEXTS * 3)]:
             want = ref.encode(text, out_type=int, add_bos=True, add_eos=True)
