@@ -69,7 +69,7 @@ def lexical_heads(xl, labels, model: dict, c_lex: float, keep: int) -> dict:
     for key, names, level in (("narr", model["narratives"], "narratives"),
                               ("sub", model["subnarratives"], "subnarratives")):  # fmt: skip
         ws, bs = zip(*[head(np.array([n in getattr(lab, level) for lab in labels], int))
-                       for n in names]) if names else ((), ())  # fmt: skip
+                       for n in names], strict=True) if names else ((), ())  # fmt: skip
         out[key + "_W"], out[key + "_b"] = np.array(ws), np.array(bs)
     gw, gb = head(np.array([lab.narratives != (nar.OTHER,) for lab in labels], int))
     out["gate_W"], out["gate_b"] = gw, gb
@@ -78,9 +78,13 @@ def lexical_heads(xl, labels, model: dict, c_lex: float, keep: int) -> dict:
 
 def mixed(model: dict, lex: dict, x: np.ndarray, xl, alpha: float):
     """Gate, narrative and sub-narrative probabilities from the mixed logits."""
+
     def z(key: str, feats, m: dict) -> np.ndarray:
         w = m[key + "_W"]
-        return np.asarray(feats @ (w if key == "gate" else w.T)).reshape(feats.shape[0], -1) + m[key + "_b"]
+        return (
+            np.asarray(feats @ (w if key == "gate" else w.T)).reshape(feats.shape[0], -1)
+            + m[key + "_b"]
+        )
 
     out = []
     for key in ("gate", "narr", "sub"):
@@ -111,7 +115,9 @@ def cv(x, bags, labels, c_lex, keep, buckets, seed=0, alphas=ALPHAS) -> dict:
     gold = {str(k): lab for k, lab in enumerate(labels)}
     result = {}
     for a in alphas:
-        sc = {t: narrative_scores(gold, {str(k): p for k, p in enumerate(preds[a, t])}) for t in grid}
+        sc = {
+            t: narrative_scores(gold, {str(k): p for k, p in enumerate(preds[a, t])}) for t in grid
+        }
         best = max(grid, key=lambda t: sc[t]["fine"]["f1"])
         result[a] = (best, sc[best]["fine"]["f1"], sc[best]["coarse"]["f1"])
     return result
@@ -153,12 +159,19 @@ def main() -> None:
     bags = [counts(t, a.buckets) for t in texts]
     if a.dev:
         c_lex, alpha, *t = a.dev
-        print("dev", dev(root, x, bags, labels, c_lex, a.keep, a.buckets, alpha, tuple(t)), flush=True)
+        print(
+            "dev", dev(root, x, bags, labels, c_lex, a.keep, a.buckets, alpha, tuple(t)), flush=True
+        )
         return
     for c_lex in a.c_lex:
-        for alpha, (t, fine, coarse) in cv(x, bags, labels, c_lex, a.keep, a.buckets, a.seed, a.alphas).items():
-            print(f"C_lex {c_lex:g} keep {a.keep} seed {a.seed} alpha {alpha:.2f} thresholds {t}"
-                  f"  CV fine {fine:.4f} coarse {coarse:.4f}", flush=True)
+        for alpha, (t, fine, coarse) in cv(
+            x, bags, labels, c_lex, a.keep, a.buckets, a.seed, a.alphas
+        ).items():
+            print(
+                f"C_lex {c_lex:g} keep {a.keep} seed {a.seed} alpha {alpha:.2f} thresholds {t}"
+                f"  CV fine {fine:.4f} coarse {coarse:.4f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
