@@ -217,7 +217,7 @@ class TechniqueTagger(FromSettings):
 
     @cached_property
     def labeller_sha256(self) -> str | None:
-        if isinstance(self.labeller, TextLabeller):
+        if self.decoder != "channels" and isinstance(self.labeller, TextLabeller):
             return encoder.model_sha256(self.labeller_dir / SPAN_CLASSIFIER)
         return None
 
@@ -327,13 +327,10 @@ class TechniqueTagger(FromSettings):
 
     def spans(self, scores: TokenScores, taxonomy: str) -> list[RawSpan]:
         """Technique spans of one taxonomy, with the configured decoder."""
+        # the channels decoder names no span, so a model without span heads can use it
+        head = _no_head if self.decoder == "channels" else self.labeller
         return decode_labelled(
-            scores,
-            taxonomy,
-            self.decoding,
-            self.decoder,
-            self.labeller,
-            channel_weight=self.channel_weight,
+            scores, taxonomy, self.decoding, self.decoder, head, channel_weight=self.channel_weight
         )
 
     @staticmethod
@@ -356,9 +353,11 @@ class TechniqueTagger(FromSettings):
             raise TypeError("analyze() expects a list of Documents, got one Document.")
         results = []
         self.card  # noqa: B018 -- first, so that a missing model is named by its card
-        by_text = isinstance(self.labeller, TextLabeller)  # reads the text, not hidden vectors
+        channels_only = self.decoder == "channels"
+        # a labeller that reads the text, not the hidden vectors, needs no hidden vectors
+        by_text = channels_only or isinstance(self.labeller, TextLabeller)
         all_scores = self.scores([d.text for d in docs], hidden=not by_text)
-        labeller = self.labeller
+        labeller = None if channels_only else self.labeller
         if isinstance(labeller, TextLabeller) and self.decoder in ("si+head", "hybrid"):
             labeller.prefetch(
                 [
@@ -405,6 +404,10 @@ class TechniqueTagger(FromSettings):
             findings.sort(key=lambda f: (f.start, f.end, f.taxonomy, f.label))
             results.append(findings)
         return results
+
+
+def _no_head(taxonomy: str, feats: np.ndarray) -> np.ndarray:
+    raise AssertionError("the channels decoder names no span")
 
 
 def _tentative_note(precision: float | None) -> str:
