@@ -101,6 +101,13 @@ def score(d: dict, md: str, w: float, t: float) -> float:
     return float(st3_score(pred, d["gold"], LABELS)["micro_f1"])
 
 
+def _lolo(grid: dict, name: str, others: list[str], w: float) -> tuple[float, float]:
+    """One source alone (``w`` 0: the paragraph model, 1: the tagger): its F1 on ``name`` at
+    the threshold that is best on ``others``, and that threshold."""
+    t = max(THRESHOLDS, key=lambda t: np.mean([grid[(w, t)][n] for n in others]))
+    return round(grid[(w, t)][name], 4), t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model-dir", action="append", required=True)
@@ -116,11 +123,15 @@ def main() -> None:
             others = [n for n in ST3 if n != name]
             chosen = max(grid, key=lambda r: np.mean([grid[r][n] for n in others]))
             best = max(grid, key=lambda r: grid[r][name])
-            model_only = max((grid[(0.0, t)][name], t) for t in THRESHOLDS)
-            tagger_only = max((grid[(1.0, t)][name], t) for t in THRESHOLDS)
-            result[name] = {"chosen_rule": chosen, "f1": round(grid[chosen][name], 4),
-                            "in_sample_best": [best, round(grid[best][name], 4)],
-                            "model_only_best": model_only, "tagger_only_best": tagger_only}  # fmt: skip
+            model_only = _lolo(grid, name, others, 0.0)
+            tagger_only = _lolo(grid, name, others, 1.0)
+            result[name] = {
+                "chosen_rule": chosen,
+                "f1": round(grid[chosen][name], 4),
+                "in_sample_best": [best, round(grid[best][name], 4)],
+                "model_only": model_only,
+                "tagger_only": tagger_only,
+            }
         print(json.dumps({"model_dir": md, **result}, indent=1, default=str))
 
 

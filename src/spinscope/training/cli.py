@@ -27,10 +27,13 @@ def train_techniques(
     average_next: int = 1,
     max_articles: int | None = None,
     param: list[str] | None = None,
+    soft: Path | None = None,
     **values,
 ) -> Path:
-    """Train on PTC train (+ the SemEval-2023 layer), pick the epoch on dev, average it with the
-    ``average_next`` after it, export and write the card into ``out``."""
+    """Train on PTC train (+ the SemEval-2023 layer) and, with ``soft`` (a file of
+    ``training.techniques_distill``), unlabelled English news with teachers' soft targets; pick
+    the epoch on dev, average it with the ``average_next`` after it, export and write the card
+    into ``out``."""
     from spinscope.training.task_runs import _config
 
     cfg = _config(TrainConfig(), param, **values)
@@ -42,7 +45,8 @@ def train_techniques(
     if include_dev:
         train_arts, dev_arts = train_arts + dev_arts, []
     work, base = out / "checkpoints", base_model_path()
-    record = train(train_arts, dev_arts or None, work, cfg, base, log=log)
+    extra, soft_data = _soft(soft, base, cfg, len(train_arts))
+    record = train(train_arts, dev_arts or None, work, cfg, base, log=log, extra=extra)
     epoch = pick_epoch(record["history"])
     span = range(epoch, epoch + 1 + max(0, average_next))
     epochs = [e for e in span if (work / f"checkpoint-epoch{e}.pt").exists()]
@@ -53,8 +57,23 @@ def train_techniques(
         checkpoint = average_checkpoints(checkpoints, work / "checkpoint-average.pt")
     data = {"ptc": str(ptc), "semeval23": str(semeval23) if semeval23 else None,
             "train_articles": len(train_arts), "include_dev": include_dev,
-            "averaged_epochs": epochs}  # fmt: skip
+            "averaged_epochs": epochs, **soft_data}  # fmt: skip
     return package(checkpoint, out, base, cfg, record, epoch, data=data, dev_articles=dev_arts)
+
+
+def _soft(soft: Path | None, base: str, cfg: TrainConfig, first: int) -> tuple[list, dict]:
+    """The soft-target windows of a ``techniques_distill`` file and what the card says of them."""
+    if soft is None:
+        return [], {}
+    from spinscope.analysis import encoder
+    from spinscope.training import techniques_distill as td
+
+    payload = td.read_soft(soft)
+    tokenizer = encoder.load_tokenizer(str(Path(base) / "tokenizer.json"))
+    extra = td.soft_examples(payload["texts"], payload["labels"], tokenizer, cfg, first)
+    about = {"soft": str(soft), "soft_texts": len(payload["texts"]),
+             "soft_windows": len(extra), "teachers": payload["teachers"]}  # fmt: skip
+    return extra, about
 
 
 def average_checkpoints(paths: list[Path], out: Path) -> Path:

@@ -216,6 +216,7 @@ TASKS: dict[str, Task] = {
                 "average_next",
                 "max_articles",
                 "param",
+                "soft",
                 *_SI,
             ),
         ),  # fmt: skip
@@ -338,6 +339,9 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
     "param": (("--param",), {"action": "append", "default": [], "metavar": "NAME=VALUE",
               "help": "any other training setting, e.g. --param window=128 --param "
               "si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)"}),
+    "soft": (("--soft",), {"type": Path, "default": None, "help": "techniques: also train on "
+             "unlabelled English news with teachers' soft targets (a file of "
+             "training.techniques_distill)"}),
     "max_articles": (("--max-articles",), {"type": int, "default": None,
                      "help": "use only the first N articles"}),
     "average_next": (("--average-next",), {"type": int, "default": 1, "metavar": "N",

@@ -193,8 +193,10 @@ def train(
     cfg: TrainConfig,
     base_path: str,
     log=print,
+    extra: list | None = None,
 ) -> dict:
-    """Fine-tune, evaluate on dev after every epoch, checkpoint every epoch; return the history."""
+    """Fine-tune, evaluate on dev after every epoch, checkpoint every epoch; return the history.
+    ``extra``: more training windows (``techniques_distill.soft_examples``: soft targets)."""
     import torch
 
     from spinscope.training.evaluate import evaluate_torch
@@ -203,7 +205,7 @@ def train(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tokenizer = encoder.load_tokenizer(str(Path(base_path) / "tokenizer.json"))
-    examples = build_examples(train_articles, tokenizer, cfg)
+    examples = build_examples(train_articles, tokenizer, cfg) + list(extra or [])
     model = make_model(base_path)
     if cfg.frozen_embeddings_from:
         freeze_word_embeddings(model, Path(cfg.frozen_embeddings_from))
@@ -211,7 +213,8 @@ def train(
     total = _common.total_steps(len(examples), cfg)
     sched = warmup_linear(opt, total, cfg.warmup)
     losses = _Losses(cfg)
-    log(f"{len(train_articles)} articles, {len(examples)} windows, {total} steps")
+    log(f"{len(train_articles)} articles, {len(examples)} windows ({len(extra or [])} soft), "
+        f"{total} steps")
     history = []
     step = 0
     rng = random.Random(cfg.seed)
