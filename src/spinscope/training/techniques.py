@@ -213,8 +213,10 @@ def train(
     total = _common.total_steps(len(examples), cfg)
     sched = warmup_linear(opt, total, cfg.warmup)
     losses = _Losses(cfg)
-    log(f"{len(train_articles)} articles, {len(examples)} windows ({len(extra or [])} soft), "
-        f"{total} steps")
+    log(
+        f"{len(train_articles)} articles, {len(examples)} windows ({len(extra or [])} soft), "
+        f"{total} steps"
+    )
     history = []
     step = 0
     rng = random.Random(cfg.seed)
