@@ -80,3 +80,25 @@ def test_unlabelled_english_reads_only_texts(tmp_path):
                                                ("se23test-9", "War news.")]  # fmt: skip
     with pytest.raises(DataError, match="not found"):
         td.unlabelled_english(tmp_path / "nothing")
+
+
+def test_the_soft_labels_task_writes_what_train_techniques_reads(tmp_path):
+    pytest.importorskip("onnxruntime")
+    from spinscope.analysis import encoder
+    from spinscope.analysis.techniques import shipped_model_dir
+    from spinscope.training.tasks import soft_labels
+
+    se25 = tmp_path / "semeval2025-task10" / "train" / "EN" / "raw-documents"
+    se23 = tmp_path / "semeval2023-task3" / "en" / "test-articles-subtask-3"
+    se25.mkdir(parents=True)
+    se23.mkdir(parents=True)
+    (se25 / "EN_1.txt").write_text("The traitors spread shameful lies again.", encoding="utf-8")
+    (se23 / "article9.txt").write_text("Our glorious nation will never surrender.", "utf-8")
+    out = tmp_path / "soft.npz"
+    result = soft_labels(out=out, data=tmp_path)
+    assert result["texts"] == 2
+    back = td.read_soft(out)
+    tok = encoder.load_tokenizer(str(shipped_model_dir() / "tokenizer.json"))
+    examples = td.soft_examples(back["texts"], back["labels"], tok, TrainConfig())
+    assert examples and all(0.0 <= ex.labels.min() and ex.labels.max() <= 1.0 for ex in examples)
+    assert max(float(ex.labels[:, 0].max()) for ex in examples) > 0.05  # the teacher spoke

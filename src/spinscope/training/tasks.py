@@ -103,6 +103,26 @@ def train_techniques_multilingual(
     return tm.train(out=Path(out), data=Path(data), resume=resume, cfg=cfg, log=file_log(out))
 
 
+def soft_labels(*, out: Path, data: Path, teacher: list[Path] | None = None) -> dict:
+    """Teachers' token scores on unlabelled English news, on the shipped tagger's word pieces
+    (``training.techniques_distill``), for ``train techniques --soft``."""
+    from spinscope.analysis import encoder
+    from spinscope.analysis.techniques import shipped_model_dir
+    from spinscope.training import techniques_distill as td
+
+    teachers = [Path(t) for t in teacher or []] or [shipped_model_dir()]
+    for t in teachers:
+        if not (t / "card.json").is_file():
+            raise DataError(f"No tagger folder at {t} (a teacher needs card.json).")
+    items = td.unlabelled_english(Path(data))
+    texts = [t for _, t in items]
+    student = encoder.load_tokenizer(str(shipped_model_dir() / "tokenizer.json"))
+    labels = td.teacher_labels(texts, teachers, student)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    td.write_soft(Path(out), [i for i, _ in items], texts, labels, teachers)
+    return {"out": str(out), "texts": len(texts), "teachers": [str(t) for t in teachers]}
+
+
 def train_framing(*, out: Path, data: Path) -> dict:
     """Genre and frames (SemEval-2023, six languages) and narratives (SemEval-2025, five) on the
     multilingual passage features; article vectors cached under ``out/features`` are reused."""
@@ -189,6 +209,13 @@ TASKS: dict[str, Task] = {
             "ST3 train (six languages), checkpointing as it goes (--resume carries on)",
             train_techniques_multilingual,
             ("out", "data", "resume", "encoder", "param", "epochs", "seed", "lr", "max_steps"),
+        ),
+        Task(
+            "soft-labels",
+            "teachers' token scores (--teacher DIR, repeatable; default the shipped tagger) on "
+            "unlabelled English news, written to --out FILE.npz for train techniques --soft",
+            soft_labels,
+            ("out", "data", "teacher"),
         ),
         Task(
             "techniques-accurate",
@@ -339,6 +366,8 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
     "param": (("--param",), {"action": "append", "default": [], "metavar": "NAME=VALUE",
               "help": "any other training setting, e.g. --param window=128 --param "
               "si_loss_weight=3 (see spinscope.training.techniques.TrainConfig)"}),
+    "teacher": (("--teacher",), {"type": Path, "action": "append", "default": None,
+                "help": "soft-labels: a tagger folder whose scores are a teacher's"}),
     "soft": (("--soft",), {"type": Path, "default": None, "help": "techniques: also train on "
              "unlabelled English news with teachers' soft targets (a file of "
              "training.techniques_distill)"}),

@@ -186,6 +186,33 @@ def _span_loss(model, batch: list, hidden, ce):
     return span_loss
 
 
+def _epoch(model, opt, sched, losses, examples, rng, where: tuple[int, int, int],
+           cfg: TrainConfig, log) -> int:  # fmt: skip
+    """One epoch over shuffled (length-bucketed) windows; ``where`` is (epoch, step so far,
+    total steps); returns the step reached (early where ``cfg.max_steps`` says so)."""
+    epoch, step, total = where
+    model.train()
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    if cfg.length_buckets:
+        order = bucket_by_length(order, examples, cfg.batch_size, rng)
+    t0 = time.time()
+    for b in range(0, len(order), cfg.batch_size):
+        batch = [examples[i] for i in order[b : b + cfg.batch_size]]
+        loss, tok_loss, span_loss = losses(model, batch)
+        optimizer_step(model, opt, sched, loss)
+        step += 1
+        if step % 20 == 0:
+            rate = (b + len(batch)) / (time.time() - t0)
+            log(
+                f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
+                f"(tok {tok_loss.item():.4f}, span {span_loss.item():.4f}) {rate:.1f} win/s"
+            )
+        if cfg.max_steps and step >= cfg.max_steps:
+            break
+    return step
+
+
 def train(
     train_articles: list[Article],
     dev_articles: list[Article] | None,
@@ -213,33 +240,13 @@ def train(
     total = _common.total_steps(len(examples), cfg)
     sched = warmup_linear(opt, total, cfg.warmup)
     losses = _Losses(cfg)
-    log(
-        f"{len(train_articles)} articles, {len(examples)} windows ({len(extra or [])} soft), "
-        f"{total} steps"
-    )
+    log(f"{len(train_articles)} articles, {len(examples)} windows ({len(extra or [])} soft)")
     history = []
     step = 0
     rng = random.Random(cfg.seed)
     for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        order = list(range(len(examples)))
-        rng.shuffle(order)
-        if cfg.length_buckets:
-            order = bucket_by_length(order, examples, cfg.batch_size, rng)
         t0 = time.time()
-        for b in range(0, len(order), cfg.batch_size):
-            batch = [examples[i] for i in order[b : b + cfg.batch_size]]
-            loss, tok_loss, span_loss = losses(model, batch)
-            optimizer_step(model, opt, sched, loss)
-            step += 1
-            if step % 20 == 0:
-                rate = (b + len(batch)) / (time.time() - t0)
-                log(
-                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
-                    f"(tok {tok_loss.item():.4f}, span {span_loss.item():.4f}) {rate:.1f} win/s"
-                )
-            if cfg.max_steps and step >= cfg.max_steps:
-                break
+        step = _epoch(model, opt, sched, losses, examples, rng, (epoch, step, total), cfg, log)
         _common.save_checkpoint(model, out_dir, epoch)
         record: dict[str, Any] = {"epoch": epoch, "step": step}
         record["train_s"] = round(time.time() - t0, 1)

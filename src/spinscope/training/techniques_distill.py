@@ -117,7 +117,9 @@ def read_soft(path: Path) -> dict:
     """What ``write_soft`` wrote: ids, texts, teachers and the labels split per text."""
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"Soft labels {path} not found: make them with `spinscope train soft`.")
+        raise DataError(
+            f"Soft labels {path} not found: make them with `spinscope train soft-labels`."
+        )
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(data["meta"].tobytes().decode("utf-8"))
