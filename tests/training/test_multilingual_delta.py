@@ -63,7 +63,7 @@ def trained(base, tmp_path_factory):
     bert.save_pretrained(enc)
     tok_json = pruned_tokenizer_json(json.loads(full_tokenizer().to_str()), keep)
     (enc / "tokenizer.json").write_text(json.dumps(tok_json))
-    np.save(enc / md.KEPT, np.asarray(keep))
+    np.save(enc / md.ENCODER_KEPT, np.asarray(keep))
     model = make_model(str(enc), lora_rank=2, lora_alpha=4.0)
     with torch.no_grad():
         for name, p in model.named_parameters():
@@ -94,7 +94,8 @@ def test_the_delta_folder_holds_no_base_weights(trained, assembled):
     import onnx
 
     sizes, _ = assembled
-    assert set(sizes) == {"card.json", "delta.npz", "graph.json", "graph.onnx", "kept_ids.npy"}
+    assert set(sizes) == {"card.json", "delta.npz", "graph.json", "graph.onnx", "kept_ids.npz"}
+    assert md.kept_ids(trained[0] / "delta").tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     graph = onnx.load(str(trained[0] / "delta" / md.GRAPH))
     stored = [i.name for i in graph.graph.initializer if i.raw_data or i.float_data]
     assert all(len(i.raw_data) < 4 * md._MIN_WEIGHT for i in graph.graph.initializer)
