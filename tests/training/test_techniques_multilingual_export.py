@@ -78,7 +78,7 @@ def test_the_channels_decoder_needs_no_span_heads(exported):
     (found,) = tagger.analyze([Document(text="un texte honteux et faux.")])
     assert found and all(f.analyzer == "techniques" for f in found)
     assert tagger.provenance()["span_classifier_sha256"] is None
-    with pytest.raises(Exception, match="Span heads"):
+    with pytest.raises(Exception, match="has no span heads: use --set techniques.decoder=channels"):
         TechniqueTagger(model_dir=out, decoder="hybrid", span_labeller="heads").analyze(
             [Document(text="un texte honteux.")]
         )

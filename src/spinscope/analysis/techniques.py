@@ -191,6 +191,10 @@ class TechniqueTagger(FromSettings):
     def span_head(self) -> NumpySpanHeads:
         path = self.model_dir / "span_heads.npz"
         if not path.exists():
+            if self.model_dir != shipped_model_dir():
+                raise ModelError(
+                    f"{self.model_dir} has no span heads: use --set techniques.decoder=channels."
+                )
             raise ModelError(f"Span heads {path} are missing; reinstall spinscope or retrain.")
         with np.load(path) as data:
             return NumpySpanHeads({k: data[k].astype(np.float32) for k in data.files})
