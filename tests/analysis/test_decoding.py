@@ -1,6 +1,7 @@
 """Token scores -> spans: overlapping spans and several techniques on one span are predicted."""
 
 import numpy as np
+import pytest
 
 from spinscope.analysis import encoder
 from spinscope.analysis.spans import (
@@ -50,6 +51,10 @@ def test_channels_decoder_predicts_overlapping_spans_of_different_techniques():
         ("shameless", "Loaded_Language"),
         ("shameless corrupt traitors", "Name_Calling,Labeling"),
     }
+    # the channels decoder names no span: a model without span heads can use it
+    assert decode_labelled(sc, PTC2020, Decoding(), "channels", None) == found
+    with pytest.raises(ValueError, match="hybrid decoder needs a span head"):
+        decode_labelled(sc, PTC2020, Decoding(), "hybrid", None)
 
 
 def test_span_head_can_name_two_techniques_for_one_span():

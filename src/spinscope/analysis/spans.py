@@ -318,11 +318,11 @@ def decode_labelled(
     taxonomy: str,
     decoding: Decoding,
     decoder: str,
-    head: SpanHead | TextLabeller,
+    head: SpanHead | TextLabeller | None,
     *,
     channel_weight: float = 0.0,
 ) -> list[RawSpan]:
-    """Technique spans of one taxonomy.
+    """Technique spans of one taxonomy (``head`` names spans; ``channels`` needs none).
 
     * ``channels``: each technique's token channel on its own (spans may overlap);
     * ``si+head``: propaganda spans first, then the span head names their technique(s);
@@ -332,6 +332,8 @@ def decode_labelled(
         raise ValueError(f"Unknown decoder {decoder!r}. Available: {', '.join(DECODERS)}.")
     out: list[RawSpan] = []
     if decoder in ("si+head", "hybrid"):
+        if head is None:
+            raise ValueError(f"The {decoder} decoder needs a span head or labeller.")
         labels = TAXONOMY_LABELS[taxonomy]
         found = decode_si(scores, decoding)
         spans = [(s.start, s.end) for s in found]

