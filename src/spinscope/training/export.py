@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis.multilingual_tagger import fuse_and_quantize  # noqa: F401 -- shared
 from spinscope.training._common import SEQ, to_onnx
 
 MODEL_FP32 = "tagger.fp32.onnx"
@@ -55,31 +56,6 @@ def export_onnx(model, out_dir: Path, *, keep_fp32: bool = True) -> dict[str, Pa
     }
     np.savez(out_dir / HEADS, **heads)
     return with_fp32({"int8": int8, "heads": out_dir / HEADS}, fp32, keep_fp32)
-
-
-def fuse_and_quantize(raw: Path, fp32: Path, int8: Path, encoder_config) -> None:
-    """The raw ONNX export of a MiniLM-based model -> the fused BERT graph (``fp32``) -> int8 with
-    dynamic per-channel weight quantisation (``int8``); ``raw`` is removed. Shared by every model
-    spinscope ships, so they are all made the same way."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.transformers.optimizer import optimize_model
-
-    fused = optimize_model(
-        str(raw),
-        model_type="bert",
-        num_heads=encoder_config.num_attention_heads,
-        hidden_size=encoder_config.hidden_size,
-    )
-    fused.save_model_to_file(str(fp32))
-    Path(raw).unlink()
-    quantize_dynamic(
-        str(fp32),
-        str(int8),
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
 
 
 def with_fp32(paths: dict[str, Path], fp32: Path, keep_fp32: bool) -> dict[str, Path]:

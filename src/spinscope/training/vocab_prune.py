@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.analysis.multilingual_tagger import pruned_tokenizer_json
 from spinscope.errors import ConfigError
 from spinscope.training.multilingual_encoder import TOKENIZER, WEIGHTS
 
@@ -99,24 +100,6 @@ def keep_ids(tokenizer_json: dict, seen: set[int]) -> list[int]:
     keep = set(seen) | specials
     keep.update(i for i, (piece, _) in enumerate(vocab) if _char_piece(piece))
     return sorted(keep)
-
-
-def pruned_tokenizer_json(tokenizer_json: dict, keep: list[int]) -> dict:
-    """The same tokenizer with only ``keep`` pieces, ids renumbered in the old order."""
-    new_id = {old: new for new, old in enumerate(keep)}
-    out = json.loads(json.dumps(tokenizer_json))
-    vocab = tokenizer_json["model"]["vocab"]
-    out["model"]["vocab"] = [vocab[i] for i in keep]
-    out["model"]["unk_id"] = new_id[tokenizer_json["model"]["unk_id"]]
-    for token in out.get("added_tokens", []):
-        token["id"] = new_id[token["id"]]
-    post = out.get("post_processor") or {}
-    for spec in (post.get("special_tokens") or {}).values():
-        spec["ids"] = [new_id[i] for i in spec["ids"]]
-    padding = out.get("padding")
-    if padding:
-        padding["pad_id"] = new_id[padding["pad_id"]]
-    return out
 
 
 def prune(model_dir: Path, out_dir: Path, texts: Iterable[str]) -> dict:
