@@ -9,6 +9,11 @@ t``. The rule for each ST3 language is chosen on the other five languages' dev s
 language out) and, for ct24, on all six; the in-sample best is printed beside it.
 
     python bench/multilingual_ensemble.py --model-dir DIR [--cache DIR] [--data ../shared/data]
+        [--write DELTA_DIR]
+
+``--write`` chooses the shipped rule with ``training.multilingual_rule`` (on all six ST3 dev
+sets; each language's held-out score and ECE from the other five) for the last ``--model-dir``
+and writes it as ``DELTA_DIR/ensemble.json``, which the paragraph analyser reads.
 """
 
 from __future__ import annotations
@@ -108,13 +113,31 @@ def _lolo(grid: dict, name: str, others: list[str], w: float) -> tuple[float, fl
     return round(grid[(w, t)][name], 4), t
 
 
+def write_rule(inputs: dict, md: str, delta_dir: Path) -> None:
+    from spinscope.analysis.multilingual_tagger import ENSEMBLE
+    from spinscope.training.multilingual_rule import choose, gold_matrix
+
+    sets = {n: (inputs[n][md], inputs[n]["model"], gold_matrix(inputs[n]["gold"], LABELS))
+            for n in ST3}  # fmt: skip
+    rule = {"chosen_on": "SemEval-2023 ST3 dev EN FR DE IT PL RU (bench/multilingual_ensemble.py)",
+            **choose(sets, LABELS)}  # fmt: skip
+    rule["ct24_micro_f1_measured_only"] = round(
+        score(inputs["ct24"], md, rule["weight"], rule["threshold"]), 4)
+    (delta_dir / ENSEMBLE).write_text(json.dumps(rule, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(rule, indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model-dir", action="append", required=True)
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--cache", type=Path, default=Path("/tmp/spinscope-ensemble"))
+    ap.add_argument("--write", type=Path, help="write the chosen rule into this delta folder")
     args = ap.parse_args()
     inputs = load_inputs(args.model_dir, args.data, args.cache)
+    if args.write:
+        write_rule(inputs, args.model_dir[-1], args.write)
+        return
     for md in args.model_dir:
         grid = {(w, t): {n: score(inputs[n], md, w, t) for n in (*ST3, "ct24")}
                 for w in WEIGHTS for t in THRESHOLDS}  # fmt: skip

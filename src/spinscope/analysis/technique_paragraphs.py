@@ -11,7 +11,6 @@ calibration).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,36 +20,21 @@ import numpy as np
 
 from spinscope.analysis import language
 from spinscope.analysis._model_files import ModelFiles
+from spinscope.analysis._paragraphs import paragraph_lines, paragraph_spans, sentence_spans
+from spinscope.analysis._paragraphs import sentence_texts as sentence_texts  # public here
 from spinscope.analysis.base import FromSettings
+from spinscope.analysis.multilingual_tagger import (
+    MultilingualTagger,
+    ParagraphReading,
+    confidence,
+    evidence,
+)
 from spinscope.model.document import Document, Finding
 from spinscope.settings import named_settings, optional
 
-MAX_SENTENCE_WORDS = 80  # a longer sentence is cut into pieces of this many words
 MIN_TEXT_WORDS = 8  # a shorter text gets no findings (a label, a fragment)
 MIN_PARAGRAPH_WORDS = 3  # a shorter paragraph gets none either
 TRAINED_LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences of a paragraph as (start, end); the whole trimmed paragraph when it has no
-    sentence of three words (a title, a slogan)."""
-    from spinscope.analysis.claims import sentences
-
-    spans = sentences(text)
-    if not spans:
-        m = re.search(r"\S(.*\S)?", text, re.S)
-        spans = [(m.start(), m.end())] if m else []
-    out = []
-    for s, e in spans:  # cut very long sentences by words
-        words = list(re.finditer(r"\S+", text[s:e]))
-        for k in range(0, len(words), MAX_SENTENCE_WORDS):
-            part = words[k : k + MAX_SENTENCE_WORDS]
-            out.append((s + part[0].start(), s + part[-1].end()))
-    return out
-
-
-def sentence_texts(text: str) -> list[str]:
-    return [text[s:e] for s, e in sentence_spans(text)] or [" "]
 
 
 def encode_sentences(sentences: Sequence[str], encoder: Any = None) -> np.ndarray:
@@ -114,34 +98,6 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return p
 
 
-# -- paragraphs of a text ---------------------------------------------------------------------
-_ENDS = tuple(".!?:;\"'”’»)…")
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Paragraphs as (start, end): each non-empty line (as in SemEval-2023 ST3), except that a
-    line not ending a sentence is joined with a next line that starts in lower case (a hard
-    wrap)."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    joinable = False
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        stripped = line.strip()
-        if not stripped:
-            joinable = False
-            continue
-        lead = start + len(line) - len(line.lstrip())
-        trail = start + len(line.rstrip())
-        if out and joinable and stripped[0].islower():
-            out[-1] = (out[-1][0], trail)
-        else:
-            out.append((lead, trail))
-        joinable = not stripped.endswith(_ENDS)
-    return out
-
-
 # -- the analyser -----------------------------------------------------------------------------
 NAME = "techniques_paragraphs"
 VERSION = "techniques.paragraphs.v1"
@@ -162,6 +118,7 @@ class ParagraphScores:
     sentences: list[list[tuple[int, int]]]
     probs: np.ndarray
     sentence_probs: list[np.ndarray]
+    reading: ParagraphReading | None = None  # the multilingual tagger's, where it is on
 
 
 class ParagraphTechniques(ModelFiles, FromSettings):
@@ -190,6 +147,7 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         "techniques.precision_floor",
         "techniques.below_floor",
         "techniques_paragraphs.languages",
+        "techniques_paragraphs.tagger",
     )
 
     def __init__(
@@ -201,6 +159,7 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         precision_floor: float = 0.1,
         below_floor: str = "tentative",
         languages: str | Sequence[str] | None = None,
+        tagger: bool = True,
     ) -> None:
         from spinscope.errors import ConfigError
         from spinscope.settings import label_thresholds
@@ -221,6 +180,7 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         self.label_min_confidence = label_thresholds(label_min_confidence)
         self.precision_floor = precision_floor
         self.below_floor = below_floor
+        self.multilingual = MultilingualTagger() if tagger else None
 
     @property
     def threshold(self) -> float:
@@ -313,6 +273,23 @@ class ParagraphTechniques(ModelFiles, FromSettings):
             langs = [language_of("\n".join(art)) for art in articles]
         return [probs for probs, _ in self._run(split, langs, sentences=False)]
 
+    def decide_paragraphs(
+        self, articles: Sequence[Sequence[str]], langs: Sequence[str | None] | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(confidence, is a finding), each paragraphs x techniques, of each article given as its
+        paragraphs, as ``analyze`` decides them (with the multilingual tagger where it is on)."""
+        probs = self.score_paragraphs(articles, langs)
+        texts = ["\n".join(art) for art in articles]
+        pars = [paragraph_lines(art) for art in articles]
+        readings: Sequence[ParagraphReading | None] = (
+            self.multilingual.read(texts, pars) if self.multilingual else [None] * len(pars)
+        )
+        out = []
+        for p, ps, reading in zip(probs, pars, readings, strict=True):
+            conf, shown, _ = self._decide(ParagraphScores(ps, [], p, [], reading))
+            out.append((conf, shown))
+        return out
+
     def scores(
         self, texts: Sequence[str], codes: Sequence[str] | None = None
     ) -> list[ParagraphScores]:
@@ -331,9 +308,12 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         else:
             langs = [c if c in TRAINED_LANGUAGES else None for c in codes]
         runs = self._run(split, langs, sentences=True)
+        readings: Sequence[ParagraphReading | None] = (
+            self.multilingual.read(list(texts), pars) if self.multilingual else [None] * len(pars)
+        )
         return [
-            ParagraphScores(ps, per, probs, sprobs)
-            for ps, per, (probs, sprobs) in zip(pars, sents, runs, strict=True)
+            ParagraphScores(ps, per, probs, sprobs, reading)
+            for ps, per, (probs, sprobs), reading in zip(pars, sents, runs, readings, strict=True)
         ]
 
     def applies(self, text: str, code: str | None = None) -> bool:
@@ -357,53 +337,84 @@ class ParagraphTechniques(ModelFiles, FromSettings):
             self._findings(d.text, scored[k]) if k in scored else [] for k, d in enumerate(docs)
         ]
 
-    def _findings(self, text: str, sc: ParagraphScores) -> list[Finding]:
-        from spinscope.model.definitions import explain
-        from spinscope.model.taxonomy import SEMEVAL2023, category
-
-        precision = self.card.get("dev_precision", {})
+    def _decide(self, sc: ParagraphScores) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per paragraph and technique: the confidence shown, whether it is a finding, and
+        whether the tagger carries it (its share of the combined score is at least half)."""
         floors = self.thresholds()
+        if sc.reading is None or self.multilingual is None:
+            return sc.probs, sc.probs >= floors, np.zeros(sc.probs.shape, bool)
+        from spinscope.model.taxonomy import LABELS_2023
+
+        rule = self.multilingual.rule
+        w = float(rule["weight"])
+        tagged = w * sc.reading.maxima[:, [LABELS_2023.index(x) for x in self.labels]]
+        modelled = (1.0 - w) * sc.probs
+        c = tagged + modelled
+        conf = confidence(c, rule["platt"])
+        own = np.array([x in self.label_min_confidence for x in self.labels])
+        # the rule's threshold on the combined score, unless a setting asks for a confidence
+        shown = c >= float(rule["threshold"]) if not self.threshold else conf >= floors
+        shown = np.where(own, conf >= floors, shown)
+        return conf, shown, tagged >= modelled
+
+    def _precision(self, label: str) -> float:
+        """The technique's pooled dev precision as shown (under the combination, where on)."""
+        rule = self.multilingual.rule if self.multilingual else {}
+        found = rule.get("dev_precision") or self.card.get("dev_precision", {})
+        return float(found.get(label, 0.0))
+
+    def _findings(self, text: str, sc: ParagraphScores) -> list[Finding]:
+        conf, shown, tagged = self._decide(sc)
         findings: list[Finding] = []
         for p, (p0, p1) in enumerate(sc.paragraphs):
             if len(text[p0:p1].split()) < MIN_PARAGRAPH_WORDS:
                 continue
-            for j, label in enumerate(self.labels):
-                conf = round(float(sc.probs[p, j]), 4)
-                if conf < floors[j]:
-                    continue
-                prec = precision.get(label, 0.0)
+            for j in np.flatnonzero(shown[p]):
+                label = self.labels[j]
+                prec = self._precision(label)
                 tentative = prec < self.precision_floor
                 if tentative and self.below_floor == "hide":
                     continue
-                best = int(np.argmax(sc.sentence_probs[p][:, j]))
-                s, e = sc.sentences[p][best]
-                where = (
-                    " Read from the whole paragraph; this is its sentence that scores highest "
-                    "for the technique."
-                    if len(sc.sentences[p]) > 1
-                    else ""
-                )
+                if tagged[p, j] and sc.reading is not None:
+                    s, e = evidence(sc.reading, (p0, p1), label)
+                    where = " The words shown are those the multilingual tagger marks for it."
+                else:
+                    best = int(np.argmax(sc.sentence_probs[p][:, j]))
+                    s, e = sc.sentences[p][best]
+                    where = (
+                        " Read from the whole paragraph; this is its sentence that scores "
+                        "highest for the technique."
+                        if len(sc.sentences[p]) > 1
+                        else ""
+                    )
                 note = (
                     f" Tentative: right {prec:.0%} of the time on the held-out dev paragraphs."
                     if tentative
                     else ""
                 )
-                findings.append(
-                    Finding(
-                        start=s,
-                        end=e,
-                        text=text[s:e],
-                        label=label,
-                        taxonomy=SEMEVAL2023,
-                        category=category(SEMEVAL2023, label),
-                        confidence=conf,
-                        explanation=explain(
-                            SEMEVAL2023, label, text[s:e], conf, calibrated=True, evidence=where
-                        )
-                        + note,
-                        analyzer=self.name,
-                        tentative=tentative,
-                    )
-                )
+                findings.append(self._finding(text, (s, e), label, round(float(conf[p, j]), 4),
+                                              (where, note), tentative))  # fmt: skip
         findings.sort(key=lambda f: (f.start, f.end, f.label))
         return findings
+
+    def _finding(self, text: str, span: tuple[int, int], label: str, conf: float,
+                 notes: tuple[str, str], tentative: bool) -> Finding:  # fmt: skip
+        from spinscope.model.definitions import explain
+        from spinscope.model.taxonomy import SEMEVAL2023, category
+
+        (s, e), (where, note) = span, notes
+        return Finding(
+            start=s,
+            end=e,
+            text=text[s:e],
+            label=label,
+            taxonomy=SEMEVAL2023,
+            category=category(SEMEVAL2023, label),
+            confidence=conf,
+            explanation=explain(
+                SEMEVAL2023, label, text[s:e], conf, calibrated=True, evidence=where
+            )
+            + note,
+            analyzer=self.name,
+            tentative=tentative,
+        )

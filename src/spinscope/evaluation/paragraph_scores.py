@@ -35,24 +35,35 @@ def paragraph_probs(model, par: Paragraphs) -> np.ndarray:
     return probs
 
 
+def paragraph_decisions(model, par: Paragraphs) -> tuple[np.ndarray, np.ndarray]:
+    """(confidence, is a finding), each paragraphs x 23, of every row of ``par``, as the
+    analyser decides them (the paragraph model with the multilingual tagger, where it is on)."""
+    groups = articles_of(par)
+    conf = np.zeros((len(par), len(model.labels)))
+    found = np.zeros((len(par), len(model.labels)), bool)
+    decided = model.decide_paragraphs([[par.texts[k] for k in rows] for rows in groups])
+    for rows, (c, f) in zip(groups, decided, strict=True):
+        conf[rows], found[rows] = c, f
+    return conf, found
+
+
 def gold_of(par: Paragraphs) -> list[Row]:
     return [
         (a, str(n), labels) for a, n, labels in zip(par.ids, par.lines, par.labels, strict=True)
     ]
 
 
-def decide(model, probs: np.ndarray) -> np.ndarray:
-    """Which (paragraph, technique) pairs the model reports: its threshold, or a per-label one."""
-    return probs >= model.thresholds()
-
-
 def score_paragraph_model(
-    model, par: Paragraphs, probs: np.ndarray, train_rows: Sequence[Row] | None = None
+    model,
+    par: Paragraphs,
+    decided: tuple[np.ndarray, np.ndarray],
+    train_rows: Sequence[Row] | None = None,
 ) -> dict:
+    """Scores of ``decided`` (``paragraph_decisions``: confidences and findings)."""
     labels = list(model.labels)
     if labels != list(LABELS_2023):
         raise ValueError("the paragraph model's labels are not the 23 SemEval-2023 techniques")
-    found = decide(model, probs)
+    probs, found = decided
     pred = [(a, str(n), frozenset(labels[j] for j in np.flatnonzero(found[k])))
             for k, (a, n) in enumerate(zip(par.ids, par.lines, strict=True))]  # fmt: skip
     gold = gold_of(par)
@@ -60,7 +71,11 @@ def score_paragraph_model(
     result = {
         "n_articles": len(set(par.ids)),
         "n_paragraphs": len(par),
-        "thresholds": dict(zip(labels, map(float, model.thresholds()), strict=True)),
+        **(
+            {"rule": {k: model.multilingual.rule[k] for k in ("weight", "threshold")}}
+            if model.multilingual
+            else {"thresholds": dict(zip(labels, map(float, model.thresholds()), strict=True))}
+        ),
         **st3_score(pred, gold, LABELS_2023),
         "findings": int(found.sum()),
         "ece": round(ece(probs[found], right[found]), 4),

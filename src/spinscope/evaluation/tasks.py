@@ -130,7 +130,13 @@ def score_technique_docs(tagger, docs, train_rows, progress: Progress, what: str
 
 def semeval23_st3(o: Options) -> dict:
     """EN: the 75 PTC dev articles in their 2023 form (the English dev set is withheld); any
-    other language: its dev set, with the constant floor chosen on its train set."""
+    other language: its dev set, with the constant floor chosen on its train set, scored with
+    the analyser that gives that language's findings (the paragraph analyser for
+    ``techniques_paragraphs.languages``, unless ``techniques.model_dir`` names a tagger)."""
+    settings = o.settings()
+    paragraph_langs = str(settings["techniques_paragraphs.languages"]).lower().split(",")
+    if o.lang.lower() in paragraph_langs and not settings["techniques.model_dir"]:
+        return semeval23_st3_paragraphs(o)
     if o.lang == "EN":
         from spinscope.evaluation.run import evaluate_semeval23_st3
 
@@ -166,8 +172,9 @@ def _paragraph_model(o: Options):
     from spinscope.registry import create_analyzer
 
     model = create_analyzer("techniques_paragraphs", o.settings())
-    return model, {"model": model.card.get("name"), "model_version": model.card.get("version"),
-                   "model_dir": str(model.model_dir)}  # fmt: skip
+    return model, {"analyser": "techniques_paragraphs", "model": model.card.get("name"),
+                   "model_version": model.card.get("version"), "model_dir": str(model.model_dir),
+                   "multilingual_tagger": model.multilingual is not None}  # fmt: skip
 
 
 def semeval23_st3_paragraphs(o: Options) -> dict:
@@ -176,18 +183,18 @@ def semeval23_st3_paragraphs(o: Options) -> dict:
     from spinscope.corpora.technique_paragraphs import load_split
     from spinscope.evaluation.paragraph_scores import (
         gold_of,
-        paragraph_probs,
+        paragraph_decisions,
         score_paragraph_model,
     )
 
-    semeval23_folder(o.data)
+    _folder(o.data, "semeval2023-task3", "SemEval-2023 Task 3", probe=o.lang.lower())
     par = load_split(o.data, o.lang, "dev")
     train = gold_of(load_split(o.data, o.lang, "train"))
     model, fields = _paragraph_model(o)
     with o.progress(f"Scoring SemEval-2023 {o.lang} dev paragraphs") as update:
-        probs = paragraph_probs(model, par)
+        decided = paragraph_decisions(model, par)
         update(len(par), len(par))
-    result = score_paragraph_model(model, par, probs, train)
+    result = score_paragraph_model(model, par, decided, train)
     split = "en, the 75 PTC dev articles" if o.lang == "EN" else f"{o.lang} dev"
     return {"task": "semeval2023-task3-st3", "lang": o.lang, "split": split, **fields, **result}
 
@@ -198,7 +205,7 @@ def checkthat24_paragraphs(o: Options) -> dict:
     from spinscope.corpora.technique_paragraphs import load_checkthat24, load_split
     from spinscope.evaluation.paragraph_scores import (
         gold_of,
-        paragraph_probs,
+        paragraph_decisions,
         score_paragraph_model,
     )
 
@@ -210,9 +217,9 @@ def checkthat24_paragraphs(o: Options) -> dict:
         )
     model, fields = _paragraph_model(o)
     with o.progress("Scoring CheckThat! 2024 en dev paragraphs") as update:
-        probs = paragraph_probs(model, par)
+        decided = paragraph_decisions(model, par)
         update(len(par), len(par))
-    result = score_paragraph_model(model, par, probs, train)
+    result = score_paragraph_model(model, par, decided, train)
     return {"task": "checkthat2024-task3", "split": "en dev half (49 articles)", **fields, **result}
 
 
