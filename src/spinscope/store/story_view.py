@@ -185,6 +185,37 @@ _TIME_WORDS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years "
     "decade decades century centuries ago later earlier a m p am pm".split()  # a.m., p.m.
 )
+# Units that name who or what is measured but not what happened to it: "97 people" were killed,
+# infected or evacuated; "20 miles" from where? An "about" that names only such a unit says
+# nothing of what is counted. For people (and plural demonyms: "1,300 Israelis") the outcome
+# word next to the figure in its clause says it ("killed 97 people", "44 people have been
+# infected"), and the figure is matched with it; without one, or for a measure, not matched.
+_PEOPLE = frozenset(
+    "people persons person individuals men women children kids adults residents citizens "
+    "civilians inhabitants others".split()
+)
+_MEASURES = frozenset(
+    "mile miles kilometre kilometres kilometer kilometers km metre metres meter meters feet "
+    "foot yards acres hectares percent tons tonnes pounds kg kilograms dollars euros times "
+    "points".split()
+)
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:ans|is|ese)")  # Israelis, Palestinians, Sudanese
+_OUTCOMES = {
+    word: outcome
+    for outcome, words in {
+        "dead": "killed kill kills killing died die dies dead death deaths perished fatalities",
+        "injured": "injured wounded hurt",
+        "infected": "infected sick ill",
+        "missing": "missing",
+        "held": "detained arrested held hostage hostages captive kidnapped abducted",
+        "released": "released freed",
+        "displaced": "displaced fled evacuated homeless",
+    }.items()
+    for word in words.split()
+}
+_CLAUSE_END = re.compile(r"[,;:()]|\b(?:and|but|while|whereas)\b", re.I)
+MIN_CLAIM_WORDS = 5  # a shorter "claim" is a share counter, a byline or a caption
+CLAUSE_WORDS = 8  # words looked at on each side of the figure, within its clause
 DIFFER_TOLERANCE = 0.02  # values within 2 % of each other agree ("nearly 29,000" and "28,600")
 APPROX_TOLERANCE = 0.10  # "about", "nearly", "some": within 10 %
 
@@ -197,6 +228,43 @@ def about_key(about: str | None) -> tuple[str, ...]:
     words = re.findall(r"[^\W\d_]+", (about or "").lower())
     key = tuple(w for w in words if w not in _NOT_ABOUT)
     return () if all(w in _TIME_WORDS for w in key) else key
+
+
+def figure_key(fig: dict) -> tuple[str, ...]:
+    """What a figure counts, for matching: its ``about_key``; when that names only the unit
+    and the unit is people (or a plural demonym), the outcome its clause gives ("dead",
+    "infected", ...) is added, and a figure with no outcome, or whose unit is only a measure
+    ("miles"), gets an empty key (not matched). A number fragment ("000" of "2 000", read
+    apart) is not matched either, nor a figure whose "claim" is page furniture shorter than
+    ``MIN_CLAIM_WORDS`` words ("53 SHARES Facebook Twitter")."""
+    key = about_key(fig["about"])
+    unit = (fig.get("unit") or "").strip()
+    claim_words = len((fig.get("claim") or "").split())
+    if not key or re.fullmatch(r"0\d+", fig.get("text") or "") or claim_words < MIN_CLAIM_WORDS:
+        return ()
+    if set(key) - set(re.findall(r"[^\W\d_]+", unit.lower())):
+        return key
+    if unit.lower() in _MEASURES:
+        return ()
+    if unit.lower() in _PEOPLE or _DEMONYM.fullmatch(unit):
+        outcome = _clause_outcome(fig.get("claim") or "", fig["about"] or fig.get("text") or "")
+        return key + (outcome,) if outcome else ()
+    return key
+
+
+def _clause_outcome(claim: str, about: str) -> str | None:
+    """The outcome word nearest to ``about`` in its clause of ``claim`` (after it first on a
+    tie): "killed 97 people" and "97 people died" -> "dead"."""
+    at = claim.find(about)
+    if at < 0:
+        return None
+    before = _CLAUSE_END.split(claim[:at])[-1]
+    after = _CLAUSE_END.split(claim[at + len(about):])[0]
+    words_after = re.findall(r"[^\W\d_]+", after.lower())[:CLAUSE_WORDS]
+    words_before = re.findall(r"[^\W\d_]+", before.lower())[-CLAUSE_WORDS:][::-1]
+    near = list(enumerate(words_after)) + list(enumerate(words_before))
+    found = [(d, i, _OUTCOMES[w]) for i, (d, w) in enumerate(near) if w in _OUTCOMES]
+    return min(found)[2] if found else None
 
 
 def value_range(fig: dict) -> tuple[float, float]:
@@ -229,7 +297,7 @@ def figure_groups(columns: list[dict]) -> dict[tuple, dict[str, list[dict]]]:
     seen: dict[tuple, dict[str, list[dict]]] = defaultdict(dict)
     for col in columns:
         for fig in col["figures"]:
-            key = about_key(fig["about"])
+            key = figure_key(fig)
             if key and fig["value"] is not None:
                 group = (" ".join(key), fig["unit"], fig.get("statement"), fig.get("time"))
                 seen[group].setdefault(col["outlet"], []).append(fig)
