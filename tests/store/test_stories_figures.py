@@ -100,7 +100,7 @@ def test_people_are_matched_by_what_happened_to_them():
                    claim="Each confirmed case requires 20 people in contact to be treated.")
     died = fig("171", 171.0, "171 people", "people",
                claim="At least 171 people died in Madagascar over an outbreak of plague.")
-    assert figure_key(dead) == ("people", "dead") and figure_key(contacts) == ()
+    assert figure_key(dead) == ("people", "dead") and figure_key(contacts)[-1] != "dead"
     assert figure_differences(cols(A=[dead], B=[contacts])) == []
     assert figure_differences(cols(A=[dead], B=[died]))[0]["values"] == {"A": [97.0], "B": [171.0]}
 
@@ -129,3 +129,30 @@ def test_measures_alone_number_fragments_and_page_furniture_are_not_matched():
     assert figure_differences(c) == []
     # a count noun that says what is counted still matches on its own
     assert figure_key(fig("17", 17.0, "17 deaths", "deaths")) == ("deaths",)
+
+
+# s12-figures, second round: false flags on the held-out halves (fresh, fresh2) where the unit
+# was not people: one unit, two things done with it
+
+
+def test_any_unit_alone_is_matched_by_the_action_of_its_clause():
+    # Las Vegas: "fired nearly 200 rounds" vs "buy over 700 rounds"; Georgia: "18,000 votes
+    # short" vs "5,000 votes tallied" and "3.9 million votes were cast"
+    fired = fig("nearly 200", 200.0, "200 rounds", "rounds", qualifier="<~",
+                claim="Paddock reportedly fired nearly 200 rounds through his suite door.")
+    bought = fig("over 700", 700.0, "over 700 rounds", "rounds", qualifier=">",
+                 claim="It wasn't unusual for a customer to buy over 700 rounds, he said.")
+    assert figure_key(fired) == ("rounds", "fired") and figure_key(bought) == ()
+    assert figure_differences(cols(A=[fired], B=[bought])) == []
+    short = fig("18,000", 18000.0, "18,000 votes", "votes",
+                claim="Abrams remained about 18,000 votes short of a result that forces a runoff.")
+    cast = fig("3.9 million", 3.9e6, "3.9 million votes", "votes",
+               claim="More than 3.9 million votes were cast in the election.")
+    assert figure_key(cast) == ("votes", "cast") and figure_key(short) != figure_key(cast)
+    # the same action still meets, across tenses and auxiliaries
+    a = fig("5,200", 5200.0, "5,200 troops", "troops",
+            claim="The US has deployed 5,200 troops to help.")
+    b = fig("3,500", 3500.0, "3,500 troops", "troops",
+            claim="By Saturday, 3,500 troops had been deployed, the Pentagon said.")
+    assert figure_key(a) == figure_key(b) == ("troops", "deployed")
+    assert figure_differences(cols(A=[a], B=[b]))[0]["values"] == {"A": [5200.0], "B": [3500.0]}
