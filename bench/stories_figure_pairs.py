@@ -10,6 +10,12 @@ side-by-side view (``store.story_view._column``, ``figure_groups``, ``figure_dif
 
     python bench/stories_figure_pairs.py --store PATH [--data ../shared/data] [--list]
         [--annotation bench/gold/stories_figure_pairs.tsv]
+        [--articles bench/gold/stories_figure_events.tsv --half look|score|fresh|fresh2]
+
+``--articles`` takes the pairs from another events file (the story gold's columns; s12: story
+threads whose figures change, annotated in bench/gold/stories_figure_diffs.tsv); ``--half``
+keeps one half of it. An annotation row is scored when it matches what the code does now
+(``score``), so one file holds the rows of several versions.
 
 Without ``--list`` it prints, per pair, each quantity compared (flagged or agreeing) and scores
 the annotation: precision = flagged differences labelled ``differ`` / flagged; recall =
