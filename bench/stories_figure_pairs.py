@@ -10,6 +10,12 @@ side-by-side view (``store.story_view._column``, ``figure_groups``, ``figure_dif
 
     python bench/stories_figure_pairs.py --store PATH [--data ../shared/data] [--list]
         [--annotation bench/gold/stories_figure_pairs.tsv]
+        [--articles bench/gold/stories_figure_events.tsv --half look|score|fresh|fresh2]
+
+``--articles`` takes the pairs from another events file (the story gold's columns; s12: story
+threads whose figures change, annotated in bench/gold/stories_figure_diffs.tsv); ``--half``
+keeps one half of it. An annotation row is scored when it matches what the code does now
+(``score``), so one file holds the rows of several versions.
 
 Without ``--list`` it prints, per pair, each quantity compared (flagged or agreeing) and scores
 the annotation: precision = flagged differences labelled ``differ`` / flagged; recall =
@@ -26,7 +32,7 @@ import argparse
 import csv
 import json
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
@@ -38,10 +44,10 @@ from stories_gold_eval import read_gold  # noqa: E402
 ANNOTATION = Path(__file__).with_name("gold") / "stories_figure_pairs.tsv"
 
 
-def gold_pairs() -> list[tuple[str, str, str]]:
+def gold_pairs(gold) -> list[tuple[str, str, str]]:
     """(event, file id, file id) for every two English articles of one gold event."""
     by_event: dict[str, list[str]] = defaultdict(list)
-    for a in read_gold():
+    for a in gold:
         if a.language == "en" and not a.event.startswith("x-"):
             by_event[a.event].append(a.file_id)
     return [(e, x, y) for e, ids in by_event.items() for x, y in combinations(ids, 2)]
@@ -84,37 +90,42 @@ def read_annotation(path: Path) -> list[dict]:
 
 def score(rows: list[dict], found: dict[tuple, bool]) -> dict[str, float | int]:
     """Precision and recall of the flags against the annotation rows (``found``: (a, b, about,
-    unit) -> flagged now, to check the annotation still matches the code)."""
-    stale = [
-        r
-        for r in rows
-        if r["kind"] != "missed"
-        and found.get((r["a"], r["b"], r["about"], r["unit"])) != (r["kind"] == "flagged")
-    ]
-    flagged = [r for r in rows if r["kind"] == "flagged"]
-    real = [r for r in rows if r["label"] == "differ"]
+    unit) -> flagged now). A row is scored when it matches what the code does now (the same
+    quantity, flagged or agreeing as its ``kind`` says), so one file can hold the rows of
+    several versions; ``unannotated`` counts quantities compared now that no row covers."""
+    live = [r for r in rows if r["kind"] != "missed"
+            and found.get((r["a"], r["b"], r["about"], r["unit"])) == (r["kind"] == "flagged")]
+    covered = {(r["a"], r["b"], r["about"], r["unit"]) for r in live}
+    flagged = [r for r in live if r["kind"] == "flagged"]
+    real = [r for r in live + [r for r in rows if r["kind"] == "missed"] if r["label"] == "differ"]
     tp = sum(r["label"] == "differ" for r in flagged)
-    agreed = [r for r in rows if r["kind"] == "agreed"]
+    agreed = [r for r in live if r["kind"] == "agreed"]
     return {"flagged": len(flagged), "flagged_differ": tp, "differ": len(real),
             "precision": tp / len(flagged) if flagged else float("nan"),
-            "recall": tp / len(real) if real else float("nan"), "stale": len(stale),
+            "recall": tp / len(real) if real else float("nan"),
+            "other_version_rows": len(rows) - len(live), "unannotated": len(set(found) - covered),
             "agreed": len(agreed), "agreed_same": sum(r["label"] == "same" for r in agreed),
-            "agreed_odd": sum(r["label"] == "not_a_quantity" for r in agreed)}  # fmt: skip
+            "agreed_odd": sum(r["label"] == "not_a_quantity" for r in agreed),
+            "flagged_labels": dict(Counter(r["label"] for r in flagged))}  # fmt: skip
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--store", required=True)
+    ap.add_argument("--articles", default=None,
+                    help="events file (stories_gold.tsv's columns; default: the story gold)")
+    ap.add_argument("--half", default=None, help="only the events of this half")
     ap.add_argument("--annotation", default=str(ANNOTATION))
     ap.add_argument("--list", action="store_true")
     a = ap.parse_args(argv)
     store_path = Path(a.store)
+    gold = [g for g in (read_gold(Path(a.articles)) if a.articles else read_gold())
+            if g.language == "en" and not g.event.startswith("x-")]  # fmt: skip
     if not store_path.exists():
-        gold = [g for g in read_gold() if g.language == "en" and not g.event.startswith("x-")]
         build_store(store_path, Path(a.data), gold)
     cols = columns_by_outlet(store_path)
-    pairs = gold_pairs()
+    pairs = gold_pairs([g for g in gold if a.half in (None, g.half)])
     found: dict[tuple, bool] = {}
     compared = 0
     for event, x, y in pairs:
@@ -136,7 +147,9 @@ def main(argv=None) -> int:
         f"\n{len(pairs)} pairs, {compared} quantities compared, {flagged} flagged", file=sys.stderr
     )
     if Path(a.annotation).exists():
-        s = score(read_annotation(Path(a.annotation)), found)
+        keep = {(x, y) for _, x, y in pairs}
+        rows = [r for r in read_annotation(Path(a.annotation)) if (r["a"], r["b"]) in keep]
+        s = score(rows, found)
         print(json.dumps(s), file=sys.stderr)
     return 0
 

@@ -64,6 +64,8 @@ def article_path(data: Path, a: GoldArticle) -> Path:
         pattern = data / "semeval2023-task3" / folder / "*-articles-subtask-*" / f"{stem}.txt"
     elif a.dataset == "semeval2025":
         pattern = data / "semeval2025-task10" / "*" / "*" / "*" / f"{a.file_id}.txt"
+    elif a.dataset == "checkthat2024":
+        pattern = data / "checkthat2024-task3-en-dev" / "articles" / f"{a.file_id}.txt"
     else:
         raise ValueError(f"Unknown dataset {a.dataset!r} in the story gold.")
     found = sorted(glob.glob(str(pattern)))

@@ -3,14 +3,22 @@ found on real same-event stories (bench/stories_figures.py, BENCHMARKS.md issue 
 
 from __future__ import annotations
 
-from spinscope.store.story_view import about_key, figure_differences, figure_groups, value_range
+from spinscope.store.story_view import (
+    about_key,
+    figure_differences,
+    figure_groups,
+    figure_key,
+    value_range,
+)
+
+SENTENCE = "A sentence of the article gives this figure."
 
 
 def fig(text, value, about, unit=None, statement="level", qualifier=None, time=None, low=None,
-        high=None):  # fmt: skip
+        high=None, claim=SENTENCE):  # fmt: skip
     return {"document": "d", "text": text, "value": value, "unit": unit, "kind": "count",
             "low": low, "high": high, "qualifier": qualifier, "statement": statement,
-            "time": time, "about": about, "claim": ""}  # fmt: skip
+            "time": time, "about": about, "claim": claim}  # fmt: skip
 
 
 def cols(**figures):
@@ -77,3 +85,74 @@ def test_level_and_change_or_other_times_are_not_compared():
 
 def test_one_outlet_alone_is_not_a_difference():
     assert figure_differences(cols(A=[fig("4", 4.0, "cars"), fig("5", 5.0, "cars")])) == []
+
+
+# s12-figures: false flags on 129 same-story pairs (bench/gold/stories_figure_events.tsv, "look"
+# half) where the "about" named only the unit ("97 people", "20 miles")
+
+
+def test_people_are_matched_by_what_happened_to_them():
+    # "killed 97 people" vs "20 people" who must be traced as contacts (Madagascar plague):
+    # "people" alone says nothing of what is counted; the clause's outcome word does
+    dead = fig("97", 97.0, "97 people", "people",
+               claim="The outbreak has so far killed 97 people, and doctors warn it will spread.")
+    contacts = fig("20", 20.0, "20 people", "people",
+                   claim="Each confirmed case requires 20 people in contact to be treated.")
+    died = fig("171", 171.0, "171 people", "people",
+               claim="At least 171 people died in Madagascar over an outbreak of plague.")
+    assert figure_key(dead) == ("people", "dead") and figure_key(contacts)[-1] != "dead"
+    assert figure_differences(cols(A=[dead], B=[contacts])) == []
+    assert figure_differences(cols(A=[dead], B=[died]))[0]["values"] == {"A": [97.0], "B": [171.0]}
+
+
+def test_outcome_is_taken_from_the_figures_own_clause():
+    claim = "Forty-four people have been infected and 23 people are known to have died."
+    infected = fig("Forty-four", 44.0, "Forty-four people", "people", claim=claim)
+    dead = fig("23", 23.0, "23 people", "people", claim=claim)
+    assert figure_key(infected) == ("people", "infected")
+    assert figure_key(dead) == ("people", "dead")
+    # a plural demonym is people too: killed vs released hostages are not one quantity
+    killed = fig("1,300", 1300.0, "1,300 Israelis", "Israelis",
+                 claim="The assault, which killed 1,300 Israelis, mostly civilians, began it.")
+    freed = fig("7", 7.0, "7 Israelis", "Israelis",
+                claim="During the truce 7 Israelis who were detained in Gaza were released.")
+    assert figure_key(killed) == ("israelis", "dead") and figure_key(freed) == ("israelis", "held")
+
+
+def test_measures_alone_number_fragments_and_page_furniture_are_not_matched():
+    # "20 miles" from Bikoro vs "175 miles" to Mbandaka; "more than 2 000 cases" read as "000";
+    # "53 SHARES Facebook Twitter" share counters (caravan pages)
+    assert figure_key(fig("20", 20.0, "20 miles", "miles")) == ()
+    assert figure_key(fig("000", 0.0, "more than 2 000 cases", "cases")) == ()
+    c = cols(A=[fig("53", 53.0, "53 SHARES", "SHARES", claim="53 SHARES Facebook Twitter")],
+             B=[fig("665", 665.0, "665 SHARES", "SHARES", claim="665 SHARES Facebook Twitter")])
+    assert figure_differences(c) == []
+    # a count noun that says what is counted still matches on its own
+    assert figure_key(fig("17", 17.0, "17 deaths", "deaths")) == ("deaths",)
+
+
+# s12-figures, second round: false flags on the held-out halves (fresh, fresh2) where the unit
+# was not people: one unit, two things done with it
+
+
+def test_any_unit_alone_is_matched_by_the_action_of_its_clause():
+    # Las Vegas: "fired nearly 200 rounds" vs "buy over 700 rounds"; Georgia: "18,000 votes
+    # short" vs "5,000 votes tallied" and "3.9 million votes were cast"
+    fired = fig("nearly 200", 200.0, "200 rounds", "rounds", qualifier="<~",
+                claim="Paddock reportedly fired nearly 200 rounds through his suite door.")
+    bought = fig("over 700", 700.0, "over 700 rounds", "rounds", qualifier=">",
+                 claim="It wasn't unusual for a customer to buy over 700 rounds, he said.")
+    assert figure_key(fired) == ("rounds", "fired") and figure_key(bought) == ()
+    assert figure_differences(cols(A=[fired], B=[bought])) == []
+    short = fig("18,000", 18000.0, "18,000 votes", "votes",
+                claim="Abrams remained about 18,000 votes short of a result that forces a runoff.")
+    cast = fig("3.9 million", 3.9e6, "3.9 million votes", "votes",
+               claim="More than 3.9 million votes were cast in the election.")
+    assert figure_key(cast) == ("votes", "cast") and figure_key(short) != figure_key(cast)
+    # the same action still meets, across tenses and auxiliaries
+    a = fig("5,200", 5200.0, "5,200 troops", "troops",
+            claim="The US has deployed 5,200 troops to help.")
+    b = fig("3,500", 3500.0, "3,500 troops", "troops",
+            claim="By Saturday, 3,500 troops had been deployed, the Pentagon said.")
+    assert figure_key(a) == figure_key(b) == ("troops", "deployed")
+    assert figure_differences(cols(A=[a], B=[b]))[0]["values"] == {"A": [5200.0], "B": [3500.0]}

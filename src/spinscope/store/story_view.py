@@ -185,6 +185,39 @@ _TIME_WORDS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years "
     "decade decades century centuries ago later earlier a m p am pm".split()  # a.m., p.m.
 )
+# An "about" that names only the figure's unit often says nothing of what is counted: "97
+# people" killed or infected? "200 rounds" fired or bought? "18,000 votes" short of a runoff or
+# tallied? Such a figure is matched with the action of its own clause (the outcome word, or the
+# nearest past participle: "killed 97 people" and "97 people died" -> dead; "fired nearly 200
+# rounds" -> fired), and not matched without one. A unit that is itself what happened ("17
+# deaths", "two cases") matches on its own; a measure alone ("20 miles", from where?) never.
+_MEASURES = frozenset(
+    "mile miles kilometre kilometres kilometer kilometers km metre metres meter meters feet "
+    "foot yards acres hectares percent tons tonnes pounds kg kilograms dollars euros times "
+    "points".split()
+)
+_COUNTED = frozenset("cases lives casualties infections victims injuries".split())
+_IRREGULAR = frozenset(
+    "cast sold bought paid spent won lost shot hit fought made taken given seen sent built "
+    "brought found caught left put set cut struck stolen drawn thrown".split()
+)
+_NOT_ACTION = frozenset("hundred indeed speed united".split())
+_OUTCOMES = {
+    word: outcome
+    for outcome, words in {
+        "dead": "killed kill kills killing died die dies dead death deaths perished fatalities",
+        "injured": "injured wounded hurt",
+        "infected": "infected sick ill",
+        "missing": "missing",
+        "held": "detained arrested held hostage hostages captive kidnapped abducted",
+        "released": "released freed",
+        "displaced": "displaced fled evacuated homeless",
+    }.items()
+    for word in words.split()
+}
+_CLAUSE_END = re.compile(r"[,;:()]|\b(?:and|but|while|whereas)\b", re.I)
+MIN_CLAIM_WORDS = 5  # a shorter "claim" is a share counter, a byline or a caption
+CLAUSE_WORDS = 8  # words looked at on each side of the figure, within its clause
 DIFFER_TOLERANCE = 0.02  # values within 2 % of each other agree ("nearly 29,000" and "28,600")
 APPROX_TOLERANCE = 0.10  # "about", "nearly", "some": within 10 %
 
@@ -197,6 +230,52 @@ def about_key(about: str | None) -> tuple[str, ...]:
     words = re.findall(r"[^\W\d_]+", (about or "").lower())
     key = tuple(w for w in words if w not in _NOT_ABOUT)
     return () if all(w in _TIME_WORDS for w in key) else key
+
+
+def figure_key(fig: dict) -> tuple[str, ...]:
+    """What a figure counts, for matching: its ``about_key``; when that names only the unit,
+    the action of the figure's clause is added (``_clause_action``; the figure is not matched
+    without one), unless the unit is itself what happened ("deaths", "cases"); a measure
+    alone ("miles") is not matched. A number fragment ("000" of "2 000", read apart) is not
+    matched either, nor a figure whose "claim" is page furniture shorter than
+    ``MIN_CLAIM_WORDS`` words ("53 SHARES Facebook Twitter")."""
+    key = about_key(fig["about"])
+    unit = (fig.get("unit") or "").strip().lower()
+    claim_words = len((fig.get("claim") or "").split())
+    if not key or re.fullmatch(r"0\d+", fig.get("text") or "") or claim_words < MIN_CLAIM_WORDS:
+        return ()
+    if set(key) - set(re.findall(r"[^\W\d_]+", unit)):
+        return key
+    if unit in _MEASURES:
+        return ()
+    if any(w in _COUNTED or w in _OUTCOMES for w in key):
+        return key
+    action = _clause_action(fig.get("claim") or "", fig["about"] or fig.get("text") or "")
+    return key + (action,) if action else ()
+
+
+def _action(word: str) -> str | None:
+    """An outcome word's class ("died" -> "dead"), or a past participle or past form as is."""
+    if word in _OUTCOMES:
+        return _OUTCOMES[word]
+    if word in _IRREGULAR or (re.fullmatch(r"[a-z]{3,}ed", word) and word not in _NOT_ACTION):
+        return word
+    return None
+
+
+def _clause_action(claim: str, about: str) -> str | None:
+    """The action word nearest to ``about`` in its clause of ``claim`` (after it first on a
+    tie): "killed 97 people" and "97 people died" -> "dead"; "troops had been deployed"."""
+    at = claim.find(about)
+    if at < 0:
+        return None
+    before = _CLAUSE_END.split(claim[:at])[-1]
+    after = _CLAUSE_END.split(claim[at + len(about) :])[0]
+    words_after = re.findall(r"[^\W\d_]+", after.lower())[:CLAUSE_WORDS]
+    words_before = re.findall(r"[^\W\d_]+", before.lower())[-CLAUSE_WORDS:][::-1]
+    near = list(enumerate(words_after)) + list(enumerate(words_before))
+    found = [(d, i, a) for i, (d, w) in enumerate(near) if (a := _action(w))]
+    return min(found)[2] if found else None
 
 
 def value_range(fig: dict) -> tuple[float, float]:
@@ -229,7 +308,7 @@ def figure_groups(columns: list[dict]) -> dict[tuple, dict[str, list[dict]]]:
     seen: dict[tuple, dict[str, list[dict]]] = defaultdict(dict)
     for col in columns:
         for fig in col["figures"]:
-            key = about_key(fig["about"])
+            key = figure_key(fig)
             if key and fig["value"] is not None:
                 group = (" ".join(key), fig["unit"], fig.get("statement"), fig.get("time"))
                 seen[group].setdefault(col["outlet"], []).append(fig)
