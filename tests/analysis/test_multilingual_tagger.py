@@ -16,7 +16,9 @@ FR = (
     "vendent notre pays aux banquiers, et la catastrophe qui approche sera terrible pour nos "
     "enfants si nous ne faisons rien."
 )
-FR_TEXT = "Un titre sur la trahison\n" + FR + "\nLe ministre a parlé mardi à Paris devant la presse."
+FR_TEXT = "\n".join(
+    ["Un titre sur la trahison", FR, "Le ministre a parlé mardi à Paris devant la presse."]
+)
 
 
 def test_the_shipped_delta_is_small_and_complete():

@@ -14,13 +14,13 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("onnxruntime")
 
-from spinscope.analysis.techniques import TechniqueTagger  # noqa: E402
-from spinscope.training import multilingual_delta as md  # noqa: E402
 from spinscope.analysis import _e5 as me  # noqa: E402
 from spinscope.analysis import multilingual_tagger as mt  # noqa: E402
+from spinscope.analysis.multilingual_tagger import pruned_tokenizer_json  # noqa: E402
+from spinscope.analysis.techniques import TechniqueTagger  # noqa: E402
+from spinscope.training import multilingual_delta as md  # noqa: E402
 from spinscope.training.techniques_multilingual import make_model  # noqa: E402
 from spinscope.training.techniques_multilingual_export import card_for  # noqa: E402
-from spinscope.analysis.multilingual_tagger import pruned_tokenizer_json  # noqa: E402
 
 WORDS = ["▁un", "▁texte", "▁honteux", "▁et", "▁faux", "▁la", "▁propagande", "▁unused", "▁rare"]
 TEXT = "un texte honteux et faux la propagande"
