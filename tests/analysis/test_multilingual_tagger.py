@@ -51,17 +51,50 @@ def test_a_missing_delta_file_is_one_clear_error(tmp_path):
         mt.built_dir(tmp_path)
 
 
-def test_without_a_writable_cache_it_builds_into_a_temporary_folder(tmp_path, monkeypatch):
-    folder = tmp_path / "delta"
+def _fake_delta(folder):
     folder.mkdir()
     for name in mt.FILES:
         (folder / name).write_text("{}")
-    made = []
+    return folder
+
+
+def _fake_assemble(made):
+    def assemble(delta, out, model_file=None):
+        made.append(out)
+        (out / mt.CARD).write_text("{}")
+
+    return assemble
+
+
+def test_without_a_writable_cache_it_builds_into_a_temporary_folder(tmp_path, monkeypatch):
+    folder = _fake_delta(tmp_path / "delta")
+    made: list = []
     monkeypatch.setenv("SPINSCOPE_CACHE_DIR", "off")
-    monkeypatch.setattr(mt, "assemble", lambda delta, out, model_file=None: made.append(out))
+    monkeypatch.setattr(mt, "assemble", _fake_assemble(made))
     found = mt.built_dir(folder)
     assert made == [found] and found.is_dir() and found != folder
     assert mt.built_dir(folder) == found and len(made) == 1  # once per process
+
+
+def test_two_installs_of_the_same_delta_share_one_cache_entry(tmp_path, monkeypatch):
+    """Keyed by content, not path: a second install (another venv, a checkout) must not build
+    its own entry, which would remove the first one's under a running process."""
+    made: list = []
+    monkeypatch.setenv("SPINSCOPE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(mt, "assemble", _fake_assemble(made))
+    first = mt.built_dir(_fake_delta(tmp_path / "one"))
+    assert mt.built_dir(_fake_delta(tmp_path / "two")) == first and len(made) == 1
+    (tmp_path / "two" / mt.DELTA).write_text("[]")  # another release: its own entry
+    mt._built.clear()
+    assert mt.built_dir(tmp_path / "two") != first and len(made) == 2
+
+
+def test_no_text_to_read_builds_nothing(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("built for no text")
+
+    monkeypatch.setattr(mt, "built_dir", refuse)
+    assert mt.MultilingualTagger().read([], []) == []
 
 
 def test_evidence_is_whole_words_around_the_best_piece():
@@ -111,6 +144,16 @@ def test_french_findings_come_from_the_combined_rule_with_tagger_evidence(paragr
     # the tagger off: the paragraph model alone, each finding one of its sentences
     (plain,) = alone.analyze([Document(FR_TEXT)])
     assert all("multilingual tagger" not in f.explanation for f in plain)
+
+
+def test_english_text_does_not_build_the_tagger(paragraphs, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("built for English text")
+
+    monkeypatch.setattr(mt, "built_dir", refuse)
+    model = type(paragraphs[0])()  # a new analyser: nothing built or loaded yet
+    text = "A title\n" + "They are enemies of progress and liars who ruin our town. " * 3
+    assert model.analyze([Document(text)]) == [[]]
 
 
 def test_eval_decides_as_the_analyser_does(paragraphs):

@@ -43,13 +43,15 @@ def cache_dir() -> Path | None:
     return Path(base) / "spinscope"
 
 
-def entry_key(name: str, package: str, sources: Sequence[Path]) -> str:
-    """A short digest of the entry's name, format, package version and source files' stats."""
+def entry_key(name: str, package: str, sources: Sequence[Path], content: str = "") -> str:
+    """A short digest of the entry's name, format, package version and source files' stats (or,
+    for sources given as ``content``, a digest of what they hold: the same entry for the same
+    files wherever they are installed)."""
     try:
         version = metadata.version(package)
     except metadata.PackageNotFoundError:
         version = "?"
-    parts = [name, str(FORMAT), package, version]
+    parts = [name, str(FORMAT), package, version, content]
     for path in sources:
         stat = Path(path).stat()
         parts += [str(path), str(stat.st_size), str(stat.st_mtime_ns)]
@@ -57,7 +59,11 @@ def entry_key(name: str, package: str, sources: Sequence[Path]) -> str:
 
 
 def entry(
-    name: str, package: str, sources: Sequence[Path], fill: Callable[[Path], None]
+    name: str,
+    package: str,
+    sources: Sequence[Path],
+    fill: Callable[[Path], None],
+    content: str = "",
 ) -> Path | None:
     """The directory of the entry, made by ``fill(directory)`` where it does not exist yet; None
     where the cache is off or cannot be written (the caller then loads the slow way)."""
@@ -65,7 +71,7 @@ def entry(
     if root is None:
         return None
     try:
-        found = root / f"{name}-{entry_key(name, package, sources)}"
+        found = root / f"{name}-{entry_key(name, package, sources, content)}"
         if (found / "COMPLETE").is_file():
             return found
         _write(found, fill)

