@@ -302,7 +302,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     halves = HALVES if a.half == "both" else (a.half,)
     encoder = Cached(make_encoder(a.encoder))
     if a.means:
-        means = read_means(Path(a.means))
+        try:
+            means = read_means(Path(a.means))
+        except (OSError, KeyError, ValueError) as e:
+            print(f"stories_gold_eval: cannot read the means {a.means} ({e})", file=sys.stderr)
+            return 2
     else:
         means = None if a.encoder == "stories" else zero_means()
     print(f"encoder: {a.encoder}")

