@@ -117,19 +117,32 @@ def pruned_tokenizer_json(tokenizer_json: dict[str, Any], keep: list[int]) -> di
 def fuse_and_quantize(raw: Path, fp32: Path, int8: Path, encoder_config: Any) -> None:
     """The raw ONNX export of a BERT-shaped model -> the fused BERT graph (``fp32``) -> int8 with
     dynamic per-channel weight quantisation (``int8``); ``raw`` is removed. Every model
-    spinscope ships or builds is made this way."""
+    spinscope ships or builds is made this way.
+
+    The fusion is ``optimize_model``'s at its BERT default (opt level 1): onnxruntime's basic
+    graph optimisations, then the Python fusions. The first step is run here, as that function
+    runs it, because its own call imports torch, which the analyser does not install."""
     import onnx
+    import onnxruntime as ort
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
 
+    basic = Path(fp32).with_suffix(".basic.onnx")
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(basic)
+    ort.InferenceSession(str(raw), options, providers=["CPUExecutionProvider"],
+                         disabled_optimizers=["ConstantSharing"])  # fmt: skip
     fused = optimize_model(
-        str(raw),
+        str(basic),
         model_type="bert",
         num_heads=encoder_config.num_attention_heads,
         hidden_size=encoder_config.hidden_size,
+        opt_level=0,
     )
     fused.save_model_to_file(str(fp32))
     Path(raw).unlink()
+    basic.unlink()
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.ERROR)  # its advice to pre-process, on the root logger, every time
