@@ -83,11 +83,14 @@ def _sigmoid_curve(
 
 
 def fit_calibration(
-    records: Sequence[tuple[str, float, int]], method: str = "isotonic", **meta: Any
+    records: Sequence[tuple[str, float, int]],
+    method: str = "isotonic",
+    per_label: bool = True,
+    **meta: Any,
 ) -> Calibration:
-    """Curves from ``(label, raw score, right?)`` records: pooled, and per label where the label
-    has at least MIN_PER_LABEL records."""
-    labels = Counter(label for label, _, _ in records)
+    """Curves from ``(label, raw score, right?)`` records: pooled, and (with ``per_label``) per
+    label where the label has at least MIN_PER_LABEL records."""
+    labels = Counter(label for label, _, _ in records) if per_label else Counter()
     pooled = fit_curve([s for _, s, _ in records], [c for _, _, c in records], method)
     own = {
         label: fit_curve(
@@ -106,6 +109,7 @@ def crossfit(
     groups: Sequence[str],
     folds: int = FOLDS,
     method: str = "isotonic",
+    per_label: bool = True,
 ) -> np.ndarray:
     """Calibrated probabilities of each record from curves fitted on the other groups' records."""
     keys = sorted(set(groups))
@@ -113,18 +117,18 @@ def crossfit(
     out = np.zeros(len(records))
     for f in range(folds):
         fit_on = [r for r, g in zip(records, groups, strict=True) if fold_of[g] != f]
-        cal = fit_calibration(fit_on, method)
+        cal = fit_calibration(fit_on, method, per_label)
         for i, (r, g) in enumerate(zip(records, groups, strict=True)):
             if fold_of[g] == f:
                 out[i] = cal.confidence(r[0], r[1])
     return out
 
 
-def summary(records, groups, method: str = "isotonic") -> dict[str, Any]:
+def summary(records, groups, method: str = "isotonic", per_label: bool = True) -> dict[str, Any]:
     """ECE of the raw scores and of the cross-fitted calibration, with reliability bins."""
     raw = np.array([s for _, s, _ in records])
     right = np.array([c for _, _, c in records])
-    calibrated = crossfit(records, groups, method=method)
+    calibrated = crossfit(records, groups, method=method, per_label=per_label)
     return {
         "findings": len(records),
         "accuracy": round(float(right.mean()), 4) if len(right) else None,
@@ -188,7 +192,15 @@ def reliability_of(records, gold: Counter, found: Counter) -> dict[str, Reliabil
     return out
 
 
-def calibrate_techniques(data: Path, out: Path | None = None, model_dir: str | None = None):
+TECHNIQUE_CURVES = "one isotonic curve per taxonomy, pooled over techniques"
+"""Per-technique curves (isotonic, 40+ findings) were dropped in issue 14 (s12-cal): on the PTC
+dev articles, cross-fitted, one pooled curve per taxonomy has the lower ECE and Brier score
+(BENCHMARKS.md, "Issue 14: technique calibration for new text")."""
+
+
+def calibrate_techniques(
+    data: Path, out: Path | None = None, model_dir: str | None = None, per_label: bool = False
+):
     """Fit and (with ``out``) write the techniques calibration; returns the report."""
 
     from spinscope.analysis.techniques import TechniqueTagger
@@ -203,11 +215,12 @@ def calibrate_techniques(data: Path, out: Path | None = None, model_dir: str | N
     shipped, report = {}, {}
     for taxonomy, acc in per_tax.items():
         meta: dict[str, Any] = {"fitted_on": "PTC dev (75 articles, held out from training)",
-                "date": date.today().isoformat(), **config}  # fmt: skip
-        cal = fit_calibration(acc["records"], **meta)
+                "curves": "one per technique with 40+ findings, pooled otherwise" if per_label
+                else TECHNIQUE_CURVES, "date": date.today().isoformat(), **config}  # fmt: skip
+        cal = fit_calibration(acc["records"], per_label=per_label, **meta)
         cal = replace(cal, reliability=reliability_of(acc["records"], acc["gold"], acc["found"]))
         shipped[taxonomy] = cal
-        report[taxonomy] = summary(acc["records"], acc["groups"])
+        report[taxonomy] = summary(acc["records"], acc["groups"], per_label=per_label)
     if out is not None:
         write(shipped, out)
     return shipped, report
