@@ -227,6 +227,7 @@ def calibrate_techniques(
 
 
 def write(calibrations: dict[str, Calibration], folder: Path) -> Path:
+    Path(folder).mkdir(parents=True, exist_ok=True)
     path = Path(folder) / FILE
     data = {k: v.to_dict() for k, v in calibrations.items()}
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
