@@ -170,6 +170,9 @@ def use_features(parts: dict[str, dict], features: str, e5: Path | None) -> None
     with np.load(e5) as z:
         col = "first" if features.endswith("-first") else "x"
         vecs = dict(zip(z["keys"].tolist(), z[col].astype(np.float64), strict=True))
+    missing = {k for d in parts.values() for k in d["key"]} - vecs.keys()
+    if missing:
+        raise SystemExit(f"{e5}: {len(missing)} texts not encoded (run encode-e5 to the end)")
     for d in parts.values():
         v = np.stack([vecs[k] for k in d["key"]])
         d["mean"] = np.hstack([d["mean"], v]) if features.startswith("usem3+") else v
@@ -289,6 +292,8 @@ def main() -> None:
         speed(a.data)
         return
     if a.mode == "encode-e5":
+        if a.e5 is None:
+            raise SystemExit("encode-e5 needs --e5 (the .npz to write)")
         encode_e5(a.data, a.e5, a.prefix)
         return
     train, evals = cv.load(a.data, a.cache)
