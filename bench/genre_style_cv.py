@@ -77,7 +77,7 @@ def load(data: Path, cache: Path) -> tuple[dict, dict]:
             ids, texts, gold = fm.split_data(root, lang, split, 1)
             keys = [text_key(t) for t in texts]
             parts[lang, split] = {
-                "ids": ids, "gold": gold, "mean": np.stack([vecs[k] for k in keys]),
+                "ids": ids, "key": keys, "gold": gold, "mean": np.stack([vecs[k] for k in keys]),
                 "std": np.stack([spread[k] for k in keys]), "style": gs.matrix(texts),
             }  # fmt: skip
     en = parts["EN", "train"]
