@@ -68,10 +68,12 @@ def test_threshold_slider_and_filters_reduce_the_highlights(page, server, sample
     analyse(page, server, sample_text)
     before = page.locator(VISIBLE_MARKS).count()
     page.focus("#threshold")
-    for _ in range(10):  # 0 -> 0.5, as a user moving the slider with the keyboard
+    # 0 -> 0.3, as a user moving the slider with the keyboard (the sample's calibrated
+    # confidences run from 0.17 to 0.47 since the pooled technique curves: 0.3 keeps some)
+    for _ in range(6):
         page.keyboard.press("ArrowRight")
-    assert page.input_value("#threshold") == "0.5"
-    assert page.inner_text("#threshold-value") == "0.50"
+    assert page.input_value("#threshold") == "0.3"
+    assert page.inner_text("#threshold-value") == "0.30"
     after = page.locator(VISIBLE_MARKS).count()
     assert 0 < after < before
     page.fill("#threshold", "0")
