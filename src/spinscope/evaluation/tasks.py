@@ -180,14 +180,15 @@ def _paragraph_model(o: Options):
 def semeval23_st3_paragraphs(o: Options) -> dict:
     """The multilingual paragraph model on --lang's ST3 dev paragraphs (the official templates;
     EN: the 75 PTC dev articles), with the constant floor chosen on --lang's train."""
-    from spinscope.corpora.technique_paragraphs import load_split
+    from spinscope.corpora.technique_paragraphs import LANGS, load_split
     from spinscope.evaluation.paragraph_scores import (
         gold_of,
         paragraph_decisions,
         score_paragraph_model,
     )
 
-    _folder(o.data, "semeval2023-task3", "SemEval-2023 Task 3", probe=o.lang.lower())
+    # each language's own folder (SemEval-2023 names German "ge" and Polish "po")
+    _folder(o.data, "semeval2023-task3", "SemEval-2023 Task 3", probe=LANGS[o.lang])
     par = load_split(o.data, o.lang, "dev")
     train = gold_of(load_split(o.data, o.lang, "train"))
     model, fields = _paragraph_model(o)
