@@ -54,8 +54,10 @@ def _ct24(r: dict, task: str, lang: str = "EN") -> list[str]:
 
 def _paragraphs(r: dict, task: str, lang: str = "EN") -> list[str]:
     name = "CheckThat! 2024 T3" if task.startswith("checkthat24") else "SemEval-2023 ST3"
+    tagger = " with the multilingual tagger" if r.get("multilingual_tagger") else ""
     lines = [
-        f"{name}, {r['split']}, model {r['model']} {r['model_version']}: paragraph micro-F1 "
+        f"{name}, {r['split']}, model {r['model']} {r['model_version']}{tagger}: paragraph "
+        f"micro-F1 "
         f"{r['micro_f1']:.4f}, macro-F1 {r['macro_f1']:.4f}",
         f"  ECE {r['ece']:.4f} over {r['findings']} findings ({r['ece_all_scores']:.4f} over "
         "every score)",
