@@ -47,7 +47,7 @@ def paragraphs(data: Path, name: str):
 
 def tagger_maxima(model_dir: str, data: Path, name: str) -> dict[tuple[str, int], np.ndarray]:
     """{(article, line): the highest score of each 2023 channel on that line}."""
-    from spinscope.analysis.spans import channel_slice
+    from spinscope.analysis.multilingual_tagger import paragraph_maxima
     from spinscope.analysis.techniques import TechniqueTagger
     from spinscope.evaluation.technique_scores import line_bounds
 
@@ -57,17 +57,14 @@ def tagger_maxima(model_dir: str, data: Path, name: str) -> dict[tuple[str, int]
     docs = load_set(data, name)
     tagger = TechniqueTagger(model_dir=model_dir, taxonomies=(SEMEVAL2023,), decoder="channels",
                              calibrated=False)  # fmt: skip
-    cols = channel_slice(SEMEVAL2023)
     out = {}
     for k in range(0, len(docs), 8):
         chunk = docs[k : k + 8]
         for doc, sc in zip(chunk, tagger.scores([d.text for d in chunk], hidden=False),
                            strict=True):  # fmt: skip
-            starts = sc.enc.offsets[:, 0]
-            for number, (lo, hi) in line_bounds(doc.text).items():
-                inside = (starts >= lo) & (starts < hi)
-                row = sc.probs[inside, cols].max(0) if inside.any() else np.zeros(len(LABELS))
-                out[(doc.id, number)] = row
+            lines = line_bounds(doc.text)
+            maxima = paragraph_maxima(sc, list(lines.values()))
+            out.update({(doc.id, number): row for number, row in zip(lines, maxima, strict=True)})
     return out
 
 

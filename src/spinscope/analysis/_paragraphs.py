@@ -4,7 +4,6 @@ the text)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 MAX_SENTENCE_WORDS = 80  # a longer sentence is cut into pieces of this many words
 
@@ -58,10 +57,10 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def paragraph_lines(paragraphs: Sequence[str]) -> list[tuple[int, int]]:
-    """The (start, end) of each of ``paragraphs`` in ``"\\n".join(paragraphs)``."""
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of every line of ``text`` split on ``\\n`` (empty ones included)."""
     out, pos = [], 0
-    for par in paragraphs:
-        out.append((pos, pos + len(par)))
-        pos += len(par) + 1
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
     return out

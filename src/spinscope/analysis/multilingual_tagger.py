@@ -24,6 +24,7 @@ import gzip
 import hashlib
 import json
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -288,29 +289,34 @@ class MultilingualTagger:
     def read(
         self, texts: list[str], paragraphs: list[list[tuple[int, int]]]
     ) -> list[ParagraphReading]:
-        from spinscope.analysis.spans import channel_slice
-        from spinscope.model.taxonomy import SEMEVAL2023
-
         if not texts:  # no work, and no build of the tagger for it
             return []
-        cols = channel_slice(SEMEVAL2023)
-        out = []
-        for sc, pars in zip(self.tagger.scores(texts, hidden=False), paragraphs, strict=True):
-            starts = sc.enc.offsets[:, 0]
-            maxima = np.zeros((len(pars), cols.stop - cols.start), np.float32)
-            for p, (lo, hi) in enumerate(pars):
-                inside = (starts >= lo) & (starts < hi)
-                if inside.any():
-                    maxima[p] = sc.probs[inside, cols].max(0)
-            out.append(ParagraphReading(sc, maxima))
-        return out
+        scores = self.tagger.scores(texts, hidden=False)
+        return [
+            ParagraphReading(sc, paragraph_maxima(sc, pars))
+            for sc, pars in zip(scores, paragraphs, strict=True)
+        ]
+
+
+def paragraph_maxima(scores: TokenScores, paragraphs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """(paragraphs x 23): each SemEval-2023 channel's highest word-piece score in each
+    paragraph (0 where no word piece starts in it)."""
+    from spinscope.analysis.spans import channel_slice
+    from spinscope.model.taxonomy import SEMEVAL2023
+
+    cols = channel_slice(SEMEVAL2023)
+    starts = scores.enc.offsets[:, 0]
+    maxima = np.zeros((len(paragraphs), cols.stop - cols.start), np.float32)
+    for p, (lo, hi) in enumerate(paragraphs):
+        inside = (starts >= lo) & (starts < hi)
+        if inside.any():
+            maxima[p] = scores.probs[inside, cols].max(0)
+    return maxima
 
 
 def evidence(reading: ParagraphReading, paragraph: tuple[int, int], label: str) -> tuple[int, int]:
     """The words the tagger marks for ``label`` in ``paragraph``: its highest-scoring word piece
     and the neighbours scoring at least half as much, widened to whole words."""
-    import re
-
     from spinscope.analysis.spans import CHANNELS
     from spinscope.model.taxonomy import SEMEVAL2023
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from spinscope.analysis import language
 from spinscope.analysis._model_files import ModelFiles
-from spinscope.analysis._paragraphs import paragraph_lines, paragraph_spans, sentence_spans
+from spinscope.analysis._paragraphs import line_spans, paragraph_spans, sentence_spans
 from spinscope.analysis._paragraphs import sentence_texts as sentence_texts  # public here
 from spinscope.analysis.base import FromSettings
 from spinscope.analysis.multilingual_tagger import (
@@ -281,7 +281,7 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         paragraphs, as ``analyze`` decides them (with the multilingual tagger where it is on)."""
         probs = self.score_paragraphs(articles, langs)
         texts = ["\n".join(art) for art in articles]
-        pars = [paragraph_lines(art) for art in articles]
+        pars = [line_spans(text) if art else [] for text, art in zip(texts, articles, strict=True)]
         readings: Sequence[ParagraphReading | None] = (
             self.multilingual.read(texts, pars) if self.multilingual else [None] * len(pars)
         )

@@ -29,11 +29,9 @@ Predicted = tuple[int, int, str, float]
 
 def line_bounds(text: str) -> dict[int, tuple[int, int]]:
     """1-based line number -> ``[start, end)`` of every line split on ``\\n``."""
-    out, pos = {}, 0
-    for number, line in enumerate(text.split("\n"), 1):
-        out[number] = (pos, pos + len(line))
-        pos += len(line) + 1
-    return out
+    from spinscope.analysis._paragraphs import line_spans
+
+    return dict(enumerate(line_spans(text), 1))
 
 
 def paragraph_rows(doc: SpanDocument, spans: Iterable[tuple]) -> list[Row]:
