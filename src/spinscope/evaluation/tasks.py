@@ -129,9 +129,8 @@ def score_technique_docs(tagger, docs, train_rows, progress: Progress, what: str
 
 
 def semeval23_st3(o: Options) -> dict:
-    """EN: the 75 PTC dev articles in their 2023 form (the English dev set is withheld); any
-    other language: its dev set, with the constant floor chosen on its train set, scored with
-    the analyser that gives that language's findings (the paragraph analyser for
+    """EN: the 75 PTC dev articles in their 2023 form; another language: its dev set (floor from
+    train), scored by what gives its findings (the paragraph analyser for its
     ``techniques_paragraphs.languages``, unless ``techniques.model_dir`` names a tagger)."""
     settings = o.settings()
     paragraph_langs = str(settings["techniques_paragraphs.languages"]).lower().split(",")
@@ -187,8 +186,7 @@ def semeval23_st3_paragraphs(o: Options) -> dict:
         score_paragraph_model,
     )
 
-    # each language's own folder (SemEval-2023 names German "ge" and Polish "po")
-    _folder(o.data, "semeval2023-task3", "SemEval-2023 Task 3", probe=LANGS[o.lang])
+    _folder(o.data, "semeval2023-task3", "SemEval-2023 Task 3", probe=LANGS[o.lang])  # ge, po
     par = load_split(o.data, o.lang, "dev")
     train = gold_of(load_split(o.data, o.lang, "train"))
     model, fields = _paragraph_model(o)
