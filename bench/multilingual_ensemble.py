@@ -110,12 +110,12 @@ def _lolo(grid: dict, name: str, others: list[str], w: float) -> tuple[float, fl
     return round(grid[(w, t)][name], 4), t
 
 
-def write_rule(inputs: dict, md: str, delta_dir: Path) -> None:
+def write_rule(inputs: dict, md: str, delta_dir: Path, data: Path) -> None:
     from spinscope.analysis.multilingual_tagger import ENSEMBLE
-    from spinscope.training.multilingual_rule import choose, gold_matrix
+    from spinscope.training.multilingual_rule import choose
+    from spinscope.training.techniques_paragraphs import targets
 
-    sets = {n: (inputs[n][md], inputs[n]["model"], gold_matrix(inputs[n]["gold"], LABELS))
-            for n in ST3}  # fmt: skip
+    sets = {n: (inputs[n][md], inputs[n]["model"], targets(paragraphs(data, n))) for n in ST3}
     rule = {"chosen_on": "SemEval-2023 ST3 dev EN FR DE IT PL RU (bench/multilingual_ensemble.py)",
             **choose(sets, LABELS)}  # fmt: skip
     rule["ct24_micro_f1_measured_only"] = round(
@@ -133,7 +133,7 @@ def main() -> None:
     args = ap.parse_args()
     inputs = load_inputs(args.model_dir, args.data, args.cache)
     if args.write:
-        write_rule(inputs, args.model_dir[-1], args.write)
+        write_rule(inputs, args.model_dir[-1], args.write, args.data)
         return
     for md in args.model_dir:
         grid = {(w, t): {n: score(inputs[n], md, w, t) for n in (*ST3, "ct24")}

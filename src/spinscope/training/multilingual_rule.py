@@ -26,18 +26,6 @@ WEIGHTS = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0)
 THRESHOLDS = tuple(round(float(x), 3) for x in np.arange(0.08, 0.5, 0.02))
 
 
-def gold_matrix(
-    gold: Sequence[tuple[str, str, Sequence[str]]], labels: Sequence[str]
-) -> np.ndarray:
-    index = {x: j for j, x in enumerate(labels)}
-    y = np.zeros((len(gold), len(labels)), np.int8)
-    for row, (_, _, found) in enumerate(gold):
-        for x in found:
-            if x in index:
-                y[row, index[x]] = 1
-    return y
-
-
 def _f1(c: np.ndarray, y: np.ndarray, t: float) -> float:
     return micro_f1(y.astype(bool), c >= t)
 
