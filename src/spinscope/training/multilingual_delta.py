@@ -92,3 +92,18 @@ def write_delta(checkpoint: Path, encoder_dir: Path, out: Path, *, lora_alpha: f
 
 def _rank(weights: dict[str, np.ndarray]) -> int:
     return next(int(v.shape[0]) for k, v in weights.items() if k.endswith("lora_A"))
+
+
+def widen_kept_ids(delta_dir: Path) -> tuple[int, int]:
+    """Add to a delta's kept vocabulary what ``vocab_prune.keep_ids`` keeps beyond the corpus
+    (specials, single characters, whole scripts), as pruning with today's rules would; the base
+    embeddings are frozen, so the delta itself is unchanged. Returns (ids before, after)."""
+    from spinscope.analysis._e5 import read_e5, tokenizer_from
+    from spinscope.analysis.multilingual_tagger import kept_ids
+    from spinscope.training.vocab_prune import keep_ids
+
+    old = kept_ids(delta_dir)
+    tok_json = json.loads(tokenizer_from(read_e5()).to_str())
+    keep = np.asarray(keep_ids(tok_json, set(old.tolist())), dtype=np.int64)
+    np.savez_compressed(Path(delta_dir) / KEPT, gaps=np.diff(keep, prepend=0).astype(np.uint32))
+    return len(old), len(keep)
