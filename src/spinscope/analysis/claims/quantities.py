@@ -58,7 +58,14 @@ QUALIFIERS = {
 
 _NUMWORD = "|".join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))
 _WORDNUM = rf"(?:(?:{_NUMWORD})(?:[- ](?:{'|'.join(UNITS_WORDS)}))?)"
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# Thousands grouped by commas ("1,500,000") or by a space, no-break space or narrow no-break
+# space ("2 000", "1\u00a0500\u00a0000", as French, Russian and some English texts write them).
+# Space groups are read conservatively: a head of 1-3 digits not starting with 0, with no digit,
+# "+", "." or "," before it, groups of exactly three digits, each with no digit after it, and
+# no further space and digit after the last; anything else is separate numbers ("in 2019 2 000
+# people", "24 7", "020 7946 0958", "+7 495 123 45 67").
+_SPACE_GROUPED = r"(?<![\d+.,])[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3}(?!\d))+(?![ \u00a0\u202f]\d)"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|" + _SPACE_GROUPED + r"|\d+)(?:\.\d+)?"
 _SCALE = r"(?:hundred|thousand|million|billion|trillion|mln|mn|bn|trn|tn)"
 _SCALE_SHORT = r"(?:k|m|b)"
 _CUR_SYM = r"(?:US\$|\$|€|£|¥|₽|₹|₸)"
@@ -138,7 +145,7 @@ def word_number(word: str) -> float | None:
 def parse_number(text: str) -> float | None:
     text = text.strip()
     if re.fullmatch(_DIGITS, text):
-        return float(text.replace(",", ""))
+        return float(re.sub(r"[,\s]", "", text))
     return word_number(text)
 
 
