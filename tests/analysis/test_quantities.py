@@ -137,6 +137,10 @@ def test_space_grouped_range():
         ("The shop is open 24 7 days.", [24, 7]),  # not groups of three
         ("Call 020 7946 0958 now.", [20, 7946, 958]),  # a head starting with 0, four digits
         ("Call +7 495 123 45 67 now.", [7, 495, 123, 45, 67]),  # a phone number
+        ("WhatsApp us on 07423 720 250.", [7423, 720, 250]),  # a number before, not a year
+        ("In 1999 12 000 troops left.", [12000]),  # a year before
+        ("Cases: 2018 – 52 349 in all.", []),  # a year and a figure, not a range
+        ("Some 2000-2500 people came.", [2250]),  # a range starting at a year-like count
         ("The result was 1,500 000 votes.", [1500, 0]),  # a comma group is not extended
         ("There were 2 0000 entries.", [2, 0]),  # four digits after the space
         ("Up 3.5 100 times.", [3.5, 100]),  # a decimal before
