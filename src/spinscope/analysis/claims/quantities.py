@@ -249,8 +249,10 @@ def _from_match(text: str, m: re.Match[str]) -> Quantity | None:
     if not has_unit and not scale and not is_word:
         if YEAR.match(num) and m["num2"] is None:
             return None  # a year is a time, not a quantity
-        if m["num2"] is not None and YEAR.match(num) and (
-            YEAR.match(m["num2"]) or not m["num2"].isdigit()
+        if (
+            m["num2"] is not None
+            and YEAR.match(num)
+            and (YEAR.match(m["num2"]) or not m["num2"].isdigit())
         ):
             return None  # "2015-2021" is a time range; "2018 - 52 349" a year and a figure
         if re.fullmatch(r"\d{1,2}:\d{2}", text[m.start("num") : m.end("num") + 3]):
