@@ -105,3 +105,50 @@ def test_flattened_table_gives_each_number_once():
 def test_non_english_text_gives_no_words_as_numbers():
     assert find_quantities("Товарооборот вырос на тридцать процентов.") == []
     assert [q.value for q in find_quantities("Le commerce a augmenté de 30 %.")] == [30]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("More than 2 000 cases were reported.", 2000),
+        ("Some 2\u00a0000 people left.", 2000),  # no-break space
+        ("Some 2\u202f000 people left.", 2000),  # narrow no-break space
+        ("In all, 1 500 000 people fled.", 1_500_000),
+        ("About 12 345 678 people voted.", 12_345_678),
+        ("A fine of €2 000 was paid.", 2000),
+        ("Il y a 2 000 personnes.", 2000),
+    ],
+)
+def test_space_grouped_thousands_are_one_number(text, value):
+    q = one(text)
+    assert q.value == pytest.approx(value)
+    assert text[q.start : q.end] == q.text
+
+
+def test_space_grouped_range():
+    q = one("Between 10 000 and 20 000 people marched.")
+    assert (q.low, q.high) == (10_000, 20_000)
+
+
+@pytest.mark.parametrize(
+    "text,values",
+    [
+        ("In 2019 2 000 people died.", [2000]),  # a year, then a number
+        ("The shop is open 24 7 days.", [24, 7]),  # not groups of three
+        ("Call 020 7946 0958 now.", [20, 7946, 958]),  # a head starting with 0, four digits
+        ("Call +7 495 123 45 67 now.", [7, 495, 123, 45, 67]),  # a phone number
+        ("WhatsApp us on 07423 720 250.", [7423, 720, 250]),  # a number before, not a year
+        ("In 1999 12 000 troops left.", [12000]),  # a year before
+        ("Cases: 2018 – 52 349 in all.", []),  # a year and a figure, not a range
+        ("Some 2000-2500 people came.", [2250]),  # a range starting at a year-like count
+        ("The result was 1,500 000 votes.", [1500, 0]),  # a comma group is not extended
+        ("There were 2 0000 entries.", [2, 0]),  # four digits after the space
+        ("Up 3.5 100 times.", [3.5, 100]),  # a decimal before
+    ],
+)
+def test_space_groups_are_not_glued_wrongly(text, values):
+    assert [q.value for q in find_quantities(text)] == pytest.approx(values)
+
+
+def test_clock_time_with_spaces_is_not_a_number():
+    assert [q.value for q in find_quantities("They met at 10 30 on Monday.")] == [10, 30]

@@ -106,7 +106,12 @@ def test_side_by_side_columns(clustered):
     assert cols["Wire"]["frames"][0]["label"] == "Security_and_defense"
     assert [f["value"] for f in cols["Wire"]["figures"]] == [40.0, 40.0]
     assert view["figure_differences"] == [
-        {"about": "villages", "unit": None, "values": {"Pravda-like": [25.0], "Wire": [40.0]}}
+        {
+            "about": "villages",
+            "unit": None,
+            "values": {"Pravda-like": [25.0], "Wire": [40.0]},
+            "as_written": {"Pravda-like": ["25"], "Wire": ["40"]},
+        }
     ]
     assert view["first_day"] == "2024-06-06" and view["last_day"] == "2024-06-08"
 

@@ -3,6 +3,8 @@ found on real same-event stories (bench/stories_figures.py, BENCHMARKS.md issue 
 
 from __future__ import annotations
 
+import pytest
+
 from spinscope.store.story_view import (
     about_key,
     figure_differences,
@@ -31,7 +33,8 @@ def test_about_that_holds_the_number_still_matches_and_differs():
     c = cols(A=[fig("17", 17.0, "17 deaths", "deaths")],
              B=[fig("eighteen", 18.0, "eighteen deaths", "deaths")])  # fmt: skip
     assert figure_differences(c) == [
-        {"about": "deaths", "unit": "deaths", "values": {"A": [17.0], "B": [18.0]}}
+        {"about": "deaths", "unit": "deaths", "values": {"A": [17.0], "B": [18.0]},
+         "as_written": {"A": ["17"], "B": ["eighteen"]}}
     ]
 
 
@@ -65,6 +68,52 @@ def test_qualified_values_agree_with_values_inside_them():
     less = fig("less than 100", 100.0, "100 cases", "cases", qualifier="<")
     assert figure_differences(cols(A=[less], B=[fig("150", 150.0, "150 cases", "cases")]))
     assert value_range(fig("5 to 7", 6.0, "x", low=5.0, high=7.0))[0] < 5.0
+
+
+KILLED = "Hamas fighters killed {} Israelis in the attack on Saturday, officials said."
+
+
+def killed(text, value, qualifier=None):
+    return fig(text, value, f"{text} Israelis", "Israelis", qualifier=qualifier,
+               claim=KILLED.format(text))
+
+
+@pytest.mark.parametrize(
+    "a,b,differ",
+    [
+        # a lower bound agrees with any larger figure, and differs from a smaller one
+        (killed("at least 250", 250.0, ">="), killed("1,300", 1300.0), False),
+        (killed("at least 250", 250.0, ">="), killed("100", 100.0), True),
+        (killed("more than 250", 250.0, ">"), killed("1,300", 1300.0), False),
+        (killed("more than 250", 250.0, ">"), killed("100", 100.0), True),
+        # an upper bound agrees with any smaller figure, and differs from a larger one
+        (killed("up to 250", 250.0, "<="), killed("100", 100.0), False),
+        (killed("up to 250", 250.0, "<="), killed("1,300", 1300.0), True),
+        (killed("fewer than 250", 250.0, "<"), killed("100", 100.0), False),
+        (killed("fewer than 250", 250.0, "<"), killed("1,300", 1300.0), True),
+        # "nearly": a little under the figure, not over it; "about": within 10 % either way
+        (killed("nearly 1,300", 1300.0, "<~"), killed("1,200", 1200.0), False),
+        (killed("nearly 1,300", 1300.0, "<~"), killed("1,500", 1500.0), True),
+        (killed("nearly 1,300", 1300.0, "<~"), killed("250", 250.0), True),
+        (killed("about 1,300", 1300.0, "~"), killed("1,400", 1400.0), False),
+        (killed("about 1,300", 1300.0, "~"), killed("1,600", 1600.0), True),
+        # two bounds: the same way they always agree; opposite ways only if they overlap
+        (killed("at least 250", 250.0, ">="), killed("more than 1,000", 1000.0, ">"), False),
+        (killed("at least 250", 250.0, ">="), killed("up to 300", 300.0, "<="), False),
+        (killed("more than 1,000", 1000.0, ">"), killed("fewer than 500", 500.0, "<"), True),
+    ],
+)
+def test_a_bound_is_compared_as_a_bound(a, b, differ):
+    assert figure_key(a) == figure_key(b) == ("israelis", "dead")
+    assert bool(figure_differences(cols(A=[a], B=[b]))) is differ
+    assert bool(figure_differences(cols(A=[b], B=[a]))) is differ
+
+
+def test_a_bound_that_differs_reads_as_a_bound():
+    d = figure_differences(cols(A=[killed("at least 250", 250.0, ">=")],
+                                B=[killed("100", 100.0)]))  # fmt: skip
+    assert d[0]["values"] == {"A": [250.0], "B": [100.0]}
+    assert d[0]["as_written"] == {"A": ["at least 250"], "B": ["100"]}
 
 
 def test_an_outlet_with_several_values_agrees_with_one_that_gives_one_of_them():

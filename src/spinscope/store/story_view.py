@@ -325,6 +325,9 @@ def figure_differences(columns: list[dict]) -> list[dict[str, Any]]:
     of one's values agrees with any of the other's (``value_range``: qualifiers such as "more
     than" and "about", ranges, and ``DIFFER_TOLERANCE``): an outlet that gives several values
     about one thing (a total and a part) agrees with another outlet that gives one of them.
+    A bound is compared as a bound: "at least 250" agrees with 1,300 and differs from 100.
+    ``values`` are the plain numbers; ``as_written`` the figures' text, so that a bound reads
+    as one ("At least 250", not 250).
     """
     out = []
     for (about, unit, _, _), per in figure_groups(columns).items():
@@ -334,7 +337,9 @@ def figure_differences(columns: list[dict]) -> list[dict[str, Any]]:
                for i, a in enumerate(outlets) for b in outlets[i + 1:]):  # fmt: skip
             out.append({"about": about, "unit": unit,
                         "values": {o: sorted({float(f["value"]) for f in per[o]})
-                                   for o in outlets}})  # fmt: skip
+                                   for o in outlets},
+                        "as_written": {o: sorted({f["text"] for f in per[o]})
+                                       for o in outlets}})  # fmt: skip
     return out
 
 

@@ -58,7 +58,19 @@ QUALIFIERS = {
 
 _NUMWORD = "|".join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))
 _WORDNUM = rf"(?:(?:{_NUMWORD})(?:[- ](?:{'|'.join(UNITS_WORDS)}))?)"
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# Thousands grouped by commas ("1,500,000") or by a space, no-break space or narrow no-break
+# space ("2 000", "1\u00a0500\u00a0000", as French, Russian and some English texts write them).
+# Space groups are read conservatively: a head of 1-3 digits not starting with 0, with no digit,
+# "+", "." or "," before it, nor a number and a space unless that number is a year ("in 2019
+# 2 000 people"), groups of exactly three digits, each with no digit after it, and no further
+# space and digit after the last; anything else is separate numbers ("24 7", "020 7946 0958",
+# "+7 495 123 45 67", "07423 720 250").
+_SP = "[ \u00a0\u202f]"
+_SPACE_GROUPED = (
+    rf"(?:(?<!\d{_SP})|(?<=(?<!\d)(?:1[89]|20)\d\d{_SP}))(?<![\d+.,])"
+    rf"[1-9]\d{{0,2}}(?:{_SP}\d{{3}}(?!\d))+(?!{_SP}\d)"
+)
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|" + _SPACE_GROUPED + r"|\d+)(?:\.\d+)?"
 _SCALE = r"(?:hundred|thousand|million|billion|trillion|mln|mn|bn|trn|tn)"
 _SCALE_SHORT = r"(?:k|m|b)"
 _CUR_SYM = r"(?:US\$|\$|€|£|¥|₽|₹|₸)"
@@ -138,7 +150,7 @@ def word_number(word: str) -> float | None:
 def parse_number(text: str) -> float | None:
     text = text.strip()
     if re.fullmatch(_DIGITS, text):
-        return float(text.replace(",", ""))
+        return float(re.sub(r"[,\s]", "", text))
     return word_number(text)
 
 
@@ -237,8 +249,12 @@ def _from_match(text: str, m: re.Match[str]) -> Quantity | None:
     if not has_unit and not scale and not is_word:
         if YEAR.match(num) and m["num2"] is None:
             return None  # a year is a time, not a quantity
-        if m["num2"] is not None and YEAR.match(num) and YEAR.match(m["num2"] or ""):
-            return None  # "2015-2021" is a time range
+        if (
+            m["num2"] is not None
+            and YEAR.match(num)
+            and (YEAR.match(m["num2"]) or not m["num2"].isdigit())
+        ):
+            return None  # "2015-2021" is a time range; "2018 - 52 349" a year and a figure
         if re.fullmatch(r"\d{1,2}:\d{2}", text[m.start("num") : m.end("num") + 3]):
             return None
     mult = SCALES.get(scale, 1.0)
