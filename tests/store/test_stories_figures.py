@@ -3,8 +3,14 @@ found on real same-event stories (bench/stories_figures.py, BENCHMARKS.md issue 
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from types import SimpleNamespace
+
 import pytest
 
+from spinscope.analysis.claims.quantities import find_times
+from spinscope.store.story_times import article_year, figure_period
 from spinscope.store.story_view import (
     about_key,
     figure_differences,
@@ -205,3 +211,66 @@ def test_any_unit_alone_is_matched_by_the_action_of_its_clause():
             claim="By Saturday, 3,500 troops had been deployed, the Pentagon said.")
     assert figure_key(a) == figure_key(b) == ("troops", "deployed")
     assert figure_differences(cols(A=[a], B=[b]))[0]["values"] == {"A": [5200.0], "B": [3500.0]}
+
+
+# s13-fig2: background figures about an earlier event (the 2014-16 West African Ebola outbreak,
+# last year's outbreak) were compared with this event's figures (the last false flags of "look")
+
+
+def period(doc, opening, figure, own_time=None, published=None):
+    """``figure_period`` of the figure ``figure`` in the sentence of ``doc`` that starts with
+    ``opening``, the claim's times found as the claims analyser finds them (document offsets)."""
+    start = doc.index(opening)
+    sentence = re.split(r"(?<=\.)\s|\n", doc[start:])[0]
+    times = [replace(t, start=t.start + start, end=t.end + start) for t in find_times(sentence)]
+    fig_ = SimpleNamespace(time=own_time, quantity=SimpleNamespace(start=doc.index(figure, start)))
+    claim = SimpleNamespace(start=start, times=times)
+    return figure_period(fig_, claim, doc, article_year(doc, published))
+
+
+EBOLA = ("The outbreak was declared on May 8, 2018 in Bikoro. Forty-four people have been "
+         "infected and 23 people are known to have died. When a small outbreak hit the DRC last "
+         "year, eight people were infected and four died. The outbreak in West Africa began in "
+         "2014.\nMore than 11,300 people died and some 28,600 were infected.")  # fmt: skip
+
+
+def test_a_figure_takes_the_past_time_its_context_names():
+    assert article_year(EBOLA) == 2018 and article_year("No year.", "2017-10-12") == 2017
+    # a past time before the figure in its sentence ("When ... last year, eight ...")
+    assert period(EBOLA, "When a small", "eight") == "last year"
+    # no time in the sentence: a past year of the sentence before
+    assert period(EBOLA, "More than 11,300", "11,300") == "in 2014"
+    # this event's figures: the year before them is the article's own, not a past one
+    assert period(EBOLA, "Forty-four people", "23") is None
+    # a figure's own time wins, as before
+    own = find_times("in 2015")[0]
+    assert period(EBOLA, "More than 11,300", "11,300", own_time=own) == "in 2015"
+
+
+def test_no_past_time_is_taken_from_a_sentence_that_names_a_time_or_an_undated_article():
+    doc = "The outbreak began in 2014. Today 23 people have died."
+    # the sentence names a time ("Today"): the sentence before is not looked at; the article's
+    # year is 2014, so 2014 is not past either
+    assert period(doc, "Today", "23") is None
+    assert period("It began in 2014. Now 23 people have died.", "Now", "23") is None
+    # an article that names no later year: its one year is its own
+    assert period("The outbreak began in 2014.\n23 people died.", "23 people", "23") is None
+    # after a time after the figure, in another clause, the figure keeps its own period
+    doc = "The report came out in 2019. 23 people died, up from 57 in 2016."
+    assert period(doc, "23 people", "23") is None
+
+
+def test_figures_of_different_periods_are_not_compared():
+    claim = "When a small outbreak hit the DRC last year, eight people were infected."
+    then = fig("eight", 8.0, "eight people", "people", claim=claim) | {"period": "last year"}
+    now = fig("Forty-four", 44.0, "Forty-four people", "people",
+              claim="Forty-four people have been infected.") | {"period": None}  # fmt: skip
+    assert figure_key(then) == figure_key(now) == ("people", "infected")
+    c = cols(A=[then], B=[now])
+    assert figure_differences(c) == [] and figure_groups(c) == {}
+    # the same past time in both outlets: compared
+    assert figure_groups(cols(A=[then], B=[then | {"value": 9.0}]))
+    # a figure without a period (built before it existed) is grouped by its own time
+    c = cols(A=[fig("8", 8.0, "8 cases", "cases", time="in 2017")],
+             B=[fig("9", 9.0, "9 cases", "cases", time="in 2017")])  # fmt: skip
+    assert figure_differences(c)

@@ -5,8 +5,8 @@ One column per outlet: its documents and languages, technique findings per 1,000
 author's voice (a finding whose ``voice`` is unset counts as the author's), frames and
 narratives, the figures it gives (claims' quantities with what they are about) and the speakers
 it quotes. Figures about the same thing (``about_key``: what the "about" text counts, with the
-unit, statement and time) for which two outlets give no common value are listed under
-``figure_differences``, and sentences that only one outlet
+unit, statement and period, the time it is about: ``story_times``) for which two outlets give
+no common value are listed under ``figure_differences``, and sentences that only one outlet
 has (by word overlap, within a language) under ``only_in_one_outlet``. Everything comes from
 the stored results, so it does not depend on the store's finding columns.
 """
@@ -24,6 +24,7 @@ from spinscope.errors import StoreError
 from spinscope.model.document import AnalysisResult
 from spinscope.store.db import Store
 from spinscope.store.stories import require_stories
+from spinscope.store.story_times import article_year, figure_period
 
 TAXONOMY = "semeval2023"
 UNKNOWN_OUTLET = "(unknown outlet)"
@@ -114,6 +115,7 @@ def _column(outlet: str, items: list[tuple[dict, AnalysisResult]]) -> dict[str, 
     figures: list[Any] = []
     speakers: Counter[str] = Counter()
     for doc, r in items:
+        year = article_year(r.doc.text, doc.get("published"))
         for f in r.findings:
             if f.taxonomy == TAXONOMY and (f.voice or AUTHOR) == AUTHOR:
                 techniques[f.label] += 1
@@ -124,7 +126,8 @@ def _column(outlet: str, items: list[tuple[dict, AnalysisResult]]) -> dict[str, 
             who = c.attribution.speaker or c.attribution.entity
             if who:
                 speakers[who.text] += 1
-            figures += [_figure(doc, c, fig) for fig in c.figures]
+            figures += [_figure(doc, c, fig, figure_period(fig, c, r.doc.text, year))
+                        for fig in c.figures]  # fmt: skip
     rate = {k: round(1000.0 * n / words, 3) if words else 0.0 for k, n in techniques.items()}
     return {
         "outlet": outlet,
@@ -145,7 +148,8 @@ def _ranked(scores: dict[str, float]) -> list[dict[str, Any]]:
             for k, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))]  # fmt: skip
 
 
-def _figure(doc: dict, claim, fig) -> dict[str, Any]:
+def _figure(doc: dict, claim, fig, period: str | None) -> dict[str, Any]:
+    """A figure as plain data; ``period`` is what it is about in time (``story_times``)."""
     q = fig.quantity
     return {
         "document": doc["id"],
@@ -158,6 +162,7 @@ def _figure(doc: dict, claim, fig) -> dict[str, Any]:
         "qualifier": q.qualifier,
         "statement": fig.statement,
         "time": fig.time.text if fig.time else None,
+        "period": period,
         "about": fig.about.text if fig.about else None,
         "claim": claim.text,
     }
@@ -304,13 +309,16 @@ def _agree(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
 
 def figure_groups(columns: list[dict]) -> dict[tuple, dict[str, list[dict]]]:
     """Figures about the same thing given by two outlets or more: ``(about key, unit, statement,
-    time) -> {outlet: [figure, ...]}``, sorted by key."""
+    period) -> {outlet: [figure, ...]}``, sorted by key. The period is the figure's own time,
+    or the past time its context names (``story_times.figure_period``: "last year, eight
+    people were infected" is not compared with 44 infected now)."""
     seen: dict[tuple, dict[str, list[dict]]] = defaultdict(dict)
     for col in columns:
         for fig in col["figures"]:
             key = figure_key(fig)
             if key and fig["value"] is not None:
-                group = (" ".join(key), fig["unit"], fig.get("statement"), fig.get("time"))
+                period = fig["period"] if "period" in fig else fig.get("time")
+                group = (" ".join(key), fig["unit"], fig.get("statement"), period)
                 seen[group].setdefault(col["outlet"], []).append(fig)
     return {k: v for k, v in sorted(seen.items(), key=lambda kv: tuple(map(str, kv[0])))
             if len(v) > 1}  # fmt: skip
@@ -320,10 +328,11 @@ def figure_differences(columns: list[dict]) -> list[dict[str, Any]]:
     """Quantities about the same thing for which two outlets give no value in common.
 
     The same thing: the same ``about_key`` (the words of "about" that say what is counted),
-    unit, statement (level, change, projection) and time text. Figures whose "about" says
-    nothing (none, or only numbers and pronouns) are not matched. Two outlets differ when none
-    of one's values agrees with any of the other's (``value_range``: qualifiers such as "more
-    than" and "about", ranges, and ``DIFFER_TOLERANCE``): an outlet that gives several values
+    unit, statement (level, change, projection) and period (the figure's time, or the past time
+    its context names: ``story_times``). Figures whose "about" says nothing (none, or only
+    numbers and pronouns) are not matched. Two outlets differ when none of one's values agrees
+    with any of the other's (``value_range``: qualifiers such as "more than" and "about",
+    ranges, and ``DIFFER_TOLERANCE``): an outlet that gives several values
     about one thing (a total and a part) agrees with another outlet that gives one of them.
     A bound is compared as a bound: "at least 250" agrees with 1,300 and differs from 100.
     ``values`` are the plain numbers; ``as_written`` the figures' text, so that a bound reads
