@@ -54,6 +54,11 @@ def piece_stats(tok, texts: list[str]) -> dict:
                 elif n == 1:
                     single += 1
                 chars += max(n, 1)
+    return shares(pieces, unk, single, chars)
+
+
+def shares(pieces: int, unk: int, single: int, chars: int) -> dict:
+    """The counts of ``piece_stats`` as shares of all pieces."""
     return {
         "pieces": pieces,
         "unknown_share": round(unk / max(pieces, 1), 4),

@@ -29,7 +29,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from zero_shot_readability import DATA, SOURCES  # noqa: E402
+from zero_shot_readability import DATA, SOURCES, shares  # noqa: E402
 
 
 def piece_stats(tok, texts: list[str]) -> dict:
@@ -42,12 +42,7 @@ def piece_stats(tok, texts: list[str]) -> dict:
             unk += int(i == unk_id)
             single += int(n == 1 and i != unk_id)
             chars += max(n, 1)
-    return {
-        "pieces": pieces,
-        "unknown_share": round(unk / max(pieces, 1), 4),
-        "single_char_share": round(single / max(pieces, 1), 4),
-        "chars_per_piece": round(chars / max(pieces, 1), 2),
-    }
+    return shares(pieces, unk, single, chars)
 
 
 def held_out(code: str, data: Path) -> dict:
