@@ -180,3 +180,18 @@ def test_the_page_fits_a_420_px_screen():
     # a wide table scrolls inside itself
     assert re.search(r"table \{ display: block; overflow-x: auto", narrow[1])
     assert re.search(r"th, td \{[^}]*overflow-wrap: anywhere", css)
+
+
+def test_the_charts_folder_is_made_on_demand_and_removed_at_shutdown(make_client, tmp_path):
+    """A server that draws no chart makes no temporary folder; one that does removes it when it
+    stops (each test's server, and each `spinscope serve`, used to leave one in /tmp)."""
+    pytest.importorskip("matplotlib")
+    client = make_client(store_path=tmp_path / "c.duckdb", pipeline=FixedPipeline())
+    service = client.app.state.service
+    assert service.charts_dir is None
+    assert client.post("/api/analyze", json={"text": TEXT}).status_code == 200
+    assert client.get("/corpus/charts/techniques_by_outlet.png").status_code == 200
+    folder = service.charts_dir
+    assert folder is not None and folder.is_dir()
+    client.__exit__(None, None, None)
+    assert not folder.exists() and service.charts_dir is None

@@ -15,6 +15,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -82,7 +83,7 @@ class Service:
             self.lanes = {"normal": InProcess(pipeline, size), "large": InProcess(pipeline, 1)}
         self.waiting = 0  # normal analyses running or waiting
         self.large_busy = False
-        self.charts_dir = Path(tempfile.mkdtemp(prefix="spinscope-charts-"))
+        self.charts_dir: Path | None = None  # made on the first chart, removed by close()
         self.charts_docs = -1
 
     def start(self) -> None:
@@ -167,6 +168,8 @@ class Service:
         from spinscope.report.charts import write_charts
 
         with self.db() as store:
+            if self.charts_dir is None:
+                self.charts_dir = Path(tempfile.mkdtemp(prefix="spinscope-charts-"))
             n = store.count("documents")
             if n != self.charts_docs:
                 write_charts(store, self.charts_dir)
@@ -178,3 +181,6 @@ class Service:
             lane.close()
         with self.lock:
             self.store.close()
+            if self.charts_dir is not None:
+                shutil.rmtree(self.charts_dir, ignore_errors=True)
+                self.charts_dir = None
