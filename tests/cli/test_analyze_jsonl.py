@@ -112,11 +112,15 @@ def _blank(raw: bytes, number: int) -> bool:
     return not text.strip(" \t\r\n\f\v")
 
 
+# one folder per example, all under one that is removed when the run ends
+_TMP = tempfile.TemporaryDirectory(prefix="spinscope-prop-")
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(jsonl_lines, min_size=1, max_size=6))
 def test_analyze_on_any_jsonl_never_crashes_and_accounts_for_every_line(lines):
     raws = [line_bytes(line) for line in lines]
-    folder = Path(tempfile.mkdtemp(prefix="spinscope-prop-"))
+    folder = Path(tempfile.mkdtemp(dir=_TMP.name))
     path, out_json = folder / "x.jsonl", folder / "o.json"
     path.write_bytes(b"\n".join(raws) + b"\n")
     code, _, err = run("analyze", str(path), "--quiet", "--json", str(out_json))

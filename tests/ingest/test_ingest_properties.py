@@ -18,6 +18,10 @@ from spinscope.ingest._decode import bom_codec
 from spinscope.ingest.jsonl import jsonl_items
 from spinscope.ingest.sources import ReadOptions, read_sources
 
+# one folder per example, all under one that is removed when the run ends
+_TMP = tempfile.TemporaryDirectory(prefix="spinscope-prop-")
+
+
 PROPERTY = settings(
     max_examples=60,
     deadline=None,
@@ -26,7 +30,7 @@ PROPERTY = settings(
 
 
 def _file(suffix: str, data: bytes) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="spinscope-prop-"))
+    folder = Path(tempfile.mkdtemp(dir=_TMP.name))
     path = folder / f"in{suffix}"
     path.write_bytes(data)
     return path
