@@ -21,24 +21,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spinscope.analysis.claims.quantities import MONTH, find_times
+from spinscope.analysis.claims.quantities import find_times
 
 _PAST = re.compile(r"\b(?:last|previous)\s+(?:year|month|week|decade|spring|summer|autumn|fall|"
                    r"winter)\b", re.I)  # fmt: skip
 _YEAR_KINDS = ("point", "range", "since")  # times that place the article in a year
-_DATE = re.compile(rf"\b{MONTH}\s+\d{{1,2}},\s+((?:19|20)\d\d)\b")  # "May 8, 2018" (not a time
-# for ``find_times``, which reads a year after a comma as a number)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def article_year(text: str, published: str | None = None) -> int | None:
     """The year an article is written in: its publication year, else the latest year it names
-    (a date, a point, a range or "since"; not "by 2030"), else None."""
+    (a date such as "May 8, 2018", a point, a range or "since"; not "by 2030"), else None."""
     if published:
         return int(str(published)[:4])
     years = [y for t in find_times(text) if t.kind in _YEAR_KINDS
              for y in (t.start_year, t.end_year) if y is not None]  # fmt: skip
-    years += [int(m.group(1)) for m in _DATE.finditer(text)]
     return max(years) if years else None
 
 
