@@ -26,7 +26,7 @@ _MONTH = (
 )
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _ORD = r"(?:st|nd|rd|th)"
-_DAYS = rf"{_DAY}(?P<ord>{_ORD})?(?:\s*(?:[-–]|to)\s*{_DAY}{_ORD}?)?"  # "8", "8th", "8-10"
+_DAYS = rf"{_DAY}(?P<ord>{_ORD})?(?:\s*(?:[-–]|to|and)\s*{_DAY}{_ORD}?)?"  # "8", "8th", "8-10"
 _DAYS_AND = rf"{_DAY}(?P<ord>{_ORD})?(?:\s*(?:[-–]|to|and)\s*{_DAY}{_ORD}?)?"  # "8 and 9 May"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
 _NOT_A_FIGURE = r"(?!\d|[,.]\d|\s*(?:%|per\s?cent|percent|hundred|thousand|million|billion|times))"
