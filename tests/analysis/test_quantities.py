@@ -167,6 +167,8 @@ def test_clock_time_with_spaces_is_not_a_number():
         ("Talks on Feb. 10-11, 2019 ended.", "Feb. 10-11, 2019", 2019, []),
         ("Talks from 8 to 10 May drew 40 envoys.", "8 to 10 May", None, [40]),
         ("On May 8 2018 some 5% fell.", "May 8 2018", 2018, [5]),
+        ("Talks between Nov. 10 and 21, 2025 ended.", "Nov. 10 and 21, 2025", 2025, []),
+        ("A storm on September 11th killed 3 people.", "September 11th", None, [3]),
     ],
 )
 def test_a_day_next_to_a_month_is_a_time_not_a_quantity(text, date, year, values):
