@@ -1,16 +1,18 @@
 """What a change to the quantity rules does on real articles: dump the quantities one code
-version finds, then compare two dumps (s13: space-grouped thousands, "2 000" as one number).
+version finds (and the times), then compare two dumps (s13: space-grouped thousands, "2 000"
+as one number; s13-dates: a day next to a month is a time).
 
     PYTHONPATH=<tree>/src python bench/quantities_change.py dump --out A.jsonl [--mode claims|raw]
         [--data ../shared/data] [--limit 200] [--folder REL ...]
-    python bench/quantities_change.py diff A.jsonl B.jsonl [--sample 40] [--seed 0]
+    python bench/quantities_change.py diff A.jsonl B.jsonl [--sample 40] [--seed 0] [--times]
 
 ``--mode claims`` runs the claims analyser (English only, as ``analyze`` does; the real
 check-worthiness model, no embeddings) and records each claim figure's quantity; ``--mode raw``
 runs ``find_quantities`` over every line of the article (any language: what the rules would
 read if a claims route for it existed). ``--limit`` articles per folder, sorted by file name.
-``diff`` counts quantities only in A (gone), only in B (new), and prints a sample of the
-articles' changes side by side for reading. Nothing of the datasets is stored in the repo.
+``diff`` counts quantities (with ``--times`` also the times: raw, of every line; claims, of the
+claims) only in A (gone), only in B (new), and prints a sample of the articles' changes side by
+side for reading. Nothing of the datasets is stored in the repo.
 """
 
 from __future__ import annotations
@@ -31,26 +33,33 @@ FOLDERS = [
 ]
 
 
-def _quantities(mode: str, texts: list[str]) -> list[list[dict]]:
+def _time(t, at: int = 0) -> dict:
+    return {"start": at + t.start, "text": t.text, "value": t.start_year, "kind": t.kind}
+
+
+def _quantities(mode: str, texts: list[str]) -> list[tuple[list[dict], list[dict]]]:
+    """Per article, its quantities and its times (raw: of every line; claims: of the claims)."""
     if mode == "raw":
-        from spinscope.analysis.claims.quantities import find_quantities
+        from spinscope.analysis.claims.quantities import find_quantities, find_times
 
         out = []
         for text in texts:
-            qs, at = [], 0
+            qs, ts, at = [], [], 0
             for line in text.split("\n"):
                 qs += [{"start": at + q.start, "text": q.text, "value": q.value, "kind": q.kind}
                        for q in find_quantities(line)]  # fmt: skip
+                ts += [_time(t, at) for t in find_times(line)]
                 at += len(line) + 1
-            out.append(qs)
+            out.append((qs, ts))
         return out
     from spinscope.analysis.claims import ClaimAnalyzer
     from spinscope.ingest import from_text
 
     analyzer = ClaimAnalyzer(embeddings=False)
     claims = analyzer.analyze([from_text(t) for t in texts])
-    return [[{"start": f.quantity.start, "text": f.quantity.text, "value": f.quantity.value,
-              "kind": f.quantity.kind, "claim": c.text} for c in cs for f in c.figures]
+    return [([{"start": f.quantity.start, "text": f.quantity.text, "value": f.quantity.value,
+               "kind": f.quantity.kind, "claim": c.text} for c in cs for f in c.figures],
+             [_time(t) for c in cs for t in c.times])
             for cs in claims]  # fmt: skip
 
 
@@ -63,18 +72,25 @@ def dump(a: argparse.Namespace) -> None:
                 continue  # claims are English only
             files = sorted(Path(a.data, folder).glob("*.txt"))[: a.limit]
             texts = [read_path(f).text for f in files]
-            for f, qs in zip(files, _quantities(a.mode, texts), strict=True):
-                out.write(json.dumps({"doc": f"{folder}/{f.name}", "quantities": qs},
-                                     ensure_ascii=False) + "\n")  # fmt: skip
+            for f, (qs, ts) in zip(files, _quantities(a.mode, texts), strict=True):
+                out.write(json.dumps({"doc": f"{folder}/{f.name}", "quantities": qs,
+                                      "times": ts}, ensure_ascii=False) + "\n")  # fmt: skip
 
 
-def _read(path: str) -> dict[str, list[dict]]:
+def _read(path: str, field: str = "quantities") -> dict[str, list[dict]]:
+    """Each article's ``field`` (dumps from before times were recorded have none)."""
     with open(path, encoding="utf-8") as f:
-        return {r["doc"]: r["quantities"] for r in map(json.loads, f)}
+        return {r["doc"]: r.get(field, []) for r in map(json.loads, f)}
 
 
 def diff(a: argparse.Namespace) -> None:
-    before, after = _read(a.a), _read(a.b)
+    _diff(a, "quantities")
+    if a.times:
+        _diff(a, "times")
+
+
+def _diff(a: argparse.Namespace, field: str) -> None:
+    before, after = _read(a.a, field), _read(a.b, field)
     key = lambda q: (q["start"], q["text"], q["value"], q["kind"])  # noqa: E731
     gone = new = total_a = total_b = 0
     changes = []
@@ -84,8 +100,8 @@ def diff(a: argparse.Namespace) -> None:
         gone, new = gone + len(qa - qb), new + len(qb - qa)
         if qa != qb:
             changes.append((doc, sorted(qa - qb), sorted(qb - qa)))
-    print(json.dumps({"articles": len(before.keys() & after.keys()), "quantities_a": total_a,
-                      "quantities_b": total_b, "only_a": gone, "only_b": new,
+    print(json.dumps({"field": field, "articles": len(before.keys() & after.keys()),
+                      "a": total_a, "b": total_b, "only_a": gone, "only_b": new,
                       "articles_changed": len(changes)}))  # fmt: skip
     random.Random(a.seed).shuffle(changes)
     for doc, qa, qb in changes[: a.sample]:
@@ -106,6 +122,7 @@ def main(argv=None) -> int:
     c.add_argument("b")
     c.add_argument("--sample", type=int, default=40)
     c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--times", action="store_true", help="also compare the times found")
     a = ap.parse_args(argv)
     dump(a) if a.cmd == "dump" else diff(a)
     return 0

@@ -10,7 +10,7 @@ side-by-side view (``store.story_view._column``, ``figure_groups``, ``figure_dif
 
     python bench/stories_figure_pairs.py --store PATH [--data ../shared/data] [--list]
         [--annotation bench/gold/stories_figure_pairs.tsv]
-        [--articles bench/gold/stories_figure_events.tsv --half look|score|fresh|fresh2]
+        [--articles bench/gold/stories_figure_events.tsv --half look|score|fresh|fresh2|fresh3]
 
 ``--articles`` takes the pairs from another events file (the story gold's columns; s12: story
 threads whose figures change, annotated in bench/gold/stories_figure_diffs.tsv); ``--half``

@@ -152,3 +152,49 @@ def test_space_groups_are_not_glued_wrongly(text, values):
 
 def test_clock_time_with_spaces_is_not_a_number():
     assert [q.value for q in find_quantities("They met at 10 30 on Monday.")] == [10, 30]
+
+
+@pytest.mark.parametrize(
+    "text,date,year,values",
+    [
+        ("On May 8, 2018, 44 people were infected.", "May 8, 2018", 2018, [44]),
+        ("Posted February 10th, 2018 by staff. 12 people died.", "February 10th, 2018", 2018, [12]),
+        ("The vote on 3 March 2022 drew 1,200 people.", "3 March 2022", 2022, [1200]),
+        ("On May 8, 44 people were infected.", "May 8", None, [44]),
+        ("By May 8 the army had left.", "May 8", None, []),
+        ("Protests on 8 May drew 300 people.", "8 May", None, [300]),
+        ("On the 8th of May 2018 the polls closed.", "8th of May 2018", 2018, []),
+        ("Talks on Feb. 10-11, 2019 ended.", "Feb. 10-11, 2019", 2019, []),
+        ("Talks from 8 to 10 May drew 40 envoys.", "8 to 10 May", None, [40]),
+        ("On May 8 2018 some 5% fell.", "May 8 2018", 2018, [5]),
+        ("Talks between Nov. 10 and 21, 2025 ended.", "Nov. 10 and 21, 2025", 2025, []),
+        ("A storm on September 11th killed 3 people.", "September 11th", None, [3]),
+    ],
+)
+def test_a_day_next_to_a_month_is_a_time_not_a_quantity(text, date, year, values):
+    assert [q.value for q in find_quantities(text)] == pytest.approx(values)
+    times = find_times(text)
+    assert [(t.text, t.kind, t.start_year, t.end_year) for t in times] == [
+        (date, "point", year, year)
+    ]
+    assert text[times[0].start : times[0].end] == date
+
+
+@pytest.mark.parametrize(
+    "text,values",
+    [
+        ("May 2018 saw 8 deaths.", [8]),  # no day: the month and year are a time, 8 a figure
+        ("In March, 3 people died.", [3]),  # a comma between month and number
+        ("In May 8 people died.", [8]),  # "in" + month + bare number + word: a count
+        ("By March 3 soldiers had left.", [3]),
+        ("About 20 April protesters came.", [20]),  # a qualifier before day and month
+        ("In March 1,200 people died.", [1200]),  # a grouped number is not a day
+        ("In May 8 million people voted.", [8e6]),  # a scale word after the number
+        ("Inflation was 3 percent in March.", [3]),
+        ("The 8 of May's 20 rallies.", [8, 20]),  # "8 of May" without an ordinal
+        ("Rates may 8 times rise.", [8]),  # "may" in lower case is no month
+    ],
+)
+def test_a_number_by_a_month_can_still_be_a_figure(text, values):
+    assert [q.value for q in find_quantities(text)] == pytest.approx(values)
+    assert all(t.start_year is not None or t.kind != "point" for t in find_times(text))

@@ -247,6 +247,23 @@ def test_a_figure_takes_the_past_time_its_context_names():
     assert period(EBOLA, "More than 11,300", "11,300", own_time=own) == "in 2015"
 
 
+def test_a_day_of_the_articles_own_period_is_no_period():
+    # s13-dates: a day next to a month is a time now; a day of this event does not split the
+    # event's figures ("684 cases on October 12" is still compared with "more than 2 000")
+    doc = "The plague outbreak is in its third month in 2017. By October 12, 684 cases were seen."
+    own = find_times("By October 12, 684")[0]
+    assert own.text == "October 12"
+    assert period(doc, "By October", "684", own_time=own) is None
+    own = find_times("On Oct. 9, 2017 it rose")[0]
+    assert period(doc, "By October", "684", own_time=own) is None
+    # a day of a past year is a past period, as any past time
+    doc = "On July 17, 2014, 298 people died. In 2022 the court ruled."
+    own = find_times(doc)[0]
+    assert own.text == "July 17, 2014" and period(doc, "On July", "298", own_time=own) == (
+        "july 17, 2014"
+    )
+
+
 def test_no_past_time_is_taken_from_a_sentence_that_names_a_time_or_an_undated_article():
     doc = "The outbreak began in 2014. Today 23 people have died."
     # the sentence names a time ("Today"): the sentence before is not looked at; the article's

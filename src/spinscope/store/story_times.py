@@ -13,7 +13,9 @@ time at all, a past time named in the sentence before ("... began in 2014. More 
 people died"). A past time is "last year", "last month", "the previous week" and the like, or
 a time whose years all lie before the article's year (its publication year, else the latest
 year it names). Figures are compared only within one period (``story_view.figure_groups``), so
-a background figure is compared only with figures about the same past time.
+a background figure is compared only with figures about the same past time. A day of the
+article's own period ("684 cases on October 12") is not a period: it stays comparable with the
+event's figures of other days.
 """
 
 from __future__ import annotations
@@ -21,24 +23,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spinscope.analysis.claims.quantities import MONTH, find_times
+from spinscope.analysis.claims.dates import day_dates
+from spinscope.analysis.claims.quantities import find_times
 
 _PAST = re.compile(r"\b(?:last|previous)\s+(?:year|month|week|decade|spring|summer|autumn|fall|"
                    r"winter)\b", re.I)  # fmt: skip
 _YEAR_KINDS = ("point", "range", "since")  # times that place the article in a year
-_DATE = re.compile(rf"\b{MONTH}\s+\d{{1,2}},\s+((?:19|20)\d\d)\b")  # "May 8, 2018" (not a time
-# for ``find_times``, which reads a year after a comma as a number)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def article_year(text: str, published: str | None = None) -> int | None:
     """The year an article is written in: its publication year, else the latest year it names
-    (a date, a point, a range or "since"; not "by 2030"), else None."""
+    (a date such as "May 8, 2018", a point, a range or "since"; not "by 2030"), else None."""
     if published:
         return int(str(published)[:4])
     years = [y for t in find_times(text) if t.kind in _YEAR_KINDS
              for y in (t.start_year, t.end_year) if y is not None]  # fmt: skip
-    years += [int(m.group(1)) for m in _DATE.finditer(text)]
     return max(years) if years else None
 
 
@@ -51,6 +51,11 @@ def is_past(time: Any, year: int | None) -> bool:
     return bool(years) and year is not None and max(years) < year
 
 
+def is_day(time: Any) -> bool:
+    """A date with a day ("October 12", "May 8, 2018", "the 8th of May")."""
+    return any(s == 0 and e == len(time.text) for s, e, _ in day_dates(time.text))
+
+
 def period_text(time: Any) -> str:
     """A time as a period key: its text, lower-cased and with spaces collapsed."""
     return " ".join(time.text.lower().split())
@@ -59,8 +64,10 @@ def period_text(time: Any) -> str:
 def figure_period(fig: Any, claim: Any, doc_text: str, year: int | None) -> str | None:
     """The period a figure is about (see the module): its own time, else a past time before it
     in its sentence, else (its sentence naming no time) a past time of the sentence before;
-    None when there is none."""
-    if fig.time is not None:
+    None when there is none. A day of the article's own period ("684 cases on October 12", "the
+    Oct. 1 shooting that killed 58") is no period of its own: the event's figures of other days
+    are still compared with it (a count that grew is a difference to show, not another period)."""
+    if fig.time is not None and not (is_day(fig.time) and not is_past(fig.time, year)):
         return period_text(fig.time)
     before = [t for t in claim.times if t.end <= fig.quantity.start and is_past(t, year)]
     if before:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from spinscope.analysis.claims.dates import day_dates
 from spinscope.model.claim import Quantity, TimeRef
 
 # -- numbers -----------------------------------------------------------------------------------
@@ -159,7 +160,7 @@ def find_quantities(text: str) -> list[Quantity]:
     if not MAY_HAVE_NUMBER.search(text):
         return []  # the common case, decided by one cheap scan
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [(s, e) for s, e, _ in day_dates(text)]  # "May 8": a time
 
     def add(q: Quantity) -> None:
         if any(q.start < e and s < q.end for s, e in taken):
@@ -364,8 +365,9 @@ TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 def find_times(text: str) -> list[TimeRef]:
-    """Time expressions in ``text``, the more specific pattern first, without overlaps."""
-    found: list[TimeRef] = []
+    """Time expressions in ``text``, the more specific pattern first, without overlaps; a date
+    with a day ("May 8, 2018", "8 May") is a point, with its year where one is written."""
+    found = [TimeRef(s, e, text[s:e], "point", y, y) for s, e, y in day_dates(text)]
     for kind, pattern in TIME_PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < t.end and t.start < m.end() for t in found):
