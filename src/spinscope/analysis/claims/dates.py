@@ -26,15 +26,15 @@ _MONTH = (
 )
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _ORD = r"(?:st|nd|rd|th)"
-_DAYS = rf"{_DAY}(?P<ord>{_ORD})?(?:\s*(?:[-–]|to|and)\s*{_DAY}{_ORD}?)?"  # "8", "8th", "8-10"
-_DAYS_AND = rf"{_DAY}(?P<ord>{_ORD})?(?:\s*(?:[-–]|to|and)\s*{_DAY}{_ORD}?)?"  # "8 and 9 May"
+# "8", "8th", "8-10", "8 and 9"
+_DAYS = rf"{_DAY}(?P<ord>{_ORD})?(?:\s*(?:[-–]|to|and)\s*{_DAY}{_ORD}?)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
 _NOT_A_FIGURE = r"(?!\d|[,.]\d|\s*(?:%|per\s?cent|percent|hundred|thousand|million|billion|times))"
 MONTH_DAY = re.compile(
     rf"\b{_MONTH}\s+{_DAYS}\b{_NOT_A_FIGURE}(?:,?\s+{_YEAR}\b)?"
 )  # "May 8", "May 8th, 2018", "Feb. 10-11 2019"
 DAY_MONTH = re.compile(
-    rf"(?<![\d,.$€£¥₽₹₸])\b{_DAYS_AND}(?P<of>\s+of)?\s+{_MONTH}(?![a-z])(?:,?\s+{_YEAR}\b)?"
+    rf"(?<![\d,.$€£¥₽₹₸])\b{_DAYS}(?P<of>\s+of)?\s+{_MONTH}(?![a-z])(?:,?\s+{_YEAR}\b)?"
 )  # "8 May", "8th of May 2018", "10-11 Feb."
 _ANY_MONTH = re.compile(rf"\b{_MONTH}")
 _BEFORE_MONTH = re.compile(r"\b(?:in|during|throughout|by)\s+$", re.I)
