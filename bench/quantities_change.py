@@ -40,7 +40,12 @@ def _time(t, at: int = 0) -> dict:
 def _quantities(mode: str, texts: list[str]) -> list[tuple[list[dict], list[dict]]]:
     """Per article, its quantities and its times (raw: of every line; claims: of the claims)."""
     if mode == "raw":
-        from spinscope.analysis.claims.quantities import find_quantities, find_times
+        from spinscope.analysis.claims.quantities import find_quantities
+
+        try:
+            from spinscope.model.times import find_times
+        except ImportError:  # a tree from before the times moved to the model layer
+            from spinscope.analysis.claims.quantities import find_times  # type: ignore
 
         out = []
         for text in texts:

@@ -5,9 +5,10 @@ import pytest
 from spinscope.analysis.claims import attribution as attribution_
 from spinscope.analysis.claims import figures as figures_
 from spinscope.analysis.claims import parsing
-from spinscope.analysis.claims.quantities import find_quantities, find_times
+from spinscope.analysis.claims.quantities import find_quantities
 from spinscope.analysis.claims.referents import Referents
 from spinscope.model.claim import Mention
+from spinscope.model.times import find_times
 
 pytest.importorskip("spacy")
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from spinscope.analysis.claims.quantities import find_quantities, find_times
+from spinscope.analysis.claims.quantities import find_quantities
+from spinscope.model.times import find_times
 
 
 def one(text, kind=None):

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from spinscope.analysis.claims.quantities import find_times
+from spinscope.model.times import find_times
 from spinscope.store.story_times import article_year, figure_period
 from spinscope.store.story_view import (
     about_key,

@@ -23,8 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spinscope.analysis.claims.dates import day_dates
-from spinscope.analysis.claims.quantities import find_times
+from spinscope.model.times import day_dates, find_times
 
 _PAST = re.compile(r"\b(?:last|previous)\s+(?:year|month|week|decade|spring|summer|autumn|fall|"
                    r"winter)\b", re.I)  # fmt: skip

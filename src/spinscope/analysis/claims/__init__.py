@@ -28,10 +28,11 @@ from spinscope.analysis.claims import attribution as attribution_
 from spinscope.analysis.claims import figures as figures_
 from spinscope.analysis.claims import parsing
 from spinscope.analysis.claims import referents as referents_
-from spinscope.analysis.claims.quantities import find_quantities, find_times
+from spinscope.analysis.claims.quantities import find_quantities
 from spinscope.analysis.encoder import checksums
 from spinscope.model.claim import Attribution, Claim, Figure, Mention, Quantity, TimeRef
 from spinscope.model.document import Document
+from spinscope.model.times import find_times
 from spinscope.settings import comma_list, named_settings, optional
 
 if TYPE_CHECKING:

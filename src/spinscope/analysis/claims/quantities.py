@@ -1,4 +1,5 @@
-"""Rules that find the checkable parts of a sentence: quantities and the times they refer to.
+"""Rules that find the checkable parts of a sentence: its quantities (its times:
+``spinscope.model.times``).
 
 Pure functions over a string, no model: a quantity is found only where the text writes a number
 (in digits or words) or a multiplier verb ("tripled"); nothing is inferred that the text does not
@@ -9,21 +10,13 @@ from __future__ import annotations
 
 import re
 
-from spinscope.analysis.claims.dates import day_dates
-from spinscope.model.claim import Quantity, TimeRef
+from spinscope.model.claim import Quantity
+
+# times (and the dates whose days are not quantities) are read in spinscope.model.times
+from spinscope.model.times import NUMWORD, TENS_WORDS, UNITS_WORDS, day_dates
 
 # -- numbers -----------------------------------------------------------------------------------
 
-UNITS_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}  # fmt: skip
-TENS_WORDS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
 SCALES = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
@@ -57,8 +50,7 @@ QUALIFIERS = {
     "no more than": "<=", "exceed": ">", "exceeds": ">", "surpass": ">",
 }  # fmt: skip
 
-_NUMWORD = "|".join(sorted([*UNITS_WORDS, *TENS_WORDS], key=len, reverse=True))
-_WORDNUM = rf"(?:(?:{_NUMWORD})(?:[- ](?:{'|'.join(UNITS_WORDS)}))?)"
+_WORDNUM = rf"(?:(?:{NUMWORD})(?:[- ](?:{'|'.join(UNITS_WORDS)}))?)"
 # Thousands grouped by commas ("1,500,000") or by a space, no-break space or narrow no-break
 # space ("2 000", "1\u00a0500\u00a0000", as French, Russian and some English texts write them).
 # Space groups are read conservatively: a head of 1-3 digits not starting with 0, with no digit,
@@ -113,7 +105,7 @@ VAGUE = re.compile(
 YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 # Every pattern below needs a digit or one of these words; a sentence with none has no quantity.
 MAY_HAVE_NUMBER = re.compile(
-    rf"\d|\b(?:{_NUMWORD}|{'|'.join(MULTIPLIER_VERBS)}|{'|'.join(ORDINAL_WORDS)}|half|"
+    rf"\d|\b(?:{NUMWORD}|{'|'.join(MULTIPLIER_VERBS)}|{'|'.join(ORDINAL_WORDS)}|half|"
     r"third|thirds|quarter|quarters|fifth|tenth|dozens|hundreds|thousands|millions|billions|"
     r"tens|hundred|thousand|million|billion|trillion)\b",
     re.IGNORECASE,
@@ -321,85 +313,3 @@ def _count_unit(text: str, end: int) -> str | None:
         if w.lower().endswith("s") or w.lower() in _PLURALS:
             break  # "workers", "people": the noun itself, not the verb after it
     return " ".join(out) or None
-
-
-# -- times -------------------------------------------------------------------------------------
-
-MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
-_Y = r"(?:1[89]\d\d|20\d\d)"
-_Y2 = rf"(?:{_Y}|\d\d)"
-TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("range", re.compile(rf"\b(?:between|from)\s+(?:{MONTH}\s+)?(?P<a>{_Y})\s+(?:and|to|until|till)"
-                         rf"\s+(?:{MONTH}\s+)?(?P<b>{_Y2})\b", re.I)),  # fmt: skip
-    ("range", re.compile(rf"\b(?P<a>{_Y})\s*(?:-|–|—|/)\s*(?P<b>{_Y2})\b")),
-    ("since", re.compile(rf"\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:{MONTH}\s+)?"
-                         rf"(?P<a>{_Y})\b", re.I)),  # fmt: skip
-    ("by", re.compile(rf"\b(?:by|until|till|through)\s+(?:the\s+end\s+of\s+)?(?:{MONTH}\s+)?"
-                      rf"(?P<b>{_Y})\b", re.I)),  # fmt: skip
-    ("point", re.compile(rf"\b(?:(?:in|during|for|of)\s+)?(?:the\s+(?:first|second|third|fourth)"
-                         rf"\s+quarter\s+of\s+|(?:early|late|mid-?)\s*|{MONTH}\s+(?:\d{{1,2}},?\s+)?)?"
-                         rf"(?P<a>{_Y})\b(?!\s*%)", re.I)),  # fmt: skip
-    ("relative", re.compile(
-        r"\b(?:in\s+)?(?:recent|the\s+(?:past|last|previous))\s+(?:(?:few|two|three|four|five|six|"
-        r"seven|eight|nine|ten|\d+)\s+)?(?:years?|months?|decades?|weeks?)\b"
-        r"|\bover\s+the\s+(?:past|last)\s+(?:(?:few|two|three|four|five|\d+)\s+)?"
-        r"(?:years?|months?|decades?|weeks?)\b"
-        r"|\b(?:this|last|previous)\s+(?:year|month|week|decade|quarter|spring|summer|autumn|"
-        r"fall|winter)\b|\b(?:yesterday|today|recently|currently|now|nowadays)\b", re.I)),
-    ("future", re.compile(
-        rf"\bwithin\s+(?:the\s+next\s+)?(?:a|an|{_NUMWORD}|\d+)\s+(?:years?|months?|decades?|"
-        r"weeks?|days?)\b|"
-        r"\b(?:in\s+the\s+(?:near|foreseeable|coming)\s+(?:future|years?|months?|decades?)|"
-        r"(?:in\s+)?the\s+coming\s+(?:years?|months?|decades?)|next\s+(?:year|month|week|decade)|"
-        r"in\s+the\s+future|soon|tomorrow)\b", re.I)),
-    ("duration", re.compile(
-        rf"\bfor\s+(?:(?:more|less)\s+than\s+|nearly\s+|almost\s+|about\s+)?(?:a|an|{_NUMWORD}|"
-        r"\d+)\s+(?:years?|months?|decades?|weeks?|days?|centuries)\b", re.I)),
-    ("recurring", re.compile(
-        r"\b(?:each|every|per|a)\s+(?:year|month|week|day)\b|\b(?:annually|yearly|monthly|"
-        r"weekly|daily)\b", re.I)),
-]  # fmt: skip
-
-
-def find_times(text: str) -> list[TimeRef]:
-    """Time expressions in ``text``, the more specific pattern first, without overlaps; a date
-    with a day ("May 8, 2018", "8 May") is a point, with its year where one is written."""
-    found = [TimeRef(s, e, text[s:e], "point", y, y) for s, e, y in day_dates(text)]
-    for kind, pattern in TIME_PATTERNS:
-        for m in pattern.finditer(text):
-            if any(m.start() < t.end and t.start < m.end() for t in found):
-                continue
-            a = m.groupdict().get("a")
-            b = m.groupdict().get("b")
-            y_a = int(a) if a else None
-            y_b = _full_year(b, y_a) if b else None
-            if kind == "range" and (y_a is None or y_b is None or y_b < y_a):
-                continue
-            if kind == "point" and _looks_like_number(text, m):
-                continue
-            span = text[m.start() : m.end()]
-            lead = len(span) - len(span.lstrip())
-            s, e = m.start() + lead, m.end()
-            start_year = y_a if kind in ("range", "since", "point") else None
-            end_year = {"range": y_b, "by": y_b, "point": y_a}.get(kind)
-            found.append(TimeRef(s, e, text[s:e], kind, start_year, end_year))
-    found.sort(key=lambda t: t.start)
-    return found
-
-
-def _full_year(b: str, a: int | None) -> int:
-    if len(b) == 2 and a is not None:
-        return a // 100 * 100 + int(b)
-    return int(b)
-
-
-def _looks_like_number(text: str, m: re.Match[str]) -> bool:
-    """A bare four-digit number that is a count or money, not a year ("$2020", "2020 people")."""
-    before = text[max(0, m.start("a") - 2) : m.start("a")]
-    if any(c in before for c in "$€£¥₽₹,."):
-        return True
-    after = text[m.end("a") : m.end("a") + 12].lower()
-    return bool(re.match(r"\s*(?:%|per\s?cent|percent|million|billion|thousand)", after))
