@@ -40,13 +40,14 @@ MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 )
+_Y = r"(?:1[89]\d\d|20\d\d)"  # a year
 
 # -- dates with a day -------------------------------------------------------------------------
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _ORD = r"(?:st|nd|rd|th)"
 # "8", "8th", "8-10", "8 and 9"
 _DAYS = rf"{_DAY}(?P<ord>{_ORD})?(?:\s*(?:[-–]|to|and)\s*{_DAY}{_ORD}?)?"
-_YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
+_YEAR = rf"(?P<year>{_Y})(?![\d,.]\d)"
 _NOT_A_FIGURE = r"(?!\d|[,.]\d|\s*(?:%|per\s?cent|percent|hundred|thousand|million|billion|times))"
 MONTH_DAY = re.compile(
     rf"\b{MONTH}\s+{_DAYS}\b{_NOT_A_FIGURE}(?:,?\s+{_YEAR}\b)?"
@@ -93,7 +94,6 @@ def _figure_after_month(text: str, m: re.Match[str]) -> bool:
 
 # -- years, ranges and relative times --------------------------------------------------------------
 
-_Y = r"(?:1[89]\d\d|20\d\d)"
 _Y2 = rf"(?:{_Y}|\d\d)"
 TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"\b(?:between|from)\s+(?:{MONTH}\s+)?(?P<a>{_Y})\s+(?:and|to|until|till)"
