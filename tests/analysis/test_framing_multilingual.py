@@ -3,6 +3,7 @@ and for an ambiguous genre, exact passage shares, and the language guess. A fake
 in for USE so that these tests need no model download and run fast."""
 
 import json
+import zlib
 
 import numpy as np
 import pytest
@@ -26,13 +27,14 @@ GREEK = (
 
 
 class FakeEncoder:
-    """Deterministic 'embeddings': a hash of each passage's words into DIMS buckets."""
+    """Deterministic 'embeddings': a stable hash (crc32, not Python's per-process salted
+    `hash`) of each passage's words into DIMS buckets, so every run sees the same scores."""
 
     def encode(self, texts):
         out = np.zeros((len(texts), _multilingual.DIMS))
         for i, t in enumerate(texts):
             for w in t.lower().split():
-                out[i, hash(w) % _multilingual.DIMS] += 1.0
+                out[i, zlib.crc32(w.encode()) % _multilingual.DIMS] += 1.0
         return out
 
 
