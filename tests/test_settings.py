@@ -29,6 +29,8 @@ def test_unknown_setting_names_the_available_ones():
     [
         ("techniques.threshold", "1.5"),
         ("techniques.threshold", "high"),
+        ("techniques.threshold", "nan"),  # was accepted: no findings, and NaN in the JSON
+        ("serve.timeout_s", "nan"),
         ("techniques.decoder", "crf"),
         ("ingest.allow_private_urls", "maybe"),
     ],

@@ -343,10 +343,9 @@ def _coerce(name: str, value: Any) -> Any:
         raise ConfigError(
             f"Setting {name} must be one of {', '.join(map(str, spec.choices))}; got {value!r}."
         )
-    if (
-        spec.minimum is not None
-        and value < spec.minimum
-        or (spec.maximum is not None and value > spec.maximum)
+    # "not >=" rather than "<": NaN compares false both ways and must not slip through
+    if (spec.minimum is not None and not value >= spec.minimum) or (
+        spec.maximum is not None and not value <= spec.maximum
     ):
         raise ConfigError(
             f"Setting {name} must be between {spec.minimum} and {spec.maximum}; got {value!r}."
