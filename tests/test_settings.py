@@ -74,3 +74,18 @@ def test_secrets_never_reach_an_output(monkeypatch):
     result = analyze("The minister said the plan would work.", settings=settings)
     assert "serve.api_token" not in result.settings
     assert "s3cret" not in str(result.to_dict())
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"techniques = 3\n", "'techniques' is not a \\[section\\]"),  # was an AttributeError
+        (b"[techniques]\nthreshold = 0.3 # \x95\n", "Cannot read settings file"),  # was a
+        # UnicodeDecodeError: the file is not UTF-8
+    ],
+)
+def test_a_malformed_settings_file_is_a_config_error(tmp_path, content, message):
+    path = tmp_path / "s.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path=path)

@@ -360,11 +360,7 @@ def load_settings(
     values = {name: spec.default for name, spec in SCHEMA.items()}
     layers: list[dict[str, Any]] = []
     if path:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
-        layers.append({f"{sec}.{k}": v for sec, d in data.items() for k, v in d.items()})
+        layers.append(_read_toml(path))
     env = {}
     for name in SCHEMA:
         key = "SPINSCOPE_" + name.upper().replace(".", "_")
@@ -379,6 +375,22 @@ def load_settings(
                 )
             values[name] = _coerce(name, value)
     return values
+
+
+def _read_toml(path: str | Path) -> dict[str, Any]:
+    """A TOML settings file as dotted names: ``[techniques] threshold = 0.3`` ->
+    ``{"techniques.threshold": 0.3}``."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"Settings file {path}: {section!r} is not a [section]; write settings under "
+                "their section, e.g. [techniques] then threshold = 0.3 (see `spinscope settings`)."
+            )
+    return {f"{sec}.{k}": v for sec, table in data.items() for k, v in table.items()}
 
 
 def parse_override(text: str) -> tuple[str, str]:
