@@ -89,3 +89,23 @@ def test_a_malformed_settings_file_is_a_config_error(tmp_path, content, message)
     path.write_bytes(content)
     with pytest.raises(ConfigError, match=message):
         load_settings(path=path)
+
+
+@pytest.mark.parametrize(
+    "line,name",
+    [
+        ("[claims]\nmax_claims = 1.7", "claims.max_claims"),  # was silently 1
+        ("[roles]\nenabled = 2", "roles.enabled"),  # was silently True
+        ("[techniques]\nthreshold = true", "techniques.threshold"),  # was silently 1.0
+    ],
+)
+def test_a_settings_file_value_of_the_wrong_type_is_refused(tmp_path, line, name):
+    path = tmp_path / "s.toml"
+    path.write_text(line + "\n")
+    with pytest.raises(ConfigError, match=f"Setting {name} must be a"):
+        load_settings(path=path)
+
+
+def test_a_settings_file_int_is_a_float():
+    values = load_settings({"techniques.threshold": 1, "framing.threshold": 0})
+    assert values["techniques.threshold"] == 1.0 and values["framing.threshold"] == 0.0

@@ -318,6 +318,16 @@ def public(settings: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in settings.items() if not (k in SCHEMA and SCHEMA[k].secret)}
 
 
+def _same_kind(kind: type, value: Any) -> bool:
+    """A typed value (from TOML or a dict) fits a setting of ``kind`` without losing anything:
+    an int where a float is wanted, never a bool for a number nor a fraction for an int."""
+    if kind is str:
+        return isinstance(value, (int, float, str))
+    if isinstance(value, bool):
+        return kind is bool
+    return isinstance(value, kind) or (kind is float and isinstance(value, int))
+
+
 def _coerce(name: str, value: Any) -> Any:
     spec = SCHEMA[name]
     kind = type(spec.default)
@@ -326,6 +336,8 @@ def _coerce(name: str, value: Any) -> Any:
             if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
                 raise ValueError(value)
             value = value.lower() in ("1", "true", "yes")
+        elif not isinstance(value, str) and not _same_kind(kind, value):
+            raise TypeError(value)  # a TOML 1.7 or true is no int, not silently 1
         else:
             value = kind(value)
     except (TypeError, ValueError):
