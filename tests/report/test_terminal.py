@@ -104,3 +104,11 @@ def test_no_article_labels_says_why() -> None:
         rendered(short)
     )
     assert "No genre" not in rendered(AnalysisResult(doc=Document("Markets fell."), findings=[]))
+
+
+def test_no_findings_when_the_technique_analysers_did_not_run(empty: AnalysisResult) -> None:
+    # was "No persuasion techniques found": with pipeline.analyzers=claims none had looked
+    claims_only = AnalysisResult(doc=empty.doc, findings=[], models=[{"analyzer": "claims"}])
+    out = rendered(claims_only)
+    assert "No persuasion techniques: the technique analysers did not run." in out
+    assert "found" not in out.replace("No check-worthy claims found.", "")

@@ -193,6 +193,8 @@ def claims_table(claims: list) -> Table:
 def _no_findings(result: AnalysisResult, taxonomy: str, *, author_only: bool = False) -> Text:
     if author_only:
         return Text(f"No persuasion techniques in the author's own words ({taxonomy}).")
+    if not _view.looked_for(result, "techniques"):
+        return Text(_view.none_found(result, "techniques"))
     line = f"No persuasion techniques found ({taxonomy})."
     others = Counter(f.taxonomy for f in result.findings if f.taxonomy != taxonomy)
     if others:
