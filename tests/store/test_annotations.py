@@ -227,3 +227,30 @@ def test_missing_store_is_a_clear_error(tmp_path, capsys):
 
     with pytest.raises(StoreError, match="No store at"):
         export_command(Args)
+
+
+def _task(annotations, data=None):
+    return {"data": data or {"text": "abc"}, "annotations": annotations}
+
+
+_STRING_LABELS = {"type": "labels", "value": {"start": 0, "end": 2, "labels": "Doubt"}}
+
+
+@pytest.mark.parametrize(
+    "task,what",
+    [
+        ({"data": "text"}, "data is not a JSON object"),
+        (_task("x"), "annotations is not a list"),
+        (_task([1]), "an annotation is not a JSON object"),
+        (_task([{"result": {"x": 1}}]), "an annotation's result is not a list"),
+        (_task([{"result": [1]}]), "a region is not a JSON object"),
+        # was read as the labels 'D', 'o', 'u', ...
+        (_task([{"result": [_STRING_LABELS]}]), "a region's labels is not a list"),
+    ],
+)
+def test_a_label_studio_export_of_the_wrong_shape_fails_in_one_line(tmp_path, task, what):
+    # each but the last was an AttributeError traceback ('str' object has no attribute 'get')
+    bad = tmp_path / "ls.json"
+    bad.write_text(json.dumps([task]))
+    with pytest.raises(IngestError, match=rf"ls\.json task 0: {what}"):
+        read_annotations(bad, "label-studio")
