@@ -254,3 +254,14 @@ def test_a_label_studio_export_of_the_wrong_shape_fails_in_one_line(tmp_path, ta
     bad.write_text(json.dumps([task]))
     with pytest.raises(IngestError, match=rf"ls\.json task 0: {what}"):
         read_annotations(bad, "label-studio")
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.ann", "annotation.conf"])
+def test_a_brat_file_that_is_not_utf8_fails_in_one_line(tmp_path, name):
+    # was a UnicodeDecodeError traceback
+    (tmp_path / "a.txt").write_text("some text")
+    (tmp_path / "a.ann").write_text("T1\tDoubt 0 4\tsome\n")
+    (tmp_path / "annotation.conf").write_text("[entities]\nDoubt\n")
+    (tmp_path / name).write_bytes((tmp_path / name).read_bytes() + b"\xe9\n")
+    with pytest.raises(IngestError, match=rf"{name} is not UTF-8 text \(invalid byte 0xe9"):
+        read_annotations(tmp_path, "brat")
