@@ -155,3 +155,13 @@ def test_bad_claims_setting(capsys):
     code, _, err = run(capsys, "analyze", "-", "--set", "claims.also_list=figures,rumours")
     assert code == EXIT_INPUT
     assert_one_line_error(err, "claims.also_list")
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_with_a_bad_port_is_a_usage_error(capsys, port):
+    # 99999 and -1 were an OverflowError traceback, after the models had loaded
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--port", port])
+    assert exc.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "a port is a whole number from 0 to 65535" in err and "Traceback" not in err
