@@ -165,3 +165,23 @@ def test_serve_with_a_bad_port_is_a_usage_error(capsys, port):
     assert exc.value.code == EXIT_USAGE
     err = capsys.readouterr().err
     assert "a port is a whole number from 0 to 65535" in err and "Traceback" not in err
+
+
+def test_serve_on_a_port_in_use_says_so_before_loading_the_models(capsys, monkeypatch):
+    # it loaded the models, printed "serving on ...", then uvicorn's "ERROR: [Errno 98] ..."
+    import socket
+
+    pytest.importorskip("uvicorn", reason="serve needs the [web] extra")
+    import spinscope.api
+
+    def no_app(*args, **kwargs):
+        raise AssertionError("the app (and its models) must not be built")
+
+    monkeypatch.setattr(spinscope.api, "create_app", no_app)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run(capsys, "serve", "--port", str(port))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, f"Cannot listen on 127.0.0.1:{port}: Address already in use")
