@@ -109,3 +109,18 @@ def test_a_settings_file_value_of_the_wrong_type_is_refused(tmp_path, line, name
 def test_a_settings_file_int_is_a_float():
     values = load_settings({"techniques.threshold": 1, "framing.threshold": 0})
     assert values["techniques.threshold"] == 1.0 and values["framing.threshold"] == 0.0
+
+
+def test_a_bad_value_from_the_environment_or_a_file_says_where_it_came_from(tmp_path, monkeypatch):
+    # the message was the same as for --set, which the user had not given
+    monkeypatch.setenv("SPINSCOPE_TECHNIQUES_THRESHOLD", "abc")
+    with pytest.raises(ConfigError, match="^Environment variable SPINSCOPE_TECHNIQUES_THRESHOLD: "
+                       "Setting techniques.threshold must be a float, got 'abc'"):  # fmt: skip
+        load_settings()
+    monkeypatch.delenv("SPINSCOPE_TECHNIQUES_THRESHOLD")
+    path = tmp_path / "s.toml"
+    path.write_text("[techniques]\ntreshold = 0.3\n")
+    with pytest.raises(ConfigError, match=f"^Settings file {path}: Unknown setting 'techniques"):
+        load_settings(path=path)
+    with pytest.raises(ConfigError, match="^Setting claims.max_claims must be between"):
+        load_settings({"claims.max_claims": 0})  # --set: as before

@@ -370,22 +370,24 @@ def load_settings(
 ) -> dict[str, Any]:
     """Defaults < TOML file < environment < ``overrides``, validated."""
     values = {name: spec.default for name, spec in SCHEMA.items()}
-    layers: list[dict[str, Any]] = []
+    # (setting, value, where it came from: said in an error, as the command line does not)
+    layers: list[tuple[str, Any, str]] = []
     if path:
-        layers.append(_read_toml(path))
-    env = {}
+        layers += [(name, v, f"Settings file {path}: ") for name, v in _read_toml(path).items()]
     for name in SCHEMA:
         key = "SPINSCOPE_" + name.upper().replace(".", "_")
         if key in os.environ:
-            env[name] = os.environ[key]
-    layers += [env, overrides or {}]
-    for layer in layers:
-        for name, value in layer.items():
+            layers.append((name, os.environ[key], f"Environment variable {key}: "))
+    layers += [(name, value, "") for name, value in (overrides or {}).items()]
+    for name, value, origin in layers:
+        try:
             if name not in SCHEMA:
                 raise ConfigError(
                     f"Unknown setting {name!r}. Available: {', '.join(sorted(SCHEMA))}."
                 )
             values[name] = _coerce(name, value)
+        except ConfigError as exc:
+            raise ConfigError(f"{origin}{exc}") from None
     return values
 
 
