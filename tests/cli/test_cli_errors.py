@@ -185,3 +185,27 @@ def test_serve_on_a_port_in_use_says_so_before_loading_the_models(capsys, monkey
         code, _, err = run(capsys, "serve", "--port", str(port))
     assert code == EXIT_INPUT
     assert_one_line_error(err, f"Cannot listen on 127.0.0.1:{port}: Address already in use")
+
+
+@pytest.mark.parametrize(
+    ("outputs", "needle"),
+    [
+        (["--json", "{src}"], "--json {src} would overwrite the input file"),
+        (["--html", "{src}"], "--html {src} would overwrite the input file"),
+        (["--json", "{d}/o.x", "--html", "{d}/o.x"], "--html {d}/o.x would overwrite the --json"),
+        (["--json", "{d}/no/o.json", "--html", "{d}/o.html"], "the folder {d}/no does not exist"),
+    ],
+)
+def test_outputs_that_would_overwrite_or_fail_are_refused_before_any_work(
+    capsys, tmp_path, outputs, needle
+):
+    # --json article.txt replaced the article with its analysis; a --json whose folder was
+    # missing failed after the analysis, and the --html report was never written
+    src = tmp_path / "article.txt"
+    src.write_text("The elite lie to you every day.", encoding="utf-8")
+    fill = {"src": str(src), "d": str(tmp_path)}
+    code, _, err = run(capsys, "analyze", str(src), "--quiet", *(o.format(**fill) for o in outputs))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, needle.format(**fill))
+    assert src.read_text(encoding="utf-8") == "The elite lie to you every day."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt"]
