@@ -174,3 +174,12 @@ def test_charts_into_a_file_is_one_clear_line(store, tmp_path, capsys):
         "folder; give a writable --charts folder."
     ]
     assert taken.read_text() == "mine"
+
+
+def test_charts_into_a_missing_folder_create_no_tree(store, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="charts need matplotlib")
+    # a typo made the whole path, as exports refuse to
+    typo = tmp_path / "reprots" / "2024" / "charts"
+    assert main(["stats", "--store", str(store), "--charts", str(typo)]) == 1
+    assert "the folder" in capsys.readouterr().err and not typo.parent.parent.exists()
+    assert main(["stats", "--store", str(store), "--charts", str(tmp_path / "charts")]) == 0

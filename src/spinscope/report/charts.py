@@ -98,13 +98,16 @@ def _save(plt, fig, path: Path, title: str) -> None:
 
 
 def _chart_folder(out: Path) -> Path:
-    """``out``, made if missing; one clear error where it cannot be (a file of that name was a
+    """``out``, made if missing (but not its parents: as for exports, a typo must not silently
+    create a tree of folders); one clear error where it cannot be (a file of that name was a
     FileExistsError traceback)."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(exist_ok=True)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        if isinstance(exc, FileExistsError | NotADirectoryError):
+        if isinstance(exc, FileNotFoundError):
+            reason = f"the folder {out.parent} does not exist"
+        elif isinstance(exc, FileExistsError | NotADirectoryError):
             reason = f"{exc.filename} is a file, not a folder"
         raise ConfigError(
             f"Cannot write the charts to {out}: {reason}; give a writable --charts folder."
