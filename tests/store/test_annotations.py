@@ -265,3 +265,17 @@ def test_a_brat_file_that_is_not_utf8_fails_in_one_line(tmp_path, name):
     (tmp_path / name).write_bytes((tmp_path / name).read_bytes() + b"\xe9\n")
     with pytest.raises(IngestError, match=rf"{name} is not UTF-8 text \(invalid byte 0xe9"):
         read_annotations(tmp_path, "brat")
+
+
+def test_a_training_folder_that_is_a_file_is_one_line(store, tmp_path, capsys):
+    # --out naming a file was a NotADirectoryError traceback
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    argv = ["import-annotations", "--format", "brat", str(tmp_path / "brat"), "--out", str(taken)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"spinscope: error: {taken} is a file, not a folder; give a new folder for --out."
+    ]
+    assert taken.read_text() == "mine"
