@@ -29,6 +29,8 @@ def test_unknown_setting_names_the_available_ones():
     [
         ("techniques.threshold", "1.5"),
         ("techniques.threshold", "high"),
+        ("techniques.threshold", "nan"),  # was accepted: no findings, and NaN in the JSON
+        ("serve.timeout_s", "nan"),
         ("techniques.decoder", "crf"),
         ("ingest.allow_private_urls", "maybe"),
     ],
@@ -72,3 +74,53 @@ def test_secrets_never_reach_an_output(monkeypatch):
     result = analyze("The minister said the plan would work.", settings=settings)
     assert "serve.api_token" not in result.settings
     assert "s3cret" not in str(result.to_dict())
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"techniques = 3\n", "'techniques' is not a \\[section\\]"),  # was an AttributeError
+        (b"[techniques]\nthreshold = 0.3 # \x95\n", "Cannot read settings file"),  # was a
+        # UnicodeDecodeError: the file is not UTF-8
+    ],
+)
+def test_a_malformed_settings_file_is_a_config_error(tmp_path, content, message):
+    path = tmp_path / "s.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path=path)
+
+
+@pytest.mark.parametrize(
+    "line,name",
+    [
+        ("[claims]\nmax_claims = 1.7", "claims.max_claims"),  # was silently 1
+        ("[roles]\nenabled = 2", "roles.enabled"),  # was silently True
+        ("[techniques]\nthreshold = true", "techniques.threshold"),  # was silently 1.0
+    ],
+)
+def test_a_settings_file_value_of_the_wrong_type_is_refused(tmp_path, line, name):
+    path = tmp_path / "s.toml"
+    path.write_text(line + "\n")
+    with pytest.raises(ConfigError, match=f"Setting {name} must be a"):
+        load_settings(path=path)
+
+
+def test_a_settings_file_int_is_a_float():
+    values = load_settings({"techniques.threshold": 1, "framing.threshold": 0})
+    assert values["techniques.threshold"] == 1.0 and values["framing.threshold"] == 0.0
+
+
+def test_a_bad_value_from_the_environment_or_a_file_says_where_it_came_from(tmp_path, monkeypatch):
+    # the message was the same as for --set, which the user had not given
+    monkeypatch.setenv("SPINSCOPE_TECHNIQUES_THRESHOLD", "abc")
+    with pytest.raises(ConfigError, match="^Environment variable SPINSCOPE_TECHNIQUES_THRESHOLD: "
+                       "Setting techniques.threshold must be a float, got 'abc'"):  # fmt: skip
+        load_settings()
+    monkeypatch.delenv("SPINSCOPE_TECHNIQUES_THRESHOLD")
+    path = tmp_path / "s.toml"
+    path.write_text("[techniques]\ntreshold = 0.3\n")
+    with pytest.raises(ConfigError, match=f"^Settings file {path}: Unknown setting 'techniques"):
+        load_settings(path=path)
+    with pytest.raises(ConfigError, match="^Setting claims.max_claims must be between"):
+        load_settings({"claims.max_claims": 0})  # --set: as before

@@ -318,6 +318,16 @@ def public(settings: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in settings.items() if not (k in SCHEMA and SCHEMA[k].secret)}
 
 
+def _same_kind(kind: type, value: Any) -> bool:
+    """A typed value (from TOML or a dict) fits a setting of ``kind`` without losing anything:
+    an int where a float is wanted, never a bool for a number nor a fraction for an int."""
+    if kind is str:
+        return isinstance(value, (int, float, str))
+    if isinstance(value, bool):
+        return kind is bool
+    return isinstance(value, kind) or (kind is float and isinstance(value, int))
+
+
 def _coerce(name: str, value: Any) -> Any:
     spec = SCHEMA[name]
     kind = type(spec.default)
@@ -326,6 +336,8 @@ def _coerce(name: str, value: Any) -> Any:
             if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
                 raise ValueError(value)
             value = value.lower() in ("1", "true", "yes")
+        elif not isinstance(value, str) and not _same_kind(kind, value):
+            raise TypeError(value)  # a TOML 1.7 or true is no int, not silently 1
         else:
             value = kind(value)
     except (TypeError, ValueError):
@@ -343,10 +355,9 @@ def _coerce(name: str, value: Any) -> Any:
         raise ConfigError(
             f"Setting {name} must be one of {', '.join(map(str, spec.choices))}; got {value!r}."
         )
-    if (
-        spec.minimum is not None
-        and value < spec.minimum
-        or (spec.maximum is not None and value > spec.maximum)
+    # "not >=" rather than "<": NaN compares false both ways and must not slip through
+    if (spec.minimum is not None and not value >= spec.minimum) or (
+        spec.maximum is not None and not value <= spec.maximum
     ):
         raise ConfigError(
             f"Setting {name} must be between {spec.minimum} and {spec.maximum}; got {value!r}."
@@ -359,27 +370,41 @@ def load_settings(
 ) -> dict[str, Any]:
     """Defaults < TOML file < environment < ``overrides``, validated."""
     values = {name: spec.default for name, spec in SCHEMA.items()}
-    layers: list[dict[str, Any]] = []
+    # (setting, value, where it came from: said in an error, as the command line does not)
+    layers: list[tuple[str, Any, str]] = []
     if path:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
-        layers.append({f"{sec}.{k}": v for sec, d in data.items() for k, v in d.items()})
-    env = {}
+        layers += [(name, v, f"Settings file {path}: ") for name, v in _read_toml(path).items()]
     for name in SCHEMA:
         key = "SPINSCOPE_" + name.upper().replace(".", "_")
         if key in os.environ:
-            env[name] = os.environ[key]
-    layers += [env, overrides or {}]
-    for layer in layers:
-        for name, value in layer.items():
+            layers.append((name, os.environ[key], f"Environment variable {key}: "))
+    layers += [(name, value, "") for name, value in (overrides or {}).items()]
+    for name, value, origin in layers:
+        try:
             if name not in SCHEMA:
                 raise ConfigError(
                     f"Unknown setting {name!r}. Available: {', '.join(sorted(SCHEMA))}."
                 )
             values[name] = _coerce(name, value)
+        except ConfigError as exc:
+            raise ConfigError(f"{origin}{exc}") from None
     return values
+
+
+def _read_toml(path: str | Path) -> dict[str, Any]:
+    """A TOML settings file as dotted names: ``[techniques] threshold = 0.3`` ->
+    ``{"techniques.threshold": 0.3}``."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"Settings file {path}: {section!r} is not a [section]; write settings under "
+                "their section, e.g. [techniques] then threshold = 0.3 (see `spinscope settings`)."
+            )
+    return {f"{sec}.{k}": v for sec, table in data.items() for k, v in table.items()}
 
 
 def parse_override(text: str) -> tuple[str, str]:

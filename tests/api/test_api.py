@@ -239,3 +239,22 @@ def test_french_techniques_reach_the_json_and_the_page(make_client, tmp_path):
     assert marked, "the tagger carries a finding in this paragraph"
     page = client.get(f"/documents/{data['id']}").text
     assert marked[0]["text"] in page
+
+
+def test_an_uploaded_html_fragment_is_read_as_html_like_the_cli(client, tmp_path):
+    # an .html file not starting with <html> was analysed as raw markup by the web app, while
+    # `spinscope analyze frag.html` extracted its article (by the file name)
+    fragment = (
+        b"<div class='story'><h1>Harbour vote</h1><p>The council said 40 percent of the "
+        b"harbour budget was wasted last year.</p><p>These reckless bureaucrats want to "
+        b"destroy our town. Enough is enough!</p></div>"
+    )
+    upload = client.post("/api/analyze/file", files={"file": ("frag.html", fragment)})
+    assert upload.status_code == 200, upload.text
+    text = upload.json()["document"]["text"]
+    assert "reckless bureaucrats" in text and "<p>" not in text and "<div" not in text
+    path = tmp_path / "frag.html"
+    path.write_bytes(fragment)
+    from spinscope.ingest import read_path
+
+    assert read_path(path).text == text

@@ -248,3 +248,13 @@ def test_a_local_ray_head_starts_without_the_monitors_a_one_machine_run_does_not
     assert plain.no_monitor is False and plain.include_log_monitor is None
     with _lean_local_head(enabled=False):
         assert RayParams().no_monitor is False
+
+
+def test_stdin_is_refused_before_the_store_is_created(tmp_path, capsys):
+    # "-" was read as a file named "-": one failed item whose message said "use '-' to read
+    # from stdin", exit 4, and an empty store written
+    store = tmp_path / "s.duckdb"
+    assert main(["batch", "-", "--store", str(store)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "batch does not read stdin ('-')" in err[0]
+    assert not store.exists()

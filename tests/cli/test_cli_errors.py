@@ -155,3 +155,57 @@ def test_bad_claims_setting(capsys):
     code, _, err = run(capsys, "analyze", "-", "--set", "claims.also_list=figures,rumours")
     assert code == EXIT_INPUT
     assert_one_line_error(err, "claims.also_list")
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_with_a_bad_port_is_a_usage_error(capsys, port):
+    # 99999 and -1 were an OverflowError traceback, after the models had loaded
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--port", port])
+    assert exc.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "a port is a whole number from 0 to 65535" in err and "Traceback" not in err
+
+
+def test_serve_on_a_port_in_use_says_so_before_loading_the_models(capsys, monkeypatch):
+    # it loaded the models, printed "serving on ...", then uvicorn's "ERROR: [Errno 98] ..."
+    import socket
+
+    pytest.importorskip("uvicorn", reason="serve needs the [web] extra")
+    import spinscope.api
+
+    def no_app(*args, **kwargs):
+        raise AssertionError("the app (and its models) must not be built")
+
+    monkeypatch.setattr(spinscope.api, "create_app", no_app)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run(capsys, "serve", "--port", str(port))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, f"Cannot listen on 127.0.0.1:{port}: Address already in use")
+
+
+@pytest.mark.parametrize(
+    ("outputs", "needle"),
+    [
+        (["--json", "{src}"], "--json {src} would overwrite the input file"),
+        (["--html", "{src}"], "--html {src} would overwrite the input file"),
+        (["--json", "{d}/o.x", "--html", "{d}/o.x"], "--html {d}/o.x would overwrite the --json"),
+        (["--json", "{d}/no/o.json", "--html", "{d}/o.html"], "the folder {d}/no does not exist"),
+    ],
+)
+def test_outputs_that_would_overwrite_or_fail_are_refused_before_any_work(
+    capsys, tmp_path, outputs, needle
+):
+    # --json article.txt replaced the article with its analysis; a --json whose folder was
+    # missing failed after the analysis, and the --html report was never written
+    src = tmp_path / "article.txt"
+    src.write_text("The elite lie to you every day.", encoding="utf-8")
+    fill = {"src": str(src), "d": str(tmp_path)}
+    code, _, err = run(capsys, "analyze", str(src), "--quiet", *(o.format(**fill) for o in outputs))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, needle.format(**fill))
+    assert src.read_text(encoding="utf-8") == "The elite lie to you every day."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt"]

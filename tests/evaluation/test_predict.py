@@ -76,3 +76,12 @@ def test_tc_classifies_every_given_span():
     probs = tagger.classify_spans(scores, [(9, 24), (16, 40)], "semeval2023")
     assert probs.shape == (2, 23)
     assert abs(float(probs[0].sum()) - 1.0) < 1e-4
+
+
+def test_an_article_that_is_not_utf8_is_one_line(tmp_path, capsys):
+    # was a UnicodeDecodeError traceback from `spinscope predict`
+    (tmp_path / "article1.txt").write_bytes(b"Caf\xe9 lies.\n")
+    out = str(tmp_path / "x.txt")
+    assert main(["predict", "ptc-si", str(tmp_path), "--out", out]) == 3  # as a missing folder
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "article1.txt: it is not UTF-8 text (invalid byte 0xe9" in err[0]

@@ -211,3 +211,13 @@ def test_the_report_says_why_there_are_no_article_labels() -> None:
     framing = {"analyzer": "framing", "settings": {"min_words": 20}}
     short = AnalysisResult(doc=Document("Markets fell."), findings=[], models=[framing])
     assert "the text has fewer than 20 words" in render_html(short)
+
+
+def test_empty_when_the_analysers_did_not_run(empty: AnalysisResult) -> None:
+    # was "No persuasion techniques were found in this text." (and the same for claims) with
+    # pipeline.analyzers=framing, where nothing had looked for them
+    framing_only = AnalysisResult(doc=empty.doc, findings=[], models=[{"analyzer": "framing"}])
+    page = render_html(framing_only)
+    assert "No persuasion techniques: the technique analysers did not run." in page
+    assert "No check-worthy claims: the claims analyser did not run." in page
+    assert "were found in this text" not in page

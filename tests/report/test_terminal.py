@@ -104,3 +104,40 @@ def test_no_article_labels_says_why() -> None:
         rendered(short)
     )
     assert "No genre" not in rendered(AnalysisResult(doc=Document("Markets fell."), findings=[]))
+
+
+def test_no_findings_when_the_technique_analysers_did_not_run(empty: AnalysisResult) -> None:
+    # was "No persuasion techniques found": with pipeline.analyzers=claims none had looked
+    claims_only = AnalysisResult(doc=empty.doc, findings=[], models=[{"analyzer": "claims"}])
+    out = rendered(claims_only)
+    assert "No persuasion techniques: the technique analysers did not run." in out
+    assert "found" not in out.replace("No check-worthy claims found.", "")
+
+
+def test_terminal_commands_in_the_text_never_reach_the_terminal() -> None:
+    # ESC sequences in an article (clear the screen, set the window title, recolour) were
+    # printed as they are, so a web page could take over the reader's terminal
+    import io
+
+    from spinscope.cli.stats import print_trends
+
+    text = "Intro \x1b[2J\x1b]0;pwned\x07 the end \x9b31m red.\tTabbed\nNext line \x7f."
+    doc = Document(text, title="Title \x1b[8mhidden", meta={"outlet": "Daily \x1b[5m"})
+    f = finding("the end", "Loaded_Language", doc_text=text)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, color_system="standard", width=100)
+    render_terminal(AnalysisResult(doc=doc, findings=[f]), console)
+    printed = out.getvalue()
+    for sequence in ("\x1b[2J", "\x1b]0;", "\x1b[8m", "\x1b[5m", "\x9b", "\x7f", "\x07"):
+        assert sequence not in printed, sequence
+    # the finding is highlighted where it is (the BEL had shifted it by one character)
+    assert "[2J]0;pwned \x1b[30;103mthe end\x1b[0m" in printed and "Tabbed" in printed
+    assert "\x1b[" in printed  # rich's own colours are kept
+    rows = [{"outlet": "Daily \x1b]0;pwned\x07", "documents": 1}]
+    console.file = out = io.StringIO()
+    data = {"documents": 1, "words": 9, "findings": 0, "taxonomy": "x", "by": "outlet"}
+    from unittest import mock
+
+    with mock.patch("rich.console.Console", lambda: console):
+        print_trends({**data, "rows": rows})
+    assert "Daily ]0;pwned" in out.getvalue() and "\x1b]0;" not in out.getvalue()

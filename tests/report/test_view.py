@@ -62,3 +62,26 @@ def test_why_there_are_no_article_labels() -> None:
         "No genre, frames or narratives with supporting sentences."
     )
     assert "did not run" in _view.no_labels_reason(AnalysisResult(doc=long, findings=[]))
+
+
+def test_no_techniques_or_claims_says_whether_they_were_looked_for() -> None:
+    # with pipeline.analyzers=framing the reports said "No persuasion techniques were found"
+    # and "No check-worthy claims were found": the analysers that look had not run
+    from spinscope.model.document import Document
+
+    doc = Document("word " * 30)
+    framing_only = AnalysisResult(doc=doc, findings=[], models=[{"analyzer": "framing"}])
+    assert _view.none_found(framing_only, "techniques") == (
+        "No persuasion techniques: the technique analysers did not run."
+    )
+    assert _view.none_found(framing_only, "claims") == (
+        "No check-worthy claims: the claims analyser did not run."
+    )
+    both = [{"analyzer": "techniques_paragraphs"}, {"analyzer": "claims"}]
+    looked = AnalysisResult(doc=doc, findings=[], models=both)
+    assert _view.none_found(looked, "techniques") == (
+        "No persuasion techniques were found in this text."
+    )
+    assert _view.none_found(looked, "claims") == "No check-worthy claims were found in this text."
+    unnamed = AnalysisResult(doc=doc, findings=[], models=[{"name": "spinscope-techniques"}])
+    assert _view.none_found(unnamed, "claims") == "No check-worthy claims were found in this text."

@@ -227,3 +227,55 @@ def test_missing_store_is_a_clear_error(tmp_path, capsys):
 
     with pytest.raises(StoreError, match="No store at"):
         export_command(Args)
+
+
+def _task(annotations, data=None):
+    return {"data": data or {"text": "abc"}, "annotations": annotations}
+
+
+_STRING_LABELS = {"type": "labels", "value": {"start": 0, "end": 2, "labels": "Doubt"}}
+
+
+@pytest.mark.parametrize(
+    "task,what",
+    [
+        ({"data": "text"}, "data is not a JSON object"),
+        (_task("x"), "annotations is not a list"),
+        (_task([1]), "an annotation is not a JSON object"),
+        (_task([{"result": {"x": 1}}]), "an annotation's result is not a list"),
+        (_task([{"result": [1]}]), "a region is not a JSON object"),
+        # was read as the labels 'D', 'o', 'u', ...
+        (_task([{"result": [_STRING_LABELS]}]), "a region's labels is not a list"),
+    ],
+)
+def test_a_label_studio_export_of_the_wrong_shape_fails_in_one_line(tmp_path, task, what):
+    # each but the last was an AttributeError traceback ('str' object has no attribute 'get')
+    bad = tmp_path / "ls.json"
+    bad.write_text(json.dumps([task]))
+    with pytest.raises(IngestError, match=rf"ls\.json task 0: {what}"):
+        read_annotations(bad, "label-studio")
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.ann", "annotation.conf"])
+def test_a_brat_file_that_is_not_utf8_fails_in_one_line(tmp_path, name):
+    # was a UnicodeDecodeError traceback
+    (tmp_path / "a.txt").write_text("some text")
+    (tmp_path / "a.ann").write_text("T1\tDoubt 0 4\tsome\n")
+    (tmp_path / "annotation.conf").write_text("[entities]\nDoubt\n")
+    (tmp_path / name).write_bytes((tmp_path / name).read_bytes() + b"\xe9\n")
+    with pytest.raises(IngestError, match=rf"{name} is not UTF-8 text \(invalid byte 0xe9"):
+        read_annotations(tmp_path, "brat")
+
+
+def test_a_training_folder_that_is_a_file_is_one_line(store, tmp_path, capsys):
+    # --out naming a file was a NotADirectoryError traceback
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    argv = ["import-annotations", "--format", "brat", str(tmp_path / "brat"), "--out", str(taken)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"spinscope: error: {taken} is a file, not a folder; give a new folder for --out."
+    ]
+    assert taken.read_text() == "mine"

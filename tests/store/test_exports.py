@@ -7,10 +7,10 @@ import re
 import duckdb
 import pytest
 
-from spinscope.errors import ConfigError
+from spinscope.errors import ConfigError, IngestError
 from spinscope.interchange.brat import brat_fragments, brat_label, label_from_brat
 from spinscope.interchange.inception import TECHNIQUE_TYPE
-from spinscope.model.document import AnalysisResult
+from spinscope.model.document import AnalysisResult, Document
 from spinscope.model.taxonomy import LABELS
 from spinscope.store.exports import export
 
@@ -168,3 +168,15 @@ def test_the_export_command_refuses_a_missing_folder_in_one_line(store_path, tmp
     assert code == 1 and err.count("\n") == 1, err
     assert "does not exist; create it first or give another --out" in err
     assert not (tmp_path / "nonexistent").exists()
+
+
+def test_inception_leaves_out_a_text_xml_cannot_hold_and_writes_the_rest(store, tmp_path):
+    # a text with an ESC or a BEL (kept as read) was a ValueError traceback from lxml, with
+    # the folder left without its TypeSystem.xml
+    odd = AnalysisResult(Document("Colour \x1b[31mred\x1b[0m and a bell \x07 here."), [])
+    store.write([odd])
+    out = tmp_path / "xmi"
+    with pytest.raises(IngestError, match=rf"Wrote 3 documents to {out}, but left out 1 whose"):
+        export(store, "inception", out)
+    assert len(list(out.glob("*.xmi"))) == 3 and (out / "TypeSystem.xml").exists()
+    assert not (out / f"{odd.doc.id}.xmi").exists()

@@ -160,3 +160,26 @@ def test_one_document_and_one_finding_are_counted_in_the_singular(tmp_path, caps
     assert main(["export", "--store", str(path), "--format", "csv", "--out", str(out),
                  "--taxonomy", "ptc2020"]) == 0  # fmt: skip
     assert "exported 1 row as csv" in capsys.readouterr().err
+
+
+def test_charts_into_a_file_is_one_clear_line(store, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="charts need matplotlib")
+    # --charts naming a file was a FileExistsError traceback
+    taken = tmp_path / "report.html"
+    taken.write_text("mine")
+    assert main(["stats", "--store", str(store), "--charts", str(taken)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"spinscope: error: Cannot write the charts to {taken}: {taken} is a file, not a "
+        "folder; give a writable --charts folder."
+    ]
+    assert taken.read_text() == "mine"
+
+
+def test_charts_into_a_missing_folder_create_no_tree(store, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="charts need matplotlib")
+    # a typo made the whole path, as exports refuse to
+    typo = tmp_path / "reprots" / "2024" / "charts"
+    assert main(["stats", "--store", str(store), "--charts", str(typo)]) == 1
+    assert "the folder" in capsys.readouterr().err and not typo.parent.parent.exists()
+    assert main(["stats", "--store", str(store), "--charts", str(tmp_path / "charts")]) == 0

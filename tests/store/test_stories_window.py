@@ -142,3 +142,16 @@ def test_cluster_store_joins_across_languages_in_later_batches(tmp_path):
         assert s["Dam"] == s["Плотина"] == s["Dam 2"]
         plain = cluster_store(store, AxisEncoder(), threshold=0.66, rebuild=True)
         assert plain["stories"] == 2  # raw vectors only: the languages stay apart
+
+
+@pytest.mark.parametrize(("day", "window"), [("0001-01-01", 3), ("9999-12-31", 3),
+                                             ("2024-06-06", 10**8)])  # fmt: skip
+def test_dates_at_the_calendar_s_ends_and_huge_windows_are_grouped(tmp_path, day, window):
+    # the candidate range (first date - window, last date + window) was an OverflowError
+    # traceback from `spinscope stories` for a document dated 0001-01-01 (a placeholder date)
+    with Store(tmp_path / "e.duckdb") as store:
+        store.write([result(DAM_EN, "Dam", "Wire", "2024-06-06")])
+        cluster_store(store, KeywordEncoder())
+        store.write([result(DAM_EN2, "Dam, odd date", "Daily", day)])
+        summary = cluster_store(store, KeywordEncoder(), window_days=window)
+    assert summary["placed"] == 1

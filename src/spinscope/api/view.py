@@ -37,6 +37,7 @@ def page_context(result: AnalysisResult) -> dict[str, Any]:
         "categories": _view.categories_used(findings),
         "labels": _view.label_rows(result.labels),
         "no_labels": _view.no_labels_reason(result),
+        "no_claims": _view.none_found(result, "claims"),
         "claims": _view.claim_rows(result.claims),
     }
 

@@ -20,6 +20,7 @@ from typing import Any, cast
 from spinscope.errors import ConfigError
 from spinscope.ingest.jsonl import unexpected
 from spinscope.ingest.sources import (
+    STDIN,
     Item,
     ReadOptions,
     count_hint,
@@ -124,6 +125,11 @@ def _checked_sources(
         raise ConfigError(f"Unknown engine {engine!r}. Available: {', '.join(ENGINES)}.")
     if workers < 1 or batch_size < 1:
         raise ConfigError("--workers and --batch-size must be at least 1.")
+    if STDIN in inputs:  # it read as a file named "-", and its message said to use "-"
+        raise ConfigError(
+            "batch does not read stdin ('-'): save the articles to a file (one JSON object per "
+            "line in a .jsonl file), or analyse one article with `spinscope analyze -`."
+        )
     sources = expand(inputs)
     if not sources:
         raise ConfigError(f"No input files found in {', '.join(inputs)}.")

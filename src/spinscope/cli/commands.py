@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from spinscope.cli.analyze import analyse_each, analyze_inputs, is_jsonl
-from spinscope.cli.output import batch_progress, progress, write
+from spinscope.cli.output import batch_progress, check_outputs, progress, write
 from spinscope.cli.stats import print_trends, story_stats
 from spinscope.errors import ConfigError
 from spinscope.model.jsonable import dumps
@@ -18,6 +18,7 @@ def cmd_analyze(args, settings_of) -> int:
     from spinscope.model.jsonable import plain
 
     settings = settings_of(args)
+    check_outputs(args.source, {"--json": args.json, "--html": args.html})
     items, failed = analyze_inputs(args.source, settings)
     if args.html and len(items) + failed > 1:
         raise ConfigError("--html writes one report; give a single article, not a JSONL.")

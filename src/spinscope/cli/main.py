@@ -197,8 +197,20 @@ def _add_serve_parser(sub) -> None:
     p = sub.add_parser("serve", help="the web app and HTTP API (needs the [web] extra)")
     p.add_argument("--store", help="a corpus store to browse (and to keep analysed documents in)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000, help="0-65535 (default 8000)")
     _add_settings_args(p)
+
+
+def _port(text: str) -> int:
+    """A TCP port for argparse: 99999 was an OverflowError traceback from the socket layer,
+    after the models had loaded."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {text!r}")
+    return port
 
 
 def _add_build_accurate_parser(sub) -> None:

@@ -29,6 +29,25 @@ def write(path: str, content: str) -> None:
         raise IngestError(f"Cannot write {path}: {exc.strerror}.") from None
 
 
+def check_outputs(source: str, outputs: dict[str, str | None]) -> None:
+    """Refuse, before any work, an output (``{"--json": path, ...}``) that would overwrite the
+    input article or another output, or whose folder does not exist: the input was overwritten
+    without a word, and a failed first write lost the analysis and the other outputs."""
+    seen: dict[Path, str] = {}
+    if source != "-" and Path(source).is_file():
+        seen[Path(source).resolve()] = "the input file"
+    for option, path in outputs.items():
+        if not path or path == "-":
+            continue
+        target = Path(path).resolve()
+        if target in seen:
+            raise IngestError(f"{option} {path} would overwrite {seen[target]}; give another name.")
+        if not target.parent.is_dir():
+            folder = Path(path).parent
+            raise IngestError(f"Cannot write {path}: the folder {folder} does not exist.")
+        seen[target] = f"the {option} output"
+
+
 @contextmanager
 def progress(description: str):
     """A progress bar on stderr; yields ``update(done, total)``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from typing import Any
 
@@ -19,6 +20,7 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
             f"spinscope serve needs the [web] extra ({exc.name} is missing): "
             "pip install 'spinscope[web]'."
         ) from None
+    _check_address(args.host, args.port)
     app = create_app(settings, store_path=args.store)
     print("spinscope: starting the analysis workers (loading the models)...", file=sys.stderr)
     app.state.service.start()  # a model that cannot load: one line, not uvicorn's traceback
@@ -33,3 +35,20 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
         )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _check_address(host: str, port: int) -> None:
+    """One line, before the models load, for an address uvicorn could not listen on (a port in
+    use, a host that does not resolve); uvicorn said so only after "serving on ..."."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            sock.bind(address)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port "
+            "(or --host)."
+        ) from None

@@ -10,6 +10,8 @@ def print_trends(data: dict) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from spinscope.report.terminal import Inert
+
     table = Table(
         title=f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
         f"{plural(data['findings'], 'finding')} ({data['taxonomy']}), by {data['by']}"
@@ -19,7 +21,7 @@ def print_trends(data: dict) -> None:
         table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right")
     for row in rows:
         table.add_row(*(Text(str(v)) for v in row.values()))  # Text: no markup from labels
-    Console().print(table)
+    Console().print(Inert(table))  # no terminal commands from outlet names either
 
 
 def story_stats(args) -> int:

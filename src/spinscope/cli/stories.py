@@ -58,6 +58,8 @@ def print_story_table(data: dict) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from spinscope.report.terminal import Inert
+
     if not data["rows"]:
         print("spinscope: the store has no stories yet (no documents).", file=sys.stderr)
         return
@@ -72,4 +74,4 @@ def print_story_table(data: dict) -> None:
                  row["first_day"] or "undated", row["last_day"] or "",
                  row["title"] or ""]  # fmt: skip
         table.add_row(*(Text(str(v)) for v in cells))  # Text: no markup from titles
-    Console().print(table)
+    Console().print(Inert(table))  # no terminal commands from titles either

@@ -36,9 +36,18 @@ class Article:
 
 
 def read_text(path: Path) -> str:
-    """Read a corpus file exactly as stored: offsets count every code point (BOMs included)."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return fh.read()
+    """Read a corpus file exactly as stored: offsets count every code point (BOMs included).
+    A file that is not UTF-8 is a one-line DataError naming it (``predict`` reads users'
+    folders)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"Cannot read {path}: it is not UTF-8 text (invalid byte "
+            f"0x{exc.object[exc.start]:02x} at offset {exc.start}); convert it first, e.g. "
+            "`iconv -f latin1 -t utf-8`."
+        ) from None
 
 
 def read_json(path: Path, missing: str) -> Any:

@@ -62,10 +62,12 @@ def _too_big(source: str, size: int | None, max_bytes: int) -> str:
 def from_bytes(data: bytes, *, source: str, is_html: bool | None = None) -> Document:
     """Decode bytes read from ``source`` and build a Document, extracting the article from HTML.
 
-    ``is_html=None`` sniffs the content (``<!doctype html`` or ``<html`` at the start).
+    ``is_html=None``: HTML if ``source`` is named like an HTML file (``.html``, ``.htm``,
+    ``.xhtml``: a fragment saved as ``.html`` too) or the content starts like one (``<!doctype
+    html`` or ``<html``).
     """
     if is_html is None:
-        is_html = looks_like_html(data)
+        is_html = Path(source).suffix.lower() in HTML_SUFFIXES or looks_like_html(data)
     charset = sniff_html_charset(data) if is_html else None
     text = decode_bytes(data, source=source, charset=charset)
     if is_html:
@@ -81,8 +83,7 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     """
     p = check_file(path)
     data = _read_capped(p, max_bytes=max_bytes)
-    is_html = True if p.suffix.lower() in HTML_SUFFIXES else None
-    return from_bytes(data, source=str(path), is_html=is_html)
+    return from_bytes(data, source=str(path))
 
 
 def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES, stream: BinaryIO | None = None) -> Document:

@@ -118,7 +118,7 @@ def expand(inputs: Sequence[str]) -> list[str]:
 
 def missing_paths(sources: Sequence[str]) -> list[str]:
     """The local paths among ``sources`` (as ``expand`` returns them) that do not exist."""
-    return [s for s in sources if not _is_url(s) and s != "-" and not os.path.exists(s)]
+    return [s for s in sources if not _is_url(s) and not os.path.exists(s)]
 
 
 def read(

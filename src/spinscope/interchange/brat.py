@@ -135,7 +135,7 @@ def read(folder: Path) -> list[RawDoc]:
     taxonomy = None
     conf = folder / "annotation.conf"
     if conf.exists():
-        for line in conf.read_text(encoding="utf-8").splitlines():
+        for line in _utf8(conf).splitlines():
             if line.startswith(BRAT_TAXONOMY_NOTE):
                 taxonomy = line.removeprefix(BRAT_TAXONOMY_NOTE).strip()
     raws = []
@@ -143,12 +143,24 @@ def read(folder: Path) -> list[RawDoc]:
         txt = ann.with_suffix(".txt")
         if not txt.exists():
             raise IngestError(f"{ann} has no {txt.name} beside it.")
-        with open(txt, encoding="utf-8", newline="") as fh:
-            text = fh.read()
-        lines = ann.read_text(encoding="utf-8").split("\n")
+        text = _utf8(txt)
+        lines = _utf8(ann).split("\n")
         spans = [_brat_span(line, f"{ann} line {n}") for n, line in enumerate(lines, 1)]
         raws.append(RawDoc(text, [s for s in spans if s], str(ann), taxonomy))
     return raws
+
+
+def _utf8(path: Path) -> str:
+    """A brat file's text, line ends kept as written (offsets count them); one clear error for
+    a file that is not UTF-8."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"{path} is not UTF-8 text (invalid byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); brat files are UTF-8: convert it, e.g. `iconv -f latin1 -t utf-8`."
+        ) from None
 
 
 def _brat_span(line: str, where: str) -> tuple[int, int, str, str] | None:

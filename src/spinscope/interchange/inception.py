@@ -5,6 +5,7 @@ so the records here hold code points like every other format."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 from spinscope.errors import IngestError
 from spinscope.interchange.annotated import RawDoc, TaskDoc
+from spinscope.model.wording import plural
 
 # The name INCEpTION gives a custom span layer called "Technique": a project with that layer
 # (features label, confidence, origin, taxonomy) shows the imported spans as they are.
@@ -35,6 +37,10 @@ def technique_typesystem() -> Any:
     return ts
 
 
+# characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
     """Per document ``<doc_id>.xmi`` (a UIMA CAS; human spans where present, else machine ones)
     and the ``TypeSystem.xml`` INCEpTION needs to import them."""
@@ -43,8 +49,11 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
     out.mkdir(exist_ok=True)
     ts = technique_typesystem()
     technique = ts.get_type(TECHNIQUE_TYPE)
-    n = 0
+    n, left_out = 0, []
     for doc in docs:
+        if _NOT_XML.search(doc.text):  # lxml refuses them: a traceback, and no TypeSystem.xml
+            left_out.append(doc.doc_id)
+            continue
         cas = Cas(typesystem=ts)
         cas.sofa_string = doc.text
         for s in doc.human or doc.machine:
@@ -61,6 +70,12 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
         cas.to_xmi(out / f"{doc.doc_id}.xmi")
         n += 1
     ts.to_xml(out / TYPESYSTEM_FILE)
+    if left_out:
+        raise IngestError(
+            f"Wrote {plural(n, 'document')} to {out}, but left out {len(left_out)} whose text "
+            f"holds control characters that XML cannot carry ({', '.join(left_out[:5])}"
+            f"{', ...' if len(left_out) > 5 else ''}); export those as brat or label-studio."
+        )
     return n
 
 

@@ -80,21 +80,40 @@ def read(path: Path) -> list[RawDoc]:
     raws = []
     for k, task in enumerate(tasks):
         where = f"{path} task {task.get('id', k)}"
-        data = task.get("data") or {}
+        data = _shaped(task.get("data") or {}, dict, where, "data")
         text = data.get("text")
         if not isinstance(text, str):
             raise IngestError(f"{where} has no data.text; tasks need the document text.")
-        done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        annotations = _shaped(task.get("annotations") or [], list, where, "annotations")
+        done = [
+            a
+            for a in annotations
+            if not _shaped(a, dict, where, "an annotation").get("was_cancelled")
+        ]
         if not done:
             continue
         latest = max(enumerate(done), key=lambda ia: (str(ia[1].get("updated_at", "")), ia[0]))
-        spans = [s for r in latest[1].get("result") or [] for s in _ls_spans(text, r, where)]
+        regions = _shaped(latest[1].get("result") or [], list, where, "an annotation's result")
+        spans = [s for r in regions for s in _ls_spans(text, r, where)]
         raws.append(RawDoc(text, spans, str(path), data.get("taxonomy")))
     return raws
 
 
-def _ls_spans(text: str, region: dict[str, Any], where: str) -> list[tuple[int, int, str, str]]:
-    value = region.get("value") or {}
+def _shaped(value: Any, kind: type, where: str, what: str) -> Any:
+    """``value`` if it is a ``kind`` (list or dict), else one clear error: a hand-edited or
+    foreign export must not end in a traceback."""
+    if not isinstance(value, kind):
+        shape = "a list" if kind is list else "a JSON object"
+        raise IngestError(
+            f"{where}: {what} is not {shape} ({type(value).__name__}); give the JSON export "
+            "of a Label Studio project."
+        )
+    return value
+
+
+def _ls_spans(text: str, region: Any, where: str) -> list[tuple[int, int, str, str]]:
+    region = _shaped(region, dict, where, "a region")
+    value = _shaped(region.get("value") or {}, dict, where, "a region's value")
     if region.get("type") != "labels" or "start" not in value:
         return []  # other controls (choices, text areas, relations) carry no technique span
     try:
@@ -104,7 +123,8 @@ def _ls_spans(text: str, region: dict[str, Any], where: str) -> list[tuple[int, 
     quoted = value.get("text")
     if isinstance(quoted, str) and text[start:end] != quoted:
         start, end = _from_utf16(text, start, end, quoted, where)
-    return [(start, end, str(label), where) for label in value.get("labels") or []]
+    labels = _shaped(value.get("labels") or [], list, where, "a region's labels")
+    return [(start, end, str(label), where) for label in labels]
 
 
 def _from_utf16(text: str, start: int, end: int, quoted: str, where: str) -> tuple[int, int]:

@@ -92,6 +92,8 @@ def write_training_folder(docs: Sequence[AnnotatedDoc], out: str | Path) -> dict
 
 
 def _prepare_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():  # was a NotADirectoryError traceback
+        raise IngestError(f"{out} is a file, not a folder; give a new folder for --out.")
     if out.exists() and any(out.iterdir()):
         if not (out / "ids.tsv").exists():
             raise IngestError(

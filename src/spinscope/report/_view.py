@@ -272,6 +272,36 @@ def _best_name(label: Any) -> str | None:
     return str(best).replace("_", " ")
 
 
+# what a result shows -> its name, the analysers that give it (pipeline.analyzers may leave
+# them out) and how to say so
+_GIVEN_BY = {
+    "techniques": (
+        "persuasion techniques",
+        ("techniques", "techniques_paragraphs"),
+        "the technique analysers did not run",
+    ),
+    "claims": ("check-worthy claims", ("claims",), "the claims analyser did not run"),
+}
+
+
+def looked_for(result: Any, what: str) -> bool:
+    """Whether an analyser that gives ``what`` ("techniques" or "claims") ran on ``result``; a
+    result whose models do not name their analysers (hand-built, older) is taken to say yes."""
+    ran = [m.get("analyzer") for m in result.models if m.get("analyzer")]
+    return not ran or any(name in _GIVEN_BY[what][1] for name in ran)
+
+
+def none_found(result: Any, what: str) -> str:
+    """Why a result has no technique findings (``what="techniques"``) or no claims
+    (``"claims"``), in one sentence: none was found, or the analysers that look did not run."""
+    name, _, not_run = _GIVEN_BY[what]
+    return (
+        f"No {name} were found in this text."
+        if looked_for(result, what)
+        else f"No {name}: {not_run}."
+    )
+
+
 def no_labels_reason(result: Any) -> str:
     """Why a result has no genre, frames or narratives, in one sentence (terminal, HTML report
     and web page alike)."""

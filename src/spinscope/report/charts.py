@@ -8,6 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from spinscope.errors import ConfigError
 from spinscope.model.wording import plural
 from spinscope.store import stats
 from spinscope.store.db import Store
@@ -96,12 +97,29 @@ def _save(plt, fig, path: Path, title: str) -> None:
     plt.close(fig)
 
 
+def _chart_folder(out: Path) -> Path:
+    """``out``, made if missing (but not its parents: as for exports, a typo must not silently
+    create a tree of folders); one clear error where it cannot be (a file of that name was a
+    FileExistsError traceback)."""
+    try:
+        out.mkdir(exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, FileNotFoundError):
+            reason = f"the folder {out.parent} does not exist"
+        elif isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = f"{exc.filename} is a file, not a folder"
+        raise ConfigError(
+            f"Cannot write the charts to {out}: {reason}; give a writable --charts folder."
+        ) from None
+    return out
+
+
 def write_charts(store: Store, out_dir: str | Path, taxonomy: str = "semeval2023") -> list[Path]:
     """Write the PNG charts (each with its title, drawn and in the file's metadata) and
     ``index.html`` into ``out_dir``; returns the files written."""
     plt = _pyplot()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _chart_folder(Path(out_dir))
     rates, techniques, narratives = CHARTS
     documents = stats.documents_by_outlet(store)
     series = stats.rates_by_outlet_and_month(store, taxonomy)

@@ -97,6 +97,7 @@ def _context(
         "findings": [_finding_row(f) for f in sorted(result.findings, key=_view.sort_key)],
         "labels": [_label_row(r) for r in _view.label_rows(result.labels)],
         "no_labels": _view.no_labels_reason(result),
+        "none_found": {what: _view.none_found(result, what) for what in ("techniques", "claims")},
         "claims": [_claim_row(r) for r in _view.claim_rows(result.claims)],
         "claim_pieces": _view.claim_pieces(doc.text, result.claims),
         "print_claims": PRINT_CLAIMS,

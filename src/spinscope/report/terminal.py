@@ -6,11 +6,13 @@ text that contains ``[bold]`` or ``[/]`` prints as written.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -31,6 +33,31 @@ CATEGORY_STYLES: dict[str, str] = {
     _view.OTHER: "black on white",
 }
 OVERLAP_STYLE = "underline"
+# C0 controls but line feed and tab, DEL and C1 controls: ESC starts terminal commands
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class Inert:
+    """``renderable`` with the control characters of its text left out, so that an article's
+    ESC sequences never reach the terminal (they could recolour, retitle, clear or hide it).
+    Rich gives them no width, so the layout is the same."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        for segment in console.render(self.renderable, options):
+            if segment.control is None and _CONTROL.search(segment.text):
+                segment = Segment(_CONTROL.sub("", segment.text), segment.style)
+            yield segment
+
+
+def _show(console: Console, renderable: Text | Table | None = None) -> None:
+    """Print a renderable built from a result (never a markup string) inert; none: a blank line."""
+    if renderable is None:
+        console.print()
+    else:
+        console.print(Inert(renderable))
 
 
 def render_terminal(
@@ -58,35 +85,35 @@ def render_terminal(
     findings = _view.by_voice(of_taxonomy, voice)
     hidden = _view.hidden_by_voice(of_taxonomy, voice)
     _print_header(obj, console)
-    console.print(highlighted_text(obj.doc.text, findings))
-    console.print()
+    _show(console, highlighted_text(obj.doc.text, findings))
+    _show(console)
     if hidden:
-        console.print(Text(hidden, style="italic"))
+        _show(console, Text(hidden, style="italic"))
     if not findings:
-        console.print(_no_findings(obj, taxonomy, author_only=bool(hidden)))
+        _show(console, _no_findings(obj, taxonomy, author_only=bool(hidden)))
     else:
-        console.print(_legend(findings))
-        console.print(findings_table(findings, taxonomy, voices=voice == "all"))
-        console.print(counts_table(findings, taxonomy))
+        _show(console, _legend(findings))
+        _show(console, findings_table(findings, taxonomy, voices=voice == "all"))
+        _show(console, counts_table(findings, taxonomy))
     if obj.labels:
-        console.print(labels_table(obj.labels))
+        _show(console, labels_table(obj.labels))
     elif any(m.get("analyzer") == "framing" for m in obj.models):
-        console.print(Text(_view.no_labels_reason(obj)))
+        _show(console, Text(_view.no_labels_reason(obj)))
     if obj.claims:
-        console.print(claims_table(obj.claims))
+        _show(console, claims_table(obj.claims))
     elif any(m.get("analyzer") == "claims" for m in obj.models):
-        console.print(Text("No check-worthy claims found."))
+        _show(console, Text("No check-worthy claims found."))
 
 
 def _print_header(result: AnalysisResult, console: Console) -> None:
     doc = result.doc
     title = doc.title or str(doc.meta.get("title") or "") or "Untitled text"
-    console.print(Text(title, style="bold underline"))
+    _show(console, Text(title, style="bold underline"))
     for key, value in _view.document_meta(doc):
-        console.print(Text.assemble((f"{key}: ", "bold"), value))
+        _show(console, Text.assemble((f"{key}: ", "bold"), value))
     for warning in result.warnings:
-        console.print(Text.assemble(("Warning: ", "bold yellow"), str(warning)))
-    console.print()
+        _show(console, Text.assemble(("Warning: ", "bold yellow"), str(warning)))
+    _show(console)
 
 
 def highlighted_text(text: str, findings: list[Finding]) -> Text:
@@ -95,15 +122,16 @@ def highlighted_text(text: str, findings: list[Finding]) -> Text:
     Where findings overlap or nest, the innermost one gives the colour and the text is
     underlined, so that the overlap stays visible.
     """
-    out = Text(text)
-    pos = 0
+    out = Text()
     for segment in _view.segments(text, findings):
-        end = pos + len(segment.text)
+        # piece by piece, control characters left out: styling by offsets into the whole text
+        # slipped one character for each one rich drops (a BEL, a form feed)
+        pos = len(out)
+        out.append(_CONTROL.sub("", segment.text))
         if segment.innermost is not None:
-            out.stylize(CATEGORY_STYLES[_view.finding_category(segment.innermost)], pos, end)
+            out.stylize(CATEGORY_STYLES[_view.finding_category(segment.innermost)], pos, len(out))
         if len(segment.findings) > 1:
-            out.stylize(OVERLAP_STYLE, pos, end)
-        pos = end
+            out.stylize(OVERLAP_STYLE, pos, len(out))
     return out
 
 
@@ -193,6 +221,8 @@ def claims_table(claims: list) -> Table:
 def _no_findings(result: AnalysisResult, taxonomy: str, *, author_only: bool = False) -> Text:
     if author_only:
         return Text(f"No persuasion techniques in the author's own words ({taxonomy}).")
+    if not _view.looked_for(result, "techniques"):
+        return Text(_view.none_found(result, "techniques"))
     line = f"No persuasion techniques found ({taxonomy})."
     others = Counter(f.taxonomy for f in result.findings if f.taxonomy != taxonomy)
     if others:

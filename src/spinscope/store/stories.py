@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -405,8 +405,9 @@ def _load_candidates(store, days, threshold, window_days, means=None) -> Cluster
     params: list[Any] = []
     if dated:
         where.append("(dated AND last_day >= ? AND first_day <= ?)")
-        params += [min(dated) - timedelta(days=window_days),
-                   max(dated) + timedelta(days=window_days)]  # fmt: skip
+        # held within the calendar: a 0001-01-01 date (or a huge window) was an OverflowError
+        lo, hi = min(dated).toordinal() - window_days, max(dated).toordinal() + window_days
+        params += [date.fromordinal(max(lo, 1)), date.fromordinal(min(hi, date.max.toordinal()))]
     if len(dated) < len(days):
         where.append("NOT dated")
     stories = []
