@@ -82,6 +82,22 @@ class Joined:
         return np.hstack(out).astype(np.float32)
 
 
+class CentredAll:
+    """``encode(texts)`` of ``encoder`` with each vector centred on its language's mean
+    (``story_space.centre`` with ``means``; ``languages`` maps a text to its language), so that
+    ``cluster_store`` given zero means compares every pair, same language or not, on centred
+    vectors (the shipped ``Clusterer`` compares same-language pairs on raw ones)."""
+
+    def __init__(self, encoder: Any, means: dict, languages: dict[str, str]) -> None:
+        self.encoder, self.means, self.languages = encoder, means, languages
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import spinscope.store.story_space as space
+
+        vecs = _unit(np.asarray(self.encoder.encode(list(texts)), dtype=np.float32))
+        return space.centre(vecs, [self.languages[t] for t in texts], self.means)
+
+
 def _unit(vecs: np.ndarray) -> np.ndarray:
     return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
