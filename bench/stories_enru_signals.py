@@ -15,9 +15,12 @@ same-event EN-RU pairs are ranked among all the half's EN-RU pairs (rank 1 = the
 - ``both``: the mean of the two.
 
 Each is measured on the title + lead (``lead_text``, what the story vectors see) and on the
-whole text. Only ids, event ids and scores are printed.
+whole text. ``--encoder NAME --means FILE`` (bench/story_encoders.py, stories_language_means.py
+--out) adds the centred cosine of the title+lead vectors, for comparison. Only ids, event ids and
+scores are printed.
 
     python bench/stories_enru_signals.py [--data ../shared/data] [--top 3]
+        [--encoder NAME --means FILE]
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def ranks(scores: dict[tuple[int, int], float], gold: Sequence[tuple[int, int]])
     return out
 
 
-def half_signals(data: Path, half: str, top: int) -> None:
+def half_signals(data: Path, half: str, top: int, encoder=None, means=None) -> None:
     from spinscope.ingest.files import read_path
     from spinscope.store.stories import lead_text
 
@@ -94,6 +97,13 @@ def half_signals(data: Path, half: str, top: int) -> None:
     ru = [k for k, a in enumerate(part) if a.language == "ru"]
     pairs = list(product(en, ru))
     gold = [(i, j) for i, j in pairs if part[i].event == part[j].event]
+    if encoder is not None:
+        from spinscope.store.stories import encode
+        from spinscope.store.story_space import centre
+
+        vecs = centre(encode(texts["lead"], encoder), [a.language for a in part], means)
+        cos = {(i, j): float(vecs[i] @ vecs[j]) for i, j in pairs}
+        _print(half, "lead", "centred cosine", part, pairs, gold, cos, top)
     for where, (kind, fn) in product(texts, [("numbers", numbers), ("names", names)]):
         sets = [fn(t) for t in texts[where]]
         idf = _idf(sets)
@@ -120,11 +130,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--top", type=int, default=3, help="different-event pairs shown")
+    ap.add_argument("--encoder", default=None, help="also rank by this encoder's centred cosine")
+    ap.add_argument("--means", default=None, help="its language means (--out of the means)")
     a = ap.parse_args(argv)
+    encoder = means = None
+    if a.encoder:
+        from stories_gold_eval import read_means
+        from story_encoders import make_encoder
+
+        encoder, means = make_encoder(a.encoder), read_means(Path(a.means))
     print("| half | text | signal | EN-RU pairs | gold pairs: score (rank) | top other pairs |")
     print("|---|---|---|---|---|---|")
     for half in HALVES:
-        half_signals(Path(a.data), half, a.top)
+        half_signals(Path(a.data), half, a.top, encoder, means)
     return 0
 
 
