@@ -19,7 +19,7 @@ def test_reads_json(tmp_path):
     [
         (None, "no such file here"),
         (b"[1,", "is not valid JSON (Expecting value, line 1)."),
-        (b"\xff\xfe[]", "Cannot read"),
+        (b"\xff\xfe[]", "is not UTF-8 text (invalid byte 0xff"),
     ],
 )
 def test_bad_files_are_one_line_data_errors(tmp_path, content, message):

@@ -84,4 +84,4 @@ def test_an_article_that_is_not_utf8_is_one_line(tmp_path, capsys):
     out = str(tmp_path / "x.txt")
     assert main(["predict", "ptc-si", str(tmp_path), "--out", out]) == 3  # as a missing folder
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "article1.txt: it is not UTF-8 text (invalid byte 0xe9" in err[0]
+    assert len(err) == 1 and "article1.txt is not UTF-8 text (invalid byte 0xe9" in err[0]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import DataError
+from spinscope.ingest._decode import read_utf8
 
 ARTICLE_RE = re.compile(r"^article(\d+)\.txt$")
 
@@ -39,15 +40,7 @@ def read_text(path: Path) -> str:
     """Read a corpus file exactly as stored: offsets count every code point (BOMs included).
     A file that is not UTF-8 is a one-line DataError naming it (``predict`` reads users'
     folders)."""
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"Cannot read {path}: it is not UTF-8 text (invalid byte "
-            f"0x{exc.object[exc.start]:02x} at offset {exc.start}); convert it first, e.g. "
-            "`iconv -f latin1 -t utf-8`."
-        ) from None
+    return read_utf8(path, DataError)
 
 
 def read_json(path: Path, missing: str) -> Any:
@@ -59,7 +52,7 @@ def read_json(path: Path, missing: str) -> Any:
         return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise DataError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno}).") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise DataError(f"Cannot read {path}: {exc.__class__.__name__}: {exc}") from exc
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from pathlib import Path
 
 from spinscope.errors import IngestError
 
@@ -113,11 +114,26 @@ def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str
     except UnicodeDecodeError as err:
         if b"\x00" in data:
             _refuse_nul("\x00", source=source)
-        raise IngestError(
-            f"{source} is not UTF-8 text (invalid byte 0x{data[err.start]:02x} at offset "
-            f"{err.start}); convert it first, e.g. `iconv -f latin1 -t utf-8`."
-        ) from None
+        raise IngestError(not_utf8(source, err)) from None
     return _refuse_nul(text, source=source)
+
+
+def not_utf8(source: object, err: UnicodeDecodeError) -> str:
+    """The one-line message for ``source`` (a name or path) whose bytes are not UTF-8."""
+    return (
+        f"{source} is not UTF-8 text (invalid byte 0x{err.object[err.start]:02x} at offset "
+        f"{err.start}); convert it first, e.g. `iconv -f latin1 -t utf-8`."
+    )
+
+
+def read_utf8(path: Path, error: type[Exception] = IngestError) -> str:
+    """A UTF-8 file's text exactly as stored (line ends kept: offsets count them); a file that
+    is not UTF-8 raises ``error`` with the one-line ``not_utf8`` message."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except UnicodeDecodeError as err:
+        raise error(not_utf8(path, err)) from None
 
 
 def _refuse_nul(text: str, *, source: str) -> str:

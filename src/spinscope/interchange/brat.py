@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from spinscope.errors import IngestError
+from spinscope.ingest._decode import read_utf8
 from spinscope.interchange.annotated import RawDoc, Span, TaskDoc
 from spinscope.model.taxonomy import LABELS
 
@@ -135,7 +136,7 @@ def read(folder: Path) -> list[RawDoc]:
     taxonomy = None
     conf = folder / "annotation.conf"
     if conf.exists():
-        for line in _utf8(conf).splitlines():
+        for line in read_utf8(conf).splitlines():
             if line.startswith(BRAT_TAXONOMY_NOTE):
                 taxonomy = line.removeprefix(BRAT_TAXONOMY_NOTE).strip()
     raws = []
@@ -143,24 +144,11 @@ def read(folder: Path) -> list[RawDoc]:
         txt = ann.with_suffix(".txt")
         if not txt.exists():
             raise IngestError(f"{ann} has no {txt.name} beside it.")
-        text = _utf8(txt)
-        lines = _utf8(ann).split("\n")
+        text = read_utf8(txt)
+        lines = read_utf8(ann).split("\n")
         spans = [_brat_span(line, f"{ann} line {n}") for n, line in enumerate(lines, 1)]
         raws.append(RawDoc(text, [s for s in spans if s], str(ann), taxonomy))
     return raws
-
-
-def _utf8(path: Path) -> str:
-    """A brat file's text, line ends kept as written (offsets count them); one clear error for
-    a file that is not UTF-8."""
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            f"{path} is not UTF-8 text (invalid byte 0x{exc.object[exc.start]:02x} at offset "
-            f"{exc.start}); brat files are UTF-8: convert it, e.g. `iconv -f latin1 -t utf-8`."
-        ) from None
 
 
 def _brat_span(line: str, where: str) -> tuple[int, int, str, str] | None:
