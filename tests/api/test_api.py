@@ -258,3 +258,14 @@ def test_an_uploaded_html_fragment_is_read_as_html_like_the_cli(client, tmp_path
     from spinscope.ingest import read_path
 
     assert read_path(path).text == text
+
+
+def test_a_pasted_one_paragraph_fragment_is_analysed_as_its_text(client):
+    # `{"html": "<p>...</p>"}` was refused: no article text could be extracted
+    html = "<p>The council passed the harbour vote on Monday &amp; left.<script>x()</script></p>"
+    response = client.post("/api/analyze", json={"html": html})
+    assert response.status_code == 200, response.text
+    assert (
+        response.json()["document"]["text"]
+        == "The council passed the harbour vote on Monday & left."
+    )
