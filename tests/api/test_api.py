@@ -258,3 +258,26 @@ def test_an_uploaded_html_fragment_is_read_as_html_like_the_cli(client, tmp_path
     from spinscope.ingest import read_path
 
     assert read_path(path).text == text
+
+
+def test_a_pasted_one_paragraph_fragment_is_analysed_as_its_text(client):
+    # `{"html": "<p>...</p>"}` was refused: no article text could be extracted
+    html = "<p>The council passed the harbour vote on Monday &amp; left.<script>x()</script></p>"
+    response = client.post("/api/analyze", json={"html": html})
+    assert response.status_code == 200, response.text
+    assert (
+        response.json()["document"]["text"]
+        == "The council passed the harbour vote on Monday & left."
+    )
+
+
+@pytest.mark.parametrize("name", ["articles.jsonl", "ARTICLES.JSONL", "rows.csv", "feed.rss",
+                                  "crawl.warc.gz"])  # fmt: skip
+def test_an_upload_of_many_articles_is_refused_with_the_command_to_use(client, name):
+    # a .jsonl upload was analysed as one article made of raw JSON lines
+    data = b'{"text": "First article here."}\n{"text": "Second article."}\n'
+    response = client.post("/api/analyze/file", files={"file": (name, data)})
+    message = assert_error(response, 400, name, "file of many articles", "one article")
+    assert f"spinscope batch {name} --store" in message
+    upload = client.post("/api/analyze/file", files={"file": ("articles.txt", data)})
+    assert upload.status_code == 200, upload.text  # a text file named so is still one article

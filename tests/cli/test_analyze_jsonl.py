@@ -15,15 +15,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hostile_fixtures import TRIGGERS, StubPipeline, article, jsonl_lines, line_bytes, valid_line
-from spinscope.cli.main import EXIT_INPUT, EXIT_PARTIAL, main
+from spinscope.cli.main import EXIT_INPUT, EXIT_INTERRUPT, EXIT_PARTIAL, main
 from spinscope.ingest._decode import bom_codec
 
 
-def run(*argv: str) -> tuple[int, str, str]:
+def run(*argv: str, pipeline: type = StubPipeline) -> tuple[int, str, str]:
     """main(argv) with the stand-in pipeline; (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     with (
-        mock.patch("spinscope.analysis.pipeline.Pipeline", StubPipeline),
+        mock.patch("spinscope.analysis.pipeline.Pipeline", pipeline),
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
     ):
@@ -159,3 +159,57 @@ def test_a_utf16_file_with_a_bom_is_analysed_not_called_binary(tmp_path):
     code, out, err = run("analyze", str(path), "--json", "-")
     assert code == 0, err
     assert json.loads(out)["document"]["text"] == article(1)
+
+
+class InterruptingPipeline(StubPipeline):
+    """The stand-in pipeline with a Ctrl-C (KeyboardInterrupt) at the ``stop_at``-th document
+    it is given, counted over all its calls."""
+
+    stop_at = 3
+    seen = 0
+
+    def run(self, docs):
+        for _ in docs:
+            type(self).seen += 1
+            if type(self).seen == self.stop_at:
+                raise KeyboardInterrupt
+        return super().run(docs)
+
+
+def interrupted_run(tmp_path, n_docs: int, stop_at: int) -> tuple[int, str, Path]:
+    path = tmp_path / "x.jsonl"
+    path.write_text("".join(valid_line(k) + "\n" for k in range(n_docs)), encoding="utf-8")
+    out = tmp_path / "o.json"
+    InterruptingPipeline.seen, InterruptingPipeline.stop_at = 0, stop_at
+    code, _, err = run(
+        "analyze", str(path), "--quiet", "--json", str(out), pipeline=InterruptingPipeline
+    )
+    return code, err, out
+
+
+def test_ctrl_c_keeps_the_results_analysed_before_it_and_exits_130(tmp_path):
+    # Ctrl-C lost every result of a JSONL run: they were all written at the end
+    with mock.patch("spinscope.cli.analyze.BATCH_DOCS", 1):
+        code, err, out = interrupted_run(tmp_path, n_docs=5, stop_at=3)
+    assert code == EXIT_INTERRUPT
+    assert err == (
+        f"spinscope: interrupted: 2 of 5 documents analysed; their results are in {out}.\n"
+    )
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["document"]["text"] for r in results] == [article(0), article(1)]
+
+
+def test_ctrl_c_keeps_the_batches_already_analysed(tmp_path):
+    # documents go to the pipeline 8 at a time: the batch under way is what a Ctrl-C loses
+    code, err, out = interrupted_run(tmp_path, n_docs=20, stop_at=11)
+    assert code == EXIT_INTERRUPT and err.count("\n") == 1 and "Traceback" not in err
+    assert "interrupted: 8 of 20 documents analysed" in err
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["document"]["text"] for r in results] == [article(k) for k in range(8)]
+
+
+def test_ctrl_c_before_any_result_is_one_line_and_no_file(tmp_path):
+    code, err, out = interrupted_run(tmp_path, n_docs=4, stop_at=1)
+    assert code == EXIT_INTERRUPT
+    assert err == "spinscope: interrupted: 0 of 4 documents analysed.\n"
+    assert not out.exists()

@@ -27,6 +27,7 @@ from spinscope.api.view import QUOTE_CHARS, page_context
 from spinscope.api.workers import Job
 from spinscope.errors import ConfigError
 from spinscope.ingest import ReadOptions, fetch_url
+from spinscope.ingest.sources import MANY_SUFFIXES
 from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import NAMES
@@ -137,6 +138,20 @@ def _valid_unicode(value: str, field: str) -> str:
     return value
 
 
+def _one_article_file(name: str) -> str:
+    """An upload is one article: a JSONL, CSV, feed or WARC file (many articles) was analysed
+    as one text of raw records; it is refused with the command that reads each of its articles."""
+    many = [suffix for suffix in MANY_SUFFIXES if name.lower().endswith(suffix)]
+    if many:
+        raise HTTPException(
+            400,
+            f"{name} is a {many[0]} file of many articles, and an upload here is one article: "
+            f"upload a .txt or .html article, or analyse each of its articles with the command "
+            f"line (spinscope batch {name} --store corpus.duckdb).",
+        )
+    return name
+
+
 def _checked_id(doc_id: str) -> str:
     if not DOC_ID.match(doc_id):
         raise HTTPException(404, "No such document: ids are 16 hexadecimal characters.")
@@ -161,8 +176,8 @@ def _api_routes(app: FastAPI, service: Service) -> None:
     @app.post("/api/analyze/file", tags=["analysis"])
     async def analyze_file(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008
         """Analyse an uploaded text or HTML file; as `POST /api/analyze`."""
+        name = _one_article_file(Path(file.filename or "upload").name[:100])
         data = await file.read()
-        name = Path(file.filename or "upload").name[:100]
         return await service.analyse(Job("file", data, name))
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])

@@ -1,11 +1,12 @@
 """`spinscope analyze`'s inputs: one source, or a JSONL file whose bad records are printed and
-counted rather than raised."""
+counted rather than raised, analysed a batch at a time so that a Ctrl-C keeps what is done."""
 
 from __future__ import annotations
 
 import sys
 
 from spinscope.errors import IngestError
+from spinscope.model.wording import plural
 
 
 def analyze_inputs(source: str, settings: dict) -> tuple[list, int]:
@@ -37,9 +38,28 @@ def is_jsonl(source: str) -> bool:
 _JSONL_HINT = "each line must be one JSON object with a 'text' or 'html' field"
 
 
-def analyse_each(pipeline, items: list) -> tuple[list, int]:
-    """The results of ``items`` (analysed together; if that fails, one at a time), and how many
-    failed: a record whose analysis or JSON form fails is printed as a failure and left out."""
+# documents per pipeline call, as `spinscope batch`'s default --batch-size: a Ctrl-C loses at
+# most the call under way, and the encoders still get several documents at a time
+BATCH_DOCS = 8
+
+
+def analyse_each(pipeline, items: list) -> tuple[list, int, bool]:
+    """The results of ``items`` (analysed ``BATCH_DOCS`` at a time; if a batch fails, its
+    documents one at a time), how many failed, and whether a Ctrl-C stopped the run: a record
+    whose analysis or JSON form fails is printed as a failure and left out, and on Ctrl-C the
+    results of the batches already analysed are kept."""
+    out, failed = [], 0
+    try:
+        for first in range(0, len(items), BATCH_DOCS):
+            results, lost = _analyse_batch(pipeline, items[first : first + BATCH_DOCS])
+            out += results
+            failed += lost
+    except KeyboardInterrupt:
+        return out, failed, True
+    return out, failed, False
+
+
+def _analyse_batch(pipeline, items: list) -> tuple[list, int]:
     from spinscope.ingest.jsonl import unexpected
     from spinscope.model.jsonable import plain
 
@@ -59,6 +79,15 @@ def analyse_each(pipeline, items: list) -> tuple[list, int]:
             continue
         out.append(result)
     return out, failed
+
+
+def interrupted_line(kept: int, total: int, json_path: str | None) -> str:
+    """The one line of a JSONL run stopped by Ctrl-C: how far it got, and where the results of
+    the documents analysed before it are."""
+    line = f"spinscope: interrupted: {kept} of {plural(total, 'document')} analysed"
+    if kept and json_path and json_path != "-":
+        line += f"; their results are in {json_path}"
+    return line + "."
 
 
 def _print_failure(reason: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from spinscope.cli.analyze import analyse_each, analyze_inputs, is_jsonl
+from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line, is_jsonl
 from spinscope.cli.output import batch_progress, check_outputs, progress, write
 from spinscope.cli.stats import print_trends, story_stats
 from spinscope.errors import ConfigError
@@ -14,7 +14,7 @@ from spinscope.model.wording import plural
 
 def cmd_analyze(args, settings_of) -> int:
     from spinscope.analysis.pipeline import Pipeline
-    from spinscope.cli.main import EXIT_PARTIAL
+    from spinscope.cli.main import EXIT_INTERRUPT, EXIT_PARTIAL
     from spinscope.model.jsonable import plain
 
     settings = settings_of(args)
@@ -25,11 +25,15 @@ def cmd_analyze(args, settings_of) -> int:
     if not items:  # every record of the JSONL file failed, each one printed
         return EXIT_PARTIAL
     pipeline = Pipeline.for_settings(settings)
+    interrupted = False  # by Ctrl-C: the results so far are written, then exit 130
     if is_jsonl(args.source):  # one failure line per bad record, never a crash
-        results, lost = analyse_each(pipeline, items)
+        results, lost, interrupted = analyse_each(pipeline, items)
     else:
         results, lost = pipeline.run([doc for _, doc in items]), 0
     failed += lost
+    if interrupted and not results:
+        print(interrupted_line(0, len(items) + failed, None), file=sys.stderr)
+        return EXIT_INTERRUPT
     if not results:
         return EXIT_PARTIAL
     for result in results:
@@ -59,6 +63,9 @@ def cmd_analyze(args, settings_of) -> int:
             if k not in ("document", "findings", "claims", "labels")
         }
         console.print_json(dumps(record))
+    if interrupted:
+        print(interrupted_line(len(results), len(items) + failed, args.json), file=sys.stderr)
+        return EXIT_INTERRUPT
     return EXIT_PARTIAL if failed else 0
 
 

@@ -8,6 +8,7 @@ no deduplication state, and no run-date fields in the metadata.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -56,6 +57,31 @@ def _extract(html: str | bytes, url: str | None) -> Any:
         ) from err
 
 
+# an <html> or <body> tag: a page, not a fragment (looked for in the first bytes only)
+_PAGE = re.compile(r"<\s*(?:html|body)[\s>/]", re.IGNORECASE)
+_PAGE_SCAN = 65536
+
+
+def _is_fragment(html: str | bytes) -> bool:
+    head = html[:_PAGE_SCAN]
+    return not _PAGE.search(head.decode("latin-1") if isinstance(head, bytes) else head)
+
+
+def _text(extracted: Any) -> str:
+    text = getattr(extracted, "text", None) or ""
+    return text if text.strip() else ""
+
+
+def _as_page(fragment: str | bytes) -> str | bytes:
+    """A fragment (``<p>One paragraph.</p>``, with no ``<html>`` or ``<body>``) inside a page's
+    body: trafilatura looks for the article in the body, and found nothing in a short fragment
+    parsed on its own. The text still comes out of the parsed markup, scripts and styles left
+    out, entities decoded, so nothing in it is markup."""
+    if isinstance(fragment, bytes):
+        return b"<html><body>" + fragment + b"</body></html>"
+    return f"<html><body>{fragment}</body></html>"
+
+
 def from_html(
     html: str | bytes, *, url: str | None = None, meta: Mapping[str, Any] | None = None
 ) -> Document:
@@ -79,8 +105,10 @@ def from_html(
     if not html.strip():
         raise IngestError(f"The HTML of {where} is empty; give a web page with an article.")
     extracted = _extract(html, url)
-    text = getattr(extracted, "text", None) or ""
-    if not text.strip():
+    if not _text(extracted) and _is_fragment(html):
+        extracted = _extract(_as_page(html), url)
+    text = _text(extracted)
+    if not text:
         raise IngestError(
             f"No article text could be extracted from the HTML of {where}; "
             "check that the page holds the article itself (not a script-rendered shell), "

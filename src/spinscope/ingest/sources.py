@@ -39,7 +39,9 @@ from spinscope.ingest.text import from_text
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-ALL_SUFFIXES = TEXT_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES + (".jsonl", ".csv")
+# files of many articles (`analyze` and `batch` read each; an upload to the web app is one)
+MANY_SUFFIXES = FEED_SUFFIXES + WARC_SUFFIXES + (".jsonl", ".csv")
+ALL_SUFFIXES = TEXT_SUFFIXES + MANY_SUFFIXES
 FIELDS = ("text", "html", "title", "url", "outlet", "date")
 STDIN = "-"
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")

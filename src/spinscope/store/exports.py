@@ -1,7 +1,8 @@
 """Exports of a store: flat tables for analysis, and tasks for annotation tools.
 
 Tables (parquet, csv, failures) are written by DuckDB's ``COPY ... TO``, so no dataframe library
-is needed. For the annotation formats (Label Studio, brat, INCEpTION) the store gathers each
+is needed; a CSV's text cells that would start a spreadsheet formula get a ``'`` in front
+(``csv_cells``). For the annotation formats (Label Studio, brat, INCEpTION) the store gathers each
 document with its technique spans of one taxonomy (``task_docs``) and ``spinscope.interchange``
 writes them, one module per format, so that people can correct them and the same modules can read
 the corrections back. All offsets are Python string indices (code points) into the stored text.
@@ -20,6 +21,7 @@ from spinscope.errors import ConfigError
 from spinscope.interchange import writer
 from spinscope.interchange.annotated import Span, TaskDoc
 from spinscope.model.taxonomy import LABELS
+from spinscope.store.csv_cells import guarded_select
 from spinscope.store.db import Store
 from spinscope.store.formats import EXPORT_FORMATS
 
@@ -94,10 +96,12 @@ def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
 
 
 def copy_to(store: Store, select: str, out: Path, fmt: str) -> int:
-    """``COPY (select) TO out`` as parquet or CSV with a header; returns the row count."""
+    """``COPY (select) TO out`` as parquet or CSV with a header; returns the row count. A CSV's
+    string cells are guarded against formula injection (``csv_cells``)."""
     options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
+    rows = select if fmt == "parquet" else guarded_select(store.con, select)
     path = str(out).replace("'", "''")  # COPY takes no parameter for the file name
-    store.con.execute(f"COPY ({select}) TO '{path}' ({options})")
+    store.con.execute(f"COPY ({rows}) TO '{path}' ({options})")
     return int(store.con.execute(f"SELECT count(*) FROM ({select})").fetchone()[0])
 
 
