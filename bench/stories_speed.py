@@ -162,15 +162,20 @@ def _real_encoder(kind: str):
 
 
 def run_real(
-    articles, n: int, batch: int, kind: str, bench: dict | None = None, show: int = 0
-) -> dict:
+    articles, n: int, batch: int, kind: str, bench: dict | None = None, show: int = 0,
+    all_languages: bool = False,
+) -> dict:  # fmt: skip
     """A first `spinscope stories` on ``n`` real-text documents, then a batch, with ``kind``
     (``bench``: ``make()`` giving the encoder, and ``cluster_store``'s threshold, means and
-    cross threshold); ``show``: print that many members of the largest story."""
+    cross threshold); ``show``: print that many members of the largest story;
+    ``all_languages``: group documents in languages the encoder cannot read too (as before
+    s15-unread)."""
     from spinscope.store.stories import CROSS_THRESHOLD
-    from spinscope.store.story_space import language_means
+    from spinscope.store.story_space import READABLE, language_means
 
     args = {"means": language_means(), "cross_threshold": CROSS_THRESHOLD}
+    if not all_languages:
+        args["readable"] = READABLE
     if bench:
         args = {k: v for k, v in bench.items() if k != "make"}
         real_encoder = lambda kind: bench["make"]()  # noqa: E731
@@ -184,6 +189,10 @@ def run_real(
             s = cluster_store(store, real_encoder(kind), **args)
             full = time.perf_counter() - t0
             largest = store.query("SELECT max(size) FROM stories")[0][0]
+            multi = store.query(
+                "SELECT d.language, count(*) FROM story_members m JOIN documents d USING (doc_id) "
+                "JOIN stories t USING (story_id) WHERE t.size > 1 GROUP BY 1 ORDER BY 2 DESC"
+            )
             if show:
                 show_largest(store, show)
             placed = store.query("SELECT doc_id, story_id FROM story_members ORDER BY doc_id")
@@ -194,7 +203,8 @@ def run_real(
             inc = time.perf_counter() - t0
     return {"n": n, "full_s": full, "stories": s["stories"], "batch": batch, "batch_s": inc,
             "batch_joined": b["joined_stories"], "multi": s["multi_document_stories"],
-            "largest": largest, "placed": hash(tuple(map(tuple, placed)))}  # fmt: skip
+            "largest": largest, "placed": hash(tuple(map(tuple, placed))),
+            "multi_by_language": dict(multi), "unread": s.get("unread")}  # fmt: skip
 
 
 def show_largest(store: Store, k: int) -> None:
@@ -245,6 +255,8 @@ def main() -> None:
     ap.add_argument("--cross", type=float, default=None)
     ap.add_argument("--centre-all", action="store_true", help="every comparison centred")
     ap.add_argument("--show-largest", type=int, default=0, help="print K of its members")
+    ap.add_argument("--all-languages", action="store_true",
+                    help="group languages the encoder cannot read too (as before)")  # fmt: skip
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     args = ap.parse_args()
     if args.real:
@@ -276,13 +288,15 @@ def time_real(args) -> None:
         if bench and args.centre_all:
             run = _centre_all(bench, real_rows(articles, 0, n + args.batch))
         for kind in args.encoders:
-            r = run_real(articles, n, args.batch, kind, run, args.show_largest)
+            r = run_real(articles, n, args.batch, kind, run, args.show_largest, args.all_languages)
             placed.add(r["placed"])
             print(f"real {kind:6} {r['n']:>7} documents: first `stories` {r['full_s']:.2f} s "
                   f"({r['stories']} stories, {r['multi']} with more than one, the largest "
                   f"{r['largest']}); a new batch of "
                   f"{r['batch']}: {r['batch_s']:.2f} s ({r['batch_joined']} joined); "
                   f"load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+            print(f"  documents in multi-document stories by language: {r['multi_by_language']}; "
+                  f"left alone (languages the encoder cannot read): {r['unread']}")  # fmt: skip
         if len(args.encoders) > 1:
             print(f"  the encoders place the {n} documents "
                   + ("in the same stories" if len(placed) == 1 else "DIFFERENTLY"))

@@ -7,6 +7,7 @@ import pytest
 
 from spinscope.store import Store
 from spinscope.store.stories import cluster_store
+from spinscope.store.story_space import READABLE
 from story_fixtures import KeywordEncoder, result, story_results
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -99,3 +100,23 @@ def test_list_filters_and_limits(make_client, store_path):
     r = client.get("/api/stories?limit=0")
     assert r.status_code == 400 and "limit must be from 1" in r.text
     assert "No story matches" in client.get("/api/stories?min_documents=50").json()["note"]
+
+
+def test_documents_the_encoder_cannot_read_are_said_to_stand_alone(make_client, tmp_path):
+    path = tmp_path / "hi.duckdb"
+    hindi = "बाढ़ से सैकड़ों गांव डूबे। भारी बारिश के बाद नदी का पानी गांवों में घुस गया।"
+    with Store(path) as store:
+        store.write([*story_results(), result(hindi, "बाढ़", "Hindi daily", "2024-06-06",
+                                              lang="hi")])  # fmt: skip
+        cluster_store(store, KeywordEncoder(), readable=READABLE)
+        (hi_story,) = store.query(
+            "SELECT story_id FROM story_members m JOIN documents d USING (doc_id) "
+            "WHERE d.language = 'hi'"
+        )[0]
+    client = make_client(store_path=path)
+    data = client.get("/api/stories").json()
+    assert data["unread"] == {"hi": 1} and "Hindi 1" in data["unread_note"]
+    assert "cannot read" in client.get("/stories").text
+    assert "cannot read" in client.get(f"/stories/{hi_story}").text
+    plain = make_client(store_path=tmp_path / "none.duckdb")
+    assert plain.get("/api/stories").json()["unread"] == {}

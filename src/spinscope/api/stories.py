@@ -16,8 +16,9 @@ from fastapi.templating import Jinja2Templates
 
 from spinscope.api.service import Service
 from spinscope.errors import StoreError
-from spinscope.model.language import NAMES
+from spinscope.model.language import NAMES, language_name
 from spinscope.store.stories import has_stories
+from spinscope.store.story_space import unread_counts
 from spinscope.store.story_view import list_stories, story_view
 
 MAX_ID = 2**31 - 1
@@ -38,12 +39,26 @@ def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> 
         raise HTTPException(400, f"limit must be from 1 to {MAX_LIST}, got {limit}.")
     with service.db() as store:
         if not has_stories(store):
-            return {"stories": [], "note": not_clustered(service)}
+            return {"stories": [], "note": not_clustered(service), "unread": {},
+                    "unread_note": None}  # fmt: skip
         rows = list_stories(store, min_documents=max(min_documents, 1), limit=limit)
+        unread, _ = unread_counts(store)
     note = None if rows else "No story matches (or the store has no documents yet)."
     if rows and all(r["documents"] == 1 for r in rows):
         note = "Every story has one document so far: no event is covered twice yet."
-    return {"stories": rows, "note": note}
+    return {"stories": rows, "note": note, "unread": unread, "unread_note": unread_note(unread)}
+
+
+def unread_note(unread: dict[str, int]) -> str | None:
+    """The documents left as their own stories because the story encoder cannot read their
+    language, by language (None where there are none)."""
+    if not unread:
+        return None
+    counts = ", ".join(f"{language_name(code)} {n}" for code, n in unread.items())
+    total = sum(unread.values())
+    return (f"{total} document{'s' if total != 1 else ''} in languages the story encoder cannot "
+            f"read ({counts}) {'are' if total != 1 else 'is'} each a story of its own: "
+            "they are never grouped with other documents.")  # fmt: skip
 
 
 def story_data(service: Service, story_id: int) -> dict[str, Any]:
@@ -64,8 +79,9 @@ def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     @app.get("/api/stories", tags=["stories"])
     def api_stories(min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
         """The stories (largest first, at most `limit`, those with at least `min_documents`):
-        id, documents, outlets, languages, dates, a title; and a `note` where there are none or
-        every story has one document."""
+        id, documents, outlets, languages, dates, a title; a `note` where there are none or
+        every story has one document; `unread`: the documents in languages the story encoder
+        cannot read, each a story of its own, by language (and `unread_note` saying so)."""
         return stories_data(service, min_documents, limit)
 
     @app.get("/api/stories/{story_id}", tags=["stories"])

@@ -15,7 +15,7 @@ def stories_command(args) -> int:
     from spinscope.cli.main import print_json
     from spinscope.store import Store
     from spinscope.store.stories import CROSS_THRESHOLD, THRESHOLD, WINDOW_DAYS, cluster_store
-    from spinscope.store.story_space import language_means
+    from spinscope.store.story_space import READABLE, language_means
 
     if not Path(args.store).is_file():
         raise StoreError(
@@ -27,11 +27,14 @@ def stories_command(args) -> int:
     with Store(args.store) as store:
         summary = cluster_store(store, story_encoder(), threshold=threshold, window_days=window,
                                 rebuild=args.rebuild, means=language_means(),
-                                cross_threshold=min(CROSS_THRESHOLD, threshold))  # fmt: skip
+                                cross_threshold=min(CROSS_THRESHOLD, threshold),
+                                readable=READABLE)  # fmt: skip
     if args.json:
         print_json(summary)
         return 0
     print(summary_line(summary), file=sys.stderr)
+    for line in unread_lines(summary, args.store):
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -51,6 +54,28 @@ def summary_line(s: dict) -> str:
             "with undated documents (no time window)"
         )
     return line + "."
+
+
+def unread_lines(s: dict, store: str) -> list[str]:
+    """What became of the documents in languages the story encoder cannot read: left as their
+    own stories (by language), or still in stories grouped by an earlier version."""
+    from spinscope.model.language import language_name
+
+    out = []
+    alone = s.get("unread") or {}
+    if alone:
+        counts = ", ".join(f"{language_name(code)} {n}" for code, n in alone.items())
+        out.append(
+            f"spinscope: {plural(sum(alone.values()), 'document')} in languages the story "
+            f"encoder cannot read were left as their own stories: {counts}."
+        )
+    if s.get("unread_grouped"):
+        out.append(
+            f"spinscope: {plural(s['unread_grouped'], 'document')} in languages the story "
+            "encoder cannot read are in stories grouped by an earlier version; run `spinscope "
+            f"stories --store {store} --rebuild` to leave them as their own stories."
+        )
+    return out
 
 
 def print_story_table(data: dict) -> None:

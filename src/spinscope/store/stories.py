@@ -12,6 +12,10 @@ vectors keep languages apart. Clustering is incremental:
 dates reach the new batch's dates (a range query), so a batch costs about the same in a small
 or a large store.
 
+A document in a language the encoder cannot read (``story_space.READABLE``: its vectors
+collapse, so any two such documents look alike) is not encoded and stays a story of its own
+that nothing joins; the outputs count these documents by language.
+
 Documents without a date cannot be placed in time: they are clustered among themselves only
 (stories marked ``dated = false``), never joined to a dated story, and the outputs say so.
 
@@ -22,7 +26,7 @@ that has not been clustered yet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,7 +35,18 @@ import numpy as np
 
 from spinscope.errors import ConfigError, StoreError
 from spinscope.store.db import Store
-from spinscope.store.story_space import centre, centred_sums, language_code
+from spinscope.store.story_space import (
+    centre,
+    centred_sums,
+    language_code,
+    story_languages,
+    unread_counts,
+    unreadable,
+)
+from spinscope.store.story_vectors import DIMS, stored_vectors
+from spinscope.store.story_vectors import LEAD_WORDS as LEAD_WORDS  # re-exported
+from spinscope.store.story_vectors import encode as encode
+from spinscope.store.story_vectors import lead_text as lead_text
 
 # Chosen on the "choose" half of the hand-read same-event gold (bench/gold/stories_gold.tsv,
 # bench/stories_gold_eval.py; BENCHMARKS.md, issue 20, "hand-read gold"): the best pairwise F1
@@ -46,8 +61,6 @@ THRESHOLD = 0.66
 # comparisons stay on raw vectors.
 CROSS_THRESHOLD = 0.47
 WINDOW_DAYS = 3
-LEAD_WORDS = 40  # words of the text after the title that go into the vector
-DIMS = 512
 
 STORY_TABLES = """
 CREATE TABLE IF NOT EXISTS story_vectors (doc_id VARCHAR PRIMARY KEY, vector BLOB);
@@ -58,27 +71,6 @@ CREATE TABLE IF NOT EXISTS story_members (
     doc_id VARCHAR PRIMARY KEY, story_id INTEGER, similarity DOUBLE);
 """
 NOT_CLUSTERED = "run `spinscope stories --store {path}` first to group its documents into stories"
-
-
-def lead_text(title: str | None, text: str, words: int = LEAD_WORDS) -> str:
-    """The title and the first ``words`` words of the text (the title is not repeated when the
-    text starts with it)."""
-    title = (title or "").strip()
-    body = text.strip()
-    if title and body.startswith(title):
-        body = body[len(title) :]
-    return " ".join([title, *body.split()[:words]]).strip()
-
-
-def encode(texts: Sequence[str], encoder: Any) -> np.ndarray:
-    """Unit float32 vectors (one row a text) from ``encoder.encode(texts)``: the shared
-    multilingual encoder (``analysis._multilingual.load_encoder()``, passed in by the caller:
-    the store does not import the analysers) or a stand-in."""
-    if not texts:
-        return np.zeros((0, DIMS), dtype=np.float32)
-    vecs = np.asarray(encoder.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-    return vecs
 
 
 @dataclass
@@ -94,6 +86,7 @@ class Story:
     keys: dict[str, int] = field(default_factory=dict)  # evidence key -> members that have it
     languages: set[str] = field(default_factory=set)  # its documents' languages
     centred: np.ndarray | None = None  # the sum of its members' language-centred vectors
+    alone: bool = False  # never joined: a document in a language the encoder cannot read
 
 
 @dataclass
@@ -129,6 +122,7 @@ class Clusterer:
         self._last = np.zeros(max(n, 16), dtype=np.int64)
         self._dated = np.zeros(max(n, 16), dtype=bool)
         self._langs = np.zeros(max(n, 16), dtype=np.int64)  # one bit a language (``_bit``)
+        self._open = np.zeros(max(n, 16), dtype=bool)  # not ``alone``
         self._bits: dict[str, int] = getattr(self, "_bits", {})
         for k, s in enumerate(self.stories):
             self._set_row(k, s)
@@ -142,10 +136,12 @@ class Clusterer:
             self._last = np.concatenate([self._last, np.zeros(grow, dtype=np.int64)])
             self._dated = np.concatenate([self._dated, np.zeros(grow, dtype=bool)])
             self._langs = np.concatenate([self._langs, np.zeros(grow, dtype=np.int64)])
+            self._open = np.concatenate([self._open, np.zeros(grow, dtype=bool)])
         self._centroids[k] = s.total / max(float(np.linalg.norm(s.total)), 1e-12)
         if s.centred is not None:
             self._centred[k] = s.centred / max(float(np.linalg.norm(s.centred)), 1e-12)
         self._dated[k] = s.first is not None
+        self._open[k] = not s.alone
         self._langs[k] = sum({self._bit(lang) for lang in s.languages})
         self._first[k] = s.first.toordinal() if s.first else 0
         self._last[k] = s.last.toordinal() if s.last else 0
@@ -193,12 +189,13 @@ class Clusterer:
 
     def add(
         self, vector: np.ndarray, day: date | None, keys: frozenset[str] = frozenset(),
-        language: str | None = None, centred: np.ndarray | None = None,
+        language: str | None = None, centred: np.ndarray | None = None, alone: bool = False,
     ) -> tuple[int, float]:  # fmt: skip
         """Place one unit vector published on ``day`` (None: undated) in ``language``, with its
         evidence ``keys`` and its ``centred`` vector; returns its story id and its score for
         that story before it joined (cosine to the centroid + ``evidence_weight`` x shared
-        evidence, or the centred cosine for a cross-language join; 1.0 for a new story)."""
+        evidence, or the centred cosine for a cross-language join; 1.0 for a new story).
+        ``alone``: a story of its own that no document joins."""
         n = len(self.stories)
         if day is None:
             mask = ~self._dated[:n]
@@ -209,7 +206,7 @@ class Clusterer:
                 & (self._last[:n] >= d - self.window_days)
                 & (self._first[:n] <= d + self.window_days)
             )
-        rows = np.flatnonzero(mask)
+        rows = np.flatnonzero(mask & self._open[:n]) if not alone else np.zeros(0, np.int64)
         if len(rows):
             sims = self._centroids[rows] @ vector
             if self.evidence_weight and keys:
@@ -235,6 +232,7 @@ class Clusterer:
         s.keys = dict.fromkeys(keys, 1)
         s.languages = {language} if language else set()
         s.centred = None if centred is None else centred.astype(np.float32).copy()
+        s.alone = alone
         self.next_id += 1
         self.stories.append(s)
         self._set_row(n, s)
@@ -308,6 +306,7 @@ def cluster_store(
     rebuild: bool = False,
     means: Mapping[str, np.ndarray] | None = None,
     cross_threshold: float | None = None,
+    readable: Collection[str] | None = None,
     batch_size: int = 2048,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
@@ -316,10 +315,12 @@ def cluster_store(
     ``means`` (``story_space.language_means()``) and ``cross_threshold`` (what `spinscope
     stories` passes), a document joining a story that has no document in its language is
     compared on language-centred vectors against ``cross_threshold`` (``Clusterer``); without,
-    every comparison is on the vectors as encoded (stand-in encoders).
+    every comparison is on the vectors as encoded (stand-in encoders). With ``readable``
+    (``story_space.READABLE``, passed by `spinscope stories`), a document in another known
+    language is not encoded and stays a story of its own that nothing joins (``Story.alone``).
 
-    Returns a summary (documents placed, new stories, stories joined, undated documents,
-    totals); raises ConfigError (threshold or window out of range) or StoreError.
+    Returns a summary (documents placed, new stories, stories joined, undated documents, and
+    ``story_totals``); raises ConfigError (threshold or window out of range) or StoreError.
     """
     _check(threshold, window_days)
     if cross_threshold is not None:
@@ -328,78 +329,63 @@ def cluster_store(
     if rebuild:
         with store.transaction():
             store.con.execute("DELETE FROM stories; DELETE FROM story_members;")
-    new = store.query(
-        "SELECT d.doc_id, d.title, d.text, d.published, d.language FROM documents d "
-        "WHERE d.doc_id NOT IN (SELECT doc_id FROM story_members) "
-        "ORDER BY d.published NULLS LAST, d.doc_id"
-    )
-    vectors = _vectors(store, new, encoder, batch_size, progress)
+    new = _unplaced(store)
+    alone = [readable is not None and unreadable(row[4], readable) for row in new]
+    vectors = stored_vectors(store, new, encoder, batch_size, progress, alone)
     days, langs = [row[3] for row in new], [language_code(row[4]) for row in new]
     cross = means is not None and cross_threshold is not None
     centred = centre(vectors, langs, means) if means is not None and cross else None
-    c = _load_candidates(store, days, threshold, window_days, means if cross else None)
+    c = _load_candidates(store, days, threshold, window_days, means if cross else None, readable)
     c.cross_threshold = cross_threshold if cross else None
     known = {s.story_id for s in c.stories}
     members, joined = [], set()
     for k in _date_order(days):
         cvec = None if centred is None else centred[k]
-        story_id, sim = c.add(vectors[k], days[k], language=langs[k], centred=cvec)
+        story_id, sim = c.add(vectors[k], days[k], language=langs[k], centred=cvec, alone=alone[k])
         members.append([new[k][0], story_id, round(sim, 6)])
         if story_id in known:
             joined.add(story_id)
     _save(store, c, members)
-    return {
+    summary: dict[str, Any] = {
         "placed": len(members),
         "new_stories": sum(1 for s in c.stories if s.story_id not in known),
         "joined_stories": len(joined),
         "undated": sum(1 for d in days if d is None),
         "threshold": threshold,
         "window_days": window_days,
-        **story_totals(store),
     }
+    return summary | story_totals(store, readable)
 
 
-def story_totals(store: Store) -> dict[str, int]:
+def _unplaced(store: Store) -> list[tuple]:
+    """The documents without a story: doc_id, title, text, published, language."""
+    return store.query(
+        "SELECT d.doc_id, d.title, d.text, d.published, d.language FROM documents d "
+        "WHERE d.doc_id NOT IN (SELECT doc_id FROM story_members) "
+        "ORDER BY d.published NULLS LAST, d.doc_id"
+    )
+
+
+def story_totals(store: Store, readable: Collection[str] | None = None) -> dict[str, Any]:
+    """The store's stories, those of more than one document and the undated documents; with
+    ``readable``, also ``unread`` and ``unread_grouped`` (``story_space.unread_counts``)."""
     row = store.query(
         "SELECT count(*), count(*) FILTER (WHERE size > 1), "
         "coalesce(sum(size) FILTER (WHERE NOT dated), 0) FROM stories"
     )[0]
-    return {"stories": int(row[0]), "multi_document_stories": int(row[1]),
-            "undated_documents": int(row[2])}  # fmt: skip
+    out: dict[str, Any] = {"stories": int(row[0]), "multi_document_stories": int(row[1]),
+                           "undated_documents": int(row[2])}  # fmt: skip
+    if readable is not None:
+        out["unread"], out["unread_grouped"] = unread_counts(store, readable)
+    return out
 
 
-def _vectors(store, rows, encoder, batch_size, progress) -> np.ndarray:
-    """Each row's vector: stored ones read back, the others encoded and stored."""
-    ids = [r[0] for r in rows]
-    have = {}
-    if ids:
-        for doc_id, blob in store.query(
-            "SELECT doc_id, vector FROM story_vectors WHERE doc_id IN (SELECT unnest(?))", [ids]
-        ):
-            have[doc_id] = np.frombuffer(blob, dtype=np.float32)
-    todo = [k for k, r in enumerate(rows) if r[0] not in have]
-    for start in range(0, len(todo), batch_size):
-        part = todo[start : start + batch_size]
-        vecs = encode([lead_text(rows[k][1], rows[k][2]) for k in part], encoder)
-        with store.transaction():
-            store._insert(
-                "story_vectors",
-                [[rows[k][0], v.tobytes()] for k, v in zip(part, vecs, strict=True)],
-            )
-        for k, v in zip(part, vecs, strict=True):
-            have[rows[k][0]] = v
-        if progress:
-            progress(min(start + batch_size, len(todo)), len(todo))
-    if not rows:
-        return np.zeros((0, DIMS), dtype=np.float32)
-    return np.stack([have[i] for i in ids])
-
-
-def _load_candidates(store, days, threshold, window_days, means=None) -> Clusterer:
+def _load_candidates(store, days, threshold, window_days, means=None, readable=None) -> Clusterer:
     """A clusterer holding only the stories that the new documents could join: the dated
     stories whose range reaches the new dates' range widened by the window, and the undated
     stories where there are undated documents; with ``means``, also each story's languages and
-    the sum of its members' centred vectors (``story_space.centred_sums``)."""
+    the sum of its members' centred vectors (``story_space.centred_sums``); with ``readable``,
+    the stories holding a document in another language marked ``alone``."""
     dated = [d for d in days if d is not None]
     where = []
     params: list[Any] = []
@@ -418,10 +404,13 @@ def _load_candidates(store, days, threshold, window_days, means=None) -> Cluster
         for sid, blob, size, first, last in store.query(sql, params):
             total = np.frombuffer(blob, dtype=np.float32).copy()
             stories.append(Story(int(sid), total, int(size), first, last))
-    if stories and means is not None:
-        by_id = {s.story_id: s for s in stories}
+    by_id = {s.story_id: s for s in stories}
+    if by_id and means is not None:
         for sid, (langs, total) in centred_sums(store, list(by_id), means).items():
             by_id[sid].languages, by_id[sid].centred = langs, total
+    if by_id and readable is not None:
+        for sid, langs in story_languages(store, list(by_id)).items():
+            by_id[sid].alone = any(lang not in readable for lang in langs)
     top = store.query("SELECT coalesce(max(story_id), 0) FROM stories")[0][0]
     return Clusterer(threshold, window_days, stories, int(top) + 1)
 

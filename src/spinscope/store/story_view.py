@@ -22,8 +22,10 @@ from typing import Any
 
 from spinscope.errors import StoreError
 from spinscope.model.document import AnalysisResult
+from spinscope.model.language import language_name
 from spinscope.store.db import Store
 from spinscope.store.stories import require_stories
+from spinscope.store.story_space import READABLE, unreadable
 from spinscope.store.story_times import article_year, figure_period
 
 TAXONOMY = "semeval2023"
@@ -95,7 +97,12 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
 
 def _notes(docs: list[tuple[dict, AnalysisResult]], columns: list[dict]) -> list[str]:
     notes = []
-    if len(docs) == 1:
+    if len(docs) == 1 and unreadable(docs[0][0]["language"], READABLE):
+        lang = language_name(docs[0][0]["language"])
+        notes.append(f"This document's language ({lang}) is one the story "
+                     "encoder cannot read: it is a story of its own, never grouped with "
+                     "others.")  # fmt: skip
+    elif len(docs) == 1:
         notes.append("This story has one document: there is nothing to compare it with yet.")
     elif len(columns) == 1:
         notes.append(f"Every document of this story comes from one outlet ({columns[0]['outlet']})"
