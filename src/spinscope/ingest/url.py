@@ -15,6 +15,9 @@ Guards:
 * redirects are followed by hand, at most ``max_redirects``, each hop checked the same way;
 * the body is streamed and refused beyond ``max_bytes``; ``timeout_s`` bounds the whole fetch
   (all hops and the body), checked between reads;
+* a compressed body (one ``gzip`` or ``deflate`` layer; other and stacked encodings are
+  refused) is inflated here, never more than ``max_bytes`` at a time: a few kilobytes of
+  ``gzip, gzip`` would otherwise have become gigabytes in one step;
 * only text content types are accepted.
 
 Known limit: name resolution itself (``socket.getaddrinfo``) has no timeout of its own.
@@ -26,6 +29,8 @@ import ipaddress
 import os
 import socket
 import time
+import zlib
+from typing import Any
 
 import httpx
 
@@ -49,7 +54,10 @@ _BLOCKED_KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserve
 _HEADERS = {
     "User-Agent": "spinscope (news persuasion analysis)",
     "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+    "Accept-Encoding": "gzip, deflate",
 }
+# Content-Encoding -> zlib's wbits: gzip, or deflate in its zlib wrapper (32: either header)
+_ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": 32 + 15}
 _FIX_PRIVATE = (
     "private and local addresses are refused to protect the network; if you trust this URL, "
     f"use --set ingest.allow_private_urls=true or set {ALLOW_PRIVATE_ENV}=1"
@@ -207,9 +215,26 @@ def _content_type(
     return types[media], charset
 
 
+def _inflater(response: httpx.Response, original: str) -> Any:
+    """A zlib decompressor for the body's Content-Encoding, or None for an uncompressed body.
+    One layer at most: each layer multiplies what a few bytes become."""
+    header = response.headers.get("content-encoding", "")
+    codings = [c.strip().lower() for c in header.split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        return None
+    if len(codings) > 1 or codings[0] not in _ENCODINGS:
+        raise IngestError(
+            f"{original} is sent with the content encoding {one_line(header)!r}, which spinscope "
+            "does not read (one gzip or deflate layer at most); save the page and analyse the file."
+        )
+    return zlib.decompressobj(_ENCODINGS[codings[0]])
+
+
 def _read_body(
     response: httpx.Response, *, max_bytes: int, deadline: _Deadline, original: str
 ) -> bytes:
+    """The body, inflated if compressed, refused as soon as it passes ``max_bytes``."""
     too_big = IngestError(
         f"{original} is larger than the limit of {max_bytes:,} bytes; "
         "raise max_bytes or save the article text to a file."
@@ -217,13 +242,24 @@ def _read_body(
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_big
+    inflater = _inflater(response, original)
     chunks, total = [], 0
-    for chunk in response.iter_bytes():
-        total += len(chunk)
-        if total > max_bytes:
+    try:
+        for raw in response.iter_raw():
+            # max_length: never more than one byte past the limit, however dense the input
+            chunk = raw if inflater is None else inflater.decompress(raw, max_bytes - total + 1)
+            total += len(chunk)
+            if total > max_bytes:
+                raise too_big
+            deadline.remaining_s()
+            chunks.append(chunk)
+        chunks.append(inflater.flush() if inflater is not None else b"")
+        if total + len(chunks[-1]) > max_bytes:
             raise too_big
-        deadline.remaining_s()
-        chunks.append(chunk)
+    except zlib.error as err:
+        raise IngestError(
+            f"{original} could not be decompressed ({one_line(str(err))}); check the URL."
+        ) from None
     return b"".join(chunks)
 
 
