@@ -6,6 +6,9 @@ from __future__ import annotations
 import base64
 
 import pytest
+from fastapi.testclient import TestClient
+
+from spinscope.cli import serve
 
 UPLOAD = {"file": ("a.txt", b"The minister said the plan would save every family money.")}
 EVIL = "https://evil.example"
@@ -51,3 +54,41 @@ def test_the_page_itself_and_scripts_may_write(client, headers: dict[str, str]) 
 def test_reads_from_another_site_are_not_refused(client) -> None:
     # a link from another site to a page is fine; only writes are refused
     assert client.get("/", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200
+
+
+def _served_app(monkeypatch: pytest.MonkeyPatch, argv: list[str]):
+    """The app ``spinscope serve`` would run (uvicorn and the socket check stood in for)."""
+    import uvicorn
+
+    from spinscope.cli.main import main
+
+    served = {}
+    monkeypatch.setattr(serve, "_check_address", lambda host, port: None)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.update(app=app))
+    monkeypatch.setattr("spinscope.api.service.Service.start", lambda self: None)
+    assert main(["serve", *argv]) == 0
+    return served["app"]
+
+
+@pytest.mark.parametrize("host", ["localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST"])
+def test_a_loopback_server_answers_loopback_names(monkeypatch, host: str) -> None:
+    with TestClient(_served_app(monkeypatch, []), base_url=f"http://{host}") as client:
+        assert client.get("/").status_code == 200
+
+
+def test_a_loopback_server_refuses_other_host_names(monkeypatch) -> None:
+    # DNS rebinding: evil.example re-pointed to 127.0.0.1 makes this server its same origin
+    app = _served_app(monkeypatch, [])
+    with TestClient(app, base_url="http://evil.example:8000") as client:
+        response = client.get("/api/stories")
+        assert response.status_code == 400
+        message = response.json()["error"]["message"]
+        assert "evil.example" in message and "--allow-host" in message
+
+
+def test_allow_host_lets_a_reverse_proxy_name_in(monkeypatch) -> None:
+    app = _served_app(monkeypatch, ["--allow-host", "news.example.org"])
+    with TestClient(app, base_url="https://news.example.org") as client:
+        assert client.get("/").status_code == 200
+    with TestClient(app, base_url="https://evil.example") as client:
+        assert client.get("/").status_code == 400

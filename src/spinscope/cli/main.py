@@ -198,6 +198,9 @@ def _add_serve_parser(sub) -> None:
     p.add_argument("--store", help="a corpus store to browse (and to keep analysed documents in)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8000, help="0-65535 (default 8000)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="a host name to answer to besides localhost, 127.0.0.1 and [::1] (a "
+                   "reverse proxy's that keeps it); repeatable")  # fmt: skip
     _add_settings_args(p)
 
 
