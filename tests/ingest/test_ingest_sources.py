@@ -98,6 +98,19 @@ def test_a_feed_file_fetches_its_articles(tmp_path, http_server, article_html):
     assert "HTTP 404" in got[1].error and "no link" in got[2].error
 
 
+def test_a_feed_file_over_max_bytes_is_refused_not_cut(tmp_path, http_server, article_html):
+    # it was read whole into memory, then cut at max_bytes: the entries past the cut were lost
+    # without a word (here the second), whatever the file's size
+    http_server.routes["/article"] = (200, {"Content-Type": "text/html"}, article_html.encode())
+    feed = tmp_path / "f.rss"
+    text = RSS.format(base=http_server.url(""))
+    feed.write_text(text)
+    limit = text.index("<item><title>Gone")
+    (got,) = items(feed, allow_private=True, max_bytes=limit)
+    assert got.doc is None and got.error is not None and "\n" not in got.error
+    assert f"over the limit of {limit:,} bytes" in got.error and str(feed) in got.error
+
+
 def test_a_feed_url(http_server, article_html):
     base = http_server.url("")
     http_server.routes["/feed"] = (

@@ -37,7 +37,8 @@ def check_file(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def _read_capped(p: Path, *, max_bytes: int) -> bytes:
+def read_capped(p: Path, *, max_bytes: int) -> bytes:
+    """The bytes of ``p``; IngestError, without reading past it, if over ``max_bytes``."""
     try:
         size = p.stat().st_size
         if size > max_bytes:
@@ -82,7 +83,7 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
         IngestError: The file is missing, a directory, binary, not UTF-8, empty or too large.
     """
     p = check_file(path)
-    data = _read_capped(p, max_bytes=max_bytes)
+    data = read_capped(p, max_bytes=max_bytes)
     return from_bytes(data, source=str(path))
 
 

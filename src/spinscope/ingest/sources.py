@@ -30,7 +30,13 @@ from spinscope.ingest._decode import (
     one_line,
     sniff_html_charset,
 )
-from spinscope.ingest.files import DEFAULT_MAX_BYTES, check_file, read_path, read_stdin
+from spinscope.ingest.files import (
+    DEFAULT_MAX_BYTES,
+    check_file,
+    read_capped,
+    read_path,
+    read_stdin,
+)
 from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import jsonl_items, record_item, unexpected
@@ -286,7 +292,7 @@ def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
     if url:
         data, _ = fetch_feed(source, **options.fetch_args())
     else:
-        data = check_file(source).read_bytes()[: options.max_bytes]
+        data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
     parsed = feedparser.parse(data)
     if not parsed.entries:
         reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
