@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import tracemalloc
 
 import pytest
 
@@ -66,6 +67,23 @@ def test_csv_with_a_field_mapping(tmp_path):
     assert got[0].doc.meta["date"] == "2024-03-05"
     assert got[1].ref.endswith("line 3") and "no text" in got[1].error
     assert count_hint(str(path)) == 2
+
+
+def test_a_csv_line_over_max_bytes_is_skipped_without_being_held(tmp_path):
+    # the CSV reader took whole lines from the file: one line of 1 GB was 2 GB in memory before
+    # the field size limit refused it (400 MB: 784 MB resident)
+    path = tmp_path / "c.csv"
+    path.write_text(f'text,outlet\n"{TEXT}",A\n"{"x" * (20 << 20)}",B\n"{TEXT} Again.",C\n')
+    tracemalloc.start()
+    try:
+        first, long, last = items(path, max_bytes=1000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 << 20, f"{peak:,} bytes held at once"
+    assert first.doc is not None and last.doc is not None and last.ref.endswith("line 4")
+    assert long.ref.endswith("line 3") and long.doc is None
+    assert "unreadable CSV row (a line longer than 131,072 characters)" in long.error
 
 
 def test_a_csv_without_the_mapped_column_is_one_clear_failure(tmp_path):
