@@ -188,3 +188,18 @@ def test_missing_inputs_and_empty_html_are_item_errors(tmp_path):
     (tmp_path / "empty.html").write_text("<html><body></body></html>")
     got = items(tmp_path / "nope.txt", tmp_path / "empty.html")
     assert "nope.txt" in got[0].error and "empty.html" in got[1].error
+
+
+def test_counting_lines_for_the_progress_bar_never_holds_a_whole_line(tmp_path):
+    # count_hint (batch's progress bar) iterated the file's lines: a 400 MB line was 794 MB
+    path = tmp_path / "a.jsonl"
+    big = json.dumps({"text": "x" * (20 << 20)})
+    path.write_text(f'{{"text": "{TEXT}"}}\n\n  \n{big}\n \t\n{{"text": "{TEXT}"}}')
+    tracemalloc.start()
+    try:
+        hint = count_hint(str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 << 20, f"{peak:,} bytes held at once"
+    assert hint == 3  # blank lines are not articles; the last line has no newline

@@ -37,6 +37,20 @@ def check_file(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+def count_lines(path: str | os.PathLike[str], block: int = 1 << 20) -> int:
+    """How many lines of the file hold more than blanks, read in blocks: a line of 1 GB is
+    never held whole."""
+    count, filled = 0, False
+    with open(path, "rb") as fh:
+        while data := fh.read(block):
+            *ended, last = data.split(b"\n")
+            for line in ended:
+                count += filled or bool(line.strip())
+                filled = False
+            filled = filled or bool(last.strip())
+    return count + filled
+
+
 def read_capped(p: Path, *, max_bytes: int) -> bytes:
     """The bytes of ``p``; IngestError, without reading past it, if over ``max_bytes``."""
     try:

@@ -33,6 +33,7 @@ from spinscope.ingest._decode import (
 from spinscope.ingest.files import (
     DEFAULT_MAX_BYTES,
     check_file,
+    count_lines,
     read_capped,
     read_path,
     read_stdin,
@@ -425,8 +426,7 @@ def count_hint(path: str) -> int | None:
     if _is_url(path) or not os.path.isfile(path):
         return None if _is_url(path) else 1
     if lower.endswith((".jsonl", ".csv")):
-        with open(path, "rb") as fh:
-            lines = sum(1 for line in fh if line.strip())
+        lines = count_lines(path)
         return max(lines - (1 if lower.endswith(".csv") else 0), 0)
     if lower.endswith(WARC_SUFFIXES + FEED_SUFFIXES):
         return None
