@@ -111,6 +111,41 @@ def test_large_texts_run_one_at_a_time_beside_normal_ones(make_client):
     assert responses[2].status_code == 200
 
 
+def test_url_fetches_are_bounded_and_never_hold_up_other_analyses(make_client, monkeypatch):
+    # URL fetches ran in the event loop's default thread pool with no bound: 40 slow pages
+    # filled it, and every other analysis waited for them to store its result (a text that
+    # takes no time answered after 15 s behind 30 fetches of 3 s each)
+    import threading
+
+    release = threading.Event()
+
+    def slow_fetch(url, **kwargs):
+        release.wait(30)
+        raise ConfigError("gave up")
+
+    for module in ("spinscope.api.app", "spinscope.api.service"):
+        monkeypatch.setattr(f"{module}.fetch_url", slow_fetch, raising=False)
+    client = make_client({"serve.max_concurrent": 1, "serve.max_queue": 1})
+
+    async def send():
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as http:
+            urls = [asyncio.create_task(http.post("/api/analyze", json={"url": "http://x.example/"}))
+                    for _ in range(40)]  # fmt: skip
+            await asyncio.sleep(0.5)
+            try:
+                text = await asyncio.wait_for(http.post("/api/analyze", json={"text": "A."}), 10)
+            finally:
+                release.set()
+            return text, await asyncio.gather(*urls)
+
+    text, urls = asyncio.run(send())
+    assert text.status_code == 200
+    codes = [r.status_code for r in urls]
+    assert codes.count(503) == 38 and codes.count(400) == 2  # max_concurrent + max_queue run
+    assert_error(next(r for r in urls if r.status_code == 503), 503, "busy")
+
+
 # -- item 5: the token guards every route when reads are protected ---------------------------
 
 

@@ -27,7 +27,6 @@ from spinscope.api.service import Service
 from spinscope.api.view import QUOTE_CHARS, page_context
 from spinscope.api.workers import Job
 from spinscope.errors import ConfigError
-from spinscope.ingest import ReadOptions, fetch_url
 from spinscope.ingest.sources import MANY_SUFFIXES
 from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult
@@ -164,8 +163,6 @@ def _checked_id(doc_id: str) -> str:
 
 
 def _api_routes(app: FastAPI, service: Service) -> None:
-    s = service.settings
-
     @app.post("/api/analyze", tags=["analysis"])
     async def analyze(body: AnalyzeRequest) -> dict[str, Any]:
         """Analyse a text, a web page or a URL; store it; return the result (the JSON of
@@ -175,8 +172,7 @@ def _api_routes(app: FastAPI, service: Service) -> None:
         if body.html is not None:
             return await service.analyse(Job("html", _valid_unicode(body.html, "html")))
         url = _valid_unicode(body.url or "", "url").strip()
-        doc = await asyncio.to_thread(fetch_url, url, **ReadOptions.from_settings(s).fetch_args())
-        return await service.analyse(Job("doc", doc))
+        return await service.analyse(Job("doc", await service.fetch(url)))
 
     @app.post("/api/analyze/file", tags=["analysis"])
     async def analyze_file(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008
