@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from spinscope import __version__
+from spinscope.cli.output import inert
 from spinscope.errors import DataError, ModelError, SpinscopeError
 from spinscope.evaluation.predict_tasks import TASKS as PREDICT_TASKS
 from spinscope.model.jsonable import dumps
@@ -287,10 +288,10 @@ def main(argv: list[str] | None = None) -> int:
         command = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
         return command(args, _settings) or EXIT_OK
     except (ModelError, DataError) as exc:
-        print(f"spinscope: error: {exc}", file=sys.stderr)
+        print(f"spinscope: error: {inert(exc)}", file=sys.stderr)
         return EXIT_MODEL
     except SpinscopeError as exc:
-        print(f"spinscope: error: {exc}", file=sys.stderr)
+        print(f"spinscope: error: {inert(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except ImportError as exc:
         print(
