@@ -316,3 +316,17 @@ def test_a_corrupt_gzip_body_is_one_line(server, ingest_error) -> None:
     server.routes["/corrupt"] = _encoded(b"\x1f\x8b\x08\x00garbage" * 10, "gzip")
     with ingest_error("could not be decompressed", server.url("/corrupt")):
         fetch_url(server.url("/corrupt"), allow_private=True)
+
+
+def test_a_slow_name_lookup_is_bounded_by_the_timeout(monkeypatch, ingest_error) -> None:
+    # getaddrinfo has no timeout of its own: a name server that answers slowly (anyone's, for
+    # their own domain) held a fetch for as long as the resolver waited, past timeout_s
+    def slow_getaddrinfo(host, port, *args, **kwargs):
+        time.sleep(2.0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    monkeypatch.setattr(url_module.socket, "getaddrinfo", slow_getaddrinfo)
+    start = time.monotonic()
+    with ingest_error("timed out after 0.3 s", "http://slow-dns.example/news"):
+        fetch_url("http://slow-dns.example/news", timeout_s=0.3)
+    assert time.monotonic() - start < 1.0

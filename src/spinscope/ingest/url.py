@@ -20,7 +20,9 @@ Guards:
   ``gzip, gzip`` would otherwise have become gigabytes in one step;
 * only text content types are accepted.
 
-Known limit: name resolution itself (``socket.getaddrinfo``) has no timeout of its own.
+Name resolution (``socket.getaddrinfo``, which has no timeout of its own) runs in a thread of its
+own, waited for no longer than the time left: a slow name server cannot hold a fetch past
+``timeout_s`` (its thread ends when the resolver gives up).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import threading
 import time
 import zlib
 from typing import Any
@@ -138,15 +141,40 @@ def _check_url(target: str, *, original: str, redirected: bool = False) -> httpx
     return url
 
 
+def _lookup(host: str, port: int, deadline: _Deadline) -> list[Any]:
+    """``socket.getaddrinfo`` waited for no longer than the deadline allows."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as err:
+            box["error"] = err
+
+    thread = threading.Thread(target=run, name="spinscope-resolve", daemon=True)
+    thread.start()
+    thread.join(deadline.remaining_s())
+    if thread.is_alive():
+        raise deadline.error()
+    if "error" in box:
+        raise box["error"]
+    return list(box["infos"])
+
+
 def _resolve(
-    url: httpx.URL, *, allow_private: bool, original: str, redirected: bool = False
+    url: httpx.URL,
+    *,
+    allow_private: bool,
+    original: str,
+    deadline: _Deadline,
+    redirected: bool = False,
 ) -> list[str]:
     """The addresses of ``url``'s host, all checked; raises if any of them is refused.
     ``redirected``: ``url`` is a redirect's target (said in the message; ``url`` differs from
     ``original`` also when only normalised, as ``HTTP://LOCALHOST`` to ``http://localhost``)."""
     host = url.raw_host.decode("ascii")
     try:
-        infos = socket.getaddrinfo(host, url.port or 0, type=socket.SOCK_STREAM)
+        infos = _lookup(host, url.port or 0, deadline)
     except (OSError, UnicodeError) as err:
         raise IngestError(
             f"Cannot fetch {original}: the host {host} could not be resolved "
@@ -291,8 +319,9 @@ def _fetch(
     redirected = False
     for _hop in range(max_redirects + 1):
         addresses = _resolve(
-            url, allow_private=allow_private, original=original, redirected=redirected
-        )
+            url, allow_private=allow_private, original=original, deadline=deadline,
+            redirected=redirected,
+        )  # fmt: skip
         response = _open(client, url, addresses, deadline)
         try:
             if response.status_code in _REDIRECTS and "location" in response.headers:
