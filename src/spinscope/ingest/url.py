@@ -28,7 +28,6 @@ own, waited for no longer than the time left: a slow name server cannot hold a f
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import threading
 import time
@@ -38,12 +37,12 @@ from typing import Any
 import httpx
 
 from spinscope.errors import IngestError
+from spinscope.ingest._addresses import ALLOW_PRIVATE_ENV, blocked_reason, private_urls_allowed
 from spinscope.ingest._decode import decode_bytes, looks_like_html, one_line, sniff_html_charset
 from spinscope.ingest.html import from_html
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
 
-ALLOW_PRIVATE_ENV = "SPINSCOPE_ALLOW_PRIVATE_URLS"
 # media type -> is it HTML?
 TEXT_TYPES = {"text/html": True, "application/xhtml+xml": True, "text/plain": False}
 FEED_TYPES = {
@@ -52,8 +51,6 @@ FEED_TYPES = {
               "application/rdf+xml", "application/feed+json")
 }  # fmt: skip
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Most specific first: 169.254.0.0/16 is both link-local and private; "link-local" says more.
-_BLOCKED_KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")
 _HEADERS = {
     "User-Agent": "spinscope (news persuasion analysis)",
     "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
@@ -65,13 +62,6 @@ _FIX_PRIVATE = (
     "private and local addresses are refused to protect the network; if you trust this URL, "
     f"use --set ingest.allow_private_urls=true or set {ALLOW_PRIVATE_ENV}=1"
 )
-# IPv6 ranges that carry an IPv4 address in their low 32 bits (NAT64, RFC 6052), or tunnel to
-# somewhere this check cannot see (local-use NAT64, RFC 8215; Teredo, RFC 4380).
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
-_TEREDO = ipaddress.ip_network("2001::/32")
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class _Deadline:
@@ -92,32 +82,6 @@ class _Deadline:
         if left <= 0:
             raise self.error()
         return left
-
-
-def private_urls_allowed(allow_private: bool = False) -> bool:
-    """True if private addresses may be fetched: by argument or by the operator's env variable."""
-    flag = os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower()
-    return allow_private or flag in {"1", "true", "yes", "on"}
-
-
-def blocked_reason(ip: IPAddress) -> str | None:
-    """Why ``ip`` must not be fetched (e.g. ``"loopback"``), or None for a global address.
-    IPv4-mapped, NAT64 and 6to4 addresses are judged by the IPv4 address they carry."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        elif ip in _NAT64:
-            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        elif ip in _NAT64_LOCAL:
-            return "local-use NAT64"
-        elif ip.sixtofour is not None:
-            ip = ip.sixtofour
-        elif ip in _TEREDO:
-            return "Teredo"
-    for kind in _BLOCKED_KINDS:
-        if getattr(ip, f"is_{kind}"):
-            return kind.replace("_", "-")
-    return None if ip.is_global else "non-global"
 
 
 def _check_url(target: str, *, original: str, redirected: bool = False) -> httpx.URL:
