@@ -172,7 +172,7 @@ def _api_routes(app: FastAPI, service: Service) -> None:
         if body.html is not None:
             return await service.analyse(Job("html", _valid_unicode(body.html, "html")))
         url = _valid_unicode(body.url or "", "url").strip()
-        return await service.analyse(Job("doc", await service.fetch(url)))
+        return await service.analyse(Job("page", await service.fetch(url)))
 
     @app.post("/api/analyze/file", tags=["analysis"])
     async def analyze_file(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008

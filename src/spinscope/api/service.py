@@ -38,8 +38,8 @@ from spinscope.api.workers import (
     TooLargeForLane,
     WorkerPool,
 )
-from spinscope.ingest import ReadOptions, fetch_url
-from spinscope.model.document import Document
+from spinscope.ingest import ReadOptions
+from spinscope.ingest.url import Page, fetch_page
 from spinscope.model.jsonable import plain
 from spinscope.store import Store
 
@@ -108,15 +108,16 @@ class Service:
     def _limit(self) -> int:
         return int(self.settings["serve.max_concurrent"] + self.settings["serve.max_queue"])
 
-    async def fetch(self, url: str) -> Document:
-        """``fetch_url`` (the ``ingest.*`` limits) in the fetch pool; 503 when it is full."""
+    async def fetch(self, url: str) -> Page:
+        """``fetch_page`` (the ``ingest.*`` limits) in the fetch pool; 503 when it is full. The
+        article is extracted by the analysis, in a worker, under its deadline."""
         if self.fetching >= self._limit():
             raise HTTPException(503, "The server is busy fetching other pages; try again later.")
         self.fetching += 1
         try:
             args = ReadOptions.from_settings(self.settings).fetch_args()
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.fetch_pool, lambda: fetch_url(url, **args))
+            return await loop.run_in_executor(self.fetch_pool, lambda: fetch_page(url, **args))
         finally:
             self.fetching -= 1
 

@@ -32,6 +32,7 @@ import socket
 import threading
 import time
 import zlib
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -309,6 +310,40 @@ def _fetch(
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    """A fetched page before its article is extracted: extraction can take long on a large
+    page, so the web app does it in a worker process, under the analysis deadline."""
+
+    body: bytes
+    is_html: bool | None
+    charset: str | None
+    url: str  # as given
+    final: str  # after redirects
+
+    def document(self) -> Document:
+        """The page's article (IngestError if it holds none)."""
+        body, is_html, charset, url = self.body, self.is_html, self.charset, self.url
+        return _to_document(body, is_html, charset, original=url, final=self.final)
+
+
+def fetch_page(
+    url: str,
+    *,
+    timeout_s: float = 10.0,
+    max_bytes: int = 5_000_000,
+    max_redirects: int = 5,
+    allow_private: bool = False,
+) -> Page:
+    """``fetch_url`` without the extraction: the page's bytes, with the same limits and errors
+    (but for "no article text", which ``Page.document`` raises)."""
+    body, is_html, charset, final = _get(
+        url, timeout_s=timeout_s, max_bytes=max_bytes, max_redirects=max_redirects,
+        allow_private=allow_private, types=TEXT_TYPES,
+    )  # fmt: skip
+    return Page(body, is_html, charset, url, final)
+
+
 def fetch_url(
     url: str,
     *,
@@ -331,11 +366,10 @@ def fetch_url(
         IngestError: Bad scheme, refused address, HTTP error, timeout, too large, not text, or
             no article text in the page; the message names the URL.
     """
-    body, is_html, charset, final = _get(
+    return fetch_page(
         url, timeout_s=timeout_s, max_bytes=max_bytes, max_redirects=max_redirects,
-        allow_private=allow_private, types=TEXT_TYPES,
-    )  # fmt: skip
-    return _to_document(body, is_html, charset, original=url, final=final)
+        allow_private=allow_private,
+    ).document()  # fmt: skip
 
 
 def fetch_feed(
