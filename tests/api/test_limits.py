@@ -258,3 +258,22 @@ def test_a_fetched_page_is_extracted_in_a_worker_under_the_deadline(make_client,
     response = client.post("/api/analyze", json={"url": "https://news.example/long"})
     assert_error(response, 504, "took longer than 2 s")
     assert time.monotonic() - started < 6.0 and stored(client) == 0
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_a_fetched_page_is_analysed(make_client, monkeypatch, workers: bool):
+    page = (
+        b"<html><head><title>Plan</title></head><body><article><p>The minister said on "
+        b"Monday that the plan would save every family money.</p></article></body></html>"
+    )
+
+    def get(url, **kwargs):
+        return page, True, None, url + "?final"
+
+    monkeypatch.setattr("spinscope.ingest.url._get", get)
+    client = make_client(pipeline=SlowPipeline(), workers=workers)
+    response = client.post("/api/analyze", json={"url": "https://news.example/plan"})
+    assert response.status_code == 200, response.text
+    doc = response.json()["document"]
+    assert doc["text"].startswith("The minister said on Monday") and doc["title"] == "Plan"
+    assert doc["meta"]["url"] == "https://news.example/plan?final" and stored(client) == 1
