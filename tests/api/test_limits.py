@@ -111,6 +111,41 @@ def test_large_texts_run_one_at_a_time_beside_normal_ones(make_client):
     assert responses[2].status_code == 200
 
 
+def test_url_fetches_are_bounded_and_never_hold_up_other_analyses(make_client, monkeypatch):
+    # URL fetches ran in the event loop's default thread pool with no bound: 40 slow pages
+    # filled it, and every other analysis waited for them to store its result (a text that
+    # takes no time answered after 15 s behind 30 fetches of 3 s each)
+    import threading
+
+    release = threading.Event()
+
+    def slow_fetch(url, **kwargs):
+        release.wait(30)
+        raise ConfigError("gave up")
+
+    for name in ("api.app.fetch_url", "api.service.fetch_url", "api.service.fetch_page"):
+        monkeypatch.setattr(f"spinscope.{name}", slow_fetch, raising=False)
+    client = make_client({"serve.max_concurrent": 1, "serve.max_queue": 1})
+
+    async def send():
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as http:
+            urls = [asyncio.create_task(http.post("/api/analyze", json={"url": "http://x.example/"}))
+                    for _ in range(40)]  # fmt: skip
+            await asyncio.sleep(0.5)
+            try:
+                text = await asyncio.wait_for(http.post("/api/analyze", json={"text": "A."}), 10)
+            finally:
+                release.set()
+            return text, await asyncio.gather(*urls)
+
+    text, urls = asyncio.run(send())
+    assert text.status_code == 200
+    codes = [r.status_code for r in urls]
+    assert codes.count(503) == 38 and codes.count(400) == 2  # max_concurrent + max_queue run
+    assert_error(next(r for r in urls if r.status_code == 503), 503, "busy")
+
+
 # -- item 5: the token guards every route when reads are protected ---------------------------
 
 
@@ -205,3 +240,40 @@ def test_workers_that_cannot_load_the_models_fail_in_one_line(tmp_path):
         service.start()
     assert "\n" not in str(caught.value)
     assert not any(w.process.is_alive() for w in service.lanes["normal"].workers)
+
+
+def test_a_fetched_page_is_extracted_in_a_worker_under_the_deadline(make_client, monkeypatch):
+    # a fetched page's article was extracted in the server process, outside every deadline:
+    # a 4.5 MB page of paragraphs took 40 s of the server's CPU (trafilatura grows faster than
+    # the page), while a pasted page of the same size ran in a worker and was stopped at 30 s
+    page = ("<html><body><article>" + "<p>The minister said the plan would save money.</p>"
+            * 60_000 + "</article></body></html>").encode()  # fmt: skip
+
+    def get(url, **kwargs):
+        return page, True, "utf-8", url
+
+    monkeypatch.setattr("spinscope.ingest.url._get", get)
+    client = make_client({"serve.timeout_s": 2.0}, pipeline=SlowPipeline(), workers=True)
+    started = time.monotonic()
+    response = client.post("/api/analyze", json={"url": "https://news.example/long"})
+    assert_error(response, 504, "took longer than 2 s")
+    assert time.monotonic() - started < 6.0 and stored(client) == 0
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_a_fetched_page_is_analysed(make_client, monkeypatch, workers: bool):
+    page = (
+        b"<html><head><title>Plan</title></head><body><article><p>The minister said on "
+        b"Monday that the plan would save every family money.</p></article></body></html>"
+    )
+
+    def get(url, **kwargs):
+        return page, True, None, url + "?final"
+
+    monkeypatch.setattr("spinscope.ingest.url._get", get)
+    client = make_client(pipeline=SlowPipeline(), workers=workers)
+    response = client.post("/api/analyze", json={"url": "https://news.example/plan"})
+    assert response.status_code == 200, response.text
+    doc = response.json()["document"]
+    assert doc["text"].startswith("The minister said on Monday") and doc["title"] == "Plan"
+    assert doc["meta"]["url"] == "https://news.example/plan?final" and stored(client) == 1

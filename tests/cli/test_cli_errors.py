@@ -209,3 +209,19 @@ def test_outputs_that_would_overwrite_or_fail_are_refused_before_any_work(
     assert_one_line_error(err, needle.format(**fill))
     assert src.read_text(encoding="utf-8") == "The elite lie to you every day."
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt"]
+
+
+def test_a_hostile_feed_sends_no_terminal_commands_through_error_lines(capsys, tmp_path):
+    # a feed (anyone's server) whose links hold ESC sequences: the failure lines printed them
+    # raw, so the feed could retitle, clear or recolour the operator's terminal
+    feed = tmp_path / "f.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>a</title><link>http://x.example/&#x1b;]0;PWNED&#x7;</link></item>"
+        "<item><title>b</title><link>http://x.example/b&#x1b;[2J</link></item>"
+        "</channel></rss>"
+    )
+    code, _, err = run(capsys, "batch", str(feed), "--store", str(tmp_path / "s.duckdb"))
+    assert code == EXIT_PARTIAL and err.count("spinscope: failed: ") == 2
+    assert "\x1b" not in err and "\x07" not in err
+    assert "http://x.example/\\x1b]0;PWNED\\x07" in err and "http://x.example/b\\x1b[2J" in err

@@ -144,12 +144,12 @@ def test_a_bad_byte_in_a_csv_costs_its_row_only(tmp_path):
 
 
 def test_csv_rows_are_named_by_their_first_line_and_an_unreadable_row_is_skipped(tmp_path):
-    long = "x" * 200_000  # over the CSV field limit
+    long = "x" * 200_000  # over the CSV field limit, and over it as one line
     data = f'text,outlet\n"{article(1)}\nsecond line",A\n{long},B\n"{article(2)}",C\n'
     got = sources(write(tmp_path, "c.csv", data), max_bytes=150_000)
     assert [i.ref.rsplit(", ", 1)[1] for i in got] == ["line 2", "line 4", "line 5"]
     assert got[0].doc.text.endswith("second line") and got[2].doc.text == article(2)
-    assert "line 4: unreadable CSV row (field larger than field limit" in got[1].error
+    assert "line 4: unreadable CSV row (a line longer than 150,000 characters)" in got[1].error
 
 
 def test_a_csv_row_with_a_bad_url_is_a_failure(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import tracemalloc
 
 import pytest
 
@@ -68,6 +69,23 @@ def test_csv_with_a_field_mapping(tmp_path):
     assert count_hint(str(path)) == 2
 
 
+def test_a_csv_line_over_max_bytes_is_skipped_without_being_held(tmp_path):
+    # the CSV reader took whole lines from the file: one line of 1 GB was 2 GB in memory before
+    # the field size limit refused it (400 MB: 784 MB resident)
+    path = tmp_path / "c.csv"
+    path.write_text(f'text,outlet\n"{TEXT}",A\n"{"x" * (20 << 20)}",B\n"{TEXT} Again.",C\n')
+    tracemalloc.start()
+    try:
+        first, long, last = items(path, max_bytes=1000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 << 20, f"{peak:,} bytes held at once"
+    assert first.doc is not None and last.doc is not None and last.ref.endswith("line 4")
+    assert long.ref.endswith("line 3") and long.doc is None
+    assert "unreadable CSV row (a line longer than 131,072 characters)" in long.error
+
+
 def test_a_csv_without_the_mapped_column_is_one_clear_failure(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("a,b\n1,2\n")
@@ -96,6 +114,19 @@ def test_a_feed_file_fetches_its_articles(tmp_path, http_server, article_html):
     assert got[0].doc is not None and got[0].doc.meta["outlet"] == "Daily Example"
     assert got[0].doc.meta["date"].startswith("Tue, 05 Mar 2024")
     assert "HTTP 404" in got[1].error and "no link" in got[2].error
+
+
+def test_a_feed_file_over_max_bytes_is_refused_not_cut(tmp_path, http_server, article_html):
+    # it was read whole into memory, then cut at max_bytes: the entries past the cut were lost
+    # without a word (here the second), whatever the file's size
+    http_server.routes["/article"] = (200, {"Content-Type": "text/html"}, article_html.encode())
+    feed = tmp_path / "f.rss"
+    text = RSS.format(base=http_server.url(""))
+    feed.write_text(text)
+    limit = text.index("<item><title>Gone")
+    (got,) = items(feed, allow_private=True, max_bytes=limit)
+    assert got.doc is None and got.error is not None and "\n" not in got.error
+    assert f"over the limit of {limit:,} bytes" in got.error and str(feed) in got.error
 
 
 def test_a_feed_url(http_server, article_html):
@@ -157,3 +188,18 @@ def test_missing_inputs_and_empty_html_are_item_errors(tmp_path):
     (tmp_path / "empty.html").write_text("<html><body></body></html>")
     got = items(tmp_path / "nope.txt", tmp_path / "empty.html")
     assert "nope.txt" in got[0].error and "empty.html" in got[1].error
+
+
+def test_counting_lines_for_the_progress_bar_never_holds_a_whole_line(tmp_path):
+    # count_hint (batch's progress bar) iterated the file's lines: a 400 MB line was 794 MB
+    path = tmp_path / "a.jsonl"
+    big = json.dumps({"text": "x" * (20 << 20)})
+    path.write_text(f'{{"text": "{TEXT}"}}\n\n  \n{big}\n \t\n{{"text": "{TEXT}"}}')
+    tracemalloc.start()
+    try:
+        hint = count_hint(str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 << 20, f"{peak:,} bytes held at once"
+    assert hint == 3  # blank lines are not articles; the last line has no newline

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import socket
 import time
+import tracemalloc
+import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
@@ -271,3 +274,59 @@ def test_the_cli_names_the_setting_that_allows_private_urls(server, capsys) -> N
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "loopback" in err
     assert "--set ingest.allow_private_urls=true" in err and "allow_private=True" not in err
+
+
+def _encoded(body: bytes, encoding: str) -> tuple[int, dict[str, str], bytes]:
+    headers = {"Content-Type": "text/plain", "Content-Encoding": encoding}
+    return 200, {**headers, "Content-Length": str(len(body))}, body
+
+
+def test_a_gzip_body_is_read(server) -> None:
+    server.routes["/gzip"] = _encoded(gzip.compress(TEXT), "gzip")
+    server.routes["/deflate"] = _encoded(zlib.compress(TEXT), "deflate")
+    assert fetch_url(server.url("/gzip"), allow_private=True).text == TEXT.decode()
+    assert fetch_url(server.url("/deflate"), allow_private=True).text == TEXT.decode()
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it(server, ingest_error) -> None:
+    # 64 MB of one letter in 64 kB (under max_bytes as sent): httpx inflated each network read
+    # whole (~1,000 times its size) before the size check saw it; now inflation stops one byte
+    # past max_bytes
+    server.routes["/bomb"] = _encoded(gzip.compress(b"a" * (64 << 20)), "gzip")
+    tracemalloc.start()
+    try:
+        with ingest_error("larger than the limit of 100,000 bytes", server.url("/bomb")):
+            fetch_url(server.url("/bomb"), allow_private=True, max_bytes=100_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, f"{peak:,} bytes held at once"
+
+
+@pytest.mark.parametrize("encoding", ["gzip, gzip", "br", "zstd", "compress"])
+def test_stacked_or_unknown_encodings_are_refused(server, ingest_error, encoding: str) -> None:
+    # "gzip, gzip": 7 kB that were 4 GB, inflated by httpx in one step (8 GB held, 30 s)
+    body = gzip.compress(gzip.compress(TEXT)) if encoding == "gzip, gzip" else TEXT
+    server.routes["/encoded"] = _encoded(body, encoding)
+    with ingest_error(f"content encoding '{encoding}'", "one gzip or deflate layer at most"):
+        fetch_url(server.url("/encoded"), allow_private=True)
+
+
+def test_a_corrupt_gzip_body_is_one_line(server, ingest_error) -> None:
+    server.routes["/corrupt"] = _encoded(b"\x1f\x8b\x08\x00garbage" * 10, "gzip")
+    with ingest_error("could not be decompressed", server.url("/corrupt")):
+        fetch_url(server.url("/corrupt"), allow_private=True)
+
+
+def test_a_slow_name_lookup_is_bounded_by_the_timeout(monkeypatch, ingest_error) -> None:
+    # getaddrinfo has no timeout of its own: a name server that answers slowly (anyone's, for
+    # their own domain) held a fetch for as long as the resolver waited, past timeout_s
+    def slow_getaddrinfo(host, port, *args, **kwargs):
+        time.sleep(2.0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+    monkeypatch.setattr(url_module.socket, "getaddrinfo", slow_getaddrinfo)
+    start = time.monotonic()
+    with ingest_error("timed out after 0.3 s", "http://slow-dns.example/news"):
+        fetch_url("http://slow-dns.example/news", timeout_s=0.3)
+    assert time.monotonic() - start < 1.0

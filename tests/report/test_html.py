@@ -221,3 +221,13 @@ def test_empty_when_the_analysers_did_not_run(empty: AnalysisResult) -> None:
     assert "No persuasion techniques: the technique analysers did not run." in page
     assert "No check-worthy claims: the claims analyser did not run." in page
     assert "were found in this text" not in page
+
+
+def test_the_page_forbids_scripts_and_loads_before_any_article_text(result: AnalysisResult) -> None:
+    # a report opened from disk has no server to send a Content-Security-Policy header: the page
+    # says it itself, before the title (the first article text), so a payload that ever slipped
+    # past the escaping could run nothing and fetch nothing
+    page = render_html(result)
+    csp = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+    assert csp + "style-src 'unsafe-inline'\">" in page
+    assert page.index(csp) < page.index("<title>")

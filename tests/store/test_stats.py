@@ -183,3 +183,17 @@ def test_charts_into_a_missing_folder_create_no_tree(store, tmp_path, capsys):
     assert main(["stats", "--store", str(store), "--charts", str(typo)]) == 1
     assert "the folder" in capsys.readouterr().err and not typo.parent.parent.exists()
     assert main(["stats", "--store", str(store), "--charts", str(tmp_path / "charts")]) == 0
+
+
+def test_an_outlet_name_with_dollar_signs_is_drawn_as_written(tmp_path, capsys):
+    # matplotlib read "$...$" in a label as a formula: a corpus record's outlet "$\frac{$" was a
+    # ValueError traceback from `spinscope stats --charts` (and a 500 from the web app's chart)
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(100, "$\\frac{$ Times", "2024-01-10", ["Doubt"]),
+                 result(101, "Daily $x^{10^{10}}$", "2024-01-11", ["Doubt"])])  # fmt: skip
+    charts = tmp_path / "charts"
+    assert main(["stats", "--store", str(path), "--json", "--charts", str(charts)]) == 0
+    assert "$\\frac{$ Times" in (charts / "index.html").read_text()
+    assert all(png.read_bytes()[:4] == b"\x89PNG" for png in charts.glob("*.png"))

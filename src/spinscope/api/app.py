@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,11 @@ from spinscope import __version__
 from spinscope.api import corpus, stories
 from spinscope.api.auth import TokenCheck
 from spinscope.api.errors import BodyLimit, install_handlers
+from spinscope.api.origin import CrossSiteCheck
 from spinscope.api.service import Service
 from spinscope.api.view import QUOTE_CHARS, page_context
 from spinscope.api.workers import Job
 from spinscope.errors import ConfigError
-from spinscope.ingest import ReadOptions, fetch_url
 from spinscope.ingest.sources import MANY_SUFFIXES
 from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult
@@ -67,13 +67,16 @@ def create_app(
     *,
     pipeline: Any = None,
     workers: bool | None = None,
+    allowed_hosts: Iterable[str] | None = None,
 ) -> FastAPI:
     """The FastAPI app. ``store_path`` is a corpus store to browse and to keep analysed documents
     in; without one they are kept in memory while the process runs.
 
     Analyses run in worker processes that are killed at their deadline. ``pipeline`` (an object
     with ``run(docs)``, e.g. a test stand-in) replaces the configured pipeline and runs
-    in-process unless ``workers=True`` (then it must pickle).
+    in-process unless ``workers=True`` (then it must pickle). ``allowed_hosts``: the Host names
+    it answers to (``spinscope serve`` on loopback: against DNS rebinding); None for any.
+    Writes from other sites' pages are refused either way (``api/origin.py``).
     """
     settings = settings if settings is not None else load_settings()
     token, protect_reads = settings["serve.api_token"], settings["serve.protect_reads"]
@@ -103,8 +106,9 @@ def create_app(
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings["serve.max_body_bytes"])
     app.middleware("http")(_security_headers)
-    # added last, so it runs first: before the body is read or parsed
+    # added last, so they run first: before the body is read or parsed
     app.add_middleware(TokenCheck, token=token, protect_reads=protect_reads)
+    app.add_middleware(CrossSiteCheck, hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
@@ -159,8 +163,6 @@ def _checked_id(doc_id: str) -> str:
 
 
 def _api_routes(app: FastAPI, service: Service) -> None:
-    s = service.settings
-
     @app.post("/api/analyze", tags=["analysis"])
     async def analyze(body: AnalyzeRequest) -> dict[str, Any]:
         """Analyse a text, a web page or a URL; store it; return the result (the JSON of
@@ -170,8 +172,7 @@ def _api_routes(app: FastAPI, service: Service) -> None:
         if body.html is not None:
             return await service.analyse(Job("html", _valid_unicode(body.html, "html")))
         url = _valid_unicode(body.url or "", "url").strip()
-        doc = await asyncio.to_thread(fetch_url, url, **ReadOptions.from_settings(s).fetch_args())
-        return await service.analyse(Job("doc", doc))
+        return await service.analyse(Job("page", await service.fetch(url)))
 
     @app.post("/api/analyze/file", tags=["analysis"])
     async def analyze_file(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008

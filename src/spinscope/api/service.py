@@ -3,7 +3,9 @@
 Analyses run in worker processes (``api/workers.py``), so one past its deadline is killed and
 its memory freed: ``serve.max_concurrent`` warm workers for normal texts, and one on-demand,
 low-priority worker for texts over ``serve.large_bytes``. ``serve.max_queue`` bounds how many
-normal analyses may wait. A result is stored here, in the server process, only once it has
+normal analyses may wait. URL fetches run in a thread pool of their own, at most
+``serve.max_concurrent + serve.max_queue`` at once (503 beyond): slow pages must not fill the
+threads that store every result. A result is stored here, in the server process, only once it has
 arrived in time: a 504 means nothing was stored.
 DuckDB allows one writer process, so the store is opened once and every use of its connection
 holds one lock.
@@ -19,6 +21,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,8 @@ from spinscope.api.workers import (
     TooLargeForLane,
     WorkerPool,
 )
+from spinscope.ingest import ReadOptions
+from spinscope.ingest.url import Page, fetch_page
 from spinscope.model.jsonable import plain
 from spinscope.store import Store
 
@@ -82,6 +87,8 @@ class Service:
             pipeline = pipeline if pipeline is not None else pipeline_for(settings)
             self.lanes = {"normal": InProcess(pipeline, size), "large": InProcess(pipeline, 1)}
         self.waiting = 0  # normal analyses running or waiting
+        self.fetching = 0  # URL fetches running
+        self.fetch_pool = ThreadPoolExecutor(self._limit(), thread_name_prefix="spinscope-fetch")
         self.large_busy = False
         self.charts_dir: Path | None = None  # made on the first chart, removed by close()
         self.charts_docs = -1
@@ -98,6 +105,22 @@ class Service:
         with self.lock:
             yield self.store
 
+    def _limit(self) -> int:
+        return int(self.settings["serve.max_concurrent"] + self.settings["serve.max_queue"])
+
+    async def fetch(self, url: str) -> Page:
+        """``fetch_page`` (the ``ingest.*`` limits) in the fetch pool; 503 when it is full. The
+        article is extracted by the analysis, in a worker, under its deadline."""
+        if self.fetching >= self._limit():
+            raise HTTPException(503, "The server is busy fetching other pages; try again later.")
+        self.fetching += 1
+        try:
+            args = ReadOptions.from_settings(self.settings).fetch_args()
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self.fetch_pool, lambda: fetch_page(url, **args))
+        finally:
+            self.fetching -= 1
+
     async def analyse(self, job: Job) -> dict[str, Any]:
         """Ingest, analyse and store one document within its lane's deadline (queueing
         included); 503 when the lane is full, 504 (nothing stored) past the deadline.
@@ -106,8 +129,7 @@ class Service:
         large_bytes = self.settings["serve.large_bytes"]
         if job.size > large_bytes and job.kind in ("text", "doc"):
             return await self._large(job)
-        limit = self.settings["serve.max_concurrent"] + self.settings["serve.max_queue"]
-        if self.waiting >= limit:
+        if self.waiting >= self._limit():
             raise HTTPException(503, "The server is busy with other analyses; try again later.")
         self.waiting += 1
         try:
@@ -177,6 +199,7 @@ class Service:
         return self.charts_dir / name
 
     def close(self) -> None:
+        self.fetch_pool.shutdown(wait=False, cancel_futures=True)
         for lane in self.lanes.values():
             lane.close()
         with self.lock:

@@ -56,8 +56,9 @@ class TooLargeForLane(Exception):
 @dataclass(frozen=True)
 class Job:
     """One document to analyse: ``kind`` is "text" or "html" (a str), "file" (bytes named
-    ``name``) or "doc" (an already ingested Document, e.g. a fetched URL). A text over
-    ``max_text_bytes`` once ingested is handed back, not analysed (TooLargeForLane)."""
+    ``name``), "page" (a fetched URL's ``Page``, its article extracted here) or "doc" (an
+    already ingested Document). A text over ``max_text_bytes`` once ingested is handed back,
+    not analysed (TooLargeForLane)."""
 
     kind: str
     data: Any
@@ -68,6 +69,7 @@ class Job:
     def size(self) -> int:
         """Bytes of input (UTF-8 for text), which picks the lane."""
         value = self.data.text if isinstance(self.data, Document) else self.data
+        value = self.data.body if self.kind == "page" else value
         return len(value.encode("utf-8", "replace") if isinstance(value, str) else value)
 
 
@@ -81,6 +83,8 @@ def run_job(pipeline: Any, job: Job) -> AnalysisResult:
         doc = from_html(job.data)
     elif job.kind == "file":
         doc = from_bytes(job.data, source=job.name)
+    elif job.kind == "page":
+        doc = job.data.document()
     else:
         doc = job.data
     if job.max_text_bytes is not None and Job("doc", doc).size > job.max_text_bytes:

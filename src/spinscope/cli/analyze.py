@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from spinscope.cli.output import inert
 from spinscope.errors import IngestError
 from spinscope.model.wording import plural
 
@@ -91,4 +92,4 @@ def interrupted_line(kept: int, total: int, json_path: str | None) -> str:
 
 
 def _print_failure(reason: str) -> None:
-    print(f"spinscope: failed: {reason}", file=sys.stderr)
+    print(f"spinscope: failed: {inert(reason)}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line, is_jsonl
-from spinscope.cli.output import batch_progress, check_outputs, progress, write
+from spinscope.cli.output import batch_progress, check_outputs, inert, progress, write
 from spinscope.cli.stats import print_trends, story_stats
 from spinscope.errors import ConfigError
 from spinscope.model.jsonable import dumps
@@ -149,7 +149,7 @@ def cmd_batch(args, settings_of) -> int:
             file=sys.stderr,
         )
     for reason in summary.examples:
-        print(f"spinscope: failed: {reason}", file=sys.stderr)
+        print(f"spinscope: failed: {inert(reason)}", file=sys.stderr)
     if summary.failed > len(summary.examples):
         print(
             f"spinscope: ... and {summary.failed - len(summary.examples)} more; see "

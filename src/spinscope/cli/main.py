@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from spinscope import __version__
+from spinscope.cli.output import inert
 from spinscope.errors import DataError, ModelError, SpinscopeError
 from spinscope.evaluation.predict_tasks import TASKS as PREDICT_TASKS
 from spinscope.model.jsonable import dumps
@@ -198,6 +199,9 @@ def _add_serve_parser(sub) -> None:
     p.add_argument("--store", help="a corpus store to browse (and to keep analysed documents in)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8000, help="0-65535 (default 8000)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="a host name to answer to besides localhost, 127.0.0.1 and [::1] (a "
+                   "reverse proxy's that keeps it); repeatable")  # fmt: skip
     _add_settings_args(p)
 
 
@@ -284,10 +288,10 @@ def main(argv: list[str] | None = None) -> int:
         command = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
         return command(args, _settings) or EXIT_OK
     except (ModelError, DataError) as exc:
-        print(f"spinscope: error: {exc}", file=sys.stderr)
+        print(f"spinscope: error: {inert(exc)}", file=sys.stderr)
         return EXIT_MODEL
     except SpinscopeError as exc:
-        print(f"spinscope: error: {exc}", file=sys.stderr)
+        print(f"spinscope: error: {inert(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except ImportError as exc:
         print(

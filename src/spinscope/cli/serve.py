@@ -8,6 +8,8 @@ from typing import Any
 
 from spinscope.errors import ConfigError
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # --host values that listen on this machine only
+
 
 def serve_command(args: Any, settings: dict[str, Any]) -> int:
     """Start the app on ``args.host:args.port`` until interrupted; returns the exit code."""
@@ -15,18 +17,23 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
         import uvicorn
 
         from spinscope.api import create_app
+        from spinscope.api.origin import LOOPBACK_NAMES
     except ImportError as exc:
         raise ConfigError(
             f"spinscope serve needs the [web] extra ({exc.name} is missing): "
             "pip install 'spinscope[web]'."
         ) from None
     _check_address(args.host, args.port)
-    app = create_app(settings, store_path=args.store)
+    # on loopback (or told which names), answer only to those host names: a page whose own
+    # name is re-pointed at this address (DNS rebinding) must not read or write here
+    allow_host = getattr(args, "allow_host", None) or []
+    hosts = [*LOOPBACK_NAMES, *allow_host] if args.host in LOOPBACK or allow_host else None
+    app = create_app(settings, store_path=args.store, allowed_hosts=hosts)
     print("spinscope: starting the analysis workers (loading the models)...", file=sys.stderr)
     app.state.service.start()  # a model that cannot load: one line, not uvicorn's traceback
     where = f"http://{args.host}:{args.port}/"
     print(f"spinscope: serving on {where} (Ctrl+C to stop)", file=sys.stderr)
-    if args.host not in ("127.0.0.1", "localhost", "::1") and not settings["serve.api_token"]:
+    if args.host not in LOOPBACK and not settings["serve.api_token"]:
         print(
             "spinscope: warning: listening beyond this machine with no API token; set "
             "SPINSCOPE_SERVE_API_TOKEN to protect the write endpoints (and "

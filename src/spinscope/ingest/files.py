@@ -37,7 +37,22 @@ def check_file(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def _read_capped(p: Path, *, max_bytes: int) -> bytes:
+def count_lines(path: str | os.PathLike[str], block: int = 1 << 20) -> int:
+    """How many lines of the file hold more than blanks, read in blocks: a line of 1 GB is
+    never held whole."""
+    count, filled = 0, False
+    with open(path, "rb") as fh:
+        while data := fh.read(block):
+            *ended, last = data.split(b"\n")
+            for line in ended:
+                count += filled or bool(line.strip())
+                filled = False
+            filled = filled or bool(last.strip())
+    return count + filled
+
+
+def read_capped(p: Path, *, max_bytes: int) -> bytes:
+    """The bytes of ``p``; IngestError, without reading past it, if over ``max_bytes``."""
     try:
         size = p.stat().st_size
         if size > max_bytes:
@@ -82,7 +97,7 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
         IngestError: The file is missing, a directory, binary, not UTF-8, empty or too large.
     """
     p = check_file(path)
-    data = _read_capped(p, max_bytes=max_bytes)
+    data = read_capped(p, max_bytes=max_bytes)
     return from_bytes(data, source=str(path))
 
 

@@ -30,7 +30,14 @@ from spinscope.ingest._decode import (
     one_line,
     sniff_html_charset,
 )
-from spinscope.ingest.files import DEFAULT_MAX_BYTES, check_file, read_path, read_stdin
+from spinscope.ingest.files import (
+    DEFAULT_MAX_BYTES,
+    check_file,
+    count_lines,
+    read_capped,
+    read_path,
+    read_stdin,
+)
 from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import jsonl_items, record_item, unexpected
@@ -212,10 +219,11 @@ def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
     if codec in ("utf-16", "utf-32"):
         raise IngestError(f"{source} is {codec.upper()} text; CSV files must be UTF-8: convert it "
                           f"first, e.g. `iconv -f {codec.upper()} -t UTF-8`.")  # fmt: skip
-    csv.field_size_limit(max(options.max_bytes, 131072))
+    limit = max(options.max_bytes, 131072)
+    csv.field_size_limit(limit)
     # surrogateescape: a bad byte costs its row only (it shows as a lone surrogate, found below)
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        lines = _Counted(fh)
+        lines = _Counted(fh, limit)
         reader = csv.reader(lines)
         try:
             columns = next(reader, [])
@@ -235,17 +243,24 @@ def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
 
 class _Counted:
     """A file's lines, counted as the CSV reader takes them (its ``line_num`` stops at an
-    error, this count does not)."""
+    error, this count does not). A line over ``limit`` characters is a ``csv.Error`` (its row's
+    item), skipped without being held: the reader would take a 1 GB line whole."""
 
-    def __init__(self, fh: Any) -> None:
-        self.fh, self.count = fh, 0
+    def __init__(self, fh: Any, limit: int) -> None:
+        self.fh, self.count, self.limit = fh, 0, limit
 
     def __iter__(self) -> _Counted:
         return self
 
     def __next__(self) -> str:
-        line: str = next(self.fh)
+        line: str = self.fh.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
         self.count += 1
+        if len(line) > self.limit and not line.endswith(("\n", "\r")):
+            while (rest := self.fh.readline(1 << 20)) and not rest.endswith(("\n", "\r")):
+                pass
+            raise csv.Error(f"a line longer than {self.limit:,} characters")
         return line
 
 
@@ -286,7 +301,7 @@ def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
     if url:
         data, _ = fetch_feed(source, **options.fetch_args())
     else:
-        data = check_file(source).read_bytes()[: options.max_bytes]
+        data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
     parsed = feedparser.parse(data)
     if not parsed.entries:
         reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
@@ -411,8 +426,7 @@ def count_hint(path: str) -> int | None:
     if _is_url(path) or not os.path.isfile(path):
         return None if _is_url(path) else 1
     if lower.endswith((".jsonl", ".csv")):
-        with open(path, "rb") as fh:
-            lines = sum(1 for line in fh if line.strip())
+        lines = count_lines(path)
         return max(lines - (1 if lower.endswith(".csv") else 0), 0)
     if lower.endswith(WARC_SUFFIXES + FEED_SUFFIXES):
         return None

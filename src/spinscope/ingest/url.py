@@ -15,27 +15,35 @@ Guards:
 * redirects are followed by hand, at most ``max_redirects``, each hop checked the same way;
 * the body is streamed and refused beyond ``max_bytes``; ``timeout_s`` bounds the whole fetch
   (all hops and the body), checked between reads;
+* a compressed body (one ``gzip`` or ``deflate`` layer; other and stacked encodings are
+  refused) is inflated here, never more than ``max_bytes`` at a time: a few kilobytes of
+  ``gzip, gzip`` would otherwise have become gigabytes in one step;
 * only text content types are accepted.
 
-Known limit: name resolution itself (``socket.getaddrinfo``) has no timeout of its own.
+Name resolution (``socket.getaddrinfo``, which has no timeout of its own) runs in a thread of its
+own, waited for no longer than the time left: a slow name server cannot hold a fetch past
+``timeout_s`` (its thread ends when the resolver gives up).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
+import threading
 import time
+import zlib
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from spinscope.errors import IngestError
+from spinscope.ingest._addresses import ALLOW_PRIVATE_ENV, blocked_reason, private_urls_allowed
 from spinscope.ingest._decode import decode_bytes, looks_like_html, one_line, sniff_html_charset
 from spinscope.ingest.html import from_html
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
 
-ALLOW_PRIVATE_ENV = "SPINSCOPE_ALLOW_PRIVATE_URLS"
 # media type -> is it HTML?
 TEXT_TYPES = {"text/html": True, "application/xhtml+xml": True, "text/plain": False}
 FEED_TYPES = {
@@ -44,23 +52,17 @@ FEED_TYPES = {
               "application/rdf+xml", "application/feed+json")
 }  # fmt: skip
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Most specific first: 169.254.0.0/16 is both link-local and private; "link-local" says more.
-_BLOCKED_KINDS = ("loopback", "link_local", "unspecified", "multicast", "reserved", "private")
 _HEADERS = {
     "User-Agent": "spinscope (news persuasion analysis)",
     "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+    "Accept-Encoding": "gzip, deflate",
 }
+# Content-Encoding -> zlib's wbits: gzip, or deflate in its zlib wrapper (32: either header)
+_ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": 32 + 15}
 _FIX_PRIVATE = (
     "private and local addresses are refused to protect the network; if you trust this URL, "
     f"use --set ingest.allow_private_urls=true or set {ALLOW_PRIVATE_ENV}=1"
 )
-# IPv6 ranges that carry an IPv4 address in their low 32 bits (NAT64, RFC 6052), or tunnel to
-# somewhere this check cannot see (local-use NAT64, RFC 8215; Teredo, RFC 4380).
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
-_TEREDO = ipaddress.ip_network("2001::/32")
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class _Deadline:
@@ -81,32 +83,6 @@ class _Deadline:
         if left <= 0:
             raise self.error()
         return left
-
-
-def private_urls_allowed(allow_private: bool = False) -> bool:
-    """True if private addresses may be fetched: by argument or by the operator's env variable."""
-    flag = os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower()
-    return allow_private or flag in {"1", "true", "yes", "on"}
-
-
-def blocked_reason(ip: IPAddress) -> str | None:
-    """Why ``ip`` must not be fetched (e.g. ``"loopback"``), or None for a global address.
-    IPv4-mapped, NAT64 and 6to4 addresses are judged by the IPv4 address they carry."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        elif ip in _NAT64:
-            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        elif ip in _NAT64_LOCAL:
-            return "local-use NAT64"
-        elif ip.sixtofour is not None:
-            ip = ip.sixtofour
-        elif ip in _TEREDO:
-            return "Teredo"
-    for kind in _BLOCKED_KINDS:
-        if getattr(ip, f"is_{kind}"):
-            return kind.replace("_", "-")
-    return None if ip.is_global else "non-global"
 
 
 def _check_url(target: str, *, original: str, redirected: bool = False) -> httpx.URL:
@@ -130,15 +106,40 @@ def _check_url(target: str, *, original: str, redirected: bool = False) -> httpx
     return url
 
 
+def _lookup(host: str, port: int, deadline: _Deadline) -> list[Any]:
+    """``socket.getaddrinfo`` waited for no longer than the deadline allows."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as err:
+            box["error"] = err
+
+    thread = threading.Thread(target=run, name="spinscope-resolve", daemon=True)
+    thread.start()
+    thread.join(deadline.remaining_s())
+    if thread.is_alive():
+        raise deadline.error()
+    if "error" in box:
+        raise box["error"]
+    return list(box["infos"])
+
+
 def _resolve(
-    url: httpx.URL, *, allow_private: bool, original: str, redirected: bool = False
+    url: httpx.URL,
+    *,
+    allow_private: bool,
+    original: str,
+    deadline: _Deadline,
+    redirected: bool = False,
 ) -> list[str]:
     """The addresses of ``url``'s host, all checked; raises if any of them is refused.
     ``redirected``: ``url`` is a redirect's target (said in the message; ``url`` differs from
     ``original`` also when only normalised, as ``HTTP://LOCALHOST`` to ``http://localhost``)."""
     host = url.raw_host.decode("ascii")
     try:
-        infos = socket.getaddrinfo(host, url.port or 0, type=socket.SOCK_STREAM)
+        infos = _lookup(host, url.port or 0, deadline)
     except (OSError, UnicodeError) as err:
         raise IngestError(
             f"Cannot fetch {original}: the host {host} could not be resolved "
@@ -207,9 +208,26 @@ def _content_type(
     return types[media], charset
 
 
+def _inflater(response: httpx.Response, original: str) -> Any:
+    """A zlib decompressor for the body's Content-Encoding, or None for an uncompressed body.
+    One layer at most: each layer multiplies what a few bytes become."""
+    header = response.headers.get("content-encoding", "")
+    codings = [c.strip().lower() for c in header.split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        return None
+    if len(codings) > 1 or codings[0] not in _ENCODINGS:
+        raise IngestError(
+            f"{original} is sent with the content encoding {one_line(header)!r}, which spinscope "
+            "does not read (one gzip or deflate layer at most); save the page and analyse the file."
+        )
+    return zlib.decompressobj(_ENCODINGS[codings[0]])
+
+
 def _read_body(
     response: httpx.Response, *, max_bytes: int, deadline: _Deadline, original: str
 ) -> bytes:
+    """The body, inflated if compressed, refused as soon as it passes ``max_bytes``."""
     too_big = IngestError(
         f"{original} is larger than the limit of {max_bytes:,} bytes; "
         "raise max_bytes or save the article text to a file."
@@ -217,13 +235,24 @@ def _read_body(
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_big
+    inflater = _inflater(response, original)
     chunks, total = [], 0
-    for chunk in response.iter_bytes():
-        total += len(chunk)
-        if total > max_bytes:
+    try:
+        for raw in response.iter_raw():
+            # max_length: never more than one byte past the limit, however dense the input
+            chunk = raw if inflater is None else inflater.decompress(raw, max_bytes - total + 1)
+            total += len(chunk)
+            if total > max_bytes:
+                raise too_big
+            deadline.remaining_s()
+            chunks.append(chunk)
+        chunks.append(inflater.flush() if inflater is not None else b"")
+        if total + len(chunks[-1]) > max_bytes:
             raise too_big
-        deadline.remaining_s()
-        chunks.append(chunk)
+    except zlib.error as err:
+        raise IngestError(
+            f"{original} could not be decompressed ({one_line(str(err))}); check the URL."
+        ) from None
     return b"".join(chunks)
 
 
@@ -255,8 +284,9 @@ def _fetch(
     redirected = False
     for _hop in range(max_redirects + 1):
         addresses = _resolve(
-            url, allow_private=allow_private, original=original, redirected=redirected
-        )
+            url, allow_private=allow_private, original=original, deadline=deadline,
+            redirected=redirected,
+        )  # fmt: skip
         response = _open(client, url, addresses, deadline)
         try:
             if response.status_code in _REDIRECTS and "location" in response.headers:
@@ -278,6 +308,40 @@ def _fetch(
         f"Fetching {original} took more than {max_redirects} redirects; "
         "give the final URL of the article."
     )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched page before its article is extracted: extraction can take long on a large
+    page, so the web app does it in a worker process, under the analysis deadline."""
+
+    body: bytes
+    is_html: bool | None
+    charset: str | None
+    url: str  # as given
+    final: str  # after redirects
+
+    def document(self) -> Document:
+        """The page's article (IngestError if it holds none)."""
+        body, is_html, charset, url = self.body, self.is_html, self.charset, self.url
+        return _to_document(body, is_html, charset, original=url, final=self.final)
+
+
+def fetch_page(
+    url: str,
+    *,
+    timeout_s: float = 10.0,
+    max_bytes: int = 5_000_000,
+    max_redirects: int = 5,
+    allow_private: bool = False,
+) -> Page:
+    """``fetch_url`` without the extraction: the page's bytes, with the same limits and errors
+    (but for "no article text", which ``Page.document`` raises)."""
+    body, is_html, charset, final = _get(
+        url, timeout_s=timeout_s, max_bytes=max_bytes, max_redirects=max_redirects,
+        allow_private=allow_private, types=TEXT_TYPES,
+    )  # fmt: skip
+    return Page(body, is_html, charset, url, final)
 
 
 def fetch_url(
@@ -302,11 +366,10 @@ def fetch_url(
         IngestError: Bad scheme, refused address, HTTP error, timeout, too large, not text, or
             no article text in the page; the message names the URL.
     """
-    body, is_html, charset, final = _get(
+    return fetch_page(
         url, timeout_s=timeout_s, max_bytes=max_bytes, max_redirects=max_redirects,
-        allow_private=allow_private, types=TEXT_TYPES,
-    )  # fmt: skip
-    return _to_document(body, is_html, charset, original=url, final=final)
+        allow_private=allow_private,
+    ).document()  # fmt: skip
 
 
 def fetch_feed(

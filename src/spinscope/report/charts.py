@@ -26,6 +26,9 @@ def _pyplot():
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ImportError("charts need matplotlib: pip install 'spinscope[corpus]'") from exc
     matplotlib.use("Agg")
+    # labels are outlet names from the corpus: "$\\frac{$" must be drawn as written, not parsed
+    # as a formula (a ValueError from savefig)
+    matplotlib.rcParams["text.parse_math"] = False
     import matplotlib.pyplot as plt
 
     return plt

@@ -1,4 +1,5 @@
-"""Results -> one self-contained HTML page (Jinja2, autoescape on, no external resources).
+"""Results -> one self-contained HTML page (Jinja2, autoescape on, no external resources; its
+own Content-Security-Policy meta forbids scripts and fetches, as the web app's header does).
 
 The page inlines its CSS and uses no JavaScript. Its switches (taxonomy, whose voice, tentative
 findings) are radio buttons and a checkbox placed before the content, and CSS sibling rules show
