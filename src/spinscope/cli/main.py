@@ -1,9 +1,9 @@
 """The command line: the only place that parses arguments, prints and chooses exit codes.
 
 Exit codes: 0 success; 1 bad input or settings (one line on stderr, no traceback); 2 usage
-error (argparse); 3 a model or dataset is missing or broken; 4 a run finished but some records
-failed (``batch`` records them in the store's failures table, ``analyze`` of a JSONL file prints
-one line for each); 130 interrupted.
+error (argparse); 3 a model, a dataset or an optional dependency (an extra) is missing or
+broken; 4 a run finished but some records failed (``batch`` records them in the store's
+failures table, ``analyze`` of a JSONL file prints one line for each); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -294,17 +294,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spinscope: error: {inert(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except ImportError as exc:
-        print(
-            f"spinscope: error: a dependency is missing or broken ({exc}); reinstall spinscope "
-            "with pip install -e . (and the [train] extra for training).",
-            file=sys.stderr,
-        )
+        print(f"spinscope: error: {missing_dependency(exc)}", file=sys.stderr)
         return EXIT_MODEL
     except KeyboardInterrupt:
         print("spinscope: interrupted", file=sys.stderr)
         return EXIT_INTERRUPT
     except BrokenPipeError:
         return EXIT_OK
+
+
+# the optional dependencies and the extra that installs each (pyproject.toml)
+EXTRAS = {
+    "matplotlib": "corpus", "cassis": "corpus", "ray": "ray", "fastapi": "web",
+    "uvicorn": "web", "multipart": "web", "torch": "train", "transformers": "train",
+}  # fmt: skip
+
+
+def missing_dependency(exc: ImportError) -> str:
+    """The line for a module that cannot be imported: the extra that installs it, where one
+    does (``--charts`` without matplotlib is not a broken install), else reinstall."""
+    cause = exc.__cause__ if isinstance(exc.__cause__, ImportError) else exc
+    name = (cause.name or "").split(".")[0]
+    if name in EXTRAS:
+        hint = f"pip install 'spinscope[{EXTRAS[name]}]'"
+        return f"this needs the [{EXTRAS[name]}] extra ({name} is missing): {hint}."
+    return (
+        f"a dependency is missing or broken ({exc}); reinstall spinscope with pip install -e . "
+        "(and the [train] extra for training)."
+    )
 
 
 def print_json(data: object) -> None:
