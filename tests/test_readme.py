@@ -108,3 +108,16 @@ def test_the_story_encoder_languages_are_the_ones_it_reads():
     (listed,) = re.findall(pattern, README)
     assert {*listed.split(", "), "bg"} == set(READABLE)
     assert f"cross-language threshold ({CROSS_THRESHOLD})" in README
+
+
+def test_every_repository_path_the_readme_cites_exists():
+    """Files (bench scripts, docs, model cards) and package modules ("analysis/roles.py")."""
+    cited = set(re.findall(r"`((?:src|bench|docs|tests)/[\w./-]+)`", README))
+    cited |= set(re.findall(r"\]\(((?:docs|bench)/[\w./-]+)\)", README))
+    assert len(cited) >= 8, cited
+    assert [p for p in sorted(cited) if not (ROOT / p).exists()] == []
+    package = ROOT / "src" / "spinscope"
+    layers = "analysis|ingest|store|report|batch|evaluation|training|interchange|api|cli"
+    modules = set(re.findall(rf"`((?:{layers})/[\w/]*(?:\.py)?)`", README))
+    assert len(modules) >= 10, modules
+    assert [m for m in sorted(modules) if not (package / m).exists()] == []
