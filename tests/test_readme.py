@@ -17,3 +17,107 @@ def test_every_bundled_sample_the_readme_cites_exists():
     cited = set(re.findall(r"samples/[\w.-]+", README))
     assert cited, "the README should point at a bundled sample"
     assert [p for p in sorted(cited) if not (ROOT / p).is_file()] == []
+
+
+def help_text(capsys, *argv: str) -> str:
+    import pytest
+
+    from spinscope.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    return " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+
+
+def test_help_gives_the_defaults_the_readme_gives(capsys):
+    from spinscope.store.stories import THRESHOLD, WINDOW_DAYS
+
+    assert "`--host 127.0.0.1`" in README
+    assert "(default 127.0.0.1" in help_text(capsys, "serve")
+    stories = help_text(capsys, "stories")
+    assert f"(default {THRESHOLD}," in stories and f"(default {WINDOW_DAYS})" in stories
+    assert f"[--threshold {THRESHOLD}] [--window-days {WINDOW_DAYS}]" in README
+    assert "(default outlet)" in help_text(capsys, "stats")
+    for command in ("stats", "stories", "export"):
+        assert "--store STORE the DuckDB store" in help_text(capsys, command), command
+
+
+def settings_table_rows() -> list[tuple[str, str]]:
+    """(setting, default) of every row of the README's settings tables."""
+    return re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| ([^|]+?) \|", README, flags=re.M)
+
+
+def test_every_settings_table_row_gives_the_real_default():
+    from spinscope.settings import SCHEMA
+
+    rows = settings_table_rows()
+    assert len(rows) >= 12, rows  # the limits table and the serve table
+    for name, shown in rows:
+        default = SCHEMA[name].default
+        written = {"empty": "", "false": False, "true": True}.get(shown, shown.replace(",", ""))
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            assert float(written) == default, (name, shown, default)
+        else:
+            assert written == default, (name, shown, default)
+
+
+def test_every_setting_the_readme_names_exists():
+    from spinscope.settings import SCHEMA
+
+    sections = "|".join(sorted({name.split(".")[0] for name in SCHEMA}))
+    found = re.findall(rf"`(?:--set \"?)?((?:{sections})\.[a-z_]+)[`=]", README)
+    named = {n for n in found if not n.endswith((".py", ".html"))}  # file names
+    assert len(named) >= 20, named
+    assert sorted(named - set(SCHEMA)) == []
+
+
+def test_the_readme_lists_every_export_format_stats_grouping_and_analyser():
+    from spinscope.settings import SCHEMA
+    from spinscope.store.formats import EXPORT_FORMATS
+    from spinscope.store.stats import GROUPS
+
+    (formats,) = re.findall(
+        r"spinscope export --store \S+ --format ([a-z-]+(?:\|[a-z-]+)+)", README
+    )
+    assert formats.split("|") == list(EXPORT_FORMATS)
+    (groups,) = re.findall(r"spinscope stats --store \S+ --by ([a-z]+(?:\|[a-z]+)+)", README)
+    assert groups.split("|") == list(GROUPS)
+    (sentence,) = re.findall(r"Run only some analysers with (.+?);", README, flags=re.S)
+    analysers = SCHEMA["pipeline.analyzers"].items or ()
+    assert [
+        a for a in analysers if f"`{a}`" not in sentence.replace("pipeline.analyzers=", "`")
+    ] == []
+
+
+def test_exit_codes_are_the_ones_the_cli_returns():
+    from spinscope.cli import main as cli
+
+    codes = dict(re.findall(r"(\d+) ([a-z][^,]*?)(?:,|\.)", README.split("Exit codes:")[1][:400]))
+    assert int(next(c for c, what in codes.items() if what.startswith("ok"))) == cli.EXIT_OK
+    wanted = {"bad input": cli.EXIT_INPUT, "usage": cli.EXIT_USAGE, "a model": cli.EXIT_MODEL,
+              "a batch run": cli.EXIT_PARTIAL, "interrupted": cli.EXIT_INTERRUPT}  # fmt: skip
+    for start, code in wanted.items():
+        assert [c for c, what in codes.items() if what.startswith(start)] == [str(code)], start
+
+
+def test_the_story_encoder_languages_are_the_ones_it_reads():
+    from spinscope.store.stories import CROSS_THRESHOLD
+    from spinscope.store.story_space import READABLE
+
+    pattern = r"reads its 15\s+training languages \(([a-z, ]+)\) and, as\s+measured, Bulgarian"
+    (listed,) = re.findall(pattern, README)
+    assert {*listed.split(", "), "bg"} == set(READABLE)
+    assert f"cross-language threshold ({CROSS_THRESHOLD})" in README
+
+
+def test_every_repository_path_the_readme_cites_exists():
+    """Files (bench scripts, docs, model cards) and package modules ("analysis/roles.py")."""
+    cited = set(re.findall(r"`((?:src|bench|docs|tests)/[\w./-]+)`", README))
+    cited |= set(re.findall(r"\]\(((?:docs|bench)/[\w./-]+)\)", README))
+    assert len(cited) >= 8, cited
+    assert [p for p in sorted(cited) if not (ROOT / p).exists()] == []
+    package = ROOT / "src" / "spinscope"
+    layers = "analysis|ingest|store|report|batch|evaluation|training|interchange|api|cli"
+    modules = set(re.findall(rf"`((?:{layers})/[\w/]*(?:\.py)?)`", README))
+    assert len(modules) >= 10, modules
+    assert [m for m in sorted(modules) if not (package / m).exists()] == []

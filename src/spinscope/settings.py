@@ -110,8 +110,9 @@ SCHEMA: dict[str, Setting] = {
     ),
     "techniques_paragraphs.languages": Setting(
         "fr,de,it,pl,ru",
-        "Languages (of the text, guessed from its function words) in which the multilingual "
-        "paragraph model gives the SemEval-2023 techniques: any of en, fr, de, it, pl, ru. "
+        "Languages (of a paragraph, as the language detector names it) in which the "
+        "multilingual paragraph model gives the SemEval-2023 techniques: any of en, fr, de, it, "
+        "pl, ru. "
         "English is left to the English tagger by default (better on English dev).",
     ),
     "techniques_paragraphs.tagger": Setting(

@@ -48,3 +48,19 @@ def test_every_interface_goes_through_the_seam():
     assert served is Pipeline.for_settings(service.analysis_settings(settings(5)))
     assert "serve.api_token" not in served.settings
     assert pipeline_module.Pipeline is Pipeline
+
+
+def test_settings_that_leave_no_analyser_are_refused_in_one_line():
+    """``pipeline.analyzers=roles`` without ``roles.enabled`` (or empty) ran nothing and printed
+    "No persuasion techniques found"; it is a settings error that says why."""
+    import pytest
+
+    from spinscope.analysis.pipeline import analyzer_names
+    from spinscope.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"no analyser to run \(roles runs only with roles"):
+        analyzer_names(load_settings({"pipeline.analyzers": "roles"}))
+    with pytest.raises(ConfigError, match="no analyser to run; name at least one"):
+        analyzer_names(load_settings({"pipeline.analyzers": ""}))
+    enabled = {"pipeline.analyzers": "roles", "roles.enabled": "true"}
+    assert analyzer_names(load_settings(enabled)) == ["roles"]

@@ -225,3 +225,36 @@ def test_a_hostile_feed_sends_no_terminal_commands_through_error_lines(capsys, t
     assert code == EXIT_PARTIAL and err.count("spinscope: failed: ") == 2
     assert "\x1b" not in err and "\x07" not in err
     assert "http://x.example/\\x1b]0;PWNED\\x07" in err and "http://x.example/b\\x1b[2J" in err
+
+
+@pytest.mark.parametrize(
+    "module,extra", [("cassis", "corpus"), ("matplotlib", "corpus"), ("ray", "ray"),
+                     ("uvicorn", "web")],
+)  # fmt: skip
+def test_a_missing_extra_names_the_extra_to_install(capsys, monkeypatch, module, extra):
+    """README: an optional dependency missing is exit 3 with the extra that installs it (an
+    INCEpTION export without dkpro-cassis used to say "reinstall ... the [train] extra")."""
+    from spinscope.cli import commands
+
+    def missing(*_args):
+        raise ModuleNotFoundError(f"No module named '{module}'", name=module)
+
+    monkeypatch.setattr(commands, "cmd_settings", missing)
+    code, _, err = run(capsys, "settings")
+    assert code == EXIT_MODEL
+    assert_one_line_error(err, f"[{extra}] extra", f"pip install 'spinscope[{extra}]'")
+    assert "[train]" not in err
+
+
+def test_a_chained_import_error_names_the_extra_of_its_cause():
+    from spinscope.cli.main import missing_dependency
+
+    try:
+        try:
+            raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+        except ImportError as exc:
+            raise ImportError("charts need matplotlib") from exc
+    except ImportError as exc:
+        line = missing_dependency(exc)
+    assert "pip install 'spinscope[corpus]'" in line and "reinstall" not in line
+    assert "reinstall" in missing_dependency(ModuleNotFoundError("x", name="onnxruntime"))

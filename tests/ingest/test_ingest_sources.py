@@ -203,3 +203,15 @@ def test_counting_lines_for_the_progress_bar_never_holds_a_whole_line(tmp_path):
         tracemalloc.stop()
     assert peak < 5 << 20, f"{peak:,} bytes held at once"
     assert hint == 3  # blank lines are not articles; the last line has no newline
+
+
+def test_a_blank_text_field_is_called_empty_not_unmapped(tmp_path):
+    """A line whose text field is there but blank is empty: --field would not help."""
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"text": "  "}\n{"body": ""}\n')
+    got = items(path)
+    assert "line 1: the 'text' field is empty" in got[0].error
+    assert "--field" not in got[0].error
+    assert "line 2: no text (field 'text'); map it with --field" in got[1].error
+    mapped = items(path, fields={"text": "body"})
+    assert "line 2: the 'body' field is empty" in mapped[1].error

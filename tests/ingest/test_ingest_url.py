@@ -108,10 +108,20 @@ def test_redirect_is_followed(server) -> None:
 
 def test_loopback_refused_by_default(server, ingest_error) -> None:
     url = server.url("/article")
-    with ingest_error("Refusing", url, "loopback", ALLOW_PRIVATE_ENV):
+    # the message names the setting's documented variable (SPINSCOPE_<SECTION>_<NAME>)
+    with ingest_error("Refusing", url, "loopback", "SPINSCOPE_INGEST_ALLOW_PRIVATE_URLS=true"):
         fetch_url(url)
     with ingest_error("Refusing", "localhost"):
         fetch_url(server.url("/article", host="localhost"))
+
+
+def test_the_settings_variable_the_refusal_names_allows_private(server, monkeypatch) -> None:
+    from spinscope.ingest.sources import ReadOptions
+    from spinscope.settings import load_settings
+
+    monkeypatch.setenv("SPINSCOPE_INGEST_ALLOW_PRIVATE_URLS", "true")
+    options = ReadOptions.from_settings(load_settings({}))
+    assert fetch_url(server.url("/plain"), **options.fetch_args()).text == TEXT.decode()
 
 
 def test_env_variable_allows_private(server, monkeypatch: pytest.MonkeyPatch) -> None:

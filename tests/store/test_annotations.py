@@ -279,3 +279,20 @@ def test_a_training_folder_that_is_a_file_is_one_line(store, tmp_path, capsys):
         f"spinscope: error: {taken} is a file, not a folder; give a new folder for --out."
     ]
     assert taken.read_text() == "mine"
+
+
+def test_cli_label_studio_round_trip_says_where_the_config_is_and_why_nothing_came_back(
+    store_path, tmp_path, capsys
+):
+    """Exported tasks re-imported untouched hold only predictions: the line says so, rather
+    than "read 0 annotated documents (no labels)"; the export line names the labelling config."""
+    tasks = tmp_path / "tasks.json"
+    assert main(["export", "--store", str(store_path), "--format", "label-studio",
+                 "--out", str(tasks)]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert f"and its labelling config to {tmp_path / 'tasks.label-config.xml'}" in err
+    argv = ["import-annotations", str(tasks), "--format", "label-studio"]
+    assert main([*argv, "--out", str(tmp_path / "train")]) == 0
+    err = capsys.readouterr().err
+    assert "read 0 annotated documents" in err and "no task has an annotation" in err
+    assert len(err.strip().splitlines()) == 1

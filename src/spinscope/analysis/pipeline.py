@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from spinscope.analysis import language, voice
-from spinscope.errors import IngestError
+from spinscope.errors import ConfigError, IngestError
 from spinscope.model.document import AnalysisResult, Document, Finding
 from spinscope.registry import create_analyzer
 from spinscope.settings import SCHEMA, public
@@ -41,7 +41,14 @@ def analyzer_names(settings: dict[str, Any]) -> list[str]:
     ``spinscope.analysis.roles``)."""
     names = settings.get("pipeline.analyzers", "techniques,claims,framing")
     out = [n.strip() for n in str(names).split(",") if n.strip()]
-    return [n for n in out if n != "roles" or settings.get("roles.enabled", False)]
+    kept = [n for n in out if n != "roles" or settings.get("roles.enabled", False)]
+    if not kept:  # else every text "has no techniques", silently: nothing looked
+        why = " (roles runs only with roles.enabled=true)" if out else ""
+        raise ConfigError(
+            f"Setting pipeline.analyzers leaves no analyser to run{why}; name at least one of "
+            "techniques, techniques_paragraphs, claims, framing."
+        )
+    return kept
 
 
 class Pipeline:

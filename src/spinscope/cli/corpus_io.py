@@ -10,6 +10,11 @@ from pathlib import Path
 from spinscope.errors import StoreError
 from spinscope.model.wording import plural
 
+# why an import read nothing, where the tool keeps spinscope's own spans apart
+NOTHING_READ = {
+    "label-studio": "no task has an annotation (the predictions, spinscope's own spans, are not "
+    "read back: accept or correct them in Label Studio, then export the project as JSON)",
+}
 UNITS = {"parquet": "row", "csv": "row", "failures": "failure record", "stories-jsonl": "story"}
 
 
@@ -20,7 +25,12 @@ def export_command(args) -> int:
     with Store(args.store, read_only=True) as store:
         n = export(store, args.format, args.out, taxonomy=args.taxonomy)
     counted = plural(n, UNITS.get(args.format, "document"))
-    print(f"spinscope: exported {counted} as {args.format} to {args.out}", file=sys.stderr)
+    line = f"spinscope: exported {counted} as {args.format} to {args.out}"
+    if args.format == "label-studio":  # the project needs it: say where it is
+        from spinscope.interchange.label_studio import config_path
+
+        line += f", and its labelling config to {config_path(Path(args.out))}"
+    print(line, file=sys.stderr)
     return 0
 
 
@@ -47,6 +57,8 @@ def import_command(args) -> int:
             f" ({plural(counts['left_out'], 'span')} with no PTC-2020 technique, only in "
             "semeval23/)"
         )
+    if not docs:
+        line += f"; {NOTHING_READ.get(args.format, 'no document in it has a labelled span')}"
     if counts["semeval23"]:
         line += f"; train with --ptc {args.out} --semeval23 {counts['semeval23']}"
     if args.store:

@@ -1,9 +1,9 @@
 """The command line: the only place that parses arguments, prints and chooses exit codes.
 
 Exit codes: 0 success; 1 bad input or settings (one line on stderr, no traceback); 2 usage
-error (argparse); 3 a model or dataset is missing or broken; 4 a run finished but some records
-failed (``batch`` records them in the store's failures table, ``analyze`` of a JSONL file prints
-one line for each); 130 interrupted.
+error (argparse); 3 a model, a dataset or an optional dependency (an extra) is missing or
+broken; 4 a run finished but some records failed (``batch`` records them in the store's
+failures table, ``analyze`` of a JSONL file prints one line for each); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPT = 0, 1, 2, 3, 130
 # code as spinscope.batch.EXIT_PARTIAL
 EXIT_PARTIAL = 4
 TAXONOMIES = (SEMEVAL2023, PTC2020)
+STORE_HELP = "the DuckDB store file that `spinscope batch` wrote"
 
 
 def default_data_dir() -> Path:
@@ -150,7 +151,8 @@ def _add_batch_parser(sub) -> None:
         help="JSONL/CSV: which column holds text, html, title, url, outlet or date, "
         "e.g. --field text=body --field outlet=source",
     )
-    p.add_argument("--engine", choices=("local", "ray"), default="local")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local processes (default), or Ray actors (the [ray] extra)")  # fmt: skip
     p.add_argument("--address", help="ray: the cluster address (default: a local Ray instance)")
     p.add_argument(
         "--workers", type=int, default=1, help="worker processes (local) or actors (ray)"
@@ -165,19 +167,20 @@ def _add_stats_parser(sub) -> None:
     from spinscope.store.stats import GROUPS
 
     p = sub.add_parser("stats", help="trends in a store: by outlet, month, technique or narrative")
-    p.add_argument("--store", required=True)
+    p.add_argument("--store", required=True, help=STORE_HELP)
     p.add_argument(
         "--by",
         choices=(*GROUPS, "story"),
         default="outlet",
-        help="story: one row per story (run `spinscope stories` first)",
+        help="the rows (default outlet); story: one row per story (run `spinscope stories` first)",
     )
     p.add_argument(
         "--taxonomy", choices=TAXONOMIES, default="semeval2023",
         help="which technique taxonomy to count",
     )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--charts", metavar="DIR", help="write PNG charts and an HTML page here")
+    p.add_argument("--charts", metavar="DIR",
+                   help="write PNG charts and an HTML page here (the [corpus] extra)")  # fmt: skip
 
 
 def _add_export_parser(sub) -> None:
@@ -186,7 +189,7 @@ def _add_export_parser(sub) -> None:
     p = sub.add_parser(
         "export", help="export a store: tables, or tasks for annotation tools (round trips)"
     )
-    p.add_argument("--store", required=True)
+    p.add_argument("--store", required=True, help=STORE_HELP)
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS, help=formats_help())
     p.add_argument("--out", required=True,
                    help="output file, or a folder for brat and inception")  # fmt: skip
@@ -197,7 +200,8 @@ def _add_export_parser(sub) -> None:
 def _add_serve_parser(sub) -> None:
     p = sub.add_parser("serve", help="the web app and HTTP API (needs the [web] extra)")
     p.add_argument("--store", help="a corpus store to browse (and to keep analysed documents in)")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")  # fmt: skip
     p.add_argument("--port", type=_port, default=8000, help="0-65535 (default 8000)")
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                    help="a host name to answer to besides localhost, 127.0.0.1 and [::1] (a "
@@ -249,13 +253,13 @@ def _add_stories_parser(sub) -> None:
         help="group a store's documents into stories (the same event across outlets and "
         "languages); new documents join existing stories",
     )
-    p.add_argument("--store", required=True)
+    p.add_argument("--store", required=True, help=STORE_HELP)
     p.add_argument(
         "--threshold",
         type=float,
         default=None,
-        help="cosine similarity to a story's centroid to join it (default: the "
-        "measured one, see BENCHMARKS.md)",
+        help="cosine similarity to a story's centroid to join it (default 0.66, chosen on a "
+        "gold set: see BENCHMARKS.md)",
     )
     p.add_argument(
         "--window-days",
@@ -294,17 +298,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spinscope: error: {inert(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except ImportError as exc:
-        print(
-            f"spinscope: error: a dependency is missing or broken ({exc}); reinstall spinscope "
-            "with pip install -e . (and the [train] extra for training).",
-            file=sys.stderr,
-        )
+        print(f"spinscope: error: {missing_dependency(exc)}", file=sys.stderr)
         return EXIT_MODEL
     except KeyboardInterrupt:
         print("spinscope: interrupted", file=sys.stderr)
         return EXIT_INTERRUPT
     except BrokenPipeError:
         return EXIT_OK
+
+
+# the optional dependencies and the extra that installs each (pyproject.toml)
+EXTRAS = {
+    "matplotlib": "corpus", "cassis": "corpus", "ray": "ray", "fastapi": "web",
+    "uvicorn": "web", "multipart": "web", "torch": "train", "transformers": "train",
+}  # fmt: skip
+
+
+def missing_dependency(exc: ImportError) -> str:
+    """The line for a module that cannot be imported: the extra that installs it, where one
+    does (``--charts`` without matplotlib is not a broken install), else reinstall."""
+    cause = exc.__cause__ if isinstance(exc.__cause__, ImportError) else exc
+    name = (cause.name or "").split(".")[0]
+    if name in EXTRAS:
+        hint = f"pip install 'spinscope[{EXTRAS[name]}]'"
+        return f"this needs the [{EXTRAS[name]}] extra ({name} is missing): {hint}."
+    return (
+        f"a dependency is missing or broken ({exc}); reinstall spinscope with pip install -e . "
+        "(and the [train] extra for training)."
+    )
 
 
 def print_json(data: object) -> None:

@@ -249,10 +249,20 @@ def _record_doc(
         if not (isinstance(text, str) and text.strip()) and not (
             isinstance(html, str) and html.strip()
         ):
-            wanted = fields.get("text", "text")
-            raise IngestError(f"no text (field '{wanted}'); map it with --field text=NAME.")
+            raise IngestError(_no_text(record, fields))
     _check_url(record.get("url"))
     return _record_to_doc(record, source=source, number=number)
+
+
+def _no_text(record: dict[str, Any], fields: Mapping[str, str]) -> str:
+    """Why a mapped record has no text: its text (or html) field is there but blank, or missing
+    (then the column may have another name: ``--field``)."""
+    wanted = fields.get("text", "text")
+    present = [name for name in ("text", "html") if isinstance(record.get(name), str)]
+    if present:
+        column = fields.get(present[0], present[0])
+        return f"the '{column}' field is empty; give it a news text with at least one word."
+    return f"no text (field '{wanted}'); map it with --field text=NAME."
 
 
 def _check_url(url: Any) -> None:

@@ -38,7 +38,8 @@ from typing import Any
 import httpx
 
 from spinscope.errors import IngestError
-from spinscope.ingest._addresses import ALLOW_PRIVATE_ENV, blocked_reason, private_urls_allowed
+from spinscope.ingest._addresses import ALLOW_PRIVATE_ENV as ALLOW_PRIVATE_ENV  # re-exported
+from spinscope.ingest._addresses import blocked_reason, private_urls_allowed
 from spinscope.ingest._decode import decode_bytes, looks_like_html, one_line, sniff_html_charset
 from spinscope.ingest.html import from_html
 from spinscope.ingest.text import from_text
@@ -61,8 +62,9 @@ _HEADERS = {
 _ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": 32 + 15}
 _FIX_PRIVATE = (
     "private and local addresses are refused to protect the network; if you trust this URL, "
-    f"use --set ingest.allow_private_urls=true or set {ALLOW_PRIVATE_ENV}=1"
-)
+    "use --set ingest.allow_private_urls=true or set SPINSCOPE_INGEST_ALLOW_PRIVATE_URLS=true"
+)  # the setting's own variable (SPINSCOPE_<SECTION>_<NAME>, as the README says); the older
+# SPINSCOPE_ALLOW_PRIVATE_URLS=1 (ALLOW_PRIVATE_ENV) works too
 
 
 class _Deadline:

@@ -39,8 +39,13 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
             task["annotations"] = [{"result": [ls_region(k, s) for k, s in enumerate(doc.human)]}]
         tasks.append(task)
     out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
-    out.with_name(f"{out.stem}.label-config.xml").write_text(label_config(taxonomy))
+    config_path(out).write_text(label_config(taxonomy))
     return len(tasks)
+
+
+def config_path(out: Path) -> Path:
+    """Where ``write`` puts the labelling config of the tasks file ``out``."""
+    return out.with_name(f"{out.stem}.label-config.xml")
 
 
 def ls_region(k: int, span: Span) -> dict[str, Any]:
