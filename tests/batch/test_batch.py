@@ -258,3 +258,17 @@ def test_stdin_is_refused_before_the_store_is_created(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "batch does not read stdin ('-')" in err[0]
     assert not store.exists()
+
+
+@pytest.mark.parametrize("analyzers", ["", "roles"])
+def test_settings_that_run_no_analyser_are_refused_before_the_store_is_created(
+    tmp_path, capsys, analyzers
+):
+    # the refusal came from the engine's Pipeline, after the store file had been created
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    setting = f"pipeline.analyzers={analyzers}"
+    assert main(["batch", str(docs), "--store", str(store), "--set", setting]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "leaves no analyser to run" in err[0]
+    assert not store.exists()

@@ -187,6 +187,19 @@ def test_serve_on_a_port_in_use_says_so_before_loading_the_models(capsys, monkey
     assert_one_line_error(err, f"Cannot listen on 127.0.0.1:{port}: Address already in use")
 
 
+@pytest.mark.parametrize("analyzers", ["", "roles"])
+def test_serve_with_settings_that_run_no_analyser_is_a_settings_error(capsys, tmp_path, analyzers):
+    # each worker refused them while loading: "An analysis worker could not start", exit 3,
+    # after "starting the analysis workers" and with the --store file already created
+    pytest.importorskip("uvicorn", reason="serve needs the [web] extra")
+    store = tmp_path / "s.duckdb"
+    argv = ["--port", "0", "--store", str(store), "--set", f"pipeline.analyzers={analyzers}"]
+    code, _, err = run(capsys, "serve", *argv)
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "Setting pipeline.analyzers leaves no analyser to run")
+    assert not store.exists()
+
+
 @pytest.mark.parametrize(
     ("outputs", "needle"),
     [

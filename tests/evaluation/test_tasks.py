@@ -32,6 +32,16 @@ def test_cli_task_and_language_choices_come_from_the_table(monkeypatch):
     assert "toy" in _choices(p, "task") and "XX" in _choices(p, "lang")
 
 
+def test_the_task_argument_has_help_from_the_table(monkeypatch):
+    # `spinscope eval --help` listed the task names with no word on what each one scores
+    monkeypatch.setitem(tasks.TASKS, "toy", tasks.Task("toy", "a toy 100% task", lambda o: {}))
+    p = _eval_parser()
+    text = "".join(p.format_help().split())  # argparse wraps lines, also after a hyphen
+    assert "TASKthetasktoscore,oneof:" in text
+    for name, task in tasks.TASKS.items():
+        assert f"{name}:{''.join(task.help.split())}" in text
+
+
 def test_every_task_has_a_text_formatter():
     assert set(FORMATTERS) == set(tasks.TASKS)
 

@@ -68,8 +68,23 @@ def test_undated_documents_are_grouped_apart_and_the_summary_says_so(tmp_path):
     line = summary_line(summary)
     assert line.count("\n") == 0
     assert (
-        "2 documents without a date, grouped only with undated documents (no time window)" in line
+        "placed 3 documents (2 new stories, 0 existing joined), 2 without a date and grouped "
+        "only with undated documents (no time window); the store has 2 stories" in line
     )
+
+
+def test_the_undated_count_is_of_the_documents_this_run_placed(tmp_path):
+    # a second run that placed nothing repeated "2 documents without a date" from the store
+    with Store(tmp_path / "u.duckdb") as store:
+        store.write([result(DAM_EN, "Dam undated", "Blog", None),
+                     result(DAM_EN2, "Dam undated 2", "Blog 2", None)])  # fmt: skip
+        assert "2 without a date" in summary_line(cluster_store(store, KeywordEncoder()))
+        again = cluster_store(store, KeywordEncoder())
+        store.write([result(DAM_RU, "Dam dated", "Wire", "2024-06-06", lang="ru")])
+        dated = cluster_store(store, KeywordEncoder())
+    assert again["placed"] == 0 and again["undated_documents"] == 2  # the JSON keeps both
+    assert "without a date" not in summary_line(again)
+    assert dated["placed"] == 1 and "without a date" not in summary_line(dated)
 
 
 def unit(*xs: float) -> np.ndarray:

@@ -28,7 +28,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from spinscope.analysis.pipeline import Pipeline
+from spinscope.analysis.pipeline import Pipeline, analyzer_names
 from spinscope.api.workers import (
     AnalysisFailed,
     DeadlinePassed,
@@ -71,6 +71,8 @@ class Service:
         pipeline: Any = None,
         workers: bool | None = None,
     ) -> None:
+        if pipeline is None:  # a settings error (exit 1), before a store or a worker is made
+            analyzer_names(settings)
         self.settings = settings
         # without --store, analysed documents live in memory for the life of the process
         self.store = Store(store_path or ":memory:")

@@ -80,11 +80,14 @@ def run_batch(
     """Analyse every new document of ``inputs`` into the store at ``store_path``.
 
     Raises:
-        ConfigError: No inputs, an input path that does not exist, an unknown engine, or a bad
-            worker count.
+        ConfigError: No inputs, an input path that does not exist, an unknown engine, a bad
+            worker count, or settings that leave no analyser to run.
         StoreError: The store cannot be opened or written.
     """
     sources = _checked_sources(inputs, engine, workers, batch_size)
+    from spinscope.analysis.pipeline import analyzer_names  # imported where it is used
+
+    analyzer_names(settings)  # refused here, not by each worker once the store is created
     hints = [count_hint(s) for s in sources]
     total = sum(cast(list[int], hints)) if all(h is not None for h in hints) else None
     summary = Summary(run_id=uuid.uuid4().hex[:12])

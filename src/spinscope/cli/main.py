@@ -109,10 +109,17 @@ def _add_eval_parser(sub) -> None:
     from spinscope.evaluation.tasks import TASKS, options
 
     p = sub.add_parser("eval", help="official metrics on a research dataset")
-    p.add_argument("task", choices=tuple(TASKS))
+    p.add_argument("task", choices=tuple(TASKS), metavar="TASK", help=_task_help(TASKS))
     _add_options(p, options())
     p.add_argument("--json", action="store_true", help="print one JSON object")
     _add_settings_args(p)
+
+
+def _task_help(tasks: dict) -> str:
+    """Each task of the eval table as it is now, with what it scores (``%`` escaped for
+    argparse); the argument had no help, so --help named tasks without saying what they are."""
+    listed = "; ".join(f"{name}: {task.help}" for name, task in tasks.items())
+    return f"the task to score, one of: {listed}".replace("%", "%%")
 
 
 def _add_options(p: argparse.ArgumentParser, table: dict[str, tuple[tuple, dict]]) -> None:

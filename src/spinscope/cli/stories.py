@@ -41,19 +41,21 @@ def stories_command(args) -> int:
 def summary_line(s: dict) -> str:
     """One line: what this run placed, and what the store holds now."""
     new = plural(s["new_stories"], "new story", "new stories")
-    line = (
-        f"spinscope: placed {plural(s['placed'], 'document')} ({new}, {s['joined_stories']} "
-        f"existing joined); the store has {plural(s['stories'], 'story')}, "
-        f"{s['multi_document_stories']} with more than one document"
+    # the undated among those placed now: the store's count ("undated_documents" in the JSON)
+    # was repeated by every later run, which placed nothing
+    undated = (
+        f", {s['undated']} without a date and grouped only with undated documents (no time "
+        "window)"
+        if s["undated"]
+        else ""
     )
     if s["placed"] == 0 and s["stories"] == 0:
-        line = "spinscope: the store has no documents to group into stories"
-    if s["undated_documents"]:
-        line += (
-            f"; {plural(s['undated_documents'], 'document')} without a date, grouped only "
-            "with undated documents (no time window)"
-        )
-    return line + "."
+        return "spinscope: the store has no documents to group into stories."
+    return (
+        f"spinscope: placed {plural(s['placed'], 'document')} ({new}, {s['joined_stories']} "
+        f"existing joined){undated}; the store has {plural(s['stories'], 'story')}, "
+        f"{s['multi_document_stories']} with more than one document."
+    )
 
 
 def unread_lines(s: dict, store: str) -> list[str]:
