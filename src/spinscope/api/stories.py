@@ -16,9 +16,9 @@ from fastapi.templating import Jinja2Templates
 
 from spinscope.api.service import Service
 from spinscope.errors import StoreError
-from spinscope.model.language import NAMES, language_name
+from spinscope.model.language import NAMES
 from spinscope.store.stories import has_stories
-from spinscope.store.story_space import unread_counts
+from spinscope.store.story_space import unread_counts, unread_sentence
 from spinscope.store.story_view import list_stories, story_view
 
 MAX_ID = 2**31 - 1
@@ -46,19 +46,7 @@ def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> 
     note = None if rows else "No story matches (or the store has no documents yet)."
     if rows and all(r["documents"] == 1 for r in rows):
         note = "Every story has one document so far: no event is covered twice yet."
-    return {"stories": rows, "note": note, "unread": unread, "unread_note": unread_note(unread)}
-
-
-def unread_note(unread: dict[str, int]) -> str | None:
-    """The documents left as their own stories because the story encoder cannot read their
-    language, by language (None where there are none)."""
-    if not unread:
-        return None
-    counts = ", ".join(f"{language_name(code)} {n}" for code, n in unread.items())
-    total = sum(unread.values())
-    return (f"{total} document{'s' if total != 1 else ''} in languages the story encoder cannot "
-            f"read ({counts}) {'are' if total != 1 else 'is'} each a story of its own: "
-            "they are never grouped with other documents.")  # fmt: skip
+    return {"stories": rows, "note": note, "unread": unread, "unread_note": unread_sentence(unread)}
 
 
 def story_data(service: Service, story_id: int) -> dict[str, Any]:

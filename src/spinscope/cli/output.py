@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from spinscope.errors import IngestError
-
-# C0 controls but tab and line feed, DEL and C1 controls: ESC and CSI start terminal commands
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from spinscope.model.wording import CONTROL_CHARS
 
 
 def inert(message: object) -> str:
     """``message`` with its control characters written out (``\\x1b``): an error line names
     a feed's links or a server's redirect, which must not send commands to the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(message))
+    return CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", str(message))
 
 
 def write(path: str, content: str) -> None:

@@ -44,8 +44,7 @@ def summary_line(s: dict) -> str:
     # the undated among those placed now: the store's count ("undated_documents" in the JSON)
     # was repeated by every later run, which placed nothing
     undated = (
-        f", {s['undated']} without a date and grouped only with undated documents (no time "
-        "window)"
+        f", {s['undated']} without a date and grouped only with undated documents (no time window)"
         if s["undated"]
         else ""
     )
@@ -61,16 +60,11 @@ def summary_line(s: dict) -> str:
 def unread_lines(s: dict, store: str) -> list[str]:
     """What became of the documents in languages the story encoder cannot read: left as their
     own stories (by language), or still in stories grouped by an earlier version."""
-    from spinscope.model.language import language_name
+    from spinscope.store.story_space import unread_sentence
 
     out = []
-    alone = s.get("unread") or {}
-    if alone:
-        counts = ", ".join(f"{language_name(code)} {n}" for code, n in alone.items())
-        out.append(
-            f"spinscope: {plural(sum(alone.values()), 'document')} in languages the story "
-            f"encoder cannot read were left as their own stories: {counts}."
-        )
+    if sentence := unread_sentence(s.get("unread") or {}):
+        out.append(f"spinscope: {sentence}")
     if s.get("unread_grouped"):
         out.append(
             f"spinscope: {plural(s['unread_grouped'], 'document')} in languages the story "

