@@ -6,7 +6,9 @@ store with its language, and grouped by ``store.stories.cluster_store`` with the
 encoder: the code that `spinscope stories` runs. The SemEval datasets give no publication
 dates, so every document is undated (the time window is not exercised). Each half of the gold
 (``choose``, ``report``; fixed per event in the TSV) is clustered in its own store, so the
-``report`` half is never seen while choosing.
+``report`` half is never seen while choosing. The English-Russian half (``enru-choose``,
+``enru-report``, s16-enru: EN-RU same-event pairs and same-topic different-event EN and RU
+articles) is scored the same way, each part in its own store (``--half enru``).
 
 Scores are pairwise over all pairs of articles of a half: a pair is positive in the gold when
 both articles have the same event id (distractors are one-article events), and predicted
@@ -14,7 +16,7 @@ positive when both land in one story. English-Russian pairs and all cross-langua
 also scored on their own.
 
     python bench/stories_gold_eval.py [--data ../shared/data] [--gold bench/gold/stories_gold.tsv]
-        [--half choose|report|both] [--thresholds 0.4 0.45 ...] [--show]
+        [--half choose|report|both|enru|enru-choose|enru-report] [--thresholds 0.4 ...] [--show]
 
 ``--thresholds`` sweeps thresholds (choose the default on the ``choose`` half only); without
 it, the shipped ``THRESHOLD`` is scored. ``--lead-words N`` (an experiment) encodes the title and
@@ -51,6 +53,10 @@ from typing import Any
 
 GOLD = Path(__file__).with_name("gold") / "stories_gold.tsv"
 HALVES = ("choose", "report")
+# the English-Russian half (s16-enru): hand-read EN-RU same-event pairs and same-topic hard
+# negatives, split by event into a part to choose on and a part to report
+ENRU_HALVES = ("enru-choose", "enru-report")
+HALF_CHOICES = {"both": HALVES, "enru": ENRU_HALVES, **{h: (h,) for h in HALVES + ENRU_HALVES}}
 
 
 @dataclass(frozen=True)
@@ -219,7 +225,8 @@ def read_means(path: Path) -> dict:
                 for lang, m in zip(data["languages"], data["means"], strict=True)}  # fmt: skip
 
 
-def enru_cosines(data: Path, gold: Sequence[GoldArticle], encoder: Any, means) -> list[tuple]:
+def enru_cosines(data: Path, gold: Sequence[GoldArticle], encoder: Any, means,
+                 halves: Sequence[str] = HALVES) -> list[tuple]:  # fmt: skip
     """For each half, each same-event English-Russian gold pair with its raw and centred cosine
     of title+lead vectors, and the half's highest cosines (raw, centred) between an English and
     a Russian article of different events, as ``(half, en id, ru id, raw, centred)`` rows (the
@@ -228,7 +235,7 @@ def enru_cosines(data: Path, gold: Sequence[GoldArticle], encoder: Any, means) -
     from spinscope.store.story_space import centre
 
     out = []
-    for half in HALVES:
+    for half in halves:
         part = [a for a in gold if a.half == half and a.language in ("en", "ru")]
         docs = load_half(data, part)
         vecs = encode([lead_text(r.doc.title, r.doc.text) for r in docs], encoder)
@@ -267,9 +274,10 @@ def _show(data: Path, part: Sequence[GoldArticle], stories: Sequence[int]) -> No
 def _table(res: dict, cross: str) -> None:
     for half, per_t in res.items():
         for t, s in per_t.items():
-            n_enru = s["en_ru"]["tp"] + s["en_ru"]["fn"]
-            print(f"| {half} | {t:.3f} | {cross} | {_fmt(s['all'])} | {_fmt(s['en_ru'])} | "
-                  f"{n_enru} | {s['cross']['f1']:.3f} | {len(set(s['stories']))} |")  # fmt: skip
+            er, cr = s["en_ru"], s["cross"]
+            print(f"| {half} | {t:.3f} | {cross} | {_fmt(s['all'])} | {_fmt(er)} | "
+                  f"{er['tp']} of {er['tp'] + er['fn']} | {er['fp']} | {cr['f1']:.3f} | "
+                  f"{cr['fp']} | {len(set(s['stories']))} |")  # fmt: skip
 
 
 def _centre_all(data: Path, gold_path: Path, encoder: Any, means: dict) -> tuple[Any, dict]:
@@ -293,7 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--gold", default=str(GOLD))
-    ap.add_argument("--half", choices=[*HALVES, "both"], default="both")
+    ap.add_argument("--half", choices=list(HALF_CHOICES), default="both",
+                    help="both = choose + report; enru = enru-choose + enru-report")  # fmt: skip
     ap.add_argument("--thresholds", type=float, nargs="*")
     ap.add_argument("--show", action="store_true")
     ap.add_argument("--lead-words", type=int, default=None)
@@ -317,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (data / "semeval2023-task3").is_dir() or not (data / "semeval2025-task10").is_dir():
         print(f"stories_gold_eval: no SemEval-2023/2025 data under {data}", file=sys.stderr)
         return 2
-    halves = HALVES if a.half == "both" else (a.half,)
+    halves = HALF_CHOICES[a.half]
     encoder = Cached(make_encoder(a.encoder))
     if a.means:
         try:
@@ -330,16 +339,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if a.centre_all:
         encoder, means = _centre_all(data, Path(a.gold), encoder, means or language_means())
     print(f"encoder: {a.encoder}")
-    print("| half | threshold | cross | P | R | F1 | EN-RU P | EN-RU R | EN-RU F1 | EN-RU pairs | "
-          "cross-lang F1 | stories |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| half | threshold | cross | P | R | F1 | EN-RU P | EN-RU R | EN-RU F1 | EN-RU linked | "
+          "EN-RU false links | cross-lang F1 | cross-lang false links | stories |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for cross in a.cross or [None]:
         res = evaluate(data, Path(a.gold), halves, a.thresholds, encoder, a.raw, cross, means)
         _table(res, "-" if a.raw else "shipped" if cross is None else f"{cross:.3f}")
     if a.pairs:
         print("\n| half | EN | RU | raw cosine | centred cosine |\n|---|---|---|---|---|")
         for half, en, ru, raw, cen in enru_cosines(data, read_gold(Path(a.gold)), encoder,
-                                                   means or language_means()):  # fmt: skip
+                                                   means or language_means(), halves):  # fmt: skip
             print(f"| {half} | {en} | {ru} | {raw:.3f} | {cen:.3f} |")
     if a.show:
         gold = read_gold(Path(a.gold))
