@@ -322,8 +322,7 @@ def cluster_store(
 
     Returns a summary (documents placed, new stories, stories joined, undated documents, with
     ``readable`` those it left alone by language (``unread``), and ``story_totals``); raises
-    ConfigError (threshold or window out of range) or StoreError.
-    """
+    ConfigError (threshold or window out of range) or StoreError."""
     _check(threshold, window_days)
     if cross_threshold is not None:
         _check(cross_threshold, window_days)
@@ -356,8 +355,8 @@ def cluster_store(
         "threshold": threshold,
         "window_days": window_days,
     }
-    if readable is not None:  # this run's, not the store's (counted again on every run)
-        summary["unread"] = placed_alone([new[k][4] for k, a in enumerate(alone) if a])
+    if readable is not None:  # this run's (the store's was counted again on every run)
+        summary["unread"] = placed_alone([r[4] for r, a in zip(new, alone, strict=True) if a])
     return summary | story_totals(store, readable)
 
 
