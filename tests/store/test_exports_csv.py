@@ -83,3 +83,26 @@ def test_rows_keep_their_order_and_parquet_is_untouched(store, hostile_store, tm
     export(hostile_store, "parquet", tmp_path / "h.parquet")
     texts = duckdb.sql(f"SELECT text FROM read_parquet('{tmp_path / 'h.parquet'}')").fetchall()
     assert texts == [("=HYPERLINK",)]  # parquet holds typed values, read by no spreadsheet
+
+
+class Counting:
+    """A connection that counts the statements which run a query (DESCRIBE only binds one)."""
+
+    def __init__(self, con) -> None:
+        self.con, self.runs = con, []
+
+    def execute(self, sql, *args):
+        if not sql.lstrip().upper().startswith("DESCRIBE"):
+            self.runs.append(sql)
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_an_export_runs_its_select_once(hostile_store, tmp_path, monkeypatch, fmt):
+    counting = Counting(hostile_store.con)
+    monkeypatch.setattr(hostile_store, "con", counting)
+    assert copy_to(hostile_store, "SELECT * FROM documents", tmp_path / f"d.{fmt}", fmt) == 2
+    assert len(counting.runs) == 1 and counting.runs[0].startswith("COPY")

@@ -13,7 +13,7 @@ from spinscope.cli.main import main
 from spinscope.cli.stories import unread_lines
 from spinscope.store import Store
 from spinscope.store.stories import cluster_store
-from spinscope.store.story_space import READABLE, unread_counts
+from spinscope.store.story_space import READABLE, unread_counts, unread_sentence
 from spinscope.store.story_view import story_view
 from story_fixtures import DAM_EN, DAM_EN2, KeywordEncoder, result
 
@@ -101,7 +101,7 @@ def test_a_new_batch_obeys_the_rule_and_never_joins_a_lone_story(tmp_path):
         hi = stories_of(store, "hi")
         assert hi[:2] == before and len(set(hi)) == 3 and sizes(store, hi) == {1}
         assert summary["joined_stories"] == 1  # the English dam story, nothing else
-        assert summary["unread"] == {"hi": 3}
+        assert summary["unread"] == {"hi": 1}  # this run's: the two earlier ones are not repeated
 
 
 def test_stories_grouped_before_the_rule_are_counted_until_a_rebuild(tmp_path, capsys):
@@ -145,8 +145,8 @@ def test_cli_line_counts_them_by_language(tmp_path, capsys):
     assert main(["stories", "--store", str(path)]) == 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "placed 6 documents" in err[0]
-    assert err[1] == ("spinscope: 4 documents in languages the story encoder cannot read were "
-                      "left as their own stories: Hindi 4.")  # fmt: skip
+    assert err[1] == ("spinscope: 4 documents placed now are in languages the story encoder "
+                      "cannot read and were left as their own stories: Hindi 4.")  # fmt: skip
     with Store(path, read_only=True) as store:
         assert len(set(stories_of(store, "hi"))) == 4
         assert stories_of(store, "en") == stories_of(store, "ru")
@@ -155,3 +155,26 @@ def test_cli_line_counts_them_by_language(tmp_path, capsys):
 def test_summary_without_unread_documents_has_no_extra_line():
     assert unread_lines({"unread": {}, "unread_grouped": 0}, "x.duckdb") == []
     assert unread_lines({}, "x.duckdb") == []
+
+
+def test_the_line_counts_this_run_only_and_the_store_count_says_it_is_the_store(tmp_path):
+    # the line counted the whole store on every run, repeating the documents of earlier runs
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([*hindi(), *english()])
+        cluster_store(store, Collapsing(), readable=READABLE)
+        again = cluster_store(store, Collapsing(), readable=READABLE)  # nothing new
+        assert again["placed"] == 0 and again["unread"] == {}
+        assert unread_lines(again, "s.duckdb") == []
+        store.write(hindi("2024-06-07", LATER))
+        later = cluster_store(store, Collapsing(), readable=READABLE)
+        assert later["unread"] == {"hi": 1}
+        assert unread_lines(later, "s.duckdb") == [
+            "spinscope: 1 document placed now is in languages the story encoder cannot read "
+            "and was left as its own story: Hindi 1."
+        ]
+        alone, _ = unread_counts(store)
+        assert alone == {"hi": 5}
+        assert unread_sentence(alone, store=True) == (
+            "The store has 5 documents in languages the story encoder cannot read, each a "
+            "story of its own: Hindi 5."
+        )

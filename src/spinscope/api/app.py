@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, model_validator
 from spinscope import __version__
 from spinscope.api import corpus, stories
 from spinscope.api.auth import TokenCheck
-from spinscope.api.errors import BodyLimit, install_handlers
+from spinscope.api.errors import JSON_CSP, BodyLimit, install_handlers
 from spinscope.api.origin import CrossSiteCheck
 from spinscope.api.service import Service
 from spinscope.api.view import QUOTE_CHARS, page_context
@@ -122,8 +122,10 @@ def create_app(
 
 
 async def _security_headers(request: Request, call_next: Any) -> Response:
+    """nosniff on every response; the pages' policy on HTML, ``JSON_CSP`` on the rest."""
     response = await call_next(request)
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    page = response.headers.get("content-type", "").startswith("text/html")
+    response.headers.setdefault("Content-Security-Policy", CSP if page else JSON_CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -31,13 +31,19 @@ TYPES = {
     504: "timeout",
 }
 INTERNAL = "The server failed to handle this request; the server log has the details."
+# the policy for anything that is not a page (JSON, scripts, images): nothing may load or frame it
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def error_response(
     status: int, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
+    """The JSON error, with the headers every response carries (the middlewares that answer
+    before the app: cross-site, host, token, never reach ``app._security_headers``)."""
     body = {"error": {"status": status, "type": TYPES.get(status, "error"), "message": message}}
-    return JSONResponse(body, status_code=status, headers=headers)
+    safe = {"Content-Security-Policy": JSON_CSP, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer"}  # fmt: skip
+    return JSONResponse(body, status_code=status, headers=safe | (headers or {}))
 
 
 def install_handlers(app: FastAPI) -> None:

@@ -46,7 +46,8 @@ def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> 
     note = None if rows else "No story matches (or the store has no documents yet)."
     if rows and all(r["documents"] == 1 for r in rows):
         note = "Every story has one document so far: no event is covered twice yet."
-    return {"stories": rows, "note": note, "unread": unread, "unread_note": unread_sentence(unread)}
+    return {"stories": rows, "note": note, "unread": unread,
+            "unread_note": unread_sentence(unread, store=True)}  # fmt: skip
 
 
 def story_data(service: Service, story_id: int) -> dict[str, Any]:
@@ -68,8 +69,9 @@ def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     def api_stories(min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
         """The stories (largest first, at most `limit`, those with at least `min_documents`):
         id, documents, outlets, languages, dates, a title; a `note` where there are none or
-        every story has one document; `unread`: the documents in languages the story encoder
-        cannot read, each a story of its own, by language (and `unread_note` saying so)."""
+        every story has one document; `unread`: all the store's documents in languages the
+        story encoder cannot read, each a story of its own, by language (and `unread_note`
+        saying so; `spinscope stories` counts those it placed in that run)."""
         return stories_data(service, min_documents, limit)
 
     @app.get("/api/stories/{story_id}", tags=["stories"])

@@ -96,13 +96,13 @@ def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
 
 
 def copy_to(store: Store, select: str, out: Path, fmt: str) -> int:
-    """``COPY (select) TO out`` as parquet or CSV with a header; returns the row count. A CSV's
-    string cells are guarded against formula injection (``csv_cells``)."""
+    """``COPY (select) TO out`` as parquet or CSV with a header; returns the row count (what
+    DuckDB's COPY answers: the select runs once). A CSV's string cells are guarded against
+    formula injection (``csv_cells``)."""
     options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
     rows = select if fmt == "parquet" else guarded_select(store.con, select)
     path = str(out).replace("'", "''")  # COPY takes no parameter for the file name
-    store.con.execute(f"COPY ({rows}) TO '{path}' ({options})")
-    return int(store.con.execute(f"SELECT count(*) FROM ({select})").fetchone()[0])
+    return int(store.con.execute(f"COPY ({rows}) TO '{path}' ({options})").fetchone()[0])
 
 
 def export_jsonl(store: Store, out: Path) -> int:

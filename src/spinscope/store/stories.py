@@ -39,8 +39,9 @@ from spinscope.store.story_space import (
     centre,
     centred_sums,
     language_code,
+    placed_alone,
     story_languages,
-    unread_counts,
+    unread_grouped,
     unreadable,
 )
 from spinscope.store.story_vectors import DIMS, stored_vectors
@@ -319,9 +320,9 @@ def cluster_store(
     (``story_space.READABLE``, passed by `spinscope stories`), a document in another known
     language is not encoded and stays a story of its own that nothing joins (``Story.alone``).
 
-    Returns a summary (documents placed, new stories, stories joined, undated documents, and
-    ``story_totals``); raises ConfigError (threshold or window out of range) or StoreError.
-    """
+    Returns a summary (documents placed, new stories, stories joined, undated documents, with
+    ``readable`` those it left alone by language (``unread``), and ``story_totals``); raises
+    ConfigError (threshold or window out of range) or StoreError."""
     _check(threshold, window_days)
     if cross_threshold is not None:
         _check(cross_threshold, window_days)
@@ -354,6 +355,8 @@ def cluster_store(
         "threshold": threshold,
         "window_days": window_days,
     }
+    if readable is not None:  # this run's (the store's was counted again on every run)
+        summary["unread"] = placed_alone([r[4] for r, a in zip(new, alone, strict=True) if a])
     return summary | story_totals(store, readable)
 
 
@@ -368,7 +371,7 @@ def _unplaced(store: Store) -> list[tuple]:
 
 def story_totals(store: Store, readable: Collection[str] | None = None) -> dict[str, Any]:
     """The store's stories, those of more than one document and the undated documents; with
-    ``readable``, also ``unread`` and ``unread_grouped`` (``story_space.unread_counts``)."""
+    ``readable``, also ``unread_grouped`` (``story_space.unread_grouped``)."""
     row = store.query(
         "SELECT count(*), count(*) FILTER (WHERE size > 1), "
         "coalesce(sum(size) FILTER (WHERE NOT dated), 0) FROM stories"
@@ -376,7 +379,7 @@ def story_totals(store: Store, readable: Collection[str] | None = None) -> dict[
     out: dict[str, Any] = {"stories": int(row[0]), "multi_document_stories": int(row[1]),
                            "undated_documents": int(row[2])}  # fmt: skip
     if readable is not None:
-        out["unread"], out["unread_grouped"] = unread_counts(store, readable)
+        out["unread_grouped"] = unread_grouped(store, readable)
     return out
 
 

