@@ -182,8 +182,8 @@ class Clusterer:
         document's ``language`` (or where a language is unknown); with ``cross_threshold`` and
         a ``centred`` vector, the centred cosine against ``cross_threshold`` for the others
         (with ``centre_all``, ``sims`` are centred cosines already)."""
-        plain = self.cross_threshold is None or not language
-        if plain or (centred is None and not self.centre_all):
+        no_centred = centred is None and not self.centre_all
+        if self.cross_threshold is None or not language or no_centred:
             best = int(np.argmax(sims))
             return (best, float(sims[best])) if sims[best] >= self.threshold else (None, 0.0)
         langs = self._langs[rows]
