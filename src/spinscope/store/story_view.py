@@ -25,7 +25,8 @@ from spinscope.model.document import AnalysisResult
 from spinscope.model.language import language_name
 from spinscope.store.db import Store
 from spinscope.store.stories import require_stories
-from spinscope.store.story_space import READABLE, unreadable
+from spinscope.store.story_record import store_readable
+from spinscope.store.story_space import unreadable
 from spinscope.store.story_times import article_year, figure_period
 
 TAXONOMY = "semeval2023"
@@ -91,13 +92,15 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
         "outlets": columns,
         "figure_differences": figure_differences(columns),
         "only_in_one_outlet": only_in_one_outlet(by_outlet),
-        "notes": _notes(docs, columns),
+        "notes": _notes(docs, columns, store_readable(store)),
     }
 
 
-def _notes(docs: list[tuple[dict, AnalysisResult]], columns: list[dict]) -> list[str]:
+def _notes(
+    docs: list[tuple[dict, AnalysisResult]], columns: list[dict], readable: frozenset[str]
+) -> list[str]:
     notes = []
-    if len(docs) == 1 and unreadable(docs[0][0]["language"], READABLE):
+    if len(docs) == 1 and unreadable(docs[0][0]["language"], readable):
         lang = language_name(docs[0][0]["language"])
         notes.append(f"This document's language ({lang}) is one the story "
                      "encoder cannot read: it is a story of its own, never grouped with "
