@@ -143,7 +143,33 @@ def test_help_names_the_encoder_and_its_default(capsys):
     with pytest.raises(SystemExit):
         main(["stories", "--help"])
     out = " ".join(capsys.readouterr().out.split())
-    assert "--encoder {usem3,e5}" in out and "(default usem3)" in out
+    assert "--encoder {usem3,e5}" in out
+    assert "(default: the encoder the store was grouped with, usem3 for a store not grouped yet)" in out
+
+
+def test_cli_goes_on_with_the_encoder_the_store_was_grouped_with(tmp_path, monkeypatch):
+    """`spinscope stories` without --encoder on a store grouped with e5 goes on with e5 (it
+    stopped asking for --rebuild before); a store not grouped yet gets usem3."""
+    import spinscope.cli.stories as cli_stories
+
+    asked: list[str] = []
+
+    def options(encoder, threshold=None):
+        asked.append(encoder)
+        return {"encoder": Narrow(), "threshold": 0.5, "means": lean_means(),
+                "cross_threshold": 0.4, "centre_all": True, "record": encoder}  # fmt: skip
+
+    monkeypatch.setattr(cli_stories, "clustering_options", options)
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.write([result(DAM_EN, "Dam collapses", "Wire", "2024-06-06")])
+    assert main(["stories", "--store", str(path)]) == 0
+    with Store(path) as store:
+        cluster_store(store, Narrow(), means=lean_means(), cross_threshold=0.4, centre_all=True,
+                      record="e5", rebuild=True)  # fmt: skip
+        store.write([result(DAM_EN2, "Dam breaks", "Post", "2024-06-06")])
+    assert main(["stories", "--store", str(path)]) == 0
+    assert asked == ["usem3", "e5"]
 
 
 def test_shipped_e5_means():

@@ -271,11 +271,11 @@ def _add_stories_parser(sub) -> None:
     p.add_argument(
         "--encoder",
         choices=("usem3", "e5"),
-        default="usem3",
-        help="the title+lead vectors (default usem3); e5: multilingual-e5-small, opt-in, more "
-        "accurate on the story gold and reads Greek and Georgian, but 3-6x slower on a first "
-        "run (its graph is built once, about 15 s); a store grouped with one encoder needs "
-        "--rebuild to change",
+        default=None,
+        help="the title+lead vectors (default: the encoder the store was grouped with, usem3 "
+        "for a store not grouped yet); e5: multilingual-e5-small, opt-in, more accurate on the "
+        "story gold and reads Greek and Georgian, but 3-6x slower on a first run (its graph is "
+        "built once, about 15 s); changing a store's encoder needs --rebuild",
     )
     p.add_argument(
         "--window-days",

