@@ -170,6 +170,35 @@ def test_two_worker_processes_give_the_same_results(tmp_path):
     assert _rows(one) == _rows(two) and _rows(one)
 
 
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_ends_the_run_in_one_line_instead_of_hanging():
+    """A pool replaces a dead worker but never returns its batch: the run waited for ever (an
+    out-of-memory kill, or a Ctrl-C that reached the workers but not the main thread)."""
+    import multiprocessing as mp
+    from concurrent.futures import ThreadPoolExecutor
+
+    from spinscope.batch.engines import local_engine
+    from spinscope.errors import SpinscopeError
+
+    def run() -> str:
+        batches = ([{"text": article(k)}] for k in range(40))
+        try:
+            for k, _ in enumerate(local_engine(batches, FAST, workers=2)):
+                if k == 0:  # both workers hold a batch: kill them, as the OOM killer would
+                    for process in mp.active_children():
+                        os.kill(process.pid, signal.SIGKILL)
+        except SpinscopeError as exc:
+            return str(exc)
+        return "finished"
+
+    pool = ThreadPoolExecutor(1)  # not a with block: its exit would wait on a hung run
+    try:
+        message = pool.submit(run).result(timeout=120)
+    finally:
+        pool.shutdown(wait=False)
+    assert message.startswith("A batch worker process ended unexpectedly")
+
+
 def _rows(store: Path) -> list[tuple]:
     with Store(store, read_only=True) as s:
         return s.query(
