@@ -25,6 +25,12 @@ from spinscope.store.schema import (
 )
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """DuckDB turns a Ctrl-C during a statement into ``RuntimeError('Query interrupted')``,
+    which the batch run took for a document the store refuses, and went on."""
+    return isinstance(exc, RuntimeError) and str(exc) == "Query interrupted"
+
+
 class Store:
     """A corpus store in one DuckDB file (created on first use).
 
@@ -115,8 +121,10 @@ class Store:
         except duckdb.Error as exc:
             self._rollback()
             raise self._error(doing, exc) from exc
-        except BaseException:
+        except BaseException as exc:
             self._rollback()
+            if _interrupted(exc):
+                raise KeyboardInterrupt from None
             raise
 
     def _fetch(self, sql: str, params: Sequence[Any] = (), *, con=None, one: bool = False):
@@ -128,6 +136,10 @@ class Store:
             return cur.fetchone() if one else cur.fetchall()
         except duckdb.Error as exc:
             raise self._error("read", exc) from None
+        except RuntimeError as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from None
+            raise
 
     # -- schema -----------------------------------------------------------------------------
 
