@@ -67,6 +67,25 @@ def test_trends_by_outlet_month_technique_and_narrative(store):
             trends(s, "site")
 
 
+def test_human_findings_from_import_annotations_are_not_counted_twice(store, tmp_path):
+    # `import-annotations --store` keeps corrected spans beside the machine's as origin='human':
+    # stats added them to the machine's, doubling every rate of an accepted export
+    with Store(store) as s:
+        s.con.execute(
+            'INSERT INTO findings (doc_id, start, "end", text, label, taxonomy, category, '
+            'confidence, analyzer, origin) SELECT doc_id, start, "end", text, label, '
+            "taxonomy, category, 1.0, 'brat', 'human' FROM findings"
+        )
+    with Store(store, read_only=True) as s:
+        assert trends(s, "outlet")["findings"] == 3
+        assert trends(s, "outlet")["rows"][0]["findings_per_1000_words"] == 2.0
+        tech = {r["technique"]: r["findings"] for r in trends(s, "technique")["rows"]}
+        assert tech == {"Loaded_Language": 2, "Doubt": 1}
+        from spinscope.store.stats import technique_rates_by_outlet
+
+        assert technique_rates_by_outlet(s, "semeval2023")["<b>Daily</b>"]["Doubt"] == 0.667
+
+
 def test_the_stats_command_prints_json_and_writes_escaped_charts(store, tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
     charts = tmp_path / "charts"
