@@ -216,3 +216,22 @@ def test_an_outlet_name_with_dollar_signs_is_drawn_as_written(tmp_path, capsys):
     assert main(["stats", "--store", str(path), "--json", "--charts", str(charts)]) == 0
     assert "$\\frac{$ Times" in (charts / "index.html").read_text()
     assert all(png.read_bytes()[:4] == b"\x89PNG" for png in charts.glob("*.png"))
+
+
+def test_the_months_of_the_rates_chart_run_in_time_order():
+    # a categorical axis takes the months in the order the outlets' lines first name them:
+    # an outlet with only 2024-03 before one with 2024-01 gave an axis 2024-03, 2024-01
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.report.charts import _pyplot, rates_figure
+
+    plt = _pyplot()
+    series = {"A": [("2024-03", 1.0, 1), ("2024-04", 2.0, 1)], "B": [("2024-01", 3.0, 2)]}
+    fig = rates_figure(plt, series, "t")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == ["2024-01", "2024-03", "2024-04"]
+    b_line = next(line for line in ax.get_lines() if line.get_label() == "B")
+    assert list(b_line.get_xdata()) == [0]
+    plt.close(fig)
+
