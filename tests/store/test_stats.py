@@ -235,3 +235,15 @@ def test_the_months_of_the_rates_chart_run_in_time_order():
     assert list(b_line.get_xdata()) == [0]
     plt.close(fig)
 
+
+def test_control_characters_in_an_outlet_name_are_not_drawn_or_printed(tmp_path, capfd, recwarn):
+    # an outlet "Bad\x1b[31m..." drew empty boxes, and matplotlib's "Glyph 27 missing" warnings
+    # wrote the raw escape characters to the terminal
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(100, "Bad\x1b[31mRED\x07 outlet", "2024-01-10", ["Doubt"])])
+    assert main(["stats", "--store", str(path), "--charts", str(tmp_path / "c")]) == 0
+    err = capfd.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]

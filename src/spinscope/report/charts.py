@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError
-from spinscope.model.wording import plural
+from spinscope.model.wording import CONTROL_CHARS, plural
 from spinscope.store import stats
 from spinscope.store.db import Store
 
@@ -35,7 +35,10 @@ def _pyplot():
 
 
 def _short(label: str, width: int = 38) -> str:
-    label = label.replace("_", " ")
+    """A label as drawn: underscores as spaces, control characters (an outlet's escape codes,
+    line breaks: no font has them, and matplotlib's warning wrote them raw to the terminal) as
+    one space, cut to ``width``."""
+    label = " ".join(CONTROL_CHARS.sub(" ", label.replace("_", " ")).split())
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
