@@ -247,3 +247,25 @@ def test_control_characters_in_an_outlet_name_are_not_drawn_or_printed(tmp_path,
     err = capfd.readouterr().err
     assert "\x1b" not in err and "\x07" not in err
     assert not [w for w in recwarn if "Glyph" in str(w.message)]
+
+
+@pytest.mark.parametrize("by", ["outlet", "month", "technique", "narrative"])
+def test_an_empty_store_says_so_in_one_line(tmp_path, capsys, by):
+    # it printed a table of one column, its title wrapped into a ten-character-wide column
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    assert main(["stats", "--store", str(path), "--by", by]) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        f"0 documents, 0 words, 0 findings (semeval2023), by {by}: no documents in the store "
+        "yet (add some with `spinscope batch`).\n"
+    )
+
+
+def test_a_store_without_findings_says_so_by_technique(tmp_path, capsys):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(100, "Herald", "2024-01-10", [])])
+    assert main(["stats", "--store", str(path), "--by", "technique"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("by technique: no semeval2023 technique findings.\n")
