@@ -121,6 +121,8 @@ def cmd_batch(args, settings_of) -> int:
     from spinscope.cli.main import EXIT_PARTIAL, print_json
     from spinscope.ingest.sources import ReadOptions, parse_fields
 
+    if not args.inputs:
+        return _open_store_only(args.store)
     settings = settings_of(args)
     options = ReadOptions.from_settings(settings, fields=parse_fields(args.field))
     command = "spinscope batch " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "batch"
@@ -157,6 +159,23 @@ def cmd_batch(args, settings_of) -> int:
             file=sys.stderr,
         )
     return EXIT_PARTIAL if summary.failed else 0
+
+
+def _open_store_only(path: str) -> int:
+    """`batch --store FILE` with no inputs: the store is created, or an older one migrated (the
+    command the read-only commands name for an older store)."""
+    from spinscope.store import Store
+    from spinscope.store.schema import SCHEMA_VERSION
+
+    with Store(path) as store:
+        documents = store.count("documents")
+    print(
+        f"spinscope: the store {path} is ready (store schema {SCHEMA_VERSION}, "
+        f"{plural(documents, 'document')}); nothing to analyse: give files, folders or feeds to "
+        "add documents.",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def cmd_stats(args, settings_of) -> int:

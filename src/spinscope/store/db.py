@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -193,8 +194,9 @@ class Store:
         if version < SCHEMA_VERSION:
             if read_only:
                 raise StoreError(
-                    f"{self.path} has the older store schema {version}; open it once for writing "
-                    f"(e.g. `spinscope batch --store {self.path}` with no new input) to migrate it."
+                    f"{self.path} has the older store schema {version}; migrate it once with "
+                    f"`spinscope batch --store {shlex.quote(str(self.path))}` (no inputs: nothing "
+                    "is analysed)."
                 )
             self.migrate(version)
         self._check_columns()
