@@ -301,3 +301,20 @@ def test_settings_that_run_no_analyser_are_refused_before_the_store_is_created(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "leaves no analyser to run" in err[0]
     assert not store.exists()
+
+
+@pytest.mark.parametrize("engine", ["local", "ray"])
+def test_more_workers_than_cores_on_this_machine_is_refused_up_front(tmp_path, capsys, engine):
+    # --workers 100000 started process after process (each loading the models) until the
+    # machine ran out of memory; a Ray cluster (--address) may have more cores than this one
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    too_many = str((os.cpu_count() or 1) + 1)
+    args = ["batch", str(docs), "--store", str(store), "--workers", too_many, "--engine", engine]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"spinscope: error: --workers {too_many} is more than this machine's "
+        f"{os.cpu_count()} CPU cores; give at most {os.cpu_count()}.\n"
+    )
+    assert not store.exists()

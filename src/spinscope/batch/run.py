@@ -8,6 +8,7 @@ corpus.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -85,6 +86,7 @@ def run_batch(
         StoreError: The store cannot be opened or written.
     """
     sources = _checked_sources(inputs, engine, workers, batch_size)
+    _check_workers(workers, address)
     from spinscope.analysis.pipeline import analyzer_names  # imported where it is used
 
     analyzer_names(settings)  # refused here, not by each worker once the store is created
@@ -143,6 +145,18 @@ def _checked_sources(
             "analysed and no store was written)."
         )
     return sources
+
+
+def _check_workers(workers: int, address: str | None) -> None:
+    """Workers on this machine (each loads the models: 0.4-0.6 GB) at most one per core; a
+    count of 100000 started processes until memory ran out. A Ray cluster (``address``) may have
+    more cores than this machine."""
+    cores = os.cpu_count() or 1
+    if address is None and workers > cores:
+        raise ConfigError(
+            f"--workers {workers} is more than this machine's {cores} CPU cores; give at most "
+            f"{cores}."
+        )
 
 
 def _outcomes(engine: str, batches, settings: dict[str, Any], workers: int, address):
