@@ -318,3 +318,24 @@ def test_more_workers_than_cores_on_this_machine_is_refused_up_front(tmp_path, c
         f"{os.cpu_count()} CPU cores; give at most {os.cpu_count()}.\n"
     )
     assert not store.exists()
+
+
+def test_an_unreachable_ray_address_is_one_line_before_the_store_is_created(tmp_path, capsys):
+    # Ray retried the address for minutes, printing its own log lines, after the store was made
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    args = ["batch", str(docs), "--store", str(store), "--engine", "ray"]
+    started = time.monotonic()
+    assert main([*args, "--address", "127.0.0.1:1"]) == 1
+    assert time.monotonic() - started < 15
+    err = capsys.readouterr().err
+    assert err.startswith("spinscope: error: Cannot reach the Ray cluster at 127.0.0.1:1 (")
+    assert err.endswith("leave out --address to start a local Ray instance.\n")
+    assert err.count("\n") == 1 and not store.exists()
+
+
+def test_address_without_the_ray_engine_is_refused(tmp_path, capsys):
+    docs = corpus(tmp_path / "in", 1)
+    args = ["batch", str(docs), "--store", str(tmp_path / "s.duckdb"), "--address", "h:1"]
+    assert main(args) == 1
+    assert "--address names a Ray cluster: add --engine ray" in capsys.readouterr().err
