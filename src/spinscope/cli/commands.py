@@ -101,6 +101,7 @@ def cmd_train(args, settings_of) -> int:
     from spinscope.cli.main import default_data_dir
     from spinscope.training import tasks
 
+    tasks.check_given(args.what, vars(args))
     values = {**vars(args), "data": args.data or default_data_dir()}
     result = tasks.run(args.what, **tasks.options_of(args.what, values))
     print(dumps(result, indent=1), file=sys.stderr)
