@@ -101,11 +101,30 @@ def cmd_train(args, settings_of) -> int:
     from spinscope.cli.main import default_data_dir
     from spinscope.training import tasks
 
-    tasks.check_given(args.what, vars(args))
+    _check_train_options(args.what, vars(args))
     values = {**vars(args), "data": args.data or default_data_dir()}
     result = tasks.run(args.what, **tasks.options_of(args.what, values))
     print(dumps(result, indent=1), file=sys.stderr)
     return 0
+
+
+def _check_train_options(name: str, values: dict) -> None:
+    """Refuse an option given on the command line that task ``name`` does not take: it was
+    ignored (``--lang XX`` trained on every language, ``--data`` beside ``--ptc`` read nothing)."""
+    from spinscope.training.tasks import OPTIONS, TASKS
+
+    task = TASKS[name]
+    for option, (flags, keywords) in OPTIONS.items():
+        unset = keywords.get("default", False if keywords.get("action") == "store_true" else None)
+        if option in task.options or values.get(option, unset) in (unset, None, [], False):
+            continue
+        takers = [t.name for t in TASKS.values() if option in t.options]
+        who = (
+            f"{', '.join(takers)} {'does' if len(takers) == 1 else 'do'}"
+            if len(takers) <= 3
+            else "see `spinscope train --help`"
+        )
+        raise ConfigError(f"train {name} does not take {flags[0]} ({who}); nothing was run.")
 
 
 def cmd_settings(args, settings_of) -> int:

@@ -438,8 +438,7 @@ def options() -> dict[str, tuple[tuple[str, ...], dict]]:
 
 
 def run_task(name: str, options: Options) -> dict:
-    """Run the named task; a language the task does not take is a one-line error (a task with
-    no ``langs`` is English only: another --lang would score English data under its name)."""
+    """Run the named task; a language it does not take (no ``langs``: English) is one line."""
     task = TASKS.get(name)
     if task is None:
         raise ConfigError(f"Unknown eval task {name!r}. Available: {', '.join(TASKS)}.")

@@ -426,23 +426,6 @@ def options_of(name: str, values: dict) -> dict:
     return {k: v for k, v in options.items() if v is not None and v is not False and v != []}
 
 
-def check_given(name: str, values: dict) -> None:
-    """Refuse an option given on the command line that task ``name`` does not take: it was
-    ignored (``--lang XX`` trained on every language, ``--data`` beside ``--ptc`` read nothing)."""
-    task = TASKS[name]
-    for option, (flags, keywords) in OPTIONS.items():
-        unset = keywords.get("default", False if keywords.get("action") == "store_true" else None)
-        if option in task.options or values.get(option, unset) in (unset, None, [], False):
-            continue
-        takers = [t.name for t in TASKS.values() if option in t.options]
-        who = (
-            f"{', '.join(takers)} {'does' if len(takers) == 1 else 'do'}"
-            if len(takers) <= 3
-            else "see `spinscope train --help`"
-        )
-        raise ConfigError(f"train {name} does not take {flags[0]} ({who}); nothing was run.")
-
-
 def describe() -> list[dict]:
     """The tasks as plain dicts (name, help)."""
     return [{"name": t.name, "help": t.help} for t in TASKS.values()]
