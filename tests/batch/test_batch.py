@@ -170,6 +170,35 @@ def test_two_worker_processes_give_the_same_results(tmp_path):
     assert _rows(one) == _rows(two) and _rows(one)
 
 
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_ends_the_run_in_one_line_instead_of_hanging():
+    """A pool replaces a dead worker but never returns its batch: the run waited for ever (an
+    out-of-memory kill, or a Ctrl-C that reached the workers but not the main thread)."""
+    import multiprocessing as mp
+    from concurrent.futures import ThreadPoolExecutor
+
+    from spinscope.batch.engines import local_engine
+    from spinscope.errors import SpinscopeError
+
+    def run() -> str:
+        batches = ([{"text": article(k)}] for k in range(40))
+        try:
+            for k, _ in enumerate(local_engine(batches, FAST, workers=2)):
+                if k == 0:  # both workers hold a batch: kill them, as the OOM killer would
+                    for process in mp.active_children():
+                        os.kill(process.pid, signal.SIGKILL)
+        except SpinscopeError as exc:
+            return str(exc)
+        return "finished"
+
+    pool = ThreadPoolExecutor(1)  # not a with block: its exit would wait on a hung run
+    try:
+        message = pool.submit(run).result(timeout=120)
+    finally:
+        pool.shutdown(wait=False)
+    assert message.startswith("A batch worker process ended unexpectedly")
+
+
 def _rows(store: Path) -> list[tuple]:
     with Store(store, read_only=True) as s:
         return s.query(
@@ -272,3 +301,41 @@ def test_settings_that_run_no_analyser_are_refused_before_the_store_is_created(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "leaves no analyser to run" in err[0]
     assert not store.exists()
+
+
+@pytest.mark.parametrize("engine", ["local", "ray"])
+def test_more_workers_than_cores_on_this_machine_is_refused_up_front(tmp_path, capsys, engine):
+    # --workers 100000 started process after process (each loading the models) until the
+    # machine ran out of memory; a Ray cluster (--address) may have more cores than this one
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    too_many = str((os.cpu_count() or 1) + 1)
+    args = ["batch", str(docs), "--store", str(store), "--workers", too_many, "--engine", engine]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"spinscope: error: --workers {too_many} is more than this machine's "
+        f"{os.cpu_count()} CPU cores; give at most {os.cpu_count()}.\n"
+    )
+    assert not store.exists()
+
+
+def test_an_unreachable_ray_address_is_one_line_before_the_store_is_created(tmp_path, capsys):
+    # Ray retried the address for minutes, printing its own log lines, after the store was made
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    args = ["batch", str(docs), "--store", str(store), "--engine", "ray"]
+    started = time.monotonic()
+    assert main([*args, "--address", "127.0.0.1:1"]) == 1
+    assert time.monotonic() - started < 15
+    err = capsys.readouterr().err
+    assert err.startswith("spinscope: error: Cannot reach the Ray cluster at 127.0.0.1:1 (")
+    assert err.endswith("leave out --address to start a local Ray instance.\n")
+    assert err.count("\n") == 1 and not store.exists()
+
+
+def test_address_without_the_ray_engine_is_refused(tmp_path, capsys):
+    docs = corpus(tmp_path / "in", 1)
+    args = ["batch", str(docs), "--store", str(tmp_path / "s.duckdb"), "--address", "h:1"]
+    assert main(args) == 1
+    assert "--address names a Ray cluster: add --engine ray" in capsys.readouterr().err

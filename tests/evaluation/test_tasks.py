@@ -66,6 +66,15 @@ def test_a_language_the_task_does_not_take_is_one_line(capsys):
     assert len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("task", ["checkthat19", "ptc", "claimbuster"])
+def test_an_english_only_task_refuses_another_language(capsys, tmp_path, task):
+    # --lang FR was ignored: English scores came back as if they were French ones
+    assert main(["eval", task, "--lang", "FR", "--data", str(tmp_path)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith(f"spinscope: error: {task} has no language 'FR'. Available: EN.")
+    assert len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(("argv", "needle"), [
     (["semeval23-st3", "--lang", "FR"], "SemEval-2023 Task 3 not found"),
     (["checkthat24"], "CheckThat! 2024 Task 3 not found"),

@@ -53,7 +53,7 @@ def test_an_older_store_is_migrated_in_place(tmp_path):
         store.con.execute("ALTER TABLE findings DROP COLUMN origin")
         store.con.execute("ALTER TABLE documents DROP COLUMN language")
         store.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match="older store schema 1.*to migrate it"):
+    with pytest.raises(StoreError, match="older store schema 1; migrate it once with"):
         Store(path, read_only=True)
     with Store(path) as store:
         assert store.schema_version() == SCHEMA_VERSION
@@ -100,3 +100,27 @@ def test_files_that_are_not_stores(tmp_path):
 )
 def test_parse_date(value, expected):
     assert (str(parse_date(value)) if parse_date(value) else None) == expected
+
+
+def test_the_command_an_older_store_names_migrates_it(tmp_path, capsys):
+    # the message named `spinscope batch --store FILE`, which argparse refused (no inputs)
+    import shlex
+
+    from spinscope.cli.main import main
+
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        store.write([result()])
+        store.con.execute("ALTER TABLE findings DROP COLUMN speaker")
+        store.con.execute("ALTER TABLE findings DROP COLUMN voice")
+        store.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError) as err:
+        Store(path, read_only=True)
+    command = str(err.value).split("`")[1]
+    assert main(shlex.split(command)[1:]) == 0
+    assert capsys.readouterr().err == (
+        f"spinscope: the store {path} is ready (store schema {SCHEMA_VERSION}, 1 document); "
+        "nothing to analyse: give files, folders or feeds to add documents.\n"
+    )
+    with Store(path, read_only=True) as store:
+        assert store.schema_version() == SCHEMA_VERSION

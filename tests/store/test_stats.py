@@ -67,6 +67,25 @@ def test_trends_by_outlet_month_technique_and_narrative(store):
             trends(s, "site")
 
 
+def test_human_findings_from_import_annotations_are_not_counted_twice(store, tmp_path):
+    # `import-annotations --store` keeps corrected spans beside the machine's as origin='human':
+    # stats added them to the machine's, doubling every rate of an accepted export
+    with Store(store) as s:
+        s.con.execute(
+            'INSERT INTO findings (doc_id, start, "end", text, label, taxonomy, category, '
+            'confidence, analyzer, origin) SELECT doc_id, start, "end", text, label, '
+            "taxonomy, category, 1.0, 'brat', 'human' FROM findings"
+        )
+    with Store(store, read_only=True) as s:
+        assert trends(s, "outlet")["findings"] == 3
+        assert trends(s, "outlet")["rows"][0]["findings_per_1000_words"] == 2.0
+        tech = {r["technique"]: r["findings"] for r in trends(s, "technique")["rows"]}
+        assert tech == {"Loaded_Language": 2, "Doubt": 1}
+        from spinscope.store.stats import technique_rates_by_outlet
+
+        assert technique_rates_by_outlet(s, "semeval2023")["<b>Daily</b>"]["Doubt"] == 0.667
+
+
 def test_the_stats_command_prints_json_and_writes_escaped_charts(store, tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
     charts = tmp_path / "charts"
@@ -197,3 +216,56 @@ def test_an_outlet_name_with_dollar_signs_is_drawn_as_written(tmp_path, capsys):
     assert main(["stats", "--store", str(path), "--json", "--charts", str(charts)]) == 0
     assert "$\\frac{$ Times" in (charts / "index.html").read_text()
     assert all(png.read_bytes()[:4] == b"\x89PNG" for png in charts.glob("*.png"))
+
+
+def test_the_months_of_the_rates_chart_run_in_time_order():
+    # a categorical axis takes the months in the order the outlets' lines first name them:
+    # an outlet with only 2024-03 before one with 2024-01 gave an axis 2024-03, 2024-01
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.report.charts import _pyplot, rates_figure
+
+    plt = _pyplot()
+    series = {"A": [("2024-03", 1.0, 1), ("2024-04", 2.0, 1)], "B": [("2024-01", 3.0, 2)]}
+    fig = rates_figure(plt, series, "t")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == ["2024-01", "2024-03", "2024-04"]
+    b_line = next(line for line in ax.get_lines() if line.get_label() == "B")
+    assert list(b_line.get_xdata()) == [0]
+    plt.close(fig)
+
+
+def test_control_characters_in_an_outlet_name_are_not_drawn_or_printed(tmp_path, capfd, recwarn):
+    # an outlet "Bad\x1b[31m..." drew empty boxes, and matplotlib's "Glyph 27 missing" warnings
+    # wrote the raw escape characters to the terminal
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(100, "Bad\x1b[31mRED\x07 outlet", "2024-01-10", ["Doubt"])])
+    assert main(["stats", "--store", str(path), "--charts", str(tmp_path / "c")]) == 0
+    err = capfd.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+
+
+@pytest.mark.parametrize("by", ["outlet", "month", "technique", "narrative"])
+def test_an_empty_store_says_so_in_one_line(tmp_path, capsys, by):
+    # it printed a table of one column, its title wrapped into a ten-character-wide column
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    assert main(["stats", "--store", str(path), "--by", by]) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        f"0 documents, 0 words, 0 findings (semeval2023), by {by}: no documents in the store "
+        "yet (add some with `spinscope batch`).\n"
+    )
+
+
+def test_a_store_without_findings_says_so_by_technique(tmp_path, capsys):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(100, "Herald", "2024-01-10", [])])
+    assert main(["stats", "--store", str(path), "--by", "technique"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("by technique: no semeval2023 technique findings.\n")

@@ -246,3 +246,25 @@ def test_an_export_to_a_bad_path_is_one_line(store_path, tmp_path, capsys, fmt, 
     err = capsys.readouterr().err
     assert err.startswith(f"spinscope: error: Cannot write the {fmt} export to {tmp_path / out}")
     assert err.count("\n") == 1 and expected in err
+
+
+class Interrupted(DiskFull):
+    """DuckDB turns a Ctrl-C during a statement into RuntimeError('Query interrupted')."""
+
+    def execute(self, sql, *args):
+        if sql.startswith("INSERT"):
+            raise RuntimeError("Query interrupted")
+        return self.con.execute(sql, *args)
+
+
+def test_a_ctrl_c_during_a_write_is_a_keyboard_interrupt_not_a_store_failure(tmp_path):
+    # as a RuntimeError it was taken for a document the store refuses: the batch was stored
+    # again one document at a time and the run went on, ignoring the Ctrl-C
+    store = Store(tmp_path / "s.duckdb")
+    real = store.con
+    store.con = Interrupted(real)
+    with pytest.raises(KeyboardInterrupt):
+        store.write(results())
+    store.con = real
+    assert store.count("documents") == 0
+    store.close()

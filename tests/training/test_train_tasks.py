@@ -44,6 +44,16 @@ def test_calibrate_claims_runs_through_the_cli(tmp_path, capsys):
         (["train", "share-embeddings", "--from", "a", "--table", "t"], "the target models"),
         (["train", "calibrate-claims", "--oof", "/nonexistent/oof.tsv"], "No out-of-fold"),
         (["train", "checkworthy-cv", "--data", "/nonexistent", "--out", "x"], "not found"),
+        # an option the task does not take was ignored: --lang XX trained on every language
+        (
+            ["train", "techniques-paragraphs", "--lang", "XX", "--out", "x"],
+            "train techniques-paragraphs does not take --lang (roles-evaluate does); nothing was "
+            "run.",
+        ),
+        (
+            ["train", "techniques", "--data", "d", "--out", "x"],
+            "train techniques does not take --data (",
+        ),
     ],
 )
 def test_bad_input_is_one_line(argv, message, capsys):

@@ -7,9 +7,12 @@ fails is analysed again one document at a time, so one bad document never costs 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from spinscope.errors import SpinscopeError
 
 Outcome = tuple[str, Any]
 
@@ -64,6 +67,15 @@ def _init_worker(settings: dict, threads: int) -> None:
     _PIPELINE = Pipeline.for_settings(settings)
 
 
+def _init_pool_worker(settings: dict, threads: int) -> None:
+    """A local worker leaves Ctrl-C to the main process, which stops the pool: a worker that
+    died of it first turned the interruption into a "worker ended unexpectedly" error."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(settings, threads)
+
+
 def _work(docs: list[dict]) -> list[Outcome]:
     return analyse_batch(_PIPELINE, docs)
 
@@ -80,22 +92,47 @@ def local_engine(
             yield analyse_batch(pipeline, docs)
         return
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
 
     threads = max(1, (os.cpu_count() or workers) // workers)
     ctx = mp.get_context("spawn")  # no forked copies of loaded ONNX sessions
-    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(settings, threads))
-    finished = False
+    executor = ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init_pool_worker, initargs=(settings, threads)
+    )
+    pending: deque = deque()  # futures in input order, at most 2 per worker: a corpus streams
     try:
-        yield from pool.imap(_work, batches, chunksize=1)
-        finished = True
+        for docs in batches:
+            pending.append(executor.submit(_work, docs))
+            if len(pending) >= 2 * workers:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
     finally:
-        # Ended in every case (done, an error, the caller closing this generator): the workers
-        # are stopped and joined before the caller goes on (see also _no_process_locks).
-        if finished:
-            pool.close()
-        else:
-            pool.terminate()
-        pool.join()
+        # Ended in every case (done, an error, the caller closing this generator): batches not
+        # started are dropped, and the workers are stopped and joined before the caller goes on
+        # (see also _no_process_locks).
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(future, poll_s: float = 1.0) -> list[Outcome]:
+    """A worker's result, waited for ``poll_s`` at a time. (``multiprocessing.Pool`` replaced a
+    worker that died, killed or out of memory, but never returned its batch, and its
+    ``terminate`` then blocked on the queue lock the dead worker held: the run hung for ever.
+    A plain wait also never woke the main thread for a Ctrl-C that the kernel handed to another
+    thread; between waits it runs its signal handlers.)"""
+    from concurrent.futures.process import BrokenProcessPool
+
+    while True:
+        try:
+            return future.result(timeout=poll_s)
+        except TimeoutError:
+            continue
+        except BrokenProcessPool:
+            raise SpinscopeError(
+                "A batch worker process ended unexpectedly (killed, or out of memory?); the "
+                "documents stored so far are kept: run the same command again to go on (with "
+                "fewer --workers if memory is short)."
+            ) from None
 
 
 class _RayWorker:

@@ -8,6 +8,7 @@ corpus.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -85,6 +86,8 @@ def run_batch(
         StoreError: The store cannot be opened or written.
     """
     sources = _checked_sources(inputs, engine, workers, batch_size)
+    _check_workers(workers, address)
+    _check_address(engine, address)
     from spinscope.analysis.pipeline import analyzer_names  # imported where it is used
 
     analyzer_names(settings)  # refused here, not by each worker once the store is created
@@ -143,6 +146,43 @@ def _checked_sources(
             "analysed and no store was written)."
         )
     return sources
+
+
+def _check_workers(workers: int, address: str | None) -> None:
+    """Workers on this machine (each loads the models: 0.4-0.6 GB) at most one per core; a
+    count of 100000 started processes until memory ran out. A Ray cluster (``address``) may have
+    more cores than this machine."""
+    cores = os.cpu_count() or 1
+    if address is None and workers > cores:
+        raise ConfigError(
+            f"--workers {workers} is more than this machine's {cores} CPU cores; give at most "
+            f"{cores}."
+        )
+
+
+def _check_address(engine: str, address: str | None, timeout_s: float = 5.0) -> None:
+    """A Ray cluster address that answers, before any store is made: Ray itself retried an
+    unreachable one for minutes, printing its own log lines. ``auto`` and ``local`` are Ray's
+    to resolve."""
+    if not address:
+        return
+    if engine != "ray":
+        raise ConfigError("--address names a Ray cluster: add --engine ray, or leave it out.")
+    if address in ("auto", "local"):
+        return
+    import socket
+
+    where = address.removeprefix("ray://")
+    host, _, port = where.rpartition(":")
+    try:
+        with socket.create_connection(((host or where).strip("[]"), int(port or 6379)), timeout_s):
+            pass
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            f"Cannot reach the Ray cluster at {address} ({reason or 'no answer'}); start one "
+            "with `ray start --head`, or leave out --address to start a local Ray instance."
+        ) from None
 
 
 def _outcomes(engine: str, batches, settings: dict[str, Any], workers: int, address):

@@ -101,10 +101,30 @@ def cmd_train(args, settings_of) -> int:
     from spinscope.cli.main import default_data_dir
     from spinscope.training import tasks
 
+    _check_train_options(args.what, vars(args))
     values = {**vars(args), "data": args.data or default_data_dir()}
     result = tasks.run(args.what, **tasks.options_of(args.what, values))
     print(dumps(result, indent=1), file=sys.stderr)
     return 0
+
+
+def _check_train_options(name: str, values: dict) -> None:
+    """Refuse an option given on the command line that task ``name`` does not take: it was
+    ignored (``--lang XX`` trained on every language, ``--data`` beside ``--ptc`` read nothing)."""
+    from spinscope.training.tasks import OPTIONS, TASKS
+
+    task = TASKS[name]
+    for option, (flags, keywords) in OPTIONS.items():
+        unset = keywords.get("default", False if keywords.get("action") == "store_true" else None)
+        if option in task.options or values.get(option, unset) in (unset, None, [], False):
+            continue
+        takers = [t.name for t in TASKS.values() if option in t.options]
+        who = (
+            f"{', '.join(takers)} {'does' if len(takers) == 1 else 'do'}"
+            if len(takers) <= 3
+            else "see `spinscope train --help`"
+        )
+        raise ConfigError(f"train {name} does not take {flags[0]} ({who}); nothing was run.")
 
 
 def cmd_settings(args, settings_of) -> int:
@@ -121,6 +141,8 @@ def cmd_batch(args, settings_of) -> int:
     from spinscope.cli.main import EXIT_PARTIAL, print_json
     from spinscope.ingest.sources import ReadOptions, parse_fields
 
+    if not args.inputs:
+        return _open_store_only(args.store)
     settings = settings_of(args)
     options = ReadOptions.from_settings(settings, fields=parse_fields(args.field))
     command = "spinscope batch " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "batch"
@@ -157,6 +179,23 @@ def cmd_batch(args, settings_of) -> int:
             file=sys.stderr,
         )
     return EXIT_PARTIAL if summary.failed else 0
+
+
+def _open_store_only(path: str) -> int:
+    """`batch --store FILE` with no inputs: the store is created, or an older one migrated (the
+    command the read-only commands name for an older store)."""
+    from spinscope.store import Store
+    from spinscope.store.schema import SCHEMA_VERSION
+
+    with Store(path) as store:
+        documents = store.count("documents")
+    print(
+        f"spinscope: the store {path} is ready (store schema {SCHEMA_VERSION}, "
+        f"{plural(documents, 'document')}); nothing to analyse: give files, folders or feeds to "
+        "add documents.",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def cmd_stats(args, settings_of) -> int:

@@ -145,9 +145,9 @@ def _add_batch_parser(sub) -> None:
     )
     p.add_argument(
         "inputs",
-        nargs="+",
+        nargs="*",
         help="files, folders, globs ('news/**/*.html'), .jsonl, .csv, .rss/.atom/.xml feed files, "
-        "feed URLs, .warc/.warc.gz",
+        "feed URLs, .warc/.warc.gz (none: only create the store, or migrate an older one)",
     )
     p.add_argument("--store", required=True, help="the DuckDB store file (created if absent)")
     p.add_argument(

@@ -12,11 +12,20 @@ def print_trends(data: dict) -> None:
 
     from spinscope.report.terminal import Inert
 
-    table = Table(
-        title=f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
+    title = (
+        f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
         f"{plural(data['findings'], 'finding')} ({data['taxonomy']}), by {data['by']}"
     )
     rows = data["rows"]
+    if not rows:  # a table of one empty column wrapped its title into ten-character lines
+        why = (
+            "no documents in the store yet (add some with `spinscope batch`)"
+            if not data["documents"]
+            else f"no {data['taxonomy']} technique findings"
+        )
+        print(f"{title}: {why}.")
+        return
+    table = Table(title=title)
     for key in rows[0] if rows else [data["by"]]:
         table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right")
     for row in rows:

@@ -438,12 +438,13 @@ def options() -> dict[str, tuple[tuple[str, ...], dict]]:
 
 
 def run_task(name: str, options: Options) -> dict:
-    """Run the named task; a language the task does not take is a one-line error."""
+    """Run the named task; a language it does not take (no ``langs``: English) is one line."""
     task = TASKS.get(name)
     if task is None:
         raise ConfigError(f"Unknown eval task {name!r}. Available: {', '.join(TASKS)}.")
-    if task.langs and options.lang not in task.langs:
+    langs = task.langs or ("EN",)
+    if options.lang not in langs:
         raise ConfigError(
-            f"{name} has no language {options.lang!r}. Available: {', '.join(task.langs)}."
+            f"{name} has no language {options.lang!r}. Available: {', '.join(langs)}."
         )
     return task.run(options)

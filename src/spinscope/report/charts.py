@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError
-from spinscope.model.wording import plural
+from spinscope.model.wording import CONTROL_CHARS, plural
 from spinscope.store import stats
 from spinscope.store.db import Store
 
@@ -35,7 +35,10 @@ def _pyplot():
 
 
 def _short(label: str, width: int = 38) -> str:
-    label = label.replace("_", " ")
+    """A label as drawn: underscores as spaces, control characters (an outlet's escape codes,
+    line breaks: no font has them, and matplotlib's warning wrote them raw to the terminal) as
+    one space, cut to ``width``."""
+    label = " ".join(CONTROL_CHARS.sub(" ", label.replace("_", " ")).split())
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
@@ -55,14 +58,19 @@ def rates_figure(plt, series: dict[str, list], title: str):
     """Findings per 1,000 words by month, one line per outlet, each point labelled with its
     number of documents (``n=1``: one document makes that point)."""
     fig, ax = plt.subplots(figsize=(10, 5))
+    # one axis of every month in time order (as categories, matplotlib took them in the order
+    # the lines first named them: one outlet's March before another's January)
+    months = sorted({m for points in series.values() for m, _, _ in points})
+    at = {m: k for k, m in enumerate(months)}
     for outlet, points in series.items():
-        months = [m for m, _, _ in points]
+        xs = [at[m] for m, _, _ in points]
         rates = [r for _, r, _ in points]
-        (line,) = ax.plot(months, rates, marker="o", label=_short(outlet, 30))
-        for month, rate, n in points:
-            ax.annotate(f"n={n}", (month, rate), textcoords="offset points", xytext=(0, 6),
+        (line,) = ax.plot(xs, rates, marker="o", label=_short(outlet, 30))
+        for x, (_, rate, n) in zip(xs, points, strict=True):
+            ax.annotate(f"n={n}", (x, rate), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7, color=line.get_color())  # fmt: skip
     if series:
+        ax.set_xticks(range(len(months)), months)
         ax.legend(fontsize=8, title="n = documents in the month", title_fontsize=8)
         ax.tick_params(axis="x", rotation=45, labelsize=8)
         ax.set_ylabel("findings per 1,000 words")

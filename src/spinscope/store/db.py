@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,12 @@ from spinscope.store.schema import (
     one_line,
     os_reason,
 )
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """DuckDB turns a Ctrl-C during a statement into ``RuntimeError('Query interrupted')``,
+    which the batch run took for a document the store refuses, and went on."""
+    return isinstance(exc, RuntimeError) and str(exc) == "Query interrupted"
 
 
 class Store:
@@ -115,8 +122,10 @@ class Store:
         except duckdb.Error as exc:
             self._rollback()
             raise self._error(doing, exc) from exc
-        except BaseException:
+        except BaseException as exc:
             self._rollback()
+            if _interrupted(exc):
+                raise KeyboardInterrupt from None
             raise
 
     def _fetch(self, sql: str, params: Sequence[Any] = (), *, con=None, one: bool = False):
@@ -128,6 +137,10 @@ class Store:
             return cur.fetchone() if one else cur.fetchall()
         except duckdb.Error as exc:
             raise self._error("read", exc) from None
+        except RuntimeError as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from None
+            raise
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -181,8 +194,9 @@ class Store:
         if version < SCHEMA_VERSION:
             if read_only:
                 raise StoreError(
-                    f"{self.path} has the older store schema {version}; open it once for writing "
-                    f"(e.g. `spinscope batch --store {self.path}` with no new input) to migrate it."
+                    f"{self.path} has the older store schema {version}; migrate it once with "
+                    f"`spinscope batch --store {shlex.quote(str(self.path))}` (no inputs: nothing "
+                    "is analysed)."
                 )
             self.migrate(version)
         self._check_columns()
