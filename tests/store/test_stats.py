@@ -86,6 +86,23 @@ def test_human_findings_from_import_annotations_are_not_counted_twice(store, tmp
         assert technique_rates_by_outlet(s, "semeval2023")["<b>Daily</b>"]["Doubt"] == 0.667
 
 
+def test_the_corpus_page_counts_the_machine_findings_only(store):
+    # the web corpus page's findings column counted imported corrections (origin 'human') too
+    from spinscope.api.corpus import search
+
+    with Store(store, read_only=True) as s:
+        before = {r["id"]: r["findings"] for r in search(s, {})}
+    with Store(store) as s:
+        s.con.execute(
+            'INSERT INTO findings (doc_id, start, "end", text, label, taxonomy, category, '
+            'confidence, analyzer, origin) SELECT doc_id, start, "end", text, label, '
+            "taxonomy, category, 1.0, 'brat', 'human' FROM findings"
+        )
+    with Store(store, read_only=True) as s:
+        assert {r["id"]: r["findings"] for r in search(s, {})} == before
+    assert sum(before.values()) > 0
+
+
 def test_the_stats_command_prints_json_and_writes_escaped_charts(store, tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
     charts = tmp_path / "charts"

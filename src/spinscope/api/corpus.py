@@ -45,7 +45,8 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
             params.append(filters[name])
     sql = f"""
         SELECT d.doc_id, d.title, d.outlet, d.language, d.published, d.words,
-               (SELECT count(*) FROM findings f WHERE f.doc_id = d.doc_id) AS findings
+               (SELECT count(*) FROM findings f WHERE f.doc_id = d.doc_id
+                AND f.origin = 'machine') AS findings
         FROM documents d {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY d.published DESC NULLS LAST, d.added_at DESC, d.doc_id LIMIT {MAX_ROWS}
     """
