@@ -277,3 +277,45 @@ def test_a_fetched_page_is_analysed(make_client, monkeypatch, workers: bool):
     doc = response.json()["document"]
     assert doc["text"].startswith("The minister said on Monday") and doc["title"] == "Plan"
     assert doc["meta"]["url"] == "https://news.example/plan?final" and stored(client) == 1
+
+
+def test_a_worker_is_killed_once_when_two_threads_end_it_together():
+    # the server closing and a replacement worker failing to start both killed one worker: two
+    # threads closed its pipe together (EBADF at the server's shutdown, seen in a full run)
+    import threading
+
+    from spinscope.api.workers import Worker
+
+    closes: list[int] = []
+
+    class SlowPipe:
+        def close(self):
+            closes.append(1)
+            time.sleep(0.2)  # widens the window in which a second close would come in
+            if len(closes) > 1:
+                raise OSError(9, "Bad file descriptor")
+
+    class Ended:
+        def is_alive(self):
+            return False
+
+        def join(self, timeout=None):
+            return None
+
+    worker = Worker.__new__(Worker)
+    worker.conn, worker.process, worker.alive = SlowPipe(), Ended(), True
+    worker._ending, worker._ended = threading.Lock(), False
+    failed: list[BaseException] = []
+
+    def end() -> None:
+        try:
+            worker.kill()
+        except BaseException as exc:  # noqa: BLE001 -- the test reports it
+            failed.append(exc)
+
+    threads = [threading.Thread(target=end) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failed and len(closes) == 1 and not worker.alive

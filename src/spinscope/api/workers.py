@@ -185,6 +185,8 @@ class Worker:
         self.process.start()
         child.close()
         self.alive = True
+        self._ending = threading.Lock()  # kill() runs once, whichever thread comes first
+        self._ended = False
 
     @property
     def pid(self) -> int | None:
@@ -217,8 +219,15 @@ class Worker:
         raise DeadlinePassed()
 
     def kill(self) -> None:
-        """End the process now (its memory goes back to the system) and reap it."""
+        """End the process now (its memory goes back to the system) and reap it. Once only: the
+        server closing (the event loop's thread) and a worker failing to start (a pipe thread)
+        may both kill one worker, and two closes of its pipe raced to close the descriptor
+        twice (EBADF, or another file's descriptor reused in between)."""
         self.alive = False
+        with self._ending:
+            if self._ended:
+                return
+            self._ended = True
         if self.process.is_alive():
             self.process.kill()
         self.process.join(10)
