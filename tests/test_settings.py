@@ -124,3 +124,20 @@ def test_a_bad_value_from_the_environment_or_a_file_says_where_it_came_from(tmp_
         load_settings(path=path)
     with pytest.raises(ConfigError, match="^Setting claims.max_claims must be between"):
         load_settings({"claims.max_claims": 0})  # --set: as before
+
+
+def test_a_mistyped_setting_in_the_environment_is_refused_naming_the_nearest(monkeypatch):
+    # SPINSCOPE_TECHNIQUES_THRESOLD was ignored and the default threshold used without a word
+    monkeypatch.setenv("SPINSCOPE_TECHNIQUES_THRESOLD", "0.3")
+    with pytest.raises(ConfigError) as e:
+        load_settings()
+    msg = str(e.value)
+    assert "\n" not in msg and "SPINSCOPE_TECHNIQUES_THRESOLD" in msg
+    assert "SPINSCOPE_TECHNIQUES_THRESHOLD" in msg
+
+
+def test_environment_variables_outside_the_settings_sections_are_not_settings(monkeypatch):
+    for key in ("SPINSCOPE_THREADS", "SPINSCOPE_CACHE_DIR", "SPINSCOPE_CHROMIUM"):
+        monkeypatch.setenv(key, "1")
+    monkeypatch.setenv("SPINSCOPE_TECHNIQUES_PARAGRAPHS_TAGGER", "false")  # a real one
+    assert load_settings()["techniques_paragraphs.tagger"] is False

@@ -376,9 +376,10 @@ def load_settings(
     if path:
         layers += [(name, v, f"Settings file {path}: ") for name, v in _read_toml(path).items()]
     for name in SCHEMA:
-        key = "SPINSCOPE_" + name.upper().replace(".", "_")
+        key = _env_key(name)
         if key in os.environ:
             layers.append((name, os.environ[key], f"Environment variable {key}: "))
+    _check_env_names()
     layers += [(name, value, "") for name, value in (overrides or {}).items()]
     for name, value, origin in layers:
         try:
@@ -390,6 +391,26 @@ def load_settings(
         except ConfigError as exc:
             raise ConfigError(f"{origin}{exc}") from None
     return values
+
+
+def _env_key(name: str) -> str:
+    return "SPINSCOPE_" + name.upper().replace(".", "_")
+
+
+def _check_env_names() -> None:
+    """A ``SPINSCOPE_<SECTION>_...`` variable that names no setting is an error, as an unknown
+    setting in a file or ``--set`` is: a typo (SPINSCOPE_TECHNIQUES_THRESOLD) was ignored and
+    the default used without a word. Variables outside the sections (SPINSCOPE_THREADS,
+    SPINSCOPE_CACHE_DIR, ...) are not settings and are left alone."""
+    import difflib
+
+    known = {_env_key(name) for name in SCHEMA}
+    prefixes = tuple(sorted({_env_key(name.split(".")[0]) + "_" for name in SCHEMA}))
+    for key in sorted(os.environ):
+        if key.startswith(prefixes) and key not in known:
+            near = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"did you mean {near[0]}?" if near else "see `spinscope settings`."
+            raise ConfigError(f"Environment variable {key} names no setting; {hint}")
 
 
 def _read_toml(path: str | Path) -> dict[str, Any]:
