@@ -234,8 +234,10 @@ def test_a_real_write_error_keeps_its_cause(tmp_path):
         ("csv", "afile/x.csv", "afile is a file, not a folder"),
         ("jsonl", "afile/x.jsonl", "afile is a file, not a folder"),
         ("brat", "afile", "afile is a file, not a folder"),
-        ("jsonl", "folder", "Is a directory"),
-        ("parquet", "folder", "folder"),
+        ("jsonl", "folder", "it is a folder, and this export is one file"),
+        ("parquet", "folder", "it is a folder, and this export is one file"),  # "File exists"
+        ("csv", "folder", "give a file name, e.g. --out"),
+        ("failures", "folder", "failures.csv"),
     ],
 )
 def test_an_export_to_a_bad_path_is_one_line(store_path, tmp_path, capsys, fmt, out, expected):

@@ -71,9 +71,19 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
         ) from None
 
 
+_FILE_NAME = {"failures": "failures.csv", "stories-jsonl": "stories.jsonl",
+              "label-studio": "tasks.json", "jsonl": "results.jsonl"}  # fmt: skip
+
+
 def _refuse_missing_folder(fmt: str, out: Path) -> None:
     """An export goes into a folder that exists: a typo in ``--out`` must not silently create a
-    tree of folders (brat and inception may create their own last folder)."""
+    tree of folders (brat and inception may create their own last folder); a one-file export
+    is not written over a folder."""
+    if out.is_dir() and fmt not in ("brat", "inception"):  # DuckDB said "File exists"
+        raise ConfigError(
+            f"Cannot write the {fmt} export to {out}: it is a folder, and this export is one "
+            f"file; give a file name, e.g. --out {out / _FILE_NAME.get(fmt, 'findings.' + fmt)}."
+        )
     folder = out.parent
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.exists() else "does not exist"
