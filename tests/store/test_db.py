@@ -44,15 +44,20 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
     assert store.count("documents") == store.count("results") == store.count("failures") == 0
 
 
-def test_an_older_store_is_migrated_in_place(tmp_path):
-    path = tmp_path / "old.duckdb"
+def older_store(path, version: int, *columns: str) -> None:
+    """A store as an older spinscope wrote it: schema ``version``, without ``columns``."""
     with Store(path) as store:
         store.write([result()])
-        store.con.execute("ALTER TABLE findings DROP COLUMN speaker")
-        store.con.execute("ALTER TABLE findings DROP COLUMN voice")
-        store.con.execute("ALTER TABLE findings DROP COLUMN origin")
-        store.con.execute("ALTER TABLE documents DROP COLUMN language")
-        store.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        for column in columns:
+            table, name = column.split(".")
+            store.con.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+        store.con.execute(f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'")
+
+
+def test_an_older_store_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.duckdb"
+    older_store(path, 1, "findings.speaker", "findings.voice", "findings.origin",
+                "documents.language")  # fmt: skip
     with pytest.raises(StoreError, match="older store schema 1; migrate it once with"):
         Store(path, read_only=True)
     with Store(path) as store:
@@ -109,11 +114,7 @@ def test_the_command_an_older_store_names_migrates_it(tmp_path, capsys):
     from spinscope.cli.main import main
 
     path = tmp_path / "old.duckdb"
-    with Store(path) as store:
-        store.write([result()])
-        store.con.execute("ALTER TABLE findings DROP COLUMN speaker")
-        store.con.execute("ALTER TABLE findings DROP COLUMN voice")
-        store.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    older_store(path, 3, "findings.speaker", "findings.voice")
     with pytest.raises(StoreError) as err:
         Store(path, read_only=True)
     command = str(err.value).split("`")[1]

@@ -67,15 +67,21 @@ def test_trends_by_outlet_month_technique_and_narrative(store):
             trends(s, "site")
 
 
-def test_human_findings_from_import_annotations_are_not_counted_twice(store, tmp_path):
-    # `import-annotations --store` keeps corrected spans beside the machine's as origin='human':
-    # stats added them to the machine's, doubling every rate of an accepted export
-    with Store(store) as s:
+def add_human_copies(path) -> None:
+    """A human copy of every finding, as `import-annotations --store` of an accepted export
+    keeps corrected spans beside the machine's (origin 'human')."""
+    with Store(path) as s:
         s.con.execute(
             'INSERT INTO findings (doc_id, start, "end", text, label, taxonomy, category, '
             'confidence, analyzer, origin) SELECT doc_id, start, "end", text, label, '
             "taxonomy, category, 1.0, 'brat', 'human' FROM findings"
         )
+
+
+def test_human_findings_from_import_annotations_are_not_counted_twice(store, tmp_path):
+    # `import-annotations --store` keeps corrected spans beside the machine's as origin='human':
+    # stats added them to the machine's, doubling every rate of an accepted export
+    add_human_copies(store)
     with Store(store, read_only=True) as s:
         assert trends(s, "outlet")["findings"] == 3
         assert trends(s, "outlet")["rows"][0]["findings_per_1000_words"] == 2.0
@@ -92,12 +98,7 @@ def test_the_corpus_page_counts_the_machine_findings_only(store):
 
     with Store(store, read_only=True) as s:
         before = {r["id"]: r["findings"] for r in search(s, {})}
-    with Store(store) as s:
-        s.con.execute(
-            'INSERT INTO findings (doc_id, start, "end", text, label, taxonomy, category, '
-            'confidence, analyzer, origin) SELECT doc_id, start, "end", text, label, '
-            "taxonomy, category, 1.0, 'brat', 'human' FROM findings"
-        )
+    add_human_copies(store)
     with Store(store, read_only=True) as s:
         assert {r["id"]: r["findings"] for r in search(s, {})} == before
     assert sum(before.values()) > 0
