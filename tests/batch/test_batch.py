@@ -115,6 +115,49 @@ def test_a_missing_input_is_refused_before_the_store_is_created(tmp_path, capsys
     assert not store.exists()
 
 
+KILLED_MID_RUN = """
+import os, signal, sys
+from spinscope.batch import run_batch
+from spinscope.settings import load_settings
+
+def progress(read, total, summary):
+    if summary.stored >= 2:
+        os.kill(os.getpid(), signal.SIGKILL)  # as kill -9 or the OOM killer would
+
+settings = load_settings({"pipeline.analyzers": "framing"})
+run_batch([sys.argv[1]], sys.argv[2], settings, batch_size=1, progress=progress)
+"""
+
+
+def test_a_killed_runs_row_shows_what_it_stored_and_that_it_did_not_finish(tmp_path):
+    # the row said stored 0 (and finished NULL) however many documents the run had stored
+    docs = corpus(tmp_path / "in", 5)
+    (docs / "0broken.jsonl").write_text("{oops\n", encoding="utf-8")  # read first: a failure
+    (docs / "a000-copy.txt").write_text(article(0), encoding="utf-8")  # then a repeat
+    store = tmp_path / "s.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_RUN, str(docs), str(store)], capture_output=True
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    with Store(store, read_only=True) as s:
+        assert s.count("documents") == 2
+        assert s.query("SELECT stored, skipped, failed, finished FROM runs") == [(2, 1, 1, None)]
+
+
+def test_an_interrupted_runs_row_keeps_its_counts_but_is_not_finished(tmp_path):
+    docs = corpus(tmp_path / "in", 4)
+    store = tmp_path / "s.duckdb"
+
+    def progress(read, total, summary):
+        if summary.stored >= 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([str(docs)], str(store), FAST, batch_size=1, progress=progress)
+    with Store(store, read_only=True) as s:
+        assert s.query("SELECT stored, skipped, failed, finished FROM runs") == [(2, 0, 0, None)]
+
+
 def _count(store: Path) -> int:
     with Store(store, read_only=True) as s:
         ids = [r[0] for r in s.query("SELECT doc_id FROM results")]
