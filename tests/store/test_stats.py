@@ -147,6 +147,17 @@ def test_the_corpus_page_counts_the_machine_findings_only(store):
     assert sum(before.values()) > 0
 
 
+def test_the_machine_findings_condition_is_written_once():
+    # stats and the corpus page each wrote it: a change to one would count differently
+    from pathlib import Path
+
+    import spinscope
+
+    src = Path(spinscope.__file__).parent
+    places = [p.name for p in src.rglob("*.py") if "origin = 'machine'" in p.read_text("utf-8")]
+    assert places == ["schema.py"]
+
+
 def test_the_stats_command_prints_json_and_writes_escaped_charts(store, tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
     charts = tmp_path / "charts"

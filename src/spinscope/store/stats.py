@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import ConfigError
+from spinscope.store.schema import MACHINE_FINDINGS
 
 if TYPE_CHECKING:  # only annotations: the CLI reads GROUPS without loading the database layer
     from spinscope.store.db import Store
@@ -24,16 +25,13 @@ def outlet_label(outlet: str | None) -> str:
     return UNKNOWN_OUTLET if outlet is None else outlet
 
 
-# The machine's findings only: `import-annotations --store` keeps corrected spans beside them
-# (origin 'human'), and counting both doubled the rates of every document annotated.
-_MACHINE = "origin = 'machine'"
-
 # per document: its outlet, month, words and number of findings in the chosen taxonomy
 _PER_DOC = f"""
 SELECT d.doc_id, d.outlet,
        coalesce(strftime(d.published, '%Y-%m'), '(unknown)') AS month, d.words,
        count(f.doc_id) AS findings
-FROM documents d LEFT JOIN findings f ON f.doc_id = d.doc_id AND f.taxonomy = ? AND f.{_MACHINE}
+FROM documents d
+LEFT JOIN findings f ON f.doc_id = d.doc_id AND f.taxonomy = ? AND f.{MACHINE_FINDINGS}
 GROUP BY ALL
 """
 
@@ -82,7 +80,7 @@ def _by_document_field(store: Store, by: str, taxonomy: str, head: dict) -> list
 def _by_technique(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
     sql = f"""
         SELECT label, count(*), count(DISTINCT doc_id) FROM findings WHERE taxonomy = ?
-        AND {_MACHINE} GROUP BY label ORDER BY count(*) DESC, label
+        AND {MACHINE_FINDINGS} GROUP BY label ORDER BY count(*) DESC, label
     """
     return [
         {"technique": label, "findings": n, "findings_per_1000_words": _rate(n, head["words"]),
@@ -145,15 +143,15 @@ def technique_rates_by_outlet(
     ]  # fmt: skip
     top_labels = [
         r[0] for r in store.query(
-            f"SELECT label FROM findings WHERE taxonomy = ? AND {_MACHINE} GROUP BY label "
+            f"SELECT label FROM findings WHERE taxonomy = ? AND {MACHINE_FINDINGS} GROUP BY label "
             "ORDER BY count(*) DESC, label LIMIT ?", [taxonomy, techniques])
     ]  # fmt: skip
     words = dict(
         store.query(f"SELECT outlet, sum(words) FROM ({_PER_DOC}) GROUP BY outlet", [taxonomy])
     )
     counts = store.query(
-        "SELECT d.outlet, f.label, count(*) FROM findings f "
-        f"JOIN documents d USING (doc_id) WHERE f.taxonomy = ? AND f.{_MACHINE} GROUP BY ALL",
+        "SELECT d.outlet, f.label, count(*) FROM findings f JOIN documents d USING (doc_id) "
+        f"WHERE f.taxonomy = ? AND f.{MACHINE_FINDINGS} GROUP BY ALL",
         [taxonomy],
     )
     table = {o: dict.fromkeys(top_labels, 0.0) for o in top_outlets}
