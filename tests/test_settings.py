@@ -141,3 +141,29 @@ def test_environment_variables_outside_the_settings_sections_are_not_settings(mo
         monkeypatch.setenv(key, "1")
     monkeypatch.setenv("SPINSCOPE_TECHNIQUES_PARAGRAPHS_TAGGER", "false")  # a real one
     assert load_settings()["techniques_paragraphs.tagger"] is False
+
+
+@pytest.mark.parametrize(
+    "name,value,near",
+    [
+        ("techniques.label_min_confidence", "Doubt=0.3; Loaded_Langauge=0.3", "Loaded_Language"),
+        ("techniques.label_min_confidence", "Flag_Waving=0.2; Flag-Wavng=0.4", "Flag-Waving"),
+        ("techniques_paragraphs.label_min_confidence", "Doubtt=0.5", "Doubt"),
+    ],
+)
+def test_an_unknown_label_in_a_per_label_threshold_is_refused_naming_the_nearest(name, value, near):
+    # a typo was silently ignored: the threshold applied to no finding
+    with pytest.raises(ConfigError) as e:
+        load_settings({name: value})
+    msg = str(e.value)
+    assert "\n" not in msg and name in msg and f"did you mean {near}?" in msg
+
+
+def test_per_label_thresholds_of_either_taxonomy_are_accepted():
+    value = "Doubt=0.3; Flag-Waving=0.2; Bandwagon,Reductio_ad_hitlerum=0.4"
+    assert (
+        load_settings({"techniques.label_min_confidence": value})["techniques.label_min_confidence"]
+        == value
+    )
+    with pytest.raises(ConfigError, match="techniques_paragraphs.label_min_confidence"):
+        load_settings({"techniques_paragraphs.label_min_confidence": "Flag-Waving=0.2"})  # PTC's

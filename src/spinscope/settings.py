@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError
+from spinscope.model.taxonomy import LABELS_2020, LABELS_2023
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     items: tuple[str, ...] | None = None  # a comma-separated list of these
+    labels: tuple[str, ...] | None = None  # per-label thresholds (label_thresholds) of these
     secret: bool = False  # never written into outputs (see public)
 
 
@@ -81,6 +83,7 @@ SCHEMA: dict[str, Setting] = {
         "",
         "Per-technique minimum confidence, ';'-separated, e.g. 'Doubt=0.3; Loaded_Language=0.2' "
         "(label names as in the JSON; overrides techniques.min_confidence for those labels).",
+        labels=LABELS_2023 + tuple(x for x in LABELS_2020 if x not in LABELS_2023),
     ),
     "techniques.precision_floor": Setting(
         0.1,
@@ -107,6 +110,7 @@ SCHEMA: dict[str, Setting] = {
         "",
         "Per-technique least confidence for the paragraph model, ';'-separated, e.g. "
         "'Doubt=0.5' (overrides techniques_paragraphs.threshold for those labels).",
+        labels=LABELS_2023,
     ),
     "techniques_paragraphs.languages": Setting(
         "fr,de,it,pl,ru",
@@ -352,6 +356,8 @@ def _coerce(name: str, value: Any) -> Any:
                 f"Setting {name} takes a comma-separated list of {', '.join(spec.items)}; "
                 f"got {', '.join(map(repr, bad))}."
             )
+    if spec.labels is not None:
+        _check_labels(name, value, spec.labels)
     if spec.choices and value not in spec.choices:
         raise ConfigError(
             f"Setting {name} must be one of {', '.join(map(str, spec.choices))}; got {value!r}."
@@ -364,6 +370,22 @@ def _coerce(name: str, value: Any) -> Any:
             f"Setting {name} must be between {spec.minimum} and {spec.maximum}; got {value!r}."
         )
     return value
+
+
+def _check_labels(name: str, value: str, labels: tuple[str, ...]) -> None:
+    """A per-label threshold of a label the analyser never gives is refused, naming the nearest:
+    a typo (Loaded_Langauge=0.3) applied to no finding, without a word."""
+    import difflib
+
+    try:
+        given = label_thresholds(value)
+    except ConfigError as exc:
+        raise ConfigError(f"Setting {name}: {exc}") from None
+    for label in given:
+        if label not in labels:
+            near = difflib.get_close_matches(label, labels, n=1)
+            hint = f"did you mean {near[0]}?" if near else f"Available: {', '.join(labels)}."
+            raise ConfigError(f"Setting {name}: no technique is labelled {label!r}; {hint}")
 
 
 def load_settings(

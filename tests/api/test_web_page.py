@@ -150,6 +150,7 @@ def test_the_corpus_page_counts_one_document_in_the_singular(make_client, tmp_pa
     assert client.post("/api/analyze", json={"text": TEXT}).status_code == 200
     page = client.get("/corpus").text
     assert "1 document in the store" in page and "1 documents" not in page
+    assert "<td>(unknown outlet)</td>" in page and "<td>None</td>" not in page  # no outlet
     if "/corpus/charts/" in page:  # with matplotlib: each caption sits above its chart
         for figure in re.findall(r"<figure>(.*?)</figure>", page, re.S):
             assert figure.index("<figcaption>") < figure.index("<img")

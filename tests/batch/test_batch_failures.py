@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_batch import corpus
+from .test_batch import article, corpus
 
 LEAKED = "leaked semaphore"
 
@@ -106,3 +106,50 @@ def test_a_full_disk_stops_a_worker_run_in_one_line_without_leaks(tmp_path: Path
     lines = full.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("spinscope: error: Cannot write to the store")
     assert "the disk is full" in lines[0] and "No space left on device" in lines[0]
+
+
+@pytest.fixture
+def crashing_workers(monkeypatch):
+    """Worker processes that die on a document containing ``CRASH`` (worker_crash_fixtures)."""
+    import worker_crash_fixtures as fixtures
+    from spinscope.batch import engines
+
+    monkeypatch.setattr(engines, "_init_pool_worker", fixtures.init)
+    monkeypatch.setattr(engines, "_work", fixtures.work)
+    return fixtures.CRASH
+
+
+def test_a_document_that_kills_its_worker_is_a_failure_and_the_run_goes_on(
+    tmp_path, crashing_workers
+):
+    # the run stopped at the same document on every rerun: "A batch worker process ended
+    # unexpectedly"; now the documents of the batches in flight are tried again one at a time in
+    # a worker of their own, and the one that kills that worker too is recorded
+    from spinscope.batch import run_batch
+    from spinscope.settings import load_settings
+    from spinscope.store import Store
+
+    docs = corpus(tmp_path / "in", 9)
+    (docs / "a004.txt").write_text(article(4) + " " + crashing_workers, encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    settings = load_settings({"pipeline.analyzers": "framing"})
+    summary = run_batch([str(docs)], str(store), settings, workers=2, batch_size=2)
+    assert (summary.stored, summary.failed) == (8, 1)
+    assert summary.failures_by_stage == {"analyse": 1}
+    with Store(store, read_only=True) as s:
+        ((item, reason),) = s.query("SELECT item, reason FROM failures")
+    assert item.endswith("a004.txt") and "worker process died" in reason
+    again = run_batch([str(docs)], str(store), settings, workers=2, batch_size=2)
+    assert (again.stored, again.duplicates, again.failed) == (0, 8, 1)  # retried, and recorded
+
+
+def test_workers_that_die_on_every_document_end_the_run_in_one_line(crashing_workers):
+    # a worker that dies whatever it is given (no memory, a broken install) is not the
+    # documents' fault: the run ends, bounded, instead of recording every document as a failure
+    from spinscope.batch.engines import local_engine
+    from spinscope.errors import SpinscopeError
+
+    batches = ([{"text": f"{article(k)} {crashing_workers}"}] for k in range(20))
+    with pytest.raises(SpinscopeError, match="^A batch worker process ended unexpectedly"):
+        for _ in local_engine(batches, {}, workers=2):
+            pass

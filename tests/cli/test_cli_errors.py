@@ -157,6 +157,13 @@ def test_bad_claims_setting(capsys):
     assert_one_line_error(err, "claims.also_list")
 
 
+def test_an_unknown_label_in_a_per_label_threshold_is_a_settings_error(capsys):
+    setting = "techniques.label_min_confidence=Loaded_Langauge=0.3"
+    code, _, err = run(capsys, "analyze", "-", "--set", setting)
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "Loaded_Langauge", "did you mean Loaded_Language?")
+
+
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
 def test_serve_with_a_bad_port_is_a_usage_error(capsys, port):
     # 99999 and -1 were an OverflowError traceback, after the models had loaded

@@ -67,6 +67,49 @@ def test_trends_by_outlet_month_technique_and_narrative(store):
             trends(s, "site")
 
 
+def test_an_outlet_named_unknown_is_not_merged_with_documents_without_an_outlet(tmp_path):
+    # coalesce(outlet, '(unknown)') counted a real outlet of that name and the documents with no
+    # outlet as one
+    from spinscope.store import stats
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([
+            result(1000, "(unknown)", "2024-01-10", ["Doubt"], "URW: A"),
+            result(500, None, "2024-01-11", []),
+            result(300, None, "2024-02-11", ["Doubt"]),
+        ])  # fmt: skip
+    with Store(path, read_only=True) as s:
+        rows = {r["outlet"]: r["documents"] for r in trends(s, "outlet")["rows"]}
+        assert rows == {"(unknown)": 1, None: 2}
+        assert stats.documents_by_outlet(s) == {"(unknown)": 1, None: 2}
+        series = stats.rates_by_outlet_and_month(s, "semeval2023")
+        assert series["(unknown)"] == [("2024-01", 1.0, 1)]
+        assert series[None] == [("2024-01", 0.0, 1), ("2024-02", 3.333, 1)]
+        techniques = stats.technique_rates_by_outlet(s, "semeval2023")
+        assert techniques == {None: {"Doubt": 1.25}, "(unknown)": {"Doubt": 1.0}}
+        shares = stats.narrative_shares_by_outlet(s)
+        assert shares == {None: {"URW: A": 0.0}, "(unknown)": {"URW: A": 1.0}}
+    assert main(["stats", "--store", str(path), "--json"]) == 0
+
+
+def test_documents_without_an_outlet_are_labelled_where_shown(tmp_path, capsys):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(1000, "(unknown)", "2024-01-10", ["Doubt"]), result(500, None, "", [])])
+    assert main(["stats", "--store", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("(unknown") == 2 and "None" not in out  # "(unknown outlet)" may wrap
+    assert main(["stats", "--store", str(path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert sorted(r["outlet"] or "" for r in rows) == ["", "(unknown)"]
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    charts = tmp_path / "charts"
+    assert main(["stats", "--store", str(path), "--charts", str(charts)]) == 0
+    page = (charts / "index.html").read_text()
+    assert "<td>(unknown outlet)</td>" in page and "<td>(unknown)</td>" in page
+
+
 def add_human_copies(path) -> None:
     """A human copy of every finding, as `import-annotations --store` of an accepted export
     keeps corrected spans beside the machine's (origin 'human')."""
@@ -102,6 +145,17 @@ def test_the_corpus_page_counts_the_machine_findings_only(store):
     with Store(store, read_only=True) as s:
         assert {r["id"]: r["findings"] for r in search(s, {})} == before
     assert sum(before.values()) > 0
+
+
+def test_the_machine_findings_condition_is_written_once():
+    # stats and the corpus page each wrote it: a change to one would count differently
+    from pathlib import Path
+
+    import spinscope
+
+    src = Path(spinscope.__file__).parent
+    places = [p.name for p in src.rglob("*.py") if "origin = 'machine'" in p.read_text("utf-8")]
+    assert places == ["schema.py"]
 
 
 def test_the_stats_command_prints_json_and_writes_escaped_charts(store, tmp_path, capsys):

@@ -137,6 +137,21 @@ def test_one_outlet_story_says_so(tmp_path):
     assert any("one outlet (Wire)" in n for n in view["notes"])
 
 
+def test_an_outlet_named_like_the_missing_outlet_label_is_its_own_column(tmp_path):
+    # coalesce(outlet, '(unknown outlet)') merged documents without an outlet with those of an
+    # outlet of that name: one column, and one outlet counted for two
+    texts = [DAM_EN, "The dam broke and villages flooded."]
+    with Store(tmp_path / "o.duckdb") as store:
+        store.write([result(texts[0], "Dam 0", "(unknown outlet)", "2024-06-06"),
+                     result(texts[1], "Dam 1", None, "2024-06-06")])  # fmt: skip
+        cluster_store(store, KeywordEncoder())
+        assert list_stories(store)[0]["outlets"] == 2
+        view = story_view(store, 1)
+    columns = [c["outlet"] for c in view["outlets"]]
+    assert len(columns) == len(set(columns)) == 2 and "(unknown outlet)" in columns
+    assert sorted(d["outlet"] for d in view["documents"]) == sorted(columns)
+
+
 def test_store_with_one_document(tmp_path):
     with Store(tmp_path / "one.duckdb") as store:
         store.write([result(DAM_EN, "Dam", "Wire", "2024-06-06")])

@@ -35,7 +35,7 @@ from spinscope.model.wording import plural
 from spinscope.report.charts import CHARTS
 from spinscope.report.html import render_html
 from spinscope.settings import load_settings
-from spinscope.store.stats import trends
+from spinscope.store.stats import outlet_label, trends
 
 HERE = Path(__file__).parent
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -113,6 +113,7 @@ def create_app(
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
     templates.env.filters["plural"] = plural  # {{ n|plural("document") }}: "1 document"
+    templates.env.filters["outlet"] = outlet_label  # documents without one: "(unknown outlet)"
     # {{ "Loaded_Language"|technique }}: "Loaded language" (SemEval-2023 names, the stories')
     templates.env.filters["technique"] = lambda label: display_name("semeval2023", label)
     _api_routes(app, service)

@@ -7,6 +7,7 @@ from typing import Any
 
 from spinscope.errors import ConfigError
 from spinscope.store import Store
+from spinscope.store.schema import MACHINE_FINDINGS
 
 NARRATIVE_TASKS = "('narrative', 'subnarrative')"
 MAX_ROWS = 200
@@ -46,7 +47,7 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
     sql = f"""
         SELECT d.doc_id, d.title, d.outlet, d.language, d.published, d.words,
                (SELECT count(*) FROM findings f WHERE f.doc_id = d.doc_id
-                AND f.origin = 'machine') AS findings
+                AND f.{MACHINE_FINDINGS}) AS findings
         FROM documents d {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY d.published DESC NULLS LAST, d.added_at DESC, d.doc_id LIMIT {MAX_ROWS}
     """

@@ -2,6 +2,9 @@
 
 A worker returns, per document, ``("ok", result_dict)`` or ``("error", reason)``: a batch that
 fails is analysed again one document at a time, so one bad document never costs its neighbours.
+A local worker process that dies (a crash in a model library, the out-of-memory killer) takes the
+batches in flight with it: their documents are analysed again one at a time in a worker of their
+own, and one that kills that worker too is an error outcome (``WORKER_DIED``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,14 @@ from spinscope.errors import SpinscopeError
 Outcome = tuple[str, Any]
 
 _PIPELINE = None
+
+WORKER_DIED = (
+    "the worker process died while analysing it, in its batch and again alone (a crash in a "
+    "model library, or killed: out of memory?)"
+)
+# a worker that dies on this many documents in a row, each alone, is not their fault (no memory,
+# a broken install): the run ends instead of recording every document as a failure
+DEATHS_IN_A_ROW = 3
 
 
 def _one_line(exc: BaseException) -> str:
@@ -91,48 +102,129 @@ def local_engine(
         for docs in batches:
             yield analyse_batch(pipeline, docs)
         return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    threads = max(1, (os.cpu_count() or workers) // workers)
-    ctx = mp.get_context("spawn")  # no forked copies of loaded ONNX sessions
-    executor = ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init_pool_worker, initargs=(settings, threads)
-    )
-    pending: deque = deque()  # futures in input order, at most 2 per worker: a corpus streams
+    pool = _Pool(workers, settings)
+    pending: deque = deque()  # (future, docs) in input order, 2 per worker at most: it streams
     try:
         for docs in batches:
-            pending.append(executor.submit(_work, docs))
+            pending.append((pool.submit(docs), docs))
             if len(pending) >= 2 * workers:
-                yield _result(pending.popleft())
+                yield from _take(pending, pool)
         while pending:
-            yield _result(pending.popleft())
+            yield from _take(pending, pool)
     finally:
         # Ended in every case (done, an error, the caller closing this generator): batches not
         # started are dropped, and the workers are stopped and joined before the caller goes on
         # (see also _no_process_locks).
-        executor.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
 
 
-def _result(future, poll_s: float = 1.0) -> list[Outcome]:
-    """A worker's result, waited for ``poll_s`` at a time. (``multiprocessing.Pool`` replaced a
-    worker that died, killed or out of memory, but never returned its batch, and its
-    ``terminate`` then blocked on the queue lock the dead worker held: the run hung for ever.
-    A plain wait also never woke the main thread for a Ctrl-C that the kernel handed to another
-    thread; between waits it runs its signal handlers.)"""
+def _take(pending: deque, pool: _Pool) -> Iterator[list[Outcome]]:
+    """The first batch's outcomes; if its worker died, those of every batch in flight (lost
+    with the pool, unless done before), each document analysed again alone."""
+    future, docs = pending.popleft()
+    result = _result(future)
+    if result is not None:
+        yield result
+        return
+    lost = [(None, docs)] + [pending.popleft() for _ in range(len(pending))]
+    done = [_result(f) for f, _ in lost]  # the broken pool has settled every future
+    pool.shutdown()
+    for (_, docs), result in zip(lost, done, strict=True):
+        yield result if result is not None else pool.alone(docs)
+    pool.restart()
+
+
+def _result(future, poll_s: float = 1.0) -> list[Outcome] | None:
+    """A worker's result, or None if its pool broke (a worker died, or the future is None: the
+    pool was broken when the batch was given). Waited for ``poll_s`` at a time:
+    ``multiprocessing.Pool`` replaced a worker that died but never returned its batch, and its
+    ``terminate`` then blocked on the queue lock the dead worker held (the run hung for ever);
+    a plain wait also never woke the main thread for a Ctrl-C that the kernel handed to another
+    thread; between waits it runs its signal handlers."""
     from concurrent.futures.process import BrokenProcessPool
 
-    while True:
+    while future is not None:
         try:
             return future.result(timeout=poll_s)
         except TimeoutError:
             continue
         except BrokenProcessPool:
-            raise SpinscopeError(
-                "A batch worker process ended unexpectedly (killed, or out of memory?); the "
-                "documents stored so far are kept: run the same command again to go on (with "
-                "fewer --workers if memory is short)."
-            ) from None
+            return None
+    return None
+
+
+class _Pool:
+    """A local run's worker processes (spawned, each loading the models once), started again
+    after one dies; ``alone`` analyses documents one at a time in a worker of their own."""
+
+    def __init__(self, workers: int, settings: dict) -> None:
+        self.workers, self.settings = workers, settings
+        self.threads = max(1, (os.cpu_count() or workers) // workers)
+        self.main: Any = self._executor(workers)
+        self.solo: Any = None  # the worker of ``alone``, kept while batches are analysed again
+        self.died_in_a_row = 0
+
+    def _executor(self, workers: int):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = mp.get_context("spawn")  # no forked copies of loaded ONNX sessions
+        return ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_init_pool_worker,
+            initargs=(self.settings, self.threads),
+        )  # fmt: skip
+
+    def submit(self, docs: list[dict]):
+        return _submit(self.main, docs)
+
+    def alone(self, docs: list[dict]) -> list[Outcome]:
+        """Each document in a worker of its own (a fresh one after one dies).
+
+        Raises:
+            SpinscopeError: The worker died on ``DEATHS_IN_A_ROW`` documents in a row."""
+        out: list[Outcome] = []
+        for doc in docs:
+            self.solo = self.solo or self._executor(1)
+            result = _result(_submit(self.solo, [doc]))
+            if result is not None:
+                self.died_in_a_row = 0
+                out += result
+                continue
+            self._stop_solo()
+            self.died_in_a_row += 1
+            if self.died_in_a_row >= DEATHS_IN_A_ROW:
+                raise SpinscopeError(
+                    f"A batch worker process ended unexpectedly on {DEATHS_IN_A_ROW} documents "
+                    "in a row, each analysed alone (killed, or out of memory?); the documents "
+                    "stored so far are kept: run the same command again to go on (with fewer "
+                    "--workers if memory is short)."
+                )
+            out.append(("error", WORKER_DIED))
+        return out
+
+    def _stop_solo(self) -> None:
+        if self.solo is not None:
+            self.solo.shutdown(wait=True, cancel_futures=True)
+            self.solo = None
+
+    def restart(self) -> None:
+        """Fresh workers for the batches to come (the worker of ``alone`` stopped)."""
+        self._stop_solo()
+        self.main = self._executor(self.workers)
+
+    def shutdown(self) -> None:
+        self._stop_solo()
+        self.main.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(executor, docs: list[dict]):
+    """The batch's future, or None if the pool is already broken (a worker died)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return executor.submit(_work, docs)
+    except BrokenProcessPool:
+        return None
 
 
 class _RayWorker:

@@ -114,7 +114,7 @@ def run_batch(
                 with suppress(Exception):
                     feed.flush_failures()
                 with suppress(Exception):
-                    _finish(store, summary, started)
+                    _finish(store, summary, started, finished=False)
                 raise
             feed.flush_failures()
             _finish(store, summary, started)
@@ -196,9 +196,10 @@ def _outcomes(engine: str, batches, settings: dict[str, Any], workers: int, addr
     return ray_engine(batches, settings, workers=workers, address=address)
 
 
-def _finish(store: Store, summary: Summary, started: float) -> None:
+def _finish(store: Store, summary: Summary, started: float, *, finished: bool = True) -> None:
     summary.elapsed_s = time.monotonic() - started
-    store.finish_run(summary.run_id, summary.stored, summary.duplicates, summary.failed)
+    counts = (summary.stored, summary.duplicates, summary.failed)
+    store.finish_run(summary.run_id, *counts, finished=finished)
 
 
 class _Feeder:
@@ -278,7 +279,8 @@ class _Feeder:
             items.append(item)
         failures = self._take_failures()
         try:
-            self.summary.stored += self.store.write(results, failures=failures)
+            skipped = self.summary.duplicates
+            self.summary.stored += self.store.write(results, failures=failures, skipped=skipped)
         except Exception as exc:
             if _store_wide(exc):
                 raise

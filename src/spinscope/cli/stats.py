@@ -11,6 +11,7 @@ def print_trends(data: dict) -> None:
     from rich.text import Text
 
     from spinscope.report.terminal import Inert
+    from spinscope.store.stats import outlet_label
 
     title = (
         f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
@@ -28,8 +29,8 @@ def print_trends(data: dict) -> None:
     table = Table(title=title)
     for key in rows[0] if rows else [data["by"]]:
         table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right")
-    for row in rows:
-        table.add_row(*(Text(str(v)) for v in row.values()))  # Text: no markup from labels
+    for row in rows:  # Text: no markup from labels
+        table.add_row(*(Text(outlet_label(v) if k == "outlet" else str(v)) for k, v in row.items()))
     Console().print(Inert(table))  # no terminal commands from outlet names either
 
 

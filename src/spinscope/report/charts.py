@@ -54,7 +54,7 @@ def _titled(fig, ax, title: str) -> None:
     fig.tight_layout()
 
 
-def rates_figure(plt, series: dict[str, list], title: str):
+def rates_figure(plt, series: dict[str | None, list], title: str):
     """Findings per 1,000 words by month, one line per outlet, each point labelled with its
     number of documents (``n=1``: one document makes that point)."""
     fig, ax = plt.subplots(figsize=(10, 5))
@@ -65,7 +65,7 @@ def rates_figure(plt, series: dict[str, list], title: str):
     for outlet, points in series.items():
         xs = [at[m] for m, _, _ in points]
         rates = [r for _, r, _ in points]
-        (line,) = ax.plot(xs, rates, marker="o", label=_short(outlet, 30))
+        (line,) = ax.plot(xs, rates, marker="o", label=_short(stats.outlet_label(outlet), 30))
         for x, (_, rate, n) in zip(xs, points, strict=True):
             ax.annotate(f"n={n}", (x, rate), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7, color=line.get_color())  # fmt: skip
@@ -81,8 +81,8 @@ def rates_figure(plt, series: dict[str, list], title: str):
     return fig
 
 
-def bars_figure(plt, table: dict[str, dict[str, float]], ylabel: str, title: str,
-                documents: dict[str, int], empty: str):  # fmt: skip
+def bars_figure(plt, table: dict[str | None, dict[str, float]], ylabel: str, title: str,
+                documents: dict[str | None, int], empty: str):  # fmt: skip
     """Bars per label, one colour per outlet; the legend gives each outlet's documents."""
     outlets = list(table)
     labels = list(next(iter(table.values()), {}))
@@ -91,7 +91,7 @@ def bars_figure(plt, table: dict[str, dict[str, float]], ylabel: str, title: str
         width = 0.8 / len(outlets)
         for k, outlet in enumerate(outlets):
             xs = [i + k * width for i in range(len(labels))]
-            name = f"{_short(outlet, 30)} (n={documents.get(outlet, 0)})"
+            name = f"{_short(stats.outlet_label(outlet), 30)} (n={documents.get(outlet, 0)})"
             ax.bar(xs, [table[outlet][lab] for lab in labels], width, label=name)
         ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))])
         ax.set_xticklabels([_short(lab) for lab in labels], rotation=30, ha="right", fontsize=8)
@@ -156,7 +156,12 @@ def _table(data: dict[str, Any]) -> str:
         return "<p>No rows.</p>"
     head = "".join(f"<th>{html.escape(k.replace('_', ' '))}</th>" for k in rows[0])
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row.values()) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(stats.outlet_label(v) if k == 'outlet' else str(v))}</td>"
+            for k, v in row.items()
+        )
+        + "</tr>"
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

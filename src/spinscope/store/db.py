@@ -239,15 +239,18 @@ class Store:
         *,
         failures: Sequence[tuple[str, str, str, str]] = (),
         run_id: str = "",
+        skipped: int | None = None,
     ) -> int:
         """Store documents with their results, and ``(source, item, stage, reason)`` failure
-        records, in one transaction; already stored documents are skipped. Returns how many
+        records, in one transaction; already stored documents are skipped. The run's row (of
+        ``run_id``, else the started run's) counts them in the same transaction (and takes the
+        run's ``skipped`` so far), so a run killed later shows what it did. Returns how many
         documents were new."""
         stored = self.stored_ids(r.doc.id for r in results)
         new = list({r.doc.id: r for r in results if r.doc.id not in stored}.values())
         if not new and not failures:
             return 0
-        now = _now()
+        now, run_id = _now(), run_id or self.run_id
         with self.transaction():
             if new:
                 self._insert(
@@ -262,7 +265,13 @@ class Store:
             if failures:
                 self._insert(
                     "failures",
-                    [[run_id or self.run_id, *f, now] for f in failures],
+                    [[run_id, *f, now] for f in failures],
+                )
+            if run_id:
+                self.con.execute(
+                    "UPDATE runs SET stored = stored + ?, failed = failed + ?, "
+                    "skipped = coalesce(?, skipped) WHERE run_id = ?",
+                    [len(new), len(failures), skipped, run_id],
                 )
         return len(new)
 
@@ -304,12 +313,16 @@ class Store:
                 "INSERT INTO runs VALUES (?, ?, NULL, ?, 0, 0, 0)", [run_id, _now(), command]
             )
 
-    def finish_run(self, run_id: str, stored: int, skipped: int, failed: int) -> None:
+    def finish_run(
+        self, run_id: str, stored: int, skipped: int, failed: int, *, finished: bool = True
+    ) -> None:
+        """Record a run's counts and, if it ran to the end (``finished``), when it ended; a run
+        stopped by an error or Ctrl-C (or killed) keeps ``finished`` empty."""
         with self.transaction():
             self.con.execute(
                 "UPDATE runs SET finished = ?, stored = ?, skipped = ?, failed = ? "
                 "WHERE run_id = ?",
-                [_now(), stored, skipped, failed, run_id],
+                [_now() if finished else None, stored, skipped, failed, run_id],
             )
 
     # -- reads ------------------------------------------------------------------------------

@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS runs (
     stored INTEGER, skipped INTEGER, failed INTEGER);
 """
 
+# The machine's findings only, as a condition on the findings table (``f.{MACHINE_FINDINGS}``
+# where it is joined as ``f``): `import-annotations --store` keeps corrected spans beside them
+# (origin 'human'), and counting both doubled the rates of every document annotated.
+MACHINE_FINDINGS = "origin = 'machine'"
+
 # version -> SQL that brings a store of that version to the next one
 MIGRATIONS = {
     1: "ALTER TABLE findings ADD COLUMN origin VARCHAR DEFAULT 'machine';",

@@ -7,24 +7,31 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import ConfigError
+from spinscope.store.schema import MACHINE_FINDINGS
 
 if TYPE_CHECKING:  # only annotations: the CLI reads GROUPS without loading the database layer
     from spinscope.store.db import Store
 
 GROUPS = ("outlet", "month", "technique", "narrative")
 TAXONOMIES = ("semeval2023", "ptc2020")
-UNKNOWN = "(unknown)"
+UNKNOWN = "(unknown)"  # the month of an undated document
+# Documents without an outlet are grouped on NULL (None here), and only named where shown, so that
+# an outlet that calls itself "(unknown)" is not counted with them
+UNKNOWN_OUTLET = "(unknown outlet)"
 
-# The machine's findings only: `import-annotations --store` keeps corrected spans beside them
-# (origin 'human'), and counting both doubled the rates of every document annotated.
-_MACHINE = "origin = 'machine'"
+
+def outlet_label(outlet: str | None) -> str:
+    """An outlet as shown: its name, or ``UNKNOWN_OUTLET`` for documents without one."""
+    return UNKNOWN_OUTLET if outlet is None else outlet
+
 
 # per document: its outlet, month, words and number of findings in the chosen taxonomy
 _PER_DOC = f"""
-SELECT d.doc_id, coalesce(d.outlet, '(unknown)') AS outlet,
+SELECT d.doc_id, d.outlet,
        coalesce(strftime(d.published, '%Y-%m'), '(unknown)') AS month, d.words,
        count(f.doc_id) AS findings
-FROM documents d LEFT JOIN findings f ON f.doc_id = d.doc_id AND f.taxonomy = ? AND f.{_MACHINE}
+FROM documents d
+LEFT JOIN findings f ON f.doc_id = d.doc_id AND f.taxonomy = ? AND f.{MACHINE_FINDINGS}
 GROUP BY ALL
 """
 
@@ -73,7 +80,7 @@ def _by_document_field(store: Store, by: str, taxonomy: str, head: dict) -> list
 def _by_technique(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
     sql = f"""
         SELECT label, count(*), count(DISTINCT doc_id) FROM findings WHERE taxonomy = ?
-        AND {_MACHINE} GROUP BY label ORDER BY count(*) DESC, label
+        AND {MACHINE_FINDINGS} GROUP BY label ORDER BY count(*) DESC, label
     """
     return [
         {"technique": label, "findings": n, "findings_per_1000_words": _rate(n, head["words"]),
@@ -101,35 +108,33 @@ def _by_narrative(store: Store, by: str, taxonomy: str, head: dict) -> list[dict
     return rows
 
 
-def rates_by_outlet_and_month(store: Store, taxonomy: str, outlets: int = 6) -> dict[str, list]:
+def rates_by_outlet_and_month(
+    store: Store, taxonomy: str, outlets: int = 6
+) -> dict[str | None, list]:
     """Findings per 1,000 words, per month, for the ``outlets`` largest outlets: per outlet a
     list of ``(month, rate, documents)``, the sample size telling a one-document month apart."""
     sql = f"""
         WITH per AS ({_PER_DOC}),
         top AS (SELECT outlet FROM per GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT ?)
         SELECT outlet, month, sum(findings), sum(words), count(*) FROM per
-        WHERE outlet IN (SELECT * FROM top) AND month <> '(unknown)'
-        GROUP BY outlet, month ORDER BY outlet, month
+        WHERE EXISTS (SELECT 1 FROM top WHERE top.outlet IS NOT DISTINCT FROM per.outlet)
+        AND month <> '(unknown)' GROUP BY outlet, month ORDER BY outlet, month
     """
-    out: dict[str, list] = {}
+    out: dict[str | None, list] = {}
     for outlet, month, f, w, n in store.query(sql, [taxonomy, outlets]):
         out.setdefault(outlet, []).append((month, _rate(f, w), int(n)))
     return out
 
 
-def documents_by_outlet(store: Store) -> dict[str, int]:
+def documents_by_outlet(store: Store) -> dict[str | None, int]:
     """How many documents each outlet has (the sample size behind its bars)."""
-    return {
-        str(o): int(n)
-        for o, n in store.query(
-            "SELECT coalesce(outlet, '(unknown)'), count(*) FROM documents GROUP BY 1"
-        )
-    }
+    rows = store.query("SELECT outlet, count(*) FROM documents GROUP BY 1")
+    return {o if o is None else str(o): int(n) for o, n in rows}
 
 
 def technique_rates_by_outlet(
     store: Store, taxonomy: str, outlets: int = 6, techniques: int = 8
-) -> dict[str, dict[str, float]]:
+) -> dict[str | None, dict[str, float]]:
     """Per outlet (largest first), findings per 1,000 words of the most frequent techniques."""
     top_outlets = [
         r[0] for r in store.query(
@@ -138,15 +143,15 @@ def technique_rates_by_outlet(
     ]  # fmt: skip
     top_labels = [
         r[0] for r in store.query(
-            f"SELECT label FROM findings WHERE taxonomy = ? AND {_MACHINE} GROUP BY label "
+            f"SELECT label FROM findings WHERE taxonomy = ? AND {MACHINE_FINDINGS} GROUP BY label "
             "ORDER BY count(*) DESC, label LIMIT ?", [taxonomy, techniques])
     ]  # fmt: skip
     words = dict(
         store.query(f"SELECT outlet, sum(words) FROM ({_PER_DOC}) GROUP BY outlet", [taxonomy])
     )
     counts = store.query(
-        "SELECT coalesce(d.outlet, '(unknown)'), f.label, count(*) FROM findings f "
-        f"JOIN documents d USING (doc_id) WHERE f.taxonomy = ? AND f.{_MACHINE} GROUP BY ALL",
+        "SELECT d.outlet, f.label, count(*) FROM findings f JOIN documents d USING (doc_id) "
+        f"WHERE f.taxonomy = ? AND f.{MACHINE_FINDINGS} GROUP BY ALL",
         [taxonomy],
     )
     table = {o: dict.fromkeys(top_labels, 0.0) for o in top_outlets}
@@ -158,12 +163,10 @@ def technique_rates_by_outlet(
 
 def narrative_shares_by_outlet(
     store: Store, outlets: int = 6, narratives: int = 8
-) -> dict[str, dict[str, float]]:
+) -> dict[str | None, dict[str, float]]:
     """Per outlet, the share of its documents that carry each of the most common narratives."""
-    docs = dict(
-        store.query("SELECT coalesce(outlet, '(unknown)'), count(*) FROM documents GROUP BY 1")
-    )
-    top_outlets = sorted(docs, key=lambda o: (-docs[o], o))[:outlets]
+    docs = dict(store.query("SELECT outlet, count(*) FROM documents GROUP BY 1"))
+    top_outlets = sorted(docs, key=lambda o: (-docs[o], o is None, o or ""))[:outlets]
     top = [
         r[0] for r in store.query(
             "SELECT label FROM labels WHERE task = 'narrative' GROUP BY label "
@@ -171,7 +174,7 @@ def narrative_shares_by_outlet(
     ]  # fmt: skip
     table = {o: dict.fromkeys(top, 0.0) for o in top_outlets}
     rows = store.query(
-        "SELECT coalesce(d.outlet, '(unknown)'), l.label, count(DISTINCT l.doc_id) FROM labels l "
+        "SELECT d.outlet, l.label, count(DISTINCT l.doc_id) FROM labels l "
         "JOIN documents d USING (doc_id) WHERE l.task = 'narrative' GROUP BY ALL"
     )
     for outlet, label, k in rows:

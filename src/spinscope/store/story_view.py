@@ -24,13 +24,13 @@ from spinscope.errors import StoreError
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import language_name
 from spinscope.store.db import Store
+from spinscope.store.stats import UNKNOWN_OUTLET
 from spinscope.store.stories import require_stories
 from spinscope.store.story_record import store_readable
 from spinscope.store.story_space import unreadable
 from spinscope.store.story_times import article_year, figure_period
 
 TAXONOMY = "semeval2023"
-UNKNOWN_OUTLET = "(unknown outlet)"
 AUTHOR = "author"
 
 
@@ -39,7 +39,7 @@ def list_stories(store: Store, *, min_documents: int = 1, limit: int = 200) -> l
     require_stories(store)
     sql = """
         SELECT s.story_id, s.size, s.dated, s.first_day, s.last_day,
-               count(DISTINCT coalesce(d.outlet, '(unknown outlet)')),
+               count(DISTINCT d.outlet) + bool_or(d.outlet IS NULL)::INTEGER,
                list(DISTINCT coalesce(d.language, 'unknown') ORDER BY 1),
                arg_min(d.title, coalesce(d.published, DATE '9999-12-31'))
         FROM stories s JOIN story_members m USING (story_id) JOIN documents d USING (doc_id)
@@ -57,14 +57,15 @@ def _iso(value: Any) -> Any:
 
 
 def story_results(store: Store, story_id: int) -> list[tuple[dict, AnalysisResult]]:
-    """The story's documents (indexed fields) with their stored results, oldest first."""
+    """The story's documents (indexed fields; ``outlet`` None where there is none) with their
+    stored results, oldest first."""
     require_stories(store)
     rows = store.query(
-        "SELECT d.doc_id, d.title, coalesce(d.outlet, ?), d.language, d.published, d.words, "
+        "SELECT d.doc_id, d.title, d.outlet, d.language, d.published, d.words, "
         "d.url, r.result FROM story_members m JOIN documents d USING (doc_id) "
         "JOIN results r USING (doc_id) WHERE m.story_id = ? "
         "ORDER BY d.published NULLS LAST, d.doc_id",
-        [UNKNOWN_OUTLET, story_id],
+        [story_id],
     )
     if not rows:
         raise StoreError(f"No story {story_id} in {store.path}; `spinscope stats --by story` "
@@ -78,8 +79,10 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
     """One story side by side: its documents, one column per outlet, the figures that differ,
     and plain-language notes for what the view cannot show (one outlet, no dates)."""
     docs = story_results(store, story_id)
+    missing = _missing_outlet({d["outlet"] for d, _ in docs})
     by_outlet: dict[str, list[tuple[dict, AnalysisResult]]] = defaultdict(list)
     for doc, result in docs:
+        doc["outlet"] = missing if doc["outlet"] is None else doc["outlet"]
         by_outlet[doc["outlet"]].append((doc, result))
     columns = [_column(outlet, items) for outlet, items in sorted(by_outlet.items())]
     dates = [d["published"] for d, _ in docs if d["published"]]
@@ -94,6 +97,15 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
         "only_in_one_outlet": only_in_one_outlet(by_outlet),
         "notes": _notes(docs, columns, store_readable(store)),
     }
+
+
+def _missing_outlet(outlets: set[str | None]) -> str:
+    """The column of the documents without an outlet: ``UNKNOWN_OUTLET``, or a longer name if an
+    outlet of the story is called that (its documents are not theirs)."""
+    label = UNKNOWN_OUTLET
+    while label in outlets:
+        label += " (none given)"
+    return label
 
 
 def _notes(

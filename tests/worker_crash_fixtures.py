@@ -1,0 +1,23 @@
+"""Stand-ins for a local run's worker processes, found by name in the spawned workers: no models
+to load (the stub pipeline), and a document containing ``CRASH`` kills its worker, as a crash in
+a model library or the out-of-memory killer would."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+CRASH = "CRASH-THE-WORKER"
+
+
+def init(settings: dict, threads: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as the real workers
+
+
+def work(docs: list[dict]) -> list:
+    from hostile_fixtures import StubPipeline
+    from spinscope.batch.engines import analyse_batch
+
+    if any(CRASH in d["text"] for d in docs):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return analyse_batch(StubPipeline(), docs)
