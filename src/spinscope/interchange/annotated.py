@@ -95,6 +95,11 @@ def read_annotations(source: str | Path, fmt: str) -> list[AnnotatedDoc]:
 
 def resolve(raws: Sequence[RawDoc]) -> list[AnnotatedDoc]:
     """Check spans and labels, and settle the taxonomy of the whole source."""
+    for raw in raws:  # a hand-edited name was a KeyError (or TypeError) traceback
+        if raw.taxonomy and (not isinstance(raw.taxonomy, str) or raw.taxonomy not in LABELS):
+            raise IngestError(
+                f"{raw.source}: unknown taxonomy {raw.taxonomy!r}. Available: {', '.join(LABELS)}."
+            )
     hints = {r.taxonomy for r in raws if r.taxonomy}
     if len(hints) > 1:
         raise IngestError(f"The annotations mix taxonomies ({', '.join(sorted(hints))}).")
