@@ -318,3 +318,11 @@ def test_a_brat_taxonomy_note_that_names_no_taxonomy_fails_in_one_line(store, tm
     expected = r"unknown taxonomy 'ptc2021'\. Available: ptc2020, semeval2023"
     with pytest.raises(IngestError, match=expected):
         read_annotations(tmp_path, "brat")
+
+
+def test_a_brat_type_with_an_escape_that_is_not_utf8_is_an_unknown_label(tmp_path):
+    # '.FF' is no UTF-8 byte sequence: was a UnicodeDecodeError traceback
+    (tmp_path / "a.txt").write_text("some text")
+    (tmp_path / "a.ann").write_text("T1\tDoubt.FF 0 4\tsome\n")
+    with pytest.raises(IngestError, match=r"Unknown label 'Doubt\.FF' in .*a\.ann line 1"):
+        read_annotations(tmp_path, "brat")

@@ -32,8 +32,16 @@ def brat_label(label: str) -> str:
 
 
 def label_from_brat(name: str) -> str:
-    """The label a ``brat_label`` type name stands for."""
-    return _BRAT_ESCAPE.sub(lambda m: bytes.fromhex(m[1].replace(".", "")).decode(), name)
+    """The label a ``brat_label`` type name stands for (a hand-written type whose ``.XX`` bytes
+    are not UTF-8 is kept as written, so that it fails as an unknown label)."""
+    return _BRAT_ESCAPE.sub(_unescaped, name)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    try:
+        return bytes.fromhex(match[1].replace(".", "")).decode()
+    except UnicodeDecodeError:  # was a traceback
+        return match[1]
 
 
 # -- write ---------------------------------------------------------------------------------------
