@@ -85,3 +85,17 @@ def test_an_article_that_is_not_utf8_is_one_line(tmp_path, capsys):
     assert main(["predict", "ptc-si", str(tmp_path), "--out", out]) == 3  # as a missing folder
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "article1.txt is not UTF-8 text (invalid byte 0xe9" in err[0]
+
+
+@pytest.mark.parametrize("kind", ["broken link", "folder"])
+def test_an_article_that_cannot_be_read_is_one_line(tmp_path, capsys, kind):
+    # a dangling symlink or a folder named article<ID>.txt was an OSError traceback
+    path = tmp_path / "article1.txt"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(tmp_path / "gone.txt")
+    out = str(tmp_path / "x.txt")
+    assert main(["predict", "ptc-si", str(tmp_path), "--out", out]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"Cannot read {path}: " in err[0]

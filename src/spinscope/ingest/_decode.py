@@ -128,12 +128,15 @@ def not_utf8(source: object, err: UnicodeDecodeError) -> str:
 
 def read_utf8(path: Path, error: type[Exception] = IngestError) -> str:
     """A UTF-8 file's text exactly as stored (line ends kept: offsets count them); a file that
-    is not UTF-8 raises ``error`` with the one-line ``not_utf8`` message."""
+    is not UTF-8, or cannot be read (a folder, a broken link, no permission), raises ``error``
+    with a one-line message."""
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             return fh.read()
     except UnicodeDecodeError as err:
         raise error(not_utf8(path, err)) from None
+    except OSError as err:  # was a traceback from predict and import-annotations
+        raise error(f"Cannot read {path}: {err.strerror or err}.") from None
 
 
 def _refuse_nul(text: str, *, source: str) -> str:
