@@ -84,7 +84,7 @@ def _known_codec(charset: str | None) -> str | None:
 
 def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str:
     """Decode ``data`` as text: by its byte order mark (UTF-8, UTF-16 or UTF-32) if it starts
-    with one, else the declared ``charset`` if it works, else UTF-8.
+    with one (whatever ``charset`` says), else the declared ``charset`` if it works, else UTF-8.
 
     Raises:
         IngestError: The bytes hold NUL characters (a binary file) or are not valid text.
@@ -101,7 +101,7 @@ def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str
                 f"`iconv -f {name} -t UTF-8`."
             ) from None
         return _refuse_nul(text, source=source)
-    codec = _known_codec(charset)
+    codec = None if bom else _known_codec(charset)  # a UTF-8 BOM outranks it too
     if codec and codec not in ("utf-8", "utf-8-sig"):
         try:
             text = data.decode(codec)
