@@ -24,6 +24,8 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 def check_file(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path if it names a readable file; else raise IngestError."""
+    if not os.fspath(path):  # Path("") is ".": it was called a directory
+        raise IngestError("No source given (an empty path); give a file, a URL or '-' for stdin.")
     p = Path(path)
     if not p.exists():
         raise IngestError(
