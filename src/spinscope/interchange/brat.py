@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from spinscope.errors import IngestError
 from spinscope.ingest._decode import read_utf8
-from spinscope.interchange.annotated import RawDoc, Span, TaskDoc
+from spinscope.interchange.annotated import RawDoc, Span, TaskDoc, refuse_overwriting_changes
 from spinscope.model.taxonomy import LABELS
 
 BRAT_TAXONOMY_NOTE = "# spinscope taxonomy: "
@@ -55,11 +55,15 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
     out.mkdir(exist_ok=True)
     listed = list(docs)
     names = unique_names(listed)
+    planned: dict[Path, bytes] = {}
     for doc in listed:
         name = names[doc.doc_id]
-        (out / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="")
+        planned[out / f"{name}.txt"] = doc.text.encode()
         lines = ann_lines(doc.text, doc.human or doc.machine)
-        (out / f"{name}.ann").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+        planned[out / f"{name}.ann"] = "".join(f"{x}\n" for x in lines).encode()
+    refuse_overwriting_changes(out, planned, "brat")
+    for path, data in planned.items():
+        path.write_bytes(data)
     n = len(listed)
     types = [brat_label(label) for label in LABELS[taxonomy]]
     conf = [f"{BRAT_TAXONOMY_NOTE}{taxonomy}", "[entities]", *types]
