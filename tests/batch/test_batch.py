@@ -158,6 +158,17 @@ def test_an_interrupted_runs_row_keeps_its_counts_but_is_not_finished(tmp_path):
         assert s.query("SELECT stored, skipped, failed, finished FROM runs") == [(2, 0, 0, None)]
 
 
+def test_a_broken_link_inside_a_folder_is_a_failure_record_not_a_refused_run(tmp_path, capsys):
+    # the folder exists; a dangling link found while walking it stopped the whole run with
+    # "No such file or folder: ...; check the path", naming a path the user never typed
+    docs = corpus(tmp_path / "in", 1)
+    (docs / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    store = tmp_path / "s.duckdb"
+    assert main(["batch", str(docs), "--store", str(store), "--quiet"]) == 4
+    err = capsys.readouterr().err
+    assert "1 stored" in err and "1 failed" in err and "gone.txt" in err
+
+
 def _count(store: Path) -> int:
     with Store(store, read_only=True) as s:
         ids = [r[0] for r in s.query("SELECT doc_id FROM results")]

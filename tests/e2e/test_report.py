@@ -134,3 +134,21 @@ def test_a_420_px_screen_does_not_scroll_the_report_sideways(page, quotes_report
     page.click("label[for=voice-all]")  # the widest view: the "Whose words" column shown
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width
+
+
+@pytest.mark.parametrize("width", [1280, 420])
+def test_a_long_unbroken_word_does_not_scroll_the_report_sideways(page, tmp_path_factory, width):
+    # a long link in the text: the labels table's evidence quote (wide screens) and the claims
+    # at a glance (phones) grew past the screen, so the whole page scrolled sideways
+    link = "https://news.example/budget?ref=" + "x7Qb9Zk2" * 40
+    text = (
+        f"The minister said the budget at {link} will cost every family 1,200 euros this year.\n\n"
+        "Critics warned that the plan is a disaster and that the elites lied again.\n\n"
+        "The council voted 7 to 2 on Tuesday; families will pay, they said."
+    )
+    source = tmp_path_factory.mktemp("long-word") / "long-word.txt"
+    source.write_text(text, encoding="utf-8")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(report(tmp_path_factory, source, "--threshold", "0.2").as_uri())
+    size = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert size[0] <= size[1], size

@@ -85,3 +85,43 @@ def test_an_article_that_is_not_utf8_is_one_line(tmp_path, capsys):
     assert main(["predict", "ptc-si", str(tmp_path), "--out", out]) == 3  # as a missing folder
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "article1.txt is not UTF-8 text (invalid byte 0xe9" in err[0]
+
+
+@pytest.mark.parametrize("kind", ["broken link", "folder"])
+def test_an_article_that_cannot_be_read_is_one_line(tmp_path, capsys, kind):
+    # a dangling symlink or a folder named article<ID>.txt was an OSError traceback
+    path = tmp_path / "article1.txt"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(tmp_path / "gone.txt")
+    out = str(tmp_path / "x.txt")
+    assert main(["predict", "ptc-si", str(tmp_path), "--out", out]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"Cannot read {path}: " in err[0]
+
+
+@pytest.mark.parametrize("span", ["5\t9999", "10\t5"])
+def test_a_template_span_outside_its_article_names_the_line(folder, tmp_path, capsys, span):
+    # was "Span (5, 9999) is not a non-empty character range of a text of 78 characters",
+    # naming neither the template, its line nor the article
+    template = tmp_path / "template.out"
+    template.write_text(f"101\t?\t0\t10\n101\t?\t{span}\n")
+    out = str(tmp_path / "tc.txt")
+    argv = ["predict", "ptc-tc", str(folder), "--template", str(template), "--out", out]
+    assert main(argv) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    start, end = span.split("\t")
+    assert err == [
+        f"spinscope: error: {template} line 2: span {start}-{end} lies outside article 101 "
+        f"({len(ARTICLES['101'])} characters); give 0 <= start < end <= its length."
+    ]
+
+
+def test_a_missing_template_is_one_line(folder, tmp_path, capsys):
+    # was a FileNotFoundError traceback
+    missing = tmp_path / "none.out"
+    argv = ["predict", "ptc-tc", str(folder), "--template", str(missing), "--out", "x.txt"]
+    assert main(argv) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"spinscope: error: Cannot read {missing}: No such file or directory."]

@@ -86,6 +86,19 @@ def test_empty_file(tmp_path: Path, ingest_error) -> None:
         read_path(path)
 
 
+def test_an_empty_path_is_no_source_not_a_directory(ingest_error) -> None:
+    # `spinscope analyze "$FILE"` with FILE unset said " is a directory" (Path("") is ".")
+    with ingest_error("No source given (an empty path)"):
+        read_path("")
+
+
+def test_a_json_file_is_refused_not_read_as_words(tmp_path: Path, ingest_error) -> None:
+    # its brackets, keys and quotes were analysed as the article's text, without a word
+    path = write(tmp_path, "articles.JSON", '[{"text": "The traitors lie every day."}]')
+    with ingest_error(str(path), "is a JSON file", ".jsonl", "jq -c"):
+        read_path(path)
+
+
 def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = io.TextIOWrapper(io.BytesIO(TEXT.encode("utf-8")))
     monkeypatch.setattr(sys, "stdin", fake)

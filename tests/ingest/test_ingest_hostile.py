@@ -265,3 +265,14 @@ def test_a_broken_utf16_file_is_one_clear_error(tmp_path, ingest_error):
 def test_utf16_without_a_bom_is_still_called_binary(tmp_path, ingest_error):
     with ingest_error("binary"):
         read_path(write(tmp_path, "a.txt", ARTICLE.encode("utf-16-le")))
+
+
+def test_a_utf8_bom_outranks_a_declared_single_byte_charset(tmp_path):
+    # an editor saves a template that declares windows-1252 as UTF-8 with a BOM: the text was
+    # read as windows-1252, every non-ASCII letter turned to mojibake ("CafÃ©")
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Caf\u00e9 news</title></head><body>'
+        f"<article><h1>Caf\u00e9 news</h1><p>{ARTICLE}</p></article></body></html>"
+    )
+    doc = read_path(write(tmp_path, "a.html", b"\xef\xbb\xbf" + page.encode("utf-8")))
+    assert "Caf\u00e9" in doc.text and "Caf\u00c3" not in doc.text

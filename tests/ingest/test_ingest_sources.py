@@ -146,6 +146,30 @@ def test_a_feed_url(http_server, article_html):
     assert unreachable.error and "127.0.0.1:9" in unreachable.error
 
 
+@pytest.mark.parametrize("media", ["application/x-rss+xml", "application/x-atom+xml"])
+def test_a_feed_url_served_with_an_older_x_feed_type_is_read(http_server, article_html, media):
+    # Debian's /etc/mime.types (so Apache and Python's http.server there) serves .rss as
+    # application/x-rss+xml: such a feed was refused as "not a feed"
+    http_server.routes["/feed"] = (
+        200, {"Content-Type": media}, RSS.format(base=http_server.url("")).encode()
+    )  # fmt: skip
+    http_server.routes["/article"] = (200, {"Content-Type": "text/html"}, article_html.encode())
+    got = items(http_server.url("/feed"), allow_private=True)
+    assert got[0].doc is not None, got[0].error
+
+
+def test_relative_links_of_a_feed_url_resolve_against_the_feed(http_server, article_html):
+    # Atom allows relative links and many RSS feeds use them: each entry failed with
+    # "Cannot fetch /news/article: no scheme"
+    feed = RSS.format(base="/news").replace("<link>/news/missing", "<link>article")
+    http_server.routes["/news/feed"] = (200, {"Content-Type": "application/rss+xml"}, feed.encode())
+    page = (200, {"Content-Type": "text/html"}, article_html.encode())
+    http_server.routes["/news/article"] = page
+    got = items(http_server.url("/news/feed"), allow_private=True)
+    assert got[0].doc is not None, got[0].error
+    assert got[1].doc is not None, got[1].error
+
+
 def test_a_feed_url_to_a_private_address_is_refused_by_default(http_server):
     (item,) = items(http_server.url("/feed"))
     assert "private" in item.error or "loopback" in item.error

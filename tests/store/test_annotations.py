@@ -296,3 +296,33 @@ def test_cli_label_studio_round_trip_says_where_the_config_is_and_why_nothing_ca
     err = capsys.readouterr().err
     assert "read 0 annotated documents" in err and "no task has an annotation" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("taxonomy", ["foo", ["semeval2023"]])
+def test_a_label_studio_taxonomy_that_is_no_taxonomy_fails_in_one_line(tmp_path, taxonomy):
+    # was a KeyError ('foo') or TypeError (unhashable list) traceback
+    region = {"type": "labels", "value": {"start": 0, "end": 3, "labels": ["Doubt"]}}
+    bad = tmp_path / "ls.json"
+    data = {"text": "abc", "taxonomy": taxonomy}
+    bad.write_text(json.dumps([_task([{"result": [region]}], data)]))
+    expected = r"ls\.json: unknown taxonomy .*Available: ptc2020, semeval2023"
+    with pytest.raises(IngestError, match=expected):
+        read_annotations(bad, "label-studio")
+
+
+def test_a_brat_taxonomy_note_that_names_no_taxonomy_fails_in_one_line(store, tmp_path):
+    # was a KeyError traceback
+    export(store, "brat", tmp_path, taxonomy="ptc2020")
+    conf = tmp_path / "annotation.conf"
+    conf.write_text(conf.read_text().replace("taxonomy: ptc2020", "taxonomy: ptc2021"))
+    expected = r"unknown taxonomy 'ptc2021'\. Available: ptc2020, semeval2023"
+    with pytest.raises(IngestError, match=expected):
+        read_annotations(tmp_path, "brat")
+
+
+def test_a_brat_type_with_an_escape_that_is_not_utf8_is_an_unknown_label(tmp_path):
+    # '.FF' is no UTF-8 byte sequence: was a UnicodeDecodeError traceback
+    (tmp_path / "a.txt").write_text("some text")
+    (tmp_path / "a.ann").write_text("T1\tDoubt.FF 0 4\tsome\n")
+    with pytest.raises(IngestError, match=r"Unknown label 'Doubt\.FF' in .*a\.ann line 1"):
+        read_annotations(tmp_path, "brat")

@@ -151,6 +151,25 @@ def test_brat_files_are_named_by_source_safely_and_uniquely(store, tmp_path):
     assert by_name["Tax_row_day_1"] == TEXTS[0] and by_name["Tax_row_day_1-2"] == TEXTS[1]
 
 
+@pytest.mark.parametrize("fmt", ["brat", "inception"])
+def test_an_export_does_not_write_over_corrected_annotations(store, tmp_path, fmt):
+    # annotators correct brat's .ann files (or INCEpTION's XMI) in place: exporting into that
+    # folder again wrote the machine's spans over their work, without a word
+    out = tmp_path / "ann"
+    export(store, fmt, out, taxonomy="ptc2020")
+    assert export(store, fmt, out, taxonomy="ptc2020") == len(TEXTS)  # the same files: fine
+    edited = sorted(out.glob("*.ann" if fmt == "brat" else "*.xmi"))[0]
+    data = edited.read_text(encoding="utf-8")
+    if fmt == "brat":
+        data = data.replace("T1\t", "T1\tDoubt 0 4\tsome\nT9\t", 1)
+    else:
+        data = data.replace('origin="machine"', 'origin="human"', 1)
+    edited.write_text(data, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"\({edited.name}\); they may hold corrections"):
+        export(store, fmt, out, taxonomy="ptc2020")
+    assert edited.read_text(encoding="utf-8") == data
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "label-studio", "failures", "brat"])
 def test_export_into_a_missing_folder_is_refused(store, tmp_path, fmt):
     out = tmp_path / "no" / "such" / "x.csv"

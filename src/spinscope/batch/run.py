@@ -139,8 +139,10 @@ def _checked_sources(
     sources = expand(inputs)
     if not sources:
         raise ConfigError(f"No input files found in {', '.join(inputs)}.")
-    missing = missing_paths(sources)
-    if missing:  # a typo in a path: say so before any store is created or any model loaded
+    # a typo in a path: say so before any store is created or any model loaded (only a path
+    # given as it is: a broken link found in a folder is one failed item of the run)
+    missing = [s for s in missing_paths(sources) if s in inputs]
+    if missing:
         raise ConfigError(
             f"No such file or folder: {', '.join(missing)}; check the path (nothing was "
             "analysed and no store was written)."

@@ -26,15 +26,16 @@ def ptc_si_lines(tagger: TechniqueTagger, folder: Path) -> Iterable[str]:
                 yield f"{art_id}\t{start}\t{end}"
 
 
-def read_tc_template(path: Path) -> list[tuple[str, int, int]]:
-    """Spans to classify: lines ``article_id ... start end`` (TSV; the label column is ignored)."""
+def read_tc_template(path: Path) -> list[tuple[str, int, int, int]]:
+    """Spans to classify: lines ``article_id ... start end`` (TSV; the label column is ignored),
+    as (article id, start, end, line number)."""
     spans = []
     for n, line in enumerate(read_text(Path(path)).splitlines(), 1):
         parts = line.rstrip("\r").split("\t")
         if not line.strip():
             continue
         try:
-            spans.append((parts[0].removeprefix("article"), int(parts[-2]), int(parts[-1])))
+            spans.append((parts[0].removeprefix("article"), int(parts[-2]), int(parts[-1]), n))
         except (ValueError, IndexError):
             raise DataError(
                 f"{path} line {n} is not 'article_id<TAB>...<TAB>start<TAB>end': {line[:80]!r}"
@@ -46,9 +47,14 @@ def ptc_tc_lines(tagger: TechniqueTagger, folder: Path, template: Path) -> Itera
     """``article_id<TAB>technique<TAB>start<TAB>end`` for every span of the template."""
     texts = read_articles(folder)
     by_article: dict[str, list[tuple[int, int]]] = {}
-    for art_id, start, end in read_tc_template(template):
+    for art_id, start, end, n in read_tc_template(template):
         if art_id not in texts:
             raise DataError(f"Template names article {art_id}, which is not in {folder}.")
+        if not 0 <= start < end <= len(texts[art_id]):  # said neither the line nor the article
+            raise DataError(
+                f"{template} line {n}: span {start}-{end} lies outside article {art_id} "
+                f"({len(texts[art_id])} characters); give 0 <= start < end <= its length."
+            )
         by_article.setdefault(art_id, []).append((start, end))
     ids = list(by_article)
     for batch in _batches(ids):

@@ -84,7 +84,7 @@ def _known_codec(charset: str | None) -> str | None:
 
 def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str:
     """Decode ``data`` as text: by its byte order mark (UTF-8, UTF-16 or UTF-32) if it starts
-    with one, else the declared ``charset`` if it works, else UTF-8.
+    with one (whatever ``charset`` says), else the declared ``charset`` if it works, else UTF-8.
 
     Raises:
         IngestError: The bytes hold NUL characters (a binary file) or are not valid text.
@@ -101,7 +101,7 @@ def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str
                 f"`iconv -f {name} -t UTF-8`."
             ) from None
         return _refuse_nul(text, source=source)
-    codec = _known_codec(charset)
+    codec = None if bom else _known_codec(charset)  # a UTF-8 BOM outranks it too
     if codec and codec not in ("utf-8", "utf-8-sig"):
         try:
             text = data.decode(codec)
@@ -128,12 +128,15 @@ def not_utf8(source: object, err: UnicodeDecodeError) -> str:
 
 def read_utf8(path: Path, error: type[Exception] = IngestError) -> str:
     """A UTF-8 file's text exactly as stored (line ends kept: offsets count them); a file that
-    is not UTF-8 raises ``error`` with the one-line ``not_utf8`` message."""
+    is not UTF-8, or cannot be read (a folder, a broken link, no permission), raises ``error``
+    with a one-line message."""
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             return fh.read()
     except UnicodeDecodeError as err:
         raise error(not_utf8(path, err)) from None
+    except OSError as err:  # was a traceback from predict and import-annotations
+        raise error(f"Cannot read {path}: {err.strerror or err}.") from None
 
 
 def _refuse_nul(text: str, *, source: str) -> str:

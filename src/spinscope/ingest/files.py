@@ -24,6 +24,8 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 def check_file(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path if it names a readable file; else raise IngestError."""
+    if not os.fspath(path):  # Path("") is ".": it was called a directory
+        raise IngestError("No source given (an empty path); give a file, a URL or '-' for stdin.")
     p = Path(path)
     if not p.exists():
         raise IngestError(
@@ -94,9 +96,16 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     """Read one article from a text or HTML file (HTML by extension or by content).
 
     Raises:
-        IngestError: The file is missing, a directory, binary, not UTF-8, empty or too large.
+        IngestError: The file is missing, a directory, a .json file, binary, not UTF-8, empty
+            or too large.
     """
     p = check_file(path)
+    if p.suffix.lower() == ".json":  # its brackets, keys and quotes were read as the article
+        raise IngestError(
+            f"{path} is a JSON file; give the articles as a .jsonl file, one JSON object per "
+            "line with a 'text' or 'html' field (from a JSON array: "
+            f"`jq -c '.[]' {path} > articles.jsonl`)."
+        )
     data = read_capped(p, max_bytes=max_bytes)
     return from_bytes(data, source=str(path))
 

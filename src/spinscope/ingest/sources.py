@@ -298,11 +298,13 @@ def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
 
     from spinscope.ingest.url import fetch_feed
 
+    base: dict[str, str] = {}  # relative entry links resolve against the final feed URL
     if url:
-        data, _ = fetch_feed(source, **options.fetch_args())
+        data, final = fetch_feed(source, **options.fetch_args())
+        base = {"content-location": final}
     else:
         data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
-    parsed = feedparser.parse(data)
+    parsed = feedparser.parse(data, response_headers=base)
     if not parsed.entries:
         reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
         raise IngestError(

@@ -50,7 +50,9 @@ TEXT_TYPES = {"text/html": True, "application/xhtml+xml": True, "text/plain": Fa
 FEED_TYPES = {
     t: False
     for t in ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
-              "application/rdf+xml", "application/feed+json")
+              "application/rdf+xml", "application/feed+json",
+              # older names still served (Debian's mime.types maps .rss to the first)
+              "application/x-rss+xml", "application/x-atom+xml")
 }  # fmt: skip
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _HEADERS = {

@@ -12,15 +12,16 @@ taxonomy is the one that has every label (SemEval-2023 where both do, as the exp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spinscope.errors import IngestError
+from spinscope.errors import ConfigError, IngestError
 from spinscope.interchange import FORMATS, NAMES, reader
 from spinscope.model.document import text_checksum
 from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
+from spinscope.model.wording import plural
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,11 @@ def read_annotations(source: str | Path, fmt: str) -> list[AnnotatedDoc]:
 
 def resolve(raws: Sequence[RawDoc]) -> list[AnnotatedDoc]:
     """Check spans and labels, and settle the taxonomy of the whole source."""
+    for raw in raws:  # a hand-edited name was a KeyError (or TypeError) traceback
+        if raw.taxonomy and (not isinstance(raw.taxonomy, str) or raw.taxonomy not in LABELS):
+            raise IngestError(
+                f"{raw.source}: unknown taxonomy {raw.taxonomy!r}. Available: {', '.join(LABELS)}."
+            )
     hints = {r.taxonomy for r in raws if r.taxonomy}
     if len(hints) > 1:
         raise IngestError(f"The annotations mix taxonomies ({', '.join(sorted(hints))}).")
@@ -124,3 +130,22 @@ def resolve(raws: Sequence[RawDoc]) -> list[AnnotatedDoc]:
 
 def _order(span: HumanSpan) -> tuple[int, int, str]:
     return span.start, span.end, span.label
+
+
+def refuse_overwriting_changes(out: Path, planned: Mapping[Path, bytes], fmt: str) -> None:
+    """Refuse, before anything is written, an export whose files would replace different ones:
+    people correct the files of an earlier export in place (brat's ``.ann``, INCEpTION's XMI),
+    and their corrections are not in the store until imported.
+
+    Raises:
+        ConfigError: Names the files that differ and how to keep them.
+    """
+    changed = [p.name for p, data in planned.items() if p.is_file() and p.read_bytes() != data]
+    if changed:
+        names = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
+        raise ConfigError(
+            f"{out} holds {plural(len(changed), 'file')} that this export would change "
+            f"({names}); they may hold corrections made in the annotation tool. Give a new "
+            f"folder for --out (and keep the corrections with `spinscope import-annotations "
+            f"--format {fmt} {out} --out FOLDER --store STORE`)."
+        )

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from spinscope.errors import IngestError
 from spinscope.ingest._decode import read_utf8
-from spinscope.interchange.annotated import RawDoc, Span, TaskDoc
+from spinscope.interchange.annotated import RawDoc, Span, TaskDoc, refuse_overwriting_changes
 from spinscope.model.taxonomy import LABELS
 
 BRAT_TAXONOMY_NOTE = "# spinscope taxonomy: "
@@ -32,8 +32,16 @@ def brat_label(label: str) -> str:
 
 
 def label_from_brat(name: str) -> str:
-    """The label a ``brat_label`` type name stands for."""
-    return _BRAT_ESCAPE.sub(lambda m: bytes.fromhex(m[1].replace(".", "")).decode(), name)
+    """The label a ``brat_label`` type name stands for (a hand-written type whose ``.XX`` bytes
+    are not UTF-8 is kept as written, so that it fails as an unknown label)."""
+    return _BRAT_ESCAPE.sub(_unescaped, name)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    try:
+        return bytes.fromhex(match[1].replace(".", "")).decode()
+    except UnicodeDecodeError:  # was a traceback
+        return match[1]
 
 
 # -- write ---------------------------------------------------------------------------------------
@@ -47,11 +55,15 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
     out.mkdir(exist_ok=True)
     listed = list(docs)
     names = unique_names(listed)
+    planned: dict[Path, bytes] = {}
     for doc in listed:
         name = names[doc.doc_id]
-        (out / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="")
+        planned[out / f"{name}.txt"] = doc.text.encode()
         lines = ann_lines(doc.text, doc.human or doc.machine)
-        (out / f"{name}.ann").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+        planned[out / f"{name}.ann"] = "".join(f"{x}\n" for x in lines).encode()
+    refuse_overwriting_changes(out, planned, "brat")
+    for path, data in planned.items():
+        path.write_bytes(data)
     n = len(listed)
     types = [brat_label(label) for label in LABELS[taxonomy]]
     conf = [f"{BRAT_TAXONOMY_NOTE}{taxonomy}", "[entities]", *types]

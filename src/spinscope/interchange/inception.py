@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import IngestError
-from spinscope.interchange.annotated import RawDoc, TaskDoc
+from spinscope.interchange.annotated import RawDoc, TaskDoc, refuse_overwriting_changes
 from spinscope.model.wording import plural
 
 # The name INCEpTION gives a custom span layer called "Technique": a project with that layer
@@ -49,7 +49,8 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
     out.mkdir(exist_ok=True)
     ts = technique_typesystem()
     technique = ts.get_type(TECHNIQUE_TYPE)
-    n, left_out = 0, []
+    planned: dict[Path, bytes] = {}
+    left_out = []
     for doc in docs:
         if _NOT_XML.search(doc.text):  # lxml refuses them: a traceback, and no TypeSystem.xml
             left_out.append(doc.doc_id)
@@ -67,8 +68,11 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
                     taxonomy=taxonomy,
                 )
             )
-        cas.to_xmi(out / f"{doc.doc_id}.xmi")
-        n += 1
+        planned[out / f"{doc.doc_id}.xmi"] = cas.to_xmi().encode()
+    refuse_overwriting_changes(out, planned, "inception")
+    for path, data in planned.items():
+        path.write_bytes(data)
+    n = len(planned)
     ts.to_xml(out / TYPESYSTEM_FILE)
     if left_out:
         raise IngestError(
