@@ -199,3 +199,17 @@ def test_a_day_next_to_a_month_is_a_time_not_a_quantity(text, date, year, values
 def test_a_number_by_a_month_can_still_be_a_figure(text, values):
     assert [q.value for q in find_quantities(text)] == pytest.approx(values)
     assert all(t.start_year is not None or t.kind != "point" for t in find_times(text))
+
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("Lisbon (4), Porto (2) and Faro (1) sent teams.", [None, None, None]),
+        ("Maria Silva, 41, said the plan was late.", [None]),
+        ("The mayor, 58, had ten years in office.", [None, "years"]),
+        ("The total rose to 2,310 – a new high.", [None]),
+    ],
+)
+def test_a_unit_is_not_read_across_punctuation(text, unit):
+    assert [q.unit for q in find_quantities(text)] == unit
+

@@ -304,6 +304,8 @@ def _count_unit(text: str, end: int) -> str | None:
     tail = text[end : end + 40]
     if tail.lstrip().lower().startswith("of "):
         tail = tail.lstrip()[3:]
+    if not re.match(r"\s*[A-Za-z]", tail):
+        return None  # "Lisbon (4), Porto (2)", "Silva, 41, said": the noun follows the number
     words = re.findall(r"[A-Za-z][\w'-]*", tail)
     out = []
     for w in words[:2]:
