@@ -213,3 +213,16 @@ def test_a_number_by_a_month_can_still_be_a_figure(text, values):
 def test_a_unit_is_not_read_across_punctuation(text, unit):
     assert [q.unit for q in find_quantities(text)] == unit
 
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("Of the 30 boats, 12 were sunk.", ["boats", None]),
+        ("They counted 40 nests, 9 of which had eggs.", ["nests", None]),
+        ("Five of these were closed.", [None]),
+        ("Seven had left by noon.", [None]),
+    ],
+)
+def test_a_unit_is_no_verb_or_pronoun(text, unit):
+    assert [q.unit for q in find_quantities(text)] == unit
+

@@ -293,7 +293,13 @@ def _definite_before(text: str, i: int) -> bool:
 
 
 _PLURALS = {"people", "children", "men", "women", "police", "staff", "personnel", "cattle"}
-_UNIT_STOP = {"of", "in", "to", "and", "or", "by", "for", "with", "from", "on", "at", "as", "the"}
+_UNIT_STOP = {"of", "in", "to", "and", "or", "by", "for", "with", "from", "on", "at", "as", "the",
+              # a verb or pronoun after a number is the clause going on, not what it counts
+              # ("12 were sunk", "9 of which had eggs", "five of these were closed")
+              "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would",
+              "can", "could", "may", "might", "should", "must", "do", "does", "did", "he",
+              "she", "it", "they", "we", "you", "who", "which", "that", "these", "those",
+              "this"}  # fmt: skip
 
 
 def _count_unit(text: str, end: int) -> str | None:
