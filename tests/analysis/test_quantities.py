@@ -226,3 +226,17 @@ def test_a_unit_is_not_read_across_punctuation(text, unit):
 def test_a_unit_is_no_verb_or_pronoun(text, unit):
     assert [q.unit for q in find_quantities(text)] == unit
 
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("The new bridge is 450 m long.", "m"),
+        ("Add 300 g sugar to the mix.", "g"),
+        ("The town lies 35 km north of the coast.", "km"),
+        ("The lake is 12 mi wide.", "mi"),
+        ("Some 9 kilometre stretches were closed.", "kilometre"),
+    ],
+)
+def test_a_measure_unit_is_the_unit_alone(text, unit):
+    assert one(text).unit == unit
+

@@ -302,6 +302,14 @@ _UNIT_STOP = {"of", "in", "to", "and", "or", "by", "for", "with", "from", "on", 
               "this"}  # fmt: skip
 
 
+# units of measure written in the singular or short: the unit alone, not the word after it
+# ("450 m long", "300 g sugar", "35 km north"); plurals already end the unit
+_MEASURES = {"m", "km", "cm", "mm", "mi", "ft", "g", "kg", "mg", "lb", "oz", "ha", "l", "ml",
+             "kw", "kwh", "mw", "gw", "mph", "metre", "meter", "kilometre", "kilometer", "mile",
+             "gram", "kilogram", "tonne", "ton", "hectare", "acre", "litre", "liter", "degree",
+             "foot", "inch", "gallon", "barrel"}  # fmt: skip
+
+
 def _count_unit(text: str, end: int) -> str | None:
     """The noun a count counts: the next one or two words ("49 joint projects")."""
     if text[end : end + 1] == "-":  # "a six-country alliance"
@@ -318,6 +326,6 @@ def _count_unit(text: str, end: int) -> str | None:
         if w.lower() in _UNIT_STOP:
             break
         out.append(w)
-        if w.lower().endswith("s") or w.lower() in _PLURALS:
+        if w.lower().endswith("s") or w.lower() in _PLURALS or w.lower() in _MEASURES:
             break  # "workers", "people": the noun itself, not the verb after it
     return " ".join(out) or None
