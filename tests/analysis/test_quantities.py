@@ -240,3 +240,17 @@ def test_a_unit_is_no_verb_or_pronoun(text, unit):
 def test_a_measure_unit_is_the_unit_alone(text, unit):
     assert one(text).unit == unit
 
+
+@pytest.mark.parametrize(
+    "text,month",
+    [
+        ("The port shipped 2.1 million tonnes in March.", "in March"),
+        ("Prices fell by 4% during October.", "during October"),
+        ("In June, 300 homes were flooded.", "In June"),
+    ],
+)
+def test_a_month_without_a_year_is_a_time(text, month):
+    times = find_times(text)
+    assert [t.text for t in times] == [month]
+    assert (times[0].kind, times[0].start_year, times[0].end_year) == ("relative", None, None)
+
