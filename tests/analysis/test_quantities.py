@@ -254,3 +254,15 @@ def test_a_month_without_a_year_is_a_time(text, month):
     assert [t.text for t in times] == [month]
     assert (times[0].kind, times[0].start_year, times[0].end_year) == ("relative", None, None)
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nobody forgot 9/11.",  # a date, not the figure 9
+        "The shop is open 24/7.",  # a phrase, not the figure 24
+        "The galaxy is huge.[2]",  # a footnote mark
+        "It was found in 1781.[12] Later, more.",
+    ],
+)
+def test_dates_with_a_slash_and_footnote_marks_are_not_figures(text):
+    assert [q.value for q in find_quantities(text) if q.value in (9, 24, 2, 12)] == []

@@ -226,8 +226,10 @@ def _from_match(text: str, m: re.Match[str]) -> Quantity | None:
     after_end = m.end()
     if after_end < len(text) and (text[after_end].isalnum() and not is_word):
         return None
-    if text[after_end : after_end + 2][:1] == ":" and text[after_end + 1 : after_end + 2].isdigit():
-        return None  # a clock time
+    if text[after_end : after_end + 1] in ":/" and text[after_end + 1 : after_end + 2].isdigit():
+        return None  # a clock time, or a date or phrase with a slash ("9/11", "24/7")
+    if before == "[" and text[after_end : after_end + 1] == "]":
+        return None  # a footnote mark ("[2]")
     value = parse_number(num)
     if value is None:
         return None
