@@ -199,3 +199,70 @@ def test_a_day_next_to_a_month_is_a_time_not_a_quantity(text, date, year, values
 def test_a_number_by_a_month_can_still_be_a_figure(text, values):
     assert [q.value for q in find_quantities(text)] == pytest.approx(values)
     assert all(t.start_year is not None or t.kind != "point" for t in find_times(text))
+
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("Lisbon (4), Porto (2) and Faro (1) sent teams.", [None, None, None]),
+        ("Maria Silva, 41, said the plan was late.", [None]),
+        ("The mayor, 58, had ten years in office.", [None, "years"]),
+        ("The total rose to 2,310 – a new high.", [None]),
+    ],
+)
+def test_a_unit_is_not_read_across_punctuation(text, unit):
+    assert [q.unit for q in find_quantities(text)] == unit
+
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("Of the 30 boats, 12 were sunk.", ["boats", None]),
+        ("They counted 40 nests, 9 of which had eggs.", ["nests", None]),
+        ("Five of these were closed.", [None]),
+        ("Seven had left by noon.", [None]),
+    ],
+)
+def test_a_unit_is_no_verb_or_pronoun(text, unit):
+    assert [q.unit for q in find_quantities(text)] == unit
+
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("The new bridge is 450 m long.", "m"),
+        ("Add 300 g sugar to the mix.", "g"),
+        ("The town lies 35 km north of the coast.", "km"),
+        ("The lake is 12 mi wide.", "mi"),
+        ("Some 9 kilometre stretches were closed.", "kilometre"),
+    ],
+)
+def test_a_measure_unit_is_the_unit_alone(text, unit):
+    assert one(text).unit == unit
+
+
+@pytest.mark.parametrize(
+    "text,month",
+    [
+        ("The port shipped 2.1 million tonnes in March.", "in March"),
+        ("Prices fell by 4% during October.", "during October"),
+        ("In June, 300 homes were flooded.", "In June"),
+    ],
+)
+def test_a_month_without_a_year_is_a_time(text, month):
+    times = find_times(text)
+    assert [t.text for t in times] == [month]
+    assert (times[0].kind, times[0].start_year, times[0].end_year) == ("relative", None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nobody forgot 9/11.",  # a date, not the figure 9
+        "The shop is open 24/7.",  # a phrase, not the figure 24
+        "The galaxy is huge.[2]",  # a footnote mark
+        "It was found in 1781.[12] Later, more.",
+    ],
+)
+def test_dates_with_a_slash_and_footnote_marks_are_not_figures(text):
+    assert [q.value for q in find_quantities(text) if q.value in (9, 24, 2, 12)] == []

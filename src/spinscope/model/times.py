@@ -113,6 +113,9 @@ TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?:years?|months?|decades?|weeks?)\b"
         r"|\b(?:this|last|previous)\s+(?:year|month|week|decade|quarter|spring|summer|autumn|"
         r"fall|winter)\b|\b(?:yesterday|today|recently|currently|now|nowadays)\b", re.I)),
+    # a month without a year ("in July"): relative, its year is the one the text is written in
+    ("relative", re.compile(rf"\b(?i:in|during|throughout)\s+(?:(?i:early|late|mid-?)\s*)?"
+                            rf"{MONTH}(?![A-Za-z])(?!\s+\d)")),  # fmt: skip
     ("future", re.compile(
         rf"\bwithin\s+(?:the\s+next\s+)?(?:a|an|{NUMWORD}|\d+)\s+(?:years?|months?|decades?|"
         r"weeks?|days?)\b|"

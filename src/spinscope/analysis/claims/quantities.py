@@ -226,8 +226,10 @@ def _from_match(text: str, m: re.Match[str]) -> Quantity | None:
     after_end = m.end()
     if after_end < len(text) and (text[after_end].isalnum() and not is_word):
         return None
-    if text[after_end : after_end + 2][:1] == ":" and text[after_end + 1 : after_end + 2].isdigit():
-        return None  # a clock time
+    if text[after_end : after_end + 1] in ":/" and text[after_end + 1 : after_end + 2].isdigit():
+        return None  # a clock time, or a date or phrase with a slash ("9/11", "24/7")
+    if before == "[" and text[after_end : after_end + 1] == "]":
+        return None  # a footnote mark ("[2]")
     value = parse_number(num)
     if value is None:
         return None
@@ -293,7 +295,21 @@ def _definite_before(text: str, i: int) -> bool:
 
 
 _PLURALS = {"people", "children", "men", "women", "police", "staff", "personnel", "cattle"}
-_UNIT_STOP = {"of", "in", "to", "and", "or", "by", "for", "with", "from", "on", "at", "as", "the"}
+_UNIT_STOP = {"of", "in", "to", "and", "or", "by", "for", "with", "from", "on", "at", "as", "the",
+              # a verb or pronoun after a number is the clause going on, not what it counts
+              # ("12 were sunk", "9 of which had eggs", "five of these were closed")
+              "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would",
+              "can", "could", "may", "might", "should", "must", "do", "does", "did", "he",
+              "she", "it", "they", "we", "you", "who", "which", "that", "these", "those",
+              "this"}  # fmt: skip
+
+
+# units of measure written in the singular or short: the unit alone, not the word after it
+# ("450 m long", "300 g sugar", "35 km north"); plurals already end the unit
+_MEASURES = {"m", "km", "cm", "mm", "mi", "ft", "g", "kg", "mg", "lb", "oz", "ha", "l", "ml",
+             "kw", "kwh", "mw", "gw", "mph", "metre", "meter", "kilometre", "kilometer", "mile",
+             "gram", "kilogram", "tonne", "ton", "hectare", "acre", "litre", "liter", "degree",
+             "foot", "inch", "gallon", "barrel"}  # fmt: skip
 
 
 def _count_unit(text: str, end: int) -> str | None:
@@ -304,12 +320,14 @@ def _count_unit(text: str, end: int) -> str | None:
     tail = text[end : end + 40]
     if tail.lstrip().lower().startswith("of "):
         tail = tail.lstrip()[3:]
+    if not re.match(r"\s*[A-Za-z]", tail):
+        return None  # "Lisbon (4), Porto (2)", "Silva, 41, said": the noun follows the number
     words = re.findall(r"[A-Za-z][\w'-]*", tail)
     out = []
     for w in words[:2]:
         if w.lower() in _UNIT_STOP:
             break
         out.append(w)
-        if w.lower().endswith("s") or w.lower() in _PLURALS:
+        if w.lower().endswith("s") or w.lower() in _PLURALS or w.lower() in _MEASURES:
             break  # "workers", "people": the noun itself, not the verb after it
     return " ".join(out) or None
