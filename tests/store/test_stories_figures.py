@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from spinscope.model.times import find_times
-from spinscope.store.story_times import article_year, figure_period
+from spinscope.store.story_times import article_year, figure_period, period_text
 from spinscope.store.story_view import (
     about_key,
     figure_differences,
@@ -262,6 +262,19 @@ def test_a_day_of_the_articles_own_period_is_no_period():
     assert own.text == "July 17, 2014" and period(doc, "On July", "298", own_time=own) == (
         "july 17, 2014"
     )
+
+
+def test_a_month_of_the_articles_own_year_is_no_period_either():
+    # s17: "in July" (no year) became a time; like a day of the event, it must not split the
+    # event's figures ("3.2 million tonnes in July" is still compared with "3 million tonnes")
+    doc = "Exports recovered in 2023. The country exported 3.2 million tonnes of grain in July."
+    own = find_times("3.2 million tonnes of grain in July")[0]
+    assert own.text == "in July" and own.start_year is None
+    assert period(doc, "The country", "3.2 million", own_time=own) is None
+    # a month of a past year stays a past period
+    doc = "In July 2019, 12 ships sailed. In 2023 the port reopened."
+    own = find_times(doc)[0]
+    assert period(doc, "In July", "12", own_time=own) == period_text(own)
 
 
 def test_no_past_time_is_taken_from_a_sentence_that_names_a_time_or_an_undated_article():

@@ -14,8 +14,8 @@ people died"). A past time is "last year", "last month", "the previous week" and
 a time whose years all lie before the article's year (its publication year, else the latest
 year it names). Figures are compared only within one period (``story_view.figure_groups``), so
 a background figure is compared only with figures about the same past time. A day of the
-article's own period ("684 cases on October 12") is not a period: it stays comparable with the
-event's figures of other days.
+article's own period ("684 cases on October 12"), or a month named without a year ("in July"),
+is not a period: it stays comparable with the event's figures of other days.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spinscope.model.times import day_dates, find_times
+from spinscope.model.times import MONTH, day_dates, find_times
 
 _PAST = re.compile(r"\b(?:last|previous)\s+(?:year|month|week|decade|spring|summer|autumn|fall|"
                    r"winter)\b", re.I)  # fmt: skip
 _YEAR_KINDS = ("point", "range", "since")  # times that place the article in a year
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_ANY_MONTH = re.compile(rf"\b{MONTH}(?![A-Za-z])")
 
 
 def article_year(text: str, published: str | None = None) -> int | None:
@@ -55,6 +56,14 @@ def is_day(time: Any) -> bool:
     return any(s == 0 and e == len(time.text) for s, e, _ in day_dates(time.text))
 
 
+def is_own_date(time: Any) -> bool:
+    """A day ("October 12") or a month named without a year ("in July"): a date within the
+    article's own period unless it is past (``is_past``), so not a period of its own."""
+    if is_day(time):
+        return True
+    return time.start_year is None and time.end_year is None and bool(_ANY_MONTH.search(time.text))
+
+
 def period_text(time: Any) -> str:
     """A time as a period key: its text, lower-cased and with spaces collapsed."""
     return " ".join(time.text.lower().split())
@@ -66,7 +75,7 @@ def figure_period(fig: Any, claim: Any, doc_text: str, year: int | None) -> str 
     None when there is none. A day of the article's own period ("684 cases on October 12", "the
     Oct. 1 shooting that killed 58") is no period of its own: the event's figures of other days
     are still compared with it (a count that grew is a difference to show, not another period)."""
-    if fig.time is not None and not (is_day(fig.time) and not is_past(fig.time, year)):
+    if fig.time is not None and not (is_own_date(fig.time) and not is_past(fig.time, year)):
         return period_text(fig.time)
     before = [t for t in claim.times if t.end <= fig.quantity.start and is_past(t, year)]
     if before:
