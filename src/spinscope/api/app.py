@@ -27,7 +27,7 @@ from spinscope.api.service import Service
 from spinscope.api.view import QUOTE_CHARS, page_context
 from spinscope.api.workers import Job
 from spinscope.errors import ConfigError
-from spinscope.ingest.sources import MANY_SUFFIXES
+from spinscope.ingest.paths import MANY_SUFFIXES
 from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import NAMES

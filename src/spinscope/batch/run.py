@@ -20,15 +20,8 @@ from typing import Any, cast
 
 from spinscope.errors import ConfigError
 from spinscope.ingest.jsonl import unexpected
-from spinscope.ingest.sources import (
-    STDIN,
-    Item,
-    ReadOptions,
-    count_hint,
-    expand,
-    missing_paths,
-    read,
-)
+from spinscope.ingest.paths import expand, missing_paths
+from spinscope.ingest.sources import STDIN, Item, ReadOptions, count_hint, read
 from spinscope.model.document import AnalysisResult
 from spinscope.store import Store
 

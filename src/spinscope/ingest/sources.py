@@ -14,7 +14,6 @@ feed) yields a single failed item for the whole source.
 from __future__ import annotations
 
 import csv
-import glob
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -41,14 +40,10 @@ from spinscope.ingest.files import (
 from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import jsonl_items, record_item, unexpected
+from spinscope.ingest.paths import FEED_SUFFIXES, WARC_SUFFIXES, expand
+from spinscope.ingest.paths import is_web_url as _is_url
 from spinscope.ingest.text import from_text
 
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
-FEED_SUFFIXES = (".rss", ".atom", ".xml")
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-# files of many articles (`analyze` and `batch` read each; an upload to the web app is one)
-MANY_SUFFIXES = FEED_SUFFIXES + WARC_SUFFIXES + (".jsonl", ".csv")
-ALL_SUFFIXES = TEXT_SUFFIXES + MANY_SUFFIXES
 FIELDS = ("text", "html", "title", "url", "outlet", "date")
 STDIN = "-"
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -105,31 +100,6 @@ def parse_fields(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def expand(inputs: Sequence[str]) -> list[str]:
-    """Inputs as a list of files and URLs: folders are walked (files with a known suffix,
-    sorted), globs expanded; a path that matches nothing is kept (and fails when read)."""
-    out: list[str] = []
-    for raw in inputs:
-        if _is_url(raw):
-            out.append(raw)
-        elif os.path.isdir(raw):
-            for root, dirs, files in os.walk(raw):
-                dirs.sort()
-                out += [
-                    os.path.join(root, f) for f in sorted(files) if f.lower().endswith(ALL_SUFFIXES)
-                ]
-        elif glob.has_magic(raw):
-            out += sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
-        else:
-            out.append(raw)
-    return list(dict.fromkeys(out))
-
-
-def missing_paths(sources: Sequence[str]) -> list[str]:
-    """The local paths among ``sources`` (as ``expand`` returns them) that do not exist."""
-    return [s for s in sources if not _is_url(s) and not os.path.exists(s)]
-
-
 def read(
     inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     options: ReadOptions | None = None,
@@ -166,10 +136,6 @@ def read_source(source: str, options: ReadOptions) -> Iterator[Item]:
 def is_url(source: str) -> bool:
     """True if ``source`` is meant as a URL (``scheme://...``); fetch_url refuses non-web ones."""
     return _URL_SCHEME.match(source) is not None
-
-
-def _is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
 
 
 Reader = Callable[[str, ReadOptions], Iterator[Item]]
