@@ -32,6 +32,20 @@ def test_folders_are_walked_and_globs_expanded(tmp_path, article_html):
     assert got[1].doc.meta["site"] == "Daily Example" and got[1].doc.meta["date"] == "2024-03-05"
 
 
+def test_a_glob_through_a_link_loop_gives_each_file_once(tmp_path, monkeypatch):
+    # `batch 'dir/**/*.txt'` with `loop -> ..` in dir read one file 41 times (glob goes round
+    # the loop up to the system's limit on links); with two such links it never finished
+    (tmp_path / "dir" / "sub").mkdir(parents=True)
+    (tmp_path / "dir" / "a.txt").write_text(TEXT)
+    (tmp_path / "dir" / "sub" / "b.txt").write_text(TEXT)
+    (tmp_path / "dir" / "loop").symlink_to("..")
+    monkeypatch.chdir(tmp_path)
+    assert expand(["dir/**/*.txt"]) == ["dir/a.txt", "dir/sub/b.txt"]
+    (tmp_path / "dir" / "sub" / "loop2").symlink_to("../..")
+    assert expand(["dir/**/*.txt"]) == ["dir/a.txt", "dir/sub/b.txt"]
+    assert expand(["dir/a.txt", "./dir/a.txt", "dir/loop/dir/a.txt"]) == ["dir/a.txt"]
+
+
 def test_jsonl_bad_lines_are_reported_with_file_and_line_and_the_rest_is_read(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text(
