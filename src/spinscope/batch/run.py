@@ -129,6 +129,10 @@ def _checked_sources(
             "batch does not read stdin ('-'): save the articles to a file (one JSON object per "
             "line in a .jsonl file), or analyse one article with `spinscope analyze -`."
         )
+    if any(not source for source in inputs):  # an unset variable: it was "No such file: ;"
+        raise ConfigError(
+            "No input given (an empty path); give files, folders, globs or feed URLs."
+        )
     sources = expand(inputs)
     if not sources:
         raise ConfigError(f"No input files found in {', '.join(inputs)}.")
