@@ -214,6 +214,18 @@ def test_cli_export_import_round_trip(store_path, tmp_path, capsys):
     assert "No store at" in capsys.readouterr().err and not out.exists()
 
 
+def test_a_bad_store_is_refused_before_the_training_folder_is_written(store, tmp_path, capsys):
+    # the folder was written, then the store failed: an error, with half the work done
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    bad = tmp_path / "notes.duckdb"
+    bad.write_text("not a store")
+    out = tmp_path / "train"
+    argv = ["import-annotations", "--format", "brat", str(tmp_path / "brat"), "--out", str(out)]
+    assert main([*argv, "--store", str(bad)]) == 1
+    assert "spinscope: error: " in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_missing_store_is_a_clear_error(tmp_path, capsys):
     from spinscope.cli.corpus_io import export_command
 
