@@ -268,6 +268,25 @@ def test_a_label_studio_export_of_the_wrong_shape_fails_in_one_line(tmp_path, ta
         read_annotations(bad, "label-studio")
 
 
+def test_a_label_studio_offset_that_is_not_whole_is_refused(tmp_path):
+    # 1.7 was cut to 1 without a word; 3.0 is a whole number written as a float
+    def region(start, end):
+        return {"type": "labels", "value": {"start": start, "end": end, "labels": ["Doubt"]}}
+
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([_task([{"result": [region(0.0, 2.0)]}])]))
+    assert [(s.start, s.end) for s in read_annotations(path, "label-studio")[0].spans] == [(0, 2)]
+    path.write_text(json.dumps([_task([{"result": [region(1.7, 3)]}])]))
+    with pytest.raises(IngestError) as err:
+        read_annotations(path, "label-studio")
+    assert str(err.value) == (
+        f"{path} task 0: a region's start or end (1.7) is not a whole number of characters."
+    )
+    path.write_text(json.dumps([_task([{"result": [region(0, float("inf"))]}])]))  # Infinity
+    with pytest.raises(IngestError, match="task 0: a region has no integer start/end"):
+        read_annotations(path, "label-studio")
+
+
 @pytest.mark.parametrize("name", ["a.txt", "a.ann", "annotation.conf"])
 def test_a_brat_file_that_is_not_utf8_fails_in_one_line(tmp_path, name):
     # was a UnicodeDecodeError traceback
