@@ -17,7 +17,7 @@ import csv
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from spinscope.errors import ConfigError, IngestError
@@ -29,11 +29,11 @@ from spinscope.ingest._decode import (
     one_line,
     sniff_html_charset,
 )
+from spinscope.ingest.feeds import read_feed
 from spinscope.ingest.files import (
     DEFAULT_MAX_BYTES,
     check_file,
     count_lines,
-    read_capped,
     read_path,
     read_stdin,
 )
@@ -167,11 +167,11 @@ def _page(source: str, options: ReadOptions) -> Iterator[Item]:
 
 
 def _feed_url(source: str, options: ReadOptions) -> Iterator[Item]:
-    return _feed(source, options, url=True)
+    return read_feed(source, options, url=True)
 
 
 def _feed_file(source: str, options: ReadOptions) -> Iterator[Item]:
-    return _feed(source, options, url=False)
+    return read_feed(source, options, url=False)
 
 
 def _jsonl(source: str, options: ReadOptions) -> Iterator[Item]:
@@ -257,51 +257,6 @@ def _csv_rows(
             continue
         record = {k: v for k, v in zip(columns, cells, strict=False) if k and v}
         yield record_item(record, source, where, before + 1, options.fields)
-
-
-def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
-    import feedparser
-
-    from spinscope.ingest.url import fetch_feed
-
-    base: dict[str, str] = {}  # relative entry links resolve against the final feed URL
-    if url:
-        data, final = fetch_feed(source, **options.fetch_args())
-        base = {"content-location": final}
-    else:
-        data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
-    parsed = feedparser.parse(data, response_headers=base)
-    if not parsed.entries:
-        reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
-        raise IngestError(
-            f"{source} is not an RSS or Atom feed with entries{reason}; give a feed, or analyse "
-            "one page with `spinscope analyze URL`."
-        )
-    outlet = parsed.feed.get("title")
-    for k, entry in enumerate(parsed.entries, start=1):
-        try:
-            yield _feed_item(entry, k, source, outlet, options)
-        except Exception as err:  # noqa: BLE001 -- one entry must never stop the feed
-            where = f"{source}, entry {k}"
-            yield Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
-
-
-def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOptions) -> Item:
-    link = entry.get("link")
-    where = f"{source}, entry {k}" + (f" ({one_line(link)})" if link else "")
-    meta = {"outlet": outlet, "date": entry.get("published") or entry.get("updated"),
-            "feed": source}  # fmt: skip
-    meta = {key: value for key, value in meta.items() if value}
-    if not link:
-        return Item(source, where, error=f"{where}: the entry has no link to an article.")
-    from spinscope.ingest import url
-
-    try:
-        doc = url.fetch_url(link, **options.fetch_args())
-    except IngestError as err:
-        return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
-    title = doc.title or entry.get("title")
-    return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
 
 
 def _warc(source: str, options: ReadOptions) -> Iterator[Item]:
