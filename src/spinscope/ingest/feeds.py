@@ -1,5 +1,6 @@
 """RSS and Atom feeds (files or URLs): each entry becomes an item, its linked article fetched
-with the same limits and private-address guard as a page given to ``spinscope analyze``."""
+with the same limits and private-address guard as a page given to ``spinscope analyze``; an
+entry with no link, its article's text in the feed, is read from that text."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from typing import TYPE_CHECKING, Any
 from spinscope.errors import IngestError
 from spinscope.ingest._decode import one_line
 from spinscope.ingest.files import check_file, read_capped
+from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import unexpected
+from spinscope.ingest.text import from_text
 
 if TYPE_CHECKING:
     from spinscope.ingest.sources import ReadOptions
+
+# an entry with no link is read from its own text when it holds this many words: fewer is a
+# teaser (a line or two of description), not the article
+MIN_INLINE_WORDS = 50
 
 
 def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
@@ -53,7 +60,7 @@ def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOption
             "feed": source}  # fmt: skip
     meta = {key: value for key, value in meta.items() if value}
     if not link:
-        return Item(source, where, error=f"{where}: the entry has no link to an article.")
+        return _inline_item(entry, source, where, meta)
     from spinscope.ingest import url
 
     try:
@@ -61,4 +68,28 @@ def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOption
     except IngestError as err:
         return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
     title = doc.title or entry.get("title")
+    return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
+
+
+def _inline_item(entry: Any, source: str, where: str, meta: dict[str, Any]) -> Item:
+    """An entry with no link: its own text (RSS ``content:encoded`` or ``description``, Atom
+    ``content`` or ``summary``), with its title and date, if it is an article, not a teaser."""
+    content = [c for c in entry.get("content") or [] if c.get("value")]
+    best = max(content, key=lambda c: len(c["value"]), default=None)
+    if best is None and entry.get("summary"):
+        best = {"value": entry["summary"], "type": entry.get("summary_detail", {}).get("type")}
+    if best is None:
+        return Item(source, where, error=f"{where}: the entry has no link to an article.")
+    try:
+        if "html" in str(best.get("type") or "text/html"):
+            doc = from_html(best["value"], meta={"source": where})
+        else:
+            doc = from_text(best["value"], meta={"source": where})
+    except IngestError as err:
+        return Item(source, where, error=one_line(f"{where}: {err}"))
+    words = len(doc.text.split())
+    if words < MIN_INLINE_WORDS:
+        return Item(source, where, error=f"{where}: the entry has no link to an article, and "
+                    f"its text ({words} words) is too short to be one.")  # fmt: skip
+    title = entry.get("title") or doc.title
     return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
