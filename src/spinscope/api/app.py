@@ -109,6 +109,7 @@ def create_app(
     # added last, so they run first: before the body is read or parsed
     app.add_middleware(TokenCheck, token=token, protect_reads=protect_reads)
     app.add_middleware(CrossSiteCheck, hosts=allowed_hosts)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET to every check after it
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
@@ -130,6 +131,28 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+class HeadAsGet:
+    """ASGI middleware: a HEAD request is answered as its GET, without the body (FastAPI's
+    routes answer GET only: every page was 405 to HEAD, which link checkers and uptime monitors
+    send)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _valid_unicode(value: str, field: str) -> str:
