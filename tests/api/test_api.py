@@ -92,6 +92,17 @@ def test_one_error_shape(client):
     assert_error(client.get("/corpus", params={"since": "yesterday"}), 400, "since")
 
 
+def test_a_body_that_is_not_sent_as_json_says_to_send_json(client):
+    # `curl -d '{"text": ...}'` (form content type) was 422 "Input should be a valid dictionary
+    # or object to extract fields from"
+    body = json.dumps({"text": "A short text."})
+    for ctype in ("application/x-www-form-urlencoded", "text/plain", None):
+        headers = {"content-type": ctype} if ctype else {}
+        response = client.post("/api/analyze", content=body, headers=headers)
+        assert_error(response, 415, "Content-Type: application/json")
+    assert_error(client.post("/api/analyze", json=[1]), 422, "valid dictionary")  # JSON, wrong
+
+
 def test_body_size_cap(make_client):
     client = make_client({"serve.max_body_bytes": 1000}, pipeline=SlowPipeline())
     assert_error(client.post("/api/analyze", json={"text": "x" * 2000}), 413, "1,000")
