@@ -82,6 +82,8 @@ def test_openapi_documents_the_api_and_no_cdn_docs(client):
 def test_one_error_shape(client):
     assert_error(client.get("/api/documents/0123456789abcdef"), 404, "0123456789abcdef")
     assert_error(client.get("/documents/not-an-id"), 404)
+    # "$" let a trailing line break through to the store (and into the report's file name)
+    assert_error(client.get("/api/documents/0123456789abcdef%0A"), 404, "16 hexadecimal")
     assert_error(client.get("/no/such/page"), 404)
     assert_error(client.post("/api/analyze", json={}), 422, "exactly one")
     assert_error(client.post("/api/analyze", json={"text": "a", "url": "b"}), 422, "exactly one")

@@ -38,7 +38,7 @@ from spinscope.settings import load_settings
 from spinscope.store.stats import outlet_label, trends
 
 HERE = Path(__file__).parent
-DOC_ID = re.compile(r"^[0-9a-f]{16}$")
+DOC_ID = re.compile(r"[0-9a-f]{16}")  # fullmatch: "$" matches before a final line break
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -183,7 +183,7 @@ def _one_article_file(name: str) -> str:
 
 
 def _checked_id(doc_id: str) -> str:
-    if not DOC_ID.match(doc_id):
+    if not DOC_ID.fullmatch(doc_id):
         raise HTTPException(404, "No such document: ids are 16 hexadecimal characters.")
     return doc_id
 
