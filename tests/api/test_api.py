@@ -82,6 +82,8 @@ def test_openapi_documents_the_api_and_no_cdn_docs(client):
 def test_one_error_shape(client):
     assert_error(client.get("/api/documents/0123456789abcdef"), 404, "0123456789abcdef")
     assert_error(client.get("/documents/not-an-id"), 404)
+    # "$" let a trailing line break through to the store (and into the report's file name)
+    assert_error(client.get("/api/documents/0123456789abcdef%0A"), 404, "16 hexadecimal")
     assert_error(client.get("/no/such/page"), 404)
     assert_error(client.post("/api/analyze", json={}), 422, "exactly one")
     assert_error(client.post("/api/analyze", json={"text": "a", "url": "b"}), 422, "exactly one")
@@ -90,6 +92,17 @@ def test_one_error_shape(client):
     assert_error(client.put("/api/analyze", json={"text": "x"}), 405)
     assert_error(client.post("/api/analyze", json={"text": "   "}), 400, "empty")
     assert_error(client.get("/corpus", params={"since": "yesterday"}), 400, "since")
+
+
+def test_a_body_that_is_not_sent_as_json_says_to_send_json(client):
+    # `curl -d '{"text": ...}'` (form content type) was 422 "Input should be a valid dictionary
+    # or object to extract fields from"
+    body = json.dumps({"text": "A short text."})
+    for ctype in ("application/x-www-form-urlencoded", "text/plain", None):
+        headers = {"content-type": ctype} if ctype else {}
+        response = client.post("/api/analyze", content=body, headers=headers)
+        assert_error(response, 415, "Content-Type: application/json")
+    assert_error(client.post("/api/analyze", json=[1]), 422, "valid dictionary")  # JSON, wrong
 
 
 def test_body_size_cap(make_client):

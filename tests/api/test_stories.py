@@ -60,8 +60,12 @@ def test_unknown_and_bad_story_ids(make_client, store_path):
     r = client.get("/api/stories/999")
     assert r.status_code == 404 and "No story 999" in r.text
     assert client.get("/api/stories/0").status_code == 404
-    assert client.get("/api/stories/abc").status_code in (404, 422)
     assert client.get("/stories/999").status_code == 404
+    # a bad id was 422 "path.story_id: Input should be a valid integer" (a bad document id: 404)
+    for bad in ("abc", "1.5", "%00", "-1", "\u0663"):
+        for path in ("/api/stories/", "/stories/"):
+            r = client.get(path + bad)
+            assert r.status_code == 404 and "story ids are positive whole numbers" in r.text, bad
 
 
 def test_unclustered_store_explains(make_client, tmp_path):

@@ -196,3 +196,19 @@ def test_the_charts_folder_is_made_on_demand_and_removed_at_shutdown(make_client
     assert folder is not None and folder.is_dir()
     client.__exit__(None, None, None)
     assert not folder.exists() and service.charts_dir is None
+
+
+def test_head_answers_as_get_without_a_body(make_client):
+    # every page and GET endpoint was 405 to HEAD (link checkers, uptime monitors use it)
+    client = make_client()
+    doc_id = client.post("/api/analyze", json={"text": "A short text."}).json()["id"]
+    for path in ("/", "/corpus", "/stories", "/api/stories", f"/api/documents/{doc_id}",
+                 f"/documents/{doc_id}", "/favicon.ico", "/static/app.js"):  # fmt: skip
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers["content-length"] == got.headers["content-length"], path
+    assert client.head("/api/documents/0123456789abcdef").status_code == 404
+    assert client.head("/api/analyze").status_code == 405  # POST only, as for GET
+    protected = make_client({"serve.api_token": "s3cret", "serve.protect_reads": True})
+    assert protected.head("/corpus").status_code == 401

@@ -115,6 +115,20 @@ def test_a_missing_input_is_refused_before_the_store_is_created(tmp_path, capsys
     assert not store.exists()
 
 
+def test_an_empty_input_says_no_input_was_given(tmp_path, capsys):
+    # `spinscope batch "$DIR"` with DIR unset said "No such file or folder: ;"
+    store = tmp_path / "s.duckdb"
+    docs = corpus(tmp_path / "in", 1)
+    for args in ([""], [str(docs), ""]):
+        assert main(["batch", *args, "--store", str(store)]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [
+            "spinscope: error: No input given (an empty path); give files, folders, globs or "
+            "feed URLs."
+        ]
+    assert not store.exists()
+
+
 KILLED_MID_RUN = """
 import os, signal, sys
 from spinscope.batch import run_batch

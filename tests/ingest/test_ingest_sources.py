@@ -32,6 +32,20 @@ def test_folders_are_walked_and_globs_expanded(tmp_path, article_html):
     assert got[1].doc.meta["site"] == "Daily Example" and got[1].doc.meta["date"] == "2024-03-05"
 
 
+def test_a_glob_through_a_link_loop_gives_each_file_once(tmp_path, monkeypatch):
+    # `batch 'dir/**/*.txt'` with `loop -> ..` in dir read one file 41 times (glob goes round
+    # the loop up to the system's limit on links); with two such links it never finished
+    (tmp_path / "dir" / "sub").mkdir(parents=True)
+    (tmp_path / "dir" / "a.txt").write_text(TEXT)
+    (tmp_path / "dir" / "sub" / "b.txt").write_text(TEXT)
+    (tmp_path / "dir" / "loop").symlink_to("..")
+    monkeypatch.chdir(tmp_path)
+    assert expand(["dir/**/*.txt"]) == ["dir/a.txt", "dir/sub/b.txt"]
+    (tmp_path / "dir" / "sub" / "loop2").symlink_to("../..")
+    assert expand(["dir/**/*.txt"]) == ["dir/a.txt", "dir/sub/b.txt"]
+    assert expand(["dir/a.txt", "./dir/a.txt", "dir/loop/dir/a.txt"]) == ["dir/a.txt"]
+
+
 def test_jsonl_bad_lines_are_reported_with_file_and_line_and_the_rest_is_read(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text(
@@ -114,6 +128,39 @@ def test_a_feed_file_fetches_its_articles(tmp_path, http_server, article_html):
     assert got[0].doc is not None and got[0].doc.meta["outlet"] == "Daily Example"
     assert got[0].doc.meta["date"].startswith("Tue, 05 Mar 2024")
     assert "HTTP 404" in got[1].error and "no link" in got[2].error
+
+
+BODY = " ".join([TEXT] * 5)  # 75 words: an article, not a teaser
+INLINE_RSS = f"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Daily Example</title>
+<item><title>Plan</title><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>{BODY}</p><p>The end.</p>]]></content:encoded></item>
+<item><title>Told</title><description>{BODY}</description></item>
+<item><title>Teaser</title><description>Read all about it.</description></item>
+</channel></rss>"""
+INLINE_ATOM = f"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>Atom Example</title><entry><title>Plan</title><updated>2024-03-05T10:00:00Z</updated>
+<content type="html">&lt;p&gt;{BODY}&lt;/p&gt;</content></entry></feed>"""
+
+
+def test_a_feed_entry_with_no_link_but_its_text_inline_is_read(tmp_path):
+    # each failed with "the entry has no link to an article", the article being in the feed
+    rss, atom = tmp_path / "f.rss", tmp_path / "f.atom"
+    rss.write_text(INLINE_RSS)
+    atom.write_text(INLINE_ATOM)
+    plan, told, teaser, atom_plan = items(rss, atom)
+    assert plan.error is None and plan.doc.text.startswith(TEXT) and "The end." in plan.doc.text
+    assert "<p>" not in plan.doc.text and plan.doc.title == "Plan"
+    assert plan.doc.meta["outlet"] == "Daily Example" and "2024" in plan.doc.meta["date"]
+    assert told.error is None and told.doc.text == BODY and told.doc.title == "Told"
+    assert teaser.doc is None and teaser.error == (
+        f"{rss}, entry 3: the entry has no link to an article, and its text (4 words) is too "
+        "short to be one."
+    )
+    assert atom_plan.error is None and atom_plan.doc.text == BODY
+    assert atom_plan.doc.meta["outlet"] == "Atom Example" and atom_plan.doc.title == "Plan"
+    assert all("over the limit of 400 bytes" in i.error for i in items(rss, atom, max_bytes=400))
 
 
 def test_a_feed_file_over_max_bytes_is_refused_not_cut(tmp_path, http_server, article_html):

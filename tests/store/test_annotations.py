@@ -214,6 +214,18 @@ def test_cli_export_import_round_trip(store_path, tmp_path, capsys):
     assert "No store at" in capsys.readouterr().err and not out.exists()
 
 
+def test_a_bad_store_is_refused_before_the_training_folder_is_written(store, tmp_path, capsys):
+    # the folder was written, then the store failed: an error, with half the work done
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    bad = tmp_path / "notes.duckdb"
+    bad.write_text("not a store")
+    out = tmp_path / "train"
+    argv = ["import-annotations", "--format", "brat", str(tmp_path / "brat"), "--out", str(out)]
+    assert main([*argv, "--store", str(bad)]) == 1
+    assert "spinscope: error: " in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_missing_store_is_a_clear_error(tmp_path, capsys):
     from spinscope.cli.corpus_io import export_command
 
@@ -254,6 +266,25 @@ def test_a_label_studio_export_of_the_wrong_shape_fails_in_one_line(tmp_path, ta
     bad.write_text(json.dumps([task]))
     with pytest.raises(IngestError, match=rf"ls\.json task 0: {what}"):
         read_annotations(bad, "label-studio")
+
+
+def test_a_label_studio_offset_that_is_not_whole_is_refused(tmp_path):
+    # 1.7 was cut to 1 without a word; 3.0 is a whole number written as a float
+    def region(start, end):
+        return {"type": "labels", "value": {"start": start, "end": end, "labels": ["Doubt"]}}
+
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([_task([{"result": [region(0.0, 2.0)]}])]))
+    assert [(s.start, s.end) for s in read_annotations(path, "label-studio")[0].spans] == [(0, 2)]
+    path.write_text(json.dumps([_task([{"result": [region(1.7, 3)]}])]))
+    with pytest.raises(IngestError) as err:
+        read_annotations(path, "label-studio")
+    assert str(err.value) == (
+        f"{path} task 0: a region's start or end (1.7) is not a whole number of characters."
+    )
+    path.write_text(json.dumps([_task([{"result": [region(0, float("inf"))]}])]))  # Infinity
+    with pytest.raises(IngestError, match="task 0: a region has no integer start/end"):
+        read_annotations(path, "label-studio")
 
 
 @pytest.mark.parametrize("name", ["a.txt", "a.ann", "annotation.conf"])

@@ -27,7 +27,7 @@ from spinscope.api.service import Service
 from spinscope.api.view import QUOTE_CHARS, page_context
 from spinscope.api.workers import Job
 from spinscope.errors import ConfigError
-from spinscope.ingest.sources import MANY_SUFFIXES
+from spinscope.ingest.paths import MANY_SUFFIXES
 from spinscope.model.definitions import display_name, quote
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import NAMES
@@ -38,7 +38,7 @@ from spinscope.settings import load_settings
 from spinscope.store.stats import outlet_label, trends
 
 HERE = Path(__file__).parent
-DOC_ID = re.compile(r"^[0-9a-f]{16}$")
+DOC_ID = re.compile(r"[0-9a-f]{16}")  # fullmatch: "$" matches before a final line break
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -109,6 +109,7 @@ def create_app(
     # added last, so they run first: before the body is read or parsed
     app.add_middleware(TokenCheck, token=token, protect_reads=protect_reads)
     app.add_middleware(CrossSiteCheck, hosts=allowed_hosts)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET to every check after it
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
@@ -130,6 +131,28 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+class HeadAsGet:
+    """ASGI middleware: a HEAD request is answered as its GET, without the body (FastAPI's
+    routes answer GET only: every page was 405 to HEAD, which link checkers and uptime monitors
+    send)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _valid_unicode(value: str, field: str) -> str:
@@ -160,7 +183,7 @@ def _one_article_file(name: str) -> str:
 
 
 def _checked_id(doc_id: str) -> str:
-    if not DOC_ID.match(doc_id):
+    if not DOC_ID.fullmatch(doc_id):
         raise HTTPException(404, "No such document: ids are 16 hexadecimal characters.")
     return doc_id
 

@@ -25,12 +25,17 @@ TYPES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    415: "not_json",
     422: "invalid_request",
     500: "internal",
     503: "busy",
     504: "timeout",
 }
 INTERNAL = "The server failed to handle this request; the server log has the details."
+NOT_JSON = (
+    "Send the body as JSON, with the header Content-Type: application/json (e.g. "
+    '{"text": "..."}); upload a file to /api/analyze/file.'
+)
 # the policy for anything that is not a page (JSON, scripts, images): nothing may load or frame it
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 
@@ -55,7 +60,12 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, validation_message(exc.errors()))
+        errors = exc.errors()
+        whole_body = bool(errors) and tuple(errors[0].get("loc", ())) == ("body",)
+        if whole_body and "json" not in request.headers.get("content-type", ""):
+            # `curl -d` sends a form: it was "Input should be a valid dictionary or object"
+            return error_response(415, NOT_JSON)
+        return error_response(422, validation_message(errors))
 
     @app.exception_handler(SpinscopeError)
     async def _spinscope(request: Request, exc: SpinscopeError) -> JSONResponse:

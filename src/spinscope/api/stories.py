@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -24,6 +24,7 @@ from spinscope.store.story_view import list_stories, story_view
 
 MAX_ID = 2**31 - 1
 MAX_LIST = 1000  # stories in one list
+STORY_ID = Path(description="A story's id, a positive whole number (see `GET /api/stories`).")
 
 
 def not_clustered(service: Service) -> str:
@@ -51,16 +52,19 @@ def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> 
             "unread_note": unread_sentence(unread, store=True)}  # fmt: skip
 
 
-def story_data(service: Service, story_id: int) -> dict[str, Any]:
-    if not 0 < story_id <= MAX_ID:
+def story_data(service: Service, story_id: str) -> dict[str, Any]:
+    # the path's text, not an int parameter: "abc" was a 422 about parsing (as for documents,
+    # a bad id is no such story)
+    number = int(story_id) if story_id.isascii() and story_id.isdigit() else 0
+    if not 0 < number <= MAX_ID:
         raise HTTPException(404, "No such story: story ids are positive whole numbers.")
     with service.db() as store:
         if not has_stories(store):
             raise HTTPException(404, not_clustered(service))
         try:
-            return story_view(store, story_id)
+            return story_view(store, number)
         except StoreError as exc:
-            raise HTTPException(404, f"No story {story_id} in this store.") from exc
+            raise HTTPException(404, f"No story {number} in this store.") from exc
 
 
 def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
@@ -76,7 +80,7 @@ def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
         return stories_data(service, min_documents, limit)
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
-    def api_story(story_id: int) -> dict[str, Any]:
+    def api_story(story_id: str = STORY_ID) -> dict[str, Any]:
         """One story side by side: a column per outlet with techniques per 1,000 words in the
         author's voice, frames, narratives, figures, speakers and languages."""
         return story_data(service, story_id)
@@ -92,5 +96,5 @@ def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
         return page(request, "stories.html", **stories_data(service, min_documents))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: int) -> HTMLResponse:
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
         return page(request, "story.html", story=story_data(service, story_id))

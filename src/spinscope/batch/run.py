@@ -20,15 +20,8 @@ from typing import Any, cast
 
 from spinscope.errors import ConfigError
 from spinscope.ingest.jsonl import unexpected
-from spinscope.ingest.sources import (
-    STDIN,
-    Item,
-    ReadOptions,
-    count_hint,
-    expand,
-    missing_paths,
-    read,
-)
+from spinscope.ingest.paths import expand, missing_paths
+from spinscope.ingest.sources import STDIN, Item, ReadOptions, count_hint, read
 from spinscope.model.document import AnalysisResult
 from spinscope.store import Store
 
@@ -135,6 +128,10 @@ def _checked_sources(
         raise ConfigError(
             "batch does not read stdin ('-'): save the articles to a file (one JSON object per "
             "line in a .jsonl file), or analyse one article with `spinscope analyze -`."
+        )
+    if any(not source for source in inputs):  # an unset variable: it was "No such file: ;"
+        raise ConfigError(
+            "No input given (an empty path); give files, folders, globs or feed URLs."
         )
     sources = expand(inputs)
     if not sources:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from spinscope.errors import StoreError
@@ -44,8 +45,23 @@ def import_command(args) -> int:
         raise StoreError(
             f"No store at {args.store}; give the store the documents were exported from."
         )
-    docs = read_annotations(args.source, args.format)
-    counts = write_training_folder(docs, args.out)
+    # the store is opened for writing (not a store, read-only, in use) before anything is
+    # written: the training folder was written, then the store failed
+    with Store(args.store) if args.store else nullcontext() as store:
+        docs = read_annotations(args.source, args.format)
+        counts = write_training_folder(docs, args.out)
+        line = _import_line(args, docs, counts)
+        if store is not None:
+            stored, missing = store_human_findings(store, docs, analyzer=args.format)
+            line += f"; stored human findings of {plural(stored, 'document')} in {args.store}"
+            if missing:
+                line += f" ({plural(len(missing), 'document')} not in that store, left out)"
+    print(line + ".", file=sys.stderr)
+    return 0
+
+
+def _import_line(args, docs, counts) -> str:
+    """The summary of what was read and written to the training folder."""
     taxonomy = docs[0].taxonomy if docs else "no"
     line = (
         f"spinscope: read {plural(len(docs), 'annotated document')} ({taxonomy} labels); wrote "
@@ -61,11 +77,4 @@ def import_command(args) -> int:
         line += f"; {NOTHING_READ.get(args.format, 'no document in it has a labelled span')}"
     if counts["semeval23"]:
         line += f"; train with --ptc {args.out} --semeval23 {counts['semeval23']}"
-    if args.store:
-        with Store(args.store) as store:
-            stored, missing = store_human_findings(store, docs, analyzer=args.format)
-        line += f"; stored human findings of {plural(stored, 'document')} in {args.store}"
-        if missing:
-            line += f" ({plural(len(missing), 'document')} not in that store, left out)"
-    print(line + ".", file=sys.stderr)
-    return 0
+    return line

@@ -14,11 +14,10 @@ feed) yields a single failed item for the whole source.
 from __future__ import annotations
 
 import csv
-import glob
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from spinscope.errors import ConfigError, IngestError
@@ -30,25 +29,21 @@ from spinscope.ingest._decode import (
     one_line,
     sniff_html_charset,
 )
+from spinscope.ingest.feeds import read_feed
 from spinscope.ingest.files import (
     DEFAULT_MAX_BYTES,
     check_file,
     count_lines,
-    read_capped,
     read_path,
     read_stdin,
 )
 from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import jsonl_items, record_item, unexpected
+from spinscope.ingest.paths import FEED_SUFFIXES, WARC_SUFFIXES, expand
+from spinscope.ingest.paths import is_web_url as _is_url
 from spinscope.ingest.text import from_text
 
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
-FEED_SUFFIXES = (".rss", ".atom", ".xml")
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-# files of many articles (`analyze` and `batch` read each; an upload to the web app is one)
-MANY_SUFFIXES = FEED_SUFFIXES + WARC_SUFFIXES + (".jsonl", ".csv")
-ALL_SUFFIXES = TEXT_SUFFIXES + MANY_SUFFIXES
 FIELDS = ("text", "html", "title", "url", "outlet", "date")
 STDIN = "-"
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -105,31 +100,6 @@ def parse_fields(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def expand(inputs: Sequence[str]) -> list[str]:
-    """Inputs as a list of files and URLs: folders are walked (files with a known suffix,
-    sorted), globs expanded; a path that matches nothing is kept (and fails when read)."""
-    out: list[str] = []
-    for raw in inputs:
-        if _is_url(raw):
-            out.append(raw)
-        elif os.path.isdir(raw):
-            for root, dirs, files in os.walk(raw):
-                dirs.sort()
-                out += [
-                    os.path.join(root, f) for f in sorted(files) if f.lower().endswith(ALL_SUFFIXES)
-                ]
-        elif glob.has_magic(raw):
-            out += sorted(p for p in glob.glob(raw, recursive=True) if os.path.isfile(p))
-        else:
-            out.append(raw)
-    return list(dict.fromkeys(out))
-
-
-def missing_paths(sources: Sequence[str]) -> list[str]:
-    """The local paths among ``sources`` (as ``expand`` returns them) that do not exist."""
-    return [s for s in sources if not _is_url(s) and not os.path.exists(s)]
-
-
 def read(
     inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     options: ReadOptions | None = None,
@@ -168,10 +138,6 @@ def is_url(source: str) -> bool:
     return _URL_SCHEME.match(source) is not None
 
 
-def _is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
-
-
 Reader = Callable[[str, ReadOptions], Iterator[Item]]
 
 
@@ -201,11 +167,11 @@ def _page(source: str, options: ReadOptions) -> Iterator[Item]:
 
 
 def _feed_url(source: str, options: ReadOptions) -> Iterator[Item]:
-    return _feed(source, options, url=True)
+    return read_feed(source, options, url=True)
 
 
 def _feed_file(source: str, options: ReadOptions) -> Iterator[Item]:
-    return _feed(source, options, url=False)
+    return read_feed(source, options, url=False)
 
 
 def _jsonl(source: str, options: ReadOptions) -> Iterator[Item]:
@@ -291,51 +257,6 @@ def _csv_rows(
             continue
         record = {k: v for k, v in zip(columns, cells, strict=False) if k and v}
         yield record_item(record, source, where, before + 1, options.fields)
-
-
-def _feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
-    import feedparser
-
-    from spinscope.ingest.url import fetch_feed
-
-    base: dict[str, str] = {}  # relative entry links resolve against the final feed URL
-    if url:
-        data, final = fetch_feed(source, **options.fetch_args())
-        base = {"content-location": final}
-    else:
-        data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
-    parsed = feedparser.parse(data, response_headers=base)
-    if not parsed.entries:
-        reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
-        raise IngestError(
-            f"{source} is not an RSS or Atom feed with entries{reason}; give a feed, or analyse "
-            "one page with `spinscope analyze URL`."
-        )
-    outlet = parsed.feed.get("title")
-    for k, entry in enumerate(parsed.entries, start=1):
-        try:
-            yield _feed_item(entry, k, source, outlet, options)
-        except Exception as err:  # noqa: BLE001 -- one entry must never stop the feed
-            where = f"{source}, entry {k}"
-            yield Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
-
-
-def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOptions) -> Item:
-    link = entry.get("link")
-    where = f"{source}, entry {k}" + (f" ({one_line(link)})" if link else "")
-    meta = {"outlet": outlet, "date": entry.get("published") or entry.get("updated"),
-            "feed": source}  # fmt: skip
-    meta = {key: value for key, value in meta.items() if value}
-    if not link:
-        return Item(source, where, error=f"{where}: the entry has no link to an article.")
-    from spinscope.ingest import url
-
-    try:
-        doc = url.fetch_url(link, **options.fetch_args())
-    except IngestError as err:
-        return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
-    title = doc.title or entry.get("title")
-    return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
 
 
 def _warc(source: str, options: ReadOptions) -> Iterator[Item]:

@@ -123,8 +123,13 @@ def _ls_spans(text: str, region: Any, where: str) -> list[tuple[int, int, str, s
         return []  # other controls (choices, text areas, relations) carry no technique span
     try:
         start, end = int(value["start"]), int(value["end"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # Overflow: Infinity
         raise IngestError(f"{where}: a region has no integer start/end.") from None
+    cut = next((v for v in (value["start"], value["end"]) if isinstance(v, float) and v % 1), None)
+    if cut is not None:  # int() cut 1.7 to 1 without a word; 3.0 is whole
+        raise IngestError(
+            f"{where}: a region's start or end ({cut}) is not a whole number of characters."
+        )
     quoted = value.get("text")
     if isinstance(quoted, str) and text[start:end] != quoted:
         start, end = _from_utf16(text, start, end, quoted, where)

@@ -1,0 +1,95 @@
+"""RSS and Atom feeds (files or URLs): each entry becomes an item, its linked article fetched
+with the same limits and private-address guard as a page given to ``spinscope analyze``; an
+entry with no link, its article's text in the feed, is read from that text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from spinscope.errors import IngestError
+from spinscope.ingest._decode import one_line
+from spinscope.ingest.files import check_file, read_capped
+from spinscope.ingest.html import from_html
+from spinscope.ingest.item import Item
+from spinscope.ingest.jsonl import unexpected
+from spinscope.ingest.text import from_text
+
+if TYPE_CHECKING:
+    from spinscope.ingest.sources import ReadOptions
+
+# an entry with no link is read from its own text when it holds this many words: fewer is a
+# teaser (a line or two of description), not the article
+MIN_INLINE_WORDS = 50
+
+
+def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
+    """The items of an RSS or Atom feed, a file or (``url``) a URL: one per entry, its linked
+    article fetched with ``options``' limits; a source that is no feed is one IngestError."""
+    import feedparser
+
+    from spinscope.ingest.url import fetch_feed
+
+    base: dict[str, str] = {}  # relative entry links resolve against the final feed URL
+    if url:
+        data, final = fetch_feed(source, **options.fetch_args())
+        base = {"content-location": final}
+    else:
+        data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
+    parsed = feedparser.parse(data, response_headers=base)
+    if not parsed.entries:
+        reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
+        raise IngestError(
+            f"{source} is not an RSS or Atom feed with entries{reason}; give a feed, or analyse "
+            "one page with `spinscope analyze URL`."
+        )
+    outlet = parsed.feed.get("title")
+    for k, entry in enumerate(parsed.entries, start=1):
+        try:
+            yield _feed_item(entry, k, source, outlet, options)
+        except Exception as err:  # noqa: BLE001 -- one entry must never stop the feed
+            where = f"{source}, entry {k}"
+            yield Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
+
+
+def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOptions) -> Item:
+    link = entry.get("link")
+    where = f"{source}, entry {k}" + (f" ({one_line(link)})" if link else "")
+    meta = {"outlet": outlet, "date": entry.get("published") or entry.get("updated"),
+            "feed": source}  # fmt: skip
+    meta = {key: value for key, value in meta.items() if value}
+    if not link:
+        return _inline_item(entry, source, where, meta)
+    from spinscope.ingest import url
+
+    try:
+        doc = url.fetch_url(link, **options.fetch_args())
+    except IngestError as err:
+        return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
+    title = doc.title or entry.get("title")
+    return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
+
+
+def _inline_item(entry: Any, source: str, where: str, meta: dict[str, Any]) -> Item:
+    """An entry with no link: its own text (RSS ``content:encoded`` or ``description``, Atom
+    ``content`` or ``summary``), with its title and date, if it is an article, not a teaser."""
+    content = [c for c in entry.get("content") or [] if c.get("value")]
+    best = max(content, key=lambda c: len(c["value"]), default=None)
+    if best is None and entry.get("summary"):
+        best = {"value": entry["summary"], "type": entry.get("summary_detail", {}).get("type")}
+    if best is None:
+        return Item(source, where, error=f"{where}: the entry has no link to an article.")
+    try:
+        if "html" in str(best.get("type") or "text/html"):
+            doc = from_html(best["value"], meta={"source": where})
+        else:
+            doc = from_text(best["value"], meta={"source": where})
+    except IngestError as err:
+        return Item(source, where, error=one_line(f"{where}: {err}"))
+    words = len(doc.text.split())
+    if words < MIN_INLINE_WORDS:
+        return Item(source, where, error=f"{where}: the entry has no link to an article, and "
+                    f"its text ({words} words) is too short to be one.")  # fmt: skip
+    title = entry.get("title") or doc.title
+    return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
