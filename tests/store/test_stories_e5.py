@@ -144,8 +144,8 @@ def test_help_names_the_encoder_and_its_default(capsys):
         main(["stories", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "--encoder {usem3,e5}" in out
-    assert "(default: the encoder the store was grouped with, usem3 for a store not grouped " \
-        "yet)" in out
+    assert "(default: the store's, which `spinscope batch` computes as it stores documents, " \
+        "else the stories.encoder setting, usem3)" in out
 
 
 def test_cli_goes_on_with_the_encoder_the_store_was_grouped_with(tmp_path, monkeypatch):
