@@ -1,10 +1,10 @@
 """Engines: map batches of documents to results, each worker holding one loaded Pipeline.
 
-A worker returns, per document, ``("ok", result_dict, story_vector)`` or ``("error", reason)``:
-a batch that fails is analysed again one document at a time, so one bad document never costs
-its neighbours. ``story_vector`` is the document's story vector in its stored form, computed
-with the store's story encoder (``story``: its name, decided and prepared by the main process,
-``batch.run``), None without one or for a document that encoder leaves alone.
+A worker returns, per document, ``("ok", result_dict)`` or ``("error", reason)``: a batch that
+fails is analysed again one document at a time, so one bad document never costs its neighbours.
+With a story encoder (``story``: its name, decided and prepared by the main process,
+``batch.run``), an ok outcome has the document's story vector third, in its stored form (None
+for a document that encoder leaves alone).
 A local worker process that dies (a crash in a model library, the out-of-memory killer) takes the
 batches in flight with it: their documents are analysed again one at a time in a worker of their
 own, and one that kills that worker too is an error outcome (``WORKER_DIED``).
@@ -20,7 +20,7 @@ from typing import Any
 
 from spinscope.errors import SpinscopeError
 
-Outcome = tuple[Any, ...]  # ("ok", result dict, story vector or None) | ("error", reason)
+Outcome = tuple[Any, ...]  # ("ok", result dict[, story vector or None]) | ("error", reason)
 
 _PIPELINE = None
 _STORY: Any = None  # the story encoder of this worker (``story_encoders.load``), if any
@@ -57,9 +57,13 @@ def analyse_batch(pipeline, docs: list[dict], story: Any = None) -> list[Outcome
 
 
 def _outcomes(results: list, story: Any) -> list[Outcome]:
+    """``("ok", result_dict)`` each, with its story vector third where there is a ``story``
+    encoder."""
     from spinscope.model.jsonable import plain
 
     # plain(): built-in values only (no numpy scalars), as the store's JSON needs them
+    if story is None:
+        return [("ok", plain(r.to_dict())) for r in results]
     vectors = _story_vectors(results, story)
     return [("ok", plain(r.to_dict()), v) for r, v in zip(results, vectors, strict=True)]
 
@@ -69,8 +73,6 @@ def _story_vectors(results: list, story: Any) -> list[bytes | None]:
     document (``story_vectors.ingest_vectors``); None for every one where the encoder fails
     (derived data: `spinscope stories` encodes the documents that have none, and reports the
     error there), never a lost document."""
-    if story is None:
-        return [None] * len(results)
     from spinscope.store.rows import language_code
     from spinscope.store.story_vectors import ingest_vectors
 
