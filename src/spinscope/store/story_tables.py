@@ -11,8 +11,12 @@ from spinscope.errors import StoreError
 from spinscope.store.db import Store
 from spinscope.store.story_space import unread_grouped
 
-STORY_TABLES = """
-CREATE TABLE IF NOT EXISTS story_vectors (doc_id VARCHAR PRIMARY KEY, vector BLOB);
+# the vectors alone: what `spinscope batch` creates (``story_record.ingest_encoder``); the story
+# tables, whose presence says a store was grouped (``has_stories``), come with `spinscope stories`
+VECTORS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS story_vectors (doc_id VARCHAR PRIMARY KEY, vector BLOB);"
+)
+STORY_TABLES = f"""{VECTORS_TABLE}
 CREATE TABLE IF NOT EXISTS stories (
     story_id INTEGER PRIMARY KEY, first_day DATE, last_day DATE, size INTEGER, total BLOB,
     dated BOOLEAN);

