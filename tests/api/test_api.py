@@ -94,6 +94,12 @@ def test_one_error_shape(client):
     assert_error(client.get("/corpus", params={"since": "yesterday"}), 400, "since")
 
 
+def test_validation_messages_do_not_start_with_pydantic_s_prefix(client):
+    # pydantic words a validator's ValueError as "Value error, give exactly one of ..."
+    response = client.post("/api/analyze", json={"text": "a", "url": "b"})
+    assert assert_error(response, 422) == 'give exactly one of "text", "html" or "url"'
+
+
 def test_a_body_that_is_not_sent_as_json_says_to_send_json(client):
     # `curl -d '{"text": ...}'` (form content type) was 422 "Input should be a valid dictionary
     # or object to extract fields from"

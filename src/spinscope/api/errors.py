@@ -81,10 +81,11 @@ def install_handlers(app: FastAPI) -> None:
 
 
 def validation_message(errors: Any) -> str:
-    """``body.text: Field required`` for the first problem (the input is never echoed)."""
+    """``body.text: Field required`` for the first problem (the input is never echoed). A
+    validator's own message is given as written: pydantic prefixes it with "Value error, "."""
     first = errors[0] if errors else {}
     where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
-    what = str(first.get("msg", "invalid request"))
+    what = str(first.get("msg", "invalid request")).removeprefix("Value error, ")
     return f"{where}: {what}" if where else what
 
 
