@@ -212,3 +212,12 @@ def test_head_answers_as_get_without_a_body(make_client):
     assert client.head("/api/analyze").status_code == 405  # POST only, as for GET
     protected = make_client({"serve.api_token": "s3cret", "serve.protect_reads": True})
     assert protected.head("/corpus").status_code == 401
+
+
+def test_a_405_lists_head_where_it_lists_get(client):
+    # HEAD is answered as GET (HeadAsGet), but a 405's Allow header said only "GET"
+    for path in ("/corpus", "/api/stories", "/favicon.ico"):
+        response = client.post(path)
+        assert response.status_code == 405, path
+        assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}, path
+    assert client.put("/api/analyze").headers["allow"] == "POST"  # no GET: no HEAD

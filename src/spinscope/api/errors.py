@@ -56,7 +56,8 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        return error_response(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+        headers = allow_head(getattr(exc, "headers", None))
+        return error_response(exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -78,6 +79,16 @@ def install_handlers(app: FastAPI) -> None:
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s", request.url.path)
         return error_response(500, INTERNAL)
+
+
+def allow_head(headers: dict[str, str] | None) -> dict[str, str] | None:
+    """A 405's ``Allow`` with HEAD wherever it has GET: ``app.HeadAsGet`` answers HEAD as GET,
+    but the routes list only the methods they were declared with."""
+    allow = (headers or {}).get("Allow")
+    methods = allow.split(", ") if allow else []
+    if "GET" not in methods or "HEAD" in methods:
+        return headers
+    return {**(headers or {}), "Allow": ", ".join([*methods, "HEAD"])}
 
 
 def validation_message(errors: Any) -> str:
