@@ -221,3 +221,28 @@ def test_a_405_lists_head_where_it_lists_get(client):
         assert response.status_code == 405, path
         assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}, path
     assert client.put("/api/analyze").headers["allow"] == "POST"  # no GET: no HEAD
+
+
+def test_a_page_answers_its_errors_with_an_html_page(client):
+    # a bad date on /corpus (a browser's address bar) was answered with the API's JSON error
+    response = client.get("/corpus", params={"since": "2024-13-01"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "since must be a date like 2024-03-01, got &#39;2024-13-01&#39;." in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert '<a href="/corpus">' in response.text  # the page's menu, to go on from
+    pages = {
+        "/documents/not-an-id": (404, "16 hexadecimal characters"),
+        "/documents/0123456789abcdef": (404, "No document with id"),
+        "/stories/abc": (404, "positive whole numbers"),
+        "/stories?min_documents=x": (422, "min_documents: Input should be a valid integer"),
+    }
+    for path, (status, words) in pages.items():
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert words in response.text, path
+    # the API and anything that is not a page keep the JSON error
+    for path in ("/api/documents/not-an-id", "/api/stories/abc", "/no/such/page"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["error"]["status"] == 404, path
