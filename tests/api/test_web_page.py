@@ -246,3 +246,40 @@ def test_a_page_answers_its_errors_with_an_html_page(client):
     for path in ("/api/documents/not-an-id", "/api/stories/abc", "/no/such/page"):
         response = client.get(path)
         assert response.status_code == 404 and response.json()["error"]["status"] == 404, path
+
+
+def test_the_corpus_page_names_techniques_readably(make_client, tmp_path):
+    # the Technique menu and the trend table showed raw labels of both taxonomies
+    # ("Loaded_Language", "Name_Calling,Labeling"); two read "Name calling / labeling"
+    from spinscope.ingest import from_text
+    from spinscope.store import Store
+
+    def result(title: str, taxonomy: str, labels: list[str]) -> AnalysisResult:
+        doc = from_text(f"{title}\n\n{TEXT}")
+        s = doc.text.index("traitors")
+        found = [Finding(s, s + 8, "traitors", label, taxonomy, "", 0.9, "", "techniques")
+                 for label in labels]  # fmt: skip
+        return AnalysisResult(doc=doc, findings=found)
+
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write([
+            result("New", "semeval2023", ["Loaded_Language", "Name_Calling-Labeling"]),
+            result("Old", "ptc2020", ["Loaded_Language", "Name_Calling,Labeling"]),
+        ])  # fmt: skip
+    client = make_client(store_path=path)
+    page = client.get("/corpus").text
+    menu = re.search(r'<select name="technique">(.*?)</select>', page, re.S)[1]
+    assert re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', menu) == [
+        ("", "all"),
+        ("Loaded_Language", "Loaded language"),  # in both taxonomies: one option, both found
+        ("Name_Calling,Labeling", "Name calling / labeling (SemEval-2020)"),
+        ("Name_Calling-Labeling", "Name calling / labeling (SemEval-2023)"),
+    ]
+    trends = page[page.index("<h3>By technique") :]
+    assert "By technique (SemEval-2023 taxonomy)" in trends
+    assert "<td>Loaded language</td>" in trends and "<td>Name calling / labeling</td>" in trends
+    assert "_" not in re.sub(r"<[^>]*>", "", trends)  # no raw label in the text
+    chosen = client.get("/corpus", params={"technique": "Name_Calling,Labeling"}).text
+    assert '<option value="Name_Calling,Labeling" selected>' in chosen
+    assert ">Old</a>" in chosen and ">New</a>" not in chosen
