@@ -81,7 +81,7 @@ def test_openapi_documents_the_api_and_no_cdn_docs(client):
 
 def test_one_error_shape(client):
     assert_error(client.get("/api/documents/0123456789abcdef"), 404, "0123456789abcdef")
-    assert_error(client.get("/documents/not-an-id"), 404)
+    assert_error(client.get("/api/documents/not-an-id"), 404)  # a page's is a page: test_web_page
     # "$" let a trailing line break through to the store (and into the report's file name)
     assert_error(client.get("/api/documents/0123456789abcdef%0A"), 404, "16 hexadecimal")
     assert_error(client.get("/no/such/page"), 404)
@@ -91,7 +91,12 @@ def test_one_error_shape(client):
         "content-type": "application/json"}), 422)  # fmt: skip
     assert_error(client.put("/api/analyze", json={"text": "x"}), 405)
     assert_error(client.post("/api/analyze", json={"text": "   "}), 400, "empty")
-    assert_error(client.get("/corpus", params={"since": "yesterday"}), 400, "since")
+
+
+def test_validation_messages_do_not_start_with_pydantic_s_prefix(client):
+    # pydantic words a validator's ValueError as "Value error, give exactly one of ..."
+    response = client.post("/api/analyze", json={"text": "a", "url": "b"})
+    assert assert_error(response, 422) == 'give exactly one of "text", "html" or "url"'
 
 
 def test_a_body_that_is_not_sent_as_json_says_to_send_json(client):

@@ -212,3 +212,74 @@ def test_head_answers_as_get_without_a_body(make_client):
     assert client.head("/api/analyze").status_code == 405  # POST only, as for GET
     protected = make_client({"serve.api_token": "s3cret", "serve.protect_reads": True})
     assert protected.head("/corpus").status_code == 401
+
+
+def test_a_405_lists_head_where_it_lists_get(client):
+    # HEAD is answered as GET (HeadAsGet), but a 405's Allow header said only "GET"
+    for path in ("/corpus", "/api/stories", "/favicon.ico"):
+        response = client.post(path)
+        assert response.status_code == 405, path
+        assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}, path
+    assert client.put("/api/analyze").headers["allow"] == "POST"  # no GET: no HEAD
+
+
+def test_a_page_answers_its_errors_with_an_html_page(client):
+    # a bad date on /corpus (a browser's address bar) was answered with the API's JSON error
+    response = client.get("/corpus", params={"since": "2024-13-01"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "since must be a date like 2024-03-01, got &#39;2024-13-01&#39;." in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert '<a href="/corpus">' in response.text  # the page's menu, to go on from
+    pages = {
+        "/documents/not-an-id": (404, "16 hexadecimal characters"),
+        "/documents/0123456789abcdef": (404, "No document with id"),
+        "/stories/abc": (404, "positive whole numbers"),
+        "/stories?min_documents=x": (422, "min_documents: Input should be a valid integer"),
+    }
+    for path, (status, words) in pages.items():
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert words in response.text, path
+    # the API and anything that is not a page keep the JSON error
+    for path in ("/api/documents/not-an-id", "/api/stories/abc", "/no/such/page"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["error"]["status"] == 404, path
+
+
+def test_the_corpus_page_names_techniques_readably(make_client, tmp_path):
+    # the Technique menu and the trend table showed raw labels of both taxonomies
+    # ("Loaded_Language", "Name_Calling,Labeling"); two read "Name calling / labeling"
+    from spinscope.ingest import from_text
+    from spinscope.store import Store
+
+    def result(title: str, taxonomy: str, labels: list[str]) -> AnalysisResult:
+        doc = from_text(f"{title}\n\n{TEXT}")
+        s = doc.text.index("traitors")
+        found = [Finding(s, s + 8, "traitors", label, taxonomy, "", 0.9, "", "techniques")
+                 for label in labels]  # fmt: skip
+        return AnalysisResult(doc=doc, findings=found)
+
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write([
+            result("New", "semeval2023", ["Loaded_Language", "Name_Calling-Labeling"]),
+            result("Old", "ptc2020", ["Loaded_Language", "Name_Calling,Labeling"]),
+        ])  # fmt: skip
+    client = make_client(store_path=path)
+    page = client.get("/corpus").text
+    menu = re.search(r'<select name="technique">(.*?)</select>', page, re.S)[1]
+    assert re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', menu) == [
+        ("", "all"),
+        ("Loaded_Language", "Loaded language"),  # in both taxonomies: one option, both found
+        ("Name_Calling,Labeling", "Name calling / labeling (SemEval-2020)"),
+        ("Name_Calling-Labeling", "Name calling / labeling (SemEval-2023)"),
+    ]
+    trends = page[page.index("<h3>By technique") :]
+    assert "By technique (SemEval-2023 taxonomy)" in trends
+    assert "<td>Loaded language</td>" in trends and "<td>Name calling / labeling</td>" in trends
+    assert "_" not in re.sub(r"<[^>]*>", "", trends)  # no raw label in the text
+    chosen = client.get("/corpus", params={"technique": "Name_Calling,Labeling"}).text
+    assert '<option value="Name_Calling,Labeling" selected>' in chosen
+    assert ">Old</a>" in chosen and ">New</a>" not in chosen

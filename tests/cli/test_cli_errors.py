@@ -199,11 +199,29 @@ def test_serve_with_settings_that_run_no_analyser_is_a_settings_error(capsys, tm
     # each worker refused them while loading: "An analysis worker could not start", exit 3,
     # after "starting the analysis workers" and with the --store file already created
     pytest.importorskip("uvicorn", reason="serve needs the [web] extra")
+    from spinscope.store import Store
+
     store = tmp_path / "s.duckdb"
+    Store(store).close()
     argv = ["--port", "0", "--store", str(store), "--set", f"pipeline.analyzers={analyzers}"]
     code, _, err = run(capsys, "serve", *argv)
     assert code == EXIT_INPUT
     assert_one_line_error(err, "Setting pipeline.analyzers leaves no analyser to run")
+
+
+def test_serve_with_a_missing_store_says_how_to_make_one(capsys, tmp_path, monkeypatch):
+    # a mistyped --store was created as a new, empty store and served without a word
+    pytest.importorskip("uvicorn", reason="serve needs the [web] extra")
+    import spinscope.api
+
+    def no_app(*args, **kwargs):
+        raise AssertionError("the app (and its models) must not be built")
+
+    monkeypatch.setattr(spinscope.api, "create_app", no_app)
+    store = tmp_path / "corpsu.duckdb"
+    code, _, err = run(capsys, "serve", "--port", "0", "--store", str(store))
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, f"No store at {store}", f"`spinscope batch ... --store {store}`")
     assert not store.exists()
 
 

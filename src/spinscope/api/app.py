@@ -9,6 +9,7 @@ import asyncio
 import re
 from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+PHRASES = {s.value: s.phrase for s in HTTPStatus}  # 404: "Not Found"
 
 
 class AnalyzeRequest(BaseModel):
@@ -103,7 +105,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    install_handlers(app)
+    templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
+    install_handlers(app, _error_page(templates))
     app.add_middleware(BodyLimit, max_bytes=settings["serve.max_body_bytes"])
     app.middleware("http")(_security_headers)
     # added last, so they run first: before the body is read or parsed
@@ -111,7 +114,6 @@ def create_app(
     app.add_middleware(CrossSiteCheck, hosts=allowed_hosts)
     app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET to every check after it
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
     templates.env.filters["plural"] = plural  # {{ n|plural("document") }}: "1 document"
     templates.env.filters["outlet"] = outlet_label  # documents without one: "(unknown outlet)"
@@ -121,6 +123,20 @@ def create_app(
     _page_routes(app, service, templates)
     stories.install(app, service, templates)
     return app
+
+
+def _error_page(templates: Jinja2Templates) -> Callable[..., Response]:
+    """A page's error as a page: its status and the API error's message, under the menu."""
+
+    def render(
+        request: Request, status: int, message: str, headers: dict[str, str] | None
+    ) -> Response:
+        context = {"title": f"{status} {PHRASES.get(status, 'Error')}", "message": message}
+        return templates.TemplateResponse(
+            request, "error.html", context, status_code=status, headers=headers
+        )
+
+    return render
 
 
 async def _security_headers(request: Request, call_next: Any) -> Response:

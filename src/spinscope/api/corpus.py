@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from spinscope.errors import ConfigError
+from spinscope.model.definitions import display_name
+from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
 from spinscope.store import Store
 from spinscope.store.schema import MACHINE_FINDINGS
 
+# what a technique's name says when the other taxonomy has a technique of that name
+TAXONOMY_TAGS = {PTC2020: "SemEval-2020", SEMEVAL2023: "SemEval-2023"}
 NARRATIVE_TASKS = "('narrative', 'subnarrative')"
 MAX_ROWS = 200
 # filter -> the condition it adds (each with one parameter: the filter's value)
@@ -55,9 +61,9 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in store.query(sql, params)]
 
 
-def choices(store: Store) -> dict[str, list[str]]:
-    """The values the filters offer: outlets, languages, techniques and narratives present in the
-    store."""
+def choices(store: Store) -> dict[str, list[Any]]:
+    """The values the filters offer: outlets, languages, techniques (``technique_options``) and
+    narratives present in the store."""
 
     def column(sql: str) -> list[str]:
         return [str(r[0]) for r in store.query(sql) if r[0] is not None]
@@ -65,8 +71,32 @@ def choices(store: Store) -> dict[str, list[str]]:
     return {
         "outlets": column("SELECT DISTINCT outlet FROM documents ORDER BY 1"),
         "languages": column("SELECT DISTINCT language FROM documents ORDER BY 1"),
-        "techniques": column("SELECT DISTINCT label FROM findings ORDER BY 1"),
+        "techniques": technique_options(
+            store.query(
+                "SELECT DISTINCT coalesce(taxonomy, ''), label FROM findings WHERE label NOTNULL"
+            )
+        ),
         "narratives": column(
             f"SELECT DISTINCT label FROM labels WHERE task IN {NARRATIVE_TASKS} ORDER BY 1"
         ),
     }
+
+
+def technique_options(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(label, name)`` for the Technique menu, by name, from ``(taxonomy, label)`` rows. The raw
+    label is the form value, so a label of both taxonomies (``Loaded_Language``) is one option
+    that finds both; a name two options would share says its taxonomy ("Name calling /
+    labeling (SemEval-2020)" is ``Name_Calling,Labeling``, the 2023 one ``-Labeling``)."""
+    taxonomies: dict[str, set[str]] = {}
+    for taxonomy, label in rows:
+        taxonomies.setdefault(label, set()).add(taxonomy)
+    names = {
+        label: display_name(SEMEVAL2023 if SEMEVAL2023 in found else min(found), label)
+        for label, found in taxonomies.items()
+    }
+    shared = Counter(names.values())
+    for label, found in taxonomies.items():
+        tag = TAXONOMY_TAGS.get(min(found), min(found))
+        if shared[names[label]] > 1 and len(found) == 1 and tag:
+            names[label] += f" ({tag})"
+    return sorted(names.items(), key=lambda option: (option[1].lower(), option[0]))

@@ -1,17 +1,19 @@
 """One JSON error shape for every failure, and the request body cap.
 
 Every error response is ``{"error": {"status": 413, "type": "too_large", "message": "..."}}``
-with a one-line message that never carries a stack trace or a server path.
+with a one-line message that never carries a stack trace or a server path; a page (a route that
+answers HTML) answers the same status and message as an HTML page instead.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from spinscope.errors import ConfigError, IngestError, SpinscopeError
@@ -36,6 +38,8 @@ NOT_JSON = (
     "Send the body as JSON, with the header Content-Type: application/json (e.g. "
     '{"text": "..."}); upload a file to /api/analyze/file.'
 )
+# (request, status, message, headers) -> the HTML error page
+PageError = Callable[[Request, int, str, dict[str, str] | None], Response]
 # the policy for anything that is not a page (JSON, scripts, images): nothing may load or frame it
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 
@@ -51,28 +55,37 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=safe | (headers or {}))
 
 
-def install_handlers(app: FastAPI) -> None:
-    """Map every exception to the JSON error shape."""
+def install_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
+    """Map every exception to the JSON error shape; on a page, to ``page_error``'s page (a
+    browser was shown the API's JSON for a bad date or id in its address bar)."""
+
+    def answer(
+        request: Request, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> Response:
+        if page_error is not None and is_page(request):
+            return page_error(request, status, message, headers)
+        return error_response(status, message, headers)
 
     @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        return error_response(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        headers = allow_head(getattr(exc, "headers", None))
+        return answer(request, exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = exc.errors()
         whole_body = bool(errors) and tuple(errors[0].get("loc", ())) == ("body",)
         if whole_body and "json" not in request.headers.get("content-type", ""):
             # `curl -d` sends a form: it was "Input should be a valid dictionary or object"
             return error_response(415, NOT_JSON)
-        return error_response(422, validation_message(errors))
+        return answer(request, 422, validation_message(errors))
 
     @app.exception_handler(SpinscopeError)
-    async def _spinscope(request: Request, exc: SpinscopeError) -> JSONResponse:
+    async def _spinscope(request: Request, exc: SpinscopeError) -> Response:
         if isinstance(exc, IngestError | ConfigError):  # the user's input: say what was wrong
-            return error_response(400, " ".join(str(exc).split()))
+            return answer(request, 400, " ".join(str(exc).split()))
         log.error("spinscope error: %s", exc)  # model or store trouble: may name server paths
-        return error_response(500, INTERNAL)
+        return answer(request, 500, INTERNAL)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -80,11 +93,27 @@ def install_handlers(app: FastAPI) -> None:
         return error_response(500, INTERNAL)
 
 
+def is_page(request: Request) -> bool:
+    """Whether the request was routed to a page: a route declared to answer HTML."""
+    return getattr(request.scope.get("route"), "response_class", None) is HTMLResponse
+
+
+def allow_head(headers: dict[str, str] | None) -> dict[str, str] | None:
+    """A 405's ``Allow`` with HEAD wherever it has GET: ``app.HeadAsGet`` answers HEAD as GET,
+    but the routes list only the methods they were declared with."""
+    allow = (headers or {}).get("Allow")
+    methods = allow.split(", ") if allow else []
+    if "GET" not in methods or "HEAD" in methods:
+        return headers
+    return {**(headers or {}), "Allow": ", ".join([*methods, "HEAD"])}
+
+
 def validation_message(errors: Any) -> str:
-    """``body.text: Field required`` for the first problem (the input is never echoed)."""
+    """``body.text: Field required`` for the first problem (the input is never echoed). A
+    validator's own message is given as written: pydantic prefixes it with "Value error, "."""
     first = errors[0] if errors else {}
     where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
-    what = str(first.get("msg", "invalid request"))
+    what = str(first.get("msg", "invalid request")).removeprefix("Value error, ")
     return f"{where}: {what}" if where else what
 
 

@@ -206,7 +206,8 @@ def _add_export_parser(sub) -> None:
 
 def _add_serve_parser(sub) -> None:
     p = sub.add_parser("serve", help="the web app and HTTP API (needs the [web] extra)")
-    p.add_argument("--store", help="a corpus store to browse (and to keep analysed documents in)")
+    p.add_argument("--store", help=f"{STORE_HELP}, to browse and to keep analysed documents "
+                   "in (without it they are kept in memory)")  # fmt: skip
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")  # fmt: skip
     p.add_argument("--port", type=_port, default=8000, help="0-65535 (default 8000)")

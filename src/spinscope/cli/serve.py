@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
-from spinscope.errors import ConfigError
+from spinscope.errors import ConfigError, StoreError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")  # --host values that listen on this machine only
 
@@ -23,6 +24,7 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
             f"spinscope serve needs the [web] extra ({exc.name} is missing): "
             "pip install 'spinscope[web]'."
         ) from None
+    _check_store(args.store)
     _check_address(args.host, args.port)
     # on loopback (or told which names), answer only to those host names: a page whose own
     # name is re-pointed at this address (DNS rebinding) must not read or write here
@@ -42,6 +44,17 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
         )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _check_store(store: str | None) -> None:
+    """A --store that does not exist is refused, as by `stats` and `stories`: a mistyped path
+    was made into a new, empty store and served without a word."""
+    if store is not None and not Path(store).exists():
+        raise StoreError(
+            f"No store at {store}; create one with `spinscope batch ... --store {store}` (an "
+            f"empty one: `spinscope batch --store {store}`), or leave out --store to keep "
+            "analyses in memory."
+        )
 
 
 def _check_address(host: str, port: int) -> None:
