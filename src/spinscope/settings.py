@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,17 +96,26 @@ def _coerce(name: str, value: Any) -> Any:
 def _check_labels(name: str, value: str, labels: tuple[str, ...]) -> None:
     """A per-label threshold of a label the analyser never gives is refused, naming the nearest:
     a typo (Loaded_Langauge=0.3) applied to no finding, without a word."""
-    import difflib
-
     try:
         given = label_thresholds(value)
     except ConfigError as exc:
         raise ConfigError(f"Setting {name}: {exc}") from None
+    check_label_names(name, given, labels)
+
+
+def check_label_names(
+    name: str, given: Iterable[str], labels: Sequence[str], what: str = "technique"
+) -> None:
+    """A ConfigError naming setting ``name``, the first of ``given`` that is none of ``labels``
+    and the nearest that is; also for analysers whose labels come from their model (framing,
+    roles), which check where they are built."""
+    import difflib
+
     for label in given:
         if label not in labels:
             near = difflib.get_close_matches(label, labels, n=1)
             hint = f"did you mean {near[0]}?" if near else f"Available: {', '.join(labels)}."
-            raise ConfigError(f"Setting {name}: no technique is labelled {label!r}; {hint}")
+            raise ConfigError(f"Setting {name}: no {what} is labelled {label!r}; {hint}")
 
 
 def load_settings(

@@ -165,3 +165,16 @@ def test_per_label_thresholds_drop_a_label_and_its_sub_narratives():
         for x in found
         if x.label not in (frame.label, gone) and not x.label.startswith(gone + ": ")
     ]
+
+
+def test_an_unknown_label_in_the_per_label_thresholds_is_refused_naming_the_nearest():
+    # a typo was applied to no label, without a word
+    from spinscope.errors import ConfigError
+
+    with pytest.raises(ConfigError) as exc:
+        FramingAnalyzer(label_min_score="Economic=0.5; Ecnomic=0.7")
+    message = str(exc.value)
+    assert "framing.label_min_score" in message and "'Ecnomic'" in message
+    assert "did you mean Economic?" in message and "\n" not in message
+    sub = FramingAnalyzer().narratives["subnarratives"][0]  # every task's labels are known
+    assert FramingAnalyzer(label_min_score=f"opinion=0.6; {sub}=0.5").label_min_score

@@ -130,3 +130,14 @@ def test_per_role_thresholds(labels):
     # the names left out are listed in one "not sure", with the per-role threshold that did it
     (rest,) = [x for x in strict if not x.entity]
     assert rest.unsure and "under 1.00" in rest.explanation
+
+
+def test_an_unknown_role_in_the_per_role_thresholds_is_refused_naming_the_nearest():
+    # a typo was applied to no role, without a word
+    from spinscope.errors import ConfigError
+
+    with pytest.raises(ConfigError) as exc:
+        RoleAnalyzer(label_min_score="Innocent=0.4; Antagonst=0.6")
+    message = str(exc.value)
+    assert "roles.label_min_score" in message and "'Antagonst'" in message
+    assert "did you mean Antagonist?" in message and "\n" not in message

@@ -248,6 +248,28 @@ def test_a_page_answers_its_errors_with_an_html_page(client):
         assert response.status_code == 404 and response.json()["error"]["status"] == 404, path
 
 
+def test_an_unexpected_error_on_a_page_is_the_generic_html_page_with_its_headers(client):
+    # a page's 500 answered the API's JSON error, outside the middleware that sets the headers
+    from spinscope.api.errors import INTERNAL
+
+    def boom(doc_id):
+        raise RuntimeError("secret detail in /work/main/src/spinscope/x.py")
+
+    client.app.state.service.result = boom
+    bad = client.get("/corpus", params={"since": "2024-13-01"})
+    response = client.get("/documents/0123456789abcdef")
+    assert response.status_code == 500 and bad.status_code == 400
+    assert "secret" not in response.text and "x.py" not in response.text
+    assert INTERNAL in response.text and '<a href="/corpus">' in response.text
+    for name in ("content-type", "content-security-policy", "x-content-type-options",
+                 "referrer-policy"):  # fmt: skip
+        assert response.headers.get(name) == bad.headers.get(name), name
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    api = client.get("/api/documents/0123456789abcdef")  # the API keeps its JSON 500
+    assert api.status_code == 500 and api.json()["error"]["message"] == INTERNAL
+    assert "secret" not in api.text
+
+
 def test_the_corpus_page_names_techniques_readably(make_client, tmp_path):
     # the Technique menu and the trend table showed raw labels of both taxonomies
     # ("Loaded_Language", "Name_Calling,Labeling"); two read "Name calling / labeling"

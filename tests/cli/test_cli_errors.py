@@ -164,6 +164,23 @@ def test_an_unknown_label_in_a_per_label_threshold_is_a_settings_error(capsys):
     assert_one_line_error(err, "Loaded_Langauge", "did you mean Loaded_Language?")
 
 
+@pytest.mark.parametrize(
+    ("setting", "needle"),
+    [
+        ("framing.label_min_score=Ecnomic=0.7", "did you mean Economic?"),
+        ("roles.label_min_score=Antagonst=0.6", "did you mean Antagonist?"),
+    ],
+)
+def test_an_unknown_framing_or_role_label_is_a_settings_error(capsys, tmp_path, setting, needle):
+    # these labels come from the models, so they are checked where the analyser is built
+    path = tmp_path / "a.txt"
+    path.write_text("They are traitors.")
+    extra = ("--set", "roles.enabled=true", "--set", "pipeline.analyzers=framing,roles")
+    code, _, err = run(capsys, "analyze", str(path), "--set", setting, *extra)
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, setting.split("=")[0], needle)
+
+
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
 def test_serve_with_a_bad_port_is_a_usage_error(capsys, port):
     # 99999 and -1 were an OverflowError traceback, after the models had loaded

@@ -51,7 +51,7 @@ from spinscope.analysis.framing_vectors import (
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
 from spinscope.model.language import UNKNOWN, language_name
-from spinscope.settings import label_thresholds, named_settings, optional
+from spinscope.settings import check_label_names, label_thresholds, named_settings, optional
 
 NAME = "framing"
 VERSION = "framing.linear.v3"  # v3: the top-1 narrative fallback is "not sure" with its guess
@@ -125,6 +125,17 @@ class FramingAnalyzer(ModelFiles, FromSettings):
         self.label_min_score = label_thresholds(label_min_score)
         self.model_dir = Path(model_dir) if model_dir else shipped_model_dir()
         self.calibrated = calibrated
+        if self.label_min_score:  # a typo (Ecnomic=0.7) was applied to no label, without a word
+            check_label_names("framing.label_min_score", self.label_min_score, self.labels,
+                              "genre, frame, narrative or sub-narrative")  # fmt: skip
+
+    @property
+    def labels(self) -> list[str]:
+        """Every label its models give: genres, frames, narratives and sub-narratives."""
+        narr = self.narratives or {}
+        tasks = (self.card.get("genres"), self.card.get("frames"), narr.get("narratives"),
+                 narr.get("subnarratives"))  # fmt: skip
+        return [str(x) for names in tasks for x in names or ()]
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -62,7 +62,7 @@ from spinscope.analysis.role_entities import (
 from spinscope.analysis.span_geometry import sentence_starts
 from spinscope.model.document import Document
 from spinscope.model.labels import ArticleLabel, Evidence
-from spinscope.settings import label_thresholds, named_settings, optional
+from spinscope.settings import check_label_names, label_thresholds, named_settings, optional
 
 if TYPE_CHECKING:
     pass
@@ -143,6 +143,8 @@ class RoleAnalyzer(ModelFiles, FromSettings):
         label_min_score: str | dict[str, float] = "",
     ) -> None:
         self.label_min_score = label_thresholds(label_min_score)
+        # a typo (Antagonst=0.6) was applied to no role, without a word
+        check_label_names("roles.label_min_score", self.label_min_score, MAINS, "role")
         self.max_entities = max_entities
         self.min_score = min_score
         self.min_mentions = min_mentions

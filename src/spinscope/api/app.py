@@ -45,6 +45,10 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+# what ``_security_headers`` gives a page: the error page has it itself, as a 500 is answered
+# outside every middleware
+PAGE_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer"}  # fmt: skip
 PHRASES = {s.value: s.phrase for s in HTTPStatus}  # 404: "Not Found"
 
 
@@ -132,6 +136,7 @@ def _error_page(templates: Jinja2Templates) -> Callable[..., Response]:
         request: Request, status: int, message: str, headers: dict[str, str] | None
     ) -> Response:
         context = {"title": f"{status} {PHRASES.get(status, 'Error')}", "message": message}
+        headers = PAGE_HEADERS | (headers or {})
         return templates.TemplateResponse(
             request, "error.html", context, status_code=status, headers=headers
         )

@@ -88,9 +88,10 @@ def install_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
         return answer(request, 500, INTERNAL)
 
     @app.exception_handler(Exception)
-    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+    async def _internal(request: Request, exc: Exception) -> Response:
+        # answered outside every middleware: ``page_error`` sets the pages' headers itself
         log.exception("unexpected error on %s", request.url.path)
-        return error_response(500, INTERNAL)
+        return answer(request, 500, INTERNAL)
 
 
 def is_page(request: Request) -> bool:
