@@ -48,6 +48,13 @@ class TaskDoc:
     machine: list[Span]
     human: list[Span]
     model_version: str
+    annotated: bool = False  # people annotated it in this taxonomy (``human`` may be empty)
+
+    @property
+    def shown(self) -> list[Span]:
+        """The spans a format that shows one set per document writes: the human ones where
+        people annotated the document (none, if they deleted every span), else the machine's."""
+        return self.human if self.annotated else self.machine
 
 
 @dataclass(frozen=True)

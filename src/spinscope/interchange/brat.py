@@ -48,10 +48,11 @@ def _unescaped(match: re.Match[str]) -> str:
 
 
 def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
-    """Per document ``<name>.txt`` and ``.ann`` (its human spans where people corrected it,
-    else the machine ones), named by the document's source (``source_name``; annotations are
-    matched back by text, not by name), ``annotation.conf`` with every label of the taxonomy and
-    ``visual.conf`` that shows each label under its own name."""
+    """Per document ``<name>.txt`` and ``.ann`` (``TaskDoc.shown``: its human spans where people
+    annotated it, none if they kept none, else the machine ones), named by the document's
+    source (``source_name``; annotations are matched back by text, not by name),
+    ``annotation.conf`` with every label of the taxonomy and ``visual.conf`` that shows each
+    label under its own name."""
     out.mkdir(exist_ok=True)
     listed = list(docs)
     names = unique_names(listed)
@@ -59,7 +60,7 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
     for doc in listed:
         name = names[doc.doc_id]
         planned[out / f"{name}.txt"] = doc.text.encode()
-        lines = ann_lines(doc.text, doc.human or doc.machine)
+        lines = ann_lines(doc.text, doc.shown)
         planned[out / f"{name}.ann"] = "".join(f"{x}\n" for x in lines).encode()
     refuse_overwriting_changes(out, planned, "brat")
     for path, data in planned.items():

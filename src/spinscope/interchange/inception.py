@@ -42,7 +42,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
-    """Per document ``<doc_id>.xmi`` (a UIMA CAS; human spans where present, else machine ones)
+    """Per document ``<doc_id>.xmi`` (a UIMA CAS of ``TaskDoc.shown``: human spans where people
+    annotated it, else machine ones)
     and the ``TypeSystem.xml`` INCEpTION needs to import them."""
     from cassis import Cas
 
@@ -57,7 +58,7 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
             continue
         cas = Cas(typesystem=ts)
         cas.sofa_string = doc.text
-        for s in doc.human or doc.machine:
+        for s in doc.shown:
             cas.add(
                 technique(
                     begin=s.start,

@@ -20,9 +20,10 @@ LS_FROM, LS_TO = "label", "text"  # the control and object tag names of the labe
 
 
 def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
-    """A Label Studio tasks JSON (machine spans as ``predictions``, stored human spans as
-    ``annotations``) and, beside it, ``<name>.label-config.xml``, the labelling config whose tag
-    names the regions use."""
+    """A Label Studio tasks JSON (machine spans as ``predictions``; for a document people
+    annotated, its human spans as ``annotations``, an empty one where they kept no span) and,
+    beside it, ``<name>.label-config.xml``, the labelling config whose tag names the regions
+    use."""
     tasks = []
     for doc in docs:
         data = {"text": doc.text, "doc_id": doc.doc_id, "taxonomy": taxonomy, **doc.fields}
@@ -35,7 +36,7 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
                 "result": [ls_region(k, s) for k, s in enumerate(doc.machine)],
             }
         ]
-        if doc.human:
+        if doc.annotated:
             task["annotations"] = [{"result": [ls_region(k, s) for k, s in enumerate(doc.human)]}]
         tasks.append(task)
     out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")

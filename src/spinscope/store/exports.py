@@ -21,6 +21,7 @@ from spinscope.errors import ConfigError
 from spinscope.interchange import writer
 from spinscope.interchange.annotated import Span, TaskDoc
 from spinscope.model.taxonomy import LABELS
+from spinscope.store.annotations import annotated_ids
 from spinscope.store.csv_cells import guarded_select
 from spinscope.store.db import Store
 from spinscope.store.formats import EXPORT_FORMATS
@@ -140,7 +141,8 @@ def export_stories_jsonl(store: Store, out: Path) -> int:
 
 
 def task_docs(store: Store, taxonomy: str) -> Iterator[TaskDoc]:
-    """Every stored document with its machine and human spans of ``taxonomy``."""
+    """Every stored document with its machine and human spans of ``taxonomy``, and whether
+    people annotated it in that taxonomy (``annotated_ids``)."""
     spans: dict[str, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
     for doc_id, *row in store.query(
         'SELECT doc_id, start, "end", text, label, confidence, origin, analyzer FROM findings '
@@ -149,6 +151,7 @@ def task_docs(store: Store, taxonomy: str) -> Iterator[TaskDoc]:
     ):
         span = Span(*row)
         spans[doc_id][span.origin].append(span)
+    annotated = annotated_ids(store, taxonomy)
     versions = dict(store.query("SELECT doc_id, json_extract(result, '$.models') FROM results"))
     for doc_id, title, url, outlet, published, source, text, meta in store.query(
         "SELECT doc_id, title, url, outlet, published, source, text, meta FROM documents "
@@ -164,6 +167,7 @@ def task_docs(store: Store, taxonomy: str) -> Iterator[TaskDoc]:
             spans[doc_id]["machine"],
             spans[doc_id]["human"],
             model_version(json.loads(versions.get(doc_id) or "[]")),
+            doc_id in annotated,
         )
 
 
