@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from spinscope.errors import IngestError
 from spinscope.interchange.annotated import read_annotations
 from spinscope.interchange.inception import TECHNIQUE_TYPE, TYPESYSTEM_FILE
 from spinscope.store import Store
@@ -119,3 +120,89 @@ def test_a_store_from_before_the_mark_opens_and_exports_machine_spans(store_path
         docs = read_annotations(tmp_path / "brat", "brat")
         assert store_human_findings(store, docs, analyzer="brat")[0] == len(TEXTS)
         assert len(annotated_ids(store, "semeval2023")) == len(TEXTS)
+
+
+def _emptied_everywhere(folder):
+    """An INCEpTION export whose every span people deleted: nothing in it names the taxonomy."""
+    from cassis import load_cas_from_xmi, load_typesystem
+
+    ts = load_typesystem(io.BytesIO((folder / TYPESYSTEM_FILE).read_bytes()))
+    for xmi in folder.glob("*.xmi"):
+        cas = load_cas_from_xmi(io.BytesIO(xmi.read_bytes()), typesystem=ts)
+        for a in list(cas.select(TECHNIQUE_TYPE)):
+            cas.remove(a)
+        xmi.write_bytes(cas.to_xmi().encode())
+
+
+def test_a_source_with_no_span_and_no_taxonomy_asks_for_it(store_path, tmp_path, capsys):
+    # was: taken for SemEval-2023 (the default) without a word, so a PTC-2020 export emptied
+    # in INCEpTION marked the SemEval-2023 layer annotated, and PTC-2020 kept the machine spans
+    from spinscope.cli.main import main
+
+    with Store(store_path, read_only=True) as store:
+        export(store, "inception", tmp_path / "xmi", taxonomy="ptc2020")
+    _emptied_everywhere(tmp_path / "xmi")
+    argv = ["import-annotations", str(tmp_path / "xmi"), "--format", "inception",
+            "--out", str(tmp_path / "train"), "--store", str(store_path)]  # fmt: skip
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"spinscope: error: {tmp_path / 'xmi'} holds no span and does not name its taxonomy; "
+        "say which with --taxonomy (ptc2020 or semeval2023)."
+    ]
+    assert not (tmp_path / "train").exists()
+    assert main([*argv, "--taxonomy", "ptc2020"]) == 0
+    assert "read 3 annotated documents (ptc2020 labels)" in capsys.readouterr().err
+    with Store(store_path, read_only=True) as store:
+        assert len(annotated_ids(store, "ptc2020")) == 3
+        assert annotated_ids(store, "semeval2023") == set()
+        export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    assert all(d.spans == [] for d in read_annotations(tmp_path / "brat", "brat"))
+
+
+def test_a_taxonomy_that_contradicts_the_source_is_refused(store, tmp_path):
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    with pytest.raises(IngestError, match=r"names the taxonomy ptc2020, not semeval2023"):
+        read_annotations(tmp_path / "brat", "brat", taxonomy="semeval2023")
+    assert {d.taxonomy for d in read_annotations(tmp_path / "brat", "brat", taxonomy="ptc2020")}
+
+
+def test_the_same_text_twice_in_a_source_is_one_document_or_a_clear_conflict(store, tmp_path):
+    # was: a PRIMARY KEY violation from the store (and, before the mark, doubled human rows)
+    path = tmp_path / "tasks.json"
+    export(store, "label-studio", path)
+    task = json.loads(path.read_text(encoding="utf-8"))[0]
+    task["annotations"] = [{"result": task["predictions"][0]["result"]}]
+    twin = json.loads(json.dumps(task))  # the tasks file imported twice into one project
+    path.write_text(json.dumps([{**task, "id": 1}, {**twin, "id": 2}]), encoding="utf-8")
+    (doc,) = read_annotations(path, "label-studio")
+    assert store_human_findings(store, [doc], analyzer="label-studio") == (1, [])
+    twin["annotations"] = [{"result": []}]
+    path.write_text(json.dumps([{**task, "id": 1}, {**twin, "id": 2}]), encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        read_annotations(path, "label-studio")
+    assert str(err.value) == (
+        f"{path} task 1 and {path} task 2 hold the same text with different spans; keep the "
+        "one you mean (delete or correct the other) and import again."
+    )
+
+
+def test_a_document_gone_from_the_store_is_left_out_and_a_repeat_import_changes_nothing(
+    store_path, tmp_path, capsys
+):
+    from spinscope.cli.main import main
+
+    with Store(store_path, read_only=True) as store:
+        export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    with Store(store_path) as store:  # no command deletes a document: by hand, or another store
+        store.con.execute("DELETE FROM documents WHERE text = ?", [EMPTIED])
+    argv = ["import-annotations", str(tmp_path / "brat"), "--format", "brat",
+            "--out", str(tmp_path / "train"), "--store", str(store_path)]  # fmt: skip
+    tables = "SELECT origin, count(*) FROM findings GROUP BY ALL ORDER BY ALL"
+    seen = []
+    for _ in range(2):
+        assert main(argv) == 0
+        assert "2 documents in" in capsys.readouterr().err
+        with Store(store_path, read_only=True) as store:
+            seen.append((store.query(tables), annotated_ids(store, "ptc2020")))
+    assert seen[0] == seen[1] and len(seen[0][1]) == 2

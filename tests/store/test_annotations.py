@@ -336,7 +336,7 @@ def test_a_label_studio_taxonomy_that_is_no_taxonomy_fails_in_one_line(tmp_path,
     bad = tmp_path / "ls.json"
     data = {"text": "abc", "taxonomy": taxonomy}
     bad.write_text(json.dumps([_task([{"result": [region]}], data)]))
-    expected = r"ls\.json: unknown taxonomy .*Available: ptc2020, semeval2023"
+    expected = r"ls\.json task 0: unknown taxonomy .*Available: ptc2020, semeval2023"
     with pytest.raises(IngestError, match=expected):
         read_annotations(bad, "label-studio")
 

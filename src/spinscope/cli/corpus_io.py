@@ -48,7 +48,7 @@ def import_command(args) -> int:
     # the store is opened for writing (not a store, read-only, in use) before anything is
     # written: the training folder was written, then the store failed
     with Store(args.store) if args.store else nullcontext() as store:
-        docs = read_annotations(args.source, args.format)
+        docs = read_annotations(args.source, args.format, taxonomy=args.taxonomy)
         counts = write_training_folder(docs, args.out)
         line = _import_line(args, docs, counts)
         if store is not None:

@@ -253,6 +253,9 @@ def _add_import_parser(sub) -> None:
     p.add_argument("--store", help="also store them as human findings in this store")
     p.add_argument("--out", required=True,
                    help="training-data folder for `spinscope train techniques --ptc`")  # fmt: skip
+    p.add_argument("--taxonomy", choices=TAXONOMIES,
+                   help="the labels' taxonomy, where the source does not name it (an INCEpTION "
+                   "export with no span left)")  # fmt: skip
 
 
 def _add_stories_parser(sub) -> None:

@@ -85,54 +85,101 @@ class RawDoc:
     taxonomy: str | None = None
 
 
-def read_annotations(source: str | Path, fmt: str) -> list[AnnotatedDoc]:
+def read_annotations(
+    source: str | Path, fmt: str, *, taxonomy: str | None = None
+) -> list[AnnotatedDoc]:
     """Read corrected annotations from a Label Studio JSON export, a brat folder, or an
     INCEpTION XMI folder or zip.
 
+    Args:
+        taxonomy: The taxonomy of the labels, where the source may not name it (an INCEpTION
+            export whose every span was deleted names none); None takes it from the source.
+
     Raises:
-        IngestError: The source is missing or malformed, a span is out of bounds, or a label is
-            not a technique of the taxonomy (the message names the label and the file).
+        IngestError: The source is missing or malformed, a span is out of bounds, a label is
+            not a technique of the taxonomy (the message names the label and the file), the
+            taxonomy is unknown or contradicts the source's, or one text has two sets of spans.
     """
     source = Path(source)
     if fmt not in FORMATS:
         raise IngestError(f"Unknown annotation format {fmt!r}. Available: {', '.join(NAMES)}.")
     if not source.exists():
         raise IngestError(f"{source} does not exist; give a {fmt} export.")
-    return resolve(reader(fmt)(source))
+    return resolve(reader(fmt)(source), taxonomy=taxonomy, where=str(source))
 
 
-def resolve(raws: Sequence[RawDoc]) -> list[AnnotatedDoc]:
-    """Check spans and labels, and settle the taxonomy of the whole source."""
-    for raw in raws:  # a hand-edited name was a KeyError (or TypeError) traceback
-        if raw.taxonomy and (not isinstance(raw.taxonomy, str) or raw.taxonomy not in LABELS):
-            raise IngestError(
-                f"{raw.source}: unknown taxonomy {raw.taxonomy!r}. Available: {', '.join(LABELS)}."
-            )
+def resolve(
+    raws: Sequence[RawDoc], *, taxonomy: str | None = None, where: str = "The annotations"
+) -> list[AnnotatedDoc]:
+    """Check spans and labels, settle the taxonomy of the whole source (``taxonomy``, where
+    given, must agree with the one the source names) and keep one document per text."""
+    taxonomy = source_taxonomy(raws, taxonomy, where)
+    docs = []
+    for raw in raws:
+        spans = {_checked(span, raw.text, taxonomy) for span in raw.spans}
+        doc_id = text_checksum(raw.text)[:16]
+        docs.append(AnnotatedDoc(doc_id, raw.text, sorted(spans, key=_order), taxonomy,
+                                 raw.source))  # fmt: skip
+    return one_per_text(docs)
+
+
+def source_taxonomy(raws: Sequence[RawDoc], given: str | None, where: str) -> str:
+    """The taxonomy the source names, else ``given``, else the one that has every label
+    (SemEval-2023 where both do).
+
+    Raises:
+        IngestError: An unknown taxonomy, two of them, one other than ``given``, or nothing to
+            tell by (documents, but no span and no name) and none given.
+    """
+    for name, what in [(r.taxonomy, r.source) for r in raws] + [(given, "--taxonomy")]:
+        if name and (not isinstance(name, str) or name not in LABELS):  # a KeyError traceback
+            raise IngestError(f"{what}: unknown taxonomy {name!r}. Available: {', '.join(LABELS)}.")
     hints = {r.taxonomy for r in raws if r.taxonomy}
     if len(hints) > 1:
         raise IngestError(f"The annotations mix taxonomies ({', '.join(sorted(hints))}).")
+    named = next(iter(hints), None)
+    if named and given and named != given:
+        raise IngestError(f"{where} names the taxonomy {named}, not {given}; drop --taxonomy.")
     labels = {s[2] for r in raws for s in r.spans}
+    if not (named or given or labels) and raws:  # the default was a guess that marked a layer
+        raise IngestError(
+            f"{where} holds no span and does not name its taxonomy; say which with "
+            f"--taxonomy ({' or '.join(LABELS)})."
+        )
     fits = [t for t in (SEMEVAL2023, PTC2020) if labels <= set(LABELS[t])]
-    taxonomy = next(iter(hints), None) or (fits[0] if fits else SEMEVAL2023)
-    docs = []
-    for raw in raws:
-        spans = []
-        for start, end, label, where in raw.spans:
-            if label not in LABELS[taxonomy]:
-                raise IngestError(
-                    f"Unknown label {label!r} in {where}: not a {taxonomy} technique "
-                    f"(expected one of {', '.join(LABELS[taxonomy])})."
-                )
-            if not 0 <= start < end <= len(raw.text):
-                raise IngestError(
-                    f"Span {start}-{end} in {where} lies outside its text ({len(raw.text)} "
-                    "characters)."
-                )
-            spans.append(HumanSpan(start, end, label))
-        doc_id = text_checksum(raw.text)[:16]
-        docs.append(AnnotatedDoc(doc_id, raw.text, sorted(set(spans), key=_order), taxonomy,
-                                 raw.source))  # fmt: skip
-    return docs
+    return named or given or (fits[0] if fits else SEMEVAL2023)
+
+
+def _checked(span: tuple[int, int, str, str], text: str, taxonomy: str) -> HumanSpan:
+    start, end, label, where = span
+    if label not in LABELS[taxonomy]:
+        raise IngestError(
+            f"Unknown label {label!r} in {where}: not a {taxonomy} technique "
+            f"(expected one of {', '.join(LABELS[taxonomy])})."
+        )
+    if not 0 <= start < end <= len(text):
+        raise IngestError(
+            f"Span {start}-{end} in {where} lies outside its text ({len(text)} characters)."
+        )
+    return HumanSpan(start, end, label)
+
+
+def one_per_text(docs: list[AnnotatedDoc]) -> list[AnnotatedDoc]:
+    """One document per text (the same tasks imported twice into a project, a file copied in a
+    brat folder): copies with the same spans are one, copies that differ an error.
+
+    Raises:
+        IngestError: Names both copies.
+    """
+    seen: dict[str, AnnotatedDoc] = {}
+    for doc in docs:
+        first = seen.setdefault(doc.doc_id, doc)
+        if first.spans != doc.spans:
+            raise IngestError(
+                f"{first.source} and {doc.source} hold the same text with different spans; "
+                "keep the one you mean (delete or correct the other) and import again."
+            )
+    return list(seen.values())
 
 
 def _order(span: HumanSpan) -> tuple[int, int, str]:

@@ -101,7 +101,7 @@ def read(path: Path) -> list[RawDoc]:
         latest = max(enumerate(done), key=lambda ia: (str(ia[1].get("updated_at", "")), ia[0]))
         regions = _shaped(latest[1].get("result") or [], list, where, "an annotation's result")
         spans = [s for r in regions for s in _ls_spans(text, r, where)]
-        raws.append(RawDoc(text, spans, str(path), data.get("taxonomy")))
+        raws.append(RawDoc(text, spans, where, data.get("taxonomy")))  # where: file and task
     return raws
 
 
