@@ -187,6 +187,25 @@ def test_the_same_text_twice_in_a_source_is_one_document_or_a_clear_conflict(sto
     )
 
 
+def test_a_damaged_zip_is_one_line(store, tmp_path):
+    # was a zipfile.BadZipFile traceback (a CRC error while reading a member)
+    import zipfile
+
+    export(store, "inception", tmp_path / "xmi", taxonomy="ptc2020")
+    archive = tmp_path / "project.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in sorted((tmp_path / "xmi").iterdir()):
+            zf.write(p, p.name)
+    data = bytearray(archive.read_bytes())
+    data[60:70] = b"x" * 10  # inside the first member's bytes
+    archive.write_bytes(bytes(data))
+    with pytest.raises(IngestError, match=rf"{archive} is damaged \(Bad CRC-32"):
+        read_annotations(archive, "inception")
+    (tmp_path / "xmi" / "old.zip").write_bytes(b"PK not a zip")
+    with pytest.raises(IngestError, match=r"old\.zip is not a zip file"):
+        read_annotations(tmp_path / "xmi", "inception")
+
+
 def test_a_document_gone_from_the_store_is_left_out_and_a_repeat_import_changes_nothing(
     store_path, tmp_path, capsys
 ):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,18 @@ def _find_typesystem(folder: Path, root: Path) -> bytes:
 
 
 def _read_zip(path: Path) -> list[RawDoc]:
+    try:
+        return _read_members(path)
+    except zipfile.BadZipFile as exc:  # was a traceback: not a zip, or a damaged member
+        reason = str(exc)
+        if reason == "File is not a zip file":
+            raise IngestError(f"{path} is not a zip file; give INCEpTION's export.") from None
+        raise IngestError(f"{path} is damaged ({reason}); export it again.") from None
+    except (OSError, EOFError, zlib.error) as exc:  # a truncated or unreadable member
+        raise IngestError(f"{path} cannot be read ({exc}); export it again.") from None
+
+
+def _read_members(path: Path) -> list[RawDoc]:
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
         ts_names = [n for n in names if Path(n).name.lower() == TYPESYSTEM_FILE.lower()]
