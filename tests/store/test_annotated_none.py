@@ -225,3 +225,15 @@ def test_a_document_gone_from_the_store_is_left_out_and_a_repeat_import_changes_
         with Store(store_path, read_only=True) as store:
             seen.append((store.query(tables), annotated_ids(store, "ptc2020")))
     assert seen[0] == seen[1] and len(seen[0][1]) == 2
+
+
+def test_spans_kept_then_all_deleted_exports_none(store, tmp_path):
+    """Annotated with spans first, every span deleted in a later round: the later import wins."""
+    export(store, "brat", tmp_path / "one", taxonomy="ptc2020")
+    store_human_findings(store, read_annotations(tmp_path / "one", "brat"), analyzer="brat")
+    export(store, "brat", tmp_path / "two", taxonomy="ptc2020")
+    assert exported("brat", tmp_path / "two")[EMPTIED][0] > 0
+    _brat(tmp_path / "two", "ptc2020")
+    store_human_findings(store, read_annotations(tmp_path / "two", "brat"), analyzer="brat")
+    export(store, "label-studio", tmp_path / "tasks.json", taxonomy="ptc2020")
+    assert exported("label-studio", tmp_path / "tasks.json")[EMPTIED] == (0, True)
