@@ -357,3 +357,17 @@ def test_a_brat_type_with_an_escape_that_is_not_utf8_is_an_unknown_label(tmp_pat
     (tmp_path / "a.ann").write_text("T1\tDoubt.FF 0 4\tsome\n")
     with pytest.raises(IngestError, match=r"Unknown label 'Doubt\.FF' in .*a\.ann line 1"):
         read_annotations(tmp_path, "brat")
+
+
+def test_a_byte_order_mark_loses_no_span(store, tmp_path):
+    # a brat .ann saved by an editor that adds a BOM lost its first span without a word (the
+    # line no longer started with "T"); a Label Studio JSON with one was refused
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    want = spans_of(read_annotations(tmp_path / "brat", "brat"))
+    for path in [*(tmp_path / "brat").glob("*.ann"), tmp_path / "brat" / "annotation.conf"]:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    docs = read_annotations(tmp_path / "brat", "brat")
+    assert spans_of(docs) == want and {d.taxonomy for d in docs} == {"ptc2020"}
+    ls = human_label_studio(tmp_path, store)
+    ls.write_bytes(b"\xef\xbb\xbf" + ls.read_bytes())
+    assert spans_of(read_annotations(ls, "label-studio")) == expected("semeval2023")

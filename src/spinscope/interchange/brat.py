@@ -149,7 +149,7 @@ def read(folder: Path) -> list[RawDoc]:
     taxonomy = None
     conf = folder / "annotation.conf"
     if conf.exists():
-        for line in read_utf8(conf).splitlines():
+        for line in _without_bom(conf).splitlines():
             if line.startswith(BRAT_TAXONOMY_NOTE):
                 taxonomy = line.removeprefix(BRAT_TAXONOMY_NOTE).strip()
     raws = []
@@ -158,10 +158,17 @@ def read(folder: Path) -> list[RawDoc]:
         if not txt.exists():
             raise IngestError(f"{ann} has no {txt.name} beside it.")
         text = read_utf8(txt)
-        lines = read_utf8(ann).split("\n")
+        lines = _without_bom(ann).split("\n")
         spans = [_brat_span(line, f"{ann} line {n}") for n, line in enumerate(lines, 1)]
         raws.append(RawDoc(text, [s for s in spans if s], str(ann), taxonomy))
     return raws
+
+
+def _without_bom(path: Path) -> str:
+    """An ``.ann`` or ``annotation.conf`` without the byte order mark an editor may add: its
+    first line then did not start with ``T`` (or the taxonomy note), and was skipped silently.
+    (A ``.txt`` keeps its text as it is: offsets count every character.)"""
+    return read_utf8(path).removeprefix("\ufeff")
 
 
 def _brat_span(line: str, where: str) -> tuple[int, int, str, str] | None:

@@ -76,7 +76,7 @@ def read(path: Path) -> list[RawDoc]:
     """A Label Studio JSON export: per task, the latest annotation that was not cancelled
     (``predictions`` are the machine's and are ignored). Tasks nobody annotated are skipped."""
     try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
+        tasks = json.loads(path.read_text(encoding="utf-8-sig"))  # -sig: a BOM was refused
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise IngestError(
             f"{path} is not a Label Studio JSON export ({exc}); export the project as JSON."
