@@ -371,3 +371,21 @@ def test_a_byte_order_mark_loses_no_span(store, tmp_path):
     ls = human_label_studio(tmp_path, store)
     ls.write_bytes(b"\xef\xbb\xbf" + ls.read_bytes())
     assert spans_of(read_annotations(ls, "label-studio")) == expected("semeval2023")
+
+
+@pytest.mark.parametrize(
+    "line,message",
+    [
+        # INCEpTION and brat let people draw a span before choosing its label: was "Unknown
+        # label '' ... (expected one of <every label>)"
+        ("T1\t 0 4\tsome", r"A span at 0-4 in .*a\.ann line 1 has no label; label it or delete"),
+        # was "lies outside its text": it lies inside, backwards
+        ("T1\tDoubt 4 0\tsome", r"Span 4-0 in .*a\.ann line 1 ends before it starts"),
+        ("T1\tDoubt 2 2\tsome", r"Span 2-2 in .*a\.ann line 1 is empty"),
+    ],
+)
+def test_a_span_without_a_label_or_length_says_so(tmp_path, line, message):
+    (tmp_path / "a.txt").write_text("some text")
+    (tmp_path / "a.ann").write_text(line + "\n")
+    with pytest.raises(IngestError, match=message):
+        read_annotations(tmp_path, "brat")

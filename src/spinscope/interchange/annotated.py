@@ -152,11 +152,19 @@ def source_taxonomy(raws: Sequence[RawDoc], given: str | None, where: str) -> st
 
 def _checked(span: tuple[int, int, str, str], text: str, taxonomy: str) -> HumanSpan:
     start, end, label, where = span
+    if not label:  # a span drawn in the tool before its label was chosen
+        raise IngestError(
+            f"A span at {start}-{end} in {where} has no label; label it or delete it in the "
+            "annotation tool, then export again."
+        )
     if label not in LABELS[taxonomy]:
         raise IngestError(
             f"Unknown label {label!r} in {where}: not a {taxonomy} technique "
             f"(expected one of {', '.join(LABELS[taxonomy])})."
         )
+    if 0 <= end <= start <= len(text):  # was "lies outside its text": it lies inside
+        what = "is empty" if start == end else "ends before it starts"
+        raise IngestError(f"Span {start}-{end} in {where} {what}; correct or delete it.")
     if not 0 <= start < end <= len(text):
         raise IngestError(
             f"Span {start}-{end} in {where} lies outside its text ({len(text)} characters)."
