@@ -109,7 +109,7 @@ def read_annotations(
 
 
 def resolve(
-    raws: Sequence[RawDoc], *, taxonomy: str | None = None, where: str = "The annotations"
+    raws: Sequence[RawDoc], *, taxonomy: str | None = None, where: str = "The source"
 ) -> list[AnnotatedDoc]:
     """Check spans and labels, settle the taxonomy of the whole source (``taxonomy``, where
     given, must agree with the one the source names) and keep one document per text."""
