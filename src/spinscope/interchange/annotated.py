@@ -72,7 +72,7 @@ class AnnotatedDoc:
     text: str
     spans: list[HumanSpan]
     taxonomy: str
-    source: str  # the file it came from, for messages
+    source: str  # the file it came from (Label Studio: and its task), for messages
 
 
 @dataclass

@@ -44,8 +44,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
     """Per document ``<doc_id>.xmi`` (a UIMA CAS of ``TaskDoc.shown``: human spans where people
-    annotated it, else machine ones)
-    and the ``TypeSystem.xml`` INCEpTION needs to import them."""
+    annotated it, else machine ones) and the ``TypeSystem.xml`` INCEpTION needs to import them."""
     from cassis import Cas
 
     out.mkdir(exist_ok=True)

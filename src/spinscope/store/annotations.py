@@ -44,7 +44,9 @@ def store_human_findings(
         for d in kept for s in d.spans
     ]  # fmt: skip
     taxonomy, kept_ids = (docs[0].taxonomy if docs else ""), [d.doc_id for d in kept] or [""]
-    marks = [[d.doc_id, d.taxonomy, analyzer, d.source, now()] for d in kept]
+    marks = list(
+        {d.doc_id: [d.doc_id, d.taxonomy, analyzer, d.source, now()] for d in kept}.values()
+    )
     with store.transaction():
         store.con.execute(ANNOTATED_TABLE)
         for table in ("findings", "annotated"):
