@@ -11,7 +11,7 @@ def print_trends(data: dict) -> None:
     from rich.text import Text
 
     from spinscope.report.terminal import Inert
-    from spinscope.store.stats import outlet_label
+    from spinscope.store.stats import shown
 
     title = (
         f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
@@ -30,7 +30,7 @@ def print_trends(data: dict) -> None:
     for key in rows[0] if rows else [data["by"]]:
         table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right")
     for row in rows:  # Text: no markup from labels
-        table.add_row(*(Text(outlet_label(v) if k == "outlet" else str(v)) for k, v in row.items()))
+        table.add_row(*(Text(shown(k, v)) for k, v in row.items()))
     Console().print(Inert(table))  # no terminal commands from outlet names either
 
 

@@ -56,21 +56,25 @@ def _titled(fig, ax, title: str) -> None:
 
 def rates_figure(plt, series: dict[str | None, list], title: str):
     """Findings per 1,000 words by month, one line per outlet, each point labelled with its
-    number of documents (``n=1``: one document makes that point)."""
+    number of documents (``n=1``: one document makes that point). The axis has every month in
+    time order, a run of months without documents as one tick of its own, and a line breaks
+    where its outlet has no document: no line drawn across a month that was not measured."""
     fig, ax = plt.subplots(figsize=(10, 5))
-    # one axis of every month in time order (as categories, matplotlib took them in the order
-    # the lines first named them: one outlet's March before another's January)
-    months = sorted({m for points in series.values() for m, _, _ in points})
-    at = {m: k for k, m in enumerate(months)}
+    # as categories, matplotlib took the months in the order the lines first named them (one
+    # outlet's March before another's January), and put 2024-01 next to 2024-03
+    months = stats.month_axis(m for points in series.values() for m, _, _ in points)
+    at = {name: k for k, (name, _) in enumerate(months)}
     for outlet, points in series.items():
-        xs = [at[m] for m, _, _ in points]
-        rates = [r for _, r, _ in points]
-        (line,) = ax.plot(xs, rates, marker="o", label=_short(stats.outlet_label(outlet), 30))
-        for x, (_, rate, n) in zip(xs, points, strict=True):
-            ax.annotate(f"n={n}", (x, rate), textcoords="offset points", xytext=(0, 6),
+        ys = [float("nan")] * len(months)
+        for month, rate, _ in points:
+            ys[at[month]] = float("nan") if rate is None else rate
+        (line,) = ax.plot(range(len(months)), ys, marker="o",
+                          label=_short(stats.outlet_label(outlet), 30))  # fmt: skip
+        for month, rate, n in (p for p in points if p[1] is not None):
+            ax.annotate(f"n={n}", (at[month], rate), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7, color=line.get_color())  # fmt: skip
     if series:
-        ax.set_xticks(range(len(months)), months)
+        ax.set_xticks(range(len(months)), [name for name, _ in months])
         ax.legend(fontsize=8, title="n = documents in the month", title_fontsize=8)
         ax.tick_params(axis="x", rotation=45, labelsize=8)
         ax.set_ylabel("findings per 1,000 words")
@@ -157,10 +161,7 @@ def _table(data: dict[str, Any]) -> str:
     head = "".join(f"<th>{html.escape(k.replace('_', ' '))}</th>" for k in rows[0])
     body = "".join(
         "<tr>"
-        + "".join(
-            f"<td>{html.escape(stats.outlet_label(v) if k == 'outlet' else str(v))}</td>"
-            for k, v in row.items()
-        )
+        + "".join(f"<td>{html.escape(stats.shown(k, v))}</td>" for k, v in row.items())
         + "</tr>"
         for row in rows
     )

@@ -4,6 +4,7 @@ charts)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import ConfigError
@@ -23,6 +24,14 @@ UNKNOWN_OUTLET = "(unknown outlet)"
 def outlet_label(outlet: str | None) -> str:
     """An outlet as shown: its name, or ``UNKNOWN_OUTLET`` for documents without one."""
     return UNKNOWN_OUTLET if outlet is None else outlet
+
+
+def shown(key: str, value: Any) -> str:
+    """A trends row's value as a table shows it: an outlet's label, "n/a" for a rate or share
+    of no words or documents (None in JSON)."""
+    if key == "outlet":
+        return outlet_label(value)
+    return "n/a" if value is None else str(value)
 
 
 # per document: its outlet, month, words and number of findings in the chosen taxonomy
@@ -60,8 +69,44 @@ def trends(store: Store, by: str = "outlet", taxonomy: str = "semeval2023") -> d
     return {"by": by, "taxonomy": taxonomy, **head, "rows": rows}
 
 
-def _rate(findings: float, words: float) -> float:
-    return round(1000.0 * findings / words, 3) if words else 0.0
+def _rate(findings: float, words: float) -> float | None:
+    """Findings per 1,000 words; None (shown "n/a") over no words: nothing was measured."""
+    return round(1000.0 * findings / words, 3) if words else None
+
+
+def _month_number(month: str) -> int:
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def _month_name(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def month_axis(months: Iterable[str]) -> list[tuple[str, bool]]:
+    """The given ``YYYY-MM`` months in time order, each run of months between them that has
+    none of them as one more entry (``2024-02``, or ``2024-04 to 2024-05``): ``(name, empty)``.
+    A gap in a time series is shown, not skipped; one entry per run keeps a store dated 1900
+    and 2024 to three entries, not 1,489."""
+    axis: list[tuple[str, bool]] = []
+    previous = None
+    for number in sorted({_month_number(m) for m in months}):
+        if previous is not None and number - previous > 1:
+            first, last = _month_name(previous + 1), _month_name(number - 1)
+            axis.append((first if first == last else f"{first} to {last}", True))
+        axis.append((_month_name(number), False))
+        previous = number
+    return axis
+
+
+def _with_empty_months(rows: list[dict]) -> list[dict]:
+    """``rows`` by month with a row of no documents for each run of months without one."""
+    dated = {r["month"]: r for r in rows if r["month"] != UNKNOWN}
+    empty = {"documents": 0, "words": 0, "findings": 0, "findings_per_1000_words": None,
+             "share_of_documents_with_findings": None}  # fmt: skip
+    return [r for r in rows if r["month"] == UNKNOWN] + [
+        {"month": name, **empty} if gap else dated[name] for name, gap in month_axis(dated)
+    ]
 
 
 def _by_document_field(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
@@ -69,12 +114,13 @@ def _by_document_field(store: Store, by: str, taxonomy: str, head: dict) -> list
         SELECT {by}, count(*), sum(words), sum(findings), count(*) FILTER (WHERE findings > 0)
         FROM ({_PER_DOC}) GROUP BY {by} ORDER BY {"month" if by == "month" else "count(*) DESC"}, 1
     """
-    return [
+    rows = [
         {by: key, "documents": n, "words": int(w), "findings": int(f),
          "findings_per_1000_words": _rate(f, w),
          "share_of_documents_with_findings": round(k / n, 4)}
         for key, n, w, f, k in store.query(sql, [taxonomy])
     ]  # fmt: skip
+    return _with_empty_months(rows) if by == "month" else rows
 
 
 def _by_technique(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
@@ -157,7 +203,7 @@ def technique_rates_by_outlet(
     table = {o: dict.fromkeys(top_labels, 0.0) for o in top_outlets}
     for outlet, label, n in counts:
         if outlet in table and label in table[outlet]:
-            table[outlet][label] = _rate(n, words.get(outlet, 0))
+            table[outlet][label] = _rate(n, words.get(outlet, 0)) or 0.0
     return table
 
 

@@ -1,0 +1,105 @@
+"""Months without documents, and groups without words, in `spinscope stats` and its charts: a gap
+in a time series is a row of its own, and a rate over no words is not a measured zero."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from spinscope.cli.main import main
+from spinscope.model.document import AnalysisResult, Document
+from spinscope.store import Store
+from spinscope.store.stats import trends
+
+from .test_stats import result
+
+
+@pytest.fixture
+def gappy(tmp_path):
+    """Documents in 1900-01, 2024-01, 2024-03 (two) and 2024-06, and one without a date."""
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([
+            result(100, "Daily", "1900-01-05", ["Doubt"]),
+            result(200, "Daily", "2024-01-10", ["Doubt"]),
+            result(300, "Daily", "2024-03-10", []),
+            result(400, "Herald", "2024-03-31T23:30:00-05:00", ["Doubt"]),
+            result(500, "Herald", "2024-06-01", []),
+            result(600, "Herald", "", []),
+        ])  # fmt: skip
+    return path
+
+
+def test_months_without_documents_are_rows_of_their_own(gappy, capsys):
+    # the months were listed as if they followed each other: 2024-01 then 2024-03, with no sign
+    # that February had no document at all; a run of empty months is one row (1900 and 2024 in
+    # one store: one row, not 1,488)
+    with Store(gappy, read_only=True) as s:
+        rows = trends(s, "month")["rows"]
+    assert [(r["month"], r["documents"]) for r in rows] == [
+        ("(unknown)", 1), ("1900-01", 1), ("1900-02 to 2023-12", 0), ("2024-01", 1),
+        ("2024-02", 0), ("2024-03", 2), ("2024-04 to 2024-05", 0), ("2024-06", 1),
+    ]  # fmt: skip
+    empty = rows[4]
+    assert empty == {
+        "month": "2024-02", "documents": 0, "words": 0, "findings": 0,
+        "findings_per_1000_words": None, "share_of_documents_with_findings": None,
+    }  # fmt: skip
+    assert main(["stats", "--store", str(gappy), "--by", "month"]) == 0
+    out = capsys.readouterr().out
+    assert "2024-02" in out and "n/a" in out and "None" not in out
+    assert main(["stats", "--store", str(gappy), "--by", "month", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"][4] == empty
+
+
+def test_a_group_without_words_has_no_rate(tmp_path, capsys):
+    # a document stored with no words (the library takes one) made a rate of 0.0 per 1,000 words:
+    # a measured zero where nothing could be measured
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([AnalysisResult(Document("", meta={"outlet": "Z", "date": "2024-01-01"}), [])])
+    with Store(path, read_only=True) as s:
+        (row,) = trends(s, "outlet")["rows"]
+    assert row["words"] == 0 and row["findings_per_1000_words"] is None
+    assert main(["stats", "--store", str(path)]) == 0
+    assert "n/a" in capsys.readouterr().out
+
+
+def test_the_rates_chart_shows_empty_months_and_breaks_its_lines_there(gappy, tmp_path):
+    # the axis went 2024-01, 2024-03 as if adjacent, and each outlet's line ran across months in
+    # which it had no document
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.report.charts import _pyplot, rates_figure
+    from spinscope.store import stats
+
+    plt = _pyplot()
+    with Store(gappy, read_only=True) as s:
+        series = stats.rates_by_outlet_and_month(s, "semeval2023")
+    fig = rates_figure(plt, series, "t")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == ["1900-01", "1900-02 to 2023-12", "2024-01", "2024-02", "2024-03",
+                     "2024-04 to 2024-05", "2024-06"]  # fmt: skip
+    daily = next(line for line in ax.get_lines() if line.get_label() == "Daily")
+    ys = [None if math.isnan(y) else y for y in daily.get_ydata()]
+    assert ys == [10.0, None, 5.0, None, 0.0, None, None]  # no line from one point to the next
+    plt.close(fig)
+
+
+def test_the_corpus_page_shows_no_rate_as_n_a(tmp_path):
+    pytest.importorskip("fastapi", reason="the web app needs the [web] extra")
+    from fastapi.testclient import TestClient
+
+    from spinscope.api import create_app
+    from spinscope.settings import load_settings
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([AnalysisResult(Document("", meta={"outlet": "Z", "date": "2024-01-01"}), [])])
+    with TestClient(create_app(load_settings(), path, pipeline=object())) as client:
+        page = client.get("/corpus").text
+    trends_part = page[page.index("<h3>By outlet") :]
+    assert "<td>n/a</td>" in trends_part and "None" not in trends_part
