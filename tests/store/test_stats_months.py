@@ -103,3 +103,30 @@ def test_the_corpus_page_shows_no_rate_as_n_a(tmp_path):
         page = client.get("/corpus").text
     trends_part = page[page.index("<h3>By outlet") :]
     assert "<td>n/a</td>" in trends_part and "None" not in trends_part
+
+
+def test_charts_of_many_outlets_say_how_many_they_leave_out(tmp_path):
+    # with 40 outlets the charts drew the 6 largest, and nothing said that 34 were left out
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.report.charts import _pyplot, bars_figure, rates_figure
+    from spinscope.store import stats
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(100 + k, f"Outlet {k % 40}", "2024-01-10", ["Doubt"]) for k in range(80)])
+    plt = _pyplot()
+    with Store(path, read_only=True) as s:
+        documents = stats.documents_by_outlet(s)
+        series = stats.rates_by_outlet_and_month(s, "semeval2023")
+        table = stats.technique_rates_by_outlet(s, "semeval2023")
+    figures = [
+        rates_figure(plt, series, "Rates", outlets=len(documents)),
+        bars_figure(plt, table, "rate", "Bars", documents, "nothing"),
+    ]
+    for fig in figures:
+        legend = fig.axes[0].get_legend()
+        assert "the 6 largest of 40 outlets" in legend.get_title().get_text()
+        assert len(legend.get_texts()) == 6
+    few = bars_figure(plt, {"A": {"Doubt": 1.0}}, "rate", "Bars", {"A": 2}, "nothing")
+    assert "largest" not in few.axes[0].get_legend().get_title().get_text()
+    plt.close("all")

@@ -54,11 +54,17 @@ def _titled(fig, ax, title: str) -> None:
     fig.tight_layout()
 
 
-def rates_figure(plt, series: dict[str | None, list], title: str):
+def _legend_title(title: str, shown: int, outlets: int) -> str:
+    """The legend's title, saying how many outlets a chart leaves out (it draws the largest)."""
+    return f"{title}; the {shown} largest of {outlets} outlets" if outlets > shown else title
+
+
+def rates_figure(plt, series: dict[str | None, list], title: str, *, outlets: int = 0):
     """Findings per 1,000 words by month, one line per outlet, each point labelled with its
     number of documents (``n=1``: one document makes that point). The axis has every month in
     time order, a run of months without documents as one tick of its own, and a line breaks
-    where its outlet has no document: no line drawn across a month that was not measured."""
+    where its outlet has no document: no line drawn across a month that was not measured.
+    ``outlets``: how many the store has, for the legend to say how many are left out."""
     fig, ax = plt.subplots(figsize=(10, 5))
     # as categories, matplotlib took the months in the order the lines first named them (one
     # outlet's March before another's January), and put 2024-01 next to 2024-03
@@ -75,7 +81,8 @@ def rates_figure(plt, series: dict[str | None, list], title: str):
                         ha="center", fontsize=7, color=line.get_color())  # fmt: skip
     if series:
         ax.set_xticks(range(len(months)), [name for name, _ in months])
-        ax.legend(fontsize=8, title="n = documents in the month", title_fontsize=8)
+        legend = _legend_title("n = documents in the month", len(series), outlets)
+        ax.legend(fontsize=8, title=legend, title_fontsize=8)
         ax.tick_params(axis="x", rotation=45, labelsize=8)
         ax.set_ylabel("findings per 1,000 words")
         ax.margins(y=0.15)
@@ -99,7 +106,8 @@ def bars_figure(plt, table: dict[str | None, dict[str, float]], ylabel: str, tit
             ax.bar(xs, [table[outlet][lab] for lab in labels], width, label=name)
         ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))])
         ax.set_xticklabels([_short(lab) for lab in labels], rotation=30, ha="right", fontsize=8)
-        ax.legend(fontsize=8, title="n = documents", title_fontsize=8)
+        legend = _legend_title("n = documents", len(outlets), len(documents))
+        ax.legend(fontsize=8, title=legend, title_fontsize=8)
         ax.set_ylabel(ylabel)
     else:
         _no_data(ax, empty)
@@ -138,7 +146,8 @@ def write_charts(store: Store, out_dir: str | Path, taxonomy: str = "semeval2023
     rates, techniques, narratives = CHARTS
     documents = stats.documents_by_outlet(store)
     series = stats.rates_by_outlet_and_month(store, taxonomy)
-    _save(plt, rates_figure(plt, series, CHARTS[rates]), out / rates, CHARTS[rates])
+    fig = rates_figure(plt, series, CHARTS[rates], outlets=len(documents))
+    _save(plt, fig, out / rates, CHARTS[rates])
     fig = bars_figure(
         plt, stats.technique_rates_by_outlet(store, taxonomy), "findings per 1,000 words",
         CHARTS[techniques], documents, "no technique findings",
