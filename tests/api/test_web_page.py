@@ -365,3 +365,21 @@ def test_an_outlet_or_narrative_with_line_breaks_or_spaces_can_be_chosen(make_cl
         assert f">Title {k}</a>" in chosen and chosen.count('href="/documents/') == 1
         assert _submitted(chosen, "outlet")[1:].count(outlet) == 1
         assert re.search(r"<option value=\"[^\"]*\" selected>", chosen)
+
+
+def test_the_corpus_trend_tables_say_how_many_rows_they_leave_out(make_client, tmp_path):
+    # the tables showed the first 15 outlets of 20, and nothing said that 5 were left out
+    from spinscope.ingest import from_text
+    from spinscope.store import Store
+
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write([
+            AnalysisResult(from_text(f"Title {k}\n\n{TEXT}", meta={"outlet": f"Outlet {k}"}), [])
+            for k in range(20)
+        ])  # fmt: skip
+    page = make_client(store_path=path).get("/corpus").text
+    outlets = page[page.index("<h3>By outlet") : page.index("<h3>By technique")]
+    assert outlets.count("<td>Outlet ") == 15
+    assert "The 15 largest of 20 outlets" in outlets
+    assert "largest of" not in page[page.index("<h3>By technique") :]
