@@ -341,3 +341,21 @@ def test_a_store_without_findings_says_so_by_technique(tmp_path, capsys):
     assert main(["stats", "--store", str(path), "--by", "technique"]) == 0
     out = capsys.readouterr().out
     assert out.endswith("by technique: no semeval2023 technique findings.\n")
+
+
+def test_the_narrative_chart_does_not_draw_not_sure_as_a_narrative(tmp_path):
+    # an article whose narrative the analyser could not decide is stored as the label
+    # "not sure": the chart drew it as a narrative that the outlet's documents carry (in a
+    # corpus where the analyser abstains often, the tallest bar)
+    from spinscope.model.labels import ArticleLabel
+    from spinscope.store import stats
+
+    path = tmp_path / "s.duckdb"
+    unsure = result(100, "Daily", "2024-01-10", [])
+    unsure.labels.append(ArticleLabel.not_sure("narrative", "none reaches the threshold"))
+    with Store(path) as s:
+        s.write([unsure, result(200, "Daily", "2024-01-11", [], "URW: A")])
+    with Store(path, read_only=True) as s:
+        assert stats.narrative_shares_by_outlet(s) == {"Daily": {"URW: A": 0.5}}
+        rows = {r["narrative"]: r["documents"] for r in trends(s, "narrative")["rows"]}
+    assert rows == {"URW: A": 1, "not sure": 1, "(none)": 0}  # the table keeps it, named

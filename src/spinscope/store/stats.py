@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import ConfigError
+from spinscope.model.labels import NOT_SURE
 from spinscope.store.schema import MACHINE_FINDINGS
 
 if TYPE_CHECKING:  # only annotations: the CLI reads GROUPS without loading the database layer
@@ -210,13 +211,14 @@ def technique_rates_by_outlet(
 def narrative_shares_by_outlet(
     store: Store, outlets: int = 6, narratives: int = 8
 ) -> dict[str | None, dict[str, float]]:
-    """Per outlet, the share of its documents that carry each of the most common narratives."""
+    """Per outlet, the share of its documents that carry each of the most common narratives
+    ("not sure", the analyser's answer where it could not decide, is no narrative carried)."""
     docs = dict(store.query("SELECT outlet, count(*) FROM documents GROUP BY 1"))
     top_outlets = sorted(docs, key=lambda o: (-docs[o], o is None, o or ""))[:outlets]
     top = [
         r[0] for r in store.query(
-            "SELECT label FROM labels WHERE task = 'narrative' GROUP BY label "
-            "ORDER BY count(DISTINCT doc_id) DESC, label LIMIT ?", [narratives])
+            "SELECT label FROM labels WHERE task = 'narrative' AND label <> ? GROUP BY label "
+            "ORDER BY count(DISTINCT doc_id) DESC, label LIMIT ?", [NOT_SURE, narratives])
     ]  # fmt: skip
     table = {o: dict.fromkeys(top, 0.0) for o in top_outlets}
     rows = store.query(
