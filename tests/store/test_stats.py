@@ -359,3 +359,18 @@ def test_the_narrative_chart_does_not_draw_not_sure_as_a_narrative(tmp_path):
         assert stats.narrative_shares_by_outlet(s) == {"Daily": {"URW: A": 0.5}}
         rows = {r["narrative"]: r["documents"] for r in trends(s, "narrative")["rows"]}
     assert rows == {"URW: A": 1, "not sure": 1, "(none)": 0}  # the table keeps it, named
+
+
+def test_long_outlet_and_technique_names_are_not_cut_in_the_table(tmp_path, capsys):
+    # at 80 columns (output to a file) a name with no space was cut with "…": the Appeal_to_...
+    # techniques, or two outlets' URLs, could not be told apart
+    path = tmp_path / "s.duckdb"
+    outlet = "https://www.example-news-site.com/section/world-news"
+    with Store(path) as s:
+        s.write([result(100, outlet, "2024-01-10", ["Appeal_to_Fear-Prejudice"])])
+    for by in ("outlet", "technique"):
+        assert main(["stats", "--store", str(path), "--by", by]) == 0
+        out = capsys.readouterr().out
+        assert "…" not in out
+        cells = "".join(line.split("│")[1].strip() for line in out.splitlines() if "│" in line)
+        assert (outlet if by == "outlet" else "Appeal_to_Fear-Prejudice") in cells

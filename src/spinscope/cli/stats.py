@@ -28,7 +28,10 @@ def print_trends(data: dict) -> None:
         return
     table = Table(title=title)
     for key in rows[0] if rows else [data["by"]]:
-        table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right")
+        # fold, not cut with "…": two outlets' URLs, or the Appeal_to_... techniques, were told
+        # apart only by the part cut off
+        table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right",
+                         overflow="fold")  # fmt: skip
     for row in rows:  # Text: no markup from labels
         table.add_row(*(Text(shown(k, v)) for k, v in row.items()))
     Console().print(Inert(table))  # no terminal commands from outlet names either
