@@ -46,8 +46,8 @@ def test_failures_are_a_csv(store, tmp_path):
     out = tmp_path / "fail.csv"
     assert export(store, "failures", out) == 1
     header, row = out.read_text().splitlines()
-    assert header == "run_id,source,item,stage,reason,failed_at"
-    assert ",feed.jsonl,item 3,ingest,not UTF-8," in row
+    assert header == '"run_id","source","item","stage","reason",failed_at'  # strings quoted
+    assert ',"feed.jsonl","item 3","ingest","not UTF-8",' in row
 
 
 def test_unknown_format_or_taxonomy_is_a_clear_error(store, tmp_path):

@@ -21,7 +21,7 @@ from spinscope.errors import ConfigError
 from spinscope.interchange import writer
 from spinscope.interchange.annotated import Span, TaskDoc
 from spinscope.model.taxonomy import LABELS
-from spinscope.store.csv_cells import guarded_select
+from spinscope.store.csv_cells import guarded_select, quote_strings
 from spinscope.store.db import Store
 from spinscope.store.formats import EXPORT_FORMATS
 
@@ -108,9 +108,13 @@ def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
 def copy_to(store: Store, select: str, out: Path, fmt: str) -> int:
     """``COPY (select) TO out`` as parquet or CSV with a header; returns the row count (what
     DuckDB's COPY answers: the select runs once). A CSV's string cells are guarded against
-    formula injection (``csv_cells``)."""
-    options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
-    rows = select if fmt == "parquet" else guarded_select(store.con, select)
+    formula injection and wrapped in double quotes (``csv_cells``)."""
+    options = "FORMAT parquet"
+    rows = select
+    if fmt == "csv":
+        quoted = quote_strings(store.con, select)
+        options = "HEADER, DELIMITER ','" + (f", {quoted}" if quoted else "")
+        rows = guarded_select(store.con, select)
     path = str(out).replace("'", "''")  # COPY takes no parameter for the file name
     return int(store.con.execute(f"COPY ({rows}) TO '{path}' ({options})").fetchone()[0])
 
