@@ -130,3 +130,24 @@ def test_charts_of_many_outlets_say_how_many_they_leave_out(tmp_path):
     few = bars_figure(plt, {"A": {"Doubt": 1.0}}, "rate", "Bars", {"A": 2}, "nothing")
     assert "largest" not in few.axes[0].get_legend().get_title().get_text()
     plt.close("all")
+
+
+def test_a_rates_chart_of_many_months_stays_readable(tmp_path):
+    # ten years by month drew 120 tick labels over each other and 360 "n=" labels over the
+    # lines: a black band under the axis and a cloud over the points
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.report.charts import MAX_LABELLED, _pyplot, rates_figure
+
+    months = [f"{2015 + k // 12}-{k % 12 + 1:02d}" for k in range(120)]
+    series = {f"Outlet {o}": [(m, 1.0 + o, 2) for m in months] for o in range(3)}
+    plt = _pyplot()
+    fig = rates_figure(plt, series, "t")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert 2 <= len(labels) <= MAX_LABELLED and labels[0] == "2015-01"
+    assert not ax.texts  # no n= per point; the legend says where the sample sizes are
+    assert "stats --by month" in ax.get_legend().get_title().get_text()
+    few = rates_figure(plt, {"A": [("2024-01", 1.0, 3)]}, "t")
+    assert [t.get_text() for t in few.axes[0].texts] == ["n=3"]
+    plt.close("all")

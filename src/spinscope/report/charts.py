@@ -20,6 +20,12 @@ CHARTS = {
 }
 
 
+MAX_LABELLED = 24  # months the rates chart names and labels each point of (n=...)
+MANY_MONTHS = (
+    "points not labelled (over 24 months); documents per month: `spinscope stats --by month`"
+)
+
+
 def _pyplot():
     try:
         import matplotlib
@@ -64,32 +70,41 @@ def rates_figure(plt, series: dict[str | None, list], title: str, *, outlets: in
     number of documents (``n=1``: one document makes that point). The axis has every month in
     time order, a run of months without documents as one tick of its own, and a line breaks
     where its outlet has no document: no line drawn across a month that was not measured.
+    Over ``MAX_LABELLED`` months, every k-th month is named and the points are not labelled.
     ``outlets``: how many the store has, for the legend to say how many are left out."""
     fig, ax = plt.subplots(figsize=(10, 5))
     # as categories, matplotlib took the months in the order the lines first named them (one
     # outlet's March before another's January), and put 2024-01 next to 2024-03
     months = stats.month_axis(m for points in series.values() for m, _, _ in points)
     at = {name: k for k, (name, _) in enumerate(months)}
+    labelled = len(months) <= MAX_LABELLED
     for outlet, points in series.items():
         ys = [float("nan")] * len(months)
         for month, rate, _ in points:
             ys[at[month]] = float("nan") if rate is None else rate
-        (line,) = ax.plot(range(len(months)), ys, marker="o",
+        (line,) = ax.plot(range(len(months)), ys, marker="o" if labelled else ".",
                           label=_short(stats.outlet_label(outlet), 30))  # fmt: skip
-        for month, rate, n in (p for p in points if p[1] is not None):
+        for month, rate, n in (p for p in points if p[1] is not None and labelled):
             ax.annotate(f"n={n}", (at[month], rate), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7, color=line.get_color())  # fmt: skip
     if series:
-        ax.set_xticks(range(len(months)), [name for name, _ in months])
-        legend = _legend_title("n = documents in the month", len(series), outlets)
-        ax.legend(fontsize=8, title=legend, title_fontsize=8)
-        ax.tick_params(axis="x", rotation=45, labelsize=8)
+        _month_ticks(ax, [name for name, _ in months])
+        legend = "n = documents in the month" if labelled else MANY_MONTHS
+        ax.legend(fontsize=8, title=_legend_title(legend, len(series), outlets), title_fontsize=8)
         ax.set_ylabel("findings per 1,000 words")
         ax.margins(y=0.15)
     else:
         _no_data(ax, "no document has a date")
     _titled(fig, ax, title)
     return fig
+
+
+def _month_ticks(ax, names: list[str]) -> None:
+    """A tick per month, named at most ``MAX_LABELLED`` times (every k-th, from the first):
+    120 names overlapped into a black band."""
+    step = -(-len(names) // MAX_LABELLED)
+    ax.set_xticks(range(len(names)), [n if k % step == 0 else "" for k, n in enumerate(names)])
+    ax.tick_params(axis="x", rotation=45, labelsize=8)
 
 
 def bars_figure(plt, table: dict[str | None, dict[str, float]], ylabel: str, title: str,
