@@ -151,3 +151,22 @@ def test_a_rates_chart_of_many_months_stays_readable(tmp_path):
     few = rates_figure(plt, {"A": [("2024-01", 1.0, 3)]}, "t")
     assert [t.get_text() for t in few.axes[0].texts] == ["n=3"]
     plt.close("all")
+
+
+def test_the_rates_chart_says_how_many_documents_have_no_date(gappy, tmp_path):
+    # the chart left out documents without a date and said nothing: with most of a corpus
+    # undated, a few dated documents read as the whole
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    from spinscope.report.charts import _pyplot, rates_figure
+    from spinscope.store import stats
+
+    plt = _pyplot()
+    with Store(gappy, read_only=True) as s:
+        series = stats.rates_by_outlet_and_month(s, "semeval2023")
+        undated = stats.undated_documents(s)
+    assert undated == 1
+    fig = rates_figure(plt, series, "t", undated=undated)
+    assert "1 document without a date is not drawn." in [t.get_text() for t in fig.texts]
+    fig = rates_figure(plt, series, "t")
+    assert not fig.texts
+    plt.close("all")

@@ -65,13 +65,16 @@ def _legend_title(title: str, shown: int, outlets: int) -> str:
     return f"{title}; the {shown} largest of {outlets} outlets" if outlets > shown else title
 
 
-def rates_figure(plt, series: dict[str | None, list], title: str, *, outlets: int = 0):
+def rates_figure(
+    plt, series: dict[str | None, list], title: str, *, outlets: int = 0, undated: int = 0
+):
     """Findings per 1,000 words by month, one line per outlet, each point labelled with its
     number of documents (``n=1``: one document makes that point). The axis has every month in
     time order, a run of months without documents as one tick of its own, and a line breaks
     where its outlet has no document: no line drawn across a month that was not measured.
     Over ``MAX_LABELLED`` months, every k-th month is named and the points are not labelled.
-    ``outlets``: how many the store has, for the legend to say how many are left out."""
+    ``outlets``: how many the store has, for the legend to say how many are left out;
+    ``undated``: how many documents have no date, said under the chart (they are not drawn)."""
     fig, ax = plt.subplots(figsize=(10, 5))
     # as categories, matplotlib took the months in the order the lines first named them (one
     # outlet's March before another's January), and put 2024-01 next to 2024-03
@@ -95,6 +98,10 @@ def rates_figure(plt, series: dict[str | None, list], title: str, *, outlets: in
         ax.margins(y=0.15)
     else:
         _no_data(ax, "no document has a date")
+    if undated:
+        is_ = "is" if undated == 1 else "are"
+        fig.text(0.01, 0.01, f"{plural(undated, 'document')} without a date {is_} not drawn.",
+                 fontsize=8, color="#555555")  # fmt: skip
     _titled(fig, ax, title)
     return fig
 
@@ -161,7 +168,9 @@ def write_charts(store: Store, out_dir: str | Path, taxonomy: str = "semeval2023
     rates, techniques, narratives = CHARTS
     documents = stats.documents_by_outlet(store)
     series = stats.rates_by_outlet_and_month(store, taxonomy)
-    fig = rates_figure(plt, series, CHARTS[rates], outlets=len(documents))
+    fig = rates_figure(
+        plt, series, CHARTS[rates], outlets=len(documents), undated=stats.undated_documents(store)
+    )
     _save(plt, fig, out / rates, CHARTS[rates])
     fig = bars_figure(
         plt, stats.technique_rates_by_outlet(store, taxonomy), "findings per 1,000 words",

@@ -173,6 +173,11 @@ def rates_by_outlet_and_month(
     return out
 
 
+def undated_documents(store: Store) -> int:
+    """How many documents have no date (no month: the rates chart cannot draw them)."""
+    return int(store.query("SELECT count(*) FROM documents WHERE published IS NULL")[0][0])
+
+
 def documents_by_outlet(store: Store) -> dict[str | None, int]:
     """How many documents each outlet has (the sample size behind its bars)."""
     rows = store.query("SELECT outlet, count(*) FROM documents GROUP BY 1")
