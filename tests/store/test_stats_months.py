@@ -170,3 +170,26 @@ def test_the_rates_chart_says_how_many_documents_have_no_date(gappy, tmp_path):
     fig = rates_figure(plt, series, "t")
     assert not fig.texts
     plt.close("all")
+
+
+def test_names_the_chart_font_cannot_draw_are_one_warning_line(tmp_path):
+    # a Hindi or Chinese outlet name printed one Python UserWarning per missing glyph (27 for
+    # three outlets), source lines included, from `spinscope stats --charts`
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(100, "人民日报", "2024-01-10", ["Doubt"]),
+                 result(120, "हिन्दुस्तान", "2024-02-10", ["Doubt"])])  # fmt: skip
+    command = [sys.executable, "-m", "spinscope.cli.main", "stats", "--store", str(path),
+               "--charts", str(tmp_path / "c")]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "arning" in line]
+    if not warned:  # a font that draws both scripts is installed: nothing to say
+        return
+    assert len(warned) == 1 and "UserWarning" not in warned[0], warned
+    assert warned[0].startswith("spinscope: warning: the charts' font cannot draw ")
+    assert "Devanagari" in warned[0] and "CJK" in warned[0] and "index.html" in warned[0]

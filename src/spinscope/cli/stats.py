@@ -1,4 +1,4 @@
-"""`spinscope stats`'s views: the trends table and the per-story rows."""
+"""`spinscope stats`'s views: the trends table, the per-story rows and the charts."""
 
 from __future__ import annotations
 
@@ -50,3 +50,33 @@ def story_stats(args) -> int:
     else:
         print_story_table(data)
     return 0
+
+
+def write_stats_charts(store, args) -> list:
+    """``write_charts``, with matplotlib's warning for each glyph its font lacks (a Hindi or
+    Chinese outlet name: dozens of Python warnings) said once, naming the scripts."""
+    import re
+    import sys
+    import warnings
+
+    from spinscope.report.charts import write_charts
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = write_charts(store, args.charts, args.taxonomy)
+    scripts, others = set(), []
+    for warning in caught:
+        glyph = re.search(r"Glyph \d+ \(\\N\{(\w+)", str(warning.message))
+        if glyph:
+            scripts.add(glyph[1].title() if glyph[1] != "CJK" else "CJK")
+        else:
+            others.append(warning)
+    for warning in others:  # as they were: not ours to hide
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    if scripts:
+        print(
+            f"spinscope: warning: the charts' font cannot draw {' and '.join(sorted(scripts))} "
+            "characters: they are boxes in the PNG charts; the names are in index.html's tables.",
+            file=sys.stderr,
+        )
+    return written
