@@ -52,6 +52,13 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
         raise ConfigError(f"Unknown taxonomy {taxonomy!r}. Available: {', '.join(LABELS)}.")
     import duckdb
 
+    if str(out) == "-":  # `analyze --json -` is standard output; an export was a file named "-"
+        folder = fmt in ("brat", "inception")
+        example = f"folder name, e.g. --out {fmt}" if folder else "file name, e.g. --out "
+        raise ConfigError(
+            f"Cannot write the {fmt} export to -: exports are files, not standard output; give "
+            f"a {example}{'' if folder else _FILE_NAME.get(fmt, 'findings.' + fmt)}."
+        )
     out = Path(out)
     _refuse_missing_folder(fmt, out)
     try:
