@@ -193,3 +193,17 @@ def test_names_the_chart_font_cannot_draw_are_one_warning_line(tmp_path):
     assert len(warned) == 1 and "UserWarning" not in warned[0], warned
     assert warned[0].startswith("spinscope: warning: the charts' font cannot draw ")
     assert "Devanagari" in warned[0] and "CJK" in warned[0] and "index.html" in warned[0]
+
+
+def test_the_rates_chart_draws_the_largest_outlets_that_have_dates(tmp_path):
+    # the six largest outlets were chosen before the undated documents were left out: an
+    # outlet of undated documents took a place and drew nothing, and a dated one was left out
+    from spinscope.store import stats
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        undated = [result(100 + k, "Undated", "", []) for k in range(5)]
+        s.write(undated + [result(200 + k, f"Dated {k}", "2024-01-10", []) for k in range(6)])
+    with Store(path, read_only=True) as s:
+        series = stats.rates_by_outlet_and_month(s, "semeval2023")
+    assert sorted(series) == [f"Dated {k}" for k in range(6)]

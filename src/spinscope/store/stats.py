@@ -158,11 +158,13 @@ def _by_narrative(store: Store, by: str, taxonomy: str, head: dict) -> list[dict
 def rates_by_outlet_and_month(
     store: Store, taxonomy: str, outlets: int = 6
 ) -> dict[str | None, list]:
-    """Findings per 1,000 words, per month, for the ``outlets`` largest outlets: per outlet a
-    list of ``(month, rate, documents)``, the sample size telling a one-document month apart."""
+    """Findings per 1,000 words, per month, for the ``outlets`` outlets with the most dated
+    documents: per outlet a list of ``(month, rate, documents)``, the sample size telling a
+    one-document month apart."""
     sql = f"""
         WITH per AS ({_PER_DOC}),
-        top AS (SELECT outlet FROM per GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT ?)
+        top AS (SELECT outlet FROM per WHERE month <> '(unknown)' GROUP BY outlet
+                ORDER BY count(*) DESC, outlet LIMIT ?)
         SELECT outlet, month, sum(findings), sum(words), count(*) FROM per
         WHERE EXISTS (SELECT 1 FROM top WHERE top.outlet IS NOT DISTINCT FROM per.outlet)
         AND month <> '(unknown)' GROUP BY outlet, month ORDER BY outlet, month
