@@ -305,3 +305,81 @@ def test_the_corpus_page_names_techniques_readably(make_client, tmp_path):
     chosen = client.get("/corpus", params={"technique": "Name_Calling,Labeling"}).text
     assert '<option value="Name_Calling,Labeling" selected>' in chosen
     assert ">Old</a>" in chosen and ">New</a>" not in chosen
+
+
+class _Options(HTMLParser):
+    """What a browser submits for each option of ``<select name=...>``: its value, or (without
+    one) its text with the white space stripped and collapsed, as HTML says."""
+
+    def __init__(self, select: str) -> None:
+        super().__init__()
+        self.select, self.inside, self.values = select, False, []
+        self.value: str | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "select":
+            self.inside = attrs.get("name") == self.select
+        elif tag == "option" and self.inside:
+            self.value, self.text = attrs.get("value"), ""
+
+    def handle_data(self, data):
+        self.text += data
+
+    def handle_endtag(self, tag):
+        if tag == "option" and self.inside:
+            collapsed = " ".join(self.text.split())
+            self.values.append(self.value if self.value is not None else collapsed)
+        elif tag == "select":
+            self.inside = False
+
+
+def _submitted(page: str, select: str) -> list[str]:
+    parser = _Options(select)
+    parser.feed(page)
+    return parser.values
+
+
+def test_an_outlet_or_narrative_with_line_breaks_or_spaces_can_be_chosen(make_client, tmp_path):
+    # the options had no value, so a browser sent their text with its white space collapsed:
+    # "Plus\nNews" came back as "Plus News", which matched no document
+    from spinscope.ingest import from_text
+    from spinscope.model.labels import ArticleLabel
+    from spinscope.store import Store
+
+    outlets = ["+Plus\nNews", "  Spaced  Out ", 'Le Monde, "é" <b>x</b>']
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write([
+            AnalysisResult(from_text(f"Title {k}\n\n{TEXT}", meta={"outlet": outlet}), [],
+                           labels=[ArticleLabel("narrative", f"URW:\n  {k}", 0.9, [])])
+            for k, outlet in enumerate(outlets)
+        ])  # fmt: skip
+    client = make_client(store_path=path)
+    page = client.get("/corpus").text
+    assert sorted(_submitted(page, "outlet")[1:]) == sorted(outlets)
+    assert _submitted(page, "narrative")[1:] == ["URW:\n  0", "URW:\n  1", "URW:\n  2"]
+    for k, outlet in enumerate(outlets):
+        chosen = client.get("/corpus", params={"outlet": outlet}).text
+        assert f">Title {k}</a>" in chosen and chosen.count('href="/documents/') == 1
+        assert _submitted(chosen, "outlet")[1:].count(outlet) == 1
+        assert re.search(r"<option value=\"[^\"]*\" selected>", chosen)
+
+
+def test_the_corpus_trend_tables_say_how_many_rows_they_leave_out(make_client, tmp_path):
+    # the tables showed the first 15 outlets of 20, and nothing said that 5 were left out
+    from spinscope.ingest import from_text
+    from spinscope.store import Store
+
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write([
+            AnalysisResult(from_text(f"Title {k}\n\n{TEXT}", meta={"outlet": f"Outlet {k}"}), [])
+            for k in range(20)
+        ])  # fmt: skip
+    page = make_client(store_path=path).get("/corpus").text
+    outlets = page[page.index("<h3>By outlet") : page.index("<h3>By technique")]
+    assert outlets.count("<td>Outlet ") == 15
+    assert "The 15 largest of 20 outlets" in outlets
+    assert "largest of" not in page[page.index("<h3>By technique") :]

@@ -101,6 +101,15 @@ def test_files_that_are_not_stores(tmp_path):
         ("Tue, 2024-02-30", None),
         ("March 5", None),
         (None, None),
+        # the day the value names, not moved to UTC (23:30 in New York is still January 31)
+        ("2024-01-31T23:30:00-05:00", "2024-01-31"),
+        ("Wed, 31 Jan 2024 23:30:00 -0500", "2024-01-31"),
+        ("1900-01-01", "1900-01-01"),
+        ("9999-12-31", "9999-12-31"),
+        # a five-digit year, or a day with a digit too many, was read from its last four (or
+        # first two) digits: 12345-01-01 was stored as 2345-01-01
+        ("12345-01-01", None),
+        ("2024-01-011", None),
     ],
 )
 def test_parse_date(value, expected):

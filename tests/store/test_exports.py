@@ -46,8 +46,8 @@ def test_failures_are_a_csv(store, tmp_path):
     out = tmp_path / "fail.csv"
     assert export(store, "failures", out) == 1
     header, row = out.read_text().splitlines()
-    assert header == "run_id,source,item,stage,reason,failed_at"
-    assert ",feed.jsonl,item 3,ingest,not UTF-8," in row
+    assert header == '"run_id","source","item","stage","reason",failed_at'  # strings quoted
+    assert ',"feed.jsonl","item 3","ingest","not UTF-8",' in row
 
 
 def test_unknown_format_or_taxonomy_is_a_clear_error(store, tmp_path):
@@ -187,6 +187,21 @@ def test_the_export_command_refuses_a_missing_folder_in_one_line(store_path, tmp
     assert code == 1 and err.count("\n") == 1, err
     assert "does not exist; create it first or give another --out" in err
     assert not (tmp_path / "nonexistent").exists()
+
+
+def test_an_export_to_dash_is_refused_not_written_to_a_file_named_dash(
+    store_path, tmp_path, capsys, monkeypatch
+):
+    # `--out -` (standard output, as `analyze --json -`) wrote a file named "-" in the current
+    # folder and said "exported 6 rows as csv to -"
+    from spinscope.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    code = main(["export", "--store", str(store_path), "--format", "csv", "--out", "-"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1, err
+    assert "exports are files, not standard output; give a file name" in err
+    assert not (tmp_path / "-").exists()
 
 
 def test_inception_leaves_out_a_text_xml_cannot_hold_and_writes_the_rest(store, tmp_path):

@@ -67,8 +67,9 @@ def test_numbers_stay_numbers_and_only_strings_are_guarded(hostile_store, tmp_pa
     )
     assert copy_to(hostile_store, select, out, "csv") == 1
     header, line = out.read_text(encoding="utf-8").splitlines()
-    assert header == 'n,x,s,missing,inner_sign,blank,"odd ""name"""'
-    assert line.startswith("-3,-0.25,'-3,,a=b,")
+    # string columns are quoted, their names too; "" is an empty string, nothing is NULL
+    assert header == 'n,x,"s","missing","inner_sign","blank","odd ""name"""'
+    assert line == '-3,-0.25,"\'-3",,"a=b","","y"'
     read = duckdb.sql(f"SELECT n, x FROM read_csv('{out}')").fetchall()[0]
     assert read == (-3, -0.25)
 
@@ -106,3 +107,22 @@ def test_an_export_runs_its_select_once(hostile_store, tmp_path, monkeypatch, fm
     monkeypatch.setattr(hostile_store, "con", counting)
     assert copy_to(hostile_store, "SELECT * FROM documents", tmp_path / f"d.{fmt}", fmt) == 2
     assert len(counting.runs) == 1 and counting.runs[0].startswith("COPY")
+
+
+def test_string_cells_are_wrapped_in_double_quotes(tmp_path):
+    # OWASP's CSV-injection advice has three parts: a ' before a cell that starts a formula,
+    # double quotes inside doubled, and each cell wrapped in double quotes. The third was
+    # missing: "Title;@SUM(A1)" went out bare, and a spreadsheet whose list separator is ';'
+    # (German, French, ... Excel) splits a bare cell there and reads "@SUM(A1)" as a formula
+    doc = Document("A calm text.", "Title;@SUM(A1)", {"outlet": 'Daily;=HYPERLINK("x")'})
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([AnalysisResult(doc, [Finding(0, 1, "A", "L", "semeval2023", "c", 0.5,
+                                                  "b", "techniques")])])  # fmt: skip
+        export(store, "csv", tmp_path / "f.csv")
+    header, line = (tmp_path / "f.csv").read_text(encoding="utf-8").splitlines()
+    doc_id = read_rows(tmp_path / "f.csv")[0]["doc_id"]
+    assert line == (
+        f'"{doc_id}","Title;@SUM(A1)",,"Daily;=HYPERLINK(""x"")",,,,0,1,"A","L",'
+        '"semeval2023","c",0.5,"techniques","machine",,'
+    )  # numbers bare, NULL empty, every string quoted
+    assert header.startswith('"doc_id","title","url","outlet",published,')

@@ -302,9 +302,9 @@ def test_the_months_of_the_rates_chart_run_in_time_order():
     ax = fig.axes[0]
     fig.canvas.draw()
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert ticks == ["2024-01", "2024-03", "2024-04"]
+    assert ticks == ["2024-01", "2024-02", "2024-03", "2024-04"]  # February: no document
     b_line = next(line for line in ax.get_lines() if line.get_label() == "B")
-    assert list(b_line.get_xdata()) == [0]
+    assert [x for x, y in zip(b_line.get_xdata(), b_line.get_ydata(), strict=True) if y == y] == [0]
     plt.close(fig)
 
 
@@ -341,3 +341,36 @@ def test_a_store_without_findings_says_so_by_technique(tmp_path, capsys):
     assert main(["stats", "--store", str(path), "--by", "technique"]) == 0
     out = capsys.readouterr().out
     assert out.endswith("by technique: no semeval2023 technique findings.\n")
+
+
+def test_the_narrative_chart_does_not_draw_not_sure_as_a_narrative(tmp_path):
+    # an article whose narrative the analyser could not decide is stored as the label
+    # "not sure": the chart drew it as a narrative that the outlet's documents carry (in a
+    # corpus where the analyser abstains often, the tallest bar)
+    from spinscope.model.labels import ArticleLabel
+    from spinscope.store import stats
+
+    path = tmp_path / "s.duckdb"
+    unsure = result(100, "Daily", "2024-01-10", [])
+    unsure.labels.append(ArticleLabel.not_sure("narrative", "none reaches the threshold"))
+    with Store(path) as s:
+        s.write([unsure, result(200, "Daily", "2024-01-11", [], "URW: A")])
+    with Store(path, read_only=True) as s:
+        assert stats.narrative_shares_by_outlet(s) == {"Daily": {"URW: A": 0.5}}
+        rows = {r["narrative"]: r["documents"] for r in trends(s, "narrative")["rows"]}
+    assert rows == {"URW: A": 1, "not sure": 1, "(none)": 0}  # the table keeps it, named
+
+
+def test_long_outlet_and_technique_names_are_not_cut_in_the_table(tmp_path, capsys):
+    # at 80 columns (output to a file) a name with no space was cut with "…": the Appeal_to_...
+    # techniques, or two outlets' URLs, could not be told apart
+    path = tmp_path / "s.duckdb"
+    outlet = "https://www.example-news-site.com/section/world-news"
+    with Store(path) as s:
+        s.write([result(100, outlet, "2024-01-10", ["Appeal_to_Fear-Prejudice"])])
+    for by in ("outlet", "technique"):
+        assert main(["stats", "--store", str(path), "--by", by]) == 0
+        out = capsys.readouterr().out
+        assert "…" not in out
+        cells = "".join(line.split("│")[1].strip() for line in out.splitlines() if "│" in line)
+        assert (outlet if by == "outlet" else "Appeal_to_Fear-Prejudice") in cells

@@ -50,6 +50,7 @@ REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'no
 PAGE_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "no-referrer"}  # fmt: skip
 PHRASES = {s.value: s.phrase for s in HTTPStatus}  # 404: "Not Found"
+TABLE_ROWS = 15  # rows of each trend table on the corpus page, which says how many it leaves out
 
 
 class AnalyzeRequest(BaseModel):
@@ -290,12 +291,13 @@ def _corpus_routes(app: FastAPI, service: Service, page: Callable[..., HTMLRespo
         with service.db() as store:
             docs = corpus.search(store, filters)
             options = corpus.choices(store)
-            tables = {by: trends(store, by)["rows"][:15] for by in ("outlet", "technique")}
+            tables = {by: trends(store, by)["rows"] for by in ("outlet", "technique")}
             total = store.count("documents")
         form = {"q": q, "outlet": outlet, "language": language, "since": since, "until": until,
                 "technique": technique, "narrative": narrative}  # fmt: skip
         return page(request, "corpus.html", docs=docs, options=options, form=form,
-                    language_names=NAMES, tables=tables, total=total, charts=_charts_available(),
+                    language_names=NAMES, tables=tables, table_rows=TABLE_ROWS, total=total,
+                    charts=_charts_available(),
                     chart_names=CHARTS, persistent=service.persistent)  # fmt: skip
 
     @app.get("/corpus/charts/{name}", include_in_schema=False)

@@ -6,7 +6,7 @@ import sys
 
 from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line, is_jsonl
 from spinscope.cli.output import batch_progress, check_outputs, inert, progress, write
-from spinscope.cli.stats import print_trends, story_stats
+from spinscope.cli.stats import print_trends, story_stats, write_stats_charts
 from spinscope.errors import ConfigError
 from spinscope.model.jsonable import dumps
 from spinscope.model.wording import plural
@@ -207,11 +207,7 @@ def cmd_stats(args, settings_of) -> int:
         return story_stats(args)
     with Store(args.store, read_only=True) as store:
         data = trends(store, args.by, args.taxonomy)
-        written = []
-        if args.charts:
-            from spinscope.report.charts import write_charts
-
-            written = write_charts(store, args.charts, args.taxonomy)
+        written = write_stats_charts(store, args) if args.charts else []
     if args.json:
         print_json(data)
     else:

@@ -20,6 +20,12 @@ CHARTS = {
 }
 
 
+MAX_LABELLED = 24  # months the rates chart names and labels each point of (n=...)
+MANY_MONTHS = (
+    "points not labelled (over 24 months); documents per month: `spinscope stats --by month`"
+)
+
+
 def _pyplot():
     try:
         import matplotlib
@@ -54,31 +60,58 @@ def _titled(fig, ax, title: str) -> None:
     fig.tight_layout()
 
 
-def rates_figure(plt, series: dict[str | None, list], title: str):
+def _legend_title(title: str, shown: int, outlets: int) -> str:
+    """The legend's title, saying how many outlets a chart leaves out (it draws the largest)."""
+    return f"{title}; the {shown} largest of {outlets} outlets" if outlets > shown else title
+
+
+def rates_figure(
+    plt, series: dict[str | None, list], title: str, *, outlets: int = 0, undated: int = 0
+):
     """Findings per 1,000 words by month, one line per outlet, each point labelled with its
-    number of documents (``n=1``: one document makes that point)."""
+    number of documents (``n=1``: one document makes that point). The axis has every month in
+    time order, a run of months without documents as one tick of its own, and a line breaks
+    where its outlet has no document: no line drawn across a month that was not measured.
+    Over ``MAX_LABELLED`` months, every k-th month is named and the points are not labelled.
+    ``outlets``: how many the store has, for the legend to say how many are left out;
+    ``undated``: how many documents have no date, said under the chart (they are not drawn)."""
     fig, ax = plt.subplots(figsize=(10, 5))
-    # one axis of every month in time order (as categories, matplotlib took them in the order
-    # the lines first named them: one outlet's March before another's January)
-    months = sorted({m for points in series.values() for m, _, _ in points})
-    at = {m: k for k, m in enumerate(months)}
+    # as categories, matplotlib took the months in the order the lines first named them (one
+    # outlet's March before another's January), and put 2024-01 next to 2024-03
+    months = stats.month_axis(m for points in series.values() for m, _, _ in points)
+    at = {name: k for k, (name, _) in enumerate(months)}
+    labelled = len(months) <= MAX_LABELLED
     for outlet, points in series.items():
-        xs = [at[m] for m, _, _ in points]
-        rates = [r for _, r, _ in points]
-        (line,) = ax.plot(xs, rates, marker="o", label=_short(stats.outlet_label(outlet), 30))
-        for x, (_, rate, n) in zip(xs, points, strict=True):
-            ax.annotate(f"n={n}", (x, rate), textcoords="offset points", xytext=(0, 6),
+        ys = [float("nan")] * len(months)
+        for month, rate, _ in points:
+            ys[at[month]] = float("nan") if rate is None else rate
+        (line,) = ax.plot(range(len(months)), ys, marker="o" if labelled else ".",
+                          label=_short(stats.outlet_label(outlet), 30))  # fmt: skip
+        for month, rate, n in (p for p in points if p[1] is not None and labelled):
+            ax.annotate(f"n={n}", (at[month], rate), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7, color=line.get_color())  # fmt: skip
     if series:
-        ax.set_xticks(range(len(months)), months)
-        ax.legend(fontsize=8, title="n = documents in the month", title_fontsize=8)
-        ax.tick_params(axis="x", rotation=45, labelsize=8)
+        _month_ticks(ax, [name for name, _ in months])
+        legend = "n = documents in the month" if labelled else MANY_MONTHS
+        ax.legend(fontsize=8, title=_legend_title(legend, len(series), outlets), title_fontsize=8)
         ax.set_ylabel("findings per 1,000 words")
         ax.margins(y=0.15)
     else:
         _no_data(ax, "no document has a date")
+    if undated:
+        is_ = "is" if undated == 1 else "are"
+        fig.text(0.01, 0.01, f"{plural(undated, 'document')} without a date {is_} not drawn.",
+                 fontsize=8, color="#555555")  # fmt: skip
     _titled(fig, ax, title)
     return fig
+
+
+def _month_ticks(ax, names: list[str]) -> None:
+    """A tick per month, named at most ``MAX_LABELLED`` times (every k-th, from the first):
+    120 names overlapped into a black band."""
+    step = -(-len(names) // MAX_LABELLED)
+    ax.set_xticks(range(len(names)), [n if k % step == 0 else "" for k, n in enumerate(names)])
+    ax.tick_params(axis="x", rotation=45, labelsize=8)
 
 
 def bars_figure(plt, table: dict[str | None, dict[str, float]], ylabel: str, title: str,
@@ -95,7 +128,8 @@ def bars_figure(plt, table: dict[str | None, dict[str, float]], ylabel: str, tit
             ax.bar(xs, [table[outlet][lab] for lab in labels], width, label=name)
         ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))])
         ax.set_xticklabels([_short(lab) for lab in labels], rotation=30, ha="right", fontsize=8)
-        ax.legend(fontsize=8, title="n = documents", title_fontsize=8)
+        legend = _legend_title("n = documents", len(outlets), len(documents))
+        ax.legend(fontsize=8, title=legend, title_fontsize=8)
         ax.set_ylabel(ylabel)
     else:
         _no_data(ax, empty)
@@ -134,7 +168,10 @@ def write_charts(store: Store, out_dir: str | Path, taxonomy: str = "semeval2023
     rates, techniques, narratives = CHARTS
     documents = stats.documents_by_outlet(store)
     series = stats.rates_by_outlet_and_month(store, taxonomy)
-    _save(plt, rates_figure(plt, series, CHARTS[rates]), out / rates, CHARTS[rates])
+    fig = rates_figure(
+        plt, series, CHARTS[rates], outlets=len(documents), undated=stats.undated_documents(store)
+    )
+    _save(plt, fig, out / rates, CHARTS[rates])
     fig = bars_figure(
         plt, stats.technique_rates_by_outlet(store, taxonomy), "findings per 1,000 words",
         CHARTS[techniques], documents, "no technique findings",
@@ -157,10 +194,7 @@ def _table(data: dict[str, Any]) -> str:
     head = "".join(f"<th>{html.escape(k.replace('_', ' '))}</th>" for k in rows[0])
     body = "".join(
         "<tr>"
-        + "".join(
-            f"<td>{html.escape(stats.outlet_label(v) if k == 'outlet' else str(v))}</td>"
-            for k, v in row.items()
-        )
+        + "".join(f"<td>{html.escape(stats.shown(k, v))}</td>" for k, v in row.items())
         + "</tr>"
         for row in rows
     )

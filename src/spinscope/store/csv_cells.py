@@ -5,9 +5,10 @@ A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return i
 formula by Excel, LibreOffice and Google Sheets (``=HYPERLINK(...)`` in an article's title would
 be a live link, ``=cmd|...`` worse). Article text, titles, outlets, labels and failure reasons
 come from the input, so such a string cell gets a single quote in front (OWASP's advice: the
-spreadsheet shows the text, and the quote, as text). Only string columns are guarded: numbers,
-offsets, confidences and timestamps that our own code writes stay numbers, negative ones
-included.
+spreadsheet shows the text, and the quote, as text), and every string cell is wrapped in double
+quotes (OWASP's too: a separator inside a bare cell cannot start a new one). Only string columns
+are guarded: numbers, offsets, confidences and timestamps that our own code writes stay
+numbers, negative ones included.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ def guarded_cell(column: str) -> str:
     return f"CASE WHEN left({column}, 1) IN ({_STARTS_SQL}) THEN '''' || {column} ELSE {column} END"
 
 
+def _columns(con: Any, select: str) -> list[tuple[str, bool]]:
+    """Each column of ``select``: its name quoted for SQL, and whether it holds strings."""
+    return [
+        ('"' + str(name).replace('"', '""') + '"', kind == "VARCHAR")
+        for name, kind, *_ in con.execute(f"DESCRIBE {select}").fetchall()
+    ]
+
+
 def guarded_select(con: Any, select: str) -> str:
     """``select`` with each of its string columns guarded (``guarded_cell``), in the same
     column order and under the same names; the other columns as they are.
@@ -33,9 +42,15 @@ def guarded_select(con: Any, select: str) -> str:
         con: A DuckDB connection that can run ``select``.
         select: The query whose rows the CSV holds (its ``ORDER BY`` is kept).
     """
-    columns = con.execute(f"DESCRIBE {select}").fetchall()
-    parts = []
-    for name, kind, *_ in columns:
-        quoted = '"' + str(name).replace('"', '""') + '"'
-        parts.append(f"{guarded_cell(quoted)} AS {quoted}" if kind == "VARCHAR" else quoted)
+    parts = [
+        f"{guarded_cell(name)} AS {name}" if text else name for name, text in _columns(con, select)
+    ]
     return f"SELECT {', '.join(parts)} FROM ({select}) AS unguarded"
+
+
+def quote_strings(con: Any, select: str) -> str:
+    """The ``COPY`` option that wraps every string cell of ``select`` in double quotes (OWASP's
+    third part: a bare cell "a;@SUM(A1)" is split at the ';' by a spreadsheet whose list
+    separator that is, and the second half read as a formula); numbers stay bare, NULL empty."""
+    names = [name for name, text in _columns(con, select) if text]
+    return f"FORCE_QUOTE ({', '.join(names)})" if names else ""

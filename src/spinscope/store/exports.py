@@ -22,7 +22,7 @@ from spinscope.interchange import writer
 from spinscope.interchange.annotated import Span, TaskDoc
 from spinscope.model.taxonomy import LABELS
 from spinscope.store.annotations import annotated_ids
-from spinscope.store.csv_cells import guarded_select
+from spinscope.store.csv_cells import guarded_select, quote_strings
 from spinscope.store.db import Store
 from spinscope.store.formats import EXPORT_FORMATS
 
@@ -53,6 +53,13 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
         raise ConfigError(f"Unknown taxonomy {taxonomy!r}. Available: {', '.join(LABELS)}.")
     import duckdb
 
+    if str(out) == "-":  # `analyze --json -` is standard output; an export was a file named "-"
+        folder = fmt in ("brat", "inception")
+        example = f"folder name, e.g. --out {fmt}" if folder else "file name, e.g. --out "
+        raise ConfigError(
+            f"Cannot write the {fmt} export to -: exports are files, not standard output; give "
+            f"a {example}{'' if folder else _FILE_NAME.get(fmt, 'findings.' + fmt)}."
+        )
     out = Path(out)
     _refuse_missing_folder(fmt, out)
     try:
@@ -109,9 +116,13 @@ def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
 def copy_to(store: Store, select: str, out: Path, fmt: str) -> int:
     """``COPY (select) TO out`` as parquet or CSV with a header; returns the row count (what
     DuckDB's COPY answers: the select runs once). A CSV's string cells are guarded against
-    formula injection (``csv_cells``)."""
-    options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
-    rows = select if fmt == "parquet" else guarded_select(store.con, select)
+    formula injection and wrapped in double quotes (``csv_cells``)."""
+    options = "FORMAT parquet"
+    rows = select
+    if fmt == "csv":
+        quoted = quote_strings(store.con, select)
+        options = "HEADER, DELIMITER ','" + (f", {quoted}" if quoted else "")
+        rows = guarded_select(store.con, select)
     path = str(out).replace("'", "''")  # COPY takes no parameter for the file name
     return int(store.con.execute(f"COPY ({rows}) TO '{path}' ({options})").fetchone()[0])
 

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from spinscope.model.document import Document
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# a date with no digit before or after it (12345-01-01 is no date, not 2345-01-01)
+_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
 def now() -> datetime:

@@ -4,9 +4,11 @@ charts)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import ConfigError
+from spinscope.model.labels import NOT_SURE
 from spinscope.store.schema import MACHINE_FINDINGS
 
 if TYPE_CHECKING:  # only annotations: the CLI reads GROUPS without loading the database layer
@@ -23,6 +25,14 @@ UNKNOWN_OUTLET = "(unknown outlet)"
 def outlet_label(outlet: str | None) -> str:
     """An outlet as shown: its name, or ``UNKNOWN_OUTLET`` for documents without one."""
     return UNKNOWN_OUTLET if outlet is None else outlet
+
+
+def shown(key: str, value: Any) -> str:
+    """A trends row's value as a table shows it: an outlet's label, "n/a" for a rate or share
+    of no words or documents (None in JSON)."""
+    if key == "outlet":
+        return outlet_label(value)
+    return "n/a" if value is None else str(value)
 
 
 # per document: its outlet, month, words and number of findings in the chosen taxonomy
@@ -60,8 +70,44 @@ def trends(store: Store, by: str = "outlet", taxonomy: str = "semeval2023") -> d
     return {"by": by, "taxonomy": taxonomy, **head, "rows": rows}
 
 
-def _rate(findings: float, words: float) -> float:
-    return round(1000.0 * findings / words, 3) if words else 0.0
+def _rate(findings: float, words: float) -> float | None:
+    """Findings per 1,000 words; None (shown "n/a") over no words: nothing was measured."""
+    return round(1000.0 * findings / words, 3) if words else None
+
+
+def _month_number(month: str) -> int:
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def _month_name(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def month_axis(months: Iterable[str]) -> list[tuple[str, bool]]:
+    """The given ``YYYY-MM`` months in time order, each run of months between them that has
+    none of them as one more entry (``2024-02``, or ``2024-04 to 2024-05``): ``(name, empty)``.
+    A gap in a time series is shown, not skipped; one entry per run keeps a store dated 1900
+    and 2024 to three entries, not 1,489."""
+    axis: list[tuple[str, bool]] = []
+    previous = None
+    for number in sorted({_month_number(m) for m in months}):
+        if previous is not None and number - previous > 1:
+            first, last = _month_name(previous + 1), _month_name(number - 1)
+            axis.append((first if first == last else f"{first} to {last}", True))
+        axis.append((_month_name(number), False))
+        previous = number
+    return axis
+
+
+def _with_empty_months(rows: list[dict]) -> list[dict]:
+    """``rows`` by month with a row of no documents for each run of months without one."""
+    dated = {r["month"]: r for r in rows if r["month"] != UNKNOWN}
+    empty = {"documents": 0, "words": 0, "findings": 0, "findings_per_1000_words": None,
+             "share_of_documents_with_findings": None}  # fmt: skip
+    return [r for r in rows if r["month"] == UNKNOWN] + [
+        {"month": name, **empty} if gap else dated[name] for name, gap in month_axis(dated)
+    ]
 
 
 def _by_document_field(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
@@ -69,12 +115,13 @@ def _by_document_field(store: Store, by: str, taxonomy: str, head: dict) -> list
         SELECT {by}, count(*), sum(words), sum(findings), count(*) FILTER (WHERE findings > 0)
         FROM ({_PER_DOC}) GROUP BY {by} ORDER BY {"month" if by == "month" else "count(*) DESC"}, 1
     """
-    return [
+    rows = [
         {by: key, "documents": n, "words": int(w), "findings": int(f),
          "findings_per_1000_words": _rate(f, w),
          "share_of_documents_with_findings": round(k / n, 4)}
         for key, n, w, f, k in store.query(sql, [taxonomy])
     ]  # fmt: skip
+    return _with_empty_months(rows) if by == "month" else rows
 
 
 def _by_technique(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
@@ -111,11 +158,13 @@ def _by_narrative(store: Store, by: str, taxonomy: str, head: dict) -> list[dict
 def rates_by_outlet_and_month(
     store: Store, taxonomy: str, outlets: int = 6
 ) -> dict[str | None, list]:
-    """Findings per 1,000 words, per month, for the ``outlets`` largest outlets: per outlet a
-    list of ``(month, rate, documents)``, the sample size telling a one-document month apart."""
+    """Findings per 1,000 words, per month, for the ``outlets`` outlets with the most dated
+    documents: per outlet a list of ``(month, rate, documents)``, the sample size telling a
+    one-document month apart."""
     sql = f"""
         WITH per AS ({_PER_DOC}),
-        top AS (SELECT outlet FROM per GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT ?)
+        top AS (SELECT outlet FROM per WHERE month <> '(unknown)' GROUP BY outlet
+                ORDER BY count(*) DESC, outlet LIMIT ?)
         SELECT outlet, month, sum(findings), sum(words), count(*) FROM per
         WHERE EXISTS (SELECT 1 FROM top WHERE top.outlet IS NOT DISTINCT FROM per.outlet)
         AND month <> '(unknown)' GROUP BY outlet, month ORDER BY outlet, month
@@ -124,6 +173,11 @@ def rates_by_outlet_and_month(
     for outlet, month, f, w, n in store.query(sql, [taxonomy, outlets]):
         out.setdefault(outlet, []).append((month, _rate(f, w), int(n)))
     return out
+
+
+def undated_documents(store: Store) -> int:
+    """How many documents have no date (no month: the rates chart cannot draw them)."""
+    return int(store.query("SELECT count(*) FROM documents WHERE published IS NULL")[0][0])
 
 
 def documents_by_outlet(store: Store) -> dict[str | None, int]:
@@ -157,20 +211,21 @@ def technique_rates_by_outlet(
     table = {o: dict.fromkeys(top_labels, 0.0) for o in top_outlets}
     for outlet, label, n in counts:
         if outlet in table and label in table[outlet]:
-            table[outlet][label] = _rate(n, words.get(outlet, 0))
+            table[outlet][label] = _rate(n, words.get(outlet, 0)) or 0.0
     return table
 
 
 def narrative_shares_by_outlet(
     store: Store, outlets: int = 6, narratives: int = 8
 ) -> dict[str | None, dict[str, float]]:
-    """Per outlet, the share of its documents that carry each of the most common narratives."""
+    """Per outlet, the share of its documents that carry each of the most common narratives
+    ("not sure", the analyser's answer where it could not decide, is no narrative carried)."""
     docs = dict(store.query("SELECT outlet, count(*) FROM documents GROUP BY 1"))
     top_outlets = sorted(docs, key=lambda o: (-docs[o], o is None, o or ""))[:outlets]
     top = [
         r[0] for r in store.query(
-            "SELECT label FROM labels WHERE task = 'narrative' GROUP BY label "
-            "ORDER BY count(DISTINCT doc_id) DESC, label LIMIT ?", [narratives])
+            "SELECT label FROM labels WHERE task = 'narrative' AND label <> ? GROUP BY label "
+            "ORDER BY count(DISTINCT doc_id) DESC, label LIMIT ?", [NOT_SURE, narratives])
     ]  # fmt: skip
     table = {o: dict.fromkeys(top, 0.0) for o in top_outlets}
     rows = store.query(
