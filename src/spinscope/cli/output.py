@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,13 @@ from spinscope.model.wording import CONTROL_CHARS
 def inert(message: object) -> str:
     """``message`` with its control characters written out (``\\x1b``): an error line names
     a feed's links or a server's redirect, which must not send commands to the terminal."""
-    return CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", str(message))
+    return CONTROL_CHARS.sub(_escape, str(message))
+
+
+def _escape(match: re.Match[str]) -> str:
+    """A control character as Python writes it: ``\\x1b``, a bidi control ``\\u202e``."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def write(path: str, content: str) -> None:
