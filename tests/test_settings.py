@@ -20,8 +20,22 @@ def test_file_env_and_overrides_layer_in_order(tmp_path, monkeypatch):
 
 
 def test_unknown_setting_names_the_available_ones():
-    with pytest.raises(ConfigError, match="Unknown setting 'techniques.treshold'. Available:"):
-        load_settings({"techniques.treshold": 0.2})
+    with pytest.raises(ConfigError, match="Unknown setting 'bucket.size'. Available:"):
+        load_settings({"bucket.size": 0.2})
+
+
+@pytest.mark.parametrize(
+    "name,near",
+    [("techniques.treshold", "techniques.threshold"), ("technique.threshold",
+     "techniques.threshold"), ("claim.max_claim", "claims.max_claims")],
+)  # fmt: skip
+def test_a_mistyped_setting_names_the_nearest(name, near):
+    # a typo in --set or a [section] of the file listed all 50 settings on one line, and left
+    # finding the one meant to the reader (the environment's typos already named it)
+    with pytest.raises(ConfigError) as info:
+        load_settings({name: 0.2})
+    hint = f"did you mean {near}? (`spinscope settings` lists every setting.)"
+    assert str(info.value) == f"Unknown setting {name!r}; {hint}"
 
 
 @pytest.mark.parametrize(

@@ -136,13 +136,25 @@ def load_settings(
     for name, value, origin in layers:
         try:
             if name not in SCHEMA:
-                raise ConfigError(
-                    f"Unknown setting {name!r}. Available: {', '.join(sorted(SCHEMA))}."
-                )
+                raise ConfigError(_unknown(name))
             values[name] = _coerce(name, value)
         except ConfigError as exc:
             raise ConfigError(f"{origin}{exc}") from None
     return values
+
+
+def _unknown(name: str) -> str:
+    """The line for a setting that does not exist: the nearest name where one is near (a typo),
+    else every name."""
+    import difflib
+
+    near = difflib.get_close_matches(name, sorted(SCHEMA), n=1)
+    if near:
+        return (
+            f"Unknown setting {name!r}; did you mean {near[0]}? "
+            "(`spinscope settings` lists every setting.)"
+        )
+    return f"Unknown setting {name!r}. Available: {', '.join(sorted(SCHEMA))}."
 
 
 def _env_key(name: str) -> str:
