@@ -191,6 +191,21 @@ def left_of(boxes: list, char: str, occurrence: int = 0) -> float:
     return [left for c, left, _ in boxes if c == char][occurrence]
 
 
+def test_a_right_to_left_paragraph_reads_from_the_right(page, tmp_path_factory):
+    # an Arabic or Hebrew paragraph of the text was laid out left to right: its full stop
+    # stood at the right, after the sentence's first word
+    text = (
+        "The shameful plan will ruin the town, the mayor said.\n\n"
+        "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631 \u0625\u0646 \u0627\u0644\u062e"
+        "\u0637\u0629 \u0633\u062a\u062f\u0645\u0631 \u0627\u0644\u0645\u062f\u064a\u0646\u0629."
+    )
+    page.goto(hand_report(tmp_path_factory, text, "shameful plan").as_uri())
+    boxes = page.evaluate(CHAR_BOXES, "#text .state.default .article")
+    assert "".join(c for c, _, _ in boxes) == text
+    assert left_of(boxes, "\u0642") > left_of(boxes, ".", -1)  # first word right, stop left
+    assert left_of(boxes, "T") < left_of(boxes, ".", 0)  # the English paragraph as before
+
+
 def test_a_bidi_override_in_a_finding_stays_inside_its_quote(page, tmp_path_factory):
     # an override the finding opened but did not close ran on into the report's own words:
     # the closing quote mark and the explanation after the quote were drawn reversed
