@@ -181,3 +181,20 @@ def test_per_label_thresholds_of_either_taxonomy_are_accepted():
     )
     with pytest.raises(ConfigError, match="techniques_paragraphs.label_min_confidence"):
         load_settings({"techniques_paragraphs.label_min_confidence": "Flag-Waving=0.2"})  # PTC's
+
+
+def test_a_settings_file_that_cannot_be_read_is_one_plain_line(tmp_path):
+    # the line repeated the path inside Python's "[Errno 2] ...: '/path'", and an empty
+    # --config "" (an unset shell variable) was ignored without a word
+    for path, reason in ((tmp_path / "nope.toml", "No such file or directory"),
+                         (tmp_path, "Is a directory")):  # fmt: skip
+        with pytest.raises(ConfigError) as info:
+            load_settings(path=path)
+        assert str(info.value) == f"Cannot read settings file {path}: {reason}."
+    with pytest.raises(ConfigError, match="^The settings file name is empty"):
+        load_settings(path="")
+
+
+def test_a_type_error_names_the_type_with_its_article():
+    with pytest.raises(ConfigError, match="^Setting techniques.batch_size must be an int, got"):
+        load_settings({"techniques.batch_size": 2.5})

@@ -67,8 +67,9 @@ def _coerce(name: str, value: Any) -> Any:
         else:
             value = kind(value)
     except (TypeError, ValueError):
+        article = "an" if kind.__name__[0] in "aeiou" else "a"  # "an int", "a float"
         raise ConfigError(
-            f"Setting {name} must be a {kind.__name__}, got {value!r}. {spec.help}"
+            f"Setting {name} must be {article} {kind.__name__}, got {value!r}. {spec.help}"
         ) from None
     if spec.items is not None:
         bad = [x.strip() for x in value.split(",") if x.strip() and x.strip() not in spec.items]
@@ -125,7 +126,7 @@ def load_settings(
     values = {name: spec.default for name, spec in SCHEMA.items()}
     # (setting, value, where it came from: said in an error, as the command line does not)
     layers: list[tuple[str, Any, str]] = []
-    if path:
+    if path is not None:  # an empty --config "" (an unset variable) is refused, not ignored
         layers += [(name, v, f"Settings file {path}: ") for name, v in _read_toml(path).items()]
     for name in SCHEMA:
         key = _env_key(name)
@@ -180,9 +181,13 @@ def _check_env_names() -> None:
 def _read_toml(path: str | Path) -> dict[str, Any]:
     """A TOML settings file as dotted names: ``[techniques] threshold = 0.3`` ->
     ``{"techniques.threshold": 0.3}``."""
+    if not str(path).strip():
+        raise ConfigError("The settings file name is empty; give the path of a TOML file.")
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:  # Python's own line repeats the path: "[Errno 2] ...: 'path'"
+        raise ConfigError(f"Cannot read settings file {path}: {exc.strerror or exc}.") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
     for section, table in data.items():
         if not isinstance(table, dict):
