@@ -198,3 +198,15 @@ def test_a_settings_file_that_cannot_be_read_is_one_plain_line(tmp_path):
 def test_a_type_error_names_the_type_with_its_article():
     with pytest.raises(ConfigError, match="^Setting techniques.batch_size must be an int, got"):
         load_settings({"techniques.batch_size": 2.5})
+
+
+def test_a_settings_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    # Notepad saves UTF-8 with a BOM: the file was refused as "Invalid statement (at line 1,
+    # column 1)", though it looks right in any editor
+    path = tmp_path / "s.toml"
+    path.write_bytes(b"\xef\xbb\xbf[techniques]\r\nthreshold = 0.3\r\n")
+    assert load_settings(path=path)["techniques.threshold"] == 0.3
+    path.write_bytes("[techniques]\nthreshold = 0.3\n".encode("utf-16"))
+    with pytest.raises(ConfigError) as info:
+        load_settings(path=path)
+    assert str(info.value) == f"Cannot read settings file {path}: it is not UTF-8 text."

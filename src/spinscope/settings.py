@@ -184,10 +184,13 @@ def _read_toml(path: str | Path) -> dict[str, Any]:
     if not str(path).strip():
         raise ConfigError("The settings file name is empty; give the path of a TOML file.")
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        # utf-8-sig: Notepad's UTF-8 starts with a byte order mark, which TOML does not allow
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except OSError as exc:  # Python's own line repeats the path: "[Errno 2] ...: 'path'"
         raise ConfigError(f"Cannot read settings file {path}: {exc.strerror or exc}.") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise ConfigError(f"Cannot read settings file {path}: it is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
     for section, table in data.items():
         if not isinstance(table, dict):
