@@ -47,11 +47,12 @@ def cmd_analyze(args, settings_of) -> int:
         from spinscope.report.html import render_html
 
         write(args.html, render_html(results[0]))
-    if (not args.quiet and args.json != "-") or args.explain:
+    to_stdout = "-" in (args.json, args.html)  # then stdout is that output's alone
+    if (not args.quiet and not to_stdout) or args.explain:
         from rich.console import Console  # only here: 0.1 s of a --quiet --json start
 
-        console = Console(stderr=args.json == "-")
-    if not args.quiet and args.json != "-":
+        console = Console(stderr=to_stdout)
+    if not args.quiet and not to_stdout:
         from spinscope.report.terminal import render_terminal
 
         for result in results:

@@ -59,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("source", help="a .txt/.html file, an http(s) URL, a .jsonl file, or -")
     p.add_argument("--json", metavar="FILE", help="write the result as JSON (- for stdout)")
-    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML report (- for stdout)"
+    )
     p.add_argument(
         "--taxonomy",
         choices=TAXONOMIES,

@@ -46,7 +46,13 @@ def write(path: str, content: str) -> None:
 def check_outputs(source: str, outputs: dict[str, str | None]) -> None:
     """Refuse, before any work, an output (``{"--json": path, ...}``) that would overwrite the
     input article or another output, or whose folder does not exist: the input was overwritten
-    without a word, and a failed first write lost the analysis and the other outputs."""
+    without a word, and a failed first write lost the analysis and the other outputs; two
+    outputs to stdout (``-``) are refused too."""
+    to_stdout = [option for option, path in outputs.items() if path == "-"]
+    if len(to_stdout) > 1:  # one after the other, neither would parse
+        raise IngestError(
+            f"{' and '.join(to_stdout)} cannot both write to stdout (-); give one a file."
+        )
     seen: dict[Path, str] = {}
     if source != "-" and Path(source).is_file():
         seen[Path(source).resolve()] = "the input file"
