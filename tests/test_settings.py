@@ -210,3 +210,13 @@ def test_a_settings_file_saved_with_a_byte_order_mark_is_read(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_settings(path=path)
     assert str(info.value) == f"Cannot read settings file {path}: it is not UTF-8 text."
+
+
+@pytest.mark.parametrize("value", ["", " , "])
+def test_an_empty_list_of_taxonomies_is_refused(value):
+    # it ran the tagger and dropped every finding: the reports then said no persuasion
+    # techniques were found in the text (pipeline.analyzers="" is refused the same way)
+    register_builtins()
+    settings = load_settings({"techniques.taxonomies": value})
+    with pytest.raises(ConfigError, match="^Setting techniques.taxonomies names no taxonomy"):
+        create_analyzer("techniques", settings)
