@@ -162,3 +162,13 @@ def test_bidi_controls_in_the_text_never_reach_the_terminal() -> None:
     assert "Intro override \x1b[30;103mthe end\x1b[0m isolate." in printed
     # joiners and marks are text, not terminal state: an emoji sequence stays whole
     assert emoji in printed and "\u200fRLM" in printed
+
+
+def test_a_metadata_value_cannot_print_header_lines_of_its_own() -> None:
+    # an outlet of "Daily\nlanguage: Klingon ..." printed a second, forged language line
+    # under the detected one
+    meta = {"outlet": "Daily\nlanguage: Klingon (tlh)\r\nsource:  x", "author": "A.\tWriter"}
+    out = rendered(AnalysisResult(doc=Document("Some text.", meta=meta), findings=[]))
+    assert "outlet: Daily language: Klingon (tlh) source: x" in out
+    assert "author: A. Writer" in out
+    assert not any(line.startswith(("language:", "source:")) for line in out.splitlines())
