@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 from spinscope import __version__
-from spinscope.cli.output import inert
+from spinscope.cli.output import inert, json_text
 from spinscope.errors import DataError, ModelError, SpinscopeError
 from spinscope.evaluation.predict_tasks import TASKS as PREDICT_TASKS
-from spinscope.model.jsonable import dumps
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
 from spinscope.training.tasks import TASKS as TRAIN_TASKS
 
@@ -349,7 +348,7 @@ def missing_dependency(exc: ImportError) -> str:
 
 
 def print_json(data: object) -> None:
-    print(dumps(data, ensure_ascii=False, indent=1))
+    print(json_text(data))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,17 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def json_text(data: object) -> str:
+    """``data`` as indented JSON, non-ASCII text as it is but for the characters a terminal
+    acts on, escaped (``\\u009b``): json escapes ESC and the other C0 controls, not C1 CSI
+    or a bidi override, and ``--json -`` may print to a terminal. The same JSON value."""
+    from spinscope.model.jsonable import dumps
+
+    text = dumps(data, ensure_ascii=False, indent=1)
+    # outside its strings, JSON is ASCII punctuation, digits and blanks: only strings change
+    return CONTROL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def write(path: str, content: str) -> None:
     """Write atomically, so a failed run never leaves half a file behind."""
     if path == "-":
