@@ -20,8 +20,22 @@ def test_file_env_and_overrides_layer_in_order(tmp_path, monkeypatch):
 
 
 def test_unknown_setting_names_the_available_ones():
-    with pytest.raises(ConfigError, match="Unknown setting 'techniques.treshold'. Available:"):
-        load_settings({"techniques.treshold": 0.2})
+    with pytest.raises(ConfigError, match="Unknown setting 'bucket.size'. Available:"):
+        load_settings({"bucket.size": 0.2})
+
+
+@pytest.mark.parametrize(
+    "name,near",
+    [("techniques.treshold", "techniques.threshold"), ("technique.threshold",
+     "techniques.threshold"), ("claim.max_claim", "claims.max_claims")],
+)  # fmt: skip
+def test_a_mistyped_setting_names_the_nearest(name, near):
+    # a typo in --set or a [section] of the file listed all 50 settings on one line, and left
+    # finding the one meant to the reader (the environment's typos already named it)
+    with pytest.raises(ConfigError) as info:
+        load_settings({name: 0.2})
+    hint = f"did you mean {near}? (`spinscope settings` lists every setting.)"
+    assert str(info.value) == f"Unknown setting {name!r}; {hint}"
 
 
 @pytest.mark.parametrize(
@@ -167,3 +181,42 @@ def test_per_label_thresholds_of_either_taxonomy_are_accepted():
     )
     with pytest.raises(ConfigError, match="techniques_paragraphs.label_min_confidence"):
         load_settings({"techniques_paragraphs.label_min_confidence": "Flag-Waving=0.2"})  # PTC's
+
+
+def test_a_settings_file_that_cannot_be_read_is_one_plain_line(tmp_path):
+    # the line repeated the path inside Python's "[Errno 2] ...: '/path'", and an empty
+    # --config "" (an unset shell variable) was ignored without a word
+    for path, reason in ((tmp_path / "nope.toml", "No such file or directory"),
+                         (tmp_path, "Is a directory")):  # fmt: skip
+        with pytest.raises(ConfigError) as info:
+            load_settings(path=path)
+        assert str(info.value) == f"Cannot read settings file {path}: {reason}."
+    with pytest.raises(ConfigError, match="^The settings file name is empty"):
+        load_settings(path="")
+
+
+def test_a_type_error_names_the_type_with_its_article():
+    with pytest.raises(ConfigError, match="^Setting techniques.batch_size must be an int, got"):
+        load_settings({"techniques.batch_size": 2.5})
+
+
+def test_a_settings_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    # Notepad saves UTF-8 with a BOM: the file was refused as "Invalid statement (at line 1,
+    # column 1)", though it looks right in any editor
+    path = tmp_path / "s.toml"
+    path.write_bytes(b"\xef\xbb\xbf[techniques]\r\nthreshold = 0.3\r\n")
+    assert load_settings(path=path)["techniques.threshold"] == 0.3
+    path.write_bytes("[techniques]\nthreshold = 0.3\n".encode("utf-16"))
+    with pytest.raises(ConfigError) as info:
+        load_settings(path=path)
+    assert str(info.value) == f"Cannot read settings file {path}: it is not UTF-8 text."
+
+
+@pytest.mark.parametrize("value", ["", " , "])
+def test_an_empty_list_of_taxonomies_is_refused(value):
+    # it ran the tagger and dropped every finding: the reports then said no persuasion
+    # techniques were found in the text (pipeline.analyzers="" is refused the same way)
+    register_builtins()
+    settings = load_settings({"techniques.taxonomies": value})
+    with pytest.raises(ConfigError, match="^Setting techniques.taxonomies names no taxonomy"):
+        create_analyzer("techniques", settings)

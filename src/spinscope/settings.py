@@ -67,8 +67,9 @@ def _coerce(name: str, value: Any) -> Any:
         else:
             value = kind(value)
     except (TypeError, ValueError):
+        article = "an" if kind.__name__[0] in "aeiou" else "a"  # "an int", "a float"
         raise ConfigError(
-            f"Setting {name} must be a {kind.__name__}, got {value!r}. {spec.help}"
+            f"Setting {name} must be {article} {kind.__name__}, got {value!r}. {spec.help}"
         ) from None
     if spec.items is not None:
         bad = [x.strip() for x in value.split(",") if x.strip() and x.strip() not in spec.items]
@@ -125,7 +126,7 @@ def load_settings(
     values = {name: spec.default for name, spec in SCHEMA.items()}
     # (setting, value, where it came from: said in an error, as the command line does not)
     layers: list[tuple[str, Any, str]] = []
-    if path:
+    if path is not None:  # an empty --config "" (an unset variable) is refused, not ignored
         layers += [(name, v, f"Settings file {path}: ") for name, v in _read_toml(path).items()]
     for name in SCHEMA:
         key = _env_key(name)
@@ -136,13 +137,25 @@ def load_settings(
     for name, value, origin in layers:
         try:
             if name not in SCHEMA:
-                raise ConfigError(
-                    f"Unknown setting {name!r}. Available: {', '.join(sorted(SCHEMA))}."
-                )
+                raise ConfigError(_unknown(name))
             values[name] = _coerce(name, value)
         except ConfigError as exc:
             raise ConfigError(f"{origin}{exc}") from None
     return values
+
+
+def _unknown(name: str) -> str:
+    """The line for a setting that does not exist: the nearest name where one is near (a typo),
+    else every name."""
+    import difflib
+
+    near = difflib.get_close_matches(name, sorted(SCHEMA), n=1)
+    if near:
+        return (
+            f"Unknown setting {name!r}; did you mean {near[0]}? "
+            "(`spinscope settings` lists every setting.)"
+        )
+    return f"Unknown setting {name!r}. Available: {', '.join(sorted(SCHEMA))}."
 
 
 def _env_key(name: str) -> str:
@@ -168,9 +181,16 @@ def _check_env_names() -> None:
 def _read_toml(path: str | Path) -> dict[str, Any]:
     """A TOML settings file as dotted names: ``[techniques] threshold = 0.3`` ->
     ``{"techniques.threshold": 0.3}``."""
+    if not str(path).strip():
+        raise ConfigError("The settings file name is empty; give the path of a TOML file.")
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        # utf-8-sig: Notepad's UTF-8 starts with a byte order mark, which TOML does not allow
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as exc:  # Python's own line repeats the path: "[Errno 2] ...: 'path'"
+        raise ConfigError(f"Cannot read settings file {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"Cannot read settings file {path}: it is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
     for section, table in data.items():
         if not isinstance(table, dict):

@@ -170,3 +170,12 @@ def test_a_run_on_sentence_with_figures_writes_json(tmp_path):
     )
     data = analyze_json(tmp_path, str(src))
     assert data["claims"] and all(type(c["start"]) is int for c in data["claims"])
+
+
+def test_an_html_report_to_stdout_is_all_that_stdout_gets(capsys):
+    # `--html -` wrote the report, then the terminal view after its </html>, into the same
+    # stream: the saved page ended in a screenful of table borders (as `--json -` does, the
+    # terminal view is left out)
+    assert main(["analyze", str(SAMPLE), "--html", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.lower().startswith("<!doctype html>") and out.rstrip().endswith("</html>")

@@ -213,3 +213,15 @@ def test_ctrl_c_before_any_result_is_one_line_and_no_file(tmp_path):
     assert code == EXIT_INTERRUPT
     assert err == "spinscope: interrupted: 0 of 4 documents analysed.\n"
     assert not out.exists()
+
+
+def test_json_on_stdout_sends_no_terminal_commands(tmp_path):
+    # JSON escapes ESC, but C1 controls (U+009B is CSI, as ESC [ is) and bidi overrides went
+    # to stdout raw: `--json -` in a terminal could clear it or reorder its lines
+    text = article(1) + " \u009b2J \u202eReversed\u202c and \x7f."
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    code, out, _ = run("analyze", str(path), "--json", "-")
+    assert code == 0
+    assert not {"\u009b", "\u202e", "\u202c", "\x7f"} & set(out)
+    assert json.loads(out)["document"]["text"] == text  # the same JSON value, escaped

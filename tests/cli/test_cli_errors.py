@@ -313,3 +313,21 @@ def test_a_chained_import_error_names_the_extra_of_its_cause():
         line = missing_dependency(exc)
     assert "pip install 'spinscope[corpus]'" in line and "reinstall" not in line
     assert "reinstall" in missing_dependency(ModuleNotFoundError("x", name="onnxruntime"))
+
+
+def test_a_file_name_with_a_bidi_override_is_written_out_in_the_error_line(capsys, tmp_path):
+    # a name with U+202E ("report\u202etxt.exe") reached the terminal as it is, where a terminal
+    # that does bidi shows the rest of the line reversed
+    name = tmp_path / "missing\u202etxt.exe"
+    code, _, err = run(capsys, "analyze", str(name))
+    assert code == EXIT_INPUT
+    assert "\u202e" not in err and "missing\\u202etxt.exe" in err
+
+
+def test_json_and_html_cannot_both_go_to_stdout(capsys, tmp_path):
+    # both were written to stdout one after the other: neither the JSON nor the page parsed
+    article = tmp_path / "a.txt"
+    article.write_text("The elite lie to you every day.", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(article), "--json", "-", "--html", "-")
+    assert code == EXIT_INPUT and out == ""
+    assert_one_line_error(err, "--json and --html", "stdout")

@@ -152,3 +152,87 @@ def test_a_long_unbroken_word_does_not_scroll_the_report_sideways(page, tmp_path
     page.goto(report(tmp_path_factory, source, "--threshold", "0.2").as_uri())
     size = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert size[0] <= size[1], size
+
+
+# each character of an element's text with its place on the page: [char, left, top]
+CHAR_BOXES = """(sel) => {
+  const out = [];
+  const walker = document.createTreeWalker(document.querySelector(sel), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      out.push([node.data[i], box.left, box.top]);
+    }
+  }
+  return out;
+}"""
+
+
+def hand_report(tmp_path_factory, text: str, quoted: str) -> Path:
+    """The HTML report of ``text`` with one loaded-language finding, ``quoted``."""
+    from spinscope.model.definitions import explain
+    from spinscope.model.document import AnalysisResult, Document, Finding
+    from spinscope.report.html import render_html
+
+    start, label = text.index(quoted), "Loaded_Language"
+    found = Finding(start, start + len(quoted), quoted, label, "semeval2023",
+                    "Manipulative wording", 0.8, explain("semeval2023", label, quoted, 0.8),
+                    "techniques.test.v1")  # fmt: skip
+    result = AnalysisResult(Document(text), [found])
+    out = tmp_path_factory.mktemp("bidi") / "report.html"
+    out.write_text(render_html(result), encoding="utf-8")
+    return out
+
+
+def left_of(boxes: list, char: str, occurrence: int = 0) -> float:
+    return [left for c, left, _ in boxes if c == char][occurrence]
+
+
+def test_a_right_to_left_paragraph_reads_from_the_right(page, tmp_path_factory):
+    # an Arabic or Hebrew paragraph of the text was laid out left to right: its full stop
+    # stood at the right, after the sentence's first word
+    text = (
+        "The shameful plan will ruin the town, the mayor said.\n\n"
+        "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631 \u0625\u0646 \u0627\u0644\u062e"
+        "\u0637\u0629 \u0633\u062a\u062f\u0645\u0631 \u0627\u0644\u0645\u062f\u064a\u0646\u0629."
+    )
+    page.goto(hand_report(tmp_path_factory, text, "shameful plan").as_uri())
+    boxes = page.evaluate(CHAR_BOXES, "#text .state.default .article")
+    assert "".join(c for c, _, _ in boxes) == text
+    assert left_of(boxes, "\u0642") > left_of(boxes, ".", -1)  # first word right, stop left
+    assert left_of(boxes, "T") < left_of(boxes, ".", 0)  # the English paragraph as before
+
+
+def test_a_bidi_override_in_a_finding_stays_inside_its_quote(page, tmp_path_factory):
+    # an override the finding opened but did not close ran on into the report's own words:
+    # the closing quote mark and the explanation after the quote were drawn reversed
+    text = "They say the \u202eexperts lie\u202c to us, always."
+    page.goto(hand_report(tmp_path_factory, text, "the \u202eexperts lie").as_uri())
+    quote = page.evaluate(CHAR_BOXES, f"{ROWS} .q-screen")
+    mark, left, top = quote[-1]
+    assert mark == "\u201d" and left == max(x for _, x, y in quote if y == top), quote
+    explanation = page.evaluate(CHAR_BOXES, f"{ROWS} td:last-child")
+    words = "".join(c for c, _, _ in explanation)
+    uses, rather = explanation[words.index(" uses ") + 1], explanation[words.index(" rather ") + 1]
+    assert (uses[2], uses[1]) < (rather[2], rather[1]), words  # in reading order
+
+
+def test_a_bidi_override_in_a_claim_cut_short_leaves_its_score_readable(page, tmp_path_factory):
+    # "at a glance" cuts a claim at 160 characters: an override closed after the cut ran on
+    # into the claim's score, and 0.85 read 58.0
+    from spinscope.model.claim import Claim
+    from spinscope.model.document import AnalysisResult, Document
+    from spinscope.report.html import render_html
+
+    text = "Officials said \u202e" + "the plan works " * 14 + "\u202c today."
+    result = AnalysisResult(Document(text), [], claims=[Claim(0, len(text), text, 0.85, [], [])])
+    out = tmp_path_factory.mktemp("bidi-claim") / "report.html"
+    out.write_text(render_html(result), encoding="utf-8")
+    page.goto(out.as_uri())
+    boxes = page.evaluate(CHAR_BOXES, "#summary .top-claims li")
+    line = "".join(c for c, _, _ in boxes)
+    score = [(top, left) for _, left, top in boxes[line.index("(0.85") : line.index(";")]]
+    assert score == sorted(score), line  # "(0.85" in reading order

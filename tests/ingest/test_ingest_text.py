@@ -56,7 +56,10 @@ def test_same_text_same_id() -> None:
     assert from_text(BODY + "\r\n").id == from_text(BODY).id
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t\r\n", "\ufeff"])
+# zero-width spaces, joiners and bidi controls only: analysed as a text ("nothing found")
+@pytest.mark.parametrize(
+    "text", ["", "   \n\t\r\n", "\ufeff", "\u200b\u200b\n\u202e", "\u2060 \u200d"]
+)
 def test_empty_text_is_an_error(text: str, ingest_error) -> None:
     with ingest_error("empty", "my.txt"):
         from_text(text, meta={"source": "my.txt"})

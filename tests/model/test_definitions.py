@@ -106,6 +106,26 @@ def test_explain_truncates_a_long_quote() -> None:
     assert quoted.startswith("word word")
 
 
+@pytest.mark.parametrize(
+    ("span", "closed"),
+    [
+        ("the \u202eexperts lie", "the \u202eexperts lie\u202c"),
+        ("the \u2067truth\u202b is", "the \u2067truth\u202b is\u202c\u2069"),
+        ("the \u202eexperts\u202c lie", "the \u202eexperts\u202c lie"),  # closed: as it is
+        ("\u2066a\u202eb\u2069 c", "\u2066a\u202eb\u2069 c"),  # the PDI closes both
+        ("a\u202c\u2069 b", "a\u202c\u2069 b"),  # a stray closer opens nothing
+    ],
+)
+def test_a_quote_closes_the_bidi_overrides_it_opens(span: str, closed: str) -> None:
+    # an override or isolate left open in a quote (or cut off with the quote's end) ran on
+    # into the report's own words after it: the closing quote mark, the score, the explanation
+    assert d.quote(span) == closed
+    cut = d.quote("\u202e" + "word " * 60)
+    assert cut.endswith("…\u202c") and len(cut) <= d.MAX_QUOTE_CHARS + 1
+    line = d.explain(SEMEVAL2023, "Loaded_Language", "the \u202eexperts lie", 0.9)
+    assert '"the \u202eexperts lie\u202c" uses' in line
+
+
 def test_explain_says_when_confidence_is_low() -> None:
     assert "Low confidence: 0.31" in d.explain(SEMEVAL2023, "Doubt", "really?", 0.31)
     assert "confidence" not in d.explain(SEMEVAL2023, "Doubt", "really?", 0.9).lower()

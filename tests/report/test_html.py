@@ -231,3 +231,13 @@ def test_the_page_forbids_scripts_and_loads_before_any_article_text(result: Anal
     csp = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
     assert csp + "style-src 'unsafe-inline'\">" in page
     assert page.index(csp) < page.index("<title>")
+
+
+def test_article_text_cannot_reorder_the_report_around_it() -> None:
+    # where Chromium draws each character is measured in tests/e2e/test_report.py; this checks
+    # the markup that keeps it so where no browser is installed
+    text = "They say the \u202eexperts lie\u202c to us, always."
+    f = finding("the \u202eexperts lie", "Loaded_Language", doc_text=text)
+    page = render_html(AnalysisResult(doc=Document(text), findings=[f]))
+    assert "&ldquo;<bdi>the \u202eexperts lie\u202c</bdi>&rdquo;" in page  # closed, isolated
+    assert re.search(r"\.article \{[^}]*unicode-bidi: plaintext;", page)  # Arabic reads RTL

@@ -141,3 +141,34 @@ def test_terminal_commands_in_the_text_never_reach_the_terminal() -> None:
     with mock.patch("rich.console.Console", lambda: console):
         print_trends({**data, "rows": rows})
     assert "Daily ]0;pwned" in out.getvalue() and "\x1b]0;" not in out.getvalue()
+
+
+def test_bidi_controls_in_the_text_never_reach_the_terminal() -> None:
+    # U+202E and the isolates in an article were printed as they are: a terminal that does
+    # bidi keeps their state to the end of the line, so the findings table's other columns and
+    # its scores could be drawn reordered after them
+    import io
+
+    bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    emoji = "\U0001f468\u200d\U0001f469"
+    text = f"Intro \u202eoverride the end\u2067 isolate. Emoji {emoji} and \u200fRLM."
+    doc = Document(text, title="Title \u202ereversed", meta={"outlet": "Daily \u2066"})
+    f = finding("the end", "Loaded_Language", doc_text=text)
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, color_system="standard", width=100)
+    render_terminal(AnalysisResult(doc=doc, findings=[f]), console)
+    printed = out.getvalue()
+    assert not set(bidi) & set(printed)
+    assert "Intro override \x1b[30;103mthe end\x1b[0m isolate." in printed
+    # joiners and marks are text, not terminal state: an emoji sequence stays whole
+    assert emoji in printed and "\u200fRLM" in printed
+
+
+def test_a_metadata_value_cannot_print_header_lines_of_its_own() -> None:
+    # an outlet of "Daily\nlanguage: Klingon ..." printed a second, forged language line
+    # under the detected one
+    meta = {"outlet": "Daily\nlanguage: Klingon (tlh)\r\nsource:  x", "author": "A.\tWriter"}
+    out = rendered(AnalysisResult(doc=Document("Some text.", meta=meta), findings=[]))
+    assert "outlet: Daily language: Klingon (tlh) source: x" in out
+    assert "author: A. Writer" in out
+    assert not any(line.startswith(("language:", "source:")) for line in out.splitlines())

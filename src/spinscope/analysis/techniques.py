@@ -137,6 +137,11 @@ class TechniqueTagger(FromSettings):
             )
         self.span_labeller = span_labeller
         unknown = [t for t in self.taxonomies if t not in TAXONOMY_LABELS]
+        if not self.taxonomies:  # every finding was dropped, and the reports said none was found
+            raise ConfigError(
+                "Setting techniques.taxonomies names no taxonomy; give one or both of "
+                f"{', '.join(TAXONOMY_LABELS)}."
+            )
         if unknown:
             raise ConfigError(
                 f"Unknown taxonomy {unknown[0]!r}. Available: {', '.join(TAXONOMY_LABELS)}."

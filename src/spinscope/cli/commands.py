@@ -5,7 +5,14 @@ from __future__ import annotations
 import sys
 
 from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line, is_jsonl
-from spinscope.cli.output import batch_progress, check_outputs, inert, progress, write
+from spinscope.cli.output import (
+    batch_progress,
+    check_outputs,
+    inert,
+    json_text,
+    progress,
+    write,
+)
 from spinscope.cli.stats import print_trends, story_stats, write_stats_charts
 from spinscope.errors import ConfigError
 from spinscope.model.jsonable import dumps
@@ -42,16 +49,17 @@ def cmd_analyze(args, settings_of) -> int:
     if args.json:
         data = [plain(r.to_dict()) for r in results]
         many = len(items) + failed > 1
-        write(args.json, dumps(data if many else data[0], ensure_ascii=False, indent=1) + "\n")
+        write(args.json, json_text(data if many else data[0]) + "\n")
     if args.html and results:
         from spinscope.report.html import render_html
 
         write(args.html, render_html(results[0]))
-    if (not args.quiet and args.json != "-") or args.explain:
+    to_stdout = "-" in (args.json, args.html)  # then stdout is that output's alone
+    if (not args.quiet and not to_stdout) or args.explain:
         from rich.console import Console  # only here: 0.1 s of a --quiet --json start
 
-        console = Console(stderr=args.json == "-")
-    if not args.quiet and args.json != "-":
+        console = Console(stderr=to_stdout)
+    if not args.quiet and not to_stdout:
         from spinscope.report.terminal import render_terminal
 
         for result in results:

@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 from spinscope import __version__
-from spinscope.cli.output import inert
+from spinscope.cli.output import inert, json_text
 from spinscope.errors import DataError, ModelError, SpinscopeError
 from spinscope.evaluation.predict_tasks import TASKS as PREDICT_TASKS
-from spinscope.model.jsonable import dumps
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
 from spinscope.training.tasks import TASKS as TRAIN_TASKS
 
@@ -59,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("source", help="a .txt/.html file, an http(s) URL, a .jsonl file, or -")
     p.add_argument("--json", metavar="FILE", help="write the result as JSON (- for stdout)")
-    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML report (- for stdout)"
+    )
     p.add_argument(
         "--taxonomy",
         choices=TAXONOMIES,
@@ -350,7 +351,7 @@ def missing_dependency(exc: ImportError) -> str:
 
 
 def print_json(data: object) -> None:
-    print(dumps(data, ensure_ascii=False, indent=1))
+    print(json_text(data))
 
 
 if __name__ == "__main__":

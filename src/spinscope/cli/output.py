@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,24 @@ from spinscope.model.wording import CONTROL_CHARS
 def inert(message: object) -> str:
     """``message`` with its control characters written out (``\\x1b``): an error line names
     a feed's links or a server's redirect, which must not send commands to the terminal."""
-    return CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", str(message))
+    return CONTROL_CHARS.sub(_escape, str(message))
+
+
+def _escape(match: re.Match[str]) -> str:
+    """A control character as Python writes it: ``\\x1b``, a bidi control ``\\u202e``."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_text(data: object) -> str:
+    """``data`` as indented JSON, non-ASCII text as it is but for the characters a terminal
+    acts on, escaped (``\\u009b``): json escapes ESC and the other C0 controls, not C1 CSI
+    or a bidi override, and ``--json -`` may print to a terminal. The same JSON value."""
+    from spinscope.model.jsonable import dumps
+
+    text = dumps(data, ensure_ascii=False, indent=1)
+    # outside its strings, JSON is ASCII punctuation, digits and blanks: only strings change
+    return CONTROL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write(path: str, content: str) -> None:
@@ -39,7 +57,13 @@ def write(path: str, content: str) -> None:
 def check_outputs(source: str, outputs: dict[str, str | None]) -> None:
     """Refuse, before any work, an output (``{"--json": path, ...}``) that would overwrite the
     input article or another output, or whose folder does not exist: the input was overwritten
-    without a word, and a failed first write lost the analysis and the other outputs."""
+    without a word, and a failed first write lost the analysis and the other outputs; two
+    outputs to stdout (``-``) are refused too."""
+    to_stdout = [option for option, path in outputs.items() if path == "-"]
+    if len(to_stdout) > 1:  # one after the other, neither would parse
+        raise IngestError(
+            f"{' and '.join(to_stdout)} cannot both write to stdout (-); give one a file."
+        )
     seen: dict[Path, str] = {}
     if source != "-" and Path(source).is_file():
         seen[Path(source).resolve()] = "the input file"

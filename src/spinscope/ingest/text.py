@@ -97,13 +97,19 @@ def from_text(
     if isinstance(title, str):
         refuse_lone_surrogate(title, what=f"The title of {where}")
     text = normalize_text(text)
-    if not text.strip():
+    if _blank(text):
         raise IngestError(f"The text of {where} is empty; give a news text with at least one word.")
     if title is None:
         title = guess_title(text)
     else:
         title = " ".join(normalize_text(title).split()) or None
     return Document(text=text, title=title, meta=meta)
+
+
+def _blank(text: str) -> bool:
+    """Whitespace and invisible format characters only (zero-width spaces and joiners, bidi
+    controls): such a text has no word, and was analysed to "nothing found"."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 def _storable_meta(meta: dict[str, Any]) -> dict[str, Any]:

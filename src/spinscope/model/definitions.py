@@ -25,6 +25,7 @@ from spinscope.model.technique_definitions import (
     DEFINITIONS_2023,
     TechniqueDefinition,
 )
+from spinscope.model.wording import close_bidi
 
 __all__ = [
     "DEFINITIONS",
@@ -92,14 +93,15 @@ def differs(taxonomy: str, label: str) -> str:
 
 
 def quote(text: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
-    """``text`` on one line, whitespace collapsed, cut at a word to ``max_chars`` with '…'."""
+    """``text`` on one line, whitespace collapsed, cut at a word to ``max_chars`` with '…'; the
+    bidi overrides it leaves open are closed after it (``close_bidi``)."""
     flat = " ".join(text.split())
     if len(flat) <= max_chars:
-        return flat
+        return close_bidi(flat)
     cut = flat[: max_chars - 1]
     if " " in cut[max_chars // 2 :]:
         cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.") + "…"
+    return close_bidi(cut.rstrip(" ,;:.") + "…")
 
 
 def in_words(p: float) -> str:

@@ -156,9 +156,14 @@ def categories_used(findings: Iterable[Finding]) -> list[str]:
 
 
 def meta_items(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Metadata to show as (key, value) strings: the usual keys first, empty values dropped."""
+    """Metadata to show as (key, value) strings: the usual keys first, empty values dropped,
+    each on one line (an outlet of "Daily\nlanguage: ..." printed a forged header line)."""
     keys = [k for k in META_ORDER if k in meta] + sorted(k for k in meta if k not in META_ORDER)
-    return [(str(k), str(meta[k])) for k in keys if meta[k] not in (None, "", [], {})]
+    return [
+        (" ".join(str(k).split()), " ".join(str(meta[k]).split()))
+        for k in keys
+        if meta[k] not in (None, "", [], {})
+    ]
 
 
 def document_meta(doc: Document) -> list[tuple[str, str]]:
