@@ -57,7 +57,11 @@ def check_outputs(source: str, outputs: dict[str, str | None]) -> None:
 
 @contextmanager
 def progress(description: str):
-    """A progress bar on stderr; yields ``update(done, total)``."""
+    """A progress bar on stderr; yields ``update(done, total)``. Off a terminal there is none:
+    rich drew nothing there but left a blank line, before the error line of a failed run."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 

@@ -1,0 +1,124 @@
+"""QA of the research commands (eval, predict, train, build-accurate): bad input is one line on
+stderr and a non-zero exit, found before any work; never a traceback, never a user's file lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spinscope.cli.main import EXIT_INPUT, EXIT_MODEL, EXIT_USAGE, main
+from spinscope.cli.output import progress
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def assert_one_line(err: str, *needles: str) -> None:
+    """Exactly one line, the error line: no blank line before it (a progress bar's leftover)."""
+    assert err.startswith("spinscope: error: ") and err.count("\n") == 1, repr(err)
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in err, (needle, err)
+
+
+def usage_error(capsys, *argv: str) -> str:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    assert exit_.value.code == EXIT_USAGE
+    return capsys.readouterr().err
+
+
+# -- eval -----------------------------------------------------------------------------------
+
+
+def test_eval_with_missing_data_prints_only_the_error_line(capsys, tmp_path):
+    # the progress bar, off a terminal, left a blank line on stderr before the error
+    (tmp_path / "ptc-semeval2020-task11").mkdir()  # the dev articles are missing
+    code, out, err = run(capsys, "eval", "ptc", "--data", str(tmp_path), "--json")
+    assert code == EXIT_MODEL and out == ""
+    assert_one_line(err, "dev-articles does not exist")
+
+
+def test_the_progress_bar_writes_nothing_off_a_terminal(capsys):
+    with progress("Scoring") as update:
+        update(1, 2)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("lang", ["pt", "Pt", "PT"])
+def test_eval_lang_takes_any_case(capsys, tmp_path, lang):
+    # `--lang pt` (as analyze and the settings write languages) was a usage error
+    code, _, err = run(capsys, "eval", "semeval25-st1", "--lang", lang, "--data", str(tmp_path))
+    assert code == EXIT_MODEL
+    assert_one_line(err, "SemEval-2025 Task 10 not found")
+
+
+@pytest.mark.parametrize(
+    "task,option",
+    [
+        ("semeval25-st1", ["--set", "roles.model_dir=my-roles"]),
+        ("semeval25-st2", ["--set", "nosuch.setting=1"]),
+        ("semeval23-st1-ml", ["--model-dir", "my-tagger"]),
+        ("claimbuster", ["--threshold", "0.3"]),
+    ],
+)
+def test_eval_refuses_settings_a_task_does_not_read(capsys, tmp_path, task, option):
+    # they were ignored without a word: the shipped model's score under the user's model name
+    code, _, err = run(capsys, "eval", task, *option, "--data", str(tmp_path))
+    assert code == EXIT_INPUT
+    assert_one_line(err, f"eval {task} reads no settings", option[0], "nothing was run")
+
+
+def test_eval_still_takes_settings_where_the_task_reads_them(capsys, tmp_path):
+    code, _, err = run(capsys, "eval", "checkthat19", "--set", "claims.threshold=0.4",
+                       "--data", str(tmp_path))  # fmt: skip
+    assert code == EXIT_MODEL
+    assert_one_line(err, "checkthat19 not found")
+
+
+# -- predict --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def articles(tmp_path, monkeypatch) -> Path:
+    """A folder of two articles; predicting from it fails the test (the checks come first)."""
+    from spinscope.evaluation import predict_tasks
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("predict ran before its output was checked")
+
+    monkeypatch.setattr(predict_tasks, "predict_lines", no_work)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for art_id in ("1", "2"):
+        (folder / f"article{art_id}.txt").write_text(f"Article {art_id}.\n", encoding="utf-8")
+    return folder
+
+
+def test_predict_into_a_missing_folder_fails_before_any_work(capsys, tmp_path, articles):
+    out = tmp_path / "no-such-folder" / "si.txt"
+    code, _, err = run(capsys, "predict", "ptc-si", str(articles), "--out", str(out))
+    assert code == EXIT_INPUT
+    assert_one_line(err, "does not exist")
+
+
+def test_predict_never_overwrites_an_input_article(capsys, articles):
+    target = articles / "article1.txt"
+    code, _, err = run(capsys, "predict", "ptc-si", str(articles), "--out", str(target))
+    assert code == EXIT_INPUT
+    assert_one_line(err, "would overwrite", "article1.txt")
+    assert target.read_text(encoding="utf-8") == "Article 1.\n"
+
+
+def test_predict_never_overwrites_its_template(capsys, tmp_path, articles):
+    template = tmp_path / "tc-template.out"
+    template.write_text("1\tX\t0\t7\n", encoding="utf-8")
+    argv = ("predict", "ptc-tc", str(articles), "--template", str(template))
+    code, _, err = run(capsys, *argv, "--out", str(template))
+    assert code == EXIT_INPUT
+    assert_one_line(err, "would overwrite", "--template")
+    assert template.read_text(encoding="utf-8") == "1\tX\t0\t7\n"
