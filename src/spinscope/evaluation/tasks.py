@@ -47,10 +47,7 @@ def _folder(data: Path, name: str, what: str, probe: str = "") -> Path:
 
 
 def _ptc(data: Path) -> Path:
-    ptc = data / "ptc-semeval2020-task11"
-    if not ptc.is_dir():
-        raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
-    return ptc
+    return _folder(data, "ptc-semeval2020-task11", "PTC")
 
 
 def semeval23_folder(data: Path) -> Path:
@@ -429,7 +426,9 @@ def options() -> dict[str, tuple[tuple[str, ...], dict]]:
                       "help": "claimbuster: stop each fold early (smoke runs)"}),
         "out": (("--out",), {"type": Path, "default": None,
                 "help": "claimbuster: keep the fold runs here"}),
-        "lang": (("--lang",), {"default": "EN", "choices": languages(), "help": "the language, "
+        # any case: analyze and the settings write languages in lower case (en, fr)
+        "lang": (("--lang",), {"default": "EN", "type": str.upper, "choices": languages(),
+                 "help": "the language (any case), "
                  f"for the tasks that take one ({langs}). semeval23-st3: EN scores the PTC dev "
                  "articles in their 2023 form, another language its dev set. semeval25-st2 with "
                  "EN uses the shipped model; otherwise a model is trained on that language's "
