@@ -72,8 +72,9 @@ def cmd_analyze(args, settings_of) -> int:
 def cmd_eval(args, settings_of) -> int:
     from spinscope.cli.eval_output import render
     from spinscope.cli.main import default_data_dir, print_json
-    from spinscope.evaluation.tasks import Options, options, run_task
+    from spinscope.evaluation.tasks import TASKS, Options, options, run_task
 
+    _check_eval_settings(args, TASKS[args.task].reads_settings)
     values = {
         **{name: getattr(args, name) for name in options()},
         "data": args.data or default_data_dir(),
@@ -86,6 +87,19 @@ def cmd_eval(args, settings_of) -> int:
     else:
         print(render(args.task, result, args.lang))
     return 0
+
+
+def _check_eval_settings(args, reads_settings: bool) -> None:
+    """Refuse a settings option for a task that reads no settings: it was ignored without a
+    word, so ``--set roles.model_dir=mine`` printed the shipped model's score."""
+    given = {"--set": args.overrides, "--config": args.config, "--model-dir": args.model_dir,
+             "--threshold": args.threshold is not None}  # fmt: skip
+    options = [option for option, value in given.items() if value]
+    if options and not reads_settings:
+        raise ConfigError(
+            f"eval {args.task} reads no settings (it scores its own or the shipped models), so "
+            f"{' and '.join(options)} would be ignored; nothing was run."
+        )
 
 
 def cmd_predict(args, settings_of) -> int:

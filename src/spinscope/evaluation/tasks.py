@@ -7,6 +7,7 @@ parses arguments and prints what ``run_task`` returns (``cli/eval_output.py``).
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ class Task:
     help: str
     run: Callable[[Options], dict]
     langs: tuple[str, ...] = field(default=())
+    reads_settings: bool = True  # False: --set, --config, --threshold, --model-dir are refused
 
 
 def training_module(module: str):
@@ -252,9 +254,8 @@ def _checkthat(o: Options, task: str) -> dict:
         )
         for h in HEAD_NAMES
     }
-    result = {"head": head, "model_sha256": claims.scorer.model_sha256, **result}
-    result["map_by_head"] = by_head
-    return result
+    return {"head": head, "model_sha256": claims.scorer.model_sha256, **result,
+            "map_by_head": by_head}  # fmt: skip
 
 
 def claimbuster(o: Options) -> dict:
@@ -298,8 +299,6 @@ def _framing_multilingual(o: Options, subtask: str) -> dict:
     """The shipped multilingual model: genre on --lang's dev (EN: the English shifted-mix split,
     held out of its training); frames on --lang's dev (EN: the recipe's 5-fold CV by article,
     which re-encodes every SemEval-2023 article unless --out holds cached vectors)."""
-    import json
-
     import numpy as np
 
     from spinscope.analysis._multilingual import article_vectors
@@ -356,8 +355,6 @@ def semeval25_st2(o: Options) -> dict:
 
     folder = semeval25_folder(o.data)
     narratives = training_module("narratives")
-    import json
-
     model = shipped_model_dir()
     card = json.loads((model / "narratives.json").read_text(encoding="utf-8"))
     shipped = o.lang in card.get("languages", ["EN"])
@@ -377,25 +374,27 @@ TASKS: dict[str, Task] = {
     for t in (
         Task("ptc", "SemEval-2020 T11 SI, TC and full task on a PTC split", ptc),
         Task("semeval23-st1", "SemEval-2023 genre, English-only recipe, CV on en train",
-             lambda o: _framing(o, "st1")),
+             lambda o: _framing(o, "st1"), reads_settings=False),
         Task("semeval23-st2", "SemEval-2023 frames, English-only recipe, CV on en train",
-             lambda o: _framing(o, "st2")),
+             lambda o: _framing(o, "st2"), reads_settings=False),
         Task("semeval23-st1-ml", "SemEval-2023 genre, shipped multilingual model, --lang's dev "
              "(EN: shifted-mix split)", lambda o: _framing_multilingual(o, "st1"),
-             SEMEVAL23_LANGS),
+             SEMEVAL23_LANGS, reads_settings=False),
         Task("semeval23-st2-ml", "SemEval-2023 frames, shipped multilingual model, --lang's dev "
-             "(EN: 5-fold CV)", lambda o: _framing_multilingual(o, "st2"), SEMEVAL23_LANGS),
+             "(EN: 5-fold CV)", lambda o: _framing_multilingual(o, "st2"), SEMEVAL23_LANGS,
+             reads_settings=False),
         Task("semeval23-st3", "SemEval-2023 techniques per paragraph (micro-F1) on --lang's dev",
              semeval23_st3, SEMEVAL23_LANGS),
         Task("semeval25-st1", "SemEval-2025 entity roles on --lang's dev", semeval25_st1,
-             SEMEVAL25_LANGS),
+             SEMEVAL25_LANGS, reads_settings=False),
         Task("semeval25-st2", "SemEval-2025 narratives on --lang's dev", semeval25_st2,
-             SEMEVAL25_LANGS),
+             SEMEVAL25_LANGS, reads_settings=False),
         Task("checkthat19", "CheckThat! 2019 T1 check-worthiness MAP",
              lambda o: _checkthat(o, "checkthat19")),
         Task("checkthat20", "CheckThat! 2020 T1 check-worthiness MAP",
              lambda o: _checkthat(o, "checkthat20")),
-        Task("claimbuster", "ClaimBuster k-fold cross-validation (trains k models)", claimbuster),
+        Task("claimbuster", "ClaimBuster k-fold cross-validation (trains k models)", claimbuster,
+             reads_settings=False),
         Task("checkthat24", "CheckThat! 2024 T3 en dev half: paragraph micro-F1, span F1, ECE",
              checkthat24),
         Task("semeval23-st3-paragraphs", "SemEval-2023 techniques per paragraph on --lang's dev, "
