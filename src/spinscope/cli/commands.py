@@ -5,7 +5,14 @@ from __future__ import annotations
 import sys
 
 from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line, is_jsonl
-from spinscope.cli.output import batch_progress, check_outputs, inert, progress, write
+from spinscope.cli.output import (
+    batch_progress,
+    check_outputs,
+    check_prediction_output,
+    inert,
+    progress,
+    write,
+)
 from spinscope.cli.stats import print_trends, story_stats
 from spinscope.errors import ConfigError
 from spinscope.model.jsonable import dumps
@@ -105,6 +112,7 @@ def _check_eval_settings(args, reads_settings: bool) -> None:
 def cmd_predict(args, settings_of) -> int:
     from spinscope.evaluation.predict_tasks import predict_lines
 
+    check_prediction_output(args.out, args.folder, args.template)
     out = list(predict_lines(args.task, settings_of(args), args.folder, template=args.template))
     write(str(args.out), "".join(line + "\n" for line in out))
     print(f"wrote {plural(len(out), 'line')} to {args.out}", file=sys.stderr)

@@ -55,6 +55,18 @@ def check_outputs(source: str, outputs: dict[str, str | None]) -> None:
         seen[target] = f"the {option} output"
 
 
+def check_prediction_output(out: Path, folder: Path, template: Path | None) -> None:
+    """Refuse, before any work, a ``predict --out`` that would overwrite the template or an
+    article of the input folder, or whose folder does not exist: an article's name overwrote
+    the article, and a missing folder lost the predictions of the whole run."""
+    target = out.resolve()
+    if template and target == template.resolve():
+        raise IngestError(f"--out {out} would overwrite the --template file; give another name.")
+    if out.suffix == ".txt" and out.is_file() and target.parent == folder.resolve():
+        raise IngestError(f"--out {out} would overwrite an article of {folder}; give another name.")
+    check_outputs("-", {"--out": str(out)})
+
+
 @contextmanager
 def progress(description: str):
     """A progress bar on stderr; yields ``update(done, total)``. Off a terminal there is none:
