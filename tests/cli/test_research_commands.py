@@ -122,3 +122,72 @@ def test_predict_never_overwrites_its_template(capsys, tmp_path, articles):
     assert code == EXIT_INPUT
     assert_one_line(err, "would overwrite", "--template")
     assert template.read_text(encoding="utf-8") == "1\tX\t0\t7\n"
+
+
+# -- train ----------------------------------------------------------------------------------
+
+
+def test_train_out_that_is_a_file_fails_before_any_work(capsys, tmp_path):
+    # it was a FileExistsError traceback after the whole training run
+    mine = tmp_path / "notes.txt"
+    mine.write_text("mine\n", encoding="utf-8")
+    code, _, err = run(capsys, "train", "roles", "--out", str(mine), "--data", str(tmp_path))
+    assert code == EXIT_INPUT
+    assert_one_line(err, "--out", "is a file", "train roles writes a folder")
+    assert mine.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_train_soft_labels_out_is_a_file_not_a_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "train", "soft-labels", "--out", str(tmp_path), "--data",
+                       str(tmp_path))  # fmt: skip
+    assert code == EXIT_INPUT
+    assert_one_line(err, "is a folder", "FILE.npz")
+
+
+@pytest.mark.parametrize(
+    "task,param,needle",
+    [
+        ("techniques-paragraphs", "limit=abc", "--param limit must be a whole number"),
+        ("techniques-paragraphs", "c", "--param expects NAME=VALUE"),
+        ("techniques-paragraphs", "semeval21=maybe", "--param semeval21 must be true or false"),
+        ("techniques-multilingual", "lora_rank=abc", "--param lora_rank must be a whole number"),
+        ("techniques-multilingual", "lora_rank", "--param expects NAME=VALUE"),
+        ("techniques-multilingual", "bf16=maybe", "--param bf16 must be true or false"),
+        ("techniques", "bf16=maybe", "--param bf16 must be true or false"),
+    ],
+)
+def test_train_param_with_a_bad_value_is_one_line(capsys, tmp_path, task, param, needle):
+    # ValueError tracebacks; and bf16=maybe turned bf16 off without a word
+    encoder = tmp_path / "encoder"
+    encoder.mkdir()
+    (encoder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    extra = {"techniques": ["--ptc", str(tmp_path)],  # techniques takes no --data
+             "techniques-multilingual": ["--encoder", str(encoder), "--data", str(tmp_path)],
+             "techniques-paragraphs": ["--data", str(tmp_path)]}[task]  # fmt: skip
+    argv = ("train", task, "--param", param, "--out", str(tmp_path / "o"), *extra)
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_INPUT
+    assert_one_line(err, needle)
+    assert not (tmp_path / "o").exists()
+
+
+def test_train_resume_without_a_checkpoint_is_one_line(capsys, tmp_path):
+    # it started afresh without a word (over the checkpoints of a run in --out, if any)
+    encoder = tmp_path / "encoder"
+    encoder.mkdir()
+    (encoder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    out = tmp_path / "run"
+    code, _, err = run(capsys, "train", "techniques-multilingual", "--resume", "--encoder",
+                       str(encoder), "--out", str(out), "--data", str(tmp_path))  # fmt: skip
+    assert code == EXIT_INPUT
+    assert_one_line(err, "--resume", "last.pt", "drop --resume")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("option", ["--epochs", "--max-articles", "--max-steps", "--batch-size"])
+@pytest.mark.parametrize("value", ["0", "-1", "x"])
+def test_train_counts_below_one_are_usage_errors(capsys, tmp_path, option, value):
+    # --epochs 0 was an IndexError traceback after loading; --max-articles 0 trained on all
+    err = usage_error(capsys, "train", "techniques", "--ptc", str(tmp_path), "--out",
+                      str(tmp_path / "o"), option, value)  # fmt: skip
+    assert f"argument {option}: a whole number of 1 or more, not '{value}'" in err

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError, DataError
-from spinscope.training._common import file_log
+from spinscope.training._common import file_log, param_item, typed_param
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,11 @@ def build_encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = N
     return summary
 
 
-def _typed(value, kind: type):
-    """A CLI string as the setting's type (bools from 1/true/yes)."""
+def _typed(name: str, value, kind: type):
+    """A CLI string as the setting's type (bools from 1/true/yes or 0/false/no), or one line."""
     if not isinstance(value, str) or kind is str:
         return value
-    if kind is bool:
-        return value.lower() in ("1", "true", "yes")
-    return kind(value)
+    return typed_param(name, value, kind)
 
 
 def train_techniques_multilingual(
@@ -88,16 +86,19 @@ def train_techniques_multilingual(
     if encoder:
         cfg.encoder = str(encoder)
     types = {f.name: type(getattr(cfg, f.name)) for f in fields(cfg)}
-    items = [s.split("=", 1) for s in param or []] + list(settings.items())
+    items = [param_item(s) for s in param or []] + list(settings.items())
     for name, value in items:
         if name not in types:
             raise ConfigError(f"Unknown setting {name!r}. Available: {', '.join(types)}.")
-        setattr(cfg, name, _typed(value, types[name]))
+        setattr(cfg, name, _typed(name, value, types[name]))
     if not cfg.encoder or not (Path(cfg.encoder) / "tokenizer.json").exists():
         raise DataError(
             f"No encoder at {cfg.encoder or '(none given)'}: run 'spinscope train encoder --out "
             "DIR' first and pass --encoder DIR."
         )
+    if resume and not (Path(out) / "last.pt").is_file():  # it started afresh without a word
+        raise ConfigError(f"--resume: no checkpoint at {Path(out) / 'last.pt'}; drop --resume "
+                          "to start afresh, or give the --out of the run to carry on.")  # fmt: skip
 
     Path(out).mkdir(parents=True, exist_ok=True)
     return tm.train(out=Path(out), data=Path(data), resume=resume, cfg=cfg, log=file_log(out))
@@ -146,14 +147,14 @@ def train_techniques_paragraphs(*, out: Path, data: Path, param: list[str] | Non
     lexical = dict(zip(("buckets", "c_lex", "alpha"), tp.LEXICAL, strict=True))
     kwargs: dict[str, Any] = {}
     for item in param or []:
-        name, _, value = item.partition("=")
+        name, value = param_item(item)
         if name in lexical:
-            lexical[name] = _typed(value, type(lexical[name]))
+            lexical[name] = _typed(name, value, type(lexical[name]))
             continue
         if name not in types:
             known = ", ".join([*types, *lexical])
             raise ConfigError(f"Unknown setting {name!r}. Available: {known}.")
-        kwargs[name] = _typed(value, types[name]) if types[name] is not Path else Path(value)
+        kwargs[name] = _typed(name, value, types[name])
     buckets = int(lexical["buckets"])
     if buckets < 2 or buckets & (buckets - 1):
         raise ConfigError(f"buckets must be a power of two, got {buckets}.")
