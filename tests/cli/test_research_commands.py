@@ -191,3 +191,21 @@ def test_train_counts_below_one_are_usage_errors(capsys, tmp_path, option, value
     err = usage_error(capsys, "train", "techniques", "--ptc", str(tmp_path), "--out",
                       str(tmp_path / "o"), option, value)  # fmt: skip
     assert f"argument {option}: a whole number of 1 or more, not '{value}'" in err
+
+
+# -- build-accurate -------------------------------------------------------------------------
+
+
+def test_build_accurate_without_its_parts_is_one_line_and_leaves_nothing(
+    capsys, tmp_path, monkeypatch
+):
+    # it printed a 'joining the parts' line first, exited 1 (bad input) rather than 3 (an
+    # extra is missing) and left OUT/build/all-mpnet-base-v2.zip, empty, behind
+    from spinscope.training import techniques_accurate
+
+    monkeypatch.setattr(techniques_accurate, "PARTS", ("spinscope-no-such-part-001",))
+    out = tmp_path / "accurate"
+    code, _, err = run(capsys, "build-accurate", "--out", str(out))
+    assert code == EXIT_MODEL
+    assert_one_line(err, "spinscope-no-such-part-001 is not installed", "spinscope[accurate]")
+    assert not out.exists()
