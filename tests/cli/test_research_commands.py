@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from spinscope.cli.main import EXIT_INPUT, EXIT_MODEL, EXIT_USAGE, main
+from spinscope.cli.main import EXIT_INPUT, EXIT_MODEL, EXIT_USAGE, build_parser, main
 from spinscope.cli.output import progress
+from spinscope.training.tasks import TASKS as TRAIN_TASKS
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -191,6 +192,15 @@ def test_train_counts_below_one_are_usage_errors(capsys, tmp_path, option, value
     err = usage_error(capsys, "train", "techniques", "--ptc", str(tmp_path), "--out",
                       str(tmp_path / "o"), option, value)  # fmt: skip
     assert f"argument {option}: a whole number of 1 or more, not '{value}'" in err
+
+
+def test_train_help_says_what_each_task_does():
+    # `spinscope train --help` listed 21 task names with no word on any of them
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    text = "".join(sub.choices["train"].format_help().split())  # argparse wraps, after hyphens too
+    assert "TASKthetrainingtask,oneof:" in text
+    for name, task in TRAIN_TASKS.items():
+        assert f"{name}:{''.join(task.help.split())}" in text
 
 
 # -- build-accurate -------------------------------------------------------------------------

@@ -101,7 +101,8 @@ def _add_train_parser(sub) -> None:
     from spinscope.training.tasks import OPTIONS
 
     p = sub.add_parser("train", help="train a model (needs the [train] extra)")
-    p.add_argument("what", choices=tuple(TRAIN_TASKS), help="the training task")
+    p.add_argument("what", choices=tuple(TRAIN_TASKS), metavar="TASK",
+                   help=_task_help(TRAIN_TASKS, "the training task"))  # fmt: skip
     _add_options(p, OPTIONS)
 
 
@@ -109,17 +110,18 @@ def _add_eval_parser(sub) -> None:
     from spinscope.evaluation.tasks import TASKS, options
 
     p = sub.add_parser("eval", help="official metrics on a research dataset")
-    p.add_argument("task", choices=tuple(TASKS), metavar="TASK", help=_task_help(TASKS))
+    p.add_argument("task", choices=tuple(TASKS), metavar="TASK",
+                   help=_task_help(TASKS, "the task to score"))  # fmt: skip
     _add_options(p, options())
     p.add_argument("--json", action="store_true", help="print one JSON object")
     _add_settings_args(p)
 
 
-def _task_help(tasks: dict) -> str:
-    """Each task of the eval table as it is now, with what it scores (``%`` escaped for
-    argparse); the argument had no help, so --help named tasks without saying what they are."""
+def _task_help(tasks: dict, what: str) -> str:
+    """Each task of an eval or train table as it is now, with what it does (``%`` escaped for
+    argparse); --help named the tasks without saying what they are."""
     listed = "; ".join(f"{name}: {task.help}" for name, task in tasks.items())
-    return f"the task to score, one of: {listed}".replace("%", "%%")
+    return f"{what}, one of: {listed}".replace("%", "%%")
 
 
 def _add_options(p: argparse.ArgumentParser, table: dict[str, tuple[tuple, dict]]) -> None:
