@@ -3,10 +3,14 @@ stderr and a non-zero exit, found before any work; never a traceback, never a us
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import spinscope
 from spinscope.cli.main import EXIT_INPUT, EXIT_MODEL, EXIT_USAGE, build_parser, main
 from spinscope.cli.output import progress
 from spinscope.training.tasks import TASKS as TRAIN_TASKS
@@ -219,3 +223,12 @@ def test_build_accurate_without_its_parts_is_one_line_and_leaves_nothing(
     assert code == EXIT_MODEL
     assert_one_line(err, "spinscope-no-such-part-001 is not installed", "spinscope[accurate]")
     assert not out.exists()
+
+
+def test_python_dash_m_spinscope_is_the_command_line():
+    # `python -m spinscope` said "'spinscope' is a package and cannot be directly executed"
+    src = str(Path(spinscope.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-m", "spinscope", "eval", "nope"], env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == EXIT_USAGE and "usage: spinscope eval" in done.stderr, done.stderr
