@@ -170,7 +170,9 @@ def _read_toml(path: str | Path) -> dict[str, Any]:
     ``{"techniques.threshold": 0.3}``."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:  # its strerror alone: str(exc) named the file a second time
+        raise ConfigError(f"Cannot read settings file {path}: {exc.strerror or exc}.") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Cannot read settings file {path}: {exc}") from None
     for section, table in data.items():
         if not isinstance(table, dict):

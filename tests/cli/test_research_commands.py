@@ -232,3 +232,13 @@ def test_python_dash_m_spinscope_is_the_command_line():
     done = subprocess.run([sys.executable, "-m", "spinscope", "eval", "nope"], env=env,
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == EXIT_USAGE and "usage: spinscope eval" in done.stderr, done.stderr
+
+
+def test_a_missing_settings_file_is_said_once(capsys, tmp_path):
+    # "Cannot read settings file X: [Errno 2] No such file or directory: 'X'" said it twice
+    missing = tmp_path / "nope.toml"
+    code, _, err = run(capsys, "predict", "ptc-si", str(tmp_path), "--out", str(tmp_path / "o"),
+                       "--config", str(missing))  # fmt: skip
+    assert code == EXIT_INPUT
+    assert_one_line(err, f"Cannot read settings file {missing}: No such file or directory.")
+    assert "Errno" not in err and err.count(str(missing)) == 1
