@@ -242,3 +242,24 @@ def test_a_missing_settings_file_is_said_once(capsys, tmp_path):
     assert code == EXIT_INPUT
     assert_one_line(err, f"Cannot read settings file {missing}: No such file or directory.")
     assert "Errno" not in err and err.count(str(missing)) == 1
+
+
+def test_build_accurate_keeps_a_build_folder_of_the_user(capsys, tmp_path, monkeypatch):
+    # it worked in OUT/build and removed that folder at the end: `--out .` in a project deleted
+    # the project's build/ folder with everything in it
+    from spinscope.training import techniques_accurate as ta
+
+    def compose(encoder, head, out):
+        (Path(out) / "tagger.int8.onnx").write_bytes(b"onnx")
+
+    monkeypatch.setattr(ta, "part_files", lambda: [])
+    monkeypatch.setattr(ta, "base_from_parts", lambda work, parts=None: Path(work) / "base")
+    monkeypatch.setattr(ta, "export_encoder", lambda base, work: Path(work) / "encoder.onnx")
+    monkeypatch.setattr(ta, "compose", compose)
+    monkeypatch.setattr(ta, "write_model_dir", lambda *args: None)
+    mine = tmp_path / "build" / "mine.txt"
+    mine.parent.mkdir()
+    mine.write_text("mine\n", encoding="utf-8")
+    code, _, err = run(capsys, "build-accurate", "--out", str(tmp_path))
+    assert code == 0, err
+    assert mine.read_text(encoding="utf-8") == "mine\n"

@@ -254,7 +254,8 @@ def build(
 ) -> dict:
     """``spinscope build-accurate``: the tagger from the PyPI parts and the shipped head."""
     out = Path(out) if out else accurate_model_dir()
-    work = Path(work) if work else out / "build"
+    # a name of spinscope's own: OUT/build was removed at the end, a user's build/ folder with it
+    work = Path(work) if work else out / ".spinscope-build"
     head_dir = Path(head_dir) if head_dir else shipped_head_dir()
     head, card = load_head(head_dir)
     joined = (work / "all-mpnet-base-v2" / "model.safetensors").exists()
