@@ -75,7 +75,36 @@ def test_eval_refuses_settings_a_task_does_not_read(capsys, tmp_path, task, opti
     # they were ignored without a word: the shipped model's score under the user's model name
     code, _, err = run(capsys, "eval", task, *option, "--data", str(tmp_path))
     assert code == EXIT_INPUT
-    assert_one_line(err, f"eval {task} reads no settings", option[0], "nothing was run")
+    assert_one_line(err, f"eval {task} does not read {option[0]}", "nothing was run")
+
+
+@pytest.mark.parametrize(
+    "task,option",
+    [
+        ("checkthat19", ["--split", "train"]),
+        ("semeval23-st3", ["--split", "train"]),
+        ("semeval25-st1", ["--folds", "3"]),
+        ("ptc", ["--max-steps", "5"]),
+        ("checkthat24", ["--out", "runs"]),
+    ],
+)
+def test_eval_refuses_options_a_task_does_not_read(capsys, tmp_path, task, option):
+    # ignored without a word, as the settings were: `eval checkthat19 --split train` scored test
+    code, _, err = run(capsys, "eval", task, *option, "--data", str(tmp_path))
+    assert code == EXIT_INPUT
+    assert_one_line(err, f"eval {task} does not read {option[0]}", "nothing was run")
+
+
+@pytest.mark.parametrize(
+    "task,option",
+    [("claimbuster", ["--folds", "3", "--max-steps", "2", "--out", "runs"]),
+     ("semeval23-st1", ["--folds", "3"]), ("semeval23-st2-ml", ["--out", "cache"]),
+     ("ptc", ["--split", "train", "--set", "techniques.threshold=0.4"])],
+)  # fmt: skip
+def test_eval_takes_the_options_a_task_reads(capsys, tmp_path, task, option):
+    code, _, err = run(capsys, "eval", task, *option, "--data", str(tmp_path))
+    assert code == EXIT_MODEL
+    assert_one_line(err, "not found")
 
 
 def test_eval_still_takes_settings_where_the_task_reads_them(capsys, tmp_path):

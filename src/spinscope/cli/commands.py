@@ -81,7 +81,7 @@ def cmd_eval(args, settings_of) -> int:
     from spinscope.cli.main import default_data_dir, print_json
     from spinscope.evaluation.tasks import TASKS, Options, options, run_task
 
-    _check_eval_settings(args, TASKS[args.task].reads_settings)
+    _check_eval_options(args, TASKS[args.task].takes)
     values = {
         **{name: getattr(args, name) for name in options()},
         "data": args.data or default_data_dir(),
@@ -96,16 +96,22 @@ def cmd_eval(args, settings_of) -> int:
     return 0
 
 
-def _check_eval_settings(args, reads_settings: bool) -> None:
-    """Refuse a settings option for a task that reads no settings: it was ignored without a
-    word, so ``--set roles.model_dir=mine`` printed the shipped model's score."""
+def _check_eval_options(args, takes: tuple[str, ...]) -> None:
+    """Refuse an option the task does not read (``Task.takes``): it was ignored without a word,
+    so ``--set roles.model_dir=mine`` printed the shipped model's score, ``--split train`` the
+    test set's."""
+    from spinscope.evaluation.tasks import options
+
     given = {"--set": args.overrides, "--config": args.config, "--model-dir": args.model_dir,
              "--threshold": args.threshold is not None}  # fmt: skip
-    options = [option for option, value in given.items() if value]
-    if options and not reads_settings:
+    refused = [flag for flag, value in given.items() if value and "settings" not in takes]
+    for name, (flags, keywords) in options().items():
+        if name not in ("data", "lang", *takes) and getattr(args, name) != keywords["default"]:
+            refused.append(flags[0])
+    if refused:
         raise ConfigError(
-            f"eval {args.task} reads no settings (it scores its own or the shipped models), so "
-            f"{' and '.join(options)} would be ignored; nothing was run."
+            f"eval {args.task} does not read {' or '.join(refused)} (see `spinscope eval --help`): "
+            "it would be ignored; nothing was run."
         )
 
 

@@ -22,7 +22,8 @@ class Task:
     help: str
     run: Callable[[Options], dict]
     langs: tuple[str, ...] = field(default=())
-    reads_settings: bool = True  # False: --set, --config, --threshold, --model-dir are refused
+    # "settings" (--set, --config, --threshold, --model-dir), the Options fields it reads
+    takes: tuple[str, ...] = ("settings",)
 
 
 def training_module(module: str):
@@ -372,29 +373,30 @@ SEMEVAL25_LANGS = ("EN", "BG", "HI", "PT", "RU")
 TASKS: dict[str, Task] = {
     t.name: t
     for t in (
-        Task("ptc", "SemEval-2020 T11 SI, TC and full task on a PTC split", ptc),
+        Task("ptc", "SemEval-2020 T11 SI, TC and full task on a PTC split", ptc,
+             takes=("settings", "split")),
         Task("semeval23-st1", "SemEval-2023 genre, English-only recipe, CV on en train",
-             lambda o: _framing(o, "st1"), reads_settings=False),
+             lambda o: _framing(o, "st1"), takes=("folds",)),
         Task("semeval23-st2", "SemEval-2023 frames, English-only recipe, CV on en train",
-             lambda o: _framing(o, "st2"), reads_settings=False),
+             lambda o: _framing(o, "st2"), takes=("folds",)),
         Task("semeval23-st1-ml", "SemEval-2023 genre, shipped multilingual model, --lang's dev "
              "(EN: shifted-mix split)", lambda o: _framing_multilingual(o, "st1"),
-             SEMEVAL23_LANGS, reads_settings=False),
+             SEMEVAL23_LANGS, takes=()),
         Task("semeval23-st2-ml", "SemEval-2023 frames, shipped multilingual model, --lang's dev "
              "(EN: 5-fold CV)", lambda o: _framing_multilingual(o, "st2"), SEMEVAL23_LANGS,
-             reads_settings=False),
+             takes=("out",)),
         Task("semeval23-st3", "SemEval-2023 techniques per paragraph (micro-F1) on --lang's dev",
              semeval23_st3, SEMEVAL23_LANGS),
         Task("semeval25-st1", "SemEval-2025 entity roles on --lang's dev", semeval25_st1,
-             SEMEVAL25_LANGS, reads_settings=False),
+             SEMEVAL25_LANGS, takes=()),
         Task("semeval25-st2", "SemEval-2025 narratives on --lang's dev", semeval25_st2,
-             SEMEVAL25_LANGS, reads_settings=False),
+             SEMEVAL25_LANGS, takes=()),
         Task("checkthat19", "CheckThat! 2019 T1 check-worthiness MAP",
              lambda o: _checkthat(o, "checkthat19")),
         Task("checkthat20", "CheckThat! 2020 T1 check-worthiness MAP",
              lambda o: _checkthat(o, "checkthat20")),
         Task("claimbuster", "ClaimBuster k-fold cross-validation (trains k models)", claimbuster,
-             reads_settings=False),
+             takes=("folds", "max_steps", "out")),
         Task("checkthat24", "CheckThat! 2024 T3 en dev half: paragraph micro-F1, span F1, ECE",
              checkthat24),
         Task("semeval23-st3-paragraphs", "SemEval-2023 techniques per paragraph on --lang's dev, "
@@ -423,8 +425,8 @@ def options() -> dict[str, tuple[tuple[str, ...], dict]]:
                   "semeval23-st1/st2: cross-validation folds (trains k models)"}),
         "max_steps": (("--max-steps",), {"type": int, "default": None,
                       "help": "claimbuster: stop each fold early (smoke runs)"}),
-        "out": (("--out",), {"type": Path, "default": None,
-                "help": "claimbuster: keep the fold runs here"}),
+        "out": (("--out",), {"type": Path, "default": None, "help": "claimbuster: keep the "
+                "fold runs here; semeval23-st2-ml: cached article vectors"}),
         # any case: analyze and the settings write languages in lower case (en, fr)
         "lang": (("--lang",), {"default": "EN", "type": str.upper, "choices": languages(),
                  "help": "the language (any case), "
