@@ -158,6 +158,30 @@ def test_predict_never_overwrites_its_template(capsys, tmp_path, articles):
     assert template.read_text(encoding="utf-8") == "1\tX\t0\t7\n"
 
 
+def test_predict_reports_progress(capsys, tmp_path, monkeypatch):
+    # a 75-article folder ran for 40 s without a sign of life
+    from contextlib import contextmanager
+
+    from spinscope.cli import commands
+
+    seen: list = []
+
+    @contextmanager
+    def progress(description):
+        seen.append(description)
+        yield lambda done, total: seen.append((done, total))
+
+    monkeypatch.setattr(commands, "progress", progress)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for art_id in range(1, 10):  # two batches of 8
+        (folder / f"article{art_id}.txt").write_text("They lie to you.\n", encoding="utf-8")
+    code, _, err = run(capsys, "predict", "semeval23-st1", str(folder), "--out",
+                       str(tmp_path / "st1.txt"))  # fmt: skip
+    assert code == 0, err
+    assert seen == ["Predicting semeval23-st1", (8, 9), (9, 9)]
+
+
 # -- train ----------------------------------------------------------------------------------
 
 

@@ -119,7 +119,10 @@ def cmd_predict(args, settings_of) -> int:
     from spinscope.evaluation.predict_tasks import predict_lines
 
     check_prediction_output(args.out, args.folder, args.template)
-    out = list(predict_lines(args.task, settings_of(args), args.folder, template=args.template))
+    settings = settings_of(args)
+    with progress(f"Predicting {args.task}") as update:
+        out = list(predict_lines(args.task, settings, args.folder, template=args.template,
+                                 update=update))  # fmt: skip
     write(str(args.out), "".join(line + "\n" for line in out))
     print(f"wrote {plural(len(out), 'line')} to {args.out}", file=sys.stderr)
     return 0
