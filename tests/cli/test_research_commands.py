@@ -316,3 +316,9 @@ def test_build_accurate_keeps_a_build_folder_of_the_user(capsys, tmp_path, monke
     code, _, err = run(capsys, "build-accurate", "--out", str(tmp_path))
     assert code == 0, err
     assert mine.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_train_roles_evaluate_lang_takes_any_case():
+    # 'train roles-evaluate --lang pt' said "Unknown SemEval-2025 language 'pt'. Available: ... PT"
+    args = build_parser().parse_args(["train", "roles-evaluate", "--lang", "pt"])
+    assert args.lang == "PT"

@@ -389,7 +389,8 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
                "help": "span-classifier: export the best epoch afterwards"}),
     "epoch": (("--epoch",), {"type": int, "default": None,
               "help": "span-classifier-export: the epoch"}),
-    "lang": (("--lang",), {"default": None, "help": "roles-evaluate: the language (EN)"}),
+    "lang": (("--lang",), {"default": None, "type": str.upper,
+             "help": "roles-evaluate: the language, any case (default EN)"}),
     "write": (("--write",), {"action": "store_true",
               "help": "roles-gating: write the thresholds into the shipped card"}),
 }  # fmt: skip
