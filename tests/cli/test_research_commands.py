@@ -86,6 +86,8 @@ def test_eval_refuses_settings_a_task_does_not_read(capsys, tmp_path, task, opti
         ("semeval25-st1", ["--folds", "3"]),
         ("ptc", ["--max-steps", "5"]),
         ("checkthat24", ["--out", "runs"]),
+        ("checkthat19", ["--model-dir", "my-tagger"]),  # the technique tagger's shortcuts
+        ("checkthat24-paragraphs", ["--threshold", "0.3"]),
     ],
 )
 def test_eval_refuses_options_a_task_does_not_read(capsys, tmp_path, task, option):
@@ -99,7 +101,8 @@ def test_eval_refuses_options_a_task_does_not_read(capsys, tmp_path, task, optio
     "task,option",
     [("claimbuster", ["--folds", "3", "--max-steps", "2", "--out", "runs"]),
      ("semeval23-st1", ["--folds", "3"]), ("semeval23-st2-ml", ["--out", "cache"]),
-     ("ptc", ["--split", "train", "--set", "techniques.threshold=0.4"])],
+     ("ptc", ["--split", "train", "--set", "techniques.threshold=0.4"]),
+     ("checkthat24", ["--model-dir", "my-tagger"]), ("semeval23-st3", ["--threshold", "0.3"])],
 )  # fmt: skip
 def test_eval_takes_the_options_a_task_reads(capsys, tmp_path, task, option):
     code, _, err = run(capsys, "eval", task, *option, "--data", str(tmp_path))
@@ -156,6 +159,20 @@ def test_predict_never_overwrites_its_template(capsys, tmp_path, articles):
     assert code == EXIT_INPUT
     assert_one_line(err, "would overwrite", "--template")
     assert template.read_text(encoding="utf-8") == "1\tX\t0\t7\n"
+
+
+@pytest.mark.parametrize(
+    "task,option",
+    [("ptc-si", "--template"), ("semeval23-st1", "--model-dir"), ("semeval25-st2", "--threshold"),
+     ("semeval23-st2", "--template")],
+)  # fmt: skip
+def test_predict_refuses_options_a_task_does_not_read(capsys, tmp_path, articles, task, option):
+    # ignored without a word: --template but by ptc-tc, the tagger's shortcuts by the framing tasks
+    value = {"--template": str(tmp_path / "t.out"), "--model-dir": "tagger", "--threshold": "0.3"}
+    argv = ("predict", task, str(articles), option, value[option], "--out", str(tmp_path / "p"))
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_INPUT
+    assert_one_line(err, f"predict {task} does not read {option}", "nothing was run")
 
 
 def test_predict_reports_progress(capsys, tmp_path, monkeypatch):

@@ -102,9 +102,10 @@ def _check_eval_options(args, takes: tuple[str, ...]) -> None:
     test set's."""
     from spinscope.evaluation.tasks import options
 
-    given = {"--set": args.overrides, "--config": args.config, "--model-dir": args.model_dir,
-             "--threshold": args.threshold is not None}  # fmt: skip
-    refused = [flag for flag, value in given.items() if value and "settings" not in takes]
+    given = {("--set", "settings"): args.overrides, ("--config", "settings"): args.config,
+             ("--model-dir", "tagger"): args.model_dir,
+             ("--threshold", "tagger"): args.threshold is not None}  # fmt: skip
+    refused = [flag for (flag, kind), value in given.items() if value and kind not in takes]
     for name, (flags, keywords) in options().items():
         if name not in ("data", "lang", *takes) and getattr(args, name) != keywords["default"]:
             refused.append(flags[0])

@@ -22,7 +22,8 @@ class Task:
     help: str
     run: Callable[[Options], dict]
     langs: tuple[str, ...] = field(default=())
-    # "settings" (--set, --config, --threshold, --model-dir), the Options fields it reads
+    # what it reads: "settings" (--set, --config), "tagger" (the technique tagger's --model-dir
+    # and --threshold) and the Options fields; the CLI refuses the rest (it was ignored)
     takes: tuple[str, ...] = ("settings",)
 
 
@@ -110,14 +111,9 @@ def tagger_spans(tagger, texts: list[str], update=None) -> list[list[tuple]]:
 
 
 def _model_fields(tagger) -> dict:
-    return {
-        "model": tagger.card.get("name"),
-        "model_version": tagger.card.get("version"),
-        "model_dir": str(tagger.model_dir),
-        "variant": tagger.variant,
-        "threshold": tagger.threshold,
-        "decoder": tagger.decoder,
-    }
+    return {"model": tagger.card.get("name"), "model_version": tagger.card.get("version"),
+            "model_dir": str(tagger.model_dir), "variant": tagger.variant,
+            "threshold": tagger.threshold, "decoder": tagger.decoder}  # fmt: skip
 
 
 def score_technique_docs(tagger, docs, train_rows, progress: Progress, what: str) -> dict:
@@ -369,12 +365,13 @@ def semeval25_st2(o: Options) -> dict:
 
 SEMEVAL23_LANGS = ("EN", "FR", "DE", "IT", "PL", "RU")
 SEMEVAL25_LANGS = ("EN", "BG", "HI", "PT", "RU")
+TAGGER = ("settings", "tagger")  # what the tasks that run the technique tagger read
 
 TASKS: dict[str, Task] = {
     t.name: t
     for t in (
         Task("ptc", "SemEval-2020 T11 SI, TC and full task on a PTC split", ptc,
-             takes=("settings", "split")),
+             takes=(*TAGGER, "split")),
         Task("semeval23-st1", "SemEval-2023 genre, English-only recipe, CV on en train",
              lambda o: _framing(o, "st1"), takes=("folds",)),
         Task("semeval23-st2", "SemEval-2023 frames, English-only recipe, CV on en train",
@@ -386,7 +383,7 @@ TASKS: dict[str, Task] = {
              "(EN: 5-fold CV)", lambda o: _framing_multilingual(o, "st2"), SEMEVAL23_LANGS,
              takes=("out",)),
         Task("semeval23-st3", "SemEval-2023 techniques per paragraph (micro-F1) on --lang's dev",
-             semeval23_st3, SEMEVAL23_LANGS),
+             semeval23_st3, SEMEVAL23_LANGS, TAGGER),
         Task("semeval25-st1", "SemEval-2025 entity roles on --lang's dev", semeval25_st1,
              SEMEVAL25_LANGS, takes=()),
         Task("semeval25-st2", "SemEval-2025 narratives on --lang's dev", semeval25_st2,
@@ -398,7 +395,7 @@ TASKS: dict[str, Task] = {
         Task("claimbuster", "ClaimBuster k-fold cross-validation (trains k models)", claimbuster,
              takes=("folds", "max_steps", "out")),
         Task("checkthat24", "CheckThat! 2024 T3 en dev half: paragraph micro-F1, span F1, ECE",
-             checkthat24),
+             checkthat24, takes=TAGGER),
         Task("semeval23-st3-paragraphs", "SemEval-2023 techniques per paragraph on --lang's dev, "
              "multilingual paragraph model", semeval23_st3_paragraphs, SEMEVAL23_LANGS),
         Task("checkthat24-paragraphs", "CheckThat! 2024 T3 en dev half: paragraph micro-F1 and "
