@@ -119,6 +119,7 @@ def _check_eval_options(args, takes: tuple[str, ...]) -> None:
 def cmd_predict(args, settings_of) -> int:
     from spinscope.evaluation.predict_tasks import predict_lines
 
+    _check_predict_options(args)
     check_prediction_output(args.out, args.folder, args.template)
     settings = settings_of(args)
     with progress(f"Predicting {args.task}") as update:
@@ -127,6 +128,23 @@ def cmd_predict(args, settings_of) -> int:
     write(str(args.out), "".join(line + "\n" for line in out))
     print(f"wrote {plural(len(out), 'line')} to {args.out}", file=sys.stderr)
     return 0
+
+
+def _check_predict_options(args) -> None:
+    """Refuse --template but for ptc-tc, and the technique tagger's --model-dir and --threshold
+    for the tasks of the framing analyser: they were ignored without a word."""
+    from spinscope.evaluation.predict_tasks import TASKS
+
+    analyser, _, extra = TASKS[args.task]
+    given = {"--template": args.template and "template" not in extra,
+             "--model-dir": args.model_dir and analyser != "techniques",
+             "--threshold": args.threshold is not None and analyser != "techniques"}  # fmt: skip
+    refused = [flag for flag, wrong in given.items() if wrong]
+    if refused:
+        raise ConfigError(
+            f"predict {args.task} does not read {' or '.join(refused)} (see `spinscope predict "
+            "--help`): it would be ignored; nothing was run."
+        )
 
 
 def cmd_train(args, settings_of) -> int:
