@@ -98,12 +98,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_train_parser(sub) -> None:
-    from spinscope.training.tasks import OPTIONS
+    from spinscope.training.tasks import COUNTS, OPTIONS
 
     p = sub.add_parser("train", help="train a model (needs the [train] extra)")
     p.add_argument("what", choices=tuple(TRAIN_TASKS), metavar="TASK",
                    help=_task_help(TRAIN_TASKS, "the training task"))  # fmt: skip
-    _add_options(p, OPTIONS)
+    counted = {name: (flags, {**keywords, "type": _count}) for name, (flags, keywords)
+               in OPTIONS.items() if name in COUNTS}  # fmt: skip
+    _add_options(p, {**OPTIONS, **counted})
+
+
+def _count(text: str) -> int:
+    """A count of 1 or more for argparse (``training.tasks.COUNTS``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
+    return value
 
 
 def _add_eval_parser(sub) -> None:

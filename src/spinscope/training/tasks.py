@@ -7,7 +7,6 @@ Importing this module is cheap (no torch): tasks import what they need when they
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,16 +305,9 @@ TASKS: dict[str, Task] = {
 }
 
 
-def positive_int(text: str) -> int:
-    """A count for argparse: --epochs 0 was a traceback after loading, --max-articles 0 a run
-    on every article."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
-    return value
+# Options that count something, 1 or more (the CLI refuses less): --epochs 0 was a traceback
+# after loading, --max-articles 0 a run on every article.
+COUNTS = ("epochs", "max_steps", "max_articles", "batch_size")
 
 
 # The arguments of ``spinscope train``, by the option names the tasks list: (flags, argparse
@@ -341,10 +333,10 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
                "help": "techniques-multilingual: carry on from last.pt"}),
     "include_dev": (("--include-dev",), {"action": "store_true", "help": "train on PTC "
                     "train+dev (for a shipped model; no dev scores then)"}),
-    "epochs": (("--epochs",), {"type": positive_int, "default": None}),
+    "epochs": (("--epochs",), {"type": int, "default": None}),
     "seed": (("--seed",), {"type": int, "default": None}),
     "lr": (("--lr",), {"type": float, "default": None}),
-    "max_steps": (("--max-steps",), {"type": positive_int, "default": None,
+    "max_steps": (("--max-steps",), {"type": int, "default": None,
                   "help": "stop early (smoke runs)"}),
     "param": (("--param",), {"action": "append", "default": [], "metavar": "NAME=VALUE",
               "help": "any other training setting, e.g. --param window=128 --param "
@@ -354,12 +346,12 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
     "soft": (("--soft",), {"type": Path, "default": None, "help": "techniques: also train on "
              "unlabelled English news with teachers' soft targets (a file of "
              "training.techniques_distill)"}),
-    "max_articles": (("--max-articles",), {"type": positive_int, "default": None,
+    "max_articles": (("--max-articles",), {"type": int, "default": None,
                      "help": "use only the first N articles"}),
     "average_next": (("--average-next",), {"type": int, "default": 1, "metavar": "N",
                      "help": "techniques: ship the mean of the weights of the chosen epoch and "
                      "the N after it (default 1; 0: the chosen epoch alone)"}),
-    "batch_size": (("--batch-size",), {"type": positive_int, "default": None}),
+    "batch_size": (("--batch-size",), {"type": int, "default": None}),
     "threads": (("--threads",), {"type": int, "default": None, "help": "torch threads"}),
     "note": (("--note",), {"action": "append", "default": [], "metavar": "KEY=VALUE",
              "help": "checkworthy-*: a note for the card"}),
