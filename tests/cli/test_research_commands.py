@@ -339,3 +339,23 @@ def test_train_roles_evaluate_lang_takes_any_case():
     # 'train roles-evaluate --lang pt' said "Unknown SemEval-2025 language 'pt'. Available: ... PT"
     args = build_parser().parse_args(["train", "roles-evaluate", "--lang", "pt"])
     assert args.lang == "PT"
+
+
+class _FullDisk:
+    """A stdout on a full disk (``spinscope settings > /dev/full``)."""
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_full_disk_on_stdout_is_one_line(capsys, monkeypatch):
+    # 'spinscope settings > /dev/full' (or eval --json) was an OSError traceback
+    monkeypatch.setattr(sys, "stdout", _FullDisk())
+    code, _, err = run(capsys, "settings")
+    assert code == EXIT_INPUT
+    assert_one_line(err, "cannot write the output: No space left on device.")

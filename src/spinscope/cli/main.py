@@ -9,6 +9,7 @@ failures table, ``analyze`` of a JSONL file prints one line for each); 130 inter
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -323,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         from spinscope.cli import commands
 
         command = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
-        return command(args, _settings) or EXIT_OK
+        code = command(args, _settings) or EXIT_OK
+        sys.stdout.flush()  # a full disk under stdout shows here, not as a traceback at exit
+        return code
     except (ModelError, DataError) as exc:
         print(f"spinscope: error: {inert(exc)}", file=sys.stderr)
         return EXIT_MODEL
@@ -338,6 +341,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in WRITE_ERRORS:
+            raise
+        print(f"spinscope: error: cannot write the output: {exc.strerror}.", file=sys.stderr)
+        _drop_stdout()
+        return EXIT_INPUT
+
+
+# what writing to stdout raises when its disk is full or gone (`> /dev/full`): one line, not a
+# traceback
+WRITE_ERRORS = tuple(getattr(errno, name) for name in ("ENOSPC", "EIO", "EFBIG", "EDQUOT")
+                     if hasattr(errno, name))  # fmt: skip
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of what is left in its
+    buffer does not fail a second time, with a traceback, at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's stand-in)
+        pass
 
 
 # the optional dependencies and the extra that installs each (pyproject.toml)
