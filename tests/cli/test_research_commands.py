@@ -151,6 +151,28 @@ def test_predict_never_overwrites_an_input_article(capsys, articles):
     assert target.read_text(encoding="utf-8") == "Article 1.\n"
 
 
+def test_predict_may_rewrite_its_own_output_in_the_input_folder(capsys, articles, monkeypatch):
+    # only the files the task reads are protected: a second run may replace its predictions
+    from spinscope.evaluation import predict_tasks
+
+    monkeypatch.setattr(predict_tasks, "predict_lines", lambda *args, **kwargs: ["1\t0\t7"])
+    previous = articles / "si.txt"
+    previous.write_text("old\n", encoding="utf-8")
+    code, _, err = run(capsys, "predict", "ptc-si", str(articles), "--out", str(previous))
+    assert code == 0, err
+    assert previous.read_text(encoding="utf-8") == "1\t0\t7\n"
+
+
+def test_predict_never_overwrites_a_document_of_semeval25(capsys, tmp_path, articles):
+    # semeval25-st2 reads every *.txt of the folder
+    (articles / "EN_CC_1.txt").write_text("A document.\n", encoding="utf-8")
+    target = articles / "EN_CC_1.txt"
+    code, _, err = run(capsys, "predict", "semeval25-st2", str(articles), "--out", str(target))
+    assert code == EXIT_INPUT
+    assert_one_line(err, "would overwrite", "EN_CC_1.txt")
+    assert target.read_text(encoding="utf-8") == "A document.\n"
+
+
 def test_predict_never_overwrites_its_template(capsys, tmp_path, articles):
     template = tmp_path / "tc-template.out"
     template.write_text("1\tX\t0\t7\n", encoding="utf-8")

@@ -120,7 +120,9 @@ def cmd_predict(args, settings_of) -> int:
     from spinscope.evaluation.predict_tasks import predict_lines
 
     _check_predict_options(args)
-    check_prediction_output(args.out, args.folder, args.template)
+    # semeval25-st2 reads every *.txt of the folder, the others its article<ID>.txt
+    any_txt = args.task == "semeval25-st2"
+    check_prediction_output(args.out, args.folder, args.template, any_txt=any_txt)
     settings = settings_of(args)
     with progress(f"Predicting {args.task}") as update:
         out = list(predict_lines(args.task, settings, args.folder, template=args.template,

@@ -55,14 +55,20 @@ def check_outputs(source: str, outputs: dict[str, str | None]) -> None:
         seen[target] = f"the {option} output"
 
 
-def check_prediction_output(out: Path, folder: Path, template: Path | None) -> None:
+def check_prediction_output(
+    out: Path, folder: Path, template: Path | None, *, any_txt: bool = False
+) -> None:
     """Refuse, before any work, a ``predict --out`` that would overwrite the template or an
-    article of the input folder, or whose folder does not exist: an article's name overwrote
-    the article, and a missing folder lost the predictions of the whole run."""
+    article the task reads in ``folder`` (``article<ID>.txt``; with ``any_txt`` every ``*.txt``),
+    or whose folder does not exist: an article's name overwrote the article, and a missing
+    folder lost the predictions of the whole run."""
+    from spinscope.corpora.ptc import ARTICLE_RE
+
     target = out.resolve()
     if template and target == template.resolve():
         raise IngestError(f"--out {out} would overwrite the --template file; give another name.")
-    if out.suffix == ".txt" and out.is_file() and target.parent == folder.resolve():
+    read = out.suffix == ".txt" if any_txt else bool(ARTICLE_RE.match(out.name))
+    if read and out.is_file() and target.parent == folder.resolve():
         raise IngestError(f"--out {out} would overwrite an article of {folder}; give another name.")
     check_outputs("-", {"--out": str(out)})
 
