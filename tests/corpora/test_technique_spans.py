@@ -118,3 +118,11 @@ def test_checkthat24_counts():
 def test_semeval21_counts():
     assert sum(len(d.spans) for d in ts.load_semeval21_spans(SE21, "train")) == 1498
     assert len(ts.load_semeval21_spans(SE21, "test")) == 200
+
+
+def test_checkthat24_folder_without_its_labels_names_the_file(tmp_path):
+    # "CheckThat! 2024 Task 3 not found at X" of a folder X that is there: which file is missing?
+    root = tmp_path / "checkthat2024-task3-en-dev"
+    root.mkdir()
+    with pytest.raises(DataError, match=r"labels-subtask-3\.txt not found in .*en-dev; pass"):
+        ts.load_checkthat24(root)

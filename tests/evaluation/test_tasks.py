@@ -53,7 +53,7 @@ def test_cli_prints_what_the_task_returns(monkeypatch, capsys, tmp_path):
         seen.update(lang=o.lang, data=o.data, folds=o.folds)
         return {"task": "toy", "score": 0.5}
 
-    monkeypatch.setitem(tasks.TASKS, "ptc", tasks.Task("ptc", "toy", toy))
+    monkeypatch.setitem(tasks.TASKS, "ptc", tasks.Task("ptc", "toy", toy, takes=("folds",)))
     assert main(["eval", "ptc", "--json", "--data", str(tmp_path), "--folds", "3"]) == 0
     assert json.loads(capsys.readouterr().out) == {"task": "toy", "score": 0.5}
     assert seen == {"lang": "EN", "data": tmp_path, "folds": 3}

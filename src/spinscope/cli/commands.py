@@ -8,6 +8,7 @@ from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line
 from spinscope.cli.output import (
     batch_progress,
     check_outputs,
+    check_prediction_output,
     inert,
     json_text,
     progress,
@@ -80,8 +81,9 @@ def cmd_analyze(args, settings_of) -> int:
 def cmd_eval(args, settings_of) -> int:
     from spinscope.cli.eval_output import render
     from spinscope.cli.main import default_data_dir, print_json
-    from spinscope.evaluation.tasks import Options, options, run_task
+    from spinscope.evaluation.tasks import TASKS, Options, options, run_task
 
+    _check_eval_options(args, TASKS[args.task].takes)
     values = {
         **{name: getattr(args, name) for name in options()},
         "data": args.data or default_data_dir(),
@@ -96,13 +98,57 @@ def cmd_eval(args, settings_of) -> int:
     return 0
 
 
+def _check_eval_options(args, takes: tuple[str, ...]) -> None:
+    """Refuse an option the task does not read (``Task.takes``): it was ignored without a word,
+    so ``--set roles.model_dir=mine`` printed the shipped model's score, ``--split train`` the
+    test set's."""
+    from spinscope.evaluation.tasks import options
+
+    given = {("--set", "settings"): args.overrides, ("--config", "settings"): args.config,
+             ("--model-dir", "tagger"): args.model_dir,
+             ("--threshold", "tagger"): args.threshold is not None}  # fmt: skip
+    refused = [flag for (flag, kind), value in given.items() if value and kind not in takes]
+    for name, (flags, keywords) in options().items():
+        if name not in ("data", "lang", *takes) and getattr(args, name) != keywords["default"]:
+            refused.append(flags[0])
+    if refused:
+        raise ConfigError(
+            f"eval {args.task} does not read {' or '.join(refused)} (see `spinscope eval --help`): "
+            "it would be ignored; nothing was run."
+        )
+
+
 def cmd_predict(args, settings_of) -> int:
     from spinscope.evaluation.predict_tasks import predict_lines
 
-    out = list(predict_lines(args.task, settings_of(args), args.folder, template=args.template))
+    _check_predict_options(args)
+    # semeval25-st2 reads every *.txt of the folder, the others its article<ID>.txt
+    any_txt = args.task == "semeval25-st2"
+    check_prediction_output(args.out, args.folder, args.template, any_txt=any_txt)
+    settings = settings_of(args)
+    with progress(f"Predicting {args.task}") as update:
+        out = list(predict_lines(args.task, settings, args.folder, template=args.template,
+                                 update=update))  # fmt: skip
     write(str(args.out), "".join(line + "\n" for line in out))
     print(f"wrote {plural(len(out), 'line')} to {args.out}", file=sys.stderr)
     return 0
+
+
+def _check_predict_options(args) -> None:
+    """Refuse --template but for ptc-tc, and the technique tagger's --model-dir and --threshold
+    for the tasks of the framing analyser: they were ignored without a word."""
+    from spinscope.evaluation.predict_tasks import TASKS
+
+    analyser, _, extra = TASKS[args.task]
+    given = {"--template": args.template and "template" not in extra,
+             "--model-dir": args.model_dir and analyser != "techniques",
+             "--threshold": args.threshold is not None and analyser != "techniques"}  # fmt: skip
+    refused = [flag for flag, wrong in given.items() if wrong]
+    if refused:
+        raise ConfigError(
+            f"predict {args.task} does not read {' or '.join(refused)} (see `spinscope predict "
+            "--help`): it would be ignored; nothing was run."
+        )
 
 
 def cmd_train(args, settings_of) -> int:

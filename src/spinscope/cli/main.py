@@ -9,6 +9,7 @@ failures table, ``analyze`` of a JSONL file prints one line for each); 130 inter
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -99,28 +100,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_train_parser(sub) -> None:
-    from spinscope.training.tasks import OPTIONS
+    from spinscope.training.tasks import COUNTS, OPTIONS
 
     p = sub.add_parser("train", help="train a model (needs the [train] extra)")
-    p.add_argument("what", choices=tuple(TRAIN_TASKS), help="the training task")
-    _add_options(p, OPTIONS)
+    p.add_argument("what", choices=tuple(TRAIN_TASKS), metavar="TASK",
+                   help=_task_help(TRAIN_TASKS, "the training task"))  # fmt: skip
+    counted = {name: (flags, {**keywords, "type": _count}) for name, (flags, keywords)
+               in OPTIONS.items() if name in COUNTS}  # fmt: skip
+    _add_options(p, {**OPTIONS, **counted})
+
+
+def _count(text: str) -> int:
+    """A count of 1 or more for argparse (``training.tasks.COUNTS``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
+    return value
 
 
 def _add_eval_parser(sub) -> None:
     from spinscope.evaluation.tasks import TASKS, options
 
     p = sub.add_parser("eval", help="official metrics on a research dataset")
-    p.add_argument("task", choices=tuple(TASKS), metavar="TASK", help=_task_help(TASKS))
+    p.add_argument("task", choices=tuple(TASKS), metavar="TASK",
+                   help=_task_help(TASKS, "the task to score"))  # fmt: skip
     _add_options(p, options())
     p.add_argument("--json", action="store_true", help="print one JSON object")
     _add_settings_args(p)
 
 
-def _task_help(tasks: dict) -> str:
-    """Each task of the eval table as it is now, with what it scores (``%`` escaped for
-    argparse); the argument had no help, so --help named tasks without saying what they are."""
+def _task_help(tasks: dict, what: str) -> str:
+    """Each task of an eval or train table as it is now, with what it does (``%`` escaped for
+    argparse); --help named the tasks without saying what they are."""
     listed = "; ".join(f"{name}: {task.help}" for name, task in tasks.items())
-    return f"the task to score, one of: {listed}".replace("%", "%%")
+    return f"{what}, one of: {listed}".replace("%", "%%")
 
 
 def _add_options(p: argparse.ArgumentParser, table: dict[str, tuple[tuple, dict]]) -> None:
@@ -312,7 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         from spinscope.cli import commands
 
         command = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
-        return command(args, _settings) or EXIT_OK
+        code = command(args, _settings) or EXIT_OK
+        sys.stdout.flush()  # a full disk under stdout shows here, not as a traceback at exit
+        return code
     except (ModelError, DataError) as exc:
         print(f"spinscope: error: {inert(exc)}", file=sys.stderr)
         return EXIT_MODEL
@@ -327,6 +345,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in WRITE_ERRORS:
+            raise
+        print(f"spinscope: error: cannot write the output: {exc.strerror}.", file=sys.stderr)
+        _drop_stdout()
+        return EXIT_INPUT
+
+
+# what writing to stdout raises when its disk is full or gone (`> /dev/full`): one line, not a
+# traceback
+WRITE_ERRORS = tuple(getattr(errno, name) for name in ("ENOSPC", "EIO", "EFBIG", "EDQUOT")
+                     if hasattr(errno, name))  # fmt: skip
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of what is left in its
+    buffer does not fail a second time, with a traceback, at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's stand-in)
+        pass
 
 
 # the optional dependencies and the extra that installs each (pyproject.toml)

@@ -79,9 +79,31 @@ def check_outputs(source: str, outputs: dict[str, str | None]) -> None:
         seen[target] = f"the {option} output"
 
 
+def check_prediction_output(
+    out: Path, folder: Path, template: Path | None, *, any_txt: bool = False
+) -> None:
+    """Refuse, before any work, a ``predict --out`` that would overwrite the template or an
+    article the task reads in ``folder`` (``article<ID>.txt``; with ``any_txt`` every ``*.txt``),
+    or whose folder does not exist: an article's name overwrote the article, and a missing
+    folder lost the predictions of the whole run."""
+    from spinscope.corpora.ptc import ARTICLE_RE
+
+    target = out.resolve()
+    if template and target == template.resolve():
+        raise IngestError(f"--out {out} would overwrite the --template file; give another name.")
+    read = out.suffix == ".txt" if any_txt else bool(ARTICLE_RE.match(out.name))
+    if read and out.is_file() and target.parent == folder.resolve():
+        raise IngestError(f"--out {out} would overwrite an article of {folder}; give another name.")
+    check_outputs("-", {"--out": str(out)})
+
+
 @contextmanager
 def progress(description: str):
-    """A progress bar on stderr; yields ``update(done, total)``."""
+    """A progress bar on stderr; yields ``update(done, total)``. Off a terminal there is none:
+    rich drew nothing there but left a blank line, before the error line of a failed run."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 

@@ -150,9 +150,10 @@ def load_checkthat24(root: Path) -> list[SpanDocument]:
     """The CheckThat! 2024 Task 3 English dev half (``checkthat2024-task3-en-dev``)."""
     root = Path(root)
     labels = root / "labels-subtask-3.txt"
-    if not labels.is_file():
+    if not labels.is_file():  # name the file: "not found at X" of a folder X that is there
         raise DataError(
-            f"CheckThat! 2024 Task 3 not found at {root}; pass --data FOLDER or set SPINSCOPE_DATA."
+            f"CheckThat! 2024 Task 3 labels {labels.name} not found in {root}; pass --data FOLDER "
+            "or set SPINSCOPE_DATA."
         )
     texts = read_articles(root / "articles")
     spans = read_labels(root / "labels-spans.tsv") if (root / "labels-spans.tsv").is_file() else {}

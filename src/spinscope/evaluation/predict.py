@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from spinscope.analysis.techniques import TechniqueTagger
@@ -11,16 +11,22 @@ from spinscope.errors import DataError
 from spinscope.evaluation.tagger import assign_labels, predict_si
 from spinscope.model.taxonomy import LABELS_2020, PTC2020, SEMEVAL2023
 
+Update = Callable[[int, int], object]  # update(done, total): a progress bar
 
-def _batches(items: list, size: int = 8) -> Iterable[list]:
+
+def _batches(items: list, update: Update | None = None, size: int = 8) -> Iterable[list]:
+    """``items`` ``size`` at a time, calling ``update(done, total)`` after each batch."""
     for k in range(0, len(items), size):
         yield items[k : k + size]
+        if update:
+            update(min(k + size, len(items)), len(items))
 
 
-def ptc_si_lines(tagger: TechniqueTagger, folder: Path) -> Iterable[str]:
+def ptc_si_lines(tagger: TechniqueTagger, folder: Path, *, update: Update | None = None
+                 ) -> Iterable[str]:  # fmt: skip
     """``article_id<TAB>start<TAB>end`` for every predicted propaganda span."""
     articles = list(read_articles(folder).items())
-    for batch in _batches(articles):
+    for batch in _batches(articles, update):
         for (art_id, _), sc in zip(batch, tagger.scores([t for _, t in batch]), strict=True):
             for start, end in predict_si(sc, tagger.decoding):
                 yield f"{art_id}\t{start}\t{end}"
@@ -43,7 +49,8 @@ def read_tc_template(path: Path) -> list[tuple[str, int, int, int]]:
     return spans
 
 
-def ptc_tc_lines(tagger: TechniqueTagger, folder: Path, template: Path) -> Iterable[str]:
+def ptc_tc_lines(tagger: TechniqueTagger, folder: Path, template: Path, *,
+                 update: Update | None = None) -> Iterable[str]:  # fmt: skip
     """``article_id<TAB>technique<TAB>start<TAB>end`` for every span of the template."""
     texts = read_articles(folder)
     by_article: dict[str, list[tuple[int, int]]] = {}
@@ -57,7 +64,7 @@ def ptc_tc_lines(tagger: TechniqueTagger, folder: Path, template: Path) -> Itera
             )
         by_article.setdefault(art_id, []).append((start, end))
     ids = list(by_article)
-    for batch in _batches(ids):
+    for batch in _batches(ids, update):
         for art_id, sc in zip(batch, tagger.scores([texts[i] for i in batch]), strict=True):
             spans = by_article[art_id]
             labels = assign_labels(tagger.classify_spans(sc, spans, PTC2020), spans, LABELS_2020)
@@ -80,12 +87,13 @@ def semeval23_tagger(tagger: TechniqueTagger) -> TechniqueTagger:
 
 
 def semeval23_st3_lines(
-    tagger: TechniqueTagger, folder: Path, ids: set[str] | None = None
-) -> Iterable[str]:
+    tagger: TechniqueTagger, folder: Path, ids: set[str] | None = None, *,
+    update: Update | None = None,
+) -> Iterable[str]:  # fmt: skip
     """``id<TAB>paragraph<TAB>tech1,tech2`` per non-empty line (paragraph = 1-based line number)."""
     tagger = semeval23_tagger(tagger)
     articles = [(i, t) for i, t in read_articles(folder).items() if ids is None or i in ids]
-    for batch in _batches(articles):
+    for batch in _batches(articles, update):
         for (art_id, text), sc in zip(batch, tagger.scores([t for _, t in batch]), strict=True):
             found = tagger.spans(sc, SEMEVAL2023)
             pos = 0
@@ -98,13 +106,14 @@ def semeval23_st3_lines(
                 yield f"{art_id}\t{number}\t{','.join(labels)}"
 
 
-def semeval23_article_lines(framing, folder: Path, subtask: str) -> Iterable[str]:
+def semeval23_article_lines(framing, folder: Path, subtask: str, *, update: Update | None = None
+                            ) -> Iterable[str]:  # fmt: skip
     """SemEval-2023 ST1 (``id<TAB>genre``) or ST2 (``id<TAB>frame1,frame2``) lines for every
     ``article<ID>.txt`` in ``folder``, from the framing analyser."""
     from spinscope.model.document import Document
 
     articles = sorted(read_articles(folder).items())
-    for batch in _batches(articles):
+    for batch in _batches(articles, update):
         labels = framing.analyze([Document(text) for _, text in batch])
         for (art_id, _), found in zip(batch, labels, strict=True):
             if subtask == "st1":
@@ -116,7 +125,7 @@ def semeval23_article_lines(framing, folder: Path, subtask: str) -> Iterable[str
                 yield f"{art_id}\t{','.join(frames)}"
 
 
-def semeval25_st2_lines(framing, folder: Path) -> Iterable[str]:
+def semeval25_st2_lines(framing, folder: Path, *, update: Update | None = None) -> Iterable[str]:
     """SemEval-2025 ST2 lines, ``file<TAB>narr1;narr2<TAB>sub1;sub2``, for every ``*.txt`` in
     ``folder`` (the file name is the document id). Every narrative gets its sub-narratives, or
     "<narrative>: Other"; a document with no narrative is "Other"."""
@@ -126,7 +135,7 @@ def semeval25_st2_lines(framing, folder: Path) -> Iterable[str]:
     if not paths:
         raise DataError(f"No .txt documents in {folder}.")
     docs = [(p.name, read_text(p)) for p in paths]
-    for batch in _batches(docs):
+    for batch in _batches(docs, update):
         labels = framing.analyze([Document(text) for _, text in batch])
         for (name, _), found in zip(batch, labels, strict=True):
             narrs = [x.label for x in found if x.task == "narrative" and not x.unsure]

