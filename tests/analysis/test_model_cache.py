@@ -193,6 +193,22 @@ def test_a_row_file_gives_the_rows_a_memory_map_gives(tmp_path: Path) -> None:
         rows[np.array([0.5])]
 
 
+@pytest.mark.parametrize("kept_rows", [0, 1, 3, 4, 100])
+def test_a_row_file_keeps_rows_read_and_gives_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept_rows: int
+) -> None:
+    table = np.arange(40 * 6, dtype=np.int16).reshape(40, 6) * 7
+    np.save(tmp_path / "t.npy", table)
+    monkeypatch.setattr(_model_cache, "KEPT_ROW_BYTES", kept_rows * 6 * 2)
+    rows = _model_cache.RowFile.open(tmp_path / "t.npy")
+    assert rows is not None
+    rng = np.random.default_rng(18)
+    for _ in range(60):  # kept, read, emptied when full, read again, in every order
+        ids = rng.integers(-40, 40, size=int(rng.integers(0, 9)))
+        assert np.array_equal(rows[ids], table[ids])
+    assert rows._count <= kept_rows and (rows._slot_of >= 0).sum() == rows._count
+
+
 def test_arrays_read_by_rows_where_the_file_allows(cache: Path, tmp_path: Path) -> None:
     def build() -> dict[str, np.ndarray]:
         return {

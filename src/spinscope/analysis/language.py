@@ -126,10 +126,11 @@ def letters(text: str) -> int:
     return len(_LETTER.findall(text))
 
 
-def classify(text: str) -> tuple[str, float]:
+def classify(text: str, n_letters: int | None = None) -> tuple[str, float]:
     """The likeliest language of ``text`` and its probability; ``"unknown"`` when the text has
-    fewer than ``MIN_LETTERS`` letters or the likeliest language is below ``MIN_CONFIDENCE``."""
-    if letters(text) < MIN_LETTERS:
+    fewer than ``MIN_LETTERS`` letters (``n_letters``, counted here where None) or the likeliest
+    language is below ``MIN_CONFIDENCE``."""
+    if (letters(text) if n_letters is None else n_letters) < MIN_LETTERS:
         return UNKNOWN, 0.0
     code, prob = _load().classify(text)
     prob = round(float(prob), 4)
@@ -149,8 +150,9 @@ def detect(text: str) -> Language:
     language), else that of the whole text."""
     spans = paragraphs(text)
     sizes = {(s, e): letters(text[s:e]) for s, e in spans}
-    judged = {
-        span: classify(text[span[0] : span[1]][:PARAGRAPH_MAX_CHARS])
+    judged = {  # a paragraph's letters, counted above, are those judged where it is not cut
+        span: classify(text[span[0] : span[1]][:PARAGRAPH_MAX_CHARS],
+                       n if span[1] - span[0] <= PARAGRAPH_MAX_CHARS else None)
         for span, n in sizes.items() if n >= PARAGRAPH_LETTERS
     }  # fmt: skip
     judged = {span: found for span, found in judged.items() if found[0] != UNKNOWN}
