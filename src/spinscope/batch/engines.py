@@ -7,7 +7,9 @@ With a story encoder (``story``: its name, decided and prepared by the main proc
 for a document that encoder leaves alone).
 A local worker process that dies (a crash in a model library, the out-of-memory killer) takes the
 batches in flight with it: their documents are analysed again one at a time in a worker of their
-own, and one that kills that worker too is an error outcome (``WORKER_DIED``).
+own, and one that kills that worker too is an error outcome (``WORKER_DIED``). One worker
+(``--workers 1``) is a process too, for the same reason: in the main process such a document
+ended the run.
 """
 
 from __future__ import annotations
@@ -110,10 +112,13 @@ def story_encoder(name: str | None) -> Any:
     return load(name), readable_for(name)
 
 
-def _init_worker(settings: dict, threads: int, story: str | None = None) -> None:
+def _init_worker(settings: dict, threads: int | None, story: str | None = None) -> None:
+    """Load this worker's pipeline; ``threads``: the cores its models use (None: the libraries'
+    defaults, as in the main process, for a worker that runs alone)."""
     global _PIPELINE, _STORY
-    os.environ["SPINSCOPE_THREADS"] = str(threads)
-    os.environ["OMP_NUM_THREADS"] = str(threads)
+    if threads is not None:
+        os.environ["SPINSCOPE_THREADS"] = str(threads)
+        os.environ["OMP_NUM_THREADS"] = str(threads)
     _no_process_locks()
     from spinscope.analysis.pipeline import Pipeline
 
@@ -121,13 +126,31 @@ def _init_worker(settings: dict, threads: int, story: str | None = None) -> None
     _STORY = story_encoder(story)
 
 
-def _init_pool_worker(settings: dict, threads: int, story: str | None = None) -> None:
+def _init_pool_worker(settings: dict, threads: int | None, story: str | None = None) -> None:
     """A local worker leaves Ctrl-C to the main process, which stops the pool: a worker that
     died of it first turned the interruption into a "worker ended unexpectedly" error."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     _init_worker(settings, threads, story)
+
+
+def _exit_with_parent(poll_s: float = 1.0) -> None:
+    """End this worker within ``poll_s`` of the run's process: killed (kill -9, the OOM killer),
+    it left its workers waiting for batches for ever, each holding its models' memory and the
+    output pipes of whoever started the run (a worker holds both ends of its queue: no EOF)."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="spinscope-parent-watch", daemon=True).start()
 
 
 def _work(docs: list[dict]) -> list[Outcome]:
@@ -135,11 +158,18 @@ def _work(docs: list[dict]) -> list[Outcome]:
 
 
 def local_engine(
-    batches: Iterable[list[dict]], settings: dict, *, workers: int = 1, story: str | None = None
+    batches: Iterable[list[dict]],
+    settings: dict,
+    *,
+    workers: int = 1,
+    story: str | None = None,
+    in_process: bool = False,
 ) -> Generator[list[Outcome], None, None]:
-    """In this process (``workers=1``) or in worker processes, results in input order (with
-    story vectors of the encoder named ``story``)."""
-    if workers <= 1:
+    """In ``workers`` worker processes (one at least), results in input order (with story
+    vectors of the encoder named ``story``). ``in_process``: in this process instead, for a
+    pipeline patched in here (a test's stand-in); a document that crashes the interpreter then
+    ends the run."""
+    if in_process:
         from spinscope.analysis.pipeline import Pipeline
 
         pipeline, encoder = Pipeline.for_settings(settings), story_encoder(story)
@@ -203,7 +233,8 @@ class _Pool:
 
     def __init__(self, workers: int, settings: dict, story: str | None = None) -> None:
         self.workers, self.settings, self.story = workers, settings, story
-        self.threads = max(1, (os.cpu_count() or workers) // workers)
+        # a worker alone keeps the libraries' defaults, as the main process had them
+        self.threads = max(1, (os.cpu_count() or workers) // workers) if workers > 1 else None
         self.main: Any = self._executor(workers)
         self.solo: Any = None  # the worker of ``alone``, kept while batches are analysed again
         self.died_in_a_row = 0
