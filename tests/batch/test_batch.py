@@ -316,7 +316,7 @@ def test_ray_gives_the_same_results_as_the_local_engine(tmp_path):
 
 
 class _SimulatedRay:
-    """Just enough of ``ray`` for ``engines._in_order``: actors with a clock each, where a
+    """Just enough of ``ray`` for ``ray_engine._in_order``: actors with a clock each, where a
     batch takes ``cost`` time units on its actor; ``wait`` returns the first to finish."""
 
     def __init__(self) -> None:
@@ -348,7 +348,7 @@ class _SimulatedActor:
 
 
 def test_ray_results_come_in_order_and_a_fast_actor_takes_more_work():
-    from spinscope.batch.engines import _in_order
+    from spinscope.batch.ray_engine import _in_order
 
     sim = _SimulatedRay()
     fast, slow = _SimulatedActor(sim, 1.0), _SimulatedActor(sim, 3.0)
@@ -364,7 +364,7 @@ def test_a_local_ray_head_starts_without_the_monitors_a_one_machine_run_does_not
     pytest.importorskip("ray", reason="needs the [ray] extra")
     from ray._private.parameter import RayParams
 
-    from spinscope.batch.engines import _lean_local_head
+    from spinscope.batch.ray_engine import _lean_local_head
 
     with _lean_local_head(enabled=True):
         lean = RayParams()

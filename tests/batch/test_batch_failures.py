@@ -156,3 +156,41 @@ def test_workers_that_die_on_every_document_end_the_run_in_one_line(crashing_wor
     with pytest.raises(SpinscopeError, match="^A batch worker process ended unexpectedly"):
         for _ in local_engine(batches, {}, workers=workers):
             pass
+
+
+RAY_CRASHES = """
+import sys
+import worker_crash_fixtures as fixtures
+from spinscope.batch import ray_engine, run_batch
+from spinscope.errors import SpinscopeError
+from spinscope.settings import load_settings
+
+ray_engine._RayWorker = fixtures.RayWorker  # found by name in the actors (PYTHONPATH)
+settings = load_settings({"pipeline.analyzers": "framing"})
+summary = run_batch([sys.argv[1]], sys.argv[2], settings, engine="ray", workers=2, batch_size=2)
+print("SUMMARY", summary.stored, summary.failed, summary.examples)
+batches = ([{"text": f"text {k} {fixtures.CRASH}"}] for k in range(20))
+try:
+    list(ray_engine.ray_engine(batches, {}, workers=1))
+except SpinscopeError as exc:
+    print("ENDED", exc)
+"""
+
+
+@pytest.mark.slow
+def test_a_document_that_kills_its_ray_actor_is_a_failure_and_the_run_goes_on(tmp_path):
+    # the actor's death (RayActorError) ended the run; now, as in the local engine, its
+    # documents are analysed again alone in a fresh actor, and one that kills that too is
+    # recorded; actors that die on every document end the run in one line
+    pytest.importorskip("ray", reason="needs the [ray] extra")
+    from worker_crash_fixtures import CRASH
+
+    docs = corpus(tmp_path / "in", 9)
+    (docs / "a004.txt").write_text(article(4) + " " + CRASH, encoding="utf-8")
+    done = run_python(RAY_CRASHES, str(docs), str(tmp_path / "s.duckdb"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = {line.split(" ", 1)[0]: line for line in done.stdout.splitlines()}  # Ray logs too
+    summary, ended = lines["SUMMARY"], lines["ENDED"].removeprefix("ENDED ")
+    assert summary.startswith("SUMMARY 8 1 [") and "a004.txt" in summary, summary
+    assert "worker process died" in summary
+    assert ended.startswith("A Ray actor died on 3 documents in a row"), ended

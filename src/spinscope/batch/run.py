@@ -208,7 +208,7 @@ def _outcomes(engine: str, batches, settings: dict[str, Any], **args: Any):
         from spinscope.batch.engines import local_engine
 
         return local_engine(batches, settings, **args)
-    from spinscope.batch.engines import ray_engine
+    from spinscope.batch.ray_engine import ray_engine
 
     return ray_engine(batches, settings, **args)
 
