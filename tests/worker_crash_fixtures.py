@@ -1,6 +1,6 @@
-"""Stand-ins for a local run's worker processes, found by name in the spawned workers: no models
-to load (the stub pipeline), and a document containing ``CRASH`` kills its worker, as a crash in
-a model library or the out-of-memory killer would."""
+"""Stand-ins for a local run's worker processes and Ray actors, found by name in the spawned
+workers: no models to load (the stub pipeline), and a document containing ``CRASH`` kills its
+worker, as a crash in a model library or the out-of-memory killer would."""
 
 from __future__ import annotations
 
@@ -21,3 +21,13 @@ def work(docs: list[dict]) -> list:
     if any(CRASH in d["text"] for d in docs):
         os.kill(os.getpid(), signal.SIGKILL)
     return analyse_batch(StubPipeline(), docs)
+
+
+class RayWorker:
+    """A Ray actor as ``engines._RayWorker``, with ``work`` for its analysis."""
+
+    def __init__(self, settings: dict, threads: int, story: str | None = None) -> None:
+        pass
+
+    def __call__(self, docs: list[dict]) -> list:
+        return work(docs)

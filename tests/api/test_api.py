@@ -76,7 +76,9 @@ def test_openapi_documents_the_api_and_no_cdn_docs(client):
     schema = client.get("/openapi.json").json()
     assert {"/api/analyze", "/api/analyze/file", "/api/documents/{doc_id}"} <= set(schema["paths"])
     assert "AnalyzeRequest" in schema["components"]["schemas"]
-    assert_error(client.get("/docs"), 404)  # Swagger UI would load scripts from a CDN
+    docs = client.get("/docs")  # Swagger UI would load scripts from a CDN
+    assert docs.status_code == 404 and "swagger" not in docs.text.lower()
+    assert_error(client.get("/api/docs"), 404)
 
 
 def test_one_error_shape(client):
@@ -84,7 +86,7 @@ def test_one_error_shape(client):
     assert_error(client.get("/api/documents/not-an-id"), 404)  # a page's is a page: test_web_page
     # "$" let a trailing line break through to the store (and into the report's file name)
     assert_error(client.get("/api/documents/0123456789abcdef%0A"), 404, "16 hexadecimal")
-    assert_error(client.get("/no/such/page"), 404)
+    assert_error(client.get("/api/no/such/route"), 404)  # outside /api: an HTML page
     assert_error(client.post("/api/analyze", json={}), 422, "exactly one")
     assert_error(client.post("/api/analyze", json={"text": "a", "url": "b"}), 422, "exactly one")
     assert_error(client.post("/api/analyze", content=b"{not json", headers={

@@ -25,7 +25,8 @@ def assert_headers(response, status: int, csp: str = JSON_CSP) -> None:
 def test_json_errors_carry_nosniff_and_the_json_policy(make_client):
     client = make_client({"serve.max_body_bytes": 1000, "serve.api_token": "s3cret"})
     right = {"Authorization": "Bearer s3cret"}
-    assert_headers(client.get("/no/such/page"), 404)
+    assert_headers(client.get("/api/no/such/route"), 404)
+    assert_headers(client.get("/no/such/page"), 404, CSP)  # outside /api: an HTML page
     assert_headers(client.get("/api/documents/0123456789abcdef"), 404)
     many = {"file": ("rows.jsonl", b'{"text": "a"}\n')}
     assert_headers(client.post("/api/analyze/file", files=many, headers=right), 400)

@@ -242,10 +242,24 @@ def test_a_page_answers_its_errors_with_an_html_page(client):
         assert response.status_code == status, path
         assert response.headers["content-type"].startswith("text/html"), path
         assert words in response.text, path
-    # the API and anything that is not a page keep the JSON error
-    for path in ("/api/documents/not-an-id", "/api/stories/abc", "/no/such/page"):
+    # the API, and what no page or API route answers but a file (/static), keep the JSON error
+    for path in ("/api/documents/not-an-id", "/api/stories/abc", "/api/nope", "/api",
+                 "/static/nope.js"):  # fmt: skip
         response = client.get(path)
         assert response.status_code == 404 and response.json()["error"]["status"] == 404, path
+
+
+def test_an_unknown_address_outside_the_api_answers_the_html_page(client):
+    # a mistyped address in the address bar (/nope, /stories/1/x) was answered with JSON
+    for path in ("/nope", "/stories/1/x", "/documents", "/apis"):
+        for response in (client.get(path), client.post(path)):
+            assert response.status_code == 404, path
+            assert response.headers["content-type"].startswith("text/html"), path
+            assert "404 Not Found" in response.text and '<a href="/corpus">' in response.text
+            assert "script-src 'self'" in response.headers["content-security-policy"], path
+        head = client.head(path)
+        assert head.status_code == 404 and head.content == b"", path
+        assert head.headers["content-type"].startswith("text/html"), path
 
 
 def test_an_unexpected_error_on_a_page_is_the_generic_html_page_with_its_headers(client):
@@ -268,6 +282,15 @@ def test_an_unexpected_error_on_a_page_is_the_generic_html_page_with_its_headers
     api = client.get("/api/documents/0123456789abcdef")  # the API keeps its JSON 500
     assert api.status_code == 500 and api.json()["error"]["message"] == INTERNAL
     assert "secret" not in api.text
+    # HEAD got the JSON 500, with its body: it is answered as the GET, without the body
+    head = client.head("/documents/0123456789abcdef")
+    assert head.status_code == 500 and head.content == b""
+    for name in ("content-type", "content-length", "content-security-policy",
+                 "x-content-type-options", "referrer-policy"):  # fmt: skip
+        assert head.headers.get(name) == response.headers.get(name), name
+    api_head = client.head("/api/documents/0123456789abcdef")
+    assert api_head.status_code == 500 and api_head.content == b""
+    assert api_head.headers["content-type"] == api.headers["content-type"]
 
 
 def test_the_corpus_page_names_techniques_readably(make_client, tmp_path):

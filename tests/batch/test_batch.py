@@ -67,7 +67,9 @@ def test_a_run_stores_each_document_once_and_records_failures(tmp_path):
         assert runs == [(6, 1, 1), (0, 7, 1)]
 
 
-def test_a_document_that_fails_analysis_is_recorded_and_its_batch_goes_on(tmp_path, monkeypatch):
+def test_a_document_that_fails_analysis_is_recorded_and_its_batch_goes_on(
+    tmp_path, monkeypatch, in_process
+):
     from spinscope.analysis.pipeline import Pipeline
 
     real = Pipeline.run
@@ -136,6 +138,8 @@ from spinscope.settings import load_settings
 
 def progress(read, total, summary):
     if summary.stored >= 2:
+        import multiprocessing
+        print(*[p.pid for p in multiprocessing.active_children()], flush=True)  # the workers
         os.kill(os.getpid(), signal.SIGKILL)  # as kill -9 or the OOM killer would
 
 settings = load_settings({"pipeline.analyzers": "framing"})
@@ -149,13 +153,34 @@ def test_a_killed_runs_row_shows_what_it_stored_and_that_it_did_not_finish(tmp_p
     (docs / "0broken.jsonl").write_text("{oops\n", encoding="utf-8")  # read first: a failure
     (docs / "a000-copy.txt").write_text(article(0), encoding="utf-8")  # then a repeat
     store = tmp_path / "s.duckdb"
-    proc = subprocess.run(
-        [sys.executable, "-c", KILLED_MID_RUN, str(docs), str(store)], capture_output=True
-    )
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_RUN, str(docs), str(store)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    workers = [int(pid) for pid in proc.stdout.readline().split()]  # not to EOF: see below
+    assert proc.wait(timeout=120) == -signal.SIGKILL
     with Store(store, read_only=True) as s:
         assert s.count("documents") == 2
         assert s.query("SELECT stored, skipped, failed, finished FROM runs") == [(2, 1, 1, None)]
+    # its worker (--workers 1 is a process too) ends with it: it waited for batches for ever,
+    # holding its models' memory and the pipes of whoever started the run
+    assert workers, "the run's worker process"
+    deadline = time.monotonic() + 30
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in workers if _running(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "the killed run's workers are still running"
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended but not reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 def test_an_interrupted_runs_row_keeps_its_counts_but_is_not_finished(tmp_path):
@@ -291,7 +316,7 @@ def test_ray_gives_the_same_results_as_the_local_engine(tmp_path):
 
 
 class _SimulatedRay:
-    """Just enough of ``ray`` for ``engines._in_order``: actors with a clock each, where a
+    """Just enough of ``ray`` for ``ray_engine._in_order``: actors with a clock each, where a
     batch takes ``cost`` time units on its actor; ``wait`` returns the first to finish."""
 
     def __init__(self) -> None:
@@ -323,7 +348,7 @@ class _SimulatedActor:
 
 
 def test_ray_results_come_in_order_and_a_fast_actor_takes_more_work():
-    from spinscope.batch.engines import _in_order
+    from spinscope.batch.ray_engine import _in_order
 
     sim = _SimulatedRay()
     fast, slow = _SimulatedActor(sim, 1.0), _SimulatedActor(sim, 3.0)
@@ -339,7 +364,7 @@ def test_a_local_ray_head_starts_without_the_monitors_a_one_machine_run_does_not
     pytest.importorskip("ray", reason="needs the [ray] extra")
     from ray._private.parameter import RayParams
 
-    from spinscope.batch.engines import _lean_local_head
+    from spinscope.batch.ray_engine import _lean_local_head
 
     with _lean_local_head(enabled=True):
         lean = RayParams()

@@ -119,12 +119,14 @@ def crashing_workers(monkeypatch):
     return fixtures.CRASH
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_document_that_kills_its_worker_is_a_failure_and_the_run_goes_on(
-    tmp_path, crashing_workers
+    tmp_path, crashing_workers, workers
 ):
     # the run stopped at the same document on every rerun: "A batch worker process ended
     # unexpectedly"; now the documents of the batches in flight are tried again one at a time in
-    # a worker of their own, and the one that kills that worker too is recorded
+    # a worker of their own, and the one that kills that worker too is recorded. With one worker
+    # the analysis ran in the main process, and such a document ended the whole run.
     from spinscope.batch import run_batch
     from spinscope.settings import load_settings
     from spinscope.store import Store
@@ -133,17 +135,18 @@ def test_a_document_that_kills_its_worker_is_a_failure_and_the_run_goes_on(
     (docs / "a004.txt").write_text(article(4) + " " + crashing_workers, encoding="utf-8")
     store = tmp_path / "s.duckdb"
     settings = load_settings({"pipeline.analyzers": "framing"})
-    summary = run_batch([str(docs)], str(store), settings, workers=2, batch_size=2)
+    summary = run_batch([str(docs)], str(store), settings, workers=workers, batch_size=2)
     assert (summary.stored, summary.failed) == (8, 1)
     assert summary.failures_by_stage == {"analyse": 1}
     with Store(store, read_only=True) as s:
         ((item, reason),) = s.query("SELECT item, reason FROM failures")
     assert item.endswith("a004.txt") and "worker process died" in reason
-    again = run_batch([str(docs)], str(store), settings, workers=2, batch_size=2)
+    again = run_batch([str(docs)], str(store), settings, workers=workers, batch_size=2)
     assert (again.stored, again.duplicates, again.failed) == (0, 8, 1)  # retried, and recorded
 
 
-def test_workers_that_die_on_every_document_end_the_run_in_one_line(crashing_workers):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_that_die_on_every_document_end_the_run_in_one_line(crashing_workers, workers):
     # a worker that dies whatever it is given (no memory, a broken install) is not the
     # documents' fault: the run ends, bounded, instead of recording every document as a failure
     from spinscope.batch.engines import local_engine
@@ -151,5 +154,43 @@ def test_workers_that_die_on_every_document_end_the_run_in_one_line(crashing_wor
 
     batches = ([{"text": f"{article(k)} {crashing_workers}"}] for k in range(20))
     with pytest.raises(SpinscopeError, match="^A batch worker process ended unexpectedly"):
-        for _ in local_engine(batches, {}, workers=2):
+        for _ in local_engine(batches, {}, workers=workers):
             pass
+
+
+RAY_CRASHES = """
+import sys
+import worker_crash_fixtures as fixtures
+from spinscope.batch import ray_engine, run_batch
+from spinscope.errors import SpinscopeError
+from spinscope.settings import load_settings
+
+ray_engine._RayWorker = fixtures.RayWorker  # found by name in the actors (PYTHONPATH)
+settings = load_settings({"pipeline.analyzers": "framing"})
+summary = run_batch([sys.argv[1]], sys.argv[2], settings, engine="ray", workers=2, batch_size=2)
+print("SUMMARY", summary.stored, summary.failed, summary.examples)
+batches = ([{"text": f"text {k} {fixtures.CRASH}"}] for k in range(20))
+try:
+    list(ray_engine.ray_engine(batches, {}, workers=1))
+except SpinscopeError as exc:
+    print("ENDED", exc)
+"""
+
+
+@pytest.mark.slow
+def test_a_document_that_kills_its_ray_actor_is_a_failure_and_the_run_goes_on(tmp_path):
+    # the actor's death (RayActorError) ended the run; now, as in the local engine, its
+    # documents are analysed again alone in a fresh actor, and one that kills that too is
+    # recorded; actors that die on every document end the run in one line
+    pytest.importorskip("ray", reason="needs the [ray] extra")
+    from worker_crash_fixtures import CRASH
+
+    docs = corpus(tmp_path / "in", 9)
+    (docs / "a004.txt").write_text(article(4) + " " + CRASH, encoding="utf-8")
+    done = run_python(RAY_CRASHES, str(docs), str(tmp_path / "s.duckdb"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = {line.split(" ", 1)[0]: line for line in done.stdout.splitlines()}  # Ray logs too
+    summary, ended = lines["SUMMARY"], lines["ENDED"].removeprefix("ENDED ")
+    assert summary.startswith("SUMMARY 8 1 [") and "a004.txt" in summary, summary
+    assert "worker process died" in summary
+    assert ended.startswith("A Ray actor died on 3 documents in a row"), ended

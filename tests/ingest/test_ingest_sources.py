@@ -193,6 +193,53 @@ def test_a_feed_url(http_server, article_html):
     assert unreachable.error and "127.0.0.1:9" in unreachable.error
 
 
+def cyrillic_feed(codec: str, declared: str | None, *, bom: bytes = b"") -> bytes:
+    """An RSS feed of one inline article in Russian (or, for latin-1, French), in ``codec``,
+    its XML declaration naming ``declared`` (no encoding attribute if None)."""
+    words = "Правительство заявило, что план сэкономит деньги каждой семье. "
+    if codec == "latin-1":
+        words = "Le ministre a déclaré que ce plan était bon pour les familles. "
+    decl = f' encoding="{declared}"' if declared else ""
+    feed = (f'<?xml version="1.0"{decl}?><rss version="2.0"><channel><title>Новости</title>'
+            f"<item><title>План</title><description>{words * 8}</description></item>"
+            "</channel></rss>")  # fmt: skip
+    if codec == "latin-1":
+        feed = feed.replace("Новости", "Actualités").replace("План", "Été")
+    return bom + feed.encode(codec)
+
+
+@pytest.mark.parametrize("codec", ["windows-1251", "latin-1"])
+def test_a_feed_file_is_decoded_by_its_xml_declaration(tmp_path, codec):
+    path = tmp_path / "f.rss"
+    path.write_bytes(cyrillic_feed(codec, codec))
+    (got,) = items(path)
+    assert got.error is None
+    assert got.doc.title in ("План", "Été") and got.doc.meta["outlet"] in ("Новости", "Actualités")
+    assert got.doc.text.startswith(("Правительство заявило", "Le ministre a déclaré"))
+
+
+def test_a_feed_url_is_decoded_by_bom_then_http_charset_then_xml_declaration(http_server):
+    # the charset of the feed's Content-Type header was dropped: a windows-1251 feed without an
+    # XML declaration was read as windows-1252 ("Íîâîñòè" for "Новости")
+    rss, ru = "application/rss+xml", "windows-1251"
+    feeds = {
+        "/http": (f"{rss}; charset=windows-1251", cyrillic_feed("windows-1251", None)),
+        "/declared": (rss, cyrillic_feed("windows-1251", "windows-1251")),
+        "/text-xml": ("text/xml", cyrillic_feed("windows-1251", "windows-1251")),
+        # the header outranks the declaration, a byte order mark both
+        "/both": (f"{rss}; charset=utf-8", cyrillic_feed("utf-8", "windows-1251")),
+        "/bom": (f"{rss}; charset=windows-1251", cyrillic_feed("utf-8", None, bom=b"\xef\xbb\xbf")),
+        "/latin": (f"{rss}; charset=iso-8859-1", cyrillic_feed("latin-1", None)),
+        "/unknown": (f"{rss}; charset=no-such-codec", cyrillic_feed(ru, ru)),
+    }
+    for path, (ctype, body) in feeds.items():
+        http_server.routes[path] = (200, {"Content-Type": ctype}, body)
+        (got,) = items(http_server.url(path), allow_private=True)
+        assert got.error is None, (path, got.error)
+        assert got.doc.title in ("План", "Été"), (path, got.doc.title)
+        assert got.doc.meta["outlet"] in ("Новости", "Actualités"), path
+
+
 @pytest.mark.parametrize("media", ["application/x-rss+xml", "application/x-atom+xml"])
 def test_a_feed_url_served_with_an_older_x_feed_type_is_read(http_server, article_html, media):
     # Debian's /etc/mime.types (so Apache and Python's http.server there) serves .rss as

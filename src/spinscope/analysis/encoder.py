@@ -171,6 +171,14 @@ def _shared_arena(ort: Any) -> None:  # ort: the onnxruntime module (no stubs)
     _ARENA_REGISTERED = True
 
 
+def model_threads() -> int | None:
+    """The threads this process's models may use: ``SPINSCOPE_THREADS`` where set to a number
+    over 0 (batch and server workers set it to their share of the cores), else None: the
+    libraries' defaults (onnxruntime: every core; e5: ``story_e5._threads``). The one reader of
+    the variable."""
+    return int(os.environ.get("SPINSCOPE_THREADS", "") or 0) or None
+
+
 def session(path: str) -> Any:  # an onnxruntime.InferenceSession (onnxruntime has no stubs)
     """An onnxruntime session on ``path`` using the configured number of threads.
 
@@ -185,7 +193,7 @@ def session(path: str) -> Any:  # an onnxruntime.InferenceSession (onnxruntime h
 
     require_file(path, f"Model file {path} is missing; reinstall spinscope or retrain.")
     opts = ort.SessionOptions()
-    threads = int(os.environ.get("SPINSCOPE_THREADS", "0"))
+    threads = model_threads()
     if threads:
         opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1

@@ -123,6 +123,8 @@ class StoryE5:
 
 
 def _threads() -> int:
-    """Texts encoded at once: ``SPINSCOPE_THREADS`` where set (1 in a batch worker), else the
-    cores, at most 4."""
-    return int(os.environ.get("SPINSCOPE_THREADS", "0") or 0) or min(os.cpu_count() or 1, 4)
+    """Texts encoded at once: the models' threads where set (``encoder.model_threads``: 1 in
+    a batch worker), else the cores, at most 4."""
+    from spinscope.analysis.encoder import model_threads
+
+    return model_threads() or min(os.cpu_count() or 1, 4)

@@ -174,7 +174,15 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        as_get = {**scope, "method": "GET"}
+        try:
+            await self.app(as_get, receive, headers_only)
+        except Exception:
+            # a 500 is answered outside this middleware, from ``scope``: with the route that
+            # failed, so that a page's HEAD gets the page's error as its GET does
+            if "route" in as_get:
+                scope["route"] = as_get["route"]
+            raise
 
 
 def _valid_unicode(value: str, field: str) -> str:

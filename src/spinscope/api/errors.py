@@ -40,6 +40,8 @@ NOT_JSON = (
 )
 # (request, status, message, headers) -> the HTML error page
 PageError = Callable[[Request, int, str, dict[str, str] | None], Response]
+# the first path segments under which nothing is a page, routed or not: the API and its files
+NOT_PAGES = ("/api", "/static")
 # the policy for anything that is not a page (JSON, scripts, images): nothing may load or frame it
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 
@@ -63,8 +65,14 @@ def install_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
         request: Request, status: int, message: str, headers: dict[str, str] | None = None
     ) -> Response:
         if page_error is not None and is_page(request):
-            return page_error(request, status, message, headers)
-        return error_response(status, message, headers)
+            response = page_error(request, status, message, headers)
+        else:
+            response = error_response(status, message, headers)
+        if request.method == "HEAD":
+            # only a 500 is answered as HEAD (Starlette's outermost middleware, past
+            # ``app.HeadAsGet``): the GET's headers, Content-Length included, and no body
+            response.body = b""
+        return response
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
@@ -95,8 +103,13 @@ def install_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
 
 
 def is_page(request: Request) -> bool:
-    """Whether the request was routed to a page: a route declared to answer HTML."""
-    return getattr(request.scope.get("route"), "response_class", None) is HTMLResponse
+    """Whether the request was routed to a page: a route declared to answer HTML, or no route
+    at all outside /api and /static (an address mistyped in a browser's address bar)."""
+    route = request.scope.get("route")
+    if route is None:  # FastAPI names API routes only: a mount (/static) has none either
+        top = "/" + request.url.path.split("/")[1]
+        return top not in NOT_PAGES
+    return getattr(route, "response_class", None) is HTMLResponse
 
 
 def allow_head(headers: dict[str, str] | None) -> dict[str, str] | None:

@@ -7,7 +7,9 @@ With a story encoder (``story``: its name, decided and prepared by the main proc
 for a document that encoder leaves alone).
 A local worker process that dies (a crash in a model library, the out-of-memory killer) takes the
 batches in flight with it: their documents are analysed again one at a time in a worker of their
-own, and one that kills that worker too is an error outcome (``WORKER_DIED``).
+own, and one that kills that worker too is an error outcome (``WORKER_DIED``). One worker
+(``--workers 1``) is a process too, for the same reason: in the main process such a document
+ended the run.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from spinscope.errors import SpinscopeError
@@ -110,10 +111,13 @@ def story_encoder(name: str | None) -> Any:
     return load(name), readable_for(name)
 
 
-def _init_worker(settings: dict, threads: int, story: str | None = None) -> None:
+def _init_worker(settings: dict, threads: int | None, story: str | None = None) -> None:
+    """Load this worker's pipeline; ``threads``: the cores its models use (None: the libraries'
+    defaults, as in the main process, for a worker that runs alone)."""
     global _PIPELINE, _STORY
-    os.environ["SPINSCOPE_THREADS"] = str(threads)
-    os.environ["OMP_NUM_THREADS"] = str(threads)
+    if threads is not None:
+        os.environ["SPINSCOPE_THREADS"] = str(threads)
+        os.environ["OMP_NUM_THREADS"] = str(threads)
     _no_process_locks()
     from spinscope.analysis.pipeline import Pipeline
 
@@ -121,13 +125,31 @@ def _init_worker(settings: dict, threads: int, story: str | None = None) -> None
     _STORY = story_encoder(story)
 
 
-def _init_pool_worker(settings: dict, threads: int, story: str | None = None) -> None:
+def _init_pool_worker(settings: dict, threads: int | None, story: str | None = None) -> None:
     """A local worker leaves Ctrl-C to the main process, which stops the pool: a worker that
     died of it first turned the interruption into a "worker ended unexpectedly" error."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     _init_worker(settings, threads, story)
+
+
+def _exit_with_parent(poll_s: float = 1.0) -> None:
+    """End this worker within ``poll_s`` of the run's process: killed (kill -9, the OOM killer),
+    it left its workers waiting for batches for ever, each holding its models' memory and the
+    output pipes of whoever started the run (a worker holds both ends of its queue: no EOF)."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="spinscope-parent-watch", daemon=True).start()
 
 
 def _work(docs: list[dict]) -> list[Outcome]:
@@ -135,11 +157,18 @@ def _work(docs: list[dict]) -> list[Outcome]:
 
 
 def local_engine(
-    batches: Iterable[list[dict]], settings: dict, *, workers: int = 1, story: str | None = None
+    batches: Iterable[list[dict]],
+    settings: dict,
+    *,
+    workers: int = 1,
+    story: str | None = None,
+    in_process: bool = False,
 ) -> Generator[list[Outcome], None, None]:
-    """In this process (``workers=1``) or in worker processes, results in input order (with
-    story vectors of the encoder named ``story``)."""
-    if workers <= 1:
+    """In ``workers`` worker processes (one at least), results in input order (with story
+    vectors of the encoder named ``story``). ``in_process``: in this process instead, for a
+    pipeline patched in here (a test's stand-in); a document that crashes the interpreter then
+    ends the run."""
+    if in_process:
         from spinscope.analysis.pipeline import Pipeline
 
         pipeline, encoder = Pipeline.for_settings(settings), story_encoder(story)
@@ -203,7 +232,8 @@ class _Pool:
 
     def __init__(self, workers: int, settings: dict, story: str | None = None) -> None:
         self.workers, self.settings, self.story = workers, settings, story
-        self.threads = max(1, (os.cpu_count() or workers) // workers)
+        # a worker alone keeps the libraries' defaults, as the main process had them
+        self.threads = max(1, (os.cpu_count() or workers) // workers) if workers > 1 else None
         self.main: Any = self._executor(workers)
         self.solo: Any = None  # the worker of ``alone``, kept while batches are analysed again
         self.died_in_a_row = 0
@@ -279,105 +309,3 @@ class _RayWorker:
 
     def __call__(self, docs: list[dict]) -> list[Outcome]:
         return _work(docs)
-
-
-@contextmanager
-def _lean_local_head(enabled: bool) -> Iterator[None]:
-    """While ``ray.init`` starts a local head: without the autoscaler monitor and the log
-    monitor, which a one-machine run does not use (no autoscaling; logs are not sent to the
-    driver). Together they held about 160 MB. Ray's ``init`` has no switch for them, so this sets
-    the defaults of its (private) node parameters; where those are not as expected, Ray starts
-    as usual."""
-    try:
-        from ray._private.parameter import RayParams
-    except ImportError:  # pragma: no cover -- another Ray layout: start it as it is
-        enabled = False
-    if not enabled:
-        yield
-        return
-    original = RayParams.__init__
-
-    def lean(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        if getattr(self, "no_monitor", True) is False:
-            self.no_monitor = True
-        if getattr(self, "include_log_monitor", False) is None:
-            self.include_log_monitor = False
-
-    RayParams.__init__ = lean  # type: ignore[method-assign]  # the patch is the point: see docstring
-    try:
-        yield
-    finally:
-        RayParams.__init__ = original  # type: ignore[method-assign]  # undo the patch above
-
-
-def ray_engine(
-    batches: Iterable[list[dict]],
-    settings: dict,
-    *,
-    workers: int = 1,
-    address: str | None = None,
-    window: int = 8,
-    depth: int = 2,
-    story: str | None = None,
-) -> Generator[list[Outcome], None, None]:
-    """Ray actors (``workers`` of them, one CPU each), results in input order; at most
-    ``window`` batches per actor are in flight, so a corpus streams; ``story``: as for
-    ``local_engine``.
-
-    Each actor has at most ``depth`` batches at a time (one running, one waiting), and gets a new
-    one as soon as one finishes; finished results wait in a buffer until those before them are
-    done. (Handing out all batches up front, or ``ray.util.ActorPool``, which gives an actor new
-    work only once its result has been taken in order, left one actor idle while the other
-    worked through its queue: Ray ran 12% behind the local engine.)"""
-    import ray
-
-    started = False
-    if not ray.is_initialized():
-        with _lean_local_head(enabled=address is None):
-            ray.init(
-                address=address,
-                num_cpus=None if address else workers,
-                include_dashboard=False,
-                log_to_driver=False,
-                configure_logging=False,
-            )
-        started = True
-    try:
-        actor = ray.remote(num_cpus=1)(_RayWorker)
-        actors = [actor.remote(settings, 1, story) for _ in range(max(1, workers))]
-        yield from _in_order(ray, actors, batches, depth, limit=window * len(actors))
-    finally:
-        if started:
-            ray.shutdown()
-
-
-def _in_order(ray, actors: list, batches: Iterable, depth: int, limit: int) -> Iterator:
-    """Results of ``actors[k].__call__`` over ``batches``, in input order (see ``ray_engine``);
-    at most ``limit`` batches are running or buffered at once."""
-    todo = iter(enumerate(batches))
-    running: dict = {}  # result ref -> (batch index, actor index)
-    load = [0] * len(actors)
-    done: dict[int, Any] = {}
-    next_out, exhausted = 0, False
-    while True:
-        while not exhausted and len(running) + len(done) < limit:
-            k = min(range(len(actors)), key=load.__getitem__)
-            if load[k] >= depth:
-                break
-            item = next(todo, None)
-            if item is None:
-                exhausted = True
-                break
-            running[actors[k].__call__.remote(item[1])] = (item[0], k)
-            load[k] += 1
-        if not running:
-            return
-        ready, _ = ray.wait(list(running), num_returns=1)
-        for ref in ready:
-            i, k = running.pop(ref)
-            load[k] -= 1
-            done[i] = ray.get(ref)
-        while next_out in done:
-            yield done.pop(next_out)
-            next_out += 1

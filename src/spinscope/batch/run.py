@@ -70,8 +70,10 @@ def run_batch(
     address: str | None = None,
     command: str = "",
     progress: Progress | None = None,
+    in_process: bool = False,
 ) -> Summary:
-    """Analyse every new document of ``inputs`` into the store at ``store_path``.
+    """Analyse every new document of ``inputs`` into the store at ``store_path``;
+    ``in_process``: the local engine's analysis in this process (``local_engine``).
 
     Raises:
         ConfigError: No inputs, an input path that does not exist, an unknown engine, a bad
@@ -92,7 +94,8 @@ def run_batch(
         story = _story_encoder(store, settings)
         store.start_run(summary.run_id, command)
         feed = _Feeder(store, read(sources, options), batch_size, summary)
-        outcomes = _outcomes(engine, feed.batches(), settings, workers, address, story)
+        args = {"in_process": in_process} if engine == "local" else {"address": address}
+        outcomes = _outcomes(engine, feed.batches(), settings, workers=workers, story=story, **args)
         # closing(): on an error (a full disk, Ctrl-C) the engine's generator is closed at once,
         # so its worker pool is shut down and its locks released before the process exits
         with closing(outcomes):
@@ -198,15 +201,16 @@ def _story_encoder(store: Store, settings: dict[str, Any]) -> str:
     return name
 
 
-def _outcomes(engine: str, batches, settings: dict[str, Any], workers: int, address, story):
-    """The engine's stream of analysed batches (its module imported only when used)."""
+def _outcomes(engine: str, batches, settings: dict[str, Any], **args: Any):
+    """The engine's stream of analysed batches, ``args`` its keyword arguments (its module
+    imported only when used)."""
     if engine == "local":
         from spinscope.batch.engines import local_engine
 
-        return local_engine(batches, settings, workers=workers, story=story)
-    from spinscope.batch.engines import ray_engine
+        return local_engine(batches, settings, **args)
+    from spinscope.batch.ray_engine import ray_engine
 
-    return ray_engine(batches, settings, workers=workers, address=address, story=story)
+    return ray_engine(batches, settings, **args)
 
 
 def _finish(store: Store, summary: Summary, started: float, *, finished: bool = True) -> None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import IngestError
-from spinscope.ingest._decode import one_line
+from spinscope.ingest._decode import bom_codec, known_codec, one_line
 from spinscope.ingest.files import check_file, read_capped
 from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
@@ -31,13 +31,14 @@ def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]
 
     from spinscope.ingest.url import fetch_feed
 
-    base: dict[str, str] = {}  # relative entry links resolve against the final feed URL
+    headers: dict[str, str] = {}
     if url:
-        data, final = fetch_feed(source, **options.fetch_args())
-        base = {"content-location": final}
+        data, charset, final = fetch_feed(source, **options.fetch_args())
+        # relative entry links resolve against the final feed URL
+        headers = {"content-location": final, **_charset_header(data, charset)}
     else:
         data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
-    parsed = feedparser.parse(data, response_headers=base)
+    parsed = feedparser.parse(data, response_headers=headers)
     if not parsed.entries:
         reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
         raise IngestError(
@@ -51,6 +52,17 @@ def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]
         except Exception as err:  # noqa: BLE001 -- one entry must never stop the feed
             where = f"{source}, entry {k}"
             yield Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
+
+
+def _charset_header(data: bytes, charset: str | None) -> dict[str, str]:
+    """The Content-Type that makes feedparser decode by the HTTP charset: a byte order mark
+    outranks it, and it outranks the XML declaration, which feedparser reads itself (as it reads
+    the mark). Not the server's own type: feedparser takes a text/xml without a charset to be
+    US-ASCII (RFC 3023), where the declaration should decide. An unknown charset is ignored."""
+    codec = known_codec(charset)
+    if codec is None or bom_codec(data):
+        return {}
+    return {"content-type": f"application/xml; charset={codec}"}
 
 
 def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOptions) -> Item:

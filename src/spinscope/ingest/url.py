@@ -383,17 +383,18 @@ def fetch_feed(
     max_bytes: int = 5_000_000,
     max_redirects: int = 5,
     allow_private: bool = False,
-) -> tuple[bytes, str]:
-    """Download an RSS/Atom feed: its bytes and final URL, with ``fetch_url``'s safeguards.
+) -> tuple[bytes, str | None, str]:
+    """Download an RSS/Atom feed: its bytes, the charset of its Content-Type header (or None)
+    and its final URL, with ``fetch_url``'s safeguards.
 
     Raises:
         IngestError: As ``fetch_url``; also when the content type is not a feed's (XML).
     """
-    body, _, _, final = _get(
+    body, _, charset, final = _get(
         url, timeout_s=timeout_s, max_bytes=max_bytes, max_redirects=max_redirects,
         allow_private=allow_private, types={**FEED_TYPES, **TEXT_TYPES},
     )  # fmt: skip
-    return body, final
+    return body, charset, final
 
 
 def _get(
