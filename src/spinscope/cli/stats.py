@@ -17,6 +17,11 @@ def print_trends(data: dict) -> None:
         f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
         f"{plural(data['findings'], 'finding')} ({data['taxonomy']}), by {data['by']}"
     )
+    if data.get("documents_not_tagged"):
+        title += (
+            f"; {plural(data['documents_not_tagged'], 'document')} never tagged for techniques "
+            "left out"
+        )
     rows = data["rows"]
     if not rows:  # a table of one empty column wrapped its title into ten-character lines
         why = (
