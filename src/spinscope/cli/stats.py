@@ -42,6 +42,18 @@ def print_trends(data: dict) -> None:
     Console().print(Inert(table))  # no terminal commands from outlet names either
 
 
+def print_trends_csv(data: dict) -> None:
+    """The trends rows as CSV, a header of their keys first; a missing outlet or rate is an
+    empty cell (null in --json)."""
+    from spinscope.store.csv_cells import csv_line
+
+    rows = data["rows"]
+    keys = list(rows[0]) if rows else [data["by"]]
+    print(csv_line(keys))
+    for row in rows:
+        print(csv_line([row.get(k) for k in keys]))
+
+
 def story_stats(args) -> int:
     from spinscope.cli.main import print_json
     from spinscope.cli.stories import print_story_table
