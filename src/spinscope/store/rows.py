@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +20,11 @@ _WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}{_CJK_PUNCT}]+")
 
 # a date with no digit before or after it (12345-01-01 is no date, not 2345-01-01)
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+# A date more than this many days after the run is taken for a mistake (9999-12-31, a year typed
+# wrong) and stored as no date, as a date that cannot be read is; the given value stays in meta
+FUTURE_DAYS = 3
 
 
 def now() -> datetime:
@@ -67,6 +72,8 @@ def document_row(doc: Document) -> dict[str, Any]:
     if not outlet and url:
         outlet = urlsplit(str(url)).hostname
     published = parse_date(meta.get("date") or meta.get("published"))
+    if published and published > (now() + timedelta(days=FUTURE_DAYS)).date():
+        published = None
     return {
         "doc_id": doc.id,
         "title": doc.title,
