@@ -6,7 +6,7 @@ import sys
 
 from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line, is_jsonl
 from spinscope.cli.output import batch_progress, check_outputs, inert, progress, write
-from spinscope.cli.stats import print_trends, print_trends_csv, story_stats, write_stats_charts
+from spinscope.cli.stats import print_trends, story_stats, write_stats_charts
 from spinscope.errors import ConfigError
 from spinscope.model.jsonable import dumps
 from spinscope.model.wording import plural
@@ -200,6 +200,7 @@ def _open_store_only(path: str) -> int:
 
 def cmd_stats(args, settings_of) -> int:
     from spinscope.cli.main import print_json
+    from spinscope.cli.stats import print_trends_csv
     from spinscope.store import Store
     from spinscope.store.stats import trends
 
