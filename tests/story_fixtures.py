@@ -66,7 +66,8 @@ def result(text: str, title: str, outlet: str | None, day: str | None, lang: str
     if frame:
         labels.append(ArticleLabel("frame", frame, 0.7, [Evidence(0, 5, text[:5], 1.0)]))
     doc = Document(text, title, meta, Language(lang, 0.99))
-    return AnalysisResult(doc, findings, claims, labels)
+    ran = [{"analyzer": name} for name in ("techniques", "claims", "framing")]  # as batch records
+    return AnalysisResult(doc, findings, claims, labels, models=ran)
 
 
 DAM_EN = ("The dam on the river collapsed overnight and 40 villages were flooded, officials "

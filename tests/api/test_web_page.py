@@ -30,6 +30,10 @@ SPANS = [
 ]
 
 
+# what a batch run records of the analysers that ran: stats count only documents they ran on
+RAN = [{"analyzer": "techniques"}, {"analyzer": "framing"}]
+
+
 class FixedPipeline:
     """Finds the SPANS in every text that contains them."""
 
@@ -48,7 +52,7 @@ class FixedPipeline:
                             start, end, quoted, label, "semeval2023", cat, conf, why, "techniques"
                         )
                     )
-            out.append(AnalysisResult(doc=doc, findings=found))
+            out.append(AnalysisResult(doc=doc, findings=found, models=RAN))
         return out
 
 
@@ -304,7 +308,7 @@ def test_the_corpus_page_names_techniques_readably(make_client, tmp_path):
         s = doc.text.index("traitors")
         found = [Finding(s, s + 8, "traitors", label, taxonomy, "", 0.9, "", "techniques")
                  for label in labels]  # fmt: skip
-        return AnalysisResult(doc=doc, findings=found)
+        return AnalysisResult(doc=doc, findings=found, models=RAN)
 
     path = tmp_path / "c.duckdb"
     with Store(path) as store:
@@ -376,7 +380,8 @@ def test_an_outlet_or_narrative_with_line_breaks_or_spaces_can_be_chosen(make_cl
     with Store(path) as store:
         store.write([
             AnalysisResult(from_text(f"Title {k}\n\n{TEXT}", meta={"outlet": outlet}), [],
-                           labels=[ArticleLabel("narrative", f"URW:\n  {k}", 0.9, [])])
+                           labels=[ArticleLabel("narrative", f"URW:\n  {k}", 0.9, [])],
+                           models=RAN)
             for k, outlet in enumerate(outlets)
         ])  # fmt: skip
     client = make_client(store_path=path)
@@ -398,7 +403,9 @@ def test_the_corpus_trend_tables_say_how_many_rows_they_leave_out(make_client, t
     path = tmp_path / "c.duckdb"
     with Store(path) as store:
         store.write([
-            AnalysisResult(from_text(f"Title {k}\n\n{TEXT}", meta={"outlet": f"Outlet {k}"}), [])
+            AnalysisResult(
+                from_text(f"Title {k}\n\n{TEXT}", meta={"outlet": f"Outlet {k}"}), [], models=RAN
+            )
             for k in range(20)
         ])  # fmt: skip
     page = make_client(store_path=path).get("/corpus").text

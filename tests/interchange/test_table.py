@@ -38,7 +38,8 @@ def test_cli_choices_come_from_the_table():
 
 def test_export_help_names_every_format_with_what_it_holds():
     text = formats_help()
-    assert text.startswith("parquet/csv: one row per finding with its document's fields; jsonl: ")
+    assert text.startswith("parquet/csv: one row per finding with its document's fields, and ")
+    assert "NAME.documents.EXT with one row per document, its words" in text
     for name in interchange.NAMES:
         assert f"{name}: {interchange.FORMATS[name].holds};" in text
     named = [n for part in text.split("; ") for n in part.split(": ")[0].split("/")]

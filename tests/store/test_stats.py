@@ -15,7 +15,10 @@ from spinscope.store import Store
 from spinscope.store.stats import trends
 
 
-def result(n_words: int, outlet: str, date: str, techniques: list[str], narrative=None):
+def result(
+    n_words: int, outlet: str, date: str, techniques: list[str], narrative=None,
+    ran=("techniques", "framing"),
+):  # fmt: skip
     text = " ".join(f"w{k}" for k in range(n_words))
     findings = [
         Finding(0, 2, "w0", t, "semeval2023", "c", 0.9, "e", "techniques") for t in techniques
@@ -26,7 +29,8 @@ def result(n_words: int, outlet: str, date: str, techniques: list[str], narrativ
         else []
     )
     doc = Document(text, meta={"outlet": outlet, "date": date})
-    return AnalysisResult(doc=doc, findings=findings, labels=labels)
+    models = [{"analyzer": name} for name in ran]  # what a batch run records: what ran
+    return AnalysisResult(doc=doc, findings=findings, labels=labels, models=models)
 
 
 @pytest.fixture
@@ -374,3 +378,27 @@ def test_long_outlet_and_technique_names_are_not_cut_in_the_table(tmp_path, caps
         assert "…" not in out
         cells = "".join(line.split("│")[1].strip() for line in out.splitlines() if "│" in line)
         assert (outlet if by == "outlet" else "Appeal_to_Fear-Prejudice") in cells
+
+
+def test_documents_an_analyser_never_ran_on_are_left_out_of_its_rates_and_shares(tmp_path):
+    # a document batched without framing counted as narrative "(none)", and one never tagged
+    # for techniques added its words to every rate per 1,000 words
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([
+            result(400, "Daily", "2024-01-10", ["Doubt"], "URW: A"),
+            result(600, "Daily", "2024-01-11", [], None),
+            result(3000, "Daily", "2024-01-12", [], None, ran=("claims",)),
+            result(5000, "Herald", "2024-01-13", [], None, ran=("framing",)),
+        ])  # fmt: skip
+    with Store(path, read_only=True) as s:
+        head = trends(s, "outlet")
+        assert (head["documents"], head["words"], head["findings"]) == (2, 1000, 1)
+        assert head["documents_not_tagged"] == 2
+        assert [r["outlet"] for r in head["rows"]] == ["Daily"]
+        assert head["rows"][0]["findings_per_1000_words"] == 1.0
+        tech = trends(s, "technique")["rows"]
+        assert tech[0]["findings_per_1000_words"] == 1.0 and tech[0]["share_of_documents"] == 0.5
+        narr = {r["narrative"]: r for r in trends(s, "narrative")["rows"]}
+        assert narr["URW: A"]["share_of_documents"] == round(1 / 3, 4)
+        assert narr["(none)"]["documents"] == 2  # the Daily's second and the Herald's

@@ -15,6 +15,8 @@ from spinscope.store.stats import trends
 
 from .test_stats import result
 
+TAGGED = [{"analyzer": "techniques"}]  # the techniques tagger ran on it (and found nothing)
+
 
 @pytest.fixture
 def gappy(tmp_path):
@@ -59,7 +61,8 @@ def test_a_group_without_words_has_no_rate(tmp_path, capsys):
     # a measured zero where nothing could be measured
     path = tmp_path / "s.duckdb"
     with Store(path) as s:
-        s.write([AnalysisResult(Document("", meta={"outlet": "Z", "date": "2024-01-01"}), [])])
+        empty = Document("", meta={"outlet": "Z", "date": "2024-01-01"})
+        s.write([AnalysisResult(empty, [], models=TAGGED)])
     with Store(path, read_only=True) as s:
         (row,) = trends(s, "outlet")["rows"]
     assert row["words"] == 0 and row["findings_per_1000_words"] is None
@@ -98,7 +101,8 @@ def test_the_corpus_page_shows_no_rate_as_n_a(tmp_path):
 
     path = tmp_path / "s.duckdb"
     with Store(path) as s:
-        s.write([AnalysisResult(Document("", meta={"outlet": "Z", "date": "2024-01-01"}), [])])
+        empty = Document("", meta={"outlet": "Z", "date": "2024-01-01"})
+        s.write([AnalysisResult(empty, [], models=TAGGED)])
     with TestClient(create_app(load_settings(), path, pipeline=object())) as client:
         page = client.get("/corpus").text
     trends_part = page[page.index("<h3>By outlet") :]

@@ -292,3 +292,20 @@ def test_evidence_weight_joins_a_story_that_shares_the_names():
     assert len(set(cluster(v, days, threshold=0.5, keys=keys, evidence_weight=0.3))) == 1
     other = [*keys[:2], frozenset({"bakhm"})]
     assert len(set(cluster(v, days, threshold=0.5, keys=other, evidence_weight=0.3))) == 2
+
+
+def test_a_story_column_counts_only_the_words_of_documents_tagged_for_techniques():
+    # a document batched without the technique tagger added its words to the column's rate
+    from dataclasses import replace
+
+    from spinscope.store.story_view import _column
+
+    text = "The dam broke. A terrible disaster for everyone."
+    tagged = result(text, "Dam", "Wire", "2024-03-01", authored="terrible disaster")
+    untagged = replace(result("The dam broke today, officials said.", "Dam 2", "Wire", None),
+                       models=[{"analyzer": "claims"}])  # fmt: skip
+    docs = [({"id": "a", "words": 8, "language": "en"}, tagged),
+            ({"id": "b", "words": 6, "language": "en"}, untagged)]  # fmt: skip
+    column = _column("Wire", docs)
+    assert column["words"] == 8
+    assert column["techniques_per_1000_words"] == {"Loaded_Language": 125.0}

@@ -12,6 +12,7 @@ from spinscope.model.definitions import display_name
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
 from spinscope.store import Store
 from spinscope.store.schema import MACHINE_FINDINGS
+from spinscope.store.stats import UNKNOWN_OUTLET
 
 # what a technique's name says when the other taxonomy has a technique of that name
 TAXONOMY_TAGS = {PTC2020: "SemEval-2020", SEMEVAL2023: "SemEval-2023"}
@@ -47,7 +48,9 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
         where.append("(contains(lower(d.title), lower(?)) OR contains(lower(d.text), lower(?)))")
         params += [filters["q"], filters["q"]]
     for name, condition in CONDITIONS.items():
-        if filters.get(name):
+        if name == "outlet" and filters.get(name) == UNKNOWN_OUTLET:
+            where.append("d.outlet IS NULL")  # the option for documents without an outlet
+        elif filters.get(name):
             where.append(condition)
             params.append(filters[name])
     sql = f"""
@@ -62,14 +65,16 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def choices(store: Store) -> dict[str, list[Any]]:
-    """The values the filters offer: outlets, languages, techniques (``technique_options``) and
-    narratives present in the store."""
+    """The values the filters offer: outlets (``UNKNOWN_OUTLET`` last, where documents have
+    none), languages, techniques (``technique_options``) and narratives present in the store."""
 
     def column(sql: str) -> list[str]:
         return [str(r[0]) for r in store.query(sql) if r[0] is not None]
 
+    unknown = store.query("SELECT count(*) FROM documents WHERE outlet IS NULL")[0][0]
     return {
-        "outlets": column("SELECT DISTINCT outlet FROM documents ORDER BY 1"),
+        "outlets": column("SELECT DISTINCT outlet FROM documents ORDER BY 1")
+        + ([UNKNOWN_OUTLET] if unknown else []),
         "languages": column("SELECT DISTINCT language FROM documents ORDER BY 1"),
         "techniques": technique_options(
             store.query(

@@ -254,16 +254,27 @@ def _open_store_only(path: str) -> int:
 
 def cmd_stats(args, settings_of) -> int:
     from spinscope.cli.main import print_json
+    from spinscope.cli.stats import print_trends_csv
     from spinscope.store import Store
     from spinscope.store.stats import trends
 
+    if args.charts == "-":  # `--charts -` made a folder named "-"
+        raise ConfigError(
+            "Cannot write the charts to -: charts are PNG files and an HTML page in a folder, "
+            "not standard output; give a folder name, e.g. --charts charts."
+        )
     if args.by == "story":
+        if args.csv:
+            raise ConfigError("--csv is for --by outlet, month, technique or narrative; "
+                              "use --json for --by story.")  # fmt: skip
         return story_stats(args)
     with Store(args.store, read_only=True) as store:
         data = trends(store, args.by, args.taxonomy)
         written = write_stats_charts(store, args) if args.charts else []
     if args.json:
         print_json(data)
+    elif args.csv:
+        print_trends_csv(data)
     else:
         print_trends(data)
     for path in written:

@@ -21,12 +21,15 @@ UNITS = {"parquet": "row", "csv": "row", "failures": "failure record", "stories-
 
 def export_command(args) -> int:
     from spinscope.store import Store
-    from spinscope.store.exports import export
+    from spinscope.store.exports import documents_path, export
 
     with Store(args.store, read_only=True) as store:
         n = export(store, args.format, args.out, taxonomy=args.taxonomy)
+        documents = store.query("SELECT count(*) FROM documents")[0][0]
     counted = plural(n, UNITS.get(args.format, "document"))
     line = f"spinscope: exported {counted} as {args.format} to {args.out}"
+    if args.format in ("csv", "parquet"):  # the denominators: say where they are
+        line += f", and {plural(documents, 'document')} to {documents_path(Path(args.out))}"
     if args.format == "label-studio":  # the project needs it: say where it is
         from spinscope.interchange.label_studio import config_path
 

@@ -202,7 +202,12 @@ def _add_stats_parser(sub) -> None:
         "--taxonomy", choices=TAXONOMIES, default="semeval2023",
         help="which technique taxonomy to count",
     )  # fmt: skip
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    printed = p.add_mutually_exclusive_group()
+    printed.add_argument("--json", action="store_true", help="print one JSON object")
+    printed.add_argument(
+        "--csv", action="store_true",
+        help="print the rows as CSV (text cells quoted, formula starts guarded with ')",
+    )  # fmt: skip
     p.add_argument("--charts", metavar="DIR",
                    help="write PNG charts and an HTML page here (the [corpus] extra)")  # fmt: skip
 

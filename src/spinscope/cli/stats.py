@@ -17,6 +17,11 @@ def print_trends(data: dict) -> None:
         f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
         f"{plural(data['findings'], 'finding')} ({data['taxonomy']}), by {data['by']}"
     )
+    if data.get("documents_not_tagged"):
+        title += (
+            f"; {plural(data['documents_not_tagged'], 'document')} never tagged for techniques "
+            "left out"
+        )
     rows = data["rows"]
     if not rows:  # a table of one empty column wrapped its title into ten-character lines
         why = (
@@ -35,6 +40,18 @@ def print_trends(data: dict) -> None:
     for row in rows:  # Text: no markup from labels
         table.add_row(*(Text(shown(k, v)) for k, v in row.items()))
     Console().print(Inert(table))  # no terminal commands from outlet names either
+
+
+def print_trends_csv(data: dict) -> None:
+    """The trends rows as CSV, a header of their keys first; a missing outlet or rate is an
+    empty cell (null in --json)."""
+    from spinscope.store.csv_cells import csv_line
+
+    rows = data["rows"]
+    keys = list(rows[0]) if rows else [data["by"]]
+    print(csv_line(keys))
+    for row in rows:
+        print(csv_line([row.get(k) for k in keys]))
 
 
 def story_stats(args) -> int:

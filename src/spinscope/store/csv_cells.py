@@ -1,5 +1,6 @@
 """CSV cells that a spreadsheet will not run: the one guard every CSV the store writes goes
-through (``exports.copy_to``: the ``csv`` and ``failures`` exports).
+through (``exports.copy_to``: the ``csv`` and ``failures`` exports, in SQL; ``csv_line``: the
+rows `spinscope stats --csv` prints, in Python, by the same rules).
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read as a
 formula by Excel, LibreOffice and Google Sheets (``=HYPERLINK(...)`` in an article's title would
@@ -54,3 +55,18 @@ def quote_strings(con: Any, select: str) -> str:
     separator that is, and the second half read as a formula); numbers stay bare, NULL empty."""
     names = [name for name, text in _columns(con, select) if text]
     return f"FORCE_QUOTE ({', '.join(names)})" if names else ""
+
+
+def csv_line(values: list[Any]) -> str:
+    """One CSV line as ``copy_to`` writes it: a string cell guarded (a ``'`` in front of a
+    formula start) and in double quotes, a number bare, None an empty cell."""
+    cells = []
+    for value in values:
+        if value is None:
+            cells.append("")
+        elif isinstance(value, str):
+            text = "'" + value if value.startswith(FORMULA_STARTS) else value
+            cells.append('"' + text.replace('"', '""') + '"')
+        else:
+            cells.append(str(value))
+    return ",".join(cells)

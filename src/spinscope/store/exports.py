@@ -25,6 +25,7 @@ from spinscope.store.annotations import annotated_ids
 from spinscope.store.csv_cells import guarded_select, quote_strings
 from spinscope.store.db import Store
 from spinscope.store.formats import EXPORT_FORMATS
+from spinscope.store.stats import NARRATIVE_ANALYZERS, TECHNIQUE_ANALYZERS, ran_on
 
 FORMATS = EXPORT_FORMATS
 
@@ -34,6 +35,20 @@ SELECT d.doc_id, d.title, d.url, d.outlet, d.published, d.source, d.language, f.
        f.speaker
 FROM findings f JOIN documents d USING (doc_id)
 ORDER BY d.doc_id, f.taxonomy, f.start, f."end", f.label"""
+
+# The denominators beside the findings: every document (with findings or not), its words, and
+# whether the technique tagger and the framing analyser ran on it (rates count only those)
+DOCUMENT_ROWS = f"""
+SELECT d.doc_id, d.title, d.url, d.outlet, d.published, d.source, d.language, d.words,
+       {ran_on(TECHNIQUE_ANALYZERS)} AS techniques_ran,
+       {ran_on(NARRATIVE_ANALYZERS)} AS framing_ran
+FROM documents d ORDER BY d.doc_id"""
+
+
+def documents_path(out: Path) -> Path:
+    """Where a csv or parquet export ``out`` puts its documents table (``findings.csv``:
+    ``findings.documents.csv``)."""
+    return out.with_name(f"{out.stem}.documents{out.suffix}")
 
 
 def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2023") -> int:
@@ -103,6 +118,7 @@ def _refuse_missing_folder(fmt: str, out: Path) -> None:
 
 def _export(store: Store, fmt: str, out: Path, taxonomy: str) -> int:
     if fmt in ("parquet", "csv"):
+        copy_to(store, DOCUMENT_ROWS, documents_path(out), fmt)
         return copy_to(store, FINDING_ROWS, out, fmt)
     if fmt == "failures":
         return copy_to(store, "SELECT * FROM failures ORDER BY failed_at, item", out, "csv")

@@ -4,7 +4,10 @@
 
 from spinscope.interchange import FORMATS
 
-_TABLE = "one row per finding with its document's fields"
+_TABLE = (
+    "one row per finding with its document's fields, and beside it NAME.documents.EXT with one "
+    "row per document, its words and the analysers that ran (the rates' denominators)"
+)
 # name -> what an export in that format holds, in --help order
 HOLDS: dict[str, str] = {
     "parquet": _TABLE,

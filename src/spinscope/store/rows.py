@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from spinscope.model.document import Document
 
+# Chinese and Japanese write no spaces between words: each ideograph or kana counts as a word
+# (CJK ideographs with extension A and the compatibility block, hiragana, katakana, halfwidth
+# katakana, and the supplementary ideograph planes); their punctuation (CJK symbols, fullwidth
+# forms) separates words, as white space does
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff"
+_CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}{_CJK_PUNCT}]+")
+
 # a date with no digit before or after it (12345-01-01 is no date, not 2345-01-01)
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+# A date more than this many days after the run is taken for a mistake (9999-12-31, a year typed
+# wrong) and stored as no date, as a date that cannot be read is; the given value stays in meta
+FUTURE_DAYS = 3
 
 
 def now() -> datetime:
@@ -44,6 +57,13 @@ def _rfc2822_date(value: str) -> date | None:
         return None
 
 
+def word_count(text: str) -> int:
+    """The words a rate per 1,000 words is over: runs of characters between white space, as
+    ``str.split`` counts them, except that each CJK ideograph or kana is a word of its own
+    (``str.split`` counted a Chinese article as one word)."""
+    return len(_WORD.findall(text))
+
+
 def document_row(doc: Document) -> dict[str, Any]:
     """The indexed fields of a document: outlet (given, or the site, or the URL's host), date."""
     meta = doc.meta
@@ -52,6 +72,8 @@ def document_row(doc: Document) -> dict[str, Any]:
     if not outlet and url:
         outlet = urlsplit(str(url)).hostname
     published = parse_date(meta.get("date") or meta.get("published"))
+    if published and published > (now() + timedelta(days=FUTURE_DAYS)).date():
+        published = None
     return {
         "doc_id": doc.id,
         "title": doc.title,
@@ -59,7 +81,7 @@ def document_row(doc: Document) -> dict[str, Any]:
         "outlet": str(outlet) if outlet else None,
         "published": published,
         "source": str(meta.get("source")) if meta.get("source") else None,
-        "words": len(doc.text.split()),
+        "words": word_count(doc.text),
         "text": doc.text,
         "meta": json.dumps(meta, ensure_ascii=False, default=str),
     }

@@ -35,23 +35,45 @@ def shown(key: str, value: Any) -> str:
     return "n/a" if value is None else str(value)
 
 
-# per document: its outlet, month, words and number of findings in the chosen taxonomy
+# The analysers whose findings stats counts: a rate's words, and a share's documents, are those
+# of the documents such an analyser ran on (the result's "models" names each analyser that ran).
+# A document batched without them has no findings because nothing looked, not because none were.
+TECHNIQUE_ANALYZERS = ("techniques", "techniques_paragraphs")
+NARRATIVE_ANALYZERS = ("framing",)
+
+
+def ran_on(analyzers: tuple[str, ...], doc_id: str = "d.doc_id") -> str:
+    """A condition: one of ``analyzers`` ran on the document ``doc_id`` (a column)."""
+    names = ", ".join(f"'{a}'" for a in analyzers)  # our own constant names, not user input
+    return (
+        f"{doc_id} IN (SELECT doc_id FROM results WHERE "
+        f"list_has_any(json_extract_string(result, '$.models[*].analyzer'), [{names}]))"
+    )
+
+
+# per document tagged for techniques: its outlet, month, words and number of findings in the
+# chosen taxonomy
 _PER_DOC = f"""
 SELECT d.doc_id, d.outlet,
        coalesce(strftime(d.published, '%Y-%m'), '(unknown)') AS month, d.words,
        count(f.doc_id) AS findings
 FROM documents d
 LEFT JOIN findings f ON f.doc_id = d.doc_id AND f.taxonomy = ? AND f.{MACHINE_FINDINGS}
+WHERE {ran_on(TECHNIQUE_ANALYZERS)}
 GROUP BY ALL
 """
 
 
 def totals(store: Store, taxonomy: str = "semeval2023") -> dict[str, int]:
+    """The documents tagged for techniques, their words and findings, and how many documents
+    in the store were not tagged (left out of every rate and share)."""
     row = store.query(
         f"SELECT count(*), coalesce(sum(words), 0), coalesce(sum(findings), 0) FROM ({_PER_DOC})",
         [taxonomy],
     )[0]
-    return {"documents": int(row[0]), "words": int(row[1]), "findings": int(row[2])}
+    everything = store.query("SELECT count(*) FROM documents")[0][0]
+    return {"documents": int(row[0]), "words": int(row[1]), "findings": int(row[2]),
+            "documents_not_tagged": int(everything) - int(row[0])}  # fmt: skip
 
 
 def trends(store: Store, by: str = "outlet", taxonomy: str = "semeval2023") -> dict[str, Any]:
@@ -137,21 +159,24 @@ def _by_technique(store: Store, by: str, taxonomy: str, head: dict) -> list[dict
 
 
 def _by_narrative(store: Store, by: str, taxonomy: str, head: dict) -> list[dict]:
+    """Per narrative, the documents that carry it, as a share of the documents the framing
+    analyser ran on; "(none)" is those it ran on that carry none (not the documents batched
+    without it)."""
+    ran = store.query(f"SELECT count(*) FROM documents d WHERE {ran_on(NARRATIVE_ANALYZERS)}")
+    n = int(ran[0][0])
     sql = """
         SELECT label, count(DISTINCT doc_id) FROM labels WHERE task = 'narrative'
         GROUP BY label ORDER BY count(DISTINCT doc_id) DESC, label
     """
     rows = [
-        {"narrative": label, "documents": k, "share_of_documents": round(k / head["documents"], 4)}
+        {"narrative": label, "documents": k, "share_of_documents": round(k / n, 4) if n else None}
         for label, k in store.query(sql)
     ]
-    none = (
-        head["documents"]
-        - store.query("SELECT count(DISTINCT doc_id) FROM labels WHERE task = 'narrative'")[0][0]
-    )
-    if head["documents"]:
+    carried = store.query("SELECT count(DISTINCT doc_id) FROM labels WHERE task = 'narrative'")
+    none = n - carried[0][0]
+    if n:
         rows.append({"narrative": "(none)", "documents": int(none),
-                     "share_of_documents": round(none / head["documents"], 4)})  # fmt: skip
+                     "share_of_documents": round(none / n, 4)})  # fmt: skip
     return rows
 
 
@@ -219,8 +244,10 @@ def narrative_shares_by_outlet(
     store: Store, outlets: int = 6, narratives: int = 8
 ) -> dict[str | None, dict[str, float]]:
     """Per outlet, the share of its documents that carry each of the most common narratives
-    ("not sure", the analyser's answer where it could not decide, is no narrative carried)."""
-    docs = dict(store.query("SELECT outlet, count(*) FROM documents GROUP BY 1"))
+    ("not sure", the analyser's answer where it could not decide, is no narrative carried), of
+    the documents the framing analyser ran on."""
+    ran = ran_on(NARRATIVE_ANALYZERS)
+    docs = dict(store.query(f"SELECT outlet, count(*) FROM documents d WHERE {ran} GROUP BY 1"))
     top_outlets = sorted(docs, key=lambda o: (-docs[o], o is None, o or ""))[:outlets]
     top = [
         r[0] for r in store.query(

@@ -24,7 +24,7 @@ from spinscope.errors import StoreError
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import language_name
 from spinscope.store.db import Store
-from spinscope.store.stats import UNKNOWN_OUTLET
+from spinscope.store.stats import TECHNIQUE_ANALYZERS, UNKNOWN_OUTLET
 from spinscope.store.stories import require_stories
 from spinscope.store.story_record import store_readable
 from spinscope.store.story_space import unreadable
@@ -130,8 +130,13 @@ def _notes(
     return notes
 
 
+def _tagged(result: AnalysisResult) -> bool:
+    return any(m.get("analyzer") in TECHNIQUE_ANALYZERS for m in result.models)
+
+
 def _column(outlet: str, items: list[tuple[dict, AnalysisResult]]) -> dict[str, Any]:
-    words = sum(d["words"] or 0 for d, _ in items)
+    # a rate's words are those of the documents the technique tagger ran on (as in `stats`)
+    words = sum(d["words"] or 0 for d, r in items if _tagged(r))
     techniques: Counter[str] = Counter()
     labels: dict[str, dict[str, float]] = {"frame": {}, "narrative": {}, "subnarrative": {}}
     figures: list[Any] = []

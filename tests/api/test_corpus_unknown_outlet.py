@@ -1,0 +1,32 @@
+"""The corpus page's Outlet filter offers the documents without an outlet, "(unknown outlet)"."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web app needs the [web] extra")
+
+from spinscope.model.document import AnalysisResult  # noqa: E402 -- after the skip
+from spinscope.store.stats import UNKNOWN_OUTLET  # noqa: E402
+
+from .test_web_page import TEXT, _submitted  # noqa: E402
+
+
+def test_documents_without_an_outlet_can_be_picked(make_client, tmp_path):
+    # the trend table showed "(unknown outlet)", but the Outlet filter listed only named outlets
+    from spinscope.ingest import from_text
+    from spinscope.store import Store
+
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write([
+            AnalysisResult(from_text(f"Title {k}\n\n{TEXT}", meta=meta), [])
+            for k, meta in enumerate([{"outlet": "Daily"}, {}, {}])
+        ])  # fmt: skip
+    client = make_client(store_path=path)
+    assert _submitted(client.get("/corpus").text, "outlet") == ["", "Daily", UNKNOWN_OUTLET]
+    chosen = client.get("/corpus", params={"outlet": UNKNOWN_OUTLET}).text
+    assert chosen.count('href="/documents/') == 2 and ">Title 0</a>" not in chosen
+    assert f'<option value="{UNKNOWN_OUTLET}" selected>' in chosen
+    daily = client.get("/corpus", params={"outlet": "Daily"}).text
+    assert daily.count('href="/documents/') == 1 and ">Title 0</a>" in daily
