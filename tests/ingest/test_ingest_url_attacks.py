@@ -4,6 +4,7 @@ redirects inward, and servers that answer too slowly to trip a per-read timeout.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import shutil
 import socket
 import ssl
@@ -15,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from spinscope.errors import IngestError
+from spinscope.ingest import url as url_module
 from spinscope.ingest.url import ALLOW_PRIVATE_ENV, fetch_page
 
 TEXT = b"The opposition said on Tuesday that the new tax plan would hurt families."
@@ -30,6 +33,117 @@ def _no_env_override(monkeypatch: pytest.MonkeyPatch) -> None:
 def server(http_server):
     http_server.routes["/plain"] = (200, {"Content-Type": "text/plain"}, TEXT)
     return http_server
+
+
+INTERNAL_SPELLINGS = [
+    "http://2130706433:{port}/plain",  # decimal
+    "http://0x7f.1:{port}/plain",  # hex, short form
+    "http://0x7f000001:{port}/plain",
+    "http://0177.0.0.1:{port}/plain",  # octal: httpx refuses it as no valid URL
+    "http://127.1:{port}/plain",
+    "http://0.0.0.0:{port}/plain",
+    "http://0:{port}/plain",
+    "http://[::]:{port}/plain",
+    "http://[::1]:{port}/plain",
+    "http://[::ffff:127.0.0.1]:{port}/plain",  # IPv4-mapped
+    "http://[::ffff:7f00:1]:{port}/plain",
+    "http://[0:0:0:0:0:ffff:127.0.0.1]:{port}/plain",
+    "http://[::127.0.0.1]:{port}/plain",  # IPv4-compatible (deprecated)
+    "http://localhost:{port}/plain",
+    "http://LOCALHOST.:{port}/plain",
+    "http://good.example@127.0.0.1:{port}/plain",  # userinfo: the host is 127.0.0.1
+    "http://good.example:80@127.0.0.1:{port}/plain",
+    "http://127\u30020\u30020\u30021:{port}/plain",  # ideographic full stops
+]
+
+
+@pytest.mark.parametrize("spelling", INTERNAL_SPELLINGS)
+def test_every_spelling_of_an_internal_address_is_refused_unsent(server, spelling: str) -> None:
+    requests = len(server.hosts)
+    with pytest.raises(IngestError) as err:
+        fetch_page(spelling.format(port=server.port), timeout_s=2.0)
+    assert str(err.value).startswith(("Refusing to fetch", "Cannot fetch")), err.value
+    assert len(server.hosts) == requests
+
+
+def resolve_to(monkeypatch: pytest.MonkeyPatch, *addresses: str) -> None:
+    """Every host name resolves to ``addresses`` (the sandbox has no DNS for public names)."""
+
+    def fake_getaddrinfo(host, port, *args, **kwargs):
+        family = {4: socket.AF_INET, 6: socket.AF_INET6}
+        return [(family[ipaddress.ip_address(a).version], socket.SOCK_STREAM, 6, "", (a, port))
+                for a in addresses]  # fmt: skip
+
+    monkeypatch.setattr(url_module.socket, "getaddrinfo", fake_getaddrinfo)
+
+
+@pytest.mark.parametrize(
+    ("addresses", "reason"),
+    [(("169.254.169.254",), "link-local"), (("100.100.100.200",), "non-global"),
+     (("100.64.0.1",), "non-global"), (("fe80::1",), "link-local"), (("fc00::1",), "private"),
+     (("fd00:ec2::254",), "private"), (("127.0.0.1",), "loopback"),
+     # one public address does not vouch for the others
+     (("93.184.216.34", "10.0.0.7"), "private")],
+)  # fmt: skip
+def test_a_name_that_resolves_inside_is_refused(monkeypatch, ingest_error, addresses, reason):
+    resolve_to(monkeypatch, *addresses)
+    for name in ("metadata.example", "api.localhost"):
+        with ingest_error("Refusing", f"{name} resolves to", reason):
+            fetch_page(f"http://{name}/latest/meta-data/")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize(
+    "target", ["http://127.0.0.1:{port}/plain", "//2130706433:{port}/plain",
+               "http://[::ffff:127.0.0.1]:{port}/plain", "http://localhost:{port}/plain"],
+)  # fmt: skip
+def test_a_redirect_inward_is_refused_unsent(server, monkeypatch, ingest_error, status, target):
+    original = url_module._resolve
+
+    def public(url, **kwargs):  # news.example is "public" and served here; nothing else is
+        return ["127.0.0.1"] if url.host == "news.example" else original(url, **kwargs)
+
+    monkeypatch.setattr(url_module, "_resolve", public)
+    server.routes["/inward"] = (status, {"Location": target.format(port=server.port)}, b"")
+    requests = len(server.hosts)
+    with ingest_error("Refusing", "redirected to"):
+        fetch_page(server.url("/inward", host="news.example"))
+    assert len(server.hosts) == requests + 1  # the redirect itself, not its target
+
+
+def test_a_proxy_in_the_environment_is_not_used(server, monkeypatch, ingest_error) -> None:
+    # through a proxy, the proxy resolves the name and the address check means nothing
+    proxy = server.url("")
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, proxy)
+    monkeypatch.setenv("NO_PROXY", "")
+    monkeypatch.setattr(url_module, "_resolve", lambda url, **kwargs: ["127.0.0.1"])
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: a refused connection
+    requests = len(server.hosts)
+    with closed, ingest_error("Could not fetch"):
+        fetch_page(f"http://news.example:{closed.getsockname()[1]}/plain")
+    assert len(server.hosts) == requests
+
+
+def test_feed_entries_that_link_inside_are_refused_unsent(server, tmp_path) -> None:
+    from spinscope.ingest.sources import ReadOptions, read
+
+    links = [spelling.format(port=server.port) for spelling in INTERNAL_SPELLINGS[:4]]
+    feed = tmp_path / "inward.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Inward</title>'
+        + "".join(
+            f"<item><title>{k}</title><link>{link}</link></item>" for k, link in enumerate(links)
+        )  # fmt: skip
+        + "</channel></rss>"
+    )
+    requests = len(server.hosts)
+    got = list(read([str(feed)], ReadOptions()))
+    assert len(got) == len(links)
+    assert all(item.doc is None and item.error for item in got), got
+    assert all("Refusing" in (item.error or "") for item in got[:3]), got  # [3]: not a URL
+    assert len(server.hosts) == requests
 
 
 def trickle(header_s: float, body_s: float = 0.0) -> Callable[[BaseHTTPRequestHandler], None]:
