@@ -258,7 +258,7 @@ SCHEMA: dict[str, Setting] = {
         30.0,
         "spinscope serve: longest one analysis may take, queueing included; past it the "
         "analysis is stopped (its worker process killed), nothing is stored, and the answer "
-        "is 504.",
+        "is 504. A request body that has not all arrived within it gets 408.",
         minimum=0.1,
         maximum=3600,
     ),

@@ -112,7 +112,9 @@ def create_app(
     app.state.service = service
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     install_handlers(app, _error_page(templates))
-    app.add_middleware(BodyLimit, max_bytes=settings["serve.max_body_bytes"])
+    app.add_middleware(
+        BodyLimit, max_bytes=settings["serve.max_body_bytes"], timeout_s=settings["serve.timeout_s"]
+    )
     app.middleware("http")(_security_headers)
     # added last, so they run first: before the body is read or parsed
     app.add_middleware(TokenCheck, token=token, protect_reads=protect_reads)
