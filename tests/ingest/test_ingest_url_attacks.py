@@ -11,6 +11,7 @@ import ssl
 import subprocess
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -245,3 +246,35 @@ def test_a_tls_handshake_sent_a_byte_at_a_time_is_bounded(tls_server: int, inges
     with ingest_error("timed out after 0.5 s"):
         fetch_page(f"https://127.0.0.1:{port}/", allow_private=True, timeout_s=0.5)
     assert time.monotonic() - start < 1.5
+
+
+def endless(gzipped: bool) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A chunked body that never ends (plain), or a gzip bomb sent without a Content-Length."""
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        handler.protocol_version = "HTTP/1.1"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        if gzipped:
+            handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        packer = zlib.compressobj(wbits=16 + zlib.MAX_WBITS)
+        block = b"word " * 20_000  # 100 kB: 100 bytes once compressed
+        with contextlib.suppress(OSError):
+            for _ in range(100_000):  # 10 GB, unless the client stops reading
+                data = (
+                    packer.compress(block) + packer.flush(zlib.Z_SYNC_FLUSH) if gzipped else block
+                )
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    return answer
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_an_endless_body_is_refused_at_max_bytes(server, ingest_error, gzipped: bool) -> None:
+    server.routes["/endless"] = (200, {}, endless(gzipped))
+    start = time.monotonic()
+    with ingest_error("larger than the limit of 1,000,000 bytes"):
+        fetch_page(server.url("/endless"), allow_private=True, max_bytes=1_000_000)
+    assert time.monotonic() - start < 5.0
