@@ -278,3 +278,14 @@ def test_an_endless_body_is_refused_at_max_bytes(server, ingest_error, gzipped: 
     with ingest_error("larger than the limit of 1,000,000 bytes"):
         fetch_page(server.url("/endless"), allow_private=True, max_bytes=1_000_000)
     assert time.monotonic() - start < 5.0
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [("data:text/html,<p>hi</p>", "data:"), ("javascript:alert(1)", "javascript:"),
+     ("gopher://127.0.0.1:70/", "gopher:"), ("file:///etc/passwd", "file:")],
+)  # fmt: skip
+def test_other_schemes_are_named_as_written(url: str, scheme: str, ingest_error) -> None:
+    # "not 'data://'" named a scheme spelling the URL did not have
+    with ingest_error("only http:// and https://", f"not '{scheme}'"):
+        fetch_page(url)

@@ -84,7 +84,7 @@ def _check_url(target: str, *, original: str, redirected: bool = False) -> httpx
     if url.scheme not in ("http", "https"):
         raise IngestError(
             f"Cannot fetch {original}{via}: only http:// and https:// URLs are supported, "
-            f"not '{url.scheme}://'."
+            f"not '{url.scheme}:'."
         )
     if not url.host:
         raise IngestError(f"Cannot fetch {original}{via}: the URL has no host name.")
