@@ -26,6 +26,7 @@ def _call(receive: Any, timeout_s: float) -> tuple[int, dict[str, Any], float]:
     asyncio.run(BodyLimit(_reached, max_bytes=1000, timeout_s=timeout_s)(scope, receive, send))
     took_s = time.monotonic() - start
     body = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    assert (b"x-content-type-options", b"nosniff") in sent[0]["headers"]  # as every error
     return sent[0]["status"], body, took_s
 
 
