@@ -227,6 +227,13 @@ SCHEMA: dict[str, Setting] = {
         5_000_000, "Largest input accepted, in bytes.", minimum=1, maximum=1_000_000_000
     ),
     "ingest.timeout_s": Setting(10.0, "URL fetch timeout in seconds.", minimum=0.1, maximum=300),
+    "ingest.max_feed_entries": Setting(
+        1000,
+        "Most entries read from one RSS/Atom feed (each linked article is a fetch of up to "
+        "ingest.timeout_s); the rest are one failure record that says how many were left out.",
+        minimum=1,
+        maximum=1_000_000,
+    ),
     "ingest.allow_private_urls": Setting(
         False, "Allow URLs that resolve to loopback/private/link-local addresses (operators only)."
     ),
@@ -251,7 +258,7 @@ SCHEMA: dict[str, Setting] = {
         30.0,
         "spinscope serve: longest one analysis may take, queueing included; past it the "
         "analysis is stopped (its worker process killed), nothing is stored, and the answer "
-        "is 504.",
+        "is 504. A request body that has not all arrived within it gets 408.",
         minimum=0.1,
         maximum=3600,
     ),

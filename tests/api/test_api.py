@@ -169,6 +169,12 @@ def test_internal_errors_say_nothing_of_the_server(make_client):
         ("http://127.0.0.1:8000/", ["loopback"]),
         ("http://10.0.0.7/article", ["private"]),
         ("http://169.254.169.254/latest/meta-data/", ["Refusing"]),
+        # the same guard as the command line, in every spelling (tests/ingest has them all)
+        ("http://2130706433/", ["loopback"]),
+        ("http://0x7f.1/", ["loopback"]),
+        ("http://[::ffff:127.0.0.1]/", ["loopback"]),
+        ("http://[::]/", ["unspecified"]),
+        ("http://good.example@127.0.0.1/", ["loopback"]),
         ("file:///etc/passwd", ["http"]),
         ("javascript:alert(1)", []),
     ],

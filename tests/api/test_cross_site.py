@@ -92,3 +92,14 @@ def test_allow_host_lets_a_reverse_proxy_name_in(monkeypatch) -> None:
         assert client.get("/").status_code == 200
     with TestClient(app, base_url="https://evil.example") as client:
         assert client.get("/").status_code == 400
+
+
+@pytest.mark.parametrize("address", ["127.0.0.2", "127.8.9.10", "0:0:0:0:0:0:0:1"])
+def test_any_loopback_address_gets_the_host_check(monkeypatch, address: str) -> None:
+    # only 127.0.0.1, ::1 and localhost did: a server on 127.0.0.2 answered any host name
+    app = _served_app(monkeypatch, ["--host", address])
+    with TestClient(app, base_url="http://evil.example:8000") as client:
+        assert client.get("/").status_code == 400
+    name = f"[{address}]" if ":" in address else address
+    with TestClient(app, base_url=f"http://{name}:8000") as client:
+        assert client.get("/").status_code == 200

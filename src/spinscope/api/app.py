@@ -112,12 +112,7 @@ def create_app(
     app.state.service = service
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescape is on
     install_handlers(app, _error_page(templates))
-    app.add_middleware(BodyLimit, max_bytes=settings["serve.max_body_bytes"])
-    app.middleware("http")(_security_headers)
-    # added last, so they run first: before the body is read or parsed
-    app.add_middleware(TokenCheck, token=token, protect_reads=protect_reads)
-    app.add_middleware(CrossSiteCheck, hosts=allowed_hosts)
-    app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET to every check after it
+    _middleware(app, settings, allowed_hosts)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates.env.filters["quote"] = lambda text: quote(text, QUOTE_CHARS)
     templates.env.filters["plural"] = plural  # {{ n|plural("document") }}: "1 document"
@@ -128,6 +123,18 @@ def create_app(
     _page_routes(app, service, templates)
     stories.install(app, service, templates)
     return app
+
+
+def _middleware(app: FastAPI, settings: dict[str, Any], hosts: Iterable[str] | None) -> None:
+    """The checks around every request; the last added runs first."""
+    max_bytes, timeout_s = settings["serve.max_body_bytes"], settings["serve.timeout_s"]
+    app.add_middleware(BodyLimit, max_bytes=max_bytes, timeout_s=timeout_s)
+    app.middleware("http")(_security_headers)
+    # added last, so they run first: before the body is read or parsed
+    token, protect_reads = settings["serve.api_token"], settings["serve.protect_reads"]
+    app.add_middleware(TokenCheck, token=token, protect_reads=protect_reads)
+    app.add_middleware(CrossSiteCheck, hosts=hosts)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET to every check after it
 
 
 def _error_page(templates: Jinja2Templates) -> Callable[..., Response]:

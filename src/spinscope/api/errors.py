@@ -7,7 +7,9 @@ answers HTML) answers the same status and message as an HTML page instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +28,7 @@ TYPES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "too_large",
     415: "not_json",
     422: "invalid_request",
@@ -133,11 +136,14 @@ def validation_message(errors: Any) -> str:
 
 class BodyLimit:
     """ASGI middleware: a request body over ``max_bytes`` is refused with 413, whether or not the
-    client sent a Content-Length (the body is read up to the cap, then replayed)."""
+    client sent a Content-Length (the body is read up to the cap, then replayed); one that has
+    not all arrived within ``timeout_s`` gets 408 (a client that sent a few bytes and then
+    stalled or trickled held its connection for ever)."""
 
-    def __init__(self, app: Any, max_bytes: int) -> None:
+    def __init__(self, app: Any, max_bytes: int, timeout_s: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -149,8 +155,15 @@ class BodyLimit:
         if not length.isdigit() or int(length) > self.max_bytes:
             return await too_large(scope, receive, send)
         body, more = b"", True
+        end = time.monotonic() + self.timeout_s
         while more:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(end - time.monotonic(), 0.0))
+            except TimeoutError:
+                too_slow = error_response(
+                    408, f"The request body did not arrive within {self.timeout_s:g} s."
+                )
+                return await too_slow(scope, receive, send)
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError, StoreError
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")  # --host values that listen on this machine only
 
 
 def serve_command(args: Any, settings: dict[str, Any]) -> int:
@@ -29,13 +28,14 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
     # on loopback (or told which names), answer only to those host names: a page whose own
     # name is re-pointed at this address (DNS rebinding) must not read or write here
     allow_host = getattr(args, "allow_host", None) or []
-    hosts = [*LOOPBACK_NAMES, *allow_host] if args.host in LOOPBACK or allow_host else None
+    own = loopback_names(args.host)
+    hosts = [*(own or LOOPBACK_NAMES), *allow_host] if own or allow_host else None
     app = create_app(settings, store_path=args.store, allowed_hosts=hosts)
     print("spinscope: starting the analysis workers (loading the models)...", file=sys.stderr)
     app.state.service.start()  # a model that cannot load: one line, not uvicorn's traceback
     where = f"http://{args.host}:{args.port}/"
     print(f"spinscope: serving on {where} (Ctrl+C to stop)", file=sys.stderr)
-    if args.host not in LOOPBACK and not settings["serve.api_token"]:
+    if own is None and not settings["serve.api_token"]:
         print(
             "spinscope: warning: listening beyond this machine with no API token; set "
             "SPINSCOPE_SERVE_API_TOKEN to protect the write endpoints (and "
@@ -44,6 +44,23 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
         )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def loopback_names(host: str) -> list[str] | None:
+    """The Host names a server listening on ``host`` answers to, if ``host`` is a loopback
+    address (any of 127.0.0.0/8, not only 127.0.0.1) or localhost: the usual names and the
+    address itself; None if it listens beyond this machine."""
+    from spinscope.api.origin import LOOPBACK_NAMES
+
+    bare = host.strip().strip("[]")
+    try:
+        ip = ipaddress.ip_address(bare)
+    except ValueError:
+        return list(LOOPBACK_NAMES) if bare.lower() == "localhost" else None
+    if not ip.is_loopback:
+        return None
+    spelled = [f"[{bare}]", f"[{ip}]"] if ip.version == 6 else [bare]
+    return [*LOOPBACK_NAMES, *spelled]
 
 
 def _check_store(store: str | None) -> None:

@@ -26,7 +26,8 @@ MIN_INLINE_WORDS = 50
 
 def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
     """The items of an RSS or Atom feed, a file or (``url``) a URL: one per entry, its linked
-    article fetched with ``options``' limits; a source that is no feed is one IngestError."""
+    article fetched with ``options``' limits, up to ``options.max_feed_entries`` entries (then
+    one failed item for the rest); a source that is no feed is one IngestError."""
     import feedparser
 
     from spinscope.ingest.url import fetch_feed
@@ -46,12 +47,18 @@ def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]
             "one page with `spinscope analyze URL`."
         )
     outlet = parsed.feed.get("title")
-    for k, entry in enumerate(parsed.entries, start=1):
+    cap = options.max_feed_entries
+    for k, entry in enumerate(parsed.entries[:cap], start=1):
         try:
             yield _feed_item(entry, k, source, outlet, options)
         except Exception as err:  # noqa: BLE001 -- one entry must never stop the feed
             where = f"{source}, entry {k}"
             yield Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
+    if len(parsed.entries) > cap:  # each entry may be a fetch: a huge feed is days of fetching
+        where = f"{source}, entries {cap + 1:,} to {len(parsed.entries):,}"
+        yield Item(source, where, error=f"{source}: the feed has {len(parsed.entries):,} "
+                   f"entries; only the first {cap:,} were read (raise ingest.max_feed_entries "
+                   "to read more).")  # fmt: skip
 
 
 def _charset_header(data: bytes, charset: str | None) -> dict[str, str]:

@@ -63,6 +63,7 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout_s: float = 10.0
     allow_private: bool = False
+    max_feed_entries: int = 1000
     fields: Mapping[str, str] | None = field(default_factory=dict)
     one_article: bool = False
 
@@ -74,6 +75,7 @@ class ReadOptions:
             max_bytes=settings["ingest.max_bytes"],
             timeout_s=settings["ingest.timeout_s"],
             allow_private=settings["ingest.allow_private_urls"],
+            max_feed_entries=settings["ingest.max_feed_entries"],
             **options,
         )
 

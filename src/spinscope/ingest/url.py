@@ -14,7 +14,8 @@ Guards:
   cannot redirect it; TLS still verifies the certificate against the host name (SNI);
 * redirects are followed by hand, at most ``max_redirects``, each hop checked the same way;
 * the body is streamed and refused beyond ``max_bytes``; ``timeout_s`` bounds the whole fetch
-  (all hops and the body), checked between reads;
+  (all hops, headers and body): every connect, read and write waits no longer than the time
+  left (``_deadline.py``), so a server that drips its headers a byte at a time cannot hold it;
 * a compressed body (one ``gzip`` or ``deflate`` layer; other and stacked encodings are
   refused) is inflated here, never more than ``max_bytes`` at a time: a few kilobytes of
   ``gzip, gzip`` would otherwise have become gigabytes in one step;
@@ -30,7 +31,6 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-import time
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +40,7 @@ import httpx
 from spinscope.errors import IngestError
 from spinscope.ingest._addresses import ALLOW_PRIVATE_ENV as ALLOW_PRIVATE_ENV  # re-exported
 from spinscope.ingest._addresses import blocked_reason, private_urls_allowed
+from spinscope.ingest._deadline import Deadline, transport
 from spinscope.ingest._decode import decode_bytes, looks_like_html, one_line, sniff_html_charset
 from spinscope.ingest.html import from_html
 from spinscope.ingest.text import from_text
@@ -69,26 +70,6 @@ _FIX_PRIVATE = (
 # SPINSCOPE_ALLOW_PRIVATE_URLS=1 (ALLOW_PRIVATE_ENV) works too
 
 
-class _Deadline:
-    """One time budget for the whole fetch: every hop and every body read draw from it."""
-
-    def __init__(self, timeout_s: float, url: str) -> None:
-        self.timeout_s, self.url = timeout_s, url
-        self.end = time.monotonic() + timeout_s
-
-    def error(self) -> IngestError:
-        return IngestError(
-            f"Fetching {self.url} timed out after {self.timeout_s:g} s; "
-            "check the URL or try again with a larger timeout_s."
-        )
-
-    def remaining_s(self) -> float:
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise self.error()
-        return left
-
-
 def _check_url(target: str, *, original: str, redirected: bool = False) -> httpx.URL:
     """Parse ``target`` (the URL given, or a redirect's target) and check its scheme and host."""
     via = f" (redirected to {target})" if redirected else ""
@@ -103,14 +84,14 @@ def _check_url(target: str, *, original: str, redirected: bool = False) -> httpx
     if url.scheme not in ("http", "https"):
         raise IngestError(
             f"Cannot fetch {original}{via}: only http:// and https:// URLs are supported, "
-            f"not '{url.scheme}://'."
+            f"not '{url.scheme}:'."
         )
     if not url.host:
         raise IngestError(f"Cannot fetch {original}{via}: the URL has no host name.")
     return url
 
 
-def _lookup(host: str, port: int, deadline: _Deadline) -> list[Any]:
+def _lookup(host: str, port: int, deadline: Deadline) -> list[Any]:
     """``socket.getaddrinfo`` waited for no longer than the deadline allows."""
     box: dict[str, Any] = {}
 
@@ -135,7 +116,7 @@ def _resolve(
     *,
     allow_private: bool,
     original: str,
-    deadline: _Deadline,
+    deadline: Deadline,
     redirected: bool = False,
 ) -> list[str]:
     """The addresses of ``url``'s host, all checked; raises if any of them is refused.
@@ -175,7 +156,7 @@ def _pinned_request(client: httpx.Client, url: httpx.URL, address: str) -> httpx
 
 
 def _open(
-    client: httpx.Client, url: httpx.URL, addresses: list[str], deadline: _Deadline
+    client: httpx.Client, url: httpx.URL, addresses: list[str], deadline: Deadline
 ) -> httpx.Response:
     """Send the request to the first address that accepts a connection."""
     for index, address in enumerate(addresses):
@@ -229,7 +210,7 @@ def _inflater(response: httpx.Response, original: str) -> Any:
 
 
 def _read_body(
-    response: httpx.Response, *, max_bytes: int, deadline: _Deadline, original: str
+    response: httpx.Response, *, max_bytes: int, deadline: Deadline, original: str
 ) -> bytes:
     """The body, inflated if compressed, refused as soon as it passes ``max_bytes``."""
     too_big = IngestError(
@@ -280,7 +261,7 @@ def _fetch(
     allow_private: bool,
     max_redirects: int,
     max_bytes: int,
-    deadline: _Deadline,
+    deadline: Deadline,
     types: dict[str, bool] = TEXT_TYPES,
 ) -> tuple[bytes, bool | None, str | None, str]:
     """(body, is HTML, charset, final URL) of ``original``, redirects checked hop by hop."""
@@ -406,12 +387,13 @@ def _get(
     allow_private: bool,
     types: dict[str, bool],
 ) -> tuple[bytes, bool | None, str | None, str]:
-    deadline = _Deadline(timeout_s, url)
+    deadline = Deadline(timeout_s, url)
     _check_url(url, original=url)  # a malformed URL is refused before a client is built
     client = httpx.Client(
         headers=_HEADERS,
         follow_redirects=False,
         trust_env=False,  # an environment proxy would resolve names itself, past our checks
+        transport=transport(deadline),  # every socket operation within the time left
     )
     try:
         with client:
