@@ -30,7 +30,8 @@ def test_calibrate_claims_runs_through_the_cli(tmp_path, capsys):
     code = main(["train", "calibrate-claims", "--oof", str(tmp_path / "oof.tsv"),
                  "--out", str(tmp_path)])  # fmt: skip
     assert code == 0
-    report = json.loads(capsys.readouterr().err)
+    # the result JSON is stdout's, so `> result.json` keeps it
+    report = json.loads(capsys.readouterr().out)
     assert report and all(r["findings"] == 200 for r in report.values())
     assert (tmp_path / "calibration.json").is_file()
 

@@ -158,7 +158,8 @@ def cmd_train(args, settings_of) -> int:
     _check_train_options(args.what, vars(args))
     values = {**vars(args), "data": args.data or default_data_dir()}
     result = tasks.run(args.what, **tasks.options_of(args.what, values))
-    print(dumps(result, indent=1), file=sys.stderr)
+    # the result is the command's output (`> result.json`); messages and progress go to stderr
+    print(dumps(result, indent=1))
     return 0
 
 
