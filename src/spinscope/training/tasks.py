@@ -47,6 +47,7 @@ def train_techniques_multilingual(
     ``settings`` (epochs, seed, lr, max_steps) and ``param`` (NAME=VALUE) override the config."""
     from dataclasses import fields
 
+    from spinscope.analysis.encoder import read_tokenizer
     from spinscope.training import techniques_multilingual as tm
 
     cfg = tm.MultiConfig()
@@ -63,6 +64,8 @@ def train_techniques_multilingual(
             f"No encoder at {cfg.encoder or '(none given)'}: run 'spinscope train encoder --out "
             "DIR' first and pass --encoder DIR."
         )
+    # a corrupt tokenizer.json: one line now, not a traceback after the data has loaded
+    read_tokenizer(Path(cfg.encoder) / "tokenizer.json")
     if resume and not (Path(out) / "last.pt").is_file():  # it started afresh without a word
         raise ConfigError(f"--resume: no checkpoint at {Path(out) / 'last.pt'}; drop --resume "
                           "to start afresh, or give the --out of the run to carry on.")  # fmt: skip
