@@ -299,7 +299,10 @@ def cmd_serve(args, settings_of) -> int:
 def cmd_build_accurate(args, settings_of) -> int:
     from spinscope.training.techniques_accurate import build
 
-    summary = build(args.out, log=lambda message: print(f"spinscope: {message}", file=sys.stderr))
+    def log(message: str) -> None:
+        print(f"spinscope: {message}", file=sys.stderr)
+
+    summary = build(args.out, force=args.force, log=log)
     use = f"--model-dir {summary['out']}" if args.out else "--set techniques.model=accurate"
     print(
         f"Built {summary['model']} in {summary['out']} ({summary['tagger_mb']} MB); use it with "

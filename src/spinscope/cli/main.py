@@ -255,6 +255,8 @@ def _add_build_accurate_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="where to put it (default: $SPINSCOPE_HOME or "
                    "~/.local/share/spinscope, then techniques-accurate)")  # fmt: skip
+    p.add_argument("--force", action="store_true",
+                   help="replace the tagger the folder holds (refused without it)")  # fmt: skip
 
 
 def _add_import_parser(sub) -> None:
