@@ -64,11 +64,11 @@ def train_techniques_multilingual(
             f"No encoder at {cfg.encoder or '(none given)'}: run 'spinscope train encoder --out "
             "DIR' first and pass --encoder DIR."
         )
-    # a corrupt tokenizer.json: one line now, not a traceback after the data has loaded
-    read_tokenizer(Path(cfg.encoder) / "tokenizer.json")
     if resume and not (Path(out) / "last.pt").is_file():  # it started afresh without a word
         raise ConfigError(f"--resume: no checkpoint at {Path(out) / 'last.pt'}; drop --resume "
                           "to start afresh, or give the --out of the run to carry on.")  # fmt: skip
+    # a corrupt tokenizer.json: one line now, not a traceback after the data has loaded
+    read_tokenizer(Path(cfg.encoder) / "tokenizer.json")
 
     Path(out).mkdir(parents=True, exist_ok=True)
     return tm.train(out=Path(out), data=Path(data), resume=resume, cfg=cfg, log=file_log(out))
