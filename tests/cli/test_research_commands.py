@@ -437,3 +437,38 @@ def test_a_full_disk_on_stdout_is_one_line(capsys, monkeypatch):
     code, _, err = run(capsys, "settings")
     assert code == EXIT_INPUT
     assert_one_line(err, "cannot write the output: No space left on device.")
+
+
+# -- warnings and library progress bars -------------------------------------------------------
+
+
+def test_a_library_warning_has_the_house_prefix(capsys, monkeypatch):
+    # the SemEval-2025 loader's "11 of 686 mentions do not align ..." came without it
+    import logging
+
+    from spinscope.cli import commands
+
+    def cmd_settings(args, settings_of):
+        log = logging.getLogger("spinscope.corpora.semeval25")
+        log.warning("%s: %d of %d mentions do not align", "f.txt", 11, 686)
+        return 0
+
+    monkeypatch.setattr(commands, "cmd_settings", cmd_settings)
+    assert main(["settings"]) == 0
+    err = capsys.readouterr().err
+    assert err == "spinscope: warning: f.txt: 11 of 686 mentions do not align\n"
+    handlers = logging.getLogger("spinscope").handlers
+    assert not handlers, handlers  # gone after the command: a library caller sees its own logging
+
+
+def test_train_off_a_terminal_silences_the_library_progress_bars(capsys, monkeypatch, tmp_path):
+    # transformers' "Loading weights: 100%|####|" bars filled a train log written to a file
+    transformers = pytest.importorskip("transformers")
+    monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "0")
+    try:
+        transformers.utils.logging.enable_progress_bar()
+        main(["train", "calibrate-claims", "--oof", str(tmp_path / "none.tsv")])
+        assert not transformers.utils.logging.is_progress_bar_enabled()
+        assert os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS") == "1"  # for a later import too
+    finally:
+        transformers.utils.logging.enable_progress_bar()

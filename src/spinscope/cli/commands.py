@@ -12,6 +12,8 @@ from spinscope.cli.output import (
     inert,
     json_text,
     progress,
+    quiet_library_bars,
+    warn,
     write,
 )
 from spinscope.cli.stats import print_trends, story_stats, write_stats_charts
@@ -46,7 +48,7 @@ def cmd_analyze(args, settings_of) -> int:
         return EXIT_PARTIAL
     for result in results:
         for warning in result.warnings:
-            print(f"spinscope: warning: {warning}", file=sys.stderr)
+            warn(warning)
     if args.json:
         data = [plain(r.to_dict()) for r in results]
         many = len(items) + failed > 1
@@ -84,6 +86,7 @@ def cmd_eval(args, settings_of) -> int:
     from spinscope.evaluation.tasks import TASKS, Options, options, run_task
 
     _check_eval_options(args, TASKS[args.task].takes)
+    quiet_library_bars()  # claimbuster trains models
     values = {
         **{name: getattr(args, name) for name in options()},
         "data": args.data or default_data_dir(),
@@ -156,6 +159,7 @@ def cmd_train(args, settings_of) -> int:
     from spinscope.training import tasks
 
     _check_train_options(args.what, vars(args))
+    quiet_library_bars()
     values = {**vars(args), "data": args.data or default_data_dir()}
     result = tasks.run(args.what, **tasks.options_of(args.what, values))
     # the result is the command's output (`> result.json`); messages and progress go to stderr
@@ -302,6 +306,7 @@ def cmd_build_accurate(args, settings_of) -> int:
     def log(message: str) -> None:
         print(f"spinscope: {message}", file=sys.stderr)
 
+    quiet_library_bars()
     summary = build(args.out, force=args.force, log=log)
     use = f"--model-dir {summary['out']}" if args.out else "--set techniques.model=accurate"
     print(

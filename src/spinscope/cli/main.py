@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from spinscope import __version__
-from spinscope.cli.output import inert, json_text
+from spinscope.cli.output import inert, json_text, library_warnings
 from spinscope.errors import DataError, ModelError, SpinscopeError
 from spinscope.evaluation.predict_tasks import TASKS as PREDICT_TASKS
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
@@ -330,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
         from spinscope.cli import commands
 
         command = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
-        code = command(args, _settings) or EXIT_OK
+        # serve: the API's log lines (with their tracebacks) are the server's, not house lines
+        with library_warnings(on=args.command != "serve"):
+            code = command(args, _settings) or EXIT_OK
         sys.stdout.flush()  # a full disk under stdout shows here, not as a traceback at exit
         return code
     except (ModelError, DataError) as exc:
