@@ -365,3 +365,34 @@ def test_a_corrupt_encoder_tokenizer_is_refused_before_training(capsys, tmp_path
     assert code == EXIT_MODEL
     assert_one_line_error(err, "tokenizer.json", "not a tokenizer")
     assert not (tmp_path / "ml").exists()
+
+
+def test_settings_checks_a_file_and_overrides_and_marks_what_is_not_default(capsys, tmp_path):
+    # `spinscope settings` took no --config or --set: a file could be checked only by analysing
+    config = tmp_path / "s.toml"
+    config.write_text("[techniques]\nthreshold = 0.4\n")
+    code, out, err = run(capsys, "settings", "--config", str(config), "--set",
+                         "claims.threshold=0.7")  # fmt: skip
+    assert code == 0 and not err
+    lines = out.splitlines()
+    assert "* techniques.threshold = 0.4 (default 0.5)" in lines
+    assert any(line.startswith("* claims.threshold = 0.7 (default ") for line in lines)
+    assert "  report.voice = 'author'" in lines  # a default: not marked
+    assert sum(line.startswith("* ") for line in lines) == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--set", "techniques.threshold=2"], "techniques.threshold"),
+        (["--set", "techniques.thresold=0.4"], "did you mean techniques.threshold"),
+        (["--config", "CONFIG"], "Settings file"),
+    ],
+)
+def test_settings_with_a_bad_value_is_one_line_and_exit_1(capsys, tmp_path, argv, needle):
+    config = tmp_path / "bad.toml"
+    config.write_text("[techniques]\nthreshold = 'high'\n")
+    argv = [str(config) if a == "CONFIG" else a for a in argv]
+    code, out, err = run(capsys, "settings", *argv)
+    assert code == EXIT_INPUT and not out
+    assert_one_line_error(err, needle)

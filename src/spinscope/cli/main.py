@@ -94,7 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_args(p)
 
     _add_train_parser(sub)
-    sub.add_parser("settings", help="list every setting with its default and help")
+    p = sub.add_parser(
+        "settings",
+        help="list every setting with its default and help; with --config or --set, check them "
+        "and print the values a command would use (* not the default)",
+    )
+    _add_settings_args(p)
     _add_corpus_parsers(sub)
     return parser
 
