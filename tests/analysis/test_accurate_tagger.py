@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from spinscope.analysis import encoder
-from spinscope.cli.main import main
+from spinscope.cli.main import EXIT_MODEL, main
 from spinscope.errors import ModelError
 from spinscope.training import techniques_accurate as ta
 
@@ -67,7 +67,7 @@ def test_unbuilt_accurate_model_is_one_line(tmp_path, monkeypatch, capsys):
     sample.write_text("The minister said the plan was a disgrace.", encoding="utf-8")
     code = main(["analyze", str(sample), "--quiet", "--set", "techniques.model=accurate"])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code != 0
+    assert code == EXIT_MODEL  # a missing model, as documented: it was 1, a settings error
     assert len(err) == 1 and "spinscope build-accurate" in err[0], err
 
 
@@ -147,3 +147,17 @@ def test_a_built_tagger_reads_mpnet_ids_and_the_shipped_classifier(tmp_path, mon
     (scores,) = tagger.scores(["Western media spread false propaganda about our steadfast allies."])
     assert scores.probs.shape[1] == 38 and len(scores.probs) == len(scores.enc.ids)
     assert 0.0 <= scores.probs.min() and scores.probs.max() <= 1.0
+
+
+def test_build_refuses_an_out_that_holds_a_model_without_force(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "acc"
+    out.mkdir()
+    (out / "tagger.int8.onnx").write_bytes(b"an earlier model")
+    (out / "card.json").write_text("{}")
+    assert main(["build-accurate", "--out", str(out)]) == 1  # it was overwritten silently
+    err = capsys.readouterr().err
+    assert "--force" in err and len(err.strip().splitlines()) == 1
+    assert (out / "tagger.int8.onnx").read_bytes() == b"an earlier model"
+    monkeypatch.setattr(ta, "PARTS", ("spinscope-no-such-part-001",))
+    assert main(["build-accurate", "--out", str(out), "--force"]) == EXIT_MODEL  # on to the parts
+    assert "spinscope[accurate]" in capsys.readouterr().err

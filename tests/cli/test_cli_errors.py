@@ -331,3 +331,68 @@ def test_json_and_html_cannot_both_go_to_stdout(capsys, tmp_path):
     code, out, err = run(capsys, "analyze", str(article), "--json", "-", "--html", "-")
     assert code == EXIT_INPUT and out == ""
     assert_one_line_error(err, "--json and --html", "stdout")
+
+
+def _tagger_with_a_corrupt_tokenizer(tmp_path):
+    """The shipped tagger's files, linked, but for a tokenizer.json cut short."""
+    from spinscope.analysis.techniques import shipped_model_dir
+
+    folder = tmp_path / "tagger"
+    folder.mkdir()
+    for path in shipped_model_dir().iterdir():
+        if path.name != "tokenizer.json":
+            (folder / path.name).symlink_to(path.resolve())
+    (folder / "tokenizer.json").write_text('{"version": "1.0", "trunc')
+    return folder
+
+
+@pytest.mark.parametrize("how", ["--model-dir", "--set"])
+def test_a_corrupt_tokenizer_is_a_model_error_in_one_line(capsys, tmp_path, how):
+    folder = _tagger_with_a_corrupt_tokenizer(tmp_path)
+    path = tmp_path / "a.txt"
+    path.write_text("They are traitors.")
+    given = [how, str(folder)] if how == "--model-dir" else [how, f"techniques.model_dir={folder}"]
+    code, _, err = run(capsys, "analyze", str(path), "--quiet", *given)
+    assert code == EXIT_MODEL  # was a traceback: "Exception: Model missing. at line 1 column 17"
+    assert_one_line_error(err, "tokenizer.json", "not a tokenizer")
+
+
+def test_a_corrupt_encoder_tokenizer_is_refused_before_training(capsys, tmp_path):
+    (tmp_path / "e5").mkdir()
+    (tmp_path / "e5" / "tokenizer.json").write_text("{}")
+    code, _, err = run(capsys, "train", "techniques-multilingual", "--encoder",
+                       str(tmp_path / "e5"), "--out", str(tmp_path / "ml"))  # fmt: skip
+    assert code == EXIT_MODEL
+    assert_one_line_error(err, "tokenizer.json", "not a tokenizer")
+    assert not (tmp_path / "ml").exists()
+
+
+def test_settings_checks_a_file_and_overrides_and_marks_what_is_not_default(capsys, tmp_path):
+    # `spinscope settings` took no --config or --set: a file could be checked only by analysing
+    config = tmp_path / "s.toml"
+    config.write_text("[techniques]\nthreshold = 0.4\n")
+    code, out, err = run(capsys, "settings", "--config", str(config), "--set",
+                         "claims.threshold=0.7")  # fmt: skip
+    assert code == 0 and not err
+    lines = out.splitlines()
+    assert "* techniques.threshold = 0.4 (default 0.5)" in lines
+    assert any(line.startswith("* claims.threshold = 0.7 (default ") for line in lines)
+    assert "  report.voice = 'author'" in lines  # a default: not marked
+    assert sum(line.startswith("* ") for line in lines) == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--set", "techniques.threshold=2"], "techniques.threshold"),
+        (["--set", "techniques.thresold=0.4"], "did you mean techniques.threshold"),
+        (["--config", "CONFIG"], "Settings file"),
+    ],
+)
+def test_settings_with_a_bad_value_is_one_line_and_exit_1(capsys, tmp_path, argv, needle):
+    config = tmp_path / "bad.toml"
+    config.write_text("[techniques]\nthreshold = 'high'\n")
+    argv = [str(config) if a == "CONFIG" else a for a in argv]
+    code, out, err = run(capsys, "settings", *argv)
+    assert code == EXIT_INPUT and not out
+    assert_one_line_error(err, needle)

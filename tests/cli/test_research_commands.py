@@ -221,6 +221,62 @@ def test_predict_reports_progress(capsys, tmp_path, monkeypatch):
     assert seen == ["Predicting semeval23-st1", (8, 9), (9, 9)]
 
 
+def _recorded_progress(monkeypatch) -> list:
+    from contextlib import contextmanager
+
+    from spinscope.cli import commands
+
+    seen: list = []
+
+    @contextmanager
+    def progress(description):
+        seen.append(description)
+        yield lambda done, total: seen.append((done, total))
+
+    monkeypatch.setattr(commands, "progress", progress)
+    return seen
+
+
+@pytest.mark.parametrize("task", ["checkthat19", "checkthat20"])
+def test_eval_checkthat_reports_progress(capsys, tmp_path, monkeypatch, task):
+    # eval checkthat19 ran for 25 s without a sign of life
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from checkworthy_fixtures import write_datasets
+
+    write_datasets(tmp_path)
+    seen = _recorded_progress(monkeypatch)
+    code, _, err = run(capsys, "eval", task, "--data", str(tmp_path), "--json")
+    assert code == 0, err
+    assert seen[0] == f"Scoring {task} sentences" and len(seen) > 1
+    done, total = seen[-1]
+    assert done == total > 0
+
+
+def test_eval_semeval23_st2_ml_reports_progress_as_it_encodes(tmp_path, monkeypatch):
+    # eval semeval23-st2-ml --lang EN ran for more than 180 s without a sign of life
+    from spinscope.training import framing_multilingual as fm
+
+    sizes = {("EN", "train"): 3, **{(lang, split): 2 for lang in fm.DEV_LANGS
+                                    for split in ("train", "dev")}}  # fmt: skip
+    encoded: list[int] = []
+
+    def split_data(root, lang, split, subtask):
+        n = sizes[lang, split]
+        return [f"{lang}{i}" for i in range(n)], [f"{lang} {split} {i}" for i in range(n)], [[]] * n
+
+    def vectors(texts, cache):
+        encoded.append(len(texts))
+        return [[0.0]] * len(texts)
+
+    monkeypatch.setattr(fm, "split_data", split_data)
+    monkeypatch.setattr(fm, "vectors", vectors)
+    seen: list = []
+    fm.load_all(tmp_path, {}, update=lambda done, total: seen.append((done, total)))
+    total = sum(sizes.values())  # the articles, once: genre and frames read the same texts
+    assert seen[-1] == (total, total) and len(seen) == len(encoded)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
 # -- train ----------------------------------------------------------------------------------
 
 
@@ -381,3 +437,38 @@ def test_a_full_disk_on_stdout_is_one_line(capsys, monkeypatch):
     code, _, err = run(capsys, "settings")
     assert code == EXIT_INPUT
     assert_one_line(err, "cannot write the output: No space left on device.")
+
+
+# -- warnings and library progress bars -------------------------------------------------------
+
+
+def test_a_library_warning_has_the_house_prefix(capsys, monkeypatch):
+    # the SemEval-2025 loader's "11 of 686 mentions do not align ..." came without it
+    import logging
+
+    from spinscope.cli import commands
+
+    def cmd_settings(args, settings_of):
+        log = logging.getLogger("spinscope.corpora.semeval25")
+        log.warning("%s: %d of %d mentions do not align", "f.txt", 11, 686)
+        return 0
+
+    monkeypatch.setattr(commands, "cmd_settings", cmd_settings)
+    assert main(["settings"]) == 0
+    err = capsys.readouterr().err
+    assert err == "spinscope: warning: f.txt: 11 of 686 mentions do not align\n"
+    handlers = logging.getLogger("spinscope").handlers
+    assert not handlers, handlers  # gone after the command: a library caller sees its own logging
+
+
+def test_train_off_a_terminal_silences_the_library_progress_bars(capsys, monkeypatch, tmp_path):
+    # transformers' "Loading weights: 100%|####|" bars filled a train log written to a file
+    transformers = pytest.importorskip("transformers")
+    monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "0")
+    try:
+        transformers.utils.logging.enable_progress_bar()
+        main(["train", "calibrate-claims", "--oof", str(tmp_path / "none.tsv")])
+        assert not transformers.utils.logging.is_progress_bar_enabled()
+        assert os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS") == "1"  # for a later import too
+    finally:
+        transformers.utils.logging.enable_progress_bar()

@@ -131,3 +131,13 @@ def test_dict_round_trip_keeps_claims():
     again = AnalysisResult.from_dict(res.to_dict())
     assert again.to_dict() == res.to_dict()
     assert [r.rank for r in _view.claim_rows(again.claims)] == [1, 2]
+
+
+def test_figure_lines_and_the_summary_speakers_are_bidi_isolated():
+    # an Arabic or Hebrew figure line or speaker name reordered the punctuation around it
+    page = render_html(make_result())
+    assert "<li><bdi>&#34;$30 billion&#34; = 30 billion USD (money; level)</bdi></li>" in page
+    summary = page[page.index('<ol class="top-claims">') :]
+    summary = summary[: summary.index("</ol>")]
+    speakers = re.findall(r"\(\d\.\d\d; (.*?)\)</li>", summary)
+    assert speakers and all(s.startswith("<bdi>") and s.endswith("</bdi>") for s in speakers)

@@ -241,3 +241,18 @@ def test_article_text_cannot_reorder_the_report_around_it() -> None:
     page = render_html(AnalysisResult(doc=Document(text), findings=[f]))
     assert "&ldquo;<bdi>the \u202eexperts lie\u202c</bdi>&rdquo;" in page  # closed, isolated
     assert re.search(r"\.article \{[^}]*unicode-bidi: plaintext;", page)  # Arabic reads RTL
+
+
+def test_the_article_text_carries_its_detected_language() -> None:
+    # <html lang="en"> held for Arabic and Chinese articles too: screen readers and fonts
+    # treated them as English
+    from spinscope.model.language import Language
+
+    text = "قال الوزير إن الخطة كارثة."
+    doc = Document(text, language=Language("ar", 0.99))
+    page = render_html(AnalysisResult(doc=doc, findings=[]))
+    assert '<html lang="en">' in page  # the report's own words are English
+    assert page.count('<div class="article" lang="ar">') >= 1
+    assert '<div class="article">' not in page
+    unknown = render_html(AnalysisResult(doc=Document(text), findings=[]))
+    assert '<div class="article">' in unknown and 'lang="ar"' not in unknown

@@ -22,12 +22,17 @@ def flat(output: str) -> str:
     return " ".join(output.split())
 
 
+def unmarked(output: str) -> str:
+    """The output without the ⟦n⟧ ⟦/n⟧ marks the view without colour puts around findings."""
+    return re.sub(r"⟦/?\d+⟧", "", output)
+
+
 def test_title_text_findings_and_counts(result: AnalysisResult) -> None:
     out = rendered(result)
     assert out.splitlines()[0] == "Council votes on the market square"
     assert "author: A. Writer" in out and "Warning: The text looks like Dutch" in out
     for f in result.findings:
-        assert f.text in flat(out)
+        assert f.text in unmarked(flat(out))
     counts = {
         m[0]: int(m[1]) for m in re.findall(r"│ ([A-Z][a-z /]+?)\s+│ [A-Za-z ]+│\s+(\d+) │", out)
     }
@@ -79,7 +84,7 @@ def test_rich_markup_in_the_text_is_printed_as_written() -> None:
     )
     out = rendered(result)
     assert "[red]Title[/red]" in out and "[b]me[/b]" in out
-    assert text in out
+    assert text in unmarked(out)
     assert '"[bold red]no[/bold red]"' in flat(out)
 
 
@@ -172,3 +177,36 @@ def test_a_metadata_value_cannot_print_header_lines_of_its_own() -> None:
     assert "outlet: Daily language: Klingon (tlh) source: x" in out
     assert "author: A. Writer" in out
     assert not any(line.startswith(("language:", "source:")) for line in out.splitlines())
+
+
+MARKED = (
+    "The committee's ⟦1⟧shameful ⟦2⟧betrayal⟦/1⟧ of every resident⟦/2⟧ is ⟦3⟧a total "
+    "⟦4⟧disaster⟦/4⟧ for our town⟦/3⟧.\n"
+    "⟦5⟧Clean streets, happy streets!⟦/5⟧ ⟦6⟧Clean streets, happy streets!⟦/6⟧"
+)
+
+
+def test_without_colour_the_text_marks_each_finding_with_its_table_row(result) -> None:
+    # with NO_COLOR or piped to a file, nothing in the article text showed where the findings are
+    import io
+
+    for console in (
+        Console(record=True, width=200, color_system=None),  # a file or a pipe
+        Console(file=io.StringIO(), record=True, width=200, force_terminal=True, no_color=True),
+    ):
+        render_terminal(result, console)
+        out = console.export_text()
+        assert MARKED in out, out
+        rows = [line for line in out.splitlines() if re.search(r"│\s+0\.\d\d │", line)]
+        numbers = [re.match(r"│\s*(\d+)\s*│", row).group(1) for row in rows]  # type: ignore[union-attr]
+        assert numbers == ["1", "2", "3", "4", "5", "6"]
+        assert "0.91" in rows[0] and "0.42" in rows[3]  # row 4 is "disaster", marked ⟦4⟧
+
+
+def test_in_colour_the_view_has_no_marks(result) -> None:
+    import io
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, color_system="standard", width=200)
+    render_terminal(result, console)
+    assert "⟦" not in out.getvalue() and "│ # " not in out.getvalue()

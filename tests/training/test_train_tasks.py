@@ -30,7 +30,8 @@ def test_calibrate_claims_runs_through_the_cli(tmp_path, capsys):
     code = main(["train", "calibrate-claims", "--oof", str(tmp_path / "oof.tsv"),
                  "--out", str(tmp_path)])  # fmt: skip
     assert code == 0
-    report = json.loads(capsys.readouterr().err)
+    # the result JSON is stdout's, so `> result.json` keeps it
+    report = json.loads(capsys.readouterr().out)
     assert report and all(r["findings"] == 200 for r in report.values())
     assert (tmp_path / "calibration.json").is_file()
 
@@ -60,3 +61,36 @@ def test_bad_input_is_one_line(argv, message, capsys):
     assert main(argv) in (1, 3)
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def _model_folder(path):
+    path.mkdir()
+    (path / "card.json").write_text('{"name": "an earlier model"}')
+    return path
+
+
+def test_an_out_folder_that_holds_a_model_is_refused_without_force(tmp_path, capsys):
+    out = _model_folder(tmp_path / "model")
+    argv = ["train", "techniques", "--ptc", str(tmp_path / "no-ptc"), "--out", str(out)]
+    assert main(argv) == 1  # it overwrote the earlier model's files without a word
+    err = capsys.readouterr().err
+    assert "--out" in err and "--force" in err and len(err.strip().splitlines()) == 1
+    assert (out / "card.json").read_text() == '{"name": "an earlier model"}'
+    # --force replaces it: the run goes on (to the missing PTC folder here)
+    assert main([*argv, "--force"]) == 3
+    assert "--force" not in capsys.readouterr().err
+
+
+def test_resume_may_write_into_its_own_run(tmp_path, capsys):
+    out = _model_folder(tmp_path / "ml")
+    argv = ["train", "techniques-multilingual", "--encoder", str(tmp_path / "none"), "--out",
+            str(out)]  # fmt: skip
+    assert main(argv) == 1 and "--force" in capsys.readouterr().err
+    assert main([*argv, "--resume"]) == 3  # on to the missing encoder
+    assert "No encoder" in capsys.readouterr().err
+
+
+def test_tasks_that_add_to_a_folder_take_no_force(capsys):
+    # calibrate-* writes calibration.json into a model folder, checkworthy-cv into its run
+    assert main(["train", "calibrate-claims", "--force"]) == 1
+    assert "does not take --force" in capsys.readouterr().err

@@ -43,7 +43,8 @@ def read_static_model(path: Path) -> SentenceEmbedder:
     import json
 
     from safetensors import safe_open
-    from tokenizers import Tokenizer
+
+    from spinscope.analysis.encoder import read_tokenizer
 
     with safe_open(str(path / "model.safetensors"), framework="numpy") as tensors:
         names = set(tensors.keys())
@@ -56,7 +57,7 @@ def read_static_model(path: Path) -> SentenceEmbedder:
         weights = tensors.get_tensor("weights") if "weights" in names else None
         mapping = tensors.get_tensor("mapping") if "mapping" in names else None
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tokenizer = read_tokenizer(path / "tokenizer.json")
     normalize, max_length = config.get("normalize", False), config.get("max_length", 512)
     if rows is not None or (weights is None and mapping is None):
         table = rows if rows is not None else vectors

@@ -12,7 +12,7 @@ model's MODEL_CARD.md). No torch here: onnxruntime and tokenizers only.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -116,8 +116,11 @@ class CheckworthinessScorer:
         encs = self._tokenizer.encode_batch(texts, add_special_tokens=False)
         return [[cls, *e.ids[:keep], sep] for e in encs]
 
-    def score(self, sentences: Sequence[str]) -> np.ndarray:
-        """Probabilities (n, 2) float32: [:, 0] claimbuster head, [:, 1] checkthat19 head."""
+    def score(
+        self, sentences: Sequence[str], *, update: Callable[[int, int], object] | None = None
+    ) -> np.ndarray:
+        """Probabilities (n, 2) float32: [:, 0] claimbuster head, [:, 1] checkthat19 head;
+        ``update(done, n)`` after each batch (a progress bar)."""
         texts = list(sentences)
         if not texts:
             return np.zeros((0, len(HEADS)), dtype=np.float32)
@@ -125,7 +128,7 @@ class CheckworthinessScorer:
         assert self._tokenizer is not None  # _load set it (or raised)
         rows = self.word_pieces(texts)
         lengths = [len(r) for r in rows]
-        out = np.zeros((len(texts), len(HEADS)), dtype=np.float32)
+        out, done = np.zeros((len(texts), len(HEADS)), dtype=np.float32), 0
         for idx in encoder.length_batches(lengths, self.batch_size):  # like lengths together
             width = max(lengths[i] for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
@@ -135,4 +138,7 @@ class CheckworthinessScorer:
                 mask[row, : lengths[i]] = 1
             probs = self._session.run(["probs"], {"input_ids": ids, "attention_mask": mask})[0]
             out[idx] = probs
+            done += len(idx)
+            if update is not None:
+                update(done, len(texts))
         return out

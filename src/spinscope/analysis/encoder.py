@@ -52,18 +52,32 @@ def load_tokenizer(path: str) -> Tokenizer:
     """The tokenizer in ``path``, without truncation or padding. Files with the same bytes give
     the same object (the tagger's and the check-worthiness model's are one file copied: 9 MB
     each once loaded), so no caller may change its settings."""
-    from tokenizers import Tokenizer
 
     require_file(path, f"Tokenizer file {path} is missing; reinstall spinscope or retrain.")
     digest = model_sha256(path)
     with _TOKENIZERS_LOCK:
         tok = _TOKENIZERS.get(digest)
         if tok is None:
-            tok = Tokenizer.from_file(path)
+            tok = read_tokenizer(path)
             tok.no_truncation()
             tok.no_padding()
             _TOKENIZERS[digest] = tok
     return tok
+
+
+def read_tokenizer(path: str | Path) -> Tokenizer:
+    """The tokenizer file at ``path``, or a ModelError naming it: a corrupt file was a
+    traceback ("Exception: Model missing. at line 1 column 17") from the tokenizers library."""
+    from tokenizers import Tokenizer
+
+    try:
+        return Tokenizer.from_file(str(path))
+    except Exception as exc:  # tokenizers raises a bare Exception for any file it cannot parse
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(
+            f"{path} is not a tokenizer file ({reason}); replace the model folder (reinstall "
+            "spinscope, or train or build it again)."
+        ) from None
 
 
 _TOKENIZERS: dict[str, Tokenizer] = {}  # by the sha256 of the file's bytes

@@ -12,6 +12,8 @@ from spinscope.cli.output import (
     inert,
     json_text,
     progress,
+    quiet_library_bars,
+    warn,
     write,
 )
 from spinscope.cli.stats import print_trends, story_stats, write_stats_charts
@@ -46,7 +48,7 @@ def cmd_analyze(args, settings_of) -> int:
         return EXIT_PARTIAL
     for result in results:
         for warning in result.warnings:
-            print(f"spinscope: warning: {warning}", file=sys.stderr)
+            warn(warning)
     if args.json:
         data = [plain(r.to_dict()) for r in results]
         many = len(items) + failed > 1
@@ -84,6 +86,7 @@ def cmd_eval(args, settings_of) -> int:
     from spinscope.evaluation.tasks import TASKS, Options, options, run_task
 
     _check_eval_options(args, TASKS[args.task].takes)
+    quiet_library_bars()  # claimbuster trains models
     values = {
         **{name: getattr(args, name) for name in options()},
         "data": args.data or default_data_dir(),
@@ -156,9 +159,11 @@ def cmd_train(args, settings_of) -> int:
     from spinscope.training import tasks
 
     _check_train_options(args.what, vars(args))
+    quiet_library_bars()
     values = {**vars(args), "data": args.data or default_data_dir()}
     result = tasks.run(args.what, **tasks.options_of(args.what, values))
-    print(dumps(result, indent=1), file=sys.stderr)
+    # the result is the command's output (`> result.json`); messages and progress go to stderr
+    print(dumps(result, indent=1))
     return 0
 
 
@@ -184,9 +189,25 @@ def _check_train_options(name: str, values: dict) -> None:
 def cmd_settings(args, settings_of) -> int:
     from spinscope.settings import SCHEMA
 
+    if args.config is not None or args.overrides or args.threshold is not None or args.model_dir:
+        return _effective_settings(settings_of(args))  # a bad value: one line, exit 1
     for name, spec in SCHEMA.items():
         extra = f" (one of {', '.join(map(str, spec.choices))})" if spec.choices else ""
         print(f"{name} = {spec.default!r}{extra}\n    {spec.help}")
+    return 0
+
+
+def _effective_settings(settings: dict) -> int:
+    """Each setting as a command would use it (file < environment < --set, checked), the ones
+    that are not the default marked ``*`` with their default: a settings file could be checked
+    only by analysing an article with it."""
+    from spinscope.settings import SCHEMA
+
+    for name, spec in SCHEMA.items():
+        value = settings[name]
+        changed = value != spec.default
+        default = f" (default {spec.default!r})" if changed else ""
+        print(f"{'*' if changed else ' '} {name} = {value!r}{default}")
     return 0
 
 
@@ -309,7 +330,11 @@ def cmd_serve(args, settings_of) -> int:
 def cmd_build_accurate(args, settings_of) -> int:
     from spinscope.training.techniques_accurate import build
 
-    summary = build(args.out, log=lambda message: print(f"spinscope: {message}", file=sys.stderr))
+    def log(message: str) -> None:
+        print(f"spinscope: {message}", file=sys.stderr)
+
+    quiet_library_bars()
+    summary = build(args.out, force=args.force, log=log)
     use = f"--model-dir {summary['out']}" if args.out else "--set techniques.model=accurate"
     print(
         f"Built {summary['model']} in {summary['out']} ({summary['tagger_mb']} MB); use it with "

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from spinscope import __version__
-from spinscope.cli.output import inert, json_text
+from spinscope.cli.output import inert, json_text, library_warnings
 from spinscope.errors import DataError, ModelError, SpinscopeError
 from spinscope.evaluation.predict_tasks import TASKS as PREDICT_TASKS
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
@@ -94,7 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_args(p)
 
     _add_train_parser(sub)
-    sub.add_parser("settings", help="list every setting with its default and help")
+    p = sub.add_parser(
+        "settings",
+        help="list every setting with its default and help; with --config or --set, check them "
+        "and print the values a command would use (* not the default)",
+    )
+    _add_settings_args(p)
     _add_corpus_parsers(sub)
     return parser
 
@@ -260,6 +265,8 @@ def _add_build_accurate_parser(sub) -> None:
     p.add_argument("--out", type=Path, default=None,
                    help="where to put it (default: $SPINSCOPE_HOME or "
                    "~/.local/share/spinscope, then techniques-accurate)")  # fmt: skip
+    p.add_argument("--force", action="store_true",
+                   help="replace the tagger the folder holds (refused without it)")  # fmt: skip
 
 
 def _add_import_parser(sub) -> None:
@@ -333,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
         from spinscope.cli import commands
 
         command = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
-        code = command(args, _settings) or EXIT_OK
+        # serve: the API's log lines (with their tracebacks) are the server's, not house lines
+        with library_warnings(on=args.command != "serve"):
+            code = command(args, _settings) or EXIT_OK
         sys.stdout.flush()  # a full disk under stdout shows here, not as a traceback at exit
         return code
     except (ModelError, DataError) as exc:

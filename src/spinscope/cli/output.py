@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -21,6 +23,52 @@ def _escape(match: re.Match[str]) -> str:
     """A control character as Python writes it: ``\\x1b``, a bidi control ``\\u202e``."""
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def warn(message: object) -> None:
+    """The house warning line on stderr: ``spinscope: warning: ...``, inert."""
+    print(f"spinscope: warning: {inert(message)}", file=sys.stderr)
+
+
+class _HouseLines(logging.Handler):
+    """The library's logged warnings and errors as the CLI's own lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if record.levelno < logging.ERROR:
+                warn(record.getMessage())
+            else:
+                print(f"spinscope: error: {inert(record.getMessage())}", file=sys.stderr)
+        except Exception:
+            self.handleError(record)
+
+
+@contextmanager
+def library_warnings(on: bool = True):
+    """While a command runs, what the library logs (``spinscope.*``, WARNING and up) as house
+    lines: with no handler, Python printed the bare message ("...: 11 of 686 mentions do not
+    align ..."). Removed afterwards, so a program that imports spinscope keeps its logging."""
+    logger, handler = logging.getLogger("spinscope"), _HouseLines(logging.WARNING)
+    if on:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def quiet_library_bars() -> None:
+    """Off a terminal, no progress bars from transformers and huggingface_hub ("Loading weights:
+    100%|####|", written into a log file); on a terminal they stay. The variable holds for a
+    later import; an imported library is told directly."""
+    if sys.stderr.isatty():
+        return
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    # looked up, not imported: cli/ never imports the [train] libraries (tests/test_layers.py)
+    for module, switch in (("huggingface_hub.utils", "disable_progress_bars"),
+                           ("transformers.utils.logging", "disable_progress_bar")):  # fmt: skip
+        if module in sys.modules:
+            getattr(sys.modules[module], switch)()
 
 
 def json_text(data: object) -> str:

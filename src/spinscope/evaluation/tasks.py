@@ -231,26 +231,19 @@ def _checkthat(o: Options, task: str) -> dict:
     evaluate = evaluate_checkthat19 if task == "checkthat19" else evaluate_checkthat20
     cache: dict[tuple, object] = {}
 
-    def probs(texts):
-        key = tuple(texts)
-        if key not in cache:
+    def probs(texts):  # the sentences are scored once, for every head (a progress bar: 25 s)
+        if tuple(texts) not in cache:
             cache.clear()
-            cache[key] = claims.scorer.score(list(texts))
-        return cache[key]
+            cache[tuple(texts)] = claims.scorer.score(list(texts), update=update)
+        return cache[tuple(texts)]
 
     # Each CheckThat! task is scored with the head trained for it (what fact-checkers picked);
     # the other heads' MAP is reported beside it.
     head = "checkthat19"
-    result = evaluate(folder, lambda t: head_scores(probs(t), head))
-    by_head = {
-        h: round(
-            result["map"]
-            if h == head
-            else evaluate(folder, lambda t, h=h: head_scores(probs(t), h))["map"],  # type: ignore[misc]  # mypy can't type a lambda with a default arg
-            4,
-        )
-        for h in HEAD_NAMES
-    }
+    with o.progress(f"Scoring {task} sentences") as update:
+        result = evaluate(folder, lambda t: head_scores(probs(t), head))
+    by_head = {h: round(evaluate(folder, lambda t, h=h: head_scores(probs(t), h))["map"], 4)  # type: ignore[misc]  # mypy can't type a lambda with a default arg
+               for h in HEAD_NAMES}  # fmt: skip
     return {"head": head, "model_sha256": claims.scorer.model_sha256, **result,
             "map_by_head": by_head}  # fmt: skip
 
@@ -311,7 +304,8 @@ def _framing_multilingual(o: Options, subtask: str) -> dict:
     if subtask == "st2" and o.lang == "EN":
         from spinscope.analysis.feature_cache import load_cache
 
-        data = fm.load_all(folder, load_cache(o.out))
+        with o.progress("Encoding SemEval-2023 articles") as update:
+            data = fm.load_all(folder, load_cache(o.out), update)
         cv = fm.train_frames(data)
         return {**head, "split": "en train, 5-fold CV by article (other languages' train in "
                 "every fold)", "frames_micro_f1": cv["en_cv_micro_f1"], "C": cv["C"]}  # fmt: skip

@@ -88,6 +88,8 @@ def _context(
     return {
         "title": title,
         "meta": _view.document_meta(doc),
+        # the page's own words are English; the article's text is in its detected language
+        "article_lang": doc.language.code if doc.language and doc.language.known else None,
         "warnings": [str(w) for w in result.warnings],
         "summary": _summary.summary(result, taxonomies),
         "views": [_taxonomy_view(result, t) for t in taxonomies],

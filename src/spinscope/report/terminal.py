@@ -82,8 +82,12 @@ def render_terminal(
     of_taxonomy = _view.of_taxonomy(obj.findings, taxonomy)
     findings = _view.by_voice(of_taxonomy, voice)
     hidden = _view.hidden_by_voice(of_taxonomy, voice)
+    # no colour (NO_COLOR, a file, a pipe): the colours marked nothing, so the text gets ⟦n⟧
+    # marks numbered as the findings table's rows
+    plain = console.no_color or console.color_system is None
     _print_header(obj, console)
-    _show(console, highlighted_text(obj.doc.text, findings))
+    text = marked_text if plain else highlighted_text
+    _show(console, text(obj.doc.text, findings))
     _show(console)
     if hidden:
         _show(console, Text(hidden, style="italic"))
@@ -91,7 +95,7 @@ def render_terminal(
         _show(console, _no_findings(obj, taxonomy, author_only=bool(hidden)))
     else:
         _show(console, _legend(findings))
-        _show(console, findings_table(findings, taxonomy, voices=voice == "all"))
+        _show(console, findings_table(findings, taxonomy, voices=voice == "all", numbered=plain))
         _show(console, counts_table(findings, taxonomy))
     if obj.labels:
         _show(console, labels_table(obj.labels))
@@ -133,6 +137,24 @@ def highlighted_text(text: str, findings: list[Finding]) -> Text:
     return out
 
 
+def marked_text(text: str, findings: list[Finding]) -> Text:
+    """The text with ``⟦n⟧`` before and ``⟦/n⟧`` after each finding, ``n`` its row in the
+    findings table (``sort_key`` order): the view without colour. Where findings overlap, the
+    numbered closing marks say which ends where."""
+    number = {id(f): n for n, f in enumerate(sorted(findings, key=_view.sort_key), start=1)}
+    marks: list[tuple[int, int, int, int]] = []  # (offset, 0 end / 1 start, order, n)
+    for f in _view.in_bounds(findings, text):
+        # at one offset: ends before starts; the inner finding ends first, the outer starts first
+        marks += [(f.end, 0, -f.start, number[id(f)]), (f.start, 1, -f.end, number[id(f)])]
+    out, pos = Text(), 0
+    for offset, starts, _, n in sorted(marks):
+        out.append(_CONTROL.sub("", text[pos:offset]))
+        out.append(f"⟦{n}⟧" if starts else f"⟦/{n}⟧", style="bold")
+        pos = offset
+    out.append(_CONTROL.sub("", text[pos:]))
+    return out
+
+
 def _legend(findings: list[Finding]) -> Text:
     parts: list[str | tuple[str, str]] = [("Categories: ", "bold")]
     for i, cat in enumerate(_view.categories_used(findings)):
@@ -141,19 +163,25 @@ def _legend(findings: list[Finding]) -> Text:
     return Text.assemble(*parts)
 
 
-def findings_table(findings: list[Finding], taxonomy: str, *, voices: bool = False) -> Table:
+def findings_table(
+    findings: list[Finding], taxonomy: str, *, voices: bool = False, numbered: bool = False
+) -> Table:
     """One row per finding, in text order; with ``voices``, a column says whose words each is
-    in (the author's, quoted or reported speech, and the speaker)."""
+    in (the author's, quoted or reported speech, and the speaker); with ``numbered``, a first
+    column the row's number (the ``⟦n⟧`` of ``marked_text``)."""
     name = _view.TAXONOMY_NAMES.get(taxonomy, taxonomy)
     table = Table(title=Text(f"Findings, {name}"), show_lines=False, expand=True)
+    if numbered:
+        table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Technique", ratio=2)
     table.add_column("Conf.", justify="right", no_wrap=True)
     table.add_column("Quoted text", ratio=3)
     if voices:
         table.add_column("Whose words", ratio=2)
     table.add_column("Explanation", ratio=4)
-    for f in sorted(findings, key=_view.sort_key):
-        cells = [
+    for n, f in enumerate(sorted(findings, key=_view.sort_key), start=1):
+        cells = [Text(str(n))] if numbered else []
+        cells += [
             Text(
                 display_name(f.taxonomy, f.label), style=CATEGORY_STYLES[_view.finding_category(f)]
             ),

