@@ -131,3 +131,46 @@ def test_every_repository_path_the_readme_cites_exists():
     modules = set(re.findall(rf"`((?:{layers})/[\w/]*(?:\.py)?)`", README))
     assert len(modules) >= 10, modules
     assert [m for m in sorted(modules) if not (package / m).exists()] == []
+
+
+def readme_command_lines() -> list[str]:
+    """Every `spinscope COMMAND ...` the README shows (code blocks or inline), comments cut."""
+    lines = re.findall(r"(?:^|[`/])spinscope ([a-z][a-z-]*(?: [^`\n]*)?)", README, flags=re.M)
+    return [re.split(r"\s{2,}#|\s#\s", line)[0] for line in lines]
+
+
+PLACEHOLDERS = {"XX", "NAME", "DIR", "FILE"}  # "--lang XX": any language the task takes
+
+
+def test_every_option_the_readme_shows_exists_for_its_command():
+    """`--option VALUE` on a README command line: the option is that command's, and a value shown
+    for an option with choices (`--taxonomy ptc2020`, `--encoder e5|usem3`) is one of them."""
+    from spinscope.cli.main import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    lines = [line for line in readme_command_lines() if line.split()[0] in commands]
+    assert len(lines) >= 40, lines
+    wrong = []
+    for line in lines:
+        name, *words = line.split()
+        actions = {o: a for a in commands[name]._actions for o in a.option_strings}
+        for k, word in enumerate(words):
+            for option in re.findall(r"^\[?(--[a-z][a-z0-9-]*)", word):
+                if option not in actions:
+                    wrong.append((line, option))
+                elif actions[option].choices and k + 1 < len(words):
+                    shown = words[k + 1].strip("[]").split("|")
+                    shown = [v for v in shown if v not in PLACEHOLDERS]
+                    wrong += [(line, v) for v in shown if v not in actions[option].choices]
+    assert wrong == []
+
+
+def test_every_task_the_readme_shows_is_one_of_its_command():
+    from spinscope.cli.main import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    shown = re.findall(r"spinscope (eval|predict|train) ([a-z][a-z0-9|-]+)", README)
+    assert len(shown) >= 20, shown
+    choices = {c: next(a.choices for a in commands[c]._actions if a.dest in ("task", "what"))
+               for c in ("eval", "predict", "train")}  # fmt: skip
+    assert [(c, t) for c, ts in shown for t in ts.split("|") if t not in choices[c]] == []
