@@ -174,3 +174,14 @@ def test_every_task_the_readme_shows_is_one_of_its_command():
     choices = {c: next(a.choices for a in commands[c]._actions if a.dest in ("task", "what"))
                for c in ("eval", "predict", "train")}  # fmt: skip
     assert [(c, t) for c, ts in shown for t in ts.split("|") if t not in choices[c]] == []
+
+
+def test_the_language_detector_numbers_are_the_codes():
+    from spinscope.analysis import language
+    from spinscope.model.language import NAMES
+
+    assert f"(py3langid, {len(NAMES)} ISO 639-1 languages)" in README
+    assert f"fewer than {language.MIN_LETTERS} letters" in README
+    assert f"likeliest language scores under {language.MIN_CONFIDENCE}" in README
+    assert f"fewer than {language.PARAGRAPH_LETTERS} letters" in README
+    assert f"less than {language.PARAGRAPH_CONFIDENCE:.0%} sure" in README
