@@ -64,7 +64,7 @@ def built_accurate_dir() -> Path:
     """The accurate tagger's folder, or one line saying how to build it."""
     folder = accurate_model_dir()
     if not (folder / "tagger.int8.onnx").exists() or not (folder / "card.json").exists():
-        raise ConfigError(
+        raise ModelError(
             f"The accurate tagger is not built in {folder}: pip install 'spinscope[accurate]', "
             "then run `spinscope build-accurate`."
         )
