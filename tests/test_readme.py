@@ -185,3 +185,12 @@ def test_the_language_detector_numbers_are_the_codes():
     assert f"likeliest language scores under {language.MIN_CONFIDENCE}" in README
     assert f"fewer than {language.PARAGRAPH_LETTERS} letters" in README
     assert f"less than {language.PARAGRAPH_CONFIDENCE:.0%} sure" in README
+
+
+def test_every_option_of_a_bench_script_the_readme_shows_exists():
+    shown = re.findall(r"python (bench/[\w]+\.py)((?:\s+(?:--[a-z][a-z0-9-]*|[A-Z_]+))+)", README)
+    assert len(shown) >= 2, shown
+    for script, words in shown:
+        source = (ROOT / script).read_text(encoding="utf-8")
+        for option in re.findall(r"--[a-z][a-z0-9-]*", words):
+            assert f'"{option}"' in source, (script, option)
