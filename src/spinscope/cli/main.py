@@ -200,7 +200,7 @@ def _add_stats_parser(sub) -> None:
     )
     p.add_argument(
         "--taxonomy", choices=TAXONOMIES, default="semeval2023",
-        help="which technique taxonomy to count",
+        help="which technique taxonomy to count (default semeval2023)",
     )  # fmt: skip
     printed = p.add_mutually_exclusive_group()
     printed.add_argument("--json", action="store_true", help="print one JSON object")
@@ -223,7 +223,8 @@ def _add_export_parser(sub) -> None:
     p.add_argument("--out", required=True,
                    help="output file, or a folder for brat and inception")  # fmt: skip
     p.add_argument("--taxonomy", choices=TAXONOMIES, default="semeval2023",
-                   help="annotation tools: which technique taxonomy to export")  # fmt: skip
+                   help="annotation tools: which technique taxonomy to export "
+                   "(default semeval2023)")  # fmt: skip
 
 
 def _add_serve_parser(sub) -> None:
