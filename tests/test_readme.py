@@ -194,3 +194,38 @@ def test_every_option_of_a_bench_script_the_readme_shows_exists():
         source = (ROOT / script).read_text(encoding="utf-8")
         for option in re.findall(r"--[a-z][a-z0-9-]*", words):
             assert f'"{option}"' in source, (script, option)
+
+
+def test_the_numbers_written_out_in_prose_are_the_codes():
+    """Constants the README states in words, next to the phrase that states them."""
+    import inspect
+
+    from spinscope.analysis.claims import MAX_SENTENCE_CHARS
+    from spinscope.batch.engines import DEATHS_IN_A_ROW
+    from spinscope.cli.analyze import BATCH_DOCS
+    from spinscope.ingest.feeds import MIN_INLINE_WORDS
+    from spinscope.report.charts import MAX_LABELLED
+    from spinscope.settings import SCHEMA
+    from spinscope.store import stats
+    from spinscope.store.rows import FUTURE_DAYS
+
+    def default(function, name: str):
+        return inspect.signature(function).parameters[name].default
+
+    outlets = default(stats.rates_by_outlet_and_month, "outlets")
+    techniques = default(stats.technique_rates_by_outlet, "techniques")
+    assert default(stats.narrative_shares_by_outlet, "narratives") == techniques
+    words = {1: "one", 2: "two", 3: "three", 4: "four"}
+    text = " ".join(README.split())  # prose wraps anywhere
+    for phrase in (
+        f"only the batch of {BATCH_DOCS} under way is lost",
+        f"a date more than {FUTURE_DAYS} days after the run",
+        f"when that text has {MIN_INLINE_WORDS} words or more",
+        f"workers that die on {words[DEATHS_IN_A_ROW]} documents in a row",
+        f"The charts draw the {outlets} largest outlets (and the {techniques} most frequent",
+        f"over {MAX_LABELLED} months the points are not labelled",
+        f"A sentence longer than {MAX_SENTENCE_CHARS:,} characters",
+        f"none for a text under {SCHEMA['framing.min_words'].default} words, `framing.min_words`",
+        f"right less than {SCHEMA['techniques.precision_floor'].default:.0%} of the time",
+    ):
+        assert phrase in text, phrase
