@@ -131,3 +131,101 @@ def test_every_repository_path_the_readme_cites_exists():
     modules = set(re.findall(rf"`((?:{layers})/[\w/]*(?:\.py)?)`", README))
     assert len(modules) >= 10, modules
     assert [m for m in sorted(modules) if not (package / m).exists()] == []
+
+
+def readme_command_lines() -> list[str]:
+    """Every `spinscope COMMAND ...` the README shows (code blocks or inline), comments cut."""
+    lines = re.findall(r"(?:^|[`/])spinscope ([a-z][a-z-]*(?: [^`\n]*)?)", README, flags=re.M)
+    return [re.split(r"\s{2,}#|\s#\s", line)[0] for line in lines]
+
+
+PLACEHOLDERS = {"XX", "NAME", "DIR", "FILE"}  # "--lang XX": any language the task takes
+
+
+def test_every_option_the_readme_shows_exists_for_its_command():
+    """`--option VALUE` on a README command line: the option is that command's, and a value shown
+    for an option with choices (`--taxonomy ptc2020`, `--encoder e5|usem3`) is one of them."""
+    from spinscope.cli.main import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    lines = [line for line in readme_command_lines() if line.split()[0] in commands]
+    assert len(lines) >= 40, lines
+    wrong = []
+    for line in lines:
+        name, *words = line.split()
+        actions = {o: a for a in commands[name]._actions for o in a.option_strings}
+        for k, word in enumerate(words):
+            for option in re.findall(r"^\[?(--[a-z][a-z0-9-]*)", word):
+                if option not in actions:
+                    wrong.append((line, option))
+                elif actions[option].choices and k + 1 < len(words):
+                    shown = words[k + 1].strip("[]").split("|")
+                    shown = [v for v in shown if v not in PLACEHOLDERS]
+                    wrong += [(line, v) for v in shown if v not in actions[option].choices]
+    assert wrong == []
+
+
+def test_every_task_the_readme_shows_is_one_of_its_command():
+    from spinscope.cli.main import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    shown = re.findall(r"spinscope (eval|predict|train) ([a-z][a-z0-9|-]+)", README)
+    assert len(shown) >= 20, shown
+    choices = {c: next(a.choices for a in commands[c]._actions if a.dest in ("task", "what"))
+               for c in ("eval", "predict", "train")}  # fmt: skip
+    assert [(c, t) for c, ts in shown for t in ts.split("|") if t not in choices[c]] == []
+
+
+def test_the_language_detector_numbers_are_the_codes():
+    from spinscope.analysis import language
+    from spinscope.model.language import NAMES
+
+    assert f"(py3langid, {len(NAMES)} ISO 639-1 languages)" in README
+    assert f"fewer than {language.MIN_LETTERS} letters" in README
+    assert f"likeliest language scores under {language.MIN_CONFIDENCE}" in README
+    assert f"fewer than {language.PARAGRAPH_LETTERS} letters" in README
+    assert f"less than {language.PARAGRAPH_CONFIDENCE:.0%} sure" in README
+
+
+def test_every_option_of_a_bench_script_the_readme_shows_exists():
+    shown = re.findall(r"python (bench/[\w]+\.py)((?:\s+(?:--[a-z][a-z0-9-]*|[A-Z_]+))+)", README)
+    assert len(shown) >= 2, shown
+    for script, words in shown:
+        source = (ROOT / script).read_text(encoding="utf-8")
+        for option in re.findall(r"--[a-z][a-z0-9-]*", words):
+            assert f'"{option}"' in source, (script, option)
+
+
+def test_the_numbers_written_out_in_prose_are_the_codes():
+    """Constants the README states in words, next to the phrase that states them."""
+    import inspect
+
+    from spinscope.analysis.claims import MAX_SENTENCE_CHARS
+    from spinscope.batch.engines import DEATHS_IN_A_ROW
+    from spinscope.cli.analyze import BATCH_DOCS
+    from spinscope.ingest.feeds import MIN_INLINE_WORDS
+    from spinscope.report.charts import MAX_LABELLED
+    from spinscope.settings import SCHEMA
+    from spinscope.store import stats
+    from spinscope.store.rows import FUTURE_DAYS
+
+    def default(function, name: str):
+        return inspect.signature(function).parameters[name].default
+
+    outlets = default(stats.rates_by_outlet_and_month, "outlets")
+    techniques = default(stats.technique_rates_by_outlet, "techniques")
+    assert default(stats.narrative_shares_by_outlet, "narratives") == techniques
+    words = {1: "one", 2: "two", 3: "three", 4: "four"}
+    text = " ".join(README.split())  # prose wraps anywhere
+    for phrase in (
+        f"only the batch of {BATCH_DOCS} under way is lost",
+        f"a date more than {FUTURE_DAYS} days after the run",
+        f"when that text has {MIN_INLINE_WORDS} words or more",
+        f"workers that die on {words[DEATHS_IN_A_ROW]} documents in a row",
+        f"The charts draw the {outlets} largest outlets (and the {techniques} most frequent",
+        f"over {MAX_LABELLED} months the points are not labelled",
+        f"A sentence longer than {MAX_SENTENCE_CHARS:,} characters",
+        f"none for a text under {SCHEMA['framing.min_words'].default} words, `framing.min_words`",
+        f"right less than {SCHEMA['techniques.precision_floor'].default:.0%} of the time",
+    ):
+        assert phrase in text, phrase

@@ -183,10 +183,10 @@ def _add_batch_parser(sub) -> None:
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="local processes (default), or Ray actors (the [ray] extra)")  # fmt: skip
     p.add_argument("--address", help="ray: the cluster address (default: a local Ray instance)")
-    p.add_argument(
-        "--workers", type=int, default=1, help="worker processes (local) or actors (ray)"
-    )
-    p.add_argument("--batch-size", type=int, default=8, help="documents per transaction")
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes (local) or actors (ray) (default 1)")  # fmt: skip
+    p.add_argument("--batch-size", type=int, default=8,
+                   help="documents per transaction (default 8)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_settings_args(p)
@@ -205,7 +205,7 @@ def _add_stats_parser(sub) -> None:
     )
     p.add_argument(
         "--taxonomy", choices=TAXONOMIES, default="semeval2023",
-        help="which technique taxonomy to count",
+        help="which technique taxonomy to count (default semeval2023)",
     )  # fmt: skip
     printed = p.add_mutually_exclusive_group()
     printed.add_argument("--json", action="store_true", help="print one JSON object")
@@ -228,7 +228,8 @@ def _add_export_parser(sub) -> None:
     p.add_argument("--out", required=True,
                    help="output file, or a folder for brat and inception")  # fmt: skip
     p.add_argument("--taxonomy", choices=TAXONOMIES, default="semeval2023",
-                   help="annotation tools: which technique taxonomy to export")  # fmt: skip
+                   help="annotation tools: which technique taxonomy to export "
+                   "(default semeval2023)")  # fmt: skip
 
 
 def _add_serve_parser(sub) -> None:
