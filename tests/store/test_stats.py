@@ -402,3 +402,20 @@ def test_documents_an_analyser_never_ran_on_are_left_out_of_its_rates_and_shares
         narr = {r["narrative"]: r for r in trends(s, "narrative")["rows"]}
         assert narr["URW: A"]["share_of_documents"] == round(1 / 3, 4)
         assert narr["(none)"]["documents"] == 2  # the Daily's second and the Herald's
+
+
+def test_results_stored_without_a_models_record_still_count_where_they_have_findings(tmp_path):
+    # a library caller's AnalysisResult names no model: its findings were counted over no
+    # documents (the corpus page and `stats --by technique` failed with a division by zero)
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([
+            result(1000, "Daily", "2024-01-10", ["Doubt"], "URW: A", ran=()),
+            result(500, "Daily", "2024-02-03", [], ran=()),  # nothing shows that anything ran
+        ])  # fmt: skip
+    with Store(path, read_only=True) as s:
+        by_technique = trends(s, "technique")
+        by_narrative = trends(s, "narrative")
+    # both carry a machine finding (the helper gives each a PTC-2020 one): both were tagged
+    assert {r["technique"]: r["share_of_documents"] for r in by_technique["rows"]} == {"Doubt": 0.5}
+    assert by_narrative["rows"][0]["narrative"] == "URW: A"

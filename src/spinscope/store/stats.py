@@ -43,11 +43,20 @@ NARRATIVE_ANALYZERS = ("framing",)
 
 
 def ran_on(analyzers: tuple[str, ...], doc_id: str = "d.doc_id") -> str:
-    """A condition: one of ``analyzers`` ran on the document ``doc_id`` (a column)."""
+    """A condition: one of ``analyzers`` ran on the document ``doc_id`` (a column): its result's
+    "models" names one or, where a result records no models (stored by a library caller), it
+    carries what they find (machine technique findings, narrative labels). Without that, such
+    a store's findings were counted over no documents: a division by zero."""
     names = ", ".join(f"'{a}'" for a in analyzers)  # our own constant names, not user input
+    models = "json_extract_string(result, '$.models[*].analyzer')"
+    found = (
+        f"SELECT doc_id FROM findings WHERE {MACHINE_FINDINGS}"
+        if analyzers == TECHNIQUE_ANALYZERS
+        else "SELECT doc_id FROM labels WHERE task = 'narrative'"
+    )
     return (
-        f"{doc_id} IN (SELECT doc_id FROM results WHERE "
-        f"list_has_any(json_extract_string(result, '$.models[*].analyzer'), [{names}]))"
+        f"{doc_id} IN (SELECT doc_id FROM results WHERE list_has_any({models}, [{names}]) "
+        f"OR (coalesce(len({models}), 0) = 0 AND doc_id IN ({found})))"
     )
 
 
@@ -153,7 +162,8 @@ def _by_technique(store: Store, by: str, taxonomy: str, head: dict) -> list[dict
     """
     return [
         {"technique": label, "findings": n, "findings_per_1000_words": _rate(n, head["words"]),
-         "documents": k, "share_of_documents": round(k / head["documents"], 4)}
+         "documents": k,
+         "share_of_documents": round(k / head["documents"], 4) if head["documents"] else None}
         for label, n, k in store.query(sql, [taxonomy])
     ]  # fmt: skip
 
