@@ -158,7 +158,10 @@ def test_workers_that_die_on_every_document_end_the_run_in_one_line(crashing_wor
             pass
 
 
-def test_a_document_past_the_deadline_is_a_failure_and_the_run_goes_on(tmp_path, crashing_workers):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_past_the_deadline_is_a_failure_and_the_run_goes_on(
+    tmp_path, crashing_workers, workers
+):
     # a document whose analysis never ends (a hostile page) held its worker, and the run, for
     # ever; now its batch's worker is killed at batch.document_timeout_s, the batch's other
     # document is analysed again alone, and the slow one is a failure record that says why
@@ -174,7 +177,7 @@ def test_a_document_past_the_deadline_is_a_failure_and_the_run_goes_on(tmp_path,
     store = tmp_path / "s.duckdb"
     settings = load_settings({"pipeline.analyzers": "framing", "batch.document_timeout_s": 3.0})
     started = time.monotonic()
-    summary = run_batch([str(docs)], str(store), settings, workers=1, batch_size=2)
+    summary = run_batch([str(docs)], str(store), settings, workers=workers, batch_size=2)
     assert time.monotonic() - started < 120
     assert (summary.stored, summary.failed) == (4, 1)
     assert summary.failures_by_stage == {"analyse": 1}
