@@ -239,10 +239,10 @@ SCHEMA: dict[str, Setting] = {
     ),
     "batch.document_timeout_s": Setting(
         120.0,
-        "spinscope batch (local engine): longest a worker may take over one batch of documents "
-        "(a worker's first batch includes loading its models); past it the worker is killed and "
-        "the batch's documents are analysed again one at a time, each within this limit, and a "
-        "document that takes longer is a failure record ('took longer than N s').",
+        "spinscope batch: longest a worker process (or Ray actor) may take over one batch of "
+        "documents (a worker's first batch includes loading its models); past it the worker is "
+        "killed and the batch's documents are analysed again one at a time, each within this "
+        "limit, and a document that takes longer is a failure record ('took longer than N s').",
         minimum=1.0,
         maximum=86_400,
     ),

@@ -224,3 +224,33 @@ def test_a_document_that_kills_its_ray_actor_is_a_failure_and_the_run_goes_on(tm
     assert summary.startswith("SUMMARY 8 1 [") and "a004.txt" in summary, summary
     assert "worker process died" in summary
     assert ended.startswith("A Ray actor died on 3 documents in a row"), ended
+
+
+RAY_SLOW = """
+import sys
+import worker_crash_fixtures as fixtures
+from spinscope.batch import ray_engine, run_batch
+from spinscope.settings import load_settings
+
+ray_engine._RayWorker = fixtures.RayWorker  # found by name in the actors (PYTHONPATH)
+settings = load_settings({"pipeline.analyzers": "framing", "batch.document_timeout_s": 3.0})
+summary = run_batch([sys.argv[1]], sys.argv[2], settings, engine="ray", workers=2, batch_size=2)
+print("SUMMARY", summary.stored, summary.failed, summary.examples)
+"""
+
+
+@pytest.mark.slow
+def test_a_document_past_the_deadline_on_a_ray_actor_is_a_failure_and_the_run_goes_on(tmp_path):
+    # as in the local engine: the actor past batch.document_timeout_s is killed, its batches'
+    # documents are analysed again alone, and the slow one is recorded
+    pytest.importorskip("ray", reason="needs the [ray] extra")
+    from worker_crash_fixtures import SLOW
+
+    docs = corpus(tmp_path / "in", 5)
+    (docs / "a002.txt").write_text(article(2) + " " + SLOW, encoding="utf-8")
+    done = run_python(RAY_SLOW, str(docs), str(tmp_path / "s.duckdb"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = {line.split(" ", 1)[0]: line for line in done.stdout.splitlines()}  # Ray logs too
+    summary = lines["SUMMARY"]
+    assert summary.startswith("SUMMARY 4 1 [") and "a002.txt" in summary, summary
+    assert "took longer than 3 s" in summary
