@@ -1,13 +1,16 @@
 """Stand-ins for a local run's worker processes and Ray actors, found by name in the spawned
 workers: no models to load (the stub pipeline), and a document containing ``CRASH`` kills its
-worker, as a crash in a model library or the out-of-memory killer would."""
+worker, as a crash in a model library or the out-of-memory killer would; one containing ``SLOW``
+holds its worker for ten minutes (past any test's deadline)."""
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 
 CRASH = "CRASH-THE-WORKER"
+SLOW = "HOLD-THE-WORKER"
 
 
 def init(settings: dict, threads: int, story: str | None = None) -> None:
@@ -20,6 +23,8 @@ def work(docs: list[dict]) -> list:
 
     if any(CRASH in d["text"] for d in docs):
         os.kill(os.getpid(), signal.SIGKILL)
+    if any(SLOW in d["text"] for d in docs):
+        time.sleep(600)
     return analyse_batch(StubPipeline(), docs)
 
 

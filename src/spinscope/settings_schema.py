@@ -237,6 +237,15 @@ SCHEMA: dict[str, Setting] = {
     "ingest.allow_private_urls": Setting(
         False, "Allow URLs that resolve to loopback/private/link-local addresses (operators only)."
     ),
+    "batch.document_timeout_s": Setting(
+        120.0,
+        "spinscope batch: longest a worker process (or Ray actor) may take over one batch of "
+        "documents (a worker's first batch includes loading its models); past it the worker is "
+        "killed and the batch's documents are analysed again one at a time, each within this "
+        "limit, and a document that takes longer is a failure record ('took longer than N s').",
+        minimum=1.0,
+        maximum=86_400,
+    ),
     "stories.encoder": Setting(
         "e5",
         "The story encoder of a new store (one with no story vectors yet): `spinscope batch "

@@ -158,6 +158,36 @@ def test_workers_that_die_on_every_document_end_the_run_in_one_line(crashing_wor
             pass
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_past_the_deadline_is_a_failure_and_the_run_goes_on(
+    tmp_path, crashing_workers, workers
+):
+    # a document whose analysis never ends (a hostile page) held its worker, and the run, for
+    # ever; now its batch's worker is killed at batch.document_timeout_s, the batch's other
+    # document is analysed again alone, and the slow one is a failure record that says why
+    import time
+
+    from spinscope.batch import run_batch
+    from spinscope.settings import load_settings
+    from spinscope.store import Store
+    from worker_crash_fixtures import SLOW
+
+    docs = corpus(tmp_path / "in", 5)
+    (docs / "a002.txt").write_text(article(2) + " " + SLOW, encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    settings = load_settings({"pipeline.analyzers": "framing", "batch.document_timeout_s": 3.0})
+    started = time.monotonic()
+    summary = run_batch([str(docs)], str(store), settings, workers=workers, batch_size=2)
+    assert time.monotonic() - started < 120
+    assert (summary.stored, summary.failed) == (4, 1)
+    assert summary.failures_by_stage == {"analyse": 1}
+    with Store(store, read_only=True) as s:
+        ((item, reason),) = s.query("SELECT item, reason FROM failures")
+        stored = sorted(row[0] for row in s.query("SELECT text FROM documents"))
+    assert item.endswith("a002.txt") and reason.startswith("took longer than 3 s"), reason
+    assert len(stored) == 4 and not any(SLOW in text for text in stored)
+
+
 RAY_CRASHES = """
 import sys
 import worker_crash_fixtures as fixtures
@@ -194,3 +224,33 @@ def test_a_document_that_kills_its_ray_actor_is_a_failure_and_the_run_goes_on(tm
     assert summary.startswith("SUMMARY 8 1 [") and "a004.txt" in summary, summary
     assert "worker process died" in summary
     assert ended.startswith("A Ray actor died on 3 documents in a row"), ended
+
+
+RAY_SLOW = """
+import sys
+import worker_crash_fixtures as fixtures
+from spinscope.batch import ray_engine, run_batch
+from spinscope.settings import load_settings
+
+ray_engine._RayWorker = fixtures.RayWorker  # found by name in the actors (PYTHONPATH)
+settings = load_settings({"pipeline.analyzers": "framing", "batch.document_timeout_s": 3.0})
+summary = run_batch([sys.argv[1]], sys.argv[2], settings, engine="ray", workers=2, batch_size=2)
+print("SUMMARY", summary.stored, summary.failed, summary.examples)
+"""
+
+
+@pytest.mark.slow
+def test_a_document_past_the_deadline_on_a_ray_actor_is_a_failure_and_the_run_goes_on(tmp_path):
+    # as in the local engine: the actor past batch.document_timeout_s is killed, its batches'
+    # documents are analysed again alone, and the slow one is recorded
+    pytest.importorskip("ray", reason="needs the [ray] extra")
+    from worker_crash_fixtures import SLOW
+
+    docs = corpus(tmp_path / "in", 5)
+    (docs / "a002.txt").write_text(article(2) + " " + SLOW, encoding="utf-8")
+    done = run_python(RAY_SLOW, str(docs), str(tmp_path / "s.duckdb"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = {line.split(" ", 1)[0]: line for line in done.stdout.splitlines()}  # Ray logs too
+    summary = lines["SUMMARY"]
+    assert summary.startswith("SUMMARY 4 1 [") and "a002.txt" in summary, summary
+    assert "took longer than 3 s" in summary

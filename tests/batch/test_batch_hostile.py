@@ -178,3 +178,25 @@ def test_a_file_name_that_is_not_utf8_is_recorded_not_a_crash(tmp_path, stub):
     with Store(tmp_path / "s.duckdb", read_only=True) as s:
         sources = sorted(r[0] for r in s.query("SELECT source FROM documents"))
     assert sources[1].endswith("na\\udcefve.txt")
+
+
+def test_a_page_built_to_exhaust_extraction_is_an_ingest_failure_and_the_run_goes_on(
+    tmp_path, stub
+):
+    # a corpus page of 60,000 links held the run's reading for minutes (extraction runs in the
+    # main process, before any worker: batch.document_timeout_s does not reach it); now it is
+    # refused by its shape and recorded, and the articles around it are stored
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(article(1), encoding="utf-8")
+    links = '<a href="https://example.org/x">link</a> ' * 60_000
+    (folder / "b.html").write_text(f"<html><body>{links}</body></html>", encoding="utf-8")
+    (folder / "c.txt").write_text(article(2), encoding="utf-8")
+    start = time.monotonic()
+    summary = run_batch([str(folder)], str(tmp_path / "s.duckdb"), SETTINGS)
+    assert time.monotonic() - start < 30
+    assert (summary.stored, summary.failed) == (2, 1)
+    ((item, stage, reason),) = failures(tmp_path / "s.duckdb")
+    assert stage == "ingest" and item.endswith("b.html") and "50,000 elements" in reason

@@ -396,3 +396,15 @@ def test_settings_with_a_bad_value_is_one_line_and_exit_1(capsys, tmp_path, argv
     code, out, err = run(capsys, "settings", *argv)
     assert code == EXIT_INPUT and not out
     assert_one_line_error(err, needle)
+def test_a_page_built_to_exhaust_extraction_is_refused_in_one_line_quickly(capsys, tmp_path):
+    # 1,000 blocks of 200-deep <div> nesting (2.2 MB) took 28 s to extract, with no limit
+    import time
+
+    path = tmp_path / "deep.html"
+    block = "<div>" * 200 + "word " + "</div>" * 200
+    path.write_text(f"<html><body>{block * 100}</body></html>", encoding="utf-8")
+    start = time.monotonic()
+    code, out, err = run(capsys, "analyze", str(path))
+    assert code == EXIT_INPUT and not out
+    assert_one_line_error(err, "deep.html", "more than 100 deep")
+    assert time.monotonic() - start < 5

@@ -50,6 +50,42 @@ def test_deeply_nested_html_is_one_clear_error_quickly(depth: int) -> None:
     # lxml stops at its depth limit: no recursion error, no hang
     html = "<html><body>" + "<div>" * depth + f"<p>{WORDS}</p>" + "</div>" * depth
     start = time.monotonic()
-    with pytest.raises(IngestError, match="No article text could be extracted"):
+    with pytest.raises(IngestError, match="nests elements more than 100 deep"):
         from_html(html + "</body></html>")
     assert time.monotonic() - start < 10
+
+
+def page(block: str, count: int) -> str:
+    return f"<html><body><h1>Title</h1><p>{WORDS}</p>{block * count}</body></html>"
+
+
+HOSTILE = {
+    # each took seconds to extract (minutes at 5 MB); the shapes of pages built to exhaust
+    "nested": (page("<div>" * 120 + "word" + "</div>" * 120, 60), "more than 100 deep"),
+    "links": (page('<a href="https://example.org/x">link</a> ', 50_001), "50,000 elements"),
+    "paragraphs": (page("<p>A short paragraph.</p>", 50_001), "50,000 elements"),
+    "fragment": (
+        "<div>" + '<a href="https://example.org/x">link</a> ' * 50_001 + "</div>",
+        "50,000 elements",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", HOSTILE)
+def test_html_with_too_many_or_too_deep_elements_is_refused_quickly(shape: str) -> None:
+    html, reason = HOSTILE[shape]
+    start = time.monotonic()
+    with pytest.raises(IngestError) as info:
+        from_html(html, meta={"source": "hostile.html"})
+    message = str(info.value)
+    assert reason in message and "hostile.html" in message and "\n" not in message, message
+    assert time.monotonic() - start < 2
+
+
+def test_a_large_news_page_within_the_limits_is_extracted() -> None:
+    # 8,000 elements nested up to 60 deep: more than a news page has, and still read
+    article = "".join(f"<p>{WORDS} Paragraph {k}.</p>" for k in range(40))
+    links = '<li><a href="https://example.org/x">A link</a></li>' * 3_900
+    body = "<div>" * 59 + f"<article>{article}</article>" + "</div>" * 59
+    doc = from_html(f"<html><body><nav><ul>{links}</ul></nav>{body}</body></html>")
+    assert "Paragraph 39." in doc.text

@@ -7,7 +7,10 @@ With a story encoder (``story``: its name, decided and prepared by the main proc
 for a document that encoder leaves alone).
 A local worker process that dies (a crash in a model library, the out-of-memory killer) takes the
 batches in flight with it: their documents are analysed again one at a time in a worker of their
-own, and one that kills that worker too is an error outcome (``WORKER_DIED``). One worker
+own, and one that kills that worker too is an error outcome (``WORKER_DIED``). A batch that
+takes longer than the ``batch.document_timeout_s`` setting is handled the same way, its worker
+killed: each document is analysed again alone within that limit, and one that takes longer is an
+error outcome (``took_too_long``). One worker
 (``--workers 1``) is a process too, for the same reason: in the main process such a document
 ended the run.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from spinscope.errors import SpinscopeError
 
@@ -30,6 +33,20 @@ WORKER_DIED = (
     "the worker process died while analysing it, in its batch and again alone (a crash in a "
     "model library, or killed: out of memory?)"
 )
+
+
+def took_too_long(timeout_s: float) -> str:
+    """The failure reason of a document whose analysis passed the deadline."""
+    return (
+        f"took longer than {timeout_s:g} s to analyse (batch.document_timeout_s); its worker "
+        "process was stopped"
+    )
+
+
+class _Overdue(Exception):
+    """A batch's worker is past the deadline (``_result``)."""
+
+
 # a worker that dies on this many documents in a row, each alone, is not their fault (no memory,
 # a broken install): the run ends instead of recording every document as a failure
 DEATHS_IN_A_ROW = 3
@@ -175,7 +192,7 @@ def local_engine(
         for docs in batches:
             yield analyse_batch(pipeline, docs, encoder)
         return
-    pool = _Pool(workers, settings, story)
+    pool = _Pool(workers, settings, story, settings.get("batch.document_timeout_s"))
     pending: deque = deque()  # (future, docs) in input order, 2 per worker at most: it streams
     try:
         for docs in batches:
@@ -192,10 +209,15 @@ def local_engine(
 
 
 def _take(pending: deque, pool: _Pool) -> Iterator[list[Outcome]]:
-    """The first batch's outcomes; if its worker died, those of every batch in flight (lost
-    with the pool, unless done before), each document analysed again alone."""
+    """The first batch's outcomes; if its worker died or passed the pool's deadline (then it is
+    killed), those of every batch in flight (lost with the pool, unless done before), each
+    document analysed again alone."""
     future, docs = pending.popleft()
-    result = _result(future)
+    try:
+        result = _result(future, timeout_s=pool.timeout_s)
+    except _Overdue:
+        pool.kill()  # its batch, and every other in flight, is then lost as in a worker's death
+        result = None
     if result is not None:
         yield result
         return
@@ -207,19 +229,28 @@ def _take(pending: deque, pool: _Pool) -> Iterator[list[Outcome]]:
     pool.restart()
 
 
-def _result(future, poll_s: float = 1.0) -> list[Outcome] | None:
+def _result(future, poll_s: float = 1.0, timeout_s: float | None = None) -> list[Outcome] | None:
     """A worker's result, or None if its pool broke (a worker died, or the future is None: the
-    pool was broken when the batch was given). Waited for ``poll_s`` at a time:
+    pool was broken when the batch was given).
+
+    Raises:
+        _Overdue: Not done ``timeout_s`` after the wait began (None: no limit).
+
+    Waited for ``poll_s`` at a time:
     ``multiprocessing.Pool`` replaced a worker that died but never returned its batch, and its
     ``terminate`` then blocked on the queue lock the dead worker held (the run hung for ever);
     a plain wait also never woke the main thread for a Ctrl-C that the kernel handed to another
     thread; between waits it runs its signal handlers."""
+    import time
     from concurrent.futures.process import BrokenProcessPool
 
+    end = None if timeout_s is None else time.monotonic() + timeout_s
     while future is not None:
         try:
             return future.result(timeout=poll_s)
         except TimeoutError:
+            if end is not None and time.monotonic() >= end:
+                raise _Overdue from None
             continue
         except BrokenProcessPool:
             return None
@@ -230,8 +261,11 @@ class _Pool:
     """A local run's worker processes (spawned, each loading the models once), started again
     after one dies; ``alone`` analyses documents one at a time in a worker of their own."""
 
-    def __init__(self, workers: int, settings: dict, story: str | None = None) -> None:
+    def __init__(
+        self, workers: int, settings: dict, story: str | None = None, timeout_s: float | None = None
+    ) -> None:
         self.workers, self.settings, self.story = workers, settings, story
+        self.timeout_s = timeout_s  # a batch's deadline (None: none), also each document's alone
         # a worker alone keeps the libraries' defaults, as the main process had them
         self.threads = max(1, (os.cpu_count() or workers) // workers) if workers > 1 else None
         self.main: Any = self._executor(workers)
@@ -252,14 +286,22 @@ class _Pool:
         return _submit(self.main, docs)
 
     def alone(self, docs: list[dict]) -> list[Outcome]:
-        """Each document in a worker of its own (a fresh one after one dies).
+        """Each document in a worker of its own (a fresh one after one dies or is stopped at
+        the deadline).
 
         Raises:
             SpinscopeError: The worker died on ``DEATHS_IN_A_ROW`` documents in a row."""
         out: list[Outcome] = []
         for doc in docs:
             self.solo = self.solo or self._executor(1)
-            result = _result(_submit(self.solo, [doc]))
+            try:
+                result = _result(_submit(self.solo, [doc]), timeout_s=self.timeout_s)
+            except _Overdue:
+                # not a death: the document's own fault, so it counts for no deaths in a row
+                _kill(self.solo)
+                self._stop_solo()
+                out.append(("error", took_too_long(cast(float, self.timeout_s))))
+                continue
             if result is not None:
                 self.died_in_a_row = 0
                 out += result
@@ -286,9 +328,21 @@ class _Pool:
         self._stop_solo()
         self.main = self._executor(self.workers)
 
+    def kill(self) -> None:
+        """Stop the workers at once (one is past the deadline): the pool is then broken."""
+        _kill(self.main)
+
     def shutdown(self) -> None:
         self._stop_solo()
         self.main.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill(executor) -> None:
+    """Kill ``executor``'s worker processes (a ``ProcessPoolExecutor`` has no public way before
+    Python 3.14); its futures not done then fail with ``BrokenProcessPool``, as after a crash."""
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
 
 
 def _submit(executor, docs: list[dict]):

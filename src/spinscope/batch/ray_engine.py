@@ -3,11 +3,12 @@ models once; an actor that dies is replaced and its documents analysed again alo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from spinscope.batch.engines import DEATHS_IN_A_ROW, WORKER_DIED, Outcome, _RayWorker
+from spinscope.batch.engines import DEATHS_IN_A_ROW, WORKER_DIED, Outcome, _RayWorker, took_too_long
 from spinscope.errors import SpinscopeError
 
 
@@ -63,7 +64,9 @@ def ray_engine(
 
     An actor that dies (a crash in a model library, the out-of-memory killer) is replaced, and
     each document of its batches is analysed again alone in a fresh actor, as the local engine
-    does: one that kills that actor too is an error outcome (``WORKER_DIED``)."""
+    does: one that kills that actor too is an error outcome (``WORKER_DIED``). An actor busy
+    with one batch for longer than the ``batch.document_timeout_s`` setting is killed, and so
+    handled the same way; a document alone past it is an error outcome (``took_too_long``)."""
     import ray
 
     started = False
@@ -85,6 +88,7 @@ def ray_engine(
         fresh = _Fresh(
             ray, lambda: actor.remote(settings, 1, story), lambda: solo.remote(settings, 1, story)
         )
+        fresh.timeout_s = settings.get("batch.document_timeout_s")
         actors = [fresh.make() for _ in range(max(1, workers))]
         yield from _in_order(ray, actors, batches, depth, limit=window * len(actors), fresh=fresh)
     finally:
@@ -101,6 +105,7 @@ def _in_order(
     todo = iter(enumerate(batches))
     running: dict = {}  # result ref -> (batch index, actor index, batch, actor)
     load = [0] * len(actors)
+    clock = _Clock(len(actors))
     done: dict[int, Any] = {}
     next_out, exhausted = 0, False
     while True:
@@ -114,12 +119,14 @@ def _in_order(
                 break
             running[actors[k].__call__.remote(item[1])] = (item[0], k, item[1], actors[k])
             load[k] += 1
+            clock.busy(k, load[k])
         if not running:
             return
-        ready, _ = ray.wait(list(running), num_returns=1)
+        ready = _ready(ray, running, clock, load, actors, fresh)
         for ref in ready:
             i, k, docs, actor = running.pop(ref)
             load[k] -= 1
+            clock.done(k)
             try:
                 done[i] = ray.get(ref)
             except ray.exceptions.RayActorError:
@@ -133,6 +140,47 @@ def _in_order(
             next_out += 1
 
 
+class _Clock:
+    """When each actor began its current batch: when it was given one while idle, or when it
+    finished the one before (its batches run one after the other)."""
+
+    def __init__(self, actors: int) -> None:
+        self.since = [0.0] * actors
+
+    def busy(self, k: int, load: int) -> None:
+        if load == 1:
+            self.since[k] = time.monotonic()
+
+    def done(self, k: int) -> None:
+        self.since[k] = time.monotonic()
+
+    def overdue(self, load: list[int], timeout_s: float) -> list[int]:
+        now = time.monotonic()
+        return [k for k, since in enumerate(self.since) if load[k] and now - since > timeout_s]
+
+
+def _ready(
+    ray,
+    running: dict,
+    clock: _Clock,
+    load: list[int],
+    actors: list,
+    fresh: _Fresh | None,
+    poll_s: float = 1.0,
+) -> list:
+    """The refs done (one at least). With ``fresh.timeout_s``, an actor past it on one batch is
+    killed first: its refs then fail with ``RayActorError``, handled as its death."""
+    timeout_s = None if fresh is None else fresh.timeout_s
+    wait_s = None if timeout_s is None else poll_s  # no deadline: wait as long as it takes
+    while True:
+        ready, _ = ray.wait(list(running), num_returns=1, timeout=wait_s)
+        if ready:
+            return ready
+        for k in clock.overdue(load, cast(float, timeout_s)):
+            ray.kill(actors[k])
+            clock.done(k)  # killed once: its refs come back failed within a poll or two
+
+
 class _Fresh:
     """Makes the engine's actors, and analyses the documents of a dead actor's batch one at a
     time in an actor of their own (a fresh one after one dies), as ``_Pool.alone`` does."""
@@ -140,6 +188,7 @@ class _Fresh:
     def __init__(self, ray: Any, make: Callable[[], Any], make_solo: Callable[[], Any]) -> None:
         self.ray, self.make, self.make_solo = ray, make, make_solo
         self.died_in_a_row = 0
+        self.timeout_s: float | None = None  # a document's deadline alone (None: none)
 
     def alone(self, docs: list[dict]) -> list[Outcome]:
         """Each document's outcome (``WORKER_DIED`` for one that kills its actor).
@@ -151,7 +200,12 @@ class _Fresh:
         for doc in docs:
             solo = solo or self.make_solo()
             try:
-                out += self.ray.get(solo.__call__.remote([doc]))
+                out += self.ray.get(solo.__call__.remote([doc]), timeout=self.timeout_s)
+            except self.ray.exceptions.GetTimeoutError:
+                self.ray.kill(solo)
+                solo = None  # not a death: the document's own fault
+                out.append(("error", took_too_long(cast(float, self.timeout_s))))
+                continue
             except self.ray.exceptions.RayActorError:
                 solo = None
                 self.died_in_a_row += 1

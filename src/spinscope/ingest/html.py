@@ -2,7 +2,9 @@
 
 Boilerplate (menus, footers, reader comments) is dropped, so that the analysers only see the
 article. Extraction is quiet (no log lines on stderr) and deterministic: no time-based timeouts,
-no deduplication state, and no run-date fields in the metadata.
+no deduplication state, and no run-date fields in the metadata. Its time is bounded instead by
+the page's shape (``check_shape``): extraction time grows with the number of elements and with
+their depth, and a hostile page of a few MB took minutes.
 """
 
 from __future__ import annotations
@@ -32,6 +34,49 @@ def _config() -> Any:
     config = use_config()
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no SIGALRM-based timeouts in library use
     return config
+
+
+# Past these a page is refused before extraction. Measured (BENCHMARKS.md, "Hostile HTML"): a
+# page just within them took 4-7 s to extract, 2.2 MB of 200-deep <div> nesting 28 s, 130,000
+# links 27 s. News pages have a few thousand elements (Lighthouse flags a DOM over 1,400),
+# nested a few dozen deep.
+MAX_ELEMENTS = 50_000
+MAX_DEPTH = 100
+
+
+def check_shape(
+    html: str | bytes, where: str, *, max_elements: int = MAX_ELEMENTS, max_depth: int = MAX_DEPTH
+) -> None:
+    """Refuse a page with more than ``max_elements`` elements or nested deeper than
+    ``max_depth``, counted on the tree trafilatura parses (lxml: a fraction of a second even
+    for a hostile page; the count stops at the first limit passed).
+
+    Raises:
+        IngestError: The page passes a limit; the message names it.
+    """
+    from trafilatura.utils import load_html
+
+    try:
+        tree = load_html(html)
+    except Exception:  # noqa: BLE001 -- the extraction's own parse says what is wrong
+        return
+    if tree is None:  # not a page (a fragment): the extraction's own checks see to it
+        return
+    count, stack = 0, [(tree, 1)]  # (element, its depth): depth first, no recursion
+    while stack:
+        element, depth = stack.pop()
+        count += 1
+        if count > max_elements or depth > max_depth:
+            what = (
+                f"has more than {max_elements:,} elements"
+                if count > max_elements
+                else f"nests elements more than {max_depth} deep"
+            )
+            raise IngestError(
+                f"The HTML of {where} {what}, more than a news page has, and extracting such a "
+                "page can take minutes; save the article itself as plain text or simpler HTML."
+            )
+        stack.extend((child, depth + 1) for child in element)
 
 
 # trafilatura's field -> our meta key
@@ -95,7 +140,8 @@ def from_html(
 
     Raises:
         IngestError: The HTML is empty, holds a lone surrogate (a ``str`` that is not Unicode
-            text), or no article text could be extracted from it.
+            text), has more elements or deeper nesting than ``check_shape`` allows, or no
+            article text could be extracted from it.
     """
     where = (meta or {}).get("source") or url or "the input"
     if isinstance(url, str):
@@ -104,9 +150,12 @@ def from_html(
         refuse_lone_surrogate(html, what=f"The HTML of {where}")
     if not html.strip():
         raise IngestError(f"The HTML of {where} is empty; give a web page with an article.")
+    check_shape(html, where)
     extracted = _extract(html, url)
     if not _text(extracted) and _is_fragment(html):
-        extracted = _extract(_as_page(html), url)
+        page = _as_page(html)
+        check_shape(page, where)  # a one-block fragment is no page to trafilatura: not checked
+        extracted = _extract(page, url)
     text = _text(extracted)
     if not text:
         raise IngestError(
