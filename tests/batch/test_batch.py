@@ -322,7 +322,7 @@ class _SimulatedRay:
     def __init__(self) -> None:
         self.now = 0.0
 
-    def wait(self, refs, num_returns=1):
+    def wait(self, refs, num_returns=1, timeout=None):  # without a deadline: waits for one
         first = min(refs, key=lambda r: r.finish)
         self.now = max(self.now, first.finish)
         return [first], [r for r in refs if r is not first]
