@@ -69,18 +69,6 @@ def test_eval_lang_takes_any_case(capsys, tmp_path, lang):
         ("semeval25-st2", ["--set", "nosuch.setting=1"]),
         ("semeval23-st1-ml", ["--model-dir", "my-tagger"]),
         ("claimbuster", ["--threshold", "0.3"]),
-    ],
-)
-def test_eval_refuses_settings_a_task_does_not_read(capsys, tmp_path, task, option):
-    # they were ignored without a word: the shipped model's score under the user's model name
-    code, _, err = run(capsys, "eval", task, *option, "--data", str(tmp_path))
-    assert code == EXIT_INPUT
-    assert_one_line(err, f"eval {task} does not read {option[0]}", "nothing was run")
-
-
-@pytest.mark.parametrize(
-    "task,option",
-    [
         ("checkthat19", ["--split", "train"]),
         ("semeval23-st3", ["--split", "train"]),
         ("semeval25-st1", ["--folds", "3"]),
@@ -91,7 +79,8 @@ def test_eval_refuses_settings_a_task_does_not_read(capsys, tmp_path, task, opti
     ],
 )
 def test_eval_refuses_options_a_task_does_not_read(capsys, tmp_path, task, option):
-    # ignored without a word, as the settings were: `eval checkthat19 --split train` scored test
+    # they were ignored without a word: the shipped model's score under the user's model name,
+    # and `eval checkthat19 --split train` scored test
     code, _, err = run(capsys, "eval", task, *option, "--data", str(tmp_path))
     assert code == EXIT_INPUT
     assert_one_line(err, f"eval {task} does not read {option[0]}", "nothing was run")
