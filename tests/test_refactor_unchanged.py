@@ -23,7 +23,9 @@ DATA = REPO.parent / "shared" / "data"
 # change to the sample's JSON is that setting in the recorded settings (checked with diff)
 # s18-sec's ingest.max_feed_entries (16286a8): likewise only that setting (checked with diff)
 # s18-deadline's batch.document_timeout_s (7934856): likewise only that setting (checked with diff)
-BASELINE = "7934856"
+# s19-serve's serve.header_timeout_s and serve.max_connections (ce79ceb): likewise only those two
+# settings (checked with diff)
+BASELINE = "ce79ceb"
 
 pytestmark = pytest.mark.slow
 

@@ -271,6 +271,22 @@ SCHEMA: dict[str, Setting] = {
         minimum=0.1,
         maximum=3600,
     ),
+    "serve.header_timeout_s": Setting(
+        10.0,
+        "spinscope serve: longest a client may take to send a request's line and headers, "
+        "counted from the connection's opening (or, on a kept-alive connection, from the first "
+        "byte of its next request); then the connection is closed (with a 408 if it sent "
+        "anything), so a client that trickles its headers cannot hold it open.",
+        minimum=0.1,
+        maximum=3600,
+    ),
+    "serve.max_connections": Setting(
+        64,
+        "spinscope serve: connections served at once (idle kept-alive ones included); a "
+        "request on one more gets 503 and that connection is closed.",
+        minimum=1,
+        maximum=10_000,
+    ),
     "serve.max_concurrent": Setting(
         2,
         "spinscope serve: analysis worker processes (each loads the models once, about "

@@ -32,6 +32,7 @@ TYPES = {
     413: "too_large",
     415: "not_json",
     422: "invalid_request",
+    431: "headers_too_large",
     500: "internal",
     503: "busy",
     504: "timeout",
@@ -47,17 +48,23 @@ PageError = Callable[[Request, int, str, dict[str, str] | None], Response]
 NOT_PAGES = ("/api", "/static")
 # the policy for anything that is not a page (JSON, scripts, images): nothing may load or frame it
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
+# the headers every error carries (the middlewares that answer before the app: cross-site, host,
+# token, and the connection limits, never reach ``app._security_headers``)
+SAFE_HEADERS = {"Content-Security-Policy": JSON_CSP, "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer"}  # fmt: skip
+
+
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """``{"error": {"status": ..., "type": ..., "message": ...}}``."""
+    return {"error": {"status": status, "type": TYPES.get(status, "error"), "message": message}}
 
 
 def error_response(
     status: int, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    """The JSON error, with the headers every response carries (the middlewares that answer
-    before the app: cross-site, host, token, never reach ``app._security_headers``)."""
-    body = {"error": {"status": status, "type": TYPES.get(status, "error"), "message": message}}
-    safe = {"Content-Security-Policy": JSON_CSP, "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer"}  # fmt: skip
-    return JSONResponse(body, status_code=status, headers=safe | (headers or {}))
+    """The JSON error, with the headers every error carries."""
+    body = error_body(status, message)
+    return JSONResponse(body, status_code=status, headers=SAFE_HEADERS | (headers or {}))
 
 
 def install_handlers(app: FastAPI, page_error: PageError | None = None) -> None:

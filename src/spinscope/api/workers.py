@@ -30,6 +30,7 @@ from typing import Any
 
 from spinscope import errors
 from spinscope.model.document import AnalysisResult, Document
+from spinscope.processes import exit_with_parent
 
 log = logging.getLogger("spinscope.api")
 READY_TIMEOUT_S = 300.0  # loading the models in a fresh worker
@@ -142,7 +143,9 @@ def cores() -> int:
 def _worker_main(
     conn: Any, settings: dict[str, Any], pipeline: Any, nice: int, threads: int
 ) -> None:
-    """The worker process: load the pipeline once, then answer jobs until the pipe closes."""
+    """The worker process: load the pipeline once, then answer jobs until the pipe closes (or
+    the server is gone: killed, it closes no pipe while this worker is busy)."""
+    exit_with_parent()
     if nice:
         os.nice(nice)
     # onnxruntime takes every core by default; workers side by side would fight over them

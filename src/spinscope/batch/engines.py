@@ -23,6 +23,7 @@ from collections.abc import Generator, Iterable, Iterator
 from typing import Any, cast
 
 from spinscope.errors import SpinscopeError
+from spinscope.processes import exit_with_parent
 
 Outcome = tuple[Any, ...]  # ("ok", result dict[, story vector or None]) | ("error", reason)
 
@@ -148,25 +149,8 @@ def _init_pool_worker(settings: dict, threads: int | None, story: str | None = N
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent()
+    exit_with_parent()
     _init_worker(settings, threads, story)
-
-
-def _exit_with_parent(poll_s: float = 1.0) -> None:
-    """End this worker within ``poll_s`` of the run's process: killed (kill -9, the OOM killer),
-    it left its workers waiting for batches for ever, each holding its models' memory and the
-    output pipes of whoever started the run (a worker holds both ends of its queue: no EOF)."""
-    import threading
-    import time
-
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(poll_s)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="spinscope-parent-watch", daemon=True).start()
 
 
 def _work(docs: list[dict]) -> list[Outcome]:

@@ -17,6 +17,7 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
         import uvicorn
 
         from spinscope.api import create_app
+        from spinscope.api.connections import server_options
         from spinscope.api.origin import LOOPBACK_NAMES
     except ImportError as exc:
         raise ConfigError(
@@ -42,7 +43,7 @@ def serve_command(args: Any, settings: dict[str, Any]) -> int:
             "serve.protect_reads=true for every page).",
             file=sys.stderr,
         )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, **server_options(settings))
     return 0
 
 
