@@ -63,11 +63,15 @@ class Server:
         import uvicorn
 
         from spinscope.api import create_app
+        from spinscope.api.connections import server_options
         from spinscope.settings import load_settings
 
-        app = create_app(load_settings(overrides), store_path=store_path)
+        settings = load_settings(overrides)
+        app = create_app(settings, store_path=store_path)
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        # the options `spinscope serve` runs with (its protocol class, limits), so the browser
+        # tests go through the same connection handling as users do
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, **server_options(settings))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{self.port}"
