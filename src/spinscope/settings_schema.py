@@ -253,6 +253,16 @@ SCHEMA: dict[str, Setting] = {
     "ingest.allow_private_urls": Setting(
         False, "Allow URLs that resolve to loopback/private/link-local addresses (operators only)."
     ),
+    "analyze.timeout_s": Setting(
+        120.0,
+        "spinscope analyze (and spinscope.analyze()): longest the analysis of one article may "
+        "take, model loading included (of a JSONL file: of each 8 articles analysed together); "
+        "past it the run stops with one error line and exit 1, the results of the articles "
+        "analysed before it written. 0: no limit. A SIGALRM timer in the main thread: none "
+        "where there is no SIGALRM (Windows) or off the main thread.",
+        minimum=0.0,
+        maximum=86_400,
+    ),
     "batch.document_timeout_s": Setting(
         120.0,
         "spinscope batch: longest a worker process (or Ray actor) may take over one batch of "

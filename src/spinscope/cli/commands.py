@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line, is_jsonl
+from spinscope.cli.analyze import analyse, analyze_inputs, interrupted_line, timeout_error
 from spinscope.cli.output import (
     batch_progress,
     check_outputs,
@@ -17,7 +17,7 @@ from spinscope.cli.output import (
     write,
 )
 from spinscope.cli.stats import print_trends, story_stats, write_stats_charts
-from spinscope.errors import ConfigError
+from spinscope.errors import AnalysisTimeout, ConfigError
 from spinscope.model.jsonable import dumps
 from spinscope.model.wording import plural
 
@@ -35,14 +35,14 @@ def cmd_analyze(args, settings_of) -> int:
     if not items:  # every record of the JSONL file failed, each one printed
         return EXIT_PARTIAL
     pipeline = Pipeline.for_settings(settings)
-    interrupted = False  # by Ctrl-C: the results so far are written, then exit 130
-    if is_jsonl(args.source):  # one failure line per bad record, never a crash
-        results, lost, interrupted = analyse_each(pipeline, items)
-    else:
-        results, lost = pipeline.run([doc for _, doc in items]), 0
+    # a Ctrl-C or the time bound stopped a JSONL run: the results so far are written first
+    results, lost, stop = analyse(pipeline, items, args.source, settings["analyze.timeout_s"])
     failed += lost
-    if interrupted and not results:
-        print(interrupted_line(0, len(items) + failed, None), file=sys.stderr)
+    total = len(items) + failed
+    if isinstance(stop, AnalysisTimeout) and not results:
+        raise timeout_error(stop, 0, total, None)
+    if stop is not None and not results:
+        print(interrupted_line(0, total, None), file=sys.stderr)
         return EXIT_INTERRUPT
     if not results:
         return EXIT_PARTIAL
@@ -74,8 +74,10 @@ def cmd_analyze(args, settings_of) -> int:
             if k not in ("document", "findings", "claims", "labels")
         }
         console.print_json(dumps(record))
-    if interrupted:
-        print(interrupted_line(len(results), len(items) + failed, args.json), file=sys.stderr)
+    if isinstance(stop, AnalysisTimeout):  # one error line, exit 1 (cli.main)
+        raise timeout_error(stop, len(results), total, args.json)
+    if stop is not None:
+        print(interrupted_line(len(results), total, args.json), file=sys.stderr)
         return EXIT_INTERRUPT
     return EXIT_PARTIAL if failed else 0
 

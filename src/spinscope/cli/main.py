@@ -1,7 +1,8 @@
 """The command line: the only place that parses arguments, prints and chooses exit codes.
 
-Exit codes: 0 success; 1 bad input or settings (one line on stderr, no traceback); 2 usage
-error (argparse); 3 a model, a dataset or an optional dependency (an extra) is missing or
+Exit codes: 0 success; 1 bad input or settings, or an analysis past ``analyze.timeout_s`` (one
+line on stderr, no traceback; a JSONL run writes the results it has first); 2 usage error
+(argparse); 3 a model, a dataset or an optional dependency (an extra) is missing or
 broken; 4 a run finished but some records failed (``batch`` records them in the store's
 failures table, ``analyze`` of a JSONL file prints one line for each); 130 interrupted.
 """
