@@ -28,7 +28,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from spinscope.analysis.pipeline import Pipeline, analyzer_names
+from spinscope.analysis.pipeline import Pipeline, check_settings
 from spinscope.api.workers import (
     AnalysisFailed,
     DeadlinePassed,
@@ -73,7 +73,7 @@ class Service:
         workers: bool | None = None,
     ) -> None:
         if pipeline is None:  # a settings error (exit 1), before a store or a worker is made
-            analyzer_names(settings)
+            check_settings(analysis_settings(settings))
         self.settings = settings
         # without --store, analysed documents live in memory for the life of the process
         self.store = Store(store_path or ":memory:")

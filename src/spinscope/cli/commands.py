@@ -23,18 +23,20 @@ from spinscope.model.wording import plural
 
 
 def cmd_analyze(args, settings_of) -> int:
-    from spinscope.analysis.pipeline import Pipeline
+    from spinscope.analysis.pipeline import check_settings
     from spinscope.cli.main import EXIT_INTERRUPT, EXIT_PARTIAL
     from spinscope.model.jsonable import plain
 
     settings = settings_of(args)
+    # a value only the analysers refuse is refused now, before the input is read (a URL
+    # fetched): built, not loaded; the pipeline is kept for the run
+    pipeline = check_settings(settings)
     check_outputs(args.source, {"--json": args.json, "--html": args.html})
     items, failed = analyze_inputs(args.source, settings)
     if args.html and len(items) + failed > 1:
         raise ConfigError("--html writes one report; give a single article, not a JSONL.")
     if not items:  # every record of the JSONL file failed, each one printed
         return EXIT_PARTIAL
-    pipeline = Pipeline.for_settings(settings)
     # a Ctrl-C or the time bound stopped a JSONL run: the results so far are written first
     results, lost, stop = analyse(pipeline, items, args.source, settings["analyze.timeout_s"])
     failed += lost
@@ -189,10 +191,15 @@ def _check_train_options(name: str, values: dict) -> None:
 
 
 def cmd_settings(args, settings_of) -> int:
+    from spinscope.analysis.pipeline import check_settings
     from spinscope.settings import SCHEMA
 
+    # a bad value is one line, exit 1: those only an analyser can refuse too (a label of the
+    # framing model), as `analyze` refuses them, before any model loads
+    settings = settings_of(args)
+    check_settings(settings)
     if args.config is not None or args.overrides or args.threshold is not None or args.model_dir:
-        return _effective_settings(settings_of(args))  # a bad value: one line, exit 1
+        return _effective_settings(settings)
     for name, spec in SCHEMA.items():
         extra = f" (one of {', '.join(map(str, spec.choices))})" if spec.choices else ""
         print(f"{name} = {spec.default!r}{extra}\n    {spec.help}")
