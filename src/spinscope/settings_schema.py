@@ -339,3 +339,22 @@ SCHEMA: dict[str, Setting] = {
         "Needs serve.api_token.",
     ),
 }
+
+
+# The environment variables spinscope reads that are not settings (a setting's own variable is
+# SPINSCOPE_<SECTION>_<NAME>): what each does. `spinscope settings` lists those that are set;
+# tests/cli/test_settings_environment.py finds every SPINSCOPE_ name in the code in here.
+ENVIRONMENT: dict[str, str] = {
+    "SPINSCOPE_THREADS": "threads of each ONNX model session (batch and serve workers set it "
+    "to their share of the cores); unset: onnxruntime's default, every core",
+    "SPINSCOPE_ONNX_SPIN": "1: idle ONNX threads spin between calls (onnxruntime's default); "
+    "otherwise they sleep",
+    "SPINSCOPE_CACHE_DIR": "the model cache folder ('off' for none); unset: "
+    "$XDG_CACHE_HOME/spinscope, else ~/.cache/spinscope",
+    "XDG_CACHE_HOME": "the model cache is under it (spinscope/) where SPINSCOPE_CACHE_DIR is unset",
+    "SPINSCOPE_HOME": "where build-accurate puts the accurate tagger and techniques.model=accurate "
+    "finds it (unset: ~/.local/share/spinscope)",
+    "SPINSCOPE_ALLOW_PRIVATE_URLS": "1, true, yes or on: URLs may reach private addresses, "
+    "whatever ingest.allow_private_urls says",
+    "SPINSCOPE_DATA": "the research datasets folder of eval and train (unset: ../shared/data)",
+}

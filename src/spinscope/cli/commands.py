@@ -192,31 +192,15 @@ def _check_train_options(name: str, values: dict) -> None:
 
 def cmd_settings(args, settings_of) -> int:
     from spinscope.analysis.pipeline import check_settings
-    from spinscope.settings import SCHEMA
+    from spinscope.cli.main import overrides_of
+    from spinscope.cli.settings_view import print_settings
 
     # a bad value is one line, exit 1: those only an analyser can refuse too (a label of the
     # framing model), as `analyze` refuses them, before any model loads
     settings = settings_of(args)
     check_settings(settings)
-    if args.config is not None or args.overrides or args.threshold is not None or args.model_dir:
-        return _effective_settings(settings)
-    for name, spec in SCHEMA.items():
-        extra = f" (one of {', '.join(map(str, spec.choices))})" if spec.choices else ""
-        print(f"{name} = {spec.default!r}{extra}\n    {spec.help}")
-    return 0
-
-
-def _effective_settings(settings: dict) -> int:
-    """Each setting as a command would use it (file < environment < --set, checked), the ones
-    that are not the default marked ``*`` with their default: a settings file could be checked
-    only by analysing an article with it."""
-    from spinscope.settings import SCHEMA
-
-    for name, spec in SCHEMA.items():
-        value = settings[name]
-        changed = value != spec.default
-        default = f" (default {spec.default!r})" if changed else ""
-        print(f"{'*' if changed else ' '} {name} = {value!r}{default}")
+    checking = args.config is not None or bool(overrides_of(args))
+    print_settings(settings, set(overrides_of(args)), checking=checking)
     return 0
 
 
