@@ -23,7 +23,9 @@ DATA = REPO.parent / "shared" / "data"
 # change to the sample's JSON is that setting in the recorded settings (checked with diff)
 # s18-sec's ingest.max_feed_entries (16286a8): likewise only that setting (checked with diff)
 # s18-deadline's batch.document_timeout_s (7934856): likewise only that setting (checked with diff)
-BASELINE = "7934856"
+# s19-limits' ingest.max_html_elements, ingest.max_html_depth (c5b40b1) and analyze.timeout_s
+# (54b5a9b): likewise only those settings (checked with diff)
+BASELINE = "54b5a9b"
 
 pytestmark = pytest.mark.slow
 
