@@ -61,3 +61,20 @@ def test_zero_is_no_bound():
     with time_limit(0, "Work"):
         busy(0.2)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_error_a_library_makes_of_the_stop_is_still_the_time_bound():
+    # under load the stop once landed inside an import, and came out as an ImportError: the
+    # CLI said "a dependency is missing or broken; reinstall spinscope"
+    def wrapped():
+        try:
+            busy(10)
+        except BaseException as exc:
+            raise ImportError("cannot import name 'x'") from exc
+
+    with pytest.raises(AnalysisTimeout, match="took longer than 0.2 s"):
+        with time_limit(0.2, "Work"):
+            wrapped()
+    with pytest.raises(ImportError):  # before the bound: the error is its own
+        with time_limit(5.0, "Work"):
+            raise ImportError("cannot import name 'x'")

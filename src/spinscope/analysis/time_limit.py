@@ -5,10 +5,15 @@ it stands, between two Python steps (the analysers' ONNX calls take milliseconds
 
 The interrupt is a ``BaseException`` while it travels, as a Ctrl-C is, so that no ``except
 Exception`` inside an analyser swallows it; it becomes ``AnalysisTimeout`` where the bound was
-set. Where there is no ``SIGALRM`` (Windows), off the main thread (a web server's handler, a
-batch worker's thread), or where the program has a real-time timer of its own running, nothing
-is armed and the analysis runs unbounded: the caller's timer is never taken over. The previous
-handler is put back after the work, done or stopped.
+set, and so does any other error that comes out of the work once the bound has passed: a
+library that wraps what interrupted its import (an ``ImportError``, seen once under load) must
+not be reported as a broken install.
+
+Where there is no ``SIGALRM`` (Windows), off the main thread (a web server's handler, a batch
+worker's thread), or where the program has a real-time timer of its own running, nothing is
+armed and the analysis runs unbounded: the caller's timer is never taken over. The previous
+handler is put back after the work, done or stopped. The stop can come late while a model loads
+(long calls into onnxruntime, which a signal handler waits for).
 """
 
 from __future__ import annotations
@@ -50,18 +55,21 @@ def time_limit(timeout_s: float, what: str, hint: str = "") -> Iterator[None]:
     if not timeout_s or not can_bound():
         yield
         return
-    armed = [True]
+    armed, fired = [True], [False]
 
     def expire(signum: int, frame: Any) -> None:
         if armed[0]:  # not once the block is done: a signal late by a hair is dropped
+            fired[0] = True
             raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
     try:
         signal.setitimer(signal.ITIMER_REAL, timeout_s)
         yield
-    except _Expired:
-        raise AnalysisTimeout(_message(timeout_s, what, hint)) from None
+    except BaseException as exc:
+        if fired[0] and not isinstance(exc, KeyboardInterrupt):
+            raise AnalysisTimeout(_message(timeout_s, what, hint)) from None
+        raise
     finally:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
