@@ -30,3 +30,7 @@ class DataError(SpinscopeError, ValueError):
 
 class StoreError(SpinscopeError, RuntimeError):
     """A corpus store cannot be opened, migrated or written (wrong file, newer schema, locked)."""
+
+
+class AnalysisTimeout(SpinscopeError, TimeoutError):
+    """An analysis took longer than its time bound (``analyze.timeout_s``) and was stopped."""

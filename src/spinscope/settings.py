@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError
+from spinscope.settings_schema import ENVIRONMENT as ENVIRONMENT
 from spinscope.settings_schema import SCHEMA as SCHEMA
 from spinscope.settings_schema import Setting as Setting
 
@@ -160,6 +161,22 @@ def _unknown(name: str) -> str:
 
 def _env_key(name: str) -> str:
     return "SPINSCOPE_" + name.upper().replace(".", "_")
+
+
+def from_environment() -> dict[str, str]:
+    """The settings an environment variable gives a value: setting -> its variable
+    (``SPINSCOPE_<SECTION>_<NAME>``)."""
+    return {name: _env_key(name) for name in SCHEMA if _env_key(name) in os.environ}
+
+
+def environment() -> dict[str, tuple[str, str]]:
+    """Every variable spinscope reads that is set: variable -> (value, what it does), the
+    settings' own (``sets techniques.threshold``) first, then the others (``ENVIRONMENT``)."""
+    found = {key: (os.environ[key], f"sets {name}") for name, key in from_environment().items()}
+    found |= {
+        key: (os.environ[key], what) for key, what in ENVIRONMENT.items() if key in os.environ
+    }
+    return found
 
 
 def _check_env_names() -> None:

@@ -234,8 +234,34 @@ SCHEMA: dict[str, Setting] = {
         minimum=1,
         maximum=1_000_000,
     ),
+    "ingest.max_html_elements": Setting(
+        50_000,
+        "Most elements an HTML page may have; a page with more is refused before its article is "
+        "extracted (extraction time grows with the elements: a page just within 50,000 took "
+        "4-7 s, news pages have a few thousand).",
+        minimum=1,
+        maximum=100_000_000,
+    ),
+    "ingest.max_html_depth": Setting(
+        100,
+        "Deepest nesting of elements an HTML page may have; a deeper page is refused before its "
+        "article is extracted (2.2 MB of 200-deep nesting took 28 s; news pages nest a few "
+        "dozen deep).",
+        minimum=1,
+        maximum=100_000,
+    ),
     "ingest.allow_private_urls": Setting(
         False, "Allow URLs that resolve to loopback/private/link-local addresses (operators only)."
+    ),
+    "analyze.timeout_s": Setting(
+        120.0,
+        "spinscope analyze (and spinscope.analyze()): longest the analysis of one article may "
+        "take, model loading included (of a JSONL file: of each 8 articles analysed together); "
+        "past it the run stops with one error line and exit 1, the results of the articles "
+        "analysed before it written. 0: no limit. A SIGALRM timer in the main thread: none "
+        "where there is no SIGALRM (Windows) or off the main thread.",
+        minimum=0.0,
+        maximum=86_400,
     ),
     "batch.document_timeout_s": Setting(
         120.0,
@@ -328,4 +354,23 @@ SCHEMA: dict[str, Setting] = {
         "charts, static files, the OpenAPI schema); a browser asks for it as a password. "
         "Needs serve.api_token.",
     ),
+}
+
+
+# The environment variables spinscope reads that are not settings (a setting's own variable is
+# SPINSCOPE_<SECTION>_<NAME>): what each does. `spinscope settings` lists those that are set;
+# tests/cli/test_settings_environment.py finds every SPINSCOPE_ name in the code in here.
+ENVIRONMENT: dict[str, str] = {
+    "SPINSCOPE_THREADS": "threads of each ONNX model session (batch and serve workers set it "
+    "to their share of the cores); unset: onnxruntime's default, every core",
+    "SPINSCOPE_ONNX_SPIN": "1: idle ONNX threads spin between calls (onnxruntime's default); "
+    "otherwise they sleep",
+    "SPINSCOPE_CACHE_DIR": "the model cache folder ('off' for none); unset: "
+    "$XDG_CACHE_HOME/spinscope, else ~/.cache/spinscope",
+    "XDG_CACHE_HOME": "the model cache is under it (spinscope/) where SPINSCOPE_CACHE_DIR is unset",
+    "SPINSCOPE_HOME": "where build-accurate puts the accurate tagger and techniques.model=accurate "
+    "finds it (unset: ~/.local/share/spinscope)",
+    "SPINSCOPE_ALLOW_PRIVATE_URLS": "1, true, yes or on: URLs may reach private addresses, "
+    "whatever ingest.allow_private_urls says",
+    "SPINSCOPE_DATA": "the research datasets folder of eval and train (unset: ../shared/data)",
 }

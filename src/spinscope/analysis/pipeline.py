@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 from spinscope.analysis import language, voice
 from spinscope.errors import ConfigError, IngestError
 from spinscope.model.document import AnalysisResult, Document, Finding
-from spinscope.registry import create_analyzer
+from spinscope.registry import ANALYZERS, create_analyzer
 from spinscope.settings import SCHEMA, public
 
 PARTS = ("findings", "claims", "labels")
@@ -49,6 +49,27 @@ def analyzer_names(settings: dict[str, Any]) -> list[str]:
             "techniques, techniques_paragraphs, claims, framing."
         )
     return kept
+
+
+def check_settings(settings: dict[str, Any]) -> Pipeline:
+    """The pipeline of ``settings`` (``Pipeline.for_settings``), having refused a setting that
+    only an analyser can check (a label its model does not give, a language it does not read, a
+    list that leaves nothing to run): the configured analysers are built, which loads no model
+    (models load on first use), and so is an analyser that does not run but whose settings are
+    given (a typo in roles.label_min_score while roles is off). ``spinscope settings``,
+    ``analyze``, ``batch`` and ``serve`` call it before any input is read or store made, so a
+    bad value is the same one line in each.
+
+    Raises:
+        ConfigError: A setting an analyser refuses; the message names it.
+    """
+    pipeline = Pipeline.for_settings(settings)
+    running = set(analyzer_names(settings))
+    for name in sorted(set(ANALYZERS) - running):
+        given = [k for k in settings if k.startswith(f"{name}.") and k in SCHEMA]
+        if any(settings[k] != SCHEMA[k].default for k in given):
+            create_analyzer(name, settings)
+    return pipeline
 
 
 class Pipeline:

@@ -28,7 +28,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from spinscope.analysis.pipeline import Pipeline, analyzer_names
+from spinscope.analysis.pipeline import Pipeline, check_settings
 from spinscope.api.workers import (
     AnalysisFailed,
     DeadlinePassed,
@@ -39,6 +39,7 @@ from spinscope.api.workers import (
     WorkerPool,
 )
 from spinscope.ingest import ReadOptions
+from spinscope.ingest.html import HtmlLimits
 from spinscope.ingest.url import Page, fetch_page
 from spinscope.model.jsonable import plain
 from spinscope.store import Store
@@ -72,7 +73,7 @@ class Service:
         workers: bool | None = None,
     ) -> None:
         if pipeline is None:  # a settings error (exit 1), before a store or a worker is made
-            analyzer_names(settings)
+            check_settings(analysis_settings(settings))
         self.settings = settings
         # without --store, analysed documents live in memory for the life of the process
         self.store = Store(store_path or ":memory:")
@@ -129,6 +130,7 @@ class Service:
         A text over ``serve.large_bytes`` goes to the large lane; so does a page or file whose
         article turns out that large once extracted (in the normal lane)."""
         large_bytes = self.settings["serve.large_bytes"]
+        job = dataclasses.replace(job, html_limits=HtmlLimits.from_settings(self.settings))
         if job.size > large_bytes and job.kind in ("text", "doc"):
             return await self._large(job)
         if self.waiting >= self._limit():

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spinscope import errors
+from spinscope.ingest.html import DEFAULT_LIMITS, HtmlLimits
 from spinscope.model.document import AnalysisResult, Document
 from spinscope.processes import exit_with_parent
 
@@ -65,6 +66,7 @@ class Job:
     data: Any
     name: str = ""
     max_text_bytes: int | None = None
+    html_limits: HtmlLimits = DEFAULT_LIMITS  # the page shape extraction allows (ingest.*)
 
     @property
     def size(self) -> int:
@@ -81,11 +83,11 @@ def run_job(pipeline: Any, job: Job) -> AnalysisResult:
     if job.kind == "text":
         doc = from_text(job.data)
     elif job.kind == "html":
-        doc = from_html(job.data)
+        doc = from_html(job.data, html_limits=job.html_limits)
     elif job.kind == "file":
-        doc = from_bytes(job.data, source=job.name)
+        doc = from_bytes(job.data, source=job.name, html_limits=job.html_limits)
     elif job.kind == "page":
-        doc = job.data.document()
+        doc = job.data.document(job.html_limits)
     else:
         doc = job.data
     if job.max_text_bytes is not None and Job("doc", doc).size > job.max_text_bytes:

@@ -83,9 +83,9 @@ def run_batch(
     sources = _checked_sources(inputs, engine, workers, batch_size)
     _check_workers(workers, address)
     _check_address(engine, address)
-    from spinscope.analysis.pipeline import analyzer_names  # imported where it is used
+    from spinscope.analysis.pipeline import check_settings  # imported where it is used
 
-    analyzer_names(settings)  # refused here, not by each worker once the store is created
+    check_settings(settings)  # refused here, not by each worker once the store is created
     hints = [count_hint(s) for s in sources]
     total = sum(cast(list[int], hints)) if all(h is not None for h in hints) else None
     summary = Summary(run_id=uuid.uuid4().hex[:12])

@@ -1,12 +1,14 @@
 """`spinscope analyze`'s inputs: one source, or a JSONL file whose bad records are printed and
-counted rather than raised, analysed a batch at a time so that a Ctrl-C keeps what is done."""
+counted rather than raised, analysed a batch at a time so that a Ctrl-C, or a batch past the time
+bound (``analyze.timeout_s``), keeps what is done."""
 
 from __future__ import annotations
 
 import sys
 
+from spinscope.analysis.time_limit import time_limit
 from spinscope.cli.output import inert
-from spinscope.errors import IngestError
+from spinscope.errors import AnalysisTimeout, IngestError
 from spinscope.model.wording import plural
 
 
@@ -44,20 +46,49 @@ _JSONL_HINT = "each line must be one JSON object with a 'text' or 'html' field"
 BATCH_DOCS = 8
 
 
-def analyse_each(pipeline, items: list) -> tuple[list, int, bool]:
+def analyse(pipeline, items: list, source: str, timeout_s: float) -> tuple[list, int, Stop]:
+    """The results of ``items``, how many failed, and what stopped the run early (None if
+    nothing did). A JSONL file's records go ``BATCH_DOCS`` at a time (``analyse_each``); one
+    article is one call, and past ``timeout_s`` its ``AnalysisTimeout`` is raised."""
+    if is_jsonl(source):  # one failure line per bad record, never a crash
+        return analyse_each(pipeline, items, timeout_s)
+    with time_limit(timeout_s, f"The analysis of {_named(items[0][0])}"):
+        return pipeline.run([doc for _, doc in items]), 0, None
+
+
+def _named(where: str) -> str:
+    return "standard input" if where == "-" else where
+
+
+def _span(first: str, last: str) -> str:
+    """The records of a batch as "x.jsonl, lines 9 to 16" (``first``: "x.jsonl, line 9")."""
+    head, _, number = last.rpartition(", line ")
+    if first == last or not head or not first.startswith(f"{head}, line "):
+        return first if first == last else f"{first} to {last}"
+    return f"{head}, lines {first.rpartition(' ')[2]} to {number}"
+
+
+# what stopped a JSONL run before its end: a Ctrl-C, or a batch past analyze.timeout_s
+Stop = KeyboardInterrupt | AnalysisTimeout | None
+
+
+def analyse_each(pipeline, items: list, timeout_s: float = 0.0) -> tuple[list, int, Stop]:
     """The results of ``items`` (analysed ``BATCH_DOCS`` at a time; if a batch fails, its
-    documents one at a time), how many failed, and whether a Ctrl-C stopped the run: a record
-    whose analysis or JSON form fails is printed as a failure and left out, and on Ctrl-C the
-    results of the batches already analysed are kept."""
+    documents one at a time), how many failed, and what stopped the run, if anything did: a
+    record whose analysis or JSON form fails is printed as a failure and left out, and on
+    Ctrl-C, or past ``timeout_s`` over a batch, the results of the batches already analysed are
+    kept."""
     out, failed = [], 0
     try:
         for first in range(0, len(items), BATCH_DOCS):
-            results, lost = _analyse_batch(pipeline, items[first : first + BATCH_DOCS])
+            batch = items[first : first + BATCH_DOCS]
+            with time_limit(timeout_s, f"The analysis of {_span(batch[0][0], batch[-1][0])}"):
+                results, lost = _analyse_batch(pipeline, batch)
             out += results
             failed += lost
-    except KeyboardInterrupt:
-        return out, failed, True
-    return out, failed, False
+    except (KeyboardInterrupt, AnalysisTimeout) as stop:
+        return out, failed, stop
+    return out, failed, None
 
 
 def _analyse_batch(pipeline, items: list) -> tuple[list, int]:
@@ -85,10 +116,22 @@ def _analyse_batch(pipeline, items: list) -> tuple[list, int]:
 def interrupted_line(kept: int, total: int, json_path: str | None) -> str:
     """The one line of a JSONL run stopped by Ctrl-C: how far it got, and where the results of
     the documents analysed before it are."""
-    line = f"spinscope: interrupted: {kept} of {plural(total, 'document')} analysed"
+    return f"spinscope: interrupted: {how_far(kept, total, json_path)}."
+
+
+def how_far(kept: int, total: int, json_path: str | None) -> str:
+    """How far a run stopped early got: "8 of 20 documents analysed; their results are in X"."""
+    line = f"{kept} of {plural(total, 'document')} analysed"
     if kept and json_path and json_path != "-":
         line += f"; their results are in {json_path}"
-    return line + "."
+    return line
+
+
+def timeout_error(
+    stop: AnalysisTimeout, kept: int, total: int, json_path: str | None
+) -> AnalysisTimeout:
+    """A JSONL run's ``AnalysisTimeout`` with how far the run got: the one error line."""
+    return AnalysisTimeout(f"{stop} {how_far(kept, total, json_path).capitalize()}.")
 
 
 def _print_failure(reason: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from spinscope.cli.analyze import analyse_each, analyze_inputs, interrupted_line, is_jsonl
+from spinscope.cli.analyze import analyse, analyze_inputs, interrupted_line, timeout_error
 from spinscope.cli.output import (
     batch_progress,
     check_outputs,
@@ -17,32 +17,34 @@ from spinscope.cli.output import (
     write,
 )
 from spinscope.cli.stats import print_trends, story_stats, write_stats_charts
-from spinscope.errors import ConfigError
+from spinscope.errors import AnalysisTimeout, ConfigError
 from spinscope.model.jsonable import dumps
 from spinscope.model.wording import plural
 
 
 def cmd_analyze(args, settings_of) -> int:
-    from spinscope.analysis.pipeline import Pipeline
+    from spinscope.analysis.pipeline import check_settings
     from spinscope.cli.main import EXIT_INTERRUPT, EXIT_PARTIAL
     from spinscope.model.jsonable import plain
 
     settings = settings_of(args)
+    # a value only the analysers refuse is refused now, before the input is read (a URL
+    # fetched): built, not loaded; the pipeline is kept for the run
+    pipeline = check_settings(settings)
     check_outputs(args.source, {"--json": args.json, "--html": args.html})
     items, failed = analyze_inputs(args.source, settings)
     if args.html and len(items) + failed > 1:
         raise ConfigError("--html writes one report; give a single article, not a JSONL.")
     if not items:  # every record of the JSONL file failed, each one printed
         return EXIT_PARTIAL
-    pipeline = Pipeline.for_settings(settings)
-    interrupted = False  # by Ctrl-C: the results so far are written, then exit 130
-    if is_jsonl(args.source):  # one failure line per bad record, never a crash
-        results, lost, interrupted = analyse_each(pipeline, items)
-    else:
-        results, lost = pipeline.run([doc for _, doc in items]), 0
+    # a Ctrl-C or the time bound stopped a JSONL run: the results so far are written first
+    results, lost, stop = analyse(pipeline, items, args.source, settings["analyze.timeout_s"])
     failed += lost
-    if interrupted and not results:
-        print(interrupted_line(0, len(items) + failed, None), file=sys.stderr)
+    total = len(items) + failed
+    if isinstance(stop, AnalysisTimeout) and not results:
+        raise timeout_error(stop, 0, total, None)
+    if stop is not None and not results:
+        print(interrupted_line(0, total, None), file=sys.stderr)
         return EXIT_INTERRUPT
     if not results:
         return EXIT_PARTIAL
@@ -74,8 +76,10 @@ def cmd_analyze(args, settings_of) -> int:
             if k not in ("document", "findings", "claims", "labels")
         }
         console.print_json(dumps(record))
-    if interrupted:
-        print(interrupted_line(len(results), len(items) + failed, args.json), file=sys.stderr)
+    if isinstance(stop, AnalysisTimeout):  # one error line, exit 1 (cli.main)
+        raise timeout_error(stop, len(results), total, args.json)
+    if stop is not None:
+        print(interrupted_line(len(results), total, args.json), file=sys.stderr)
         return EXIT_INTERRUPT
     return EXIT_PARTIAL if failed else 0
 
@@ -187,27 +191,16 @@ def _check_train_options(name: str, values: dict) -> None:
 
 
 def cmd_settings(args, settings_of) -> int:
-    from spinscope.settings import SCHEMA
+    from spinscope.analysis.pipeline import check_settings
+    from spinscope.cli.main import overrides_of
+    from spinscope.cli.settings_view import print_settings
 
-    if args.config is not None or args.overrides or args.threshold is not None or args.model_dir:
-        return _effective_settings(settings_of(args))  # a bad value: one line, exit 1
-    for name, spec in SCHEMA.items():
-        extra = f" (one of {', '.join(map(str, spec.choices))})" if spec.choices else ""
-        print(f"{name} = {spec.default!r}{extra}\n    {spec.help}")
-    return 0
-
-
-def _effective_settings(settings: dict) -> int:
-    """Each setting as a command would use it (file < environment < --set, checked), the ones
-    that are not the default marked ``*`` with their default: a settings file could be checked
-    only by analysing an article with it."""
-    from spinscope.settings import SCHEMA
-
-    for name, spec in SCHEMA.items():
-        value = settings[name]
-        changed = value != spec.default
-        default = f" (default {spec.default!r})" if changed else ""
-        print(f"{'*' if changed else ' '} {name} = {value!r}{default}")
+    # a bad value is one line, exit 1: those only an analyser can refuse too (a label of the
+    # framing model), as `analyze` refuses them, before any model loads
+    settings = settings_of(args)
+    check_settings(settings)
+    checking = args.config is not None or bool(overrides_of(args))
+    print_settings(settings, set(overrides_of(args)), checking=checking)
     return 0
 
 

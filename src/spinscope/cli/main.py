@@ -1,7 +1,8 @@
 """The command line: the only place that parses arguments, prints and chooses exit codes.
 
-Exit codes: 0 success; 1 bad input or settings (one line on stderr, no traceback); 2 usage
-error (argparse); 3 a model, a dataset or an optional dependency (an extra) is missing or
+Exit codes: 0 success; 1 bad input or settings, or an analysis past ``analyze.timeout_s`` (one
+line on stderr, no traceback; a JSONL run writes the results it has first); 2 usage error
+(argparse); 3 a model, a dataset or an optional dependency (an extra) is missing or
 broken; 4 a run finished but some records failed (``batch`` records them in the store's
 failures table, ``analyze`` of a JSONL file prints one line for each); 130 interrupted.
 """
@@ -322,8 +323,9 @@ def _add_stories_parser(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
 
-def _settings(args: argparse.Namespace) -> dict:
-    from spinscope.settings import load_settings, parse_override
+def overrides_of(args: argparse.Namespace) -> dict:
+    """The settings the command line gives: ``--set`` and the shortcuts (``--threshold``...)."""
+    from spinscope.settings import parse_override
 
     overrides = dict(parse_override(o) for o in args.overrides)
     if args.threshold is not None:
@@ -332,7 +334,13 @@ def _settings(args: argparse.Namespace) -> dict:
         overrides["techniques.model_dir"] = args.model_dir
     if getattr(args, "voice", None):
         overrides["report.voice"] = args.voice
-    return load_settings(overrides, path=args.config)
+    return overrides
+
+
+def _settings(args: argparse.Namespace) -> dict:
+    from spinscope.settings import load_settings
+
+    return load_settings(overrides_of(args), path=args.config)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from spinscope.errors import IngestError
 from spinscope.ingest.files import DEFAULT_MAX_BYTES, from_bytes, read_path, read_stdin
-from spinscope.ingest.html import from_html
+from spinscope.ingest.html import DEFAULT_LIMITS, HtmlLimits, from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import read_jsonl
 from spinscope.ingest.sources import STDIN, ReadOptions, is_url, read
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported on first use at run time: see __getattr__
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "HtmlLimits",
     "Item",
     "ReadOptions",
     "fetch_url",
@@ -69,6 +70,7 @@ def load(
     allow_private: bool = False,
     timeout_s: float = 10.0,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
 ) -> Document:
     """Read one article from ``"-"`` (stdin), an ``http(s)://`` URL, or a file path.
 
@@ -77,20 +79,22 @@ def load(
         allow_private: Let a URL reach loopback/private addresses (see ``fetch_url``).
         timeout_s: Time budget for a URL.
         max_bytes: Largest input accepted, for every kind of source.
+        html_limits: The shape of an HTML page allowed before extraction (``check_shape``).
 
     Raises:
         IngestError: The source cannot be read as a news text; the message says why.
     """
     source = _as_source(source)
     if source == STDIN:
-        return read_stdin(max_bytes=max_bytes)
+        return read_stdin(max_bytes=max_bytes, html_limits=html_limits)
     if is_url(source):
         from spinscope.ingest.url import fetch_url
 
         return fetch_url(
-            source, timeout_s=timeout_s, max_bytes=max_bytes, allow_private=allow_private
-        )
-    return read_path(source, max_bytes=max_bytes)
+            source, timeout_s=timeout_s, max_bytes=max_bytes, allow_private=allow_private,
+            html_limits=html_limits,
+        )  # fmt: skip
+    return read_path(source, max_bytes=max_bytes, html_limits=html_limits)
 
 
 def load_many(
@@ -99,6 +103,7 @@ def load_many(
     allow_private: bool = False,
     timeout_s: float = 10.0,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
 ) -> Iterator[Document]:
     """Yield the articles of ``source``: one per line of a ``.jsonl`` file, else ``load(source)``
     (``read`` with ``one_article``, its first failure raised).
@@ -107,7 +112,7 @@ def load_many(
     """
     options = ReadOptions(
         max_bytes=max_bytes, timeout_s=timeout_s, allow_private=allow_private,
-        fields=None, one_article=True,
+        html_limits=html_limits, fields=None, one_article=True,
     )  # fmt: skip
     for item in read(_as_source(source), options):
         if item.doc is None or item.error is not None:

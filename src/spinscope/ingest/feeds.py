@@ -79,18 +79,20 @@ def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOption
             "feed": source}  # fmt: skip
     meta = {key: value for key, value in meta.items() if value}
     if not link:
-        return _inline_item(entry, source, where, meta)
+        return _inline_item(entry, source, where, meta, options)
     from spinscope.ingest import url
 
     try:
-        doc = url.fetch_url(link, **options.fetch_args())
+        doc = url.fetch_url(link, **options.fetch_args(), html_limits=options.html_limits)
     except IngestError as err:
         return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
     title = doc.title or entry.get("title")
     return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
 
 
-def _inline_item(entry: Any, source: str, where: str, meta: dict[str, Any]) -> Item:
+def _inline_item(
+    entry: Any, source: str, where: str, meta: dict[str, Any], options: ReadOptions
+) -> Item:
     """An entry with no link: its own text (RSS ``content:encoded`` or ``description``, Atom
     ``content`` or ``summary``), with its title and date, if it is an article, not a teaser."""
     content = [c for c in entry.get("content") or [] if c.get("value")]
@@ -101,7 +103,7 @@ def _inline_item(entry: Any, source: str, where: str, meta: dict[str, Any]) -> I
         return Item(source, where, error=f"{where}: the entry has no link to an article.")
     try:
         if "html" in str(best.get("type") or "text/html"):
-            doc = from_html(best["value"], meta={"source": where})
+            doc = from_html(best["value"], meta={"source": where}, html_limits=options.html_limits)
         else:
             doc = from_text(best["value"], meta={"source": where})
     except IngestError as err:

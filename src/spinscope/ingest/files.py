@@ -14,7 +14,7 @@ from spinscope.ingest._decode import (
     one_line,
     sniff_html_charset,
 )
-from spinscope.ingest.html import from_html
+from spinscope.ingest.html import DEFAULT_LIMITS, HtmlLimits, from_html
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
 
@@ -76,28 +76,39 @@ def _too_big(source: str, size: int | None, max_bytes: int) -> str:
     )
 
 
-def from_bytes(data: bytes, *, source: str, is_html: bool | None = None) -> Document:
+def from_bytes(
+    data: bytes,
+    *,
+    source: str,
+    is_html: bool | None = None,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
+) -> Document:
     """Decode bytes read from ``source`` and build a Document, extracting the article from HTML.
 
     ``is_html=None``: HTML if ``source`` is named like an HTML file (``.html``, ``.htm``,
     ``.xhtml``: a fragment saved as ``.html`` too) or the content starts like one (``<!doctype
-    html`` or ``<html``).
+    html`` or ``<html``); a page past ``html_limits`` is refused.
     """
     if is_html is None:
         is_html = Path(source).suffix.lower() in HTML_SUFFIXES or looks_like_html(data)
     charset = sniff_html_charset(data) if is_html else None
     text = decode_bytes(data, source=source, charset=charset)
     if is_html:
-        return from_html(text, meta={"source": source})
+        return from_html(text, meta={"source": source}, html_limits=html_limits)
     return from_text(text, meta={"source": source})
 
 
-def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_path(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
+) -> Document:
     """Read one article from a text or HTML file (HTML by extension or by content).
 
     Raises:
         IngestError: The file is missing, a directory, a .json file, binary, not UTF-8, empty
-            or too large.
+            or too large, or its HTML is past ``html_limits``.
     """
     p = check_file(path)
     if p.suffix.lower() == ".json":  # its brackets, keys and quotes were read as the article
@@ -107,13 +118,18 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
             f"`jq -c '.[]' {path} > articles.jsonl`)."
         )
     data = read_capped(p, max_bytes=max_bytes)
-    return from_bytes(data, source=str(path))
+    return from_bytes(data, source=str(path), html_limits=html_limits)
 
 
-def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES, stream: BinaryIO | None = None) -> Document:
+def read_stdin(
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stream: BinaryIO | None = None,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
+) -> Document:
     """Read one article (text or HTML) from stdin's bytes, with the same checks as a file."""
     stream = stream if stream is not None else sys.stdin.buffer
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise IngestError(_too_big("<stdin>", None, max_bytes))
-    return from_bytes(data, source="<stdin>")
+    return from_bytes(data, source="<stdin>", html_limits=html_limits)

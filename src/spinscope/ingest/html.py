@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -36,23 +37,39 @@ def _config() -> Any:
     return config
 
 
-# Past these a page is refused before extraction. Measured (BENCHMARKS.md, "Hostile HTML"): a
-# page just within them took 4-7 s to extract, 2.2 MB of 200-deep <div> nesting 28 s, 130,000
+# Past these a page is refused before extraction (the defaults of the settings
+# ingest.max_html_elements and ingest.max_html_depth). Measured (BENCHMARKS.md, "Hostile HTML"):
+# a page just within them took 4-7 s to extract, 2.2 MB of 200-deep <div> nesting 28 s, 130,000
 # links 27 s. News pages have a few thousand elements (Lighthouse flags a DOM over 1,400),
 # nested a few dozen deep.
 MAX_ELEMENTS = 50_000
 MAX_DEPTH = 100
 
 
-def check_shape(
-    html: str | bytes, where: str, *, max_elements: int = MAX_ELEMENTS, max_depth: int = MAX_DEPTH
-) -> None:
-    """Refuse a page with more than ``max_elements`` elements or nested deeper than
-    ``max_depth``, counted on the tree trafilatura parses (lxml: a fraction of a second even
-    for a hostile page; the count stops at the first limit passed).
+@dataclass(frozen=True)
+class HtmlLimits:
+    """The page shape ``check_shape`` allows: at most ``max_elements`` elements, nested at
+    most ``max_depth`` deep (the settings ``ingest.max_html_elements`` and
+    ``ingest.max_html_depth``)."""
+
+    max_elements: int = MAX_ELEMENTS
+    max_depth: int = MAX_DEPTH
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> HtmlLimits:
+        return cls(settings["ingest.max_html_elements"], settings["ingest.max_html_depth"])
+
+
+DEFAULT_LIMITS = HtmlLimits()
+
+
+def check_shape(html: str | bytes, where: str, limits: HtmlLimits = DEFAULT_LIMITS) -> None:
+    """Refuse a page with more than ``limits.max_elements`` elements or nested deeper than
+    ``limits.max_depth``, counted on the tree trafilatura parses (lxml: a fraction of a second
+    even for a hostile page; the count stops at the first limit passed).
 
     Raises:
-        IngestError: The page passes a limit; the message names it.
+        IngestError: The page passes a limit; the message names it and the setting to raise.
     """
     from trafilatura.utils import load_html
 
@@ -66,17 +83,21 @@ def check_shape(
     while stack:
         element, depth = stack.pop()
         count += 1
-        if count > max_elements or depth > max_depth:
-            what = (
-                f"has more than {max_elements:,} elements"
-                if count > max_elements
-                else f"nests elements more than {max_depth} deep"
-            )
-            raise IngestError(
-                f"The HTML of {where} {what}, more than a news page has, and extracting such a "
-                "page can take minutes; save the article itself as plain text or simpler HTML."
-            )
+        if count > limits.max_elements or depth > limits.max_depth:
+            raise IngestError(_shape_error(where, limits, too_many=count > limits.max_elements))
         stack.extend((child, depth + 1) for child in element)
+
+
+def _shape_error(where: str, limits: HtmlLimits, *, too_many: bool) -> str:
+    if too_many:
+        what, setting = f"has more than {limits.max_elements:,} elements", "max_html_elements"
+    else:
+        what, setting = f"nests elements more than {limits.max_depth} deep", "max_html_depth"
+    return (
+        f"The HTML of {where} {what}, more than a news page has, and extracting such a page can "
+        "take minutes; save the article itself as plain text or simpler HTML, or raise the "
+        f"setting ingest.{setting} (e.g. --set ingest.{setting}=...)."
+    )
 
 
 # trafilatura's field -> our meta key
@@ -128,7 +149,11 @@ def _as_page(fragment: str | bytes) -> str | bytes:
 
 
 def from_html(
-    html: str | bytes, *, url: str | None = None, meta: Mapping[str, Any] | None = None
+    html: str | bytes,
+    *,
+    url: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
 ) -> Document:
     """Extract the article from an HTML page and return it as a Document.
 
@@ -137,10 +162,11 @@ def from_html(
         url: Where the page came from; helps extraction and is kept in ``meta["url"]``.
         meta: Extra metadata (e.g. ``source``); the page's ``author``, ``date``, ``site`` and
             ``url`` are added where found.
+        html_limits: The page shape allowed (``check_shape``); a page past it is refused.
 
     Raises:
         IngestError: The HTML is empty, holds a lone surrogate (a ``str`` that is not Unicode
-            text), has more elements or deeper nesting than ``check_shape`` allows, or no
+            text), has more elements or deeper nesting than ``html_limits`` allow, or no
             article text could be extracted from it.
     """
     where = (meta or {}).get("source") or url or "the input"
@@ -150,11 +176,12 @@ def from_html(
         refuse_lone_surrogate(html, what=f"The HTML of {where}")
     if not html.strip():
         raise IngestError(f"The HTML of {where} is empty; give a web page with an article.")
-    check_shape(html, where)
+    check_shape(html, where, html_limits)
     extracted = _extract(html, url)
     if not _text(extracted) and _is_fragment(html):
         page = _as_page(html)
-        check_shape(page, where)  # a one-block fragment is no page to trafilatura: not checked
+        # a one-block fragment is no page to trafilatura: not checked before
+        check_shape(page, where, html_limits)
         extracted = _extract(page, url)
     text = _text(extracted)
     if not text:

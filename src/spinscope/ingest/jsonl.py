@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from spinscope.errors import IngestError
 from spinscope.ingest._decode import bom_codec, one_line
 from spinscope.ingest.files import DEFAULT_MAX_BYTES, check_file
-from spinscope.ingest.html import from_html
+from spinscope.ingest.html import DEFAULT_LIMITS, HtmlLimits, from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
@@ -60,6 +60,7 @@ def jsonl_items(
     *,
     fields: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
 ) -> Iterator[Item]:
     """One ``Item`` per non-blank line: its Document, or why the line could not be read.
 
@@ -67,6 +68,7 @@ def jsonl_items(
         path_or_lines: A JSONL file, or an iterable of str lines (numbered from 1).
         fields: spinscope field -> the record's key (``{"text": "body"}``), for corpus runs.
         max_bytes: Longest line accepted; a longer one is skipped without being held in memory.
+        html_limits: The shape of an ``html`` field's page allowed (``html.check_shape``).
 
     Raises:
         IngestError: Only for a path that is missing or a folder (checked at once).
@@ -79,7 +81,7 @@ def jsonl_items(
         raise TypeError("read_jsonl() expects a path or an iterable of str lines, not bytes.")
     else:
         lines, source = enumerate(path_or_lines, start=1), "<lines>"
-    return _items(lines, source=source, fields=fields, max_bytes=max_bytes)
+    return _items(lines, source=source, fields=fields, max_bytes=max_bytes, html_limits=html_limits)
 
 
 def _file_lines(path: Any, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
@@ -102,6 +104,7 @@ def _items(
     source: str,
     fields: Mapping[str, str] | None,
     max_bytes: int,
+    html_limits: HtmlLimits,
 ) -> Iterator[Item]:
     for number, line in lines:
         where = f"{source}, line {number}"
@@ -112,7 +115,7 @@ def _items(
                        f"UTF-8: convert it first, e.g. `iconv -f {name} -t UTF-8`.")  # fmt: skip
             return
         try:
-            item = _line_item(line, source, where, number, fields, max_bytes)
+            item = _line_item(line, source, where, number, fields, max_bytes, html_limits)
         except Exception as err:  # noqa: BLE001 -- a line must never stop the reading
             item = Item(source, where, error=f"{where}: could not be read ({unexpected(err)}).")
         if item is not None:
@@ -131,6 +134,7 @@ def _line_item(
     number: int,
     fields: Mapping[str, str] | None,
     max_bytes: int,
+    html_limits: HtmlLimits,
 ) -> Item | None:
     if line is None or len(line) > max_bytes:
         return Item(source, where, error=f"{where}: longer than {max_bytes:,} bytes.")
@@ -148,7 +152,7 @@ def _line_item(
         record = parse_record(line)
     except IngestError as err:
         return Item(source, where, error=f"{where}: {err}")
-    return record_item(record, source, where, number, fields)
+    return record_item(record, source, where, number, fields, html_limits)
 
 
 def parse_record(line: str) -> Any:
@@ -216,14 +220,17 @@ def record_item(
     where: str,
     number: int,
     fields: Mapping[str, str] | None = None,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
 ) -> Item:
     """One parsed record (a JSONL line, a CSV row) as an Item; never raises.
 
     ``fields=None`` is the plain JSONL format (``read_jsonl``); a mapping (even empty) is a corpus
-    run's ``--field`` options, with messages that point at them.
+    run's ``--field`` options, with messages that point at them. An ``html`` field's page past
+    ``html_limits`` is refused.
     """
     try:
-        return Item(source, where, doc=_record_doc(record, source, where, number, fields))
+        doc = _record_doc(record, source, where, number, fields, html_limits)
+        return Item(source, where, doc=doc)
     except IngestError as err:
         reason = str(err)
         return Item(
@@ -234,7 +241,12 @@ def record_item(
 
 
 def _record_doc(
-    record: Any, source: str, where: str, number: int, fields: Mapping[str, str] | None
+    record: Any,
+    source: str,
+    where: str,
+    number: int,
+    fields: Mapping[str, str] | None,
+    html_limits: HtmlLimits,
 ) -> Document:
     if not isinstance(record, dict):
         name = "null" if record is None else type(record).__name__
@@ -251,7 +263,7 @@ def _record_doc(
         ):
             raise IngestError(_no_text(record, fields))
     _check_url(record.get("url"))
-    return _record_to_doc(record, source=source, number=number)
+    return _record_to_doc(record, source=source, number=number, html_limits=html_limits)
 
 
 def _no_text(record: dict[str, Any], fields: Mapping[str, str]) -> str:
@@ -277,7 +289,9 @@ def _check_url(url: Any) -> None:
         raise IngestError(f"the 'url' field {shown!r} is not a valid URL ({err}).") from None
 
 
-def _record_to_doc(record: dict[str, Any], *, source: str, number: int) -> Document:
+def _record_to_doc(
+    record: dict[str, Any], *, source: str, number: int, html_limits: HtmlLimits
+) -> Document:
     record = dict(record)
     text, html = record.pop("text", None), record.pop("html", None)
     title = record.pop("title", None)
@@ -285,5 +299,5 @@ def _record_to_doc(record: dict[str, Any], *, source: str, number: int) -> Docum
     title = title if isinstance(title, str) and title.strip() else None
     if isinstance(text, str) and (text.strip() or not isinstance(html, str)):
         return from_text(text, title=title, meta=meta)
-    doc = from_html(html, url=record.get("url"), meta=meta)
+    doc = from_html(html, url=record.get("url"), meta=meta, html_limits=html_limits)
     return replace(doc, title=" ".join(title.split())) if title else doc

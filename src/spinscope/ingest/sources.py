@@ -37,7 +37,7 @@ from spinscope.ingest.files import (
     read_path,
     read_stdin,
 )
-from spinscope.ingest.html import from_html
+from spinscope.ingest.html import HtmlLimits, from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import jsonl_items, record_item, unexpected
 from spinscope.ingest.paths import FEED_SUFFIXES, WARC_SUFFIXES, expand
@@ -51,7 +51,7 @@ _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How sources are read: size and time limits, private URLs, and the field mapping
+    """How sources are read: size, time and HTML shape limits, private URLs, and the field mapping
     (spinscope field -> the source's column or key) for JSONL and CSV; ``None``: the records'
     own ``text``/``html`` keys, with the messages of a single JSONL file.
 
@@ -64,6 +64,7 @@ class ReadOptions:
     timeout_s: float = 10.0
     allow_private: bool = False
     max_feed_entries: int = 1000
+    html_limits: HtmlLimits = field(default_factory=HtmlLimits)
     fields: Mapping[str, str] | None = field(default_factory=dict)
     one_article: bool = False
 
@@ -76,6 +77,7 @@ class ReadOptions:
             timeout_s=settings["ingest.timeout_s"],
             allow_private=settings["ingest.allow_private_urls"],
             max_feed_entries=settings["ingest.max_feed_entries"],
+            html_limits=HtmlLimits.from_settings(settings),
             **options,
         )
 
@@ -155,17 +157,20 @@ def _suffix(*suffixes: str) -> Callable[[str], bool]:
 
 
 def _text_file(source: str, options: ReadOptions) -> Iterator[Item]:
-    yield Item(source, source, doc=read_path(source, max_bytes=options.max_bytes))
+    doc = read_path(source, max_bytes=options.max_bytes, html_limits=options.html_limits)
+    yield Item(source, source, doc=doc)
 
 
 def _stdin(source: str, options: ReadOptions) -> Iterator[Item]:
-    yield Item(source, source, doc=read_stdin(max_bytes=options.max_bytes))
+    doc = read_stdin(max_bytes=options.max_bytes, html_limits=options.html_limits)
+    yield Item(source, source, doc=doc)
 
 
 def _page(source: str, options: ReadOptions) -> Iterator[Item]:
     from spinscope.ingest import url
 
-    yield Item(source, source, doc=url.fetch_url(source, **options.fetch_args()))
+    doc = url.fetch_url(source, **options.fetch_args(), html_limits=options.html_limits)
+    yield Item(source, source, doc=doc)
 
 
 def _feed_url(source: str, options: ReadOptions) -> Iterator[Item]:
@@ -177,7 +182,10 @@ def _feed_file(source: str, options: ReadOptions) -> Iterator[Item]:
 
 
 def _jsonl(source: str, options: ReadOptions) -> Iterator[Item]:
-    return jsonl_items(source, fields=options.fields, max_bytes=options.max_bytes)
+    return jsonl_items(
+        source, fields=options.fields, max_bytes=options.max_bytes,
+        html_limits=options.html_limits,
+    )  # fmt: skip
 
 
 def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
@@ -258,7 +266,7 @@ def _csv_rows(
                        f"0x{ord(bad[1]) - 0xDC00:02x}); CSV files must be UTF-8.")  # fmt: skip
             continue
         record = {k: v for k, v in zip(columns, cells, strict=False) if k and v}
-        yield record_item(record, source, where, before + 1, options.fields)
+        yield record_item(record, source, where, before + 1, options.fields, options.html_limits)
 
 
 def _warc(source: str, options: ReadOptions) -> Iterator[Item]:
@@ -320,7 +328,11 @@ def _warc_item(
         date = record.rec_headers.get_header("WARC-Date")
         meta = {"source": source, "url": url, "date": date}
         meta = {k: v for k, v in meta.items() if v}
-        doc = from_html(text, url=url, meta=meta) if is_html else from_text(text, meta=meta)
+        doc = (
+            from_html(text, url=url, meta=meta, html_limits=options.html_limits)
+            if is_html
+            else from_text(text, meta=meta)
+        )
         return Item(source, where, doc=doc)
     except IngestError as err:
         return Item(

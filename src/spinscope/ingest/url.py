@@ -42,7 +42,7 @@ from spinscope.ingest._addresses import ALLOW_PRIVATE_ENV as ALLOW_PRIVATE_ENV  
 from spinscope.ingest._addresses import blocked_reason, private_urls_allowed
 from spinscope.ingest._deadline import Deadline, transport
 from spinscope.ingest._decode import decode_bytes, looks_like_html, one_line, sniff_html_charset
-from spinscope.ingest.html import from_html
+from spinscope.ingest.html import DEFAULT_LIMITS, HtmlLimits, from_html
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
 
@@ -242,7 +242,13 @@ def _read_body(
 
 
 def _to_document(
-    body: bytes, is_html: bool | None, charset: str | None, *, original: str, final: str
+    body: bytes,
+    is_html: bool | None,
+    charset: str | None,
+    *,
+    original: str,
+    final: str,
+    html_limits: HtmlLimits,
 ) -> Document:
     if is_html is None:
         is_html = looks_like_html(body)
@@ -250,7 +256,7 @@ def _to_document(
         charset = sniff_html_charset(body)
     text = decode_bytes(body, source=original, charset=charset)
     if is_html:
-        return from_html(text, url=final, meta={"source": original})
+        return from_html(text, url=final, meta={"source": original}, html_limits=html_limits)
     return from_text(text, meta={"source": original, "url": final})
 
 
@@ -306,10 +312,13 @@ class Page:
     url: str  # as given
     final: str  # after redirects
 
-    def document(self) -> Document:
-        """The page's article (IngestError if it holds none)."""
+    def document(self, html_limits: HtmlLimits = DEFAULT_LIMITS) -> Document:
+        """The page's article (IngestError if it holds none, or if its HTML is past
+        ``html_limits``)."""
         body, is_html, charset, url = self.body, self.is_html, self.charset, self.url
-        return _to_document(body, is_html, charset, original=url, final=self.final)
+        return _to_document(
+            body, is_html, charset, original=url, final=self.final, html_limits=html_limits
+        )
 
 
 def fetch_page(
@@ -336,6 +345,7 @@ def fetch_url(
     max_bytes: int = 5_000_000,
     max_redirects: int = 5,
     allow_private: bool = False,
+    html_limits: HtmlLimits = DEFAULT_LIMITS,
 ) -> Document:
     """Download a news page (HTML or plain text) and return its article as a Document.
 
@@ -346,15 +356,17 @@ def fetch_url(
         max_redirects: How many redirects to follow; each target is checked again.
         allow_private: Allow loopback, private and local addresses (so does the environment
             variable ``SPINSCOPE_ALLOW_PRIVATE_URLS=1``).
+        html_limits: The page shape allowed before extraction (``html.check_shape``).
 
     Raises:
-        IngestError: Bad scheme, refused address, HTTP error, timeout, too large, not text, or
-            no article text in the page; the message names the URL.
+        IngestError: Bad scheme, refused address, HTTP error, timeout, too large, not text, an
+            HTML page past ``html_limits``, or no article text in the page; the message names
+            the URL.
     """
     return fetch_page(
         url, timeout_s=timeout_s, max_bytes=max_bytes, max_redirects=max_redirects,
         allow_private=allow_private,
-    ).document()  # fmt: skip
+    ).document(html_limits)  # fmt: skip
 
 
 def fetch_feed(
