@@ -55,8 +55,24 @@ def test_cli_prints_what_the_task_returns(monkeypatch, capsys, tmp_path):
 
     monkeypatch.setitem(tasks.TASKS, "ptc", tasks.Task("ptc", "toy", toy, takes=("folds",)))
     assert main(["eval", "ptc", "--json", "--data", str(tmp_path), "--folds", "3"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"task": "toy", "score": 0.5}
+    assert json.loads(capsys.readouterr().out) == {"task": "toy", "language": "EN", "score": 0.5}
     assert seen == {"lang": "EN", "data": tmp_path, "folds": 3}
+
+
+@pytest.mark.parametrize("name", list(tasks.TASKS))
+@pytest.mark.parametrize("own", [{}, {"lang": "XX"}, {"language": "XX"}])
+def test_every_task_reports_its_language_under_one_key(monkeypatch, capsys, tmp_path, name, own):
+    """`eval TASK --json` said ``lang`` in some tasks (semeval23-st3, -ml) and ``language`` in
+    others (semeval25-*), and nothing in the English-only ones: one key, ``language`` (as in
+    analyze's JSON and the store), right after ``task``, whatever the task itself returned."""
+    task = tasks.TASKS[name]
+    lang = task.langs[-1] if task.langs else "EN"
+    fake = tasks.Task(name, task.help, lambda o: {"task": "t", **own, "score": 0.5}, task.langs,
+                      task.takes)  # fmt: skip
+    monkeypatch.setitem(tasks.TASKS, name, fake)
+    assert main(["eval", name, "--json", "--lang", lang, "--data", str(tmp_path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert list(result) == ["task", "language", "score"] and result["language"] == lang
 
 
 def test_a_language_the_task_does_not_take_is_one_line(capsys):
@@ -108,7 +124,8 @@ def test_semeval23_st3_other_language_end_to_end(tmp_path, capsys, lang, folder)
                        if line.strip()))  # fmt: skip
     assert main(["eval", "semeval23-st3", "--lang", lang, "--json", "--data", str(tmp_path)]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["lang"] == lang and result["n_paragraphs"] == 3 and result["n_articles"] == 1
+    assert result["language"] == lang and "lang" not in result
+    assert result["n_paragraphs"] == 3 and result["n_articles"] == 1
     assert result["analyser"] == "techniques_paragraphs" and result["multilingual_tagger"]
     assert 0.0 <= result["micro_f1"] <= 1.0 and 0.0 <= result["ece"] <= 1.0
     assert set(result["per_label_f1"]) == set(LABELS_2023)
