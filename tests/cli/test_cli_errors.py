@@ -420,6 +420,9 @@ def _shipped(name: str):
     # a card.json of another model, and no framing.npz: a FileNotFoundError traceback
     ("framing.model_dir", "checkworthy", ("No framing model", "framing.npz is missing")),
     ("framing.model_dir", "techniques", ("No framing model", "framing.npz is missing")),
+    # "has no span heads: use --set techniques.decoder=channels", which then failed on the ONNX
+    ("techniques.model_dir", "framing", ("No technique model", "tagger.int8.onnx is missing")),
+    ("techniques.model_dir", "checkworthy", ("No technique model", "tagger.int8.onnx is missing")),
 ])  # fmt: skip
 def test_a_model_folder_of_another_task_is_one_line(capsys, tmp_path, setting, folder, needles):
     path = tmp_path / "a.txt"
