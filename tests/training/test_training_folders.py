@@ -61,3 +61,14 @@ def test_a_label_of_no_taxonomy_is_one_line(capsys, tmp_path, ptc_label, se23_la
     _one_line(err, *needles)
     assert not (tmp_path / "model").exists()
 
+
+def test_a_semeval23_folder_of_other_articles_is_refused(capsys, tmp_path):
+    """An imported folder (articles 1, 2) with the SemEval-2023 dataset's layer (other ids) gave
+    the 23 techniques no training signal, without a word."""
+    folder = _folder(tmp_path / "td")
+    other = _folder(tmp_path / "other") / "semeval23"
+    for path in sorted(other.rglob("article*.txt")):
+        path.rename(path.with_name(path.name.replace("article", "article99")))
+    code, err = _train(capsys, folder, other, tmp_path / "model")
+    assert code == EXIT_MODEL
+    _one_line(err, "None of the 2 articles", str(other))

@@ -174,6 +174,12 @@ def add_semeval23_layer(articles: list[Article], se23_root: Path) -> None:
             f"{se23_root} is not the SemEval-2023 Task 3 English folder: expected "
             "train-articles-subtask-3/ and train-labels-subtask-3-spans/ in it."
         )
+    if articles and not any((art_dir / f"article{a.id}.txt").exists() for a in articles):
+        raise DataError(  # the 23 techniques got no training signal, without a word
+            f"None of the {len(articles)} articles is in {se23_root} (article<ID>.txt by their "
+            "ids); give the SemEval-2023 layer of the same articles (`spinscope "
+            "import-annotations` writes it beside them, as semeval23/)."
+        )
     for art in articles:
         src_path = art_dir / f"article{art.id}.txt"
         lab_path = span_dir / f"article{art.id}-labels-subtask-3.txt"
