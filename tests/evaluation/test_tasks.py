@@ -60,19 +60,22 @@ def test_cli_prints_what_the_task_returns(monkeypatch, capsys, tmp_path):
 
 
 @pytest.mark.parametrize("name", list(tasks.TASKS))
-@pytest.mark.parametrize("own", [{}, {"lang": "XX"}, {"language": "XX"}])
+@pytest.mark.parametrize("own", [{}, {"lang": "XX"}, {"language": "XX"}, {"task": None}])
 def test_every_task_reports_its_language_under_one_key(monkeypatch, capsys, tmp_path, name, own):
     """`eval TASK --json` said ``lang`` in some tasks (semeval23-st3, -ml) and ``language`` in
     others (semeval25-*), and nothing in the English-only ones: one key, ``language`` (as in
-    analyze's JSON and the store), right after ``task``, whatever the task itself returned."""
+    analyze's JSON and the store), right after ``task`` (which the check-worthiness tasks
+    left out), whatever the task itself returned."""
     task = tasks.TASKS[name]
     lang = task.langs[-1] if task.langs else "EN"
-    fake = tasks.Task(name, task.help, lambda o: {"task": "t", **own, "score": 0.5}, task.langs,
-                      task.takes)  # fmt: skip
+    given = {k: v for k, v in {"task": "t", **own}.items() if v is not None}
+    fake = tasks.Task(name, task.help, lambda o: {**given, "score": 0.5}, task.langs, task.takes)
     monkeypatch.setitem(tasks.TASKS, name, fake)
     assert main(["eval", name, "--json", "--lang", lang, "--data", str(tmp_path)]) == 0
     result = json.loads(capsys.readouterr().out)
     assert list(result) == ["task", "language", "score"] and result["language"] == lang
+    # the check-worthiness tasks named none: the task's own name then
+    assert result["task"] == given.get("task", name)
 
 
 def test_a_language_the_task_does_not_take_is_one_line(capsys):

@@ -438,13 +438,11 @@ def run_task(name: str, options: Options) -> dict:
         raise ConfigError(
             f"{name} has no language {options.lang!r}. Available: {', '.join(langs)}."
         )
-    return shaped(task.run(options), options.lang)
+    return shaped(task.run(options), name, options.lang)
 
 
-def shaped(result: dict, lang: str) -> dict:
-    """Every task's result with ``task`` first, then ``language`` (its ``--lang``; EN where
-    English-only): tasks said ``lang`` or ``language`` or nothing (analyze's JSON and the store
-    say ``language``)."""
-    head = {"task": result["task"]} if "task" in result else {}
+def shaped(result: dict, name: str, lang: str) -> dict:
+    """Every task's result with ``task`` first (``name`` where it gave none), then ``language``
+    (its ``--lang``; EN where English-only): tasks said ``lang``, ``language`` or nothing."""
     rest = {k: v for k, v in result.items() if k not in ("task", "lang", "language")}
-    return {**head, "language": lang, **rest}
+    return {"task": result.get("task", name), "language": lang, **rest}
