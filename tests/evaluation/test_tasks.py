@@ -136,3 +136,23 @@ def test_semeval23_st3_other_language_end_to_end(tmp_path, capsys, lang, folder)
     assert result["constant_floor"]["micro_f1"] == 0.5
     assert main(["eval", "semeval23-st3", "--lang", lang, "--data", str(tmp_path)]) == 0
     assert "constant floor (chosen on train): micro-F1 0.5000" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("task", ["ptc", "semeval23-st3"])
+def test_the_tagger_tasks_name_the_model_folder_they_scored(tmp_path, capsys, task):
+    """Two taggers trained the same day share a card name and version: checkthat24 and
+    semeval23-st3 on another language said which --model-dir they scored, ptc and semeval23-st3
+    EN did not."""
+    from spinscope.analysis.techniques import shipped_model_dir
+
+    text = "They are traitors.\n\nThe corrupt elite lied again.\n"
+    ptc = tmp_path / "ptc-semeval2020-task11"
+    _write(ptc / "dev-articles" / "article1.txt", text)
+    _write(ptc / "dev-task-flc-tc.labels", "1\tName_Calling,Labeling\t9\t17\n")
+    en = tmp_path / "semeval2023-task3" / "en"
+    _write(en / "train-articles-subtask-3" / "article1.txt", text)
+    _write(en / "train-labels-subtask-3.txt", "1\t1\tName_Calling-Labeling\n1\t3\t\n")
+    folder = str(shipped_model_dir())
+    argv = ["eval", task, "--json", "--data", str(tmp_path), "--model-dir", folder]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["model_dir"] == folder
