@@ -18,6 +18,17 @@ def test_a_missing_file_names_the_model_and_how_to_get_one(tmp_path):
     )
 
 
+def test_a_model_folder_that_does_not_exist_is_named_so(tmp_path):
+    # a mistyped --model-dir or --set X.model_dir said "(card.json is missing); reinstall
+    # spinscope": the folder itself was not there
+    with pytest.raises(ModelError) as err:
+        model_file(tmp_path / "modle" / "card.json", "toy", "toy-task")
+    assert str(err.value) == (
+        f"No toy model in {tmp_path / 'modle'}: there is no such folder; give the folder that "
+        "`spinscope train toy-task` wrote (it holds card.json)."
+    )
+
+
 @pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe{}"])
 def test_an_unreadable_card_is_one_model_error(tmp_path, content):
     (tmp_path / "card.json").write_bytes(content)

@@ -408,3 +408,28 @@ def test_a_page_built_to_exhaust_extraction_is_refused_in_one_line_quickly(capsy
     assert code == EXIT_INPUT and not out
     assert_one_line_error(err, "deep.html", "more than 100 deep")
     assert time.monotonic() - start < 5
+
+
+def _shipped(name: str):
+    from spinscope.analysis.techniques import shipped_model_dir
+
+    return shipped_model_dir().parent / name
+
+
+@pytest.mark.parametrize(("setting", "folder", "needles"), [
+    # a card.json of another model, and no framing.npz: a FileNotFoundError traceback
+    ("framing.model_dir", "checkworthy", ("No framing model", "framing.npz is missing")),
+    ("framing.model_dir", "techniques", ("No framing model", "framing.npz is missing")),
+    # "has no span heads: use --set techniques.decoder=channels", which then failed on the ONNX
+    ("techniques.model_dir", "framing", ("No technique model", "tagger.int8.onnx is missing")),
+    ("techniques.model_dir", "checkworthy", ("No technique model", "tagger.int8.onnx is missing")),
+])  # fmt: skip
+def test_a_model_folder_of_another_task_is_one_line(capsys, tmp_path, setting, folder, needles):
+    path = tmp_path / "a.txt"
+    path.write_text("They are traitors, and the whole town knows it. " * 5)
+    analyzer = setting.split(".")[0]
+    code, _, err = run(capsys, "analyze", str(path), "--quiet", "--set",
+                       f"pipeline.analyzers={analyzer}", "--set",
+                       f"{setting}={_shipped(folder)}")  # fmt: skip
+    assert code == EXIT_MODEL
+    assert_one_line_error(err, *needles)

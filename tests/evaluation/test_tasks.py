@@ -55,8 +55,27 @@ def test_cli_prints_what_the_task_returns(monkeypatch, capsys, tmp_path):
 
     monkeypatch.setitem(tasks.TASKS, "ptc", tasks.Task("ptc", "toy", toy, takes=("folds",)))
     assert main(["eval", "ptc", "--json", "--data", str(tmp_path), "--folds", "3"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"task": "toy", "score": 0.5}
+    assert json.loads(capsys.readouterr().out) == {"task": "toy", "language": "EN", "score": 0.5}
     assert seen == {"lang": "EN", "data": tmp_path, "folds": 3}
+
+
+@pytest.mark.parametrize("name", list(tasks.TASKS))
+@pytest.mark.parametrize("own", [{}, {"lang": "XX"}, {"language": "XX"}, {"task": None}])
+def test_every_task_reports_its_language_under_one_key(monkeypatch, capsys, tmp_path, name, own):
+    """`eval TASK --json` said ``lang`` in some tasks (semeval23-st3, -ml) and ``language`` in
+    others (semeval25-*), and nothing in the English-only ones: one key, ``language`` (as in
+    analyze's JSON and the store), right after ``task`` (which the check-worthiness tasks
+    left out), whatever the task itself returned."""
+    task = tasks.TASKS[name]
+    lang = task.langs[-1] if task.langs else "EN"
+    given = {k: v for k, v in {"task": "t", **own}.items() if v is not None}
+    fake = tasks.Task(name, task.help, lambda o: {**given, "score": 0.5}, task.langs, task.takes)
+    monkeypatch.setitem(tasks.TASKS, name, fake)
+    assert main(["eval", name, "--json", "--lang", lang, "--data", str(tmp_path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert list(result) == ["task", "language", "score"] and result["language"] == lang
+    # the check-worthiness tasks named none: the task's own name then
+    assert result["task"] == given.get("task", name)
 
 
 def test_a_language_the_task_does_not_take_is_one_line(capsys):
@@ -108,7 +127,8 @@ def test_semeval23_st3_other_language_end_to_end(tmp_path, capsys, lang, folder)
                        if line.strip()))  # fmt: skip
     assert main(["eval", "semeval23-st3", "--lang", lang, "--json", "--data", str(tmp_path)]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["lang"] == lang and result["n_paragraphs"] == 3 and result["n_articles"] == 1
+    assert result["language"] == lang and "lang" not in result
+    assert result["n_paragraphs"] == 3 and result["n_articles"] == 1
     assert result["analyser"] == "techniques_paragraphs" and result["multilingual_tagger"]
     assert 0.0 <= result["micro_f1"] <= 1.0 and 0.0 <= result["ece"] <= 1.0
     assert set(result["per_label_f1"]) == set(LABELS_2023)
@@ -116,3 +136,23 @@ def test_semeval23_st3_other_language_end_to_end(tmp_path, capsys, lang, folder)
     assert result["constant_floor"]["micro_f1"] == 0.5
     assert main(["eval", "semeval23-st3", "--lang", lang, "--data", str(tmp_path)]) == 0
     assert "constant floor (chosen on train): micro-F1 0.5000" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("task", ["ptc", "semeval23-st3"])
+def test_the_tagger_tasks_name_the_model_folder_they_scored(tmp_path, capsys, task):
+    """Two taggers trained the same day share a card name and version: checkthat24 and
+    semeval23-st3 on another language said which --model-dir they scored, ptc and semeval23-st3
+    EN did not."""
+    from spinscope.analysis.techniques import shipped_model_dir
+
+    text = "They are traitors.\n\nThe corrupt elite lied again.\n"
+    ptc = tmp_path / "ptc-semeval2020-task11"
+    _write(ptc / "dev-articles" / "article1.txt", text)
+    _write(ptc / "dev-task-flc-tc.labels", "1\tName_Calling,Labeling\t9\t17\n")
+    en = tmp_path / "semeval2023-task3" / "en"
+    _write(en / "train-articles-subtask-3" / "article1.txt", text)
+    _write(en / "train-labels-subtask-3.txt", "1\t1\tName_Calling-Labeling\n1\t3\t\n")
+    folder = str(shipped_model_dir())
+    argv = ["eval", task, "--json", "--data", str(tmp_path), "--model-dir", folder]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["model_dir"] == folder

@@ -214,6 +214,17 @@ def test_cli_export_import_round_trip(store_path, tmp_path, capsys):
     assert "No store at" in capsys.readouterr().err and not out.exists()
 
 
+def test_a_ptc2020_import_says_how_to_train_too(store, tmp_path, capsys):
+    # the SemEval-2023 import said "train with --ptc OUT --semeval23 ..."; a PTC-2020 one said
+    # nothing of what to do with the folder
+    export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")
+    out = tmp_path / "train"
+    argv = ["import-annotations", "--format", "brat", str(tmp_path / "brat"), "--out", str(out)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "(ptc2020 labels)" in err and err.rstrip().endswith(f"; train with --ptc {out}.")
+
+
 def test_a_bad_store_is_refused_before_the_training_folder_is_written(store, tmp_path, capsys):
     # the folder was written, then the store failed: an error, with half the work done
     export(store, "brat", tmp_path / "brat", taxonomy="ptc2020")

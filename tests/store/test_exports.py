@@ -170,6 +170,31 @@ def test_an_export_does_not_write_over_corrected_annotations(store, tmp_path, fm
     assert edited.read_text(encoding="utf-8") == data
 
 
+def test_a_brat_folder_whose_corrections_were_imported_takes_the_next_export(store, tmp_path):
+    """export -> correct in brat -> import -> export into the same collection (after a batch,
+    say): the .ann files hold the imported spans, only numbered and ordered otherwise, and were
+    refused as corrections the export would lose."""
+    from spinscope.interchange.annotated import read_annotations
+    from spinscope.store.annotations import store_human_findings
+
+    out = tmp_path / "ann"
+    export(store, "brat", out, taxonomy="ptc2020")
+    edited = sorted(out.glob("*.ann"))[0]
+    lines = edited.read_text(encoding="utf-8").splitlines()
+    first = lines[0].split("\t")
+    first[1] = "Doubt " + first[1].split(" ", 1)[1]  # one label corrected, the rest renumbered
+    lines = ["\t".join(["T7", *first[1:]])] + [f"T{k}\t" + x.split("\t", 1)[1]
+                                                 for k, x in enumerate(lines[1:], 8)]  # fmt: skip
+    edited.write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+    store_human_findings(store, read_annotations(out, "brat"), analyzer="brat")
+    assert export(store, "brat", out, taxonomy="ptc2020") == len(TEXTS)
+    assert "\tDoubt " in edited.read_text(encoding="utf-8").splitlines()[0]
+    # a note beside the same spans is something people wrote: kept
+    edited.write_text(edited.read_text(encoding="utf-8") + "#1\tAnnotatorNotes T1\tcheck\n")
+    with pytest.raises(ConfigError, match=rf"\({edited.name}\); they may hold corrections"):
+        export(store, "brat", out, taxonomy="ptc2020")
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "label-studio", "failures", "brat"])
 def test_export_into_a_missing_folder_is_refused(store, tmp_path, fmt):
     out = tmp_path / "no" / "such" / "x.csv"

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.analysis.base import read_arrays, read_card
+from spinscope.analysis.base import model_file, read_arrays, read_card
 
 
 class ModelFiles:
@@ -31,7 +31,10 @@ class ModelFiles:
     @cached_property
     def weights(self) -> dict[str, np.ndarray]:
         self.card  # noqa: B018 -- names a missing model by its card first
-        return read_arrays(self.model_dir / self.WEIGHTS_FILE)
+        # a card.json of another model (a technique tagger's for framing) is no weights file:
+        # one line naming the missing file, not a FileNotFoundError traceback
+        path = model_file(self.model_dir / self.WEIGHTS_FILE, self.MODEL_WHAT, self.TRAIN_TASK)
+        return read_arrays(path)
 
     def provenance_head(self) -> dict[str, Any]:
         """The first entries of the analyser's provenance: its name and version, then its

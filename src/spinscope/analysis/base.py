@@ -108,6 +108,11 @@ def model_file(path: Path, what: str, train: str) -> Path:
         f"No {what} model in {path.parent} ({path.name} is missing); reinstall spinscope "
         f"or train one with `spinscope train {train}`."
     )
+    if not path.parent.exists():  # a mistyped folder: nothing to reinstall
+        missing = (
+            f"No {what} model in {path.parent}: there is no such folder; give the folder that "
+            f"`spinscope train {train}` wrote (it holds {path.name})."
+        )
     return require_file(path, missing)
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spinscope.analysis import calibration, encoder, span_geometry
-from spinscope.analysis.base import FromSettings, read_card
+from spinscope.analysis.base import FromSettings, model_file, read_card
 from spinscope.analysis.calibration import Calibration
 from spinscope.analysis.explain import evidence_clause
 from spinscope.analysis.spans import (
@@ -150,7 +150,11 @@ class TechniqueTagger(FromSettings):
     # -- model files, loaded once on first use --------------------------------------------
     @cached_property
     def card(self) -> dict[str, Any]:
-        return read_card(self.model_dir / "card.json", "technique", "techniques")
+        card = read_card(self.model_dir / "card.json", "technique", "techniques")
+        # another model's folder has a card.json too (framing, check-worthiness): name the
+        # tagger it lacks, not the span heads (whose advice, decoder=channels, then failed)
+        model_file(self.model_dir / f"tagger.{self.variant}.onnx", "technique", "techniques")
+        return card
 
     @cached_property
     def calibration(self) -> dict[str, Calibration]:

@@ -80,4 +80,6 @@ def _import_line(args, docs, counts) -> str:
         line += f"; {NOTHING_READ.get(args.format, 'no document in it has a labelled span')}"
     if counts["semeval23"]:
         line += f"; train with --ptc {args.out} --semeval23 {counts['semeval23']}"
+    elif docs:
+        line += f"; train with --ptc {args.out}"
     return line

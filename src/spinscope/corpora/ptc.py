@@ -18,6 +18,7 @@ from typing import Any
 
 from spinscope.errors import DataError
 from spinscope.ingest._decode import read_utf8
+from spinscope.model.taxonomy import LABELS, PTC2020, SEMEVAL2023
 
 ARTICLE_RE = re.compile(r"^article(\d+)\.txt$")
 
@@ -95,8 +96,34 @@ def load_ptc(root: Path, split: str) -> list[Article]:
         )
     texts = read_articles(root / f"{split}-articles")
     labels_path = root / f"{split}-task-flc-tc.labels"
-    labels = read_labels(labels_path) if labels_path.exists() else {}
+    labels = checked(read_labels(labels_path), PTC2020, labels_path) if labels_path.exists() else {}
     return [Article(i, t, {"ptc2020": labels.get(i, [])}) for i, t in texts.items()]
+
+
+# where a technique of the other taxonomy goes
+_LAYER_OPTION = {PTC2020: "the --ptc folder's *-task-flc-tc.labels", SEMEVAL2023: "--semeval23"}
+
+
+def checked(spans: dict[str, list[GoldSpan]], taxonomy: str, path: Path) -> dict:
+    """``spans`` if every label is a technique of ``taxonomy``; else one line naming the file,
+    the article and the label (a hand-edited training folder ended in a KeyError traceback
+    when training began).
+
+    Raises:
+        DataError: The first label that is not a technique of ``taxonomy``.
+    """
+    for art, found in spans.items():
+        for sp in found:
+            if sp.label in LABELS[taxonomy]:
+                continue
+            other = next(t for t in LABELS if t != taxonomy)
+            hint = (f"; it is a {other} technique: give those spans with {_LAYER_OPTION[other]}"
+                    if sp.label in LABELS[other] else "")  # fmt: skip
+            raise DataError(
+                f"{path}: article {art} has the label {sp.label!r}, not a {taxonomy} technique"
+                f"{hint} (expected one of {', '.join(LABELS[taxonomy])})."
+            )
+    return spans
 
 
 def _nonspace_index(text: str) -> tuple[str, list[int]]:
@@ -147,6 +174,12 @@ def add_semeval23_layer(articles: list[Article], se23_root: Path) -> None:
             f"{se23_root} is not the SemEval-2023 Task 3 English folder: expected "
             "train-articles-subtask-3/ and train-labels-subtask-3-spans/ in it."
         )
+    if articles and not any((art_dir / f"article{a.id}.txt").exists() for a in articles):
+        raise DataError(  # the 23 techniques got no training signal, without a word
+            f"None of the {len(articles)} articles is in {se23_root} (article<ID>.txt by their "
+            "ids); give the SemEval-2023 layer of the same articles (`spinscope "
+            "import-annotations` writes it beside them, as semeval23/)."
+        )
     for art in articles:
         src_path = art_dir / f"article{art.id}.txt"
         lab_path = span_dir / f"article{art.id}-labels-subtask-3.txt"
@@ -155,6 +188,7 @@ def add_semeval23_layer(articles: list[Article], se23_root: Path) -> None:
         src = read_text(src_path)
         mapping = align_offsets(src, art.text)
         spans = read_labels(lab_path).get(art.id, []) if lab_path.exists() else []
+        checked({art.id: spans}, SEMEVAL2023, lab_path)
         out = []
         for sp in spans:
             mapped = map_span(mapping, sp.start, sp.end)

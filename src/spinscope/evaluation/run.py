@@ -13,8 +13,10 @@ from spinscope.evaluation.tagger import score_ptc
 def evaluate_ptc(
     tagger: TechniqueTagger, ptc_dir: Path, split: str = "dev", *, progress=None
 ) -> dict:
-    """SI, TC, full-task and per-technique scores of ``tagger`` on a PTC split."""
-    return evaluate_articles(tagger, load_ptc(ptc_dir, split), split, progress=progress)
+    """SI, TC, full-task and per-technique scores of ``tagger`` on a PTC split, and the model
+    folder it read (two taggers trained the same day have the same name and version)."""
+    result = evaluate_articles(tagger, load_ptc(ptc_dir, split), split, progress=progress)
+    return {**result, "model_dir": str(tagger.model_dir)}
 
 
 def evaluate_articles(
@@ -77,6 +79,7 @@ def evaluate_semeval23_st3(tagger: TechniqueTagger, data_dir: Path) -> dict:
         "split": "en, the 75 PTC dev articles (held out from training)",
         "model": tagger.card.get("name"),
         "model_version": tagger.card.get("version"),
+        "model_dir": str(tagger.model_dir),
         "variant": tagger.variant,
         "threshold": tagger.threshold,
         "decoder": tagger.decoder,

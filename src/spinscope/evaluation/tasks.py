@@ -145,7 +145,7 @@ def semeval23_st3(o: Options) -> dict:
     train = gold_rows(load_semeval23_spans(folder, o.lang, "train"))
     tagger = _tagger(o.settings())
     result = score_technique_docs(tagger, docs, train, o.progress, f"SemEval-2023 {o.lang} dev")
-    return {"task": "semeval2023-task3-st3", "lang": o.lang, "split": f"{o.lang} dev", **result}
+    return {"task": "semeval2023-task3-st3", "split": f"{o.lang} dev", **result}
 
 
 def checkthat24(o: Options) -> dict:
@@ -191,7 +191,7 @@ def semeval23_st3_paragraphs(o: Options) -> dict:
         update(len(par), len(par))
     result = score_paragraph_model(model, par, decided, train)
     split = "en, the 75 PTC dev articles" if o.lang == "EN" else f"{o.lang} dev"
-    return {"task": "semeval2023-task3-st3", "lang": o.lang, "split": split, **fields, **result}
+    return {"task": "semeval2023-task3-st3", "split": split, **fields, **result}
 
 
 def checkthat24_paragraphs(o: Options) -> dict:
@@ -300,7 +300,7 @@ def _framing_multilingual(o: Options, subtask: str) -> dict:
     card = json.loads((model / "card.json").read_text(encoding="utf-8"))
     with np.load(model / "framing.npz") as z:
         w = {k: z[k].astype(np.float64) for k in z.files}
-    head = {"task": f"semeval2023-task3-{subtask}", "lang": o.lang, "model": card["name"]}
+    head = {"task": f"semeval2023-task3-{subtask}", "model": card["name"]}
     if subtask == "st2" and o.lang == "EN":
         from spinscope.analysis.feature_cache import load_cache
 
@@ -438,4 +438,11 @@ def run_task(name: str, options: Options) -> dict:
         raise ConfigError(
             f"{name} has no language {options.lang!r}. Available: {', '.join(langs)}."
         )
-    return task.run(options)
+    return shaped(task.run(options), name, options.lang)
+
+
+def shaped(result: dict, name: str, lang: str) -> dict:
+    """Every task's result with ``task`` first (``name`` where it gave none), then ``language``
+    (its ``--lang``; EN where English-only): tasks said ``lang``, ``language`` or nothing."""
+    rest = {k: v for k, v in result.items() if k not in ("task", "lang", "language")}
+    return {"task": result.get("task", name), "language": lang, **rest}

@@ -12,7 +12,7 @@ taxonomy is the one that has every label (SemEval-2023 where both do, as the exp
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,15 +194,25 @@ def _order(span: HumanSpan) -> tuple[int, int, str]:
     return span.start, span.end, span.label
 
 
-def refuse_overwriting_changes(out: Path, planned: Mapping[Path, bytes], fmt: str) -> None:
+def refuse_overwriting_changes(
+    out: Path, planned: Mapping[Path, bytes], fmt: str,
+    same: Callable[[Path, bytes], bool] | None = None,
+) -> None:  # fmt: skip
     """Refuse, before anything is written, an export whose files would replace different ones:
     people correct the files of an earlier export in place (brat's ``.ann``, INCEpTION's XMI),
     and their corrections are not in the store until imported.
 
+    Args:
+        same: Whether a file that differs in its bytes holds what the export would write all
+            the same (brat: the same spans, numbered otherwise, as after an import).
+
     Raises:
         ConfigError: Names the files that differ and how to keep them.
     """
-    changed = [p.name for p, data in planned.items() if p.is_file() and p.read_bytes() != data]
+    changed = [
+        p.name for p, data in planned.items()
+        if p.is_file() and p.read_bytes() != data and not (same and same(p, data))
+    ]  # fmt: skip
     if changed:
         names = ", ".join(changed[:3]) + (", ..." if len(changed) > 3 else "")
         raise ConfigError(

@@ -4,6 +4,7 @@ names the taxonomy, and the corrected folder read back."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,7 +63,7 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
         planned[out / f"{name}.txt"] = doc.text.encode()
         lines = ann_lines(doc.text, doc.shown)
         planned[out / f"{name}.ann"] = "".join(f"{x}\n" for x in lines).encode()
-    refuse_overwriting_changes(out, planned, "brat")
+    refuse_overwriting_changes(out, planned, "brat", same=same_spans)
     for path, data in planned.items():
         path.write_bytes(data)
     n = len(listed)
@@ -73,6 +74,35 @@ def write(docs: Iterable[TaskDoc], out: Path, taxonomy: str) -> int:
     visual = [f"{t} | {label}" for t, label in zip(types, LABELS[taxonomy], strict=True)]
     (out / "visual.conf").write_text("[labels]\n" + "\n".join(visual) + "\n", encoding="utf-8")
     return n
+
+
+def same_spans(path: Path, planned: bytes) -> bool:
+    """Whether the ``.ann`` at ``path`` holds the planned spans and nothing else, in any order
+    and numbering: what an import of it stored, exported again, and no correction to keep.
+    (Notes, relations and attributes are people's work: such a file is never the same.)"""
+    if path.suffix != ".ann":
+        return False
+    try:
+        old = _ann_spans(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    return old is not None and old == _ann_spans(planned.decode("utf-8"))
+
+
+def _ann_spans(ann: str) -> Counter[tuple[int, int, str]] | None:
+    """(start, end, label) of each ``T`` line; None where there is anything else."""
+    spans: Counter[tuple[int, int, str]] = Counter()
+    for line in ann.removeprefix("\ufeff").split("\n"):
+        if not line.rstrip("\r"):
+            continue
+        try:
+            span = _brat_span(line, "")
+        except IngestError:
+            return None
+        if span is None:
+            return None
+        spans[span[:3]] += 1
+    return spans
 
 
 def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:

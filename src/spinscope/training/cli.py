@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from spinscope.corpora.ptc import add_semeval23_layer, load_ptc
+from spinscope.corpora.ptc import ARTICLE_RE, add_semeval23_layer, load_ptc
 from spinscope.training._common import base_model_path, best_epoch, typed_param, write_card
 from spinscope.training._common import stderr_log as log
 from spinscope.training.techniques import TrainConfig, train
@@ -37,7 +37,7 @@ def train_techniques(
     from spinscope.training.task_runs import _config
 
     cfg = _config(TrainConfig(), param, **values)
-    train_arts, dev_arts = load_ptc(ptc, "train"), load_ptc(ptc, "dev")
+    train_arts, dev_arts = load_ptc(ptc, "train"), _dev_articles(ptc)
     if max_articles:
         train_arts, dev_arts = train_arts[:max_articles], dev_arts[:max_articles]
     if semeval23:  # optional: data imported from annotation tools may have only PTC names
@@ -59,6 +59,16 @@ def train_techniques(
             "train_articles": len(train_arts), "include_dev": include_dev,
             "averaged_epochs": epochs, **soft_data}  # fmt: skip
     return package(checkpoint, out, base, cfg, record, epoch, data=data, dev_articles=dev_arts)
+
+
+def _dev_articles(ptc: Path) -> list:
+    """PTC dev, or none where the folder's ``dev-articles`` is empty: an import of a single
+    annotated document has nothing to hold out (then the last epoch is exported)."""
+    folder = ptc / "dev-articles"
+    if folder.is_dir() and not any(ARTICLE_RE.match(p.name) for p in folder.iterdir()):
+        log(f"no dev articles in {folder}: training without dev scores, the last epoch is kept")
+        return []
+    return load_ptc(ptc, "dev")
 
 
 def _soft(soft: Path | None, base: str, cfg: TrainConfig, first: int) -> tuple[list, dict]:
