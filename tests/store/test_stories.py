@@ -14,8 +14,8 @@ from spinscope.errors import ConfigError, StoreError
 from spinscope.store import Store
 from spinscope.store.stories import cluster, cluster_store, lead_text
 from spinscope.store.story_evidence import evidence_keys, translit
-from spinscope.store.story_view import list_stories, stats_by_story, story_view
-from story_fixtures import DAM_EN, KeywordEncoder, result, story_results
+from spinscope.store.story_view import iter_story_views, list_stories, stats_by_story, story_view
+from story_fixtures import DAM_EN, RATE, KeywordEncoder, result, story_results
 
 
 @pytest.fixture
@@ -150,6 +150,20 @@ def test_an_outlet_named_like_the_missing_outlet_label_is_its_own_column(tmp_pat
     columns = [c["outlet"] for c in view["outlets"]]
     assert len(columns) == len(set(columns)) == 2 and "(unknown outlet)" in columns
     assert sorted(d["outlet"] for d in view["documents"]) == sorted(columns)
+
+
+def test_a_missing_outlet_is_not_named_like_a_real_outlet_in_another_story(tmp_path):
+    # the label was chosen per story: one story's outlet "(unknown outlet)" and another story's
+    # documents without an outlet were both exported as "(unknown outlet)"
+    with Store(tmp_path / "o.duckdb") as store:
+        store.write([result(DAM_EN, "Dam", "(unknown outlet)", "2024-06-06"),
+                     result(RATE, "Rate", None, "2024-06-06")])  # fmt: skip
+        cluster_store(store, KeywordEncoder())
+        views = list(iter_story_views(store))
+    outlets = {v["documents"][0]["title"]: v["outlets"][0]["outlet"] for v in views}
+    assert outlets["Dam"] == "(unknown outlet)" and outlets["Rate"] != "(unknown outlet)"
+    assert [d["outlet"] for v in views for d in v["documents"]] == [c["outlet"] for v in views
+                                                                    for c in v["outlets"]]
 
 
 def test_store_with_one_document(tmp_path):

@@ -27,6 +27,25 @@ def outlet_label(outlet: str | None) -> str:
     return UNKNOWN_OUTLET if outlet is None else outlet
 
 
+def missing_outlet_label(outlets: Iterable[str | None]) -> str:
+    """The name of the documents without an outlet among ``outlets``: ``UNKNOWN_OUTLET``, or a
+    longer name where an outlet is called that (its documents are not theirs)."""
+    taken = set(outlets)
+    label = UNKNOWN_OUTLET
+    while label in taken:
+        label += " (none given)"
+    return label
+
+
+def store_missing_outlet(store: Store) -> str:
+    """``missing_outlet_label`` over every outlet of the store: the corpus page's filter value
+    for the documents without an outlet, which no real outlet of the store shares."""
+    rows = store.query(
+        "SELECT DISTINCT outlet FROM documents WHERE starts_with(outlet, ?)", [UNKNOWN_OUTLET]
+    )
+    return missing_outlet_label(r[0] for r in rows)
+
+
 def shown(key: str, value: Any) -> str:
     """A trends row's value as a table shows it: an outlet's label, "n/a" for a rate or share
     of no words or documents (None in JSON)."""

@@ -24,7 +24,7 @@ from spinscope.errors import StoreError
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import language_name
 from spinscope.store.db import Store
-from spinscope.store.stats import TECHNIQUE_ANALYZERS, UNKNOWN_OUTLET
+from spinscope.store.stats import TECHNIQUE_ANALYZERS, store_missing_outlet
 from spinscope.store.stories import require_stories
 from spinscope.store.story_record import store_readable
 from spinscope.store.story_space import unreadable
@@ -79,7 +79,7 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
     """One story side by side: its documents, one column per outlet, the figures that differ,
     and plain-language notes for what the view cannot show (one outlet, no dates)."""
     docs = story_results(store, story_id)
-    missing = _missing_outlet({d["outlet"] for d, _ in docs})
+    missing = store_missing_outlet(store)  # store-wide: the same in every story of an export
     by_outlet: dict[str, list[tuple[dict, AnalysisResult]]] = defaultdict(list)
     for doc, result in docs:
         doc["outlet"] = missing if doc["outlet"] is None else doc["outlet"]
@@ -97,15 +97,6 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
         "only_in_one_outlet": only_in_one_outlet(by_outlet),
         "notes": _notes(docs, columns, store_readable(store)),
     }
-
-
-def _missing_outlet(outlets: set[str | None]) -> str:
-    """The column of the documents without an outlet: ``UNKNOWN_OUTLET``, or a longer name if an
-    outlet of the story is called that (its documents are not theirs)."""
-    label = UNKNOWN_OUTLET
-    while label in outlets:
-        label += " (none given)"
-    return label
 
 
 def _notes(
