@@ -52,3 +52,62 @@ def test_the_side_by_side_table_names_techniques_and_frames_readably(page, story
 def test_unknown_story_is_a_clear_404(page, story_server):
     response = page.goto(story_server.url + "/api/stories/999")
     assert response.status == 404 and "No story 999" in page.inner_text("body")
+
+
+CHAR_BOXES = """(sel) => {
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        out.push([node.data[i], range.getBoundingClientRect().left]);
+      }
+    }
+  }
+  return out;
+}"""
+EVIL = "A \u202eEvil"  # a right-to-left override its outlet name never closes
+
+
+def reads_in_order(boxes: list, word: str) -> bool:
+    """``word`` (after the override) is drawn left to right, as written."""
+    text = "".join(c for c, _ in boxes)
+    at = text.rindex(word)
+    lefts = [left for _, left in boxes[at : at + len(word)]]
+    return lefts == sorted(lefts)
+
+
+@pytest.fixture(scope="module")
+def bidi_server(tmp_path_factory):
+    from spinscope.store import Store
+    from spinscope.store.stories import cluster_store
+    from story_fixtures import DAM_EN, DAM_RU, RATE, KeywordEncoder, result
+
+    from .conftest import Server
+
+    path = tmp_path_factory.mktemp("bidi-stories") / "s.duckdb"
+    with Store(path) as store:
+        store.write([
+            result(DAM_EN, "Dam collapses", EVIL, "2024-06-06",
+                   figures=(("40", 40.0, "villages"),)),
+            result(DAM_RU, "Плотина", "Wire", "2024-06-07", lang="ru",
+                   figures=(("25", 25.0, "villages"),)),
+            result(RATE, "Rates up", EVIL, "2024-06-07"),
+            result(RATE + " Markets fell.", "Rates up again", EVIL, "2024-06-08"),
+        ])  # fmt: skip
+        cluster_store(store, KeywordEncoder())
+    with Server(path) as s:
+        yield s
+
+
+def test_an_outlet_name_with_a_bidi_override_stays_inside_its_name(page, bidi_server):
+    # the override ran on into the page's own words after the name: "Wire 25" in the figures
+    # that differ, and the rest of the one-outlet note, were drawn reversed
+    page.goto(bidi_server.url + "/stories/1")
+    assert reads_in_order(page.evaluate(CHAR_BOXES, "#figure-differences li"), "Wire")
+    assert reads_in_order(page.evaluate(CHAR_BOXES, "#only-in-one-outlet > li"), "compare")
+    page.goto(bidi_server.url + "/stories/2")
+    assert reads_in_order(page.evaluate(CHAR_BOXES, "p.note"), "columns")

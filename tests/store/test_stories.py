@@ -134,7 +134,7 @@ def test_one_outlet_story_says_so(tmp_path):
         cluster_store(store, KeywordEncoder())
         view = story_view(store, 1)
     assert len(view["outlets"]) == 1
-    assert any("one outlet (Wire)" in n for n in view["notes"])
+    assert any("one outlet (\u2068Wire\u2069)" in n for n in view["notes"])  # name isolated
 
 
 def test_an_outlet_named_like_the_missing_outlet_label_is_its_own_column(tmp_path):

@@ -111,8 +111,10 @@ def _notes(
     elif len(docs) == 1:
         notes.append("This story has one document: there is nothing to compare it with yet.")
     elif len(columns) == 1:
-        notes.append(f"Every document of this story comes from one outlet ({columns[0]['outlet']})"
-                     ": the columns compare outlets, so there is one column.")  # fmt: skip
+        # the name isolated (FSI ... PDI): a bidi override in it does not run on into the note
+        notes.append(f"Every document of this story comes from one outlet (\u2068"
+                     f"{columns[0]['outlet']}\u2069): the columns compare outlets, so there is "
+                     "one column.")  # fmt: skip
     undated = sum(1 for d, _ in docs if not d["published"])
     if undated:
         notes.append(f"{undated} of {len(docs)} documents have no date: undated documents "
