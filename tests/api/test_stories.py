@@ -68,6 +68,14 @@ def test_unknown_and_bad_story_ids(make_client, store_path):
             assert r.status_code == 404 and "story ids are positive whole numbers" in r.text, bad
 
 
+def test_a_story_id_of_thousands_of_digits_is_no_such_story(make_client, store_path):
+    # int() refuses more than 4,300 digits: a ValueError, and a 500 "the server failed"
+    client = make_client(store_path=store_path)
+    for path in ("/api/stories/", "/stories/"):
+        r = client.get(path + "9" * 5000)
+        assert r.status_code == 404 and "story ids are positive whole numbers" in r.text
+
+
 def test_unclustered_store_explains(make_client, tmp_path):
     path = tmp_path / "plain.duckdb"
     with Store(path) as store:

@@ -54,8 +54,10 @@ def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> 
 
 def story_data(service: Service, story_id: str) -> dict[str, Any]:
     # the path's text, not an int parameter: "abc" was a 422 about parsing (as for documents,
-    # a bad id is no such story)
-    number = int(story_id) if story_id.isascii() and story_id.isdigit() else 0
+    # a bad id is no such story); more digits than MAX_ID has are none either (int() refuses
+    # over 4,300 digits: a ValueError, and a 500)
+    digits = story_id.isascii() and story_id.isdigit() and len(story_id) <= len(str(MAX_ID))
+    number = int(story_id) if digits else 0
     if not 0 < number <= MAX_ID:
         raise HTTPException(404, "No such story: story ids are positive whole numbers.")
     with service.db() as store:
