@@ -27,6 +27,7 @@ from spinscope.store.db import Store
 from spinscope.store.stats import TECHNIQUE_ANALYZERS, store_missing_outlet
 from spinscope.store.stories import require_stories
 from spinscope.store.story_record import store_readable
+from spinscope.store.story_sentences import only_in_one_outlet
 from spinscope.store.story_space import unreadable
 from spinscope.store.story_times import article_year, figure_period
 
@@ -369,45 +370,6 @@ def figure_differences(columns: list[dict]) -> list[dict[str, Any]]:
                                    for o in outlets},
                         "as_written": {o: sorted({f["text"] for f in per[o]})
                                        for o in outlets}})  # fmt: skip
-    return out
-
-
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
-ONLY_JACCARD = 0.5  # a sentence shares fewer than half its words with every other outlet's
-ONLY_MAX = 10  # sentences listed per outlet
-
-
-def _sentences(text: str) -> list[tuple[str, frozenset[str]]]:
-    out = []
-    for m in _SENTENCE.finditer(text):
-        words = frozenset(re.findall(r"\w+", m.group().lower()))
-        if len(words) >= 5:
-            out.append((m.group().strip(), words))
-    return out
-
-
-def only_in_one_outlet(by_outlet: dict[str, list[tuple[dict, AnalysisResult]]]) -> list[dict]:
-    """Per outlet, sentences (5 words or more) that share fewer than half their words with any
-    sentence of the other outlets in the same language. Outlets in other languages are not
-    compared (word overlap does not cross languages); an outlet with no other outlet in its
-    language gets ``compared: false``."""
-    sents: dict[str, list[tuple[str, frozenset[str]]]] = {}
-    langs: dict[str, set[str]] = {}
-    for outlet, items in by_outlet.items():
-        sents[outlet] = [x for _, r in items for x in _sentences(r.doc.text)]
-        langs[outlet] = {d["language"] or "unknown" for d, _ in items}
-    out = []
-    for outlet in sorted(by_outlet):
-        peers = sorted(o for o in by_outlet if o != outlet and langs[o] & langs[outlet])
-        if not peers:
-            out.append({"outlet": outlet, "compared": False, "sentences": []})
-            continue
-        others = [v for o in peers for _, v in sents[o]]
-        only = [t for t, w in sents[outlet]
-                if all(len(w & v) / len(w | v) < ONLY_JACCARD for v in others)]  # fmt: skip
-        out.append({"outlet": outlet, "compared": True, "compared_with": peers,
-                    "sentences": only[:ONLY_MAX],
-                    "more": max(len(only) - ONLY_MAX, 0)})  # fmt: skip
     return out
 
 
