@@ -137,6 +137,18 @@ def test_one_outlet_story_says_so(tmp_path):
     assert any("one outlet (\u2068Wire\u2069)" in n for n in view["notes"])  # name isolated
 
 
+def test_a_story_whose_documents_name_no_outlet_says_so(tmp_path):
+    # it said "Every document of this story comes from one outlet ((unknown outlet))": nothing
+    # says they come from one outlet
+    texts = [DAM_EN, "The dam broke and villages flooded."]
+    with Store(tmp_path / "o.duckdb") as store:
+        store.write([result(t, f"Dam {k}", None, "2024-06-06") for k, t in enumerate(texts)])
+        cluster_store(store, KeywordEncoder())
+        notes = story_view(store, 1)["notes"]
+    assert not any("one outlet" in n for n in notes)
+    assert any("No document of this story names its outlet" in n for n in notes)
+
+
 def test_an_outlet_named_like_the_missing_outlet_label_is_its_own_column(tmp_path):
     # coalesce(outlet, '(unknown outlet)') merged documents without an outlet with those of an
     # outlet of that name: one column, and one outlet counted for two

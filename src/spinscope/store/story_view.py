@@ -96,13 +96,16 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
         "outlets": columns,
         "figure_differences": figure_differences(columns),
         "only_in_one_outlet": only_in_one_outlet(by_outlet),
-        "notes": _notes(docs, columns, store_readable(store)),
+        "notes": _notes(docs, columns, store_readable(store), missing),
     }
 
 
 def _notes(
-    docs: list[tuple[dict, AnalysisResult]], columns: list[dict], readable: frozenset[str]
-) -> list[str]:
+    docs: list[tuple[dict, AnalysisResult]], columns: list[dict], readable: frozenset[str],
+    missing: str,
+) -> list[str]:  # fmt: skip
+    """What the view cannot show: one document, one outlet (or none named), no dates;
+    ``missing`` is the column name of the documents without an outlet."""
     notes = []
     if len(docs) == 1 and unreadable(docs[0][0]["language"], readable):
         lang = language_name(docs[0][0]["language"])
@@ -111,6 +114,9 @@ def _notes(
                      "others.")  # fmt: skip
     elif len(docs) == 1:
         notes.append("This story has one document: there is nothing to compare it with yet.")
+    elif len(columns) == 1 and columns[0]["outlet"] == missing:
+        notes.append(f"No document of this story names its outlet: they are one column, "
+                     f"\u2068{missing}\u2069, which may hold several outlets.")  # fmt: skip
     elif len(columns) == 1:
         # the name isolated (FSI ... PDI): a bidi override in it does not run on into the note
         notes.append(f"Every document of this story comes from one outlet (\u2068"
