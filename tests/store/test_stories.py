@@ -234,6 +234,21 @@ def test_cli_stats_export_and_messages(clustered, tmp_path, capsys):
     assert not (tmp_path / "none.jsonl").exists()
 
 
+def test_stats_by_story_says_when_it_shows_only_the_largest(tmp_path, capsys):
+    # the table's title counted 201 stories, and it listed 200 without a word
+    from datetime import timedelta
+
+    path = tmp_path / "many.duckdb"
+    days = [(date(2024, 1, 1) + timedelta(days=2 * k)).isoformat() for k in range(201)]
+    with Store(path) as store:
+        store.write([result(f"{DAM_EN} {k}", f"Dam {k}", "Wire", d) for k, d in enumerate(days)])
+        cluster_store(store, KeywordEncoder(), window_days=0)
+    assert main(["stats", "--store", str(path), "--by", "story"]) == 0
+    captured = capsys.readouterr()
+    assert "The 200 largest of 201 stories" in captured.out + captured.err
+    assert "stories-jsonl" in captured.out + captured.err
+
+
 def test_lead_text_does_not_repeat_the_title():
     assert lead_text("Dam collapses", "Dam collapses\n\none two three", words=2) == (
         "Dam collapses one two"

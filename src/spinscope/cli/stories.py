@@ -111,10 +111,13 @@ def print_story_table(data: dict) -> None:
     if not data["rows"]:
         print("spinscope: the store has no stories yet (no documents).", file=sys.stderr)
         return
+    shown, total = len(data["rows"]), data["stories"]
     table = Table(
-        title=f"{plural(data['stories'], 'story')}, {data['multi_document_stories']} with "
-        "more than one document (largest first)"
-    )
+        title=f"{plural(total, 'story')}, {data['multi_document_stories']} with "
+        "more than one document (largest first)",
+        caption=f"The {shown} largest of {total} stories; `spinscope export --format "
+        "stories-jsonl` writes them all." if shown < total else None,
+    )  # fmt: skip
     for key in ("id", "documents", "outlets", "languages", "first_day", "last_day", "title"):
         table.add_column(key.replace("_", " "))
     for row in data["rows"]:
