@@ -114,6 +114,25 @@ def test_list_filters_and_limits(make_client, store_path):
     assert "No story matches" in client.get("/api/stories?min_documents=50").json()["note"]
 
 
+def test_a_list_cut_at_its_limit_says_how_many_stories_there_are(make_client, tmp_path):
+    # /stories listed the 200 largest of 201 stories without a word, and the API's answer did
+    # not say that there were more
+    from datetime import date, timedelta
+
+    path = tmp_path / "many.duckdb"
+    days = [(date(2024, 1, 1) + timedelta(days=2 * k)).isoformat() for k in range(201)]
+    with Store(path) as store:
+        store.write([result(f"The dam broke {k}.", f"Dam {k}", "Wire", d)
+                     for k, d in enumerate(days)])  # fmt: skip
+        cluster_store(store, KeywordEncoder(), window_days=0)
+    client = make_client(store_path=path)
+    data = client.get("/api/stories?limit=5").json()
+    assert len(data["stories"]) == 5 and data["total"] == 201
+    assert client.get("/api/stories?min_documents=2").json()["total"] == 0
+    page = client.get("/stories").text
+    assert page.count('href="/stories/') == 200 and "The 200 largest of 201 stories" in page
+
+
 def test_documents_the_encoder_cannot_read_are_said_to_stand_alone(make_client, tmp_path):
     path = tmp_path / "hi.duckdb"
     hindi = "बाढ़ से सैकड़ों गांव डूबे। भारी बारिश के बाद नदी का पानी गांवों में घुस गया।"

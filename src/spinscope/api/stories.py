@@ -20,7 +20,7 @@ from spinscope.model.language import NAMES
 from spinscope.store.stories import has_stories
 from spinscope.store.story_record import store_readable
 from spinscope.store.story_space import unread_counts, unread_sentence
-from spinscope.store.story_view import list_stories, story_view
+from spinscope.store.story_view import count_stories, list_stories, story_view
 
 MAX_ID = 2**31 - 1
 MAX_LIST = 1000  # stories in one list
@@ -41,14 +41,15 @@ def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> 
         raise HTTPException(400, f"limit must be from 1 to {MAX_LIST}, got {limit}.")
     with service.db() as store:
         if not has_stories(store):
-            return {"stories": [], "note": not_clustered(service), "unread": {},
+            return {"stories": [], "total": 0, "note": not_clustered(service), "unread": {},
                     "unread_note": None}  # fmt: skip
         rows = list_stories(store, min_documents=max(min_documents, 1), limit=limit)
+        total = count_stories(store, min_documents=max(min_documents, 1))
         unread, _ = unread_counts(store, store_readable(store))
     note = None if rows else "No story matches (or the store has no documents yet)."
     if rows and all(r["documents"] == 1 for r in rows):
         note = "Every story has one document so far: no event is covered twice yet."
-    return {"stories": rows, "note": note, "unread": unread,
+    return {"stories": rows, "total": total, "note": note, "unread": unread,
             "unread_note": unread_sentence(unread, store=True)}  # fmt: skip
 
 
@@ -75,7 +76,8 @@ def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     @app.get("/api/stories", tags=["stories"])
     def api_stories(min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
         """The stories (largest first, at most `limit`, those with at least `min_documents`):
-        id, documents, outlets, languages, dates, a title; a `note` where there are none or
+        id, documents, outlets, languages, dates, a title; `total`: how many there are in
+        all (more than listed where the limit cut the list); a `note` where there are none or
         every story has one document; `unread`: all the store's documents in languages the
         story encoder cannot read, each a story of its own, by language (and `unread_note`
         saying so; `spinscope stories` counts those it placed in that run)."""

@@ -52,6 +52,13 @@ def list_stories(store: Store, *, min_documents: int = 1, limit: int = 200) -> l
     return [dict(zip(keys, [_iso(v) for v in row], strict=True)) for row in rows]
 
 
+def count_stories(store: Store, *, min_documents: int = 1) -> int:
+    """How many stories have at least ``min_documents`` documents (``list_stories`` lists at
+    most its ``limit`` of them)."""
+    require_stories(store)
+    return int(store.query("SELECT count(*) FROM stories WHERE size >= ?", [min_documents])[0][0])
+
+
 def _iso(value: Any) -> Any:
     """Dates as ISO strings (JSON output carries built-in values only)."""
     return value.isoformat() if isinstance(value, date) else value
