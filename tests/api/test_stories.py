@@ -104,6 +104,15 @@ def test_one_document_store_and_undated_story_pages(make_client, tmp_path):
     assert "(unknown outlet)" in html
 
 
+def test_the_list_says_what_became_of_documents_without_a_date(make_client, store_path):
+    # the list showed "undated" in a row, and only a story's own page said why: undated
+    # documents are grouped only among themselves, with no time window
+    client = make_client(store_path=store_path)
+    data = client.get("/api/stories").json()
+    assert data["undated_note"].startswith("1 document has no date")
+    assert "no time window" in client.get("/stories").text
+
+
 def test_list_filters_and_limits(make_client, store_path):
     client = make_client(store_path=store_path)
     rows = client.get("/api/stories?min_documents=2").json()["stories"]
