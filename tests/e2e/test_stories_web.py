@@ -111,3 +111,37 @@ def test_an_outlet_name_with_a_bidi_override_stays_inside_its_name(page, bidi_se
     assert reads_in_order(page.evaluate(CHAR_BOXES, "#only-in-one-outlet > li"), "compare")
     page.goto(bidi_server.url + "/stories/2")
     assert reads_in_order(page.evaluate(CHAR_BOXES, "p.note"), "columns")
+
+
+@pytest.fixture(scope="module")
+def long_names_server(tmp_path_factory):
+    from spinscope.store import Store
+    from spinscope.store.stories import cluster_store
+    from story_fixtures import DAM_EN, DAM_RU, KeywordEncoder, result
+
+    from .conftest import Server
+
+    long = "Dam" + "x" * 600  # an outlet, a title and a word with no place to break a line
+    path = tmp_path_factory.mktemp("long-stories") / "s.duckdb"
+    with Store(path) as store:
+        store.write([
+            result(f"{DAM_EN} {long}.", long, f"Outlet {long}", "2024-06-06",
+                   figures=(("40", 40.0, "villages"),)),
+            result(f"{DAM_RU} {long}.", "Плотина", "Wire", "2024-06-07", lang="ru",
+                   figures=(("25", 25.0, "villages"),)),
+            result(f"{DAM_EN} Markets fell {long} today.", "Dam again", "Wire", "2024-06-07"),
+        ])  # fmt: skip
+        cluster_store(store, KeywordEncoder())
+    with Server(path) as s:
+        yield s
+
+
+@pytest.mark.parametrize("width", [420, 1280])
+def test_long_names_do_not_make_the_story_pages_scroll_sideways(page, long_names_server, width):
+    # an outlet name with no place to break ran past the page in "Sentences in one outlet
+    # only" (and could in the figures that differ and the notes): the page scrolled sideways
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in ("/stories", "/stories/1"):
+        page.goto(long_names_server.url + path)
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, (path, scroll, inner)
