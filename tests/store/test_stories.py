@@ -314,6 +314,24 @@ def test_cli_refuses_a_missing_store(tmp_path, capsys):
     assert err.count("\n") == 1 and "No store at" in err and not missing.exists()
 
 
+@pytest.mark.parametrize("command", ["stories", "stats", "export"])
+def test_cli_says_a_file_name_is_too_long_in_one_line(tmp_path, capsys, command):
+    # the file system refuses a 300-character name (ENAMETOOLONG): pathlib's is_file() and
+    # is_dir() raised it, and the CLI showed a traceback
+    long = str(tmp_path / ("x" * 300 + ".duckdb"))
+    argv = {"stories": ["stories", "--store", long],
+            "stats": ["stats", "--store", long, "--by", "story"],
+            "export": ["export", "--store", str(tmp_path / "none.duckdb"), "--format",
+                       "stories-jsonl", "--out", long]}[command]  # fmt: skip
+    if command == "export":
+        with Store(tmp_path / "none.duckdb") as store:
+            store.write([result(DAM_EN, "Dam", "Wire", "2024-06-06")])
+            cluster_store(store, KeywordEncoder())
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "too long" in err and len(err) < 300
+
+
 def test_evidence_keys_meet_across_scripts_and_inflections():
     en = evidence_keys("Putin visits Kursk region on 12 August, 150 killed")
     ru = evidence_keys("Путин посетил Курскую область 12 августа, погибли 150 человек")
