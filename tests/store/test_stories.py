@@ -249,6 +249,16 @@ def test_stats_by_story_says_when_it_shows_only_the_largest(tmp_path, capsys):
     assert "stories-jsonl" in captured.out + captured.err
 
 
+def test_stats_by_story_writes_the_charts_it_is_asked_for(clustered, tmp_path, capsys):
+    # --charts was silently ignored with --by story: exit 0, no folder, no word
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    path, _ = clustered
+    charts = tmp_path / "charts"
+    assert main(["stats", "--store", str(path), "--by", "story", "--charts", str(charts)]) == 0
+    assert (charts / "index.html").is_file()
+    assert f"wrote {charts / 'index.html'}" in capsys.readouterr().err
+
+
 def test_lead_text_does_not_repeat_the_title():
     assert lead_text("Dam collapses", "Dam collapses\n\none two three", words=2) == (
         "Dam collapses one two"
