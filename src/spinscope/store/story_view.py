@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from spinscope.errors import StoreError
@@ -64,30 +65,43 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+_DOC_COLUMNS = ("SELECT d.doc_id, d.title, d.outlet, d.language, d.published, d.words, d.url, "
+                "r.result FROM story_members m JOIN documents d USING (doc_id) "
+                "JOIN results r USING (doc_id) ")  # fmt: skip
+EXPORT_STORIES = 256  # stories read in one query by ``iter_story_views``
+
+
 def story_results(store: Store, story_id: int) -> list[tuple[dict, AnalysisResult]]:
     """The story's documents (indexed fields; ``outlet`` None where there is none) with their
     stored results, oldest first."""
     require_stories(store)
     rows = store.query(
-        "SELECT d.doc_id, d.title, d.outlet, d.language, d.published, d.words, "
-        "d.url, r.result FROM story_members m JOIN documents d USING (doc_id) "
-        "JOIN results r USING (doc_id) WHERE m.story_id = ? "
-        "ORDER BY d.published NULLS LAST, d.doc_id",
+        _DOC_COLUMNS + "WHERE m.story_id = ? ORDER BY d.published NULLS LAST, d.doc_id",
         [story_id],
     )
     if not rows:
         raise StoreError(f"No story {story_id} in {store.path}; `spinscope stats --by story` "
                          "lists the stories.")  # fmt: skip
+    return [_doc(r) for r in rows]
+
+
+def _doc(row: tuple) -> tuple[dict, AnalysisResult]:
     keys = ("id", "title", "outlet", "language", "published", "words", "url")
-    return [(dict(zip(keys, map(_iso, r[:7]), strict=True)),
-             AnalysisResult.from_dict(json.loads(r[7]))) for r in rows]  # fmt: skip
+    return (dict(zip(keys, map(_iso, row[:7]), strict=True)),
+            AnalysisResult.from_dict(json.loads(row[7])))  # fmt: skip
 
 
 def story_view(store: Store, story_id: int) -> dict[str, Any]:
     """One story side by side: its documents, one column per outlet, the figures that differ,
     and plain-language notes for what the view cannot show (one outlet, no dates)."""
     docs = story_results(store, story_id)
-    missing = store_missing_outlet(store)  # store-wide: the same in every story of an export
+    # the missing outlet's name is store-wide: the same in every story of an export
+    return _view(story_id, docs, store_missing_outlet(store), store_readable(store))
+
+
+def _view(
+    story_id: int, docs: list[tuple[dict, AnalysisResult]], missing: str, readable: frozenset[str]
+) -> dict[str, Any]:
     by_outlet: dict[str, list[tuple[dict, AnalysisResult]]] = defaultdict(list)
     for doc, result in docs:
         doc["outlet"] = missing if doc["outlet"] is None else doc["outlet"]
@@ -103,7 +117,7 @@ def story_view(store: Store, story_id: int) -> dict[str, Any]:
         "outlets": columns,
         "figure_differences": figure_differences(columns),
         "only_in_one_outlet": only_in_one_outlet(by_outlet),
-        "notes": _notes(docs, columns, store_readable(store), missing),
+        "notes": _notes(docs, columns, readable, missing),
     }
 
 
@@ -395,7 +409,18 @@ def stats_by_story(store: Store, *, limit: int = 200) -> dict[str, Any]:
 
 
 def iter_story_views(store: Store) -> Iterator[dict[str, Any]]:
-    """Every story's side-by-side view, by story id (for the stories-jsonl export)."""
+    """Every story's side-by-side view, by story id (for the stories-jsonl export), read
+    ``EXPORT_STORIES`` stories a query: one query a story is an index lookup of its results
+    in DuckDB, about 0.1 s a story for stored articles (55 s for 443 stories)."""
     require_stories(store)
-    for (story_id,) in store.query("SELECT story_id FROM stories ORDER BY story_id"):
-        yield story_view(store, int(story_id))
+    missing, readable = store_missing_outlet(store), store_readable(store)
+    ids = [int(r[0]) for r in store.query("SELECT story_id FROM stories ORDER BY story_id")]
+    for k in range(0, len(ids), EXPORT_STORIES):
+        rows = store.query(
+            "SELECT m.story_id, " + _DOC_COLUMNS.removeprefix("SELECT ")
+            + "WHERE m.story_id IN (SELECT unnest(?)) "
+            "ORDER BY m.story_id, d.published NULLS LAST, d.doc_id",
+            [ids[k : k + EXPORT_STORIES]],
+        )  # fmt: skip
+        for story_id, group in groupby(rows, key=lambda r: int(r[0])):
+            yield _view(story_id, [_doc(r[1:]) for r in group], missing, readable)
