@@ -259,6 +259,20 @@ def test_stats_by_story_writes_the_charts_it_is_asked_for(clustered, tmp_path, c
     assert f"wrote {charts / 'index.html'}" in capsys.readouterr().err
 
 
+def test_stats_by_story_cuts_a_very_long_title(tmp_path, capsys):
+    # a 3,000-character title (a whole article taken for one) filled 300 lines of the table
+    path = tmp_path / "long.duckdb"
+    title = "Dam collapses " + "and the title goes on " * 140
+    with Store(path) as store:
+        store.write([result(DAM_EN, title, "Wire", "2024-06-06")])
+        cluster_store(store, KeywordEncoder())
+    assert main(["stats", "--store", str(path), "--by", "story"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") < 30 and "collapses" in out and "…" in out
+    assert main(["stats", "--store", str(path), "--by", "story", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"][0]["title"] == title  # whole in JSON
+
+
 def test_lead_text_does_not_repeat_the_title():
     assert lead_text("Dam collapses", "Dam collapses\n\none two three", words=2) == (
         "Dam collapses one two"

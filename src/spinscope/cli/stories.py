@@ -101,6 +101,13 @@ def unread_lines(s: dict, store: str) -> list[str]:
     return out
 
 
+TITLE_CHARS = 160  # of a title in the table (a whole article taken for a title filled 300 lines)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def print_story_table(data: dict) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -123,6 +130,6 @@ def print_story_table(data: dict) -> None:
     for row in data["rows"]:
         cells = [row["id"], row["documents"], row["outlets"], ", ".join(row["languages"]),
                  row["first_day"] or "undated", row["last_day"] or "",
-                 row["title"] or ""]  # fmt: skip
+                 _cut(row["title"] or "", TITLE_CHARS)]  # fmt: skip
         table.add_row(*(Text(str(v)) for v in cells))  # Text: no markup from titles
     Console().print(Inert(table))  # no terminal commands from titles either
