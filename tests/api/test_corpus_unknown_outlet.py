@@ -53,3 +53,17 @@ def test_an_outlet_named_like_the_missing_outlet_option_is_its_own_choice(make_c
     unnamed = client.get("/corpus", params={"outlet": missing}).text
     assert unnamed.count('href="/documents/') == 2 and ">Title 0</a>" not in unnamed
     assert f'<option value="{missing}" selected>' in unnamed
+
+
+def test_the_trend_table_tells_the_outlet_from_the_documents_without_one(make_client, tmp_path):
+    # both rows of the outlet table read "(unknown outlet)"
+    from spinscope.store import Store
+    from story_fixtures import DAM_EN, RATE, result
+
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write([result(DAM_EN, "Dam", UNKNOWN_OUTLET, "2024-06-06"),
+                     result(RATE, "Rate", None, "2024-06-06")])  # fmt: skip
+    page = make_client(store_path=path).get("/corpus").text
+    assert f"<td>{UNKNOWN_OUTLET}</td>" in page
+    assert f"<td>{UNKNOWN_OUTLET} (none given)</td>" in page

@@ -22,9 +22,10 @@ UNKNOWN = "(unknown)"  # the month of an undated document
 UNKNOWN_OUTLET = "(unknown outlet)"
 
 
-def outlet_label(outlet: str | None) -> str:
-    """An outlet as shown: its name, or ``UNKNOWN_OUTLET`` for documents without one."""
-    return UNKNOWN_OUTLET if outlet is None else outlet
+def outlet_label(outlet: str | None, missing: str = UNKNOWN_OUTLET) -> str:
+    """An outlet as shown: its name, or ``missing`` (``UNKNOWN_OUTLET``, or what
+    ``missing_outlet_label`` gives for the outlets shown beside it) for documents without one."""
+    return missing if outlet is None else outlet
 
 
 def missing_outlet_label(outlets: Iterable[str | None]) -> str:
@@ -46,11 +47,11 @@ def store_missing_outlet(store: Store) -> str:
     return missing_outlet_label(r[0] for r in rows)
 
 
-def shown(key: str, value: Any) -> str:
-    """A trends row's value as a table shows it: an outlet's label, "n/a" for a rate or share
-    of no words or documents (None in JSON)."""
+def shown(key: str, value: Any, missing: str = UNKNOWN_OUTLET) -> str:
+    """A trends row's value as a table shows it: an outlet's label (``missing`` for none),
+    "n/a" for a rate or share of no words or documents (None in JSON)."""
     if key == "outlet":
-        return outlet_label(value)
+        return outlet_label(value, missing)
     return "n/a" if value is None else str(value)
 
 
