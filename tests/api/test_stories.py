@@ -3,6 +3,8 @@ store that was never clustered, one-document and undated stories, and escaping."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from spinscope.store import Store
@@ -111,6 +113,25 @@ def test_the_list_says_what_became_of_documents_without_a_date(make_client, stor
     data = client.get("/api/stories").json()
     assert data["undated_note"].startswith("1 document has no date")
     assert "no time window" in client.get("/stories").text
+
+
+def test_a_story_never_tagged_says_not_analysed_rather_than_none(make_client, tmp_path):
+    # a store batched with claims only (or in a language no tagger reads) showed "2, 0" for
+    # documents and words, and "none" techniques, frames and narratives: nothing had looked
+    docs = [result("The dam broke and villages flooded, officials said today.", "Dam 1", "Wire",
+                   "2024-06-06"),
+            result("The dam collapsed overnight and the valley flooded badly.", "Dam 2", "Daily",
+                   "2024-06-06")]  # fmt: skip
+    docs = [replace(r, models=[{"analyzer": "claims"}]) for r in docs]
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write(docs)
+        cluster_store(store, KeywordEncoder())
+    client = make_client(store_path=path)
+    column = client.get("/api/stories/1").json()["outlets"][0]
+    assert column["tagged_documents"] == 0 and column["document_words"] > 0
+    html = client.get("/stories/1").text
+    assert "<td>1, 0</td>" not in html and html.count("not analysed") >= 6  # 3 rows x 2 outlets
 
 
 def test_list_filters_and_limits(make_client, store_path):

@@ -25,7 +25,7 @@ from spinscope.errors import StoreError
 from spinscope.model.document import AnalysisResult
 from spinscope.model.language import language_name
 from spinscope.store.db import Store
-from spinscope.store.stats import TECHNIQUE_ANALYZERS, store_missing_outlet
+from spinscope.store.stats import NARRATIVE_ANALYZERS, TECHNIQUE_ANALYZERS, store_missing_outlet
 from spinscope.store.stories import require_stories
 from spinscope.store.story_record import store_readable
 from spinscope.store.story_sentences import only_in_one_outlet
@@ -155,6 +155,13 @@ def _tagged(result: AnalysisResult) -> bool:
     return any(m.get("analyzer") in TECHNIQUE_ANALYZERS for m in result.models)
 
 
+def _framed(result: AnalysisResult) -> bool:
+    """Whether the framing analyser ran (its results, where a result records no models)."""
+    if not result.models:
+        return bool(result.labels)
+    return any(m.get("analyzer") in NARRATIVE_ANALYZERS for m in result.models)
+
+
 def _column(outlet: str, items: list[tuple[dict, AnalysisResult]]) -> dict[str, Any]:
     # a rate's words are those of the documents the technique tagger ran on (as in `stats`)
     words = sum(d["words"] or 0 for d, r in items if _tagged(r))
@@ -182,6 +189,10 @@ def _column(outlet: str, items: list[tuple[dict, AnalysisResult]]) -> dict[str, 
         "documents": [d["id"] for d, _ in items],
         "languages": sorted({d["language"] or "unknown" for d, _ in items}),
         "words": words,
+        # how many documents each analyser ran on: none is "not analysed", not "none found"
+        "document_words": sum(d["words"] or 0 for d, _ in items),
+        "tagged_documents": sum(1 for _, r in items if _tagged(r)),
+        "framed_documents": sum(1 for _, r in items if _framed(r)),
         "techniques_per_1000_words": dict(sorted(rate.items(), key=lambda kv: (-kv[1], kv[0]))),
         "author_findings": sum(techniques.values()),
         "frames": _ranked(labels["frame"]),
