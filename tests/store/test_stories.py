@@ -356,6 +356,14 @@ def test_cli_says_a_file_name_is_too_long_in_one_line(tmp_path, capsys, command)
     assert err.count("\n") == 1 and "too long" in err and len(err) < 300
 
 
+def test_cli_says_a_folder_given_as_the_store_is_a_folder(tmp_path, capsys):
+    # it said "No store at DIR; create one with `spinscope batch ... --store DIR`", which
+    # cannot work, where stats, export and serve say it is a folder
+    assert main(["stories", "--store", str(tmp_path)]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a folder" in err and "create one" not in err
+
+
 def test_evidence_keys_meet_across_scripts_and_inflections():
     en = evidence_keys("Putin visits Kursk region on 12 August, 150 killed")
     ru = evidence_keys("Путин посетил Курскую область 12 августа, погибли 150 человек")

@@ -15,7 +15,7 @@ def stories_command(args) -> int:
     from spinscope.store import Store
     from spinscope.store.stories import WINDOW_DAYS, cluster_store
 
-    if not Path(args.store).is_file():
+    if not Path(args.store).exists():  # a folder: Store says it is one (not "create one")
         raise StoreError(
             f"No store at {args.store}; create one with `spinscope batch ... --store "
             f"{args.store}`, then group it into stories."
