@@ -10,7 +10,7 @@ import pytest
 from spinscope.store import Store
 from spinscope.store.stories import cluster_store
 from spinscope.store.story_space import READABLE
-from story_fixtures import KeywordEncoder, result, story_results
+from story_fixtures import DAM_EN, KeywordEncoder, result, story_results
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -132,6 +132,26 @@ def test_a_story_never_tagged_says_not_analysed_rather_than_none(make_client, tm
     assert column["tagged_documents"] == 0 and column["document_words"] > 0
     html = client.get("/stories/1").text
     assert "<td>1, 0</td>" not in html and html.count("not analysed") >= 6  # 3 rows x 2 outlets
+
+
+def test_results_that_record_no_models_count_as_analysed_where_they_have_findings(
+    make_client, tmp_path
+):
+    # a library caller's results record no "models": as in `stats`, their findings say the
+    # tagger ran (the rate was 0.0 over no words, then "not analysed")
+    docs = [replace(result(DAM_EN, "Dam", "Wire", "2024-06-06", authored="catastrophic"),
+                    models=[]),
+            replace(result("The dam broke and villages flooded.", "Dam 2", "Daily",
+                           "2024-06-06"), models=[])]  # fmt: skip
+    path = tmp_path / "c.duckdb"
+    with Store(path) as store:
+        store.write(docs)
+        cluster_store(store, KeywordEncoder())
+    view = make_client(store_path=path).get("/api/stories/1").json()
+    columns = {c["outlet"]: c for c in view["outlets"]}
+    assert columns["Wire"]["tagged_documents"] == 1
+    assert columns["Wire"]["techniques_per_1000_words"]["Loaded_Language"] > 0
+    assert columns["Daily"]["tagged_documents"] == 0  # nothing says the tagger ran there
 
 
 def test_list_filters_and_limits(make_client, store_path):

@@ -152,6 +152,10 @@ def _notes(
 
 
 def _tagged(result: AnalysisResult) -> bool:
+    """Whether the technique tagger ran: the result's models name it, or, where a result
+    records no models (a library caller's), it carries technique findings (as ``stats.ran_on``)."""
+    if not result.models:
+        return bool(result.findings)  # the stored result's own: machine findings
     return any(m.get("analyzer") in TECHNIQUE_ANALYZERS for m in result.models)
 
 
