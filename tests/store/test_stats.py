@@ -114,6 +114,27 @@ def test_documents_without_an_outlet_are_labelled_where_shown(tmp_path, capsys):
     assert "<td>(unknown outlet)</td>" in page and "<td>(unknown)</td>" in page
 
 
+def test_an_outlet_named_like_the_missing_outlet_label_is_told_apart_where_shown(
+    tmp_path, capsys
+):
+    # an outlet called "(unknown outlet)" and the documents without an outlet were two rows
+    # both named "(unknown outlet)" in the table, the charts page and the corpus page
+    from spinscope.store.stats import UNKNOWN_OUTLET
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.write([result(1000, UNKNOWN_OUTLET, "2024-01-10", ["Doubt"]),
+                 result(500, None, "2024-01-11", [])])  # fmt: skip
+    assert main(["stats", "--store", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    assert out.count("(none given)") == 1, out  # the label may wrap
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    charts = tmp_path / "charts"
+    assert main(["stats", "--store", str(path), "--charts", str(charts)]) == 0
+    page = (charts / "index.html").read_text()
+    assert "<td>(unknown outlet)</td>" in page and "<td>(unknown outlet) (none given)</td>" in page
+
+
 def add_human_copies(path) -> None:
     """A human copy of every finding, as `import-annotations --store` of an accepted export
     keeps corrected spans beside the machine's (origin 'human')."""

@@ -14,8 +14,8 @@ from spinscope.errors import ConfigError, StoreError
 from spinscope.store import Store
 from spinscope.store.stories import cluster, cluster_store, lead_text
 from spinscope.store.story_evidence import evidence_keys, translit
-from spinscope.store.story_view import list_stories, stats_by_story, story_view
-from story_fixtures import DAM_EN, KeywordEncoder, result, story_results
+from spinscope.store.story_view import iter_story_views, list_stories, stats_by_story, story_view
+from story_fixtures import DAM_EN, RATE, KeywordEncoder, result, story_results
 
 
 @pytest.fixture
@@ -134,7 +134,19 @@ def test_one_outlet_story_says_so(tmp_path):
         cluster_store(store, KeywordEncoder())
         view = story_view(store, 1)
     assert len(view["outlets"]) == 1
-    assert any("one outlet (Wire)" in n for n in view["notes"])
+    assert any("one outlet (\u2068Wire\u2069)" in n for n in view["notes"])  # name isolated
+
+
+def test_a_story_whose_documents_name_no_outlet_says_so(tmp_path):
+    # it said "Every document of this story comes from one outlet ((unknown outlet))": nothing
+    # says they come from one outlet
+    texts = [DAM_EN, "The dam broke and villages flooded."]
+    with Store(tmp_path / "o.duckdb") as store:
+        store.write([result(t, f"Dam {k}", None, "2024-06-06") for k, t in enumerate(texts)])
+        cluster_store(store, KeywordEncoder())
+        notes = story_view(store, 1)["notes"]
+    assert not any("one outlet" in n for n in notes)
+    assert any("No document of this story names its outlet" in n for n in notes)
 
 
 def test_an_outlet_named_like_the_missing_outlet_label_is_its_own_column(tmp_path):
@@ -150,6 +162,20 @@ def test_an_outlet_named_like_the_missing_outlet_label_is_its_own_column(tmp_pat
     columns = [c["outlet"] for c in view["outlets"]]
     assert len(columns) == len(set(columns)) == 2 and "(unknown outlet)" in columns
     assert sorted(d["outlet"] for d in view["documents"]) == sorted(columns)
+
+
+def test_a_missing_outlet_is_not_named_like_a_real_outlet_in_another_story(tmp_path):
+    # the label was chosen per story: one story's outlet "(unknown outlet)" and another story's
+    # documents without an outlet were both exported as "(unknown outlet)"
+    with Store(tmp_path / "o.duckdb") as store:
+        store.write([result(DAM_EN, "Dam", "(unknown outlet)", "2024-06-06"),
+                     result(RATE, "Rate", None, "2024-06-06")])  # fmt: skip
+        cluster_store(store, KeywordEncoder())
+        views = list(iter_story_views(store))
+    outlets = {v["documents"][0]["title"]: v["outlets"][0]["outlet"] for v in views}
+    assert outlets["Dam"] == "(unknown outlet)" and outlets["Rate"] != "(unknown outlet)"
+    assert [d["outlet"] for v in views for d in v["documents"]] == [c["outlet"] for v in views
+                                                                    for c in v["outlets"]]
 
 
 def test_store_with_one_document(tmp_path):
@@ -206,6 +232,45 @@ def test_cli_stats_export_and_messages(clustered, tmp_path, capsys):
     assert main(["export", "--store", str(plain), "--format", "stories-jsonl",
                  "--out", str(tmp_path / "none.jsonl")]) != 0  # fmt: skip
     assert not (tmp_path / "none.jsonl").exists()
+
+
+def test_stats_by_story_says_when_it_shows_only_the_largest(tmp_path, capsys):
+    # the table's title counted 201 stories, and it listed 200 without a word
+    from datetime import timedelta
+
+    path = tmp_path / "many.duckdb"
+    days = [(date(2024, 1, 1) + timedelta(days=2 * k)).isoformat() for k in range(201)]
+    with Store(path) as store:
+        store.write([result(f"{DAM_EN} {k}", f"Dam {k}", "Wire", d) for k, d in enumerate(days)])
+        cluster_store(store, KeywordEncoder(), window_days=0)
+    assert main(["stats", "--store", str(path), "--by", "story"]) == 0
+    captured = capsys.readouterr()
+    assert "The 200 largest of 201 stories" in captured.out + captured.err
+    assert "stories-jsonl" in captured.out + captured.err
+
+
+def test_stats_by_story_writes_the_charts_it_is_asked_for(clustered, tmp_path, capsys):
+    # --charts was silently ignored with --by story: exit 0, no folder, no word
+    pytest.importorskip("matplotlib", reason="charts need the [corpus] extra")
+    path, _ = clustered
+    charts = tmp_path / "charts"
+    assert main(["stats", "--store", str(path), "--by", "story", "--charts", str(charts)]) == 0
+    assert (charts / "index.html").is_file()
+    assert f"wrote {charts / 'index.html'}" in capsys.readouterr().err
+
+
+def test_stats_by_story_cuts_a_very_long_title(tmp_path, capsys):
+    # a 3,000-character title (a whole article taken for one) filled 300 lines of the table
+    path = tmp_path / "long.duckdb"
+    title = "Dam collapses " + "and the title goes on " * 140
+    with Store(path) as store:
+        store.write([result(DAM_EN, title, "Wire", "2024-06-06")])
+        cluster_store(store, KeywordEncoder())
+    assert main(["stats", "--store", str(path), "--by", "story"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") < 30 and "collapses" in out and "…" in out
+    assert main(["stats", "--store", str(path), "--by", "story", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"][0]["title"] == title  # whole in JSON
 
 
 def test_lead_text_does_not_repeat_the_title():
@@ -271,6 +336,32 @@ def test_cli_refuses_a_missing_store(tmp_path, capsys):
     assert main(["stories", "--store", str(missing)]) != 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No store at" in err and not missing.exists()
+
+
+@pytest.mark.parametrize("command", ["stories", "stats", "export"])
+def test_cli_says_a_file_name_is_too_long_in_one_line(tmp_path, capsys, command):
+    # the file system refuses a 300-character name (ENAMETOOLONG): pathlib's is_file() and
+    # is_dir() raised it, and the CLI showed a traceback
+    long = str(tmp_path / ("x" * 300 + ".duckdb"))
+    argv = {"stories": ["stories", "--store", long],
+            "stats": ["stats", "--store", long, "--by", "story"],
+            "export": ["export", "--store", str(tmp_path / "none.duckdb"), "--format",
+                       "stories-jsonl", "--out", long]}[command]  # fmt: skip
+    if command == "export":
+        with Store(tmp_path / "none.duckdb") as store:
+            store.write([result(DAM_EN, "Dam", "Wire", "2024-06-06")])
+            cluster_store(store, KeywordEncoder())
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "too long" in err and len(err) < 300
+
+
+def test_cli_says_a_folder_given_as_the_store_is_a_folder(tmp_path, capsys):
+    # it said "No store at DIR; create one with `spinscope batch ... --store DIR`", which
+    # cannot work, where stats, export and serve say it is a folder
+    assert main(["stories", "--store", str(tmp_path)]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a folder" in err and "create one" not in err
 
 
 def test_evidence_keys_meet_across_scripts_and_inflections():

@@ -36,7 +36,7 @@ from spinscope.model.wording import plural
 from spinscope.report.charts import CHARTS
 from spinscope.report.html import render_html
 from spinscope.settings import load_settings
-from spinscope.store.stats import outlet_label, trends
+from spinscope.store.stats import outlet_label, store_missing_outlet, trends
 
 HERE = Path(__file__).parent
 DOC_ID = re.compile(r"[0-9a-f]{16}")  # fullmatch: "$" matches before a final line break
@@ -308,11 +308,12 @@ def _corpus_routes(app: FastAPI, service: Service, page: Callable[..., HTMLRespo
             options = corpus.choices(store)
             tables = {by: trends(store, by)["rows"] for by in ("outlet", "technique")}
             total = store.count("documents")
+            missing = store_missing_outlet(store)  # the filter's: no real outlet's name
         form = {"q": q, "outlet": outlet, "language": language, "since": since, "until": until,
                 "technique": technique, "narrative": narrative}  # fmt: skip
         return page(request, "corpus.html", docs=docs, options=options, form=form,
                     language_names=NAMES, tables=tables, table_rows=TABLE_ROWS, total=total,
-                    charts=_charts_available(),
+                    charts=_charts_available(), missing_outlet=missing,
                     chart_names=CHARTS, persistent=service.persistent)  # fmt: skip
 
     @app.get("/corpus/charts/{name}", include_in_schema=False)

@@ -12,7 +12,7 @@ from spinscope.model.definitions import display_name
 from spinscope.model.taxonomy import PTC2020, SEMEVAL2023
 from spinscope.store import Store
 from spinscope.store.schema import MACHINE_FINDINGS
-from spinscope.store.stats import UNKNOWN_OUTLET
+from spinscope.store.stats import store_missing_outlet
 
 # what a technique's name says when the other taxonomy has a technique of that name
 TAXONOMY_TAGS = {PTC2020: "SemEval-2020", SEMEVAL2023: "SemEval-2023"}
@@ -47,8 +47,9 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
     if filters.get("q"):
         where.append("(contains(lower(d.title), lower(?)) OR contains(lower(d.text), lower(?)))")
         params += [filters["q"], filters["q"]]
+    missing = store_missing_outlet(store) if filters.get("outlet") else None
     for name, condition in CONDITIONS.items():
-        if name == "outlet" and filters.get(name) == UNKNOWN_OUTLET:
+        if name == "outlet" and missing is not None and filters.get(name) == missing:
             where.append("d.outlet IS NULL")  # the option for documents without an outlet
         elif filters.get(name):
             where.append(condition)
@@ -65,8 +66,9 @@ def search(store: Store, filters: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def choices(store: Store) -> dict[str, list[Any]]:
-    """The values the filters offer: outlets (``UNKNOWN_OUTLET`` last, where documents have
-    none), languages, techniques (``technique_options``) and narratives present in the store."""
+    """The values the filters offer: outlets (``store_missing_outlet`` last, where documents
+    have none: "(unknown outlet)", longer where an outlet is called that), languages,
+    techniques (``technique_options``) and narratives present in the store."""
 
     def column(sql: str) -> list[str]:
         return [str(r[0]) for r in store.query(sql) if r[0] is not None]
@@ -74,7 +76,7 @@ def choices(store: Store) -> dict[str, list[Any]]:
     unknown = store.query("SELECT count(*) FROM documents WHERE outlet IS NULL")[0][0]
     return {
         "outlets": column("SELECT DISTINCT outlet FROM documents ORDER BY 1")
-        + ([UNKNOWN_OUTLET] if unknown else []),
+        + ([store_missing_outlet(store)] if unknown else []),
         "languages": column("SELECT DISTINCT language FROM documents ORDER BY 1"),
         "techniques": technique_options(
             store.query(

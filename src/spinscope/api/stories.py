@@ -17,10 +17,11 @@ from fastapi.templating import Jinja2Templates
 from spinscope.api.service import Service
 from spinscope.errors import StoreError
 from spinscope.model.language import NAMES
-from spinscope.store.stories import has_stories
+from spinscope.model.wording import plural
+from spinscope.store.stories import has_stories, story_totals
 from spinscope.store.story_record import store_readable
 from spinscope.store.story_space import unread_counts, unread_sentence
-from spinscope.store.story_view import list_stories, story_view
+from spinscope.store.story_view import count_stories, list_stories, story_view
 
 MAX_ID = 2**31 - 1
 MAX_LIST = 1000  # stories in one list
@@ -36,26 +37,40 @@ def not_clustered(service: Service) -> str:
             "documents into stories, then reload.")  # fmt: skip
 
 
+def undated_sentence(undated: int) -> str | None:
+    """What became of the store's documents without a date (None: there are none)."""
+    if not undated:
+        return None
+    has = "has" if undated == 1 else "have"
+    return (f"{plural(undated, 'document')} {has} no date: such documents are grouped only with "
+            "each other, with no time window (their stories say \"undated\").")  # fmt: skip
+
+
 def stories_data(service: Service, min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
     if not 1 <= limit <= MAX_LIST:
         raise HTTPException(400, f"limit must be from 1 to {MAX_LIST}, got {limit}.")
     with service.db() as store:
         if not has_stories(store):
-            return {"stories": [], "note": not_clustered(service), "unread": {},
-                    "unread_note": None}  # fmt: skip
+            return {"stories": [], "total": 0, "note": not_clustered(service), "unread": {},
+                    "unread_note": None, "undated_note": None}  # fmt: skip
         rows = list_stories(store, min_documents=max(min_documents, 1), limit=limit)
+        total = count_stories(store, min_documents=max(min_documents, 1))
         unread, _ = unread_counts(store, store_readable(store))
+        undated = story_totals(store)["undated_documents"]
     note = None if rows else "No story matches (or the store has no documents yet)."
     if rows and all(r["documents"] == 1 for r in rows):
         note = "Every story has one document so far: no event is covered twice yet."
-    return {"stories": rows, "note": note, "unread": unread,
-            "unread_note": unread_sentence(unread, store=True)}  # fmt: skip
+    return {"stories": rows, "total": total, "note": note, "unread": unread,
+            "unread_note": unread_sentence(unread, store=True),
+            "undated_note": undated_sentence(undated)}  # fmt: skip
 
 
 def story_data(service: Service, story_id: str) -> dict[str, Any]:
     # the path's text, not an int parameter: "abc" was a 422 about parsing (as for documents,
-    # a bad id is no such story)
-    number = int(story_id) if story_id.isascii() and story_id.isdigit() else 0
+    # a bad id is no such story); more digits than MAX_ID has are none either (int() refuses
+    # over 4,300 digits: a ValueError, and a 500)
+    digits = story_id.isascii() and story_id.isdigit() and len(story_id) <= len(str(MAX_ID))
+    number = int(story_id) if digits else 0
     if not 0 < number <= MAX_ID:
         raise HTTPException(404, "No such story: story ids are positive whole numbers.")
     with service.db() as store:
@@ -73,10 +88,12 @@ def install(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     @app.get("/api/stories", tags=["stories"])
     def api_stories(min_documents: int = 1, limit: int = 200) -> dict[str, Any]:
         """The stories (largest first, at most `limit`, those with at least `min_documents`):
-        id, documents, outlets, languages, dates, a title; a `note` where there are none or
+        id, documents, outlets, languages, dates, a title; `total`: how many there are in
+        all (more than listed where the limit cut the list); a `note` where there are none or
         every story has one document; `unread`: all the store's documents in languages the
         story encoder cannot read, each a story of its own, by language (and `unread_note`
-        saying so; `spinscope stories` counts those it placed in that run)."""
+        saying so; `spinscope stories` counts those it placed in that run); `undated_note`: how
+        many documents have no date, grouped only with each other."""
         return stories_data(service, min_documents, limit)
 
     @app.get("/api/stories/{story_id}", tags=["stories"])

@@ -281,7 +281,12 @@ def cmd_stats(args, settings_of) -> int:
         if args.csv:
             raise ConfigError("--csv is for --by outlet, month, technique or narrative; "
                               "use --json for --by story.")  # fmt: skip
-        return story_stats(args)
+        code = story_stats(args)  # first: a store never grouped is refused before any chart
+        if args.charts:  # the store's trends, whatever --by is (they were left out for story)
+            with Store(args.store, read_only=True) as store:
+                for path in write_stats_charts(store, args):
+                    print(f"spinscope: wrote {path}", file=sys.stderr)
+        return code
     with Store(args.store, read_only=True) as store:
         data = trends(store, args.by, args.taxonomy)
         written = write_stats_charts(store, args) if args.charts else []

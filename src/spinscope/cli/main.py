@@ -369,6 +369,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:
+        if exc.filename is not None and exc.errno == errno.ENAMETOOLONG:
+            # a path the file system refuses (pathlib's is_file() raises it): one line
+            name = str(exc.filename)
+            shown = name if len(name) <= 80 else f"{name[:40]}...{name[-20:]}"
+            print(f"spinscope: error: the path {inert(shown)} is too long for the file "
+                  f"system ({len(name)} characters); give a shorter one.",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_INPUT
         if exc.filename is not None or exc.errno not in WRITE_ERRORS:
             raise
         print(f"spinscope: error: cannot write the output: {exc.strerror}.", file=sys.stderr)

@@ -11,7 +11,7 @@ def print_trends(data: dict) -> None:
     from rich.text import Text
 
     from spinscope.report.terminal import Inert
-    from spinscope.store.stats import shown
+    from spinscope.store.stats import missing_outlet_label, shown
 
     title = (
         f"{plural(data['documents'], 'document')}, {plural(data['words'], 'word')}, "
@@ -32,13 +32,14 @@ def print_trends(data: dict) -> None:
         print(f"{title}: {why}.")
         return
     table = Table(title=title)
+    missing = missing_outlet_label(row.get("outlet") for row in rows)  # not a real outlet's
     for key in rows[0] if rows else [data["by"]]:
         # fold, not cut with "…": two outlets' URLs, or the Appeal_to_... techniques, were told
         # apart only by the part cut off
         table.add_column(key.replace("_", " "), justify="left" if key == data["by"] else "right",
                          overflow="fold")  # fmt: skip
     for row in rows:  # Text: no markup from labels
-        table.add_row(*(Text(shown(k, v)) for k, v in row.items()))
+        table.add_row(*(Text(shown(k, v, missing)) for k, v in row.items()))
     Console().print(Inert(table))  # no terminal commands from outlet names either
 
 

@@ -15,7 +15,7 @@ def stories_command(args) -> int:
     from spinscope.store import Store
     from spinscope.store.stories import WINDOW_DAYS, cluster_store
 
-    if not Path(args.store).is_file():
+    if not Path(args.store).exists():  # a folder: Store says it is one (not "create one")
         raise StoreError(
             f"No store at {args.store}; create one with `spinscope batch ... --store "
             f"{args.store}`, then group it into stories."
@@ -101,6 +101,13 @@ def unread_lines(s: dict, store: str) -> list[str]:
     return out
 
 
+TITLE_CHARS = 160  # of a title in the table (a whole article taken for a title filled 300 lines)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def print_story_table(data: dict) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -111,15 +118,18 @@ def print_story_table(data: dict) -> None:
     if not data["rows"]:
         print("spinscope: the store has no stories yet (no documents).", file=sys.stderr)
         return
+    shown, total = len(data["rows"]), data["stories"]
     table = Table(
-        title=f"{plural(data['stories'], 'story')}, {data['multi_document_stories']} with "
-        "more than one document (largest first)"
-    )
+        title=f"{plural(total, 'story')}, {data['multi_document_stories']} with "
+        "more than one document (largest first)",
+        caption=f"The {shown} largest of {total} stories; `spinscope export --format "
+        "stories-jsonl` writes them all." if shown < total else None,
+    )  # fmt: skip
     for key in ("id", "documents", "outlets", "languages", "first_day", "last_day", "title"):
         table.add_column(key.replace("_", " "))
     for row in data["rows"]:
         cells = [row["id"], row["documents"], row["outlets"], ", ".join(row["languages"]),
                  row["first_day"] or "undated", row["last_day"] or "",
-                 row["title"] or ""]  # fmt: skip
+                 _cut(row["title"] or "", TITLE_CHARS)]  # fmt: skip
         table.add_row(*(Text(str(v)) for v in cells))  # Text: no markup from titles
     Console().print(Inert(table))  # no terminal commands from titles either

@@ -81,12 +81,13 @@ def rates_figure(
     months = stats.month_axis(m for points in series.values() for m, _, _ in points)
     at = {name: k for k, (name, _) in enumerate(months)}
     labelled = len(months) <= MAX_LABELLED
+    missing = stats.missing_outlet_label(series)
     for outlet, points in series.items():
         ys = [float("nan")] * len(months)
         for month, rate, _ in points:
             ys[at[month]] = float("nan") if rate is None else rate
         (line,) = ax.plot(range(len(months)), ys, marker="o" if labelled else ".",
-                          label=_short(stats.outlet_label(outlet), 30))  # fmt: skip
+                          label=_short(stats.outlet_label(outlet, missing), 30))  # fmt: skip
         for month, rate, n in (p for p in points if p[1] is not None and labelled):
             ax.annotate(f"n={n}", (at[month], rate), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7, color=line.get_color())  # fmt: skip
@@ -124,7 +125,8 @@ def bars_figure(plt, table: dict[str | None, dict[str, float]], ylabel: str, tit
         width = 0.8 / len(outlets)
         for k, outlet in enumerate(outlets):
             xs = [i + k * width for i in range(len(labels))]
-            name = f"{_short(stats.outlet_label(outlet), 30)} (n={documents.get(outlet, 0)})"
+            label = stats.outlet_label(outlet, stats.missing_outlet_label(outlets))
+            name = f"{_short(label, 30)} (n={documents.get(outlet, 0)})"
             ax.bar(xs, [table[outlet][lab] for lab in labels], width, label=name)
         ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))])
         ax.set_xticklabels([_short(lab) for lab in labels], rotation=30, ha="right", fontsize=8)
@@ -192,9 +194,10 @@ def _table(data: dict[str, Any]) -> str:
     if not rows:
         return "<p>No rows.</p>"
     head = "".join(f"<th>{html.escape(k.replace('_', ' '))}</th>" for k in rows[0])
+    missing = stats.missing_outlet_label(row.get("outlet") for row in rows)
     body = "".join(
         "<tr>"
-        + "".join(f"<td>{html.escape(stats.shown(k, v))}</td>" for k, v in row.items())
+        + "".join(f"<td>{html.escape(stats.shown(k, v, missing))}</td>" for k, v in row.items())
         + "</tr>"
         for row in rows
     )

@@ -76,6 +76,7 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
             f"a {example}{'' if folder else _FILE_NAME.get(fmt, 'findings.' + fmt)}."
         )
     out = Path(out)
+    _refuse_the_store(fmt, out, store.path)
     _refuse_missing_folder(fmt, out)
     try:
         return _export(store, fmt, out, taxonomy)
@@ -96,6 +97,22 @@ def export(store: Store, fmt: str, out: str | Path, *, taxonomy: str = "semeval2
 
 _FILE_NAME = {"failures": "failures.csv", "stories-jsonl": "stories.jsonl",
               "label-studio": "tasks.json", "jsonl": "results.jsonl"}  # fmt: skip
+
+
+def _refuse_the_store(fmt: str, out: Path, store_path: Path) -> None:
+    """An export never writes over its own store or the store's write-ahead log: ``--out``
+    naming the store emptied it (stories-jsonl) or replaced it with the export (jsonl)."""
+    targets = [out, documents_path(out)] if fmt in ("parquet", "csv") else [out]
+    ours = {store_path.resolve(), Path(f"{store_path}.wal").resolve()}
+    for target in targets:
+        same = target.resolve() in ours or (
+            target.is_file() and store_path.is_file() and target.samefile(store_path)
+        )
+        if same:
+            raise ConfigError(
+                f"Cannot write the {fmt} export to {out}: it is the store itself ({store_path});"
+                f" give another --out, e.g. --out {_FILE_NAME.get(fmt, 'findings.' + fmt)}."
+            )
 
 
 def _refuse_missing_folder(fmt: str, out: Path) -> None:

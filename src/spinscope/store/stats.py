@@ -22,16 +22,36 @@ UNKNOWN = "(unknown)"  # the month of an undated document
 UNKNOWN_OUTLET = "(unknown outlet)"
 
 
-def outlet_label(outlet: str | None) -> str:
-    """An outlet as shown: its name, or ``UNKNOWN_OUTLET`` for documents without one."""
-    return UNKNOWN_OUTLET if outlet is None else outlet
+def outlet_label(outlet: str | None, missing: str = UNKNOWN_OUTLET) -> str:
+    """An outlet as shown: its name, or ``missing`` (``UNKNOWN_OUTLET``, or what
+    ``missing_outlet_label`` gives for the outlets shown beside it) for documents without one."""
+    return missing if outlet is None else outlet
 
 
-def shown(key: str, value: Any) -> str:
-    """A trends row's value as a table shows it: an outlet's label, "n/a" for a rate or share
-    of no words or documents (None in JSON)."""
+def missing_outlet_label(outlets: Iterable[str | None]) -> str:
+    """The name of the documents without an outlet among ``outlets``: ``UNKNOWN_OUTLET``, or a
+    longer name where an outlet is called that (its documents are not theirs)."""
+    taken = set(outlets)
+    label = UNKNOWN_OUTLET
+    while label in taken:
+        label += " (none given)"
+    return label
+
+
+def store_missing_outlet(store: Store) -> str:
+    """``missing_outlet_label`` over every outlet of the store: the corpus page's filter value
+    for the documents without an outlet, which no real outlet of the store shares."""
+    rows = store.query(
+        "SELECT DISTINCT outlet FROM documents WHERE starts_with(outlet, ?)", [UNKNOWN_OUTLET]
+    )
+    return missing_outlet_label(r[0] for r in rows)
+
+
+def shown(key: str, value: Any, missing: str = UNKNOWN_OUTLET) -> str:
+    """A trends row's value as a table shows it: an outlet's label (``missing`` for none),
+    "n/a" for a rate or share of no words or documents (None in JSON)."""
     if key == "outlet":
-        return outlet_label(value)
+        return outlet_label(value, missing)
     return "n/a" if value is None else str(value)
 
 
