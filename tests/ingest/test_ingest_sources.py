@@ -333,3 +333,17 @@ def test_a_blank_text_field_is_called_empty_not_unmapped(tmp_path):
     assert "line 2: no text (field 'text'); map it with --field" in got[1].error
     mapped = items(path, fields={"text": "body"})
     assert "line 2: the 'body' field is empty" in mapped[1].error
+
+
+def test_an_entry_id_is_not_taken_for_its_link(tmp_path):
+    # feedparser gives an entry with no <link> its id as "link" (Atom's required <id>, an RSS
+    # <guid>): an Atom entry with its article inline failed with "Cannot fetch urn:...: no scheme"
+    atom, rss = tmp_path / "f.atom", tmp_path / "f.rss"
+    atom.write_text(INLINE_ATOM.replace("<entry>", "<entry><id>urn:uuid:1225c695-cfb8</id>"))
+    rss.write_text(INLINE_RSS.replace("<item><title>Told</title>", "<item><guid>told-2</guid>"
+                                      "<title>Told</title>"))  # fmt: skip
+    (atom_plan,) = items(atom)
+    assert atom_plan.error is None and atom_plan.doc.text == BODY
+    assert atom_plan.doc.title == "Plan"
+    told = items(rss)[1]
+    assert told.error is None and told.doc.text == BODY and told.doc.title == "Told"

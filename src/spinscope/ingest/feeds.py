@@ -14,6 +14,7 @@ from spinscope.ingest.files import check_file, read_capped
 from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import unexpected
+from spinscope.ingest.paths import is_web_url
 from spinscope.ingest.text import from_text
 
 if TYPE_CHECKING:
@@ -72,8 +73,18 @@ def _charset_header(data: bytes, charset: str | None) -> dict[str, str]:
     return {"content-type": f"application/xml; charset={codec}"}
 
 
+def _entry_link(entry: Any) -> str | None:
+    """The entry's link to its article. feedparser gives an entry with no ``<link>`` its id as
+    ``link`` (Atom's required ``<id>``, an RSS ``<guid>``): an id that is no web URL
+    (``urn:uuid:...``, ``tag:...``) is no link, and the entry is read from its own text."""
+    link: str | None = entry.get("link")
+    if link and entry.get("guidislink") and not entry.get("links") and not is_web_url(link):
+        return None
+    return link
+
+
 def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOptions) -> Item:
-    link = entry.get("link")
+    link = _entry_link(entry)
     where = f"{source}, entry {k}" + (f" ({one_line(link)})" if link else "")
     meta = {"outlet": outlet, "date": entry.get("published") or entry.get("updated"),
             "feed": source}  # fmt: skip
