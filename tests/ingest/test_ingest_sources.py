@@ -347,3 +347,22 @@ def test_an_entry_id_is_not_taken_for_its_link(tmp_path):
     assert atom_plan.doc.title == "Plan"
     told = items(rss)[1]
     assert told.error is None and told.doc.text == BODY and told.doc.title == "Told"
+
+
+def test_feed_titles_given_as_html_are_read_as_text(tmp_path):
+    # feedparser hands a title it takes for HTML (Atom type="html", an RSS title with escaped
+    # markup or entities) over as HTML: "It&#8217;s &amp; <b>new</b>" was stored as the title
+    rss = tmp_path / "f.rss"
+    title = "<title>It&amp;#8217;s &amp;amp; &lt;b&gt;new&lt;/b&gt;</title>"
+    outlet = "<title>Daily &amp;amp; Co</title>"
+    rss.write_text(
+        INLINE_RSS.replace("<title>Daily Example</title>", outlet).replace(
+            "<title>Plan</title>", title
+        )
+    )
+    atom = tmp_path / "f.atom"
+    atom.write_text(INLINE_ATOM.replace("<title>Plan</title>",
+                                        '<title type="html">A &amp;amp; B</title>'))  # fmt: skip
+    plan = items(rss)[0]
+    assert plan.doc.title == "It\u2019s & new" and plan.doc.meta["outlet"] == "Daily & Co"
+    assert items(atom)[0].doc.title == "A & B"

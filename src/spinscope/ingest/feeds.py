@@ -4,8 +4,10 @@ entry with no link, its article's text in the feed, is read from that text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import IngestError
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 # an entry with no link is read from its own text when it holds this many words: fewer is a
 # teaser (a line or two of description), not the article
 MIN_INLINE_WORDS = 50
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
@@ -47,7 +50,7 @@ def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]
             f"{source} is not an RSS or Atom feed with entries{reason}; give a feed, or analyse "
             "one page with `spinscope analyze URL`."
         )
-    outlet = parsed.feed.get("title")
+    outlet = _plain_title(parsed.feed)
     cap = options.max_feed_entries
     for k, entry in enumerate(parsed.entries[:cap], start=1):
         try:
@@ -71,6 +74,17 @@ def _charset_header(data: bytes, charset: str | None) -> dict[str, str]:
     if codec is None or bom_codec(data):
         return {}
     return {"content-type": f"application/xml; charset={codec}"}
+
+
+def _plain_title(node: Any) -> str | None:
+    """The title of a feed or an entry as text: feedparser hands over one it takes for HTML
+    (Atom ``type="html"``, an RSS title with escaped markup or entities) as HTML."""
+    title = node.get("title")
+    if not isinstance(title, str):
+        return None
+    if "html" in str((node.get("title_detail") or {}).get("type") or ""):
+        title = unescape(_TAG.sub("", title))
+    return " ".join(title.split()) or None
 
 
 def _entry_link(entry: Any) -> str | None:
@@ -97,7 +111,7 @@ def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOption
         doc = url.fetch_url(link, **options.fetch_args())
     except IngestError as err:
         return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
-    title = doc.title or entry.get("title")
+    title = doc.title or _plain_title(entry)
     return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
 
 
@@ -121,5 +135,5 @@ def _inline_item(entry: Any, source: str, where: str, meta: dict[str, Any]) -> I
     if words < MIN_INLINE_WORDS:
         return Item(source, where, error=f"{where}: the entry has no link to an article, and "
                     f"its text ({words} words) is too short to be one.")  # fmt: skip
-    title = entry.get("title") or doc.title
+    title = _plain_title(entry) or doc.title
     return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
