@@ -280,7 +280,9 @@ def _check_url(url: Any) -> None:
 def _record_to_doc(record: dict[str, Any], *, source: str, number: int) -> Document:
     record = dict(record)
     text, html = record.pop("text", None), record.pop("html", None)
-    title = record.pop("title", None)
+    title = record.get("title")
+    if title is None or isinstance(title, str):  # another value (1984, a list) stays in meta
+        record.pop("title", None)
     meta = {"source": source, "line": number, **record}
     title = title if isinstance(title, str) and title.strip() else None
     if isinstance(text, str) and (text.strip() or not isinstance(html, str)):
