@@ -79,7 +79,7 @@ def test_csv_with_a_field_mapping(tmp_path):
     got = items(path, fields=fields)
     assert got[0].doc.title == "Plan" and got[0].doc.meta["outlet"] == "Daily"
     assert got[0].doc.meta["date"] == "2024-03-05"
-    assert got[1].ref.endswith("line 3") and "no text" in got[1].error
+    assert got[1].ref.endswith("line 3") and "the 'body' field is empty" in got[1].error
     assert count_hint(str(path)) == 2
 
 
@@ -366,3 +366,15 @@ def test_feed_titles_given_as_html_are_read_as_text(tmp_path):
     plan = items(rss)[0]
     assert plan.doc.title == "It\u2019s & new" and plan.doc.meta["outlet"] == "Daily & Co"
     assert items(atom)[0].doc.title == "A & B"
+
+
+def test_a_csv_row_with_an_empty_or_missing_text_cell_is_called_empty(tmp_path):
+    # the header has the text column, so "map it with --field text=NAME" sent the user looking
+    # for a mapping that was right: the row's own cell is empty (or the row is short)
+    path = tmp_path / "c.csv"
+    path.write_text(f'id,title,text,date\n1,T1,"{TEXT}",2024\n2,T2,,2024\n3,Short row\n')
+    ok, empty, short = items(path)
+    assert ok.doc is not None and "date" in ok.doc.meta
+    for item in (empty, short):
+        assert "the 'text' field is empty" in item.error and "--field" not in item.error
+    assert empty.ref.endswith("line 3") and short.ref.endswith("line 4")

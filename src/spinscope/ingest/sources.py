@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 from spinscope.errors import ConfigError, IngestError
@@ -235,7 +236,10 @@ class _Counted:
 def _csv_rows(
     reader: Any, lines: _Counted, columns: list[str], source: str, options: ReadOptions
 ) -> Iterator[Item]:
-    """One item per row, named by the line the row starts on (a quoted field may span lines)."""
+    """One item per row, named by the line the row starts on (a quoted field may span lines).
+    Empty cells are left out, but for the text and html columns: those are called empty."""
+    fields = options.fields or {}
+    kept = {fields.get("text", "text"), fields.get("html", "html")}
     while True:
         before = lines.count
         where = f"{source}, line {before + 1}"
@@ -257,7 +261,9 @@ def _csv_rows(
             yield Item(source, where, error=f"{where}: not UTF-8 text (invalid byte "
                        f"0x{ord(bad[1]) - 0xDC00:02x}); CSV files must be UTF-8.")  # fmt: skip
             continue
-        record = {k: v for k, v in zip(columns, cells, strict=False) if k and v}
+        record = {
+            k: v for k, v in zip_longest(columns, cells, fillvalue="") if k and (v or k in kept)
+        }
         yield record_item(record, source, where, before + 1, options.fields)
 
 
