@@ -378,3 +378,15 @@ def test_a_csv_row_with_an_empty_or_missing_text_cell_is_called_empty(tmp_path):
     for item in (empty, short):
         assert "the 'text' field is empty" in item.error and "--field" not in item.error
     assert empty.ref.endswith("line 3") and short.ref.endswith("line 4")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_csv_separated_by_semicolons_or_tabs_is_read(tmp_path, delimiter):
+    # a spreadsheet set to a language with decimal commas saves ';'-separated "CSV": it failed
+    # whole with "no 'text' column (columns: id;title;text)", the text column right there
+    path = tmp_path / "c.csv"
+    row = delimiter.join(["1", "Plan", f'"{TEXT}; more, words"'])
+    path.write_text(delimiter.join(["id", "title", "text"]) + f"\n{row}\n")
+    (got,) = items(path)
+    assert got.error is None and got.doc.text == f"{TEXT}; more, words"
+    assert got.doc.title == "Plan" and got.doc.meta["id"] == "1"

@@ -47,6 +47,7 @@ from spinscope.ingest.text import from_text
 
 FIELDS = ("text", "html", "title", "url", "outlet", "date")
 STDIN = "-"
+_DELIMITERS = (",", ";", "\t", "|")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -190,24 +191,39 @@ def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
                           f"first, e.g. `iconv -f {codec.upper()} -t UTF-8`.")  # fmt: skip
     limit = max(options.max_bytes, 131072)
     csv.field_size_limit(limit)
+    fields = options.fields or {}  # CSV rows always go through a mapping (None is JSONL's)
+    text_col = fields.get("text", "text")
+    wanted = {text_col, fields.get("html", "html")}
     # surrogateescape: a bad byte costs its row only (it shows as a lone surrogate, found below)
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         lines = _Counted(fh, limit)
-        reader = csv.reader(lines)
+        reader = csv.reader(lines, delimiter=_delimiter(path, wanted, limit))
         try:
             columns = next(reader, [])
         except csv.Error as err:
             raise IngestError(f"{source}: unreadable CSV header ({one_line(str(err))}).") from None
         if any(lone_surrogate(c) for c in columns):
             raise IngestError(f"{source}: the header is not UTF-8 text; CSV files must be UTF-8.")
-        fields = options.fields or {}  # CSV rows always go through a mapping (None is JSONL's)
-        text_col = fields.get("text", "text")
-        if text_col not in columns and fields.get("html", "html") not in columns:
+        if not wanted & set(columns):
             raise IngestError(
                 f"{source}: no '{text_col}' column (columns: {', '.join(columns) or 'none'}); "
                 "map the article text with --field text=COLUMN."
             )
         yield from _csv_rows(reader, lines, columns, source, options)
+
+
+def _delimiter(path: Any, wanted: set[str], limit: int) -> str:
+    """"," or the first delimiter whose header holds a ``wanted`` column: a spreadsheet set to
+    a language with decimal commas saves ";"-separated CSV, and some tools write tabs."""
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        head = fh.readline(limit)
+    for delimiter in _DELIMITERS:
+        try:
+            if wanted & set(next(csv.reader([head], delimiter=delimiter), [])):
+                return delimiter
+        except csv.Error:  # the header's quotes do not parse so: not this delimiter
+            continue
+    return ","
 
 
 class _Counted:
