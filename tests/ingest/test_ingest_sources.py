@@ -293,6 +293,18 @@ def test_warc_files_give_their_html_pages(tmp_path, article_html):
     assert item.doc.meta["url"] == "https://example.org/a" and item.doc.meta["date"]
 
 
+def test_a_warc_page_keeps_its_own_date_not_the_crawl_date(tmp_path, article_html):
+    # the record's WARC-Date (the day of the crawl) was written over the date the page gives:
+    # a whole crawl of old articles was dated the day it was crawled
+    undated = f"<html><body><article><p>{' '.join([TEXT] * 5)}</p></article></body></html>"
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(_warc([("https://example.org/a", article_html.encode(), "text/html"),
+                            ("https://example.org/b", undated.encode(), "text/html")]))  # fmt: skip
+    dated, crawled = items(path)
+    assert dated.doc.meta["date"] == "2024-03-05"
+    assert crawled.doc.meta["date"].endswith("Z")  # the crawl's WARC-Date, for want of one
+
+
 def test_a_corrupt_warc_record_is_reported_and_the_earlier_pages_kept(tmp_path, article_html):
     good = _warc([("https://example.org/a", article_html.encode(), "text/html")])
     path = tmp_path / "bad.warc.gz"

@@ -17,7 +17,7 @@ import csv
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from typing import Any
 
@@ -339,10 +339,11 @@ def _warc_item(
         text = decode_bytes(
             body, source=where, charset=sniff_html_charset(body) if is_html else None
         )
-        date = record.rec_headers.get_header("WARC-Date")
-        meta = {"source": source, "url": url, "date": date}
-        meta = {k: v for k, v in meta.items() if v}
+        meta = {k: v for k, v in {"source": source, "url": url}.items() if v}
         doc = from_html(text, url=url, meta=meta) if is_html else from_text(text, meta=meta)
+        crawled = record.rec_headers.get_header("WARC-Date")
+        if crawled and not doc.meta.get("date"):  # the page's own date, else the crawl's
+            doc = replace(doc, meta={**doc.meta, "date": crawled})
         return Item(source, where, doc=doc)
     except IngestError as err:
         return Item(
