@@ -269,12 +269,12 @@ def test_a_feed_url_to_a_private_address_is_refused_by_default(http_server):
     assert "private" in item.error or "loopback" in item.error
 
 
-def _warc(records: list[tuple[str, bytes, str]]) -> bytes:
+def _warc(records: list[tuple[str, bytes, str]], *, gz: bool = True) -> bytes:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True)
+    writer = WARCWriter(out, gzip=gz)
     for url, body, ctype in records:
         http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
@@ -312,6 +312,37 @@ def test_a_corrupt_warc_record_is_reported_and_the_earlier_pages_kept(tmp_path, 
     got = items(path)
     assert got[0].doc is not None
     assert "corrupt WARC record" in got[-1].error and str(path) in got[-1].error
+
+
+@pytest.mark.parametrize("gz", [True, False])
+@pytest.mark.parametrize("keep", [0.6, 0.8, 0.95])
+def test_a_truncated_warc_file_is_a_failure_not_a_quiet_end(tmp_path, article_html, gz, keep):
+    # a download cut short ended the archive without a word (.warc.gz: its last pages were not
+    # counted anywhere), or gave the cut page as a document with its text missing (.warc)
+    pages = [(f"https://example.org/{k}", article_html.replace("The minister", f"Page {k}: "
+              "the minister").encode(), "text/html") for k in range(3)]  # fmt: skip
+    data = _warc(pages, gz=gz)
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    path.write_bytes(data[: int(len(data) * keep)])
+    got = items(path)
+    assert got[0].doc is not None and got[-1].doc is None
+    assert "the file ends inside this record" in got[-1].error and "\n" not in got[-1].error
+    full = tmp_path / ("full.warc.gz" if gz else "full.warc")
+    full.write_bytes(data)
+    assert [i.error for i in items(full)] == [None, None, None]
+
+
+@pytest.mark.parametrize("into", [20, 60, 120, 250])
+def test_a_warc_cut_inside_a_header_is_a_failure_that_says_so(tmp_path, article_html, into):
+    # cut before its Content-Length, warcio raised AttributeError ("could not be read
+    # (AttributeError: 'NoneType' object ...)"), or read an empty page: "The text ... is empty"
+    data = _warc([("https://example.org/a", article_html.encode(), "text/html")] * 2, gz=False)
+    path = tmp_path / "cut.warc"
+    path.write_bytes(data[: data.index(b"WARC/1.0", 10) + into])
+    first, cut = items(path)
+    assert first.doc is not None and cut.error.startswith(f"{path}, record at byte ")
+    assert "corrupt WARC record (" in cut.error or "the file ends inside this record" in cut.error
+    assert "Error" not in cut.error and "is empty" not in cut.error
 
 
 def test_missing_inputs_and_empty_html_are_item_errors(tmp_path):

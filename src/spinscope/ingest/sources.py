@@ -289,34 +289,54 @@ def _warc(source: str, options: ReadOptions) -> Iterator[Item]:
 
     path = check_file(source)
     with open(path, "rb") as fh:
-        records = ArchiveIterator(fh)
+        records, size = ArchiveIterator(fh), os.fstat(fh.fileno()).st_size
         while True:
             offset = records.offset if hasattr(records, "offset") else None
             try:
                 record = next(records)
-            except StopIteration:
+            except StopIteration:  # a .warc.gz cut inside a record ends as if complete
+                if records.offset < size:
+                    yield _cut_record(source, f"{source}, record at byte {records.offset}")
                 return
-            except (ArchiveLoadFailed, ValueError, OSError, EOFError) as err:
+            except (ArchiveLoadFailed, ValueError, OSError, EOFError, AttributeError) as err:
+                # AttributeError: warcio on a header cut short before its Content-Length
+                why = "a damaged header" if isinstance(err, AttributeError) else str(err)
                 where = f"{source}, record at byte {offset}"
-                reason = f"corrupt WARC record ({one_line(str(err))})"
-                yield Item(source, where, error=f"{where}: {reason}; "
+                yield Item(source, where, error=f"{where}: corrupt WARC record "
+                           f"({one_line(why)}); the rest of the file is skipped.")  # fmt: skip
+                return
+            bad_header = _bad_header(record, source)
+            if bad_header:  # warcio reads a damaged header as a record without them
+                where = f"{source}, record at byte {offset}"
+                yield Item(source, where, error=f"{where}: corrupt WARC record ({bad_header}); "
                            "the rest of the file is skipped.")  # fmt: skip
                 return
-            bad_header = not record.rec_headers.get_header("WARC-Type") and (
-                record.format != "arc" or ".warc" in source.lower()
-            )
-            if bad_header:  # warcio reads a damaged header as a record with no type
-                where = f"{source}, record at byte {offset}"
-                yield Item(source, where, error=f"{where}: corrupt WARC record (no WARC-Type "
-                           "header); the rest of the file is skipped.")  # fmt: skip
-                return
-            if record.rec_type not in ("response", "resource"):
-                continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             where = f"{source}, {url or 'record'}"
-            item = _warc_item(record, source, where, url, options)
+            item = None
+            if record.rec_type in ("response", "resource"):
+                item = _warc_item(record, source, where, url, options)
+            records.read_to_end()
+            if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its length
+                yield _cut_record(source, where)
+                return
             if item is not None:
                 yield item
+
+
+def _bad_header(record: Any, source: str) -> str | None:
+    """What a WARC record's header lacks (an ARC record has neither of these), or None."""
+    if record.format == "arc" and ".warc" not in source.lower():
+        return None
+    for name in ("WARC-Type", "Content-Length"):
+        if not record.rec_headers.get_header(name):
+            return f"no {name} header"
+    return None
+
+
+def _cut_record(source: str, where: str) -> Item:
+    return Item(source, where, error=f"{where}: the file ends inside this record (cut short, as "
+                "by an interrupted download); the record is skipped.")  # fmt: skip
 
 
 def _warc_item(
