@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import tracemalloc
 
 import pytest
@@ -433,3 +434,11 @@ def test_a_csv_separated_by_semicolons_or_tabs_is_read(tmp_path, delimiter):
     (got,) = items(path)
     assert got.error is None and got.doc.text == f"{TEXT}; more, words"
     assert got.doc.title == "Plan" and got.doc.meta["id"] == "1"
+
+
+def test_a_folder_walk_gives_regular_files_only(tmp_path):
+    # a named pipe called news.txt in a folder was read: the run waited on it for ever
+    (tmp_path / "a.txt").write_text(TEXT)
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "linked.txt").symlink_to(tmp_path / "a.txt")
+    assert expand([str(tmp_path)]) == [str(tmp_path / "a.txt")]

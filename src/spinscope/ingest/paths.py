@@ -31,9 +31,8 @@ def expand(inputs: Sequence[str]) -> list[str]:
         elif os.path.isdir(raw):
             for root, dirs, files in os.walk(raw):
                 dirs.sort()
-                out += [
-                    os.path.join(root, f) for f in sorted(files) if f.lower().endswith(ALL_SUFFIXES)
-                ]
+                names = [f for f in sorted(files) if f.lower().endswith(ALL_SUFFIXES)]
+                out += [p for f in names if not _special(p := os.path.join(root, f))]
         elif glob.has_magic(raw):
             out += sorted(p for p in _glob(raw) if os.path.isfile(p))
         else:
@@ -43,6 +42,12 @@ def expand(inputs: Sequence[str]) -> list[str]:
         local = not is_web_url(source) and os.path.exists(source)
         once.setdefault(os.path.realpath(source) if local else source, source)
     return list(once.values())
+
+
+def _special(path: str) -> bool:
+    """A named pipe, socket or device: reading one named news.txt in a folder waited for ever.
+    (A broken link is no such thing: it fails when read, saying so.)"""
+    return os.path.exists(path) and not os.path.isfile(path)
 
 
 def _glob(pattern: str) -> list[str]:
