@@ -55,6 +55,21 @@ def test_unreadable_file(capsys, tmp_path, name, content, needle):
     assert_one_line_error(err, needle)
 
 
+@pytest.mark.parametrize("name", ["rows.csv", "feed.rss", "feed.atom", "feed.XML", "crawl.warc",
+                                  "crawl.warc.gz"])  # fmt: skip
+def test_a_file_of_many_articles_is_refused_by_analyze_with_the_batch_command(
+    capsys, tmp_path, name
+):
+    # a CSV or a feed was analysed as one article of raw rows or XML (exit 0, findings and all)
+    path = tmp_path / name
+    path.write_text(
+        "text,title\n\"The minister said the plan would save every family money.\",Plan\n"
+    )
+    code, out, err = run(capsys, "analyze", str(path), "--quiet", "--json", "-")
+    assert code == EXIT_INPUT and out == ""
+    assert_one_line_error(err, str(path), "many articles", f"spinscope batch {path} --store")
+
+
 def test_url_to_loopback_is_refused(capsys):
     code, _, err = run(capsys, "analyze", "http://127.0.0.1:9/article")
     assert code == EXIT_INPUT

@@ -15,6 +15,7 @@ from spinscope.ingest._decode import (
     sniff_html_charset,
 )
 from spinscope.ingest.html import from_html
+from spinscope.ingest.paths import FEED_SUFFIXES, WARC_SUFFIXES
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
 
@@ -96,8 +97,8 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     """Read one article from a text or HTML file (HTML by extension or by content).
 
     Raises:
-        IngestError: The file is missing, a directory, a .json file, binary, not UTF-8, empty
-            or too large.
+        IngestError: The file is missing, a directory, a .json file, a file of many articles
+            (CSV, feed, WARC), binary, not UTF-8, empty or too large.
     """
     p = check_file(path)
     if p.suffix.lower() == ".json":  # its brackets, keys and quotes were read as the article
@@ -105,6 +106,13 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
             f"{path} is a JSON file; give the articles as a .jsonl file, one JSON object per "
             "line with a 'text' or 'html' field (from a JSON array: "
             f"`jq -c '.[]' {path} > articles.jsonl`)."
+        )
+    name = p.name.lower()
+    many = next((s for s in FEED_SUFFIXES + WARC_SUFFIXES + (".csv",) if name.endswith(s)), None)
+    if many:  # its rows, XML or records were analysed as one article's text
+        raise IngestError(
+            f"{path} is a {many} file of many articles, and this reads one article: analyse "
+            f"each of its articles with `spinscope batch {path} --store corpus.duckdb`."
         )
     data = read_capped(p, max_bytes=max_bytes)
     return from_bytes(data, source=str(path))
