@@ -442,3 +442,14 @@ def test_a_folder_walk_gives_regular_files_only(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "linked.txt").symlink_to(tmp_path / "a.txt")
     assert expand([str(tmp_path)]) == [str(tmp_path / "a.txt")]
+
+
+def test_a_csv_quote_left_open_is_a_failed_row_not_rows_run_together(tmp_path):
+    # an unclosed quote ran on into the next rows, stored as one article's text, without a word
+    path = tmp_path / "c.csv"
+    path.write_text(f'text,title\n"{TEXT}",A\n"{TEXT} open,B\n"{TEXT}",C\n"{TEXT} at the end,D\n')
+    got = items(path)
+    assert got[0].doc is not None and got[0].doc.title == "A"
+    assert all(i.doc is None for i in got[1:]) and len(got) == 3
+    assert got[1].ref.endswith("line 3") and "unreadable CSV row" in got[1].error
+    assert got[2].ref.endswith("line 5") and "unreadable CSV row" in got[2].error

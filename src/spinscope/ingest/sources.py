@@ -197,7 +197,8 @@ def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
     # surrogateescape: a bad byte costs its row only (it shows as a lone surrogate, found below)
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         lines = _Counted(fh, limit)
-        reader = csv.reader(lines, delimiter=_delimiter(path, wanted, limit))
+        # strict: a quote left open is an error, not the next rows run into one field
+        reader = csv.reader(lines, delimiter=_delimiter(path, wanted, limit), strict=True)
         try:
             columns = next(reader, [])
         except csv.Error as err:
