@@ -453,3 +453,14 @@ def test_a_csv_quote_left_open_is_a_failed_row_not_rows_run_together(tmp_path):
     assert all(i.doc is None for i in got[1:]) and len(got) == 3
     assert got[1].ref.endswith("line 3") and "unreadable CSV row" in got[1].error
     assert got[2].ref.endswith("line 5") and "unreadable CSV row" in got[2].error
+
+
+def test_an_empty_csv_file_is_called_empty(tmp_path):
+    # it read "no 'text' column (columns: none); map the article text with --field"
+    path = tmp_path / "c.csv"
+    path.write_text("\n")
+    (got,) = items(path)
+    assert got.error == f"{path} is empty; a CSV file has a header row naming its columns."
+    path.write_text(f'\n\ntext;title\n"{TEXT}";T\n')  # blank lines above the header
+    (got,) = items(path)
+    assert got.doc.title == "T" and got.ref.endswith("line 4")

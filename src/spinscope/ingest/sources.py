@@ -200,14 +200,18 @@ def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
         # strict: a quote left open is an error, not the next rows run into one field
         reader = csv.reader(lines, delimiter=_delimiter(path, wanted, limit), strict=True)
         try:
-            columns = next(reader, [])
+            columns = next(reader, None)
+            while columns == []:  # blank lines above the header
+                columns = next(reader, None)
         except csv.Error as err:
             raise IngestError(f"{source}: unreadable CSV header ({one_line(str(err))}).") from None
+        if not columns:
+            raise IngestError(f"{source} is empty; a CSV file has a header row naming its columns.")
         if any(lone_surrogate(c) for c in columns):
             raise IngestError(f"{source}: the header is not UTF-8 text; CSV files must be UTF-8.")
         if not wanted & set(columns):
             raise IngestError(
-                f"{source}: no '{text_col}' column (columns: {', '.join(columns) or 'none'}); "
+                f"{source}: no '{text_col}' column (columns: {', '.join(columns)}); "
                 "map the article text with --field text=COLUMN."
             )
         yield from _csv_rows(reader, lines, columns, source, options)
@@ -218,6 +222,8 @@ def _delimiter(path: Any, wanted: set[str], limit: int) -> str:
     a language with decimal commas saves ";"-separated CSV, and some tools write tabs."""
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         head = fh.readline(limit)
+        while head and not head.strip():  # blank lines above the header
+            head = fh.readline(limit)
     for delimiter in _DELIMITERS:
         try:
             if wanted & set(next(csv.reader([head], delimiter=delimiter), [])):
