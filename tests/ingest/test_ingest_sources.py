@@ -464,3 +464,13 @@ def test_an_empty_csv_file_is_called_empty(tmp_path):
     path.write_text(f'\n\ntext;title\n"{TEXT}";T\n')  # blank lines above the header
     (got,) = items(path)
     assert got.doc.title == "T" and got.ref.endswith("line 4")
+
+
+def test_a_text_field_that_is_not_a_string_is_named_so(tmp_path):
+    # {"text": 5} read "no text (field 'text'); map it with --field text=NAME": it is mapped
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"text": 5}\n{"body": ["a"]}\n')
+    got = items(path)
+    assert "line 1: the 'text' field is a JSON int, not a string" in got[0].error
+    mapped = items(path, fields={"text": "body"})
+    assert "line 2: the 'body' field is a JSON list, not a string" in mapped[1].error

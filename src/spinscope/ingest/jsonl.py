@@ -262,6 +262,8 @@ def _no_text(record: dict[str, Any], fields: Mapping[str, str]) -> str:
     if present:
         column = fields.get(present[0], present[0])
         return f"the '{column}' field is empty; give it a news text with at least one word."
+    if record.get("text") is not None:  # there, but a number, a list, ...
+        return f"the '{wanted}' field is a JSON {type(record['text']).__name__}, not a string."
     return f"no text (field '{wanted}'); map it with --field text=NAME."
 
 
