@@ -423,3 +423,18 @@ def test_a_page_built_to_exhaust_extraction_is_refused_in_one_line_quickly(capsy
     assert code == EXIT_INPUT and not out
     assert_one_line_error(err, "deep.html", "more than 100 deep")
     assert time.monotonic() - start < 5
+
+
+def test_a_file_name_with_a_line_break_keeps_each_batch_failure_on_one_line(capsys, tmp_path):
+    # the failure line printed the name's break: "spinscope: failed: news/bad" and, on a line
+    # of its own, "name.txt: news/bad name.txt looks like a binary file ..."
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "bad\nname.txt").write_bytes(b"\x00\x01")
+    code, _, err = run(capsys, "batch", str(folder), "--store", str(tmp_path / "s.duckdb"),
+                       "--quiet")  # fmt: skip
+    assert code == EXIT_PARTIAL
+    lines = err.strip().splitlines()
+    assert all(line.startswith("spinscope: ") for line in lines), err
+    (failed,) = [line for line in lines if line.startswith("spinscope: failed: ")]
+    assert failed.count("bad name.txt") == 1, failed
