@@ -87,6 +87,16 @@ def test_directory(tmp_path: Path, ingest_error) -> None:
         read_path(tmp_path)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path: Path, ingest_error, codec) -> None:
+    # Windows tools save UTF-16 without the mark: it was called "a binary file"
+    path = write(tmp_path, "u16.txt", TEXT.encode(codec))
+    with ingest_error(str(path), "UTF-16 text without a byte order mark", f"iconv -f {codec}"):
+        read_path(path)
+    with ingest_error("binary file"):
+        read_path(write(tmp_path, "x.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 5))
+
+
 def test_binary_file(tmp_path: Path, ingest_error) -> None:
     path = write(tmp_path, "img.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     with ingest_error("binary", str(path)):

@@ -124,7 +124,7 @@ def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         if b"\x00" in data:
-            _refuse_nul("\x00", source=source)
+            _refuse_nul(data[:200].decode("latin-1"), source=source)  # a byte a character
         raise IngestError(not_utf8(source, err)) from None
     return _refuse_nul(text, source=source)
 
@@ -152,8 +152,26 @@ def read_utf8(path: Path, error: type[Exception] = IngestError) -> str:
 
 def _refuse_nul(text: str, *, source: str) -> str:
     if "\x00" in text:
+        codec = _bomless_utf16(text)
+        if codec:
+            raise IngestError(
+                f"{source} looks like UTF-16 text without a byte order mark; convert it first, "
+                f"e.g. `iconv -f {codec} -t UTF-8`."
+            )
         raise IngestError(
             f"{source} looks like a binary file (it contains NUL bytes); "
             "give a plain-text, HTML or JSONL file."
         )
     return text
+
+
+def _bomless_utf16(text: str) -> str | None:
+    """``"utf-16-le"`` (or ``-be``) if every other character of the start is NUL: text in UTF-16
+    without a byte order mark, as Windows tools save it, decoded a byte a character."""
+    head = text[:200]
+    if len(head) >= 8:
+        if not head[1::2].strip("\x00"):
+            return "utf-16-le"
+        if not head[0::2].strip("\x00"):
+            return "utf-16-be"
+    return None
