@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -31,6 +32,7 @@ from spinscope.model.document import Document
 
 _HINT = "each line must be one JSON object with a 'text' or 'html' field"
 _BLANK = " \t\r\n\f\v"  # what bytes.strip() strips, so blank lines are the same for str and bytes
+_NOT_SPACE = re.compile(r"\S")
 MAX_DEPTH = 64  # nesting of a record's values; deeper is refused before it reaches the store
 
 
@@ -69,17 +71,43 @@ def jsonl_items(
         max_bytes: Longest line accepted; a longer one is skipped without being held in memory.
 
     Raises:
-        IngestError: Only for a path that is missing or a folder (checked at once).
+        IngestError: Only for a path that is missing, a folder, or JSON written over several
+            lines, an array or pretty-printed objects (checked at once).
     """
     if isinstance(path_or_lines, str | os.PathLike):
         path = check_file(path_or_lines)
         lines: Iterable[tuple[int, str | bytes | None]] = _file_lines(path, max_bytes)
         source = str(path_or_lines)
+        if _json_over_lines(path, max_bytes):  # each line would fail, none saying why
+            raise IngestError(
+                f"{source} holds JSON over several lines (an array, or objects written over "
+                f"several lines), not one JSON object a line; convert it first: `jq -c '.[]' "
+                f"{source}` for an array, `jq -c . {source}` for objects."
+            )
     elif isinstance(path_or_lines, bytes):
         raise TypeError("read_jsonl() expects a path or an iterable of str lines, not bytes.")
     else:
         lines, source = enumerate(path_or_lines, start=1), "<lines>"
     return _items(lines, source=source, fields=fields, max_bytes=max_bytes)
+
+
+def _json_over_lines(path: Any, max_bytes: int) -> bool:
+    """True if the file (up to ``max_bytes``) is JSON written over several lines, as a pretty
+    printer writes it: its first line is a lone ``[`` or ``{`` (never a JSONL line) and the
+    whole reads as JSON values."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.split(b"\n", 1)[0].strip() not in (b"[", b"{") or os.path.getsize(path) > max_bytes:
+        return False
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            text = fh.read()
+        decoder, found = json.JSONDecoder(), _NOT_SPACE.search(text)
+        while found:  # one value after another, to the end
+            found = _NOT_SPACE.search(text, decoder.raw_decode(text, found.start())[1])
+    except (ValueError, RecursionError):  # not JSON (UnicodeDecodeError is a ValueError)
+        return False
+    return True
 
 
 def _file_lines(path: Any, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
