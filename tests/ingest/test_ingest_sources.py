@@ -474,3 +474,17 @@ def test_a_text_field_that_is_not_a_string_is_named_so(tmp_path):
     assert "line 1: the 'text' field is a JSON int, not a string" in got[0].error
     mapped = items(path, fields={"text": "body"})
     assert "line 2: the 'body' field is a JSON list, not a string" in mapped[1].error
+
+
+def test_a_folder_walk_follows_links_to_folders_each_real_folder_once(tmp_path, monkeypatch):
+    # `batch news` with news/2024 -> /data/2024 read nothing of 2024, without a word (a glob
+    # followed the link); a loop of links must not make the walk go round
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "c.txt").write_text(TEXT)
+    (tmp_path / "news" / "sub").mkdir(parents=True)
+    (tmp_path / "news" / "a.txt").write_text(TEXT)
+    (tmp_path / "news" / "sub" / "b.txt").write_text(TEXT)
+    (tmp_path / "news" / "2024").symlink_to(tmp_path / "data")
+    (tmp_path / "news" / "sub" / "loop").symlink_to("../..")
+    monkeypatch.chdir(tmp_path)
+    assert expand(["news"]) == ["news/a.txt", "news/2024/c.txt", "news/sub/b.txt"]
