@@ -156,3 +156,19 @@ def test_load_path_and_pathlike(tmp_path: Path) -> None:
 def test_load_refuses_a_list() -> None:
     with pytest.raises(TypeError, match="once per source"):
         load(["a.txt"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"text": "The minister lied again."}\n{"text": "And again."}\n',
+        b'[\n  {\n    "text": "The minister lied again."\n  }\n]\n',
+        b'\xef\xbb\xbf  {"html": "<p>The minister lied again.</p>"}',
+    ],
+)
+def test_json_on_stdin_is_refused_not_read_as_words(data: bytes, ingest_error) -> None:
+    # `cat articles.jsonl | spinscope analyze -` analysed the keys, quotes and braces of every
+    # line as the text of one article, as a .json file was before it was refused
+    with ingest_error("<stdin> holds JSON", "spinscope analyze articles.jsonl"):
+        read_stdin(stream=io.BytesIO(data))
+    assert read_stdin(stream=io.BytesIO(b"{Braces} open " + TEXT.encode())).text.endswith("it.")

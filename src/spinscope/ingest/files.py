@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -124,4 +125,23 @@ def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES, stream: BinaryIO | None = 
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise IngestError(_too_big("<stdin>", None, max_bytes))
+    if _holds_json(data):  # its keys, quotes and braces were analysed as one article's words
+        raise IngestError(
+            "<stdin> holds JSON, not the text or HTML of an article; give JSON lines as a file: "
+            "`spinscope analyze articles.jsonl` (one JSON object a line)."
+        )
     return from_bytes(data, source="<stdin>")
+
+
+def _holds_json(data: bytes) -> bool:
+    """True if ``data``'s first line, or the whole, reads as a JSON object or array."""
+    head = data.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not head.startswith((b"{", b"[")):
+        return False
+    for candidate in (head.split(b"\n", 1)[0], head):
+        try:
+            if isinstance(json.loads(candidate), dict | list):
+                return True
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
+            continue
+    return False
