@@ -51,6 +51,15 @@ def test_html_declared_charset(tmp_path: Path, article_html: str) -> None:
     assert doc.meta["author"] == "Иван Петров"
 
 
+@pytest.mark.parametrize("declared", ["utf-16", "UTF-16LE", "utf-16be", "utf-32"])
+def test_a_meta_charset_of_utf16_is_read_as_utf8(tmp_path: Path, article_html, declared) -> None:
+    # a <meta> read in ASCII cannot be in UTF-16 (browsers read such a page as UTF-8): the page
+    # was decoded as UTF-16, its article analysed as a line of CJK characters
+    html = article_html.replace("<head>", f'<head><meta charset="{declared}">')
+    doc = read_path(write(tmp_path, "a.html", html.replace("Jane Doe", "José Müller")))
+    assert doc.meta["author"] == "José Müller" and "The minister" in doc.text
+
+
 def test_a_late_meta_charset_in_a_long_head_is_honoured(tmp_path: Path, article_html: str):
     # a page whose <meta> charset came after 2 KB of head (inline styles, scripts, JSON-LD: news
     # sites have tens of KB of them) was read as UTF-8: its Cyrillic and accented text were lost

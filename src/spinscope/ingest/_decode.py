@@ -76,11 +76,16 @@ def looks_like_html(head: str | bytes) -> bool:
 
 def sniff_html_charset(data: bytes) -> str | None:
     """The charset an HTML document declares in a ``<meta charset>`` or ``http-equiv`` tag in
-    its head, within its first ``MAX_CHARSET_SCAN_BYTES``, if any (not one quoted in its body)."""
+    its head, within its first ``MAX_CHARSET_SCAN_BYTES``, if any (not one quoted in its body);
+    UTF-8 where it declares UTF-16 or -32, as the HTML standard's prescan has it."""
     head = data[:MAX_CHARSET_SCAN_BYTES]
     body = _BODY_START.search(head)
     match = _META_CHARSET.search(head, 0, body.start() if body else len(head))
-    return match.group(1).decode("ascii") if match else None
+    if not match:
+        return None
+    charset = match.group(1).decode("ascii")
+    # a <meta> found in ASCII is no UTF-16 or -32 text: browsers read the page as UTF-8
+    return "utf-8" if (known_codec(charset) or "").startswith(("utf-16", "utf-32")) else charset
 
 
 def known_codec(charset: str | None) -> str | None:
