@@ -60,6 +60,17 @@ def test_a_meta_charset_of_utf16_is_read_as_utf8(tmp_path: Path, article_html, d
     assert doc.meta["author"] == "José Müller" and "The minister" in doc.text
 
 
+@pytest.mark.parametrize("declared", ["iso-8859-1", "windows-1252", "windows-1251"])
+def test_a_utf8_page_declaring_a_single_byte_charset_is_read_as_utf8(
+    tmp_path: Path, article_html, declared
+) -> None:
+    # a template's stale charset (or a server's default) over UTF-8 text: "José Müller" was
+    # read as "JosÃ© MÃ¼ller", every accented letter of the article turned to mojibake
+    html = article_html.replace("<head>", f'<head><meta charset="{declared}">')
+    doc = read_path(write(tmp_path, "a.html", html.replace("Jane Doe", "José Müller")))
+    assert doc.meta["author"] == "José Müller"
+
+
 def test_a_late_meta_charset_in_a_long_head_is_honoured(tmp_path: Path, article_html: str):
     # a page whose <meta> charset came after 2 KB of head (inline styles, scripts, JSON-LD: news
     # sites have tens of KB of them) was read as UTF-8: its Cyrillic and accented text were lost

@@ -100,7 +100,8 @@ def known_codec(charset: str | None) -> str | None:
 
 def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str:
     """Decode ``data`` as text: by its byte order mark (UTF-8, UTF-16 or UTF-32) if it starts
-    with one (whatever ``charset`` says), else the declared ``charset`` if it works, else UTF-8.
+    with one (whatever ``charset`` says), else the declared ``charset`` if it works (but for
+    bytes that are UTF-8 beyond ASCII: UTF-8 whatever is declared), else UTF-8.
 
     Raises:
         IngestError: The bytes hold NUL characters (a binary file) or are not valid text.
@@ -118,7 +119,7 @@ def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str
             ) from None
         return _refuse_nul(text, source=source)
     codec = None if bom else known_codec(charset)  # a UTF-8 BOM outranks it too
-    if codec and codec not in ("utf-8", "utf-8-sig"):
+    if codec and codec not in ("utf-8", "utf-8-sig") and not _utf8_beyond_ascii(data):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
@@ -132,6 +133,19 @@ def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str
             _refuse_nul(data[:200].decode("latin-1"), source=source)  # a byte a character
         raise IngestError(not_utf8(source, err)) from None
     return _refuse_nul(text, source=source)
+
+
+def _utf8_beyond_ascii(data: bytes) -> bool:
+    """True if ``data`` is valid UTF-8 with letters beyond ASCII: UTF-8 text, whatever charset
+    a stale template or a server's default declares (other charsets' non-ASCII text almost
+    never forms valid UTF-8), which read as declared was mojibake ("JosÃ© MÃ¼ller")."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def not_utf8(source: object, err: UnicodeDecodeError) -> str:
