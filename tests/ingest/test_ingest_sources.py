@@ -315,6 +315,16 @@ def test_a_corrupt_warc_record_is_reported_and_the_earlier_pages_kept(tmp_path, 
     assert "corrupt WARC record" in got[-1].error and str(path) in got[-1].error
 
 
+def test_a_warc_page_is_decoded_by_the_charset_of_its_http_header(tmp_path, article_html):
+    # only a <meta> charset was read: a page served as windows-1252, the header its only
+    # declaration (as for a fetched page), failed as "not UTF-8 text"
+    page = article_html.replace("Jane Doe", "José Müller").encode("windows-1252")
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(_warc([("https://example.org/a", page, "text/html; charset=Windows-1252")]))
+    (got,) = items(path)
+    assert got.error is None and got.doc.meta["author"] == "José Müller"
+
+
 @pytest.mark.parametrize("gz", [True, False])
 @pytest.mark.parametrize("keep", [0.6, 0.8, 0.95])
 def test_a_truncated_warc_file_is_a_failure_not_a_quiet_end(tmp_path, article_html, gz, keep):

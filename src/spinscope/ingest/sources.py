@@ -47,6 +47,7 @@ from spinscope.ingest.text import from_text
 
 FIELDS = ("text", "html", "title", "url", "outlet", "date")
 STDIN = "-"
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)")
 _DELIMITERS = (",", ";", "\t", "|")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -363,9 +364,10 @@ def _warc_item(
         if len(body) > options.max_bytes:
             raise IngestError(f"{where}: longer than {options.max_bytes:,} bytes.")
         is_html = "html" in ctype or looks_like_html(body)
-        text = decode_bytes(
-            body, source=where, charset=sniff_html_charset(body) if is_html else None
-        )
+        # the HTTP charset, else the page's <meta> one, as for a fetched page
+        charset = _CHARSET.search(ctype)
+        sniffed = sniff_html_charset(body) if is_html else None
+        text = decode_bytes(body, source=where, charset=charset[1] if charset else sniffed)
         meta = {k: v for k, v in {"source": source, "url": url}.items() if v}
         doc = from_html(text, url=url, meta=meta) if is_html else from_text(text, meta=meta)
         crawled = record.rec_headers.get_header("WARC-Date")
