@@ -498,3 +498,12 @@ def test_a_folder_walk_follows_links_to_folders_each_real_folder_once(tmp_path, 
     (tmp_path / "news" / "sub" / "loop").symlink_to("../..")
     monkeypatch.chdir(tmp_path)
     assert expand(["news"]) == ["news/a.txt", "news/2024/c.txt", "news/sub/b.txt"]
+
+
+def test_csv_column_names_are_read_without_the_spaces_around_them(tmp_path):
+    # "id, text, title" failed whole: "no 'text' column (columns: id,  text,  title)", the
+    # column named " text"
+    path = tmp_path / "c.csv"
+    path.write_text(f'id, text, title\n1,"{TEXT}",Plan\n')
+    (got,) = items(path)
+    assert got.error is None and got.doc.title == "Plan" and got.doc.meta["id"] == "1"

@@ -208,6 +208,7 @@ def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
             raise IngestError(f"{source}: unreadable CSV header ({one_line(str(err))}).") from None
         if not columns:
             raise IngestError(f"{source} is empty; a CSV file has a header row naming its columns.")
+        columns = [c.strip() for c in columns]  # "id, text, title": the column is "text"
         if any(lone_surrogate(c) for c in columns):
             raise IngestError(f"{source}: the header is not UTF-8 text; CSV files must be UTF-8.")
         if not wanted & set(columns):
@@ -227,7 +228,7 @@ def _delimiter(path: Any, wanted: set[str], limit: int) -> str:
             head = fh.readline(limit)
     for delimiter in _DELIMITERS:
         try:
-            if wanted & set(next(csv.reader([head], delimiter=delimiter), [])):
+            if wanted & {c.strip() for c in next(csv.reader([head], delimiter=delimiter), [])}:
                 return delimiter
         except csv.Error:  # the header's quotes do not parse so: not this delimiter
             continue
