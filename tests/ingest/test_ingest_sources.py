@@ -507,3 +507,12 @@ def test_csv_column_names_are_read_without_the_spaces_around_them(tmp_path):
     path.write_text(f'id, text, title\n1,"{TEXT}",Plan\n')
     (got,) = items(path)
     assert got.error is None and got.doc.title == "Plan" and got.doc.meta["id"] == "1"
+
+
+def test_a_feed_with_no_entries_is_called_so(tmp_path):
+    # "is not an RSS or Atom feed with entries; give a feed": it is a feed, empty for now
+    rss, page = tmp_path / "f.rss", tmp_path / "p.xml"
+    rss.write_text('<rss version="2.0"><channel><title>E</title></channel></rss>')
+    page.write_text("<html><body><p>Hello</p></body></html>")
+    assert items(rss)[0].error == f"{rss} is an RSS or Atom feed with no entries."
+    assert "is not an RSS or Atom feed" in items(page)[0].error

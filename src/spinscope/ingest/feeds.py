@@ -44,6 +44,8 @@ def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]
     else:
         data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
     parsed = feedparser.parse(data, response_headers=headers)
+    if not parsed.entries and parsed.get("version") and not parsed.get("bozo"):
+        raise IngestError(f"{source} is an RSS or Atom feed with no entries.")
     if not parsed.entries:
         reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
         raise IngestError(
