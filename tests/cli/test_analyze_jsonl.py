@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -225,3 +226,20 @@ def test_json_on_stdout_sends_no_terminal_commands(tmp_path):
     assert code == 0
     assert not {"\u009b", "\u202e", "\u202c", "\x7f"} & set(out)
     assert json.loads(out)["document"]["text"] == text  # the same JSON value, escaped
+
+
+@pytest.mark.parametrize("shape", ["array", "objects"])
+def test_a_pretty_printed_json_file_named_jsonl_is_one_clear_error(capsys, tmp_path, shape):
+    # each of its lines failed on its own ("line 1: not valid JSON (Expecting value ...)",
+    # "line 2: ...", four failure lines an article) without saying what was wrong
+    records = [{"text": f"The minister said the plan would save money, {n}."} for n in range(3)]
+    path = tmp_path / "articles.jsonl"
+    if shape == "array":
+        path.write_text(json.dumps(records, indent=2))
+    else:
+        path.write_text("\n".join(json.dumps(r, indent=2) for r in records))
+    code = main(["analyze", str(path), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == EXIT_INPUT and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"spinscope: error: {path} holds JSON over several lines")
+    assert "jq -c" in err

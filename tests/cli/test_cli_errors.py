@@ -55,6 +55,21 @@ def test_unreadable_file(capsys, tmp_path, name, content, needle):
     assert_one_line_error(err, needle)
 
 
+@pytest.mark.parametrize("name", ["rows.csv", "feed.rss", "feed.atom", "feed.XML", "crawl.warc",
+                                  "crawl.warc.gz"])  # fmt: skip
+def test_a_file_of_many_articles_is_refused_by_analyze_with_the_batch_command(
+    capsys, tmp_path, name
+):
+    # a CSV or a feed was analysed as one article of raw rows or XML (exit 0, findings and all)
+    path = tmp_path / name
+    path.write_text(
+        "text,title\n\"The minister said the plan would save every family money.\",Plan\n"
+    )
+    code, out, err = run(capsys, "analyze", str(path), "--quiet", "--json", "-")
+    assert code == EXIT_INPUT and out == ""
+    assert_one_line_error(err, str(path), "many articles", f"spinscope batch {path} --store")
+
+
 def test_url_to_loopback_is_refused(capsys):
     code, _, err = run(capsys, "analyze", "http://127.0.0.1:9/article")
     assert code == EXIT_INPUT
@@ -433,3 +448,16 @@ def test_a_model_folder_of_another_task_is_one_line(capsys, tmp_path, setting, f
                        f"{setting}={_shipped(folder)}")  # fmt: skip
     assert code == EXIT_MODEL
     assert_one_line_error(err, *needles)
+def test_a_file_name_with_a_line_break_keeps_each_batch_failure_on_one_line(capsys, tmp_path):
+    # the failure line printed the name's break: "spinscope: failed: news/bad" and, on a line
+    # of its own, "name.txt: news/bad name.txt looks like a binary file ..."
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "bad\nname.txt").write_bytes(b"\x00\x01")
+    code, _, err = run(capsys, "batch", str(folder), "--store", str(tmp_path / "s.duckdb"),
+                       "--quiet")  # fmt: skip
+    assert code == EXIT_PARTIAL
+    lines = err.strip().splitlines()
+    assert all(line.startswith("spinscope: ") for line in lines), err
+    (failed,) = [line for line in lines if line.startswith("spinscope: failed: ")]
+    assert failed.count("bad name.txt") == 1, failed

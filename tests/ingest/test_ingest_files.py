@@ -51,6 +51,26 @@ def test_html_declared_charset(tmp_path: Path, article_html: str) -> None:
     assert doc.meta["author"] == "Иван Петров"
 
 
+@pytest.mark.parametrize("declared", ["utf-16", "UTF-16LE", "utf-16be", "utf-32"])
+def test_a_meta_charset_of_utf16_is_read_as_utf8(tmp_path: Path, article_html, declared) -> None:
+    # a <meta> read in ASCII cannot be in UTF-16 (browsers read such a page as UTF-8): the page
+    # was decoded as UTF-16, its article analysed as a line of CJK characters
+    html = article_html.replace("<head>", f'<head><meta charset="{declared}">')
+    doc = read_path(write(tmp_path, "a.html", html.replace("Jane Doe", "José Müller")))
+    assert doc.meta["author"] == "José Müller" and "The minister" in doc.text
+
+
+@pytest.mark.parametrize("declared", ["iso-8859-1", "windows-1252", "windows-1251"])
+def test_a_utf8_page_declaring_a_single_byte_charset_is_read_as_utf8(
+    tmp_path: Path, article_html, declared
+) -> None:
+    # a template's stale charset (or a server's default) over UTF-8 text: "José Müller" was
+    # read as "JosÃ© MÃ¼ller", every accented letter of the article turned to mojibake
+    html = article_html.replace("<head>", f'<head><meta charset="{declared}">')
+    doc = read_path(write(tmp_path, "a.html", html.replace("Jane Doe", "José Müller")))
+    assert doc.meta["author"] == "José Müller"
+
+
 def test_a_late_meta_charset_in_a_long_head_is_honoured(tmp_path: Path, article_html: str):
     # a page whose <meta> charset came after 2 KB of head (inline styles, scripts, JSON-LD: news
     # sites have tens of KB of them) was read as UTF-8: its Cyrillic and accented text were lost
@@ -85,6 +105,16 @@ def test_missing_file(tmp_path: Path, ingest_error) -> None:
 def test_directory(tmp_path: Path, ingest_error) -> None:
     with ingest_error("directory", str(tmp_path)):
         read_path(tmp_path)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path: Path, ingest_error, codec) -> None:
+    # Windows tools save UTF-16 without the mark: it was called "a binary file"
+    path = write(tmp_path, "u16.txt", TEXT.encode(codec))
+    with ingest_error(str(path), "UTF-16 text without a byte order mark", f"iconv -f {codec}"):
+        read_path(path)
+    with ingest_error("binary file"):
+        read_path(write(tmp_path, "x.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 5))
 
 
 def test_binary_file(tmp_path: Path, ingest_error) -> None:
@@ -146,3 +176,19 @@ def test_load_path_and_pathlike(tmp_path: Path) -> None:
 def test_load_refuses_a_list() -> None:
     with pytest.raises(TypeError, match="once per source"):
         load(["a.txt"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"text": "The minister lied again."}\n{"text": "And again."}\n',
+        b'[\n  {\n    "text": "The minister lied again."\n  }\n]\n',
+        b'\xef\xbb\xbf  {"html": "<p>The minister lied again.</p>"}',
+    ],
+)
+def test_json_on_stdin_is_refused_not_read_as_words(data: bytes, ingest_error) -> None:
+    # `cat articles.jsonl | spinscope analyze -` analysed the keys, quotes and braces of every
+    # line as the text of one article, as a .json file was before it was refused
+    with ingest_error("<stdin> holds JSON", "spinscope analyze articles.jsonl"):
+        read_stdin(stream=io.BytesIO(data))
+    assert read_stdin(stream=io.BytesIO(b"{Braces} open " + TEXT.encode())).text.endswith("it.")

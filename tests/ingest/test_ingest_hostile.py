@@ -262,8 +262,8 @@ def test_a_broken_utf16_file_is_one_clear_error(tmp_path, ingest_error):
         read_path(path)
 
 
-def test_utf16_without_a_bom_is_still_called_binary(tmp_path, ingest_error):
-    with ingest_error("binary"):
+def test_utf16_without_a_bom_is_still_refused(tmp_path, ingest_error):
+    with ingest_error("UTF-16 text without a byte order mark"):  # refused, not guessed at
         read_path(write(tmp_path, "a.txt", ARTICLE.encode("utf-16-le")))
 
 

@@ -66,3 +66,16 @@ def test_load_many(tmp_path: Path) -> None:
     single = tmp_path / "one.txt"
     single.write_text(TEXT, encoding="utf-8")
     assert [d.text for d in load_many(single)] == [TEXT]
+
+
+def test_a_title_that_is_not_a_string_is_kept_in_meta(tmp_path: Path) -> None:
+    # it was dropped: a "title": 1984 (or a list of titles) was in neither title nor meta
+    path = write_lines(
+        tmp_path,
+        json.dumps({"text": TEXT, "title": 1984}),
+        json.dumps({"text": TEXT, "title": ["A", "B"]}),
+        json.dumps({"text": TEXT, "title": None}),
+    )
+    number, listed, null = read_jsonl(path)
+    assert number.meta["title"] == 1984 and listed.meta["title"] == ["A", "B"]
+    assert "title" not in null.meta

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import tracemalloc
 
 import pytest
@@ -79,7 +80,7 @@ def test_csv_with_a_field_mapping(tmp_path):
     got = items(path, fields=fields)
     assert got[0].doc.title == "Plan" and got[0].doc.meta["outlet"] == "Daily"
     assert got[0].doc.meta["date"] == "2024-03-05"
-    assert got[1].ref.endswith("line 3") and "no text" in got[1].error
+    assert got[1].ref.endswith("line 3") and "the 'body' field is empty" in got[1].error
     assert count_hint(str(path)) == 2
 
 
@@ -269,12 +270,12 @@ def test_a_feed_url_to_a_private_address_is_refused_by_default(http_server):
     assert "private" in item.error or "loopback" in item.error
 
 
-def _warc(records: list[tuple[str, bytes, str]]) -> bytes:
+def _warc(records: list[tuple[str, bytes, str]], *, gz: bool = True) -> bytes:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True)
+    writer = WARCWriter(out, gzip=gz)
     for url, body, ctype in records:
         http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
@@ -293,6 +294,18 @@ def test_warc_files_give_their_html_pages(tmp_path, article_html):
     assert item.doc.meta["url"] == "https://example.org/a" and item.doc.meta["date"]
 
 
+def test_a_warc_page_keeps_its_own_date_not_the_crawl_date(tmp_path, article_html):
+    # the record's WARC-Date (the day of the crawl) was written over the date the page gives:
+    # a whole crawl of old articles was dated the day it was crawled
+    undated = f"<html><body><article><p>{' '.join([TEXT] * 5)}</p></article></body></html>"
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(_warc([("https://example.org/a", article_html.encode(), "text/html"),
+                            ("https://example.org/b", undated.encode(), "text/html")]))  # fmt: skip
+    dated, crawled = items(path)
+    assert dated.doc.meta["date"] == "2024-03-05"
+    assert crawled.doc.meta["date"].endswith("Z")  # the crawl's WARC-Date, for want of one
+
+
 def test_a_corrupt_warc_record_is_reported_and_the_earlier_pages_kept(tmp_path, article_html):
     good = _warc([("https://example.org/a", article_html.encode(), "text/html")])
     path = tmp_path / "bad.warc.gz"
@@ -300,6 +313,47 @@ def test_a_corrupt_warc_record_is_reported_and_the_earlier_pages_kept(tmp_path, 
     got = items(path)
     assert got[0].doc is not None
     assert "corrupt WARC record" in got[-1].error and str(path) in got[-1].error
+
+
+def test_a_warc_page_is_decoded_by_the_charset_of_its_http_header(tmp_path, article_html):
+    # only a <meta> charset was read: a page served as windows-1252, the header its only
+    # declaration (as for a fetched page), failed as "not UTF-8 text"
+    page = article_html.replace("Jane Doe", "José Müller").encode("windows-1252")
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(_warc([("https://example.org/a", page, "text/html; charset=Windows-1252")]))
+    (got,) = items(path)
+    assert got.error is None and got.doc.meta["author"] == "José Müller"
+
+
+@pytest.mark.parametrize("gz", [True, False])
+@pytest.mark.parametrize("keep", [0.6, 0.8, 0.95])
+def test_a_truncated_warc_file_is_a_failure_not_a_quiet_end(tmp_path, article_html, gz, keep):
+    # a download cut short ended the archive without a word (.warc.gz: its last pages were not
+    # counted anywhere), or gave the cut page as a document with its text missing (.warc)
+    pages = [(f"https://example.org/{k}", article_html.replace("The minister", f"Page {k}: "
+              "the minister").encode(), "text/html") for k in range(3)]  # fmt: skip
+    data = _warc(pages, gz=gz)
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    path.write_bytes(data[: int(len(data) * keep)])
+    got = items(path)
+    assert got[0].doc is not None and got[-1].doc is None
+    assert "the file ends inside this record" in got[-1].error and "\n" not in got[-1].error
+    full = tmp_path / ("full.warc.gz" if gz else "full.warc")
+    full.write_bytes(data)
+    assert [i.error for i in items(full)] == [None, None, None]
+
+
+@pytest.mark.parametrize("into", [20, 60, 120, 250])
+def test_a_warc_cut_inside_a_header_is_a_failure_that_says_so(tmp_path, article_html, into):
+    # cut before its Content-Length, warcio raised AttributeError ("could not be read
+    # (AttributeError: 'NoneType' object ...)"), or read an empty page: "The text ... is empty"
+    data = _warc([("https://example.org/a", article_html.encode(), "text/html")] * 2, gz=False)
+    path = tmp_path / "cut.warc"
+    path.write_bytes(data[: data.index(b"WARC/1.0", 10) + into])
+    first, cut = items(path)
+    assert first.doc is not None and cut.error.startswith(f"{path}, record at byte ")
+    assert "corrupt WARC record (" in cut.error or "the file ends inside this record" in cut.error
+    assert "Error" not in cut.error and "is empty" not in cut.error
 
 
 def test_missing_inputs_and_empty_html_are_item_errors(tmp_path):
@@ -333,3 +387,132 @@ def test_a_blank_text_field_is_called_empty_not_unmapped(tmp_path):
     assert "line 2: no text (field 'text'); map it with --field" in got[1].error
     mapped = items(path, fields={"text": "body"})
     assert "line 2: the 'body' field is empty" in mapped[1].error
+
+
+def test_an_entry_id_is_not_taken_for_its_link(tmp_path):
+    # feedparser gives an entry with no <link> its id as "link" (Atom's required <id>, an RSS
+    # <guid>): an Atom entry with its article inline failed with "Cannot fetch urn:...: no scheme"
+    atom, rss = tmp_path / "f.atom", tmp_path / "f.rss"
+    atom.write_text(INLINE_ATOM.replace("<entry>", "<entry><id>urn:uuid:1225c695-cfb8</id>"))
+    rss.write_text(INLINE_RSS.replace("<item><title>Told</title>", "<item><guid>told-2</guid>"
+                                      "<title>Told</title>"))  # fmt: skip
+    (atom_plan,) = items(atom)
+    assert atom_plan.error is None and atom_plan.doc.text == BODY
+    assert atom_plan.doc.title == "Plan"
+    told = items(rss)[1]
+    assert told.error is None and told.doc.text == BODY and told.doc.title == "Told"
+
+
+def test_feed_titles_given_as_html_are_read_as_text(tmp_path):
+    # feedparser hands a title it takes for HTML (Atom type="html", an RSS title with escaped
+    # markup or entities) over as HTML: "It&#8217;s &amp; <b>new</b>" was stored as the title
+    rss = tmp_path / "f.rss"
+    title = "<title>It&amp;#8217;s &amp;amp; &lt;b&gt;new&lt;/b&gt;</title>"
+    outlet = "<title>Daily &amp;amp; Co</title>"
+    rss.write_text(
+        INLINE_RSS.replace("<title>Daily Example</title>", outlet).replace(
+            "<title>Plan</title>", title
+        )
+    )
+    atom = tmp_path / "f.atom"
+    atom.write_text(INLINE_ATOM.replace("<title>Plan</title>",
+                                        '<title type="html">A &amp;amp; B</title>'))  # fmt: skip
+    plan = items(rss)[0]
+    assert plan.doc.title == "It\u2019s & new" and plan.doc.meta["outlet"] == "Daily & Co"
+    assert items(atom)[0].doc.title == "A & B"
+
+
+def test_a_csv_row_with_an_empty_or_missing_text_cell_is_called_empty(tmp_path):
+    # the header has the text column, so "map it with --field text=NAME" sent the user looking
+    # for a mapping that was right: the row's own cell is empty (or the row is short)
+    path = tmp_path / "c.csv"
+    path.write_text(f'id,title,text,date\n1,T1,"{TEXT}",2024\n2,T2,,2024\n3,Short row\n')
+    ok, empty, short = items(path)
+    assert ok.doc is not None and "date" in ok.doc.meta
+    for item in (empty, short):
+        assert "the 'text' field is empty" in item.error and "--field" not in item.error
+    assert empty.ref.endswith("line 3") and short.ref.endswith("line 4")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_csv_separated_by_semicolons_or_tabs_is_read(tmp_path, delimiter):
+    # a spreadsheet set to a language with decimal commas saves ';'-separated "CSV": it failed
+    # whole with "no 'text' column (columns: id;title;text)", the text column right there
+    path = tmp_path / "c.csv"
+    row = delimiter.join(["1", "Plan", f'"{TEXT}; more, words"'])
+    path.write_text(delimiter.join(["id", "title", "text"]) + f"\n{row}\n")
+    (got,) = items(path)
+    assert got.error is None and got.doc.text == f"{TEXT}; more, words"
+    assert got.doc.title == "Plan" and got.doc.meta["id"] == "1"
+
+
+def test_a_folder_walk_gives_regular_files_only(tmp_path):
+    # a named pipe called news.txt in a folder was read: the run waited on it for ever
+    (tmp_path / "a.txt").write_text(TEXT)
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "linked.txt").symlink_to(tmp_path / "a.txt")
+    assert expand([str(tmp_path)]) == [str(tmp_path / "a.txt")]
+
+
+def test_a_csv_quote_left_open_is_a_failed_row_not_rows_run_together(tmp_path):
+    # an unclosed quote ran on into the next rows, stored as one article's text, without a word
+    path = tmp_path / "c.csv"
+    path.write_text(f'text,title\n"{TEXT}",A\n"{TEXT} open,B\n"{TEXT}",C\n"{TEXT} at the end,D\n')
+    got = items(path)
+    assert got[0].doc is not None and got[0].doc.title == "A"
+    assert all(i.doc is None for i in got[1:]) and len(got) == 3
+    assert got[1].ref.endswith("line 3") and "unreadable CSV row" in got[1].error
+    assert got[2].ref.endswith("line 5") and "unreadable CSV row" in got[2].error
+
+
+def test_an_empty_csv_file_is_called_empty(tmp_path):
+    # it read "no 'text' column (columns: none); map the article text with --field"
+    path = tmp_path / "c.csv"
+    path.write_text("\n")
+    (got,) = items(path)
+    assert got.error == f"{path} is empty; a CSV file has a header row naming its columns."
+    path.write_text(f'\n\ntext;title\n"{TEXT}";T\n')  # blank lines above the header
+    (got,) = items(path)
+    assert got.doc.title == "T" and got.ref.endswith("line 4")
+
+
+def test_a_text_field_that_is_not_a_string_is_named_so(tmp_path):
+    # {"text": 5} read "no text (field 'text'); map it with --field text=NAME": it is mapped
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"text": 5}\n{"body": ["a"]}\n')
+    got = items(path)
+    assert "line 1: the 'text' field is a JSON int, not a string" in got[0].error
+    mapped = items(path, fields={"text": "body"})
+    assert "line 2: the 'body' field is a JSON list, not a string" in mapped[1].error
+
+
+def test_a_folder_walk_follows_links_to_folders_each_real_folder_once(tmp_path, monkeypatch):
+    # `batch news` with news/2024 -> /data/2024 read nothing of 2024, without a word (a glob
+    # followed the link); a loop of links must not make the walk go round
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "c.txt").write_text(TEXT)
+    (tmp_path / "news" / "sub").mkdir(parents=True)
+    (tmp_path / "news" / "a.txt").write_text(TEXT)
+    (tmp_path / "news" / "sub" / "b.txt").write_text(TEXT)
+    (tmp_path / "news" / "2024").symlink_to(tmp_path / "data")
+    (tmp_path / "news" / "sub" / "loop").symlink_to("../..")
+    monkeypatch.chdir(tmp_path)
+    assert expand(["news"]) == ["news/a.txt", "news/2024/c.txt", "news/sub/b.txt"]
+
+
+def test_csv_column_names_are_read_without_the_spaces_around_them(tmp_path):
+    # "id, text, title" failed whole: "no 'text' column (columns: id,  text,  title)", the
+    # column named " text"
+    path = tmp_path / "c.csv"
+    path.write_text(f'id, text, title\n1,"{TEXT}",Plan\n')
+    (got,) = items(path)
+    assert got.error is None and got.doc.title == "Plan" and got.doc.meta["id"] == "1"
+
+
+def test_a_feed_with_no_entries_is_called_so(tmp_path):
+    # "is not an RSS or Atom feed with entries; give a feed": it is a feed, empty for now
+    rss, page = tmp_path / "f.rss", tmp_path / "p.xml"
+    rss.write_text('<rss version="2.0"><channel><title>E</title></channel></rss>')
+    page.write_text("<html><body><p>Hello</p></body></html>")
+    assert items(rss)[0].error == f"{rss} is an RSS or Atom feed with no entries."
+    assert "is not an RSS or Atom feed" in items(page)[0].error

@@ -238,10 +238,10 @@ class _Feeder:
         self.failures.append((source, ref, stage, reason))
         self.summary.failed += 1
         self.summary.failures_by_stage[stage] += 1
-        if len(self.summary.examples) < 5:
-            self.summary.examples.append(
-                reason if reason.startswith(item.source) else f"{item.ref}: {reason}"
-            )
+        if len(self.summary.examples) < 5:  # printed one a line, as Item.error is one line
+            where, name = " ".join(ref.split()), " ".join(source.split())
+            line = reason if reason.startswith(name) else f"{where}: {reason}"
+            self.summary.examples.append(line)
 
     def batches(self) -> Iterator[list[dict]]:
         """Batches of new documents. Worker pools read this in their own feeder thread, so it

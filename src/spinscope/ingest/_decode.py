@@ -76,11 +76,16 @@ def looks_like_html(head: str | bytes) -> bool:
 
 def sniff_html_charset(data: bytes) -> str | None:
     """The charset an HTML document declares in a ``<meta charset>`` or ``http-equiv`` tag in
-    its head, within its first ``MAX_CHARSET_SCAN_BYTES``, if any (not one quoted in its body)."""
+    its head, within its first ``MAX_CHARSET_SCAN_BYTES``, if any (not one quoted in its body);
+    UTF-8 where it declares UTF-16 or -32, as the HTML standard's prescan has it."""
     head = data[:MAX_CHARSET_SCAN_BYTES]
     body = _BODY_START.search(head)
     match = _META_CHARSET.search(head, 0, body.start() if body else len(head))
-    return match.group(1).decode("ascii") if match else None
+    if not match:
+        return None
+    charset = match.group(1).decode("ascii")
+    # a <meta> found in ASCII is no UTF-16 or -32 text: browsers read the page as UTF-8
+    return "utf-8" if (known_codec(charset) or "").startswith(("utf-16", "utf-32")) else charset
 
 
 def known_codec(charset: str | None) -> str | None:
@@ -95,7 +100,8 @@ def known_codec(charset: str | None) -> str | None:
 
 def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str:
     """Decode ``data`` as text: by its byte order mark (UTF-8, UTF-16 or UTF-32) if it starts
-    with one (whatever ``charset`` says), else the declared ``charset`` if it works, else UTF-8.
+    with one (whatever ``charset`` says), else the declared ``charset`` if it works (but for
+    bytes that are UTF-8 beyond ASCII: UTF-8 whatever is declared), else UTF-8.
 
     Raises:
         IngestError: The bytes hold NUL characters (a binary file) or are not valid text.
@@ -113,7 +119,7 @@ def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str
             ) from None
         return _refuse_nul(text, source=source)
     codec = None if bom else known_codec(charset)  # a UTF-8 BOM outranks it too
-    if codec and codec not in ("utf-8", "utf-8-sig"):
+    if codec and codec not in ("utf-8", "utf-8-sig") and not _utf8_beyond_ascii(data):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
@@ -124,9 +130,22 @@ def decode_bytes(data: bytes, *, source: str, charset: str | None = None) -> str
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         if b"\x00" in data:
-            _refuse_nul("\x00", source=source)
+            _refuse_nul(data[:200].decode("latin-1"), source=source)  # a byte a character
         raise IngestError(not_utf8(source, err)) from None
     return _refuse_nul(text, source=source)
+
+
+def _utf8_beyond_ascii(data: bytes) -> bool:
+    """True if ``data`` is valid UTF-8 with letters beyond ASCII: UTF-8 text, whatever charset
+    a stale template or a server's default declares (other charsets' non-ASCII text almost
+    never forms valid UTF-8), which read as declared was mojibake ("JosÃ© MÃ¼ller")."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def not_utf8(source: object, err: UnicodeDecodeError) -> str:
@@ -152,8 +171,26 @@ def read_utf8(path: Path, error: type[Exception] = IngestError) -> str:
 
 def _refuse_nul(text: str, *, source: str) -> str:
     if "\x00" in text:
+        codec = _bomless_utf16(text)
+        if codec:
+            raise IngestError(
+                f"{source} looks like UTF-16 text without a byte order mark; convert it first, "
+                f"e.g. `iconv -f {codec} -t UTF-8`."
+            )
         raise IngestError(
             f"{source} looks like a binary file (it contains NUL bytes); "
             "give a plain-text, HTML or JSONL file."
         )
     return text
+
+
+def _bomless_utf16(text: str) -> str | None:
+    """``"utf-16-le"`` (or ``-be``) if every other character of the start is NUL: text in UTF-16
+    without a byte order mark, as Windows tools save it, decoded a byte a character."""
+    head = text[:200]
+    if len(head) >= 8:
+        if not head[1::2].strip("\x00"):
+            return "utf-16-le"
+        if not head[0::2].strip("\x00"):
+            return "utf-16-be"
+    return None

@@ -4,8 +4,10 @@ entry with no link, its article's text in the feed, is read from that text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import IngestError
@@ -14,6 +16,7 @@ from spinscope.ingest.files import check_file, read_capped
 from spinscope.ingest.html import from_html
 from spinscope.ingest.item import Item
 from spinscope.ingest.jsonl import unexpected
+from spinscope.ingest.paths import is_web_url
 from spinscope.ingest.text import from_text
 
 if TYPE_CHECKING:
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 # an entry with no link is read from its own text when it holds this many words: fewer is a
 # teaser (a line or two of description), not the article
 MIN_INLINE_WORDS = 50
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]:
@@ -40,13 +44,15 @@ def read_feed(source: str, options: ReadOptions, *, url: bool) -> Iterator[Item]
     else:
         data = read_capped(check_file(source), max_bytes=options.max_bytes)  # not read whole
     parsed = feedparser.parse(data, response_headers=headers)
+    if not parsed.entries and parsed.get("version") and not parsed.get("bozo"):
+        raise IngestError(f"{source} is an RSS or Atom feed with no entries.")
     if not parsed.entries:
         reason = f" ({one_line(str(parsed.bozo_exception))})" if parsed.get("bozo") else ""
         raise IngestError(
             f"{source} is not an RSS or Atom feed with entries{reason}; give a feed, or analyse "
             "one page with `spinscope analyze URL`."
         )
-    outlet = parsed.feed.get("title")
+    outlet = _plain_title(parsed.feed)
     cap = options.max_feed_entries
     for k, entry in enumerate(parsed.entries[:cap], start=1):
         try:
@@ -72,8 +78,29 @@ def _charset_header(data: bytes, charset: str | None) -> dict[str, str]:
     return {"content-type": f"application/xml; charset={codec}"}
 
 
+def _plain_title(node: Any) -> str | None:
+    """The title of a feed or an entry as text: feedparser hands over one it takes for HTML
+    (Atom ``type="html"``, an RSS title with escaped markup or entities) as HTML."""
+    title = node.get("title")
+    if not isinstance(title, str):
+        return None
+    if "html" in str((node.get("title_detail") or {}).get("type") or ""):
+        title = unescape(_TAG.sub("", title))
+    return " ".join(title.split()) or None
+
+
+def _entry_link(entry: Any) -> str | None:
+    """The entry's link to its article. feedparser gives an entry with no ``<link>`` its id as
+    ``link`` (Atom's required ``<id>``, an RSS ``<guid>``): an id that is no web URL
+    (``urn:uuid:...``, ``tag:...``) is no link, and the entry is read from its own text."""
+    link: str | None = entry.get("link")
+    if link and entry.get("guidislink") and not entry.get("links") and not is_web_url(link):
+        return None
+    return link
+
+
 def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOptions) -> Item:
-    link = entry.get("link")
+    link = _entry_link(entry)
     where = f"{source}, entry {k}" + (f" ({one_line(link)})" if link else "")
     meta = {"outlet": outlet, "date": entry.get("published") or entry.get("updated"),
             "feed": source}  # fmt: skip
@@ -86,7 +113,7 @@ def _feed_item(entry: Any, k: int, source: str, outlet: Any, options: ReadOption
         doc = url.fetch_url(link, **options.fetch_args(), html_limits=options.html_limits)
     except IngestError as err:
         return Item(source, where, error=one_line(f"{where}: {err}"))  # the link may hold breaks
-    title = doc.title or entry.get("title")
+    title = doc.title or _plain_title(entry)
     return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))
 
 
@@ -112,5 +139,5 @@ def _inline_item(
     if words < MIN_INLINE_WORDS:
         return Item(source, where, error=f"{where}: the entry has no link to an article, and "
                     f"its text ({words} words) is too short to be one.")  # fmt: skip
-    title = entry.get("title") or doc.title
+    title = _plain_title(entry) or doc.title
     return Item(source, where, doc=replace(doc, title=title, meta={**doc.meta, **meta}))

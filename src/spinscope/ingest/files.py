@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from spinscope.ingest._decode import (
     sniff_html_charset,
 )
 from spinscope.ingest.html import DEFAULT_LIMITS, HtmlLimits, from_html
+from spinscope.ingest.paths import FEED_SUFFIXES, WARC_SUFFIXES
 from spinscope.ingest.text import from_text
 from spinscope.model.document import Document
 
@@ -107,8 +109,9 @@ def read_path(
     """Read one article from a text or HTML file (HTML by extension or by content).
 
     Raises:
-        IngestError: The file is missing, a directory, a .json file, binary, not UTF-8, empty
-            or too large, or its HTML is past ``html_limits``.
+        IngestError: The file is missing, a directory, a .json file, a file of many articles
+            (CSV, feed, WARC), binary, not UTF-8, empty or too large, or its HTML is past
+            ``html_limits``.
     """
     p = check_file(path)
     if p.suffix.lower() == ".json":  # its brackets, keys and quotes were read as the article
@@ -116,6 +119,13 @@ def read_path(
             f"{path} is a JSON file; give the articles as a .jsonl file, one JSON object per "
             "line with a 'text' or 'html' field (from a JSON array: "
             f"`jq -c '.[]' {path} > articles.jsonl`)."
+        )
+    name = p.name.lower()
+    many = next((s for s in FEED_SUFFIXES + WARC_SUFFIXES + (".csv",) if name.endswith(s)), None)
+    if many:  # its rows, XML or records were analysed as one article's text
+        raise IngestError(
+            f"{path} is a {many} file of many articles, and this reads one article: analyse "
+            f"each of its articles with `spinscope batch {path} --store corpus.duckdb`."
         )
     data = read_capped(p, max_bytes=max_bytes)
     return from_bytes(data, source=str(path), html_limits=html_limits)
@@ -132,4 +142,23 @@ def read_stdin(
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise IngestError(_too_big("<stdin>", None, max_bytes))
+    if _holds_json(data):  # its keys, quotes and braces were analysed as one article's words
+        raise IngestError(
+            "<stdin> holds JSON, not the text or HTML of an article; give JSON lines as a file: "
+            "`spinscope analyze articles.jsonl` (one JSON object a line)."
+        )
     return from_bytes(data, source="<stdin>", html_limits=html_limits)
+
+
+def _holds_json(data: bytes) -> bool:
+    """True if ``data``'s first line, or the whole, reads as a JSON object or array."""
+    head = data.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not head.startswith((b"{", b"[")):
+        return False
+    for candidate in (head.split(b"\n", 1)[0], head):
+        try:
+            if isinstance(json.loads(candidate), dict | list):
+                return True
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
+            continue
+    return False

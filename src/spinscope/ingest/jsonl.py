@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -31,6 +32,7 @@ from spinscope.model.document import Document
 
 _HINT = "each line must be one JSON object with a 'text' or 'html' field"
 _BLANK = " \t\r\n\f\v"  # what bytes.strip() strips, so blank lines are the same for str and bytes
+_NOT_SPACE = re.compile(r"\S")
 MAX_DEPTH = 64  # nesting of a record's values; deeper is refused before it reaches the store
 
 
@@ -71,17 +73,43 @@ def jsonl_items(
         html_limits: The shape of an ``html`` field's page allowed (``html.check_shape``).
 
     Raises:
-        IngestError: Only for a path that is missing or a folder (checked at once).
+        IngestError: Only for a path that is missing, a folder, or JSON written over several
+            lines, an array or pretty-printed objects (checked at once).
     """
     if isinstance(path_or_lines, str | os.PathLike):
         path = check_file(path_or_lines)
         lines: Iterable[tuple[int, str | bytes | None]] = _file_lines(path, max_bytes)
         source = str(path_or_lines)
+        if _json_over_lines(path, max_bytes):  # each line would fail, none saying why
+            raise IngestError(
+                f"{source} holds JSON over several lines (an array, or objects written over "
+                f"several lines), not one JSON object a line; convert it first: `jq -c '.[]' "
+                f"{source}` for an array, `jq -c . {source}` for objects."
+            )
     elif isinstance(path_or_lines, bytes):
         raise TypeError("read_jsonl() expects a path or an iterable of str lines, not bytes.")
     else:
         lines, source = enumerate(path_or_lines, start=1), "<lines>"
     return _items(lines, source=source, fields=fields, max_bytes=max_bytes, html_limits=html_limits)
+
+
+def _json_over_lines(path: Any, max_bytes: int) -> bool:
+    """True if the file (up to ``max_bytes``) is JSON written over several lines, as a pretty
+    printer writes it: its first line is a lone ``[`` or ``{`` (never a JSONL line) and the
+    whole reads as JSON values."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.split(b"\n", 1)[0].strip() not in (b"[", b"{") or os.path.getsize(path) > max_bytes:
+        return False
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            text = fh.read()
+        decoder, found = json.JSONDecoder(), _NOT_SPACE.search(text)
+        while found:  # one value after another, to the end
+            found = _NOT_SPACE.search(text, decoder.raw_decode(text, found.start())[1])
+    except (ValueError, RecursionError):  # not JSON (UnicodeDecodeError is a ValueError)
+        return False
+    return True
 
 
 def _file_lines(path: Any, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
@@ -274,6 +302,8 @@ def _no_text(record: dict[str, Any], fields: Mapping[str, str]) -> str:
     if present:
         column = fields.get(present[0], present[0])
         return f"the '{column}' field is empty; give it a news text with at least one word."
+    if record.get("text") is not None:  # there, but a number, a list, ...
+        return f"the '{wanted}' field is a JSON {type(record['text']).__name__}, not a string."
     return f"no text (field '{wanted}'); map it with --field text=NAME."
 
 
@@ -294,7 +324,9 @@ def _record_to_doc(
 ) -> Document:
     record = dict(record)
     text, html = record.pop("text", None), record.pop("html", None)
-    title = record.pop("title", None)
+    title = record.get("title")
+    if title is None or isinstance(title, str):  # another value (1984, a list) stays in meta
+        record.pop("title", None)
     meta = {"source": source, "line": number, **record}
     title = title if isinstance(title, str) and title.strip() else None
     if isinstance(text, str) and (text.strip() or not isinstance(html, str)):

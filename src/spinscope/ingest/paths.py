@@ -22,18 +22,14 @@ def is_web_url(source: str) -> bool:
 
 
 def expand(inputs: Sequence[str]) -> list[str]:
-    """Inputs as a list of files and URLs: folders are walked (files with a known suffix,
-    sorted), globs expanded; a path that matches nothing is kept (and fails when read)."""
+    """Inputs as a list of files and URLs: folders are walked (``_walk``), globs expanded; a
+    path that matches nothing is kept (and fails when read)."""
     out: list[str] = []
     for raw in inputs:
         if is_web_url(raw):
             out.append(raw)
         elif os.path.isdir(raw):
-            for root, dirs, files in os.walk(raw):
-                dirs.sort()
-                out += [
-                    os.path.join(root, f) for f in sorted(files) if f.lower().endswith(ALL_SUFFIXES)
-                ]
+            out += _walk(raw)
         elif glob.has_magic(raw):
             out += sorted(p for p in _glob(raw) if os.path.isfile(p))
         else:
@@ -43,6 +39,27 @@ def expand(inputs: Sequence[str]) -> list[str]:
         local = not is_web_url(source) and os.path.exists(source)
         once.setdefault(os.path.realpath(source) if local else source, source)
     return list(once.values())
+
+
+def _walk(folder: str) -> list[str]:
+    """The files with a known suffix in ``folder`` and below, sorted, links to folders
+    followed (a folder of links to each year's articles gave none), each real folder once."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        dirs[:] = [] if real in seen else sorted(dirs)
+        if real not in seen:
+            seen.add(real)
+            names = [f for f in sorted(files) if f.lower().endswith(ALL_SUFFIXES)]
+            out += [p for f in names if not _special(p := os.path.join(root, f))]
+    return out
+
+
+def _special(path: str) -> bool:
+    """A named pipe, socket or device: reading one named news.txt in a folder waited for ever.
+    (A broken link is no such thing: it fails when read, saying so.)"""
+    return os.path.exists(path) and not os.path.isfile(path)
 
 
 def _glob(pattern: str) -> list[str]:

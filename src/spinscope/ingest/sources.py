@@ -17,7 +17,8 @@ import csv
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 from typing import Any
 
 from spinscope.errors import ConfigError, IngestError
@@ -46,6 +47,8 @@ from spinscope.ingest.text import from_text
 
 FIELDS = ("text", "html", "title", "url", "outlet", "date")
 STDIN = "-"
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)")
+_DELIMITERS = (",", ";", "\t", "|")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -197,24 +200,47 @@ def _csv(source: str, options: ReadOptions) -> Iterator[Item]:
                           f"first, e.g. `iconv -f {codec.upper()} -t UTF-8`.")  # fmt: skip
     limit = max(options.max_bytes, 131072)
     csv.field_size_limit(limit)
+    fields = options.fields or {}  # CSV rows always go through a mapping (None is JSONL's)
+    text_col = fields.get("text", "text")
+    wanted = {text_col, fields.get("html", "html")}
     # surrogateescape: a bad byte costs its row only (it shows as a lone surrogate, found below)
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         lines = _Counted(fh, limit)
-        reader = csv.reader(lines)
+        # strict: a quote left open is an error, not the next rows run into one field
+        reader = csv.reader(lines, delimiter=_delimiter(path, wanted, limit), strict=True)
         try:
-            columns = next(reader, [])
+            columns = next(reader, None)
+            while columns == []:  # blank lines above the header
+                columns = next(reader, None)
         except csv.Error as err:
             raise IngestError(f"{source}: unreadable CSV header ({one_line(str(err))}).") from None
+        if not columns:
+            raise IngestError(f"{source} is empty; a CSV file has a header row naming its columns.")
+        columns = [c.strip() for c in columns]  # "id, text, title": the column is "text"
         if any(lone_surrogate(c) for c in columns):
             raise IngestError(f"{source}: the header is not UTF-8 text; CSV files must be UTF-8.")
-        fields = options.fields or {}  # CSV rows always go through a mapping (None is JSONL's)
-        text_col = fields.get("text", "text")
-        if text_col not in columns and fields.get("html", "html") not in columns:
+        if not wanted & set(columns):
             raise IngestError(
-                f"{source}: no '{text_col}' column (columns: {', '.join(columns) or 'none'}); "
+                f"{source}: no '{text_col}' column (columns: {', '.join(columns)}); "
                 "map the article text with --field text=COLUMN."
             )
         yield from _csv_rows(reader, lines, columns, source, options)
+
+
+def _delimiter(path: Any, wanted: set[str], limit: int) -> str:
+    """"," or the first delimiter whose header holds a ``wanted`` column: a spreadsheet set to
+    a language with decimal commas saves ";"-separated CSV, and some tools write tabs."""
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        head = fh.readline(limit)
+        while head and not head.strip():  # blank lines above the header
+            head = fh.readline(limit)
+    for delimiter in _DELIMITERS:
+        try:
+            if wanted & {c.strip() for c in next(csv.reader([head], delimiter=delimiter), [])}:
+                return delimiter
+        except csv.Error:  # the header's quotes do not parse so: not this delimiter
+            continue
+    return ","
 
 
 class _Counted:
@@ -243,7 +269,10 @@ class _Counted:
 def _csv_rows(
     reader: Any, lines: _Counted, columns: list[str], source: str, options: ReadOptions
 ) -> Iterator[Item]:
-    """One item per row, named by the line the row starts on (a quoted field may span lines)."""
+    """One item per row, named by the line the row starts on (a quoted field may span lines).
+    Empty cells are left out, but for the text and html columns: those are called empty."""
+    fields = options.fields or {}
+    kept = {fields.get("text", "text"), fields.get("html", "html")}
     while True:
         before = lines.count
         where = f"{source}, line {before + 1}"
@@ -265,7 +294,9 @@ def _csv_rows(
             yield Item(source, where, error=f"{where}: not UTF-8 text (invalid byte "
                        f"0x{ord(bad[1]) - 0xDC00:02x}); CSV files must be UTF-8.")  # fmt: skip
             continue
-        record = {k: v for k, v in zip(columns, cells, strict=False) if k and v}
+        record = {
+            k: v for k, v in zip_longest(columns, cells, fillvalue="") if k and (v or k in kept)
+        }
         yield record_item(record, source, where, before + 1, options.fields, options.html_limits)
 
 
@@ -275,34 +306,54 @@ def _warc(source: str, options: ReadOptions) -> Iterator[Item]:
 
     path = check_file(source)
     with open(path, "rb") as fh:
-        records = ArchiveIterator(fh)
+        records, size = ArchiveIterator(fh), os.fstat(fh.fileno()).st_size
         while True:
             offset = records.offset if hasattr(records, "offset") else None
             try:
                 record = next(records)
-            except StopIteration:
+            except StopIteration:  # a .warc.gz cut inside a record ends as if complete
+                if records.offset < size:
+                    yield _cut_record(source, f"{source}, record at byte {records.offset}")
                 return
-            except (ArchiveLoadFailed, ValueError, OSError, EOFError) as err:
+            except (ArchiveLoadFailed, ValueError, OSError, EOFError, AttributeError) as err:
+                # AttributeError: warcio on a header cut short before its Content-Length
+                why = "a damaged header" if isinstance(err, AttributeError) else str(err)
                 where = f"{source}, record at byte {offset}"
-                reason = f"corrupt WARC record ({one_line(str(err))})"
-                yield Item(source, where, error=f"{where}: {reason}; "
+                yield Item(source, where, error=f"{where}: corrupt WARC record "
+                           f"({one_line(why)}); the rest of the file is skipped.")  # fmt: skip
+                return
+            bad_header = _bad_header(record, source)
+            if bad_header:  # warcio reads a damaged header as a record without them
+                where = f"{source}, record at byte {offset}"
+                yield Item(source, where, error=f"{where}: corrupt WARC record ({bad_header}); "
                            "the rest of the file is skipped.")  # fmt: skip
                 return
-            bad_header = not record.rec_headers.get_header("WARC-Type") and (
-                record.format != "arc" or ".warc" in source.lower()
-            )
-            if bad_header:  # warcio reads a damaged header as a record with no type
-                where = f"{source}, record at byte {offset}"
-                yield Item(source, where, error=f"{where}: corrupt WARC record (no WARC-Type "
-                           "header); the rest of the file is skipped.")  # fmt: skip
-                return
-            if record.rec_type not in ("response", "resource"):
-                continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             where = f"{source}, {url or 'record'}"
-            item = _warc_item(record, source, where, url, options)
+            item = None
+            if record.rec_type in ("response", "resource"):
+                item = _warc_item(record, source, where, url, options)
+            records.read_to_end()
+            if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its length
+                yield _cut_record(source, where)
+                return
             if item is not None:
                 yield item
+
+
+def _bad_header(record: Any, source: str) -> str | None:
+    """What a WARC record's header lacks (an ARC record has neither of these), or None."""
+    if record.format == "arc" and ".warc" not in source.lower():
+        return None
+    for name in ("WARC-Type", "Content-Length"):
+        if not record.rec_headers.get_header(name):
+            return f"no {name} header"
+    return None
+
+
+def _cut_record(source: str, where: str) -> Item:
+    return Item(source, where, error=f"{where}: the file ends inside this record (cut short, as "
+                "by an interrupted download); the record is skipped.")  # fmt: skip
 
 
 def _warc_item(
@@ -322,17 +373,19 @@ def _warc_item(
         if len(body) > options.max_bytes:
             raise IngestError(f"{where}: longer than {options.max_bytes:,} bytes.")
         is_html = "html" in ctype or looks_like_html(body)
-        text = decode_bytes(
-            body, source=where, charset=sniff_html_charset(body) if is_html else None
-        )
-        date = record.rec_headers.get_header("WARC-Date")
-        meta = {"source": source, "url": url, "date": date}
-        meta = {k: v for k, v in meta.items() if v}
+        # the HTTP charset, else the page's <meta> one, as for a fetched page
+        charset = _CHARSET.search(ctype)
+        sniffed = sniff_html_charset(body) if is_html else None
+        text = decode_bytes(body, source=where, charset=charset[1] if charset else sniffed)
+        meta = {k: v for k, v in {"source": source, "url": url}.items() if v}
         doc = (
             from_html(text, url=url, meta=meta, html_limits=options.html_limits)
             if is_html
             else from_text(text, meta=meta)
         )
+        crawled = record.rec_headers.get_header("WARC-Date")
+        if crawled and not doc.meta.get("date"):  # the page's own date, else the crawl's
+            doc = replace(doc, meta={**doc.meta, "date": crawled})
         return Item(source, where, doc=doc)
     except IngestError as err:
         return Item(
