@@ -192,3 +192,20 @@ def test_json_on_stdin_is_refused_not_read_as_words(data: bytes, ingest_error) -
     with ingest_error("<stdin> holds JSON", "spinscope analyze articles.jsonl"):
         read_stdin(stream=io.BytesIO(data))
     assert read_stdin(stream=io.BytesIO(b"{Braces} open " + TEXT.encode())).text.endswith("it.")
+
+
+def test_the_conversion_hint_for_western_text_keeps_curly_quotes(tmp_path):
+    # the hint said `iconv -f latin1`, which turns Windows' curly quotes (0x93, 0x94) into C1
+    # control characters; the codec it names must read them as the quotes they are
+    import codecs
+    import re
+
+    from spinscope.errors import IngestError
+
+    path = tmp_path / "a.txt"
+    data = "\u201cIt\u2019s a caf\u00e9,\u201d she said.".encode("cp1252")
+    path.write_bytes(data)
+    with pytest.raises(IngestError) as err:
+        read_path(path)
+    codec = re.search(r"iconv -f (\S+) -t", str(err.value))[1]
+    assert data.decode(codecs.lookup(codec).name) == "\u201cIt\u2019s a caf\u00e9,\u201d she said."

@@ -152,7 +152,8 @@ def not_utf8(source: object, err: UnicodeDecodeError) -> str:
     """The one-line message for ``source`` (a name or path) whose bytes are not UTF-8."""
     return (
         f"{source} is not UTF-8 text (invalid byte 0x{err.object[err.start]:02x} at offset "
-        f"{err.start}); convert it first, e.g. `iconv -f latin1 -t utf-8`."
+        f"{err.start}); convert it first, e.g. `iconv -f windows-1252 -t utf-8` for Western "
+        "European text (name its real encoding)."
     )
 
 
