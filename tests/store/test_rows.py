@@ -36,3 +36,28 @@ def test_a_date_far_in_the_future_is_no_date_and_the_given_one_is_kept_in_meta()
     assert document_row(Document("Text.", meta={"date": soon.isoformat()}))["published"] == soon
     late = (now() + timedelta(days=FUTURE_DAYS + 1)).date().isoformat()
     assert document_row(Document("Text.", meta={"date": late}))["published"] is None
+
+
+def test_an_english_date_written_out_is_a_date():
+    # "2 January 2024" was stored as no date (only ISO and RFC 2822 values were read)
+    from datetime import date
+
+    from spinscope.store.rows import parse_date
+
+    for value in ("2 January 2024", "2nd Jan. 2024", "January 2, 2024", "Tuesday, Jan 2 2024",
+                  "the 2nd of January 2024"):  # fmt: skip
+        assert parse_date(value) == date(2024, 1, 2), value
+    assert parse_date("Sept 30, 2023") == date(2023, 9, 30)
+    for value in ("31 February 2024", "2 Janx 2024", "2 May 2024 at noon", "02/01/2024"):
+        assert parse_date(value) is None, value
+
+
+def test_an_outlet_given_as_a_list_or_blank_is_stored_as_names_not_a_repr():
+    # a JSON list was stored as "['Daily', 'Wire']"; an outlet of spaces as a blank column
+    def outlet(value):
+        return document_row(Document(text="Some words here.", meta={"outlet": value}))["outlet"]
+
+    assert outlet(["Daily", "Wire"]) == "Daily, Wire"
+    assert outlet("  The   Daily ") == "The Daily"
+    assert outlet("   ") is None
+    assert outlet([]) is None

@@ -20,6 +20,16 @@ _WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}{_CJK_PUNCT}]+")
 
 # a date with no digit before or after it (12345-01-01 is no date, not 2345-01-01)
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# an English date written out, the whole value: "2 January 2024", "2nd Jan. 2024",
+# "January 2, 2024", "Tuesday, Jan 2 2024" (numeric 02/01/2024 stays unread: day or month first?)
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")  # fmt: skip
+_WRITTEN = [
+    re.compile(rf"^(?:[A-Za-z]+,?\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})$"),
+    re.compile(rf"^(?:[A-Za-z]+,?\s+)?{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})$"),
+]
 
 
 # A date more than this many days after the run is taken for a mistake (9999-12-31, a year typed
@@ -40,11 +50,34 @@ def parse_date(value: Any) -> date | None:
         return value
     m = _DATE.search(str(value or ""))
     if not m:
-        return _rfc2822_date(str(value or ""))
+        return _rfc2822_date(str(value or "")) or _written_date(str(value or ""))
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
+
+
+def _written_date(value: str) -> date | None:
+    """The date of an English date written out ("2 January 2024", "January 2, 2024"), else
+    None (a word that is no month's name or abbreviation, a day the month does not have)."""
+    for pattern in _WRITTEN:
+        m = pattern.match(value.strip())
+        month = _month_number(m["month"]) if m else None
+        if m and month:
+            try:
+                return date(int(m["year"]), month, int(m["day"]))
+            except ValueError:
+                return None
+    return None
+
+
+def _month_number(word: str) -> int | None:
+    """1-12 for a month's English name or its three-letter abbreviation ("Sept" too)."""
+    word = word.lower()
+    for number, name in enumerate(_MONTH_NAMES, 1):
+        if word in (name.lower(), name[:3].lower()) or (number == 9 and word == "sept"):
+            return number
+    return None
 
 
 def _rfc2822_date(value: str) -> date | None:
@@ -78,13 +111,22 @@ def document_row(doc: Document) -> dict[str, Any]:
         "doc_id": doc.id,
         "title": doc.title,
         "url": str(url) if url else None,
-        "outlet": str(outlet) if outlet else None,
+        "outlet": _outlet_name(outlet),
         "published": published,
         "source": str(meta.get("source")) if meta.get("source") else None,
         "words": word_count(doc.text),
         "text": doc.text,
         "meta": json.dumps(meta, ensure_ascii=False, default=str),
     }
+
+
+def _outlet_name(outlet: Any) -> str | None:
+    """The outlet as stored: a list of names (JSON metadata can give one) joined with ", ", not
+    its Python repr "['a', 'b']"; blank is none."""
+    if isinstance(outlet, list | tuple):
+        outlet = ", ".join(str(name).strip() for name in outlet if str(name or "").strip())
+    name = " ".join(str(outlet).split()) if outlet else ""
+    return name or None
 
 
 def language_code(doc: Document) -> str | None:
