@@ -74,6 +74,8 @@ def test_the_three_charts_have_ids_of_their_own(tmp_path):
     page = write_page(tmp_path, ["A", "B"])
     ids = re.findall(r"\bid=\"([^\"]+)\"", page)
     assert ids and len(ids) == len(set(ids))
+    refs = re.findall(r"(?:href=\"#|url\(#)([^\")]+)", page)  # markers (xlink:href), clip paths
+    assert refs and set(refs) <= set(ids)
 
 
 def test_the_font_list_falls_back_to_installed_fonts_for_other_scripts():

@@ -181,7 +181,7 @@ def _save(plt, fig, path: Path, title: str) -> str:
 
 
 def _prefixed(tag: str, prefix: str) -> str:
-    return re.sub(r'(\sid="|\shref="#|url\(#)', rf"\g<1>{prefix}-", tag)
+    return re.sub(r'(\sid="|href="#|url\(#)', rf"\g<1>{prefix}-", tag)
 
 
 def _chart_folder(out: Path) -> Path:
