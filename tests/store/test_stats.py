@@ -222,8 +222,8 @@ def test_charts_have_titles_and_captions_above_them(store, tmp_path):
     # each caption comes before its image, so it cannot read as the next chart's title
     for title in CHARTS.values():
         caption = page.index(f"<figcaption>{html.escape(title)}</figcaption>")
-        assert page.index("<img", caption) < page.index("</figure>", caption)
-    assert "<figcaption>" not in page[page.index("<img") : page.index("</figure>")]
+        assert page.index("<svg", caption) < page.index("</figure>", caption)
+    assert "<figcaption>" not in page[page.index("<svg") : page.index("</figure>")]
     assert "3 documents, 3500 words, 3 technique findings (semeval2023" in page
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from spinscope.model.wording import plural
 
 
@@ -71,10 +73,8 @@ def story_stats(args) -> int:
 
 
 def write_stats_charts(store, args) -> list:
-    """``write_charts``, with matplotlib's warning for each glyph its font lacks (a Hindi or
-    Chinese outlet name: dozens of Python warnings) said once, naming the scripts."""
-    import re
-    import sys
+    """``write_charts``, with matplotlib's warning for each glyph no installed font has (a Hindi
+    or Chinese outlet name: dozens of Python warnings) said once, naming the scripts."""
     import warnings
 
     from spinscope.report.charts import write_charts
@@ -84,17 +84,37 @@ def write_stats_charts(store, args) -> list:
         written = write_charts(store, args.charts, args.taxonomy)
     scripts, others = set(), []
     for warning in caught:
-        glyph = re.search(r"Glyph \d+ \(\\N\{(\w+)", str(warning.message))
-        if glyph:
-            scripts.add(glyph[1].title() if glyph[1] != "CJK" else "CJK")
+        script = _missing_script(str(warning.message))
+        if script:
+            scripts.add(script)
         else:
             others.append(warning)
     for warning in others:  # as they were: not ours to hide
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     if scripts:
         print(
-            f"spinscope: warning: the charts' font cannot draw {' and '.join(sorted(scripts))} "
-            "characters: they are boxes in the PNG charts; the names are in index.html's tables.",
+            f"spinscope: warning: no installed font draws the charts' "
+            f"{' and '.join(sorted(scripts))} characters: they are boxes in the PNG charts; "
+            "index.html's charts are text, drawn with the browser's fonts.",
             file=sys.stderr,
         )
     return written
+
+
+def _missing_script(message: str) -> str | None:
+    """The script of the character in matplotlib's "Glyph 20154 (...) missing from font(s)
+    DejaVu Sans." (``CJK``, ``Devanagari``; ``private use`` or ``unnamed`` for a character
+    without a Unicode name, which the warning gives as ``\\ue000``), or None for another
+    warning."""
+    import re
+    import unicodedata
+
+    glyph = re.match(r"Glyph (\d+) \(.*\) missing from font", message)
+    if not glyph or int(glyph[1]) > sys.maxunicode:
+        return None
+    char = chr(int(glyph[1]))
+    name = unicodedata.name(char, "")
+    if not name:
+        return "private use" if unicodedata.category(char) == "Co" else "unnamed"
+    script = name.split()[0]
+    return script if script == "CJK" else script.title()

@@ -50,6 +50,15 @@ def config_path(out: Path) -> Path:
 
 
 def ls_region(k: int, span: Span) -> dict[str, Any]:
+    """One region; ``start``/``end`` are code points, as spinscope's offsets: Label Studio's
+    ``<Text>`` counts them so too, not in UTF-16 units. Checked in label-studio 1.23.2's wheel,
+    web/dist/apps/labelstudio/358.js (one line; its source map gives libs/editor/src/...):
+    utils/selection-tools.js:569 ``charsToCodePoints`` ("for external usage js length should
+    be converted to code points count") and :634 ``[...textContent].length`` (byte 65589 of
+    358.js), tags/object/RichText/domManager.ts:448 ``[...text]`` (byte 672269),
+    regions/RichTextRegion.js:87 (``serialize`` writes those offsets); and end to end: its
+    editor highlighted these regions exactly and exported regions drawn in it the same way
+    (BENCHMARKS.md, "Label Studio offsets")."""
     value = {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]}
     region: dict[str, Any] = {
         "id": f"s{k}", "from_name": LS_FROM, "to_name": LS_TO, "type": "labels"
@@ -139,8 +148,10 @@ def _ls_spans(text: str, region: Any, where: str) -> list[tuple[int, int, str, s
 
 
 def _from_utf16(text: str, start: int, end: int, quoted: str, where: str) -> tuple[int, int]:
-    """Offsets counted in UTF-16 units (as JavaScript counts them) as code points; an error
-    when the span's own text matches neither reading."""
+    """Offsets counted in UTF-16 units (JavaScript string indices) as code points; an error
+    when the span's own text matches neither reading. Label Studio 1.23.2 counts code points
+    (``ls_region``): this reads files that other tools or scripts wrote from JavaScript
+    indices."""
     units, cp = 0, {}
     for i, ch in enumerate(text):
         cp[units] = i

@@ -1,10 +1,13 @@
-"""Charts of a store's trends: PNG files and one self-contained HTML page (images inlined, every
-label escaped). Needs matplotlib (the [corpus] extra)."""
+"""Charts of a store's trends: PNG files and one self-contained HTML page (the charts inlined as
+SVG whose labels stay text, so the browser draws any script with its own fonts; every label
+escaped). Needs matplotlib (the [corpus] extra)."""
 
 from __future__ import annotations
 
-import base64
 import html
+import io
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,24 @@ MANY_MONTHS = (
 )
 
 
+# families (or their start) of fonts, as Linux, macOS and Windows name them, for the scripts
+# matplotlib's DejaVu Sans lacks: CJK, Devanagari and other Indic, Thai... (it has Arabic, Hebrew
+# and Georgian letters, though matplotlib draws Arabic unjoined: only the SVG page shapes it)
+FALLBACK_FONTS = re.compile(
+    r"Noto Sans (CJK|SC|TC|JP|KR|Devanagari|Bengali|Tamil|Gurmukhi|Arabic|Hebrew|Thai|Georgian)"
+    r"|Noto (Serif CJK|Naskh Arabic|Kufi Arabic)|Source Han Sans|WenQuanYi|Droid Sans Fallback"
+    r"|AR PL|Unifont|Lohit|Mangal|Nirmala|Kohinoor|Microsoft (YaHei|JhengHei)|SimHei|Yu Gothic"
+    r"|Malgun|PingFang|Hiragino|Apple SD Gothic|Geeza|Arial Unicode|Segoe UI( Historic)?$"
+    r"|Sylfaen|FreeSans$"
+)
+
+
+def font_families(installed: Iterable[str]) -> list[str]:
+    """The charts' font list: DejaVu Sans (as before), then, for the glyphs it lacks (matplotlib
+    >= 3.6 falls back along the list), the installed fonts of other scripts, by name."""
+    return ["DejaVu Sans"] + sorted({f for f in installed if FALLBACK_FONTS.match(f)})
+
+
 def _pyplot():
     try:
         import matplotlib
@@ -35,6 +56,10 @@ def _pyplot():
     # labels are outlet names from the corpus: "$\\frac{$" must be drawn as written, not parsed
     # as a formula (a ValueError from savefig)
     matplotlib.rcParams["text.parse_math"] = False
+    from matplotlib import font_manager
+
+    installed = (font.name for font in font_manager.fontManager.ttflist)
+    matplotlib.rcParams["font.family"] = font_families(installed)
     import matplotlib.pyplot as plt
 
     return plt
@@ -139,9 +164,26 @@ def bars_figure(plt, table: dict[str | None, dict[str, float]], ylabel: str, tit
     return fig
 
 
-def _save(plt, fig, path: Path, title: str) -> None:
+def _save(plt, fig, path: Path, title: str) -> str:
+    """Write the PNG and return the chart as SVG for the page: text as text (``fonttype``
+    none: the browser draws any script the PNG's fonts lack), no XML prolog nor metadata (not
+    wanted inline; the RDF names http URLs), ids (and the references to them) prefixed with
+    the file name: three charts share a page, and each had a ``figure_1``."""
     fig.savefig(path, dpi=100, metadata={"Title": title})
+    svg = io.StringIO()
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": path.stem}):
+        fig.savefig(svg, format="svg", metadata={"Title": title, "Date": None})
     plt.close(fig)
+    text = svg.getvalue()
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.index("<svg") :], flags=re.S)
+    # inline in HTML the parser gives the svg and xlink namespaces
+    text = re.sub(r' xmlns(:xlink)?="[^"]*"', "", text, count=2)
+    # in tags only: matplotlib escapes "<" and ">" in text, so a label cannot look like one
+    return re.sub(r"<[^<>]+>", lambda tag: _prefixed(tag[0], path.stem), text)
+
+
+def _prefixed(tag: str, prefix: str) -> str:
+    return re.sub(r'(\sid="|href="#|url\(#)', rf"\g<1>{prefix}-", tag)
 
 
 def _chart_folder(out: Path) -> Path:
@@ -164,28 +206,29 @@ def _chart_folder(out: Path) -> Path:
 
 def write_charts(store: Store, out_dir: str | Path, taxonomy: str = "semeval2023") -> list[Path]:
     """Write the PNG charts (each with its title, drawn and in the file's metadata) and
-    ``index.html`` into ``out_dir``; returns the files written."""
+    ``index.html`` (the same charts as inline SVG) into ``out_dir``; returns the files written."""
     plt = _pyplot()
     out = _chart_folder(Path(out_dir))
     rates, techniques, narratives = CHARTS
     documents = stats.documents_by_outlet(store)
     series = stats.rates_by_outlet_and_month(store, taxonomy)
+    svgs = {}
     fig = rates_figure(
         plt, series, CHARTS[rates], outlets=len(documents), undated=stats.undated_documents(store)
     )
-    _save(plt, fig, out / rates, CHARTS[rates])
+    svgs[rates] = _save(plt, fig, out / rates, CHARTS[rates])
     fig = bars_figure(
         plt, stats.technique_rates_by_outlet(store, taxonomy), "findings per 1,000 words",
         CHARTS[techniques], documents, "no technique findings",
     )  # fmt: skip
-    _save(plt, fig, out / techniques, CHARTS[techniques])
+    svgs[techniques] = _save(plt, fig, out / techniques, CHARTS[techniques])
     fig = bars_figure(
         plt, stats.narrative_shares_by_outlet(store), "share of documents", CHARTS[narratives],
         documents, "no document has a narrative",
     )  # fmt: skip
-    _save(plt, fig, out / narratives, CHARTS[narratives])
+    svgs[narratives] = _save(plt, fig, out / narratives, CHARTS[narratives])
     page = out / "index.html"
-    page.write_text(render_page(store, out, taxonomy), encoding="utf-8")
+    page.write_text(render_page(store, svgs, taxonomy), encoding="utf-8")
     return [out / n for n in CHARTS] + [page]
 
 
@@ -204,13 +247,11 @@ def _table(data: dict[str, Any]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_page(store: Store, out: Path, taxonomy: str) -> str:
-    """The HTML page: the charts (inlined PNG, each caption above its chart) and the four trend
-    tables."""
+def render_page(store: Store, svgs: dict[str, str], taxonomy: str) -> str:
+    """The HTML page: the charts (``svgs``, by chart file name: inline SVG as ``_save`` gives
+    it, text escaped by matplotlib; each caption above its chart) and the four trend tables."""
     images = "".join(
-        f"<figure><figcaption>{html.escape(title)}</figcaption>"
-        f"<img alt='{html.escape(title)}' src='data:image/png;base64,"
-        f"{base64.b64encode((out / name).read_bytes()).decode()}'></figure>"
+        f"<figure><figcaption>{html.escape(title)}</figcaption>{svgs[name]}</figure>"
         for name, title in CHARTS.items()
     )
     tables = "".join(
@@ -220,10 +261,11 @@ def render_page(store: Store, out: Path, taxonomy: str) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
-        "img-src data:; style-src 'unsafe-inline'\">"
+        "style-src 'unsafe-inline'\">"
         "<title>spinscope corpus trends</title><style>body{font:14px system-ui,sans-serif;"
         "margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}"
-        "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}img{max-width:100%}"
+        "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
+        "svg{max-width:100%;height:auto}"
         "figcaption{font-weight:600;margin:1.5em 0 .3em}figure{margin:0}"
         "</style></head><body><h1>Corpus trends</h1>"
         f"<p>{plural(head['documents'], 'document')}, {plural(head['words'], 'word')}, "
