@@ -27,7 +27,9 @@ DATA = REPO.parent / "shared" / "data"
 # settings (checked with diff)
 # s19-limits' ingest.max_html_elements, ingest.max_html_depth (c5b40b1) and analyze.timeout_s
 # (54b5a9b): likewise only those settings (checked with diff)
-BASELINE = "ce79ceb"  # moved after the s19 merges (see below)
+# s19-lock's store.lock_wait_s (01b76e8, on main 5901001): likewise only that setting (checked
+# with diff)
+BASELINE = "01b76e8"
 
 pytestmark = pytest.mark.slow
 
