@@ -27,9 +27,10 @@ DATA = REPO.parent / "shared" / "data"
 # settings (checked with diff)
 # s19-limits' ingest.max_html_elements, ingest.max_html_depth (c5b40b1) and analyze.timeout_s
 # (54b5a9b): likewise only those settings (checked with diff)
-# after the s19 merges: the sample's JSON differs from 7934856's only by those five settings
-# (checked with diff at 0e6eea9; the quick eval is identical)
-BASELINE = "0e6eea9"
+# s19-lock's store.lock_wait_s (01b76e8, on main 5901001): likewise only that setting (checked
+# with diff)
+# (01b76e8 has all six s19 settings; its sample JSON equals 0e6eea9's but for store.lock_wait_s)
+BASELINE = "01b76e8"
 
 pytestmark = pytest.mark.slow
 

@@ -34,3 +34,8 @@ class StoreError(SpinscopeError, RuntimeError):
 
 class AnalysisTimeout(SpinscopeError, TimeoutError):
     """An analysis took longer than its time bound (``analyze.timeout_s``) and was stopped."""
+
+
+class StoreBusy(StoreError):
+    """Another process has the store open (DuckDB allows one writing process, or several
+    reading ones): `spinscope batch` while `spinscope serve` answers a request, or the reverse."""

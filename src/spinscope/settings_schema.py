@@ -272,6 +272,15 @@ SCHEMA: dict[str, Setting] = {
         minimum=1.0,
         maximum=86_400,
     ),
+    "store.lock_wait_s": Setting(
+        10.0,
+        "spinscope batch, stats, stories, export and import-annotations: how long to try "
+        "again, in seconds, to open a store that another spinscope process has open (a "
+        "`spinscope serve` on the same store holds it only while it answers a request) before "
+        "the error 'another process has it open'; 0 to give up at once.",
+        minimum=0.0,
+        maximum=3600,
+    ),
     "stories.encoder": Setting(
         "e5",
         "The story encoder of a new store (one with no story vectors yet): `spinscope batch "

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from spinscope.errors import ConfigError, IngestError, SpinscopeError
+from spinscope.errors import ConfigError, IngestError, SpinscopeError, StoreBusy
 
 log = logging.getLogger("spinscope.api")
 
@@ -37,6 +37,8 @@ TYPES = {
     503: "busy",
     504: "timeout",
 }
+BUSY = "The store is busy (another spinscope process is writing to it); try again shortly."
+BUSY_RETRY_S = 5  # the Retry-After of that 503, in seconds
 INTERNAL = "The server failed to handle this request; the server log has the details."
 NOT_JSON = (
     "Send the body as JSON, with the header Content-Type: application/json (e.g. "
@@ -102,6 +104,8 @@ def install_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
     async def _spinscope(request: Request, exc: SpinscopeError) -> Response:
         if isinstance(exc, IngestError | ConfigError):  # the user's input: say what was wrong
             return answer(request, 400, " ".join(str(exc).split()))
+        if isinstance(exc, StoreBusy):  # `spinscope batch` writing to the served store
+            return answer(request, 503, BUSY, {"Retry-After": str(BUSY_RETRY_S)})
         log.error("spinscope error: %s", exc)  # model or store trouble: may name server paths
         return answer(request, 500, INTERNAL)
 

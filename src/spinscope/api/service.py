@@ -7,8 +7,9 @@ normal analyses may wait. URL fetches run in a thread pool of their own, at most
 ``serve.max_concurrent + serve.max_queue`` at once (503 beyond): slow pages must not fill the
 threads that store every result. A result is stored here, in the server process, only once it has
 arrived in time: a 504 means nothing was stored.
-DuckDB allows one writer process, so the store is opened once and every use of its connection
-holds one lock.
+DuckDB allows one writing process (or several reading ones), and `spinscope batch` adds documents
+to the store while the server runs: the store file is held only while requests need it
+(``api/lease.py``). While another process writes to it, a request that needs it gets 503.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from typing import Any
 from fastapi import HTTPException
 
 from spinscope.analysis.pipeline import Pipeline, check_settings
+from spinscope.api.errors import BUSY, BUSY_RETRY_S
+from spinscope.api.lease import StoreLease
 from spinscope.api.workers import (
     AnalysisFailed,
     DeadlinePassed,
@@ -38,6 +41,7 @@ from spinscope.api.workers import (
     TooLargeForLane,
     WorkerPool,
 )
+from spinscope.errors import StoreBusy
 from spinscope.ingest import ReadOptions
 from spinscope.ingest.html import HtmlLimits
 from spinscope.ingest.url import Page, fetch_page
@@ -46,6 +50,12 @@ from spinscope.store import Store
 
 log = logging.getLogger("spinscope.api")
 LARGE_NICE = 10  # the large lane's priority: below the warm workers'
+# storing a result waits this long for a reader in another process (`spinscope stats`) to be
+# done, as the result is lost (analysed for nothing) if it cannot be stored; a read waits not
+WRITE_WAIT_S = 2.0
+# how long the store stays open (read-only) after a request, for the next one: a page and its
+# charts share one open; `spinscope batch` waits this long at most (store.lock_wait_s: 10 s)
+STORE_IDLE_S = 1.0
 
 
 def analysis_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -76,9 +86,12 @@ class Service:
             check_settings(analysis_settings(settings))
         self.settings = settings
         # without --store, analysed documents live in memory for the life of the process
-        self.store = Store(store_path or ":memory:")
+        self.memory = None if store_path is not None else Store(":memory:")
+        self.lease = None if store_path is None else StoreLease(Path(store_path), STORE_IDLE_S)
         self.persistent = store_path is not None
         self.lock = threading.Lock()
+        if store_path is not None:
+            _create_or_migrate(Path(store_path))
         size = settings["serve.max_concurrent"]
         if workers if workers is not None else pipeline is None:
             values = analysis_settings(settings)
@@ -104,9 +117,26 @@ class Service:
             self.lanes["normal"].start()
 
     @contextmanager
-    def db(self) -> Iterator[Store]:
-        with self.lock:
-            yield self.store
+    def db(self, *, write: bool = False) -> Iterator[Store]:
+        """The store for one unit of work, one at a time: the in-memory one, or the file (read-only
+        unless ``write``), held only while requests need it (``StoreLease``), so that another
+        process (`spinscope batch`) can open it between them.
+
+        Raises:
+            HTTPException: 503 while another process has the file open for writing (for a
+                write: open at all, after ``WRITE_WAIT_S``).
+        """
+        if self.memory is not None:
+            with self.lock:
+                yield self.memory
+            return
+        assert self.lease is not None
+        try:
+            with self.lease.use(write=write, wait_s=WRITE_WAIT_S if write else 0.0) as store:
+                yield store
+        except StoreBusy:
+            busy = f"{BUSY} Nothing was stored." if write else BUSY
+            raise HTTPException(503, busy, headers={"Retry-After": str(BUSY_RETRY_S)}) from None
 
     def _limit(self) -> int:
         return int(self.settings["serve.max_concurrent"] + self.settings["serve.max_queue"])
@@ -179,7 +209,7 @@ class Service:
         return plain({"id": result.doc.id, **result.to_dict()})
 
     def _store(self, result: Any) -> None:
-        with self.db() as store:
+        with self.db(write=True) as store:
             store.write([result])
 
     def result(self, doc_id: str) -> dict[str, Any]:
@@ -206,8 +236,21 @@ class Service:
         self.fetch_pool.shutdown(wait=False, cancel_futures=True)
         for lane in self.lanes.values():
             lane.close()
+        if self.lease is not None:
+            self.lease.release()
         with self.lock:
-            self.store.close()
+            if self.memory is not None:
+                self.memory.close()
             if self.charts_dir is not None:
                 shutil.rmtree(self.charts_dir, ignore_errors=True)
                 self.charts_dir = None
+
+
+def _create_or_migrate(path: Path) -> None:
+    """Create the store, or bring an older one to the current schema, before serving (each
+    request then opens it read-only). A store another process is writing to is left to it:
+    that process (`spinscope batch`) has made it current, and requests get 503 until it is done."""
+    try:
+        Store(path).close()
+    except StoreBusy:
+        log.warning("the store %s is open in another process; serving it when that is done", path)

@@ -90,7 +90,8 @@ def run_batch(
     total = sum(cast(list[int], hints)) if all(h is not None for h in hints) else None
     summary = Summary(run_id=uuid.uuid4().hex[:12])
     started = time.monotonic()
-    with Store(store_path) as store:
+    # a `spinscope serve` on the same store holds it for a moment per request: wait for it
+    with Store(store_path, wait_s=settings.get("store.lock_wait_s", 0.0)) as store:
         story = _story_encoder(store, settings)
         store.start_run(summary.run_id, command)
         feed = _Feeder(store, read(sources, options), batch_size, summary)

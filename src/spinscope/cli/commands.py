@@ -209,9 +209,9 @@ def cmd_batch(args, settings_of) -> int:
     from spinscope.cli.main import EXIT_PARTIAL, print_json
     from spinscope.ingest.sources import ReadOptions, parse_fields
 
-    if not args.inputs:
-        return _open_store_only(args.store)
     settings = settings_of(args)
+    if not args.inputs:
+        return _open_store_only(args.store, settings)
     options = ReadOptions.from_settings(settings, fields=parse_fields(args.field))
     command = "spinscope batch " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "batch"
     with batch_progress(args.quiet) as progress:
@@ -249,13 +249,13 @@ def cmd_batch(args, settings_of) -> int:
     return EXIT_PARTIAL if summary.failed else 0
 
 
-def _open_store_only(path: str) -> int:
+def _open_store_only(path: str, settings: dict) -> int:
     """`batch --store FILE` with no inputs: the store is created, or an older one migrated (the
     command the read-only commands name for an older store)."""
-    from spinscope.store import Store
+    from spinscope.cli.corpus_io import open_store
     from spinscope.store.schema import SCHEMA_VERSION
 
-    with Store(path) as store:
+    with open_store(path, settings=settings) as store:
         documents = store.count("documents")
     print(
         f"spinscope: the store {path} is ready (store schema {SCHEMA_VERSION}, "
@@ -267,9 +267,9 @@ def _open_store_only(path: str) -> int:
 
 
 def cmd_stats(args, settings_of) -> int:
+    from spinscope.cli.corpus_io import open_store
     from spinscope.cli.main import print_json
     from spinscope.cli.stats import print_trends_csv
-    from spinscope.store import Store
     from spinscope.store.stats import trends
 
     if args.charts == "-":  # `--charts -` made a folder named "-"
@@ -283,11 +283,11 @@ def cmd_stats(args, settings_of) -> int:
                               "use --json for --by story.")  # fmt: skip
         code = story_stats(args)  # first: a store never grouped is refused before any chart
         if args.charts:  # the store's trends, whatever --by is (they were left out for story)
-            with Store(args.store, read_only=True) as store:
+            with open_store(args.store, read_only=True) as store:
                 for path in write_stats_charts(store, args):
                     print(f"spinscope: wrote {path}", file=sys.stderr)
         return code
-    with Store(args.store, read_only=True) as store:
+    with open_store(args.store, read_only=True) as store:
         data = trends(store, args.by, args.taxonomy)
         written = write_stats_charts(store, args) if args.charts else []
     if args.json:

@@ -11,6 +11,18 @@ from pathlib import Path
 from spinscope.errors import StoreError
 from spinscope.model.wording import plural
 
+
+def open_store(path, *, read_only: bool = False, settings: dict | None = None):
+    """The store a command works on, waiting up to ``store.lock_wait_s`` (of ``settings``, else
+    the defaults, file-less, and environment) while another process (`spinscope serve` answering
+    a request) has it open."""
+    from spinscope.settings import load_settings
+    from spinscope.store import Store
+
+    wait_s = (settings if settings is not None else load_settings())["store.lock_wait_s"]
+    return Store(path, read_only=read_only, wait_s=wait_s)
+
+
 # why an import read nothing, where the tool keeps spinscope's own spans apart
 NOTHING_READ = {
     "label-studio": "no task has an annotation (the predictions, spinscope's own spans, are not "
@@ -20,10 +32,9 @@ UNITS = {"parquet": "row", "csv": "row", "failures": "failure record", "stories-
 
 
 def export_command(args) -> int:
-    from spinscope.store import Store
     from spinscope.store.exports import documents_path, export
 
-    with Store(args.store, read_only=True) as store:
+    with open_store(args.store, read_only=True) as store:
         n = export(store, args.format, args.out, taxonomy=args.taxonomy)
         documents = store.query("SELECT count(*) FROM documents")[0][0]
     counted = plural(n, UNITS.get(args.format, "document"))
@@ -41,7 +52,6 @@ def export_command(args) -> int:
 def import_command(args) -> int:
     from spinscope.interchange.annotated import read_annotations
     from spinscope.interchange.ptc import write_training_folder
-    from spinscope.store import Store
     from spinscope.store.annotations import store_human_findings
 
     if args.store and not Path(args.store).is_file():
@@ -50,7 +60,7 @@ def import_command(args) -> int:
         )
     # the store is opened for writing (not a store, read-only, in use) before anything is
     # written: the training folder was written, then the store failed
-    with Store(args.store) if args.store else nullcontext() as store:
+    with open_store(args.store) if args.store else nullcontext() as store:
         docs = read_annotations(args.source, args.format, taxonomy=args.taxonomy)
         counts = write_training_folder(docs, args.out)
         line = _import_line(args, docs, counts)

@@ -58,12 +58,12 @@ def print_trends_csv(data: dict) -> None:
 
 
 def story_stats(args) -> int:
+    from spinscope.cli.corpus_io import open_store
     from spinscope.cli.main import print_json
     from spinscope.cli.stories import print_story_table
-    from spinscope.store import Store
     from spinscope.store.story_view import stats_by_story
 
-    with Store(args.store, read_only=True) as store:
+    with open_store(args.store, read_only=True) as store:
         data = stats_by_story(store)
     if args.json:
         print_json(data)

@@ -11,8 +11,8 @@ from spinscope.model.wording import plural
 
 
 def stories_command(args) -> int:
+    from spinscope.cli.corpus_io import open_store
     from spinscope.cli.main import print_json
-    from spinscope.store import Store
     from spinscope.store.stories import WINDOW_DAYS, cluster_store
 
     if not Path(args.store).exists():  # a folder: Store says it is one (not "create one")
@@ -21,7 +21,7 @@ def stories_command(args) -> int:
             f"{args.store}`, then group it into stories."
         )
     window = WINDOW_DAYS if args.window_days is None else args.window_days
-    with Store(args.store) as store:
+    with open_store(args.store) as store:
         encoder = getattr(args, "encoder", None) or store_encoder(store)
         options = clustering_options(encoder, args.threshold)
         summary = cluster_store(store, window_days=window, rebuild=args.rebuild, **options)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import shlex
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from spinscope.errors import StoreError
+from spinscope.errors import StoreBusy, StoreError
 from spinscope.model.document import AnalysisResult
 from spinscope.store.rows import document_row, language_code, parse_date
 from spinscope.store.rows import now as _now
@@ -32,18 +33,24 @@ def _interrupted(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and str(exc) == "Query interrupted"
 
 
+LOCK_POLL_S = 0.1  # how often an open waiting for another process's lock tries again
+
+
 class Store:
     """A corpus store in one DuckDB file (created on first use).
 
     Args:
         path: The ``.duckdb`` file.
         read_only: Open for reading only (stats, exports); the file must exist.
+        wait_s: How long to try again while another process has the file open (DuckDB allows
+            one writing process, or several reading ones); 0 to give up at once.
 
     Raises:
-        StoreError: The file is not a spinscope store, is from a newer spinscope, or is locked.
+        StoreBusy: Another process still has the file open after ``wait_s``.
+        StoreError: The file is not a spinscope store or is from a newer spinscope.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait_s: float = 0.0) -> None:
         import duckdb
 
         self.path = Path(path)
@@ -57,10 +64,7 @@ class Store:
             raise StoreError(f"{self.path} is a folder; give a .duckdb file for --store.")
         if str(path) != ":memory:" and self.path.exists():
             check_store_file(self.path)
-        try:
-            self.con = connect_duckdb(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise self._error("open", exc) from None
+        self.con = self._connect(read_only, wait_s)
         try:
             self._prepare(read_only)
         except duckdb.Error as exc:
@@ -70,11 +74,28 @@ class Store:
             self._close_quietly()
             raise
 
+    def _connect(self, read_only: bool, wait_s: float):
+        """``connect_duckdb``, tried again every ``LOCK_POLL_S`` for up to ``wait_s`` while
+        another process holds the file's lock (`spinscope serve` holds it for a request)."""
+        import duckdb
+
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                return connect_duckdb(self.path, read_only=read_only)
+            except duckdb.Error as exc:
+                error = self._error("open", exc, waited_s=wait_s)
+                left_s = deadline - time.monotonic()
+                if not isinstance(error, StoreBusy) or left_s <= 0:
+                    raise error from None
+            time.sleep(min(LOCK_POLL_S, left_s))
+
     # -- errors -----------------------------------------------------------------------------
 
-    def _error(self, doing: str, exc: BaseException) -> StoreError:
+    def _error(self, doing: str, exc: BaseException, waited_s: float = 0.0) -> StoreError:
         """One line for a DuckDB (or OS) error while ``doing`` ("open", "write", "read") the
-        store, naming the cause: a full disk, a truncated file, a lock, ..."""
+        store, naming the cause: a full disk, a truncated file, a lock (``StoreBusy``, saying
+        how long it was waited for), ..."""
         cause = os_reason(exc) if isinstance(exc, OSError) else one_line(exc)
         low = cause.lower()
         if "no space left on device" in low:
@@ -87,6 +108,9 @@ class Store:
             hint = "the file looks truncated or damaged; restore it from a copy"
         elif "conflicting lock" in low or "could not set lock" in low:
             hint = "another process has it open; close that process or use another file"
+            if waited_s > 0:
+                hint += f" (waited {waited_s:g} s; the setting store.lock_wait_s says how long)"
+            return StoreBusy(f"Cannot {doing} the store {self.path}: {hint} ({cause}).")
         else:
             hint = ""
         hint = f"{hint} ({cause})" if hint else cause
