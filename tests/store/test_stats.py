@@ -193,8 +193,9 @@ def test_the_stats_command_prints_json_and_writes_escaped_charts(store, tmp_path
     data = json.loads(capsys.readouterr().out)
     assert data["documents"] == 3 and data["findings"] == 3 and data["by"] == "month"
     names = sorted(p.name for p in charts.iterdir())
-    assert names == ["index.html", "narrative_shares.png", "rates_over_time.png",
-                     "techniques_by_outlet.png"]  # fmt: skip
+    assert names == ["index.html", "narrative_shares.png", "narrative_shares.svg",
+                     "rates_over_time.png", "rates_over_time.svg", "techniques_by_outlet.png",
+                     "techniques_by_outlet.svg"]  # fmt: skip
     page = (charts / "index.html").read_text()
     assert "&lt;b&gt;Daily&lt;/b&gt;" in page and "<b>Daily" not in page
     assert "http" not in page.replace("http-equiv", "")  # self-contained: no fetches

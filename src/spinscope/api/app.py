@@ -45,6 +45,7 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # a chart: styles, nothing that runs
 # what ``_security_headers`` gives a page: the error page has it itself, as a 500 is answered
 # outside every middleware
 PAGE_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
@@ -318,9 +319,17 @@ def _corpus_routes(app: FastAPI, service: Service, page: Callable[..., HTMLRespo
 
     @app.get("/corpus/charts/{name}", include_in_schema=False)
     def chart(name: str) -> FileResponse:
-        if name not in CHARTS or not _charts_available():
+        png = name[: -len(".svg")] + ".png" if name.endswith(".svg") else name
+        if png not in CHARTS or not _charts_available():
             raise HTTPException(404, "No such chart.")
-        return FileResponse(service.chart(name), media_type="image/png")
+        if name == png:
+            return FileResponse(service.chart(png), media_type="image/png")
+        # the page shows the SVG (its text drawn by the browser, in any script); matplotlib's
+        # styles are inline, and nothing in it may run
+        svg = service.chart(png).with_suffix(".svg")
+        return FileResponse(
+            svg, media_type="image/svg+xml", headers={"Content-Security-Policy": SVG_CSP}
+        )
 
 
 def _charts_available() -> bool:

@@ -165,16 +165,19 @@ def bars_figure(plt, table: dict[str | None, dict[str, float]], ylabel: str, tit
 
 
 def _save(plt, fig, path: Path, title: str) -> str:
-    """Write the PNG and return the chart as SVG for the page: text as text (``fonttype``
-    none: the browser draws any script the PNG's fonts lack), no XML prolog nor metadata (not
-    wanted inline; the RDF names http URLs), ids (and the references to them) prefixed with
-    the file name: three charts share a page, and each had a ``figure_1``."""
+    """Write the PNG and an SVG file, and return the chart as SVG for the page: text as text
+    (``fonttype`` none: the browser draws any script the PNG's fonts lack), no XML prolog nor
+    metadata (not wanted inline; the RDF names http URLs), ids (and the references to them)
+    prefixed with the file name: three charts share a page, and each had a ``figure_1``."""
     fig.savefig(path, dpi=100, metadata={"Title": title})
     svg = io.StringIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": path.stem}):
         fig.savefig(svg, format="svg", metadata={"Title": title, "Date": None})
     plt.close(fig)
     text = svg.getvalue()
+    # the same chart as an SVG file beside the PNG (the web app's corpus page shows it: text as
+    # text there too)
+    path.with_suffix(".svg").write_text(text, encoding="utf-8")
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.index("<svg") :], flags=re.S)
     # inline in HTML the parser gives the svg and xlink namespaces
     text = re.sub(r' xmlns(:xlink)?="[^"]*"', "", text, count=2)
@@ -205,8 +208,9 @@ def _chart_folder(out: Path) -> Path:
 
 
 def write_charts(store: Store, out_dir: str | Path, taxonomy: str = "semeval2023") -> list[Path]:
-    """Write the PNG charts (each with its title, drawn and in the file's metadata) and
-    ``index.html`` (the same charts as inline SVG) into ``out_dir``; returns the files written."""
+    """Write the PNG charts (each with its title, drawn and in the file's metadata), each as an
+    SVG file too, and ``index.html`` (the same charts as inline SVG) into ``out_dir``; returns
+    the files written."""
     plt = _pyplot()
     out = _chart_folder(Path(out_dir))
     rates, techniques, narratives = CHARTS
@@ -229,7 +233,7 @@ def write_charts(store: Store, out_dir: str | Path, taxonomy: str = "semeval2023
     svgs[narratives] = _save(plt, fig, out / narratives, CHARTS[narratives])
     page = out / "index.html"
     page.write_text(render_page(store, svgs, taxonomy), encoding="utf-8")
-    return [out / n for n in CHARTS] + [page]
+    return [out / n for n in CHARTS] + [(out / n).with_suffix(".svg") for n in CHARTS] + [page]
 
 
 def _table(data: dict[str, Any]) -> str:

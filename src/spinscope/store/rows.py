@@ -122,11 +122,11 @@ def document_row(doc: Document) -> dict[str, Any]:
 
 def _outlet_name(outlet: Any) -> str | None:
     """The outlet as stored: a list of names (JSON metadata can give one) joined with ", ", not
-    its Python repr "['a', 'b']"; blank is none."""
+    its Python repr "['a', 'b']"; one of only white space is none."""
     if isinstance(outlet, list | tuple):
         outlet = ", ".join(str(name).strip() for name in outlet if str(name or "").strip())
-    name = " ".join(str(outlet).split()) if outlet else ""
-    return name or None
+    name = str(outlet) if outlet else ""
+    return name if name.strip() else None  # as given (the filters match it exactly), or none
 
 
 def language_code(doc: Document) -> str | None:
