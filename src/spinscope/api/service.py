@@ -21,6 +21,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -222,6 +223,10 @@ class Service:
     def chart(self, name: str) -> Path:
         """A trend chart of ``spinscope stats`` (PNG), redrawn when the store has grown."""
         from spinscope.report.charts import write_charts
+
+        # a name in a script the PNG's font lacks: the page shows the SVG, whose text the
+        # browser draws, so matplotlib's warning for each such glyph is only noise in the log
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
 
         with self.db() as store:
             if self.charts_dir is None:
