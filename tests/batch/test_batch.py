@@ -435,3 +435,14 @@ def test_address_without_the_ray_engine_is_refused(tmp_path, capsys):
     args = ["batch", str(docs), "--store", str(tmp_path / "s.duckdb"), "--address", "h:1"]
     assert main(args) == 1
     assert "--address names a Ray cluster: add --engine ray" in capsys.readouterr().err
+
+
+def test_a_glob_that_matches_the_store_does_not_read_the_store(tmp_path, in_process):
+    # `batch 'news/*' --store news/corpus.duckdb` read the store as an article on every run
+    # after the first: a failure record each time, and exit 4 for ever
+    docs = corpus(tmp_path / "news", 2)
+    store = docs / "corpus.duckdb"
+    first = run_batch([str(docs / "*")], str(store), FAST)
+    again = run_batch([str(docs / "*")], str(store), FAST)
+    assert (first.read, first.stored, first.failed) == (2, 2, 0)
+    assert (again.read, again.stored, again.duplicates, again.failed) == (2, 0, 2, 0)

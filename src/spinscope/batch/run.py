@@ -80,7 +80,7 @@ def run_batch(
             worker count, or settings that leave no analyser to run.
         StoreError: The store cannot be opened or written.
     """
-    sources = _checked_sources(inputs, engine, workers, batch_size)
+    sources = _checked_sources(inputs, engine, workers, batch_size, store_path)
     _check_workers(workers, address)
     _check_address(engine, address)
     from spinscope.analysis.pipeline import check_settings  # imported where it is used
@@ -119,9 +119,10 @@ def run_batch(
 
 
 def _checked_sources(
-    inputs: Sequence[str], engine: str, workers: int, batch_size: int
+    inputs: Sequence[str], engine: str, workers: int, batch_size: int, store_path: str = ""
 ) -> list[str]:
-    """The expanded inputs, or the error to give before any store is created or model loaded."""
+    """The expanded inputs (the store at ``store_path`` and its write-ahead log left out), or
+    the error to give before any store is created or model loaded."""
     if isinstance(inputs, str):
         raise TypeError("run_batch() expects a list of inputs (paths, globs, URLs), got a str.")
     if engine not in ENGINES:
@@ -137,7 +138,7 @@ def _checked_sources(
         raise ConfigError(
             "No input given (an empty path); give files, folders, globs or feed URLs."
         )
-    sources = expand(inputs)
+    sources = _without_store(expand(inputs), store_path)
     if not sources:
         raise ConfigError(f"No input files found in {', '.join(inputs)}.")
     # a typo in a path: say so before any store is created or any model loaded (only a path
@@ -149,6 +150,16 @@ def _checked_sources(
             "analysed and no store was written)."
         )
     return sources
+
+
+def _without_store(sources: list[str], store_path: str) -> list[str]:
+    """``sources`` less the store and its ``.wal``: a glob over the folder that holds the store
+    (`batch 'news/*' --store news/corpus.duckdb`) read it as an article on every later run, a
+    failure record each time."""
+    if not store_path or store_path == ":memory:":
+        return sources
+    own = {os.path.realpath(store_path + suffix) for suffix in ("", ".wal")}
+    return [s for s in sources if os.path.realpath(s) not in own]
 
 
 def _check_workers(workers: int, address: str | None) -> None:
