@@ -446,3 +446,43 @@ def test_a_glob_that_matches_the_store_does_not_read_the_store(tmp_path, in_proc
     again = run_batch([str(docs / "*")], str(store), FAST)
     assert (first.read, first.stored, first.failed) == (2, 2, 0)
     assert (again.read, again.stored, again.duplicates, again.failed) == (2, 0, 2, 0)
+
+
+TERMINATED_MID_RUN = """
+import os, signal, sys
+from spinscope.cli.main import main
+from spinscope.store import Store
+
+write, writes = Store.write, []
+
+def terminate_on_the_second_batch(self, results, **kw):
+    writes.extend(results)
+    if len(writes) == 2:
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill PID`, a job scheduler or `docker stop`
+    return write(self, results, **kw)
+
+Store.write = terminate_on_the_second_batch
+sys.exit(main(["batch", sys.argv[1], "--store", sys.argv[2], "--batch-size", "1",
+               "--engine", sys.argv[3], "--set", "pipeline.analyzers=framing"]))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["local", "ray"])
+def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path, engine):
+    # SIGTERM killed the run where it stood: no line, "leaked semaphore objects" warnings from
+    # the worker pool it never shut down, and (Ray) a C++ stack dump and exit 1
+    if engine == "ray":
+        pytest.importorskip("ray", reason="needs the [ray] extra")
+    docs = corpus(tmp_path / "in", 4)
+    store = tmp_path / "s.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-c", TERMINATED_MID_RUN, str(docs), str(store), engine],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("spinscope: interrupted")
+    assert not any(w in proc.stderr for w in ("leaked", "Traceback", "SIGTERM received"))
+    with Store(store, read_only=True) as s:
+        assert s.query("SELECT stored, finished FROM runs") == [(1, None)]
+        assert s.count("documents") == 1

@@ -208,13 +208,14 @@ def cmd_batch(args, settings_of) -> int:
     from spinscope.batch import run_batch
     from spinscope.cli.main import EXIT_PARTIAL, print_json
     from spinscope.ingest.sources import ReadOptions, parse_fields
+    from spinscope.processes import terminate_as_interrupt
 
     if not args.inputs:
         return _open_store_only(args.store)
     settings = settings_of(args)
     options = ReadOptions.from_settings(settings, fields=parse_fields(args.field))
     command = "spinscope batch " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "batch"
-    with batch_progress(args.quiet) as progress:
+    with batch_progress(args.quiet) as progress, terminate_as_interrupt():
         summary = run_batch(
             args.inputs,
             args.store,
