@@ -486,3 +486,17 @@ def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path, engine):
     with Store(store, read_only=True) as s:
         assert s.query("SELECT stored, finished FROM runs") == [(1, None)]
         assert s.count("documents") == 1
+
+
+def test_the_ray_engine_without_ray_is_one_line_before_the_store_is_created(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the [ray] extra were not installed
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    assert main(["batch", str(docs), "--store", str(store), "--engine", "ray"]) == 3
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "spinscope: error: this needs the [ray] extra (ray is missing): pip install "
+        "'spinscope[ray]'."
+    ]
+    assert not store.exists()  # an empty store was left behind

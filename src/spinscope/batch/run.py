@@ -78,11 +78,14 @@ def run_batch(
     Raises:
         ConfigError: No inputs, an input path that does not exist, an unknown engine, a bad
             worker count, or settings that leave no analyser to run.
+        ImportError: The Ray engine without Ray (the [ray] extra).
         StoreError: The store cannot be opened or written.
     """
     sources = _checked_sources(inputs, engine, workers, batch_size, store_path)
     _check_workers(workers, address)
     _check_address(engine, address)
+    if engine == "ray":  # a missing [ray] extra said so only once an empty store was made
+        import ray  # noqa: F401
     from spinscope.analysis.pipeline import check_settings  # imported where it is used
 
     check_settings(settings)  # refused here, not by each worker once the store is created
