@@ -500,3 +500,26 @@ def test_the_ray_engine_without_ray_is_one_line_before_the_store_is_created(
         "'spinscope[ray]'."
     ]
     assert not store.exists()  # an empty store was left behind
+
+
+def test_an_interrupted_run_says_what_it_stored_and_how_to_go_on(
+    tmp_path, capsys, monkeypatch, in_process
+):
+    # it said only "spinscope: interrupted": nothing of what was kept or how to finish
+    docs = corpus(tmp_path / "in", 4)
+    store = str(tmp_path / "s.duckdb")
+    write, writes = Store.write, []
+
+    def interrupt_on_the_second_batch(self, results, **kw):
+        writes.extend(results)
+        if len(writes) == 2:
+            raise KeyboardInterrupt
+        return write(self, results, **kw)
+
+    monkeypatch.setattr(Store, "write", interrupt_on_the_second_batch)
+    args = ["batch", str(docs), "--store", store, "--batch-size", "1"]
+    assert main([*args, "--set", "pipeline.analyzers=framing"]) == 130
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("spinscope: interrupted: 2 read, 1 stored, 0 already stored")
+    assert f"(store {store}, run " in line
+    assert line.endswith("kept; run the same command again to go on.")

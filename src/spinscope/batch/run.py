@@ -58,6 +58,15 @@ class Summary:
 Progress = Callable[[int, int | None, Summary], None]
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM, under ``spinscope batch``) stopped the run; ``summary`` says what it
+    did (each batch stored stays stored: the same run started again finishes the rest)."""
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
 def run_batch(
     inputs: Sequence[str],
     store_path: str,
@@ -79,13 +88,11 @@ def run_batch(
         ConfigError: No inputs, an input path that does not exist, an unknown engine, a bad
             worker count, or settings that leave no analyser to run.
         ImportError: The Ray engine without Ray (the [ray] extra).
+        Interrupted: Ctrl-C (a KeyboardInterrupt) once the run had started.
         StoreError: The store cannot be opened or written.
     """
     sources = _checked_sources(inputs, engine, workers, batch_size, store_path)
-    _check_workers(workers, address)
-    _check_address(engine, address)
-    if engine == "ray":  # a missing [ray] extra said so only once an empty store was made
-        import ray  # noqa: F401
+    _check_engine(engine, workers, address)
     from spinscope.analysis.pipeline import check_settings  # imported where it is used
 
     check_settings(settings)  # refused here, not by each worker once the store is created
@@ -108,17 +115,33 @@ def run_batch(
                     summary.elapsed_s = time.monotonic() - started
                     if progress:
                         progress(summary.read, total, summary)
-            except BaseException:
-                # record what can be recorded, but report the error that stopped the run, not
-                # a second one from the same cause (a full disk fails these writes too)
-                with suppress(Exception):
-                    feed.flush_failures()
-                with suppress(Exception):
-                    _finish(store, summary, started, finished=False)
+            except BaseException as exc:
+                _record_stop(feed, store, summary, started)
+                if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, Interrupted):
+                    raise Interrupted(summary) from exc
                 raise
             feed.flush_failures()
             _finish(store, summary, started)
     return summary
+
+
+def _record_stop(feed: _Feeder, store: Store, summary: Summary, started: float) -> None:
+    """Record what can be recorded of a run stopped by an error or Ctrl-C, but leave the error
+    that stopped it to be reported, not a second one from the same cause (a full disk fails
+    these writes too)."""
+    with suppress(Exception):
+        feed.flush_failures()
+    with suppress(Exception):
+        _finish(store, summary, started, finished=False)
+
+
+def _check_engine(engine: str, workers: int, address: str | None) -> None:
+    """The worker count and the Ray address and install, checked before the store is made (a
+    missing [ray] extra was said only once an empty store had been made)."""
+    _check_workers(workers, address)
+    _check_address(engine, address)
+    if engine == "ray":
+        import ray  # noqa: F401
 
 
 def _checked_sources(
