@@ -523,3 +523,20 @@ def test_an_interrupted_run_says_what_it_stored_and_how_to_go_on(
     assert line.startswith("spinscope: interrupted: 2 read, 1 stored, 0 already stored")
     assert f"(store {store}, run " in line
     assert line.endswith("kept; run the same command again to go on.")
+
+
+def test_a_rerun_that_stores_nothing_says_how_to_analyse_again(tmp_path, capsys, in_process):
+    # after changing a setting or a model, the same command said only "0 stored, 2 already
+    # stored or repeated": nothing of the stored documents keeping their old results
+    docs = corpus(tmp_path / "in", 2)
+    store = str(tmp_path / "s.duckdb")
+    args = ["batch", str(docs), "--store", store, "--set", "pipeline.analyzers=framing"]
+    assert main(args) == 0
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert main([*args, "--threshold", "0.9"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "0 stored, 2 already stored or repeated" in err[0]
+    assert err[1:] == [
+        "spinscope: every document was already in the store, which keeps the results they "
+        "were stored with; to analyse them again (other settings or models), give a new --store."
+    ]

@@ -237,6 +237,10 @@ def cmd_batch(args, settings_of) -> int:
         print_json(summary.to_dict())
     else:
         print(f"spinscope: {_batch_counts(summary, args.store)}.", file=sys.stderr)
+    if summary.duplicates and not (summary.stored or summary.failed):
+        print("spinscope: every document was already in the store, which keeps the results "
+              "they were stored with; to analyse them again (other settings or models), give a "
+              "new --store.", file=sys.stderr)  # fmt: skip
     for reason in summary.examples:
         print(f"spinscope: failed: {inert(reason)}", file=sys.stderr)
     if summary.failed > len(summary.examples):
