@@ -435,3 +435,108 @@ def test_address_without_the_ray_engine_is_refused(tmp_path, capsys):
     args = ["batch", str(docs), "--store", str(tmp_path / "s.duckdb"), "--address", "h:1"]
     assert main(args) == 1
     assert "--address names a Ray cluster: add --engine ray" in capsys.readouterr().err
+
+
+def test_a_glob_that_matches_the_store_does_not_read_the_store(tmp_path, in_process):
+    # `batch 'news/*' --store news/corpus.duckdb` read the store as an article on every run
+    # after the first: a failure record each time, and exit 4 for ever
+    docs = corpus(tmp_path / "news", 2)
+    store = docs / "corpus.duckdb"
+    first = run_batch([str(docs / "*")], str(store), FAST)
+    again = run_batch([str(docs / "*")], str(store), FAST)
+    assert (first.read, first.stored, first.failed) == (2, 2, 0)
+    assert (again.read, again.stored, again.duplicates, again.failed) == (2, 0, 2, 0)
+
+
+TERMINATED_MID_RUN = """
+import os, signal, sys
+from spinscope.cli.main import main
+from spinscope.store import Store
+
+write, writes = Store.write, []
+
+def terminate_on_the_second_batch(self, results, **kw):
+    writes.extend(results)
+    if len(writes) == 2:
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill PID`, a job scheduler or `docker stop`
+    return write(self, results, **kw)
+
+Store.write = terminate_on_the_second_batch
+sys.exit(main(["batch", sys.argv[1], "--store", sys.argv[2], "--batch-size", "1",
+               "--engine", sys.argv[3], "--set", "pipeline.analyzers=framing"]))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["local", "ray"])
+def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path, engine):
+    # SIGTERM killed the run where it stood: no line, "leaked semaphore objects" warnings from
+    # the worker pool it never shut down, and (Ray) a C++ stack dump and exit 1
+    if engine == "ray":
+        pytest.importorskip("ray", reason="needs the [ray] extra")
+    docs = corpus(tmp_path / "in", 4)
+    store = tmp_path / "s.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-c", TERMINATED_MID_RUN, str(docs), str(store), engine],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("spinscope: interrupted")
+    assert not any(w in proc.stderr for w in ("leaked", "Traceback", "SIGTERM received"))
+    with Store(store, read_only=True) as s:
+        assert s.query("SELECT stored, finished FROM runs") == [(1, None)]
+        assert s.count("documents") == 1
+
+
+def test_the_ray_engine_without_ray_is_one_line_before_the_store_is_created(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the [ray] extra were not installed
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    assert main(["batch", str(docs), "--store", str(store), "--engine", "ray"]) == 3
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "spinscope: error: this needs the [ray] extra (ray is missing): pip install "
+        "'spinscope[ray]'."
+    ]
+    assert not store.exists()  # an empty store was left behind
+
+
+def test_an_interrupted_run_says_what_it_stored_and_how_to_go_on(
+    tmp_path, capsys, monkeypatch, in_process
+):
+    # it said only "spinscope: interrupted": nothing of what was kept or how to finish
+    docs = corpus(tmp_path / "in", 4)
+    store = str(tmp_path / "s.duckdb")
+    write, writes = Store.write, []
+
+    def interrupt_on_the_second_batch(self, results, **kw):
+        writes.extend(results)
+        if len(writes) == 2:
+            raise KeyboardInterrupt
+        return write(self, results, **kw)
+
+    monkeypatch.setattr(Store, "write", interrupt_on_the_second_batch)
+    args = ["batch", str(docs), "--store", store, "--batch-size", "1"]
+    assert main([*args, "--set", "pipeline.analyzers=framing"]) == 130
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("spinscope: interrupted: 2 read, 1 stored, 0 already stored")
+    assert f"(store {store}, run " in line
+    assert line.endswith("kept; run the same command again to go on.")
+
+
+def test_a_rerun_that_stores_nothing_says_how_to_analyse_again(tmp_path, capsys, in_process):
+    # after changing a setting or a model, the same command said only "0 stored, 2 already
+    # stored or repeated": nothing of the stored documents keeping their old results
+    docs = corpus(tmp_path / "in", 2)
+    store = str(tmp_path / "s.duckdb")
+    args = ["batch", str(docs), "--store", store, "--set", "pipeline.analyzers=framing"]
+    assert main(args) == 0
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert main([*args, "--threshold", "0.9"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "0 stored, 2 already stored or repeated" in err[0]
+    assert err[1:] == [
+        "spinscope: every document was already in the store, which keeps the results they "
+        "were stored with; to analyse them again (other settings or models), give a new --store."
+    ]

@@ -5,6 +5,6 @@ processes that each load the models once) and ``ray`` (Ray actors that each load
 once). Either way a document is analysed by the same ``Pipeline`` as ``spinscope analyze``.
 """
 
-from spinscope.batch.run import EXIT_PARTIAL, Summary, run_batch
+from spinscope.batch.run import EXIT_PARTIAL, Interrupted, Summary, run_batch
 
-__all__ = ["EXIT_PARTIAL", "Summary", "run_batch"]
+__all__ = ["EXIT_PARTIAL", "Interrupted", "Summary", "run_batch"]

@@ -42,6 +42,25 @@ def _lean_local_head(enabled: bool) -> Iterator[None]:
         RayParams.__init__ = original  # type: ignore[method-assign]  # undo the patch above
 
 
+@contextmanager
+def _own_sigterm() -> Iterator[None]:
+    """Keep the caller's SIGTERM handler through ``ray.init``, which sets its own (an exit
+    with a C++ stack dump): ``spinscope batch`` stops on SIGTERM as on Ctrl-C
+    (``processes.terminate_as_interrupt``). A caller that set none keeps Ray's."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        yield
+    finally:
+        if previous not in (signal.SIG_DFL, None):
+            signal.signal(signal.SIGTERM, previous)
+
+
 def ray_engine(
     batches: Iterable[list[dict]],
     settings: dict,
@@ -71,7 +90,7 @@ def ray_engine(
 
     started = False
     if not ray.is_initialized():
-        with _lean_local_head(enabled=address is None):
+        with _lean_local_head(enabled=address is None), _own_sigterm():
             ray.init(
                 address=address,
                 num_cpus=None if address else workers,

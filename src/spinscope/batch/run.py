@@ -58,6 +58,15 @@ class Summary:
 Progress = Callable[[int, int | None, Summary], None]
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM, under ``spinscope batch``) stopped the run; ``summary`` says what it
+    did (each batch stored stays stored: the same run started again finishes the rest)."""
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
 def run_batch(
     inputs: Sequence[str],
     store_path: str,
@@ -78,11 +87,12 @@ def run_batch(
     Raises:
         ConfigError: No inputs, an input path that does not exist, an unknown engine, a bad
             worker count, or settings that leave no analyser to run.
+        ImportError: The Ray engine without Ray (the [ray] extra).
+        Interrupted: Ctrl-C (a KeyboardInterrupt) once the run had started.
         StoreError: The store cannot be opened or written.
     """
-    sources = _checked_sources(inputs, engine, workers, batch_size)
-    _check_workers(workers, address)
-    _check_address(engine, address)
+    sources = _checked_sources(inputs, engine, workers, batch_size, store_path)
+    _check_engine(engine, workers, address)
     from spinscope.analysis.pipeline import check_settings  # imported where it is used
 
     check_settings(settings)  # refused here, not by each worker once the store is created
@@ -106,23 +116,40 @@ def run_batch(
                     summary.elapsed_s = time.monotonic() - started
                     if progress:
                         progress(summary.read, total, summary)
-            except BaseException:
-                # record what can be recorded, but report the error that stopped the run, not
-                # a second one from the same cause (a full disk fails these writes too)
-                with suppress(Exception):
-                    feed.flush_failures()
-                with suppress(Exception):
-                    _finish(store, summary, started, finished=False)
+            except BaseException as exc:
+                _record_stop(feed, store, summary, started)
+                if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, Interrupted):
+                    raise Interrupted(summary) from exc
                 raise
             feed.flush_failures()
             _finish(store, summary, started)
     return summary
 
 
+def _record_stop(feed: _Feeder, store: Store, summary: Summary, started: float) -> None:
+    """Record what can be recorded of a run stopped by an error or Ctrl-C, but leave the error
+    that stopped it to be reported, not a second one from the same cause (a full disk fails
+    these writes too)."""
+    with suppress(Exception):
+        feed.flush_failures()
+    with suppress(Exception):
+        _finish(store, summary, started, finished=False)
+
+
+def _check_engine(engine: str, workers: int, address: str | None) -> None:
+    """The worker count and the Ray address and install, checked before the store is made (a
+    missing [ray] extra was said only once an empty store had been made)."""
+    _check_workers(workers, address)
+    _check_address(engine, address)
+    if engine == "ray":
+        import ray  # noqa: F401
+
+
 def _checked_sources(
-    inputs: Sequence[str], engine: str, workers: int, batch_size: int
+    inputs: Sequence[str], engine: str, workers: int, batch_size: int, store_path: str = ""
 ) -> list[str]:
-    """The expanded inputs, or the error to give before any store is created or model loaded."""
+    """The expanded inputs (the store at ``store_path`` and its write-ahead log left out), or
+    the error to give before any store is created or model loaded."""
     if isinstance(inputs, str):
         raise TypeError("run_batch() expects a list of inputs (paths, globs, URLs), got a str.")
     if engine not in ENGINES:
@@ -138,7 +165,7 @@ def _checked_sources(
         raise ConfigError(
             "No input given (an empty path); give files, folders, globs or feed URLs."
         )
-    sources = expand(inputs)
+    sources = _without_store(expand(inputs), store_path)
     if not sources:
         raise ConfigError(f"No input files found in {', '.join(inputs)}.")
     # a typo in a path: say so before any store is created or any model loaded (only a path
@@ -150,6 +177,16 @@ def _checked_sources(
             "analysed and no store was written)."
         )
     return sources
+
+
+def _without_store(sources: list[str], store_path: str) -> list[str]:
+    """``sources`` less the store and its ``.wal``: a glob over the folder that holds the store
+    (`batch 'news/*' --store news/corpus.duckdb`) read it as an article on every later run, a
+    failure record each time."""
+    if not store_path or store_path == ":memory:":
+        return sources
+    own = {os.path.realpath(store_path + suffix) for suffix in ("", ".wal")}
+    return [s for s in sources if os.path.realpath(s) not in own]
 
 
 def _check_workers(workers: int, address: str | None) -> None:

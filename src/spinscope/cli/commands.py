@@ -205,39 +205,42 @@ def cmd_settings(args, settings_of) -> int:
 
 
 def cmd_batch(args, settings_of) -> int:
-    from spinscope.batch import run_batch
-    from spinscope.cli.main import EXIT_PARTIAL, print_json
+    from spinscope.batch import Interrupted, run_batch
+    from spinscope.cli.main import EXIT_INTERRUPT, EXIT_PARTIAL, print_json
     from spinscope.ingest.sources import ReadOptions, parse_fields
+    from spinscope.processes import terminate_as_interrupt
 
     settings = settings_of(args)
     if not args.inputs:
         return _open_store_only(args.store, settings)
     options = ReadOptions.from_settings(settings, fields=parse_fields(args.field))
     command = "spinscope batch " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "batch"
-    with batch_progress(args.quiet) as progress:
-        summary = run_batch(
-            args.inputs,
-            args.store,
-            settings,
-            options=options,
-            engine=args.engine,
-            workers=args.workers,
-            batch_size=args.batch_size,
-            address=args.address,
-            command=command,
-            progress=progress,
-        )
-    data = summary.to_dict()
+    try:
+        with batch_progress(args.quiet) as progress, terminate_as_interrupt():
+            summary = run_batch(
+                args.inputs,
+                args.store,
+                settings,
+                options=options,
+                engine=args.engine,
+                workers=args.workers,
+                batch_size=args.batch_size,
+                address=args.address,
+                command=command,
+                progress=progress,
+            )
+    except Interrupted as stop:
+        print(f"spinscope: interrupted: {_batch_counts(stop.summary, args.store)}; the documents "
+              "stored are kept; run the same command again to go on.", file=sys.stderr)  # fmt: skip
+        return EXIT_INTERRUPT
     if args.json:
-        print_json(data)
+        print_json(summary.to_dict())
     else:
-        rate = f", {data['stored_per_s']} documents/s" if data["stored_per_s"] else ""
-        print(
-            f"spinscope: {summary.read} read, {summary.stored} stored, {summary.duplicates} "
-            f"already stored or repeated, {summary.failed} failed in {data['elapsed_s']} s{rate} "
-            f"(store {args.store}, run {summary.run_id}).",
-            file=sys.stderr,
-        )
+        print(f"spinscope: {_batch_counts(summary, args.store)}.", file=sys.stderr)
+    if summary.duplicates and not (summary.stored or summary.failed):
+        print("spinscope: every document was already in the store, which keeps the results "
+              "they were stored with; to analyse them again (other settings or models), give a "
+              "new --store.", file=sys.stderr)  # fmt: skip
     for reason in summary.examples:
         print(f"spinscope: failed: {inert(reason)}", file=sys.stderr)
     if summary.failed > len(summary.examples):
@@ -247,6 +250,17 @@ def cmd_batch(args, settings_of) -> int:
             file=sys.stderr,
         )
     return EXIT_PARTIAL if summary.failed else 0
+
+
+def _batch_counts(summary, store: str) -> str:
+    """What a batch run did, for its summary line."""
+    data = summary.to_dict()
+    rate = f", {data['stored_per_s']} documents/s" if data["stored_per_s"] else ""
+    return (
+        f"{summary.read} read, {summary.stored} stored, {summary.duplicates} already stored or "
+        f"repeated, {summary.failed} failed in {data['elapsed_s']} s{rate} (store {store}, run "
+        f"{summary.run_id})"
+    )
 
 
 def _open_store_only(path: str, settings: dict) -> int:
