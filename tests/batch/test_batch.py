@@ -416,6 +416,17 @@ def test_more_workers_than_cores_on_this_machine_is_refused_up_front(tmp_path, c
     assert not store.exists()
 
 
+def test_a_batch_size_past_the_limit_is_refused_up_front(tmp_path, capsys):
+    # --batch-size 100000 made the whole corpus one transaction under one 120 s deadline: past
+    # it every document was redone alone, slowly and without a word
+    docs = corpus(tmp_path / "in", 1)
+    store = tmp_path / "s.duckdb"
+    assert main(["batch", str(docs), "--store", str(store), "--batch-size", "100000"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--batch-size 100,000 is over 64" in err[0]
+    assert not store.exists()
+
+
 def test_an_unreachable_ray_address_is_one_line_before_the_store_is_created(tmp_path, capsys):
     # Ray retried the address for minutes, printing its own log lines, after the store was made
     docs = corpus(tmp_path / "in", 1)

@@ -57,6 +57,10 @@ class Summary:
 
 Progress = Callable[[int, int | None, Summary], None]
 
+# the most documents in one batch (default 8): each batch is one transaction and runs under one
+# batch.document_timeout_s deadline
+MAX_BATCH_SIZE = 64
+
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C (or SIGTERM, under ``spinscope batch``) stopped the run; ``summary`` says what it
@@ -65,6 +69,7 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, summary: Summary) -> None:
         super().__init__()
         self.summary = summary
+
 
 
 def run_batch(
@@ -156,6 +161,12 @@ def _checked_sources(
         raise ConfigError(f"Unknown engine {engine!r}. Available: {', '.join(ENGINES)}.")
     if workers < 1 or batch_size < 1:
         raise ConfigError("--workers and --batch-size must be at least 1.")
+    if batch_size > MAX_BATCH_SIZE:  # one transaction, and one deadline, for the whole corpus
+        raise ConfigError(
+            f"--batch-size {batch_size:,} is over {MAX_BATCH_SIZE}: a batch is one transaction "
+            "and one batch.document_timeout_s deadline, so a larger one mostly waits longer "
+            "and, past the deadline, has every document redone alone."
+        )
     if STDIN in inputs:  # it read as a file named "-", and its message said to use "-"
         raise ConfigError(
             "batch does not read stdin ('-'): save the articles to a file (one JSON object per "

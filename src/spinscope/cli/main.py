@@ -187,7 +187,7 @@ def _add_batch_parser(sub) -> None:
     p.add_argument("--workers", type=int, default=1,
                    help="worker processes (local) or actors (ray) (default 1)")  # fmt: skip
     p.add_argument("--batch-size", type=int, default=8,
-                   help="documents per transaction (default 8)")  # fmt: skip
+                   help="documents per transaction, 1-64 (default 8)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_settings_args(p)
