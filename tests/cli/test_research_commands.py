@@ -188,18 +188,7 @@ def test_predict_refuses_options_a_task_does_not_read(capsys, tmp_path, articles
 
 def test_predict_reports_progress(capsys, tmp_path, monkeypatch):
     # a 75-article folder ran for 40 s without a sign of life
-    from contextlib import contextmanager
-
-    from spinscope.cli import commands
-
-    seen: list = []
-
-    @contextmanager
-    def progress(description):
-        seen.append(description)
-        yield lambda done, total: seen.append((done, total))
-
-    monkeypatch.setattr(commands, "progress", progress)
+    seen = _recorded_progress(monkeypatch)
     folder = tmp_path / "articles"
     folder.mkdir()
     for art_id in range(1, 10):  # two batches of 8

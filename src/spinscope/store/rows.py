@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from spinscope.model.document import Document
+from spinscope.model.times import MONTH
 
 # Chinese and Japanese write no spaces between words: each ideograph or kana counts as a word
 # (CJK ideographs with extension A and the compatibility block, hiragana, katakana, halfwidth
@@ -22,13 +23,13 @@ _WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}{_CJK_PUNCT}]+")
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 # an English date written out, the whole value: "2 January 2024", "2nd Jan. 2024",
 # "January 2, 2024", "Tuesday, Jan 2 2024" (numeric 02/01/2024 stays unread: day or month first?)
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")  # fmt: skip
+_MONTH = rf"(?P<month>{MONTH})"  # the claims' month names and abbreviations ("Sept." too)
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                        "nov", "dec")  # fmt: skip
 _WRITTEN = [
-    re.compile(rf"^(?:[A-Za-z]+,?\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})$"),
-    re.compile(rf"^(?:[A-Za-z]+,?\s+)?{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})$"),
+    re.compile(rf"^(?:[A-Za-z]+,?\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})$", re.I),
+    re.compile(rf"^(?:[A-Za-z]+,?\s+)?{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})$", re.I),
 ]
 
 
@@ -59,24 +60,14 @@ def parse_date(value: Any) -> date | None:
 
 def _written_date(value: str) -> date | None:
     """The date of an English date written out ("2 January 2024", "January 2, 2024"), else
-    None (a word that is no month's name or abbreviation, a day the month does not have)."""
+    None (a day the month does not have)."""
     for pattern in _WRITTEN:
-        m = pattern.match(value.strip())
-        month = _month_number(m["month"]) if m else None
-        if m and month:
+        if m := pattern.match(value.strip()):
+            month = _MONTH_ABBREVIATIONS.index(m["month"][:3].lower()) + 1
             try:
                 return date(int(m["year"]), month, int(m["day"]))
             except ValueError:
                 return None
-    return None
-
-
-def _month_number(word: str) -> int | None:
-    """1-12 for a month's English name or its three-letter abbreviation ("Sept" too)."""
-    word = word.lower()
-    for number, name in enumerate(_MONTH_NAMES, 1):
-        if word in (name.lower(), name[:3].lower()) or (number == 9 and word == "sept"):
-            return number
     return None
 
 
